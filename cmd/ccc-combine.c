@@ -1,0 +1,61 @@
+/* ccc-combine: combine sealed decryption shares and decrypt. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "ops.h"
+
+static const char usage[] =
+"usage: ccc-combine -k TPK -i KEY [-c CT] [-o OUT] [-f] [-T] [--seq] "
+"SEALED ...\n"
+"       ccc-combine -h | -V\n";
+
+enum { OPT_SEQ = 256 };
+
+static const struct option longopts[] = {
+	{ "key", required_argument, NULL, 'k' },
+	{ "identity", required_argument, NULL, 'i' },
+	{ "ciphertext", required_argument, NULL, 'c' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "tty", no_argument, NULL, 'T' },
+	{ "seq", no_argument, NULL, OPT_SEQ },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+int
+main(int argc, char **argv)
+{
+	struct ccc_combine_opts o = { 0 };
+	struct ccc_err err;
+	int c;
+
+	ccc_cli_init(argc, argv);
+	ccc_err_clear(&err);
+	while ((c = getopt_long(argc, argv, "k:i:c:o:fThV", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'k': o.tpk = optarg; break;
+		case 'i': o.key = optarg; break;
+		case 'c': o.in = optarg; break;
+		case 'o': o.out = optarg; break;
+		case 'f': o.force = true; break;
+		case 'T': o.tty_ok = true; break;
+		case OPT_SEQ: o.seq = true; break;
+		case 'h': fputs(usage, stdout); return 0;
+		case 'V': return ccc_cli_version();
+		default: return ccc_cli_usage("unknown option");
+		}
+	}
+	if (o.tpk == NULL || o.key == NULL)
+		return ccc_cli_usage("needs -k TPK and -i KEY");
+	if (optind == argc)
+		return ccc_cli_usage("no sealed shares given");
+	o.sealed = argv + optind;
+	o.nsealed = argc - optind;
+	return ccc_combine_run(&o, &err) ? ccc_cli_fail(&err) : 0;
+}

@@ -1,0 +1,69 @@
+/* ccc-encrypt: encrypt under a threshold public key. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "ops.h"
+
+static const char usage[] =
+"usage: ccc-encrypt -k TPK [-l CONTEXT] [-o OUT] [-f] [-T] [--seq | --json] "
+"[FILE]\n"
+"       ccc-encrypt -k TPK --from-json [-l CONTEXT] [-o OUT] [-f] [-T] "
+"[FILE]\n"
+"       ccc-encrypt -h | -V\n";
+
+enum { OPT_SEQ = 256, OPT_JSON, OPT_FROM_JSON };
+
+static const struct option longopts[] = {
+	{ "key", required_argument, NULL, 'k' },
+	{ "label", required_argument, NULL, 'l' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "tty", no_argument, NULL, 'T' },
+	{ "seq", no_argument, NULL, OPT_SEQ },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "from-json", no_argument, NULL, OPT_FROM_JSON },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+int
+main(int argc, char **argv)
+{
+	struct ccc_encrypt_opts o = { 0 };
+	struct ccc_err err;
+	int c;
+
+	ccc_cli_init(argc, argv);
+	ccc_err_clear(&err);
+	while ((c = getopt_long(argc, argv, "k:l:o:fThV", longopts, NULL)) !=
+	    -1) {
+		switch (c) {
+		case 'k': o.tpk = optarg; break;
+		case 'l': o.context = optarg; break;
+		case 'o': o.out = optarg; break;
+		case 'f': o.force = true; break;
+		case 'T': o.tty_ok = true; break;
+		case OPT_SEQ: o.seq = true; break;
+		case OPT_JSON: o.json = true; break;
+		case OPT_FROM_JSON: o.from_json = true; break;
+		case 'h': fputs(usage, stdout); return 0;
+		case 'V': return ccc_cli_version();
+		default: return ccc_cli_usage("unknown option");
+		}
+	}
+	if (o.tpk == NULL)
+		return ccc_cli_usage("missing -k TPK");
+	if (o.seq + o.json + o.from_json > 1)
+		return ccc_cli_usage("--seq, --json and --from-json exclude "
+		    "each other");
+	if (optind < argc)
+		o.in = argv[optind++];
+	if (optind < argc)
+		return ccc_cli_usage("unexpected argument \"%s\"",
+		    argv[optind]);
+	return ccc_encrypt_run(&o, &err) ? ccc_cli_fail(&err) : 0;
+}

@@ -1,0 +1,45 @@
+/* ccc-inspect: print any ccc blob or sequence with field names. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "ops.h"
+
+static const char usage[] =
+"usage: ccc-inspect [-d] [--show-secrets] [FILE ...]\n"
+"       ccc-inspect -h | -V\n";
+
+enum { OPT_SECRETS = 256 };
+
+static const struct option longopts[] = {
+	{ "diag", no_argument, NULL, 'd' },
+	{ "show-secrets", no_argument, NULL, OPT_SECRETS },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+int
+main(int argc, char **argv)
+{
+	struct ccc_inspect_opts o = { 0 };
+	struct ccc_err err;
+	int c;
+
+	ccc_cli_init(argc, argv);
+	ccc_err_clear(&err);
+	while ((c = getopt_long(argc, argv, "dhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': o.diag = true; break;
+		case OPT_SECRETS: o.show_secrets = true; break;
+		case 'h': fputs(usage, stdout); return 0;
+		case 'V': return ccc_cli_version();
+		default: return ccc_cli_usage("unknown option");
+		}
+	}
+	o.files = argv + optind;
+	o.nfiles = argc - optind;
+	return ccc_inspect_run(&o, &err) ? ccc_cli_fail(&err) : 0;
+}

@@ -1,0 +1,139 @@
+/* ccc-keygen: make threshold keys (trusted dealer), recipient keys, and
+ * convert keys to and from Chainlink's JSON. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ops.h"
+
+static const char usage[] =
+"usage: ccc-keygen dealer -t T -n N -d DIR [-e EPOCH] [-f] [--json]\n"
+"       ccc-keygen recipient -o KEY [-p PUB] [-f]\n"
+"       ccc-keygen export [-o OUT] [-f] [FILE]\n"
+"       ccc-keygen import (-t T | -k TPK) [-o OUT] [-f] [FILE]\n"
+"       ccc-keygen -h | -V\n";
+
+enum { OPT_JSON = 256 };
+
+static const struct option longopts[] = {
+	{ "threshold", required_argument, NULL, 't' },
+	{ "nodes", required_argument, NULL, 'n' },
+	{ "dir", required_argument, NULL, 'd' },
+	{ "epoch", required_argument, NULL, 'e' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "public", required_argument, NULL, 'p' },
+	{ "key", required_argument, NULL, 'k' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+int
+main(int argc, char **argv)
+{
+	struct ccc_dealer_opts d = { 0 };
+	struct ccc_err err;
+	const char *cmd, *out = NULL, *pub = NULL, *tpk = NULL, *in = NULL;
+	long long v;
+	int c, rc;
+
+	ccc_cli_init(argc, argv);
+	ccc_err_clear(&err);
+	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "--help") == 0)) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (argc >= 2 && (strcmp(argv[1], "-V") == 0 ||
+	    strcmp(argv[1], "--version") == 0))
+		return ccc_cli_version();
+	if (argc < 2 || argv[1][0] == '-')
+		return ccc_cli_usage("missing subcommand (dealer, recipient, "
+		    "export or import)");
+	cmd = argv[1];
+	argv++;
+	argc--;
+	while ((c = getopt_long(argc, argv, "t:n:d:e:o:p:k:fhV", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 't':
+			if ((v = ccc_cli_number(optarg, 1, 255)) < 0)
+				return ccc_cli_usage("-t: threshold must be 1 "
+				    "to 255");
+			d.t = (uint32_t)v;
+			break;
+		case 'n':
+			if ((v = ccc_cli_number(optarg, 1, 255)) < 0)
+				return ccc_cli_usage("-n: node count must be 1 "
+				    "to 255");
+			d.n = (uint32_t)v;
+			break;
+		case 'd':
+			d.dir = optarg;
+			break;
+		case 'e':
+			if ((v = ccc_cli_number(optarg, 0, INT64_MAX)) < 0)
+				return ccc_cli_usage("-e: epoch must be a "
+				    "non-negative integer");
+			d.epoch = (uint64_t)v;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'p':
+			pub = optarg;
+			break;
+		case 'k':
+			tpk = optarg;
+			break;
+		case 'f':
+			d.force = true;
+			break;
+		case OPT_JSON:
+			d.json = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		case 'V':
+			return ccc_cli_version();
+		default:
+			return ccc_cli_usage("unknown option");
+		}
+	}
+	if (optind < argc)
+		in = argv[optind++];
+	if (optind < argc)
+		return ccc_cli_usage("unexpected argument \"%s\"",
+		    argv[optind]);
+	if (strcmp(cmd, "dealer") == 0) {
+		if (d.t == 0 || d.n == 0 || d.dir == NULL)
+			return ccc_cli_usage("dealer needs -t, -n and -d");
+		if (d.t > d.n)
+			return ccc_cli_usage("threshold %u exceeds the %u "
+			    "nodes", d.t, d.n);
+		if (in != NULL)
+			return ccc_cli_usage("unexpected argument \"%s\"", in);
+		rc = ccc_keygen_dealer(&d, &err);
+	} else if (strcmp(cmd, "recipient") == 0) {
+		if (out == NULL)
+			return ccc_cli_usage("recipient needs -o KEY");
+		if (in != NULL)
+			return ccc_cli_usage("unexpected argument \"%s\"", in);
+		rc = ccc_keygen_recipient(out, d.force, pub, &err);
+	} else if (strcmp(cmd, "export") == 0) {
+		rc = ccc_keygen_export(in, out, d.force, &err);
+	} else if (strcmp(cmd, "import") == 0) {
+		if ((d.t == 0) == (tpk == NULL))
+			return ccc_cli_usage("import needs -t T for a public "
+			    "key or -k TPK for a share");
+		rc = ccc_keygen_import(in, out, d.t, tpk, d.force, &err);
+	} else
+		return ccc_cli_usage("unknown subcommand \"%s\"", cmd);
+	return rc ? ccc_cli_fail(&err) : 0;
+}

@@ -1,0 +1,385 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "blob.h"
+
+#define U(k, nm, lo, hi) { k, nm, CCC_F_UINT, 0, lo, hi, 0, NULL }
+#define B(k, nm, lo, hi, fl) { k, nm, CCC_F_BSTR, fl, lo, hi, 0, NULL }
+#define T(k, nm, lo, hi, fl) { k, nm, CCC_F_TSTR, fl, lo, hi, 0, NULL }
+#define BA(k, nm, lo, hi, el) { k, nm, CCC_F_BSTR_ARRAY, 0, lo, hi, el, NULL }
+#define SCHEMA(var, type, title, tbl) \
+	const struct ccc_schema var = { type, title, tbl, \
+	    sizeof(tbl) / sizeof(tbl[0]) }
+
+static const struct ccc_field tpk_fields[] = {
+	T(1, "group", 4, 4, 0),
+	U(2, "t", 1, 255),
+	U(3, "n", 1, 255),
+	U(4, "epoch", 0, UINT64_MAX),
+	B(5, "key_id", 32, 32, 0),
+	B(6, "h", 65, 65, 0),
+	B(7, "g_bar", 65, 65, 0),
+	BA(8, "h_i", 1, 255, 65),
+};
+SCHEMA(ccc_schema_tpk, "ccc/tpk/v1", "threshold public key", tpk_fields);
+
+static const struct ccc_field share_fields[] = {
+	T(1, "group", 4, 4, 0),
+	U(2, "index", 1, 255),
+	U(3, "epoch", 0, UINT64_MAX),
+	B(4, "key_id", 32, 32, 0),
+	B(5, "x", 32, 32, CCC_F_SECRET),
+};
+SCHEMA(ccc_schema_share, "ccc/share/v1", "key share", share_fields);
+
+static const struct ccc_field ct_fields[] = {
+	T(1, "group", 4, 4, 0),
+	T(2, "context", 1, CCC_CONTEXT_MAX, CCC_F_OPT),
+	B(3, "c", 32, 32, 0),
+	B(4, "u", 65, 65, 0),
+	B(5, "u_bar", 65, 65, 0),
+	B(6, "e", 32, 32, 0),
+	B(7, "f", 32, 32, 0),
+	B(8, "nonce", 12, 12, 0),
+	B(9, "sym", 16, CCC_CT_SYM_MAX, 0),
+};
+SCHEMA(ccc_schema_ct, "ccc/ct/v1", "ciphertext", ct_fields);
+
+static const struct ccc_field rpub_fields[] = {
+	B(1, "pk", 32, 32, 0),
+};
+SCHEMA(ccc_schema_recipient_pub, "ccc/recipient-pub/v1",
+    "recipient public key", rpub_fields);
+
+static const struct ccc_field rkey_fields[] = {
+	B(1, "sk", 32, 32, CCC_F_SECRET),
+	B(2, "pk", 32, 32, 0),
+};
+SCHEMA(ccc_schema_recipient_key, "ccc/recipient-key/v1",
+    "recipient secret key", rkey_fields);
+
+static const struct ccc_field sealed_fields[] = {
+	B(1, "key_id", 32, 32, 0),
+	U(2, "epoch", 0, UINT64_MAX),
+	U(3, "index", 1, 255),
+	B(4, "context", 0, CCC_CONTEXT_MAX, 0),
+	B(5, "recipient", 32, 32, 0),
+	U(6, "count", 0, 1UL << 24),
+	B(7, "enc", 32, 32, 0),
+	BA(8, "shares", 0, 1UL << 24, CCC_SEALED_ELEM_BYTES),
+};
+SCHEMA(ccc_schema_sealed, "ccc/sealed/v1", "sealed decryption shares",
+    sealed_fields);
+
+const struct ccc_schema *const ccc_schemas[] = {
+	&ccc_schema_tpk, &ccc_schema_share, &ccc_schema_ct,
+	&ccc_schema_recipient_pub, &ccc_schema_recipient_key,
+	&ccc_schema_sealed, NULL
+};
+
+const struct ccc_schema *
+ccc_schema_find(const char *type, size_t len)
+{
+	size_t i;
+
+	for (i = 0; ccc_schemas[i] != NULL; i++)
+		if (strlen(ccc_schemas[i]->type) == len &&
+		    memcmp(ccc_schemas[i]->type, type, len) == 0)
+			return ccc_schemas[i];
+	return NULL;
+}
+
+static size_t
+head_len(uint64_t v)
+{
+	return v < 24 ? 1 : v <= 0xff ? 2 : v <= 0xffff ? 3 :
+	    v <= 0xffffffffULL ? 5 : 9;
+}
+
+const uint8_t *
+ccc_val_elem(const struct ccc_val *v, uint32_t elem, size_t i)
+{
+	return v->p + i * (head_len(elem) + elem) + head_len(elem);
+}
+
+void
+ccc_val_uint(struct ccc_val *v, uint64_t u)
+{
+	memset(v, 0, sizeof(*v));
+	v->present = true;
+	v->u = u;
+}
+
+void
+ccc_val_bytes(struct ccc_val *v, const void *p, size_t n)
+{
+	memset(v, 0, sizeof(*v));
+	v->present = true;
+	v->p = p;
+	v->n = n;
+}
+
+void
+ccc_val_array(struct ccc_val *v, const void *p, size_t n, size_t count)
+{
+	ccc_val_bytes(v, p, n);
+	v->count = count;
+}
+
+static int
+decode_value(const struct ccc_field *f, struct ccc_cur *c, struct ccc_val *v)
+{
+	long long at = ccc_cur_pos(c);
+	size_t i, n;
+	const uint8_t *p;
+	int rc;
+
+	v->off = at;
+	v->present = true;
+	switch (f->kind) {
+	case CCC_F_UINT:
+		if ((rc = ccc_cur_uint(c, &v->u, f->name)) != 0)
+			return rc;
+		if (v->u < f->min || v->u > f->max)
+			return ccc_err_set(c->err, CCC_E_FIELD, at, f->name,
+			    "%s: %llu is out of range %llu..%llu", f->name,
+			    (unsigned long long)v->u,
+			    (unsigned long long)f->min,
+			    (unsigned long long)f->max);
+		return 0;
+	case CCC_F_BOOL: {
+		bool b;
+		if ((rc = ccc_cur_bool(c, &b, f->name)) != 0)
+			return rc;
+		v->u = b;
+		return 0;
+	}
+	case CCC_F_BSTR:
+	case CCC_F_TSTR:
+		rc = f->kind == CCC_F_BSTR ?
+		    ccc_cur_bstr(c, &v->p, &v->n, f->name) :
+		    ccc_cur_tstr(c, (const char **)&v->p, &v->n, f->name);
+		if (rc != 0)
+			return rc;
+		if (v->n < f->min || v->n > f->max) {
+			if (f->min == f->max)
+				return ccc_err_set(c->err, CCC_E_FIELD, at,
+				    f->name, "%s: %zu bytes, expected %llu",
+				    f->name, v->n,
+				    (unsigned long long)f->min);
+			return ccc_err_set(c->err, CCC_E_FIELD, at, f->name,
+			    "%s: %zu bytes, expected %llu to %llu", f->name,
+			    v->n, (unsigned long long)f->min,
+			    (unsigned long long)f->max);
+		}
+		return 0;
+	case CCC_F_BSTR_ARRAY:
+	case CCC_F_MAP_ARRAY:
+		if ((rc = ccc_cur_array(c, &v->count, f->name)) != 0)
+			return rc;
+		if (v->count < f->min || v->count > f->max)
+			return ccc_err_set(c->err, CCC_E_FIELD, at, f->name,
+			    "%s: %zu elements, expected %llu to %llu", f->name,
+			    v->count, (unsigned long long)f->min,
+			    (unsigned long long)f->max);
+		v->p = c->p + c->off;
+		for (i = 0; i < v->count; i++) {
+			if (f->kind == CCC_F_BSTR_ARRAY) {
+				if ((rc = ccc_cur_bstr_n(c, &p, f->elem,
+				    f->name)) != 0)
+					return rc;
+			} else {
+				struct ccc_val sub[CCC_BLOB_MAX_FIELDS];
+				if ((rc = ccc_blob_decode_map(f->sub, c,
+				    sub)) != 0)
+					return rc;
+			}
+		}
+		v->n = (size_t)(c->p + c->off - v->p);
+		return 0;
+	case CCC_F_MAP:
+		v->p = c->p + c->off;
+		{
+			struct ccc_val sub[CCC_BLOB_MAX_FIELDS];
+			if ((rc = ccc_blob_decode_map(f->sub, c, sub)) != 0)
+				return rc;
+		}
+		v->n = (size_t)(c->p + c->off - v->p);
+		(void)n;
+		return 0;
+	}
+	return ccc_err_set(c->err, CCC_E_INTERNAL, at, f->name, "schema");
+}
+
+int
+ccc_blob_decode_map(const struct ccc_schema *s, struct ccc_cur *c,
+    struct ccc_val *vals)
+{
+	const struct ccc_schema *other;
+	const char *type;
+	size_t n, i, fi = 0, tlen;
+	uint64_t key;
+	long long at = ccc_cur_pos(c);
+	int rc;
+
+	memset(vals, 0, s->nfields * sizeof(*vals));
+	if ((rc = ccc_cur_map(c, &n, s->type ? "blob" : "map")) != 0)
+		return rc;
+	i = 0;
+	if (s->type != NULL) {
+		if (n == 0 || ccc_cur_uint(c, &key, "type") != 0 || key != 0 ||
+		    ccc_cur_tstr(c, &type, &tlen, "type") != 0)
+			return ccc_err_set(c->err, CCC_E_TYPE, at, "type",
+			    "expected a %s (%s), found no type", s->title,
+			    s->type);
+		if (tlen != strlen(s->type) ||
+		    memcmp(type, s->type, tlen) != 0) {
+			other = ccc_schema_find(type, tlen);
+			if (other != NULL)
+				return ccc_err_set(c->err, CCC_E_TYPE, at,
+				    "type", "expected a %s (%s), found a %s "
+				    "(%s)", s->title, s->type, other->title,
+				    other->type);
+			return ccc_err_set(c->err, CCC_E_TYPE, at, "type",
+			    "expected a %s (%s), found type \"%.*s\"",
+			    s->title, s->type, (int)(tlen > 64 ? 64 : tlen),
+			    type);
+		}
+		i = 1;
+	}
+	for (; i < n; i++) {
+		long long kat = ccc_cur_pos(c);
+		if ((rc = ccc_cur_uint(c, &key, "key")) != 0)
+			return rc;
+		while (fi < s->nfields && s->fields[fi].key < key) {
+			if (!(s->fields[fi].flags & CCC_F_OPT))
+				return ccc_err_set(c->err, CCC_E_FIELD, kat,
+				    s->fields[fi].name, "missing field %s "
+				    "(key %u)", s->fields[fi].name,
+				    s->fields[fi].key);
+			fi++;
+		}
+		if (fi == s->nfields || s->fields[fi].key != key)
+			return ccc_err_set(c->err, CCC_E_MALFORMED, kat, NULL,
+			    "unknown key %llu in a %s",
+			    (unsigned long long)key, s->title);
+		if ((rc = decode_value(&s->fields[fi], c, &vals[fi])) != 0)
+			return rc;
+		fi++;
+	}
+	for (; fi < s->nfields; fi++)
+		if (!(s->fields[fi].flags & CCC_F_OPT))
+			return ccc_err_set(c->err, CCC_E_FIELD, ccc_cur_pos(c),
+			    s->fields[fi].name, "missing field %s (key %u)",
+			    s->fields[fi].name, s->fields[fi].key);
+	return 0;
+}
+
+int
+ccc_blob_decode(const struct ccc_schema *s, const uint8_t *p, size_t len,
+    struct ccc_val *vals, long long base, struct ccc_err *err)
+{
+	struct ccc_cur c;
+	size_t ilen;
+	int rc;
+
+	if (len == 0)
+		return ccc_err_set(err, CCC_E_TRUNCATED, base, NULL,
+		    "empty input, expected a %s", s->title);
+	if ((rc = ccc_cbor_check(p, len, CCC_CBOR_STRICT, len, &ilen, base,
+	    err)) != 0)
+		return rc;
+	if (ilen != len)
+		return ccc_err_set(err, CCC_E_MALFORMED, base + (long long)ilen,
+		    NULL, "%zu trailing bytes after the %s", len - ilen,
+		    s->title);
+	ccc_cur_init(&c, p, len, base, err);
+	return ccc_blob_decode_map(s, &c, vals);
+}
+
+const struct ccc_schema *
+ccc_blob_peek_type(const uint8_t *p, size_t len)
+{
+	struct ccc_cur c;
+	const char *type;
+	size_t n, tlen;
+	uint64_t key;
+
+	ccc_cur_init(&c, p, len, 0, NULL);
+	if (ccc_cur_map(&c, &n, NULL) != 0 || n == 0 ||
+	    ccc_cur_uint(&c, &key, NULL) != 0 || key != 0 ||
+	    ccc_cur_tstr(&c, &type, &tlen, NULL) != 0)
+		return NULL;
+	return ccc_schema_find(type, tlen);
+}
+
+int
+ccc_blob_encode(struct ccc_buf *b, const struct ccc_schema *s,
+    const struct ccc_val *vals)
+{
+	return ccc_blob_encode_prefix(b, s, vals, 0);
+}
+
+int
+ccc_blob_encode_prefix(struct ccc_buf *b, const struct ccc_schema *s,
+    const struct ccc_val *vals, size_t trailing)
+{
+	const struct ccc_field *f;
+	size_t i, n = (s->type ? 1 : 0) + trailing;
+	int rc;
+
+	for (i = 0; i < s->nfields; i++)
+		n += vals[i].present;
+	if ((rc = ccc_cbor_put_map(b, n)) != 0)
+		return rc;
+	if (s->type != NULL && ((rc = ccc_cbor_put_uint(b, 0)) != 0 ||
+	    (rc = ccc_cbor_put_cstr(b, s->type)) != 0))
+		return rc;
+	for (i = 0; i < s->nfields; i++) {
+		f = &s->fields[i];
+		if (!vals[i].present)
+			continue;
+		if ((rc = ccc_cbor_put_uint(b, f->key)) != 0)
+			return rc;
+		switch (f->kind) {
+		case CCC_F_UINT:
+			rc = ccc_cbor_put_uint(b, vals[i].u);
+			break;
+		case CCC_F_BOOL:
+			rc = ccc_cbor_put_bool(b, vals[i].u != 0);
+			break;
+		case CCC_F_BSTR:
+			rc = ccc_cbor_put_bstr(b, vals[i].p, vals[i].n);
+			break;
+		case CCC_F_TSTR:
+			rc = ccc_cbor_put_tstr(b, (const char *)vals[i].p,
+			    vals[i].n);
+			break;
+		case CCC_F_BSTR_ARRAY: {
+			/* p: count elements of elem bytes, back to back. */
+			size_t j;
+			if ((rc = ccc_cbor_put_array(b, vals[i].count)) != 0)
+				return rc;
+			for (j = 0; j < vals[i].count && rc == 0; j++)
+				rc = ccc_cbor_put_bstr(b, vals[i].p +
+				    j * f->elem, f->elem);
+			break;
+		}
+		case CCC_F_MAP_ARRAY:
+			/* p: count maps already encoded, back to back. */
+			if ((rc = ccc_cbor_put_array(b, vals[i].count)) != 0)
+				return rc;
+			rc = ccc_buf_put(b, vals[i].p, vals[i].n);
+			break;
+		case CCC_F_MAP:
+			rc = ccc_buf_put(b, vals[i].p, vals[i].n);
+			break;
+		default:
+			rc = CCC_E_INTERNAL;
+		}
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}

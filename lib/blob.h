@@ -1,0 +1,134 @@
+/*
+ * ccc blobs: one CBOR map each, small unsigned keys in ascending order, key
+ * 0 the type-and-version string.  Every type is described by a schema
+ * (field key, name, kind, bounds, secrecy); the same table drives decoding,
+ * encoding and ccc-inspect, so a format is written down exactly once.
+ */
+#ifndef CCC_BLOB_H
+#define CCC_BLOB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "cbor.h"
+
+enum ccc_fkind {
+	CCC_F_UINT,		/* min..max value */
+	CCC_F_BSTR,		/* min..max length */
+	CCC_F_TSTR,		/* min..max length, UTF-8 */
+	CCC_F_BOOL,
+	CCC_F_BSTR_ARRAY,	/* min..max elements of exactly elem bytes */
+	CCC_F_MAP_ARRAY,	/* min..max maps of schema sub */
+	CCC_F_MAP		/* one map of schema sub */
+};
+
+enum {
+	CCC_F_OPT = 1,		/* may be absent */
+	CCC_F_SECRET = 2	/* never printed without --show-secrets */
+};
+
+struct ccc_schema;
+
+struct ccc_field {
+	uint8_t key;
+	const char *name;
+	uint8_t kind;
+	uint8_t flags;
+	uint64_t min, max;
+	uint32_t elem;
+	const struct ccc_schema *sub;
+};
+
+struct ccc_schema {
+	const char *type;	/* key 0 value; NULL for nested maps */
+	const char *title;	/* "threshold public key" */
+	const struct ccc_field *fields;	/* ascending keys, key 0 excluded */
+	size_t nfields;
+};
+
+/* A decoded field: a view into the input, valid while it lives. */
+struct ccc_val {
+	bool present;
+	uint64_t u;		/* UINT, BOOL */
+	const uint8_t *p;	/* BSTR/TSTR bytes; arrays: first element */
+	size_t n;		/* BSTR/TSTR length; arrays: bytes spanned */
+	size_t count;		/* arrays: elements */
+	long long off;		/* absolute offset of the value */
+};
+
+#define CCC_BLOB_MAX_FIELDS 24
+
+/* Every blob type the toolkit knows, for ccc-inspect. */
+extern const struct ccc_schema *const ccc_schemas[];
+
+/* Find a schema by its type string (NULL if unknown). */
+const struct ccc_schema *ccc_schema_find(const char *type, size_t len);
+
+/*
+ * Decode exactly one blob of schema s from p[0..len) (trailing bytes are
+ * an error).  vals has s->nfields entries, in schema order.  base is the
+ * absolute offset of p, item the 1-based index in a sequence (0 if none),
+ * both for error messages.
+ */
+int ccc_blob_decode(const struct ccc_schema *s, const uint8_t *p, size_t len,
+    struct ccc_val *vals, long long base, struct ccc_err *err) CCC_WUR;
+
+/* Decode the map at the cursor (nested maps, or after framing). */
+int ccc_blob_decode_map(const struct ccc_schema *s, struct ccc_cur *c,
+    struct ccc_val *vals) CCC_WUR;
+
+/*
+ * The type string of a framed blob, without validating the rest; for
+ * "expected X, got Y" messages and for dispatch.  NULL if none.
+ */
+const struct ccc_schema *ccc_blob_peek_type(const uint8_t *p, size_t len);
+
+/* Encode a blob of schema s from vals (present fields only). */
+int ccc_blob_encode(struct ccc_buf *b, const struct ccc_schema *s,
+    const struct ccc_val *vals) CCC_WUR;
+
+/*
+ * Encode the map head counting the present fields plus `trailing` more,
+ * and the present fields; the caller appends the trailing fields (which
+ * must have higher keys).  Lets a large last field be written in place.
+ */
+int ccc_blob_encode_prefix(struct ccc_buf *b, const struct ccc_schema *s,
+    const struct ccc_val *vals, size_t trailing) CCC_WUR;
+
+/* Element i of a BSTR_ARRAY value (elements are exactly elem bytes). */
+const uint8_t *ccc_val_elem(const struct ccc_val *v, uint32_t elem, size_t i);
+
+/* Setters for building vals before encoding. */
+void ccc_val_uint(struct ccc_val *v, uint64_t u);
+void ccc_val_bytes(struct ccc_val *v, const void *p, size_t n);
+void ccc_val_array(struct ccc_val *v, const void *p, size_t n, size_t count);
+
+/* Schemas of the blob types (lib/blob.c). */
+extern const struct ccc_schema ccc_schema_tpk;
+extern const struct ccc_schema ccc_schema_share;
+extern const struct ccc_schema ccc_schema_ct;
+extern const struct ccc_schema ccc_schema_recipient_pub;
+extern const struct ccc_schema ccc_schema_recipient_key;
+extern const struct ccc_schema ccc_schema_sealed;
+
+/* Field indexes into vals, per schema (keep in step with the tables). */
+enum { TPK_GROUP, TPK_T, TPK_N, TPK_EPOCH, TPK_KEY_ID, TPK_H, TPK_GBAR,
+    TPK_HI, TPK_NFIELDS };
+enum { SHARE_GROUP, SHARE_INDEX, SHARE_EPOCH, SHARE_KEY_ID, SHARE_X,
+    SHARE_NFIELDS };
+enum { CT_GROUP, CT_CONTEXT, CT_C, CT_U, CT_UBAR, CT_E, CT_F, CT_NONCE,
+    CT_SYM, CT_NFIELDS };
+enum { RPUB_PK, RPUB_NFIELDS };
+enum { RKEY_SK, RKEY_PK, RKEY_NFIELDS };
+enum { SEALED_KEY_ID, SEALED_EPOCH, SEALED_INDEX, SEALED_CONTEXT,
+    SEALED_RECIPIENT, SEALED_COUNT, SEALED_ENC, SEALED_SHARES,
+    SEALED_NFIELDS };
+
+#define CCC_SEALED_RECORD_BYTES (32 + 65 + 32 + 32)
+#define CCC_SEALED_ELEM_BYTES (CCC_SEALED_RECORD_BYTES + 16)
+#define CCC_CONTEXT_MAX 1024
+#define CCC_CT_SYM_MAX (1UL << 30)
+
+#endif

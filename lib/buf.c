@@ -1,0 +1,79 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "buf.h"
+
+void
+ccc_buf_init(struct ccc_buf *b, int secret)
+{
+	b->p = NULL;
+	b->len = 0;
+	b->cap = 0;
+	b->secret = secret;
+}
+
+int
+ccc_buf_reserve(struct ccc_buf *b, size_t n)
+{
+	size_t ncap;
+	uint8_t *np;
+
+	if (n <= b->cap - b->len)
+		return 0;
+	if (n > SIZE_MAX / 2 - b->len)
+		return CCC_E_NOMEM;
+	ncap = b->cap ? b->cap : 64;
+	while (ncap - b->len < n)
+		ncap *= 2;
+	if (b->secret) {
+		/* sodium_malloc has no realloc: copy, then free the old (wiped). */
+		if ((np = sodium_malloc(ncap)) == NULL)
+			return CCC_E_NOMEM;
+		if (b->len)
+			memcpy(np, b->p, b->len);
+		if (b->p)
+			sodium_free(b->p);
+	} else if ((np = realloc(b->p, ncap)) == NULL)
+		return CCC_E_NOMEM;
+	b->p = np;
+	b->cap = ncap;
+	return 0;
+}
+
+int
+ccc_buf_put(struct ccc_buf *b, const void *p, size_t n)
+{
+	int r;
+
+	if (n == 0)
+		return 0;
+	if ((r = ccc_buf_reserve(b, n)) != 0)
+		return r;
+	memcpy(b->p + b->len, p, n);
+	b->len += n;
+	return 0;
+}
+
+void
+ccc_buf_reset(struct ccc_buf *b)
+{
+	if (b->p != NULL && b->len)
+		sodium_memzero(b->p, b->len);
+	b->len = 0;
+}
+
+void
+ccc_buf_free(struct ccc_buf *b)
+{
+	if (b->p != NULL) {
+		if (b->secret)
+			sodium_free(b->p);	/* wipes */
+		else
+			free(b->p);
+	}
+	ccc_buf_init(b, b->secret);
+}

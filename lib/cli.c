@@ -1,0 +1,117 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <sodium.h>
+
+#include "cli.h"
+
+const char *ccc_progname = "ccc";
+
+void
+ccc_cli_init(int argc, char **argv)
+{
+	struct rlimit rl = { 0, 0 };
+	const char *slash;
+	int fd;
+
+	if (argc > 0 && argv[0] != NULL) {
+		slash = strrchr(argv[0], '/');
+		ccc_progname = slash ? slash + 1 : argv[0];
+	}
+	/* A closed stdin/stdout/stderr must not be reused by our own files. */
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
+		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			exit(2);
+	signal(SIGPIPE, SIG_DFL);
+	/* Keys live in this process: no core files, no ptrace by others. */
+	(void)setrlimit(RLIMIT_CORE, &rl);
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (sodium_init() < 0) {
+		fprintf(stderr, "%s: crypto library failure: libsodium "
+		    "initialisation failed\n", ccc_progname);
+		exit(2);
+	}
+	/* The config file is not needed and costs ~0.4 ms at start-up. */
+	if (OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL) != 1) {
+		fprintf(stderr, "%s: crypto library failure: OpenSSL "
+		    "initialisation failed\n", ccc_progname);
+		exit(2);
+	}
+}
+
+int
+ccc_cli_fail(const struct ccc_err *err)
+{
+	int code = err->code ? err->code : CCC_E_INTERNAL;
+
+	fprintf(stderr, "%s: %s", ccc_progname, ccc_strerror(code));
+	if (err->what != NULL)
+		fprintf(stderr, ": %s", err->what);
+	if (err->item > 0)
+		fprintf(stderr, ": item %ld", err->item);
+	if (err->off >= 0)
+		fprintf(stderr, ": at byte %lld", err->off);
+	if (err->detail[0] != '\0')
+		fprintf(stderr, ": %s", err->detail);
+	fputc('\n', stderr);
+	return ccc_err_exit(code);
+}
+
+void
+ccc_cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: warning: ", ccc_progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+ccc_cli_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: usage: ", ccc_progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see %s --help)\n", ccc_progname);
+	return 2;
+}
+
+int
+ccc_cli_version(void)
+{
+	printf("%s (ccc) %s\n", ccc_progname, PACKAGE_VERSION);
+	return 0;
+}
+
+long long
+ccc_cli_number(const char *s, long long lo, long long hi)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < lo || v > hi)
+		return -1;
+	return v;
+}

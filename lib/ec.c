@@ -1,0 +1,138 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/obj_mac.h>
+
+#include "ec.h"
+
+static struct ccc_ec *default_ec;
+
+struct ccc_ec *
+ccc_ec_new(void)
+{
+	struct ccc_ec *ec;
+
+	if ((ec = calloc(1, sizeof(*ec))) == NULL)
+		return NULL;
+	ec->group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+	ec->bn = BN_CTX_new();
+	if (ec->group == NULL || ec->bn == NULL) {
+		ccc_ec_free(ec);
+		return NULL;
+	}
+	ec->g = EC_GROUP_get0_generator(ec->group);
+	ec->n = EC_GROUP_get0_order(ec->group);
+	return ec;
+}
+
+void
+ccc_ec_free(struct ccc_ec *ec)
+{
+	if (ec == NULL)
+		return;
+	EC_GROUP_free(ec->group);
+	BN_CTX_free(ec->bn);
+	free(ec);
+}
+
+struct ccc_ec *
+ccc_ec_default(void)
+{
+	if (default_ec == NULL)
+		default_ec = ccc_ec_new();
+	return default_ec;
+}
+
+int
+ccc_ec_point_decode(struct ccc_ec *ec, EC_POINT *out,
+    const uint8_t in[CCC_POINT_BYTES], const char *field, struct ccc_err *err)
+{
+	/* oct2point checks the curve equation; it rejects 65 zero bytes. */
+	if (in[0] != 0x04 || EC_POINT_oct2point(ec->group, out, in,
+	    CCC_POINT_BYTES, ec->bn) != 1) {
+		ERR_clear_error();
+		return ccc_err_set(err, CCC_E_POINT, -1, field,
+		    "%s: not a point on P-256", field ? field : "point");
+	}
+	if (EC_POINT_is_at_infinity(ec->group, out))
+		return ccc_err_set(err, CCC_E_POINT, -1, field,
+		    "%s: the identity is not allowed", field ? field : "point");
+	return 0;
+}
+
+int
+ccc_ec_scalar_decode(struct ccc_ec *ec, BIGNUM *out,
+    const uint8_t in[CCC_SCALAR_BYTES], const char *field, struct ccc_err *err)
+{
+	if (BN_bin2bn(in, CCC_SCALAR_BYTES, out) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, field, "scalar");
+	if (BN_cmp(out, ec->n) >= 0)
+		return ccc_err_set(err, CCC_E_SCALAR, -1, field,
+		    "%s: not below the group order", field ? field : "scalar");
+	return 0;
+}
+
+int
+ccc_ec_scalar_encode(uint8_t out[CCC_SCALAR_BYTES], const BIGNUM *s)
+{
+	return BN_bn2binpad(s, out, CCC_SCALAR_BYTES) == CCC_SCALAR_BYTES ? 0 :
+	    CCC_E_INTERNAL;
+}
+
+int
+ccc_ec_points_encode(struct ccc_ec *ec, uint8_t (*out)[CCC_POINT_BYTES],
+    EC_POINT **pts, size_t k)
+{
+	size_t i;
+
+	/*
+	 * point2oct costs a field inversion per point; making them affine
+	 * together costs one (Montgomery's trick inside OpenSSL).
+	 */
+	if (k > 1 && EC_POINTs_make_affine(ec->group, k, pts, ec->bn) != 1) {
+		ERR_clear_error();
+		return CCC_E_CRYPTO;
+	}
+	for (i = 0; i < k; i++) {
+		if (EC_POINT_is_at_infinity(ec->group, pts[i])) {
+			/* Only reachable with negligible probability. */
+			memset(out[i], 0, CCC_POINT_BYTES);
+			continue;
+		}
+		if (EC_POINT_point2oct(ec->group, pts[i],
+		    POINT_CONVERSION_UNCOMPRESSED, out[i], CCC_POINT_BYTES,
+		    ec->bn) != CCC_POINT_BYTES) {
+			ERR_clear_error();
+			return CCC_E_CRYPTO;
+		}
+	}
+	return 0;
+}
+
+int
+ccc_ec_scalar_random(struct ccc_ec *ec, BIGNUM *out)
+{
+	BN_set_flags(out, BN_FLG_CONSTTIME);
+	do {
+		if (BN_priv_rand_range(out, ec->n) != 1) {
+			ERR_clear_error();
+			return CCC_E_CRYPTO;
+		}
+	} while (BN_is_zero(out));
+	return 0;
+}
+
+int
+ccc_ec_scalar_from_hash(struct ccc_ec *ec, BIGNUM *out, const uint8_t *d,
+    size_t dlen)
+{
+	if (BN_bin2bn(d, (int)dlen, out) == NULL ||
+	    BN_nnmod(out, out, ec->n, ec->bn) != 1) {
+		ERR_clear_error();
+		return CCC_E_CRYPTO;
+	}
+	return 0;
+}

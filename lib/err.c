@@ -1,0 +1,122 @@
+/* Error records and the reason phrases every tool prints. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/err.h>
+
+#include "ccc.h"
+
+void
+ccc_err_clear(struct ccc_err *err)
+{
+	if (err == NULL)
+		return;
+	memset(err, 0, sizeof(*err));
+	err->off = -1;
+}
+
+int
+ccc_err_set(struct ccc_err *err, int code, long long off, const char *field,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || err->code != 0)
+		return code;
+	err->code = code;
+	err->off = off;
+	err->field = field;
+	err->detail[0] = '\0';
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(err->detail, sizeof(err->detail), fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+int
+ccc_err_what(struct ccc_err *err, const char *what)
+{
+	if (err == NULL)
+		return 0;
+	if (err->what == NULL)
+		err->what = what;
+	return err->code;
+}
+
+int
+ccc_err_item(struct ccc_err *err, long item)
+{
+	if (err == NULL)
+		return 0;
+	if (err->item == 0)
+		err->item = item;
+	return err->code;
+}
+
+int
+ccc_err_openssl(struct ccc_err *err, const char *what)
+{
+	unsigned long e;
+	char buf[120];
+
+	e = ERR_get_error();
+	if (e != 0)
+		ERR_error_string_n(e, buf, sizeof(buf));
+	else
+		snprintf(buf, sizeof(buf), "unknown error");
+	ERR_clear_error();
+	return ccc_err_set(err, CCC_E_CRYPTO, -1, NULL, "%s: %s", what, buf);
+}
+
+const char *
+ccc_strerror(int code)
+{
+	switch (code) {
+	case CCC_OK:		return "ok";
+	case CCC_E_MALFORMED:	return "malformed input";
+	case CCC_E_TRUNCATED:	return "truncated input";
+	case CCC_E_TOOBIG:	return "input too large";
+	case CCC_E_TYPE:	return "wrong blob type";
+	case CCC_E_FIELD:	return "invalid field";
+	case CCC_E_POINT:	return "invalid point";
+	case CCC_E_SCALAR:	return "invalid scalar";
+	case CCC_E_CIPHERTEXT:	return "invalid ciphertext";
+	case CCC_E_SHARE:	return "invalid share";
+	case CCC_E_THRESHOLD:	return "not enough shares";
+	case CCC_E_DECRYPT:	return "decryption failed";
+	case CCC_E_KEY:		return "key mismatch";
+	case CCC_E_EPOCH:	return "epoch mismatch";
+	case CCC_E_POLICY:	return "refused by policy";
+	case CCC_E_SIGNATURE:	return "bad signature";
+	case CCC_E_EXPIRED:	return "expired";
+	case CCC_E_REPLAY:	return "replayed";
+	case CCC_E_DUPLICATE:	return "duplicate";
+	case CCC_E_ATTEST:	return "attestation refused";
+	case CCC_E_USAGE:	return "usage";
+	case CCC_E_IO:		return "i/o error";
+	case CCC_E_EXISTS:	return "refusing to overwrite";
+	case CCC_E_PERM:	return "insecure permissions";
+	case CCC_E_NOMEM:	return "out of memory";
+	case CCC_E_CRYPTO:	return "crypto library failure";
+	case CCC_E_INTERNAL:	return "internal error";
+	case CCC_E_LOCKED:	return "locked";
+	case CCC_E_STATE:	return "bad node state";
+	case CCC_E_CHILD:	return "child process failed";
+	}
+	return "unknown error";
+}
+
+int
+ccc_err_exit(int code)
+{
+	if (code == 0)
+		return 0;
+	if (code <= CCC_E_USAGE)
+		return 2;
+	return 1;
+}

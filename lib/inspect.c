@@ -1,0 +1,220 @@
+/*
+ * ccc-inspect: print any ccc blob or sequence of blobs with field names,
+ * as JSON (byte strings in hex) or as CBOR diagnostic notation with the
+ * field names in comments.  Every item is validated exactly as the tool
+ * that consumes it would (strict CBOR, then its schema); secret fields are
+ * replaced by "<secret>" unless asked for.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "blob.h"
+#include "io.h"
+#include "ops.h"
+#include "seq.h"
+
+struct printer {
+	FILE *f;
+	bool diag, show_secrets;
+};
+
+static void
+print_hex(FILE *f, const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		fprintf(f, "%02x", p[i]);
+}
+
+static void
+print_text(FILE *f, const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	fputc('"', f);
+	for (i = 0; i < n; i++) {
+		if (p[i] == '"' || p[i] == '\\')
+			fprintf(f, "\\%c", p[i]);
+		else if (p[i] < 0x20)
+			fprintf(f, "\\u%04x", p[i]);
+		else
+			fputc(p[i], f);
+	}
+	fputc('"', f);
+}
+
+static void
+print_bytes(const struct printer *pr, const uint8_t *p, size_t n)
+{
+	if (pr->diag) {
+		fputs("h'", pr->f);
+		print_hex(pr->f, p, n);
+		fputc('\'', pr->f);
+	} else {
+		fputc('"', pr->f);
+		print_hex(pr->f, p, n);
+		fputc('"', pr->f);
+	}
+}
+
+static void print_map(const struct printer *, const struct ccc_schema *,
+    const struct ccc_val *, int);
+
+static void
+indent(FILE *f, int depth)
+{
+	while (depth-- > 0)
+		fputs("  ", f);
+}
+
+static void
+print_field(const struct printer *pr, const struct ccc_field *fd,
+    const struct ccc_val *v, int depth)
+{
+	struct ccc_val sub[CCC_BLOB_MAX_FIELDS];
+	struct ccc_cur c;
+	size_t i;
+
+	if ((fd->flags & CCC_F_SECRET) && !pr->show_secrets) {
+		fputs(pr->diag ? "\"<secret>\"" : "\"<secret>\"", pr->f);
+		return;
+	}
+	switch (fd->kind) {
+	case CCC_F_UINT:
+		fprintf(pr->f, "%llu", (unsigned long long)v->u);
+		break;
+	case CCC_F_BOOL:
+		fputs(v->u ? "true" : "false", pr->f);
+		break;
+	case CCC_F_BSTR:
+		print_bytes(pr, v->p, v->n);
+		break;
+	case CCC_F_TSTR:
+		print_text(pr->f, v->p, v->n);
+		break;
+	case CCC_F_BSTR_ARRAY:
+		fputc('[', pr->f);
+		for (i = 0; i < v->count; i++) {
+			fputs(i ? ",\n" : "\n", pr->f);
+			indent(pr->f, depth + 2);
+			print_bytes(pr, ccc_val_elem(v, fd->elem, i), fd->elem);
+		}
+		fputc('\n', pr->f);
+		indent(pr->f, depth + 1);
+		fputc(']', pr->f);
+		break;
+	case CCC_F_MAP_ARRAY:
+	case CCC_F_MAP:
+		ccc_cur_init(&c, v->p, v->n, v->off, NULL);
+		if (fd->kind == CCC_F_MAP) {
+			if (ccc_blob_decode_map(fd->sub, &c, sub) == 0)
+				print_map(pr, fd->sub, sub, depth + 1);
+			break;
+		}
+		fputc('[', pr->f);
+		for (i = 0; i < v->count; i++) {
+			fputs(i ? ",\n" : "\n", pr->f);
+			indent(pr->f, depth + 2);
+			if (ccc_blob_decode_map(fd->sub, &c, sub) == 0)
+				print_map(pr, fd->sub, sub, depth + 2);
+		}
+		fputc('\n', pr->f);
+		indent(pr->f, depth + 1);
+		fputc(']', pr->f);
+		break;
+	}
+}
+
+static void
+print_map(const struct printer *pr, const struct ccc_schema *s,
+    const struct ccc_val *v, int depth)
+{
+	size_t i;
+	bool first = true;
+
+	fputc('{', pr->f);
+	if (s->type != NULL) {
+		fputc('\n', pr->f);
+		indent(pr->f, depth + 1);
+		if (pr->diag)
+			fprintf(pr->f, "0 / type /: \"%s\"", s->type);
+		else
+			fprintf(pr->f, "\"type\": \"%s\"", s->type);
+		first = false;
+	}
+	for (i = 0; i < s->nfields; i++) {
+		if (!v[i].present)
+			continue;
+		fputs(first ? "\n" : ",\n", pr->f);
+		first = false;
+		indent(pr->f, depth + 1);
+		if (pr->diag)
+			fprintf(pr->f, "%u / %s /: ", s->fields[i].key,
+			    s->fields[i].name);
+		else
+			fprintf(pr->f, "\"%s\": ", s->fields[i].name);
+		print_field(pr, &s->fields[i], &v[i], depth);
+	}
+	fputc('\n', pr->f);
+	indent(pr->f, depth);
+	fputc('}', pr->f);
+}
+
+static int
+inspect_file(const struct printer *pr, const char *path, struct ccc_err *err)
+{
+	struct ccc_val v[CCC_BLOB_MAX_FIELDS];
+	const struct ccc_schema *s;
+	struct ccc_seq seq;
+	const uint8_t *p;
+	size_t len;
+	long long at;
+	int rc;
+
+	if ((rc = ccc_seq_open(&seq, path, CCC_CT_SYM_MAX + 4096, 0,
+	    err)) != 0)
+		return ccc_err_what(err, ccc_io_name(path, 0));
+	while ((rc = ccc_seq_next(&seq, &p, &len, &at, err)) == 1) {
+		if ((s = ccc_blob_peek_type(p, len)) == NULL) {
+			rc = ccc_err_set(err, CCC_E_TYPE, at, NULL,
+			    "not a ccc blob (no known type in key 0)");
+			goto fail;
+		}
+		if ((rc = ccc_blob_decode(s, p, len, v, at, err)) != 0)
+			goto fail;
+		print_map(pr, s, v, 0);
+		fputc('\n', pr->f);
+	}
+	if (rc == 0 && seq.item == 0)
+		rc = ccc_err_set(err, CCC_E_TRUNCATED, 0, NULL,
+		    "empty input");
+	if (rc < 0)
+		goto fail;
+	ccc_seq_close(&seq);
+	return 0;
+fail:
+	ccc_err_item(err, seq.item);
+	ccc_err_what(err, seq.name);
+	ccc_seq_close(&seq);
+	return rc;
+}
+
+int
+ccc_inspect_run(const struct ccc_inspect_opts *o, struct ccc_err *err)
+{
+	struct printer pr = { stdout, o->diag, o->show_secrets };
+	int i, rc;
+
+	if (o->nfiles == 0)
+		rc = inspect_file(&pr, NULL, err);
+	else
+		for (i = 0, rc = 0; i < o->nfiles && rc == 0; i++)
+			rc = inspect_file(&pr, o->files[i], err);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "stdout: write "
+		    "failed");
+	return rc;
+}

@@ -1,0 +1,284 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "io.h"
+
+const char *
+ccc_io_name(const char *path, int output)
+{
+	if (path == NULL || strcmp(path, "-") == 0)
+		return output ? "stdout" : "stdin";
+	return path;
+}
+
+ssize_t
+ccc_read_full(int fd, void *p, size_t n)
+{
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < n) {
+		r = read(fd, (char *)p + got, n - got);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+int
+ccc_write_full(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+	ssize_t r;
+
+	while (n > 0) {
+		r = write(fd, c, n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		c += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+static int
+read_fd(struct ccc_buf *b, int fd, const char *name, size_t max,
+    struct ccc_err *err)
+{
+	ssize_t r;
+	int rc;
+
+	for (;;) {
+		if ((rc = ccc_buf_reserve(b, 65536)) != 0)
+			return ccc_err_set(err, rc, -1, NULL, "%s", name);
+		r = read(fd, b->p + b->len, b->cap - b->len);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s",
+			    name, strerror(errno));
+		}
+		if (r == 0)
+			return 0;
+		b->len += (size_t)r;
+		if (b->len > max)
+			return ccc_err_set(err, CCC_E_TOOBIG, -1, NULL,
+			    "%s: larger than %zu bytes", name, max);
+	}
+}
+
+int
+ccc_read_file(struct ccc_buf *b, const char *path, size_t max,
+    struct ccc_err *err)
+{
+	const char *name = ccc_io_name(path, 0);
+	int fd, rc;
+
+	if (path == NULL || strcmp(path, "-") == 0)
+		return read_fd(b, STDIN_FILENO, name, max, err);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", name,
+		    strerror(errno));
+	rc = read_fd(b, fd, name, max, err);
+	close(fd);
+	return rc;
+}
+
+int
+ccc_read_secret_file(struct ccc_buf *b, const char *path, size_t max,
+    struct ccc_err *err)
+{
+	struct stat st;
+	int fd, rc;
+
+	if (path == NULL || strcmp(path, "-") == 0)
+		return read_fd(b, STDIN_FILENO, "stdin", max, err);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", path,
+		    strerror(errno));
+	if (fstat(fd, &st) != 0) {
+		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", path,
+		    strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = ccc_err_set(err, CCC_E_IO, -1, NULL,
+		    "%s: not a regular file", path);
+		goto out;
+	}
+	if ((st.st_mode & 077) != 0) {
+		rc = ccc_err_set(err, CCC_E_PERM, -1, NULL,
+		    "%s: secret file is accessible by others (mode %03o), "
+		    "run chmod 600", path, (unsigned)(st.st_mode & 0777));
+		goto out;
+	}
+	rc = read_fd(b, fd, path, max, err);
+out:
+	close(fd);
+	return rc;
+}
+
+int
+ccc_out_open(struct ccc_out *o, const char *path, int flags,
+    struct ccc_err *err)
+{
+	size_t n;
+
+	o->fd = -1;
+	o->flags = flags;
+	o->path = NULL;
+	o->tmp = NULL;
+	if (path == NULL || strcmp(path, "-") == 0) {
+		if ((flags & CCC_OUT_BINARY) && !(flags & CCC_OUT_TTY_OK) &&
+		    isatty(STDOUT_FILENO))
+			return ccc_err_set(err, CCC_E_USAGE, -1, NULL,
+			    "refusing to write binary output to a terminal "
+			    "(use -o FILE or redirect)");
+		o->fd = STDOUT_FILENO;
+		return 0;
+	}
+	if (!(flags & CCC_OUT_FORCE) && access(path, F_OK) == 0)
+		return ccc_err_set(err, CCC_E_EXISTS, -1, NULL,
+		    "%s: file exists (use -f to replace it)", path);
+	n = strlen(path) + 16;
+	if ((o->path = strdup(path)) == NULL || (o->tmp = malloc(n)) == NULL) {
+		free(o->path);
+		o->path = NULL;
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "%s", path);
+	}
+	snprintf(o->tmp, n, "%s.tmpXXXXXX", path);
+	if ((o->fd = mkostemp(o->tmp, O_CLOEXEC)) < 0) {
+		ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", path,
+		    strerror(errno));
+		free(o->tmp);
+		free(o->path);
+		o->tmp = o->path = NULL;
+		return CCC_E_IO;
+	}
+	/* mkostemp makes 0600; widen public outputs to what umask allows. */
+	if (!(flags & CCC_OUT_SECRET)) {
+		mode_t um = umask(0);
+		umask(um);
+		(void)fchmod(o->fd, 0666 & ~um);
+	}
+	return 0;
+}
+
+int
+ccc_out_write(struct ccc_out *o, const void *p, size_t n, struct ccc_err *err)
+{
+	if (ccc_write_full(o->fd, p, n) != 0)
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s",
+		    o->path ? o->path : "stdout", strerror(errno));
+	return 0;
+}
+
+int
+ccc_fsync_dir_of(const char *path, struct ccc_err *err)
+{
+	char *copy;
+	int fd, rc = 0;
+
+	if ((copy = strdup(path)) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "%s", path);
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) != 0)
+		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: directory "
+		    "sync: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(copy);
+	return rc;
+}
+
+int
+ccc_out_commit(struct ccc_out *o, struct ccc_err *err)
+{
+	int rc = 0;
+
+	if (o->path == NULL)
+		return 0;	/* stdout: a pipe or terminal, nothing to sync */
+	if (fsync(o->fd) != 0 || close(o->fd) != 0) {
+		o->fd = -1;
+		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", o->path,
+		    strerror(errno));
+		goto fail;
+	}
+	o->fd = -1;
+	if (o->flags & CCC_OUT_FORCE) {
+		if (rename(o->tmp, o->path) != 0) {
+			rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s",
+			    o->path, strerror(errno));
+			goto fail;
+		}
+	} else {
+		/* link(2) never replaces: an existing target stays intact. */
+		if (link(o->tmp, o->path) != 0) {
+			rc = ccc_err_set(err, errno == EEXIST ? CCC_E_EXISTS :
+			    CCC_E_IO, -1, NULL, "%s: %s", o->path,
+			    errno == EEXIST ? "file exists (use -f to replace "
+			    "it)" : strerror(errno));
+			goto fail;
+		}
+		unlink(o->tmp);
+	}
+	rc = ccc_fsync_dir_of(o->path, err);
+	free(o->tmp);
+	free(o->path);
+	o->tmp = o->path = NULL;
+	return rc;
+fail:
+	ccc_out_abort(o);
+	return rc;
+}
+
+void
+ccc_out_abort(struct ccc_out *o)
+{
+	if (o->path != NULL) {
+		if (o->fd >= 0)
+			close(o->fd);
+		if (o->tmp != NULL)
+			unlink(o->tmp);
+	}
+	o->fd = -1;
+	free(o->tmp);
+	free(o->path);
+	o->tmp = o->path = NULL;
+}
+
+int
+ccc_write_file(const char *path, const void *p, size_t n, int flags,
+    struct ccc_err *err)
+{
+	struct ccc_out o;
+	int rc;
+
+	if ((rc = ccc_out_open(&o, path, flags, err)) != 0)
+		return rc;
+	if ((rc = ccc_out_write(&o, p, n, err)) != 0 ||
+	    (rc = ccc_out_commit(&o, err)) != 0) {
+		ccc_out_abort(&o);
+		return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,75 @@
+/*
+ * File input and atomic output.
+ *
+ * Inputs are read whole with a size cap.  Outputs go either to stdout or to
+ * a temporary file beside the target that is fsync'ed and renamed into place
+ * only on ccc_out_commit(), so a failure never truncates what was there.
+ * Secret files are created 0600 and, without CCC_OUT_FORCE, never replace an
+ * existing file (the final link(2) fails with EEXIST instead).
+ */
+#ifndef CCC_IO_H
+#define CCC_IO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "buf.h"
+#include "ccc.h"
+
+#define CCC_READ_MAX_DEFAULT (64UL * 1024 * 1024)
+
+/* Display name of a path argument: "stdin"/"stdout" for NULL or "-". */
+const char *ccc_io_name(const char *path, int output);
+
+/*
+ * Read all of path (NULL or "-" for stdin) into b, at most max bytes.
+ * CCC_E_TOOBIG past max, CCC_E_IO (errno in detail) on failure.
+ */
+int ccc_read_file(struct ccc_buf *b, const char *path, size_t max,
+    struct ccc_err *err) CCC_WUR;
+
+/*
+ * Read a secret file into b (which should be a secret buffer).  Refuses a
+ * file readable or writable by group or others (CCC_E_PERM), a symlink and
+ * anything but a regular file.
+ */
+int ccc_read_secret_file(struct ccc_buf *b, const char *path, size_t max,
+    struct ccc_err *err) CCC_WUR;
+
+/* Read up to n bytes from fd, retrying on EINTR; returns bytes read or -1. */
+ssize_t ccc_read_full(int fd, void *p, size_t n);
+/* Write all n bytes to fd, retrying; 0 or -1 (errno set). */
+int ccc_write_full(int fd, const void *p, size_t n);
+
+enum {
+	CCC_OUT_BINARY = 1,	/* refuse to write to a terminal */
+	CCC_OUT_FORCE = 2,	/* may replace an existing file */
+	CCC_OUT_SECRET = 4,	/* mode 0600 */
+	CCC_OUT_TTY_OK = 8	/* binary to a terminal was asked for */
+};
+
+struct ccc_out {
+	int fd;
+	int flags;
+	char *path;	/* target, NULL for stdout */
+	char *tmp;	/* temporary beside it */
+};
+
+/* Open an output; path NULL or "-" means stdout. */
+int ccc_out_open(struct ccc_out *o, const char *path, int flags,
+    struct ccc_err *err) CCC_WUR;
+int ccc_out_write(struct ccc_out *o, const void *p, size_t n,
+    struct ccc_err *err) CCC_WUR;
+/* Make the output durable and visible (fsync, link/rename, fsync dir). */
+int ccc_out_commit(struct ccc_out *o, struct ccc_err *err) CCC_WUR;
+/* Drop an uncommitted output: the temporary file is removed.  Idempotent. */
+void ccc_out_abort(struct ccc_out *o);
+
+/* Write a whole file atomically (open + write + commit, abort on error). */
+int ccc_write_file(const char *path, const void *p, size_t n, int flags,
+    struct ccc_err *err) CCC_WUR;
+
+/* fsync the directory holding path (for durable renames). */
+int ccc_fsync_dir_of(const char *path, struct ccc_err *err) CCC_WUR;
+
+#endif

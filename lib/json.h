@@ -1,0 +1,41 @@
+/*
+ * Chainlink's JSON forms (Go encoding/json; byte strings are standard
+ * base64 with padding): public key, private share and hybrid ciphertext.
+ * The reader is tolerant of layout (whitespace, key order, unknown keys)
+ * and strict on values (types, lengths, base64, duplicate keys).
+ */
+#ifndef CCC_JSON_H
+#define CCC_JSON_H
+
+#include "keys.h"
+
+#define CCC_JSON_MAX (64UL * 1024 * 1024)
+
+/* Public key -> {"Group","G_bar","H","HArray"}. */
+int ccc_json_tpk_export(struct ccc_buf *b, const struct ccc_tdh2_pub *pub)
+    CCC_WUR;
+/*
+ * Chainlink public key -> pub.  Chainlink's JSON has no threshold, epoch
+ * or key id: t is given by the operator, the epoch is 0 and the key id is
+ * SHA256("ccc/chainlink-key-id/v1" || H || G_bar).
+ */
+int ccc_json_tpk_import(struct ccc_ec *ec, struct ccc_tdh2_pub *pub,
+    const char *json, size_t len, uint32_t t, struct ccc_err *err) CCC_WUR;
+/* Key share -> {"Group","Index","V"} (Index counts from 0). */
+int ccc_json_share_export(struct ccc_buf *b, const struct ccc_share *s)
+    CCC_WUR;
+/* Chainlink private share -> s, bound to pub (key id, epoch). */
+int ccc_json_share_import(struct ccc_share *s, const char *json, size_t len,
+    const struct ccc_tdh2_pub *pub, struct ccc_err *err) CCC_WUR;
+/*
+ * Chainlink hybrid ciphertext -> a ccc ciphertext blob appended to out.
+ * The TDH2 label must be all zero (context NULL) or SHA256(context).
+ */
+int ccc_json_ct_import(struct ccc_buf *out, const char *json, size_t len,
+    const char *context, struct ccc_err *err) CCC_WUR;
+/* ccc ciphertext -> Chainlink hybrid JSON. */
+int ccc_json_ct_export(struct ccc_buf *b, const struct ccc_ct *ct) CCC_WUR;
+/* True if the input looks like JSON (first non-space byte is '{'). */
+int ccc_json_looks_like(const uint8_t *p, size_t len);
+
+#endif

@@ -1,0 +1,326 @@
+/* ccc-keygen: trusted dealer, recipient keys, Chainlink JSON in and out. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <sodium.h>
+
+#include "h2c.h"
+#include "hpke.h"
+#include "io.h"
+#include "json.h"
+#include "keys.h"
+#include "ops.h"
+
+int
+ccc_op_read(struct ccc_buf *b, const char *path, size_t max, bool secret,
+    struct ccc_err *err)
+{
+	int rc;
+
+	rc = secret ? ccc_read_secret_file(b, path, max, err) :
+	    ccc_read_file(b, path, max, err);
+	return rc ? ccc_err_what(err, ccc_io_name(path, 0)) : 0;
+}
+
+static int
+dealer_paths_free(const char *dir, uint32_t n, bool json, struct ccc_err *err)
+{
+	char path[4096];
+	uint32_t i;
+
+	snprintf(path, sizeof(path), "%s/tpk.cbor", dir);
+	if (access(path, F_OK) == 0)
+		goto exists;
+	if (json) {
+		snprintf(path, sizeof(path), "%s/tpk.json", dir);
+		if (access(path, F_OK) == 0)
+			goto exists;
+	}
+	for (i = 1; i <= n; i++) {
+		snprintf(path, sizeof(path), "%s/share-%u.cbor", dir, i);
+		if (access(path, F_OK) == 0)
+			goto exists;
+	}
+	return 0;
+exists:
+	return ccc_err_set(err, CCC_E_EXISTS, -1, NULL,
+	    "%s: file exists (use -f to replace the key in %s)", path, dir);
+}
+
+int
+ccc_keygen_dealer(const struct ccc_dealer_opts *o, struct ccc_err *err)
+{
+	struct ccc_ec *ec = ccc_ec_default();
+	struct ccc_tdh2_pub pub;
+	struct ccc_share *sh = NULL;
+	struct ccc_buf b, sb;
+	BIGNUM **a = NULL, *x = NULL, *xi = NULL;
+	EC_POINT **pts = NULL;
+	char path[4096];
+	uint32_t i, k;
+	int rc, flags = o->force ? CCC_OUT_FORCE : 0;
+
+	ccc_buf_init(&b, 0);
+	ccc_buf_init(&sb, 1);
+	memset(&pub, 0, sizeof(pub));
+	if (o->t < 1 || o->n < 1 || o->t > o->n || o->n > CCC_TDH2_MAX_N)
+		return ccc_err_set(err, CCC_E_USAGE, -1, NULL,
+		    "need 1 <= t <= n <= %d (got t=%u, n=%u)", CCC_TDH2_MAX_N,
+		    o->t, o->n);
+	if (ec == NULL)
+		return ccc_err_set(err, CCC_E_CRYPTO, -1, NULL, "P-256");
+	if (mkdir(o->dir, 0700) != 0 && errno != EEXIST)
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", o->dir,
+		    strerror(errno));
+	if (!o->force && (rc = dealer_paths_free(o->dir, o->n, o->json,
+	    err)) != 0)
+		return rc;
+	if ((rc = ccc_tdh2_pub_alloc(ec, &pub, o->n)) != 0)
+		return ccc_err_set(err, rc, -1, NULL, "public key");
+	pub.t = o->t;
+	pub.epoch = o->epoch;
+	a = calloc(o->t, sizeof(*a));
+	pts = calloc(o->n + 1, sizeof(*pts));
+	sh = ccc_share_new();
+	x = BN_secure_new();
+	xi = BN_secure_new();
+	if (a == NULL || pts == NULL || sh == NULL || x == NULL || xi == NULL)
+		goto nomem;
+	/* The key id names the key for life; g_bar is derived from it. */
+	randombytes_buf(pub.key_id, 32);
+	if ((rc = ccc_h2c_p256(pub.gbar_enc, pub.key_id, 32,
+	    (const uint8_t *)CCC_GBAR_DST, strlen(CCC_GBAR_DST))) != 0 ||
+	    (rc = ccc_ec_point_decode(ec, pub.gbar, pub.gbar_enc, "g_bar",
+	    err)) != 0) {
+		rc = ccc_err_set(err, CCC_E_CRYPTO, -1, NULL, "hash to curve");
+		goto out;
+	}
+	/* p(z) = a_0 + a_1 z + ... + a_{t-1} z^{t-1}; master secret a_0. */
+	for (k = 0; k < o->t; k++) {
+		if ((a[k] = BN_secure_new()) == NULL)
+			goto nomem;
+		if (ccc_ec_scalar_random(ec, a[k]) != 0)
+			goto crypto;
+	}
+	pts[0] = pub.h;
+	if (EC_POINT_mul(ec->group, pub.h, a[0], NULL, NULL, ec->bn) != 1)
+		goto crypto;
+	for (i = 1; i <= o->n; i++) {
+		/* Horner at z = i. */
+		BN_set_flags(xi, BN_FLG_CONSTTIME);
+		if (BN_copy(xi, a[o->t - 1]) == NULL)
+			goto crypto;
+		for (k = o->t - 1; k-- > 0;) {
+			if (!BN_set_word(x, i) ||
+			    BN_mod_mul(xi, xi, x, ec->n, ec->bn) != 1 ||
+			    BN_mod_add(xi, xi, a[k], ec->n, ec->bn) != 1)
+				goto crypto;
+		}
+		if (EC_POINT_mul(ec->group, pub.hi[i - 1], xi, NULL, NULL,
+		    ec->bn) != 1)
+			goto crypto;
+		pts[i] = pub.hi[i - 1];
+		sh->index = i;
+		sh->epoch = o->epoch;
+		memcpy(sh->key_id, pub.key_id, 32);
+		if (ccc_ec_scalar_encode(sh->x, xi) != 0)
+			goto crypto;
+		ccc_buf_reset(&sb);
+		if (ccc_share_encode(&sb, sh) != 0)
+			goto nomem;
+		snprintf(path, sizeof(path), "%s/share-%u.cbor", o->dir, i);
+		if ((rc = ccc_write_file(path, sb.p, sb.len,
+		    flags | CCC_OUT_SECRET, err)) != 0)
+			goto out;
+	}
+	{
+		uint8_t (*enc)[CCC_POINT_BYTES];
+		if ((enc = calloc(o->n + 1, CCC_POINT_BYTES)) == NULL)
+			goto nomem;
+		if (ccc_ec_points_encode(ec, enc, pts, o->n + 1) != 0) {
+			free(enc);
+			goto crypto;
+		}
+		memcpy(pub.h_enc, enc[0], 65);
+		memcpy(pub.hi_enc, enc[1], (size_t)o->n * 65);
+		free(enc);
+	}
+	if (ccc_tpk_encode(&b, &pub) != 0)
+		goto nomem;
+	snprintf(path, sizeof(path), "%s/tpk.cbor", o->dir);
+	if ((rc = ccc_write_file(path, b.p, b.len, flags, err)) != 0)
+		goto out;
+	if (o->json) {
+		ccc_buf_reset(&b);
+		if (ccc_json_tpk_export(&b, &pub) != 0)
+			goto nomem;
+		snprintf(path, sizeof(path), "%s/tpk.json", o->dir);
+		if ((rc = ccc_write_file(path, b.p, b.len, flags, err)) != 0)
+			goto out;
+	}
+	rc = 0;
+	goto out;
+nomem:
+	rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "dealer");
+	goto out;
+crypto:
+	rc = ccc_err_openssl(err, "dealer");
+out:
+	if (a != NULL)
+		for (k = 0; k < o->t; k++)
+			BN_clear_free(a[k]);
+	free(a);
+	free(pts);
+	BN_clear_free(x);
+	BN_clear_free(xi);
+	ccc_share_free(sh);
+	ccc_tdh2_pub_free(&pub);
+	ccc_buf_free(&b);
+	ccc_buf_free(&sb);
+	return rc;
+}
+
+int
+ccc_keygen_recipient(const char *keyfile, bool force, const char *pubout,
+    struct ccc_err *err)
+{
+	struct ccc_buf sb, pb;
+	uint8_t *sk = NULL, pk[32];
+	int rc;
+
+	ccc_buf_init(&sb, 1);
+	ccc_buf_init(&pb, 0);
+	if ((sk = sodium_malloc(32)) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "key");
+		goto out;
+	}
+	if ((rc = ccc_hpke_keygen(sk, pk)) != 0 ||
+	    (rc = ccc_recipient_key_encode(&sb, sk, pk)) != 0 ||
+	    (rc = ccc_recipient_pub_encode(&pb, pk)) != 0) {
+		rc = ccc_err_set(err, rc, -1, NULL, "recipient key");
+		goto out;
+	}
+	if ((rc = ccc_write_file(keyfile, sb.p, sb.len, CCC_OUT_SECRET |
+	    (force ? CCC_OUT_FORCE : 0), err)) != 0)
+		goto out;
+	rc = ccc_write_file(pubout, pb.p, pb.len, CCC_OUT_BINARY |
+	    (force ? CCC_OUT_FORCE : 0), err);
+out:
+	if (sk != NULL)
+		sodium_free(sk);
+	ccc_buf_free(&sb);
+	ccc_buf_free(&pb);
+	return rc;
+}
+
+int
+ccc_keygen_export(const char *in, const char *out, bool force,
+    struct ccc_err *err)
+{
+	struct ccc_ec *ec = ccc_ec_default();
+	const struct ccc_schema *s;
+	struct ccc_tdh2_pub pub;
+	struct ccc_share *sh = NULL;
+	struct ccc_buf ib, ob;
+	int rc, flags = force ? CCC_OUT_FORCE : 0;
+
+	memset(&pub, 0, sizeof(pub));
+	ccc_buf_init(&ib, 1);
+	ccc_buf_init(&ob, 1);
+	if ((rc = ccc_op_read(&ib, in, 1 << 20, false, err)) != 0)
+		goto out;
+	s = ccc_blob_peek_type(ib.p, ib.len);
+	if (s == &ccc_schema_tpk) {
+		if ((rc = ccc_tpk_load(ec, &pub, ib.p, ib.len, err)) != 0 ||
+		    (rc = ccc_json_tpk_export(&ob, &pub)) != 0)
+			goto out;
+	} else if (s == &ccc_schema_share) {
+		if ((sh = ccc_share_new()) == NULL) {
+			rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "share");
+			goto out;
+		}
+		if ((rc = ccc_share_load(sh, ib.p, ib.len, err)) != 0 ||
+		    (rc = ccc_json_share_export(&ob, sh)) != 0)
+			goto out;
+		flags |= CCC_OUT_SECRET;
+	} else {
+		rc = ccc_err_set(err, CCC_E_TYPE, -1, NULL, "expected a "
+		    "threshold public key or a key share");
+		goto out;
+	}
+	rc = ccc_write_file(out, ob.p, ob.len, flags, err);
+out:
+	if (rc != 0)
+		ccc_err_what(err, ccc_io_name(in, 0));
+	ccc_share_free(sh);
+	ccc_tdh2_pub_free(&pub);
+	ccc_buf_free(&ib);
+	ccc_buf_free(&ob);
+	return rc;
+}
+
+int
+ccc_keygen_import(const char *in, const char *out, uint32_t t,
+    const char *tpk, bool force, struct ccc_err *err)
+{
+	struct ccc_ec *ec = ccc_ec_default();
+	struct ccc_tdh2_pub pub;
+	struct ccc_share *sh = NULL;
+	struct ccc_buf ib, ob, kb;
+	int rc, flags = CCC_OUT_BINARY | (force ? CCC_OUT_FORCE : 0);
+
+	memset(&pub, 0, sizeof(pub));
+	ccc_buf_init(&ib, 1);
+	ccc_buf_init(&ob, 1);
+	ccc_buf_init(&kb, 0);
+	if ((rc = ccc_op_read(&ib, in, CCC_JSON_MAX, false, err)) != 0)
+		goto out;
+	if (tpk == NULL) {
+		/* A public key. */
+		if (t == 0) {
+			rc = ccc_err_set(err, CCC_E_USAGE, -1, NULL,
+			    "importing a public key needs its threshold (-t), "
+			    "which Chainlink's JSON does not carry");
+			goto out;
+		}
+		if ((rc = ccc_json_tpk_import(ec, &pub, (const char *)ib.p,
+		    ib.len, t, err)) != 0 || (rc = ccc_tpk_encode(&ob,
+		    &pub)) != 0) {
+			ccc_err_what(err, ccc_io_name(in, 0));
+			goto out;
+		}
+	} else {
+		if ((rc = ccc_op_read(&kb, tpk, 1 << 20, false, err)) != 0)
+			goto out;
+		if ((rc = ccc_tpk_load(ec, &pub, kb.p, kb.len, err)) != 0) {
+			ccc_err_what(err, tpk);
+			goto out;
+		}
+		if ((sh = ccc_share_new()) == NULL) {
+			rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "share");
+			goto out;
+		}
+		if ((rc = ccc_json_share_import(sh, (const char *)ib.p, ib.len,
+		    &pub, err)) != 0 || (rc = ccc_share_check(ec, sh, &pub,
+		    err)) != 0 || (rc = ccc_share_encode(&ob, sh)) != 0) {
+			ccc_err_what(err, ccc_io_name(in, 0));
+			goto out;
+		}
+		flags |= CCC_OUT_SECRET;
+	}
+	rc = ccc_write_file(out, ob.p, ob.len, flags, err);
+out:
+	ccc_share_free(sh);
+	ccc_tdh2_pub_free(&pub);
+	ccc_buf_free(&ib);
+	ccc_buf_free(&ob);
+	ccc_buf_free(&kb);
+	return rc;
+}

@@ -1,0 +1,56 @@
+/*
+ * Sealed decryption shares: what a decryption node sends to a recipient
+ * (a user's key, or an enclave's per-request key).
+ *
+ * The blob (ccc/sealed/v1) carries in clear who made it (key id, epoch,
+ * node index), for what (context: the recipient's public key in direct
+ * mode, the request id in request mode), for whom (recipient) and how many
+ * shares; field 8 holds one HPKE ciphertext per share, sealed in order with
+ * one HPKE context whose info binds all of the above:
+ *
+ *   info = "ccc/sealed/v1" 0x00 || key_id || u64be(epoch) || u32be(index)
+ *          || SHA256(context) || recipient || u32be(count)
+ *
+ * so a sealed blob cannot be re-addressed, re-numbered, truncated or moved
+ * to another request without every open failing.  Each plaintext record is
+ * ct_digest(32) || u_i(65) || e_i(32) || f_i(32).
+ */
+#ifndef CCC_SEAL_H
+#define CCC_SEAL_H
+
+#include "blob.h"
+#include "hpke.h"
+#include "tdh2.h"
+
+struct ccc_sealed {
+	uint8_t key_id[32];
+	uint64_t epoch;
+	uint32_t index;
+	const uint8_t *context;
+	size_t context_len;
+	uint8_t recipient[32];
+	uint32_t count;
+	uint8_t enc[32];
+	struct ccc_val shares;
+};
+
+/* Start a sealed blob in out; ctx is set up for the shares that follow. */
+int ccc_sealed_begin(struct ccc_buf *out, struct ccc_hpke_ctx *ctx,
+    const struct ccc_sealed *hdr, struct ccc_err *err) CCC_WUR;
+/* Seal and append one share (call exactly hdr->count times). */
+int ccc_sealed_add(struct ccc_buf *out, struct ccc_hpke_ctx *ctx,
+    const uint8_t ct_digest[32], const struct ccc_tdh2_dshare *ds,
+    struct ccc_err *err) CCC_WUR;
+
+/* Decode a sealed blob (views into p). */
+int ccc_sealed_decode(struct ccc_sealed *s, const uint8_t *p, size_t len,
+    struct ccc_err *err) CCC_WUR;
+/* Set up ctx to open s with the recipient secret key sk. */
+int ccc_sealed_open_begin(struct ccc_hpke_ctx *ctx, const struct ccc_sealed *s,
+    const uint8_t sk[32], struct ccc_err *err) CCC_WUR;
+/* Open share i (0-based; in order).  CCC_E_DECRYPT if it fails. */
+int ccc_sealed_open_next(struct ccc_hpke_ctx *ctx, const struct ccc_sealed *s,
+    size_t i, uint8_t ct_digest[32], struct ccc_tdh2_dshare *ds,
+    struct ccc_err *err) CCC_WUR;
+
+#endif

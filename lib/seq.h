@@ -1,0 +1,36 @@
+/*
+ * RFC 8742 CBOR sequences, read one item at a time in memory bounded by
+ * the per-item cap.  The first bad item stops the reader with its 1-based
+ * index and absolute byte offset.
+ */
+#ifndef CCC_SEQ_H
+#define CCC_SEQ_H
+
+#include <stdbool.h>
+
+#include "buf.h"
+#include "ccc.h"
+
+struct ccc_seq {
+	int fd;
+	const char *name;
+	struct ccc_buf buf;
+	size_t off;		/* start of unread bytes in buf */
+	long long base;		/* stream offset of buf.p[0] */
+	long item;		/* items returned so far */
+	size_t max;		/* per-item cap */
+	bool eof;
+};
+
+/* Read from path (NULL or "-" for stdin); secret selects sodium_malloc. */
+int ccc_seq_open(struct ccc_seq *s, const char *path, size_t max, int secret,
+    struct ccc_err *err) CCC_WUR;
+/*
+ * Next item: 1 with p and len set (valid until the next call), 0 at a clean
+ * end of input, or a negative CCC_E_* (err has item and offset).
+ */
+int ccc_seq_next(struct ccc_seq *s, const uint8_t **p, size_t *len,
+    long long *at, struct ccc_err *err) CCC_WUR;
+void ccc_seq_close(struct ccc_seq *s);
+
+#endif

@@ -1,0 +1,536 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <sodium.h>
+
+#include "tdh2.h"
+
+/* Chainlink's "concat": "P256" then "," and lowercase hex per point. */
+static void
+hash_concat(crypto_hash_sha256_state *st, const uint8_t (*const pts[]),
+    size_t k)
+{
+	char hex[2 * CCC_POINT_BYTES + 2];
+	size_t i;
+
+	crypto_hash_sha256_update(st, (const uint8_t *)"P256", 4);
+	for (i = 0; i < k; i++) {
+		hex[0] = ',';
+		sodium_bin2hex(hex + 1, sizeof(hex) - 1, pts[i],
+		    CCC_POINT_BYTES);
+		crypto_hash_sha256_update(st, (const uint8_t *)hex,
+		    1 + 2 * CCC_POINT_BYTES);
+	}
+}
+
+/* H1(P) XOR m into out (used for both directions). */
+static void
+h1_xor(uint8_t out[32], const uint8_t p[CCC_POINT_BYTES], const uint8_t m[32])
+{
+	crypto_hash_sha256_state st;
+	const uint8_t *pts[1] = { p };
+	uint8_t d[32];
+	int i;
+
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const uint8_t *)"tdh2hash1", 9);
+	hash_concat(&st, pts, 1);
+	crypto_hash_sha256_final(&st, d);
+	for (i = 0; i < 32; i++)
+		out[i] = d[i] ^ m[i];
+	sodium_memzero(d, sizeof(d));
+	sodium_memzero(&st, sizeof(st));
+}
+
+static void
+h2(uint8_t out[32], const uint8_t c[32], const uint8_t label[32],
+    const uint8_t *u, const uint8_t *w, const uint8_t *ub, const uint8_t *wb)
+{
+	crypto_hash_sha256_state st;
+	const uint8_t *pts[4] = { u, w, ub, wb };
+
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const uint8_t *)"tdh2hash2", 9);
+	crypto_hash_sha256_update(&st, c, 32);
+	crypto_hash_sha256_update(&st, label, 32);
+	hash_concat(&st, pts, 4);
+	crypto_hash_sha256_final(&st, out);
+}
+
+static void
+share_proof_hash(uint8_t out[32], const uint8_t bind[32], const uint8_t *u,
+    const uint8_t *hi, const uint8_t *ui, const uint8_t *uhat,
+    const uint8_t *hhat)
+{
+	static const char dom[] = "ccc/tdh2-share-proof/v1";
+	crypto_hash_sha256_state st;
+
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const uint8_t *)dom, sizeof(dom) - 1);
+	crypto_hash_sha256_update(&st, bind, 32);
+	crypto_hash_sha256_update(&st, u, CCC_POINT_BYTES);
+	crypto_hash_sha256_update(&st, hi, CCC_POINT_BYTES);
+	crypto_hash_sha256_update(&st, ui, CCC_POINT_BYTES);
+	crypto_hash_sha256_update(&st, uhat, CCC_POINT_BYTES);
+	crypto_hash_sha256_update(&st, hhat, CCC_POINT_BYTES);
+	crypto_hash_sha256_final(&st, out);
+}
+
+static void
+be32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+void
+ccc_tdh2_share_bind(uint8_t out[32], const uint8_t key_id[32], uint64_t epoch,
+    uint32_t index, const uint8_t ct_digest[32], const uint8_t *context,
+    size_t context_len)
+{
+	static const char dom[] = "ccc/tdh2-share-bind/v1";
+	crypto_hash_sha256_state st;
+	uint8_t b[8];
+
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const uint8_t *)dom, sizeof(dom) - 1);
+	crypto_hash_sha256_update(&st, key_id, 32);
+	be32(b, (uint32_t)(epoch >> 32));
+	be32(b + 4, (uint32_t)epoch);
+	crypto_hash_sha256_update(&st, b, 8);
+	be32(b, index);
+	crypto_hash_sha256_update(&st, b, 4);
+	crypto_hash_sha256_update(&st, ct_digest, 32);
+	be32(b, (uint32_t)context_len);
+	crypto_hash_sha256_update(&st, b, 4);
+	crypto_hash_sha256_update(&st, context, context_len);
+	crypto_hash_sha256_final(&st, out);
+}
+
+int
+ccc_tdh2_pub_alloc(struct ccc_ec *ec, struct ccc_tdh2_pub *pub, uint32_t n)
+{
+	uint32_t i;
+
+	memset(pub, 0, sizeof(*pub));
+	if (n == 0 || n > CCC_TDH2_MAX_N)
+		return CCC_E_FIELD;
+	pub->n = n;
+	pub->hi_enc = calloc(n, CCC_POINT_BYTES);
+	pub->hi = calloc(n, sizeof(*pub->hi));
+	pub->h = EC_POINT_new(ec->group);
+	pub->gbar = EC_POINT_new(ec->group);
+	if (pub->hi_enc == NULL || pub->hi == NULL || pub->h == NULL ||
+	    pub->gbar == NULL)
+		goto fail;
+	for (i = 0; i < n; i++)
+		if ((pub->hi[i] = EC_POINT_new(ec->group)) == NULL)
+			goto fail;
+	return 0;
+fail:
+	ccc_tdh2_pub_free(pub);
+	return CCC_E_NOMEM;
+}
+
+void
+ccc_tdh2_pub_free(struct ccc_tdh2_pub *pub)
+{
+	uint32_t i;
+
+	if (pub->hi != NULL)
+		for (i = 0; i < pub->n; i++)
+			EC_POINT_free(pub->hi[i]);
+	free(pub->hi);
+	free(pub->hi_enc);
+	EC_POINT_free(pub->h);
+	EC_POINT_free(pub->gbar);
+	memset(pub, 0, sizeof(*pub));
+}
+
+int
+ccc_tdh2_encrypt(struct ccc_ec *ec, struct ccc_tdh2_ct *ct,
+    const struct ccc_tdh2_pub *pub, const uint8_t m[32],
+    const uint8_t label[32], struct ccc_err *err)
+{
+	EC_POINT *pt[5] = { NULL };	/* h^r, u, w, u_bar, w_bar */
+	uint8_t enc[5][CCC_POINT_BYTES];
+	BIGNUM *r, *s, *e, *f;
+	size_t i;
+	int rc = CCC_E_CRYPTO;
+
+	BN_CTX_start(ec->bn);
+	r = BN_CTX_get(ec->bn);
+	s = BN_CTX_get(ec->bn);
+	e = BN_CTX_get(ec->bn);
+	f = BN_CTX_get(ec->bn);
+	if (f == NULL) {
+		rc = CCC_E_NOMEM;
+		goto out;
+	}
+	for (i = 0; i < 5; i++)
+		if ((pt[i] = EC_POINT_new(ec->group)) == NULL) {
+			rc = CCC_E_NOMEM;
+			goto out;
+		}
+	if (ccc_ec_scalar_random(ec, r) != 0 ||
+	    ccc_ec_scalar_random(ec, s) != 0)
+		goto out;
+	if (EC_POINT_mul(ec->group, pt[0], NULL, pub->h, r, ec->bn) != 1 ||
+	    EC_POINT_mul(ec->group, pt[1], r, NULL, NULL, ec->bn) != 1 ||
+	    EC_POINT_mul(ec->group, pt[2], s, NULL, NULL, ec->bn) != 1 ||
+	    EC_POINT_mul(ec->group, pt[3], NULL, pub->gbar, r, ec->bn) != 1 ||
+	    EC_POINT_mul(ec->group, pt[4], NULL, pub->gbar, s, ec->bn) != 1)
+		goto out;
+	if ((rc = ccc_ec_points_encode(ec, enc, pt, 5)) != 0)
+		goto out;
+	h1_xor(ct->c, enc[0], m);
+	memcpy(ct->label, label, 32);
+	memcpy(ct->u, enc[1], CCC_POINT_BYTES);
+	memcpy(ct->u_bar, enc[3], CCC_POINT_BYTES);
+	h2(ct->e, ct->c, label, enc[1], enc[2], enc[3], enc[4]);
+	rc = CCC_E_CRYPTO;
+	if (ccc_ec_scalar_from_hash(ec, e, ct->e, 32) != 0 ||
+	    ccc_ec_scalar_encode(ct->e, e) != 0 ||
+	    BN_mod_mul(f, r, e, ec->n, ec->bn) != 1 ||
+	    BN_mod_add(f, f, s, ec->n, ec->bn) != 1 ||
+	    ccc_ec_scalar_encode(ct->f, f) != 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc == CCC_E_CRYPTO)
+		ccc_err_openssl(err, "tdh2 encrypt");
+	else if (rc != 0)
+		ccc_err_set(err, rc, -1, NULL, "tdh2 encrypt");
+	sodium_memzero(enc[0], sizeof(enc[0]));
+	BN_clear(r);
+	BN_clear(s);
+	for (i = 0; i < 5; i++)
+		EC_POINT_clear_free(pt[i]);
+	BN_CTX_end(ec->bn);
+	return rc;
+}
+
+int
+ccc_tdh2_verify(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
+    const struct ccc_tdh2_ct *ct, struct ccc_err *err)
+{
+	EC_POINT *u = NULL, *ub = NULL, *pt[2] = { NULL, NULL };
+	const EC_POINT *pts[2];
+	const BIGNUM *scs[2];
+	uint8_t enc[2][CCC_POINT_BYTES], e2[32];
+	BIGNUM *e, *f;
+	int rc;
+
+	BN_CTX_start(ec->bn);
+	e = BN_CTX_get(ec->bn);
+	f = BN_CTX_get(ec->bn);
+	u = EC_POINT_new(ec->group);
+	ub = EC_POINT_new(ec->group);
+	pt[0] = EC_POINT_new(ec->group);
+	pt[1] = EC_POINT_new(ec->group);
+	if (f == NULL || u == NULL || ub == NULL || pt[0] == NULL ||
+	    pt[1] == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "verify");
+		goto out;
+	}
+	if ((rc = ccc_ec_point_decode(ec, u, ct->u, "u", err)) != 0 ||
+	    (rc = ccc_ec_point_decode(ec, ub, ct->u_bar, "u_bar", err)) != 0 ||
+	    (rc = ccc_ec_scalar_decode(ec, e, ct->e, "e", err)) != 0 ||
+	    (rc = ccc_ec_scalar_decode(ec, f, ct->f, "f", err)) != 0)
+		goto out;
+	/* w = f*G + (-e)*u; w_bar = f*g_bar + (-e)*u_bar. */
+	BN_set_negative(e, !BN_is_negative(e));
+	pts[0] = pub->gbar;
+	pts[1] = ub;
+	scs[0] = f;
+	scs[1] = e;
+	if (EC_POINT_mul(ec->group, pt[0], f, u, e, ec->bn) != 1 ||
+	    EC_POINTs_mul(ec->group, pt[1], NULL, 2, pts, scs, ec->bn) != 1) {
+		rc = ccc_err_openssl(err, "verify");
+		goto out;
+	}
+	if ((rc = ccc_ec_points_encode(ec, enc, pt, 2)) != 0) {
+		rc = ccc_err_openssl(err, "verify");
+		goto out;
+	}
+	h2(e2, ct->c, ct->label, ct->u, enc[0], ct->u_bar, enc[1]);
+	/* e2 is the raw digest: reduce it as the encryptor did. */
+	if (ccc_ec_scalar_from_hash(ec, f, e2, 32) != 0 ||
+	    ccc_ec_scalar_encode(e2, f) != 0) {
+		rc = ccc_err_openssl(err, "verify");
+		goto out;
+	}
+	if (CRYPTO_memcmp(e2, ct->e, 32) != 0)
+		rc = ccc_err_set(err, CCC_E_CIPHERTEXT, -1, NULL,
+		    "proof does not verify (tampered, or made for another key)");
+out:
+	EC_POINT_free(u);
+	EC_POINT_free(ub);
+	EC_POINT_free(pt[0]);
+	EC_POINT_free(pt[1]);
+	BN_CTX_end(ec->bn);
+	return rc;
+}
+
+int
+ccc_tdh2_share(struct ccc_ec *ec, struct ccc_tdh2_dshare *ds,
+    const struct ccc_tdh2_pub *pub, const BIGNUM *x_i, uint32_t index,
+    const struct ccc_tdh2_ct *ct, const uint8_t bind[32], struct ccc_err *err)
+{
+	EC_POINT *u = NULL, *pt[3] = { NULL };	/* u_i, u_hat, h_hat */
+	uint8_t enc[3][CCC_POINT_BYTES], d[32];
+	BIGNUM *s, *e, *f;
+	size_t i;
+	int rc = CCC_E_CRYPTO;
+
+	if (index < 1 || index > pub->n)
+		return ccc_err_set(err, CCC_E_FIELD, -1, "index",
+		    "node %u is not in a key of %u nodes", index, pub->n);
+	BN_CTX_start(ec->bn);
+	s = BN_CTX_get(ec->bn);
+	e = BN_CTX_get(ec->bn);
+	f = BN_CTX_get(ec->bn);
+	u = EC_POINT_new(ec->group);
+	for (i = 0; i < 3; i++)
+		pt[i] = EC_POINT_new(ec->group);
+	if (f == NULL || u == NULL || pt[0] == NULL || pt[1] == NULL ||
+	    pt[2] == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "share");
+		goto out;
+	}
+	if ((rc = ccc_ec_point_decode(ec, u, ct->u, "u", err)) != 0)
+		goto out;
+	rc = CCC_E_CRYPTO;
+	if (ccc_ec_scalar_random(ec, s) != 0 ||
+	    EC_POINT_mul(ec->group, pt[0], NULL, u, x_i, ec->bn) != 1 ||
+	    EC_POINT_mul(ec->group, pt[1], NULL, u, s, ec->bn) != 1 ||
+	    EC_POINT_mul(ec->group, pt[2], s, NULL, NULL, ec->bn) != 1 ||
+	    ccc_ec_points_encode(ec, enc, pt, 3) != 0)
+		goto out;
+	share_proof_hash(d, bind, ct->u, pub->hi_enc[index - 1], enc[0],
+	    enc[1], enc[2]);
+	if (ccc_ec_scalar_from_hash(ec, e, d, 32) != 0 ||
+	    BN_mod_mul(f, x_i, e, ec->n, ec->bn) != 1 ||
+	    BN_mod_add(f, f, s, ec->n, ec->bn) != 1 ||
+	    ccc_ec_scalar_encode(ds->e_i, e) != 0 ||
+	    ccc_ec_scalar_encode(ds->f_i, f) != 0)
+		goto out;
+	ds->index = index;
+	memcpy(ds->u_i, enc[0], CCC_POINT_BYTES);
+	rc = 0;
+out:
+	if (rc == CCC_E_CRYPTO)
+		ccc_err_openssl(err, "decryption share");
+	BN_clear(s);
+	EC_POINT_free(u);
+	for (i = 0; i < 3; i++)
+		EC_POINT_clear_free(pt[i]);
+	BN_CTX_end(ec->bn);
+	return rc;
+}
+
+int
+ccc_tdh2_share_verify(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
+    const struct ccc_tdh2_ct *ct, const struct ccc_tdh2_dshare *ds,
+    const uint8_t bind[32], struct ccc_err *err)
+{
+	EC_POINT *u = NULL, *ui = NULL, *pt[2] = { NULL, NULL };
+	const EC_POINT *pts[2];
+	const BIGNUM *scs[2];
+	uint8_t enc[2][CCC_POINT_BYTES], d[32], e2[32];
+	BIGNUM *e, *f, *ec2;
+	int rc;
+
+	if (ds->index < 1 || ds->index > pub->n)
+		return ccc_err_set(err, CCC_E_SHARE, -1, "index",
+		    "node %u is not in a key of %u nodes", ds->index, pub->n);
+	BN_CTX_start(ec->bn);
+	e = BN_CTX_get(ec->bn);
+	f = BN_CTX_get(ec->bn);
+	ec2 = BN_CTX_get(ec->bn);
+	u = EC_POINT_new(ec->group);
+	ui = EC_POINT_new(ec->group);
+	pt[0] = EC_POINT_new(ec->group);
+	pt[1] = EC_POINT_new(ec->group);
+	if (ec2 == NULL || u == NULL || ui == NULL || pt[0] == NULL ||
+	    pt[1] == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "share verify");
+		goto out;
+	}
+	if ((rc = ccc_ec_point_decode(ec, u, ct->u, "u", err)) != 0 ||
+	    (rc = ccc_ec_point_decode(ec, ui, ds->u_i, "u_i", err)) != 0 ||
+	    (rc = ccc_ec_scalar_decode(ec, e, ds->e_i, "e_i", err)) != 0 ||
+	    (rc = ccc_ec_scalar_decode(ec, f, ds->f_i, "f_i", err)) != 0) {
+		/* A malformed share is an invalid share. */
+		if (err != NULL)
+			err->code = CCC_E_SHARE;
+		rc = CCC_E_SHARE;
+		goto out;
+	}
+	/* u_hat = f*u + (-e)*u_i;  h_hat = f*G + (-e)*h_i. */
+	BN_set_negative(e, !BN_is_negative(e));
+	pts[0] = u;
+	pts[1] = ui;
+	scs[0] = f;
+	scs[1] = e;
+	if (EC_POINTs_mul(ec->group, pt[0], NULL, 2, pts, scs, ec->bn) != 1 ||
+	    EC_POINT_mul(ec->group, pt[1], f, pub->hi[ds->index - 1], e,
+	    ec->bn) != 1 || ccc_ec_points_encode(ec, enc, pt, 2) != 0) {
+		rc = ccc_err_openssl(err, "share verify");
+		goto out;
+	}
+	share_proof_hash(d, bind, ct->u, pub->hi_enc[ds->index - 1], ds->u_i,
+	    enc[0], enc[1]);
+	if (ccc_ec_scalar_from_hash(ec, ec2, d, 32) != 0 ||
+	    ccc_ec_scalar_encode(e2, ec2) != 0) {
+		rc = ccc_err_openssl(err, "share verify");
+		goto out;
+	}
+	if (CRYPTO_memcmp(e2, ds->e_i, 32) != 0)
+		rc = ccc_err_set(err, CCC_E_SHARE, -1, NULL,
+		    "proof does not verify");
+out:
+	EC_POINT_free(u);
+	EC_POINT_free(ui);
+	EC_POINT_free(pt[0]);
+	EC_POINT_free(pt[1]);
+	BN_CTX_end(ec->bn);
+	return rc;
+}
+
+/* d = prod_{m != j} (x_m - x_j) mod n, from small-integer factors. */
+static int
+lagrange_den(struct ccc_ec *ec, BIGNUM *d, const uint32_t *xs, size_t k,
+    size_t j)
+{
+	size_t m;
+	int neg = 0;
+
+	BN_one(d);
+	for (m = 0; m < k; m++) {
+		if (m == j)
+			continue;
+		if (xs[m] == xs[j])
+			return CCC_E_DUPLICATE;
+		if (BN_mul_word(d, xs[m] > xs[j] ? xs[m] - xs[j] :
+		    xs[j] - xs[m]) != 1)
+			return CCC_E_CRYPTO;
+		neg ^= xs[m] < xs[j];
+	}
+	BN_set_negative(d, neg);
+	return BN_nnmod(d, d, ec->n, ec->bn) == 1 ? 0 : CCC_E_CRYPTO;
+}
+
+int
+ccc_tdh2_lagrange(struct ccc_ec *ec, BIGNUM **lambda, const uint32_t *xs,
+    size_t k)
+{
+	BIGNUM **den = NULL, *acc, *inv;
+	size_t j, m;
+	int rc = CCC_E_NOMEM;
+
+	/*
+	 * lambda_j = prod_{m != j} x_m / (x_m - x_j).  Numerators and
+	 * denominators are products of small integers (BN_mul_word); the k
+	 * denominators are inverted with one BN_mod_inverse (Montgomery's
+	 * trick: prefix products, invert the total, unwind).
+	 */
+	BN_CTX_start(ec->bn);
+	acc = BN_CTX_get(ec->bn);
+	inv = BN_CTX_get(ec->bn);
+	if (inv == NULL || (den = calloc(k, sizeof(*den))) == NULL)
+		goto out;
+	for (j = 0; j < k; j++)
+		if ((den[j] = BN_CTX_get(ec->bn)) == NULL)
+			goto out;
+	BN_one(acc);
+	for (j = 0; j < k; j++) {
+		if ((rc = lagrange_den(ec, den[j], xs, k, j)) != 0)
+			goto out;
+		rc = CCC_E_CRYPTO;
+		if (BN_copy(lambda[j], acc) == NULL ||
+		    BN_mod_mul(acc, acc, den[j], ec->n, ec->bn) != 1)
+			goto out;
+	}
+	if (BN_mod_inverse(inv, acc, ec->n, ec->bn) == NULL)
+		goto out;
+	for (j = k; j-- > 0;) {
+		/* inv = 1/(d_0...d_j), so inv * prefix_j = 1/d_j. */
+		if (BN_mod_mul(lambda[j], lambda[j], inv, ec->n, ec->bn) != 1 ||
+		    BN_mod_mul(inv, inv, den[j], ec->n, ec->bn) != 1)
+			goto out;
+		for (m = 0; m < k; m++)
+			if (m != j && BN_mul_word(lambda[j], xs[m]) != 1)
+				goto out;
+		if (BN_nnmod(lambda[j], lambda[j], ec->n, ec->bn) != 1)
+			goto out;
+	}
+	rc = 0;
+out:
+	ERR_clear_error();
+	free(den);
+	BN_CTX_end(ec->bn);
+	return rc;
+}
+
+int
+ccc_tdh2_combine(struct ccc_ec *ec, uint8_t m[32],
+    const struct ccc_tdh2_pub *pub, const struct ccc_tdh2_ct *ct,
+    const struct ccc_tdh2_dshare *const *ds, size_t k, struct ccc_err *err)
+{
+	EC_POINT **pts = NULL, *hr = NULL;
+	BIGNUM **lambda = NULL;
+	uint32_t *xs = NULL;
+	uint8_t enc[1][CCC_POINT_BYTES];
+	size_t i, used = pub->t;
+	int rc = CCC_E_NOMEM;
+
+	if (k < pub->t)
+		return ccc_err_set(err, CCC_E_THRESHOLD, -1, NULL,
+		    "%zu shares, %u needed", k, pub->t);
+	BN_CTX_start(ec->bn);
+	pts = calloc(used, sizeof(*pts));
+	lambda = calloc(used, sizeof(*lambda));
+	xs = calloc(used, sizeof(*xs));
+	hr = EC_POINT_new(ec->group);
+	if (pts == NULL || lambda == NULL || xs == NULL || hr == NULL)
+		goto out;
+	for (i = 0; i < used; i++) {
+		xs[i] = ds[i]->index;
+		if ((lambda[i] = BN_CTX_get(ec->bn)) == NULL ||
+		    (pts[i] = EC_POINT_new(ec->group)) == NULL)
+			goto out;
+		if ((rc = ccc_ec_point_decode(ec, pts[i], ds[i]->u_i, "u_i",
+		    err)) != 0)
+			goto out;
+	}
+	rc = CCC_E_CRYPTO;
+	if (ccc_tdh2_lagrange(ec, lambda, xs, used) != 0 ||
+	    EC_POINTs_mul(ec->group, hr, NULL, used,
+	    (const EC_POINT **)pts, (const BIGNUM **)lambda, ec->bn) != 1 ||
+	    ccc_ec_points_encode(ec, enc, &hr, 1) != 0)
+		goto out;
+	h1_xor(m, enc[0], ct->c);
+	rc = 0;
+out:
+	if (rc == CCC_E_CRYPTO)
+		ccc_err_openssl(err, "combine");
+	else if (rc == CCC_E_NOMEM)
+		ccc_err_set(err, rc, -1, NULL, "combine");
+	sodium_memzero(enc, sizeof(enc));
+	EC_POINT_clear_free(hr);
+	if (pts != NULL)
+		for (i = 0; i < used; i++)
+			EC_POINT_free(pts[i]);
+	free(pts);
+	free(lambda);
+	free(xs);
+	BN_CTX_end(ec->bn);
+	return rc;
+}

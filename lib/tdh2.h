@@ -1,0 +1,120 @@
+/*
+ * TDH2 (Shoup-Gennaro 2001) on P-256, byte-compatible with Chainlink's
+ * deployed encryptor (@chainlink/functions-toolkit 0.3.2 dist/tdh2.js):
+ *
+ *   H1(P)   = SHA256("tdh2hash1" || "P256" "," hex(P))
+ *   H2(...) = SHA256("tdh2hash2" || c || L || "P256" ("," hex(P))x4) mod n
+ *
+ * (Upstream smartcontractkit/tdh2 later moved H2 and H4 to SHA-512; the
+ * deployed JavaScript encryptor and this toolkit use SHA-256.)
+ *
+ * Decryption shares use the toolkit's own proof, which binds the statement
+ * and its context (see ccc_tdh2_share_bind).  Points are passed both as
+ * EC_POINTs and as their received encodings, so nothing is re-encoded just
+ * to be hashed.
+ */
+#ifndef CCC_TDH2_H
+#define CCC_TDH2_H
+
+#include <stdint.h>
+
+#include "ec.h"
+
+#define CCC_TDH2_MSG_BYTES 32
+#define CCC_TDH2_LABEL_BYTES 32
+#define CCC_TDH2_MAX_N 255	/* node numbers fit in one byte */
+
+/* A threshold public key, decoded and validated. */
+struct ccc_tdh2_pub {
+	uint32_t t, n;
+	uint64_t epoch;
+	uint8_t key_id[32];
+	uint8_t h_enc[CCC_POINT_BYTES];
+	uint8_t gbar_enc[CCC_POINT_BYTES];
+	uint8_t (*hi_enc)[CCC_POINT_BYTES];	/* n entries, node i at i-1 */
+	EC_POINT *h, *gbar;
+	EC_POINT **hi;
+};
+
+/* The TDH2 part of a ciphertext, as encoded. */
+struct ccc_tdh2_ct {
+	uint8_t c[32];
+	uint8_t label[32];
+	uint8_t u[CCC_POINT_BYTES];
+	uint8_t u_bar[CCC_POINT_BYTES];
+	uint8_t e[32];
+	uint8_t f[32];
+};
+
+/* A decryption share of node `index` (1-based), as encoded. */
+struct ccc_tdh2_dshare {
+	uint32_t index;
+	uint8_t u_i[CCC_POINT_BYTES];
+	uint8_t e_i[32];
+	uint8_t f_i[32];
+};
+
+/* Allocate the point members of pub for n nodes (n <= CCC_TDH2_MAX_N). */
+int ccc_tdh2_pub_alloc(struct ccc_ec *ec, struct ccc_tdh2_pub *pub,
+    uint32_t n) CCC_WUR;
+void ccc_tdh2_pub_free(struct ccc_tdh2_pub *pub);
+
+/*
+ * Encrypt the 32-byte m under pub with label.  The randomness r, s is
+ * fresh and wiped.
+ */
+int ccc_tdh2_encrypt(struct ccc_ec *ec, struct ccc_tdh2_ct *ct,
+    const struct ccc_tdh2_pub *pub, const uint8_t m[32],
+    const uint8_t label[32], struct ccc_err *err) CCC_WUR;
+
+/*
+ * Check the ciphertext's proof (one double multiplication plus one two-point
+ * multiplication).  CCC_E_POINT/CCC_E_SCALAR for bad encodings,
+ * CCC_E_CIPHERTEXT if the proof does not verify.
+ */
+int ccc_tdh2_verify(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
+    const struct ccc_tdh2_ct *ct, struct ccc_err *err) CCC_WUR;
+
+/*
+ * The 32-byte context every decryption-share proof binds:
+ * SHA256("ccc/tdh2-share-bind/v1" || key_id || u64be(epoch) ||
+ *        u32be(index) || ct_digest || u32be(len) || context).
+ */
+void ccc_tdh2_share_bind(uint8_t out[32], const uint8_t key_id[32],
+    uint64_t epoch, uint32_t index, const uint8_t ct_digest[32],
+    const uint8_t *context, size_t context_len);
+
+/*
+ * Decryption share of node index (1-based) holding secret x_i, for a
+ * ciphertext that the caller has verified.  The proof is
+ *   e_i = SHA256("ccc/tdh2-share-proof/v1" || bind || u || h_i || u_i ||
+ *                u_hat || h_hat) mod n,  f_i = s_i + x_i e_i.
+ */
+int ccc_tdh2_share(struct ccc_ec *ec, struct ccc_tdh2_dshare *ds,
+    const struct ccc_tdh2_pub *pub, const BIGNUM *x_i, uint32_t index,
+    const struct ccc_tdh2_ct *ct, const uint8_t bind[32],
+    struct ccc_err *err) CCC_WUR;
+
+/* Verify a decryption share: CCC_E_SHARE if its proof does not verify. */
+int ccc_tdh2_share_verify(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
+    const struct ccc_tdh2_ct *ct, const struct ccc_tdh2_dshare *ds,
+    const uint8_t bind[32], struct ccc_err *err) CCC_WUR;
+
+/*
+ * Combine k verified shares of distinct nodes (k >= pub->t; the first t are
+ * used) into the 32-byte message: one k-point multiplication, Lagrange
+ * coefficients with one batched inversion.  Wipes h^r.
+ */
+int ccc_tdh2_combine(struct ccc_ec *ec, uint8_t m[32],
+    const struct ccc_tdh2_pub *pub, const struct ccc_tdh2_ct *ct,
+    const struct ccc_tdh2_dshare *const *ds, size_t k,
+    struct ccc_err *err) CCC_WUR;
+
+/*
+ * Lagrange coefficients at 0 for the 1-based node numbers xs[0..k-1]
+ * (distinct), into lambda[0..k-1] (allocated by the caller).
+ */
+int ccc_tdh2_lagrange(struct ccc_ec *ec, BIGNUM **lambda, const uint32_t *xs,
+    size_t k) CCC_WUR;
+
+#endif
