@@ -177,6 +177,45 @@ static const struct cbor_callbacks check_cb = {
 	.indef_break = cb_brk,
 };
 
+/*
+ * libcbor 0.8's stream decoder refuses tags 6..20 as reserved (RFC 7049
+ * had them unassigned), yet COSE_Sign1 is tag 18: tag heads are decoded
+ * here instead.
+ */
+static struct cbor_decoder_result
+tag_head(const uint8_t *p, size_t len, struct step *s)
+{
+	struct cbor_decoder_result r = { 0, CBOR_DECODER_ERROR, 0 };
+	uint8_t ai = p[0] & 0x1f;
+	size_t n, i;
+	uint64_t v = 0;
+
+	if (ai < 24) {
+		v = ai;
+		n = 0;
+	} else if (ai <= 27) {
+		n = (size_t)1 << (ai - 24);
+		if (len < 1 + n) {
+			r.status = CBOR_DECODER_NEDATA;
+			r.required = 1 + n;
+			return r;
+		}
+		for (i = 0; i < n; i++)
+			v = (v << 8) | p[1 + i];
+	} else {
+		s->ev = EV_BAD;
+		s->bad = "indefinite or reserved tag";
+		r.status = CBOR_DECODER_FINISHED;
+		r.read = 1;
+		return r;
+	}
+	s->ev = EV_TAG;
+	s->val = v;
+	r.status = CBOR_DECODER_FINISHED;
+	r.read = 1 + n;
+	return r;
+}
+
 static size_t
 head_len(uint64_t v)
 {
@@ -249,10 +288,14 @@ ccc_cbor_check(const uint8_t *p, size_t len, int profile, size_t max,
 			return ccc_err_set(err, CCC_E_TRUNCATED, at, NULL,
 			    "input ends inside an item");
 		memset(&s, 0, sizeof(s));
-		r = cbor_stream_decode(p + pos, len - pos, &check_cb, &s);
+		if ((p[pos] >> 5) == 6)
+			r = tag_head(p + pos, len - pos, &s);
+		else
+			r = cbor_stream_decode(p + pos, len - pos, &check_cb,
+			    &s);
 		if (r.status == CBOR_DECODER_NEDATA) {
 			/* A string whose declared length runs past the cap. */
-			if (len - pos >= max)
+			if (r.required > max - pos || len - pos >= max)
 				return ccc_err_set(err, CCC_E_TOOBIG, at, NULL,
 				    "item larger than %zu bytes", max);
 			return ccc_err_set(err, CCC_E_TRUNCATED, at, NULL,

@@ -11,7 +11,6 @@
 #include <openssl/err.h>
 #include <sodium.h>
 
-#include "h2c.h"
 #include "hpke.h"
 #include "io.h"
 #include "json.h"
@@ -61,10 +60,9 @@ ccc_keygen_dealer(const struct ccc_dealer_opts *o, struct ccc_err *err)
 	struct ccc_tdh2_pub pub;
 	struct ccc_share *sh = NULL;
 	struct ccc_buf b, sb;
-	BIGNUM **a = NULL, *x = NULL, *xi = NULL;
-	EC_POINT **pts = NULL;
+	BIGNUM **x = NULL;
 	char path[4096];
-	uint32_t i, k;
+	uint32_t i;
 	int rc, flags = o->force ? CCC_OUT_FORCE : 0;
 
 	ccc_buf_init(&b, 0);
@@ -84,54 +82,26 @@ ccc_keygen_dealer(const struct ccc_dealer_opts *o, struct ccc_err *err)
 		return rc;
 	if ((rc = ccc_tdh2_pub_alloc(ec, &pub, o->n)) != 0)
 		return ccc_err_set(err, rc, -1, NULL, "public key");
-	pub.t = o->t;
 	pub.epoch = o->epoch;
-	a = calloc(o->t, sizeof(*a));
-	pts = calloc(o->n + 1, sizeof(*pts));
-	sh = ccc_share_new();
-	x = BN_secure_new();
-	xi = BN_secure_new();
-	if (a == NULL || pts == NULL || sh == NULL || x == NULL || xi == NULL)
-		goto nomem;
 	/* The key id names the key for life; g_bar is derived from it. */
 	randombytes_buf(pub.key_id, 32);
-	if ((rc = ccc_h2c_p256(pub.gbar_enc, pub.key_id, 32,
-	    (const uint8_t *)CCC_GBAR_DST, strlen(CCC_GBAR_DST))) != 0 ||
-	    (rc = ccc_ec_point_decode(ec, pub.gbar, pub.gbar_enc, "g_bar",
-	    err)) != 0) {
-		rc = ccc_err_set(err, CCC_E_CRYPTO, -1, NULL, "hash to curve");
-		goto out;
-	}
-	/* p(z) = a_0 + a_1 z + ... + a_{t-1} z^{t-1}; master secret a_0. */
-	for (k = 0; k < o->t; k++) {
-		if ((a[k] = BN_secure_new()) == NULL)
+	if ((x = calloc(o->n, sizeof(*x))) == NULL ||
+	    (sh = ccc_share_new()) == NULL)
+		goto nomem;
+	for (i = 0; i < o->n; i++)
+		if ((x[i] = BN_secure_new()) == NULL)
 			goto nomem;
-		if (ccc_ec_scalar_random(ec, a[k]) != 0)
-			goto crypto;
-	}
-	pts[0] = pub.h;
-	if (EC_POINT_mul(ec->group, pub.h, a[0], NULL, NULL, ec->bn) != 1)
-		goto crypto;
+	if ((rc = ccc_tdh2_deal(ec, &pub, x, o->t, err)) != 0)
+		goto out;
+	/* Shares first, the public key last: its presence marks success. */
 	for (i = 1; i <= o->n; i++) {
-		/* Horner at z = i. */
-		BN_set_flags(xi, BN_FLG_CONSTTIME);
-		if (BN_copy(xi, a[o->t - 1]) == NULL)
-			goto crypto;
-		for (k = o->t - 1; k-- > 0;) {
-			if (!BN_set_word(x, i) ||
-			    BN_mod_mul(xi, xi, x, ec->n, ec->bn) != 1 ||
-			    BN_mod_add(xi, xi, a[k], ec->n, ec->bn) != 1)
-				goto crypto;
-		}
-		if (EC_POINT_mul(ec->group, pub.hi[i - 1], xi, NULL, NULL,
-		    ec->bn) != 1)
-			goto crypto;
-		pts[i] = pub.hi[i - 1];
 		sh->index = i;
 		sh->epoch = o->epoch;
 		memcpy(sh->key_id, pub.key_id, 32);
-		if (ccc_ec_scalar_encode(sh->x, xi) != 0)
-			goto crypto;
+		if (ccc_ec_scalar_encode(sh->x, x[i - 1]) != 0) {
+			rc = ccc_err_set(err, CCC_E_INTERNAL, -1, NULL, "x");
+			goto out;
+		}
 		ccc_buf_reset(&sb);
 		if (ccc_share_encode(&sb, sh) != 0)
 			goto nomem;
@@ -139,18 +109,6 @@ ccc_keygen_dealer(const struct ccc_dealer_opts *o, struct ccc_err *err)
 		if ((rc = ccc_write_file(path, sb.p, sb.len,
 		    flags | CCC_OUT_SECRET, err)) != 0)
 			goto out;
-	}
-	{
-		uint8_t (*enc)[CCC_POINT_BYTES];
-		if ((enc = calloc(o->n + 1, CCC_POINT_BYTES)) == NULL)
-			goto nomem;
-		if (ccc_ec_points_encode(ec, enc, pts, o->n + 1) != 0) {
-			free(enc);
-			goto crypto;
-		}
-		memcpy(pub.h_enc, enc[0], 65);
-		memcpy(pub.hi_enc, enc[1], (size_t)o->n * 65);
-		free(enc);
 	}
 	if (ccc_tpk_encode(&b, &pub) != 0)
 		goto nomem;
@@ -169,17 +127,11 @@ ccc_keygen_dealer(const struct ccc_dealer_opts *o, struct ccc_err *err)
 	goto out;
 nomem:
 	rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "dealer");
-	goto out;
-crypto:
-	rc = ccc_err_openssl(err, "dealer");
 out:
-	if (a != NULL)
-		for (k = 0; k < o->t; k++)
-			BN_clear_free(a[k]);
-	free(a);
-	free(pts);
-	BN_clear_free(x);
-	BN_clear_free(xi);
+	if (x != NULL)
+		for (i = 0; i < o->n; i++)
+			BN_clear_free(x[i]);
+	free(x);
 	ccc_share_free(sh);
 	ccc_tdh2_pub_free(&pub);
 	ccc_buf_free(&b);

@@ -12,9 +12,6 @@
 #include "buf.h"
 #include "ccc.h"
 
-/* Domain separation tag for g_bar = hash_to_curve(key id). */
-#define CCC_GBAR_DST "ccc/g_bar/v1:P256_XMD:SHA-256_SSWU_RO_"
-
 struct ccc_dealer_opts {
 	uint32_t t, n;
 	uint64_t epoch;

@@ -7,6 +7,7 @@
 #include <openssl/err.h>
 #include <sodium.h>
 
+#include "h2c.h"
 #include "tdh2.h"
 
 /* Chainlink's "concat": "P256" then "," and lowercase hex per point. */
@@ -151,6 +152,87 @@ ccc_tdh2_pub_free(struct ccc_tdh2_pub *pub)
 	EC_POINT_free(pub->h);
 	EC_POINT_free(pub->gbar);
 	memset(pub, 0, sizeof(*pub));
+}
+
+int
+ccc_tdh2_gbar(uint8_t out[CCC_POINT_BYTES], const uint8_t key_id[32])
+{
+	return ccc_h2c_p256(out, key_id, 32, (const uint8_t *)CCC_GBAR_DST,
+	    sizeof(CCC_GBAR_DST) - 1);
+}
+
+int
+ccc_tdh2_deal(struct ccc_ec *ec, struct ccc_tdh2_pub *pub, BIGNUM **x,
+    uint32_t t, struct ccc_err *err)
+{
+	BIGNUM **a = NULL, *z = NULL;
+	EC_POINT **pts = NULL;
+	uint8_t (*enc)[CCC_POINT_BYTES] = NULL;
+	uint32_t i, k, n = pub->n;
+	int rc = CCC_E_NOMEM;
+
+	if (t < 1 || t > n)
+		return ccc_err_set(err, CCC_E_USAGE, -1, NULL,
+		    "need 1 <= t <= n (got t=%u, n=%u)", t, n);
+	pub->t = t;
+	a = calloc(t, sizeof(*a));
+	pts = calloc(n + 1, sizeof(*pts));
+	enc = calloc(n + 1, CCC_POINT_BYTES);
+	z = BN_new();
+	if (a == NULL || pts == NULL || enc == NULL || z == NULL)
+		goto out;
+	rc = CCC_E_CRYPTO;
+	if (ccc_tdh2_gbar(pub->gbar_enc, pub->key_id) != 0 ||
+	    ccc_ec_point_decode(ec, pub->gbar, pub->gbar_enc, "g_bar",
+	    err) != 0)
+		goto out;
+	/* p(z) = a_0 + a_1 z + ... + a_{t-1} z^{t-1}; the secret is a_0. */
+	for (k = 0; k < t; k++) {
+		if ((a[k] = BN_secure_new()) == NULL) {
+			rc = CCC_E_NOMEM;
+			goto out;
+		}
+		if (ccc_ec_scalar_random(ec, a[k]) != 0)
+			goto out;
+	}
+	if (EC_POINT_mul(ec->group, pub->h, a[0], NULL, NULL, ec->bn) != 1)
+		goto out;
+	pts[0] = pub->h;
+	for (i = 1; i <= n; i++) {
+		/* Horner at z = i. */
+		BN_set_flags(x[i - 1], BN_FLG_CONSTTIME);
+		if (BN_copy(x[i - 1], a[t - 1]) == NULL)
+			goto out;
+		for (k = t - 1; k-- > 0;)
+			if (!BN_set_word(z, i) ||
+			    BN_mod_mul(x[i - 1], x[i - 1], z, ec->n,
+			    ec->bn) != 1 ||
+			    BN_mod_add(x[i - 1], x[i - 1], a[k], ec->n,
+			    ec->bn) != 1)
+				goto out;
+		if (EC_POINT_mul(ec->group, pub->hi[i - 1], x[i - 1], NULL,
+		    NULL, ec->bn) != 1)
+			goto out;
+		pts[i] = pub->hi[i - 1];
+	}
+	if (ccc_ec_points_encode(ec, enc, pts, n + 1) != 0)
+		goto out;
+	memcpy(pub->h_enc, enc[0], CCC_POINT_BYTES);
+	memcpy(pub->hi_enc, enc[1], (size_t)n * CCC_POINT_BYTES);
+	rc = 0;
+out:
+	if (rc == CCC_E_CRYPTO)
+		ccc_err_openssl(err, "dealer");
+	else if (rc != 0)
+		ccc_err_set(err, rc, -1, NULL, "dealer");
+	if (a != NULL)
+		for (k = 0; k < t; k++)
+			BN_clear_free(a[k]);
+	free(a);
+	free(pts);
+	free(enc);
+	BN_free(z);
+	return rc;
 }
 
 int

@@ -60,6 +60,20 @@ int ccc_tdh2_pub_alloc(struct ccc_ec *ec, struct ccc_tdh2_pub *pub,
 void ccc_tdh2_pub_free(struct ccc_tdh2_pub *pub);
 
 /*
+ * Trusted dealer: pub (allocated for n nodes, key_id set by the caller)
+ * receives t, h, g_bar = hash_to_curve(key_id) and every h_i; x[0..n-1]
+ * (BN_secure_new'ed by the caller) receive the shares x_i = p(i) of a
+ * random polynomial of degree t-1.  The coefficients are wiped.
+ */
+int ccc_tdh2_deal(struct ccc_ec *ec, struct ccc_tdh2_pub *pub, BIGNUM **x,
+    uint32_t t, struct ccc_err *err) CCC_WUR;
+
+/* g_bar of a key id: RFC 9380 P256_XMD:SHA-256_SSWU_RO_ with CCC_GBAR_DST. */
+#define CCC_GBAR_DST "ccc/g_bar/v1:P256_XMD:SHA-256_SSWU_RO_"
+int ccc_tdh2_gbar(uint8_t out[CCC_POINT_BYTES], const uint8_t key_id[32])
+    CCC_WUR;
+
+/*
  * Encrypt the 32-byte m under pub with label.  The randomness r, s is
  * fresh and wiped.
  */

@@ -1,0 +1,123 @@
+/*
+ * Blob schemas: encode/decode round trips and every schema-level refusal
+ * (wrong type, unknown key, missing field, size and range bounds,
+ * trailing bytes), with the messages a user sees.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <sodium.h>
+
+#include "blob.h"
+#include "keys.h"
+#include "tap.h"
+
+static int
+decode_hex(const struct ccc_schema *s, const char *hex, struct ccc_err *err)
+{
+	unsigned char in[512];
+	struct ccc_val v[CCC_BLOB_MAX_FIELDS];
+	long n = tap_unhex(in, sizeof(in), hex);
+
+	ccc_err_clear(err);
+	return ccc_blob_decode(s, in, (size_t)n, v, 0, err);
+}
+
+int
+main(void)
+{
+	struct ccc_val v[CCC_BLOB_MAX_FIELDS];
+	struct ccc_share *sh, *sh2;
+	struct ccc_buf b, b2;
+	struct ccc_err err;
+	uint8_t pk[32];
+	int rc;
+
+	if (sodium_init() < 0)
+		return 99;
+	ccc_buf_init(&b, 0);
+	ccc_buf_init(&b2, 0);
+
+	/* recipient-pub: {0: "ccc/recipient-pub/v1", 1: h'00..'} */
+	memset(pk, 0xab, 32);
+	ok(ccc_recipient_pub_encode(&b, pk) == 0 && b.p[0] == 0xa2 &&
+	    b.p[1] == 0x00 && b.p[2] == 0x74, "recipient-pub is a 2-entry map, "
+	    "key 0 first, a 20-byte type string");
+	ok(ccc_blob_decode(&ccc_schema_recipient_pub, b.p, b.len, v, 0,
+	    NULL) == 0 && v[RPUB_PK].n == 32 &&
+	    memcmp(v[RPUB_PK].p, pk, 32) == 0, "recipient-pub decodes back");
+
+	sh = ccc_share_new();
+	sh2 = ccc_share_new();
+	sh->index = 7;
+	sh->epoch = 300;
+	randombytes_buf(sh->key_id, 32);
+	randombytes_buf(sh->x, 32);
+	ok(ccc_share_encode(&b2, sh) == 0 &&
+	    ccc_share_load(sh2, b2.p, b2.len, NULL) == 0 &&
+	    sodium_memcmp(sh, sh2, sizeof(*sh)) == 0, "a share round-trips");
+	b.len = 0;
+	ok(ccc_share_encode(&b, sh2) == 0 && b.len == b2.len &&
+	    memcmp(b.p, b2.p, b.len) == 0, "re-encoding gives the same bytes");
+
+	ccc_err_clear(&err);
+	rc = ccc_blob_decode(&ccc_schema_tpk, b.p, b.len, v, 0, &err);
+	ok(rc == CCC_E_TYPE && strcmp(err.detail, "expected a threshold "
+	    "public key (ccc/tpk/v1), found a key share (ccc/share/v1)") == 0,
+	    "a share where a public key is expected: %s", err.detail);
+
+	/* Trailing byte after a valid share. */
+	b.p[b.len++] = 0x00;
+	ccc_err_clear(&err);
+	ok(ccc_blob_decode(&ccc_schema_share, b.p, b.len, v, 0, &err) ==
+	    CCC_E_MALFORMED && err.off == (long long)b.len - 1,
+	    "a trailing byte is refused at its offset: %s", err.detail);
+
+	/* {0: "ccc/recipient-pub/v1"} without field 1 */
+	rc = decode_hex(&ccc_schema_recipient_pub,
+	    "a100746363632f726563697069656e742d7075622f7631", &err);
+	ok(rc == CCC_E_FIELD && strcmp(err.detail, "missing field pk "
+	    "(key 1)") == 0, "a missing field is named: %s", err.detail);
+	/* pk of 31 bytes */
+	rc = decode_hex(&ccc_schema_recipient_pub,
+	    "a200746363632f726563697069656e742d7075622f7631"
+	    "01581f00000000000000000000000000000000000000000000000000000000000000",
+	    &err);
+	ok(rc == CCC_E_FIELD && strcmp(err.detail, "pk: 31 bytes, expected "
+	    "32") == 0, "a short field is refused: %s", err.detail);
+	/* unknown key 2 */
+	rc = decode_hex(&ccc_schema_recipient_pub,
+	    "a300746363632f726563697069656e742d7075622f7631"
+	    "01582000000000000000000000000000000000000000000000000000000000000000000200",
+	    &err);
+	ok(rc == CCC_E_MALFORMED && strcmp(err.detail, "unknown key 2 in a "
+	    "recipient public key") == 0, "an unknown key is refused: %s",
+	    err.detail);
+	/* An unknown type string. */
+	rc = decode_hex(&ccc_schema_recipient_pub, "a10063666f6f", &err);
+	ok(rc == CCC_E_TYPE && strstr(err.detail, "found type \"foo\"") !=
+	    NULL, "an unknown type is named: %s", err.detail);
+	/* Not a map at all. */
+	rc = decode_hex(&ccc_schema_recipient_pub, "00", &err);
+	ok(rc == CCC_E_MALFORMED, "a bare integer is not a blob: %s",
+	    err.detail);
+	/* index 0 in a share is out of range (1..255). */
+	sh->index = 0;
+	b.len = 0;
+	ccc_err_clear(&err);
+	ok(ccc_share_encode(&b, sh) == 0 &&
+	    ccc_blob_decode(&ccc_schema_share, b.p, b.len, v, 0, &err) ==
+	    CCC_E_FIELD && strcmp(err.detail, "index: 0 is out of range "
+	    "1..255") == 0, "an out-of-range index is refused: %s", err.detail);
+	ok(ccc_blob_peek_type(b2.p, b2.len) == &ccc_schema_share,
+	    "peek finds the type of a share");
+	ok(ccc_schema_find("ccc/sealed/v1", 13) == &ccc_schema_sealed &&
+	    ccc_schema_find("ccc/sealed/v2", 13) == NULL,
+	    "schemas are found by exact type");
+	ccc_share_free(sh);
+	ccc_share_free(sh2);
+	ccc_buf_free(&b);
+	ccc_buf_free(&b2);
+	return tap_done();
+}

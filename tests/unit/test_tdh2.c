@@ -1,0 +1,283 @@
+/*
+ * TDH2 unit tests: round trips for several (t, n), Lagrange interpolation
+ * over every (or many) t-subsets, tampering of each ciphertext and share
+ * field, and the point and scalar decoders' refusals.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <openssl/bn.h>
+#include <sodium.h>
+
+#include "keys.h"
+#include "tdh2.h"
+#include "tap.h"
+
+static struct ccc_ec *ec;
+
+struct key {
+	struct ccc_tdh2_pub pub;
+	BIGNUM **x;
+};
+
+static int
+deal(struct key *k, uint32_t t, uint32_t n)
+{
+	uint32_t i;
+
+	if (ccc_tdh2_pub_alloc(ec, &k->pub, n) != 0)
+		return -1;
+	randombytes_buf(k->pub.key_id, 32);
+	k->x = calloc(n, sizeof(*k->x));
+	for (i = 0; i < n; i++)
+		k->x[i] = BN_secure_new();
+	return ccc_tdh2_deal(ec, &k->pub, k->x, t, NULL);
+}
+
+static void
+key_free(struct key *k)
+{
+	uint32_t i;
+
+	for (i = 0; i < k->pub.n; i++)
+		BN_clear_free(k->x[i]);
+	free(k->x);
+	ccc_tdh2_pub_free(&k->pub);
+}
+
+/* Combine the shares of the nodes in mask (bit i-1 = node i). */
+static int
+combine_mask(struct key *k, const struct ccc_tdh2_ct *ct,
+    struct ccc_tdh2_dshare *ds, uint32_t mask, uint8_t m[32])
+{
+	const struct ccc_tdh2_dshare *sel[32];
+	size_t j = 0;
+	uint32_t i;
+
+	for (i = 0; i < k->pub.n; i++)
+		if (mask & (1u << i))
+			sel[j++] = &ds[i];
+	return ccc_tdh2_combine(ec, m, &k->pub, ct, sel, j, NULL);
+}
+
+static int
+popcount(uint32_t v)
+{
+	return __builtin_popcount(v);
+}
+
+static void
+round_trip(uint32_t t, uint32_t n)
+{
+	struct key k;
+	struct ccc_tdh2_ct ct;
+	struct ccc_tdh2_dshare ds[16];
+	uint8_t m[32], label[32], out[32], bind[32], digest[32];
+	uint32_t i, mask, tried = 0, good = 0, shares_ok = 0;
+	int rc;
+
+	memset(&k, 0, sizeof(k));
+	ok(deal(&k, t, n) == 0, "(%u,%u): deal", t, n);
+	randombytes_buf(m, 32);
+	randombytes_buf(label, 32);
+	randombytes_buf(digest, 32);
+	ok(ccc_tdh2_encrypt(ec, &ct, &k.pub, m, label, NULL) == 0 &&
+	    ccc_tdh2_verify(ec, &k.pub, &ct, NULL) == 0,
+	    "(%u,%u): encrypt, ciphertext verifies", t, n);
+	for (i = 1; i <= n; i++) {
+		ccc_tdh2_share_bind(bind, k.pub.key_id, 0, i, digest,
+		    (const uint8_t *)"ctx", 3);
+		rc = ccc_tdh2_share(ec, &ds[i - 1], &k.pub, k.x[i - 1], i, &ct,
+		    bind, NULL);
+		if (rc == 0 && ccc_tdh2_share_verify(ec, &k.pub, &ct,
+		    &ds[i - 1], bind, NULL) == 0)
+			shares_ok++;
+	}
+	ok(shares_ok == n, "(%u,%u): %u of %u decryption shares verify", t, n,
+	    shares_ok, n);
+	/*
+	 * Every t-subset when there are few (n <= 7), else the first t, the
+	 * last t and 40 pseudo-random ones.
+	 */
+	if (n <= 7) {
+		for (mask = 1; mask < (1u << n); mask++) {
+			if (popcount(mask) != (int)t)
+				continue;
+			tried++;
+			if (combine_mask(&k, &ct, ds, mask, out) == 0 &&
+			    memcmp(out, m, 32) == 0)
+				good++;
+		}
+	} else {
+		uint32_t masks[42], j;
+		masks[0] = (1u << t) - 1;
+		masks[1] = ((1u << t) - 1) << (n - t);
+		for (j = 2; j < 42; j++) {
+			uint32_t r = 0;
+			while (popcount(r) < (int)t)
+				r |= 1u << randombytes_uniform(n);
+			masks[j] = r;
+		}
+		for (j = 0; j < 42; j++) {
+			tried++;
+			if (combine_mask(&k, &ct, ds, masks[j], out) == 0 &&
+			    memcmp(out, m, 32) == 0)
+				good++;
+		}
+	}
+	ok(tried > 0 && good == tried, "(%u,%u): %u of %u t-subsets recover "
+	    "the message", t, n, good, tried);
+	if (t > 1) {
+		mask = (1u << (t - 1)) - 1;
+		ok(combine_mask(&k, &ct, ds, mask, out) == CCC_E_THRESHOLD,
+		    "(%u,%u): t-1 shares are refused", t, n);
+	}
+	key_free(&k);
+}
+
+static void
+tamper(void)
+{
+	struct key k;
+	struct ccc_tdh2_ct ct, bad;
+	struct ccc_tdh2_dshare ds, dbad;
+	struct ccc_err err;
+	uint8_t m[32], label[32], bind[32], bind2[32], digest[32];
+
+	memset(&k, 0, sizeof(k));
+	deal(&k, 2, 3);
+	randombytes_buf(m, 32);
+	memset(label, 0, 32);
+	randombytes_buf(digest, 32);
+	ok(ccc_tdh2_encrypt(ec, &ct, &k.pub, m, label, NULL) == 0,
+	    "encrypt with an all-zero label");
+
+#define TAMPER(field, byte, want, what) do { \
+	bad = ct; bad.field[byte] ^= 1; ccc_err_clear(&err); \
+	ok(ccc_tdh2_verify(ec, &k.pub, &bad, &err) == (want), \
+	    "tampered %s is refused (%s)", what, ccc_strerror(want)); \
+} while (0)
+	TAMPER(c, 0, CCC_E_CIPHERTEXT, "c");
+	TAMPER(label, 31, CCC_E_CIPHERTEXT, "label");
+	TAMPER(u, 64, CCC_E_POINT, "u (off the curve)");
+	TAMPER(u_bar, 64, CCC_E_POINT, "u_bar (off the curve)");
+	TAMPER(e, 31, CCC_E_CIPHERTEXT, "e");
+	TAMPER(f, 31, CCC_E_CIPHERTEXT, "f");
+	/* A valid point in place of u: the proof, not the decoder, fails. */
+	bad = ct;
+	memcpy(bad.u, k.pub.hi_enc[0], 65);
+	ok(ccc_tdh2_verify(ec, &k.pub, &bad, NULL) == CCC_E_CIPHERTEXT,
+	    "u replaced by another valid point is refused");
+	bad = ct;
+	memset(bad.f, 0xff, 32);
+	ok(ccc_tdh2_verify(ec, &k.pub, &bad, NULL) == CCC_E_SCALAR,
+	    "f >= n is refused as a scalar");
+
+	ccc_tdh2_share_bind(bind, k.pub.key_id, 0, 1, digest,
+	    (const uint8_t *)"R1", 2);
+	ccc_tdh2_share_bind(bind2, k.pub.key_id, 0, 1, digest,
+	    (const uint8_t *)"R2", 2);
+	ok(ccc_tdh2_share(ec, &ds, &k.pub, k.x[0], 1, &ct, bind, NULL) == 0,
+	    "decryption share of node 1");
+	ok(ccc_tdh2_share_verify(ec, &k.pub, &ct, &ds, bind2, NULL) ==
+	    CCC_E_SHARE, "a share made for context R1 fails for R2");
+	dbad = ds;
+	dbad.index = 2;
+	ok(ccc_tdh2_share_verify(ec, &k.pub, &ct, &dbad, bind, NULL) ==
+	    CCC_E_SHARE, "a share relabelled as another node fails");
+	dbad = ds;
+	dbad.f_i[31] ^= 1;
+	ok(ccc_tdh2_share_verify(ec, &k.pub, &ct, &dbad, bind, NULL) ==
+	    CCC_E_SHARE, "a share with a tampered f_i fails");
+	dbad = ds;
+	dbad.u_i[64] ^= 1;
+	ok(ccc_tdh2_share_verify(ec, &k.pub, &ct, &dbad, bind, NULL) ==
+	    CCC_E_SHARE, "a share with u_i off the curve fails");
+	dbad = ds;
+	dbad.index = 4;
+	ok(ccc_tdh2_share_verify(ec, &k.pub, &ct, &dbad, bind, NULL) ==
+	    CCC_E_SHARE, "a share of a node beyond n fails");
+	key_free(&k);
+}
+
+static void
+decoders(void)
+{
+	EC_POINT *p = EC_POINT_new(ec->group);
+	BIGNUM *s = BN_new();
+	uint8_t enc[65], sc[32];
+	size_t i;
+
+	memset(enc, 0, 65);
+	ok(ccc_ec_point_decode(ec, p, enc, "p", NULL) == CCC_E_POINT,
+	    "65 zero bytes (the identity) is refused");
+	enc[0] = 0x04;
+	ok(ccc_ec_point_decode(ec, p, enc, "p", NULL) == CCC_E_POINT,
+	    "0x04 || zeros (Go's identity) is refused");
+	/* The generator itself, then variations. */
+	(void)EC_POINT_point2oct(ec->group, ec->g,
+	    POINT_CONVERSION_UNCOMPRESSED, enc, 65, ec->bn);
+	ok(ccc_ec_point_decode(ec, p, enc, "p", NULL) == 0,
+	    "the generator decodes");
+	enc[64] ^= 1;
+	ok(ccc_ec_point_decode(ec, p, enc, "p", NULL) == CCC_E_POINT,
+	    "a point off the curve is refused");
+	enc[64] ^= 1;
+	enc[0] = 0x02;
+	ok(ccc_ec_point_decode(ec, p, enc, "p", NULL) == CCC_E_POINT,
+	    "a compressed prefix on 65 bytes is refused");
+	enc[0] = 0x06;
+	ok(ccc_ec_point_decode(ec, p, enc, "p", NULL) == CCC_E_POINT,
+	    "a hybrid-form prefix is refused");
+
+	(void)BN_bn2binpad(ec->n, sc, 32);
+	ok(ccc_ec_scalar_decode(ec, s, sc, "s", NULL) == CCC_E_SCALAR,
+	    "the group order n is refused as a scalar");
+	for (i = 31; sc[i] == 0; i--)
+		sc[i] = 0xff;
+	sc[i]--;
+	ok(ccc_ec_scalar_decode(ec, s, sc, "s", NULL) == 0,
+	    "n - 1 is accepted as a scalar");
+	memset(sc, 0xff, 32);
+	ok(ccc_ec_scalar_decode(ec, s, sc, "s", NULL) == CCC_E_SCALAR,
+	    "2^256 - 1 is refused as a scalar");
+	EC_POINT_free(p);
+	BN_free(s);
+}
+
+static void
+lagrange_small(void)
+{
+	BIGNUM *l[3];
+	uint32_t xs[3] = { 1, 2, 3 }, dup[2] = { 2, 2 };
+	int i, okk = 1;
+
+	/* At 0 over {1,2,3}: 3, -3, 1. */
+	for (i = 0; i < 3; i++)
+		l[i] = BN_new();
+	ok(ccc_tdh2_lagrange(ec, l, xs, 3) == 0, "lagrange over {1,2,3}");
+	okk &= BN_is_word(l[0], 3) && BN_is_word(l[2], 1);
+	BN_add_word(l[1], 3);
+	okk &= BN_cmp(l[1], ec->n) == 0;
+	ok(okk, "lagrange coefficients at 0 are 3, -3, 1");
+	ok(ccc_tdh2_lagrange(ec, l, dup, 2) != 0,
+	    "a repeated node number is refused");
+	for (i = 0; i < 3; i++)
+		BN_free(l[i]);
+}
+
+int
+main(void)
+{
+	if (sodium_init() < 0 || (ec = ccc_ec_default()) == NULL)
+		return 99;
+	round_trip(1, 1);
+	round_trip(2, 3);
+	round_trip(5, 7);
+	round_trip(11, 16);
+	tamper();
+	decoders();
+	lagrange_small();
+	return tap_done();
+}
