@@ -37,7 +37,10 @@ ccc_cli_init(int argc, char **argv)
 	signal(SIGPIPE, SIG_DFL);
 	/* Keys live in this process: no core files, no ptrace by others. */
 	(void)setrlimit(RLIMIT_CORE, &rl);
+#if !defined(__SANITIZE_ADDRESS__)
+	/* (LeakSanitizer stops the world with ptrace, which this blocks.) */
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
 	if (sodium_init() < 0) {
 		fprintf(stderr, "%s: crypto library failure: libsodium "
 		    "initialisation failed\n", ccc_progname);
