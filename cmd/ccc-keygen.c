@@ -12,6 +12,7 @@
 static const char usage[] =
 "usage: ccc-keygen dealer -t T -n N -d DIR [-e EPOCH] [-f] [--json]\n"
 "       ccc-keygen recipient -o KEY [-p PUB] [-f]\n"
+"       ccc-keygen identity -o KEY [-p PUB] [-N NAME] [-f]\n"
 "       ccc-keygen export [-o OUT] [-f] [FILE]\n"
 "       ccc-keygen import (-t T | -k TPK) [-o OUT] [-f] [FILE]\n"
 "       ccc-keygen -h | -V\n";
@@ -26,6 +27,7 @@ static const struct option longopts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "public", required_argument, NULL, 'p' },
 	{ "key", required_argument, NULL, 'k' },
+	{ "name", required_argument, NULL, 'N' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "help", no_argument, NULL, 'h' },
@@ -39,6 +41,7 @@ main(int argc, char **argv)
 	struct ccc_dealer_opts d = { 0 };
 	struct ccc_err err;
 	const char *cmd, *out = NULL, *pub = NULL, *tpk = NULL, *in = NULL;
+	const char *name = NULL;
 	long long v;
 	int c, rc;
 
@@ -54,11 +57,11 @@ main(int argc, char **argv)
 		return ccc_cli_version();
 	if (argc < 2 || argv[1][0] == '-')
 		return ccc_cli_usage("missing subcommand (dealer, recipient, "
-		    "export or import)");
+		    "identity, export or import)");
 	cmd = argv[1];
 	argv++;
 	argc--;
-	while ((c = getopt_long(argc, argv, "t:n:d:e:o:p:k:fhV", longopts,
+	while ((c = getopt_long(argc, argv, "t:n:d:e:o:p:k:N:fhV", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 't':
@@ -90,6 +93,9 @@ main(int argc, char **argv)
 			break;
 		case 'k':
 			tpk = optarg;
+			break;
+		case 'N':
+			name = optarg;
 			break;
 		case 'f':
 			d.force = true;
@@ -126,6 +132,12 @@ main(int argc, char **argv)
 		if (in != NULL)
 			return ccc_cli_usage("unexpected argument \"%s\"", in);
 		rc = ccc_keygen_recipient(out, d.force, pub, &err);
+	} else if (strcmp(cmd, "identity") == 0) {
+		if (out == NULL)
+			return ccc_cli_usage("identity needs -o KEY");
+		if (in != NULL)
+			return ccc_cli_usage("unexpected argument \"%s\"", in);
+		rc = ccc_keygen_identity(out, name, d.force, pub, &err);
 	} else if (strcmp(cmd, "export") == 0) {
 		rc = ccc_keygen_export(in, out, d.force, &err);
 	} else if (strcmp(cmd, "import") == 0) {

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "blob.h"
+#include "identity.h"
 
 #define U(k, nm, lo, hi) { k, nm, CCC_F_UINT, 0, lo, hi, 0, NULL }
 #define B(k, nm, lo, hi, fl) { k, nm, CCC_F_BSTR, fl, lo, hi, 0, NULL }
@@ -75,7 +76,8 @@ SCHEMA(ccc_schema_sealed, "ccc/sealed/v1", "sealed decryption shares",
 const struct ccc_schema *const ccc_schemas[] = {
 	&ccc_schema_tpk, &ccc_schema_share, &ccc_schema_ct,
 	&ccc_schema_recipient_pub, &ccc_schema_recipient_key,
-	&ccc_schema_sealed, NULL
+	&ccc_schema_sealed, &ccc_schema_identity_pub,
+	&ccc_schema_identity_key, NULL
 };
 
 const struct ccc_schema *

@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "hpke.h"
+#include "identity.h"
 #include "io.h"
 #include "json.h"
 #include "keys.h"
@@ -274,5 +275,42 @@ out:
 	ccc_buf_free(&ib);
 	ccc_buf_free(&ob);
 	ccc_buf_free(&kb);
+	return rc;
+}
+
+int
+ccc_keygen_identity(const char *keyfile, const char *name, bool force,
+    const char *pubout, struct ccc_err *err)
+{
+	struct ccc_identity *k;
+	struct ccc_buf sb, pb;
+	int rc;
+
+	ccc_buf_init(&sb, 1);
+	ccc_buf_init(&pb, 0);
+	if ((k = ccc_identity_new()) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "key");
+		goto out;
+	}
+	if ((rc = ccc_identity_generate(k, name)) != 0) {
+		rc = ccc_err_set(err, rc, -1, NULL, rc == CCC_E_USAGE ?
+		    "-n: a name is 1 to %d bytes" : "identity key",
+		    CCC_ID_NAME_MAX);
+		goto out;
+	}
+	if ((rc = ccc_identity_encode_key(&sb, k)) != 0 ||
+	    (rc = ccc_identity_encode_pub(&pb, k)) != 0) {
+		rc = ccc_err_set(err, rc, -1, NULL, "identity key");
+		goto out;
+	}
+	if ((rc = ccc_write_file(keyfile, sb.p, sb.len, CCC_OUT_SECRET |
+	    (force ? CCC_OUT_FORCE : 0), err)) != 0)
+		goto out;
+	rc = ccc_write_file(pubout, pb.p, pb.len, CCC_OUT_BINARY |
+	    (force ? CCC_OUT_FORCE : 0), err);
+out:
+	ccc_identity_free(k);
+	ccc_buf_free(&sb);
+	ccc_buf_free(&pb);
 	return rc;
 }

@@ -26,6 +26,10 @@ int ccc_keygen_dealer(const struct ccc_dealer_opts *o, struct ccc_err *err)
 int ccc_keygen_recipient(const char *keyfile, bool force, const char *pubout,
     struct ccc_err *err) CCC_WUR;
 
+/* Ed25519 identity: secret to keyfile (0600), public blob to pubout. */
+int ccc_keygen_identity(const char *keyfile, const char *name, bool force,
+    const char *pubout, struct ccc_err *err) CCC_WUR;
+
 /* Public key or share blob -> Chainlink JSON. */
 int ccc_keygen_export(const char *in, const char *out, bool force,
     struct ccc_err *err) CCC_WUR;
