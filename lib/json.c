@@ -391,6 +391,23 @@ ccc_json_looks_like(const uint8_t *p, size_t len)
 	return 0;
 }
 
+/* s := s mod n for a 32-byte big-endian scalar. */
+static int
+reduce_scalar(uint8_t s[32])
+{
+	struct ccc_ec *ec = ccc_ec_default();
+	BIGNUM *v;
+	int rc = 0;
+
+	if (ec == NULL || (v = BN_bin2bn(s, 32, NULL)) == NULL)
+		return CCC_E_NOMEM;
+	if (BN_cmp(v, ec->n) >= 0 && (BN_sub(v, v, ec->n) != 1 ||
+	    BN_bn2binpad(v, s, 32) != 32))
+		rc = CCC_E_CRYPTO;
+	BN_free(v);
+	return rc;
+}
+
 int
 ccc_json_ct_import(struct ccc_buf *out, const char *json, size_t len,
     const char *context, struct ccc_err *err)
@@ -446,6 +463,15 @@ ccc_json_ct_import(struct ccc_buf *out, const char *json, size_t len,
 	    (rc = b64(ct.t.e, 32, t[5].p, t[5].n, j.what, "E", err)) != 0 ||
 	    (rc = b64(ct.t.f, 32, t[6].p, t[6].n, j.what, "F", err)) != 0)
 		goto out;
+	/*
+	 * bcrypto's decodeScalar does not reduce H2's digest, so about one
+	 * JavaScript ciphertext in 2^32 carries E >= n; E only matters mod n
+	 * (f was computed mod n), so it is stored reduced.
+	 */
+	if ((rc = reduce_scalar(ct.t.e)) != 0) {
+		rc = ccc_err_set(err, rc, -1, "E", "ciphertext JSON: E");
+		goto out;
+	}
 	ccc_label(label, context, context ? strlen(context) : 0);
 	if (sodium_memcmp(label, ct.t.label, 32) != 0) {
 		rc = ccc_err_set(err, CCC_E_POLICY, -1, "Label", context ?
