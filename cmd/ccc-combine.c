@@ -8,8 +8,8 @@
 #include "ops.h"
 
 static const char usage[] =
-"usage: ccc-combine -k TPK -i KEY [-c CT] [-o OUT] [-f] [-T] [--seq] "
-"SEALED ...\n"
+"usage: ccc-combine -k TPK -i KEY [-c CT | -R REQUEST] [-o OUT] [-f] [-T] "
+"[--seq] SEALED ...\n"
 "       ccc-combine -h | -V\n";
 
 enum { OPT_SEQ = 256 };
@@ -18,6 +18,7 @@ static const struct option longopts[] = {
 	{ "key", required_argument, NULL, 'k' },
 	{ "identity", required_argument, NULL, 'i' },
 	{ "ciphertext", required_argument, NULL, 'c' },
+	{ "request", required_argument, NULL, 'R' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "tty", no_argument, NULL, 'T' },
@@ -36,25 +37,30 @@ main(int argc, char **argv)
 
 	ccc_cli_init(argc, argv);
 	ccc_err_clear(&err);
-	while ((c = getopt_long(argc, argv, "k:i:c:o:fThV", longopts,
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":k:i:c:R:o:fThV", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'k': o.tpk = optarg; break;
 		case 'i': o.key = optarg; break;
 		case 'c': o.in = optarg; break;
+		case 'R': o.request = optarg; break;
 		case 'o': o.out = optarg; break;
 		case 'f': o.force = true; break;
 		case 'T': o.tty_ok = true; break;
 		case OPT_SEQ: o.seq = true; break;
-		case 'h': fputs(usage, stdout); return 0;
+		case 'h': return ccc_cli_help(usage);
 		case 'V': return ccc_cli_version();
-		default: return ccc_cli_usage("unknown option");
+		default: return ccc_cli_badopt(c, argv, longopts);
 		}
 	}
 	if (o.tpk == NULL || o.key == NULL)
 		return ccc_cli_usage("needs -k TPK and -i KEY");
 	if (optind == argc)
 		return ccc_cli_usage("no sealed shares given");
+	if (o.request != NULL && o.in != NULL)
+		return ccc_cli_usage("-c and -R exclude each other: a request "
+		    "carries its ciphertexts");
 	o.sealed = argv + optind;
 	o.nsealed = argc - optind;
 	return ccc_combine_run(&o, &err) ? ccc_cli_fail(&err) : 0;

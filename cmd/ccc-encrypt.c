@@ -39,7 +39,8 @@ main(int argc, char **argv)
 
 	ccc_cli_init(argc, argv);
 	ccc_err_clear(&err);
-	while ((c = getopt_long(argc, argv, "k:l:o:fThV", longopts, NULL)) !=
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":k:l:o:fThV", longopts, NULL)) !=
 	    -1) {
 		switch (c) {
 		case 'k': o.tpk = optarg; break;
@@ -50,9 +51,9 @@ main(int argc, char **argv)
 		case OPT_SEQ: o.seq = true; break;
 		case OPT_JSON: o.json = true; break;
 		case OPT_FROM_JSON: o.from_json = true; break;
-		case 'h': fputs(usage, stdout); return 0;
+		case 'h': return ccc_cli_help(usage);
 		case 'V': return ccc_cli_version();
-		default: return ccc_cli_usage("unknown option");
+		default: return ccc_cli_badopt(c, argv, longopts);
 		}
 	}
 	if (o.tpk == NULL)

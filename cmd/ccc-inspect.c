@@ -9,6 +9,7 @@
 
 static const char usage[] =
 "usage: ccc-inspect [-d] [--show-secrets] [FILE ...]\n"
+"       ccc-inspect -L STATE\n"
 "       ccc-inspect -h | -V\n";
 
 enum { OPT_SECRETS = 256 };
@@ -16,6 +17,7 @@ enum { OPT_SECRETS = 256 };
 static const struct option longopts[] = {
 	{ "diag", no_argument, NULL, 'd' },
 	{ "show-secrets", no_argument, NULL, OPT_SECRETS },
+	{ "verify-log", required_argument, NULL, 'L' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -30,15 +32,19 @@ main(int argc, char **argv)
 
 	ccc_cli_init(argc, argv);
 	ccc_err_clear(&err);
-	while ((c = getopt_long(argc, argv, "dhV", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":dL:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': o.diag = true; break;
 		case OPT_SECRETS: o.show_secrets = true; break;
-		case 'h': fputs(usage, stdout); return 0;
+		case 'L': o.verify_log = optarg; break;
+		case 'h': return ccc_cli_help(usage);
 		case 'V': return ccc_cli_version();
-		default: return ccc_cli_usage("unknown option");
+		default: return ccc_cli_badopt(c, argv, longopts);
 		}
 	}
+	if (o.verify_log != NULL && optind < argc)
+		return ccc_cli_usage("-L takes no other files");
 	o.files = argv + optind;
 	o.nfiles = argc - optind;
 	return ccc_inspect_run(&o, &err) ? ccc_cli_fail(&err) : 0;

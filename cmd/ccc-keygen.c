@@ -15,6 +15,8 @@ static const char usage[] =
 "       ccc-keygen identity -o KEY [-p PUB] [-N NAME] [-f]\n"
 "       ccc-keygen export [-o OUT] [-f] [FILE]\n"
 "       ccc-keygen import (-t T | -k TPK) [-o OUT] [-f] [FILE]\n"
+"       ccc-keygen attest-root -o KEY [-p CERT] [-N NAME] [-f]\n"
+"       ccc-keygen enclave-cert -r ROOTKEY -o KEY [-p CHAIN] -N ID [-f]\n"
 "       ccc-keygen -h | -V\n";
 
 enum { OPT_JSON = 256 };
@@ -28,6 +30,7 @@ static const struct option longopts[] = {
 	{ "public", required_argument, NULL, 'p' },
 	{ "key", required_argument, NULL, 'k' },
 	{ "name", required_argument, NULL, 'N' },
+	{ "root", required_argument, NULL, 'r' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "help", no_argument, NULL, 'h' },
@@ -41,27 +44,26 @@ main(int argc, char **argv)
 	struct ccc_dealer_opts d = { 0 };
 	struct ccc_err err;
 	const char *cmd, *out = NULL, *pub = NULL, *tpk = NULL, *in = NULL;
-	const char *name = NULL;
+	const char *name = NULL, *root = NULL;
 	long long v;
 	int c, rc;
 
 	ccc_cli_init(argc, argv);
 	ccc_err_clear(&err);
+	opterr = 0;
 	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "--help") == 0)) {
-		fputs(usage, stdout);
-		return 0;
-	}
+	    strcmp(argv[1], "--help") == 0))
+		return ccc_cli_help(usage);
 	if (argc >= 2 && (strcmp(argv[1], "-V") == 0 ||
 	    strcmp(argv[1], "--version") == 0))
 		return ccc_cli_version();
 	if (argc < 2 || argv[1][0] == '-')
 		return ccc_cli_usage("missing subcommand (dealer, recipient, "
-		    "identity, export or import)");
+		    "identity, export, import, attest-root or enclave-cert)");
 	cmd = argv[1];
 	argv++;
 	argc--;
-	while ((c = getopt_long(argc, argv, "t:n:d:e:o:p:k:N:fhV", longopts,
+	while ((c = getopt_long(argc, argv, ":t:n:d:e:o:p:k:N:r:fhV", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 't':
@@ -97,6 +99,9 @@ main(int argc, char **argv)
 		case 'N':
 			name = optarg;
 			break;
+		case 'r':
+			root = optarg;
+			break;
 		case 'f':
 			d.force = true;
 			break;
@@ -104,12 +109,11 @@ main(int argc, char **argv)
 			d.json = true;
 			break;
 		case 'h':
-			fputs(usage, stdout);
-			return 0;
+			return ccc_cli_help(usage);
 		case 'V':
 			return ccc_cli_version();
 		default:
-			return ccc_cli_usage("unknown option");
+			return ccc_cli_badopt(c, argv, longopts);
 		}
 	}
 	if (optind < argc)
@@ -145,6 +149,20 @@ main(int argc, char **argv)
 			return ccc_cli_usage("import needs -t T for a public "
 			    "key or -k TPK for a share");
 		rc = ccc_keygen_import(in, out, d.t, tpk, d.force, &err);
+	} else if (strcmp(cmd, "attest-root") == 0) {
+		if (out == NULL)
+			return ccc_cli_usage("attest-root needs -o KEY");
+		if (in != NULL)
+			return ccc_cli_usage("unexpected argument \"%s\"", in);
+		rc = ccc_keygen_attest_root(out, name, d.force, pub, &err);
+	} else if (strcmp(cmd, "enclave-cert") == 0) {
+		if (root == NULL || out == NULL || name == NULL)
+			return ccc_cli_usage("enclave-cert needs -r ROOTKEY, "
+			    "-o KEY and -N ID");
+		if (in != NULL)
+			return ccc_cli_usage("unexpected argument \"%s\"", in);
+		rc = ccc_keygen_enclave_cert(root, out, name, d.force, pub,
+		    &err);
 	} else
 		return ccc_cli_usage("unknown subcommand \"%s\"", cmd);
 	return rc ? ccc_cli_fail(&err) : 0;

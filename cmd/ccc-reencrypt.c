@@ -3,14 +3,20 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "cli.h"
 #include "ops.h"
+#include "quorum.h"
 
 static const char usage[] =
 "usage: ccc-reencrypt -s SHARE -k TPK --to PUB [-c CONTEXT] [-U] [-o OUT] "
 "[-f] [-T] [CT ...]\n"
+"       ccc-reencrypt -s SHARE -k TPK -r ROSTER -d STATE [-p POLICY] "
+"[--now T] [-o OUT] [-f] [-T] [CERTIFIED]\n"
 "       ccc-reencrypt -h | -V\n";
+
+enum { OPT_NOW = 256 };
 
 static const struct option longopts[] = {
 	{ "share", required_argument, NULL, 's' },
@@ -18,6 +24,10 @@ static const struct option longopts[] = {
 	{ "to", required_argument, NULL, 't' },
 	{ "context", required_argument, NULL, 'c' },
 	{ "allow-unlabelled", no_argument, NULL, 'U' },
+	{ "roster", required_argument, NULL, 'r' },
+	{ "state", required_argument, NULL, 'd' },
+	{ "policy", required_argument, NULL, 'p' },
+	{ "now", required_argument, NULL, OPT_NOW },
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "tty", no_argument, NULL, 'T' },
@@ -30,12 +40,15 @@ int
 main(int argc, char **argv)
 {
 	struct ccc_reencrypt_opts o = { 0 };
+	struct ccc_serve_opts so = { 0 };
 	struct ccc_err err;
+	long long now = (long long)time(NULL);
 	int c;
 
 	ccc_cli_init(argc, argv);
 	ccc_err_clear(&err);
-	while ((c = getopt_long(argc, argv, "s:k:t:c:Uo:fThV", longopts,
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":s:k:t:c:Ur:d:p:o:fThV", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 's': o.share = optarg; break;
@@ -43,14 +56,47 @@ main(int argc, char **argv)
 		case 't': o.to = optarg; break;
 		case 'c': o.context = optarg; break;
 		case 'U': o.allow_unlabelled = true; break;
+		case 'r': so.roster = optarg; break;
+		case 'd': so.state = optarg; break;
+		case 'p': so.policy = optarg; break;
+		case OPT_NOW:
+			if ((now = ccc_cli_number(optarg, 0, INT64_MAX)) < 0)
+				return ccc_cli_usage("--now: a time in seconds "
+				    "since 1970");
+			break;
 		case 'o': o.out = optarg; break;
 		case 'f': o.force = true; break;
 		case 'T': o.tty_ok = true; break;
-		case 'h': fputs(usage, stdout); return 0;
+		case 'h': return ccc_cli_help(usage);
 		case 'V': return ccc_cli_version();
-		default: return ccc_cli_usage("unknown option");
+		default: return ccc_cli_badopt(c, argv, longopts);
 		}
 	}
+	if (so.roster != NULL) {
+		/* Request mode: serve a certified request. */
+		if (o.share == NULL || o.tpk == NULL || so.state == NULL)
+			return ccc_cli_usage("request mode needs -s SHARE, "
+			    "-k TPK and -d STATE");
+		if (o.to != NULL || o.context != NULL || o.allow_unlabelled)
+			return ccc_cli_usage("--to, -c and -U do not apply to "
+			    "a certified request (it names its enclave; the "
+			    "label policy is -p)");
+		if (argc - optind > 1)
+			return ccc_cli_usage("one certified request at a time");
+		so.share = o.share;
+		so.tpk = o.tpk;
+		so.in = optind < argc ? argv[optind] : NULL;
+		so.out = o.out;
+		so.force = o.force;
+		so.tty_ok = o.tty_ok;
+		so.now = (uint64_t)now;
+		return ccc_reencrypt_request(&so, &err) ?
+		    ccc_cli_fail(&err) : 0;
+	}
+	if (o.context != NULL && o.context[0] == '\0')
+		return ccc_cli_usage("-c: the label context cannot be empty");
+	if (so.state != NULL || so.policy != NULL)
+		return ccc_cli_usage("-d and -p apply to request mode (-r)");
 	if (o.share == NULL || o.tpk == NULL || o.to == NULL)
 		return ccc_cli_usage("needs -s SHARE, -k TPK and --to PUB");
 	o.cts = argv + optind;

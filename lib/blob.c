@@ -3,7 +3,9 @@
 #include <string.h>
 
 #include "blob.h"
+#include "accesslog.h"
 #include "identity.h"
+#include "quorum.h"
 
 #define U(k, nm, lo, hi) { k, nm, CCC_F_UINT, 0, lo, hi, 0, NULL }
 #define B(k, nm, lo, hi, fl) { k, nm, CCC_F_BSTR, fl, lo, hi, 0, NULL }
@@ -77,8 +79,17 @@ const struct ccc_schema *const ccc_schemas[] = {
 	&ccc_schema_tpk, &ccc_schema_share, &ccc_schema_ct,
 	&ccc_schema_recipient_pub, &ccc_schema_recipient_key,
 	&ccc_schema_sealed, &ccc_schema_identity_pub,
-	&ccc_schema_identity_key, NULL
+	&ccc_schema_identity_key, &ccc_schema_roster, &ccc_schema_request,
+	&ccc_schema_signature, &ccc_schema_certified, &ccc_schema_access,
+	NULL
 };
+
+const char *
+ccc_article(const char *noun)
+{
+	return noun != NULL && strchr("aeiou", noun[0]) != NULL &&
+	    noun[0] != '\0' ? "an" : "a";
+}
 
 const struct ccc_schema *
 ccc_schema_find(const char *type, size_t len)
@@ -200,6 +211,46 @@ decode_value(const struct ccc_field *f, struct ccc_cur *c, struct ccc_val *v)
 		}
 		v->n = (size_t)(c->p + c->off - v->p);
 		return 0;
+	case CCC_F_BLOB:
+	case CCC_F_BLOB_ARRAY:
+		if (f->kind == CCC_F_BLOB_ARRAY) {
+			if ((rc = ccc_cur_array(c, &v->count, f->name)) != 0)
+				return rc;
+			if (v->count < f->min || v->count > f->max)
+				return ccc_err_set(c->err, CCC_E_FIELD, at,
+				    f->name, "%s: %zu elements, expected %llu "
+				    "to %llu", f->name, v->count,
+				    (unsigned long long)f->min,
+				    (unsigned long long)f->max);
+		} else
+			v->count = 1;
+		v->p = c->p + c->off;
+		for (i = 0; i < v->count; i++) {
+			long long bat = ccc_cur_pos(c);
+			const struct ccc_schema *bs;
+			if ((rc = ccc_cur_bstr(c, &p, &n, f->name)) != 0)
+				return rc;
+			if (n == 0 || n > f->elem)
+				return ccc_err_set(c->err, CCC_E_FIELD, bat,
+				    f->name, "%s: a blob of %zu bytes (1 to "
+				    "%u)", f->name, n, f->elem);
+			/* The nested blob must at least be of the right type;
+			 * its consumer decodes it in full. */
+			bs = ccc_blob_peek_type(p, n);
+			if (bs == NULL || (f->sub != NULL && bs != f->sub))
+				return ccc_err_set(c->err, CCC_E_TYPE, bat,
+				    f->name, "%s: not %s %s", f->name,
+				    ccc_article(f->sub ? f->sub->title : "c"),
+				    f->sub ?
+				    f->sub->title : "ccc blob");
+		}
+		v->n = (size_t)(c->p + c->off - v->p);
+		if (f->kind == CCC_F_BLOB) {
+			/* For a single blob, p/n are the nested bytes. */
+			v->p = p;
+			v->n = n;
+		}
+		return 0;
 	case CCC_F_MAP:
 		v->p = c->p + c->off;
 		{
@@ -233,19 +284,22 @@ ccc_blob_decode_map(const struct ccc_schema *s, struct ccc_cur *c,
 		if (n == 0 || ccc_cur_uint(c, &key, "type") != 0 || key != 0 ||
 		    ccc_cur_tstr(c, &type, &tlen, "type") != 0)
 			return ccc_err_set(c->err, CCC_E_TYPE, at, "type",
-			    "expected a %s (%s), found no type", s->title,
+			    "expected %s %s (%s), found no type",
+			    ccc_article(s->title), s->title,
 			    s->type);
 		if (tlen != strlen(s->type) ||
 		    memcmp(type, s->type, tlen) != 0) {
 			other = ccc_schema_find(type, tlen);
 			if (other != NULL)
 				return ccc_err_set(c->err, CCC_E_TYPE, at,
-				    "type", "expected a %s (%s), found a %s "
-				    "(%s)", s->title, s->type, other->title,
+				    "type", "expected %s %s (%s), found %s %s "
+				    "(%s)", ccc_article(s->title), s->title,
+				    s->type, ccc_article(other->title),
+				    other->title,
 				    other->type);
 			return ccc_err_set(c->err, CCC_E_TYPE, at, "type",
-			    "expected a %s (%s), found type \"%.*s\"",
-			    s->title, s->type, (int)(tlen > 64 ? 64 : tlen),
+			    "expected %s %s (%s), found type \"%.*s\"",
+			    ccc_article(s->title), s->title, s->type, (int)(tlen > 64 ? 64 : tlen),
 			    type);
 		}
 		i = 1;
@@ -289,8 +343,12 @@ ccc_blob_decode(const struct ccc_schema *s, const uint8_t *p, size_t len,
 	if (len == 0)
 		return ccc_err_set(err, CCC_E_TRUNCATED, base, NULL,
 		    "empty input, expected a %s", s->title);
-	if ((rc = ccc_cbor_check(p, len, CCC_CBOR_STRICT, len, &ilen, base,
-	    err)) != 0)
+	/*
+	 * No cap beyond the input itself (its reader capped it): with a cap
+	 * of len, a blob cut short would be "too large", not "truncated".
+	 */
+	if ((rc = ccc_cbor_check(p, len, CCC_CBOR_STRICT, SIZE_MAX, &ilen,
+	    base, err)) != 0)
 		return rc;
 	if (ilen != len)
 		return ccc_err_set(err, CCC_E_MALFORMED, base + (long long)ilen,
@@ -375,7 +433,15 @@ ccc_blob_encode_prefix(struct ccc_buf *b, const struct ccc_schema *s,
 			rc = ccc_buf_put(b, vals[i].p, vals[i].n);
 			break;
 		case CCC_F_MAP:
+		case CCC_F_BLOB_ARRAY:
+			/* p: the encoded map / the encoded byte strings. */
+			if (f->kind == CCC_F_BLOB_ARRAY &&
+			    (rc = ccc_cbor_put_array(b, vals[i].count)) != 0)
+				return rc;
 			rc = ccc_buf_put(b, vals[i].p, vals[i].n);
+			break;
+		case CCC_F_BLOB:
+			rc = ccc_cbor_put_bstr(b, vals[i].p, vals[i].n);
 			break;
 		default:
 			rc = CCC_E_INTERNAL;

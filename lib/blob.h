@@ -21,7 +21,10 @@ enum ccc_fkind {
 	CCC_F_BOOL,
 	CCC_F_BSTR_ARRAY,	/* min..max elements of exactly elem bytes */
 	CCC_F_MAP_ARRAY,	/* min..max maps of schema sub */
-	CCC_F_MAP		/* one map of schema sub */
+	CCC_F_MAP,		/* one map of schema sub */
+	CCC_F_BLOB,		/* a byte string holding a blob of schema sub
+				   (any known type if sub is NULL) */
+	CCC_F_BLOB_ARRAY	/* min..max byte strings, each such a blob */
 };
 
 enum {
@@ -37,7 +40,7 @@ struct ccc_field {
 	uint8_t kind;
 	uint8_t flags;
 	uint64_t min, max;
-	uint32_t elem;
+	uint32_t elem;		/* BSTR_ARRAY: element size; BLOB*: max size */
 	const struct ccc_schema *sub;
 };
 
@@ -62,6 +65,9 @@ struct ccc_val {
 
 /* Every blob type the toolkit knows, for ccc-inspect. */
 extern const struct ccc_schema *const ccc_schemas[];
+
+/* "an" before a vowel, else "a" (for messages naming a blob's title). */
+const char *ccc_article(const char *noun);
 
 /* Find a schema by its type string (NULL if unknown). */
 const struct ccc_schema *ccc_schema_find(const char *type, size_t len);

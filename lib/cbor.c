@@ -231,8 +231,8 @@ head_len(uint64_t v)
 }
 
 /* RFC 3629 well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
-static bool
-utf8_ok(const uint8_t *s, size_t n)
+bool
+ccc_utf8_valid(const uint8_t *s, size_t n)
 {
 	size_t i = 0, k, need;
 	uint32_t cp, min;
@@ -326,7 +326,7 @@ ccc_cbor_check(const uint8_t *p, size_t len, int profile, size_t max,
 		if (r.read != hl)
 			return ccc_err_set(err, CCC_E_MALFORMED, at, NULL,
 			    "non-shortest integer or length");
-		if (s.ev == EV_TSTR && !utf8_ok(s.str, s.val))
+		if (s.ev == EV_TSTR && !ccc_utf8_valid(s.str, s.val))
 			return ccc_err_set(err, CCC_E_MALFORMED, at, NULL,
 			    "text string is not valid UTF-8");
 		if (strict && (s.ev == EV_TAG || s.ev == EV_NULL ||

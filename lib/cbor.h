@@ -42,6 +42,9 @@ enum ccc_cbor_major {
 	CCC_CBOR_SIMPLE = 7
 };
 
+/* RFC 3629 well-formed UTF-8 (no overlongs, surrogates or > U+10FFFF). */
+bool ccc_utf8_valid(const uint8_t *s, size_t n);
+
 /* Encoders: append to b.  Return 0 or CCC_E_NOMEM. */
 int ccc_cbor_put_uint(struct ccc_buf *b, uint64_t v) CCC_WUR;
 int ccc_cbor_put_map(struct ccc_buf *b, size_t n) CCC_WUR;

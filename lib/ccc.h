@@ -69,7 +69,7 @@ struct ccc_err {
 	long item;		/* 1-based item index in a sequence, 0 if none */
 	const char *field;	/* static field name, NULL if none */
 	const char *what;	/* the input (file name) it concerns, or NULL */
-	char detail[160];	/* human detail, never contains secrets */
+	char detail[512];	/* human detail, never contains secrets */
 };
 
 /* Reset err (NULL-safe). */

@@ -98,10 +98,58 @@ ccc_cli_usage(const char *fmt, ...)
 }
 
 int
+ccc_cli_badopt(int c, char **argv, const struct option *longopts)
+{
+	const struct option *lo;
+	const char *a = optind > 0 ? argv[optind - 1] : "";
+	int n = (int)strcspn(a, "=");
+
+	/*
+	 * getopt_long sets optopt to 0 for an unknown long option and to the
+	 * option's value for one whose argument is missing or unexpected; a
+	 * long option is always the last argument it consumed.
+	 */
+	if (strncmp(a, "--", 2) == 0) {
+		if (optopt == 0)
+			return ccc_cli_usage("unknown option \"%.*s\"", n, a);
+		for (lo = longopts; lo->name != NULL; lo++)
+			if (lo->val == optopt && n > 2 &&
+			    strncmp(lo->name, a + 2, (size_t)n - 2) == 0)
+				return ccc_cli_usage(c == ':' ?
+				    "option \"--%s\" needs an argument" :
+				    "option \"--%s\" takes no argument",
+				    lo->name);
+	}
+	if (c == ':')
+		return ccc_cli_usage("option \"-%c\" needs an argument",
+		    optopt);
+	return ccc_cli_usage("unknown option \"-%c\"", optopt);
+}
+
+/* stdout after --help or --version: a failed write is exit 2. */
+static int
+stdout_done(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "%s: i/o error: stdout: write failed\n",
+		    ccc_progname);
+		return 2;
+	}
+	return 0;
+}
+
+int
 ccc_cli_version(void)
 {
 	printf("%s (ccc) %s\n", ccc_progname, PACKAGE_VERSION);
-	return 0;
+	return stdout_done();
+}
+
+int
+ccc_cli_help(const char *usage)
+{
+	fputs(usage, stdout);
+	return stdout_done();
 }
 
 long long

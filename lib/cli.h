@@ -8,6 +8,8 @@
 #ifndef CCC_CLI_H
 #define CCC_CLI_H
 
+#include <getopt.h>
+
 #include "ccc.h"
 
 extern const char *ccc_progname;
@@ -25,8 +27,15 @@ int ccc_cli_fail(const struct ccc_err *err);
 void ccc_cli_warn(const char *fmt, ...) CCC_PRINTF(1, 2);
 /* "<prog>: usage: <msg> (see <prog> --help)", returns 2. */
 int ccc_cli_usage(const char *fmt, ...) CCC_PRINTF(1, 2);
-/* "<prog> (ccc) VERSION" to stdout, returns 0. */
+/*
+ * After getopt_long returned c ('?' or ':', with ':' first in the option
+ * string and opterr 0): one usage line naming the option, returns 2.
+ */
+int ccc_cli_badopt(int c, char **argv, const struct option *longopts);
+/* "<prog> (ccc) VERSION" to stdout; 0, or 2 if stdout failed. */
 int ccc_cli_version(void);
+/* The usage text to stdout (for -h); 0, or 2 if stdout failed. */
+int ccc_cli_help(const char *usage);
 /* Parse a decimal unsigned in [lo, hi]; -1 if not. */
 long long ccc_cli_number(const char *s, long long lo, long long hi);
 

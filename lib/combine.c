@@ -17,6 +17,7 @@
 #include "io.h"
 #include "keys.h"
 #include "ops.h"
+#include "quorum.h"
 #include "seal.h"
 
 struct node {
@@ -26,7 +27,7 @@ struct node {
 	uint8_t (*digest)[32];
 	struct ccc_tdh2_dshare *ds;
 	bool bad;		/* excluded for every ciphertext */
-	bool warned;
+	bool warned;		/* "repeats" warning given */
 	char why[200];		/* first failure, for the report */
 };
 
@@ -44,10 +45,22 @@ node_fail(struct node *nd, bool all, const char *fmt, ...)
 		nd->bad = true;
 }
 
+/* "node 3 (FILE)", or "FILE" alone when its blob did not say which node. */
+static const char *
+node_name(const struct node *nd, char *buf, size_t len)
+{
+	if (nd->s.index == 0)
+		snprintf(buf, len, "%s", nd->file);
+	else
+		snprintf(buf, len, "node %u (%s)", nd->s.index, nd->file);
+	return buf;
+}
+
 /* Load and open one node's sealed blob; failures only mark the node. */
 static int
 load_node(struct node *nd, const struct ccc_tdh2_pub *pub,
-    const uint8_t *sk, const uint8_t pk[32], struct ccc_err *err)
+    const uint8_t *sk, const uint8_t pk[32], const uint8_t *ctx,
+    size_t ctx_len, struct ccc_err *err)
 {
 	struct ccc_hpke_ctx h;
 	struct ccc_err e;
@@ -78,14 +91,15 @@ load_node(struct node *nd, const struct ccc_tdh2_pub *pub,
 		node_fail(nd, true, "%s", "node number beyond the key's n");
 		return 0;
 	}
-	if (CRYPTO_memcmp(nd->s.recipient, pk, 32) != 0) {
-		node_fail(nd, true, "%s", "sealed to another recipient");
+	/* The context the shares are bound to: the request, or us. */
+	if (nd->s.context_len != ctx_len ||
+	    CRYPTO_memcmp(nd->s.context, ctx, ctx_len) != 0) {
+		node_fail(nd, true, "%s", ctx == pk ? "made for another "
+		    "request or recipient" : "made for another request");
 		return 0;
 	}
-	if (nd->s.context_len != 32 ||
-	    CRYPTO_memcmp(nd->s.context, pk, 32) != 0) {
-		node_fail(nd, true, "%s", "made for another request or "
-		    "recipient");
+	if (CRYPTO_memcmp(nd->s.recipient, pk, 32) != 0) {
+		node_fail(nd, true, "%s", "sealed to another recipient");
 		return 0;
 	}
 	nd->digest = calloc(nd->s.count ? nd->s.count : 1, 32);
@@ -107,28 +121,179 @@ load_node(struct node *nd, const struct ccc_tdh2_pub *pub,
 }
 
 int
+ccc_combine_core(const struct ccc_combine_in *in, ccc_plain_fn emit,
+    void *arg, struct ccc_err *err)
+{
+	struct ccc_ec *ec = ccc_ec_default();
+	const struct ccc_tdh2_pub *pub = in->pub;
+	const struct ccc_ct_list *l = in->cts;
+	struct node *nodes = NULL;
+	const struct node *by[CCC_TDH2_MAX_N + 1];	/* node number -> blob */
+	const struct ccc_tdh2_dshare **good = NULL;
+	struct ccc_buf pt;
+	struct ccc_ct ct;
+	struct ccc_err e;
+	uint8_t bind[32], *key = NULL;
+	size_t i, ngood;
+	int rc = 0, k;
+
+	ccc_buf_init(&pt, 1);
+	if ((key = sodium_malloc(32)) == NULL ||
+	    (nodes = calloc(in->nsealed, sizeof(*nodes))) == NULL ||
+	    (good = calloc(in->nsealed, sizeof(*good))) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "shares");
+		goto out;
+	}
+	for (k = 0; k < in->nsealed; k++) {
+		nodes[k].file = in->sealed[k];
+		if ((rc = load_node(&nodes[k], pub, in->sk, in->pk, in->ctx,
+		    in->ctx_len, err)) != 0)
+			goto out;
+	}
+	for (k = 0; k < in->nsealed; k++)
+		if (!nodes[k].bad && nodes[k].s.count != l->n) {
+			node_fail(&nodes[k], true, "its shares cover %u "
+			    "ciphertexts, the input has %zu", nodes[k].s.count,
+			    l->n);
+		}
+	for (i = 0; i < l->n; i++) {
+		if ((rc = ccc_ct_decode(&ct, l->data.p + l->off[i], l->len[i],
+		    l->at[i], err)) != 0 || (rc = ccc_tdh2_verify(ec, pub,
+		    &ct.t, err)) != 0) {
+			ccc_err_item(err, l->item[i]);
+			ccc_err_what(err, l->src[i]);
+			goto out;
+		}
+		ngood = 0;
+		memset(by, 0, sizeof(by));
+		for (k = 0; k < in->nsealed; k++) {
+			struct node *nd = &nodes[k];
+			if (nd->bad)
+				continue;
+			if (CRYPTO_memcmp(nd->digest[i], ct.digest, 32) != 0) {
+				node_fail(nd, false, "%s", "share made for "
+				    "another ciphertext");
+				continue;
+			}
+			ccc_tdh2_share_bind(bind, pub->key_id, pub->epoch,
+			    nd->s.index, ct.digest, nd->s.context,
+			    nd->s.context_len);
+			ccc_err_clear(&e);
+			if (ccc_tdh2_share_verify(ec, pub, &ct.t, &nd->ds[i],
+			    bind, &e) != 0) {
+				node_fail(nd, false, "%s", e.detail);
+				continue;
+			}
+			/*
+			 * Two blobs from one node count once.  Only valid
+			 * shares are compared: a node's blob for another
+			 * ciphertext must not shadow its valid one.
+			 */
+			if (by[nd->s.index] != NULL) {
+				if (!nd->warned)
+					ccc_cli_warn("node %u: %s repeats %s; "
+					    "ignored", nd->s.index, nd->file,
+					    by[nd->s.index]->file);
+				nd->warned = true;
+				continue;
+			}
+			by[nd->s.index] = nd;
+			good[ngood++] = &nd->ds[i];
+		}
+		if (ngood < pub->t) {
+			char list[1024], name[256];
+			size_t off = 0;
+			list[0] = '\0';
+			for (k = 0; k < in->nsealed && off < sizeof(list); k++)
+				if (nodes[k].why[0] != '\0')
+					off += (size_t)snprintf(list + off,
+					    sizeof(list) - off, "; %s: %s",
+					    node_name(&nodes[k], name,
+					    sizeof(name)), nodes[k].why);
+			rc = ccc_err_set(err, CCC_E_THRESHOLD, -1, NULL,
+			    "%zu valid share%s, %u needed%s", ngood,
+			    ngood == 1 ? "" : "s", pub->t, list);
+			ccc_err_item(err, l->item[i]);
+			ccc_err_what(err, l->src[i]);
+			goto out;
+		}
+		if ((rc = ccc_tdh2_combine(ec, key, pub, &ct.t, good, ngood,
+		    err)) != 0 || (rc = ccc_ct_open_sym(&pt, &ct, key,
+		    err)) != 0) {
+			ccc_err_item(err, l->item[i]);
+			ccc_err_what(err, l->src[i]);
+			goto out;
+		}
+		/* Only authenticated plaintext is handed on. */
+		if ((rc = emit(arg, i, pt.p, pt.len, err)) != 0)
+			goto out;
+	}
+	for (k = 0; k < in->nsealed; k++) {
+		char name[256];
+		if (nodes[k].why[0] != '\0')
+			ccc_cli_warn("%s: %s; its shares were not used",
+			    node_name(&nodes[k], name, sizeof(name)),
+			    nodes[k].why);
+	}
+out:
+	if (nodes != NULL)
+		for (k = 0; k < in->nsealed; k++) {
+			ccc_buf_free(&nodes[k].blob);
+			free(nodes[k].digest);
+			free(nodes[k].ds);
+		}
+	free(nodes);
+	free(good);
+	if (key != NULL)
+		sodium_free(key);
+	ccc_buf_free(&pt);
+	return rc;
+}
+
+struct emit_out {
+	struct ccc_out *out;
+	bool seq;
+};
+
+/* Write one plaintext: raw, or as a byte string of a CBOR sequence. */
+static int
+emit_out(void *arg, size_t i, const uint8_t *p, size_t n, struct ccc_err *err)
+{
+	struct emit_out *eo = arg;
+	struct ccc_buf h;
+	int rc = 0;
+
+	(void)i;
+	ccc_buf_init(&h, 0);
+	if (eo->seq && (rc = ccc_cbor_put_bstr_head(&h, n)) != 0)
+		rc = ccc_err_set(err, rc, -1, NULL, "output");
+	else if ((rc = ccc_out_write(eo->out, h.p, h.len, err)) == 0)
+		rc = ccc_out_write(eo->out, p, n, err);
+	ccc_buf_free(&h);
+	return rc;
+}
+
+int
 ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
 {
 	struct ccc_ec *ec = ccc_ec_default();
 	struct ccc_tdh2_pub pub;
 	struct ccc_ct_list l;
-	struct node *nodes = NULL;
-	const struct ccc_tdh2_dshare **good = NULL;
-	struct ccc_buf kb, pt, ob;
+	struct ccc_combine_in cin;
+	struct emit_out eo;
+	struct ccc_buf kb, rb;
+	struct ccc_request rq;
 	struct ccc_out out;
-	struct ccc_ct ct;
-	struct ccc_err e;
-	uint8_t *sk = NULL, pk[32], bind[32], *key = NULL;
+	uint8_t *sk = NULL, pk[32];
 	char *in = (char *)o->in;
-	size_t i, j, ngood;
-	int rc, k;
+	int rc;
 	bool out_open = false;
 
 	memset(&pub, 0, sizeof(pub));
 	memset(&l, 0, sizeof(l));
+	memset(&cin, 0, sizeof(cin));
 	ccc_buf_init(&kb, 0);
-	ccc_buf_init(&pt, 1);
-	ccc_buf_init(&ob, 1);
+	ccc_buf_init(&rb, 0);
 	if ((rc = ccc_op_read(&kb, o->tpk, 1 << 20, false, err)) != 0)
 		goto out;
 	if ((rc = ccc_tpk_load(ec, &pub, kb.p, kb.len, err)) != 0) {
@@ -137,8 +302,7 @@ ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
 	}
 	ccc_buf_free(&kb);
 	ccc_buf_init(&kb, 1);
-	if ((sk = sodium_malloc(32)) == NULL || (key = sodium_malloc(32)) ==
-	    NULL) {
+	if ((sk = sodium_malloc(32)) == NULL) {
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "key");
 		goto out;
 	}
@@ -148,26 +312,23 @@ ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
 		ccc_err_what(err, o->key);
 		goto out;
 	}
-	if ((nodes = calloc(o->nsealed, sizeof(*nodes))) == NULL ||
-	    (good = calloc(o->nsealed, sizeof(*good))) == NULL) {
-		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "shares");
-		goto out;
-	}
-	for (k = 0; k < o->nsealed; k++) {
-		nodes[k].file = o->sealed[k];
-		if ((rc = load_node(&nodes[k], &pub, sk, pk, err)) != 0)
+	cin.ctx = pk;	/* direct mode: shares bound to the recipient key */
+	cin.ctx_len = 32;
+	if (o->request != NULL) {
+		/* Shares bound to the request id; its ciphertexts. */
+		if ((rc = ccc_request_read(&rb, &rq, o->request, err)) != 0)
 			goto out;
-		/* Two blobs from one node count once. */
-		for (j = 0; j < (size_t)k; j++)
-			if (!nodes[k].bad && !nodes[j].bad &&
-			    nodes[j].s.index == nodes[k].s.index) {
-				ccc_cli_warn("node %u: %s repeats %s; ignored",
-				    nodes[k].s.index, nodes[k].file,
-				    nodes[j].file);
-				nodes[k].bad = nodes[k].warned = true;
-			}
-	}
-	if ((rc = ccc_ct_list_load(&l, in ? &in : NULL, in ? 1 : 0,
+		if (CRYPTO_memcmp(rq.enclave_key, pk, 32) != 0) {
+			rc = ccc_err_set(err, CCC_E_KEY, -1, NULL, "the request "
+			    "names another enclave key than %s", o->key);
+			ccc_err_what(err, o->request);
+			goto out;
+		}
+		cin.ctx = rq.id;
+		ccc_buf_init(&l.data, 0);
+		if ((rc = ccc_request_cts(&l, &rq, o->request, err)) != 0)
+			goto out;
+	} else if ((rc = ccc_ct_list_load(&l, in ? &in : NULL, in ? 1 : 0,
 	    err)) != 0)
 		goto out;
 	if (!o->seq && l.n != 1) {
@@ -175,106 +336,32 @@ ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
 		    "in the input; --seq decrypts a sequence", l.n);
 		goto out;
 	}
-	for (k = 0; k < o->nsealed; k++)
-		if (!nodes[k].bad && nodes[k].s.count != l.n) {
-			node_fail(&nodes[k], true, "its shares cover %u "
-			    "ciphertexts, the input has %zu", nodes[k].s.count,
-			    l.n);
-		}
-	if ((rc = ccc_out_open(&out, o->out, CCC_OUT_BINARY |
+	/* Plaintext: a file of it is created 0600. */
+	if ((rc = ccc_out_open(&out, o->out, CCC_OUT_BINARY | CCC_OUT_SECRET |
 	    (o->force ? CCC_OUT_FORCE : 0) | (o->tty_ok ? CCC_OUT_TTY_OK : 0),
 	    err)) != 0)
 		goto out;
 	out_open = true;
-	for (i = 0; i < l.n; i++) {
-		if ((rc = ccc_ct_decode(&ct, l.data.p + l.off[i], l.len[i], 0,
-		    err)) != 0 || (rc = ccc_tdh2_verify(ec, &pub, &ct.t,
-		    err)) != 0) {
-			ccc_err_item(err, l.item[i]);
-			ccc_err_what(err, l.src[i]);
-			goto out;
-		}
-		ngood = 0;
-		for (k = 0; k < o->nsealed; k++) {
-			struct node *nd = &nodes[k];
-			if (nd->bad)
-				continue;
-			if (CRYPTO_memcmp(nd->digest[i], ct.digest, 32) != 0) {
-				node_fail(nd, false, "%s", "share made for "
-				    "another ciphertext");
-				continue;
-			}
-			ccc_tdh2_share_bind(bind, pub.key_id, pub.epoch,
-			    nd->s.index, ct.digest, nd->s.context,
-			    nd->s.context_len);
-			ccc_err_clear(&e);
-			if (ccc_tdh2_share_verify(ec, &pub, &ct.t, &nd->ds[i],
-			    bind, &e) != 0) {
-				node_fail(nd, false, "%s", e.detail);
-				continue;
-			}
-			good[ngood++] = &nd->ds[i];
-		}
-		if (ngood < pub.t) {
-			char list[1024];
-			size_t off = 0;
-			list[0] = '\0';
-			for (k = 0; k < o->nsealed && off < sizeof(list); k++)
-				if (nodes[k].why[0] != '\0')
-					off += (size_t)snprintf(list + off,
-					    sizeof(list) - off, "; node %u "
-					    "(%s): %s", nodes[k].s.index,
-					    nodes[k].file, nodes[k].why);
-			rc = ccc_err_set(err, CCC_E_THRESHOLD, -1, NULL,
-			    "%zu valid shares, %u needed%s", ngood, pub.t,
-			    list);
-			ccc_err_item(err, l.item[i]);
-			ccc_err_what(err, l.src[i]);
-			goto out;
-		}
-		if ((rc = ccc_tdh2_combine(ec, key, &pub, &ct.t, good, ngood,
-		    err)) != 0 || (rc = ccc_ct_open_sym(&pt, &ct, key,
-		    err)) != 0) {
-			ccc_err_item(err, l.item[i]);
-			ccc_err_what(err, l.src[i]);
-			goto out;
-		}
-		ob.len = 0;
-		if (o->seq && (rc = ccc_cbor_put_bstr_head(&ob, pt.len)) != 0) {
-			rc = ccc_err_set(err, rc, -1, NULL, "output");
-			goto out;
-		}
-		if ((rc = ccc_out_write(&out, ob.p, ob.len, err)) != 0 ||
-		    (rc = ccc_out_write(&out, pt.p, pt.len, err)) != 0)
-			goto out;
-	}
-	if ((rc = ccc_out_commit(&out, err)) != 0)
+	cin.pub = &pub;
+	cin.sk = sk;
+	cin.pk = pk;
+	cin.cts = &l;
+	cin.sealed = o->sealed;
+	cin.nsealed = o->nsealed;
+	eo.out = &out;
+	eo.seq = o->seq;
+	if ((rc = ccc_combine_core(&cin, emit_out, &eo, err)) != 0 ||
+	    (rc = ccc_out_commit(&out, err)) != 0)
 		goto out;
 	out_open = false;
-	for (k = 0; k < o->nsealed; k++)
-		if (nodes[k].why[0] != '\0' && !nodes[k].warned)
-			ccc_cli_warn("node %u (%s): %s; its shares were not "
-			    "used", nodes[k].s.index, nodes[k].file,
-			    nodes[k].why);
 out:
 	if (out_open)
 		ccc_out_abort(&out);
-	if (nodes != NULL)
-		for (k = 0; k < o->nsealed; k++) {
-			ccc_buf_free(&nodes[k].blob);
-			free(nodes[k].digest);
-			free(nodes[k].ds);
-		}
-	free(nodes);
-	free(good);
 	if (sk != NULL)
 		sodium_free(sk);
-	if (key != NULL)
-		sodium_free(key);
 	ccc_tdh2_pub_free(&pub);
 	ccc_ct_list_free(&l);
 	ccc_buf_free(&kb);
-	ccc_buf_free(&pt);
-	ccc_buf_free(&ob);
+	ccc_buf_free(&rb);
 	return rc;
 }

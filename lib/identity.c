@@ -4,6 +4,7 @@
 
 #include <sodium.h>
 
+#include "cbor.h"
 #include "identity.h"
 
 #define U(k, nm, lo, hi) { k, nm, CCC_F_UINT, 0, lo, hi, 0, NULL }
@@ -68,7 +69,8 @@ set_name(struct ccc_identity *k, const char *name, size_t n)
 int
 ccc_identity_generate(struct ccc_identity *k, const char *name)
 {
-	if (name != NULL && (name[0] == '\0' || set_name(k, name,
+	if (name != NULL && (name[0] == '\0' || !ccc_utf8_valid(
+	    (const uint8_t *)name, strlen(name)) || set_name(k, name,
 	    strlen(name)) != 0))
 		return CCC_E_USAGE;
 	if (crypto_sign_keypair(k->pk, k->sk) != 0)

@@ -8,8 +8,10 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "accesslog.h"
 #include "blob.h"
 #include "io.h"
 #include "ops.h"
@@ -63,6 +65,25 @@ print_bytes(const struct printer *pr, const uint8_t *p, size_t n)
 static void print_map(const struct printer *, const struct ccc_schema *,
     const struct ccc_val *, int);
 
+static void indent(FILE *, int);
+
+/*
+ * A blob inside a byte string: printed as its decoded map (it was checked
+ * when the outer blob was), or as bytes if it does not decode on its own.
+ */
+static void
+print_nested(const struct printer *pr, const uint8_t *p, size_t n,
+    long long off, int depth)
+{
+	struct ccc_val sub[CCC_BLOB_MAX_FIELDS];
+	const struct ccc_schema *s = ccc_blob_peek_type(p, n);
+
+	if (s != NULL && ccc_blob_decode(s, p, n, sub, off, NULL) == 0)
+		print_map(pr, s, sub, depth);
+	else
+		print_bytes(pr, p, n);
+}
+
 static void
 indent(FILE *f, int depth)
 {
@@ -106,6 +127,25 @@ print_field(const struct printer *pr, const struct ccc_field *fd,
 		indent(pr->f, depth + 1);
 		fputc(']', pr->f);
 		break;
+	case CCC_F_BLOB:
+		print_nested(pr, v->p, v->n, v->off, depth + 1);
+		break;
+	case CCC_F_BLOB_ARRAY: {
+		const uint8_t *bp;
+		size_t bn;
+		ccc_cur_init(&c, v->p, v->n, v->off, NULL);
+		fputc('[', pr->f);
+		for (i = 0; i < v->count; i++) {
+			fputs(i ? ",\n" : "\n", pr->f);
+			indent(pr->f, depth + 2);
+			if (ccc_cur_bstr(&c, &bp, &bn, NULL) == 0)
+				print_nested(pr, bp, bn, v->off, depth + 2);
+		}
+		fputc('\n', pr->f);
+		indent(pr->f, depth + 1);
+		fputc(']', pr->f);
+		break;
+	}
 	case CCC_F_MAP_ARRAY:
 	case CCC_F_MAP:
 		ccc_cur_init(&c, v->p, v->n, v->off, NULL);
@@ -202,11 +242,42 @@ fail:
 	return rc;
 }
 
+/* Check a node's access log against its head; print a one-line summary. */
+static int
+verify_log(const char *dir, struct ccc_err *err)
+{
+	char *log = NULL, *head = NULL;
+	uint64_t n = 0;
+	int rc;
+
+	if (asprintf(&log, "%s/access.log", dir) < 0 ||
+	    asprintf(&head, "%s/access.head", dir) < 0) {
+		free(log);
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "log");
+	}
+	if ((rc = ccc_access_verify(log, head, &n, err)) == 0)
+		printf("%s: %llu entr%s, chained and matching its head\n", log,
+		    (unsigned long long)n, n == 1 ? "y" : "ies");
+	else if (err != NULL && err->what == log)
+		err->what = dir;	/* log is freed below */
+	free(log);
+	free(head);
+	return rc;
+}
+
 int
 ccc_inspect_run(const struct ccc_inspect_opts *o, struct ccc_err *err)
 {
 	struct printer pr = { stdout, o->diag, o->show_secrets };
 	int i, rc;
+
+	if (o->verify_log != NULL) {
+		rc = verify_log(o->verify_log, err);
+		if (fflush(stdout) != 0 || ferror(stdout))
+			return ccc_err_set(err, CCC_E_IO, -1, NULL, "stdout: "
+			    "write failed");
+		return rc;
+	}
 
 	if (o->nfiles == 0)
 		rc = inspect_file(&pr, NULL, err);

@@ -60,6 +60,14 @@ ccc_write_full(int fd, const void *p, size_t n)
 	return 0;
 }
 
+/* Name the input an error concerns once, as err->what, not in the detail. */
+static int
+named(struct ccc_err *err, int rc, const char *name)
+{
+	(void)ccc_err_what(err, name);
+	return rc;
+}
+
 static int
 read_fd(struct ccc_buf *b, int fd, const char *name, size_t max,
     struct ccc_err *err)
@@ -74,15 +82,15 @@ read_fd(struct ccc_buf *b, int fd, const char *name, size_t max,
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s",
-			    name, strerror(errno));
+			return named(err, ccc_err_set(err, CCC_E_IO, -1, NULL,
+			    "%s", strerror(errno)), name);
 		}
 		if (r == 0)
 			return 0;
 		b->len += (size_t)r;
 		if (b->len > max)
-			return ccc_err_set(err, CCC_E_TOOBIG, -1, NULL,
-			    "%s: larger than %zu bytes", name, max);
+			return named(err, ccc_err_set(err, CCC_E_TOOBIG, -1,
+			    NULL, "larger than %zu bytes", max), name);
 	}
 }
 
@@ -96,8 +104,8 @@ ccc_read_file(struct ccc_buf *b, const char *path, size_t max,
 	if (path == NULL || strcmp(path, "-") == 0)
 		return read_fd(b, STDIN_FILENO, name, max, err);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", name,
-		    strerror(errno));
+		return named(err, ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
+		    strerror(errno)), name);
 	rc = read_fd(b, fd, name, max, err);
 	close(fd);
 	return rc;
@@ -113,22 +121,22 @@ ccc_read_secret_file(struct ccc_buf *b, const char *path, size_t max,
 	if (path == NULL || strcmp(path, "-") == 0)
 		return read_fd(b, STDIN_FILENO, "stdin", max, err);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
-		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", path,
-		    strerror(errno));
+		return named(err, ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
+		    strerror(errno)), path);
 	if (fstat(fd, &st) != 0) {
-		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", path,
-		    strerror(errno));
+		rc = named(err, ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
+		    strerror(errno)), path);
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		rc = ccc_err_set(err, CCC_E_IO, -1, NULL,
-		    "%s: not a regular file", path);
+		rc = named(err, ccc_err_set(err, CCC_E_IO, -1, NULL,
+		    "not a regular file"), path);
 		goto out;
 	}
 	if ((st.st_mode & 077) != 0) {
-		rc = ccc_err_set(err, CCC_E_PERM, -1, NULL,
-		    "%s: secret file is accessible by others (mode %03o), "
-		    "run chmod 600", path, (unsigned)(st.st_mode & 0777));
+		rc = named(err, ccc_err_set(err, CCC_E_PERM, -1, NULL,
+		    "secret file is accessible by others (mode %03o), "
+		    "run chmod 600", (unsigned)(st.st_mode & 0777)), path);
 		goto out;
 	}
 	rc = read_fd(b, fd, path, max, err);
@@ -148,11 +156,12 @@ ccc_out_open(struct ccc_out *o, const char *path, int flags,
 	o->path = NULL;
 	o->tmp = NULL;
 	if (path == NULL || strcmp(path, "-") == 0) {
-		if ((flags & CCC_OUT_BINARY) && !(flags & CCC_OUT_TTY_OK) &&
-		    isatty(STDOUT_FILENO))
+		if ((flags & (CCC_OUT_BINARY | CCC_OUT_SECRET)) &&
+		    !(flags & CCC_OUT_TTY_OK) && isatty(STDOUT_FILENO))
 			return ccc_err_set(err, CCC_E_USAGE, -1, NULL,
-			    "refusing to write binary output to a terminal "
-			    "(use -o FILE or redirect)");
+			    "refusing to write %s output to a terminal (use "
+			    "-o FILE or redirect)", (flags & CCC_OUT_SECRET) ?
+			    "secret" : "binary");
 		o->fd = STDOUT_FILENO;
 		return 0;
 	}
@@ -281,4 +290,35 @@ ccc_write_file(const char *path, const void *p, size_t n, int flags,
 		return rc;
 	}
 	return 0;
+}
+
+int
+ccc_write_key_pair(const char *keyfile, const void *sk, size_t sk_len,
+    const char *pubfile, const void *pk, size_t pk_len, bool force,
+    struct ccc_err *err)
+{
+	struct ccc_out ko, po;
+	int rc, f = force ? CCC_OUT_FORCE : 0;
+	bool ko_open = false, po_open = false;
+
+	if ((rc = ccc_out_open(&ko, keyfile, CCC_OUT_SECRET | f, err)) != 0)
+		goto out;
+	ko_open = true;
+	if ((rc = ccc_out_open(&po, pubfile, CCC_OUT_BINARY | f, err)) != 0)
+		goto out;
+	po_open = true;
+	if ((rc = ccc_out_write(&ko, sk, sk_len, err)) != 0 ||
+	    (rc = ccc_out_write(&po, pk, pk_len, err)) != 0)
+		goto out;
+	ko_open = false;
+	if ((rc = ccc_out_commit(&ko, err)) != 0)
+		goto out;
+	po_open = false;
+	rc = ccc_out_commit(&po, err);
+out:
+	if (ko_open)
+		ccc_out_abort(&ko);
+	if (po_open)
+		ccc_out_abort(&po);
+	return rc;
 }

@@ -10,6 +10,7 @@
 #ifndef CCC_IO_H
 #define CCC_IO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -67,6 +68,15 @@ void ccc_out_abort(struct ccc_out *o);
 
 /* Write a whole file atomically (open + write + commit, abort on error). */
 int ccc_write_file(const char *path, const void *p, size_t n, int flags,
+    struct ccc_err *err) CCC_WUR;
+
+/*
+ * Write a secret file (0600) and its public companion (path NULL or "-":
+ * stdout, refused on a terminal) as a pair: both are opened before either
+ * is committed, so a refused public output leaves no secret behind.
+ */
+int ccc_write_key_pair(const char *keyfile, const void *sk, size_t sk_len,
+    const char *pubfile, const void *pk, size_t pk_len, bool force,
     struct ccc_err *err) CCC_WUR;
 
 /* fsync the directory holding path (for durable renames). */

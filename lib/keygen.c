@@ -160,11 +160,8 @@ ccc_keygen_recipient(const char *keyfile, bool force, const char *pubout,
 		rc = ccc_err_set(err, rc, -1, NULL, "recipient key");
 		goto out;
 	}
-	if ((rc = ccc_write_file(keyfile, sb.p, sb.len, CCC_OUT_SECRET |
-	    (force ? CCC_OUT_FORCE : 0), err)) != 0)
-		goto out;
-	rc = ccc_write_file(pubout, pb.p, pb.len, CCC_OUT_BINARY |
-	    (force ? CCC_OUT_FORCE : 0), err);
+	rc = ccc_write_key_pair(keyfile, sb.p, sb.len, pubout, pb.p, pb.len,
+	    force, err);
 out:
 	if (sk != NULL)
 		sodium_free(sk);
@@ -193,25 +190,34 @@ ccc_keygen_export(const char *in, const char *out, bool force,
 	if (s == &ccc_schema_tpk) {
 		if ((rc = ccc_tpk_load(ec, &pub, ib.p, ib.len, err)) != 0 ||
 		    (rc = ccc_json_tpk_export(&ob, &pub)) != 0)
-			goto out;
+			goto input;
 	} else if (s == &ccc_schema_share) {
+		/* A share is a secret file: refuse one that others can read. */
+		if (in != NULL && strcmp(in, "-") != 0) {
+			ccc_buf_reset(&ib);
+			if ((rc = ccc_op_read(&ib, in, 1 << 20, true,
+			    err)) != 0)
+				goto out;
+		}
 		if ((sh = ccc_share_new()) == NULL) {
 			rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "share");
 			goto out;
 		}
 		if ((rc = ccc_share_load(sh, ib.p, ib.len, err)) != 0 ||
 		    (rc = ccc_json_share_export(&ob, sh)) != 0)
-			goto out;
+			goto input;
 		flags |= CCC_OUT_SECRET;
 	} else {
 		rc = ccc_err_set(err, CCC_E_TYPE, -1, NULL, "expected a "
 		    "threshold public key or a key share");
-		goto out;
+		goto input;
 	}
+	/* Output errors name the output, not the input. */
 	rc = ccc_write_file(out, ob.p, ob.len, flags, err);
+	goto out;
+input:
+	ccc_err_what(err, ccc_io_name(in, 0));
 out:
-	if (rc != 0)
-		ccc_err_what(err, ccc_io_name(in, 0));
 	ccc_share_free(sh);
 	ccc_tdh2_pub_free(&pub);
 	ccc_buf_free(&ib);
@@ -233,7 +239,8 @@ ccc_keygen_import(const char *in, const char *out, uint32_t t,
 	ccc_buf_init(&ib, 1);
 	ccc_buf_init(&ob, 1);
 	ccc_buf_init(&kb, 0);
-	if ((rc = ccc_op_read(&ib, in, CCC_JSON_MAX, false, err)) != 0)
+	/* A Chainlink private share is a secret file. */
+	if ((rc = ccc_op_read(&ib, in, CCC_JSON_MAX, tpk != NULL, err)) != 0)
 		goto out;
 	if (tpk == NULL) {
 		/* A public key. */
@@ -294,7 +301,7 @@ ccc_keygen_identity(const char *keyfile, const char *name, bool force,
 	}
 	if ((rc = ccc_identity_generate(k, name)) != 0) {
 		rc = ccc_err_set(err, rc, -1, NULL, rc == CCC_E_USAGE ?
-		    "-n: a name is 1 to %d bytes" : "identity key",
+		    "-N: a name is 1 to %d bytes of UTF-8" : "identity key",
 		    CCC_ID_NAME_MAX);
 		goto out;
 	}
@@ -303,11 +310,8 @@ ccc_keygen_identity(const char *keyfile, const char *name, bool force,
 		rc = ccc_err_set(err, rc, -1, NULL, "identity key");
 		goto out;
 	}
-	if ((rc = ccc_write_file(keyfile, sb.p, sb.len, CCC_OUT_SECRET |
-	    (force ? CCC_OUT_FORCE : 0), err)) != 0)
-		goto out;
-	rc = ccc_write_file(pubout, pb.p, pb.len, CCC_OUT_BINARY |
-	    (force ? CCC_OUT_FORCE : 0), err);
+	rc = ccc_write_key_pair(keyfile, sb.p, sb.len, pubout, pb.p, pb.len,
+	    force, err);
 out:
 	ccc_identity_free(k);
 	ccc_buf_free(&sb);

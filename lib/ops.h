@@ -58,6 +58,7 @@ int ccc_reencrypt_run(const struct ccc_reencrypt_opts *o,
 
 struct ccc_combine_opts {
 	const char *tpk, *key, *in, *out;
+	const char *request;	/* shares bound to this request, its cts */
 	char **sealed;
 	int nsealed;
 	bool seq, force, tty_ok;
@@ -65,8 +66,34 @@ struct ccc_combine_opts {
 int ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
     CCC_WUR;
 
+/*
+ * The heart of ccc-combine, for ccc-combine and ccc-enclave-run: open the
+ * sealed shares in files sealed[] with the recipient key (sk, pk), keep the
+ * shares bound to ctx, verify every proof, combine t valid shares per
+ * ciphertext of cts and decrypt; emit() receives each plaintext (secret
+ * memory, valid during the call) once it has authenticated.  Nodes whose
+ * shares were not used are named in warnings; fewer than t valid shares
+ * for a ciphertext is CCC_E_THRESHOLD naming every bad node.
+ */
+struct ccc_tdh2_pub;
+struct ccc_ct_list;
+struct ccc_combine_in {
+	const struct ccc_tdh2_pub *pub;
+	const uint8_t *sk, *pk;
+	const uint8_t *ctx;
+	size_t ctx_len;
+	const struct ccc_ct_list *cts;
+	char **sealed;
+	int nsealed;
+};
+typedef int (*ccc_plain_fn)(void *arg, size_t i, const uint8_t *p, size_t n,
+    struct ccc_err *err);
+int ccc_combine_core(const struct ccc_combine_in *in, ccc_plain_fn emit,
+    void *arg, struct ccc_err *err) CCC_WUR;
+
 struct ccc_inspect_opts {
 	bool diag, show_secrets;
+	const char *verify_log;	/* a node state directory: check its log */
 	char **files;
 	int nfiles;
 };
@@ -76,8 +103,6 @@ int ccc_inspect_run(const struct ccc_inspect_opts *o, struct ccc_err *err)
 /* Shared by the ops: read a whole file, naming it in errors. */
 int ccc_op_read(struct ccc_buf *b, const char *path, size_t max, bool secret,
     struct ccc_err *err) CCC_WUR;
-
-#endif
 
 /*
  * Ciphertexts from files (each a CBOR sequence of ciphertext blobs, or one
@@ -89,8 +114,46 @@ struct ccc_ct_list {
 	size_t *off, *len;
 	const char **src;	/* file each came from */
 	long *item;		/* 1-based index in that file */
+	long long *at;		/* byte offset in that file (0 for JSON) */
 	size_t n, cap;
 };
 int ccc_ct_list_load(struct ccc_ct_list *l, char **files, int nfiles,
     struct ccc_err *err) CCC_WUR;
 void ccc_ct_list_free(struct ccc_ct_list *l);
+/* Append one ciphertext blob (copied): item `item` of src, at byte at. */
+int ccc_ct_list_add(struct ccc_ct_list *l, const uint8_t *p, size_t n,
+    const char *src, long item, long long at) CCC_WUR;
+
+/* ---- attestation (lib/attest_keys.c, lib/attest_cli.c) ---- */
+
+/*
+ * Software attestation root: a fresh P-384 key and a self-signed CA
+ * certificate (O=ccc, OU=software attestation root, not hardware-backed,
+ * CN=name; name NULL: "ccc").  Key and certificate (PEM) to keyfile (mode
+ * 0600), the certificate (PEM) to certout (stdout if NULL or "-").
+ */
+int ccc_keygen_attest_root(const char *keyfile, const char *name, bool force,
+    const char *certout, struct ccc_err *err) CCC_WUR;
+/*
+ * An enclave's software attestation identity: a fresh P-384 key with a
+ * certificate CN=ccc-software-<id> issued by the root in rootfile.  Key,
+ * certificate and root certificate (PEM) to keyfile (mode 0600), the
+ * certificate and the root's to chainout (stdout if NULL or "-").
+ */
+int ccc_keygen_enclave_cert(const char *rootfile, const char *keyfile,
+    const char *id, bool force, const char *chainout, struct ccc_err *err)
+    CCC_WUR;
+
+struct ccc_attest_expect;
+struct ccc_attest_verify_opts {
+	const char *policy;
+	const char *in;		/* NULL or "-": stdin */
+	int64_t at_ms;		/* CCC_ATTEST_AT_NOW, _DOCUMENT, or ms */
+	bool json;
+	const struct ccc_attest_expect *expect;	/* NULL: no binding */
+};
+/* Verify one document (raw CBOR or base64) and print the claims. */
+int ccc_attest_verify_run(const struct ccc_attest_verify_opts *o,
+    struct ccc_err *err) CCC_WUR;
+
+#endif

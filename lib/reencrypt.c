@@ -15,9 +15,9 @@
 #include "seal.h"
 #include "seq.h"
 
-static int
-list_add(struct ccc_ct_list *l, const uint8_t *p, size_t n, const char *src,
-    long item)
+int
+ccc_ct_list_add(struct ccc_ct_list *l, const uint8_t *p, size_t n,
+    const char *src, long item, long long at)
 {
 	if (l->n == l->cap) {
 		size_t nc = l->cap ? 2 * l->cap : 16;
@@ -36,12 +36,17 @@ list_add(struct ccc_ct_list *l, const uint8_t *p, size_t n, const char *src,
 		if (it == NULL)
 			return CCC_E_NOMEM;
 		l->item = it;
+		long long *a = reallocarray(l->at, nc, sizeof(*a));
+		if (a == NULL)
+			return CCC_E_NOMEM;
+		l->at = a;
 		l->cap = nc;
 	}
 	l->off[l->n] = l->data.len;
 	l->len[l->n] = n;
 	l->src[l->n] = src;
 	l->item[l->n] = item;
+	l->at[l->n] = at;
 	l->n++;
 	return ccc_buf_put(&l->data, p, n);
 }
@@ -54,6 +59,7 @@ ccc_ct_list_free(struct ccc_ct_list *l)
 	free(l->len);
 	free(l->src);
 	free(l->item);
+	free(l->at);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -78,20 +84,21 @@ load_one(struct ccc_ct_list *l, const char *path, struct ccc_err *err)
 			ccc_err_what(err, name);
 			goto out;
 		}
-		rc = list_add(l, conv.p, conv.len, name, 1);
+		rc = ccc_ct_list_add(l, conv.p, conv.len, name, 1, 0);
 		goto out;
 	}
 	while (off < b.len) {
 		n++;
 		if ((rc = ccc_cbor_check(b.p + off, b.len - off,
-		    CCC_CBOR_STRICT, b.len - off, &ilen, (long long)off,
-		    err)) != 0) {
+		    CCC_CBOR_STRICT, CCC_CT_SYM_MAX + 4096, &ilen,
+		    (long long)off, err)) != 0) {
 			ccc_err_item(err, n);
 			ccc_err_what(err, name);
 			goto out;
 		}
 		item = b.p + off;
-		if ((rc = list_add(l, item, ilen, name, n)) != 0)
+		if ((rc = ccc_ct_list_add(l, item, ilen, name, n,
+		    (long long)off)) != 0)
 			goto out;
 		off += ilen;
 	}
@@ -183,8 +190,8 @@ ccc_reencrypt_run(const struct ccc_reencrypt_opts *o, struct ccc_err *err)
 		goto out;
 	}
 	for (i = 0; i < l.n; i++) {
-		if ((rc = ccc_ct_decode(&ct, l.data.p + l.off[i], l.len[i], 0,
-		    err)) != 0)
+		if ((rc = ccc_ct_decode(&ct, l.data.p + l.off[i], l.len[i],
+		    l.at[i], err)) != 0)
 			goto item;
 		if (ct.context == NULL && !o->allow_unlabelled) {
 			rc = ccc_err_set(err, CCC_E_POLICY, -1, "context",

@@ -21,9 +21,11 @@ ccc_seq_open(struct ccc_seq *s, const char *path, size_t max, int secret,
 		s->fd = STDIN_FILENO;
 		return 0;
 	}
-	if ((s->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", path,
-		    strerror(errno));
+	if ((s->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		ccc_err_set(err, CCC_E_IO, -1, NULL, "%s", strerror(errno));
+		ccc_err_what(err, s->name);
+		return CCC_E_IO;
+	}
 	return 0;
 }
 
@@ -57,9 +59,11 @@ fill(struct ccc_seq *s, struct ccc_err *err)
 	do
 		r = read(s->fd, s->buf.p + s->buf.len, want);
 	while (r < 0 && errno == EINTR);
-	if (r < 0)
-		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", s->name,
-		    strerror(errno));
+	if (r < 0) {
+		ccc_err_set(err, CCC_E_IO, -1, NULL, "%s", strerror(errno));
+		ccc_err_what(err, s->name);
+		return CCC_E_IO;
+	}
 	if (r == 0)
 		s->eof = true;
 	s->buf.len += (size_t)r;

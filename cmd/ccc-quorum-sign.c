@@ -1,0 +1,272 @@
+/*
+ * ccc-quorum-sign: oracle rosters, computation requests, oracle signatures
+ * and quorum certificates.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+#include "quorum.h"
+
+static const char usage[] =
+"usage: ccc-quorum-sign roster -q Q -N NAME [--not-before T] [--not-after T] "
+"[-o OUT] [-f] PUB ...\n"
+"       ccc-quorum-sign request -a APP (-x CODE | -m HEX) -k TPK -e ENCLAVE "
+"-K KEY [-O MODE] [-R PUB] [-n] [-E SECS] [-I HEX] [--now T] [-o OUT] [-f] "
+"CT ...\n"
+"       ccc-quorum-sign sign -i KEY [-k TPK] [-p POLICY] [-U] [--now T] "
+"[-o OUT] [-f] [FILE]\n"
+"       ccc-quorum-sign combine -r ROSTER [-c FILE] [--now T] [-o OUT] [-f] "
+"SIG ...\n"
+"       ccc-quorum-sign verify -r ROSTER [-v] [--now T] [-o OUT] [-f] "
+"[FILE]\n"
+"       ccc-quorum-sign -h | -V\n";
+
+enum { OPT_NOW = 256, OPT_NOT_BEFORE, OPT_NOT_AFTER };
+
+static const struct option longopts[] = {
+	{ "quorum", required_argument, NULL, 'q' },
+	{ "name", required_argument, NULL, 'N' },
+	{ "not-before", required_argument, NULL, OPT_NOT_BEFORE },
+	{ "not-after", required_argument, NULL, OPT_NOT_AFTER },
+	{ "app", required_argument, NULL, 'a' },
+	{ "code", required_argument, NULL, 'x' },
+	{ "measurement", required_argument, NULL, 'm' },
+	{ "key", required_argument, NULL, 'k' },
+	{ "enclave", required_argument, NULL, 'e' },
+	{ "enclave-key", required_argument, NULL, 'K' },
+	{ "output-mode", required_argument, NULL, 'O' },
+	{ "recipient", required_argument, NULL, 'R' },
+	{ "network", no_argument, NULL, 'n' },
+	{ "expires-in", required_argument, NULL, 'E' },
+	{ "request-id", required_argument, NULL, 'I' },
+	{ "identity", required_argument, NULL, 'i' },
+	{ "policy", required_argument, NULL, 'p' },
+	{ "allow-unlabelled", no_argument, NULL, 'U' },
+	{ "roster", required_argument, NULL, 'r' },
+	{ "certify", required_argument, NULL, 'c' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "now", required_argument, NULL, OPT_NOW },
+	{ "output", required_argument, NULL, 'o' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int
+hex_arg(uint8_t *out, size_t n, const char *s, const char *opt)
+{
+	size_t got;
+
+	if (sodium_hex2bin(out, n, s, strlen(s), NULL, &got, NULL) != 0 ||
+	    got != n || strlen(s) != 2 * n)
+		return ccc_cli_usage("%s: expected %zu hex bytes", opt, n);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ccc_err err;
+	const char *cmd, *out = NULL, *name = NULL, *app = NULL, *code = NULL;
+	const char *tpk = NULL, *enclave = NULL, *ekey = NULL, *rcpt = NULL;
+	const char *ident = NULL, *roster = NULL, *certify = NULL;
+	const char *policy = NULL;
+	uint8_t meas[48], rid[32];
+	bool have_meas = false, have_rid = false, network = false;
+	bool force = false, unlabelled = false, verbose = false;
+	long long q = 0, now, nb = -1, na = -1, expires_in = 600, v;
+	uint32_t mode = 0;
+	int c, rc;
+
+	ccc_cli_init(argc, argv);
+	ccc_err_clear(&err);
+	opterr = 0;
+	now = (long long)time(NULL);
+	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "--help") == 0))
+		return ccc_cli_help(usage);
+	if (argc >= 2 && (strcmp(argv[1], "-V") == 0 ||
+	    strcmp(argv[1], "--version") == 0))
+		return ccc_cli_version();
+	if (argc < 2 || argv[1][0] == '-')
+		return ccc_cli_usage("missing subcommand (roster, request, "
+		    "sign, combine or verify)");
+	cmd = argv[1];
+	argv++;
+	argc--;
+	while ((c = getopt_long(argc, argv,
+	    ":q:N:a:x:m:k:e:K:O:R:nE:I:i:p:Ur:c:vo:fhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'q':
+			if ((q = ccc_cli_number(optarg, 1, 255)) < 0)
+				return ccc_cli_usage("-q: quorum must be 1 to "
+				    "255");
+			break;
+		case 'N': name = optarg; break;
+		case OPT_NOT_BEFORE:
+		case OPT_NOT_AFTER:
+			if ((v = ccc_cli_number(optarg, 0, INT64_MAX)) < 0)
+				return ccc_cli_usage("--not-%s: a time in "
+				    "seconds since 1970", c == OPT_NOT_BEFORE ?
+				    "before" : "after");
+			*(c == OPT_NOT_BEFORE ? &nb : &na) = v;
+			break;
+		case 'a': app = optarg; break;
+		case 'x': code = optarg; break;
+		case 'm':
+			if ((rc = hex_arg(meas, 48, optarg, "-m")) != 0)
+				return rc;
+			have_meas = true;
+			break;
+		case 'k': tpk = optarg; break;
+		case 'e': enclave = optarg; break;
+		case 'K': ekey = optarg; break;
+		case 'O':
+			if (strcmp(optarg, "public") == 0)
+				mode = CCC_OUTPUT_PUBLIC;
+			else if (strcmp(optarg, "sealed") == 0)
+				mode = CCC_OUTPUT_SEALED;
+			else if (strcmp(optarg, "threshold") == 0)
+				mode = CCC_OUTPUT_THRESHOLD;
+			else
+				return ccc_cli_usage("-O: public, sealed or "
+				    "threshold");
+			break;
+		case 'R': rcpt = optarg; break;
+		case 'n': network = true; break;
+		case 'E':
+			if ((expires_in = ccc_cli_number(optarg, 1,
+			    100LL * 365 * 86400)) < 0)
+				return ccc_cli_usage("-E: seconds until the "
+				    "request expires");
+			break;
+		case 'I':
+			if ((rc = hex_arg(rid, 32, optarg, "-I")) != 0)
+				return rc;
+			have_rid = true;
+			break;
+		case 'i': ident = optarg; break;
+		case 'p': policy = optarg; break;
+		case 'U': unlabelled = true; break;
+		case 'r': roster = optarg; break;
+		case 'c': certify = optarg; break;
+		case 'v': verbose = true; break;
+		case OPT_NOW:
+			if ((now = ccc_cli_number(optarg, 0, INT64_MAX)) < 0)
+				return ccc_cli_usage("--now: a time in seconds "
+				    "since 1970");
+			break;
+		case 'o': out = optarg; break;
+		case 'f': force = true; break;
+		case 'h': return ccc_cli_help(usage);
+		case 'V': return ccc_cli_version();
+		default: return ccc_cli_badopt(c, argv, longopts);
+		}
+	}
+	if (strcmp(cmd, "roster") == 0) {
+		struct ccc_roster_opts o = { 0 };
+		if (q == 0 || name == NULL || optind == argc)
+			return ccc_cli_usage("roster needs -q, -N and members' "
+			    "public keys");
+		if (q > argc - optind)
+			return ccc_cli_usage("-q: quorum %lld exceeds the %d "
+			    "members", q, argc - optind);
+		if (strlen(name) > CCC_ID_NAME_MAX)
+			return ccc_cli_usage("-N: at most %d bytes",
+			    CCC_ID_NAME_MAX);
+		o.name = name;
+		o.q = (uint32_t)q;
+		o.not_before = (uint64_t)(nb >= 0 ? nb : now);
+		o.not_after = (uint64_t)(na >= 0 ? na : now + 365LL * 86400);
+		if (o.not_after <= o.not_before)
+			return ccc_cli_usage("--not-after must be later than "
+			    "--not-before (or now)");
+		o.out = out;
+		o.force = force;
+		o.members = argv + optind;
+		o.nmembers = argc - optind;
+		rc = ccc_quorum_roster(&o, &err);
+	} else if (strcmp(cmd, "request") == 0) {
+		struct ccc_request_opts o = { 0 };
+		if (app == NULL || tpk == NULL || enclave == NULL ||
+		    ekey == NULL || (code == NULL) == !have_meas ||
+		    optind == argc)
+			return ccc_cli_usage("request needs -a, -x or -m, -k, "
+			    "-e, -K and ciphertexts");
+		if (strlen(app) > CCC_APP_ID_MAX)
+			return ccc_cli_usage("-a: at most %d bytes",
+			    CCC_APP_ID_MAX);
+		if (mode == CCC_OUTPUT_SEALED && rcpt == NULL)
+			return ccc_cli_usage("-O sealed needs -R PUB");
+		o.app = app;
+		o.code_file = code;
+		o.measurement = have_meas ? meas : NULL;
+		o.request_id = have_rid ? rid : NULL;
+		o.tpk = tpk;
+		o.enclave = enclave;
+		o.enclave_key = ekey;
+		o.recipient = rcpt;
+		o.output = mode;
+		o.network = network;
+		o.now = (uint64_t)now;
+		o.expires = (uint64_t)(now + expires_in);
+		o.out = out;
+		o.force = force;
+		o.cts = argv + optind;
+		o.ncts = argc - optind;
+		rc = ccc_quorum_request(&o, &err);
+	} else if (strcmp(cmd, "sign") == 0) {
+		struct ccc_sign_opts o = { 0 };
+		if (ident == NULL)
+			return ccc_cli_usage("sign needs -i KEY");
+		if (argc - optind > 1)
+			return ccc_cli_usage("unexpected argument \"%s\"",
+			    argv[optind + 1]);
+		o.key = ident;
+		o.in = optind < argc ? argv[optind] : NULL;
+		o.tpk = tpk;
+		o.policy = policy;
+		o.allow_unlabelled = unlabelled;
+		o.now = (uint64_t)now;
+		o.out = out;
+		o.force = force;
+		rc = ccc_quorum_sign(&o, &err);
+	} else if (strcmp(cmd, "combine") == 0) {
+		struct ccc_qcombine_opts o = { 0 };
+		if (roster == NULL || optind == argc)
+			return ccc_cli_usage("combine needs -r ROSTER and "
+			    "signatures");
+		o.roster = roster;
+		o.in = certify;
+		o.now = (uint64_t)now;
+		o.out = out;
+		o.force = force;
+		o.sigs = argv + optind;
+		o.nsigs = argc - optind;
+		rc = ccc_quorum_combine(&o, &err);
+	} else if (strcmp(cmd, "verify") == 0) {
+		struct ccc_qverify_opts o = { 0 };
+		if (roster == NULL)
+			return ccc_cli_usage("verify needs -r ROSTER");
+		if (argc - optind > 1)
+			return ccc_cli_usage("unexpected argument \"%s\"",
+			    argv[optind + 1]);
+		o.roster = roster;
+		o.in = optind < argc ? argv[optind] : NULL;
+		o.verbose = verbose;
+		o.now = (uint64_t)now;
+		o.out = out;
+		o.force = force;
+		rc = ccc_quorum_verify(&o, &err);
+	} else
+		return ccc_cli_usage("unknown subcommand \"%s\"", cmd);
+	return rc ? ccc_cli_fail(&err) : 0;
+}

@@ -1,0 +1,522 @@
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "accesslog.h"
+#include "io.h"
+#include "quorum.h"
+
+static const struct ccc_field access_fields[] = {
+	{ 1, "seq", CCC_F_UINT, 0, 1, UINT64_MAX, 0, NULL },
+	{ 2, "prev", CCC_F_BSTR, 0, 32, 32, 0, NULL },
+	{ 3, "time", CCC_F_UINT, 0, 0, UINT64_MAX, 0, NULL },
+	{ 4, "request_id", CCC_F_BSTR, 0, 32, 32, 0, NULL },
+	{ 5, "app_id", CCC_F_TSTR, 0, 1, CCC_APP_ID_MAX, 0, NULL },
+	{ 6, "ciphertexts", CCC_F_BSTR_ARRAY, 0, 1, CCC_REQUEST_MAX_CTS, 32,
+	    NULL },
+	{ 7, "recipient", CCC_F_BSTR, 0, 32, 32, 0, NULL },
+	{ 8, "node", CCC_F_UINT, 0, 1, 255, 0, NULL },
+	{ 9, "epoch", CCC_F_UINT, 0, 0, UINT64_MAX, 0, NULL },
+	{ 10, "key_id", CCC_F_BSTR, 0, 32, 32, 0, NULL },
+};
+const struct ccc_schema ccc_schema_access = { "ccc/access/v1",
+    "access log entry", access_fields, ACC_NFIELDS };
+
+/* The head: "SEQ HASH REQUEST-ID LENGTH\n" (hex, decimal). */
+struct head {
+	uint64_t seq;
+	uint8_t hash[32];
+	uint8_t rid[32];
+	uint64_t len;
+};
+
+static char *
+path_of(const struct ccc_state *st, const char *rel)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s", st->dir, rel) < 0)
+		return NULL;
+	return p;
+}
+
+int
+ccc_state_open(struct ccc_state *st, const char *dir, struct ccc_err *err)
+{
+	char *p = NULL;
+	int rc = 0;
+
+	st->lockfd = -1;
+	if ((st->dir = strdup(dir)) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "state");
+	if ((mkdir(dir, 0700) != 0 && errno != EEXIST) ||
+	    (p = path_of(st, "served")) == NULL ||
+	    (mkdir(p, 0700) != 0 && errno != EEXIST)) {
+		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", dir,
+		    strerror(errno));
+		goto out;
+	}
+	free(p);
+	if ((p = path_of(st, "lock")) == NULL ||
+	    (st->lockfd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
+		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", dir,
+		    strerror(errno));
+		goto out;
+	}
+	/* One node process at a time: wait for the other to finish. */
+	while (flock(st->lockfd, LOCK_EX) != 0)
+		if (errno != EINTR) {
+			rc = ccc_err_set(err, CCC_E_LOCKED, -1, NULL, "%s: %s",
+			    dir, strerror(errno));
+			goto out;
+		}
+out:
+	free(p);
+	if (rc != 0)
+		ccc_state_close(st);
+	return rc;
+}
+
+void
+ccc_state_close(struct ccc_state *st)
+{
+	if (st->lockfd >= 0)
+		close(st->lockfd);	/* releases the lock */
+	st->lockfd = -1;
+	free(st->dir);
+	st->dir = NULL;
+}
+
+static int
+marker_path(const struct ccc_state *st, const uint8_t rid[32], char **p)
+{
+	char hex[65];
+
+	sodium_bin2hex(hex, sizeof(hex), rid, 32);
+	return asprintf(p, "%s/served/%s", st->dir, hex) < 0 ? CCC_E_NOMEM : 0;
+}
+
+int
+ccc_state_served(struct ccc_state *st, const uint8_t rid[32],
+    enum ccc_served *how, struct ccc_err *err)
+{
+	struct ccc_buf b;
+	char *p;
+	int rc;
+
+	*how = CCC_SERVED_NO;
+	if (marker_path(st, rid, &p) != 0)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "state");
+	if (access(p, F_OK) != 0) {
+		free(p);
+		return 0;
+	}
+	ccc_buf_init(&b, 0);
+	if ((rc = ccc_read_file(&b, p, 256, err)) == 0) {
+		if (b.len >= 8 && memcmp(b.p, "released", 8) == 0)
+			*how = CCC_SERVED_RELEASED;
+		else if (b.len >= 6 && memcmp(b.p, "logged", 6) == 0)
+			*how = CCC_SERVED_LOGGED;
+		else if (b.len >= 7 && memcmp(b.p, "pending", 7) == 0)
+			*how = CCC_SERVED_PENDING;
+		else
+			rc = ccc_err_set(err, CCC_E_STATE, -1, NULL,
+			    "%s: not a replay marker", p);
+	}
+	ccc_buf_free(&b);
+	free(p);
+	return rc;
+}
+
+static int
+write_marker(struct ccc_state *st, const uint8_t rid[32], const char *what,
+    uint64_t expires, struct ccc_err *err)
+{
+	char *p, line[64];
+	int rc;
+
+	if (marker_path(st, rid, &p) != 0)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "state");
+	snprintf(line, sizeof(line), "%s %" PRIu64 "\n", what, expires);
+	rc = ccc_write_file(p, line, strlen(line), CCC_OUT_FORCE, err);
+	free(p);
+	return rc;
+}
+
+int
+ccc_state_released(struct ccc_state *st, const uint8_t rid[32],
+    uint64_t expires, struct ccc_err *err)
+{
+	return write_marker(st, rid, "released", expires, err);
+}
+
+void
+ccc_state_prune(struct ccc_state *st, uint64_t now)
+{
+	struct dirent *de;
+	struct ccc_buf b;
+	unsigned long long exp;
+	char *dir, *p;
+	const char *sp;
+	DIR *d;
+
+	if ((dir = path_of(st, "served")) == NULL)
+		return;
+	if ((d = opendir(dir)) == NULL) {
+		free(dir);
+		return;
+	}
+	ccc_buf_init(&b, 0);
+	while ((de = readdir(d)) != NULL) {
+		if (strlen(de->d_name) != 64 ||
+		    asprintf(&p, "%s/%s", dir, de->d_name) < 0)
+			continue;
+		ccc_buf_reset(&b);
+		if (ccc_read_file(&b, p, 256, NULL) == 0 &&
+		    ccc_buf_put(&b, "", 1) == 0 &&
+		    (sp = strchr((char *)b.p, ' ')) != NULL &&
+		    sscanf(sp + 1, "%llu", &exp) == 1 &&
+		    exp + CCC_PRUNE_GRACE < now)
+			(void)unlink(p);
+		free(p);
+	}
+	closedir(d);
+	ccc_buf_free(&b);
+	free(dir);
+}
+
+static int
+head_read(const char *path, struct head *h, struct ccc_err *err)
+{
+	struct ccc_buf b;
+	char hash[65], rid[65];
+	unsigned long long seq, len;
+	int rc = 0;
+
+	memset(h, 0, sizeof(*h));
+	if (access(path, F_OK) != 0)
+		return 0;	/* an empty log */
+	ccc_buf_init(&b, 0);
+	if ((rc = ccc_read_file(&b, path, 512, err)) != 0 ||
+	    (rc = ccc_buf_put(&b, "", 1)) != 0)
+		goto out;
+	if (sscanf((char *)b.p, "%llu %64s %64s %llu", &seq, hash, rid,
+	    &len) != 4 || sodium_hex2bin(h->hash, 32, hash, 64, NULL, NULL,
+	    NULL) != 0 || sodium_hex2bin(h->rid, 32, rid, 64, NULL, NULL,
+	    NULL) != 0) {
+		rc = ccc_err_set(err, CCC_E_STATE, -1, NULL,
+		    "%s: not an access log head", path);
+		goto out;
+	}
+	h->seq = seq;
+	h->len = len;
+out:
+	ccc_buf_free(&b);
+	return rc;
+}
+
+static int
+head_write(const char *path, const struct head *h, struct ccc_err *err)
+{
+	char hash[65], rid[65], line[200];
+
+	sodium_bin2hex(hash, sizeof(hash), h->hash, 32);
+	sodium_bin2hex(rid, sizeof(rid), h->rid, 32);
+	snprintf(line, sizeof(line), "%" PRIu64 " %s %s %" PRIu64 "\n", h->seq,
+	    hash, rid, h->len);
+	return ccc_write_file(path, line, strlen(line), CCC_OUT_FORCE, err);
+}
+
+/*
+ * Bring the log and its head into agreement after a crash: a complete
+ * entry past the head (appended and synced, head not yet replaced) is
+ * adopted; a torn one is cut off.
+ */
+static int
+log_recover(int fd, const char *head_path, struct head *h,
+    struct ccc_err *err)
+{
+	struct ccc_val v[ACC_NFIELDS];
+	struct stat sb;
+	uint8_t *tail = NULL;
+	size_t n;
+	int rc = 0;
+
+	if (fstat(fd, &sb) != 0)
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "access log: %s",
+		    strerror(errno));
+	if ((uint64_t)sb.st_size == h->len)
+		return 0;
+	if ((uint64_t)sb.st_size < h->len)
+		return ccc_err_set(err, CCC_E_STATE, -1, NULL, "access log is "
+		    "shorter than its head says (%lld < %llu bytes)",
+		    (long long)sb.st_size, (unsigned long long)h->len);
+	n = (size_t)((uint64_t)sb.st_size - h->len);
+	if (n <= CCC_BLOB_MAX && (tail = malloc(n)) != NULL &&
+	    pread(fd, tail, n, (off_t)h->len) == (ssize_t)n &&
+	    ccc_blob_decode(&ccc_schema_access, tail, n, v, 0, NULL) == 0 &&
+	    v[ACC_SEQ].u == h->seq + 1 &&
+	    memcmp(v[ACC_PREV].p, h->hash, 32) == 0) {
+		h->seq++;
+		crypto_hash_sha256(h->hash, tail, n);
+		memcpy(h->rid, v[ACC_REQUEST].p, 32);
+		h->len += n;
+		rc = head_write(head_path, h, err);
+	} else if (ftruncate(fd, (off_t)h->len) != 0 || fsync(fd) != 0)
+		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "access log: %s",
+		    strerror(errno));
+	free(tail);
+	return rc;
+}
+
+/* Whether the log has an entry for request rid (the crash-retry path). */
+static int
+log_has(const char *log, const uint8_t rid[32], bool *found,
+    struct ccc_err *err)
+{
+	struct ccc_val v[ACC_NFIELDS];
+	struct ccc_buf b;
+	size_t off = 0, ilen;
+	int rc;
+
+	*found = false;
+	ccc_buf_init(&b, 0);
+	if ((rc = ccc_read_file(&b, log, 1UL << 31, err)) != 0)
+		goto out;
+	while (off < b.len && !*found) {
+		if ((rc = ccc_cbor_check(b.p + off, b.len - off,
+		    CCC_CBOR_STRICT, b.len - off, &ilen, (long long)off,
+		    err)) != 0 || (rc = ccc_blob_decode(&ccc_schema_access,
+		    b.p + off, ilen, v, (long long)off, err)) != 0) {
+			ccc_err_what(err, log);
+			goto out;
+		}
+		*found = memcmp(v[ACC_REQUEST].p, rid, 32) == 0;
+		off += ilen;
+	}
+out:
+	ccc_buf_free(&b);
+	return rc;
+}
+
+int
+ccc_state_log(struct ccc_state *st, const struct ccc_access_entry *e,
+    uint64_t expires, struct ccc_err *err)
+{
+	struct ccc_val v[ACC_NFIELDS];
+	enum ccc_served how;
+	struct ccc_buf b;
+	struct head h;
+	char *log = NULL, *head = NULL;
+	int fd = -1, rc;
+
+	ccc_buf_init(&b, 0);
+	if ((log = path_of(st, "access.log")) == NULL ||
+	    (head = path_of(st, "access.head")) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "state");
+		goto out;
+	}
+	if ((rc = ccc_state_served(st, e->request_id, &how, err)) != 0 ||
+	    (rc = head_read(head, &h, err)) != 0)
+		goto out;
+	/* Announce the append first: a crash anywhere after it is seen. */
+	if (how == CCC_SERVED_NO && (rc = write_marker(st, e->request_id,
+	    "pending", expires, err)) != 0)
+		goto out;
+	if ((fd = open(log, O_RDWR | O_APPEND | O_CLOEXEC)) < 0 &&
+	    errno == ENOENT) {
+		/* A new log: its directory entry must be durable too. */
+		if ((fd = open(log, O_RDWR | O_CREAT | O_EXCL | O_APPEND |
+		    O_CLOEXEC, 0644)) >= 0 &&
+		    (rc = ccc_fsync_dir_of(log, err)) != 0)
+			goto out;
+	}
+	if (fd < 0) {
+		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", log,
+		    strerror(errno));
+		goto out;
+	}
+	if ((rc = log_recover(fd, head, &h, err)) != 0)
+		goto out;
+	/* A crash after a pending marker: was the entry appended? */
+	if (how == CCC_SERVED_PENDING) {
+		bool found;
+		if ((rc = log_has(log, e->request_id, &found, err)) != 0)
+			goto out;
+		if (found)
+			goto mark;
+	}
+	ccc_val_uint(&v[ACC_SEQ], h.seq + 1);
+	ccc_val_bytes(&v[ACC_PREV], h.hash, 32);
+	ccc_val_uint(&v[ACC_TIME], e->time);
+	ccc_val_bytes(&v[ACC_REQUEST], e->request_id, 32);
+	ccc_val_bytes(&v[ACC_APP], e->app, e->app_len);
+	ccc_val_array(&v[ACC_CTS], e->ct_digests, e->nct * 32, e->nct);
+	ccc_val_bytes(&v[ACC_RECIPIENT], e->recipient_digest, 32);
+	ccc_val_uint(&v[ACC_NODE], e->node);
+	ccc_val_uint(&v[ACC_EPOCH], e->epoch);
+	ccc_val_bytes(&v[ACC_KEY_ID], e->key_id, 32);
+	if ((rc = ccc_blob_encode(&b, &ccc_schema_access, v)) != 0) {
+		rc = ccc_err_set(err, rc, -1, NULL, "access log");
+		goto out;
+	}
+	if (ccc_write_full(fd, b.p, b.len) != 0 || fsync(fd) != 0) {
+		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", log,
+		    strerror(errno));
+		goto out;
+	}
+	h.seq++;
+	crypto_hash_sha256(h.hash, b.p, b.len);
+	memcpy(h.rid, e->request_id, 32);
+	h.len += b.len;
+	if ((rc = head_write(head, &h, err)) != 0)
+		goto out;
+mark:
+	rc = write_marker(st, e->request_id, "logged", expires, err);
+out:
+	if (fd >= 0)
+		close(fd);
+	free(log);
+	free(head);
+	ccc_buf_free(&b);
+	return rc;
+}
+
+/*
+ * Whether the entry p[0..n) (number seq) is vouched for by what follows
+ * it: the next entry's prev, or the head when it is the last entry.  1
+ * yes, 0 no, -1 cannot tell (nothing follows, or it does not decode).
+ * When the chain breaks at entry k, this tells an altered entry k-1
+ * (entry k still vouched for) from an altered entry k (not).
+ */
+static int
+vouched(const uint8_t *p, size_t n, const uint8_t *rest, size_t rest_len,
+    const char *head_path, uint64_t seq)
+{
+	struct ccc_val v[ACC_NFIELDS];
+	struct head h;
+	uint8_t d[32];
+	size_t ilen;
+
+	crypto_hash_sha256(d, p, n);
+	if (rest_len > 0) {
+		if (ccc_cbor_check(rest, rest_len, CCC_CBOR_STRICT,
+		    CCC_BLOB_MAX, &ilen, 0, NULL) != 0 ||
+		    ccc_blob_decode(&ccc_schema_access, rest, ilen, v, 0,
+		    NULL) != 0)
+			return -1;
+		return memcmp(v[ACC_PREV].p, d, 32) == 0;
+	}
+	if (head_path == NULL || head_read(head_path, &h, NULL) != 0)
+		return -1;
+	return h.seq == seq && memcmp(h.hash, d, 32) == 0;
+}
+
+int
+ccc_access_verify(const char *log, const char *head_path, uint64_t *count,
+    struct ccc_err *err)
+{
+	struct ccc_val v[ACC_NFIELDS];
+	struct ccc_buf b;
+	struct head h;
+	uint8_t prev[32];
+	size_t off = 0, prev_off = 0, ilen;
+	uint64_t seq = 0;
+	int rc, vouch;
+
+	memset(prev, 0, sizeof(prev));
+	ccc_buf_init(&b, 0);
+	/* A node that never served has neither file: an empty log. */
+	if (access(log, F_OK) != 0 && errno == ENOENT && (head_path == NULL ||
+	    (access(head_path, F_OK) != 0 && errno == ENOENT))) {
+		*count = 0;
+		return 0;
+	}
+	if ((rc = ccc_read_file(&b, log, 1UL << 31, err)) != 0)
+		goto out;
+	while (off < b.len) {
+		long long at = (long long)off;
+		/* A per-entry cap, not the bytes left: a cut entry is
+		 * truncated, not too large. */
+		if ((rc = ccc_cbor_check(b.p + off, b.len - off,
+		    CCC_CBOR_STRICT, CCC_BLOB_MAX, &ilen, at, err)) != 0 ||
+		    (rc = ccc_blob_decode(&ccc_schema_access, b.p + off, ilen,
+		    v, at, err)) != 0) {
+			ccc_err_item(err, (long)seq + 1);
+			goto out;
+		}
+		if (v[ACC_SEQ].u != seq + 1) {
+			rc = ccc_err_set(err, CCC_E_MALFORMED, at, "seq",
+			    "entry numbered %llu, expected %llu (an entry was "
+			    "removed or reordered)",
+			    (unsigned long long)v[ACC_SEQ].u,
+			    (unsigned long long)seq + 1);
+			ccc_err_item(err, (long)seq + 1);
+			goto out;
+		}
+		if (memcmp(v[ACC_PREV].p, prev, 32) != 0) {
+			if (seq == 0)
+				rc = ccc_err_set(err, CCC_E_MALFORMED, at,
+				    "prev", "the first entry's prev is not "
+				    "zero (it was altered)");
+			else if ((vouch = vouched(b.p + off, ilen, b.p + off +
+			    ilen, b.len - off - ilen, head_path,
+			    seq + 1)) == 1) {
+				/* This entry is intact: the one before it
+				 * is not what was hashed. */
+				rc = ccc_err_set(err, CCC_E_MALFORMED,
+				    (long long)prev_off, NULL, "entry %llu "
+				    "was altered (entry %llu's prev is not its "
+				    "hash)", (unsigned long long)seq,
+				    (unsigned long long)seq + 1);
+				ccc_err_item(err, (long)seq);
+				goto out;
+			} else
+				rc = ccc_err_set(err, CCC_E_MALFORMED, at,
+				    "prev", "prev is not the hash of entry "
+				    "%llu (%s)", (unsigned long long)seq,
+				    vouch == 0 ? "this entry was altered" :
+				    "this entry or the one before was altered");
+			ccc_err_item(err, (long)seq + 1);
+			goto out;
+		}
+		crypto_hash_sha256(prev, b.p + off, ilen);
+		seq++;
+		prev_off = off;
+		off += ilen;
+	}
+	if (head_path != NULL) {
+		if ((rc = head_read(head_path, &h, err)) != 0)
+			goto out;
+		if (h.seq != seq || h.len != b.len ||
+		    memcmp(h.hash, prev, 32) != 0) {
+			rc = ccc_err_set(err, CCC_E_MALFORMED, -1, NULL,
+			    "the log ends at entry %llu, its head names entry "
+			    "%llu%s", (unsigned long long)seq,
+			    (unsigned long long)h.seq, h.seq == seq ?
+			    " with other contents (the last entry was "
+			    "altered)" : "");
+			/* The first entry where the log and its head part. */
+			ccc_err_item(err, (long)(h.seq == seq ? seq :
+			    (h.seq < seq ? h.seq : seq) + 1));
+			goto out;
+		}
+	}
+	*count = seq;
+out:
+	if (rc != 0)
+		ccc_err_what(err, log);
+	ccc_buf_free(&b);
+	return rc;
+}

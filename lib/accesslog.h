@@ -1,0 +1,85 @@
+/*
+ * A decryption node's release record: an append-only, hash-chained access
+ * log, and the replay markers that make each request servable once.
+ *
+ * STATE/access.log is a CBOR sequence of ccc/access/v1 entries; entry k
+ * carries seq = k (from 1) and prev = SHA-256 of entry k-1's exact bytes
+ * (32 zero bytes for the first).  STATE/access.head holds the sequence
+ * number and SHA-256 of the last entry, replaced atomically after every
+ * append, so removing the last entries is detected too.  Removing or
+ * editing any entry breaks the chain at that entry.
+ *
+ * STATE/served/<request id hex> is a replay marker: "pending" before the
+ * log entry is appended, "logged" once it is in the log, "released" once
+ * the sealed shares were written.  A node refuses a request whose marker
+ * says released.  After a crash a re-run finishes the release with
+ * exactly one log entry: a pending marker makes it look the request up in
+ * the log before appending, a logged one skips the log.  Markers of requests expired for longer than the grace
+ * period are pruned: such requests are refused as expired anyway.
+ */
+#ifndef CCC_ACCESSLOG_H
+#define CCC_ACCESSLOG_H
+
+#include <stdbool.h>
+
+#include "blob.h"
+
+extern const struct ccc_schema ccc_schema_access;
+enum { ACC_SEQ, ACC_PREV, ACC_TIME, ACC_REQUEST, ACC_APP, ACC_CTS,
+    ACC_RECIPIENT, ACC_NODE, ACC_EPOCH, ACC_KEY_ID, ACC_NFIELDS };
+
+#define CCC_PRUNE_GRACE (24 * 3600)
+
+struct ccc_access_entry {
+	uint64_t time;
+	uint8_t request_id[32];
+	const char *app;
+	size_t app_len;
+	const uint8_t (*ct_digests)[32];
+	size_t nct;
+	uint8_t recipient_digest[32];	/* SHA-256 of the recipient key */
+	uint32_t node;
+	uint64_t epoch;
+	uint8_t key_id[32];
+};
+
+/* A locked state directory (flock on STATE/lock). */
+struct ccc_state {
+	char *dir;
+	int lockfd;
+};
+
+int ccc_state_open(struct ccc_state *st, const char *dir,
+    struct ccc_err *err) CCC_WUR;
+void ccc_state_close(struct ccc_state *st);
+
+enum ccc_served { CCC_SERVED_NO, CCC_SERVED_PENDING, CCC_SERVED_LOGGED,
+    CCC_SERVED_RELEASED };
+
+/* The replay marker of a request. */
+int ccc_state_served(struct ccc_state *st, const uint8_t rid[32],
+    enum ccc_served *how, struct ccc_err *err) CCC_WUR;
+/*
+ * Log a release: a "pending" marker, the entry (append, fsync, head
+ * replaced), then the "logged" marker.  A pending marker left by a crash
+ * makes it look the request up in the log first, so a request is logged
+ * exactly once however often the node is killed and re-run.
+ */
+int ccc_state_log(struct ccc_state *st, const struct ccc_access_entry *e,
+    uint64_t expires, struct ccc_err *err) CCC_WUR;
+/* Mark a request released. */
+int ccc_state_released(struct ccc_state *st, const uint8_t rid[32],
+    uint64_t expires, struct ccc_err *err) CCC_WUR;
+/* Remove markers of requests expired before now - grace. */
+void ccc_state_prune(struct ccc_state *st, uint64_t now);
+
+/*
+ * Verify an access log: every entry well-formed, numbered 1, 2, ... and
+ * chained; when head is not NULL (a file as written beside the log), the
+ * last entry must be the one it names.  *count receives the entries.
+ * CCC_E_MALFORMED/CCC_E_SIGNATURE naming the entry on failure.
+ */
+int ccc_access_verify(const char *log, const char *head, uint64_t *count,
+    struct ccc_err *err) CCC_WUR;
+
+#endif

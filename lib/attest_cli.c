@@ -1,0 +1,286 @@
+/*
+ * ccc-attest-verify's job: read a policy and a document (raw CBOR or
+ * base64), verify, print the verified claims as text or JSON.  Nothing is
+ * printed unless the document verified.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "attest.h"
+#include "cose.h"
+#include "io.h"
+#include "ops.h"
+
+/* base64 of CCC_COSE_MAX bytes, with room for line breaks. */
+#define INPUT_MAX (CCC_COSE_MAX / 3 * 4 + CCC_COSE_MAX / 16 + 64)
+
+static int
+bprintf(struct ccc_buf *b, const char *fmt, ...) CCC_PRINTF(2, 3);
+
+static int
+bprintf(struct ccc_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n, rc;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return CCC_E_INTERNAL;
+	if ((rc = ccc_buf_reserve(b, (size_t)n + 1)) != 0)
+		return rc;
+	va_start(ap, fmt);
+	vsnprintf((char *)b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+static int
+bhex(struct ccc_buf *b, const uint8_t *p, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+	int rc;
+
+	if ((rc = ccc_buf_reserve(b, 2 * n)) != 0)
+		return rc;
+	for (i = 0; i < n; i++) {
+		b->p[b->len++] = (uint8_t)digits[p[i] >> 4];
+		b->p[b->len++] = (uint8_t)digits[p[i] & 15];
+	}
+	return 0;
+}
+
+/* A JSON string; s is ASCII (RFC 2253 output, names, module ids). */
+static int
+bjson(struct ccc_buf *b, const char *s)
+{
+	int rc = bprintf(b, "\"");
+
+	for (; rc == 0 && *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			rc = bprintf(b, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			rc = bprintf(b, "\\u%04x", (unsigned char)*s);
+		else
+			rc = bprintf(b, "%c", *s);
+	}
+	return rc ? rc : bprintf(b, "\"");
+}
+
+static int
+opt_text(struct ccc_buf *b, const char *name, bool has, const uint8_t *p,
+    size_t n)
+{
+	int rc;
+
+	if (!has)
+		return bprintf(b, "%s: absent\n", name);
+	if (n == 0)
+		return bprintf(b, "%s: empty\n", name);
+	if ((rc = bprintf(b, "%s: ", name)) != 0 || (rc = bhex(b, p, n)) != 0)
+		return rc;
+	return bprintf(b, "\n");
+}
+
+static int
+opt_json(struct ccc_buf *b, const char *name, bool has, const uint8_t *p,
+    size_t n)
+{
+	int rc;
+
+	if (!has)
+		return bprintf(b, ",\"%s\":null", name);
+	if ((rc = bprintf(b, ",\"%s\":\"", name)) != 0 ||
+	    (rc = bhex(b, p, n)) != 0)
+		return rc;
+	return bprintf(b, "\"");
+}
+
+static const char *
+mode_text(const struct ccc_attest_report *r)
+{
+	return r->kind == CCC_ATTEST_KIND_SOFTWARE ?
+	    "software, not hardware-backed" : "aws-nitro";
+}
+
+static int
+report_text(struct ccc_buf *b, const struct ccc_attest_report *r)
+{
+	char ts[40], at[40];
+	int i, rc;
+
+	ccc_attest_format_time(ts, sizeof(ts), r->timestamp_ms);
+	ccc_attest_format_time(at, sizeof(at), r->checked_at_ms);
+	if ((rc = bprintf(b, "mode: %s\nroot: %s (%s) sha256:", mode_text(r),
+	    r->root->name, ccc_attest_kind_name(r->root->kind))) != 0 ||
+	    (rc = bhex(b, r->root->sha256, 32)) != 0 ||
+	    (rc = bprintf(b, "\nmodule_id: %s\ndigest: SHA384\n"
+	    "timestamp: %s (%llu)\nchecked_at: %s\nmeasurements: %s\n"
+	    "debug: %s\n", r->module_id, ts,
+	    (unsigned long long)r->timestamp_ms, at, r->measurements,
+	    r->debug ? "yes (all-zero PCR0)" : "no")) != 0)
+		return rc;
+	for (i = 0; i < CCC_NITRO_PCRS; i++)
+		if (r->pcr_len[i] > 0 &&
+		    ((rc = bprintf(b, "pcr%d: ", i)) != 0 ||
+		    (rc = bhex(b, r->pcr[i], r->pcr_len[i])) != 0 ||
+		    (rc = bprintf(b, "\n")) != 0))
+			return rc;
+	if ((rc = opt_text(b, "public_key", r->has_public_key, r->public_key,
+	    r->public_key_len)) != 0 ||
+	    (rc = opt_text(b, "user_data", r->has_user_data, r->user_data,
+	    r->user_data_len)) != 0 ||
+	    (rc = opt_text(b, "nonce", r->has_nonce, r->nonce,
+	    r->nonce_len)) != 0)
+		return rc;
+	return bprintf(b, "certificate: %s\n", r->leaf_subject);
+}
+
+static int
+report_json(struct ccc_buf *b, const struct ccc_attest_report *r)
+{
+	char ts[40], at[40];
+	bool first = true;
+	int i, rc;
+
+	ccc_attest_format_time(ts, sizeof(ts), r->timestamp_ms);
+	ccc_attest_format_time(at, sizeof(at), r->checked_at_ms);
+	if ((rc = bprintf(b, "{\"mode\":\"%s\",\"hardware_backed\":%s",
+	    ccc_attest_kind_name(r->kind),
+	    r->kind == CCC_ATTEST_KIND_SOFTWARE ? "false" : "true")) != 0 ||
+	    (r->kind == CCC_ATTEST_KIND_SOFTWARE && (rc = bprintf(b,
+	    ",\"note\":\"software, not hardware-backed\"")) != 0) ||
+	    (rc = bprintf(b, ",\"root\":{\"name\":\"%s\",\"kind\":\"%s\","
+	    "\"sha256\":\"", r->root->name,
+	    ccc_attest_kind_name(r->root->kind))) != 0 ||
+	    (rc = bhex(b, r->root->sha256, 32)) != 0 ||
+	    (rc = bprintf(b, "\"},\"module_id\":\"%s\",\"digest\":\"SHA384\","
+	    "\"timestamp_ms\":%llu,\"timestamp\":\"%s\","
+	    "\"checked_at_ms\":%llu,\"checked_at\":\"%s\","
+	    "\"measurements\":\"%s\",\"debug\":%s,\"pcrs\":{",
+	    r->module_id, (unsigned long long)r->timestamp_ms, ts,
+	    (unsigned long long)r->checked_at_ms, at, r->measurements,
+	    r->debug ? "true" : "false")) != 0)
+		return rc;
+	for (i = 0; i < CCC_NITRO_PCRS; i++) {
+		if (r->pcr_len[i] == 0)
+			continue;
+		if ((rc = bprintf(b, "%s\"%d\":\"", first ? "" : ",",
+		    i)) != 0 ||
+		    (rc = bhex(b, r->pcr[i], r->pcr_len[i])) != 0 ||
+		    (rc = bprintf(b, "\"")) != 0)
+			return rc;
+		first = false;
+	}
+	if ((rc = bprintf(b, "}")) != 0 ||
+	    (rc = opt_json(b, "public_key", r->has_public_key, r->public_key,
+	    r->public_key_len)) != 0 ||
+	    (rc = opt_json(b, "user_data", r->has_user_data, r->user_data,
+	    r->user_data_len)) != 0 ||
+	    (rc = opt_json(b, "nonce", r->has_nonce, r->nonce,
+	    r->nonce_len)) != 0 ||
+	    (rc = bprintf(b, ",\"certificate_subject\":")) != 0 ||
+	    (rc = bjson(b, r->leaf_subject)) != 0)
+		return rc;
+	return bprintf(b, "}\n");
+}
+
+/*
+ * Raw CBOR starts with 0x84 (untagged COSE_Sign1) or 0xd2 (tag 18); any
+ * other first byte means base64 (standard alphabet, padded or not, line
+ * breaks allowed), as documents are often passed around.
+ */
+static int
+document_bytes(const struct ccc_buf *in, struct ccc_buf *dec,
+    const uint8_t **doc, size_t *len, struct ccc_err *err)
+{
+	const char *end;
+	size_t n;
+	int rc;
+
+	if (in->len == 0)
+		return ccc_err_set(err, CCC_E_TRUNCATED, 0, NULL,
+		    "malformed document: empty input");
+	if (in->p[0] == 0x84 || in->p[0] == 0xd2) {
+		*doc = in->p;
+		*len = in->len;
+		return 0;
+	}
+	/* INPUT_MAX bounds this; the COSE decoder then caps the document. */
+	if ((rc = ccc_buf_reserve(dec, in->len / 4 * 3 + 3)) != 0)
+		return ccc_err_set(err, rc, -1, NULL, "input");
+	if ((sodium_base642bin(dec->p, dec->cap, (const char *)in->p, in->len,
+	    " \t\r\n", &n, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    end != (const char *)in->p + in->len) &&
+	    (sodium_base642bin(dec->p, dec->cap, (const char *)in->p, in->len,
+	    " \t\r\n", &n, &end, sodium_base64_VARIANT_ORIGINAL_NO_PADDING) !=
+	    0 || end != (const char *)in->p + in->len))
+		return ccc_err_set(err, CCC_E_MALFORMED, 0, NULL,
+		    "malformed document: neither CBOR (first byte 0x%02x) nor "
+		    "base64", in->p[0]);
+	dec->len = n;
+	*doc = dec->p;
+	*len = n;
+	return 0;
+}
+
+int
+ccc_attest_verify_run(const struct ccc_attest_verify_opts *o,
+    struct ccc_err *err)
+{
+	struct ccc_attest_policy *pol = NULL;
+	struct ccc_attest_report *rep = NULL;
+	struct ccc_buf in, dec, out;
+	const char *name = ccc_io_name(o->in, 0);
+	const uint8_t *doc;
+	size_t len;
+	int rc;
+
+	ccc_buf_init(&in, 0);
+	ccc_buf_init(&dec, 0);
+	ccc_buf_init(&out, 0);
+	if ((pol = ccc_attest_policy_new()) == NULL ||
+	    (rep = malloc(sizeof(*rep))) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "policy");
+		goto out;
+	}
+	if ((rc = ccc_attest_policy_load(pol, o->policy, err)) != 0 ||
+	    (rc = ccc_read_file(&in, o->in, INPUT_MAX, err)) != 0)
+		goto out;
+	if ((rc = document_bytes(&in, &dec, &doc, &len, err)) != 0 ||
+	    (rc = ccc_attest_verify(doc, len, pol, o->expect, o->at_ms, rep,
+	    err)) != 0) {
+		(void)ccc_err_what(err, name);
+		goto out;
+	}
+	rc = o->json ? report_json(&out, rep) : report_text(&out, rep);
+	if (rc != 0) {
+		rc = ccc_err_set(err, rc, -1, NULL, "report");
+		goto out;
+	}
+	if (ccc_write_full(STDOUT_FILENO, out.p, out.len) != 0) {
+		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
+		    strerror(errno));
+		(void)ccc_err_what(err, "stdout");
+		goto out;
+	}
+	rc = 0;
+out:
+	ccc_attest_policy_free(pol);
+	free(rep);
+	ccc_buf_free(&in);
+	ccc_buf_free(&dec);
+	ccc_buf_free(&out);
+	return rc;
+}

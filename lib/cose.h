@@ -1,0 +1,117 @@
+/*
+ * COSE_Sign1 (RFC 9052 section 4.2) with ECDSA (RFC 9053 section 2.1).
+ *
+ *   COSE_Sign1 = [ protected: bstr .cbor header_map, unprotected: map,
+ *                  payload: bstr, signature: bstr ]
+ *
+ * tagged with 18 or untagged (AWS Nitro documents are untagged).  The
+ * signature is raw r || s, each the size of the curve's field, over
+ *
+ *   Sig_structure = [ "Signature1", protected, external_aad, payload ]
+ *
+ * built from the protected header and payload bytes exactly as received:
+ * nothing is ever re-encoded before it is verified.
+ *
+ * Decoding validates the framing first (ccc_cbor_check, foreign profile:
+ * every declared length within the input, depth and size capped), then
+ * reads the four fields into views of the input.  Header maps take
+ * integer or text labels; duplicate labels, a label in both buckets and
+ * critical parameters (label 2) are refused, since this decoder
+ * understands none.
+ */
+#ifndef CCC_COSE_H
+#define CCC_COSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/types.h>
+
+#include "buf.h"
+#include "ccc.h"
+
+#define CCC_COSE_TAG_SIGN1 18
+#define CCC_COSE_ALG_ES256 (-7)
+#define CCC_COSE_ALG_ES384 (-35)
+/* Largest COSE_Sign1 accepted (a Nitro document is at most ~16 KiB). */
+#define CCC_COSE_MAX (64UL * 1024)
+/* Header maps larger than this are refused (real ones hold 1 to 3). */
+#define CCC_COSE_HEADER_MAX 16
+
+/*
+ * The software-mode marker: a text-labelled protected header parameter
+ * (RFC 9052 allows text labels), so it is covered by the signature.
+ */
+#define CCC_COSE_MODE_LABEL "ccc-mode"
+#define CCC_COSE_MODE_SOFTWARE "software"
+
+/* A decoded COSE_Sign1: views into the input, valid while it lives. */
+struct ccc_cose_sign1 {
+	bool tagged;			/* tag 18 was present */
+	const uint8_t *prot;		/* protected header bstr contents */
+	size_t prot_len;
+	size_t prot_count;		/* parameters in the protected map */
+	size_t unprot_count;		/* ... in the unprotected map */
+	const uint8_t *payload;
+	size_t payload_len;
+	long long payload_off;		/* its offset in the input */
+	const uint8_t *sig;
+	size_t sig_len;
+	bool has_alg;			/* an integer alg was found */
+	bool alg_protected;		/* ... in the protected header */
+	bool alg_text;			/* alg is text (unsupported) */
+	int64_t alg;
+	bool software;			/* "ccc-mode": "software" */
+};
+
+/*
+ * Decode exactly one COSE_Sign1 from p[0..len) (trailing bytes are an
+ * error).  CCC_E_MALFORMED, CCC_E_TRUNCATED or CCC_E_TOOBIG with the byte
+ * offset.  Does not allocate.
+ */
+int ccc_cose_sign1_decode(struct ccc_cose_sign1 *m, const uint8_t *p,
+    size_t len, struct ccc_err *err) CCC_WUR;
+
+/*
+ * Append the Sig_structure for a COSE_Sign1 to b:
+ * ["Signature1", prot, aad, payload], each byte string as given.
+ */
+int ccc_cose_sig_structure(struct ccc_buf *b, const uint8_t *prot,
+    size_t prot_len, const uint8_t *aad, size_t aad_len,
+    const uint8_t *payload, size_t payload_len) CCC_WUR;
+
+/*
+ * Append the Sig_structure of the decoded message m with external data
+ * aad.  Protected header bytes are used as received, except that a
+ * protected map with no parameters is signed as a zero-length bstr
+ * whatever its encoding (RFC 9052 section 4.4: "if there are no protected
+ * attributes, a zero-length byte string is used"; the WG example
+ * sign-pass-01 carries h'A0' and was signed over h'').
+ */
+int ccc_cose_sign1_tbs(struct ccc_buf *b, const struct ccc_cose_sign1 *m,
+    const uint8_t *aad, size_t aad_len) CCC_WUR;
+
+/*
+ * Verify m with the public key pub for algorithm alg (ES256 or ES384 only;
+ * the key must be on the matching curve, P-256 or P-384) and external data
+ * aad (NULL/0 for none).  The message's own alg (protected header, or the
+ * unprotected one if the protected header has none) must equal alg.
+ * CCC_E_SIGNATURE if the signature does not verify, CCC_E_FIELD for an
+ * algorithm, key or signature-length mismatch, CCC_E_CRYPTO if OpenSSL
+ * fails.
+ */
+int ccc_cose_sign1_verify(const struct ccc_cose_sign1 *m, EVP_PKEY *pub,
+    int64_t alg, const uint8_t *aad, size_t aad_len, struct ccc_err *err)
+    CCC_WUR;
+
+/*
+ * Sign payload with the P-384 key into an untagged COSE_Sign1 (the Nitro
+ * layout) appended to out: protected {1: -35}, or with software
+ * {1: -35, "ccc-mode": "software"}; unprotected {}; ES384 with SHA-384;
+ * empty external_aad.  The key is only read.
+ */
+int ccc_cose_sign1_sign(struct ccc_buf *out, EVP_PKEY *key, bool software,
+    const uint8_t *payload, size_t payload_len, struct ccc_err *err) CCC_WUR;
+
+#endif

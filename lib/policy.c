@@ -1,0 +1,145 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io.h"
+#include "policy.h"
+
+static bool
+app_matches(const char *rule, const char *app, size_t app_len)
+{
+	return strcmp(rule, "*") == 0 || (strlen(rule) == app_len &&
+	    memcmp(rule, app, app_len) == 0);
+}
+
+int
+ccc_label_policy_check(const struct ccc_label_policy *p, const char *app,
+    size_t app_len, const char *ctx, size_t ctx_len, struct ccc_err *err)
+{
+	size_t i, l;
+
+	if (ctx == NULL) {
+		if (p != NULL && p->allow_unlabelled_all)
+			return 0;
+		for (i = 0; p != NULL && i < p->n; i++)
+			if (p->rules[i].context == NULL &&
+			    app_matches(p->rules[i].app, app, app_len))
+				return 0;
+		return ccc_err_set(err, CCC_E_POLICY, -1, "context",
+		    "unlabelled ciphertext (all-zero label) not allowed for "
+		    "app \"%.*s\"", (int)app_len, app);
+	}
+	/* The default rule: "app:A" or "app:A/...". */
+	if (ctx_len >= 4 + app_len && memcmp(ctx, "app:", 4) == 0 &&
+	    memcmp(ctx + 4, app, app_len) == 0 && (ctx_len == 4 + app_len ||
+	    ctx[4 + app_len] == '/'))
+		return 0;
+	for (i = 0; p != NULL && i < p->n; i++) {
+		const struct ccc_label_rule *r = &p->rules[i];
+		if (r->context == NULL || !app_matches(r->app, app, app_len))
+			continue;
+		l = strlen(r->context);
+		if (r->prefix ? ctx_len >= l && memcmp(ctx, r->context, l) == 0 :
+		    ctx_len == l && memcmp(ctx, r->context, l) == 0)
+			return 0;
+	}
+	return ccc_err_set(err, CCC_E_POLICY, -1, "context",
+	    "a ciphertext labelled \"%.*s\" is not allowed for app \"%.*s\"",
+	    (int)(ctx_len > 100 ? 100 : ctx_len), ctx,
+	    (int)(app_len > 100 ? 100 : app_len), app);
+}
+
+void
+ccc_label_policy_free(struct ccc_label_policy *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		free(p->rules[i].app);
+		free(p->rules[i].context);
+	}
+	free(p->rules);
+	memset(p, 0, sizeof(*p));
+}
+
+int
+ccc_label_policy_load(struct ccc_label_policy *p, const char *path,
+    struct ccc_err *err)
+{
+	struct ccc_buf b;
+	char *line, *save = NULL, *tok[3], *save2, *t;
+	size_t nt;
+	long lineno = 0;
+	int rc = 0;
+
+	memset(p, 0, sizeof(*p));
+	if (path == NULL)
+		return 0;
+	ccc_buf_init(&b, 0);
+	if ((rc = ccc_read_file(&b, path, 1 << 20, err)) != 0 ||
+	    (rc = ccc_buf_put(&b, "", 1)) != 0)
+		goto out;
+	if (memchr(b.p, '\0', b.len - 1) != NULL) {
+		rc = ccc_err_set(err, CCC_E_MALFORMED, -1, NULL,
+		    "a NUL byte in a text file");
+		goto out;
+	}
+	for (line = (char *)b.p; line != NULL; line = save) {
+		char *hash;
+		if ((save = strchr(line, '\n')) != NULL)
+			*save++ = '\0';
+		lineno++;
+		hash = strchr(line, '#');
+		if (hash != NULL)
+			*hash = '\0';
+		nt = 0;
+		for (t = strtok_r(line, " \t\r", &save2); t != NULL;
+		    t = strtok_r(NULL, " \t\r", &save2))
+			if (nt++ < 3)
+				tok[nt - 1] = t;
+		if (nt == 0)
+			continue;
+		{
+			struct ccc_label_rule r = { NULL, NULL, false }, *nr;
+			if (strcmp(tok[0], "allow") == 0 && nt == 3) {
+				size_t l = strlen(tok[2]);
+				r.prefix = l > 0 && tok[2][l - 1] == '*';
+				if (r.prefix)
+					tok[2][l - 1] = '\0';
+				r.context = strdup(tok[2]);
+			} else if (strcmp(tok[0], "allow-unlabelled") == 0 &&
+			    nt == 2)
+				;
+			else {
+				rc = ccc_err_set(err, CCC_E_MALFORMED, -1, NULL,
+				    "line %ld: expected \"allow APP "
+				    "CONTEXT\" or \"allow-unlabelled APP\"",
+				    lineno);
+				goto out;
+			}
+			r.app = strdup(tok[1]);
+			if ((nr = reallocarray(p->rules, p->n + 1,
+			    sizeof(*nr))) != NULL)
+				p->rules = nr;
+			if (r.app == NULL || (nt == 3 && r.context == NULL) ||
+			    nr == NULL) {
+				free(r.app);
+				free(r.context);
+				rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL,
+				    "policy");
+				goto out;
+			}
+			p->rules = nr;
+			p->rules[p->n++] = r;
+		}
+	}
+out:
+	if (rc != 0) {
+		ccc_err_what(err, path);
+		ccc_label_policy_free(p);
+	}
+	ccc_buf_free(&b);
+	return rc;
+}

@@ -1,0 +1,47 @@
+/*
+ * Label policy of a decryption node (and of an oracle): which label
+ * contexts a ciphertext may carry to be served for an application.
+ *
+ * Default rule (always on): for app id A, a context is allowed if it is
+ * "app:A" or begins with "app:A/".  A policy file adds allowances, one per
+ * line ('#' starts a comment):
+ *
+ *   allow APP CONTEXT        exactly CONTEXT is allowed for APP
+ *   allow APP PREFIX*        any context beginning with PREFIX
+ *   allow-unlabelled APP     unlabelled (all-zero label) ciphertexts, as
+ *                            Chainlink's encryptor makes, for APP
+ *
+ * APP may be * for every application.  Tokens are separated by spaces or
+ * tabs and cannot contain them.
+ */
+#ifndef CCC_POLICY_H
+#define CCC_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ccc.h"
+
+struct ccc_label_rule {
+	char *app;		/* "*" for any */
+	char *context;		/* NULL for allow-unlabelled */
+	bool prefix;
+};
+
+struct ccc_label_policy {
+	struct ccc_label_rule *rules;
+	size_t n;
+	bool allow_unlabelled_all;	/* -U on the command line */
+};
+
+/* Load a policy file (NULL: the default rule only). */
+int ccc_label_policy_load(struct ccc_label_policy *p, const char *path,
+    struct ccc_err *err) CCC_WUR;
+void ccc_label_policy_free(struct ccc_label_policy *p);
+/* 0 if a ciphertext with this context (NULL: unlabelled) may be served for
+ * app; CCC_E_POLICY with the reason otherwise. */
+int ccc_label_policy_check(const struct ccc_label_policy *p, const char *app,
+    size_t app_len, const char *context, size_t context_len,
+    struct ccc_err *err) CCC_WUR;
+
+#endif

@@ -1,0 +1,851 @@
+/* Rosters, requests, oracle signatures and quorum certificates. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <sodium.h>
+
+#include "cli.h"
+#include "io.h"
+#include "keys.h"
+#include "ops.h"
+#include "policy.h"
+#include "quorum.h"
+
+#define U(k, nm, lo, hi, fl) { k, nm, CCC_F_UINT, fl, lo, hi, 0, NULL }
+#define B(k, nm, lo, hi, fl) { k, nm, CCC_F_BSTR, fl, lo, hi, 0, NULL }
+#define T(k, nm, lo, hi, fl) { k, nm, CCC_F_TSTR, fl, lo, hi, 0, NULL }
+#define SCHEMA(var, type, title, tbl) \
+	const struct ccc_schema var = { type, title, tbl, \
+	    sizeof(tbl) / sizeof(tbl[0]) }
+
+static const struct ccc_field member_fields[] = {
+	B(1, "id", 32, 32, 0),
+	B(2, "pk", 32, 32, 0),
+	T(3, "name", 1, CCC_ID_NAME_MAX, CCC_F_OPT),
+};
+static SCHEMA(member_schema, NULL, "roster member", member_fields);
+
+static const struct ccc_field roster_fields[] = {
+	T(1, "name", 1, CCC_ID_NAME_MAX, 0),
+	U(2, "q", 1, 255, 0),
+	{ 3, "members", CCC_F_MAP_ARRAY, 0, 1, 255, 0, &member_schema },
+	U(4, "not_before", 0, UINT64_MAX, 0),
+	U(5, "not_after", 0, UINT64_MAX, 0),
+};
+SCHEMA(ccc_schema_roster, "ccc/roster/v1", "oracle roster", roster_fields);
+
+static const struct ccc_field request_fields[] = {
+	B(1, "request_id", 32, 32, 0),
+	T(2, "app_id", 1, CCC_APP_ID_MAX, 0),
+	B(3, "code", 48, 48, 0),
+	B(4, "key_id", 32, 32, 0),
+	U(5, "epoch", 0, UINT64_MAX, 0),
+	{ 6, "ciphertexts", CCC_F_BLOB_ARRAY, 0, 1, CCC_REQUEST_MAX_CTS,
+	    (uint32_t)CCC_CT_SYM_MAX + 4096, &ccc_schema_ct },
+	B(7, "enclave_id", 32, 32, 0),
+	B(8, "enclave_key", 32, 32, 0),
+	U(9, "created", 0, UINT64_MAX, 0),
+	U(10, "expires", 0, UINT64_MAX, 0),
+	U(11, "security", 1, 1, 0),
+	U(12, "output", 0, 2, 0),
+	B(13, "recipient", 32, 32, CCC_F_OPT),
+	{ 14, "network", CCC_F_BOOL, CCC_F_OPT, 0, 1, 0, NULL },
+};
+SCHEMA(ccc_schema_request, "ccc/request/v1", "computation request",
+    request_fields);
+
+static const struct ccc_field sig_fields[] = {
+	B(1, "signer", 32, 32, 0),
+	T(2, "blob_type", 1, 64, 0),
+	B(3, "digest", 32, 32, 0),
+	B(4, "sig", 64, 64, 0),
+};
+SCHEMA(ccc_schema_signature, "ccc/signature/v1", "oracle signature",
+    sig_fields);
+
+static const struct ccc_field csig_fields[] = {
+	B(1, "signer", 32, 32, 0),
+	B(2, "sig", 64, 64, 0),
+};
+static SCHEMA(csig_schema, NULL, "certificate signature", csig_fields);
+
+static const struct ccc_field cert_fields[] = {
+	B(1, "roster", 32, 32, 0),
+	T(2, "blob_type", 1, 64, 0),
+	{ 3, "blob", CCC_F_BLOB, 0, 0, 0, (uint32_t)CCC_BLOB_MAX, NULL },
+	{ 4, "signatures", CCC_F_MAP_ARRAY, 0, 1, 255, 0, &csig_schema },
+};
+SCHEMA(ccc_schema_certified, "ccc/certified/v1", "quorum certificate",
+    cert_fields);
+
+/* ---- rosters ----------------------------------------------------------- */
+
+void
+ccc_roster_free(struct ccc_roster *r)
+{
+	free(r->m);
+	memset(r, 0, sizeof(*r));
+}
+
+const char *
+ccc_member_label(const struct ccc_member *m, char *buf, size_t len)
+{
+	if (m->name[0] != '\0')
+		snprintf(buf, len, "%s", m->name);
+	else {
+		char hex[17];
+		sodium_bin2hex(hex, sizeof(hex), m->id, 8);
+		snprintf(buf, len, "%s", hex);
+	}
+	return buf;
+}
+
+long
+ccc_roster_find(const struct ccc_roster *r, const uint8_t id[32])
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (memcmp(r->m[i].id, id, 32) == 0)
+			return (long)i;
+	return -1;
+}
+
+int
+ccc_roster_load(struct ccc_roster *r, const uint8_t *p, size_t len,
+    struct ccc_err *err)
+{
+	struct ccc_val v[ROSTER_NFIELDS], mv[MEMBER_NFIELDS];
+	struct ccc_cur c;
+	uint8_t id[32];
+	size_t i;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((rc = ccc_blob_decode(&ccc_schema_roster, p, len, v, 0, err)) != 0)
+		return rc;
+	memcpy(r->name, v[ROSTER_NAME].p, v[ROSTER_NAME].n);
+	r->q = (uint32_t)v[ROSTER_Q].u;
+	r->n = v[ROSTER_MEMBERS].count;
+	r->not_before = v[ROSTER_NOT_BEFORE].u;
+	r->not_after = v[ROSTER_NOT_AFTER].u;
+	if (r->q > r->n)
+		return ccc_err_set(err, CCC_E_FIELD, v[ROSTER_Q].off, "q",
+		    "quorum %u exceeds the %zu members", r->q, r->n);
+	if ((r->m = calloc(r->n, sizeof(*r->m))) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "roster");
+	ccc_cur_init(&c, v[ROSTER_MEMBERS].p, v[ROSTER_MEMBERS].n,
+	    v[ROSTER_MEMBERS].off, err);
+	for (i = 0; i < r->n; i++) {
+		long long at = ccc_cur_pos(&c);
+		if ((rc = ccc_blob_decode_map(&member_schema, &c, mv)) != 0)
+			goto fail;
+		memcpy(r->m[i].id, mv[MEMBER_ID].p, 32);
+		memcpy(r->m[i].pk, mv[MEMBER_PK].p, 32);
+		if (mv[MEMBER_NAME].present)
+			memcpy(r->m[i].name, mv[MEMBER_NAME].p,
+			    mv[MEMBER_NAME].n);
+		ccc_identity_id(id, r->m[i].pk);
+		if (memcmp(id, r->m[i].id, 32) != 0) {
+			rc = ccc_err_set(err, CCC_E_KEY, at, "members",
+			    "member %zu: id does not match its key", i + 1);
+			goto fail;
+		}
+		/* Sorted, hence distinct: a member cannot count twice. */
+		if (i > 0 && memcmp(r->m[i - 1].id, r->m[i].id, 32) >= 0) {
+			rc = ccc_err_set(err, CCC_E_FIELD, at, "members",
+			    "member %zu: members not in ascending id order or "
+			    "repeated", i + 1);
+			goto fail;
+		}
+	}
+	crypto_hash_sha256(r->roster_id, p, len);
+	return 0;
+fail:
+	ccc_roster_free(r);
+	return rc;
+}
+
+static int
+member_cmp(const void *a, const void *b)
+{
+	return memcmp(((const struct ccc_member *)a)->id,
+	    ((const struct ccc_member *)b)->id, 32);
+}
+
+int
+ccc_quorum_roster(const struct ccc_roster_opts *o, struct ccc_err *err)
+{
+	struct ccc_identity *k = NULL;
+	struct ccc_member *m = NULL;
+	struct ccc_val v[ROSTER_NFIELDS], mv[MEMBER_NFIELDS];
+	struct ccc_buf b, mb;
+	int i, rc = 0;
+
+	ccc_buf_init(&b, 0);
+	ccc_buf_init(&mb, 0);
+	if (o->q < 1 || (int)o->q > o->nmembers)
+		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "quorum %u is "
+		    "not within 1..%d members", o->q, o->nmembers);
+	if ((m = calloc((size_t)o->nmembers, sizeof(*m))) == NULL ||
+	    (k = ccc_identity_new()) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "roster");
+		goto out;
+	}
+	for (i = 0; i < o->nmembers; i++) {
+		ccc_buf_reset(&b);
+		if ((rc = ccc_op_read(&b, o->members[i], 4096, false,
+		    err)) != 0)
+			goto out;
+		if ((rc = ccc_identity_load(k, b.p, b.len, err)) != 0) {
+			ccc_err_what(err, o->members[i]);
+			goto out;
+		}
+		memcpy(m[i].id, k->id, 32);
+		memcpy(m[i].pk, k->pk, 32);
+		memcpy(m[i].name, k->name, sizeof(m[i].name));
+	}
+	qsort(m, (size_t)o->nmembers, sizeof(*m), member_cmp);
+	for (i = 1; i < o->nmembers; i++)
+		if (memcmp(m[i - 1].id, m[i].id, 32) == 0) {
+			rc = ccc_err_set(err, CCC_E_DUPLICATE, -1, NULL,
+			    "the same member is given twice");
+			goto out;
+		}
+	for (i = 0; i < o->nmembers; i++) {
+		ccc_val_bytes(&mv[MEMBER_ID], m[i].id, 32);
+		ccc_val_bytes(&mv[MEMBER_PK], m[i].pk, 32);
+		memset(&mv[MEMBER_NAME], 0, sizeof(mv[MEMBER_NAME]));
+		if (m[i].name[0] != '\0')
+			ccc_val_bytes(&mv[MEMBER_NAME], m[i].name,
+			    strlen(m[i].name));
+		if ((rc = ccc_blob_encode(&mb, &member_schema, mv)) != 0)
+			goto nomem;
+	}
+	ccc_val_bytes(&v[ROSTER_NAME], o->name, strlen(o->name));
+	ccc_val_uint(&v[ROSTER_Q], o->q);
+	ccc_val_array(&v[ROSTER_MEMBERS], mb.p, mb.len, (size_t)o->nmembers);
+	ccc_val_uint(&v[ROSTER_NOT_BEFORE], o->not_before);
+	ccc_val_uint(&v[ROSTER_NOT_AFTER], o->not_after);
+	ccc_buf_reset(&b);
+	if ((rc = ccc_blob_encode(&b, &ccc_schema_roster, v)) != 0)
+		goto nomem;
+	rc = ccc_write_file(o->out, b.p, b.len, CCC_OUT_BINARY |
+	    (o->force ? CCC_OUT_FORCE : 0), err);
+	goto out;
+nomem:
+	rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "roster");
+out:
+	ccc_identity_free(k);
+	free(m);
+	ccc_buf_free(&b);
+	ccc_buf_free(&mb);
+	return rc;
+}
+
+/* ---- requests ---------------------------------------------------------- */
+
+int
+ccc_request_decode(struct ccc_request *rq, const uint8_t *p, size_t len,
+    struct ccc_err *err)
+{
+	struct ccc_val v[REQ_NFIELDS];
+	int rc;
+
+	memset(rq, 0, sizeof(*rq));
+	if ((rc = ccc_blob_decode(&ccc_schema_request, p, len, v, 0,
+	    err)) != 0)
+		return rc;
+	memcpy(rq->id, v[REQ_ID].p, 32);
+	rq->app = (const char *)v[REQ_APP].p;
+	rq->app_len = v[REQ_APP].n;
+	memcpy(rq->code, v[REQ_CODE].p, 48);
+	memcpy(rq->key_id, v[REQ_KEY_ID].p, 32);
+	rq->epoch = v[REQ_EPOCH].u;
+	rq->cts = v[REQ_CTS];
+	memcpy(rq->enclave_id, v[REQ_ENCLAVE].p, 32);
+	memcpy(rq->enclave_key, v[REQ_ENCLAVE_KEY].p, 32);
+	rq->created = v[REQ_CREATED].u;
+	rq->expires = v[REQ_EXPIRES].u;
+	rq->security = (uint32_t)v[REQ_SECURITY].u;
+	rq->output = (uint32_t)v[REQ_OUTPUT].u;
+	if ((rq->has_recipient = v[REQ_RECIPIENT].present))
+		memcpy(rq->recipient, v[REQ_RECIPIENT].p, 32);
+	rq->network = v[REQ_NETWORK].present && v[REQ_NETWORK].u;
+	if (rq->output == CCC_OUTPUT_SEALED && !rq->has_recipient)
+		return ccc_err_set(err, CCC_E_FIELD, v[REQ_OUTPUT].off, "output",
+		    "output sealed to a recipient, but no recipient given");
+	if (rq->expires <= rq->created)
+		return ccc_err_set(err, CCC_E_FIELD, v[REQ_EXPIRES].off,
+		    "expires", "the request expires before it was created");
+	return 0;
+}
+
+int
+ccc_request_read(struct ccc_buf *b, struct ccc_request *rq, const char *path,
+    struct ccc_err *err)
+{
+	struct ccc_val cv[CERT_NFIELDS];
+	int rc;
+
+	if ((rc = ccc_op_read(b, path, CCC_BLOB_MAX, false, err)) != 0)
+		return rc;
+	if (ccc_blob_peek_type(b->p, b->len) == &ccc_schema_certified) {
+		if ((rc = ccc_blob_decode(&ccc_schema_certified, b->p, b->len,
+		    cv, 0, err)) != 0)
+			return ccc_err_what(err, path);
+		rc = ccc_request_decode(rq, cv[CERT_BLOB].p, cv[CERT_BLOB].n,
+		    err);
+	} else
+		rc = ccc_request_decode(rq, b->p, b->len, err);
+	return rc ? ccc_err_what(err, path) : 0;
+}
+
+int
+ccc_request_cts(struct ccc_ct_list *l, const struct ccc_request *rq,
+    const char *src, struct ccc_err *err)
+{
+	struct ccc_cur c;
+	const uint8_t *p;
+	size_t n, i;
+	int rc;
+
+	ccc_cur_init(&c, rq->cts.p, rq->cts.n, rq->cts.off, err);
+	for (i = 0; i < rq->cts.count; i++) {
+		if ((rc = ccc_cur_bstr(&c, &p, &n, "ciphertexts")) != 0)
+			return ccc_err_what(err, src);
+		if ((rc = ccc_ct_list_add(l, p, n, src, (long)i + 1,
+		    ccc_cur_pos(&c) - (long long)n)) != 0)
+			return ccc_err_set(err, rc, -1, NULL, "ciphertexts");
+	}
+	return 0;
+}
+
+int
+ccc_request_check(const struct ccc_request *rq,
+    const struct ccc_tdh2_pub *pub, const struct ccc_label_policy *pol,
+    uint64_t now, struct ccc_err *err)
+{
+	struct ccc_ec *ec = ccc_ec_default();
+	struct ccc_cur c;
+	struct ccc_ct ct;
+	const uint8_t *p;
+	size_t n, i;
+	int rc;
+
+	if (rq->created > now + CCC_REQUEST_SKEW)
+		return ccc_err_set(err, CCC_E_FIELD, -1, "created", "the "
+		    "request was created in the future (%llu, now %llu)",
+		    (unsigned long long)rq->created, (unsigned long long)now);
+	if (rq->expires - rq->created > CCC_REQUEST_MAX_LIFETIME)
+		return ccc_err_set(err, CCC_E_FIELD, -1, "expires", "the "
+		    "request is valid for %llu s, more than the %d s allowed",
+		    (unsigned long long)(rq->expires - rq->created),
+		    CCC_REQUEST_MAX_LIFETIME);
+	if (now >= rq->expires)
+		return ccc_err_set(err, CCC_E_EXPIRED, -1, "expires",
+		    "the request expired at %llu (now %llu)",
+		    (unsigned long long)rq->expires, (unsigned long long)now);
+	if (pub != NULL && memcmp(rq->key_id, pub->key_id, 32) != 0)
+		return ccc_err_set(err, CCC_E_KEY, -1, "key_id", "the request "
+		    "is for key %s, not this public key",
+		    ccc_short_id(rq->key_id));
+	if (pub != NULL && rq->epoch != pub->epoch)
+		return ccc_err_set(err, CCC_E_EPOCH, -1, "epoch", "the request "
+		    "is for epoch %llu, the key is at epoch %llu",
+		    (unsigned long long)rq->epoch,
+		    (unsigned long long)pub->epoch);
+	ccc_cur_init(&c, rq->cts.p, rq->cts.n, rq->cts.off, err);
+	for (i = 0; i < rq->cts.count; i++) {
+		if ((rc = ccc_cur_bstr(&c, &p, &n, "ciphertexts")) != 0 ||
+		    (rc = ccc_ct_decode(&ct, p, n, 0, err)) != 0 ||
+		    (rc = ccc_label_policy_check(pol, rq->app, rq->app_len,
+		    ct.context, ct.context_len, err)) != 0 ||
+		    (pub != NULL && (rc = ccc_tdh2_verify(ec, pub, &ct.t,
+		    err)) != 0))
+			return ccc_err_item(err, (long)i + 1);
+	}
+	return 0;
+}
+
+static int
+load_tpk_file(struct ccc_tdh2_pub *pub, const char *path, struct ccc_err *err)
+{
+	struct ccc_buf b;
+	int rc;
+
+	ccc_buf_init(&b, 0);
+	if ((rc = ccc_op_read(&b, path, 1 << 20, false, err)) == 0 &&
+	    (rc = ccc_tpk_load(ccc_ec_default(), pub, b.p, b.len, err)) != 0)
+		ccc_err_what(err, path);
+	ccc_buf_free(&b);
+	return rc;
+}
+
+int
+ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
+{
+	struct ccc_tdh2_pub pub;
+	struct ccc_identity *enc = NULL;
+	struct ccc_ct_list l;
+	struct ccc_val v[REQ_NFIELDS];
+	struct ccc_buf b, cts, code;
+	uint8_t rid[32], meas[48], ekey[32], rcpt[32];
+	size_t i;
+	int rc;
+
+	memset(&pub, 0, sizeof(pub));
+	memset(&l, 0, sizeof(l));
+	ccc_buf_init(&b, 0);
+	ccc_buf_init(&cts, 0);
+	ccc_buf_init(&code, 0);
+	if ((rc = load_tpk_file(&pub, o->tpk, err)) != 0)
+		goto out;
+	if ((enc = ccc_identity_new()) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "request");
+		goto out;
+	}
+	if ((rc = ccc_op_read(&b, o->enclave, 4096, false, err)) != 0)
+		goto out;
+	if ((rc = ccc_identity_load(enc, b.p, b.len, err)) != 0) {
+		ccc_err_what(err, o->enclave);
+		goto out;
+	}
+	ccc_buf_reset(&b);
+	if ((rc = ccc_op_read(&b, o->enclave_key, 4096, false, err)) != 0)
+		goto out;
+	if ((rc = ccc_recipient_pub_load(ekey, b.p, b.len, err)) != 0) {
+		ccc_err_what(err, o->enclave_key);
+		goto out;
+	}
+	if (o->recipient != NULL) {
+		ccc_buf_reset(&b);
+		if ((rc = ccc_op_read(&b, o->recipient, 4096, false,
+		    err)) != 0)
+			goto out;
+		if ((rc = ccc_recipient_pub_load(rcpt, b.p, b.len,
+		    err)) != 0) {
+			ccc_err_what(err, o->recipient);
+			goto out;
+		}
+	}
+	if (o->measurement != NULL)
+		memcpy(meas, o->measurement, 48);
+	else {
+		/* The measurement of the code: SHA-384 of the executable. */
+		if ((rc = ccc_op_read(&code, o->code_file, 1UL << 30, false,
+		    err)) != 0)
+			goto out;
+		if (EVP_Digest(code.p, code.len, meas, NULL, EVP_sha384(),
+		    NULL) != 1) {
+			rc = ccc_err_openssl(err, "sha384");
+			goto out;
+		}
+	}
+	if (o->request_id != NULL)
+		memcpy(rid, o->request_id, 32);
+	else
+		randombytes_buf(rid, 32);
+	if ((rc = ccc_ct_list_load(&l, o->cts, o->ncts, err)) != 0)
+		goto out;
+	for (i = 0; i < l.n; i++)
+		if ((rc = ccc_cbor_put_bstr(&cts, l.data.p + l.off[i],
+		    l.len[i])) != 0)
+			goto nomem;
+	ccc_val_bytes(&v[REQ_ID], rid, 32);
+	ccc_val_bytes(&v[REQ_APP], o->app, strlen(o->app));
+	ccc_val_bytes(&v[REQ_CODE], meas, 48);
+	ccc_val_bytes(&v[REQ_KEY_ID], pub.key_id, 32);
+	ccc_val_uint(&v[REQ_EPOCH], pub.epoch);
+	ccc_val_array(&v[REQ_CTS], cts.p, cts.len, l.n);
+	ccc_val_bytes(&v[REQ_ENCLAVE], enc->id, 32);
+	ccc_val_bytes(&v[REQ_ENCLAVE_KEY], ekey, 32);
+	ccc_val_uint(&v[REQ_CREATED], o->now);
+	ccc_val_uint(&v[REQ_EXPIRES], o->expires);
+	ccc_val_uint(&v[REQ_SECURITY], CCC_SECURITY_SINGLE);
+	ccc_val_uint(&v[REQ_OUTPUT], o->output);
+	memset(&v[REQ_RECIPIENT], 0, sizeof(v[REQ_RECIPIENT]));
+	if (o->recipient != NULL)
+		ccc_val_bytes(&v[REQ_RECIPIENT], rcpt, 32);
+	memset(&v[REQ_NETWORK], 0, sizeof(v[REQ_NETWORK]));
+	if (o->network)
+		ccc_val_uint(&v[REQ_NETWORK], 1);
+	ccc_buf_reset(&b);
+	if ((rc = ccc_blob_encode(&b, &ccc_schema_request, v)) != 0)
+		goto nomem;
+	{
+		/* What a consumer will check, checked before it leaves. */
+		struct ccc_request rq;
+		if ((rc = ccc_request_decode(&rq, b.p, b.len, err)) != 0)
+			goto out;
+	}
+	rc = ccc_write_file(o->out, b.p, b.len, CCC_OUT_BINARY |
+	    (o->force ? CCC_OUT_FORCE : 0), err);
+	goto out;
+nomem:
+	rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "request");
+out:
+	ccc_identity_free(enc);
+	ccc_tdh2_pub_free(&pub);
+	ccc_ct_list_free(&l);
+	ccc_buf_free(&b);
+	ccc_buf_free(&cts);
+	ccc_buf_free(&code);
+	return rc;
+}
+
+/* ---- signatures and certificates --------------------------------------- */
+
+int
+ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
+{
+	struct ccc_identity *k = NULL;
+	struct ccc_tdh2_pub pub;
+	struct ccc_label_policy pol;
+	const struct ccc_schema *s;
+	struct ccc_val v[SIG_NFIELDS];
+	struct ccc_buf kb, in, out;
+	uint8_t d[32], sig[64];
+	int rc;
+
+	memset(&pub, 0, sizeof(pub));
+	memset(&pol, 0, sizeof(pol));
+	pol.allow_unlabelled_all = o->allow_unlabelled;
+	ccc_buf_init(&kb, 1);
+	ccc_buf_init(&in, 0);
+	ccc_buf_init(&out, 0);
+	if ((k = ccc_identity_new()) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "key");
+		goto out;
+	}
+	if ((rc = ccc_op_read(&kb, o->key, 4096, true, err)) != 0)
+		goto out;
+	if ((rc = ccc_identity_load(k, kb.p, kb.len, err)) != 0 ||
+	    (!k->has_secret && (rc = ccc_err_set(err, CCC_E_TYPE, -1, NULL,
+	    "expected an identity secret key (ccc/identity-key/v1)")) != 0)) {
+		ccc_err_what(err, o->key);
+		goto out;
+	}
+	if ((rc = ccc_op_read(&in, o->in, CCC_BLOB_MAX, false, err)) != 0)
+		goto out;
+	if ((s = ccc_blob_peek_type(in.p, in.len)) == NULL) {
+		rc = ccc_err_set(err, CCC_E_TYPE, 0, NULL, "not a ccc blob");
+		goto fail_in;
+	}
+	{
+		/* Well-formed in full before anything is signed. */
+		struct ccc_val tmp[CCC_BLOB_MAX_FIELDS];
+		size_t f;
+		for (f = 0; f < s->nfields; f++)
+			if (s->fields[f].flags & CCC_F_SECRET) {
+				rc = ccc_err_set(err, CCC_E_TYPE, 0, NULL,
+				    "refusing to sign %s %s: it holds a secret",
+				    ccc_article(s->title), s->title);
+				goto fail_in;
+			}
+		if ((rc = ccc_blob_decode(s, in.p, in.len, tmp, 0, err)) != 0)
+			goto fail_in;
+	}
+	if (s == &ccc_schema_request) {
+		struct ccc_request rq;
+		if (o->tpk == NULL) {
+			rc = ccc_err_set(err, CCC_E_USAGE, -1, NULL, "signing a "
+			    "request needs the threshold public key (-k) to "
+			    "check its ciphertexts");
+			goto out;
+		}
+		if ((rc = load_tpk_file(&pub, o->tpk, err)) != 0 ||
+		    (rc = ccc_label_policy_load(&pol, o->policy, err)) != 0)
+			goto out;
+		pol.allow_unlabelled_all = o->allow_unlabelled;
+		if ((rc = ccc_request_decode(&rq, in.p, in.len, err)) != 0 ||
+		    (rc = ccc_request_check(&rq, &pub, &pol, o->now,
+		    err)) != 0)
+			goto fail_in;
+	}
+	crypto_hash_sha256(d, in.p, in.len);
+	if ((rc = ccc_identity_sign_digest(sig, k, s->type, d)) != 0) {
+		rc = ccc_err_set(err, rc, -1, NULL, "sign");
+		goto out;
+	}
+	ccc_val_bytes(&v[SIG_SIGNER], k->id, 32);
+	ccc_val_bytes(&v[SIG_TYPE], s->type, strlen(s->type));
+	ccc_val_bytes(&v[SIG_DIGEST], d, 32);
+	ccc_val_bytes(&v[SIG_SIG], sig, 64);
+	if ((rc = ccc_blob_encode(&out, &ccc_schema_signature, v)) != 0) {
+		rc = ccc_err_set(err, rc, -1, NULL, "signature");
+		goto out;
+	}
+	rc = ccc_write_file(o->out, out.p, out.len, CCC_OUT_BINARY |
+	    (o->force ? CCC_OUT_FORCE : 0), err);
+	goto out;
+fail_in:
+	ccc_err_what(err, ccc_io_name(o->in, 0));
+out:
+	ccc_identity_free(k);
+	ccc_tdh2_pub_free(&pub);
+	ccc_label_policy_free(&pol);
+	ccc_buf_free(&kb);
+	ccc_buf_free(&in);
+	ccc_buf_free(&out);
+	return rc;
+}
+
+static int
+load_roster_file(struct ccc_roster *r, const char *path, struct ccc_err *err)
+{
+	struct ccc_buf b;
+	int rc;
+
+	ccc_buf_init(&b, 0);
+	if ((rc = ccc_op_read(&b, path, 1 << 20, false, err)) == 0 &&
+	    (rc = ccc_roster_load(r, b.p, b.len, err)) != 0)
+		ccc_err_what(err, path);
+	ccc_buf_free(&b);
+	return rc;
+}
+
+static int
+roster_valid(const struct ccc_roster *r, uint64_t now, struct ccc_err *err)
+{
+	if (now < r->not_before || now >= r->not_after)
+		return ccc_err_set(err, CCC_E_EXPIRED, -1, NULL, "roster \"%s\" "
+		    "is valid from %llu to %llu, not at %llu", r->name,
+		    (unsigned long long)r->not_before,
+		    (unsigned long long)r->not_after, (unsigned long long)now);
+	return 0;
+}
+
+/* "missing: a, b" for the members whose bit is clear in have. */
+static void
+missing_list(char *buf, size_t len, const struct ccc_roster *r,
+    const bool *have)
+{
+	char name[80];
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < r->n && off < len; i++)
+		if (!have[i])
+			off += (size_t)snprintf(buf + off, len - off, "%s%s",
+			    off ? ", " : "; not signed by ",
+			    ccc_member_label(&r->m[i], name, sizeof(name)));
+}
+
+int
+ccc_quorum_combine(const struct ccc_qcombine_opts *o, struct ccc_err *err)
+{
+	struct ccc_roster r;
+	const struct ccc_schema *s;
+	struct ccc_val v[SIG_NFIELDS], cv[CERT_NFIELDS], sv[CSIG_NFIELDS];
+	struct ccc_buf in, sb, sigs, out;
+	struct ccc_err e;
+	bool *have = NULL;
+	uint8_t d[32], (*sig)[64] = NULL;
+	char name[80], miss[512];
+	size_t i, nvalid = 0;
+	long m;
+	int k, rc;
+
+	memset(&r, 0, sizeof(r));
+	ccc_buf_init(&in, 0);
+	ccc_buf_init(&sb, 0);
+	ccc_buf_init(&sigs, 0);
+	ccc_buf_init(&out, 0);
+	if ((rc = load_roster_file(&r, o->roster, err)) != 0)
+		goto out;
+	if ((rc = roster_valid(&r, o->now, err)) != 0) {
+		ccc_err_what(err, o->roster);
+		goto out;
+	}
+	if ((rc = ccc_op_read(&in, o->in, CCC_BLOB_MAX, false, err)) != 0)
+		goto out;
+	if ((s = ccc_blob_peek_type(in.p, in.len)) == NULL) {
+		rc = ccc_err_set(err, CCC_E_TYPE, 0, NULL, "not a ccc blob");
+		ccc_err_what(err, ccc_io_name(o->in, 0));
+		goto out;
+	}
+	crypto_hash_sha256(d, in.p, in.len);
+	have = calloc(r.n, sizeof(*have));
+	sig = calloc(r.n, sizeof(*sig));
+	if (have == NULL || sig == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "signatures");
+		goto out;
+	}
+	for (k = 0; k < o->nsigs; k++) {
+		ccc_buf_reset(&sb);
+		ccc_err_clear(&e);
+		if (ccc_op_read(&sb, o->sigs[k], 4096, false, &e) != 0 ||
+		    ccc_blob_decode(&ccc_schema_signature, sb.p, sb.len, v, 0,
+		    &e) != 0) {
+			ccc_cli_warn("%s: %s; ignored", o->sigs[k], e.detail);
+			continue;
+		}
+		if ((m = ccc_roster_find(&r, v[SIG_SIGNER].p)) < 0) {
+			ccc_cli_warn("%s: signer is not in roster \"%s\"; "
+			    "ignored", o->sigs[k], r.name);
+			continue;
+		}
+		ccc_member_label(&r.m[m], name, sizeof(name));
+		if (have[m]) {
+			ccc_cli_warn("%s: a second signature by %s; ignored",
+			    o->sigs[k], name);
+			continue;
+		}
+		if (v[SIG_TYPE].n != strlen(s->type) || memcmp(v[SIG_TYPE].p,
+		    s->type, v[SIG_TYPE].n) != 0 ||
+		    memcmp(v[SIG_DIGEST].p, d, 32) != 0) {
+			ccc_cli_warn("%s: %s signed another blob; ignored",
+			    o->sigs[k], name);
+			continue;
+		}
+		if (ccc_identity_verify_digest(v[SIG_SIG].p, r.m[m].pk,
+		    s->type, d) != 0) {
+			ccc_cli_warn("%s: bad signature by %s; ignored",
+			    o->sigs[k], name);
+			continue;
+		}
+		have[m] = true;
+		memcpy(sig[m], v[SIG_SIG].p, 64);
+		nvalid++;
+	}
+	if (nvalid < r.q) {
+		missing_list(miss, sizeof(miss), &r, have);
+		rc = ccc_err_set(err, CCC_E_SIGNATURE, -1, NULL, "%zu valid "
+		    "signature%s, roster \"%s\" needs %u%s", nvalid,
+		    nvalid == 1 ? "" : "s", r.name, r.q, miss);
+		ccc_err_what(err, ccc_io_name(o->in, 0));
+		goto out;
+	}
+	/* Signatures in roster (id) order: the certificate is canonical. */
+	for (i = 0; i < r.n; i++) {
+		if (!have[i])
+			continue;
+		ccc_val_bytes(&sv[CSIG_SIGNER], r.m[i].id, 32);
+		ccc_val_bytes(&sv[CSIG_SIG], sig[i], 64);
+		if ((rc = ccc_blob_encode(&sigs, &csig_schema, sv)) != 0)
+			goto nomem;
+	}
+	ccc_val_bytes(&cv[CERT_ROSTER], r.roster_id, 32);
+	ccc_val_bytes(&cv[CERT_TYPE], s->type, strlen(s->type));
+	ccc_val_bytes(&cv[CERT_BLOB], in.p, in.len);
+	ccc_val_array(&cv[CERT_SIGS], sigs.p, sigs.len, nvalid);
+	if ((rc = ccc_blob_encode(&out, &ccc_schema_certified, cv)) != 0)
+		goto nomem;
+	rc = ccc_write_file(o->out, out.p, out.len, CCC_OUT_BINARY |
+	    (o->force ? CCC_OUT_FORCE : 0), err);
+	goto out;
+nomem:
+	rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "certificate");
+out:
+	free(have);
+	free(sig);
+	ccc_roster_free(&r);
+	ccc_buf_free(&in);
+	ccc_buf_free(&sb);
+	ccc_buf_free(&sigs);
+	ccc_buf_free(&out);
+	return rc;
+}
+
+int
+ccc_cert_verify(const struct ccc_roster *r, const uint8_t *cert, size_t len,
+    uint64_t now, const uint8_t **blob, size_t *blob_len,
+    const struct ccc_schema **type, struct ccc_err *err)
+{
+	struct ccc_val cv[CERT_NFIELDS], sv[CSIG_NFIELDS];
+	const struct ccc_schema *s;
+	struct ccc_cur c;
+	bool *have;
+	uint8_t d[32];
+	char miss[512];
+	size_t i, nvalid = 0;
+	long m;
+	int rc;
+
+	if ((rc = ccc_blob_decode(&ccc_schema_certified, cert, len, cv, 0,
+	    err)) != 0)
+		return rc;
+	if (memcmp(cv[CERT_ROSTER].p, r->roster_id, 32) != 0)
+		return ccc_err_set(err, CCC_E_KEY, cv[CERT_ROSTER].off, "roster",
+		    "certified under another roster than \"%s\"", r->name);
+	if ((rc = roster_valid(r, now, err)) != 0)
+		return rc;
+	s = ccc_blob_peek_type(cv[CERT_BLOB].p, cv[CERT_BLOB].n);
+	if (s == NULL || cv[CERT_TYPE].n != strlen(s->type) ||
+	    memcmp(cv[CERT_TYPE].p, s->type, cv[CERT_TYPE].n) != 0)
+		return ccc_err_set(err, CCC_E_TYPE, cv[CERT_TYPE].off,
+		    "blob_type", "the certified blob is not of the type the "
+		    "certificate names");
+	crypto_hash_sha256(d, cv[CERT_BLOB].p, cv[CERT_BLOB].n);
+	if ((have = calloc(r->n, sizeof(*have))) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "certificate");
+	ccc_cur_init(&c, cv[CERT_SIGS].p, cv[CERT_SIGS].n, cv[CERT_SIGS].off,
+	    NULL);
+	for (i = 0; i < cv[CERT_SIGS].count; i++) {
+		if (ccc_blob_decode_map(&csig_schema, &c, sv) != 0)
+			break;
+		/* Unknown, repeated or bad signatures simply do not count. */
+		if ((m = ccc_roster_find(r, sv[CSIG_SIGNER].p)) < 0 || have[m] ||
+		    ccc_identity_verify_digest(sv[CSIG_SIG].p, r->m[m].pk,
+		    s->type, d) != 0)
+			continue;
+		have[m] = true;
+		nvalid++;
+	}
+	if (nvalid < r->q) {
+		missing_list(miss, sizeof(miss), r, have);
+		rc = ccc_err_set(err, CCC_E_SIGNATURE, -1, NULL, "%zu valid "
+		    "signature%s, roster \"%s\" needs %u%s", nvalid,
+		    nvalid == 1 ? "" : "s", r->name, r->q, miss);
+	} else {
+		*blob = cv[CERT_BLOB].p;
+		*blob_len = cv[CERT_BLOB].n;
+		*type = s;
+	}
+	free(have);
+	return rc;
+}
+
+int
+ccc_quorum_verify(const struct ccc_qverify_opts *o, struct ccc_err *err)
+{
+	struct ccc_roster r;
+	const struct ccc_schema *s;
+	struct ccc_buf in;
+	const uint8_t *blob;
+	size_t blen;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	ccc_buf_init(&in, 0);
+	if ((rc = load_roster_file(&r, o->roster, err)) != 0)
+		goto out;
+	if ((rc = ccc_op_read(&in, o->in, CCC_BLOB_MAX, false, err)) != 0)
+		goto out;
+	if ((rc = ccc_cert_verify(&r, in.p, in.len, o->now, &blob, &blen, &s,
+	    err)) != 0) {
+		ccc_err_what(err, ccc_io_name(o->in, 0));
+		goto out;
+	}
+	if (o->verbose) {
+		char hex[65];
+		sodium_bin2hex(hex, sizeof(hex), r.roster_id, 32);
+		printf("certified %s (%s), %zu bytes, under roster \"%s\" "
+		    "(%s), quorum %u of %zu\n", s->title, s->type, blen, r.name,
+		    hex, r.q, r.n);
+		if (fflush(stdout) != 0)
+			rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "stdout");
+		goto out;
+	}
+	rc = ccc_write_file(o->out, blob, blen, CCC_OUT_BINARY |
+	    (o->force ? CCC_OUT_FORCE : 0), err);
+out:
+	ccc_roster_free(&r);
+	ccc_buf_free(&in);
+	return rc;
+}

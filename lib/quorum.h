@@ -1,0 +1,190 @@
+/*
+ * Oracle quorums: rosters, computation requests, oracle signatures and
+ * quorum certificates (whitepaper steps 2-3 and 7).
+ *
+ * A certificate carries the exact bytes of the blob it certifies and at
+ * least q signatures by distinct members of a roster, each over
+ *   "ccc/sig/v1" 0 || <blob type> || 0 || SHA-256(blob bytes)
+ * (lib/identity.h), so a certificate is bound to one blob, of one type,
+ * under one roster (named by the SHA-256 of the roster's bytes).
+ */
+#ifndef CCC_QUORUM_H
+#define CCC_QUORUM_H
+
+#include <stdbool.h>
+
+#include "blob.h"
+#include "identity.h"
+
+#define CCC_REQUEST_ID_BYTES 32
+#define CCC_MEASUREMENT_BYTES 48	/* SHA-384, as Nitro PCRs */
+#define CCC_APP_ID_MAX 128
+#define CCC_REQUEST_MAX_CTS 100000
+#define CCC_BLOB_MAX (64UL * 1024 * 1024)
+#define CCC_REQUEST_SKEW 300			/* s a clock may be ahead */
+#define CCC_REQUEST_MAX_LIFETIME (7 * 86400)	/* s from created to expiry */
+
+extern const struct ccc_schema ccc_schema_roster;
+extern const struct ccc_schema ccc_schema_request;
+extern const struct ccc_schema ccc_schema_signature;
+extern const struct ccc_schema ccc_schema_certified;
+
+enum { ROSTER_NAME, ROSTER_Q, ROSTER_MEMBERS, ROSTER_NOT_BEFORE,
+    ROSTER_NOT_AFTER, ROSTER_NFIELDS };
+enum { MEMBER_ID, MEMBER_PK, MEMBER_NAME, MEMBER_NFIELDS };
+enum { REQ_ID, REQ_APP, REQ_CODE, REQ_KEY_ID, REQ_EPOCH, REQ_CTS,
+    REQ_ENCLAVE, REQ_ENCLAVE_KEY, REQ_CREATED, REQ_EXPIRES, REQ_SECURITY,
+    REQ_OUTPUT, REQ_RECIPIENT, REQ_NETWORK, REQ_NFIELDS };
+enum { SIG_SIGNER, SIG_TYPE, SIG_DIGEST, SIG_SIG, SIG_NFIELDS };
+enum { CERT_ROSTER, CERT_TYPE, CERT_BLOB, CERT_SIGS, CERT_NFIELDS };
+enum { CSIG_SIGNER, CSIG_SIG, CSIG_NFIELDS };
+
+/* Output modes of a request (field 12). */
+enum { CCC_OUTPUT_PUBLIC = 0, CCC_OUTPUT_SEALED = 1, CCC_OUTPUT_THRESHOLD = 2 };
+/* Security levels (field 11); only single execution exists so far. */
+enum { CCC_SECURITY_SINGLE = 1 };
+
+struct ccc_member {
+	uint8_t id[32];
+	uint8_t pk[32];
+	char name[CCC_ID_NAME_MAX + 1];
+};
+
+struct ccc_roster {
+	char name[CCC_ID_NAME_MAX + 1];
+	uint32_t q;
+	size_t n;
+	struct ccc_member *m;	/* sorted by id */
+	uint64_t not_before, not_after;
+	uint8_t roster_id[32];	/* SHA-256 of the roster blob */
+};
+
+int ccc_roster_load(struct ccc_roster *r, const uint8_t *p, size_t len,
+    struct ccc_err *err) CCC_WUR;
+void ccc_roster_free(struct ccc_roster *r);
+/* Index of the member with this id, or -1. */
+long ccc_roster_find(const struct ccc_roster *r, const uint8_t id[32]);
+/* A short printable name of member i: its name, else its id prefix. */
+const char *ccc_member_label(const struct ccc_member *m, char *buf,
+    size_t len);
+
+/* A decoded request: views into its blob. */
+struct ccc_request {
+	uint8_t id[32];
+	const char *app;
+	size_t app_len;
+	uint8_t code[CCC_MEASUREMENT_BYTES];
+	uint8_t key_id[32];
+	uint64_t epoch;
+	struct ccc_val cts;	/* BLOB_ARRAY of ciphertext blobs */
+	uint8_t enclave_id[32];
+	uint8_t enclave_key[32];
+	uint64_t created, expires;
+	uint32_t security, output;
+	bool has_recipient, network;
+	uint8_t recipient[32];
+};
+
+int ccc_request_decode(struct ccc_request *rq, const uint8_t *p, size_t len,
+    struct ccc_err *err) CCC_WUR;
+/*
+ * Read a request from a file holding the request itself or a certificate
+ * of one (not verified here: the certificate is checked by whoever acts on
+ * it); rq views into b.
+ */
+int ccc_request_read(struct ccc_buf *b, struct ccc_request *rq,
+    const char *path, struct ccc_err *err) CCC_WUR;
+/* Append the request's ciphertexts to l. */
+struct ccc_ct_list;
+int ccc_request_cts(struct ccc_ct_list *l, const struct ccc_request *rq,
+    const char *src, struct ccc_err *err) CCC_WUR;
+
+/*
+ * Verify a certificate against a roster at time now: the roster names
+ * itself, is valid at now, and at least q distinct members signed the
+ * carried blob.  On success blob and blob_len point at the certified bytes
+ * (inside cert) and *type at their schema.  CCC_E_SIGNATURE when fewer
+ * than q valid signatures (detail says how many and who is missing),
+ * CCC_E_KEY for a certificate under another roster, CCC_E_EXPIRED for a
+ * roster outside its validity.
+ */
+int ccc_cert_verify(const struct ccc_roster *r, const uint8_t *cert,
+    size_t len, uint64_t now, const uint8_t **blob, size_t *blob_len,
+    const struct ccc_schema **type, struct ccc_err *err) CCC_WUR;
+
+/* Operations behind ccc-quorum-sign. */
+struct ccc_roster_opts {
+	const char *name, *out;
+	uint32_t q;
+	uint64_t not_before, not_after;
+	bool force;
+	char **members;
+	int nmembers;
+};
+int ccc_quorum_roster(const struct ccc_roster_opts *o, struct ccc_err *err)
+    CCC_WUR;
+
+struct ccc_request_opts {
+	const char *app, *code_file, *tpk, *enclave, *enclave_key, *recipient;
+	const char *out;
+	const uint8_t *measurement;	/* 48 bytes, or NULL: hash code_file */
+	const uint8_t *request_id;	/* 32 bytes, or NULL: random */
+	uint32_t output;
+	bool network, force;
+	uint64_t now, expires;
+	char **cts;
+	int ncts;
+};
+int ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
+    CCC_WUR;
+
+struct ccc_sign_opts {
+	const char *key, *in, *out, *tpk;
+	const char *policy;	/* label policy file, or NULL */
+	bool allow_unlabelled, force;
+	uint64_t now;
+};
+int ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
+    CCC_WUR;
+
+struct ccc_qcombine_opts {
+	const char *roster, *in, *out;
+	bool force;
+	uint64_t now;
+	char **sigs;
+	int nsigs;
+};
+int ccc_quorum_combine(const struct ccc_qcombine_opts *o, struct ccc_err *err)
+    CCC_WUR;
+
+struct ccc_qverify_opts {
+	const char *roster, *in, *out;
+	bool verbose, force;
+	uint64_t now;
+};
+int ccc_quorum_verify(const struct ccc_qverify_opts *o, struct ccc_err *err)
+    CCC_WUR;
+
+/* ccc-reencrypt in request mode (lib/serve.c). */
+struct ccc_serve_opts {
+	const char *share, *tpk, *roster, *state, *policy, *in, *out;
+	bool force, tty_ok;
+	uint64_t now;
+};
+int ccc_reencrypt_request(const struct ccc_serve_opts *o,
+    struct ccc_err *err) CCC_WUR;
+
+/*
+ * The checks an oracle makes before signing a request, and a decryption
+ * node before serving it: not expired at now, a known security level,
+ * every ciphertext well-formed, for this key (key id, epoch), verifying,
+ * and labelled for the request's app under the label policy pol (NULL:
+ * the default rule).  pub may be NULL to skip the proofs.
+ */
+struct ccc_tdh2_pub;
+struct ccc_label_policy;
+int ccc_request_check(const struct ccc_request *rq,
+    const struct ccc_tdh2_pub *pub, const struct ccc_label_policy *pol,
+    uint64_t now, struct ccc_err *err) CCC_WUR;
+
+#endif

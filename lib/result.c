@@ -1,0 +1,131 @@
+#include "config.h"
+
+#include <string.h>
+
+#include <sodium.h>
+
+#include "keys.h"
+#include "result.h"
+
+static const struct ccc_field result_fields[] = {
+	{ 1, "request_id", CCC_F_BSTR, 0, 32, 32, 0, NULL },
+	{ 2, "app_id", CCC_F_TSTR, 0, 1, CCC_APP_ID_MAX, 0, NULL },
+	{ 3, "code", CCC_F_BSTR, 0, 48, 48, 0, NULL },
+	{ 4, "inputs", CCC_F_BSTR_ARRAY, 0, 1, CCC_REQUEST_MAX_CTS, 32, NULL },
+	{ 5, "output_mode", CCC_F_UINT, 0, 0, 2, 0, NULL },
+	{ 6, "output", CCC_F_BSTR, 0, 0, CCC_RESULT_OUTPUT_MAX, 0, NULL },
+	{ 7, "output_digest", CCC_F_BSTR, 0, 32, 32, 0, NULL },
+	{ 8, "time", CCC_F_UINT, 0, 0, UINT64_MAX, 0, NULL },
+	{ 9, "enclave_id", CCC_F_BSTR, 0, 32, 32, 0, NULL },
+	{ 10, "attestation", CCC_F_BSTR, 0, 1, 1UL << 20, 0, NULL },
+};
+const struct ccc_schema ccc_schema_result = { "ccc/result/v1",
+    "computation result", result_fields, RES_NFIELDS };
+
+int
+ccc_result_decode(struct ccc_result *r, const uint8_t *p, size_t len,
+    struct ccc_err *err)
+{
+	struct ccc_val v[RES_NFIELDS];
+	uint8_t d[32];
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((rc = ccc_blob_decode(&ccc_schema_result, p, len, v, 0, err)) != 0)
+		return rc;
+	memcpy(r->request_id, v[RES_REQUEST].p, 32);
+	r->app = (const char *)v[RES_APP].p;
+	r->app_len = v[RES_APP].n;
+	memcpy(r->code, v[RES_CODE].p, 48);
+	r->inputs = v[RES_INPUTS];
+	r->mode = (uint32_t)v[RES_MODE].u;
+	r->output = v[RES_OUTPUT].p;
+	r->output_len = v[RES_OUTPUT].n;
+	memcpy(r->output_digest, v[RES_OUTPUT_DIGEST].p, 32);
+	r->time = v[RES_TIME].u;
+	memcpy(r->enclave_id, v[RES_ENCLAVE].p, 32);
+	r->doc = v[RES_DOC].p;
+	r->doc_len = v[RES_DOC].n;
+	crypto_hash_sha256(d, r->output, r->output_len);
+	if (sodium_memcmp(d, r->output_digest, 32) != 0)
+		return ccc_err_set(err, CCC_E_ATTEST, v[RES_OUTPUT].off,
+		    "output", "binding mismatch: the output does not match "
+		    "its digest (tampered output)");
+	return 0;
+}
+
+static void
+be(uint8_t *p, uint64_t v, int n)
+{
+	while (n-- > 0) {
+		p[n] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+void
+ccc_result_binding(uint8_t out[32], const struct ccc_result *r)
+{
+	static const char dom[] = "ccc/attest-binding/v1";
+	crypto_hash_sha256_state st;
+	uint8_t b[8];
+	size_t i;
+
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const uint8_t *)dom, sizeof(dom) - 1);
+	crypto_hash_sha256_update(&st, r->request_id, 32);
+	be(b, r->app_len, 4);
+	crypto_hash_sha256_update(&st, b, 4);
+	crypto_hash_sha256_update(&st, (const uint8_t *)r->app, r->app_len);
+	crypto_hash_sha256_update(&st, r->code, CCC_MEASUREMENT_BYTES);
+	be(b, r->inputs.count, 4);
+	crypto_hash_sha256_update(&st, b, 4);
+	for (i = 0; i < r->inputs.count; i++)
+		crypto_hash_sha256_update(&st, ccc_val_elem(&r->inputs, 32, i),
+		    32);
+	crypto_hash_sha256_update(&st, r->output_digest, 32);
+	be(b, r->time, 8);
+	crypto_hash_sha256_update(&st, b, 8);
+	crypto_hash_sha256_final(&st, out);
+}
+
+int
+ccc_result_matches(const struct ccc_result *r, const struct ccc_request *rq,
+    struct ccc_err *err)
+{
+	struct ccc_cur c;
+	const uint8_t *p;
+	uint8_t d[32];
+	size_t n, i;
+
+	if (memcmp(r->request_id, rq->id, 32) != 0)
+		return ccc_err_set(err, CCC_E_ATTEST, -1, "request_id",
+		    "binding mismatch: the result answers another request");
+	if (r->app_len != rq->app_len || memcmp(r->app, rq->app,
+	    r->app_len) != 0)
+		return ccc_err_set(err, CCC_E_ATTEST, -1, "app_id",
+		    "binding mismatch: the result is for another app");
+	if (memcmp(r->code, rq->code, CCC_MEASUREMENT_BYTES) != 0)
+		return ccc_err_set(err, CCC_E_ATTEST, -1, "code",
+		    "binding mismatch: other code than the request names");
+	if (r->mode != rq->output)
+		return ccc_err_set(err, CCC_E_ATTEST, -1, "output_mode",
+		    "binding mismatch: another output mode than the request "
+		    "asks for");
+	if (r->inputs.count != rq->cts.count)
+		return ccc_err_set(err, CCC_E_ATTEST, -1, "inputs",
+		    "binding mismatch: %zu inputs, the request has %zu",
+		    r->inputs.count, rq->cts.count);
+	ccc_cur_init(&c, rq->cts.p, rq->cts.n, 0, NULL);
+	for (i = 0; i < rq->cts.count; i++) {
+		if (ccc_cur_bstr(&c, &p, &n, NULL) != 0)
+			return ccc_err_set(err, CCC_E_INTERNAL, -1, NULL,
+			    "request");
+		crypto_hash_sha256(d, p, n);
+		if (memcmp(d, ccc_val_elem(&r->inputs, 32, i), 32) != 0)
+			return ccc_err_set(err, CCC_E_ATTEST, -1, "inputs",
+			    "binding mismatch: input %zu is not the request's "
+			    "ciphertext %zu", i + 1, i + 1);
+	}
+	return 0;
+}

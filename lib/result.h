@@ -1,0 +1,58 @@
+/*
+ * The result of a computation request (whitepaper steps 6-7): what the
+ * enclave ran, on what, what came out, and the attestation document that
+ * binds them.
+ *
+ * The document's user_data is the binding digest
+ *
+ *   SHA-256("ccc/attest-binding/v1" || request_id || u32be(len) || app_id
+ *           || code || u32be(n) || input_digest_1..n || output_digest
+ *           || u64be(time))
+ *
+ * its public_key is the request's per-request enclave key, and PCR 2
+ * (PCR 0 is the enclave runtime) is the code measurement.  A verifier
+ * recomputes the digest from the request and the result.
+ */
+#ifndef CCC_RESULT_H
+#define CCC_RESULT_H
+
+#include "blob.h"
+#include "quorum.h"
+
+extern const struct ccc_schema ccc_schema_result;
+enum { RES_REQUEST, RES_APP, RES_CODE, RES_INPUTS, RES_MODE, RES_OUTPUT,
+    RES_OUTPUT_DIGEST, RES_TIME, RES_ENCLAVE, RES_DOC, RES_NFIELDS };
+
+#define CCC_RESULT_OUTPUT_MAX (64UL * 1024 * 1024)
+#define CCC_PCR_RUNTIME 0
+#define CCC_PCR_CODE 2
+
+struct ccc_result {
+	uint8_t request_id[32];
+	const char *app;
+	size_t app_len;
+	uint8_t code[CCC_MEASUREMENT_BYTES];
+	struct ccc_val inputs;		/* BSTR_ARRAY of 32-byte digests */
+	uint32_t mode;			/* CCC_OUTPUT_* */
+	const uint8_t *output;
+	size_t output_len;
+	uint8_t output_digest[32];	/* SHA-256 of output */
+	uint64_t time;
+	uint8_t enclave_id[32];
+	const uint8_t *doc;		/* COSE_Sign1 attestation document */
+	size_t doc_len;
+};
+
+int ccc_result_decode(struct ccc_result *r, const uint8_t *p, size_t len,
+    struct ccc_err *err) CCC_WUR;
+/* The binding digest above, from the result's own fields. */
+void ccc_result_binding(uint8_t out[32], const struct ccc_result *r);
+/*
+ * Check that a result answers a request: same request id, app and code,
+ * input digests equal to the request's ciphertext digests, the output
+ * digest right.  CCC_E_ATTEST "binding mismatch: ..." otherwise.
+ */
+int ccc_result_matches(const struct ccc_result *r,
+    const struct ccc_request *rq, struct ccc_err *err) CCC_WUR;
+
+#endif

@@ -1,0 +1,207 @@
+/*
+ * ccc-reencrypt in request mode: a decryption node serves a certified
+ * request (whitepaper step 4).  Nothing leaves the node unless a quorum of
+ * the oracle roster certified the request, it is fresh, for this node's
+ * key and epoch, not already served, every ciphertext is labelled for the
+ * request's app under the node's label policy and verifies; and the
+ * release is in the node's access log before the sealed shares are
+ * written.  The shares are sealed to the enclave key the request names,
+ * bound to the request id.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/bn.h>
+#include <sodium.h>
+
+#include "accesslog.h"
+#include "io.h"
+#include "keys.h"
+#include "ops.h"
+#include "policy.h"
+#include "quorum.h"
+#include "seal.h"
+
+int
+ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
+{
+	struct ccc_ec *ec = ccc_ec_default();
+	struct ccc_tdh2_pub pub;
+	struct ccc_share *sh = NULL;
+	struct ccc_roster roster;
+	struct ccc_label_policy pol;
+	struct ccc_request rq;
+	struct ccc_state st = { NULL, -1 };
+	struct ccc_access_entry ae;
+	struct ccc_hpke_ctx hctx;
+	struct ccc_sealed hdr;
+	const struct ccc_schema *type;
+	struct ccc_buf kb, sb, cb, ob;
+	struct ccc_cur cur;
+	struct ccc_ct ct;
+	struct ccc_tdh2_dshare ds;
+	enum ccc_served served = CCC_SERVED_NO;
+	uint8_t (*digests)[32] = NULL, bind[32];
+	const uint8_t *blob, *p;
+	size_t blen, n, i;
+	BIGNUM *x = NULL;
+	int rc;
+	bool state_open = false;
+
+	memset(&pub, 0, sizeof(pub));
+	memset(&roster, 0, sizeof(roster));
+	memset(&pol, 0, sizeof(pol));
+	memset(&hctx, 0, sizeof(hctx));
+	ccc_buf_init(&kb, 0);
+	ccc_buf_init(&sb, 1);
+	ccc_buf_init(&cb, 0);
+	ccc_buf_init(&ob, 0);
+
+	/* Keys: the public key, this node's share (which must match it). */
+	if ((rc = ccc_op_read(&kb, o->tpk, 1 << 20, false, err)) != 0)
+		goto out;
+	if ((rc = ccc_tpk_load(ec, &pub, kb.p, kb.len, err)) != 0) {
+		ccc_err_what(err, o->tpk);
+		goto out;
+	}
+	if ((sh = ccc_share_new()) == NULL || (x = BN_secure_new()) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "share");
+		goto out;
+	}
+	BN_set_flags(x, BN_FLG_CONSTTIME);
+	if ((rc = ccc_op_read(&sb, o->share, 4096, true, err)) != 0)
+		goto out;
+	if ((rc = ccc_share_load(sh, sb.p, sb.len, err)) != 0 ||
+	    (rc = ccc_share_check(ec, sh, &pub, err)) != 0 ||
+	    (rc = ccc_ec_scalar_decode(ec, x, sh->x, "x", err)) != 0) {
+		ccc_err_what(err, o->share);
+		goto out;
+	}
+	ccc_buf_reset(&kb);
+	if ((rc = ccc_op_read(&kb, o->roster, 1 << 20, false, err)) != 0)
+		goto out;
+	if ((rc = ccc_roster_load(&roster, kb.p, kb.len, err)) != 0) {
+		ccc_err_what(err, o->roster);
+		goto out;
+	}
+	if ((rc = ccc_label_policy_load(&pol, o->policy, err)) != 0)
+		goto out;
+
+	/* The request: certified, fresh, for this key, labels allowed. */
+	if ((rc = ccc_op_read(&cb, o->in, CCC_BLOB_MAX, false, err)) != 0)
+		goto out;
+	if ((rc = ccc_cert_verify(&roster, cb.p, cb.len, o->now, &blob, &blen,
+	    &type, err)) != 0)
+		goto in_err;
+	if (type != &ccc_schema_request) {
+		rc = ccc_err_set(err, CCC_E_TYPE, -1, NULL, "the certificate "
+		    "carries %s %s, not a computation request",
+		    ccc_article(type->title), type->title);
+		goto in_err;
+	}
+	if ((rc = ccc_request_decode(&rq, blob, blen, err)) != 0)
+		goto in_err;
+	/* The key before its epoch: another key is not "another epoch". */
+	if (memcmp(rq.key_id, pub.key_id, 32) != 0) {
+		rc = ccc_err_set(err, CCC_E_KEY, -1, "key_id", "the request "
+		    "is for key %s, not this node's key",
+		    ccc_short_id(rq.key_id));
+		goto in_err;
+	}
+	if (rq.epoch != sh->epoch) {
+		rc = ccc_err_set(err, CCC_E_EPOCH, -1, "epoch", "the request "
+		    "is for epoch %llu, this node's share is for epoch %llu",
+		    (unsigned long long)rq.epoch,
+		    (unsigned long long)sh->epoch);
+		goto in_err;
+	}
+	if ((rc = ccc_request_check(&rq, &pub, &pol, o->now, err)) != 0)
+		goto in_err;
+
+	/* Served before?  (Under the state lock from here on.) */
+	if ((rc = ccc_state_open(&st, o->state, err)) != 0)
+		goto out;
+	state_open = true;
+	ccc_state_prune(&st, o->now);
+	if ((rc = ccc_state_served(&st, rq.id, &served, err)) != 0)
+		goto out;
+	if (served == CCC_SERVED_RELEASED) {
+		char hex[17];
+		sodium_bin2hex(hex, sizeof(hex), rq.id, 8);
+		rc = ccc_err_set(err, CCC_E_REPLAY, -1, NULL, "request %s... "
+		    "was already served by node %u", hex, sh->index);
+		goto in_err;
+	}
+
+	/* Every share is computed before anything is logged or written. */
+	if ((digests = calloc(rq.cts.count, sizeof(*digests))) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "request");
+		goto out;
+	}
+	memcpy(hdr.key_id, pub.key_id, 32);
+	hdr.epoch = pub.epoch;
+	hdr.index = sh->index;
+	hdr.context = rq.id;
+	hdr.context_len = 32;
+	memcpy(hdr.recipient, rq.enclave_key, 32);
+	hdr.count = (uint32_t)rq.cts.count;
+	if ((rc = ccc_sealed_begin(&ob, &hctx, &hdr, err)) != 0)
+		goto out;
+	ccc_cur_init(&cur, rq.cts.p, rq.cts.n, 0, err);
+	for (i = 0; i < rq.cts.count; i++) {
+		if ((rc = ccc_cur_bstr(&cur, &p, &n, "ciphertexts")) != 0 ||
+		    (rc = ccc_ct_decode(&ct, p, n, 0, err)) != 0)
+			goto in_err;
+		memcpy(digests[i], ct.digest, 32);
+		ccc_tdh2_share_bind(bind, pub.key_id, pub.epoch, sh->index,
+		    ct.digest, rq.id, 32);
+		if ((rc = ccc_tdh2_share(ec, &ds, &pub, x, sh->index, &ct.t,
+		    bind, err)) != 0 ||
+		    (rc = ccc_sealed_add(&ob, &hctx, ct.digest, &ds,
+		    err)) != 0)
+			goto out;
+	}
+
+	/* Log first; only a logged release is written out. */
+	if (served != CCC_SERVED_LOGGED) {
+		memset(&ae, 0, sizeof(ae));
+		ae.time = o->now;
+		memcpy(ae.request_id, rq.id, 32);
+		ae.app = rq.app;
+		ae.app_len = rq.app_len;
+		ae.ct_digests = (const uint8_t (*)[32])digests;
+		ae.nct = rq.cts.count;
+		crypto_hash_sha256(ae.recipient_digest, rq.enclave_key, 32);
+		ae.node = sh->index;
+		ae.epoch = pub.epoch;
+		memcpy(ae.key_id, pub.key_id, 32);
+		if ((rc = ccc_state_log(&st, &ae, rq.expires, err)) != 0)
+			goto out;
+	}
+	if ((rc = ccc_write_file(o->out, ob.p, ob.len, CCC_OUT_BINARY |
+	    (o->force ? CCC_OUT_FORCE : 0) | (o->tty_ok ? CCC_OUT_TTY_OK : 0),
+	    err)) != 0)
+		goto out;
+	rc = ccc_state_released(&st, rq.id, rq.expires, err);
+	goto out;
+in_err:
+	ccc_err_what(err, ccc_io_name(o->in, 0));
+out:
+	if (state_open)
+		ccc_state_close(&st);
+	ccc_hpke_ctx_wipe(&hctx);
+	BN_clear_free(x);
+	ccc_share_free(sh);
+	ccc_tdh2_pub_free(&pub);
+	ccc_roster_free(&roster);
+	ccc_label_policy_free(&pol);
+	free(digests);
+	ccc_buf_free(&kb);
+	ccc_buf_free(&sb);
+	ccc_buf_free(&cb);
+	ccc_buf_free(&ob);
+	return rc;
+}

@@ -1,0 +1,523 @@
+#!/usr/bin/env bats
+# ccc-attest-verify: the two real AWS Nitro documents (tests/vectors/nitro)
+# at their README's times and each refusal; software documents (made by
+# ccc_attest_sign_software through the test helper attest-sign) and each
+# refusal; the policy file; usage and I/O; ccc-keygen attest-root and
+# enclave-cert; mutants of a real document through the tool.
+bats_require_minimum_version 1.5.0
+load helpers
+
+: "${VECTORS:=$TOP_SRCDIR/tests/vectors}"
+SIGN=$CCC_BIN/../tests/unit/attest-sign
+AWS_SHA256=641a0321a3e244efe456463195d606317ed7cdcc3c1756e09893f3c68f79bb5b
+BLOCKY_AT=2024-09-07T15:00:00Z
+VERACRUZ_AT=2022-11-09T23:00:00Z
+B_PCR0=e72a46ca80a260fb044a125442f0c7e331813bcbaf9724d9f3857758992766f2d65710a27aa94ae3949dd54e7c9fe86a
+B_PCR1=0343b056cd8485ca7890ddd833476d78460aed2aa161548e4e26bedf321726696257d623e8805f3f605946b3d8b0c6aa
+B_PCR2=d5dcbdea0aa39c802f9d55ced2ea6e4d74ecec5f08fe40c508882639c9090642669106a062a3e24ee2805a3024b9b75c
+B_PCR4=45706d7b621e4620a332e147a5ddb000b049f73d47d3e61f6b03d2069152d4df6a4a786ad1c10102b955799a9dc96b44
+V_PCR0=22f9e1c949208da55eb01b9b9fc88f87454f77ba133f0d82320b509621c92482152a99d0a12335b97178c02d6f977d01
+V_PCR1=bcdf05fefccaa8e55bf2c8d6dee9e79bbff31e34bf28a99aa19e6b29c37ee80b214a414b7607236edf26fcb78654e63f
+V_PCR2=00943ea859140fed74e1025fe41aedb38780eae5656b3f9ef9b4b0e6111350315544db3efcda05725108f72b2ab141f7
+V_USER_DATA=7c37108079b3e8a36d8a7970de1d6d4ff1461e0e35d9557c4d789df5e0576620
+V_NONCE=c678c86135de539d183acff58886d98dfb9823041af9f934bf909ac0f8d96245
+CODE=$(printf 'c0%.0s' {1..48})
+RUNTIME=$(printf '72%.0s' {1..48})
+ZERO=$(printf '00%.0s' {1..48})
+USER_DATA=$(printf 'ab%.0s' {1..32})
+
+# sha256 of the DER of a one-certificate PEM file, without openssl(1).
+pem_sha256() {
+	sed '1d;$d' "$1" | base64 -d | sha256sum | cut -d' ' -f1
+}
+
+# iso SECONDS: the time as ccc-attest-verify prints it.
+iso() {
+	date -u -d "@$1" +%Y-%m-%dT%H:%M:%S.000Z
+}
+
+setup_file() {
+	(
+		set -e
+		cd "$BATS_FILE_TMPDIR"
+		cp "$VECTORS/nitro/nitro-2024-09-07-blocky.b64" blocky.b64
+		cp "$VECTORS/nitro/nitro-2022-11-09-veracruz.cbor" veracruz.cbor
+		ccc-keygen attest-root -o root.key -p root.pem -N acme
+		ccc-keygen attest-root -o root2.key -p root2.pem
+		ccc-keygen enclave-cert -r root.key -o enclave.key \
+		    -p chain.pem -N job-1
+		ccc-keygen enclave-cert -r root2.key -o enclave2.key \
+		    -p chain2.pem -N job-1
+		# T0: a whole second after the certificates were made.
+		sleep 1
+		date +%s >t0
+		t0=$(cat t0)
+		"$SIGN" -k enclave.key -o sw.cbor -t "${t0}000" -m "0=$CODE" \
+		    -m "1=$RUNTIME" -u "$USER_DATA"
+		"$SIGN" -b -k enclave.key -o sw.b64 -t "${t0}000" \
+		    -m "0=$CODE" -m "1=$RUNTIME" -u "$USER_DATA"
+		"$SIGN" -k enclave.key -o sw-future.cbor -t "$((t0 + 120))000" \
+		    -m "0=$CODE" -m "1=$RUNTIME"
+		"$SIGN" -k enclave.key -o sw-other.cbor -t "${t0}000" \
+		    -m "0=$RUNTIME" -m "1=$RUNTIME"
+		"$SIGN" -k enclave.key -o sw-debug.cbor -t "${t0}000" \
+		    -m "0=$ZERO" -m "1=$RUNTIME"
+		"$SIGN" -k enclave2.key -o sw2.cbor -t "${t0}000" \
+		    -m "0=$CODE" -m "1=$RUNTIME"
+		cat >aws.pol <<-EOF
+		ccc-attest-policy 1
+		root aws-nitro sha256:$AWS_SHA256 aws-g1
+		measurements any
+		max-age 3600
+		EOF
+		cat >pcrs.pol <<-EOF
+		# the two real enclaves, by their PCR0-2
+		ccc-attest-policy 1
+		root aws-nitro sha256:$AWS_SHA256 aws-g1
+		measurements veracruz pcr0=$V_PCR0 \\
+		    pcr1=$V_PCR1 pcr2=$V_PCR2
+		measurements blocky pcr0=$B_PCR0 pcr1=$B_PCR1 pcr2=$B_PCR2
+		max-age 3600
+		EOF
+		cat >other.pol <<-EOF
+		ccc-attest-policy 1
+		root aws-nitro sha256:$AWS_SHA256 aws-g1
+		measurements release-2 pcr0=$V_PCR0 pcr1=$V_PCR1 pcr2=$B_PCR2
+		max-age 3600
+		EOF
+		cat >noaws.pol <<-EOF
+		ccc-attest-policy 1
+		root software root.pem acme
+		measurements any
+		allow-software yes
+		EOF
+		cat >sw.pol <<-EOF
+		ccc-attest-policy 1
+		root aws-nitro sha256:$AWS_SHA256 aws-g1
+		root software sha256:$(pem_sha256 root.pem) acme
+		measurements job-1 pcr0=$CODE pcr1=$RUNTIME
+		allow-software yes
+		EOF
+		cat >debug.pol <<-EOF
+		ccc-attest-policy 1
+		root software root.pem acme
+		measurements zero pcr0=$ZERO
+		allow-software yes
+		allow-debug yes
+		EOF
+		cat >hw.pol <<-EOF
+		ccc-attest-policy 1
+		root aws-nitro sha256:$AWS_SHA256 aws-g1
+		measurements any
+		EOF
+	)
+}
+
+setup() {
+	use_fixtures
+	T0=$(cat fx/t0)
+}
+
+# ---- usage ---------------------------------------------------------------
+
+@test "ccc-attest-verify: --help prints the usage on stdout" {
+	crun -0 ccc-attest-verify --help
+	assert_stderr_empty
+	assert_output "usage: ccc-attest-verify -p POLICY [-j] [-a TIME] [-k HEX] [-m I=HEX]
+                         [-n HEX] [-u HEX] [FILE]
+       ccc-attest-verify -h | -V"
+}
+
+@test "ccc-attest-verify: -V prints the version" {
+	crun -0 ccc-attest-verify -V
+	assert_output "ccc-attest-verify (ccc) $(ccc_version)"
+}
+
+@test "ccc-attest-verify: usage errors exit 2 with one line" {
+	crun -2 ccc-attest-verify fx/veracruz.cbor
+	assert_stderr "ccc-attest-verify: usage: missing -p POLICY (see ccc-attest-verify --help)"
+	crun -2 ccc-attest-verify -p fx/aws.pol --at yesterday fx/veracruz.cbor
+	assert_stderr "ccc-attest-verify: usage: --at: expected seconds since the epoch, YYYY-MM-DDTHH:MM:SSZ, now or document (see ccc-attest-verify --help)"
+	crun -2 ccc-attest-verify -p fx/aws.pol -u 0g fx/veracruz.cbor
+	assert_stderr "ccc-attest-verify: usage: --user-data-hex: at most 1024 bytes of hex (see ccc-attest-verify --help)"
+	crun -2 ccc-attest-verify -p fx/aws.pol --pcr 32=00 fx/veracruz.cbor
+	assert_stderr "ccc-attest-verify: usage: --pcr: expected I=HEX, I 0 to 31, at most 64 bytes of hex (see ccc-attest-verify --help)"
+	crun -2 ccc-attest-verify -p fx/aws.pol -m 1=00 -m 1=01 fx/veracruz.cbor
+	assert_stderr "ccc-attest-verify: usage: --pcr: PCR 1 given twice (see ccc-attest-verify --help)"
+	crun -2 ccc-attest-verify -p fx/aws.pol a b
+	assert_stderr "ccc-attest-verify: usage: unexpected argument \"b\" (see ccc-attest-verify --help)"
+	crun -2 ccc-attest-verify -p fx/aws.pol --frob a
+	assert_stderr "ccc-attest-verify: usage: unknown option \"--frob\" (see ccc-attest-verify --help)"
+	crun -2 ccc-attest-verify -p
+	assert_stderr "ccc-attest-verify: usage: option \"-p\" needs an argument (see ccc-attest-verify --help)"
+	assert_output_empty
+}
+
+@test "ccc-attest-verify: unreadable files and a full stdout exit 2" {
+	crun -2 ccc-attest-verify -p fx/none.pol fx/veracruz.cbor
+	assert_stderr "ccc-attest-verify: i/o error: fx/none.pol: No such file or directory"
+	crun -2 ccc-attest-verify -p fx/aws.pol fx/none.cbor
+	assert_stderr "ccc-attest-verify: i/o error: fx/none.cbor: No such file or directory"
+	run -2 --separate-stderr bash -c 'ccc-attest-verify -p fx/aws.pol \
+	    --at '"$VERACRUZ_AT"' fx/veracruz.cbor >/dev/full'
+	assert_stderr "ccc-attest-verify: i/o error: stdout: No space left on device"
+}
+
+# ---- the real documents ------------------------------------------------------
+
+@test "real: the blocky document (base64) verifies at its README time" {
+	crun -0 ccc-attest-verify -p fx/aws.pol --at "$BLOCKY_AT" fx/blocky.b64
+	assert_stderr_empty
+	[[ "${lines[0]}" == "mode: aws-nitro" ]]
+	[[ "${lines[1]}" == "root: aws-g1 (aws-nitro) sha256:$AWS_SHA256" ]]
+	[[ "${lines[2]}" == "module_id: i-0a22e5c5f24d22174-enc0191cceb4289903f" ]]
+	[[ "${lines[3]}" == "digest: SHA384" ]]
+	[[ "${lines[4]}" == "timestamp: 2024-09-07T14:37:39.545Z (1725719859545)" ]]
+	[[ "${lines[5]}" == "checked_at: 2024-09-07T15:00:00.000Z" ]]
+	[[ "${lines[6]}" == "measurements: any" ]]
+	[[ "${lines[7]}" == "debug: no" ]]
+	[[ "${lines[8]}" == "pcr0: $B_PCR0" ]]
+	[[ "${lines[9]}" == "pcr1: $B_PCR1" ]]
+	[[ "${lines[10]}" == "pcr2: $B_PCR2" ]]
+	[[ "${lines[11]}" == "pcr3: $ZERO" ]]
+	[[ "${lines[12]}" == "pcr4: $B_PCR4" ]]
+	[[ "${lines[23]}" == "pcr15: $ZERO" ]]
+	[[ "${lines[24]}" == "public_key: $(printf '01%.0s' {1..1024})" ]]
+	[[ "${lines[27]}" == "certificate: CN=i-0a22e5c5f24d22174-enc0191cceb4289903f.us-east-1.aws,OU=AWS,O=Amazon,L=Seattle,ST=Washington,C=US" ]]
+	((${#lines[@]} == 28))
+}
+
+@test "real: the veracruz document (raw CBOR) verifies under its measurement set" {
+	crun -0 ccc-attest-verify -p fx/pcrs.pol --at "$VERACRUZ_AT" \
+	    fx/veracruz.cbor
+	assert_stderr_empty
+	[[ "${lines[2]}" == "module_id: i-04fd167167daacf3b-enc01845e97d0b3eb4e" ]]
+	[[ "${lines[6]}" == "measurements: veracruz" ]]
+	[[ "${lines[8]}" == "pcr0: $V_PCR0" ]]
+	[[ "${lines[10]}" == "pcr2: $V_PCR2" ]]
+	[[ "${lines[24]}" == "public_key: absent" ]]
+	[[ "${lines[25]}" == "user_data: $V_USER_DATA" ]]
+	[[ "${lines[26]}" == "nonce: $V_NONCE" ]]
+	crun -0 ccc-attest-verify -p fx/pcrs.pol --at "$BLOCKY_AT" fx/blocky.b64
+	[[ "${lines[6]}" == "measurements: blocky" ]]
+}
+
+@test "real: --json prints the claims as one JSON object" {
+	crun -0 ccc-attest-verify -p fx/aws.pol --at 1668034800 --json \
+	    fx/veracruz.cbor
+	assert_stderr_empty
+	((${#lines[@]} == 1))
+	assert_contains "$output" '{"mode":"aws-nitro","hardware_backed":true,"root":{"name":"aws-g1","kind":"aws-nitro","sha256":"'"$AWS_SHA256"'"},"module_id":"i-04fd167167daacf3b-enc01845e97d0b3eb4e","digest":"SHA384","timestamp_ms":1668034320696,"timestamp":"2022-11-09T22:52:00.696Z","checked_at_ms":1668034800000,"checked_at":"2022-11-09T23:00:00.000Z","measurements":"any","debug":false,"pcrs":{"0":"'"$V_PCR0"'","1":"'"$V_PCR1"'"'
+	assert_contains "$output" '"public_key":null,"user_data":"'"$V_USER_DATA"'","nonce":"'"$V_NONCE"'","certificate_subject":"CN=i-04fd167167daacf3b-enc01845e97d0b3eb4e.eu-west-1.aws,OU=AWS,O=Amazon,L=Seattle,ST=Washington,C=US"}'
+}
+
+@test "real: raw CBOR, base64 and base64 on stdin give the same report" {
+	base64 -w 76 fx/veracruz.cbor >v.b64
+	crun -0 ccc-attest-verify -p fx/aws.pol --at "$VERACRUZ_AT" \
+	    fx/veracruz.cbor
+	local raw=$output
+	crun -0 ccc-attest-verify -p fx/aws.pol --at "$VERACRUZ_AT" v.b64
+	[[ "$output" == "$raw" ]]
+	run -0 --separate-stderr ccc-attest-verify -p fx/aws.pol \
+	    --at "$VERACRUZ_AT" <v.b64
+	[[ "$output" == "$raw" ]]
+	run -0 --separate-stderr ccc-attest-verify -p fx/aws.pol \
+	    --at "$VERACRUZ_AT" - <fx/veracruz.cbor
+	[[ "$output" == "$raw" ]]
+}
+
+@test "real: --at document checks the document at its own time" {
+	crun -0 ccc-attest-verify -p fx/aws.pol --at document fx/veracruz.cbor
+	[[ "${lines[5]}" == "checked_at: 2022-11-09T22:52:00.696Z" ]]
+}
+
+@test "real: both documents are expired now" {
+	crun -1 ccc-attest-verify -p fx/aws.pol fx/blocky.b64
+	assert_output_empty
+	[[ "$stderr" == "ccc-attest-verify: expired: fx/blocky.b64: expired: certificate \""*"\" (depth "?") expired at 20"*", check time $(date -u +%Y-%m-%d)T"* ]]
+	crun -1 ccc-attest-verify -p fx/aws.pol --at now fx/veracruz.cbor
+	[[ "$stderr" == "ccc-attest-verify: expired: fx/veracruz.cbor: expired: "* ]]
+	crun -1 ccc-attest-verify -p fx/aws.pol --at 2030-01-01T00:00:00Z \
+	    fx/veracruz.cbor
+	assert_stderr 'ccc-attest-verify: expired: fx/veracruz.cbor: expired: certificate "80c9fe850e6c24c9.eu-west-1.aws.nitro-enclaves" (depth 3) expired at 2022-11-26T23:20:55Z, check time 2030-01-01T00:00:00.000Z'
+}
+
+@test "real: before the leaf certificate: not yet valid" {
+	crun -1 ccc-attest-verify -p fx/aws.pol --at 2024-09-07T14:00:00Z \
+	    fx/blocky.b64
+	assert_stderr 'ccc-attest-verify: expired: fx/blocky.b64: not yet valid: certificate "i-0a22e5c5f24d22174-enc0191cceb4289903f.us-east-1.aws" (depth 0) is valid from 2024-09-07T14:37:36Z, check time 2024-09-07T14:00:00.000Z'
+}
+
+@test "real: a policy without the AWS root: untrusted root" {
+	crun -1 ccc-attest-verify -p fx/noaws.pol --at "$BLOCKY_AT" \
+	    fx/blocky.b64
+	assert_stderr "ccc-attest-verify: attestation refused: fx/blocky.b64: untrusted root: root \"aws.nitro-enclaves\" sha256:$AWS_SHA256 is not pinned by the policy"
+	assert_output_empty
+}
+
+@test "real: a flipped signature byte: bad signature" {
+	local n
+	n=$(size_of fx/veracruz.cbor)
+	flip_bit fx/veracruz.cbor $((n - 10)) 0 bad.cbor
+	crun -1 ccc-attest-verify -p fx/aws.pol --at "$VERACRUZ_AT" bad.cbor
+	assert_stderr "ccc-attest-verify: bad signature: bad.cbor: bad signature: COSE_Sign1 signature does not verify"
+	assert_output_empty
+}
+
+@test "real: a policy pinning other PCR values: measurement not allowed" {
+	crun -1 ccc-attest-verify -p fx/other.pol --at "$VERACRUZ_AT" \
+	    fx/veracruz.cbor
+	assert_stderr 'ccc-attest-verify: attestation refused: fx/veracruz.cbor: measurement not allowed: no measurement set matches ("release-2": pcr2 differs)'
+	crun -1 ccc-attest-verify -p fx/other.pol --at "$BLOCKY_AT" \
+	    fx/blocky.b64
+	assert_stderr 'ccc-attest-verify: attestation refused: fx/blocky.b64: measurement not allowed: no measurement set matches ("release-2": pcr0 differs)'
+}
+
+@test "real: the default max-age (300 s): stale" {
+	crun -1 ccc-attest-verify -p fx/hw.pol --at "$VERACRUZ_AT" \
+	    fx/veracruz.cbor
+	assert_stderr "ccc-attest-verify: attestation refused: fx/veracruz.cbor: stale: timestamp 2022-11-09T22:52:00.696Z is 479.304 s before the check time 2022-11-09T23:00:00.000Z (max-age 300 s)"
+}
+
+@test "real: binding to expected user_data, nonce, public_key and PCRs" {
+	crun -0 ccc-attest-verify -p fx/aws.pol --at "$VERACRUZ_AT" \
+	    --user-data-hex "$V_USER_DATA" --nonce-hex "$V_NONCE" \
+	    --pcr "0=$V_PCR0" fx/veracruz.cbor
+	crun -1 ccc-attest-verify -p fx/aws.pol --at "$VERACRUZ_AT" \
+	    --nonce-hex "${V_NONCE%??}00" fx/veracruz.cbor
+	assert_stderr "ccc-attest-verify: attestation refused: fx/veracruz.cbor: binding mismatch: nonce differs from the expected value"
+	crun -1 ccc-attest-verify -p fx/aws.pol --at "$VERACRUZ_AT" \
+	    --public-key-hex 00 fx/veracruz.cbor
+	assert_stderr "ccc-attest-verify: attestation refused: fx/veracruz.cbor: binding mismatch: public_key is absent, expected 1 bytes"
+	crun -1 ccc-attest-verify -p fx/aws.pol --at "$VERACRUZ_AT" \
+	    -m "2=$V_PCR1" fx/veracruz.cbor
+	assert_stderr "ccc-attest-verify: attestation refused: fx/veracruz.cbor: binding mismatch: pcr2 differs from the expected value"
+}
+
+@test "real: truncated, empty and non-document inputs are malformed" {
+	head -c 4000 fx/veracruz.cbor >cut.cbor
+	crun -1 ccc-attest-verify -p fx/aws.pol cut.cbor
+	assert_stderr "ccc-attest-verify: truncated input: cut.cbor: at byte 7: malformed document: input ends inside an item"
+	: >empty
+	crun -1 ccc-attest-verify -p fx/aws.pol empty
+	assert_stderr "ccc-attest-verify: truncated input: empty: at byte 0: malformed document: empty input"
+	printf 'hello, world\n' >text
+	crun -1 ccc-attest-verify -p fx/aws.pol text
+	assert_stderr "ccc-attest-verify: malformed input: text: at byte 0: malformed document: neither CBOR (first byte 0x68) nor base64"
+	cp fx/veracruz.cbor trailing.cbor
+	printf '\0' >>trailing.cbor
+	crun -1 ccc-attest-verify -p fx/aws.pol trailing.cbor
+	assert_stderr "ccc-attest-verify: malformed input: trailing.cbor: at byte 4461: malformed document: trailing bytes after the COSE_Sign1"
+}
+
+# ---- software documents ------------------------------------------------------
+
+@test "software: a document verifies and says software, not hardware-backed" {
+	crun -0 ccc-attest-verify -p fx/sw.pol --at "$T0" fx/sw.cbor
+	assert_stderr_empty
+	[[ "${lines[0]}" == "mode: software, not hardware-backed" ]]
+	[[ "${lines[1]}" == "root: acme (software) sha256:$(pem_sha256 fx/root.pem)" ]]
+	[[ "${lines[2]}" == "module_id: ccc-software-job-1" ]]
+	[[ "${lines[4]}" == "timestamp: $(iso "$T0") (${T0}000)" ]]
+	[[ "${lines[6]}" == "measurements: job-1" ]]
+	[[ "${lines[8]}" == "pcr0: $CODE" ]]
+	[[ "${lines[9]}" == "pcr1: $RUNTIME" ]]
+	[[ "${lines[10]}" == "public_key: absent" ]]
+	[[ "${lines[11]}" == "user_data: $USER_DATA" ]]
+	[[ "${lines[12]}" == "nonce: absent" ]]
+	[[ "${lines[13]}" == 'certificate: CN=ccc-software-job-1,OU=software enclave\, not hardware-backed,O=ccc' ]]
+	crun -0 ccc-attest-verify -p fx/sw.pol --at "$T0" -j fx/sw.b64
+	assert_contains "$output" '{"mode":"software","hardware_backed":false,"note":"software, not hardware-backed","root":{"name":"acme","kind":"software",'
+	crun -0 ccc-attest-verify -p fx/sw.pol --at "$T0" \
+	    --user-data-hex "$USER_DATA" --pcr "0=$CODE" fx/sw.cbor
+}
+
+@test "software: a hardware-only policy: software not allowed" {
+	crun -1 ccc-attest-verify -p fx/hw.pol --at "$T0" fx/sw.cbor
+	assert_stderr 'ccc-attest-verify: attestation refused: fx/sw.cbor: software not allowed: "ccc-software-job-1" is a software document, not hardware-backed, and the policy does not allow software'
+	assert_output_empty
+}
+
+@test "software: a tampered payload byte: bad signature" {
+	local n
+	n=$(size_of fx/sw.cbor)
+	# Inside user_data, just before the nonce key and the signature.
+	flip_bit fx/sw.cbor $((n - 98 - 7 - 10)) 3 bad.cbor
+	crun -1 ccc-attest-verify -p fx/sw.pol --at "$T0" bad.cbor
+	assert_stderr "ccc-attest-verify: bad signature: bad.cbor: bad signature: COSE_Sign1 signature does not verify"
+}
+
+@test "software: a wrong user_data binding: binding mismatch" {
+	crun -1 ccc-attest-verify -p fx/sw.pol --at "$T0" \
+	    --user-data-hex "${USER_DATA%??}ac" fx/sw.cbor
+	assert_stderr "ccc-attest-verify: attestation refused: fx/sw.cbor: binding mismatch: user_data differs from the expected value"
+	crun -1 ccc-attest-verify -p fx/sw.pol --at "$T0" --pcr "0=$RUNTIME" \
+	    fx/sw.cbor
+	assert_stderr "ccc-attest-verify: attestation refused: fx/sw.cbor: binding mismatch: pcr0 differs from the expected value"
+}
+
+@test "software: a code measurement not in the policy: measurement not allowed" {
+	crun -1 ccc-attest-verify -p fx/sw.pol --at "$T0" fx/sw-other.cbor
+	assert_stderr 'ccc-attest-verify: attestation refused: fx/sw-other.cbor: measurement not allowed: no measurement set matches ("job-1": pcr0 differs)'
+}
+
+@test "software: older than max-age: stale" {
+	crun -1 ccc-attest-verify -p fx/sw.pol --at $((T0 + 400)) fx/sw.cbor
+	assert_stderr "ccc-attest-verify: attestation refused: fx/sw.cbor: stale: timestamp $(iso "$T0") is 400.000 s before the check time $(iso $((T0 + 400))) (max-age 300 s)"
+	crun -0 ccc-attest-verify -p fx/sw.pol --at $((T0 + 300)) fx/sw.cbor
+}
+
+@test "software: beyond the future skew: from the future" {
+	crun -1 ccc-attest-verify -p fx/sw.pol --at "$T0" fx/sw-future.cbor
+	assert_stderr "ccc-attest-verify: attestation refused: fx/sw-future.cbor: from the future: timestamp $(iso $((T0 + 120))) is 120.000 s after the check time $(iso "$T0") (future-skew 30 s)"
+	crun -0 ccc-attest-verify -p fx/sw.pol --at $((T0 + 90)) fx/sw-future.cbor
+}
+
+@test "software: a chain under another software root: untrusted root" {
+	crun -1 ccc-attest-verify -p fx/sw.pol --at "$T0" fx/sw2.cbor
+	assert_stderr "ccc-attest-verify: attestation refused: fx/sw2.cbor: untrusted root: root \"ccc\" sha256:$(pem_sha256 fx/root2.pem) is not pinned by the policy"
+}
+
+@test "software: all-zero PCR0 is a debug document, refused unless allowed" {
+	crun -1 ccc-attest-verify -p fx/sw.pol --at "$T0" fx/sw-debug.cbor
+	assert_stderr "ccc-attest-verify: attestation refused: fx/sw-debug.cbor: debug not allowed: PCR0 is all zero (a debug-mode enclave) and the policy does not allow debug"
+	crun -0 ccc-attest-verify -p fx/debug.pol --at "$T0" fx/sw-debug.cbor
+	[[ "${lines[6]}" == "measurements: zero" ]]
+	[[ "${lines[7]}" == "debug: yes (all-zero PCR0)" ]]
+}
+
+@test "software: after the enclave certificate's 90 days: expired" {
+	crun -1 ccc-attest-verify -p fx/sw.pol --at $((T0 + 91 * 86400)) \
+	    fx/sw.cbor
+	[[ "$stderr" == "ccc-attest-verify: expired: fx/sw.cbor: expired: certificate \"ccc-software-job-1\" (depth 0) expired at "* ]]
+}
+
+# ---- the policy file --------------------------------------------------------------
+
+@test "policy: errors name the line and exit 1" {
+	printf 'ccc-attest-policy 1\nroot aws-nitro sha256:%s\nmeasurements any\nmax-age 5m\n' \
+	    "$AWS_SHA256" >p1
+	crun -1 ccc-attest-verify -p p1 fx/veracruz.cbor
+	assert_stderr "ccc-attest-verify: malformed input: p1: line 4: \"5m\" is not a number of seconds"
+	printf 'ccc-attest-policy 1\nroot aws-nitro sha256:%s\nmeasurements any\nmax-age 0\n' \
+	    "$AWS_SHA256" >p0
+	crun -1 ccc-attest-verify -p p0 fx/veracruz.cbor
+	assert_stderr "ccc-attest-verify: malformed input: p0: line 4: 0 is out of range (1 to 316224000 seconds)"
+	printf 'root aws-nitro sha256:%s\n' "$AWS_SHA256" >p2
+	crun -1 ccc-attest-verify -p p2 fx/veracruz.cbor
+	assert_stderr "ccc-attest-verify: malformed input: p2: line 1: expected \"ccc-attest-policy 1\" first"
+	printf 'ccc-attest-policy 1\nroot aws-nitro sha256:%s\n' "$AWS_SHA256" >p3
+	crun -1 ccc-attest-verify -p p3 fx/veracruz.cbor
+	assert_stderr "ccc-attest-verify: malformed input: p3: no measurements line (\"measurements any\" accepts any)"
+	printf 'ccc-attest-policy 1\nroot software missing.pem\n' >p4
+	crun -2 ccc-attest-verify -p p4 fx/veracruz.cbor
+	assert_stderr "ccc-attest-verify: i/o error: p4: line 2: certificate \"missing.pem\": No such file or directory"
+	assert_output_empty
+}
+
+@test "policy: a root pinned by certificate file, relative to the policy" {
+	crun -0 ccc-attest-verify -p fx/noaws.pol --at "$T0" fx/sw.cbor
+	[[ "${lines[1]}" == "root: acme (software) sha256:$(pem_sha256 fx/root.pem)" ]]
+}
+
+# ---- ccc-keygen attest-root and enclave-cert -------------------------------------
+
+@test "keygen: attest-root and enclave-cert write a 0600 key and a public chain" {
+	crun -0 ccc-keygen attest-root -o r.key -p r.pem -N test-root
+	assert_stderr_empty
+	assert_mode 600 r.key
+	[[ $(grep -c 'BEGIN PRIVATE KEY' r.key) == 1 ]]
+	[[ $(grep -c 'BEGIN CERTIFICATE' r.key) == 1 ]]
+	[[ $(grep -c 'BEGIN' r.pem) == 1 && $(grep -c 'BEGIN CERTIFICATE' r.pem) == 1 ]]
+	crun -0 ccc-keygen enclave-cert -r r.key -o e.key -p e.pem -N e-1
+	assert_mode 600 e.key
+	[[ $(grep -c 'BEGIN CERTIFICATE' e.key) == 2 ]]
+	[[ $(grep -c 'BEGIN CERTIFICATE' e.pem) == 2 && $(grep -c PRIVATE e.pem) == 0 ]]
+	# Without -p the public part goes to stdout.
+	crun -0 ccc-keygen attest-root -o r2.key
+	[[ "${lines[0]}" == "-----BEGIN CERTIFICATE-----" ]]
+}
+
+@test "keygen: refusals" {
+	crun -2 ccc-keygen enclave-cert -r fx/root.key -o e.key
+	assert_stderr "ccc-keygen: usage: enclave-cert needs -r ROOTKEY, -o KEY and -N ID (see ccc-keygen --help)"
+	crun -2 ccc-keygen attest-root -p r.pem
+	assert_stderr "ccc-keygen: usage: attest-root needs -o KEY (see ccc-keygen --help)"
+	crun -2 ccc-keygen enclave-cert -r fx/root.key -o e.key -N 'a b'
+	assert_stderr "ccc-keygen: usage: -N: an enclave id is 1 to 48 letters, digits, '.', '_' or '-'"
+	crun -2 ccc-keygen enclave-cert -r fx/root.key -o fx/enclave.key -N x
+	assert_stderr "ccc-keygen: refusing to overwrite: fx/enclave.key: file exists (use -f to replace it)"
+	crun -2 ccc-keygen enclave-cert -r fx/root.pem -o e.key -N x
+	assert_stderr "ccc-keygen: insecure permissions: fx/root.pem: secret file is accessible by others (mode 644), run chmod 600"
+	cp fx/enclave.key ek
+	chmod 600 ek
+	crun -1 ccc-keygen enclave-cert -r ek -o e.key -N x
+	assert_stderr "ccc-keygen: key mismatch: ek: more than 1 certificate in the file"
+	assert_no_file e.key
+}
+
+# ---- mutants through the tool ----------------------------------------------------
+
+# One line "ccc-attest-verify: ..." and status 1 for each mutant.
+mutant_worker() {
+	local i b st e m=$3
+	for i in $1; do
+		b=$((i % 8))
+		printf '%b' "${ESC:0:4*i}${XS[BYTES[i] ^ (1 << b)]}${ESC:4*i+4}" >"$m"
+		st=0
+		ccc-attest-verify -p fx/aws.pol --at "$VERACRUZ_AT" "$m" \
+		    >"$m.out" 2>"$m.err" || st=$?
+		read -r -d '' e <"$m.err" || true
+		if ((st != 1)) || [[ -s "$m.out" || "$e" != "ccc-attest-verify: "* ||
+		    "$e" == *$'\n'?* ]]; then
+			echo "flip $i.$b: status $st: $e" >>"$m.fail"
+		fi
+	done
+	for i in $2; do
+		printf '%b' "${ESC:0:4*i}" >"$m"
+		st=0
+		ccc-attest-verify -p fx/aws.pol --at "$VERACRUZ_AT" "$m" \
+		    >"$m.out" 2>"$m.err" || st=$?
+		read -r -d '' e <"$m.err" || true
+		if ((st != 1)) || [[ -s "$m.out" || "$e" != "ccc-attest-verify: "* ]]; then
+			echo "cut $i: status $st: $e" >>"$m.fail"
+		fi
+	done
+}
+
+@test "mutation: bit flips and truncations of a real document exit 1 with one line" {
+	# The exhaustive run (every bit of every byte, every truncation) is
+	# in tests/unit/test_attest through ccc_attest_verify(); here the
+	# tool itself gets: every byte of the COSE framing, protected header
+	# and signature, one byte in 7 of the payload (the bit rotating), and
+	# one truncation in 13 plus the last 16.
+	local hex i n flips0="" flips1="" cuts0="" cuts1="" k=0
+	hex=$(hex_of fx/veracruz.cbor)
+	n=$((${#hex} / 2))
+	# shellcheck disable=SC2207
+	XS=($(printf '\\x%02x ' {0..255}))
+	ESC=$(sed 's/../\\x&/g' <<<"$hex")
+	BYTES=()
+	for ((i = 0; i < n; i++)); do
+		BYTES[i]=$((16#${hex:2*i:2}))
+	done
+	for ((i = 0; i < n; i++)); do
+		if ((i < 16 || i >= n - 100 || i % 7 == 0)); then
+			if ((k++ % 2)); then flips1+=" $i"; else flips0+=" $i"; fi
+		fi
+	done
+	for ((i = 0; i < n; i++)); do
+		if ((i % 13 == 0 || i >= n - 16)); then
+			if ((k++ % 2)); then cuts1+=" $i"; else cuts0+=" $i"; fi
+		fi
+	done
+	: >w0.fail
+	: >w1.fail
+	mutant_worker "$flips0" "$cuts0" w0 &
+	mutant_worker "$flips1" "$cuts1" w1 &
+	wait
+	if [[ -s w0.fail || -s w1.fail ]]; then
+		cat w0.fail w1.fail >&2
+		fail "$(cat w0.fail w1.fail | wc -l) mutants were not refused"
+	fi
+}

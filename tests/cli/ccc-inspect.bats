@@ -1,0 +1,281 @@
+#!/usr/bin/env bats
+# ccc-inspect: any blob or sequence with field names, validated strictly.
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup_file() {
+	make_fixtures
+}
+
+setup() {
+	use_fixtures
+	# A recipient public key built by hand:
+	# {0: "ccc/recipient-pub/v1", 1: h'0102...20'}
+	TYPE='74'$(hex_str ccc/recipient-pub/v1)
+	PK=$(printf '%02x' {1..32})
+	write_hex "a200${TYPE}015820${PK}" pub
+}
+
+# json_ok FILE: FILE holds one or more JSON values (checked with python3).
+json_ok() {
+	command -v python3 >/dev/null || return 0
+	python3 - "$1" <<'EOF'
+import json, sys
+text = open(sys.argv[1]).read()
+dec = json.JSONDecoder()
+i = 0
+while i < len(text):
+    while i < len(text) and text[i].isspace():
+        i += 1
+    if i == len(text):
+        break
+    _, i = dec.raw_decode(text, i)
+EOF
+}
+
+# ---- help, version, usage --------------------------------------------------
+
+@test "ccc-inspect -h and --help print the usage on stdout and exit 0" {
+	crun -0 ccc-inspect --help
+	assert_stderr_empty
+	[[ "${lines[0]}" == "usage: ccc-inspect [-d] [--show-secrets] [FILE ...]" ]]
+	[[ "${lines[-1]}" == "       ccc-inspect -h | -V" ]]
+	local long=$output
+	crun -0 ccc-inspect -h
+	assert_stderr_empty
+	assert_output "$long"
+}
+
+@test "ccc-inspect --version and -V print the version" {
+	crun -0 ccc-inspect --version
+	assert_stderr_empty
+	assert_output "ccc-inspect (ccc) $(ccc_version)"
+	crun -0 ccc-inspect -V
+	assert_output "ccc-inspect (ccc) $(ccc_version)"
+}
+
+@test "ccc-inspect: an unknown option is a usage error (exit 2)" {
+	crun -2 ccc-inspect --json pub
+	assert_output_empty
+	assert_stderr 'ccc-inspect: usage: unknown option "--json" (see ccc-inspect --help)'
+	crun -2 ccc-inspect -x pub
+	assert_stderr 'ccc-inspect: usage: unknown option "-x" (see ccc-inspect --help)'
+}
+
+# ---- output ----------------------------------------------------------------------
+
+@test "ccc-inspect prints JSON with the field names" {
+	crun -0 ccc-inspect pub
+	assert_stderr_empty
+	assert_output "$(printf '{\n  "type": "ccc/recipient-pub/v1",\n  "pk": "%s"\n}' "$PK")"
+}
+
+@test "ccc-inspect -d prints CBOR diagnostic notation with the field names" {
+	crun -0 ccc-inspect -d pub
+	assert_stderr_empty
+	assert_output "$(printf '{\n  0 / type /: "ccc/recipient-pub/v1",\n  1 / pk /: h'"'%s'"'\n}' "$PK")"
+	crun -0 ccc-inspect --diag pub
+	assert_output "$(printf '{\n  0 / type /: "ccc/recipient-pub/v1",\n  1 / pk /: h'"'%s'"'\n}' "$PK")"
+}
+
+@test "ccc-inspect hides secrets unless --show-secrets" {
+	# {0: "ccc/share/v1", 1: "P256", 2: 3, 3: 5, 4: h'11..', 5: h'22..'}
+	local kid x
+	kid=$(printf '11%.0s' {1..32})
+	x=$(printf '22%.0s' {1..32})
+	write_hex "a6006c$(hex_str ccc/share/v1)0164$(hex_str P256)02030305045820${kid}055820${x}" share
+	crun -0 ccc-inspect share
+	assert_stderr_empty
+	assert_output "$(printf '{\n  "type": "ccc/share/v1",\n  "group": "P256",\n  "index": 3,\n  "epoch": 5,\n  "key_id": "%s",\n  "x": "<secret>"\n}' "$kid")"
+	[[ "$output" != *"$x"* ]]
+	crun -0 ccc-inspect -d share
+	assert_contains "$output" '5 / x /: "<secret>"'
+	[[ "$output" != *"$x"* ]]
+	crun -0 ccc-inspect --show-secrets share
+	assert_output "$(printf '{\n  "type": "ccc/share/v1",\n  "group": "P256",\n  "index": 3,\n  "epoch": 5,\n  "key_id": "%s",\n  "x": "%s"\n}' "$kid" "$x")"
+	# A real recipient key: sk hidden, shown on request.
+	crun -0 ccc-inspect fx/rk
+	assert_contains "$output" '"sk": "<secret>",'
+	crun -0 ccc-inspect --show-secrets fx/rk
+	[[ "$output" =~ \"sk\":\ \"[0-9a-f]{64}\", ]]
+}
+
+@test "ccc-inspect shows every blob type the tools make, as valid JSON" {
+	local f
+	for f in fx/k23/tpk.cbor fx/k23/share-1.cbor fx/ct.l fx/ct.u fx/rpub fx/rk fx/s1; do
+		crun -0 ccc-inspect "$f"
+		assert_stderr_empty
+		printf '%s\n' "$output" >out.json
+		json_ok out.json
+	done
+	crun -0 ccc-inspect fx/k23/tpk.cbor
+	[[ "$(grep -o '^  "[a-z_]*"' <<<"$output" | tr -d ' "' | tr '\n' ' ')" == "type group t n epoch key_id h g_bar h_i " ]]
+	crun -0 ccc-inspect fx/ct.l
+	[[ "$(grep -o '^  "[a-z_]*"' <<<"$output" | tr -d ' "' | tr '\n' ' ')" == "type group context c u u_bar e f nonce sym " ]]
+	crun -0 ccc-inspect fx/s1
+	[[ "$(grep -o '^  "[a-z_]*"' <<<"$output" | tr -d ' "' | tr '\n' ' ')" == "type key_id epoch index context recipient count enc shares " ]]
+}
+
+@test "ccc-inspect escapes text so that the JSON stays valid" {
+	crun -0 ccc-encrypt -k fx/k23/tpk.cbor -l "$(printf 'a"b\\c\001\303\251')" -o ct fx/msg
+	crun -0 ccc-inspect ct
+	assert_contains "$output" '"context": "a\"b\\c\u0001'$'\303\251''",'
+	printf '%s\n' "$output" >out.json
+	json_ok out.json
+}
+
+@test "ccc-inspect: sequences, several files and standard input" {
+	cat pub pub >two
+	crun -0 ccc-inspect two pub
+	assert_stderr_empty
+	local one
+	one=$(printf '{\n  "type": "ccc/recipient-pub/v1",\n  "pk": "%s"\n}' "$PK")
+	assert_output "$one"$'\n'"$one"$'\n'"$one"
+	crun -0 bash -c 'ccc-inspect < two'
+	assert_output "$one"$'\n'"$one"
+	crun -0 bash -c 'ccc-inspect - < pub'
+	assert_output "$one"
+	crun -0 ccc-encrypt -k fx/k23/tpk.cbor --seq -o ct.seq <(printf '\x41a\x41b\x41c')
+	crun -0 ccc-inspect ct.seq
+	(($(grep -c '"type": "ccc/ct/v1"' <<<"$output") == 3))
+}
+
+# ---- strict decoding -------------------------------------------------------------
+
+# Each case: a blob that differs from pub in one way, and the error.
+
+@test "ccc-inspect rejects a non-shortest integer, with its offset" {
+	write_hex "a200${TYPE}18015820${PK}" bad
+	crun -1 ccc-inspect bad
+	assert_output_empty
+	assert_stderr "ccc-inspect: malformed input: bad: item 1: at byte 23: non-shortest integer or length"
+	write_hex "b9000200${TYPE}015820${PK}" bad
+	crun -1 ccc-inspect bad
+	assert_stderr "ccc-inspect: malformed input: bad: item 1: at byte 0: non-shortest integer or length"
+}
+
+@test "ccc-inspect rejects a non-shortest length, with its offset" {
+	write_hex "a200${TYPE}01590020${PK}" bad
+	crun -1 ccc-inspect bad
+	assert_stderr "ccc-inspect: malformed input: bad: item 1: at byte 24: non-shortest length"
+}
+
+@test "ccc-inspect rejects indefinite lengths, with their offset" {
+	write_hex "bf00${TYPE}015820${PK}ff" bad
+	crun -1 ccc-inspect bad
+	assert_stderr "ccc-inspect: malformed input: bad: item 1: at byte 0: indefinite length"
+	write_hex "a200${TYPE}015f5820${PK}ff" bad
+	crun -1 ccc-inspect bad
+	assert_stderr "ccc-inspect: malformed input: bad: item 1: at byte 24: indefinite length"
+	write_hex "a2007f${TYPE}ff015820${PK}" bad
+	crun -1 ccc-inspect bad
+	assert_stderr "ccc-inspect: malformed input: bad: item 1: at byte 2: indefinite length"
+}
+
+@test "ccc-inspect rejects unsorted, duplicate and unknown keys, with their offset" {
+	write_hex "a2015820${PK}00${TYPE}" bad
+	crun -1 ccc-inspect bad
+	assert_stderr "ccc-inspect: malformed input: bad: item 1: at byte 36: map keys out of order (0 after 1)"
+	write_hex "a300${TYPE}015820${PK}015820${PK}" bad
+	crun -1 ccc-inspect bad
+	assert_stderr "ccc-inspect: malformed input: bad: item 1: at byte 58: duplicate map key 1"
+	write_hex "a300${TYPE}015820${PK}025820${PK}" bad
+	crun -1 ccc-inspect bad
+	assert_stderr "ccc-inspect: malformed input: bad: item 1: at byte 58: unknown key 2 in a recipient public key"
+	write_hex "a200${TYPE}615820${PK}" bad
+	crun -1 ccc-inspect bad
+	assert_stderr "ccc-inspect: malformed input: bad: item 1: at byte 23: map key is not an unsigned integer"
+}
+
+@test "ccc-inspect rejects trailing bytes as a bad next item, with their offset" {
+	{ cat pub; printf '\0'; } >bad
+	crun -1 ccc-inspect bad
+	assert_stderr "ccc-inspect: wrong blob type: bad: item 2: at byte 58: not a ccc blob (no known type in key 0)"
+	# The valid first item was printed.
+	assert_output "$(printf '{\n  "type": "ccc/recipient-pub/v1",\n  "pk": "%s"\n}' "$PK")"
+	{ cat pub; printf '\xa2'; } >bad
+	crun -1 ccc-inspect bad
+	assert_stderr "ccc-inspect: truncated input: bad: item 2: at byte 58: map of 2 items runs past the end of the input"
+	{ cat pub; printf '\xff'; } >bad
+	crun -1 ccc-inspect bad
+	assert_stderr "ccc-inspect: malformed input: bad: item 2: at byte 58: unexpected break"
+}
+
+@test "ccc-inspect rejects floats, tags, null, negative integers and simple values" {
+	write_hex "a200${TYPE}01f93c00" bad
+	crun -1 ccc-inspect bad
+	assert_stderr "ccc-inspect: malformed input: bad: item 1: at byte 24: floating-point value"
+	write_hex "a200${TYPE}01fb3ff0000000000000" bad
+	crun -1 ccc-inspect bad
+	assert_stderr "ccc-inspect: malformed input: bad: item 1: at byte 24: floating-point value"
+	write_hex "a200${TYPE}01c25820${PK}" bad
+	crun -1 ccc-inspect bad
+	assert_stderr "ccc-inspect: malformed input: bad: item 1: at byte 24: tag not allowed in a ccc blob"
+	write_hex "a200${TYPE}01f6" bad
+	crun -1 ccc-inspect bad
+	assert_stderr "ccc-inspect: malformed input: bad: item 1: at byte 24: null not allowed in a ccc blob"
+	write_hex "a200${TYPE}01f7" bad
+	crun -1 ccc-inspect bad
+	assert_stderr "ccc-inspect: malformed input: bad: item 1: at byte 24: undefined value"
+	write_hex "a200${TYPE}0120" bad
+	crun -1 ccc-inspect bad
+	assert_stderr "ccc-inspect: malformed input: bad: item 1: at byte 24: negative integer not allowed in a ccc blob"
+	write_hex "1c" bad
+	crun -1 ccc-inspect bad
+	assert_stderr "ccc-inspect: malformed input: bad: item 1: at byte 0: reserved or invalid initial byte 0x1c"
+}
+
+@test "ccc-inspect rejects invalid UTF-8, wrong lengths, missing fields and deep nesting" {
+	write_hex "a20074$(hex_str ccc/recipient-pub/v)ff015820${PK}" bad
+	crun -1 ccc-inspect bad
+	assert_stderr "ccc-inspect: malformed input: bad: item 1: at byte 2: text string is not valid UTF-8"
+	write_hex "a200${TYPE}0143616263" bad
+	crun -1 ccc-inspect bad
+	assert_stderr "ccc-inspect: invalid field: bad: item 1: at byte 24: pk: 3 bytes, expected 32"
+	write_hex "a100${TYPE}" bad
+	crun -1 ccc-inspect bad
+	assert_stderr "ccc-inspect: invalid field: bad: item 1: at byte 23: missing field pk (key 1)"
+	write_hex "$(printf '81%.0s' {1..17})00" bad
+	crun -1 ccc-inspect bad
+	assert_stderr "ccc-inspect: malformed input: bad: item 1: at byte 16: nested deeper than 16"
+}
+
+@test "ccc-inspect rejects unknown types and truncated input" {
+	write_hex "a10063616263" bad
+	crun -1 ccc-inspect bad
+	assert_stderr "ccc-inspect: wrong blob type: bad: item 1: at byte 0: not a ccc blob (no known type in key 0)"
+	head -c 40 pub >short
+	crun -1 ccc-inspect short
+	assert_output_empty
+	assert_stderr "ccc-inspect: truncated input: short: item 1: at byte 24: input ends inside an item"
+	: >empty
+	crun -1 ccc-inspect empty
+	assert_stderr "ccc-inspect: truncated input: empty: at byte 0: empty input"
+	crun -1 bash -c 'ccc-inspect < /dev/null'
+	assert_stderr "ccc-inspect: truncated input: stdin: at byte 0: empty input"
+}
+
+@test "ccc-inspect validates every item of a real sequence" {
+	local n
+	n=$(size_of fx/ct.l)
+	cat fx/ct.l fx/ct.l >two
+	crun -0 ccc-inspect two
+	# Item 2's type string "ccc/ct/v1" -> "\xe3cc/ct/v1".
+	flip_bit two $((n + 3)) 7 bad
+	crun -1 ccc-inspect bad
+	assert_stderr 'ccc-inspect: malformed input: bad: item 2: at byte '"$((n + 2))"': text string is not valid UTF-8'
+}
+
+@test "ccc-inspect: a missing file is an i/o error (exit 2)" {
+	crun -2 ccc-inspect nonexistent
+	assert_output_empty
+	assert_stderr "ccc-inspect: i/o error: nonexistent: No such file or directory"
+	crun -2 ccc-inspect pub nonexistent
+	assert_stderr "ccc-inspect: i/o error: nonexistent: No such file or directory"
+}
+
+@test "ccc-inspect: a failed write to standard output is an i/o error (exit 2)" {
+	[[ -w /dev/full ]] || skip "no /dev/full"
+	crun -2 bash -c 'ccc-inspect pub > /dev/full'
+	assert_stderr "ccc-inspect: i/o error: stdout: write failed"
+}

@@ -1,0 +1,264 @@
+# Shared helpers for the ccc command-line tests (bats 1.8.2, Debian 12).
+#
+# CCC_BIN is the directory of the built tools and TOP_SRCDIR the source
+# tree; both default to the tree this file sits in.  CCC_BIN goes first on
+# PATH, so tests name the tools as a user would (ccc-encrypt ...).
+#
+# Every tool is run through crun, which is `run -N --separate-stderr` plus
+# a record of the command, its status, stdout and stderr that bats shows
+# only when the test fails.  Binary data only goes through files and cmp:
+# tools that write CBOR are always given -o FILE.
+
+: "${CCC_BIN:=$(cd "$BATS_TEST_DIRNAME/../../cmd" && pwd)}"
+: "${TOP_SRCDIR:=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}"
+export CCC_BIN TOP_SRCDIR
+PATH="$CCC_BIN:$PATH"
+
+# The version every tool reports, from configure.ac.
+ccc_version() {
+	sed -n 's/^AC_INIT(\[ccc\], *\[\([^]]*\)\].*/\1/p' \
+	    "$TOP_SRCDIR/configure.ac"
+}
+
+# crun [-N | !] CMD [ARG...]: run CMD with stdout in $output and stderr in
+# $stderr; with -N the status must be exactly N.
+# shellcheck disable=SC2154 # status, output, stderr: set by bats' run
+crun() {
+	# (bats 1.8.2's run leaks a global i: keep the caller's.)
+	local flags=(--separate-stderr) rc=0 i
+	if [[ ${1-} == -[0-9]* || ${1-} == '!' ]]; then
+		flags=("$1" --separate-stderr)
+		shift
+	fi
+	run "${flags[@]}" -- "$@" || rc=$?
+	{
+		printf '$ %s\n' "$*"
+		printf 'status: %s\n' "$status"
+		printf -- '--- stdout:\n%s\n' "$output"
+		printf -- '--- stderr:\n%s\n' "$stderr"
+	} >&2
+	return "$rc"
+}
+
+fail() {
+	printf 'FAIL: %s\n' "$*" >&2
+	return 1
+}
+
+# refute_crash: the last command ended by itself (no signal, not "cannot
+# execute" or "not found"), as git's test_must_fail requires.
+refute_crash() {
+	((status < 126)) || fail "crashed or did not run: status $status"
+}
+
+# assert_stderr LINE: stderr is exactly LINE (one line).
+assert_stderr() {
+	[[ "$stderr" == "$1" ]] ||
+	    fail "stderr is not exactly: $1"
+}
+
+# assert_stderr_empty: nothing on stderr (every success).
+assert_stderr_empty() {
+	[[ -z "$stderr" ]] || fail "stderr is not empty"
+}
+
+# assert_output TEXT: stdout is exactly TEXT.
+assert_output() {
+	[[ "$output" == "$1" ]] || fail "stdout is not exactly: $1"
+}
+
+# assert_output_empty
+assert_output_empty() {
+	[[ -z "$output" ]] || fail "stdout is not empty"
+}
+
+# assert_contains HAYSTACK NEEDLE
+assert_contains() {
+	[[ "$1" == *"$2"* ]] || fail "'$2' not found in: $1"
+}
+
+# assert_no_file FILE...: none of them exists.
+assert_no_file() {
+	local f
+	for f; do
+		[[ ! -e "$f" && ! -L "$f" ]] || fail "$f exists"
+	done
+}
+
+# assert_no_temp_files DIR: no temporary output was left behind.
+assert_no_temp_files() {
+	local left
+	left=$(find "$1" -name '*.tmp??????' -print)
+	[[ -z "$left" ]] || fail "temporary files left: $left"
+}
+
+# assert_same FILE EXPECTED: byte-identical (cmp prints the first difference).
+assert_same() {
+	cmp -- "$2" "$1" >&2 || fail "$1 differs from $2"
+}
+
+# assert_differ FILE OTHER: not byte-identical.
+assert_differ() {
+	if cmp -s -- "$1" "$2"; then
+		fail "$1 and $2 are identical"
+	fi
+}
+
+# assert_mode MODE FILE (octal, as stat -c %a prints it).
+assert_mode() {
+	local m
+	m=$(stat -c %a -- "$2")
+	[[ "$m" == "$1" ]] || fail "$2 has mode $m, expected $1"
+}
+
+# save FILE...: keep a copy (FILE.saved) to show later that FILE is unchanged.
+save() {
+	local f
+	for f; do
+		cp -p -- "$f" "$f.saved"
+	done
+}
+
+# assert_unchanged FILE...: each FILE is byte-identical to its saved copy.
+assert_unchanged() {
+	local f
+	for f; do
+		cmp -- "$f.saved" "$f" >&2 || fail "$f was changed"
+	done
+}
+
+# ---- bytes ---------------------------------------------------------------
+
+# hex_of FILE: lowercase hex of the whole file, one line.
+hex_of() {
+	od -An -v -tx1 -- "$1" | tr -d ' \n'
+}
+
+# hex_str STRING: lowercase hex of a string's bytes.
+hex_str() {
+	printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n'
+}
+
+# write_hex HEX OUT: write the bytes HEX stands for to OUT.
+write_hex() {
+	local esc
+	esc=$(sed 's/../\\x&/g' <<<"$1")
+	printf '%b' "$esc" >"$2"
+}
+
+# size_of FILE
+size_of() {
+	stat -c %s -- "$1"
+}
+
+# find_hex FILE HEX: byte offset of the first occurrence of HEX (an even
+# number of hex digits) in FILE, on a byte boundary; fails if absent.
+find_hex() {
+	local hex rest pos skipped=0
+	hex=$(hex_of "$1")
+	rest=$hex
+	while :; do
+		pos=${rest%%"$2"*}
+		[[ "$pos" != "$rest" ]] || return 1
+		if ((${#pos} % 2 == 0)); then
+			echo $(((skipped + ${#pos}) / 2))
+			return 0
+		fi
+		skipped=$((skipped + ${#pos} + 1))
+		rest=${rest:${#pos}+1}
+	done
+}
+
+# field_hex FILE FIELD: the hex of a byte-string field (or the bytes of a
+# text-string field) of the blob in FILE, as ccc-inspect -d shows it.
+field_hex() {
+	local v
+	v=$(ccc-inspect -d --show-secrets -- "$1" |
+	    sed -n "s|^  [0-9]* / $2 /: \(.*\)\$|\1|p")
+	v=${v%,}
+	case $v in
+	h\'*\') v=${v#h\'}; echo "${v%\'}" ;;
+	\"*\") v=${v#\"}; hex_str "${v%\"}" ;;
+	*) return 1 ;;
+	esac
+}
+
+# field_offset FILE FIELD: byte offset of the first byte of FIELD's value
+# (the payload, after its CBOR head) in FILE.
+field_offset() {
+	local h
+	h=$(field_hex "$1" "$2") || return 1
+	find_hex "$1" "$h"
+}
+
+# field_len FILE FIELD: length in bytes of FIELD's payload.
+field_len() {
+	local h
+	h=$(field_hex "$1" "$2") || return 1
+	echo $((${#h} / 2))
+}
+
+# flip_bit IN OFFSET BIT OUT: OUT is IN with bit BIT (0-7) of byte OFFSET
+# inverted; everything else (CBOR framing included) is unchanged.
+flip_bit() {
+	local hex esc b
+	hex=$(hex_of "$1")
+	esc=$(sed 's/../\\x&/g' <<<"$hex")
+	b=$((16#${hex:$2*2:2} ^ (1 << $3)))
+	printf '%b' "${esc:0:$2*4}\\x$(printf %02x "$b")${esc:$2*4+4}" >"$4"
+}
+
+# replace_bytes IN OFFSET HEX OUT: OUT is IN with the bytes at OFFSET
+# replaced by HEX (same length, so the CBOR framing stays valid).
+replace_bytes() {
+	local hex n
+	hex=$(hex_of "$1")
+	n=${#3}
+	write_hex "${hex:0:$2*2}$3${hex:$2*2+n}" "$4"
+}
+
+# ---- fixtures ------------------------------------------------------------
+
+# make_fixtures: keys and blobs shared by the tests of one file, made once
+# in setup_file into $BATS_FILE_TMPDIR:
+#   k23/       dealer key, 2 of 3, with tpk.json (Chainlink form)
+#   k57/       dealer key, 5 of 7
+#   kB/        another 2-of-3 key
+#   rk, rpub   recipient key pair; rk2, rpub2 another one
+#   msg        a short message
+#   ct.l       msg encrypted under k23 with label context "app1"
+#   ct.u       msg encrypted under k23 unlabelled
+#   ct57       msg encrypted under k57 with "app1"
+#   s1 s2 s3   ct.l's shares of nodes 1-3 of k23, sealed to rpub
+#   t1 .. t7   ct57's shares of nodes 1-7 of k57, sealed to rpub
+make_fixtures() {
+	local i
+	(
+		set -e
+		cd "$BATS_FILE_TMPDIR"
+		ccc-keygen dealer -t 2 -n 3 -d k23 --json
+		ccc-keygen dealer -t 5 -n 7 -d k57
+		ccc-keygen dealer -t 2 -n 3 -d kB
+		ccc-keygen recipient -o rk -p rpub
+		ccc-keygen recipient -o rk2 -p rpub2
+		printf 'attack at dawn\n' >msg
+		ccc-encrypt -k k23/tpk.cbor -l app1 -o ct.l msg
+		ccc-encrypt -k k23/tpk.cbor -o ct.u msg
+		ccc-encrypt -k k57/tpk.cbor -l app1 -o ct57 msg
+		for i in 1 2 3; do
+			ccc-reencrypt -s "k23/share-$i.cbor" -k k23/tpk.cbor \
+			    --to rpub -c app1 -o "s$i" ct.l
+		done
+		for i in 1 2 3 4 5 6 7; do
+			ccc-reencrypt -s "k57/share-$i.cbor" -k k57/tpk.cbor \
+			    --to rpub -c app1 -o "t$i" ct57
+		done
+	)
+}
+
+# use_fixtures: run the test in its own directory, with the fixtures
+# reachable as fx/ (short names keep the error lines readable).
+use_fixtures() {
+	cd "$BATS_TEST_TMPDIR"
+	ln -s "$BATS_FILE_TMPDIR" fx
+}

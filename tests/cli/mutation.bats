@@ -1,0 +1,218 @@
+#!/usr/bin/env bats
+# Mutation: every single-bit flip and every truncation of a valid
+# ciphertext, key share and sealed-share blob is refused with exit 1 and
+# one error line, never a crash and never output.
+#
+# Each loop runs the consuming tool directly (not through bats' run) on
+# every mutant, in two workers (one per core), collects what went wrong
+# and reports it all at the end.
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup_file() {
+	make_fixtures
+}
+
+setup() {
+	use_fixtures
+	# Mutants of secret files must pass the permission check.
+	umask 077
+	# XS[v] is the printf escape of byte v.
+	# shellcheck disable=SC2207
+	XS=($(printf '\\x%02x ' {0..255}))
+}
+
+# load_blob FILE: BYTES[i] (values), ESC (printf escapes) and N (size).
+load_blob() {
+	local hex i
+	hex=$(hex_of "$1")
+	N=$((${#hex} / 2))
+	ESC=$(sed 's/../\\x&/g' <<<"$hex")
+	BYTES=()
+	for ((i = 0; i < N; i++)); do
+		BYTES[i]=$((16#${hex:2*i:2}))
+	done
+}
+
+# mutant KIND I B OUT: the blob with bit B of byte I flipped (KIND flip),
+# or its first I bytes (KIND cut).
+mutant() {
+	if [[ $1 == flip ]]; then
+		printf '%b' "${ESC:0:4*$2}${XS[BYTES[$2] ^ (1 << $3)]}${ESC:4*$2+4}" >"$4"
+	else
+		printf '%b' "${ESC:0:4*$2}" >"$4"
+	fi
+}
+
+# in_parallel FUNC KIND: run "FUNC KIND FIRST END ID" over the byte
+# offsets (flip: 0..N-1, cut: prefix lengths 0..N-1) in two workers, then
+# print the failures they recorded and fail if there were any.
+in_parallel() {
+	local half=$((N / 2))
+	: >w0.fail
+	: >w1.fail
+	"$1" "$2" 0 "$half" w0 &
+	"$1" "$2" "$half" "$N" w1 &
+	wait
+	if [[ -s w0.fail || -s w1.fail ]]; then
+		cat w0.fail w1.fail >&2
+		fail "$(cat w0.fail w1.fail | wc -l) mutants were not refused as they should be"
+	fi
+}
+
+# one_line ERR TOOL: ERR is a single "TOOL: " error line.
+one_line() {
+	[[ "$1" == "$2: "* && "$1" != *$'\n'* ]]
+}
+
+# ---- ciphertext ------------------------------------------------------------------
+
+# A mutant of fx/ct.l fed to node 1: exit 1 with one line naming the
+# mutant, except for flips in the nonce or the AES-GCM payload, which the
+# TDH2 proof does not cover.  Those must then fail in ccc-combine, both
+# with the original sealed shares (bound to the ciphertext's digest) and
+# with fresh shares of the mutant (the GCM tag).
+ct_worker() {
+	local kind=$1 i b st e m=$4
+	for ((i = $2; i < $3; i++)); do
+		for ((b = 0; b < 8; b++)); do
+			[[ $kind == flip ]] || ((b == 0)) || break
+			mutant "$kind" "$i" "$b" "$m"
+			rm -f "$m.s1" "$m.s2" "$m.out"
+			st=0
+			ccc-reencrypt -s fx/k23/share-1.cbor -k fx/k23/tpk.cbor \
+			    --to fx/rpub -o "$m.s1" "$m" 2>"$m.err" || st=$?
+			read -r -d '' e <"$m.err" || true
+			if ((st == 1)); then
+				if ! one_line "$e" ccc-reencrypt ||
+				    [[ "$e" != *": $m"* ]]; then
+					echo "$kind $i.$b: reencrypt: $e" >>"$m.fail"
+				elif [[ $kind == cut && "$e" != "ccc-reencrypt: truncated input: $m"* ]]; then
+					echo "$kind $i: not 'truncated input': $e" >>"$m.fail"
+				fi
+				continue
+			fi
+			if ((st != 0)); then
+				echo "$kind $i.$b: reencrypt status $st: $e" >>"$m.fail"
+				continue
+			fi
+			# Accepted by the node: only the payload may be changed.
+			if [[ $kind != flip ]] ||
+			    ! ((i >= NONCE && i < NONCE + 12 ||
+			    i >= SYM && i < SYM + SYMLEN)); then
+				echo "$kind $i.$b: accepted by ccc-reencrypt" >>"$m.fail"
+				continue
+			fi
+			echo "$i.$b" >>"$m.acc"
+			st=0
+			ccc-combine -k fx/k23/tpk.cbor -i fx/rk -c "$m" \
+			    -o "$m.out" fx/s1 fx/s2 2>"$m.err" || st=$?
+			read -r -d '' e <"$m.err" || true
+			if ((st != 1)) || [[ -e "$m.out" ]] || [[ "$e" != "ccc-combine: not enough shares: $m: item 1: 0 valid shares, 2 needed; node 1 (fx/s1): share made for another ciphertext; node 2 (fx/s2): share made for another ciphertext" ]]; then
+				echo "$kind $i.$b: combine with the old shares: status $st: $e" >>"$m.fail"
+			fi
+			ccc-reencrypt -s fx/k23/share-2.cbor -k fx/k23/tpk.cbor \
+			    --to fx/rpub -o "$m.s2" "$m" 2>/dev/null ||
+			    echo "$kind $i.$b: node 2 refused it" >>"$m.fail"
+			st=0
+			ccc-combine -k fx/k23/tpk.cbor -i fx/rk -c "$m" \
+			    -o "$m.out" "$m.s1" "$m.s2" 2>"$m.err" || st=$?
+			read -r -d '' e <"$m.err" || true
+			if ((st != 1)) || [[ -e "$m.out" ]] || [[ "$e" != "ccc-combine: decryption failed: $m: item 1: payload does not authenticate" ]]; then
+				echo "$kind $i.$b: combine with fresh shares: status $st: $e" >>"$m.fail"
+			fi
+		done
+	done
+}
+
+@test "mutation: every bit flip of a ciphertext is refused by ccc-reencrypt or ccc-combine" {
+	load_blob fx/ct.l
+	NONCE=$(field_offset fx/ct.l nonce)
+	SYM=$(field_offset fx/ct.l sym)
+	SYMLEN=$(field_len fx/ct.l sym)
+	in_parallel ct_worker flip
+	# Exactly the payload bits got past the node (then failed above).
+	(($(cat w0.acc w1.acc 2>/dev/null | wc -l) == 8 * (12 + SYMLEN)))
+}
+
+@test "mutation: every truncation of a ciphertext is refused (truncated input)" {
+	load_blob fx/ct.l
+	in_parallel ct_worker cut
+}
+
+# ---- key share -------------------------------------------------------------------
+
+# A mutant of node 1's share: ccc-reencrypt exits 1 with one line naming
+# it.  Every field is checked: the CBOR framing, the type, group, index
+# (1..n, and g^x = h_index), epoch and key id against the public key, and
+# x (below the group order, g^x = h_index), so no flip reaches exit 0;
+# none can cause exit 2 either (the file stays readable, 0600, small).
+share_worker() {
+	local kind=$1 i b st e m=$4
+	for ((i = $2; i < $3; i++)); do
+		for ((b = 0; b < 8; b++)); do
+			[[ $kind == flip ]] || ((b == 0)) || break
+			mutant "$kind" "$i" "$b" "$m"
+			st=0
+			ccc-reencrypt -s "$m" -k fx/k23/tpk.cbor --to fx/rpub \
+			    -c app1 -o "$m.s" fx/ct.l 2>"$m.err" || st=$?
+			read -r -d '' e <"$m.err" || true
+			if ((st != 1)) || [[ -e "$m.s" ]] ||
+			    ! one_line "$e" ccc-reencrypt ||
+			    [[ "$e" != *": $m: "* ]]; then
+				echo "$kind $i.$b: status $st: $e" >>"$m.fail"
+				rm -f "$m.s"
+			elif [[ $kind == cut && "$e" != "ccc-reencrypt: truncated input: $m: "* ]]; then
+				echo "$kind $i: not 'truncated input': $e" >>"$m.fail"
+			fi
+		done
+	done
+}
+
+@test "mutation: every bit flip of a key share is refused by ccc-reencrypt (exit 1)" {
+	load_blob fx/k23/share-1.cbor
+	in_parallel share_worker flip
+}
+
+@test "mutation: every truncation of a key share is refused (truncated input)" {
+	load_blob fx/k23/share-1.cbor
+	in_parallel share_worker cut
+}
+
+# ---- sealed shares -----------------------------------------------------------------
+
+# A mutant of node 1's sealed share, given to ccc-combine with node 2's
+# (t = 2): the mutant never counts, so exit 1 with one line naming it, no
+# output.  The clear header is checked against the key and recipient and
+# bound into the HPKE info; the shares are AEAD ciphertexts.
+sealed_worker() {
+	local kind=$1 i b st e m=$4
+	local pre="ccc-combine: not enough shares: fx/ct.l: item 1: 1 valid share, 2 needed; "
+	for ((i = $2; i < $3; i++)); do
+		for ((b = 0; b < 8; b++)); do
+			[[ $kind == flip ]] || ((b == 0)) || break
+			mutant "$kind" "$i" "$b" "$m"
+			st=0
+			ccc-combine -k fx/k23/tpk.cbor -i fx/rk -c fx/ct.l \
+			    -o "$m.out" "$m" fx/s2 2>"$m.err" || st=$?
+			read -r -d '' e <"$m.err" || true
+			if ((st != 1)) || [[ -e "$m.out" ]] ||
+			    ! one_line "$e" ccc-combine ||
+			    ! [[ "$e" == "$pre""node "*" ($m): "* ||
+			    "$e" == "$pre$m: "* ]]; then
+				echo "$kind $i.$b: status $st: $e" >>"$m.fail"
+				rm -f "$m.out"
+			fi
+		done
+	done
+}
+
+@test "mutation: every bit flip of a sealed share is refused by ccc-combine (exit 1)" {
+	load_blob fx/s1
+	in_parallel sealed_worker flip
+}
+
+@test "mutation: every truncation of a sealed share is refused by ccc-combine (exit 1)" {
+	load_blob fx/s1
+	in_parallel sealed_worker cut
+}

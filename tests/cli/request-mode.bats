@@ -1,0 +1,618 @@
+#!/usr/bin/env bats
+# Decryption nodes in request mode: only certified, fresh, correctly
+# labelled requests are served, once, each release logged first; the
+# enclave key holder combines the sealed shares of one request.
+#
+# The set-up of issue 3: 4 oracles with q=3, 7 decryption nodes with t=5.
+bats_require_minimum_version 1.5.0
+load helpers
+
+MEAS=$(printf '%096d' 0)
+NB=1000000000
+NA=4000000000
+
+# In $BATS_FILE_TMPDIR, made once:
+#   o1..o4.key/.pub  the oracles "oracle-1".."oracle-4"; x "mallory"
+#   roster           q=3 of o1..o4 ("oracles")
+#   roster2          q=2 of the same four ("two"): certificates under it
+#                    are relabelled to make a 2-signature certificate
+#   roster5          q=3 of o1..o4 and x ("five"): likewise, 3 signatures
+#                    of which one by mallory
+#   enc.pub          the enclave's identity; ek/epub its per-request key,
+#                    ek2/epub2 someone else's
+#   k57/             the 5-of-7 dealer key, epoch 0
+#   msg ct.A ct.U    a message, encrypted for app:A and unlabelled
+#   req              a request of app A for ct.A; sig1..sig4, sigx its
+#                    signatures; cert certified by oracles 1, 2 and 3
+setup_file() {
+	local i
+	(
+		set -e
+		cd "$BATS_FILE_TMPDIR"
+		for i in 1 2 3 4; do
+			ccc-keygen identity -o "o$i.key" -p "o$i.pub" \
+			    -N "oracle-$i"
+		done
+		ccc-keygen identity -o x.key -p x.pub -N mallory
+		ccc-keygen identity -o enc.key -p enc.pub -N enclave-1
+		ccc-keygen recipient -o ek -p epub
+		ccc-keygen recipient -o ek2 -p epub2
+		ccc-keygen dealer -t 5 -n 7 -d k57
+		printf 'the enclave reads this\n' >msg
+		ccc-encrypt -k k57/tpk.cbor -l app:A -o ct.A msg
+		ccc-encrypt -k k57/tpk.cbor -o ct.U msg
+		ccc-quorum-sign roster -q 3 -N oracles --not-before $NB \
+		    --not-after $NA -o roster o1.pub o2.pub o3.pub o4.pub
+		ccc-quorum-sign roster -q 2 -N two --not-before $NB \
+		    --not-after $NA -o roster2 o1.pub o2.pub o3.pub o4.pub
+		ccc-quorum-sign roster -q 3 -N five --not-before $NB \
+		    --not-after $NA -o roster5 o1.pub o2.pub o3.pub o4.pub \
+		    x.pub
+		ccc-quorum-sign request -a A -m "$MEAS" -k k57/tpk.cbor \
+		    -e enc.pub -K epub -E 3600 -o req ct.A
+		for i in 1 2 3 4; do
+			ccc-quorum-sign sign -i "o$i.key" -k k57/tpk.cbor \
+			    -o "sig$i" req
+		done
+		ccc-quorum-sign sign -i x.key -k k57/tpk.cbor -o sigx req
+		ccc-quorum-sign combine -r roster -c req -o cert sig1 sig2 sig3
+	)
+}
+
+setup() {
+	use_fixtures
+}
+
+# node I ARG...: decryption node I serves a request, its state in stI.
+node() {
+	local i=$1
+	shift
+	crun ccc-reencrypt -s "fx/k57/share-$i.cbor" -k fx/k57/tpk.cbor \
+	    -r fx/roster -d "st$i" "$@"
+}
+
+# killed_node N ARGS...: node N killed by a real SIGKILL between logging
+# and writing its sealed shares.  Everything the log needs is written with
+# write, fsync and rename; the sealed output's commit is the one link(2)
+# a node makes, so strace injects the signal there.
+killed_node() {
+	local i=$1
+	shift
+	command -v strace >/dev/null || skip "strace not installed"
+	crun strace -f -qq -o /dev/null -e trace=link -e inject=link:signal=KILL \
+	    ccc-reencrypt -s "fx/k57/share-$i.cbor" -k fx/k57/tpk.cbor \
+	    -r fx/roster -d "st$i" "$@"
+}
+
+# request OUT APP CT...: a request of APP for the enclave key epub.
+request() {
+	local out=$1 app=$2
+	shift 2
+	ccc-quorum-sign request -a "$app" -m "$MEAS" -k fx/k57/tpk.cbor \
+	    -e fx/enc.pub -K fx/epub -E 3600 -o "$out" "$@"
+}
+
+# certify REQ OUT [SIGN-OPTION...]: oracles 1, 2 and 3 check and sign REQ,
+# and their signatures are combined under the roster.
+certify() {
+	local req=$1 out=$2 i
+	shift 2
+	for i in 1 2 3; do
+		ccc-quorum-sign sign -i "fx/o$i.key" -k fx/k57/tpk.cbor "$@" \
+		    -o "$out.sig$i" "$req" || return
+	done
+	ccc-quorum-sign combine -r fx/roster -c "$req" -o "$out" \
+	    "$out.sig1" "$out.sig2" "$out.sig3"
+}
+
+# relabel CERT ROSTER OUT: CERT claiming to be under ROSTER (the roster
+# id is not signed: the signatures decide).
+relabel() {
+	replace_bytes "$1" "$(field_offset "$1" roster)" \
+	    "$(sha256sum <"$2" | cut -c1-64)" "$3"
+}
+
+# names_except ROSTER NAME...: the member names of ROSTER in roster order,
+# less those given, as the "not signed by" lists give them.
+names_except() {
+	local r=$1 n out='' skip
+	shift
+	while read -r n; do
+		for skip; do
+			[[ "$n" != "$skip" ]] || continue 2
+		done
+		out+=${out:+, }$n
+	done < <(ccc-inspect "$r" |
+	    sed -n 's/^      "name": "\(.*\)"$/\1/p')
+	printf '%s\n' "$out"
+}
+
+# num FILE FIELD: a numeric field of a blob.
+num() {
+	ccc-inspect "$1" | sed -n "s/^  \"$2\": \\([0-9]*\\),\\{0,1\\}\$/\\1/p"
+}
+
+# rid FILE: the first 16 hex digits of a request's id, as messages give it.
+rid() {
+	field_hex "$1" request_id | cut -c1-16
+}
+
+# entries LOG: the number of entries in an access log.
+entries() {
+	ccc-inspect "$1" | grep -c '^  "type": "ccc/access/v1",$'
+}
+
+# ---- usage -------------------------------------------------------------------
+
+@test "request mode: usage errors exit 2 and touch no state" {
+	crun -2 ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor \
+	    -r fx/roster -o s fx/cert
+	assert_stderr "ccc-reencrypt: usage: request mode needs -s SHARE, -k TPK and -d STATE (see ccc-reencrypt --help)"
+	crun -2 ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor \
+	    -d st1 -o s fx/cert
+	assert_stderr "ccc-reencrypt: usage: -d and -p apply to request mode (-r) (see ccc-reencrypt --help)"
+	node 1 --to fx/epub -o s fx/cert
+	((status == 2))
+	assert_stderr "ccc-reencrypt: usage: --to, -c and -U do not apply to a certified request (it names its enclave; the label policy is -p) (see ccc-reencrypt --help)"
+	node 1 -U -o s fx/cert
+	((status == 2))
+	assert_stderr "ccc-reencrypt: usage: --to, -c and -U do not apply to a certified request (it names its enclave; the label policy is -p) (see ccc-reencrypt --help)"
+	node 1 -o s fx/cert fx/cert
+	((status == 2))
+	assert_stderr "ccc-reencrypt: usage: one certified request at a time (see ccc-reencrypt --help)"
+	assert_no_file s st1
+}
+
+# ---- 4 oracles, q=3; 7 nodes, t=5 ----------------------------------------
+
+@test "request mode: signed by 3 of 4 oracles, served by all 7 nodes; any 5 decrypt" {
+	local i a b c d e
+	for i in 1 2 3 4 5 6 7; do
+		node "$i" -o "s$i" fx/cert
+		((status == 0))
+		assert_stderr_empty
+		assert_output_empty
+		# Sealed to the enclave key, bound to the request id.
+		[[ "$(field_hex "s$i" recipient)" == "$(field_hex fx/epub pk)" ]]
+		[[ "$(field_hex "s$i" context)" == "$(field_hex fx/req request_id)" ]]
+		[[ "$(num "s$i" index)" == "$i" ]]
+		crun -0 ccc-inspect -L "st$i"
+		assert_output "st$i/access.log: 1 entry, chained and matching its head"
+	done
+	# Every 5 of the 7, with the request or its certificate.
+	for a in 1 2 3; do for b in $(seq $((a + 1)) 4); do
+	for c in $(seq $((b + 1)) 5); do for d in $(seq $((c + 1)) 6); do
+	for e in $(seq $((d + 1)) 7); do
+		crun -0 ccc-combine -k fx/k57/tpk.cbor -i fx/ek -R fx/req \
+		    -o "pt$a$b$c$d$e" "s$a" "s$b" "s$c" "s$d" "s$e"
+		assert_stderr_empty
+		assert_same "pt$a$b$c$d$e" fx/msg
+	done; done; done; done; done
+	crun -0 ccc-combine -k fx/k57/tpk.cbor -i fx/ek -R fx/cert -o pt \
+	    s7 s5 s3 s1 s2
+	assert_same pt fx/msg
+	# 4 are not enough.
+	crun -1 ccc-combine -k fx/k57/tpk.cbor -i fx/ek -R fx/req -o pt4 \
+	    s1 s2 s3 s4
+	assert_stderr "ccc-combine: not enough shares: fx/req: item 1: 4 valid shares, 5 needed"
+	# Nor is any other key than the one the request names.
+	crun -1 ccc-combine -k fx/k57/tpk.cbor -i fx/ek2 -R fx/req -o pt4 \
+	    s1 s2 s3 s4 s5
+	assert_stderr "ccc-combine: key mismatch: fx/req: the request names another enclave key than fx/ek2"
+	assert_no_file pt4
+}
+
+@test "request mode: the access log records what was released" {
+	node 4 -o s4 fx/cert
+	((status == 0))
+	write_hex "$(field_hex fx/epub pk)" epk.raw
+	crun -0 ccc-inspect st4/access.log
+	assert_contains "$output" '  "seq": 1,'
+	assert_contains "$output" "  \"prev\": \"$(printf '%064d' 0)\","
+	assert_contains "$output" "  \"request_id\": \"$(field_hex fx/req request_id)\","
+	assert_contains "$output" '  "app_id": "A",'
+	assert_contains "$output" "    \"$(sha256sum <fx/ct.A | cut -c1-64)\""
+	assert_contains "$output" "  \"recipient\": \"$(sha256sum <epk.raw | cut -c1-64)\","
+	assert_contains "$output" '  "node": 4,'
+	assert_contains "$output" '  "epoch": 0,'
+	assert_contains "$output" "  \"key_id\": \"$(field_hex fx/k57/tpk.cbor key_id)\""
+	[[ -f st4/lock && -d st4/served ]]
+	[[ "$(cat "st4/served/$(field_hex fx/req request_id)")" == "released $(num fx/req expires)" ]]
+	read -r seq hash id len <st4/access.head
+	[[ "$seq $hash $id $len" == "1 $(sha256sum <st4/access.log | cut -c1-64) $(field_hex fx/req request_id) $(size_of st4/access.log)" ]]
+}
+
+@test "request mode: signed by only 2 oracles, refused by every node" {
+	crun -0 ccc-quorum-sign combine -r fx/roster2 -c fx/req -o c2 \
+	    fx/sig1 fx/sig2
+	relabel c2 fx/roster c
+	local i
+	for i in 1 2 3 4 5 6 7; do
+		node "$i" -o "s$i" c
+		((status == 1))
+		assert_output_empty
+		assert_stderr "ccc-reencrypt: bad signature: c: 2 valid signatures, roster \"oracles\" needs 3; not signed by $(names_except fx/roster oracle-1 oracle-2)"
+		assert_no_file "s$i" "st$i"
+	done
+	# Under its own roster it is not this roster's certificate.
+	node 1 -o s1 c2
+	((status == 1))
+	assert_stderr "ccc-reencrypt: key mismatch: c2: at byte $(($(field_offset c2 roster) - 2)): certified under another roster than \"oracles\""
+	# And the oracles' tool would not have made it.
+	crun -1 ccc-quorum-sign combine -r fx/roster -c fx/req -o c3 fx/sig1 \
+	    fx/sig2
+	assert_stderr "ccc-quorum-sign: bad signature: fx/req: 2 valid signatures, roster \"oracles\" needs 3; not signed by $(names_except fx/roster oracle-1 oracle-2)"
+	assert_no_file s1 st1 c3
+}
+
+@test "request mode: a signature by a key not in the roster does not count" {
+	# combine refuses: two valid signatures and mallory's.
+	crun -1 ccc-quorum-sign combine -r fx/roster -c fx/req -o c fx/sig1 \
+	    fx/sig2 fx/sigx
+	[[ "${stderr_lines[0]}" == 'ccc-quorum-sign: warning: fx/sigx: signer is not in roster "oracles"; ignored' ]]
+	[[ "${stderr_lines[1]}" == "ccc-quorum-sign: bad signature: fx/req: 2 valid signatures, roster \"oracles\" needs 3; not signed by $(names_except fx/roster oracle-1 oracle-2)" ]]
+	((${#stderr_lines[@]} == 2))
+	assert_no_file c
+	# A certificate carrying the three anyway is refused by every node.
+	crun -0 ccc-quorum-sign combine -r fx/roster5 -c fx/req -o c5 fx/sig1 \
+	    fx/sig2 fx/sigx
+	[[ $(ccc-inspect c5 | grep -c '"signer"') == 3 ]]
+	relabel c5 fx/roster c
+	local i
+	for i in 1 2 3 4 5 6 7; do
+		node "$i" -o "s$i" c
+		((status == 1))
+		assert_stderr "ccc-reencrypt: bad signature: c: 2 valid signatures, roster \"oracles\" needs 3; not signed by $(names_except fx/roster oracle-1 oracle-2)"
+		assert_no_file "s$i" "st$i"
+	done
+}
+
+@test "request mode: a certificate whose request was altered after signing is refused" {
+	# The enclave key swapped for someone else's.
+	replace_bytes fx/cert "$(find_hex fx/cert "$(field_hex fx/epub pk)")" \
+	    "$(field_hex fx/epub2 pk)" c
+	node 1 -o s1 c
+	((status == 1))
+	assert_output_empty
+	assert_stderr "ccc-reencrypt: bad signature: c: 0 valid signatures, roster \"oracles\" needs 3; not signed by $(names_except fx/roster)"
+	# One bit of the expiry time.
+	flip_bit fx/cert "$(($(find_hex fx/cert "0a1a$(printf %08x "$(num fx/req expires)")") + 5))" 0 c2
+	node 2 -o s2 c2
+	((status == 1))
+	assert_stderr "ccc-reencrypt: bad signature: c2: 0 valid signatures, roster \"oracles\" needs 3; not signed by $(names_except fx/roster)"
+	assert_no_file s1 st1 s2 st2
+}
+
+@test "request mode: a certified blob that is not a request is refused" {
+	local i
+	for i in 1 2 3; do
+		crun -0 ccc-quorum-sign sign -i "fx/o$i.key" -o "g$i" fx/roster2
+	done
+	crun -0 ccc-quorum-sign combine -r fx/roster -c fx/roster2 -o c g1 g2 g3
+	node 1 -o s1 c
+	((status == 1))
+	assert_stderr "ccc-reencrypt: wrong blob type: c: the certificate carries an oracle roster, not a computation request"
+	assert_no_file s1 st1
+}
+
+# ---- replay ----------------------------------------------------------------
+
+@test "request mode: a replayed request is refused and the log is unchanged" {
+	node 1 -o s1 fx/cert
+	((status == 0))
+	save st1/access.log st1/access.head
+	node 1 -o again fx/cert
+	((status == 1))
+	assert_output_empty
+	assert_stderr "ccc-reencrypt: replayed: fx/cert: request $(rid fx/req)... was already served by node 1"
+	assert_unchanged st1/access.log st1/access.head
+	assert_no_file again
+	# Certified again by other oracles: the same request, still replayed.
+	crun -0 ccc-quorum-sign combine -r fx/roster -c fx/req -o c234 fx/sig2 \
+	    fx/sig3 fx/sig4
+	assert_differ c234 fx/cert
+	node 1 -o again c234
+	((status == 1))
+	assert_stderr "ccc-reencrypt: replayed: c234: request $(rid fx/req)... was already served by node 1"
+	assert_unchanged st1/access.log st1/access.head
+	crun -0 ccc-inspect -L st1
+	assert_output "st1/access.log: 1 entry, chained and matching its head"
+	# Another node has not served it yet.
+	node 2 -o s2 c234
+	((status == 0))
+}
+
+# ---- freshness, keys and epochs ------------------------------------------------
+
+@test "request mode: an expired request is refused" {
+	local exp
+	exp=$(num fx/req expires)
+	node 1 --now "$exp" -o s1 fx/cert
+	((status == 1))
+	assert_output_empty
+	assert_stderr "ccc-reencrypt: expired: fx/cert: the request expired at $exp (now $exp)"
+	node 1 --now $((exp + 3600)) -o s1 fx/cert
+	((status == 1))
+	assert_stderr "ccc-reencrypt: expired: fx/cert: the request expired at $exp (now $((exp + 3600)))"
+	assert_no_file s1 st1
+	node 1 --now $((exp - 1)) -o s1 fx/cert
+	((status == 0))
+	# The roster's validity is checked too.
+	node 2 --now $NA -o s2 fx/cert
+	((status == 1))
+	assert_stderr "ccc-reencrypt: expired: fx/cert: roster \"oracles\" is valid from $NB to $NA, not at $NA"
+}
+
+@test "request mode: a request for another epoch of the node's key is refused (epoch mismatch)" {
+	# The same key (same key id, same h) at epoch 1: oracles that hold
+	# it check and sign the request; a node at epoch 0 refuses it.
+	local at
+	at=$(find_hex fx/k57/tpk.cbor 020503070400)
+	replace_bytes fx/k57/tpk.cbor $((at + 5)) 01 tpk1
+	[[ "$(num tpk1 epoch)" == 1 ]]
+	crun -0 ccc-quorum-sign request -a A -m "$MEAS" -k tpk1 -e fx/enc.pub \
+	    -K fx/epub -o r1 fx/ct.A
+	[[ "$(num r1 epoch)" == 1 ]]
+	local i
+	for i in 1 2 3; do
+		crun -0 ccc-quorum-sign sign -i "fx/o$i.key" -k tpk1 -o "r1.sig$i" r1
+	done
+	crun -0 ccc-quorum-sign combine -r fx/roster -c r1 -o c1 r1.sig1 \
+	    r1.sig2 r1.sig3
+	node 1 -o s1 c1
+	((status == 1))
+	assert_output_empty
+	assert_stderr "ccc-reencrypt: epoch mismatch: c1: the request is for epoch 1, this node's share is for epoch 0"
+	assert_no_file s1 st1
+}
+
+@test "request mode: a request for another key (at epoch 1) is refused (key mismatch)" {
+	crun -0 ccc-keygen dealer -t 5 -n 7 -e 1 -d k1
+	crun -0 ccc-encrypt -k k1/tpk.cbor -l app:A -o ct1 fx/msg
+	crun -0 ccc-quorum-sign request -a A -m "$MEAS" -k k1/tpk.cbor \
+	    -e fx/enc.pub -K fx/epub -o r1 ct1
+	local i
+	for i in 1 2 3; do
+		crun -0 ccc-quorum-sign sign -i "fx/o$i.key" -k k1/tpk.cbor \
+		    -o "r1.sig$i" r1
+	done
+	crun -0 ccc-quorum-sign combine -r fx/roster -c r1 -o c1 r1.sig1 \
+	    r1.sig2 r1.sig3
+	node 1 -o s1 c1
+	((status == 1))
+	assert_stderr "ccc-reencrypt: key mismatch: c1: the request is for key $(field_hex k1/tpk.cbor key_id | cut -c1-8), not this node's key"
+	assert_no_file s1 st1
+}
+
+# ---- label policy ----------------------------------------------------------
+
+@test "request mode: a ciphertext labelled for app A in a request of app B is refused, unless the policy allows it" {
+	crun -0 request rB B fx/ct.A
+	# Oracles sign it only under a policy that allows it.
+	run ! certify rB cB
+	printf '# B may read A'"'"'s data\nallow B app:A\n' >policy
+	crun -0 certify rB cB -p policy
+	node 1 -o s1 cB
+	((status == 1))
+	assert_output_empty
+	assert_stderr 'ccc-reencrypt: refused by policy: cB: item 1: a ciphertext labelled "app:A" is not allowed for app "B"'
+	assert_no_file s1 st1
+	printf 'allow B app:C\nallow A app:A\nallow-unlabelled B\n' >other
+	node 1 -p other -o s1 cB
+	((status == 1))
+	assert_stderr 'ccc-reencrypt: refused by policy: cB: item 1: a ciphertext labelled "app:A" is not allowed for app "B"'
+	assert_no_file s1 st1
+	node 1 -p policy -o s1 cB
+	((status == 0))
+	assert_stderr_empty
+	# Prefixes and any app.
+	printf 'allow B app:*\n' >prefix
+	node 2 -p prefix -o s2 cB
+	((status == 0))
+	printf 'allow * app:A\n' >any
+	node 3 -p any -o s3 cB
+	((status == 0))
+}
+
+@test "request mode: an unlabelled ciphertext is refused unless the policy has allow-unlabelled" {
+	crun -0 request rU A fx/ct.U
+	crun -0 certify rU cU -U
+	node 1 -o s1 cU
+	((status == 1))
+	assert_output_empty
+	assert_stderr 'ccc-reencrypt: refused by policy: cU: item 1: unlabelled ciphertext (all-zero label) not allowed for app "A"'
+	printf 'allow A app:A\nallow-unlabelled B\n' >notA
+	node 1 -p notA -o s1 cU
+	((status == 1))
+	assert_stderr 'ccc-reencrypt: refused by policy: cU: item 1: unlabelled ciphertext (all-zero label) not allowed for app "A"'
+	assert_no_file s1 st1
+	printf 'allow-unlabelled A\n' >policy
+	node 1 -p policy -o s1 cU
+	((status == 0))
+	printf '\tallow-unlabelled  *   # every app\n' >all
+	node 2 -p all -o s2 cU
+	((status == 0))
+}
+
+@test "request mode: a malformed or missing policy file is refused" {
+	printf 'allow A\n' >bad
+	node 1 -p bad -o s1 fx/cert
+	((status == 1))
+	assert_stderr 'ccc-reencrypt: malformed input: bad: line 1: expected "allow APP CONTEXT" or "allow-unlabelled APP"'
+	printf 'allow A app:A\ndeny B app:B\n' >bad2
+	node 1 -p bad2 -o s1 fx/cert
+	((status == 1))
+	assert_stderr 'ccc-reencrypt: malformed input: bad2: line 2: expected "allow APP CONTEXT" or "allow-unlabelled APP"'
+	node 1 -p absent -o s1 fx/cert
+	((status == 2))
+	assert_stderr "ccc-reencrypt: i/o error: absent: No such file or directory"
+	assert_no_file s1 st1
+}
+
+# ---- shares bound to their request -------------------------------------------
+
+@test "request mode: a sealed share of request R1 is rejected in request R2, naming the node" {
+	crun -0 request r1 A fx/ct.A
+	crun -0 request r2 A fx/ct.A
+	crun -0 certify r1 c1
+	crun -0 certify r2 c2
+	node 3 -o x3 c1
+	((status == 0))
+	local i
+	for i in 1 2 4 5 6; do
+		node "$i" -o "y$i" c2
+		((status == 0))
+	done
+	crun -1 ccc-combine -k fx/k57/tpk.cbor -i fx/ek -R r2 -o pt y1 y2 x3 \
+	    y4 y5
+	assert_output_empty
+	assert_stderr "ccc-combine: not enough shares: r2: item 1: 4 valid shares, 5 needed; node 3 (x3): made for another request"
+	assert_no_file pt
+	crun -0 ccc-combine -k fx/k57/tpk.cbor -i fx/ek -R r2 -o pt y1 y2 x3 \
+	    y4 y5 y6
+	assert_stderr "ccc-combine: warning: node 3 (x3): made for another request; its shares were not used"
+	assert_same pt fx/msg
+	# In its own request it counts.
+	node 1 -o x1 c1
+	node 2 -o x2 c1
+	node 4 -o x4 c1
+	node 5 -o x5 c1
+	crun -0 ccc-combine -k fx/k57/tpk.cbor -i fx/ek -R c1 -o pt1 x1 x2 x3 \
+	    x4 x5
+	assert_same pt1 fx/msg
+}
+
+# ---- the access log ----------------------------------------------------------
+
+@test "request mode: the access log verifies; removing, editing or cutting any entry is named" {
+	local k end=(0) s n mid
+	for k in 1 2 3; do
+		crun -0 request "r$k" A fx/ct.A
+		crun -0 certify "r$k" "c$k"
+		node 1 -o "s$k" "c$k"
+		((status == 0))
+		read -r _ _ _ n <st1/access.head
+		end+=("$n")
+	done
+	crun -0 ccc-inspect -L st1
+	assert_stderr_empty
+	assert_output "st1/access.log: 3 entries, chained and matching its head"
+	# Each entry edited: one byte in its middle.
+	for k in 1 2 3; do
+		rm -rf t && cp -r st1 t
+		s=${end[k - 1]}
+		mid=$((s + (end[k] - s) / 2))
+		flip_bit st1/access.log "$mid" 0 t/access.log
+		crun -1 ccc-inspect -L t
+		assert_output_empty
+		if ((k < 3)); then
+			assert_stderr "ccc-inspect: malformed input: t: item $k: at byte $s: entry $k was altered (entry $((k + 1))'s prev is not its hash)"
+		else
+			assert_stderr "ccc-inspect: malformed input: t: item 3: the log ends at entry 3, its head names entry 3 with other contents (the last entry was altered)"
+		fi
+	done
+	# Each entry removed.
+	for k in 1 2 3; do
+		rm -rf t && cp -r st1 t
+		s=${end[k - 1]}
+		{
+			head -c "$s" st1/access.log
+			tail -c +$((end[k] + 1)) st1/access.log
+		} >t/access.log
+		crun -1 ccc-inspect -L t
+		if ((k < 3)); then
+			assert_stderr "ccc-inspect: malformed input: t: item $k: at byte $s: entry numbered $((k + 1)), expected $k (an entry was removed or reordered)"
+		else
+			assert_stderr "ccc-inspect: malformed input: t: item 3: the log ends at entry 2, its head names entry 3"
+		fi
+	done
+	# The last entry cut short (inside its last field, the key id).
+	rm -rf t && cp -r st1 t
+	head -c $((end[3] - 10)) st1/access.log >t/access.log
+	crun -1 ccc-inspect -L t
+	assert_stderr "ccc-inspect: truncated input: t: item 3: at byte $((end[3] - 34)): input ends inside an item"
+	# A node refuses to append to a log shorter than its head.
+	head -c "${end[2]}" st1/access.log >t/access.log
+	crun -0 request r4 A fx/ct.A
+	crun -0 certify r4 c4
+	crun -2 ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor \
+	    -r fx/roster -d t -o s4 c4
+	assert_stderr "ccc-reencrypt: bad node state: access log is shorter than its head says (${end[2]} < ${end[3]} bytes)"
+	assert_no_file s4
+	# A missing head is noticed too.
+	rm -rf t && cp -r st1 t && rm t/access.head
+	crun -1 ccc-inspect -L t
+	assert_stderr "ccc-inspect: malformed input: t: item 1: the log ends at entry 3, its head names entry 0"
+}
+
+# ---- kill -9 between logging and sealing -----------------------------------
+
+@test "request mode: killed between logging and sealing, a rerun releases once and logs once" {
+	killed_node 1 -o s1 fx/cert
+	((status == 137))
+	assert_no_file s1
+	# (A SIGKILL leaves the uncommitted temporary beside s1: nothing reads it.)
+	rm -f s1.tmp*
+	crun -0 ccc-inspect -L st1
+	assert_output "st1/access.log: 1 entry, chained and matching its head"
+	[[ "$(cat "st1/served/$(field_hex fx/req request_id)")" == "logged $(num fx/req expires)" ]]
+	save st1/access.log st1/access.head
+	# The rerun finishes the release without a second entry.
+	node 1 -o s1 fx/cert
+	((status == 0))
+	assert_stderr_empty
+	[[ -s s1 ]]
+	assert_unchanged st1/access.log st1/access.head
+	crun -0 ccc-inspect -L st1
+	assert_output "st1/access.log: 1 entry, chained and matching its head"
+	[[ "$(entries st1/access.log)" == 1 ]]
+	[[ "$(field_hex st1/access.log request_id)" == "$(field_hex fx/req request_id)" ]]
+	# A third run is a replay.
+	node 1 -o s1b fx/cert
+	((status == 1))
+	assert_stderr "ccc-reencrypt: replayed: fx/cert: request $(rid fx/req)... was already served by node 1"
+	assert_no_file s1b
+	assert_unchanged st1/access.log st1/access.head
+	# What the rerun released combines.
+	local i
+	for i in 2 3 4 5; do
+		node "$i" -o "s$i" fx/cert
+	done
+	crun -0 ccc-combine -k fx/k57/tpk.cbor -i fx/ek -R fx/req -o pt s1 s2 \
+	    s3 s4 s5
+	assert_same pt fx/msg
+}
+
+@test "request mode: a crash after the append, before the head, is recovered once" {
+	node 1 -o s1 fx/cert
+	((status == 0))
+	cp st1/access.head head1
+	crun -0 request r2 A fx/ct.A
+	crun -0 certify r2 c2
+	killed_node 1 -o s2 c2
+	((status == 137))
+	cp st1/access.log log2
+	# As if killed after appending r2's entry, before the head and the
+	# "logged" marker were written (the "pending" one always precedes the
+	# append): the auditor sees an entry past the head.
+	cp head1 st1/access.head
+	echo "pending $(num r2 expires)" >"st1/served/$(field_hex r2 request_id)"
+	crun -1 ccc-inspect -L st1
+	assert_stderr "ccc-inspect: malformed input: st1: item 2: the log ends at entry 2, its head names entry 1"
+	# The node adopts the entry and does not log r2 again.
+	node 1 -o s2 c2
+	((status == 0))
+	assert_stderr_empty
+	assert_same st1/access.log log2
+	crun -0 ccc-inspect -L st1
+	assert_output "st1/access.log: 2 entries, chained and matching its head"
+	# A torn append (part of an entry) is cut off and the entry rewritten.
+	cp head1 st1/access.head
+	head -c $(($(size_of log2) - 50)) log2 >st1/access.log
+	echo "pending $(num r2 expires)" >"st1/served/$(field_hex r2 request_id)"
+	node 1 -o s2b c2
+	((status == 0))
+	crun -0 ccc-inspect -L st1
+	assert_output "st1/access.log: 2 entries, chained and matching its head"
+	[[ "$(entries st1/access.log)" == 2 ]]
+}

@@ -1,0 +1,95 @@
+/*
+ * The sandbox: a well-behaved program runs and its output comes back;
+ * network, writes outside the scratch directory, timeouts, oversized
+ * output, crashes and failures are each stopped and reported, and the
+ * environment is empty.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "sandbox.h"
+#include "tap.h"
+
+static struct ccc_sandbox_limits lim;
+
+static int
+run(const char *script, const char *in, struct ccc_buf *out,
+    struct ccc_sandbox_result *res)
+{
+	return ccc_sandbox_run((const uint8_t *)script, strlen(script),
+	    (const uint8_t *)in, in ? strlen(in) : 0, &lim, out, res, NULL);
+}
+
+int
+main(void)
+{
+	struct ccc_sandbox_result r;
+	struct ccc_buf out;
+	char d[128];
+	int rc;
+
+	if (sodium_init() < 0)
+		return 99;
+	ccc_buf_init(&out, 1);
+	ccc_sandbox_defaults(&lim);
+	lim.timeout_ms = 3000;
+
+	rc = run("#!/bin/sh\ntr a-z A-Z\n", "hello", &out, &r);
+	ok(rc == 0 && r.outcome == CCC_RUN_OK && out.len == 5 &&
+	    memcmp(out.p, "HELLO", 5) == 0, "a filter runs: %s",
+	    ccc_sandbox_describe(&r, d, sizeof(d)));
+	rc = run("#!/bin/sh\nenv | wc -l\n", NULL, &out, &r);
+	/* sh itself sets PWD (and may set SHLVL, _): no inherited variable. */
+	ok(rc == 0 && r.outcome == CCC_RUN_OK && out.len > 0 &&
+	    atoi((char *)out.p) <= 3, "the environment is (nearly) empty: %.*s",
+	    (int)out.len, out.p);
+	rc = run("#!/bin/sh\necho x > inside && cat inside\n", NULL, &out, &r);
+	ok(rc == 0 && r.outcome == CCC_RUN_OK && out.len == 2,
+	    "the scratch directory is writable");
+	rc = run("#!/bin/sh\necho x > /tmp/ccc-sandbox-escape\n", NULL, &out,
+	    &r);
+	ok(rc == 0 && r.outcome == CCC_RUN_FAILED &&
+	    access("/tmp/ccc-sandbox-escape", F_OK) != 0,
+	    "a write outside the scratch directory fails: %s",
+	    ccc_sandbox_describe(&r, d, sizeof(d)));
+	rc = run("#!/bin/bash\nexec 3<>/dev/tcp/127.0.0.1/9\n", NULL, &out,
+	    &r);
+	ok(rc == 0 && r.outcome == CCC_RUN_FORBIDDEN,
+	    "an inet socket kills the code: %s",
+	    ccc_sandbox_describe(&r, d, sizeof(d)));
+	lim.network = true;
+	rc = run("#!/bin/bash\nexec 3<>/dev/tcp/127.0.0.1/9 || exit 7\n", NULL,
+	    &out, &r);
+	ok(rc == 0 && r.outcome != CCC_RUN_FORBIDDEN,
+	    "with network allowed a socket is not killed: %s",
+	    ccc_sandbox_describe(&r, d, sizeof(d)));
+	lim.network = false;
+	lim.timeout_ms = 300;
+	rc = run("#!/bin/sh\nsleep 30\n", NULL, &out, &r);
+	ok(rc == 0 && r.outcome == CCC_RUN_TIMEOUT && r.seconds < 5,
+	    "a sleeper is stopped at the timeout: %s",
+	    ccc_sandbox_describe(&r, d, sizeof(d)));
+	lim.timeout_ms = 3000;
+	lim.out_bytes = 1000;
+	rc = run("#!/bin/sh\nhead -c 100000 /dev/zero\n", NULL, &out, &r);
+	ok(rc == 0 && r.outcome == CCC_RUN_OUTPUT_LIMIT && out.len == 0,
+	    "too much output is stopped and discarded: %s",
+	    ccc_sandbox_describe(&r, d, sizeof(d)));
+	lim.out_bytes = 1 << 20;
+	rc = run("#!/bin/sh\nkill -SEGV $$\n", NULL, &out, &r);
+	ok(rc == 0 && r.outcome == CCC_RUN_CRASHED && r.status == 11,
+	    "a crash is reported: %s", ccc_sandbox_describe(&r, d, sizeof(d)));
+	rc = run("#!/bin/sh\necho partial; exit 3\n", NULL, &out, &r);
+	ok(rc == 0 && r.outcome == CCC_RUN_FAILED && r.status == 3 &&
+	    out.len == 0, "a failure is reported and its output dropped");
+	rc = run("not an executable", NULL, &out, &r);
+	ok(rc == 0 && r.outcome == CCC_RUN_FAILED && r.status == 127,
+	    "a non-executable image fails to start");
+	ccc_buf_free(&out);
+	return tap_done();
+}
