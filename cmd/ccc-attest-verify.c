@@ -13,8 +13,8 @@
 #include "ops.h"
 
 static const char usage[] =
-"usage: ccc-attest-verify -p POLICY [-j] [-a TIME] [-k HEX] [-m I=HEX]\n"
-"                         [-n HEX] [-u HEX] [FILE]\n"
+"usage: ccc-attest-verify -p POLICY [-j] [-a TIME] [-r REQUEST] [-k HEX]\n"
+"                         [-m I=HEX] [-n HEX] [-u HEX] [FILE]\n"
 "       ccc-attest-verify -h | -V\n";
 
 static const struct option longopts[] = {
@@ -25,6 +25,7 @@ static const struct option longopts[] = {
 	{ "pcr", required_argument, NULL, 'm' },
 	{ "nonce-hex", required_argument, NULL, 'n' },
 	{ "policy", required_argument, NULL, 'p' },
+	{ "request", required_argument, NULL, 'r' },
 	{ "user-data-hex", required_argument, NULL, 'u' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -81,7 +82,7 @@ main(int argc, char **argv)
 	ccc_err_clear(&err);
 	memset(&x, 0, sizeof(x));
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":a:hjk:m:n:p:u:V", longopts,
+	while ((c = getopt_long(argc, argv, ":a:hjk:m:n:p:r:u:V", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'a':
@@ -127,6 +128,9 @@ main(int argc, char **argv)
 			break;
 		case 'p':
 			o.policy = optarg;
+			break;
+		case 'r':
+			o.request = optarg;
 			break;
 		case 'u':
 			if ((n = hexarg(optarg, user_data,

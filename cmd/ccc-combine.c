@@ -10,9 +10,10 @@
 static const char usage[] =
 "usage: ccc-combine -k TPK -i KEY [-c CT | -R REQUEST] [-o OUT] [-f] [-T] "
 "[--seq] SEALED ...\n"
+"       ccc-combine --result RESULT [-i KEY] [-o OUT] [-f] [-T]\n"
 "       ccc-combine -h | -V\n";
 
-enum { OPT_SEQ = 256 };
+enum { OPT_SEQ = 256, OPT_RESULT };
 
 static const struct option longopts[] = {
 	{ "key", required_argument, NULL, 'k' },
@@ -23,6 +24,7 @@ static const struct option longopts[] = {
 	{ "force", no_argument, NULL, 'f' },
 	{ "tty", no_argument, NULL, 'T' },
 	{ "seq", no_argument, NULL, OPT_SEQ },
+	{ "result", required_argument, NULL, OPT_RESULT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -49,10 +51,18 @@ main(int argc, char **argv)
 		case 'f': o.force = true; break;
 		case 'T': o.tty_ok = true; break;
 		case OPT_SEQ: o.seq = true; break;
+		case OPT_RESULT: o.result = optarg; break;
 		case 'h': return ccc_cli_help(usage);
 		case 'V': return ccc_cli_version();
 		default: return ccc_cli_badopt(c, argv, longopts);
 		}
+	}
+	if (o.result != NULL) {
+		if (o.tpk != NULL || o.in != NULL || o.request != NULL ||
+		    o.seq || optind < argc)
+			return ccc_cli_usage("--result takes only -i, -o, -f "
+			    "and -T");
+		return ccc_combine_result(&o, &err) ? ccc_cli_fail(&err) : 0;
 	}
 	if (o.tpk == NULL || o.key == NULL)
 		return ccc_cli_usage("needs -k TPK and -i KEY");

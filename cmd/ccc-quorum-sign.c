@@ -20,8 +20,8 @@ static const char usage[] =
 "       ccc-quorum-sign request -a APP (-x CODE | -m HEX) -k TPK -e ENCLAVE "
 "-K KEY [-O MODE] [-R PUB] [-n] [-E SECS] [-I HEX] [--now T] [-o OUT] [-f] "
 "CT ...\n"
-"       ccc-quorum-sign sign -i KEY [-k TPK] [-p POLICY] [-U] [--now T] "
-"[-o OUT] [-f] [FILE]\n"
+"       ccc-quorum-sign sign -i KEY [-k TPK] [-p POLICY] [-U] [-A POLICY "
+"-F REQUEST] [--now T] [-o OUT] [-f] [FILE]\n"
 "       ccc-quorum-sign combine -r ROSTER [-c FILE] [--now T] [-o OUT] [-f] "
 "SIG ...\n"
 "       ccc-quorum-sign verify -r ROSTER [-v] [--now T] [-o OUT] [-f] "
@@ -48,6 +48,8 @@ static const struct option longopts[] = {
 	{ "request-id", required_argument, NULL, 'I' },
 	{ "identity", required_argument, NULL, 'i' },
 	{ "policy", required_argument, NULL, 'p' },
+	{ "attest-policy", required_argument, NULL, 'A' },
+	{ "for", required_argument, NULL, 'F' },
 	{ "allow-unlabelled", no_argument, NULL, 'U' },
 	{ "roster", required_argument, NULL, 'r' },
 	{ "certify", required_argument, NULL, 'c' },
@@ -78,7 +80,7 @@ main(int argc, char **argv)
 	const char *cmd, *out = NULL, *name = NULL, *app = NULL, *code = NULL;
 	const char *tpk = NULL, *enclave = NULL, *ekey = NULL, *rcpt = NULL;
 	const char *ident = NULL, *roster = NULL, *certify = NULL;
-	const char *policy = NULL;
+	const char *policy = NULL, *apol = NULL, *forreq = NULL;
 	uint8_t meas[48], rid[32];
 	bool have_meas = false, have_rid = false, network = false;
 	bool force = false, unlabelled = false, verbose = false;
@@ -103,7 +105,8 @@ main(int argc, char **argv)
 	argv++;
 	argc--;
 	while ((c = getopt_long(argc, argv,
-	    ":q:N:a:x:m:k:e:K:O:R:nE:I:i:p:Ur:c:vo:fhV", longopts, NULL)) != -1) {
+	    ":q:N:a:x:m:k:e:K:O:R:nE:I:i:p:A:F:Ur:c:vo:fhV", longopts,
+	    NULL)) != -1) {
 		switch (c) {
 		case 'q':
 			if ((q = ccc_cli_number(optarg, 1, 255)) < 0)
@@ -155,6 +158,8 @@ main(int argc, char **argv)
 			break;
 		case 'i': ident = optarg; break;
 		case 'p': policy = optarg; break;
+		case 'A': apol = optarg; break;
+		case 'F': forreq = optarg; break;
 		case 'U': unlabelled = true; break;
 		case 'r': roster = optarg; break;
 		case 'c': certify = optarg; break;
@@ -234,6 +239,8 @@ main(int argc, char **argv)
 		o.in = optind < argc ? argv[optind] : NULL;
 		o.tpk = tpk;
 		o.policy = policy;
+		o.attest_policy = apol;
+		o.request = forreq;
 		o.allow_unlabelled = unlabelled;
 		o.now = (uint64_t)now;
 		o.out = out;

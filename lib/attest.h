@@ -234,6 +234,14 @@ int ccc_attest_signer_load(struct ccc_attest_signer **s, const char *path,
 void ccc_attest_signer_free(struct ccc_attest_signer *s);
 /* The module_id its documents carry: "ccc-software-<enclave id>". */
 const char *ccc_attest_signer_module_id(const struct ccc_attest_signer *s);
+/*
+ * An enclave's id: the SHA-256 of its leaf certificate (DER), which every
+ * document it signs carries.  From its signer, or from the first
+ * certificate of a PEM chain file (what ccc-keygen enclave-cert -p writes).
+ */
+void ccc_attest_signer_id(const struct ccc_attest_signer *s, uint8_t id[32]);
+int ccc_attest_chain_id(const char *path, uint8_t id[32],
+    struct ccc_err *err) CCC_WUR;
 
 /*
  * Append to doc a software attestation document: an untagged COSE_Sign1,

@@ -15,6 +15,8 @@
 #include <sodium.h>
 
 #include "attest.h"
+#include "quorum.h"
+#include "result.h"
 #include "cose.h"
 #include "io.h"
 #include "ops.h"
@@ -243,6 +245,9 @@ ccc_attest_verify_run(const struct ccc_attest_verify_opts *o,
 	struct ccc_attest_report *rep = NULL;
 	struct ccc_buf in, dec, out;
 	const char *name = ccc_io_name(o->in, 0);
+	struct ccc_result res;
+	struct ccc_request rq;
+	struct ccc_buf rb;
 	const uint8_t *doc;
 	size_t len;
 	int rc;
@@ -250,6 +255,7 @@ ccc_attest_verify_run(const struct ccc_attest_verify_opts *o,
 	ccc_buf_init(&in, 0);
 	ccc_buf_init(&dec, 0);
 	ccc_buf_init(&out, 0);
+	ccc_buf_init(&rb, 0);
 	if ((pol = ccc_attest_policy_new()) == NULL ||
 	    (rep = malloc(sizeof(*rep))) == NULL) {
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "policy");
@@ -258,7 +264,28 @@ ccc_attest_verify_run(const struct ccc_attest_verify_opts *o,
 	if ((rc = ccc_attest_policy_load(pol, o->policy, err)) != 0 ||
 	    (rc = ccc_read_file(&in, o->in, INPUT_MAX, err)) != 0)
 		goto out;
-	if ((rc = document_bytes(&in, &dec, &doc, &len, err)) != 0 ||
+	if (ccc_blob_peek_type(in.p, in.len) == &ccc_schema_result) {
+		/*
+		 * A result: its document must bind its own fields and, with a
+		 * request, answer that request (lib/result.h).
+		 */
+		if ((rc = ccc_result_decode(&res, in.p, in.len, err)) != 0) {
+			(void)ccc_err_what(err, name);
+			goto out;
+		}
+		if (o->request != NULL && (rc = ccc_request_read(&rb, &rq,
+		    o->request, err)) != 0)
+			goto out;
+		if ((rc = ccc_result_attest(&res, o->request ? &rq : NULL, pol,
+		    o->expect, o->at_ms, rep, err)) != 0) {
+			(void)ccc_err_what(err, name);
+			goto out;
+		}
+	} else if (o->request != NULL) {
+		rc = ccc_err_set(err, CCC_E_USAGE, -1, NULL, "--request "
+		    "checks a result (ccc/result/v1), not a bare document");
+		goto out;
+	} else if ((rc = document_bytes(&in, &dec, &doc, &len, err)) != 0 ||
 	    (rc = ccc_attest_verify(doc, len, pol, o->expect, o->at_ms, rep,
 	    err)) != 0) {
 		(void)ccc_err_what(err, name);
@@ -282,5 +309,6 @@ out:
 	ccc_buf_free(&in);
 	ccc_buf_free(&dec);
 	ccc_buf_free(&out);
+	ccc_buf_free(&rb);
 	return rc;
 }

@@ -449,6 +449,38 @@ ccc_attest_signer_module_id(const struct ccc_attest_signer *s)
 	return s->module_id;
 }
 
+void
+ccc_attest_signer_id(const struct ccc_attest_signer *s, uint8_t id[32])
+{
+	crypto_hash_sha256(id, s->leaf_der, (unsigned long long)s->leaf_len);
+}
+
+int
+ccc_attest_chain_id(const char *path, uint8_t id[32], struct ccc_err *err)
+{
+	unsigned char *der = NULL;
+	X509 *x = NULL;
+	BIO *b;
+	int n, rc = 0;
+
+	if ((b = BIO_new_file(path, "r")) == NULL) {
+		ERR_clear_error();
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: cannot open",
+		    path);
+	}
+	if ((x = PEM_read_bio_X509(b, NULL, NULL, NULL)) == NULL ||
+	    (n = i2d_X509(x, &der)) <= 0) {
+		ERR_clear_error();
+		rc = ccc_err_set(err, CCC_E_MALFORMED, -1, NULL, "%s: no PEM "
+		    "certificate", path);
+	} else
+		crypto_hash_sha256(id, der, (unsigned long long)n);
+	OPENSSL_free(der);
+	X509_free(x);
+	BIO_free(b);
+	return rc;
+}
+
 static int
 claim_bytes(struct ccc_nitro_bytes *v, const uint8_t *p, size_t n,
     const char *name, struct ccc_err *err)

@@ -6,6 +6,7 @@
 #include "accesslog.h"
 #include "identity.h"
 #include "quorum.h"
+#include "result.h"
 
 #define U(k, nm, lo, hi) { k, nm, CCC_F_UINT, 0, lo, hi, 0, NULL }
 #define B(k, nm, lo, hi, fl) { k, nm, CCC_F_BSTR, fl, lo, hi, 0, NULL }
@@ -81,6 +82,7 @@ const struct ccc_schema *const ccc_schemas[] = {
 	&ccc_schema_sealed, &ccc_schema_identity_pub,
 	&ccc_schema_identity_key, &ccc_schema_roster, &ccc_schema_request,
 	&ccc_schema_signature, &ccc_schema_certified, &ccc_schema_access,
+	&ccc_schema_result,
 	NULL
 };
 

@@ -50,6 +50,7 @@ enum ccc_errcode {
 	CCC_E_REPLAY = -17,	/* already served */
 	CCC_E_DUPLICATE = -18,	/* the same item twice */
 	CCC_E_ATTEST = -19,	/* attestation refused */
+	CCC_E_CODE = -20,	/* the measured code failed in the sandbox */
 	/* exit 2: the job could not be done */
 	CCC_E_USAGE = -64,	/* bad command line */
 	CCC_E_IO = -65,		/* read/write/open failed (errno kept) */

@@ -17,7 +17,9 @@
 #include "io.h"
 #include "keys.h"
 #include "ops.h"
+#include "enclave.h"
 #include "quorum.h"
+#include "result.h"
 #include "seal.h"
 
 struct node {
@@ -363,5 +365,74 @@ out:
 	ccc_ct_list_free(&l);
 	ccc_buf_free(&kb);
 	ccc_buf_free(&rb);
+	return rc;
+}
+
+int
+ccc_combine_result(const struct ccc_combine_opts *o, struct ccc_err *err)
+{
+	struct ccc_hpke_ctx h;
+	struct ccc_result r;
+	struct ccc_buf in, kb, pt;
+	uint8_t *sk = NULL, pk[32];
+	uint8_t info[sizeof(CCC_OUTPUT_INFO) + 32];
+	int rc;
+
+	ccc_buf_init(&in, 0);
+	ccc_buf_init(&kb, 1);
+	ccc_buf_init(&pt, 1);
+	if ((rc = ccc_op_read(&in, o->result, CCC_RESULT_OUTPUT_MAX + (1 << 21),
+	    false, err)) != 0)
+		goto out;
+	if ((rc = ccc_result_decode(&r, in.p, in.len, err)) != 0) {
+		ccc_err_what(err, ccc_io_name(o->result, 0));
+		goto out;
+	}
+	if (r.mode != CCC_OUTPUT_SEALED) {
+		/* Public bytes, or a ciphertext under the threshold key. */
+		rc = ccc_write_file(o->out, r.output, r.output_len,
+		    CCC_OUT_BINARY | (o->force ? CCC_OUT_FORCE : 0) |
+		    (o->tty_ok ? CCC_OUT_TTY_OK : 0), err);
+		goto out;
+	}
+	if (o->key == NULL) {
+		rc = ccc_err_set(err, CCC_E_USAGE, -1, NULL, "the output is "
+		    "sealed to a recipient: give its key with -i");
+		goto out;
+	}
+	if ((sk = sodium_malloc(32)) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "key");
+		goto out;
+	}
+	if ((rc = ccc_op_read(&kb, o->key, 4096, true, err)) != 0)
+		goto out;
+	if ((rc = ccc_recipient_key_load(sk, pk, kb.p, kb.len, err)) != 0) {
+		ccc_err_what(err, o->key);
+		goto out;
+	}
+	memcpy(info, CCC_OUTPUT_INFO, sizeof(CCC_OUTPUT_INFO));
+	memcpy(info + sizeof(CCC_OUTPUT_INFO), r.request_id, 32);
+	if (r.output_len < 32 + 16 || ccc_buf_reserve(&pt, r.output_len) != 0 ||
+	    ccc_hpke_setup_r(&h, r.output, sk, info, sizeof(info)) != 0 ||
+	    ccc_hpke_open(&h, pt.p, NULL, 0, r.output + 32,
+	    r.output_len - 32) != 0) {
+		ccc_hpke_ctx_wipe(&h);
+		rc = ccc_err_set(err, CCC_E_DECRYPT, -1, NULL, "the output "
+		    "does not open with this key (sealed to another recipient, "
+		    "or altered)");
+		ccc_err_what(err, ccc_io_name(o->result, 0));
+		goto out;
+	}
+	ccc_hpke_ctx_wipe(&h);
+	pt.len = r.output_len - 32 - 16;
+	rc = ccc_write_file(o->out, pt.p, pt.len, CCC_OUT_BINARY |
+	    CCC_OUT_SECRET | (o->force ? CCC_OUT_FORCE : 0) |
+	    (o->tty_ok ? CCC_OUT_TTY_OK : 0), err);
+out:
+	if (sk != NULL)
+		sodium_free(sk);
+	ccc_buf_free(&in);
+	ccc_buf_free(&kb);
+	ccc_buf_free(&pt);
 	return rc;
 }

@@ -97,6 +97,7 @@ ccc_strerror(int code)
 	case CCC_E_REPLAY:	return "replayed";
 	case CCC_E_DUPLICATE:	return "duplicate";
 	case CCC_E_ATTEST:	return "attestation refused";
+	case CCC_E_CODE:	return "code failed";
 	case CCC_E_USAGE:	return "usage";
 	case CCC_E_IO:		return "i/o error";
 	case CCC_E_EXISTS:	return "refusing to overwrite";

@@ -59,11 +59,15 @@ int ccc_reencrypt_run(const struct ccc_reencrypt_opts *o,
 struct ccc_combine_opts {
 	const char *tpk, *key, *in, *out;
 	const char *request;	/* shares bound to this request, its cts */
+	const char *result;	/* --result: read a result's output */
 	char **sealed;
 	int nsealed;
 	bool seq, force, tty_ok;
 };
 int ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
+    CCC_WUR;
+/* The output of a result (ccc/result/v1): opened with -i when sealed. */
+int ccc_combine_result(const struct ccc_combine_opts *o, struct ccc_err *err)
     CCC_WUR;
 
 /*
@@ -148,6 +152,7 @@ struct ccc_attest_expect;
 struct ccc_attest_verify_opts {
 	const char *policy;
 	const char *in;		/* NULL or "-": stdin */
+	const char *request;	/* a result must answer this request */
 	int64_t at_ms;		/* CCC_ATTEST_AT_NOW, _DOCUMENT, or ms */
 	bool json;
 	const struct ccc_attest_expect *expect;	/* NULL: no binding */

@@ -8,12 +8,14 @@
 #include <openssl/evp.h>
 #include <sodium.h>
 
+#include "attest.h"
 #include "cli.h"
 #include "io.h"
 #include "keys.h"
 #include "ops.h"
 #include "policy.h"
 #include "quorum.h"
+#include "result.h"
 
 #define U(k, nm, lo, hi, fl) { k, nm, CCC_F_UINT, fl, lo, hi, 0, NULL }
 #define B(k, nm, lo, hi, fl) { k, nm, CCC_F_BSTR, fl, lo, hi, 0, NULL }
@@ -409,9 +411,17 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "request");
 		goto out;
 	}
-	if ((rc = ccc_op_read(&b, o->enclave, 4096, false, err)) != 0)
+	/*
+	 * The assigned enclave: its certificate chain (PEM; the id is the
+	 * SHA-256 of its leaf, which its attestation documents carry), or an
+	 * identity public key.
+	 */
+	if ((rc = ccc_op_read(&b, o->enclave, 1 << 20, false, err)) != 0)
 		goto out;
-	if ((rc = ccc_identity_load(enc, b.p, b.len, err)) != 0) {
+	if (b.len >= 10 && memcmp(b.p, "-----BEGIN", 10) == 0) {
+		if ((rc = ccc_attest_chain_id(o->enclave, enc->id, err)) != 0)
+			goto out;
+	} else if ((rc = ccc_identity_load(enc, b.p, b.len, err)) != 0) {
 		ccc_err_what(err, o->enclave);
 		goto out;
 	}
@@ -500,6 +510,44 @@ out:
 
 /* ---- signatures and certificates --------------------------------------- */
 
+/*
+ * What an oracle checks before signing a result (step 7): it answers the
+ * request and its attestation verifies under the oracle's policy now.
+ */
+static int
+check_result(const struct ccc_sign_opts *o, const struct ccc_buf *in,
+    struct ccc_err *err)
+{
+	struct ccc_attest_policy *pol = NULL;
+	struct ccc_attest_report *rep = NULL;
+	struct ccc_result r;
+	struct ccc_request rq;
+	struct ccc_buf rb;
+	int rc;
+
+	if (o->attest_policy == NULL || o->request == NULL)
+		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "signing a "
+		    "result needs the attestation policy (-A) and the request "
+		    "it answers (-F)");
+	ccc_buf_init(&rb, 0);
+	if ((pol = ccc_attest_policy_new()) == NULL ||
+	    (rep = malloc(sizeof(*rep))) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "policy");
+		goto out;
+	}
+	if ((rc = ccc_attest_policy_load(pol, o->attest_policy, err)) != 0 ||
+	    (rc = ccc_request_read(&rb, &rq, o->request, err)) != 0 ||
+	    (rc = ccc_result_decode(&r, in->p, in->len, err)) != 0)
+		goto out;
+	rc = ccc_result_attest(&r, &rq, pol, NULL, (int64_t)o->now * 1000,
+	    rep, err);
+out:
+	ccc_attest_policy_free(pol);
+	free(rep);
+	ccc_buf_free(&rb);
+	return rc;
+}
+
 int
 ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
 {
@@ -567,6 +615,8 @@ ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
 		    err)) != 0)
 			goto fail_in;
 	}
+	if (s == &ccc_schema_result && (rc = check_result(o, &in, err)) != 0)
+		goto fail_in;
 	crypto_hash_sha256(d, in.p, in.len);
 	if ((rc = ccc_identity_sign_digest(sig, k, s->type, d)) != 0) {
 		rc = ccc_err_set(err, rc, -1, NULL, "sign");

@@ -141,6 +141,8 @@ int ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 struct ccc_sign_opts {
 	const char *key, *in, *out, *tpk;
 	const char *policy;	/* label policy file, or NULL */
+	const char *attest_policy;	/* results: attestation policy */
+	const char *request;	/* results: the request they answer */
 	bool allow_unlabelled, force;
 	uint64_t now;
 };

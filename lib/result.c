@@ -4,6 +4,7 @@
 
 #include <sodium.h>
 
+#include "attest.h"
 #include "keys.h"
 #include "result.h"
 
@@ -63,30 +64,60 @@ be(uint8_t *p, uint64_t v, int n)
 	}
 }
 
+static void
+bind_begin(crypto_hash_sha256_state *st, const uint8_t rid[32],
+    const char *app, size_t app_len, const uint8_t code[48], size_t n)
+{
+	static const char dom[] = "ccc/attest-binding/v1";
+	uint8_t b[4];
+
+	crypto_hash_sha256_init(st);
+	crypto_hash_sha256_update(st, (const uint8_t *)dom, sizeof(dom) - 1);
+	crypto_hash_sha256_update(st, rid, 32);
+	be(b, app_len, 4);
+	crypto_hash_sha256_update(st, b, 4);
+	crypto_hash_sha256_update(st, (const uint8_t *)app, app_len);
+	crypto_hash_sha256_update(st, code, CCC_MEASUREMENT_BYTES);
+	be(b, n, 4);
+	crypto_hash_sha256_update(st, b, 4);
+}
+
+static void
+bind_end(crypto_hash_sha256_state *st, const uint8_t od[32], uint64_t time,
+    uint8_t out[32])
+{
+	uint8_t b[8];
+
+	crypto_hash_sha256_update(st, od, 32);
+	be(b, time, 8);
+	crypto_hash_sha256_update(st, b, 8);
+	crypto_hash_sha256_final(st, out);
+}
+
+void
+ccc_binding_digest(uint8_t out[32], const uint8_t rid[32], const char *app,
+    size_t app_len, const uint8_t code[48], const uint8_t *inputs, size_t n,
+    const uint8_t output_digest[32], uint64_t time)
+{
+	crypto_hash_sha256_state st;
+
+	bind_begin(&st, rid, app, app_len, code, n);
+	crypto_hash_sha256_update(&st, inputs, 32 * n);
+	bind_end(&st, output_digest, time, out);
+}
+
 void
 ccc_result_binding(uint8_t out[32], const struct ccc_result *r)
 {
-	static const char dom[] = "ccc/attest-binding/v1";
 	crypto_hash_sha256_state st;
-	uint8_t b[8];
 	size_t i;
 
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, (const uint8_t *)dom, sizeof(dom) - 1);
-	crypto_hash_sha256_update(&st, r->request_id, 32);
-	be(b, r->app_len, 4);
-	crypto_hash_sha256_update(&st, b, 4);
-	crypto_hash_sha256_update(&st, (const uint8_t *)r->app, r->app_len);
-	crypto_hash_sha256_update(&st, r->code, CCC_MEASUREMENT_BYTES);
-	be(b, r->inputs.count, 4);
-	crypto_hash_sha256_update(&st, b, 4);
+	bind_begin(&st, r->request_id, r->app, r->app_len, r->code,
+	    r->inputs.count);
 	for (i = 0; i < r->inputs.count; i++)
 		crypto_hash_sha256_update(&st, ccc_val_elem(&r->inputs, 32, i),
 		    32);
-	crypto_hash_sha256_update(&st, r->output_digest, 32);
-	be(b, r->time, 8);
-	crypto_hash_sha256_update(&st, b, 8);
-	crypto_hash_sha256_final(&st, out);
+	bind_end(&st, r->output_digest, r->time, out);
 }
 
 int
@@ -128,4 +159,31 @@ ccc_result_matches(const struct ccc_result *r, const struct ccc_request *rq,
 			    "ciphertext %zu", i + 1, i + 1);
 	}
 	return 0;
+}
+
+int
+ccc_result_attest(const struct ccc_result *r, const struct ccc_request *rq,
+    const struct ccc_attest_policy *pol, const struct ccc_attest_expect *extra,
+    int64_t at_ms, struct ccc_attest_report *rep, struct ccc_err *err)
+{
+	struct ccc_attest_expect x;
+	uint8_t binding[32];
+	int rc;
+
+	if (rq != NULL && (rc = ccc_result_matches(r, rq, err)) != 0)
+		return rc;
+	if (extra != NULL)
+		x = *extra;
+	else
+		memset(&x, 0, sizeof(x));
+	ccc_result_binding(binding, r);
+	x.user_data = binding;
+	x.user_data_len = 32;
+	x.pcr[CCC_PCR_CODE] = r->code;
+	x.pcr_len[CCC_PCR_CODE] = CCC_MEASUREMENT_BYTES;
+	if (rq != NULL) {
+		x.public_key = rq->enclave_key;
+		x.public_key_len = 32;
+	}
+	return ccc_attest_verify(r->doc, r->doc_len, pol, &x, at_ms, rep, err);
 }

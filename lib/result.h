@@ -45,6 +45,11 @@ struct ccc_result {
 
 int ccc_result_decode(struct ccc_result *r, const uint8_t *p, size_t len,
     struct ccc_err *err) CCC_WUR;
+/* The binding digest above, from its parts (inputs: n digests). */
+void ccc_binding_digest(uint8_t out[32], const uint8_t rid[32],
+    const char *app, size_t app_len, const uint8_t code[48],
+    const uint8_t *inputs, size_t n, const uint8_t output_digest[32],
+    uint64_t time);
 /* The binding digest above, from the result's own fields. */
 void ccc_result_binding(uint8_t out[32], const struct ccc_result *r);
 /*
@@ -54,5 +59,20 @@ void ccc_result_binding(uint8_t out[32], const struct ccc_result *r);
  */
 int ccc_result_matches(const struct ccc_result *r,
     const struct ccc_request *rq, struct ccc_err *err) CCC_WUR;
+
+/*
+ * Verify a result's attestation document under pol at at_ms: it must bind
+ * the result's own fields (user_data = the binding digest, PCR 2 = the
+ * code) and, when rq is given, answer that request (ccc_result_matches,
+ * public_key = the request's per-request enclave key).  extra adds
+ * expectations (a nonce, other PCRs).  Errors as ccc_attest_verify().
+ */
+struct ccc_attest_policy;
+struct ccc_attest_expect;
+struct ccc_attest_report;
+int ccc_result_attest(const struct ccc_result *r, const struct ccc_request *rq,
+    const struct ccc_attest_policy *pol, const struct ccc_attest_expect *extra,
+    int64_t at_ms, struct ccc_attest_report *rep, struct ccc_err *err)
+    CCC_WUR;
 
 #endif

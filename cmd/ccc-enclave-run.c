@@ -1,0 +1,93 @@
+/* ccc-enclave-run: run a certified request's code on its decrypted inputs
+ * and attest the result. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+#include "enclave.h"
+
+static const char usage[] =
+"usage: ccc-enclave-run -r ROSTER -k TPK -i KEY -a ATTEST_KEY -c CODEDIR "
+"[-p POLICY] [-n HEX] [--now T] [-o OUT] [-f] CERTIFIED SEALED ...\n"
+"       ccc-enclave-run -h | -V\n";
+
+enum { OPT_NOW = 256 };
+
+static const struct option longopts[] = {
+	{ "roster", required_argument, NULL, 'r' },
+	{ "key", required_argument, NULL, 'k' },
+	{ "identity", required_argument, NULL, 'i' },
+	{ "attest-key", required_argument, NULL, 'a' },
+	{ "code-dir", required_argument, NULL, 'c' },
+	{ "policy", required_argument, NULL, 'p' },
+	{ "nonce", required_argument, NULL, 'n' },
+	{ "now", required_argument, NULL, OPT_NOW },
+	{ "output", required_argument, NULL, 'o' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+int
+main(int argc, char **argv)
+{
+	struct ccc_enclave_opts o = { 0 };
+	struct ccc_err err;
+	uint8_t nonce[512];
+	size_t nlen;
+	long long now = (long long)time(NULL);
+	int c;
+
+	ccc_cli_init(argc, argv);
+	ccc_err_clear(&err);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":r:k:i:a:c:p:n:o:fhV", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'r': o.roster = optarg; break;
+		case 'k': o.tpk = optarg; break;
+		case 'i': o.key = optarg; break;
+		case 'a': o.attest_key = optarg; break;
+		case 'c': o.codedir = optarg; break;
+		case 'p': o.policy = optarg; break;
+		case 'n':
+			if (sodium_hex2bin(nonce, sizeof(nonce), optarg,
+			    strlen(optarg), NULL, &nlen, NULL) != 0 ||
+			    nlen == 0 || strlen(optarg) != 2 * nlen)
+				return ccc_cli_usage("-n: 1 to %zu hex bytes",
+				    sizeof(nonce));
+			o.nonce = nonce;
+			o.nonce_len = nlen;
+			break;
+		case OPT_NOW:
+			if ((now = ccc_cli_number(optarg, 0, INT64_MAX / 1000)) <
+			    0)
+				return ccc_cli_usage("--now: a time in seconds "
+				    "since 1970");
+			break;
+		case 'o': o.out = optarg; break;
+		case 'f': o.force = true; break;
+		case 'h': return ccc_cli_help(usage);
+		case 'V': return ccc_cli_version();
+		default: return ccc_cli_badopt(c, argv, longopts);
+		}
+	}
+	if (o.roster == NULL || o.tpk == NULL || o.key == NULL ||
+	    o.attest_key == NULL || o.codedir == NULL)
+		return ccc_cli_usage("needs -r, -k, -i, -a and -c");
+	if (argc - optind < 2)
+		return ccc_cli_usage("needs the certified request and the "
+		    "sealed shares");
+	o.in = argv[optind];
+	o.sealed = argv + optind + 1;
+	o.nsealed = argc - optind - 1;
+	o.now = (uint64_t)now;
+	return ccc_enclave_run(&o, &err) ? ccc_cli_fail(&err) : 0;
+}
