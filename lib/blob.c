@@ -4,6 +4,7 @@
 
 #include "blob.h"
 #include "accesslog.h"
+#include "dkg.h"
 #include "identity.h"
 #include "quorum.h"
 #include "result.h"
@@ -83,6 +84,7 @@ const struct ccc_schema *const ccc_schemas[] = {
 	&ccc_schema_identity_key, &ccc_schema_roster, &ccc_schema_request,
 	&ccc_schema_signature, &ccc_schema_certified, &ccc_schema_access,
 	&ccc_schema_result,
+	CCC_DKG_SCHEMAS,
 	NULL
 };
 

@@ -8,6 +8,7 @@
 #define CCC_OPS_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "buf.h"
 #include "ccc.h"
@@ -161,4 +162,51 @@ struct ccc_attest_verify_opts {
 int ccc_attest_verify_run(const struct ccc_attest_verify_opts *o,
     struct ccc_err *err) CCC_WUR;
 
+/*
+ * ccc-share: the key lifecycle of a decryption node (lib/sharecmd.c,
+ * lib/reshare.c; the protocol is in ccc-share(1)).
+ */
+struct ccc_dkg_tamper;
+struct ccc_node_opts {
+	const char *dir;	/* the node's state directory */
+	const char *identity;	/* init: identity secret key file */
+	const char *committee;	/* dkg, reshare: committee file */
+	const char *group;	/* reshare: old group (joiner); export, verify */
+	const char *cert, *tpk, *share;	/* export, verify */
+	uint64_t epoch;		/* export: with has_epoch, else current */
+	bool has_epoch, force;
+	FILE *log;		/* advance -v: one line per action, or NULL */
+	const char *crash_at;	/* test hook (CCC_CRASH_AT) */
+	const struct ccc_dkg_tamper *tamper;	/* test helper only */
+};
+int ccc_node_init(const struct ccc_node_opts *o, struct ccc_err *err) CCC_WUR;
+/* Start a transition from o->committee (dkg: a DKG, else a reshare). */
+int ccc_node_start(const struct ccc_node_opts *o, bool dkg,
+    struct ccc_err *err) CCC_WUR;
+/* Whatever step is due: the cron entry point (idempotent). */
+int ccc_node_advance(const struct ccc_node_opts *o, struct ccc_err *err)
+    CCC_WUR;
+int ccc_node_status(const struct ccc_node_opts *o, FILE *out,
+    struct ccc_err *err) CCC_WUR;
+int ccc_node_abort(const struct ccc_node_opts *o, struct ccc_err *err)
+    CCC_WUR;
+int ccc_node_export(const struct ccc_node_opts *o, struct ccc_err *err)
+    CCC_WUR;
+/* A share against a public key or group, or a group against its cert. */
+int ccc_node_verify(const struct ccc_node_opts *o, FILE *out,
+    struct ccc_err *err) CCC_WUR;
+
+struct ccc_committee_opts {
+	uint32_t t, q;		/* q 0: the default */
+	const char *group;	/* reshare this group; NULL: a DKG */
+	const uint8_t *key_id;	/* DKG: NULL for a random key id */
+	uint32_t attempt;
+	uint64_t start, step, grace;	/* start 0: now */
+	const char *out;
+	bool force, tty_ok;
+	char **members;		/* identity public key files, in order */
+	int nmembers;
+};
+int ccc_committee_make(const struct ccc_committee_opts *o,
+    struct ccc_err *err) CCC_WUR;
 #endif
