@@ -172,13 +172,14 @@ ccc_combine_core(const struct ccc_combine_in *in, ccc_plain_fn emit,
 			struct node *nd = &nodes[k];
 			if (nd->bad)
 				continue;
-			if (CRYPTO_memcmp(nd->digest[i], ct.digest, 32) != 0) {
+			if (CRYPTO_memcmp(nd->digest[i], ccc_ct_digest(&ct),
+			    32) != 0) {
 				node_fail(nd, false, "%s", "share made for "
 				    "another ciphertext");
 				continue;
 			}
 			ccc_tdh2_share_bind(bind, pub->key_id, pub->epoch,
-			    nd->s.index, ct.digest, nd->s.context,
+			    nd->s.index, ccc_ct_digest(&ct), nd->s.context,
 			    nd->s.context_len);
 			ccc_err_clear(&e);
 			if (ccc_tdh2_share_verify(ec, pub, &ct.t, &nd->ds[i],

@@ -89,13 +89,11 @@ ccc_ec_points_encode(struct ccc_ec *ec, uint8_t (*out)[CCC_POINT_BYTES],
 	size_t i;
 
 	/*
-	 * point2oct costs a field inversion per point; making them affine
-	 * together costs one (Montgomery's trick inside OpenSSL).
+	 * Each point2oct costs one field inversion.  Batching them with
+	 * EC_POINTs_make_affine does not pay on P-256: nistz256's point2oct
+	 * inverts Z even when it is already 1, so the batch only adds its
+	 * own cost (measured: 8 us for 5 points on top of 5 x 4 us).
 	 */
-	if (k > 1 && EC_POINTs_make_affine(ec->group, k, pts, ec->bn) != 1) {
-		ERR_clear_error();
-		return CCC_E_CRYPTO;
-	}
 	for (i = 0; i < k; i++) {
 		if (EC_POINT_is_at_infinity(ec->group, pts[i])) {
 			/* Only reachable with negligible probability. */

@@ -44,7 +44,7 @@ int ccc_ec_scalar_decode(struct ccc_ec *ec, BIGNUM *out,
     const uint8_t in[CCC_SCALAR_BYTES], const char *field,
     struct ccc_err *err) CCC_WUR;
 int ccc_ec_scalar_encode(uint8_t out[CCC_SCALAR_BYTES], const BIGNUM *s);
-/* Encode k points with a single field inversion (batched affine). */
+/* Encode k points (SEC1 uncompressed). */
 int ccc_ec_points_encode(struct ccc_ec *ec, uint8_t (*out)[CCC_POINT_BYTES],
     EC_POINT **pts, size_t k) CCC_WUR;
 /* A uniformly random non-zero scalar (secret: BN_FLG_CONSTTIME is set). */

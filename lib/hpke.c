@@ -8,10 +8,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <openssl/core_names.h>
-#include <openssl/err.h>
-#include <openssl/kdf.h>
-#include <openssl/params.h>
 #include <sodium.h>
 
 #include "hpke.h"
@@ -42,125 +38,76 @@ _Static_assert(CCC_HPKE_EXPORT_CTX_MAX ==
 _Static_assert(CCC_HPKE_EXPORT_MAX == 255 * NH, "HKDF-Expand limit");
 
 /*
- * The HKDF implementation, fetched once.  Two threads racing here both
- * fetch; the loser frees its copy, so the cache never changes once set.
- * It is kept for the life of the process.
+ * HKDF-SHA256 (RFC 5869) is HMAC-SHA256 twice over: Extract = HMAC(salt,
+ * IKM), Expand = T(i) = HMAC(PRK, T(i-1) || info || i).  libsodium's
+ * incremental HMAC takes the labeled inputs piece by piece, so no labeled
+ * copy of a secret IKM is ever made, and no KDF context is allocated
+ * (OpenSSL's EVP_KDF path cost ~130 us per HPKE setup).  An absent salt is
+ * HashLen zero bytes, which as an HMAC key equals the empty key.
  */
-static EVP_KDF *
-hkdf_fetch(void)
-{
-	static EVP_KDF *cached;
-	EVP_KDF *kdf, *none = NULL;
-
-	if ((kdf = __atomic_load_n(&cached, __ATOMIC_ACQUIRE)) != NULL)
-		return kdf;
-	if ((kdf = EVP_KDF_fetch(NULL, "HKDF", NULL)) == NULL)
-		return NULL;
-	if (!__atomic_compare_exchange_n(&cached, &none, kdf, 0,
-	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-		EVP_KDF_free(kdf);
-		kdf = none;
-	}
-	return kdf;
-}
-
-/*
- * One HKDF-SHA256 step: Extract(salt, key) into out[NH], or
- * Expand(key, info, out_len).  OpenSSL copies key and wipes its copy.
- */
-static int
-hkdf(int mode, uint8_t *out, size_t out_len, const uint8_t *salt,
-    size_t salt_len, const uint8_t *key, size_t key_len, const uint8_t *info,
-    size_t info_len)
-{
-	OSSL_PARAM params[5], *p = params;
-	EVP_KDF *kdf;
-	EVP_KDF_CTX *kctx = NULL;
-	int ret = CCC_E_CRYPTO;
-
-	if ((kdf = hkdf_fetch()) == NULL ||
-	    (kctx = EVP_KDF_CTX_new(kdf)) == NULL)
-		goto out;
-	*p++ = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
-	*p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
-	    (char *)"SHA256", 0);
-	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
-	    (void *)key, key_len);
-	/*
-	 * No salt means HashLen zero bytes (RFC 5869), the same HMAC key as
-	 * an empty one; OpenSSL does that when the salt is not set.
-	 */
-	if (salt_len > 0)
-		*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
-		    (void *)salt, salt_len);
-	if (info_len > 0)
-		*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
-		    (void *)info, info_len);
-	*p = OSSL_PARAM_construct_end();
-	if (EVP_KDF_derive(kctx, out, out_len, params) == 1)
-		ret = 0;
-out:
-	EVP_KDF_CTX_free(kctx);
-	if (ret != 0)
-		ERR_clear_error();
-	return ret;
-}
 
 /*
  * LabeledExtract (section 4): Extract(salt, "HPKE-v1" || suite || label ||
- * ikm).  ikm may be secret and of any length, so the labeled copy lives in
- * sodium_malloc memory, which sodium_free wipes.
+ * ikm).  The HMAC state holds secrets: it is wiped.
  */
 static int
 labeled_extract(uint8_t prk[NH], const struct suite *suite,
     const uint8_t *salt, size_t salt_len, const char *label,
     const uint8_t *ikm, size_t ikm_len)
 {
-	size_t vlen = sizeof(v1) - 1, llen = strlen(label), n;
-	uint8_t *buf;
-	int ret;
+	crypto_auth_hmacsha256_state st;
 
-	if (ikm_len > SIZE_MAX - 256)
-		return CCC_E_FIELD;
-	n = vlen + suite->len + llen;
-	if ((buf = sodium_malloc(n + ikm_len)) == NULL)
-		return CCC_E_NOMEM;
-	memcpy(buf, v1, vlen);
-	memcpy(buf + vlen, suite->id, suite->len);
-	memcpy(buf + vlen + suite->len, label, llen);
-	if (ikm_len > 0)
-		memcpy(buf + n, ikm, ikm_len);
-	ret = hkdf(EVP_KDF_HKDF_MODE_EXTRACT_ONLY, prk, NH, salt, salt_len,
-	    buf, n + ikm_len, NULL, 0);
-	sodium_free(buf);
-	return ret;
+	crypto_auth_hmacsha256_init(&st, salt, salt_len);
+	crypto_auth_hmacsha256_update(&st, (const uint8_t *)v1,
+	    sizeof(v1) - 1);
+	crypto_auth_hmacsha256_update(&st, suite->id, suite->len);
+	crypto_auth_hmacsha256_update(&st, (const uint8_t *)label,
+	    strlen(label));
+	crypto_auth_hmacsha256_update(&st, ikm, ikm_len);
+	crypto_auth_hmacsha256_final(&st, prk);
+	sodium_memzero(&st, sizeof(st));
+	return 0;
 }
 
 /*
  * LabeledExpand (section 4): Expand(prk, I2OSP(L, 2) || "HPKE-v1" ||
- * suite || label || info, L).  info is never secret here (a KEM context,
- * the key schedule context or an exporter context).
+ * suite || label || info, L).
  */
 static int
 labeled_expand(uint8_t *out, size_t L, const struct suite *suite,
     const uint8_t prk[NH], const char *label, const uint8_t *info,
     size_t info_len)
 {
-	uint8_t buf[HKDF_INFO_MAX];
-	size_t vlen = sizeof(v1) - 1, llen = strlen(label), n;
+	crypto_auth_hmacsha256_state st;
+	uint8_t t[NH], l2[2], i;
+	size_t done = 0, n;
 
-	n = 2 + vlen + suite->len + llen;
-	if (L == 0 || L > 255 * NH || info_len > sizeof(buf) - n)
+	/* The labeled info keeps within the documented cap (see hpke.h). */
+	n = 2 + (sizeof(v1) - 1) + suite->len + strlen(label);
+	if (L == 0 || L > 255 * NH || info_len > HKDF_INFO_MAX - n)
 		return CCC_E_FIELD;
-	buf[0] = (uint8_t)(L >> 8);
-	buf[1] = (uint8_t)L;
-	memcpy(buf + 2, v1, vlen);
-	memcpy(buf + 2 + vlen, suite->id, suite->len);
-	memcpy(buf + 2 + vlen + suite->len, label, llen);
-	if (info_len > 0)
-		memcpy(buf + n, info, info_len);
-	return hkdf(EVP_KDF_HKDF_MODE_EXPAND_ONLY, out, L, NULL, 0, prk, NH,
-	    buf, n + info_len);
+	l2[0] = (uint8_t)(L >> 8);
+	l2[1] = (uint8_t)L;
+	for (i = 1; done < L; i++) {
+		crypto_auth_hmacsha256_init(&st, prk, NH);
+		if (i > 1)
+			crypto_auth_hmacsha256_update(&st, t, NH);
+		crypto_auth_hmacsha256_update(&st, l2, 2);
+		crypto_auth_hmacsha256_update(&st, (const uint8_t *)v1,
+		    sizeof(v1) - 1);
+		crypto_auth_hmacsha256_update(&st, suite->id, suite->len);
+		crypto_auth_hmacsha256_update(&st, (const uint8_t *)label,
+		    strlen(label));
+		crypto_auth_hmacsha256_update(&st, info, info_len);
+		crypto_auth_hmacsha256_update(&st, &i, 1);
+		crypto_auth_hmacsha256_final(&st, t);
+		n = L - done < NH ? L - done : NH;
+		memcpy(out + done, t, n);
+		done += n;
+	}
+	sodium_memzero(&st, sizeof(st));
+	sodium_memzero(t, sizeof(t));
+	return 0;
 }
 
 /*
@@ -299,15 +246,26 @@ int
 ccc_hpke_setup_r(struct ccc_hpke_ctx *ctx, const uint8_t enc[32],
     const uint8_t skR[32], const uint8_t *info, size_t info_len)
 {
+	uint8_t pkR[32];
+
+	if (crypto_scalarmult_base(pkR, skR) != 0) {
+		ccc_hpke_ctx_wipe(ctx);
+		return CCC_E_CRYPTO;
+	}
+	return ccc_hpke_setup_r_pk(ctx, enc, skR, pkR, info, info_len);
+}
+
+int
+ccc_hpke_setup_r_pk(struct ccc_hpke_ctx *ctx, const uint8_t enc[32],
+    const uint8_t skR[32], const uint8_t pkR[32], const uint8_t *info,
+    size_t info_len)
+{
 	uint8_t kem_context[64], ss[NH];
 	int ret;
 
-	/* Decap (section 4.1): kem_context = enc || pk(skR). */
+	/* Decap (section 4.1): kem_context = enc || pkR. */
 	memcpy(kem_context, enc, 32);
-	if (crypto_scalarmult_base(kem_context + 32, skR) != 0) {
-		ret = CCC_E_CRYPTO;
-		goto out;
-	}
+	memcpy(kem_context + 32, pkR, 32);
 	if ((ret = kem_shared_secret(ss, skR, enc, kem_context)) != 0)
 		goto out;
 	ret = key_schedule(ctx, ss, info, info_len);

@@ -55,6 +55,13 @@ int ccc_hpke_setup_s(struct ccc_hpke_ctx *ctx, uint8_t enc[32],
  */
 int ccc_hpke_setup_r(struct ccc_hpke_ctx *ctx, const uint8_t enc[32],
     const uint8_t skR[32], const uint8_t *info, size_t info_len) CCC_WUR;
+/*
+ * The same with the recipient's public key given (it must be skR's: a
+ * wrong one makes every open fail), saving the X25519 that derives it.
+ */
+int ccc_hpke_setup_r_pk(struct ccc_hpke_ctx *ctx, const uint8_t enc[32],
+    const uint8_t skR[32], const uint8_t pkR[32], const uint8_t *info,
+    size_t info_len) CCC_WUR;
 
 /*
  * Encrypt pt with the next sequence number and advance it.  ct receives

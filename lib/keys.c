@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 #include <sodium.h>
 
+#include "hash.h"
 #include "keys.h"
 
 const char *
@@ -215,8 +216,20 @@ ccc_ct_decode(struct ccc_ct *ct, const uint8_t *p, size_t len, long long base,
 	memcpy(ct->nonce, v[CT_NONCE].p, 12);
 	ct->sym = v[CT_SYM].p;
 	ct->sym_len = v[CT_SYM].n;
-	crypto_hash_sha256(ct->digest, p, len);
+	ct->blob = p;
+	ct->blob_len = len;
+	ct->have_digest = false;
 	return 0;
+}
+
+const uint8_t *
+ccc_ct_digest(struct ccc_ct *ct)
+{
+	if (!ct->have_digest) {
+		ccc_sha256(ct->digest_, ct->blob, ct->blob_len);
+		ct->have_digest = true;
+	}
+	return ct->digest_;
 }
 
 static void
@@ -250,6 +263,21 @@ aes256gcm(void)
 	return EVP_aes_256_gcm();
 }
 
+/*
+ * AES-256-GCM from libsodium (AES-NI) or OpenSSL: the same function, the
+ * same bytes.  OpenSSL's first use costs ~0.6 ms (provider fetch) and then
+ * runs at twice libsodium's speed (5.1 vs 2.2 GB/s): it is used for
+ * payloads over 256 KiB; smaller ones, where the CPU has AES-NI, go to
+ * libsodium, which a one-shot tool starts at no cost.
+ */
+#define SODIUM_GCM_MAX (256UL << 10)
+
+static bool
+use_sodium_gcm(size_t n)
+{
+	return n <= SODIUM_GCM_MAX && crypto_aead_aes256gcm_is_available();
+}
+
 int
 ccc_ct_encrypt(struct ccc_ec *ec, struct ccc_buf *out,
     const struct ccc_tdh2_pub *pub, const char *context, size_t context_len,
@@ -258,18 +286,14 @@ ccc_ct_encrypt(struct ccc_ec *ec, struct ccc_buf *out,
 	struct ccc_val v[CT_NFIELDS];
 	struct ccc_ct ct;
 	EVP_CIPHER_CTX *cx = NULL;
-	uint8_t *key = NULL, label[32];
+	/* A stack array, wiped at the exit (sodium_malloc costs ~10 us). */
+	uint8_t key[32], label[32];
 	size_t start = out->len, symoff;
 	int rc, outl;
 
 	if (msg_len > CCC_CT_SYM_MAX - 16)
 		return ccc_err_set(err, CCC_E_TOOBIG, -1, NULL,
 		    "plaintext larger than %lu bytes", CCC_CT_SYM_MAX - 16);
-	if ((key = sodium_malloc(32)) == NULL || (cx = EVP_CIPHER_CTX_new()) ==
-	    NULL) {
-		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "encrypt");
-		goto out;
-	}
 	memset(&ct, 0, sizeof(ct));
 	randombytes_buf(key, 32);
 	randombytes_buf(ct.nonce, 12);
@@ -292,7 +316,14 @@ ccc_ct_encrypt(struct ccc_ec *ec, struct ccc_buf *out,
 	    (rc = ccc_buf_reserve(out, msg_len + 16)) != 0)
 		goto nomem;
 	symoff = out->len;
-	if (EVP_EncryptInit_ex(cx, aes256gcm(), NULL, key, ct.nonce) != 1 ||
+	if (use_sodium_gcm(msg_len)) {
+		crypto_aead_aes256gcm_encrypt_detached(out->p + symoff,
+		    out->p + symoff + msg_len, NULL, msg, msg_len, NULL, 0,
+		    NULL, ct.nonce, key);
+	} else if ((cx = EVP_CIPHER_CTX_new()) == NULL) {
+		goto nomem;
+	} else if (EVP_EncryptInit_ex(cx, aes256gcm(), NULL, key,
+	    ct.nonce) != 1 ||
 	    (msg_len > 0 && EVP_EncryptUpdate(cx, out->p + symoff, &outl, msg,
 	    (int)msg_len) != 1) ||
 	    EVP_EncryptFinal_ex(cx, out->p + symoff + msg_len, &outl) != 1 ||
@@ -310,8 +341,7 @@ out:
 	if (rc != 0)
 		out->len = start;
 	EVP_CIPHER_CTX_free(cx);
-	if (key != NULL)
-		sodium_free(key);
+	sodium_memzero(key, sizeof(key));
 	return rc;
 }
 
@@ -326,6 +356,16 @@ ccc_ct_open_sym(struct ccc_buf *pt, const struct ccc_ct *ct,
 	ccc_buf_reset(pt);
 	if (ccc_buf_reserve(pt, n + 16) != 0)
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "decrypt");
+	if (use_sodium_gcm(n)) {
+		if (crypto_aead_aes256gcm_decrypt_detached(pt->p, NULL, ct->sym,
+		    n, ct->sym + n, NULL, 0, ct->nonce, key) != 0) {
+			sodium_memzero(pt->p, n);
+			return ccc_err_set(err, CCC_E_DECRYPT, -1, NULL,
+			    "payload does not authenticate");
+		}
+		pt->len = n;
+		return 0;
+	}
 	if ((cx = EVP_CIPHER_CTX_new()) == NULL)
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "decrypt");
 	if (EVP_DecryptInit_ex(cx, aes256gcm(), NULL, key, ct->nonce) != 1 ||

@@ -7,6 +7,8 @@
 #ifndef CCC_KEYS_H
 #define CCC_KEYS_H
 
+#include <stdbool.h>
+
 #include "blob.h"
 #include "tdh2.h"
 
@@ -43,8 +45,17 @@ struct ccc_ct {
 	uint8_t nonce[12];
 	const uint8_t *sym;	/* AES-256-GCM ciphertext || tag */
 	size_t sym_len;
-	uint8_t digest[32];	/* SHA-256 of the exact blob bytes */
+	const uint8_t *blob;	/* the exact bytes it was decoded from */
+	size_t blob_len;
+	uint8_t digest_[32];	/* see ccc_ct_digest() */
+	bool have_digest;
 };
+
+/*
+ * SHA-256 of the exact blob bytes, computed on first use: parsing a large
+ * ciphertext does not hash its payload unless the digest is needed.
+ */
+const uint8_t *ccc_ct_digest(struct ccc_ct *ct);
 
 /* Label of a context: SHA-256(context), or 32 zero bytes for none. */
 void ccc_label(uint8_t out[32], const char *context, size_t len);

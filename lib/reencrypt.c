@@ -211,8 +211,8 @@ ccc_reencrypt_run(const struct ccc_reencrypt_opts *o, struct ccc_err *err)
 			goto item;
 		/* Direct mode: the proof is bound to the recipient key. */
 		ccc_tdh2_share_bind(bind, pub.key_id, pub.epoch, sh->index,
-		    ct.digest, rpk, 32);
-		memcpy(recs[i].digest, ct.digest, 32);
+		    ccc_ct_digest(&ct), rpk, 32);
+		memcpy(recs[i].digest, ccc_ct_digest(&ct), 32);
 		if ((rc = ccc_tdh2_share(ec, &recs[i].ds, &pub, x, sh->index,
 		    &ct.t, bind, err)) != 0)
 			goto item;

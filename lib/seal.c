@@ -121,7 +121,9 @@ ccc_sealed_open_begin(struct ccc_hpke_ctx *ctx, const struct ccc_sealed *s,
 	uint8_t info[INFO_BYTES];
 
 	make_info(info, s);
-	if (ccc_hpke_setup_r(ctx, s->enc, sk, info, sizeof(info)) != 0)
+	/* The blob names its recipient; a wrong one fails to open anyway. */
+	if (ccc_hpke_setup_r_pk(ctx, s->enc, sk, s->recipient, info,
+	    sizeof(info)) != 0)
 		return ccc_err_set(err, CCC_E_DECRYPT, -1, NULL,
 		    "cannot open (sealed to another key, or altered)");
 	return 0;

@@ -155,12 +155,12 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 		if ((rc = ccc_cur_bstr(&cur, &p, &n, "ciphertexts")) != 0 ||
 		    (rc = ccc_ct_decode(&ct, p, n, 0, err)) != 0)
 			goto in_err;
-		memcpy(digests[i], ct.digest, 32);
+		memcpy(digests[i], ccc_ct_digest(&ct), 32);
 		ccc_tdh2_share_bind(bind, pub.key_id, pub.epoch, sh->index,
-		    ct.digest, rq.id, 32);
+		    ccc_ct_digest(&ct), rq.id, 32);
 		if ((rc = ccc_tdh2_share(ec, &ds, &pub, x, sh->index, &ct.t,
 		    bind, err)) != 0 ||
-		    (rc = ccc_sealed_add(&ob, &hctx, ct.digest, &ds,
+		    (rc = ccc_sealed_add(&ob, &hctx, ccc_ct_digest(&ct), &ds,
 		    err)) != 0)
 			goto out;
 	}

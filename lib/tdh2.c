@@ -8,41 +8,47 @@
 #include <sodium.h>
 
 #include "h2c.h"
+#include "hash.h"
 #include "tdh2.h"
 
 /* Chainlink's "concat": "P256" then "," and lowercase hex per point. */
-static void
-hash_concat(crypto_hash_sha256_state *st, const uint8_t (*const pts[]),
-    size_t k)
+static size_t
+concat(char *out, const uint8_t (*const pts[]), size_t k)
 {
-	char hex[2 * CCC_POINT_BYTES + 2];
-	size_t i;
+	size_t i, n = 4;
 
-	crypto_hash_sha256_update(st, (const uint8_t *)"P256", 4);
+	memcpy(out, "P256", 4);
 	for (i = 0; i < k; i++) {
-		hex[0] = ',';
-		sodium_bin2hex(hex + 1, sizeof(hex) - 1, pts[i],
+		out[n] = ',';
+		sodium_bin2hex(out + n + 1, 2 * CCC_POINT_BYTES + 1, pts[i],
 		    CCC_POINT_BYTES);
-		crypto_hash_sha256_update(st, (const uint8_t *)hex,
-		    1 + 2 * CCC_POINT_BYTES);
+		n += 1 + 2 * CCC_POINT_BYTES;
 	}
+	return n;
 }
+
+#define CONCAT_MAX(k) (4 + (k) * (1 + 2 * CCC_POINT_BYTES) + 1)
 
 /* H1(P) XOR m into out (used for both directions). */
 static void
 h1_xor(uint8_t out[32], const uint8_t p[CCC_POINT_BYTES], const uint8_t m[32])
 {
+	/* h^r is the secret: libsodium's state and buffers are wiped. */
 	crypto_hash_sha256_state st;
 	const uint8_t *pts[1] = { p };
+	char buf[CONCAT_MAX(1)];
 	uint8_t d[32];
+	size_t n;
 	int i;
 
+	n = concat(buf, pts, 1);
 	crypto_hash_sha256_init(&st);
 	crypto_hash_sha256_update(&st, (const uint8_t *)"tdh2hash1", 9);
-	hash_concat(&st, pts, 1);
+	crypto_hash_sha256_update(&st, (const uint8_t *)buf, n);
 	crypto_hash_sha256_final(&st, d);
 	for (i = 0; i < 32; i++)
 		out[i] = d[i] ^ m[i];
+	sodium_memzero(buf, sizeof(buf));
 	sodium_memzero(d, sizeof(d));
 	sodium_memzero(&st, sizeof(st));
 }
@@ -51,15 +57,17 @@ static void
 h2(uint8_t out[32], const uint8_t c[32], const uint8_t label[32],
     const uint8_t *u, const uint8_t *w, const uint8_t *ub, const uint8_t *wb)
 {
-	crypto_hash_sha256_state st;
+	struct ccc_sha256 st;
 	const uint8_t *pts[4] = { u, w, ub, wb };
+	char buf[CONCAT_MAX(4)];
+	size_t n = concat(buf, pts, 4);
 
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, (const uint8_t *)"tdh2hash2", 9);
-	crypto_hash_sha256_update(&st, c, 32);
-	crypto_hash_sha256_update(&st, label, 32);
-	hash_concat(&st, pts, 4);
-	crypto_hash_sha256_final(&st, out);
+	ccc_sha256_init(&st);
+	ccc_sha256_update(&st, "tdh2hash2", 9);
+	ccc_sha256_update(&st, c, 32);
+	ccc_sha256_update(&st, label, 32);
+	ccc_sha256_update(&st, buf, n);
+	ccc_sha256_final(&st, out);
 }
 
 static void
@@ -68,17 +76,17 @@ share_proof_hash(uint8_t out[32], const uint8_t bind[32], const uint8_t *u,
     const uint8_t *hhat)
 {
 	static const char dom[] = "ccc/tdh2-share-proof/v1";
-	crypto_hash_sha256_state st;
+	struct ccc_sha256 st;
 
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, (const uint8_t *)dom, sizeof(dom) - 1);
-	crypto_hash_sha256_update(&st, bind, 32);
-	crypto_hash_sha256_update(&st, u, CCC_POINT_BYTES);
-	crypto_hash_sha256_update(&st, hi, CCC_POINT_BYTES);
-	crypto_hash_sha256_update(&st, ui, CCC_POINT_BYTES);
-	crypto_hash_sha256_update(&st, uhat, CCC_POINT_BYTES);
-	crypto_hash_sha256_update(&st, hhat, CCC_POINT_BYTES);
-	crypto_hash_sha256_final(&st, out);
+	ccc_sha256_init(&st);
+	ccc_sha256_update(&st, dom, sizeof(dom) - 1);
+	ccc_sha256_update(&st, bind, 32);
+	ccc_sha256_update(&st, u, CCC_POINT_BYTES);
+	ccc_sha256_update(&st, hi, CCC_POINT_BYTES);
+	ccc_sha256_update(&st, ui, CCC_POINT_BYTES);
+	ccc_sha256_update(&st, uhat, CCC_POINT_BYTES);
+	ccc_sha256_update(&st, hhat, CCC_POINT_BYTES);
+	ccc_sha256_final(&st, out);
 }
 
 static void
@@ -96,22 +104,22 @@ ccc_tdh2_share_bind(uint8_t out[32], const uint8_t key_id[32], uint64_t epoch,
     size_t context_len)
 {
 	static const char dom[] = "ccc/tdh2-share-bind/v1";
-	crypto_hash_sha256_state st;
+	struct ccc_sha256 st;
 	uint8_t b[8];
 
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, (const uint8_t *)dom, sizeof(dom) - 1);
-	crypto_hash_sha256_update(&st, key_id, 32);
+	ccc_sha256_init(&st);
+	ccc_sha256_update(&st, dom, sizeof(dom) - 1);
+	ccc_sha256_update(&st, key_id, 32);
 	be32(b, (uint32_t)(epoch >> 32));
 	be32(b + 4, (uint32_t)epoch);
-	crypto_hash_sha256_update(&st, b, 8);
+	ccc_sha256_update(&st, b, 8);
 	be32(b, index);
-	crypto_hash_sha256_update(&st, b, 4);
-	crypto_hash_sha256_update(&st, ct_digest, 32);
+	ccc_sha256_update(&st, b, 4);
+	ccc_sha256_update(&st, ct_digest, 32);
 	be32(b, (uint32_t)context_len);
-	crypto_hash_sha256_update(&st, b, 4);
-	crypto_hash_sha256_update(&st, context, context_len);
-	crypto_hash_sha256_final(&st, out);
+	ccc_sha256_update(&st, b, 4);
+	ccc_sha256_update(&st, context, context_len);
+	ccc_sha256_final(&st, out);
 }
 
 int

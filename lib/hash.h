@@ -1,0 +1,27 @@
+/*
+ * SHA-256 for the hot paths.  OpenSSL's implementation uses the CPU's SHA
+ * extensions (5x libsodium's on this hardware: 0.75 ms/MiB vs 3.6); the
+ * digest is fetched once and its context reused.  Should OpenSSL fail
+ * (only out of memory), libsodium computes the same function: these calls
+ * cannot fail.  Not for secrets that must be wiped from the context: the
+ * inputs hashed here are public (points, ciphertexts).
+ */
+#ifndef CCC_HASH_H
+#define CCC_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sodium.h>
+
+struct ccc_sha256 {
+	void *evp;			/* EVP_MD_CTX, or NULL: use sodium */
+	crypto_hash_sha256_state st;
+};
+
+void ccc_sha256_init(struct ccc_sha256 *h);
+void ccc_sha256_update(struct ccc_sha256 *h, const void *p, size_t n);
+void ccc_sha256_final(struct ccc_sha256 *h, uint8_t out[32]);
+void ccc_sha256(uint8_t out[32], const void *p, size_t n);
+
+#endif
