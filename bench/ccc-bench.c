@@ -18,6 +18,8 @@
 #include <time.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <sys/resource.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <libgen.h>
 #include <limits.h>
@@ -261,6 +263,37 @@ row(const char *name, op_fn fn, void *arg, const char *fd, double fu,
 	r->us = measure(fn, arg);
 }
 
+/*
+ * Run tool with args, stdin from in, stdout to out: wall seconds, and the
+ * child's peak RSS in KiB into *rss.
+ */
+static double
+run_tool(const char *tool, char *const args[], const char *in,
+    const char *out, long *rss)
+{
+	posix_spawn_file_actions_t fa;
+	struct rusage ru;
+	char *envp[] = { NULL };
+	double t0;
+	pid_t pid;
+	int st;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, in, O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT |
+	    O_TRUNC, 0600);
+	t0 = now();
+	if (posix_spawn(&pid, tool, &fa, NULL, args, envp) != 0 ||
+	    wait4(pid, &st, 0, &ru) != pid || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) != 0) {
+		fprintf(stderr, "ccc-bench: %s failed\n", tool);
+		exit(2);
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	*rss = ru.ru_maxrss;
+	return now() - t0;
+}
+
 /* The tools sit in ../cmd beside bench/ in the build tree. */
 static int
 tool_path(char *out, size_t len, const char *tool)
@@ -275,12 +308,108 @@ tool_path(char *out, size_t len, const char *tool)
 	return access(out, X_OK);
 }
 
+/*
+ * Batch mode: sequences of N items through ccc-encrypt --seq (1 and 2
+ * threads), ccc-reencrypt and ccc-combine --seq of a 2-of-3 key; time per
+ * item against the per-operation floor, and peak RSS as N grows.
+ */
+static int
+batch_section(long max, double enc_floor, double share_floor,
+    double comb_floor)
+{
+	char dir[] = "/tmp/ccc-bench-XXXXXX", path[8][PATH_MAX];
+	char kg[PATH_MAX], enc[PATH_MAX], re[PATH_MAX], co[PATH_MAX];
+	long n, rss;
+	int bad = 0;
+	FILE *f;
+
+	if (mkdtemp(dir) == NULL || tool_path(kg, sizeof(kg), "ccc-keygen") ||
+	    tool_path(enc, sizeof(enc), "ccc-encrypt") ||
+	    tool_path(re, sizeof(re), "ccc-reencrypt") ||
+	    tool_path(co, sizeof(co), "ccc-combine"))
+		return 0;
+	snprintf(path[0], PATH_MAX, "%s/key", dir);
+	snprintf(path[1], PATH_MAX, "%s/key/tpk.cbor", dir);
+	snprintf(path[2], PATH_MAX, "%s/rcpt.key", dir);
+	snprintf(path[3], PATH_MAX, "%s/rcpt.pub", dir);
+	snprintf(path[4], PATH_MAX, "%s/in.seq", dir);
+	snprintf(path[5], PATH_MAX, "%s/ct.seq", dir);
+	snprintf(path[6], PATH_MAX, "%s/sealed", dir);
+	snprintf(path[7], PATH_MAX, "%s/out.seq", dir);
+	{
+		char *a1[] = { kg, "dealer", "-t", "2", "-n", "3", "-d",
+		    path[0], NULL };
+		char *a2[] = { kg, "recipient", "-o", path[2], "-p", path[3],
+		    NULL };
+		(void)run_tool(kg, a1, "/dev/null", "/dev/null", &rss);
+		(void)run_tool(kg, a2, "/dev/null", "/dev/null", &rss);
+	}
+	printf("\nbatch mode (2-of-3 key, 32-byte items): us per item, ratio "
+	    "to the per-operation floor, peak RSS\n");
+	printf("  %-9s %-22s %10s %8s %10s\n", "items", "tool", "us/item",
+	    "ratio", "RSS KiB");
+	for (n = 10; n <= max; n *= 100) {
+		char share[PATH_MAX], sealed2[PATH_MAX + 8];
+		double t1, t2;
+		long i, r1, r2;
+		if ((f = fopen(path[4], "w")) == NULL)
+			return 0;
+		for (i = 0; i < n; i++) {
+			uint8_t b[34];	/* a CBOR byte string of 32 bytes */
+			b[0] = 0x58;
+			b[1] = 32;
+			randombytes_buf(b + 2, 32);
+			fwrite(b, 1, sizeof(b), f);
+		}
+		fclose(f);
+		{
+			char *a[] = { enc, "-k", path[1], "-l", "bench",
+			    "--seq", "-j", "1", NULL };
+			char *b[] = { enc, "-k", path[1], "-l", "bench",
+			    "--seq", "-j", "2", NULL };
+			t1 = run_tool(enc, a, path[4], path[5], &r1);
+			t2 = run_tool(enc, b, path[4], path[5], &r2);
+		}
+		printf("  %-9ld %-22s %10.1f %7.2fx %10ld\n", n,
+		    "encrypt --seq -j 1", t1 / n * 1e6, t1 / n * 1e6 /
+		    enc_floor, r1);
+		printf("  %-9ld %-22s %10.1f %7.2fx %10ld  (speed-up %.2fx)\n",
+		    n, "encrypt --seq -j 2", t2 / n * 1e6, t2 / n * 1e6 /
+		    enc_floor, r2, t1 / t2);
+		if (n >= 1000 && t1 / n * 1e6 / enc_floor > 1.25 * 1.10)
+			bad++;
+		snprintf(share, sizeof(share), "%s/key/share-1.cbor", dir);
+		{
+			char *a[] = { re, "-s", share, "-k", path[1], "--to",
+			    path[3], NULL };
+			t1 = run_tool(re, a, path[5], path[6], &r1);
+		}
+		printf("  %-9ld %-22s %10.1f %7.2fx %10ld\n", n, "reencrypt",
+		    t1 / n * 1e6, t1 / n * 1e6 / share_floor, r1);
+		snprintf(sealed2, sizeof(sealed2), "%s.2", path[6]);
+		snprintf(share, sizeof(share), "%s/key/share-2.cbor", dir);
+		{
+			char *a[] = { re, "-s", share, "-k", path[1], "--to",
+			    path[3], "-o", sealed2, "-f", NULL };
+			char *b[] = { co, "-k", path[1], "-i", path[2],
+			    "--seq", path[6], sealed2, NULL };
+			(void)run_tool(re, a, path[5], "/dev/null", &r1);
+			t1 = run_tool(co, b, path[5], path[7], &r1);
+		}
+		printf("  %-9ld %-22s %10.1f %7.2fx %10ld\n", n,
+		    "combine --seq", t1 / n * 1e6, t1 / n * 1e6 / comb_floor,
+		    r1);
+	}
+	return bad;
+}
+
 int
 main(int argc, char **argv)
 {
 	double F, V, D, D2, M5, M11, X, XB, ENC, DEC, SHA, SMP, L5, L11, TRUE_;
 	double AES;
 	int i, check = 0, bad = 0;
+	long batch_max = 10000;
 	double margin = 0.10;
 	static const char *tools[] = { "ccc-encrypt", "ccc-reencrypt",
 	    "ccc-combine", "ccc-keygen", "ccc-inspect", "ccc-quorum-sign",
@@ -291,8 +420,11 @@ main(int argc, char **argv)
 			check = 1;
 		else if (strcmp(argv[i], "--quick") == 0)
 			run_seconds = 0.03;
+		else if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc)
+			batch_max = atol(argv[++i]);
 		else {
-			fprintf(stderr, "usage: ccc-bench [--check] [--quick]\n");
+			fprintf(stderr, "usage: ccc-bench [--check] [--quick] "
+			    "[--batch MAX]\n");
 			return 2;
 		}
 	}
@@ -437,6 +569,15 @@ main(int argc, char **argv)
 				bad++;
 		}
 	}
+	if (batch_max > 0)
+		/*
+		 * Per item: reencrypt verifies and shares; combine of a
+		 * 2-of-3 key verifies the ciphertext and two shares and
+		 * combines two (a two-point multiplication).
+		 */
+		bad += batch_section(batch_max, rows[0].floor_us,
+		    rows[1].floor_us + rows[2].floor_us,
+		    rows[1].floor_us + 2 * rows[3].floor_us + D2);
 	if (check) {
 		printf("\n--check: %d figure(s) over target by more than "
 		    "%.0f%%\n", bad, margin * 100);

@@ -2,14 +2,16 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "ops.h"
 
 static const char usage[] =
-"usage: ccc-encrypt -k TPK [-l CONTEXT] [-o OUT] [-f] [-T] [--seq | --json] "
-"[FILE]\n"
+"usage: ccc-encrypt -k TPK [-l CONTEXT] [-o OUT] [-f] [-T] [--seq [-j N] | "
+"--json] [FILE]\n"
 "       ccc-encrypt -k TPK --from-json [-l CONTEXT] [-o OUT] [-f] [-T] "
 "[FILE]\n"
 "       ccc-encrypt -h | -V\n";
@@ -23,6 +25,7 @@ static const struct option longopts[] = {
 	{ "force", no_argument, NULL, 'f' },
 	{ "tty", no_argument, NULL, 'T' },
 	{ "seq", no_argument, NULL, OPT_SEQ },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "from-json", no_argument, NULL, OPT_FROM_JSON },
 	{ "help", no_argument, NULL, 'h' },
@@ -35,12 +38,14 @@ main(int argc, char **argv)
 {
 	struct ccc_encrypt_opts o = { 0 };
 	struct ccc_err err;
+	long long jobs = 1;
+	bool have_jobs = false;
 	int c;
 
 	ccc_cli_init(argc, argv);
 	ccc_err_clear(&err);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":k:l:o:fThV", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, ":k:l:o:fThVj:", longopts, NULL)) !=
 	    -1) {
 		switch (c) {
 		case 'k': o.tpk = optarg; break;
@@ -49,6 +54,13 @@ main(int argc, char **argv)
 		case 'f': o.force = true; break;
 		case 'T': o.tty_ok = true; break;
 		case OPT_SEQ: o.seq = true; break;
+		case 'j':
+			if ((jobs = ccc_cli_number(optarg, 0, CCC_MAX_JOBS)) <
+			    0)
+				return ccc_cli_usage("-j: 0 (one per CPU) to %d "
+				    "threads", CCC_MAX_JOBS);
+			have_jobs = true;
+			break;
 		case OPT_JSON: o.json = true; break;
 		case OPT_FROM_JSON: o.from_json = true; break;
 		case 'h': return ccc_cli_help(usage);
@@ -58,6 +70,10 @@ main(int argc, char **argv)
 	}
 	if (o.tpk == NULL)
 		return ccc_cli_usage("missing -k TPK");
+	if (have_jobs && !o.seq)
+		return ccc_cli_usage("-j applies to --seq");
+	o.jobs = jobs == 0 ? (unsigned)sysconf(_SC_NPROCESSORS_ONLN) :
+	    (unsigned)jobs;
 	if (o.seq + o.json + o.from_json > 1)
 		return ccc_cli_usage("--seq, --json and --from-json exclude "
 		    "each other");

@@ -1,6 +1,7 @@
 /* ccc-encrypt: plaintexts -> hybrid TDH2 ciphertexts (and Chainlink JSON). */
 #include "config.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "cbor.h"
@@ -49,6 +50,148 @@ out:
 	return rc;
 }
 
+/*
+ * --seq: items are read in batches of BATCH, encrypted by jobs threads
+ * (each with its own EC context), and written in input order; memory is
+ * bounded by one batch whatever the length of the sequence.  The
+ * plaintexts of a batch live in secret memory, wiped as it is reused.
+ */
+#define BATCH 256
+
+struct job {
+	struct ccc_ec *ec;
+	const struct ccc_tdh2_pub *pub;
+	const char *context;
+	size_t clen;
+	const uint8_t *const *pt;	/* the batch's plaintexts */
+	const size_t *ptlen;
+	struct ccc_buf *ct;		/* one output buffer per item */
+	size_t first, n, step;		/* items first, first+step, ... */
+	int rc;
+	struct ccc_err err;
+	long failed;			/* index of the item that failed */
+};
+
+static void *
+job_run(void *arg)
+{
+	struct job *j = arg;
+	size_t i;
+
+	for (i = j->first; i < j->n && j->rc == 0; i += j->step) {
+		j->ct[i].len = 0;
+		if ((j->rc = ccc_ct_encrypt(j->ec, &j->ct[i], j->pub,
+		    j->context, j->clen, j->pt[i], j->ptlen[i], &j->err)) != 0)
+			j->failed = (long)i;
+	}
+	return NULL;
+}
+
+static int
+encrypt_seq(struct ccc_seq *seq, struct ccc_out *out,
+    const struct ccc_tdh2_pub *pub, const char *context, size_t clen,
+    unsigned jobs, struct ccc_err *err)
+{
+	struct job jb[CCC_MAX_JOBS];
+	pthread_t tid[CCC_MAX_JOBS];
+	struct ccc_buf plain, ct[BATCH];
+	const uint8_t *pt[BATCH], *item, *bp;
+	size_t ptlen[BATCH], ptoff[BATCH], n, i, ilen, blen;
+	long long at;
+	struct ccc_cur c;
+	unsigned k;
+	int rc = 0, more = 1;
+
+	if (jobs < 1)
+		jobs = 1;
+	if (jobs > CCC_MAX_JOBS)
+		jobs = CCC_MAX_JOBS;
+	memset(jb, 0, sizeof(jb));
+	ccc_buf_init(&plain, 1);
+	for (i = 0; i < BATCH; i++)
+		ccc_buf_init(&ct[i], 0);
+	for (k = 0; k < jobs; k++)
+		if ((jb[k].ec = k == 0 ? ccc_ec_default() : ccc_ec_new()) ==
+		    NULL) {
+			rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "jobs");
+			goto out;
+		}
+	while (more) {
+		/* Read a batch (its plaintexts copied into secret memory). */
+		ccc_buf_reset(&plain);
+		for (n = 0; n < BATCH; n++) {
+			if ((rc = ccc_seq_next(seq, &item, &ilen, &at,
+			    err)) < 0)
+				goto out;
+			if (rc == 0) {
+				more = 0;
+				break;
+			}
+			ccc_cur_init(&c, item, ilen, at, err);
+			if ((rc = ccc_cur_bstr(&c, &bp, &blen,
+			    "plaintext")) != 0) {
+				ccc_err_item(err, seq->item);
+				ccc_err_what(err, seq->name);
+				goto out;
+			}
+			ptoff[n] = plain.len;
+			ptlen[n] = blen;
+			if ((rc = ccc_buf_put(&plain, bp, blen)) != 0) {
+				rc = ccc_err_set(err, rc, -1, NULL, "batch");
+				goto out;
+			}
+		}
+		rc = 0;
+		if (n == 0)
+			break;
+		for (i = 0; i < n; i++)
+			pt[i] = plain.p + ptoff[i];
+		for (k = 0; k < jobs; k++) {
+			struct job *j = &jb[k];
+			j->pub = pub;
+			j->context = context;
+			j->clen = clen;
+			j->pt = pt;
+			j->ptlen = ptlen;
+			j->ct = ct;
+			j->first = k;
+			j->n = n;
+			j->step = jobs;
+			j->rc = 0;
+			ccc_err_clear(&j->err);
+			if (k > 0 && pthread_create(&tid[k], NULL, job_run,
+			    j) != 0) {
+				j->step = 0;	/* not started */
+				rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL,
+				    "thread");
+			}
+		}
+		job_run(&jb[0]);
+		for (k = 1; k < jobs; k++)
+			if (jb[k].step != 0)
+				(void)pthread_join(tid[k], NULL);
+		if (rc != 0)
+			goto out;
+		for (k = 0; k < jobs; k++)
+			if (jb[k].rc != 0) {
+				*err = jb[k].err;
+				rc = jb[k].rc;
+				goto out;
+			}
+		for (i = 0; i < n; i++)
+			if ((rc = ccc_out_write(out, ct[i].p, ct[i].len,
+			    err)) != 0)
+				goto out;
+	}
+out:
+	for (k = 1; k < jobs; k++)
+		ccc_ec_free(jb[k].ec);
+	for (i = 0; i < BATCH; i++)
+		ccc_buf_free(&ct[i]);
+	ccc_buf_free(&plain);
+	return rc;
+}
+
 int
 ccc_encrypt_run(const struct ccc_encrypt_opts *o, struct ccc_err *err)
 {
@@ -85,30 +228,12 @@ ccc_encrypt_run(const struct ccc_encrypt_opts *o, struct ccc_err *err)
 		    pt.p, pt.len, err)) != 0)
 			goto out;
 	} else {
-		const uint8_t *item, *bp;
-		size_t ilen, blen;
-		long long at;
-		struct ccc_cur c;
-
 		if ((rc = ccc_seq_open(&seq, o->in, PLAIN_MAX + 16, 1,
 		    err)) != 0)
 			goto out;
 		seq_open = true;
-		while ((rc = ccc_seq_next(&seq, &item, &ilen, &at, err)) == 1) {
-			ccc_cur_init(&c, item, ilen, at, err);
-			if ((rc = ccc_cur_bstr(&c, &bp, &blen,
-			    "plaintext")) != 0) {
-				ccc_err_item(err, seq.item);
-				ccc_err_what(err, seq.name);
-				goto out;
-			}
-			if ((rc = ccc_ct_encrypt(ec, &ob, &pub, o->context,
-			    clen, bp, blen, err)) != 0 ||
-			    (rc = ccc_out_write(&out, ob.p, ob.len, err)) != 0)
-				goto out;
-			ob.len = 0;
-		}
-		if (rc < 0)
+		if ((rc = encrypt_seq(&seq, &out, &pub, o->context, clen,
+		    o->jobs, err)) != 0)
 			goto out;
 	}
 	if (o->json && ob.len > 0) {

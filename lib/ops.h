@@ -38,7 +38,10 @@ int ccc_keygen_export(const char *in, const char *out, bool force,
 int ccc_keygen_import(const char *in, const char *out, uint32_t t,
     const char *tpk, bool force, struct ccc_err *err) CCC_WUR;
 
+#define CCC_MAX_JOBS 64
+
 struct ccc_encrypt_opts {
+	unsigned jobs;		/* --seq: threads (0 or 1: one) */
 	const char *tpk;
 	const char *context;	/* NULL: unlabelled */
 	const char *in, *out;
