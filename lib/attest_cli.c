@@ -23,6 +23,8 @@
 
 /* base64 of CCC_COSE_MAX bytes, with room for line breaks. */
 #define INPUT_MAX (CCC_COSE_MAX / 3 * 4 + CCC_COSE_MAX / 16 + 64)
+/* A result: its output and its document (as ccc-combine --result). */
+#define RESULT_MAX (CCC_RESULT_OUTPUT_MAX + (1UL << 21))
 
 static int
 bprintf(struct ccc_buf *b, const char *fmt, ...) CCC_PRINTF(2, 3);
@@ -262,8 +264,15 @@ ccc_attest_verify_run(const struct ccc_attest_verify_opts *o,
 		goto out;
 	}
 	if ((rc = ccc_attest_policy_load(pol, o->policy, err)) != 0 ||
-	    (rc = ccc_read_file(&in, o->in, INPUT_MAX, err)) != 0)
+	    (rc = ccc_read_file(&in, o->in, RESULT_MAX, err)) != 0)
 		goto out;
+	if (in.len > INPUT_MAX &&
+	    ccc_blob_peek_type(in.p, in.len) != &ccc_schema_result) {
+		rc = ccc_err_set(err, CCC_E_TOOBIG, -1, NULL, "larger than %zu "
+		    "bytes", (size_t)INPUT_MAX);
+		(void)ccc_err_what(err, name);
+		goto out;
+	}
 	if (ccc_blob_peek_type(in.p, in.len) == &ccc_schema_result) {
 		/*
 		 * A result: its document must bind its own fields and, with a

@@ -149,7 +149,14 @@ load_code(struct ccc_buf *code, const char *dir, const uint8_t meas[48],
 	if (asprintf(&path, "%s/%s", dir, hex) < 0)
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "code");
 	if ((rc = ccc_read_file(code, path, 256UL << 20, err)) != 0) {
-		ccc_err_what(err, "code directory");
+		/* err->what was path, freed below: name the directory. */
+		if (err != NULL) {
+			char why[128];
+			snprintf(why, sizeof(why), "%.100s", err->detail);
+			snprintf(err->detail, sizeof(err->detail), "code "
+			    "%.16s...: %s", hex, why);
+			err->what = dir;
+		}
 		goto out;
 	}
 	if (EVP_Digest(code->p, code->len, d, NULL, EVP_sha384(), NULL) != 1) {
@@ -157,10 +164,12 @@ load_code(struct ccc_buf *code, const char *dir, const uint8_t meas[48],
 		goto out;
 	}
 	/* Content-addressed: a file whose bytes do not hash to its name. */
-	if (memcmp(d, meas, 48) != 0)
-		rc = ccc_err_set(err, CCC_E_POLICY, -1, "code", "%.16s...: its "
-		    "SHA-384 is not the request's code measurement; not run",
-		    hex);
+	if (memcmp(d, meas, 48) != 0) {
+		rc = ccc_err_set(err, CCC_E_POLICY, -1, "code", "code %.16s...: "
+		    "its SHA-384 is not the request's code measurement; not "
+		    "run", hex);
+		ccc_err_what(err, dir);
+	}
 out:
 	free(path);
 	return rc;
@@ -174,6 +183,9 @@ erase_key_file(const char *path, size_t len)
 	uint8_t zero[512];
 	size_t n;
 
+	/* Read from stdin: no file of ours (not one named "-") to erase. */
+	if (strcmp(path, "-") == 0)
+		return;
 	memset(zero, 0, sizeof(zero));
 	if ((f = fopen(path, "r+")) != NULL) {
 		for (n = 0; n < len; n += sizeof(zero))
@@ -244,6 +256,8 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	struct ccc_val v[RES_NFIELDS];
 	const struct ccc_schema *type;
 	struct ccc_buf kb, cb, code, in, so, outp, digests, doc, blob;
+	struct ccc_out out;
+	bool out_open = false;
 	const uint8_t *rblob;
 	size_t rlen, i, keylen = 0;
 	uint8_t *sk = NULL, pk[32], eid[32], rt[48], binding[32], od[32];
@@ -264,8 +278,17 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	ccc_buf_init(&blob, 0);
 
 	/* Who we are and what we trust. */
-	if ((rc = ccc_enclave_policy_load(&pol, o->policy, err)) != 0 ||
-	    (rc = ccc_op_read(&cb, o->roster, 1 << 20, false, err)) != 0)
+	if ((rc = ccc_enclave_policy_load(&pol, o->policy, err)) != 0)
+		goto out;
+	/*
+	 * The output is opened now: an existing file or a terminal must stop
+	 * the run before the per-request key is used up.
+	 */
+	if ((rc = ccc_out_open(&out, o->out, CCC_OUT_BINARY |
+	    (o->force ? CCC_OUT_FORCE : 0), err)) != 0)
+		goto out;
+	out_open = true;
+	if ((rc = ccc_op_read(&cb, o->roster, 1 << 20, false, err)) != 0)
 		goto out;
 	if ((rc = ccc_roster_load(&roster, cb.p, cb.len, err)) != 0) {
 		ccc_err_what(err, o->roster);
@@ -323,7 +346,8 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 		    "policy denies");
 		goto in_err;
 	}
-	if ((rc = load_code(&code, o->codedir, rq.code, err)) != 0)
+	if ((rc = load_code(&code, o->codedir, rq.code, err)) != 0 ||
+	    (rc = ccc_sandbox_check(err)) != 0)
 		goto out;
 
 	/* The per-request key: used once, then erased. */
@@ -434,12 +458,15 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "result");
 		goto out;
 	}
-	rc = ccc_write_file(o->out, blob.p, blob.len, CCC_OUT_BINARY |
-	    (o->force ? CCC_OUT_FORCE : 0), err);
+	if ((rc = ccc_out_write(&out, blob.p, blob.len, err)) == 0 &&
+	    (rc = ccc_out_commit(&out, err)) == 0)
+		out_open = false;
 	goto out;
 in_err:
 	ccc_err_what(err, ccc_io_name(o->in, 0));
 out:
+	if (out_open)
+		ccc_out_abort(&out);
 	if (sk != NULL)
 		sodium_free(sk);
 	ccc_attest_signer_free(signer);

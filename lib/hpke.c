@@ -55,15 +55,17 @@ labeled_extract(uint8_t prk[NH], const struct suite *suite,
     const uint8_t *salt, size_t salt_len, const char *label,
     const uint8_t *ikm, size_t ikm_len)
 {
+	static const uint8_t none[1];	/* libsodium wants non-NULL even for 0 */
 	crypto_auth_hmacsha256_state st;
 
-	crypto_auth_hmacsha256_init(&st, salt, salt_len);
+	crypto_auth_hmacsha256_init(&st, salt_len ? salt : none, salt_len);
 	crypto_auth_hmacsha256_update(&st, (const uint8_t *)v1,
 	    sizeof(v1) - 1);
 	crypto_auth_hmacsha256_update(&st, suite->id, suite->len);
 	crypto_auth_hmacsha256_update(&st, (const uint8_t *)label,
 	    strlen(label));
-	crypto_auth_hmacsha256_update(&st, ikm, ikm_len);
+	if (ikm_len > 0)
+		crypto_auth_hmacsha256_update(&st, ikm, ikm_len);
 	crypto_auth_hmacsha256_final(&st, prk);
 	sodium_memzero(&st, sizeof(st));
 	return 0;
@@ -98,7 +100,8 @@ labeled_expand(uint8_t *out, size_t L, const struct suite *suite,
 		crypto_auth_hmacsha256_update(&st, suite->id, suite->len);
 		crypto_auth_hmacsha256_update(&st, (const uint8_t *)label,
 		    strlen(label));
-		crypto_auth_hmacsha256_update(&st, info, info_len);
+		if (info_len > 0)
+			crypto_auth_hmacsha256_update(&st, info, info_len);
 		crypto_auth_hmacsha256_update(&st, &i, 1);
 		crypto_auth_hmacsha256_final(&st, t);
 		n = L - done < NH ? L - done : NH;

@@ -59,17 +59,17 @@ ccc_sandbox_describe(const struct ccc_sandbox_result *r, char *buf,
 		snprintf(buf, len, "exited with status %d", r->status);
 		break;
 	case CCC_RUN_CRASHED:
-		snprintf(buf, len, "killed by signal %d (%s)", r->status,
+		snprintf(buf, len, "was killed by signal %d (%s)", r->status,
 		    strsignal(r->status));
 		break;
 	case CCC_RUN_TIMEOUT:
 		snprintf(buf, len, "timed out after %.1f s", r->seconds);
 		break;
 	case CCC_RUN_OUTPUT_LIMIT:
-		snprintf(buf, len, "output exceeded the limit");
+		snprintf(buf, len, "exceeded the output limit");
 		break;
 	case CCC_RUN_FORBIDDEN:
-		snprintf(buf, len, "killed for a forbidden system call "
+		snprintf(buf, len, "was killed for a forbidden system call "
 		    "(network access)");
 		break;
 	}
@@ -106,14 +106,53 @@ install_seccomp(void)
 	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
 }
 
-/* Landlock: every filesystem write only beneath dir (and /dev/null). */
+/*
+ * Read-only (and executable) for the code: the system's programs,
+ * libraries and configuration.  Nothing else: not the enclave's
+ * attestation key, other requests' keys, other codes' scratch space, or
+ * the enclave's environment in /proc (only the code's own /proc entry).
+ */
+static const char *const read_dirs[] = { "/usr", "/bin", "/sbin", "/lib",
+    "/lib32", "/lib64", "/libx32", "/etc", "/dev/zero",
+    "/dev/urandom", "/dev/random" };
+
+/* Allow access beneath path (a missing one is skipped). */
+static void
+allow(int rfd, const char *path, uint64_t access)
+{
+	struct landlock_path_beneath_attr pb;
+	struct stat sb;
+	int fd;
+
+	if ((fd = open(path, O_PATH | O_CLOEXEC)) < 0)
+		return;
+	memset(&pb, 0, sizeof(pb));
+	/* Directory rights only on directories (else EINVAL). */
+	if (fstat(fd, &sb) != 0 || !S_ISDIR(sb.st_mode))
+		access &= LANDLOCK_ACCESS_FS_EXECUTE |
+		    LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE;
+	pb.allowed_access = access;
+	pb.parent_fd = fd;
+	(void)syscall(SYS_landlock_add_rule, rfd, LANDLOCK_RULE_PATH_BENEATH,
+	    &pb, 0);
+	close(fd);
+}
+
+/*
+ * Landlock: every filesystem write only beneath dir (and /dev/null); reads
+ * and execution only beneath dir and read_dirs.  The code image, a memfd
+ * on the kernel's internal mount, is outside Landlock's reach: it still
+ * runs, and a #! interpreter still reads it through /dev/fd/3.
+ */
 static int
 install_landlock(const char *dir)
 {
 	struct landlock_ruleset_attr ra;
 	struct landlock_path_beneath_attr pb;
-	uint64_t w;
+	uint64_t w, r = LANDLOCK_ACCESS_FS_EXECUTE |
+	    LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR;
 	long abi;
+	size_t i;
 	int rfd, fd, rc = -1;
 
 	abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
@@ -134,27 +173,26 @@ install_landlock(const char *dir)
 		w |= LANDLOCK_ACCESS_FS_TRUNCATE;
 #endif
 	memset(&ra, 0, sizeof(ra));
-	ra.handled_access_fs = w;
+	ra.handled_access_fs = w | r;
 	if ((rfd = (int)syscall(SYS_landlock_create_ruleset, &ra, sizeof(ra),
 	    0)) < 0)
 		return -1;
 	memset(&pb, 0, sizeof(pb));
 	if ((fd = open(dir, O_PATH | O_CLOEXEC)) < 0)
 		goto out;
-	pb.allowed_access = w;
+	pb.allowed_access = w | r;
 	pb.parent_fd = fd;
 	rc = (int)syscall(SYS_landlock_add_rule, rfd,
 	    LANDLOCK_RULE_PATH_BENEATH, &pb, 0);
 	close(fd);
 	if (rc != 0)
 		goto out;
-	if ((fd = open("/dev/null", O_PATH | O_CLOEXEC)) >= 0) {
-		pb.allowed_access = LANDLOCK_ACCESS_FS_WRITE_FILE;
-		pb.parent_fd = fd;
-		(void)syscall(SYS_landlock_add_rule, rfd,
-		    LANDLOCK_RULE_PATH_BENEATH, &pb, 0);
-		close(fd);
-	}
+	for (i = 0; i < sizeof(read_dirs) / sizeof(read_dirs[0]); i++)
+		allow(rfd, read_dirs[i], r);
+	/* Its own /proc entry (the pid the code keeps), none of another's. */
+	allow(rfd, "/proc/self", r);
+	allow(rfd, "/dev/null", LANDLOCK_ACCESS_FS_READ_FILE |
+	    LANDLOCK_ACCESS_FS_WRITE_FILE);
 	rc = (int)syscall(SYS_landlock_restrict_self, rfd, 0);
 out:
 	close(rfd);
@@ -233,6 +271,16 @@ make_scratch(char *buf, size_t len)
 }
 
 int
+ccc_sandbox_check(struct ccc_err *err)
+{
+	if (syscall(SYS_landlock_create_ruleset, NULL, 0,
+	    LANDLOCK_CREATE_RULESET_VERSION) < 1)
+		return ccc_err_set(err, CCC_E_CHILD, -1, NULL, "this kernel "
+		    "has no Landlock: refusing to run code unconfined");
+	return 0;
+}
+
+int
 ccc_sandbox_run(const uint8_t *code, size_t code_len, const uint8_t *in,
     size_t in_len, const struct ccc_sandbox_limits *lim, struct ccc_buf *out,
     struct ccc_sandbox_result *res, struct ccc_err *err)
@@ -247,10 +295,8 @@ ccc_sandbox_run(const uint8_t *code, size_t code_len, const uint8_t *in,
 
 	memset(res, 0, sizeof(*res));
 	scratch[0] = '\0';
-	if (syscall(SYS_landlock_create_ruleset, NULL, 0,
-	    LANDLOCK_CREATE_RULESET_VERSION) < 1)
-		return ccc_err_set(err, CCC_E_CHILD, -1, NULL, "this kernel "
-		    "has no Landlock: refusing to run code unconfined");
+	if ((rc = ccc_sandbox_check(err)) != 0)
+		return rc;
 	/* The code runs from a sealed in-memory copy of what was measured. */
 	if ((codefd = memfd_create("ccc-code", MFD_ALLOW_SEALING)) < 0 ||
 	    ccc_write_full(codefd, code, code_len) != 0 ||

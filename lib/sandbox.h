@@ -61,6 +61,12 @@ int ccc_sandbox_run(const uint8_t *code, size_t code_len, const uint8_t *in,
     size_t in_len, const struct ccc_sandbox_limits *lim, struct ccc_buf *out,
     struct ccc_sandbox_result *res, struct ccc_err *err) CCC_WUR;
 
+/*
+ * Whether code can be confined here (Landlock in the kernel): checked
+ * before anything irreversible, such as erasing a per-request key.
+ */
+int ccc_sandbox_check(struct ccc_err *err) CCC_WUR;
+
 /* One-line description of a result ("exit status 3", "timed out", ...). */
 const char *ccc_sandbox_describe(const struct ccc_sandbox_result *res,
     char *buf, size_t len);

@@ -3,7 +3,9 @@
 # at their README's times and each refusal; software documents (made by
 # ccc_attest_sign_software through the test helper attest-sign) and each
 # refusal; the policy file; usage and I/O; ccc-keygen attest-root and
-# enclave-cert; mutants of a real document through the tool.
+# enclave-cert; mutants of a real document through the tool; results of
+# real ccc-enclave-run runs, checked against their request, and signed by
+# oracles (ccc-quorum-sign sign -A -F) only when they verify.
 bats_require_minimum_version 1.5.0
 load helpers
 
@@ -34,6 +36,69 @@ pem_sha256() {
 # iso SECONDS: the time as ccc-attest-verify prints it.
 iso() {
 	date -u -d "@$1" +%Y-%m-%dT%H:%M:%S.000Z
+}
+
+# In $BATS_FILE_TMPDIR/run, a real run of ccc-enclave-run (after T0):
+#   key/            a 2-of-3 dealer key; o1..o3 oracles, roster q=2
+#   e.key, e.pem    enclave "run-1" under the root acme
+#   prog            the code: its input in capitals; ct "hello\n" for app:demo
+#   req, cert       its request, certified by oracles 1 and 2
+#   req2            another request for the same code and enclave
+#   res             the result (output "HELLO\n"), its time in res.time
+#   run.pol         root acme, any measurement, software allowed
+#   other.pol       the same with a measurement set pinning pcr2 elsewhere
+make_run_fixtures() {
+	local i
+	(
+		set -e
+		mkdir "$BATS_FILE_TMPDIR/run"
+		cd "$BATS_FILE_TMPDIR/run"
+		ccc-keygen dealer -t 2 -n 3 -d key
+		for i in 1 2 3; do
+			ccc-keygen identity -o "o$i.key" -p "o$i.pub" \
+			    -N "oracle-$i"
+		done
+		ccc-quorum-sign roster -q 2 -N oracles -o roster o1.pub o2.pub \
+		    o3.pub
+		ccc-keygen enclave-cert -r ../root.key -o e.key -p e.pem \
+		    -N run-1
+		ccc-keygen recipient -o req.key -p req.pub
+		# The input item ends with the one input's bytes.
+		printf '#!/bin/sh\ntail -c 6 | tr a-z A-Z\n' >prog
+		mkdir code
+		cp prog "code/$(sha384sum <prog | cut -d' ' -f1)"
+		printf 'hello\n' >msg
+		ccc-encrypt -k key/tpk.cbor -l app:demo -o ct msg
+		ccc-quorum-sign request -a demo -x prog -k key/tpk.cbor \
+		    -e e.pem -K req.pub -o req ct
+		ccc-quorum-sign request -a demo -x prog -k key/tpk.cbor \
+		    -e e.pem -K req.pub -o req2 ct
+		for i in 1 2; do
+			ccc-quorum-sign sign -i "o$i.key" -k key/tpk.cbor \
+			    -o "sig$i" req
+		done
+		ccc-quorum-sign combine -r roster -c req -o cert sig1 sig2
+		for i in 1 2; do
+			ccc-reencrypt -s "key/share-$i.cbor" -k key/tpk.cbor \
+			    -r roster -d "st$i" -o "s$i" cert
+		done
+		ccc-enclave-run -r roster -k key/tpk.cbor -i req.key -a e.key \
+		    -c code -o res cert s1 s2
+		ccc-inspect res | sed -n 's/^  "time": \([0-9]*\),$/\1/p' \
+		    >res.time
+		cat >run.pol <<-EOF
+		ccc-attest-policy 1
+		root software ../root.pem acme
+		measurements any
+		allow-software yes
+		EOF
+		cat >other.pol <<-EOF
+		ccc-attest-policy 1
+		root software ../root.pem acme
+		measurements other pcr2=$CODE
+		allow-software yes
+		EOF
+	)
 }
 
 setup_file() {
@@ -111,6 +176,7 @@ setup_file() {
 		measurements any
 		EOF
 	)
+	make_run_fixtures
 }
 
 setup() {
@@ -123,8 +189,8 @@ setup() {
 @test "ccc-attest-verify: --help prints the usage on stdout" {
 	crun -0 ccc-attest-verify --help
 	assert_stderr_empty
-	assert_output "usage: ccc-attest-verify -p POLICY [-j] [-a TIME] [-k HEX] [-m I=HEX]
-                         [-n HEX] [-u HEX] [FILE]
+	assert_output "usage: ccc-attest-verify -p POLICY [-j] [-a TIME] [-r REQUEST] [-k HEX]
+                         [-m I=HEX] [-n HEX] [-u HEX] [FILE]
        ccc-attest-verify -h | -V"
 }
 
@@ -390,6 +456,116 @@ setup() {
 	crun -1 ccc-attest-verify -p fx/sw.pol --at $((T0 + 91 * 86400)) \
 	    fx/sw.cbor
 	[[ "$stderr" == "ccc-attest-verify: expired: fx/sw.cbor: expired: certificate \"ccc-software-job-1\" (depth 0) expired at "* ]]
+}
+
+# ---- results of ccc-enclave-run --------------------------------------------------
+
+@test "result: a run's document verifies with its request (-r)" {
+	local t
+	t=$(cat fx/run/res.time)
+	crun -0 ccc-attest-verify -p fx/run/run.pol -r fx/run/cert fx/run/res
+	assert_stderr_empty
+	[[ "${lines[0]}" == "mode: software, not hardware-backed" ]]
+	[[ "${lines[2]}" == "module_id: ccc-software-run-1" ]]
+	[[ "${lines[4]}" == "timestamp: $(iso "$t") (${t}000)" ]]
+	[[ "${lines[9]}" == "pcr2: $(sha384sum <fx/run/prog | cut -d' ' -f1)" ]]
+	[[ "${lines[10]}" == "public_key: $(field_hex fx/run/req.pub pk)" ]]
+	[[ "${lines[11]}" == "user_data: "* ]]
+	[[ "${lines[12]}" == "nonce: absent" ]]
+	((${#lines[@]} == 14))
+	# The bare request does as well as its certificate; without a
+	# request the result's own fields are bound.
+	crun -0 ccc-attest-verify -p fx/run/run.pol -r fx/run/req fx/run/res
+	crun -0 ccc-attest-verify -p fx/run/run.pol fx/run/res
+	# -r checks a result, not a bare document.
+	crun -2 ccc-attest-verify -p fx/run/run.pol -r fx/run/req fx/sw.cbor
+	assert_stderr "ccc-attest-verify: usage: --request checks a result (ccc/result/v1), not a bare document"
+}
+
+@test "result: a tampered output is refused: binding mismatch" {
+	local at
+	at=$(field_offset fx/run/res output)
+	# One bit of the output, nothing else fixed: its digest says so.
+	flip_bit fx/run/res "$at" 0 bad
+	crun -1 ccc-attest-verify -p fx/run/run.pol -r fx/run/cert bad
+	assert_output_empty
+	assert_stderr "ccc-attest-verify: attestation refused: bad: at byte $((at - 1)): binding mismatch: the output does not match its digest (tampered output)"
+	# The output and its digest both replaced: the document's user_data
+	# binds the old digest.
+	replace_bytes fx/run/res "$at" "$(hex_str 'HELLP')" bad2
+	replace_bytes bad2 "$(field_offset fx/run/res output_digest)" \
+	    "$(printf 'HELLP\n' | sha256sum | cut -c1-64)" bad3
+	crun -1 ccc-attest-verify -p fx/run/run.pol -r fx/run/cert bad3
+	assert_stderr "ccc-attest-verify: attestation refused: bad3: binding mismatch: user_data differs from the expected value"
+	crun -1 ccc-attest-verify -p fx/run/run.pol bad3
+	assert_stderr "ccc-attest-verify: attestation refused: bad3: binding mismatch: user_data differs from the expected value"
+}
+
+@test "result: checked against another request: binding mismatch" {
+	crun -1 ccc-attest-verify -p fx/run/run.pol -r fx/run/req2 fx/run/res
+	assert_output_empty
+	assert_stderr "ccc-attest-verify: attestation refused: fx/run/res: binding mismatch: the result answers another request"
+}
+
+@test "result: a code measurement not in the policy: measurement not allowed" {
+	crun -1 ccc-attest-verify -p fx/run/other.pol -r fx/run/cert fx/run/res
+	assert_output_empty
+	assert_stderr 'ccc-attest-verify: attestation refused: fx/run/res: measurement not allowed: no measurement set matches ("other": pcr2 differs)'
+}
+
+@test "result: older than max-age: stale" {
+	local t
+	t=$(cat fx/run/res.time)
+	crun -1 ccc-attest-verify -p fx/run/run.pol -r fx/run/cert \
+	    --at $((t + 301)) fx/run/res
+	assert_stderr "ccc-attest-verify: attestation refused: fx/run/res: stale: timestamp $(iso "$t") is 301.000 s before the check time $(iso $((t + 301))) (max-age 300 s)"
+	crun -0 ccc-attest-verify -p fx/run/run.pol -r fx/run/cert \
+	    --at $((t + 300)) fx/run/res
+}
+
+@test "result: under a hardware-only policy: software not allowed" {
+	crun -1 ccc-attest-verify -p fx/hw.pol -r fx/run/cert fx/run/res
+	assert_output_empty
+	assert_stderr 'ccc-attest-verify: attestation refused: fx/run/res: software not allowed: "ccc-software-run-1" is a software document, not hardware-backed, and the policy does not allow software'
+}
+
+@test "result: oracles sign only a result that verifies, and the application reads it" {
+	local i at
+	# Without the policy and the request it answers: a usage error.
+	crun -2 ccc-quorum-sign sign -i fx/run/o1.key -o s fx/run/res
+	assert_stderr "ccc-quorum-sign: usage: fx/run/res: signing a result needs the attestation policy (-A) and the request it answers (-F)"
+	crun -2 ccc-quorum-sign sign -i fx/run/o1.key -A fx/run/run.pol -o s \
+	    fx/run/res
+	assert_stderr "ccc-quorum-sign: usage: fx/run/res: signing a result needs the attestation policy (-A) and the request it answers (-F)"
+	# Tampered, for another request, or under a policy that refuses it.
+	at=$(field_offset fx/run/res output)
+	flip_bit fx/run/res "$at" 0 bad
+	crun -1 ccc-quorum-sign sign -i fx/run/o1.key -A fx/run/run.pol \
+	    -F fx/run/cert -o s bad
+	assert_stderr "ccc-quorum-sign: attestation refused: bad: at byte $((at - 1)): binding mismatch: the output does not match its digest (tampered output)"
+	crun -1 ccc-quorum-sign sign -i fx/run/o1.key -A fx/run/run.pol \
+	    -F fx/run/req2 -o s fx/run/res
+	assert_stderr "ccc-quorum-sign: attestation refused: fx/run/res: binding mismatch: the result answers another request"
+	crun -1 ccc-quorum-sign sign -i fx/run/o1.key -A fx/hw.pol \
+	    -F fx/run/cert -o s fx/run/res
+	assert_stderr 'ccc-quorum-sign: attestation refused: fx/run/res: software not allowed: "ccc-software-run-1" is a software document, not hardware-backed, and the policy does not allow software'
+	assert_no_file s
+	# Verified: signed, and two signatures certify it.
+	for i in 1 2; do
+		crun -0 ccc-quorum-sign sign -i "fx/run/o$i.key" \
+		    -A fx/run/run.pol -F fx/run/cert -o "rsig$i" fx/run/res
+		assert_stderr_empty
+	done
+	crun -0 ccc-quorum-sign combine -r fx/run/roster -c fx/run/res \
+	    -o certified rsig1 rsig2
+	# The application checks the certificate, then reads the output.
+	run -0 --separate-stderr bash -c 'ccc-quorum-sign verify \
+	    -r fx/run/roster certified | ccc-combine --result -'
+	assert_stderr_empty
+	assert_output HELLO
+	crun -0 ccc-quorum-sign verify -r fx/run/roster -o checked certified
+	assert_same checked fx/run/res
+	crun -0 ccc-attest-verify -p fx/run/run.pol -r fx/run/cert checked
 }
 
 # ---- the policy file --------------------------------------------------------------

@@ -148,6 +148,14 @@ run_examples() {	# PAGE
 	lint ccc-quorum-sign.1
 }
 
+@test "man: ccc-attest-verify.1 lints clean" {
+	lint ccc-attest-verify.1
+}
+
+@test "man: ccc-enclave-run.1 lints clean" {
+	lint ccc-enclave-run.1
+}
+
 @test "man: ccc-keygen.1 SYNOPSIS is ccc-keygen --help" {
 	check_synopsis ccc-keygen
 }
@@ -170,6 +178,14 @@ run_examples() {	# PAGE
 
 @test "man: ccc-quorum-sign.1 SYNOPSIS is ccc-quorum-sign --help" {
 	check_synopsis ccc-quorum-sign
+}
+
+@test "man: ccc-attest-verify.1 SYNOPSIS is ccc-attest-verify --help" {
+	check_synopsis ccc-attest-verify
+}
+
+@test "man: ccc-enclave-run.1 SYNOPSIS is ccc-enclave-run --help" {
+	check_synopsis ccc-enclave-run
 }
 
 @test "man: ccc.7 EXAMPLES run" {
@@ -198,4 +214,12 @@ run_examples() {	# PAGE
 
 @test "man: ccc-quorum-sign.1 EXAMPLES run" {
 	run_examples ccc-quorum-sign.1
+}
+
+@test "man: ccc-attest-verify.1 EXAMPLES run" {
+	run_examples ccc-attest-verify.1
+}
+
+@test "man: ccc-enclave-run.1 EXAMPLES run" {
+	run_examples ccc-enclave-run.1
 }

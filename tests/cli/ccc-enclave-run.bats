@@ -1,0 +1,465 @@
+#!/usr/bin/env bats
+# ccc-enclave-run: a certified request's code runs on its decrypted inputs
+# and its result is attested; every check before the run refuses with its
+# own line and writes nothing; the per-request key is erased once used;
+# the sandbox stops what the code may not do, and then nothing is attested.
+#
+# The set-up: a 3-of-5 threshold key, 4 oracles with q=3, a software
+# attestation root with two enclaves; 4 decryption nodes serve each request.
+bats_require_minimum_version 1.5.0
+load helpers
+
+# In $BATS_FILE_TMPDIR, made once:
+#   key/             the 3-of-5 dealer key
+#   o1..o4.key/.pub  the oracles "oracle-1".."oracle-4"
+#   roster           q=3 of o1..o4 ("oracles"); roster2 q=2 of the same
+#                    ("two"): certificates under it are relabelled to make
+#                    a 2-signature certificate
+#   root.key/.pem    the software attestation root "demo-root"
+#   e1.key/.pem      enclave-1 under it; e2.key/.pem enclave-2
+#   rcpt.key/.pub    the recipient of sealed outputs; other.key/.pub not
+#   msg, ct          "hello\n" encrypted for app:demo
+#   pol              an attestation policy trusting the root (software)
+setup_file() {
+	local i
+	(
+		set -e
+		cd "$BATS_FILE_TMPDIR"
+		ccc-keygen dealer -t 3 -n 5 -d key
+		for i in 1 2 3 4; do
+			ccc-keygen identity -o "o$i.key" -p "o$i.pub" \
+			    -N "oracle-$i"
+		done
+		ccc-quorum-sign roster -q 3 -N oracles -o roster o1.pub o2.pub \
+		    o3.pub o4.pub
+		ccc-quorum-sign roster -q 2 -N two -o roster2 o1.pub o2.pub \
+		    o3.pub o4.pub
+		ccc-keygen attest-root -o root.key -p root.pem -N demo-root
+		ccc-keygen enclave-cert -r root.key -o e1.key -p e1.pem \
+		    -N enclave-1
+		ccc-keygen enclave-cert -r root.key -o e2.key -p e2.pem \
+		    -N enclave-2
+		ccc-keygen recipient -o rcpt.key -p rcpt.pub
+		ccc-keygen recipient -o other.key -p other.pub
+		printf 'hello\n' >msg
+		ccc-encrypt -k key/tpk.cbor -l app:demo -o ct msg
+		printf 'ccc-attest-policy 1\nroot software root.pem demo\nmeasurements any\nallow-software yes\n' >pol
+	)
+}
+
+setup() {
+	use_fixtures
+	mkdir code
+}
+
+# program NAME BODY: the bash script BODY in NAME and, by its SHA-384,
+# in the code directory code/.
+program() {
+	printf '#!/bin/bash\n%s\n' "$2" >"$1"
+	cp "$1" "code/$(sha384 "$1")"
+}
+
+sha384() {
+	sha384sum <"$1" | cut -d' ' -f1
+}
+
+# request NAME PROG [REQUEST-OPTION...]: a request of app demo for fx/ct
+# to run PROG on enclave-1 with a fresh per-request key NAME.key, certified
+# by oracles 1-3 (NAME.cert) and served by nodes 1-4 (NAME.s1..NAME.s4).
+request() {
+	local n=$1 prog=$2 i
+	shift 2
+	ccc-keygen recipient -o "$n.key" -p "$n.pub" &&
+	    ccc-quorum-sign request -a demo -x "$prog" -k fx/key/tpk.cbor \
+	    -e fx/e1.pem -K "$n.pub" -o "$n.req" "$@" fx/ct || return
+	for i in 1 2 3; do
+		ccc-quorum-sign sign -i "fx/o$i.key" -k fx/key/tpk.cbor \
+		    -o "$n.sig$i" "$n.req" || return
+	done
+	ccc-quorum-sign combine -r fx/roster -c "$n.req" -o "$n.cert" \
+	    "$n.sig1" "$n.sig2" "$n.sig3" || return
+	for i in 1 2 3 4; do
+		ccc-reencrypt -s "fx/key/share-$i.cbor" -k fx/key/tpk.cbor \
+		    -r fx/roster -d "st$i" -o "$n.s$i" "$n.cert" || return
+	done
+}
+
+# enclave ARG...: enclave-1 runs, with the code directory code/.
+enclave() {
+	crun ccc-enclave-run -r fx/roster -k fx/key/tpk.cbor -a fx/e1.key \
+	    -c code "$@"
+}
+
+# code_fails NAME PROG DETAIL [ENCLAVE-OPTION...]: the code of a request
+# for PROG does not finish well: exit 1, DETAIL in the one error line, no
+# result.  (The per-request key was used: it is gone.)
+code_fails() {
+	local n=$1 prog=$2 detail=$3
+	shift 3
+	request "$n" "$prog"
+	enclave "$@" -i "$n.key" -o "$n.res" "$n.cert" "$n.s1" "$n.s2" "$n.s3"
+	((status == 1))
+	assert_output_empty
+	assert_stderr "ccc-enclave-run: code failed: the code $detail; no result and no attestation"
+	assert_no_file "$n.res" "$n.key"
+	assert_no_temp_files .
+}
+
+# num FILE FIELD: a numeric field of a blob.
+num() {
+	ccc-inspect "$1" | sed -n "s/^  \"$2\": \\([0-9]*\\),\\{0,1\\}\$/\\1/p"
+}
+
+# leaf_sha256 PEM: SHA-256 of the DER of the first certificate of a chain,
+# the enclave id.
+leaf_sha256() {
+	openssl x509 -in "$1" -outform DER | sha256sum | cut -d' ' -f1
+}
+
+# names_except ROSTER NAME...: the member names of ROSTER in roster order,
+# less those given, as the "not signed by" lists give them.
+names_except() {
+	local r=$1 n out='' skip
+	shift
+	while read -r n; do
+		for skip; do
+			[[ "$n" != "$skip" ]] || continue 2
+		done
+		out+=${out:+, }$n
+	done < <(ccc-inspect "$r" |
+	    sed -n 's/^      "name": "\(.*\)"$/\1/p')
+	printf '%s\n' "$out"
+}
+
+# ---- usage -------------------------------------------------------------------
+
+@test "ccc-enclave-run: --help, -V and usage errors" {
+	crun -0 ccc-enclave-run --help
+	assert_stderr_empty
+	assert_output "usage: ccc-enclave-run -r ROSTER -k TPK -i KEY -a ATTEST_KEY -c CODEDIR [-p POLICY] [-n HEX] [--now T] [-o OUT] [-f] CERTIFIED SEALED ...
+       ccc-enclave-run -h | -V"
+	crun -0 ccc-enclave-run -V
+	assert_output "ccc-enclave-run (ccc) $(ccc_version)"
+	crun -2 ccc-enclave-run -r fx/roster -k fx/key/tpk.cbor -i k -c code \
+	    c s
+	assert_stderr "ccc-enclave-run: usage: needs -r, -k, -i, -a and -c (see ccc-enclave-run --help)"
+	enclave -i k c
+	((status == 2))
+	assert_stderr "ccc-enclave-run: usage: needs the certified request and the sealed shares (see ccc-enclave-run --help)"
+	enclave -i k -n 0g c s
+	((status == 2))
+	assert_stderr "ccc-enclave-run: usage: -n: 1 to 512 hex bytes (see ccc-enclave-run --help)"
+	enclave -i k --now soon c s
+	((status == 2))
+	assert_stderr "ccc-enclave-run: usage: --now: a time in seconds since 1970 (see ccc-enclave-run --help)"
+	assert_output_empty
+}
+
+# ---- the run -------------------------------------------------------------------
+
+@test "run: the code gets the input item, its output is the result; the key is erased" {
+	# The code prints its stdin in hex, and checks its scratch directory.
+	program hexdump 'set -e; echo x >scratch; [[ $(cat scratch) == x ]]
+od -An -v -tx1 | tr -d " \n"'
+	request r hexdump
+	enclave -i r.key -o r.res -n 0102 r.cert r.s1 r.s2 r.s3 r.s4
+	((status == 0))
+	assert_stderr_empty
+	assert_output_empty
+	[[ -s r.res ]]
+	assert_no_file r.key
+	assert_no_temp_files .
+	# {0: "ccc/enclave-input/v1", 1: request_id, 2: app_id, 3: [input]}
+	crun -0 ccc-combine --result r.res -o out
+	[[ "$(cat out)" == "a400$(hex_str ccc/enclave-input/v1 | sed 's/^/74/')015820$(field_hex r.req request_id)0264$(hex_str demo)038146$(hex_of fx/msg)" ]]
+	# The result names the request, its app, code and enclave.
+	[[ "$(field_hex r.res request_id)" == "$(field_hex r.req request_id)" ]]
+	[[ "$(field_hex r.res app_id)" == "$(hex_str demo)" ]]
+	[[ "$(field_hex r.res code)" == "$(sha384 hexdump)" ]]
+	[[ "$(field_hex r.res enclave_id)" == "$(leaf_sha256 fx/e1.pem)" ]]
+	[[ "$(field_hex r.res enclave_id)" == "$(field_hex r.req enclave_id)" ]]
+	[[ "$(num r.res output_mode)" == 0 ]]
+	[[ "$(field_hex r.res output_digest)" == "$(sha256sum <out | cut -c1-64)" ]]
+	[[ "$(ccc-inspect r.res | grep -A1 '"inputs"' | tail -1)" == \
+	    "    \"$(sha256sum <fx/ct | cut -c1-64)\"" ]]
+	# Its attestation answers the request, with the nonce given.
+	crun -0 ccc-attest-verify -p fx/pol -r r.cert --nonce-hex 0102 r.res
+	assert_stderr_empty
+	[[ "${lines[0]}" == "mode: software, not hardware-backed" ]]
+	[[ "${lines[2]}" == "module_id: ccc-software-enclave-1" ]]
+	assert_contains "$output" "pcr2: $(sha384 hexdump)"
+	assert_contains "$output" "pcr0: $(sha384sum <"$CCC_BIN/ccc-enclave-run" | cut -d' ' -f1)"
+	assert_contains "$output" "public_key: $(field_hex r.pub pk)"
+	assert_contains "$output" "nonce: 0102"
+	# Used once: the same sealed shares cannot be opened again.
+	enclave -i r.key -o again r.cert r.s1 r.s2 r.s3 r.s4
+	((status == 2))
+	assert_stderr "ccc-enclave-run: i/o error: r.key: No such file or directory"
+	assert_no_file again
+}
+
+@test "run: an existing output file or a terminal stops the run before the key is used" {
+	program hello 'echo hello'
+	request r hello
+	: >exists
+	enclave -i r.key -o exists r.cert r.s1 r.s2 r.s3
+	((status == 2))
+	assert_stderr "ccc-enclave-run: refusing to overwrite: exists: file exists (use -f to replace it)"
+	[[ ! -s exists && -f r.key ]]
+	command -v script >/dev/null || skip "script(1) not installed"
+	crun -2 script -qec "ccc-enclave-run -r fx/roster -k fx/key/tpk.cbor -a fx/e1.key -c code -i r.key r.cert r.s1 r.s2 r.s3" /dev/null
+	assert_contains "$output" "ccc-enclave-run: usage: refusing to write binary output to a terminal (use -o FILE or redirect)"
+	[[ -f r.key ]]
+	enclave -f -i r.key -o exists r.cert r.s1 r.s2 r.s3
+	((status == 0))
+	crun -0 ccc-combine --result exists
+	assert_output hello
+	assert_no_file r.key
+}
+
+# ---- output modes ------------------------------------------------------------
+
+@test "output: sealed to the request's recipient, who alone opens it" {
+	program hello 'echo hello'
+	request r hello -O sealed -R fx/rcpt.pub
+	enclave -i r.key -o r.res r.cert r.s1 r.s2 r.s3
+	((status == 0))
+	assert_stderr_empty
+	[[ "$(num r.res output_mode)" == 1 ]]
+	# enc (32) || ciphertext || tag (16)
+	[[ "$(field_len r.res output)" == $((32 + 6 + 16)) ]]
+	crun -0 ccc-attest-verify -p fx/pol -r r.cert r.res
+	crun -0 ccc-combine --result r.res -i fx/rcpt.key -o out
+	assert_stderr_empty
+	[[ "$(cat out)" == hello ]]
+	crun -1 ccc-combine --result r.res -i fx/other.key -o out2
+	assert_stderr "ccc-combine: decryption failed: r.res: the output does not open with this key (sealed to another recipient, or altered)"
+	crun -2 ccc-combine --result r.res -o out2
+	assert_stderr "ccc-combine: usage: the output is sealed to a recipient: give its key with -i"
+	assert_no_file out2
+}
+
+@test "output: threshold, a ciphertext for app:demo/output that nodes decrypt" {
+	program hello 'echo hello'
+	request r hello -O threshold
+	enclave -i r.key -o r.res r.cert r.s1 r.s2 r.s3
+	((status == 0))
+	assert_stderr_empty
+	[[ "$(num r.res output_mode)" == 2 ]]
+	crun -0 ccc-attest-verify -p fx/pol -r r.cert r.res
+	crun -0 ccc-combine --result r.res -o out.ct
+	[[ "$(ccc-inspect out.ct | sed -n 's/^  "context": "\(.*\)",$/\1/p')" == app:demo/output ]]
+	local i
+	for i in 2 4 5; do
+		crun -0 ccc-reencrypt -s "fx/key/share-$i.cbor" -k fx/key/tpk.cbor \
+		    --to fx/rcpt.pub -c app:demo/output -o "o$i" out.ct
+	done
+	crun -0 ccc-combine -k fx/key/tpk.cbor -i fx/rcpt.key -c out.ct -o out \
+	    o2 o4 o5
+	[[ "$(cat out)" == hello ]]
+	# Not under the inputs' own context.
+	crun -1 ccc-reencrypt -s fx/key/share-1.cbor -k fx/key/tpk.cbor \
+	    --to fx/rcpt.pub -c app:demo -o o1 out.ct
+	assert_stderr 'ccc-reencrypt: refused by policy: out.ct: item 1: the ciphertext'"'"'s label context is not "app:demo"'
+}
+
+# ---- refusals before the run -----------------------------------------------------
+
+@test "refused: a request assigned to another enclave; the key is kept" {
+	program hello 'echo hello'
+	request r hello
+	crun -1 ccc-enclave-run -r fx/roster -k fx/key/tpk.cbor -a fx/e2.key \
+	    -c code -i r.key -o r.res r.cert r.s1 r.s2 r.s3
+	assert_output_empty
+	assert_stderr "ccc-enclave-run: key mismatch: r.cert: the request is assigned to another enclave than ccc-software-enclave-2"
+	assert_no_file r.res
+	assert_no_temp_files .
+	[[ -f r.key ]]
+}
+
+@test "refused: a per-request key that is not the request's, and it is not erased" {
+	program hello 'echo hello'
+	request r hello
+	cp -p fx/other.key mine.key
+	enclave -i mine.key -o r.res r.cert r.s1 r.s2 r.s3
+	((status == 1))
+	assert_stderr "ccc-enclave-run: key mismatch: r.cert: the request names another per-request key than mine.key"
+	assert_same mine.key fx/other.key
+	[[ -f r.key ]]
+	assert_no_file r.res
+	# A public key is no key.
+	enclave -i r.pub -o r.res r.cert r.s1 r.s2 r.s3
+	((status == 2))
+	assert_stderr "ccc-enclave-run: insecure permissions: r.pub: secret file is accessible by others (mode 644), run chmod 600"
+	assert_no_file r.res
+}
+
+@test "refused: a certificate of fewer than q oracles, or a bare request" {
+	program hello 'echo hello'
+	request r hello
+	# Two signatures, under a q=2 roster, relabelled as the q=3 one.
+	crun -0 ccc-quorum-sign combine -r fx/roster2 -c r.req -o c2 r.sig1 \
+	    r.sig2
+	replace_bytes c2 "$(field_offset c2 roster)" \
+	    "$(sha256sum <fx/roster | cut -c1-64)" c
+	enclave -i r.key -o r.res c r.s1 r.s2 r.s3
+	((status == 1))
+	assert_stderr "ccc-enclave-run: bad signature: c: 2 valid signatures, roster \"oracles\" needs 3; not signed by $(names_except fx/roster oracle-1 oracle-2)"
+	enclave -i r.key -o r.res r.req r.s1 r.s2 r.s3
+	((status == 1))
+	assert_stderr "ccc-enclave-run: wrong blob type: r.req: at byte 0: expected a quorum certificate (ccc/certified/v1), found a computation request (ccc/request/v1)"
+	assert_no_file r.res
+	[[ -f r.key ]]
+}
+
+@test "refused: an expired request" {
+	program hello 'echo hello'
+	request r hello
+	local exp
+	exp=$(num r.req expires)
+	enclave --now "$exp" -i r.key -o r.res r.cert r.s1 r.s2 r.s3
+	((status == 1))
+	assert_stderr "ccc-enclave-run: expired: r.cert: the request expired at $exp (now $exp)"
+	assert_no_file r.res
+	[[ -f r.key ]]
+	enclave --now $((exp - 1)) -i r.key -o r.res r.cert r.s1 r.s2 r.s3
+	((status == 0))
+	[[ "$(num r.res time)" == $((exp - 1)) ]]
+}
+
+@test "refused: code whose digest is not the measurement is not run; missing code" {
+	program hello 'echo hello'
+	request r hello
+	local m
+	m=$(sha384 hello)
+	# Other bytes under the measurement's name: they would print.
+	printf '#!/bin/bash\necho evil\n' >"code/$m"
+	enclave -i r.key -o r.res r.cert r.s1 r.s2 r.s3
+	((status == 1))
+	assert_stderr "ccc-enclave-run: refused by policy: code: code ${m:0:16}...: its SHA-384 is not the request's code measurement; not run"
+	assert_no_file r.res
+	[[ -f r.key ]]
+	rm "code/$m"
+	enclave -i r.key -o r.res r.cert r.s1 r.s2 r.s3
+	((status == 2))
+	assert_stderr "ccc-enclave-run: i/o error: code: code ${m:0:16}...: No such file or directory"
+	assert_no_file r.res
+	[[ -f r.key ]]
+}
+
+@test "refused: a malformed enclave policy names its line; a missing one" {
+	program hello 'echo hello'
+	request r hello
+	local bad
+	for bad in 'timeout' 'timeout 0' 'timeout 86401' 'memory 1T' \
+	    'network maybe' 'processes 5000' 'speed 3' 'cpu 1 2'; do
+		printf '# limits\ntimeout 5\n%s\n' "$bad" >p
+		enclave -p p -i r.key -o r.res r.cert r.s1 r.s2 r.s3
+		((status == 1))
+		assert_stderr "ccc-enclave-run: malformed input: p: line 3: expected timeout, cpu, memory, output-max, files-max, processes N or network allow|deny"
+	done
+	enclave -p none -i r.key -o r.res r.cert r.s1 r.s2 r.s3
+	((status == 2))
+	assert_stderr "ccc-enclave-run: i/o error: none: No such file or directory"
+	assert_no_file r.res
+	[[ -f r.key ]]
+	printf 'timeout 5 # seconds\n\tmemory 256M\noutput-max 1K\nfiles-max 1M\ncpu 2\nprocesses 8\nnetwork deny\n' >good
+	enclave -p good -i r.key -o r.res r.cert r.s1 r.s2 r.s3
+	((status == 0))
+}
+
+# ---- decryption shares ----------------------------------------------------------------
+
+@test "shares: a bad node is named and left out; fewer than t fail, naming nodes" {
+	program hello 'echo hello'
+	request r hello
+	request b hello
+	enclave -i r.key -o r.res r.cert r.s1 b.s2 r.s3 r.s4
+	((status == 0))
+	assert_stderr "ccc-enclave-run: warning: node 2 (b.s2): made for another request; its shares were not used"
+	crun -0 ccc-combine --result r.res
+	assert_output hello
+	# Two valid shares of three needed: nothing runs, and the key is
+	# gone all the same (used once, whatever the shares were).
+	enclave -i b.key -o b.res b.cert r.s1 b.s2 r.s3 b.s4
+	((status == 1))
+	assert_stderr "ccc-enclave-run: not enough shares: b.cert: item 1: 2 valid shares, 3 needed; node 1 (r.s1): made for another request; node 3 (r.s3): made for another request"
+	assert_no_file b.res b.key
+}
+
+# ---- the sandbox ------------------------------------------------------------------------
+
+@test "sandbox: a network socket kills the code" {
+	program net 'exec 3<>/dev/tcp/127.0.0.1/9; echo reached'
+	code_fails r net "was killed for a forbidden system call (network access)"
+}
+
+@test "sandbox: network only when the request and the enclave policy both allow it" {
+	program net 'exec 3<>/dev/tcp/127.0.0.1/1 2>/dev/null; echo reached'
+	request n net -n
+	enclave -i n.key -o n.res n.cert n.s1 n.s2 n.s3
+	((status == 1))
+	assert_stderr "ccc-enclave-run: refused by policy: n.cert: the request asks for network access, which this enclave's policy denies"
+	assert_no_file n.res
+	[[ -f n.key ]]
+	printf 'network allow\n' >allow
+	enclave -p allow -i n.key -o n.res n.cert n.s1 n.s2 n.s3
+	((status == 0))
+	crun -0 ccc-combine --result n.res
+	assert_output reached
+	# The policy alone is not enough.
+	code_fails r net "was killed for a forbidden system call (network access)" \
+	    -p allow
+}
+
+@test "sandbox: writing outside the scratch directory fails" {
+	program escape "set -e; echo x >$BATS_TEST_TMPDIR/outside; echo written"
+	code_fails r escape "exited with status 1"
+	assert_no_file outside
+}
+
+@test "sandbox: the code cannot read the enclave's keys, files or environment" {
+	program steal "set -e; cat $BATS_FILE_TMPDIR/e1.key"
+	code_fails r steal "exited with status 1"
+	program look "ls $BATS_TEST_TMPDIR"
+	code_fails l look "exited with status 2"
+	program env 'set -e; cat /proc/$PPID/environ'
+	code_fails e env "exited with status 1"
+	# What it may read: the system, its own /proc entry, its scratch.
+	program may 'set -e; cat /etc/passwd /proc/$$/status >/dev/null
+echo ok >mine; cat mine'
+	request m may
+	enclave -i m.key -o m.res m.cert m.s1 m.s2 m.s3
+	((status == 0))
+	crun -0 ccc-combine --result m.res
+	assert_output ok
+}
+
+@test "sandbox: code past the policy's timeout is stopped" {
+	program sleeper 'sleep 5; echo late'
+	printf 'timeout 1\n' >p
+	request r sleeper
+	enclave -p p -i r.key -o r.res r.cert r.s1 r.s2 r.s3
+	((status == 1))
+	# (1.0 s, unless the machine is very busy)
+	[[ "$stderr" == "ccc-enclave-run: code failed: the code timed out after 1."?" s; no result and no attestation" ]]
+	assert_no_file r.res r.key
+}
+
+@test "sandbox: output over the policy's output-max is stopped" {
+	printf 'output-max 1K\n' >p
+	program fits 'head -c 1024 /dev/zero'
+	request f fits
+	enclave -p p -i f.key -o f.res f.cert f.s1 f.s2 f.s3
+	((status == 0))
+	[[ "$(field_len f.res output)" == 1024 ]]
+	program big 'head -c 1025 /dev/zero'
+	code_fails r big "exceeded the output limit" -p p
+}
+
+@test "sandbox: a crash and a failing exit status" {
+	program crash 'kill -SEGV $$'
+	code_fails r crash "was killed by signal 11 (Segmentation fault)"
+	program fail 'echo partial; exit 3'
+	code_fails f fail "exited with status 3"
+}
