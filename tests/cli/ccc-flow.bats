@@ -399,3 +399,11 @@ blocks() {
 	crun -0 bash -euo pipefail walk.sh
 	[[ "${lines[-1]}" == "$DEMO_RESULT" ]]
 }
+
+@test "ccc-flow --time: each step's wall time and the request's latency on stderr" {
+	crun -0 ccc-flow -d timed --time
+	local n
+	n=$(grep -c '^ccc-flow: time: step [0-7]: [0-9]*\.[0-9][0-9][0-9] ms$' <<<"$stderr")
+	[[ $n == 8 ]] || fail "expected 8 step lines, got $n"
+	[[ "$(tail -n 1 <<<"$stderr")" =~ ^ccc-flow:\ time:\ request\ \(steps\ 1-7\):\ [0-9]+\.[0-9]{3}\ ms$ ]]
+}
