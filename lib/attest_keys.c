@@ -160,37 +160,6 @@ pem(struct ccc_buf *b, EVP_PKEY *key, X509 *c1, X509 *c2)
 	return rc;
 }
 
-/* Write the secret and the public file; neither exists unless both do. */
-static int
-write_pair(const char *keyfile, const struct ccc_buf *sb, const char *pubout,
-    const struct ccc_buf *pb, bool force, struct ccc_err *err)
-{
-	struct ccc_out ko, po;
-	bool ko_open = false, po_open = false;
-	int rc, f = force ? CCC_OUT_FORCE : 0;
-
-	if ((rc = ccc_out_open(&ko, keyfile, CCC_OUT_SECRET | f, err)) != 0)
-		goto out;
-	ko_open = true;
-	if ((rc = ccc_out_open(&po, pubout, f, err)) != 0)
-		goto out;
-	po_open = true;
-	if ((rc = ccc_out_write(&ko, sb->p, sb->len, err)) != 0 ||
-	    (rc = ccc_out_write(&po, pb->p, pb->len, err)) != 0)
-		goto out;
-	ko_open = false;
-	if ((rc = ccc_out_commit(&ko, err)) != 0)
-		goto out;
-	po_open = false;
-	rc = ccc_out_commit(&po, err);
-out:
-	if (ko_open)
-		ccc_out_abort(&ko);
-	if (po_open)
-		ccc_out_abort(&po);
-	return rc;
-}
-
 int
 ccc_keygen_attest_root(const char *keyfile, const char *name, bool force,
     const char *certout, struct ccc_err *err)
@@ -222,7 +191,9 @@ ccc_keygen_attest_root(const char *keyfile, const char *name, bool force,
 		rc = ccc_err_set(err, rc, -1, NULL, "PEM encoding");
 		goto out;
 	}
-	rc = write_pair(keyfile, &sb, certout, &pb, force, err);
+	/* PEM is text: the public half may go to a terminal. */
+	rc = ccc_write_key_pair(keyfile, sb.p, sb.len, certout, pb.p, pb.len, 0,
+	    force, err);
 out:
 	ERR_clear_error();
 	EVP_PKEY_free(key);
@@ -349,7 +320,8 @@ ccc_keygen_enclave_cert(const char *rootfile, const char *keyfile,
 		rc = ccc_err_set(err, rc, -1, NULL, "PEM encoding");
 		goto out;
 	}
-	rc = write_pair(keyfile, &sb, chainout, &pb, force, err);
+	rc = ccc_write_key_pair(keyfile, sb.p, sb.len, chainout, pb.p,
+	    pb.len, 0, force, err);
 out:
 	ERR_clear_error();
 	EVP_PKEY_free(rkey);

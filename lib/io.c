@@ -294,8 +294,8 @@ ccc_write_file(const char *path, const void *p, size_t n, int flags,
 
 int
 ccc_write_key_pair(const char *keyfile, const void *sk, size_t sk_len,
-    const char *pubfile, const void *pk, size_t pk_len, bool force,
-    struct ccc_err *err)
+    const char *pubfile, const void *pk, size_t pk_len, int pub_flags,
+    bool force, struct ccc_err *err)
 {
 	struct ccc_out ko, po;
 	int rc, f = force ? CCC_OUT_FORCE : 0;
@@ -304,7 +304,7 @@ ccc_write_key_pair(const char *keyfile, const void *sk, size_t sk_len,
 	if ((rc = ccc_out_open(&ko, keyfile, CCC_OUT_SECRET | f, err)) != 0)
 		goto out;
 	ko_open = true;
-	if ((rc = ccc_out_open(&po, pubfile, CCC_OUT_BINARY | f, err)) != 0)
+	if ((rc = ccc_out_open(&po, pubfile, pub_flags | f, err)) != 0)
 		goto out;
 	po_open = true;
 	if ((rc = ccc_out_write(&ko, sk, sk_len, err)) != 0 ||

@@ -72,12 +72,13 @@ int ccc_write_file(const char *path, const void *p, size_t n, int flags,
 
 /*
  * Write a secret file (0600) and its public companion (path NULL or "-":
- * stdout, refused on a terminal) as a pair: both are opened before either
- * is committed, so a refused public output leaves no secret behind.
+ * stdout; pub_flags CCC_OUT_BINARY refuses a terminal) as a pair: both are
+ * opened before either is committed, so a refused public output leaves no
+ * secret behind.
  */
 int ccc_write_key_pair(const char *keyfile, const void *sk, size_t sk_len,
-    const char *pubfile, const void *pk, size_t pk_len, bool force,
-    struct ccc_err *err) CCC_WUR;
+    const char *pubfile, const void *pk, size_t pk_len, int pub_flags,
+    bool force, struct ccc_err *err) CCC_WUR;
 
 /* fsync the directory holding path (for durable renames). */
 int ccc_fsync_dir_of(const char *path, struct ccc_err *err) CCC_WUR;

@@ -161,7 +161,7 @@ ccc_keygen_recipient(const char *keyfile, bool force, const char *pubout,
 		goto out;
 	}
 	rc = ccc_write_key_pair(keyfile, sb.p, sb.len, pubout, pb.p, pb.len,
-	    force, err);
+	    CCC_OUT_BINARY, force, err);
 out:
 	if (sk != NULL)
 		sodium_free(sk);
@@ -311,7 +311,7 @@ ccc_keygen_identity(const char *keyfile, const char *name, bool force,
 		goto out;
 	}
 	rc = ccc_write_key_pair(keyfile, sb.p, sb.len, pubout, pb.p, pb.len,
-	    force, err);
+	    CCC_OUT_BINARY, force, err);
 out:
 	ccc_identity_free(k);
 	ccc_buf_free(&sb);

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <openssl/bn.h>
+
 #include "buf.h"
 #include "ccc.h"
 
@@ -106,6 +108,18 @@ struct ccc_inspect_opts {
 	int nfiles;
 };
 int ccc_inspect_run(const struct ccc_inspect_opts *o, struct ccc_err *err)
+    CCC_WUR;
+
+/*
+ * A decryption node's keys: the public key from tpk and the node's share
+ * from the secret file share, checked against it (key id, epoch,
+ * g^x = h_i), x decoded into a BN_secure_new'ed scalar.  On failure
+ * nothing is left allocated and err names the file at fault.
+ */
+struct ccc_share;
+struct ccc_tdh2_pub;
+int ccc_node_keys_load(struct ccc_tdh2_pub *pub, struct ccc_share **sh,
+    BIGNUM **x, const char *tpk, const char *share, struct ccc_err *err)
     CCC_WUR;
 
 /* Shared by the ops: read a whole file, naming it in errors. */

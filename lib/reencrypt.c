@@ -129,6 +129,50 @@ ccc_ct_list_load(struct ccc_ct_list *l, char **files, int nfiles,
 	return 0;
 }
 
+int
+ccc_node_keys_load(struct ccc_tdh2_pub *pub, struct ccc_share **sh,
+    BIGNUM **x, const char *tpk, const char *share, struct ccc_err *err)
+{
+	struct ccc_ec *ec = ccc_ec_default();
+	struct ccc_buf kb, sb;
+	int rc;
+
+	memset(pub, 0, sizeof(*pub));
+	*sh = NULL;
+	*x = NULL;
+	ccc_buf_init(&kb, 0);
+	ccc_buf_init(&sb, 1);
+	if ((rc = ccc_op_read(&kb, tpk, 1 << 20, false, err)) != 0)
+		goto out;
+	if ((rc = ccc_tpk_load(ec, pub, kb.p, kb.len, err)) != 0) {
+		ccc_err_what(err, tpk);
+		goto out;
+	}
+	if ((*sh = ccc_share_new()) == NULL || (*x = BN_secure_new()) ==
+	    NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "share");
+		goto out;
+	}
+	BN_set_flags(*x, BN_FLG_CONSTTIME);
+	if ((rc = ccc_op_read(&sb, share, 4096, true, err)) != 0)
+		goto out;
+	if ((rc = ccc_share_load(*sh, sb.p, sb.len, err)) != 0 ||
+	    (rc = ccc_share_check(ec, *sh, pub, err)) != 0 ||
+	    (rc = ccc_ec_scalar_decode(ec, *x, (*sh)->x, "x", err)) != 0)
+		ccc_err_what(err, share);
+out:
+	if (rc != 0) {
+		ccc_tdh2_pub_free(pub);
+		ccc_share_free(*sh);
+		BN_clear_free(*x);
+		*sh = NULL;
+		*x = NULL;
+	}
+	ccc_buf_free(&kb);
+	ccc_buf_free(&sb);
+	return rc;
+}
+
 struct rec {
 	uint8_t digest[32];
 	struct ccc_tdh2_dshare ds;
@@ -141,7 +185,7 @@ ccc_reencrypt_run(const struct ccc_reencrypt_opts *o, struct ccc_err *err)
 	struct ccc_tdh2_pub pub;
 	struct ccc_share *sh = NULL;
 	struct ccc_ct_list l;
-	struct ccc_buf kb, sb, ob;
+	struct ccc_buf kb, ob;
 	struct ccc_hpke_ctx hctx;
 	struct ccc_sealed hdr;
 	struct ccc_ct ct;
@@ -155,27 +199,10 @@ ccc_reencrypt_run(const struct ccc_reencrypt_opts *o, struct ccc_err *err)
 	memset(&l, 0, sizeof(l));
 	memset(&hctx, 0, sizeof(hctx));
 	ccc_buf_init(&kb, 0);
-	ccc_buf_init(&sb, 1);
 	ccc_buf_init(&ob, 0);
-	if ((rc = ccc_op_read(&kb, o->tpk, 1 << 20, false, err)) != 0)
+	if ((rc = ccc_node_keys_load(&pub, &sh, &x, o->tpk, o->share,
+	    err)) != 0)
 		goto out;
-	if ((rc = ccc_tpk_load(ec, &pub, kb.p, kb.len, err)) != 0) {
-		ccc_err_what(err, o->tpk);
-		goto out;
-	}
-	if ((sh = ccc_share_new()) == NULL || (x = BN_secure_new()) == NULL) {
-		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "share");
-		goto out;
-	}
-	BN_set_flags(x, BN_FLG_CONSTTIME);
-	if ((rc = ccc_op_read(&sb, o->share, 4096, true, err)) != 0)
-		goto out;
-	if ((rc = ccc_share_load(sh, sb.p, sb.len, err)) != 0 ||
-	    (rc = ccc_share_check(ec, sh, &pub, err)) != 0 ||
-	    (rc = ccc_ec_scalar_decode(ec, x, sh->x, "x", err)) != 0) {
-		ccc_err_what(err, o->share);
-		goto out;
-	}
 	ccc_buf_reset(&kb);
 	if ((rc = ccc_op_read(&kb, o->to, 4096, false, err)) != 0)
 		goto out;
@@ -246,7 +273,6 @@ out:
 	ccc_ct_list_free(&l);
 	free(recs);
 	ccc_buf_free(&kb);
-	ccc_buf_free(&sb);
 	ccc_buf_free(&ob);
 	return rc;
 }

@@ -39,7 +39,7 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	struct ccc_hpke_ctx hctx;
 	struct ccc_sealed hdr;
 	const struct ccc_schema *type;
-	struct ccc_buf kb, sb, cb, ob;
+	struct ccc_buf kb, cb, ob;
 	struct ccc_cur cur;
 	struct ccc_ct ct;
 	struct ccc_tdh2_dshare ds;
@@ -56,30 +56,13 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	memset(&pol, 0, sizeof(pol));
 	memset(&hctx, 0, sizeof(hctx));
 	ccc_buf_init(&kb, 0);
-	ccc_buf_init(&sb, 1);
 	ccc_buf_init(&cb, 0);
 	ccc_buf_init(&ob, 0);
 
 	/* Keys: the public key, this node's share (which must match it). */
-	if ((rc = ccc_op_read(&kb, o->tpk, 1 << 20, false, err)) != 0)
+	if ((rc = ccc_node_keys_load(&pub, &sh, &x, o->tpk, o->share,
+	    err)) != 0)
 		goto out;
-	if ((rc = ccc_tpk_load(ec, &pub, kb.p, kb.len, err)) != 0) {
-		ccc_err_what(err, o->tpk);
-		goto out;
-	}
-	if ((sh = ccc_share_new()) == NULL || (x = BN_secure_new()) == NULL) {
-		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "share");
-		goto out;
-	}
-	BN_set_flags(x, BN_FLG_CONSTTIME);
-	if ((rc = ccc_op_read(&sb, o->share, 4096, true, err)) != 0)
-		goto out;
-	if ((rc = ccc_share_load(sh, sb.p, sb.len, err)) != 0 ||
-	    (rc = ccc_share_check(ec, sh, &pub, err)) != 0 ||
-	    (rc = ccc_ec_scalar_decode(ec, x, sh->x, "x", err)) != 0) {
-		ccc_err_what(err, o->share);
-		goto out;
-	}
 	ccc_buf_reset(&kb);
 	if ((rc = ccc_op_read(&kb, o->roster, 1 << 20, false, err)) != 0)
 		goto out;
@@ -200,7 +183,6 @@ out:
 	ccc_label_policy_free(&pol);
 	free(digests);
 	ccc_buf_free(&kb);
-	ccc_buf_free(&sb);
 	ccc_buf_free(&cb);
 	ccc_buf_free(&ob);
 	return rc;
