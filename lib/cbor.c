@@ -608,16 +608,16 @@ ccc_cur_tag(struct ccc_cur *c, uint64_t *tag, const char *field)
 int
 ccc_cur_skip(struct ccc_cur *c)
 {
-	uint64_t todo = 1, v;
+	uint64_t left = 1, v;
 	size_t hl;
 	int major, rc;
 
-	while (todo > 0) {
+	while (left > 0) {
 		if ((rc = head(c, &major, &v, &hl)) != 0)
 			return ccc_err_set(c->err, rc, ccc_cur_pos(c), NULL,
 			    "bad item head");
 		c->off += hl;
-		todo--;
+		left--;
 		switch (major) {
 		case CCC_CBOR_BSTR: case CCC_CBOR_TSTR:
 			if (v > c->len - c->off)
@@ -630,16 +630,16 @@ ccc_cur_skip(struct ccc_cur *c)
 			if (v > c->len)
 				return ccc_err_set(c->err, CCC_E_TRUNCATED,
 				    ccc_cur_pos(c), NULL, "too many items");
-			todo += v;
+			left += v;
 			break;
 		case CCC_CBOR_MAP:
 			if (v > c->len)
 				return ccc_err_set(c->err, CCC_E_TRUNCATED,
 				    ccc_cur_pos(c), NULL, "too many items");
-			todo += 2 * v;
+			left += 2 * v;
 			break;
 		case CCC_CBOR_TAG:
-			todo += 1;
+			left += 1;
 			break;
 		default:
 			break;
