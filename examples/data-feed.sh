@@ -23,6 +23,7 @@
 # The set-up: 3 decryption nodes (threshold 2), 3 oracles (quorum 2), one
 # software enclave.  Every file stays in the work directory.
 set -euo pipefail
+examples=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 work=${WORKDIR:-$(mktemp -d)}
 cd "$work"
@@ -76,25 +77,9 @@ cat >program <<'EOF'
 # output to the request's recipient.  The input is one CBOR map
 # {0: type, 1: request id, 2: app id, 3: [input]}, read with bash
 # builtins only (the sandbox has no PATH).
-LC_ALL=C b=() n=0 p=0
-while IFS= read -r -d '' -n 1 c; do
-	if [[ -z $c ]]; then b[n++]=0; else printf -v 'b[n++]' %d "'$c"; fi
-done
-hd() { # the CBOR head at p: major type mt, argument v
-	local i=${b[p++]} j
-	mt=$((i >> 5)) v=$((i & 31))
-	((v < 24)) && return 0
-	((v < 28)) || exit 3
-	j=$((1 << (v - 24))) v=0
-	while ((j-- > 0)); do v=$((v << 8 | b[p++])); done
-}
-txt() { # the next v bytes as text, in s
-	local o c
-	s=
-	while ((v-- > 0)); do
-		printf -v o %03o "${b[p++]}"; printf -v c "\\$o"; s+=$c
-	done
-}
+EOF
+cat "$examples/enclave-input.bash" >>program
+cat >>program <<'EOF'
 inputs=()
 hd
 for k in 0 1 2 3; do
