@@ -279,7 +279,6 @@ emit_out(void *arg, size_t i, const uint8_t *p, size_t n, struct ccc_err *err)
 int
 ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
 {
-	struct ccc_ec *ec = ccc_ec_default();
 	struct ccc_tdh2_pub pub;
 	struct ccc_ct_list l;
 	struct ccc_combine_in cin;
@@ -295,16 +294,10 @@ ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
 	memset(&pub, 0, sizeof(pub));
 	memset(&l, 0, sizeof(l));
 	memset(&cin, 0, sizeof(cin));
-	ccc_buf_init(&kb, 0);
+	ccc_buf_init(&kb, 1);	/* it holds the recipient key */
 	ccc_buf_init(&rb, 0);
-	if ((rc = ccc_op_read(&kb, o->tpk, 1 << 20, false, err)) != 0)
+	if ((rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0)
 		goto out;
-	if ((rc = ccc_tpk_load(ec, &pub, kb.p, kb.len, err)) != 0) {
-		ccc_err_what(err, o->tpk);
-		goto out;
-	}
-	ccc_buf_free(&kb);
-	ccc_buf_init(&kb, 1);
 	if ((sk = sodium_malloc(32)) == NULL) {
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "key");
 		goto out;

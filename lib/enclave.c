@@ -243,7 +243,6 @@ make_output(struct ccc_buf *outp, const struct ccc_request *rq,
 int
 ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 {
-	struct ccc_ec *ec = ccc_ec_default();
 	struct ccc_tdh2_pub pub;
 	struct ccc_roster roster;
 	struct ccc_enclave_policy pol;
@@ -254,12 +253,10 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	struct ccc_sandbox_result res;
 	struct ccc_nitro_claims claims;
 	struct ccc_val v[RES_NFIELDS];
-	const struct ccc_schema *type;
 	struct ccc_buf kb, cb, code, in, so, outp, digests, doc, blob;
 	struct ccc_out out;
 	bool out_open = false;
-	const uint8_t *rblob;
-	size_t rlen, i, keylen = 0;
+	size_t i, keylen = 0;
 	uint8_t *sk = NULL, pk[32], eid[32], rt[48], binding[32], od[32];
 	char desc[128];
 	int rc;
@@ -288,38 +285,17 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	    (o->force ? CCC_OUT_FORCE : 0), err)) != 0)
 		goto out;
 	out_open = true;
-	if ((rc = ccc_op_read(&cb, o->roster, 1 << 20, false, err)) != 0)
+	if ((rc = ccc_roster_read(&roster, o->roster, err)) != 0 ||
+	    (rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0)
 		goto out;
-	if ((rc = ccc_roster_load(&roster, cb.p, cb.len, err)) != 0) {
-		ccc_err_what(err, o->roster);
-		goto out;
-	}
-	ccc_buf_reset(&cb);
-	if ((rc = ccc_op_read(&cb, o->tpk, 1 << 20, false, err)) != 0)
-		goto out;
-	if ((rc = ccc_tpk_load(ec, &pub, cb.p, cb.len, err)) != 0) {
-		ccc_err_what(err, o->tpk);
-		goto out;
-	}
 	if ((rc = ccc_attest_signer_load(&signer, o->attest_key, err)) != 0)
 		goto out;
 	ccc_attest_signer_id(signer, eid);
 
 	/* The request: certified, fresh, ours. */
-	ccc_buf_reset(&cb);
-	if ((rc = ccc_op_read(&cb, o->in, CCC_BLOB_MAX, false, err)) != 0)
+	if ((rc = ccc_certified_request_read(&cb, &rq, &roster, o->in, o->now,
+	    err)) != 0)
 		goto out;
-	if ((rc = ccc_cert_verify(&roster, cb.p, cb.len, o->now, &rblob,
-	    &rlen, &type, err)) != 0)
-		goto in_err;
-	if (type != &ccc_schema_request) {
-		rc = ccc_err_set(err, CCC_E_TYPE, -1, NULL, "the certificate "
-		    "carries %s %s, not a computation request",
-		    ccc_article(type->title), type->title);
-		goto in_err;
-	}
-	if ((rc = ccc_request_decode(&rq, rblob, rlen, err)) != 0)
-		goto in_err;
 	if (o->now >= rq.expires) {
 		rc = ccc_err_set(err, CCC_E_EXPIRED, -1, "expires", "the "
 		    "request expired at %llu (now %llu)",

@@ -13,21 +13,6 @@
 
 #define PLAIN_MAX (CCC_CT_SYM_MAX - 16)
 
-static int
-load_tpk(struct ccc_ec *ec, struct ccc_tdh2_pub *pub, const char *path,
-    struct ccc_err *err)
-{
-	struct ccc_buf b;
-	int rc;
-
-	ccc_buf_init(&b, 0);
-	if ((rc = ccc_op_read(&b, path, 1 << 20, false, err)) == 0 &&
-	    (rc = ccc_tpk_load(ec, pub, b.p, b.len, err)) != 0)
-		ccc_err_what(err, path);
-	ccc_buf_free(&b);
-	return rc;
-}
-
 /* Convert a Chainlink hybrid ciphertext, checking it against the key. */
 static int
 from_json(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
@@ -211,7 +196,7 @@ ccc_encrypt_run(const struct ccc_encrypt_opts *o, struct ccc_err *err)
 	if (o->context != NULL && (clen == 0 || clen > CCC_CONTEXT_MAX))
 		return ccc_err_set(err, CCC_E_USAGE, -1, NULL,
 		    "the label context must be 1 to %d bytes", CCC_CONTEXT_MAX);
-	if ((rc = load_tpk(ec, &pub, o->tpk, err)) != 0)
+	if ((rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0)
 		return rc;
 	oflags = (o->json ? 0 : CCC_OUT_BINARY) | (o->force ? CCC_OUT_FORCE :
 	    0) | (o->tty_ok ? CCC_OUT_TTY_OK : 0);

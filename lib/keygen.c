@@ -29,6 +29,22 @@ ccc_op_read(struct ccc_buf *b, const char *path, size_t max, bool secret,
 	return rc ? ccc_err_what(err, ccc_io_name(path, 0)) : 0;
 }
 
+int
+ccc_op_read_tpk(struct ccc_tdh2_pub *pub, const char *path,
+    struct ccc_err *err)
+{
+	struct ccc_buf b;
+	int rc;
+
+	memset(pub, 0, sizeof(*pub));
+	ccc_buf_init(&b, 0);
+	if ((rc = ccc_op_read(&b, path, 1 << 20, false, err)) == 0 &&
+	    (rc = ccc_tpk_load(ccc_ec_default(), pub, b.p, b.len, err)) != 0)
+		ccc_err_what(err, path);
+	ccc_buf_free(&b);
+	return rc;
+}
+
 static int
 dealer_paths_free(const char *dir, uint32_t n, bool json, struct ccc_err *err)
 {
@@ -257,12 +273,8 @@ ccc_keygen_import(const char *in, const char *out, uint32_t t,
 			goto out;
 		}
 	} else {
-		if ((rc = ccc_op_read(&kb, tpk, 1 << 20, false, err)) != 0)
+		if ((rc = ccc_op_read_tpk(&pub, tpk, err)) != 0)
 			goto out;
-		if ((rc = ccc_tpk_load(ec, &pub, kb.p, kb.len, err)) != 0) {
-			ccc_err_what(err, tpk);
-			goto out;
-		}
 		if ((sh = ccc_share_new()) == NULL) {
 			rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "share");
 			goto out;

@@ -122,6 +122,10 @@ int ccc_node_keys_load(struct ccc_tdh2_pub *pub, struct ccc_share **sh,
     BIGNUM **x, const char *tpk, const char *share, struct ccc_err *err)
     CCC_WUR;
 
+/* Read and validate a threshold public key file, naming it in errors. */
+int ccc_op_read_tpk(struct ccc_tdh2_pub *pub, const char *path,
+    struct ccc_err *err) CCC_WUR;
+
 /* Shared by the ops: read a whole file, naming it in errors. */
 int ccc_op_read(struct ccc_buf *b, const char *path, size_t max, bool secret,
     struct ccc_err *err) CCC_WUR;

@@ -374,20 +374,6 @@ ccc_request_check(const struct ccc_request *rq,
 	return 0;
 }
 
-static int
-load_tpk_file(struct ccc_tdh2_pub *pub, const char *path, struct ccc_err *err)
-{
-	struct ccc_buf b;
-	int rc;
-
-	ccc_buf_init(&b, 0);
-	if ((rc = ccc_op_read(&b, path, 1 << 20, false, err)) == 0 &&
-	    (rc = ccc_tpk_load(ccc_ec_default(), pub, b.p, b.len, err)) != 0)
-		ccc_err_what(err, path);
-	ccc_buf_free(&b);
-	return rc;
-}
-
 int
 ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 {
@@ -405,7 +391,7 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 	ccc_buf_init(&b, 0);
 	ccc_buf_init(&cts, 0);
 	ccc_buf_init(&code, 0);
-	if ((rc = load_tpk_file(&pub, o->tpk, err)) != 0)
+	if ((rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0)
 		goto out;
 	if ((enc = ccc_identity_new()) == NULL) {
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "request");
@@ -606,7 +592,7 @@ ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
 			    "check its ciphertexts");
 			goto out;
 		}
-		if ((rc = load_tpk_file(&pub, o->tpk, err)) != 0 ||
+		if ((rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0 ||
 		    (rc = ccc_label_policy_load(&pol, o->policy, err)) != 0)
 			goto out;
 		pol.allow_unlabelled_all = o->allow_unlabelled;
@@ -645,8 +631,8 @@ out:
 	return rc;
 }
 
-static int
-load_roster_file(struct ccc_roster *r, const char *path, struct ccc_err *err)
+int
+ccc_roster_read(struct ccc_roster *r, const char *path, struct ccc_err *err)
 {
 	struct ccc_buf b;
 	int rc;
@@ -706,7 +692,7 @@ ccc_quorum_combine(const struct ccc_qcombine_opts *o, struct ccc_err *err)
 	ccc_buf_init(&sb, 0);
 	ccc_buf_init(&sigs, 0);
 	ccc_buf_init(&out, 0);
-	if ((rc = load_roster_file(&r, o->roster, err)) != 0)
+	if ((rc = ccc_roster_read(&r, o->roster, err)) != 0)
 		goto out;
 	if ((rc = roster_valid(&r, o->now, err)) != 0) {
 		ccc_err_what(err, o->roster);
@@ -862,6 +848,33 @@ ccc_cert_verify(const struct ccc_roster *r, const uint8_t *cert, size_t len,
 }
 
 int
+ccc_certified_request_read(struct ccc_buf *b, struct ccc_request *rq,
+    const struct ccc_roster *r, const char *path, uint64_t now,
+    struct ccc_err *err)
+{
+	const struct ccc_schema *type;
+	const uint8_t *blob;
+	size_t blen;
+	int rc;
+
+	if ((rc = ccc_op_read(b, path, CCC_BLOB_MAX, false, err)) != 0)
+		return rc;
+	if ((rc = ccc_cert_verify(r, b->p, b->len, now, &blob, &blen, &type,
+	    err)) != 0)
+		goto fail;
+	if (type != &ccc_schema_request) {
+		rc = ccc_err_set(err, CCC_E_TYPE, -1, NULL, "the certificate "
+		    "carries %s %s, not a computation request",
+		    ccc_article(type->title), type->title);
+		goto fail;
+	}
+	if ((rc = ccc_request_decode(rq, blob, blen, err)) == 0)
+		return 0;
+fail:
+	return ccc_err_what(err, ccc_io_name(path, 0));
+}
+
+int
 ccc_quorum_verify(const struct ccc_qverify_opts *o, struct ccc_err *err)
 {
 	struct ccc_roster r;
@@ -873,7 +886,7 @@ ccc_quorum_verify(const struct ccc_qverify_opts *o, struct ccc_err *err)
 
 	memset(&r, 0, sizeof(r));
 	ccc_buf_init(&in, 0);
-	if ((rc = load_roster_file(&r, o->roster, err)) != 0)
+	if ((rc = ccc_roster_read(&r, o->roster, err)) != 0)
 		goto out;
 	if ((rc = ccc_op_read(&in, o->in, CCC_BLOB_MAX, false, err)) != 0)
 		goto out;

@@ -62,6 +62,9 @@ struct ccc_roster {
 int ccc_roster_load(struct ccc_roster *r, const uint8_t *p, size_t len,
     struct ccc_err *err) CCC_WUR;
 void ccc_roster_free(struct ccc_roster *r);
+/* Read and load a roster file, naming it in errors. */
+int ccc_roster_read(struct ccc_roster *r, const char *path,
+    struct ccc_err *err) CCC_WUR;
 /* Index of the member with this id, or -1. */
 long ccc_roster_find(const struct ccc_roster *r, const uint8_t id[32]);
 /* A short printable name of member i: its name, else its id prefix. */
@@ -94,6 +97,14 @@ int ccc_request_decode(struct ccc_request *rq, const uint8_t *p, size_t len,
  */
 int ccc_request_read(struct ccc_buf *b, struct ccc_request *rq,
     const char *path, struct ccc_err *err) CCC_WUR;
+/*
+ * Read a certified request from path and check it: its certificate
+ * verifies under r at now (ccc_cert_verify), it carries a request, which
+ * decodes into rq (views into b).  Errors name path.
+ */
+int ccc_certified_request_read(struct ccc_buf *b, struct ccc_request *rq,
+    const struct ccc_roster *r, const char *path, uint64_t now,
+    struct ccc_err *err) CCC_WUR;
 /* Append the request's ciphertexts to l. */
 struct ccc_ct_list;
 int ccc_request_cts(struct ccc_ct_list *l, const struct ccc_request *rq,

@@ -134,20 +134,15 @@ ccc_node_keys_load(struct ccc_tdh2_pub *pub, struct ccc_share **sh,
     BIGNUM **x, const char *tpk, const char *share, struct ccc_err *err)
 {
 	struct ccc_ec *ec = ccc_ec_default();
-	struct ccc_buf kb, sb;
+	struct ccc_buf sb;
 	int rc;
 
 	memset(pub, 0, sizeof(*pub));
 	*sh = NULL;
 	*x = NULL;
-	ccc_buf_init(&kb, 0);
 	ccc_buf_init(&sb, 1);
-	if ((rc = ccc_op_read(&kb, tpk, 1 << 20, false, err)) != 0)
+	if ((rc = ccc_op_read_tpk(pub, tpk, err)) != 0)
 		goto out;
-	if ((rc = ccc_tpk_load(ec, pub, kb.p, kb.len, err)) != 0) {
-		ccc_err_what(err, tpk);
-		goto out;
-	}
 	if ((*sh = ccc_share_new()) == NULL || (*x = BN_secure_new()) ==
 	    NULL) {
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "share");
@@ -168,7 +163,6 @@ out:
 		*sh = NULL;
 		*x = NULL;
 	}
-	ccc_buf_free(&kb);
 	ccc_buf_free(&sb);
 	return rc;
 }

@@ -38,15 +38,14 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	struct ccc_access_entry ae;
 	struct ccc_hpke_ctx hctx;
 	struct ccc_sealed hdr;
-	const struct ccc_schema *type;
 	struct ccc_buf kb, cb, ob;
 	struct ccc_cur cur;
 	struct ccc_ct ct;
 	struct ccc_tdh2_dshare ds;
 	enum ccc_served served = CCC_SERVED_NO;
 	uint8_t (*digests)[32] = NULL, bind[32];
-	const uint8_t *blob, *p;
-	size_t blen, n, i;
+	const uint8_t *p;
+	size_t n, i;
 	BIGNUM *x = NULL;
 	int rc;
 	bool state_open = false;
@@ -63,30 +62,15 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	if ((rc = ccc_node_keys_load(&pub, &sh, &x, o->tpk, o->share,
 	    err)) != 0)
 		goto out;
-	ccc_buf_reset(&kb);
-	if ((rc = ccc_op_read(&kb, o->roster, 1 << 20, false, err)) != 0)
+	if ((rc = ccc_roster_read(&roster, o->roster, err)) != 0)
 		goto out;
-	if ((rc = ccc_roster_load(&roster, kb.p, kb.len, err)) != 0) {
-		ccc_err_what(err, o->roster);
-		goto out;
-	}
 	if ((rc = ccc_label_policy_load(&pol, o->policy, err)) != 0)
 		goto out;
 
 	/* The request: certified, fresh, for this key, labels allowed. */
-	if ((rc = ccc_op_read(&cb, o->in, CCC_BLOB_MAX, false, err)) != 0)
+	if ((rc = ccc_certified_request_read(&cb, &rq, &roster, o->in, o->now,
+	    err)) != 0)
 		goto out;
-	if ((rc = ccc_cert_verify(&roster, cb.p, cb.len, o->now, &blob, &blen,
-	    &type, err)) != 0)
-		goto in_err;
-	if (type != &ccc_schema_request) {
-		rc = ccc_err_set(err, CCC_E_TYPE, -1, NULL, "the certificate "
-		    "carries %s %s, not a computation request",
-		    ccc_article(type->title), type->title);
-		goto in_err;
-	}
-	if ((rc = ccc_request_decode(&rq, blob, blen, err)) != 0)
-		goto in_err;
 	/* The key before its epoch: another key is not "another epoch". */
 	if (memcmp(rq.key_id, pub.key_id, 32) != 0) {
 		rc = ccc_err_set(err, CCC_E_KEY, -1, "key_id", "the request "
