@@ -26,21 +26,13 @@ quorum_fixtures() {
 	(
 		set -e
 		cd "$BATS_FILE_TMPDIR"
-		for i in 1 2 3 4; do
-			ccc-keygen identity -o "o$i.key" -p "o$i.pub" \
-			    -N "oracle-$i"
-		done
-		ccc-keygen identity -o x.key -p x.pub -N mallory
-		ccc-keygen identity -o enc.key -p enc.pub -N enclave-1
-		ccc-keygen recipient -o ek -p epub
+		oracle_fixtures
 		ccc-keygen recipient -o rk -p rpub
 		ccc-keygen dealer -t 2 -n 3 -d k23
 		printf 'attack at dawn\n' >msg
 		ccc-encrypt -k k23/tpk.cbor -l app:A -o ct.A msg
 		ccc-encrypt -k k23/tpk.cbor -l app:B -o ct.B msg
 		ccc-encrypt -k k23/tpk.cbor -o ct.U msg
-		ccc-quorum-sign roster -q 3 -N oracles --not-before $NB \
-		    --not-after $NA -o roster o1.pub o2.pub o3.pub o4.pub
 		ccc-quorum-sign roster -q 2 -N others --not-before $NB \
 		    --not-after $NA -o roster2 o1.pub o2.pub o3.pub x.pub
 		ccc-quorum-sign request -a A -m "$MEAS" -k k23/tpk.cbor \

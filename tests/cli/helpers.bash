@@ -262,3 +262,19 @@ use_fixtures() {
 	cd "$BATS_TEST_TMPDIR"
 	ln -s "$BATS_FILE_TMPDIR" fx
 }
+
+# oracle_fixtures: in the current directory, the oracles o1..o4
+# (o$i.key/.pub, named oracle-$i), mallory (x.key/x.pub), an enclave
+# identity (enc.key/enc.pub), a per-request key (ek/epub) and "roster":
+# quorum 3 of o1..o4, valid from $NB to $NA.
+oracle_fixtures() {
+	local i
+	for i in 1 2 3 4; do
+		ccc-keygen identity -o "o$i.key" -p "o$i.pub" -N "oracle-$i"
+	done
+	ccc-keygen identity -o x.key -p x.pub -N mallory
+	ccc-keygen identity -o enc.key -p enc.pub -N enclave-1
+	ccc-keygen recipient -o ek -p epub
+	ccc-quorum-sign roster -q 3 -N oracles --not-before "$NB" \
+	    --not-after "$NA" -o roster o1.pub o2.pub o3.pub o4.pub
+}

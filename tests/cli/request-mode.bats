@@ -29,20 +29,12 @@ setup_file() {
 	(
 		set -e
 		cd "$BATS_FILE_TMPDIR"
-		for i in 1 2 3 4; do
-			ccc-keygen identity -o "o$i.key" -p "o$i.pub" \
-			    -N "oracle-$i"
-		done
-		ccc-keygen identity -o x.key -p x.pub -N mallory
-		ccc-keygen identity -o enc.key -p enc.pub -N enclave-1
-		ccc-keygen recipient -o ek -p epub
+		oracle_fixtures
 		ccc-keygen recipient -o ek2 -p epub2
 		ccc-keygen dealer -t 5 -n 7 -d k57
 		printf 'the enclave reads this\n' >msg
 		ccc-encrypt -k k57/tpk.cbor -l app:A -o ct.A msg
 		ccc-encrypt -k k57/tpk.cbor -o ct.U msg
-		ccc-quorum-sign roster -q 3 -N oracles --not-before $NB \
-		    --not-after $NA -o roster o1.pub o2.pub o3.pub o4.pub
 		ccc-quorum-sign roster -q 2 -N two --not-before $NB \
 		    --not-after $NA -o roster2 o1.pub o2.pub o3.pub o4.pub
 		ccc-quorum-sign roster -q 3 -N five --not-before $NB \
