@@ -134,3 +134,37 @@ ccc_ec_scalar_from_hash(struct ccc_ec *ec, BIGNUM *out, const uint8_t *d,
 	}
 	return 0;
 }
+
+EC_GROUP *
+ccc_ec_table_new(struct ccc_ec *ec, const EC_POINT *p)
+{
+	EC_GROUP *tab;
+	EC_POINT *a = NULL;
+	int ok = 0;
+
+	/*
+	 * ecp_nistz256_points_mul uses group->pre_comp when the table's first
+	 * entry equals the group's generator (one EC_POINT_cmp per call, cheap
+	 * when both are affine: hence make_affine), and otherwise treats the
+	 * generator as a variable base: a stale or missing table only costs
+	 * time.  The order and cofactor are P-256's: p is in the group.
+	 */
+	if (EC_POINT_is_at_infinity(ec->group, p))
+		return NULL;
+	if ((tab = EC_GROUP_dup(ec->group)) == NULL ||
+	    (a = EC_POINT_dup(p, ec->group)) == NULL)
+		goto out;
+	if (EC_POINT_make_affine(ec->group, a, ec->bn) != 1 ||
+	    EC_GROUP_set_generator(tab, a, ec->n,
+	    EC_GROUP_get0_cofactor(ec->group)) != 1 ||
+	    EC_GROUP_precompute_mult(tab, ec->bn) != 1)
+		goto out;
+	ok = 1;
+out:
+	EC_POINT_free(a);
+	if (!ok) {
+		EC_GROUP_free(tab);
+		tab = NULL;
+	}
+	return tab;
+}

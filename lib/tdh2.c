@@ -155,11 +155,75 @@ ccc_tdh2_pub_free(struct ccc_tdh2_pub *pub)
 	if (pub->hi != NULL)
 		for (i = 0; i < pub->n; i++)
 			EC_POINT_free(pub->hi[i]);
+	if (pub->hi_tab != NULL)
+		for (i = 0; i < pub->n; i++)
+			EC_GROUP_free(pub->hi_tab[i]);
 	free(pub->hi);
+	free(pub->hi_tab);
 	free(pub->hi_enc);
 	EC_POINT_free(pub->h);
 	EC_POINT_free(pub->gbar);
+	EC_GROUP_free(pub->h_tab);
+	EC_GROUP_free(pub->gbar_tab);
 	memset(pub, 0, sizeof(*pub));
+}
+
+int
+ccc_tdh2_pub_precompute(struct ccc_ec *ec, struct ccc_tdh2_pub *pub,
+    struct ccc_err *err)
+{
+	EC_GROUP *h = NULL, *gbar = NULL;
+
+	if (pub->h_tab != NULL && pub->gbar_tab != NULL)
+		return 0;
+	if (pub->h == NULL || pub->gbar == NULL)
+		return ccc_err_set(err, CCC_E_USAGE, -1, NULL,
+		    "precompute: public key not loaded");
+	/* Both or neither: a half-built pair is freed, pub is unchanged. */
+	if ((pub->h_tab == NULL &&
+	    (h = ccc_ec_table_new(ec, pub->h)) == NULL) ||
+	    (pub->gbar_tab == NULL &&
+	    (gbar = ccc_ec_table_new(ec, pub->gbar)) == NULL)) {
+		EC_GROUP_free(h);
+		return ccc_err_openssl(err, "precompute");
+	}
+	if (h != NULL)
+		pub->h_tab = h;
+	if (gbar != NULL)
+		pub->gbar_tab = gbar;
+	return 0;
+}
+
+int
+ccc_tdh2_pub_precompute_nodes(struct ccc_ec *ec, struct ccc_tdh2_pub *pub,
+    const uint32_t *nodes, size_t k, struct ccc_err *err)
+{
+	size_t j;
+	uint32_t i;
+
+	if (pub->hi == NULL)
+		return ccc_err_set(err, CCC_E_USAGE, -1, NULL,
+		    "precompute: public key not loaded");
+	if (nodes == NULL)
+		k = pub->n;
+	for (j = 0; j < k; j++) {
+		i = nodes == NULL ? (uint32_t)j + 1 : nodes[j];
+		if (i < 1 || i > pub->n)
+			return ccc_err_set(err, CCC_E_FIELD, -1, "index",
+			    "node %u is not in a key of %u nodes", i, pub->n);
+	}
+	if (pub->hi_tab == NULL &&
+	    (pub->hi_tab = calloc(pub->n, sizeof(*pub->hi_tab))) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "precompute");
+	/* Tables built before a failure are kept: each is complete. */
+	for (j = 0; j < k; j++) {
+		i = nodes == NULL ? (uint32_t)j + 1 : nodes[j];
+		if (pub->hi_tab[i - 1] == NULL &&
+		    (pub->hi_tab[i - 1] = ccc_ec_table_new(ec,
+		    pub->hi[i - 1])) == NULL)
+			return ccc_err_openssl(err, "precompute");
+	}
+	return 0;
 }
 
 int
@@ -243,6 +307,16 @@ out:
 	return rc;
 }
 
+/* k*p, from tab (p's table) when there is one. */
+static int
+mul_base(struct ccc_ec *ec, EC_POINT *out, const EC_GROUP *tab,
+    const EC_POINT *p, const BIGNUM *k)
+{
+	if (tab != NULL)
+		return EC_POINT_mul(tab, out, k, NULL, NULL, ec->bn);
+	return EC_POINT_mul(ec->group, out, NULL, p, k, ec->bn);
+}
+
 int
 ccc_tdh2_encrypt(struct ccc_ec *ec, struct ccc_tdh2_ct *ct,
     const struct ccc_tdh2_pub *pub, const uint8_t m[32],
@@ -271,11 +345,15 @@ ccc_tdh2_encrypt(struct ccc_ec *ec, struct ccc_tdh2_ct *ct,
 	if (ccc_ec_scalar_random(ec, r) != 0 ||
 	    ccc_ec_scalar_random(ec, s) != 0)
 		goto out;
-	if (EC_POINT_mul(ec->group, pt[0], NULL, pub->h, r, ec->bn) != 1 ||
+	/*
+	 * r and s are secret: the fixed-base (G or a key's table) and the
+	 * variable-base paths of nistz256 are both constant-time.
+	 */
+	if (mul_base(ec, pt[0], pub->h_tab, pub->h, r) != 1 ||
 	    EC_POINT_mul(ec->group, pt[1], r, NULL, NULL, ec->bn) != 1 ||
 	    EC_POINT_mul(ec->group, pt[2], s, NULL, NULL, ec->bn) != 1 ||
-	    EC_POINT_mul(ec->group, pt[3], NULL, pub->gbar, r, ec->bn) != 1 ||
-	    EC_POINT_mul(ec->group, pt[4], NULL, pub->gbar, s, ec->bn) != 1)
+	    mul_base(ec, pt[3], pub->gbar_tab, pub->gbar, r) != 1 ||
+	    mul_base(ec, pt[4], pub->gbar_tab, pub->gbar, s) != 1)
 		goto out;
 	if ((rc = ccc_ec_points_encode(ec, enc, pt, 5)) != 0)
 		goto out;
@@ -334,14 +412,20 @@ ccc_tdh2_verify(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
 	    (rc = ccc_ec_scalar_decode(ec, e, ct->e, "e", err)) != 0 ||
 	    (rc = ccc_ec_scalar_decode(ec, f, ct->f, "f", err)) != 0)
 		goto out;
-	/* w = f*G + (-e)*u; w_bar = f*g_bar + (-e)*u_bar. */
+	/*
+	 * w = f*G + (-e)*u; w_bar = f*g_bar + (-e)*u_bar, with g_bar as the
+	 * table's generator when there is one (one fixed-base plus one
+	 * variable-base multiplication instead of a two-point one).
+	 */
 	BN_set_negative(e, !BN_is_negative(e));
 	pts[0] = pub->gbar;
 	pts[1] = ub;
 	scs[0] = f;
 	scs[1] = e;
 	if (EC_POINT_mul(ec->group, pt[0], f, u, e, ec->bn) != 1 ||
-	    EC_POINTs_mul(ec->group, pt[1], NULL, 2, pts, scs, ec->bn) != 1) {
+	    (pub->gbar_tab != NULL ?
+	    EC_POINT_mul(pub->gbar_tab, pt[1], f, ub, e, ec->bn) :
+	    EC_POINTs_mul(ec->group, pt[1], NULL, 2, pts, scs, ec->bn)) != 1) {
 		rc = ccc_err_openssl(err, "verify");
 		goto out;
 	}
@@ -432,6 +516,7 @@ ccc_tdh2_share_verify(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
 {
 	EC_POINT *u = NULL, *ui = NULL, *pt[2] = { NULL, NULL };
 	const EC_POINT *pts[2];
+	const EC_GROUP *tab;
 	const BIGNUM *scs[2];
 	uint8_t enc[2][CCC_POINT_BYTES], d[32], e2[32];
 	BIGNUM *e, *f, *ec2;
@@ -469,9 +554,25 @@ ccc_tdh2_share_verify(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
 	pts[1] = ui;
 	scs[0] = f;
 	scs[1] = e;
+	tab = pub->hi_tab != NULL ? pub->hi_tab[ds->index - 1] : NULL;
+	if (tab != NULL) {
+		/*
+		 * With h_i's table, h_hat is two fixed-base multiplications
+		 * and an addition (pt[0] is scratch until u_hat).
+		 */
+		if (EC_POINT_mul(ec->group, pt[0], f, NULL, NULL, ec->bn) != 1 ||
+		    EC_POINT_mul(tab, pt[1], e, NULL, NULL, ec->bn) != 1 ||
+		    EC_POINT_add(ec->group, pt[1], pt[1], pt[0], ec->bn) != 1) {
+			rc = ccc_err_openssl(err, "share verify");
+			goto out;
+		}
+	} else if (EC_POINT_mul(ec->group, pt[1], f, pub->hi[ds->index - 1],
+	    e, ec->bn) != 1) {
+		rc = ccc_err_openssl(err, "share verify");
+		goto out;
+	}
 	if (EC_POINTs_mul(ec->group, pt[0], NULL, 2, pts, scs, ec->bn) != 1 ||
-	    EC_POINT_mul(ec->group, pt[1], f, pub->hi[ds->index - 1], e,
-	    ec->bn) != 1 || ccc_ec_points_encode(ec, enc, pt, 2) != 0) {
+	    ccc_ec_points_encode(ec, enc, pt, 2) != 0) {
 		rc = ccc_err_openssl(err, "share verify");
 		goto out;
 	}

@@ -34,6 +34,14 @@ struct ccc_tdh2_pub {
 	uint8_t (*hi_enc)[CCC_POINT_BYTES];	/* n entries, node i at i-1 */
 	EC_POINT *h, *gbar;
 	EC_POINT **hi;
+	/*
+	 * Optional fixed-base tables (ccc_tdh2_pub_precompute, _nodes), NULL
+	 * until built; hi_tab has n entries, each NULL or node i's table at
+	 * i-1.  Read-only once built: threads may share the pub.  The struct
+	 * owns them, so it must not be copied by value.
+	 */
+	EC_GROUP *h_tab, *gbar_tab;
+	EC_GROUP **hi_tab;
 };
 
 /* The TDH2 part of a ciphertext, as encoded. */
@@ -57,7 +65,33 @@ struct ccc_tdh2_dshare {
 /* Allocate the point members of pub for n nodes (n <= CCC_TDH2_MAX_N). */
 int ccc_tdh2_pub_alloc(struct ccc_ec *ec, struct ccc_tdh2_pub *pub,
     uint32_t n) CCC_WUR;
+/* Free pub's points and tables; pub is left zeroed (freeing twice is safe). */
 void ccc_tdh2_pub_free(struct ccc_tdh2_pub *pub);
+
+/*
+ * For many ciphertexts under one key in one process: build fixed-base
+ * tables for h and g_bar (see ccc_ec_table_new; ~50 ms and 296 KiB for
+ * both).  ccc_tdh2_encrypt then makes r*h, r*g_bar and s*g_bar from them
+ * (~210 -> ~75 us an encryption: worth it past ~400 of them), and
+ * ccc_tdh2_verify f*g_bar (5-9% less: alone, worth it only past several
+ * thousand verifications).  What is made and accepted does not depend on
+ * the tables.  Call it before sharing pub between threads; calling it
+ * again does nothing.
+ */
+int ccc_tdh2_pub_precompute(struct ccc_ec *ec, struct ccc_tdh2_pub *pub,
+    struct ccc_err *err) CCC_WUR;
+
+/*
+ * Tables for the verification keys h_i of the 1-based nodes[0..k-1] (every
+ * node when nodes is NULL), for a batch of ccc_tdh2_share_verify: h_hat =
+ * f*G - e*h_i becomes two fixed-base multiplications (~147 -> ~103 us a
+ * share).  ~25 ms and 148 KiB a node: worth it past ~600 shares of that
+ * node.  Nodes that have a table keep it.  CCC_E_FIELD for a node number
+ * outside 1..n (then nothing is built).
+ */
+int ccc_tdh2_pub_precompute_nodes(struct ccc_ec *ec,
+    struct ccc_tdh2_pub *pub, const uint32_t *nodes, size_t k,
+    struct ccc_err *err) CCC_WUR;
 
 /*
  * Trusted dealer: pub (allocated for n nodes, key_id set by the caller)

@@ -1,7 +1,8 @@
 /*
  * TDH2 unit tests: round trips for several (t, n), Lagrange interpolation
  * over every (or many) t-subsets, tampering of each ciphertext and share
- * field, and the point and scalar decoders' refusals.
+ * field, the point and scalar decoders' refusals, and the precomputed
+ * tables (with and without them, the same bytes are made and accepted).
  */
 #include "config.h"
 
@@ -201,6 +202,203 @@ tamper(void)
 	key_free(&k);
 }
 
+/* A second pub for the same key, decoded from src's encodings. */
+static int
+pub_copy(struct ccc_tdh2_pub *dst, const struct ccc_tdh2_pub *src)
+{
+	uint32_t i;
+
+	if (ccc_tdh2_pub_alloc(ec, dst, src->n) != 0)
+		return -1;
+	dst->t = src->t;
+	dst->epoch = src->epoch;
+	memcpy(dst->key_id, src->key_id, 32);
+	memcpy(dst->h_enc, src->h_enc, CCC_POINT_BYTES);
+	memcpy(dst->gbar_enc, src->gbar_enc, CCC_POINT_BYTES);
+	memcpy(dst->hi_enc, src->hi_enc, (size_t)src->n * CCC_POINT_BYTES);
+	if (ccc_ec_point_decode(ec, dst->h, dst->h_enc, "h", NULL) != 0 ||
+	    ccc_ec_point_decode(ec, dst->gbar, dst->gbar_enc, "g_bar",
+	    NULL) != 0)
+		return -1;
+	for (i = 0; i < src->n; i++)
+		if (ccc_ec_point_decode(ec, dst->hi[i], dst->hi_enc[i], "h_i",
+		    NULL) != 0)
+			return -1;
+	return 0;
+}
+
+/* k*p from tab equals k*p by variable base, for a few edge scalars. */
+static int
+table_agrees(const EC_GROUP *tab, const EC_POINT *p)
+{
+	EC_POINT *a = EC_POINT_new(ec->group), *b = EC_POINT_new(ec->group);
+	BIGNUM *k = BN_new();
+	int i, good = a != NULL && b != NULL && k != NULL;
+
+	for (i = 0; good && i < 6; i++) {
+		if (i == 0)
+			good = BN_one(k);
+		else if (i == 1)
+			good = BN_sub(k, ec->n, BN_value_one());
+		else if (i == 2)
+			good = BN_sub_word(k, 1);	/* n - 2 */
+		else
+			good = ccc_ec_scalar_random(ec, k) == 0;
+		good = good &&
+		    EC_POINT_mul(tab, a, k, NULL, NULL, ec->bn) == 1 &&
+		    EC_POINT_mul(ec->group, b, NULL, p, k, ec->bn) == 1 &&
+		    EC_POINT_cmp(ec->group, a, b, ec->bn) == 0;
+	}
+	EC_POINT_free(a);
+	EC_POINT_free(b);
+	BN_free(k);
+	return good;
+}
+
+/* Shares of every node for ct, each verified under both pubs. */
+static int
+shares_both(struct key *k, const struct ccc_tdh2_pub *tp,
+    const struct ccc_tdh2_ct *ct, struct ccc_tdh2_dshare *ds,
+    const uint8_t bind[32])
+{
+	uint32_t i;
+
+	for (i = 0; i < k->pub.n; i++)
+		if (ccc_tdh2_share(ec, &ds[i], i % 2 ? tp : &k->pub,
+		    k->x[i], i + 1, ct, bind, NULL) != 0 ||
+		    ccc_tdh2_share_verify(ec, &k->pub, ct, &ds[i], bind,
+		    NULL) != 0 ||
+		    ccc_tdh2_share_verify(ec, tp, ct, &ds[i], bind, NULL) != 0)
+			return -1;
+	return 0;
+}
+
+static void
+tables(void)
+{
+	struct key k;
+	struct ccc_tdh2_pub tp, none;
+	struct ccc_tdh2_ct ct[2], bad;
+	struct ccc_tdh2_dshare ds[2][5], dbad;
+	const struct ccc_tdh2_dshare *sel[3];
+	struct ccc_err err, err2;
+	EC_GROUP *h_tab;
+	uint8_t m[2][32], label[32], bind[32], out[32];
+	uint32_t nodes[2] = { 2, 4 }, badnode = 6, i;
+	int j, rc, rc2, same, built;
+
+	memset(&k, 0, sizeof(k));
+	memset(&tp, 0, sizeof(tp));
+	ok(deal(&k, 3, 5) == 0 && pub_copy(&tp, &k.pub) == 0,
+	    "tables: a (3,5) key, and a second copy of its public key");
+	ok(ccc_tdh2_pub_precompute(ec, &tp, NULL) == 0 && tp.h_tab != NULL &&
+	    tp.gbar_tab != NULL, "tables: h and g_bar tables built");
+	h_tab = tp.h_tab;
+	ok(ccc_tdh2_pub_precompute(ec, &tp, NULL) == 0 && tp.h_tab == h_tab,
+	    "tables: building them again keeps the first ones");
+	ok(table_agrees(tp.h_tab, tp.h) && table_agrees(tp.gbar_tab, tp.gbar),
+	    "tables: k*h and k*g_bar from the tables equal the variable-base "
+	    "products (k = 1, n-1, n-2, random)");
+	ok(ccc_tdh2_pub_precompute_nodes(ec, &tp, &badnode, 1, NULL) ==
+	    CCC_E_FIELD && tp.hi_tab == NULL,
+	    "tables: node 6 of a 5-node key is refused, nothing built");
+	ok(ccc_tdh2_pub_precompute_nodes(ec, &tp, nodes, 2, NULL) == 0 &&
+	    tp.hi_tab != NULL && tp.hi_tab[0] == NULL &&
+	    tp.hi_tab[1] != NULL && tp.hi_tab[2] == NULL &&
+	    tp.hi_tab[3] != NULL && tp.hi_tab[4] == NULL &&
+	    table_agrees(tp.hi_tab[1], tp.hi[1]),
+	    "tables: h_i tables for nodes 2 and 4 only");
+
+	/* ct[0] made with the tables, ct[1] without. */
+	randombytes_buf(label, 32);
+	randombytes_buf(bind, 32);
+	for (j = 0; j < 2; j++) {
+		randombytes_buf(m[j], 32);
+		ok(ccc_tdh2_encrypt(ec, &ct[j], j == 0 ? &tp : &k.pub, m[j],
+		    label, NULL) == 0 &&
+		    ccc_tdh2_verify(ec, &k.pub, &ct[j], NULL) == 0 &&
+		    ccc_tdh2_verify(ec, &tp, &ct[j], NULL) == 0,
+		    "tables: ciphertext encrypted %s tables verifies with and "
+		    "without", j == 0 ? "with" : "without");
+		ok(shares_both(&k, &tp, &ct[j], ds[j], bind) == 0,
+		    "tables: its 5 shares verify with and without (some "
+		    "node tables)");
+	}
+	ok(ccc_tdh2_pub_precompute_nodes(ec, &tp, NULL, 0, NULL) == 0 &&
+	    tp.hi_tab[0] != NULL && tp.hi_tab[4] != NULL,
+	    "tables: then every node's");
+	for (j = 0; j < 2; j++) {
+		ok(shares_both(&k, &tp, &ct[j], ds[j], bind) == 0,
+		    "tables: shares of the ciphertext made %s tables verify "
+		    "with every node table", j == 0 ? "with" : "without");
+		sel[0] = &ds[j][4];
+		sel[1] = &ds[j][1];
+		sel[2] = &ds[j][2];
+		ok(ccc_tdh2_combine(ec, out, &k.pub, &ct[j], sel, 3,
+		    NULL) == 0 && memcmp(out, m[j], 32) == 0 &&
+		    ccc_tdh2_combine(ec, out, &tp, &ct[j], sel, 3, NULL) == 0 &&
+		    memcmp(out, m[j], 32) == 0,
+		    "tables: and nodes 5, 2, 3 recover its message");
+	}
+
+	/* Tampering: the same verdict, and the same error, either way. */
+	same = 1;
+	for (i = 0; i < sizeof(bad); i++) {
+		bad = ct[0];
+		((uint8_t *)&bad)[i] ^= 1u << (i % 8);
+		ccc_err_clear(&err);
+		ccc_err_clear(&err2);
+		rc = ccc_tdh2_verify(ec, &k.pub, &bad, &err);
+		rc2 = ccc_tdh2_verify(ec, &tp, &bad, &err2);
+		if (rc == 0 || rc != rc2 || err.code != err2.code ||
+		    strcmp(err.detail, err2.detail) != 0)
+			same = 0;
+	}
+	ok(same, "tables: each of the %zu ciphertext bytes flipped is refused "
+	    "with the same error with and without tables", sizeof(bad));
+	same = 1;
+	for (i = 0; i < CCC_POINT_BYTES + 64; i++) {
+		dbad = ds[1][1];
+		if (i < CCC_POINT_BYTES)
+			dbad.u_i[i] ^= 0x80;
+		else if (i < CCC_POINT_BYTES + 32)
+			dbad.e_i[i - CCC_POINT_BYTES] ^= 1;
+		else
+			dbad.f_i[i - CCC_POINT_BYTES - 32] ^= 1;
+		rc = ccc_tdh2_share_verify(ec, &k.pub, &ct[1], &dbad, bind,
+		    NULL);
+		rc2 = ccc_tdh2_share_verify(ec, &tp, &ct[1], &dbad, bind,
+		    NULL);
+		if (rc != CCC_E_SHARE || rc2 != rc)
+			same = 0;
+	}
+	dbad = ds[1][1];
+	dbad.index = 3;
+	ok(same && ccc_tdh2_share_verify(ec, &tp, &ct[1], &dbad, bind,
+	    NULL) == CCC_E_SHARE, "tables: tampered shares are refused with "
+	    "and without node tables");
+
+	/* Freed, never-loaded and twice-freed pubs. */
+	ccc_tdh2_pub_free(&tp);
+	ok(tp.h_tab == NULL && tp.gbar_tab == NULL && tp.hi_tab == NULL,
+	    "tables: freed with the public key");
+	ccc_tdh2_pub_free(&tp);
+	memset(&none, 0, sizeof(none));
+	ok(ccc_tdh2_pub_precompute(ec, &tp, NULL) == CCC_E_USAGE &&
+	    ccc_tdh2_pub_precompute(ec, &none, NULL) == CCC_E_USAGE &&
+	    ccc_tdh2_pub_precompute_nodes(ec, &none, NULL, 0, NULL) ==
+	    CCC_E_USAGE && none.h_tab == NULL && none.hi_tab == NULL,
+	    "tables: refused for a freed or never-loaded public key");
+	ccc_tdh2_pub_free(&none);
+	/* Built and freed with no use in between. */
+	built = pub_copy(&tp, &k.pub) == 0 &&
+	    ccc_tdh2_pub_precompute_nodes(ec, &tp, &nodes[1], 1, NULL) == 0 &&
+	    ccc_tdh2_pub_precompute(ec, &tp, NULL) == 0;
+	ccc_tdh2_pub_free(&tp);
+	ok(built, "tables: built and freed unused");
+	key_free(&k);
+}
+
 static void
 decoders(void)
 {
@@ -277,6 +475,7 @@ main(void)
 	round_trip(5, 7);
 	round_trip(11, 16);
 	tamper();
+	tables();
 	decoders();
 	lagrange_small();
 	return tap_done();
