@@ -38,7 +38,6 @@ main(int argc, char **argv)
 {
 	struct ccc_encrypt_opts o = { 0 };
 	struct ccc_err err;
-	long long jobs = 1;
 	bool have_jobs = false;
 	int c;
 
@@ -55,10 +54,8 @@ main(int argc, char **argv)
 		case 'T': o.tty_ok = true; break;
 		case OPT_SEQ: o.seq = true; break;
 		case 'j':
-			if ((jobs = ccc_cli_number(optarg, 0, CCC_MAX_JOBS)) <
-			    0)
-				return ccc_cli_usage("-j: 0 (one per CPU) to %d "
-				    "threads", CCC_MAX_JOBS);
+			if (ccc_cli_jobs(optarg, &o.jobs) != 0)
+				return 2;
 			have_jobs = true;
 			break;
 		case OPT_JSON: o.json = true; break;
@@ -72,8 +69,6 @@ main(int argc, char **argv)
 		return ccc_cli_usage("missing -k TPK");
 	if (have_jobs && !o.seq)
 		return ccc_cli_usage("-j applies to --seq");
-	o.jobs = jobs == 0 ? (unsigned)sysconf(_SC_NPROCESSORS_ONLN) :
-	    (unsigned)jobs;
 	if (o.seq + o.json + o.from_json > 1)
 		return ccc_cli_usage("--seq, --json and --from-json exclude "
 		    "each other");

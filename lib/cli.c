@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "par.h"
 
 const char *ccc_progname = "ccc";
 
@@ -165,4 +166,16 @@ ccc_cli_number(const char *s, long long lo, long long hi)
 	if (errno != 0 || *end != '\0' || v < lo || v > hi)
 		return -1;
 	return v;
+}
+
+int
+ccc_cli_jobs(const char *s, unsigned *jobs)
+{
+	long long j;
+
+	if ((j = ccc_cli_number(s, 0, CCC_MAX_JOBS)) < 0)
+		return ccc_cli_usage("-j: 0 (one per CPU) to %d threads",
+		    CCC_MAX_JOBS);
+	*jobs = ccc_par_jobs(j);
+	return 0;
 }

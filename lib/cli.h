@@ -38,5 +38,10 @@ int ccc_cli_version(void);
 int ccc_cli_help(const char *usage);
 /* Parse a decimal unsigned in [lo, hi]; -1 if not. */
 long long ccc_cli_number(const char *s, long long lo, long long hi);
+/*
+ * -j N: N threads, 0 for one per online CPU.  Sets *jobs and returns 0, or
+ * prints the usage line and returns 2.
+ */
+int ccc_cli_jobs(const char *s, unsigned *jobs);
 
 #endif

@@ -1,0 +1,39 @@
+/*
+ * Independent per-item work on several threads.  Each worker has its own
+ * EC context (OpenSSL's BN_CTX is not shared); everything else a worker
+ * touches is either read-only or its own item's slot, so results do not
+ * depend on the number of threads and are merged in input order by the
+ * caller.
+ */
+#ifndef CCC_PAR_H
+#define CCC_PAR_H
+
+#include <stddef.h>
+
+#include "ccc.h"
+#include "ec.h"
+
+#define CCC_MAX_JOBS 64
+
+struct ccc_par {
+	unsigned jobs;
+	struct ccc_ec *ec[CCC_MAX_JOBS];	/* ec[0] is the default one */
+};
+
+/* jobs 0 or 1: the calling thread alone; at most CCC_MAX_JOBS. */
+int ccc_par_init(struct ccc_par *p, unsigned jobs, struct ccc_err *err)
+    CCC_WUR;
+void ccc_par_free(struct ccc_par *p);
+
+/*
+ * Run fn(arg, ec, i) for every i in [0, n), item i on thread i % jobs.
+ * A thread that cannot be started costs parallelism, never an item: the
+ * calling thread runs its share.
+ */
+typedef void (*ccc_par_fn)(void *arg, struct ccc_ec *ec, size_t i);
+void ccc_par_run(struct ccc_par *p, size_t n, ccc_par_fn fn, void *arg);
+
+/* The -j argument: 0 means every online CPU. */
+unsigned ccc_par_jobs(long long j);
+
+#endif
