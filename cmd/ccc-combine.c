@@ -8,8 +8,8 @@
 #include "ops.h"
 
 static const char usage[] =
-"usage: ccc-combine -k TPK -i KEY [-c CT | -R REQUEST] [-o OUT] [-f] [-T] "
-"[--seq] SEALED ...\n"
+"usage: ccc-combine -k TPK -i KEY [-c CT | -R REQUEST] [--seq] [-j N] "
+"[-o OUT] [-f] [-T] SEALED ...\n"
 "       ccc-combine --result RESULT [-i KEY] [-o OUT] [-f] [-T]\n"
 "       ccc-combine -h | -V\n";
 
@@ -20,6 +20,7 @@ static const struct option longopts[] = {
 	{ "identity", required_argument, NULL, 'i' },
 	{ "ciphertext", required_argument, NULL, 'c' },
 	{ "request", required_argument, NULL, 'R' },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "tty", no_argument, NULL, 'T' },
@@ -35,18 +36,24 @@ main(int argc, char **argv)
 {
 	struct ccc_combine_opts o = { 0 };
 	struct ccc_err err;
+	bool have_jobs = false;
 	int c;
 
 	ccc_cli_init(argc, argv);
 	ccc_err_clear(&err);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":k:i:c:R:o:fThV", longopts,
+	while ((c = getopt_long(argc, argv, ":k:i:c:R:j:o:fThV", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'k': o.tpk = optarg; break;
 		case 'i': o.key = optarg; break;
 		case 'c': o.in = optarg; break;
 		case 'R': o.request = optarg; break;
+		case 'j':
+			if (ccc_cli_jobs(optarg, &o.jobs) != 0)
+				return 2;
+			have_jobs = true;
+			break;
 		case 'o': o.out = optarg; break;
 		case 'f': o.force = true; break;
 		case 'T': o.tty_ok = true; break;
@@ -59,7 +66,7 @@ main(int argc, char **argv)
 	}
 	if (o.result != NULL) {
 		if (o.tpk != NULL || o.in != NULL || o.request != NULL ||
-		    o.seq || optind < argc)
+		    o.seq || have_jobs || optind < argc)
 			return ccc_cli_usage("--result takes only -i, -o, -f "
 			    "and -T");
 		return ccc_combine_result(&o, &err) ? ccc_cli_fail(&err) : 0;
@@ -71,6 +78,8 @@ main(int argc, char **argv)
 	if (o.request != NULL && o.in != NULL)
 		return ccc_cli_usage("-c and -R exclude each other: a request "
 		    "carries its ciphertexts");
+	if (have_jobs && !o.seq)
+		return ccc_cli_usage("-j applies to --seq");
 	o.sealed = argv + optind;
 	o.nsealed = argc - optind;
 	return ccc_combine_run(&o, &err) ? ccc_cli_fail(&err) : 0;

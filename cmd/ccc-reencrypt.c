@@ -10,8 +10,8 @@
 #include "quorum.h"
 
 static const char usage[] =
-"usage: ccc-reencrypt -s SHARE -k TPK --to PUB [-c CONTEXT] [-U] [-o OUT] "
-"[-f] [-T] [CT ...]\n"
+"usage: ccc-reencrypt -s SHARE -k TPK --to PUB [-c CONTEXT] [-U] [-j N] "
+"[-o OUT] [-f] [-T] [CT ...]\n"
 "       ccc-reencrypt -s SHARE -k TPK -r ROSTER -d STATE [-p POLICY] "
 "[--now T] [-o OUT] [-f] [-T] [CERTIFIED]\n"
 "       ccc-reencrypt -h | -V\n";
@@ -28,6 +28,7 @@ static const struct option longopts[] = {
 	{ "state", required_argument, NULL, 'd' },
 	{ "policy", required_argument, NULL, 'p' },
 	{ "now", required_argument, NULL, OPT_NOW },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "tty", no_argument, NULL, 'T' },
@@ -43,12 +44,13 @@ main(int argc, char **argv)
 	struct ccc_serve_opts so = { 0 };
 	struct ccc_err err;
 	long long now = (long long)time(NULL);
+	bool have_jobs = false;
 	int c;
 
 	ccc_cli_init(argc, argv);
 	ccc_err_clear(&err);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":s:k:t:c:Ur:d:p:o:fThV", longopts,
+	while ((c = getopt_long(argc, argv, ":s:k:t:c:Ur:d:p:j:o:fThV", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 's': o.share = optarg; break;
@@ -63,6 +65,11 @@ main(int argc, char **argv)
 			if ((now = ccc_cli_number(optarg, 0, INT64_MAX)) < 0)
 				return ccc_cli_usage("--now: a time in seconds "
 				    "since 1970");
+			break;
+		case 'j':
+			if (ccc_cli_jobs(optarg, &o.jobs) != 0)
+				return 2;
+			have_jobs = true;
 			break;
 		case 'o': o.out = optarg; break;
 		case 'f': o.force = true; break;
@@ -83,6 +90,8 @@ main(int argc, char **argv)
 			    "label policy is -p)");
 		if (argc - optind > 1)
 			return ccc_cli_usage("one certified request at a time");
+		if (have_jobs)
+			return ccc_cli_usage("-j applies to direct mode");
 		so.share = o.share;
 		so.tpk = o.tpk;
 		so.in = optind < argc ? argv[optind] : NULL;

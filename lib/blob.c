@@ -70,9 +70,9 @@ static const struct ccc_field sealed_fields[] = {
 	U(3, "index", 1, 255),
 	B(4, "context", 0, CCC_CONTEXT_MAX, 0),
 	B(5, "recipient", 32, 32, 0),
-	U(6, "count", 0, 1UL << 24),
+	U(6, "count", 0, CCC_SEALED_MAX),
 	B(7, "enc", 32, 32, 0),
-	BA(8, "shares", 0, 1UL << 24, CCC_SEALED_ELEM_BYTES),
+	BA(8, "shares", 0, CCC_SEALED_MAX, CCC_SEALED_ELEM_BYTES),
 };
 SCHEMA(ccc_schema_sealed, "ccc/sealed/v1", "sealed decryption shares",
     sealed_fields);

@@ -249,6 +249,7 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	struct ccc_attest_signer *signer = NULL;
 	struct ccc_request rq;
 	struct ccc_ct_list l;
+	struct ccc_ct_src src;
 	struct ccc_combine_in cin;
 	struct ccc_sandbox_result res;
 	struct ccc_nitro_claims claims;
@@ -367,7 +368,8 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	cin.pk = pk;
 	cin.ctx = rq.id;
 	cin.ctx_len = 32;
-	cin.cts = &l;
+	ccc_ct_src_mem(&src, &l);
+	cin.cts = &src;
 	cin.sealed = o->sealed;
 	cin.nsealed = o->nsealed;
 	rc = ccc_combine_core(&cin, collect, &in, err);

@@ -14,6 +14,8 @@
 
 #include "buf.h"
 #include "ccc.h"
+#include "par.h"
+#include "seq.h"
 
 struct ccc_dealer_opts {
 	uint32_t t, n;
@@ -40,8 +42,6 @@ int ccc_keygen_export(const char *in, const char *out, bool force,
 int ccc_keygen_import(const char *in, const char *out, uint32_t t,
     const char *tpk, bool force, struct ccc_err *err) CCC_WUR;
 
-#define CCC_MAX_JOBS 64
-
 struct ccc_encrypt_opts {
 	unsigned jobs;		/* --seq: threads (0 or 1: one) */
 	const char *tpk;
@@ -53,6 +53,7 @@ int ccc_encrypt_run(const struct ccc_encrypt_opts *o, struct ccc_err *err)
     CCC_WUR;
 
 struct ccc_reencrypt_opts {
+	unsigned jobs;		/* threads (0 or 1: one) */
 	const char *share, *tpk, *to, *out;
 	const char *context;	/* required label context, or NULL */
 	bool allow_unlabelled, force, tty_ok;
@@ -68,6 +69,7 @@ struct ccc_combine_opts {
 	const char *result;	/* --result: read a result's output */
 	char **sealed;
 	int nsealed;
+	unsigned jobs;		/* threads (0 or 1: one) */
 	bool seq, force, tty_ok;
 };
 int ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
@@ -86,15 +88,16 @@ int ccc_combine_result(const struct ccc_combine_opts *o, struct ccc_err *err)
  * for a ciphertext is CCC_E_THRESHOLD naming every bad node.
  */
 struct ccc_tdh2_pub;
-struct ccc_ct_list;
+struct ccc_ct_src;
 struct ccc_combine_in {
-	const struct ccc_tdh2_pub *pub;
+	struct ccc_tdh2_pub *pub;	/* tables may be added to it */
 	const uint8_t *sk, *pk;
 	const uint8_t *ctx;
 	size_t ctx_len;
-	const struct ccc_ct_list *cts;
+	struct ccc_ct_src *cts;	/* opened (counted) */
 	char **sealed;
 	int nsealed;
+	unsigned jobs;		/* threads (0 or 1: one) */
 };
 typedef int (*ccc_plain_fn)(void *arg, size_t i, const uint8_t *p, size_t n,
     struct ccc_err *err);
@@ -149,6 +152,56 @@ void ccc_ct_list_free(struct ccc_ct_list *l);
 /* Append one ciphertext blob (copied): item `item` of src, at byte at. */
 int ccc_ct_list_add(struct ccc_ct_list *l, const uint8_t *p, size_t n,
     const char *src, long item, long long at) CCC_WUR;
+
+/*
+ * Ciphertexts streamed in two passes (lib/ctsrc.c): ccc_ct_src_open reads
+ * files (each a CBOR sequence of ciphertext blobs, or one Chainlink JSON
+ * ciphertext; none: stdin) once to count them and check their framing, so
+ * n is known and every framing error is reported before any work; then
+ * ccc_ct_src_next returns them in order (1, 0 at the end, or a negative
+ * CCC_E_*), each valid until the next call, with name/item/at telling
+ * where it came from.  ccc_ct_src_mem serves a list already in memory.
+ */
+struct ccc_ct_src {
+	const struct ccc_ct_list *list;	/* in memory, or NULL */
+	char **files;
+	int nfiles;		/* 0: stdin */
+	int in_fd, spool;	/* stdin, or its copy (-1: none) */
+	long long stdin_at;	/* where stdin began */
+	int fi;			/* file being read */
+	bool open, json, counting;
+	struct ccc_seq seq;
+	struct ccc_buf conv;	/* a JSON ciphertext, converted */
+	size_t n;		/* ciphertexts in all */
+	size_t pos;		/* returned in this pass */
+	const char *name;	/* the last one's file, item, offset */
+	long item;
+	long long at;
+};
+int ccc_ct_src_open(struct ccc_ct_src *s, char **files, int nfiles,
+    struct ccc_err *err) CCC_WUR;
+void ccc_ct_src_mem(struct ccc_ct_src *s, const struct ccc_ct_list *l);
+int ccc_ct_src_next(struct ccc_ct_src *s, const uint8_t **p, size_t *len,
+    struct ccc_err *err) CCC_WUR;
+int ccc_ct_src_rewind(struct ccc_ct_src *s, struct ccc_err *err) CCC_WUR;
+void ccc_ct_src_close(struct ccc_ct_src *s);
+
+/*
+ * The next batch of a source: at most CCC_CT_BATCH ciphertexts or about
+ * CCC_CT_BATCH_BYTES bytes, copied; n is 0 at the end of the source.
+ */
+#define CCC_CT_BATCH 256
+#define CCC_CT_BATCH_BYTES (8UL << 20)
+struct ccc_ct_batch {
+	size_t n;
+	struct ccc_buf data;
+	size_t off[CCC_CT_BATCH], len[CCC_CT_BATCH];
+	long long at[CCC_CT_BATCH];
+	const char *name[CCC_CT_BATCH];
+	long item[CCC_CT_BATCH];
+};
+int ccc_ct_batch_read(struct ccc_ct_batch *b, struct ccc_ct_src *s,
+    struct ccc_err *err) CCC_WUR;
 
 /* ---- attestation (lib/attest_keys.c, lib/attest_cli.c) ---- */
 

@@ -1,9 +1,16 @@
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
+#include "cbor.h"
+#include "io.h"
 #include "seal.h"
 
 #define INFO_PREFIX "ccc/sealed/v1"
@@ -88,6 +95,29 @@ ccc_sealed_add(struct ccc_buf *out, struct ccc_hpke_ctx *ctx,
 	return 0;
 }
 
+static void
+from_vals(struct ccc_sealed *s, const struct ccc_val *v)
+{
+	memcpy(s->key_id, v[SEALED_KEY_ID].p, 32);
+	s->epoch = v[SEALED_EPOCH].u;
+	s->index = (uint32_t)v[SEALED_INDEX].u;
+	s->context = v[SEALED_CONTEXT].p;
+	s->context_len = v[SEALED_CONTEXT].n;
+	memcpy(s->recipient, v[SEALED_RECIPIENT].p, 32);
+	s->count = (uint32_t)v[SEALED_COUNT].u;
+	memcpy(s->enc, v[SEALED_ENC].p, 32);
+	s->shares = v[SEALED_SHARES];
+}
+
+static int
+count_mismatch(uint64_t entries, uint64_t count, long long at,
+    struct ccc_err *err)
+{
+	return ccc_err_set(err, CCC_E_FIELD, at, "shares", "shares: %llu "
+	    "entries, count says %llu", (unsigned long long)entries,
+	    (unsigned long long)count);
+}
+
 int
 ccc_sealed_decode(struct ccc_sealed *s, const uint8_t *p, size_t len,
     struct ccc_err *err)
@@ -98,19 +128,9 @@ ccc_sealed_decode(struct ccc_sealed *s, const uint8_t *p, size_t len,
 	if ((rc = ccc_blob_decode(&ccc_schema_sealed, p, len, v, 0, err)) != 0)
 		return rc;
 	if (v[SEALED_SHARES].count != v[SEALED_COUNT].u)
-		return ccc_err_set(err, CCC_E_FIELD, v[SEALED_SHARES].off,
-		    "shares", "shares: %zu entries, count says %llu",
-		    v[SEALED_SHARES].count,
-		    (unsigned long long)v[SEALED_COUNT].u);
-	memcpy(s->key_id, v[SEALED_KEY_ID].p, 32);
-	s->epoch = v[SEALED_EPOCH].u;
-	s->index = (uint32_t)v[SEALED_INDEX].u;
-	s->context = v[SEALED_CONTEXT].p;
-	s->context_len = v[SEALED_CONTEXT].n;
-	memcpy(s->recipient, v[SEALED_RECIPIENT].p, 32);
-	s->count = (uint32_t)v[SEALED_COUNT].u;
-	memcpy(s->enc, v[SEALED_ENC].p, 32);
-	s->shares = v[SEALED_SHARES];
+		return count_mismatch(v[SEALED_SHARES].count,
+		    v[SEALED_COUNT].u, v[SEALED_SHARES].off, err);
+	from_vals(s, v);
 	return 0;
 }
 
@@ -129,21 +149,258 @@ ccc_sealed_open_begin(struct ccc_hpke_ctx *ctx, const struct ccc_sealed *s,
 	return 0;
 }
 
+/* Open one sealed share (elem: CCC_SEALED_ELEM_BYTES) of node index. */
+static int
+open_share(struct ccc_hpke_ctx *ctx, uint32_t index, const uint8_t *elem,
+    uint8_t ct_digest[32], struct ccc_tdh2_dshare *ds, struct ccc_err *err)
+{
+	uint8_t rec[CCC_SEALED_RECORD_BYTES];
+
+	if (ccc_hpke_open(ctx, rec, NULL, 0, elem, CCC_SEALED_ELEM_BYTES) != 0)
+		return ccc_err_set(err, CCC_E_DECRYPT, -1, NULL,
+		    "cannot open (sealed to another key, or altered)");
+	memcpy(ct_digest, rec, 32);
+	ds->index = index;
+	memcpy(ds->u_i, rec + 32, 65);
+	memcpy(ds->e_i, rec + 97, 32);
+	memcpy(ds->f_i, rec + 129, 32);
+	sodium_memzero(rec, sizeof(rec));
+	return 0;
+}
+
 int
 ccc_sealed_open_next(struct ccc_hpke_ctx *ctx, const struct ccc_sealed *s,
     size_t i, uint8_t ct_digest[32], struct ccc_tdh2_dshare *ds,
     struct ccc_err *err)
 {
-	uint8_t rec[CCC_SEALED_RECORD_BYTES];
+	return open_share(ctx, s->index, ccc_val_elem(&s->shares,
+	    CCC_SEALED_ELEM_BYTES, i), ct_digest, ds, err);
+}
 
-	if (ccc_hpke_open(ctx, rec, NULL, 0, ccc_val_elem(&s->shares,
-	    CCC_SEALED_ELEM_BYTES, i), CCC_SEALED_ELEM_BYTES) != 0)
-		return ccc_err_set(err, CCC_E_DECRYPT, -1, NULL,
-		    "cannot open (sealed to another key, or altered)");
-	memcpy(ct_digest, rec, 32);
-	ds->index = s->index;
-	memcpy(ds->u_i, rec + 32, 65);
-	memcpy(ds->e_i, rec + 97, 32);
-	memcpy(ds->f_i, rec + 129, 32);
+/* ---- from a file, in constant memory ---------------------------------- */
+
+#define HEAD_MAX 4096	/* a header is < 400 bytes; more is not one */
+#define ELEM_STRIDE (2 + CCC_SEALED_ELEM_BYTES)	/* 0x58 0xb1, then bytes */
+
+/*
+ * Find where field 8's array head starts (*at) and ends (*end), and its
+ * count, in the window p[0..len).  Nonzero if the window does not hold
+ * a map prefix with field 8.
+ */
+static int
+find_shares(const uint8_t *p, size_t len, size_t *at, size_t *end,
+    uint64_t *count)
+{
+	struct ccc_cur c;
+	struct ccc_buf h;
+	uint64_t key;
+	size_t n, i;
+	int major, rc;
+
+	ccc_cur_init(&c, p, len, 0, NULL);
+	if (ccc_cur_map(&c, &n, NULL) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (ccc_cur_peek(&c, &major, &key) != 0 ||
+		    major != CCC_CBOR_UINT)
+			return -1;
+		if (key == 8) {
+			if (ccc_cur_uint(&c, &key, NULL) != 0)
+				return -1;
+			*at = c.off;
+			if (ccc_cur_peek(&c, &major, count) != 0 ||
+			    major != CCC_CBOR_ARRAY || i != n - 1)
+				return -1;
+			/* Only the shortest head is deterministic CBOR. */
+			ccc_buf_init(&h, 0);
+			rc = ccc_cbor_put_array(&h, *count) != 0 ||
+			    h.len > len - *at ||
+			    memcmp(h.p, p + *at, h.len) != 0;
+			*end = *at + h.len;
+			ccc_buf_free(&h);
+			return rc ? -1 : 0;
+		}
+		if (ccc_cur_skip(&c) != 0 || ccc_cur_skip(&c) != 0)
+			return -1;
+	}
+	return -1;
+}
+
+/* Up to n bytes at the read position: from the file, or from mem. */
+static ssize_t
+get(struct ccc_sealed_file *f, uint8_t *p, size_t n)
+{
+	if (f->fd >= 0)
+		return ccc_read_full(f->fd, p, n);
+	if (n > f->mem.len - f->pos)
+		n = f->mem.len - f->pos;
+	memcpy(p, f->mem.p + f->pos, n);
+	f->pos += n;
+	return (ssize_t)n;
+}
+
+int
+ccc_sealed_file_open(struct ccc_sealed_file *f, const char *path,
+    struct ccc_err *err)
+{
+	struct ccc_val v[SEALED_NFIELDS];
+	struct stat st;
+	uint8_t win[HEAD_MAX];
+	ssize_t r;
+	size_t len, at, end;
+	uint64_t count, want, size;
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	ccc_buf_init(&f->head, 0);
+	ccc_buf_init(&f->mem, 0);
+	if ((f->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    fstat(f->fd, &st) != 0) {
+		ccc_err_set(err, CCC_E_IO, -1, NULL, "%s", strerror(errno));
+		return ccc_err_what(err, path);
+	}
+	size = (uint64_t)st.st_size;
+	if (!S_ISREG(st.st_mode)) {
+		if ((rc = ccc_read_file(&f->mem, path, 1UL << 30, err)) != 0)
+			return rc;
+		close(f->fd);
+		f->fd = -1;
+		size = f->mem.len;
+	}
+	if ((r = get(f, win, sizeof(win))) < 0) {
+		ccc_err_set(err, CCC_E_IO, -1, NULL, "%s", strerror(errno));
+		return ccc_err_what(err, path);
+	}
+	len = (size_t)r;
+	if (find_shares(win, len, &at, &end, &count) != 0) {
+		/*
+		 * Not a sealed header: the whole-blob decoder says why (a
+		 * longer file is no sealed blob with a header this long).
+		 */
+		if (len == sizeof(win) && len < size)
+			return ccc_err_set(err, CCC_E_MALFORMED, -1, NULL,
+			    "not a %s", ccc_schema_sealed.title);
+		rc = ccc_sealed_decode(&f->s, win, len, err);
+		return rc ? rc : ccc_err_set(err, CCC_E_MALFORMED, -1, NULL,
+		    "not a %s", ccc_schema_sealed.title);
+	}
+	/* The header with no shares: decoded and checked field by field. */
+	if (ccc_buf_put(&f->head, win, at) != 0 ||
+	    ccc_cbor_put_array(&f->head, 0) != 0)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "sealed shares");
+	if ((rc = ccc_blob_decode(&ccc_schema_sealed, f->head.p, f->head.len,
+	    v, 0, err)) != 0)
+		return rc;
+	want = (uint64_t)end + count * ELEM_STRIDE;
+	if (size < want)
+		return ccc_err_set(err, CCC_E_TRUNCATED, -1, NULL,
+		    "input ends inside an item");
+	if (size > want)
+		return ccc_err_set(err, CCC_E_MALFORMED, (long long)want, NULL,
+		    "%llu trailing bytes after the %s",
+		    (unsigned long long)(size - want),
+		    ccc_schema_sealed.title);
+	if (count != v[SEALED_COUNT].u)
+		return count_mismatch(count, v[SEALED_COUNT].u, (long long)at,
+		    err);
+	from_vals(&f->s, v);
+	f->body = (long long)end;
 	return 0;
+}
+
+/* Refill the read-ahead with up to CCC_SEALED_CHUNK shares. */
+static int
+read_chunk(struct ccc_sealed_file *f, struct ccc_err *err)
+{
+	size_t want = f->s.count - f->next, i;
+	ssize_t r;
+
+	if (want > CCC_SEALED_CHUNK)
+		want = CCC_SEALED_CHUNK;
+	r = get(f, f->chunk, want * ELEM_STRIDE);
+	if (r < 0)
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
+		    strerror(errno));
+	if ((size_t)r != want * ELEM_STRIDE)
+		return ccc_err_set(err, CCC_E_TRUNCATED, -1, NULL,
+		    "input ends inside an item (the file shrank)");
+	for (i = 0; i < want; i++)
+		if (f->chunk[i * ELEM_STRIDE] != 0x58 ||
+		    f->chunk[i * ELEM_STRIDE + 1] != CCC_SEALED_ELEM_BYTES)
+			return ccc_err_set(err, CCC_E_FIELD, f->body +
+			    (long long)((f->next + i) * ELEM_STRIDE), "shares",
+			    "shares: element %zu is not a byte string of %d "
+			    "bytes", f->next + i + 1, CCC_SEALED_ELEM_BYTES);
+	f->have = want;
+	f->used = 0;
+	return 0;
+}
+
+int
+ccc_sealed_file_start(struct ccc_sealed_file *f, const uint8_t sk[32],
+    struct ccc_err *err)
+{
+	int rc;
+
+	if (f->chunk == NULL && (f->chunk = malloc(CCC_SEALED_CHUNK *
+	    ELEM_STRIDE)) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "sealed shares");
+	ccc_hpke_ctx_wipe(&f->h);
+	if ((rc = ccc_sealed_open_begin(&f->h, &f->s, sk, err)) != 0)
+		return rc;
+	if (f->fd < 0)
+		f->pos = (size_t)f->body;
+	else if (lseek(f->fd, (off_t)f->body, SEEK_SET) != (off_t)f->body)
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
+		    strerror(errno));
+	f->next = 0;
+	f->have = f->used = 0;
+	return 0;
+}
+
+int
+ccc_sealed_file_next(struct ccc_sealed_file *f, uint8_t ct_digest[32],
+    struct ccc_tdh2_dshare *ds, struct ccc_err *err)
+{
+	int rc;
+
+	if (f->next >= f->s.count)
+		return ccc_err_set(err, CCC_E_TRUNCATED, -1, NULL, "no share "
+		    "left");
+	if (f->used == f->have && (rc = read_chunk(f, err)) != 0)
+		return rc;
+	rc = open_share(&f->h, f->s.index, f->chunk + f->used * ELEM_STRIDE +
+	    2, ct_digest, ds, err);
+	f->used++;
+	f->next++;
+	return rc;
+}
+
+int
+ccc_sealed_file_check(struct ccc_sealed_file *f, const uint8_t sk[32],
+    struct ccc_err *err)
+{
+	struct ccc_tdh2_dshare ds;
+	uint8_t d[32];
+	int rc = 0;
+
+	if ((rc = ccc_sealed_file_start(f, sk, err)) != 0)
+		return rc;
+	while (rc == 0 && f->next < f->s.count)
+		rc = ccc_sealed_file_next(f, d, &ds, err);
+	sodium_memzero(&ds, sizeof(ds));
+	return rc;
+}
+
+void
+ccc_sealed_file_close(struct ccc_sealed_file *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+	ccc_hpke_ctx_wipe(&f->h);
+	free(f->chunk);
+	f->chunk = NULL;
+	ccc_buf_free(&f->head);
+	ccc_buf_free(&f->mem);
 }

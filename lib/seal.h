@@ -53,4 +53,43 @@ int ccc_sealed_open_next(struct ccc_hpke_ctx *ctx, const struct ccc_sealed *s,
     size_t i, uint8_t ct_digest[32], struct ccc_tdh2_dshare *ds,
     struct ccc_err *err) CCC_WUR;
 
+/*
+ * A sealed blob read from a file in constant memory (a pipe or other
+ * non-regular file is read whole first, up to 1 GiB): the header is decoded
+ * and checked as ccc_sealed_decode would, the size must be exactly the
+ * header plus count shares, and the shares are then read and opened one
+ * at a time.  ccc_sealed_file_check opens every share once (nothing kept),
+ * so a blob with any bad share can be refused before any is used.
+ */
+#define CCC_SEALED_CHUNK 366	/* shares per read (64 KiB) */
+struct ccc_sealed_file {
+	int fd;
+	struct ccc_buf mem;	/* all of it, when not a regular file */
+	size_t pos;		/* read offset in mem */
+	struct ccc_buf head;	/* header bytes: s.context points here */
+	struct ccc_sealed s;
+	long long body;		/* file offset of share 0 */
+	size_t next;		/* next share to open */
+	struct ccc_hpke_ctx h;
+	uint8_t *chunk;		/* shares read ahead */
+	size_t have, used;
+};
+
+/*
+ * Open path and decode its header.  CCC_E_IO if it cannot be read (err
+ * names the file); other codes describe a bad blob, without the name.
+ */
+int ccc_sealed_file_open(struct ccc_sealed_file *f, const char *path,
+    struct ccc_err *err) CCC_WUR;
+/* Open every share once with sk (CCC_E_DECRYPT if one fails). */
+int ccc_sealed_file_check(struct ccc_sealed_file *f, const uint8_t sk[32],
+    struct ccc_err *err) CCC_WUR;
+/* Start reading shares from the first (after a check, or instead of it). */
+int ccc_sealed_file_start(struct ccc_sealed_file *f, const uint8_t sk[32],
+    struct ccc_err *err) CCC_WUR;
+/* The next share, opened. */
+int ccc_sealed_file_next(struct ccc_sealed_file *f, uint8_t ct_digest[32],
+    struct ccc_tdh2_dshare *ds, struct ccc_err *err) CCC_WUR;
+void ccc_sealed_file_close(struct ccc_sealed_file *f);
+
 #endif

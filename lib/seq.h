@@ -19,7 +19,8 @@ struct ccc_seq {
 	long long base;		/* stream offset of buf.p[0] */
 	long item;		/* items returned so far */
 	size_t max;		/* per-item cap */
-	bool eof;
+	long long start;	/* where the input began (for rewinding) */
+	bool eof, own_fd;
 };
 
 /* Read from path (NULL or "-" for stdin); secret selects sodium_malloc. */
@@ -32,5 +33,23 @@ int ccc_seq_open(struct ccc_seq *s, const char *path, size_t max, int secret,
 int ccc_seq_next(struct ccc_seq *s, const uint8_t **p, size_t *len,
     long long *at, struct ccc_err *err) CCC_WUR;
 void ccc_seq_close(struct ccc_seq *s);
+
+/* Read from fd (kept open by the caller) from its current offset. */
+void ccc_seq_open_fd(struct ccc_seq *s, int fd, const char *name, size_t max,
+    int secret);
+/* Back to where the input began: fd must be seekable. */
+int ccc_seq_rewind(struct ccc_seq *s, struct ccc_err *err) CCC_WUR;
+/*
+ * The first bytes of the input (at least one unless it is empty, at most
+ * 64 KiB) without consuming them, for sniffing its format.
+ */
+int ccc_seq_peek(struct ccc_seq *s, const uint8_t **p, size_t *len,
+    struct ccc_err *err) CCC_WUR;
+/*
+ * The rest of the input as one buffer (at most max bytes, else
+ * CCC_E_TOOBIG), consumed.
+ */
+int ccc_seq_rest(struct ccc_seq *s, const uint8_t **p, size_t *len,
+    struct ccc_err *err) CCC_WUR;
 
 #endif

@@ -1,0 +1,276 @@
+/*
+ * Ciphertext sources read twice: once to count and check the framing of
+ * every item, once to work on them.  The count comes first because a
+ * sealed-share blob states it in its header (and binds it in the HPKE
+ * info), and because every framing error should be found before any work
+ * is done or anything is written.  Files are simply read again; standard
+ * input is read again if it is a regular file, and otherwise copied to an
+ * unlinked temporary file first ($TMPDIR, default /tmp), so memory stays
+ * bounded by one item however long the input is.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "io.h"
+#include "json.h"
+#include "keys.h"
+#include "ops.h"
+
+#define ITEM_MAX (CCC_CT_SYM_MAX + 4096)
+
+/* Copy a non-seekable stdin to an unlinked file; *fd is left at 0. */
+static int
+spool_stdin(int *fd, struct ccc_err *err)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	uint8_t b[65536];
+	ssize_t r;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	*fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (*fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR ||
+	    errno == EINVAL)) {
+		/* A file system without O_TMPFILE: create, then unlink. */
+		if ((size_t)snprintf(path, sizeof(path), "%s/ccc-spool.XXXXXX",
+		    dir) >= sizeof(path))
+			errno = ENAMETOOLONG;
+		else if ((*fd = mkostemp(path, O_CLOEXEC)) >= 0)
+			(void)unlink(path);
+	}
+	if (*fd < 0)
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "stdin: cannot "
+		    "keep a copy in %s: %s", dir, strerror(errno));
+	for (;;) {
+		do
+			r = read(STDIN_FILENO, b, sizeof(b));
+		while (r < 0 && errno == EINTR);
+		if (r < 0)
+			return ccc_err_set(err, CCC_E_IO, -1, NULL, "stdin: %s",
+			    strerror(errno));
+		if (r == 0)
+			break;
+		if (ccc_write_full(*fd, b, (size_t)r) != 0)
+			return ccc_err_set(err, CCC_E_IO, -1, NULL, "stdin: "
+			    "cannot keep a copy in %s: %s", dir,
+			    strerror(errno));
+	}
+	if (lseek(*fd, 0, SEEK_SET) != 0)
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "stdin: %s",
+		    strerror(errno));
+	return 0;
+}
+
+void
+ccc_ct_src_mem(struct ccc_ct_src *s, const struct ccc_ct_list *l)
+{
+	memset(s, 0, sizeof(*s));
+	s->list = l;
+	s->spool = -1;
+	s->n = l->n;
+	ccc_buf_init(&s->conv, 0);
+}
+
+static bool
+is_stdin(const struct ccc_ct_src *s)
+{
+	return s->nfiles == 0 || strcmp(s->files[s->fi], "-") == 0;
+}
+
+int
+ccc_ct_src_open(struct ccc_ct_src *s, char **files, int nfiles,
+    struct ccc_err *err)
+{
+	const uint8_t *p;
+	size_t len;
+	struct stat st;
+	int rc, i, nstdin = nfiles == 0;
+
+	memset(s, 0, sizeof(*s));
+	s->files = files;
+	s->nfiles = nfiles;
+	s->spool = -1;
+	ccc_buf_init(&s->conv, 0);
+	for (i = 0; i < nfiles; i++)
+		nstdin += strcmp(files[i], "-") == 0;
+	if (nstdin > 1)
+		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "standard input "
+		    "(-) can be read only once");
+	if (nstdin) {
+		if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (s->stdin_at = lseek(STDIN_FILENO, 0, SEEK_CUR)) >= 0)
+			s->in_fd = STDIN_FILENO;
+		else if ((rc = spool_stdin(&s->spool, err)) != 0)
+			return rc;
+		else
+			s->in_fd = s->spool;
+	}
+	/* The first pass: count, and check every item's framing. */
+	s->counting = true;
+	while ((rc = ccc_ct_src_next(s, &p, &len, err)) == 1)
+		s->n++;
+	s->counting = false;
+	if (rc < 0)
+		return rc;
+	return ccc_ct_src_rewind(s, err);
+}
+
+int
+ccc_ct_src_rewind(struct ccc_ct_src *s, struct ccc_err *err)
+{
+	(void)err;
+	if (s->open)
+		ccc_seq_close(&s->seq);
+	s->open = false;
+	s->fi = 0;
+	s->pos = 0;
+	return 0;
+}
+
+void
+ccc_ct_src_close(struct ccc_ct_src *s)
+{
+	if (s->open)
+		ccc_seq_close(&s->seq);
+	if (s->spool >= 0)
+		close(s->spool);
+	ccc_buf_free(&s->conv);
+	memset(s, 0, sizeof(*s));
+	s->spool = -1;
+}
+
+/* Start file fi of the list (or stdin) from its beginning. */
+static int
+open_file(struct ccc_ct_src *s, struct ccc_err *err)
+{
+	const uint8_t *p;
+	size_t len;
+	int rc;
+
+	if (is_stdin(s)) {
+		if (lseek(s->in_fd, s->stdin_at, SEEK_SET) < 0)
+			return ccc_err_set(err, CCC_E_IO, -1, NULL, "stdin: %s",
+			    strerror(errno));
+		ccc_seq_open_fd(&s->seq, s->in_fd, "stdin", ITEM_MAX, 0);
+	} else if ((rc = ccc_seq_open(&s->seq, s->files[s->fi], ITEM_MAX, 0,
+	    err)) != 0)
+		return rc;
+	s->open = true;
+	s->json = false;
+	if ((rc = ccc_seq_peek(&s->seq, &p, &len, err)) != 0)
+		return rc;
+	if (!ccc_json_looks_like(p, len))
+		return 0;
+	/* One Chainlink JSON ciphertext, converted (unlabelled). */
+	s->json = true;
+	ccc_buf_reset(&s->conv);
+	if ((rc = ccc_seq_rest(&s->seq, &p, &len, err)) != 0)
+		return rc;
+	if ((rc = ccc_json_ct_import(&s->conv, (const char *)p, len, NULL,
+	    err)) != 0)
+		return ccc_err_what(err, s->seq.name);
+	return 0;
+}
+
+static int
+changed(struct ccc_ct_src *s, struct ccc_err *err)
+{
+	ccc_err_set(err, CCC_E_IO, -1, NULL, "the input changed while it was "
+	    "read (%zu ciphertexts, then %s)", s->n, s->pos > s->n ? "more" :
+	    "fewer");
+	return ccc_err_what(err, s->nfiles ? s->files[s->nfiles - 1] :
+	    "stdin");
+}
+
+int
+ccc_ct_src_next(struct ccc_ct_src *s, const uint8_t **p, size_t *len,
+    struct ccc_err *err)
+{
+	const struct ccc_ct_list *l = s->list;
+	long long at;
+	int rc;
+
+	if (l != NULL) {
+		if (s->pos == l->n)
+			return 0;
+		*p = l->data.p + l->off[s->pos];
+		*len = l->len[s->pos];
+		s->name = l->src[s->pos];
+		s->item = l->item[s->pos];
+		s->at = l->at[s->pos];
+		s->pos++;
+		return 1;
+	}
+	for (;;) {
+		if (!s->open) {
+			if (s->fi == (s->nfiles ? s->nfiles : 1)) {
+				if (!s->counting && s->pos != s->n)
+					return changed(s, err);
+				return 0;
+			}
+			if ((rc = open_file(s, err)) != 0)
+				return rc;
+		}
+		s->name = s->seq.name;
+		if (s->json && s->seq.item == 0) {
+			s->seq.item = 1;
+			*p = s->conv.p;
+			*len = s->conv.len;
+			s->item = 1;
+			s->at = 0;
+			break;
+		}
+		if (!s->json) {
+			if ((rc = ccc_seq_next(&s->seq, p, len, &at, err)) < 0)
+				return rc;
+			if (rc == 1) {
+				s->item = s->seq.item;
+				s->at = at;
+				break;
+			}
+		}
+		if (s->seq.item == 0) {
+			ccc_err_set(err, CCC_E_TRUNCATED, -1, NULL,
+			    "%s: no ciphertext in the input", s->seq.name);
+			return CCC_E_TRUNCATED;
+		}
+		ccc_seq_close(&s->seq);
+		s->open = false;
+		s->fi++;
+	}
+	if (!s->counting && ++s->pos > s->n)
+		return changed(s, err);
+	return 1;
+}
+
+int
+ccc_ct_batch_read(struct ccc_ct_batch *b, struct ccc_ct_src *s,
+    struct ccc_err *err)
+{
+	const uint8_t *p;
+	size_t len;
+	int rc;
+
+	ccc_buf_reset(&b->data);
+	for (b->n = 0; b->n < CCC_CT_BATCH && b->data.len <
+	    CCC_CT_BATCH_BYTES; b->n++) {
+		if ((rc = ccc_ct_src_next(s, &p, &len, err)) <= 0)
+			return rc;
+		b->off[b->n] = b->data.len;
+		b->len[b->n] = len;
+		b->at[b->n] = s->at;
+		b->name[b->n] = s->name;
+		b->item[b->n] = s->item;
+		if (ccc_buf_put(&b->data, p, len) != 0)
+			return ccc_err_set(err, CCC_E_NOMEM, -1, NULL,
+			    "ciphertexts");
+	}
+	return 0;
+}
