@@ -3,6 +3,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "cli.h"
@@ -13,7 +14,7 @@ static const char usage[] =
 "usage: ccc-reencrypt -s SHARE -k TPK --to PUB [-c CONTEXT] [-U] [-j N] "
 "[-o OUT] [-f] [-T] [CT ...]\n"
 "       ccc-reencrypt -s SHARE -k TPK -r ROSTER -d STATE [-p POLICY] "
-"[--now T] [-o OUT] [-f] [-T] [CERTIFIED]\n"
+"[--now T] [-j N] [-o OUT] [-f] [-T] [CERTIFIED]\n"
 "       ccc-reencrypt -h | -V\n";
 
 enum { OPT_NOW = 256 };
@@ -44,8 +45,7 @@ main(int argc, char **argv)
 	struct ccc_serve_opts so = { 0 };
 	struct ccc_err err;
 	long long now = (long long)time(NULL);
-	bool have_jobs = false;
-	int c;
+	int c, have_stdin;
 
 	ccc_cli_init(argc, argv);
 	ccc_err_clear(&err);
@@ -69,7 +69,6 @@ main(int argc, char **argv)
 		case 'j':
 			if (ccc_cli_jobs(optarg, &o.jobs) != 0)
 				return 2;
-			have_jobs = true;
 			break;
 		case 'o': o.out = optarg; break;
 		case 'f': o.force = true; break;
@@ -90,8 +89,7 @@ main(int argc, char **argv)
 			    "label policy is -p)");
 		if (argc - optind > 1)
 			return ccc_cli_usage("one certified request at a time");
-		if (have_jobs)
-			return ccc_cli_usage("-j applies to direct mode");
+		so.jobs = o.jobs;
 		so.share = o.share;
 		so.tpk = o.tpk;
 		so.in = optind < argc ? argv[optind] : NULL;
@@ -110,5 +108,9 @@ main(int argc, char **argv)
 		return ccc_cli_usage("needs -s SHARE, -k TPK and --to PUB");
 	o.cts = argv + optind;
 	o.ncts = argc - optind;
+	for (c = 0, have_stdin = 0; c < o.ncts; c++)
+		if (strcmp(o.cts[c], "-") == 0 && have_stdin++)
+			return ccc_cli_usage("standard input (-) can be read "
+			    "only once");
 	return ccc_reencrypt_run(&o, &err) ? ccc_cli_fail(&err) : 0;
 }

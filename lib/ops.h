@@ -203,6 +203,36 @@ struct ccc_ct_batch {
 int ccc_ct_batch_read(struct ccc_ct_batch *b, struct ccc_ct_src *s,
     struct ccc_err *err) CCC_WUR;
 
+/*
+ * A node's shares of every ciphertext of src, made on par's threads and
+ * sealed in input order into ob with hctx (after ccc_sealed_begin).  Each
+ * ciphertext is decoded, checked against the direct-mode label rules when
+ * labels is set, and verified; its proof is bound to bind (32 bytes: the
+ * recipient key, or the request id).  With out, ob is written there after
+ * each batch; digests (src->n entries), if given, receive the ciphertext
+ * digests.  The first bad ciphertext stops it, named by file and item.
+ */
+struct ccc_hpke_ctx;
+struct ccc_out;
+struct ccc_share_run {
+	struct ccc_par *par;
+	const struct ccc_tdh2_pub *pub;
+	const BIGNUM *x;
+	uint32_t index;
+	const uint8_t *bind;
+	bool labels, allow_unlabelled;
+	const char *context;
+	struct ccc_hpke_ctx *hctx;
+	struct ccc_buf *ob;
+	struct ccc_out *out;
+	uint8_t (*digests)[32];
+};
+int ccc_shares_seal(const struct ccc_share_run *r, struct ccc_ct_src *src,
+    struct ccc_err *err) CCC_WUR;
+/* Build the tables that pay for n ciphertexts (none for few). */
+int ccc_shares_tables(struct ccc_par *par, struct ccc_tdh2_pub *pub,
+    size_t n, struct ccc_err *err) CCC_WUR;
+
 /* ---- attestation (lib/attest_keys.c, lib/attest_cli.c) ---- */
 
 /*

@@ -180,6 +180,7 @@ int ccc_quorum_verify(const struct ccc_qverify_opts *o, struct ccc_err *err)
 
 /* ccc-reencrypt in request mode (lib/serve.c). */
 struct ccc_serve_opts {
+	unsigned jobs;		/* threads (0 or 1: one) */
 	const char *share, *tpk, *roster, *state, *policy, *in, *out;
 	bool force, tty_ok;
 	uint64_t now;

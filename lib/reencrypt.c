@@ -169,27 +169,16 @@ out:
 }
 
 /*
- * Direct mode streams: the ciphertexts are counted first (the sealed
- * header states the count), then read again in batches (struct
- * ccc_ct_batch); each batch is verified and shared by the
- * worker threads, then sealed in input order (HPKE sequence numbers are
- * sequential) and written.  Memory is bounded by one batch.  Nothing is
- * written before the first batch is done, so a bad ciphertext among the
- * first CCC_CT_BATCH leaves stdout empty; later, a failure leaves an incomplete
- * blob on stdout (which ccc-combine rejects) and no file with -o.
+ * The shares of a node for every ciphertext of a source, sealed in order
+ * (struct ccc_share_run in ops.h).  Each batch (struct ccc_ct_batch) is
+ * checked and shared by the worker threads, then sealed in input order
+ * (HPKE sequence numbers are sequential) and, with an output, written.
+ * Memory is bounded by one batch; nothing is written before the first
+ * batch is done, so a bad ciphertext among the first CCC_CT_BATCH leaves
+ * stdout empty.
  */
-/*
- * From this many ciphertexts on, a fixed-base table for g_bar (~25 ms)
- * makes each verification ~10 us cheaper: it pays after ~2,500.
- */
-#define TABLE_FROM 4096
-
 struct batch {
-	const struct ccc_reencrypt_opts *o;
-	const struct ccc_tdh2_pub *pub;
-	const BIGNUM *x;
-	uint32_t index;
-	const uint8_t *rpk;
+	const struct ccc_share_run *r;
 	struct ccc_ct_batch cts;
 	uint8_t digest[CCC_CT_BATCH][32];
 	struct ccc_tdh2_dshare ds[CCC_CT_BATCH];
@@ -200,8 +189,8 @@ struct batch {
 static int
 share_item(struct batch *b, struct ccc_ec *ec, size_t i, struct ccc_err *err)
 {
-	const struct ccc_reencrypt_opts *o = b->o;
-	size_t clen = o->context ? strlen(o->context) : 0;
+	const struct ccc_share_run *r = b->r;
+	size_t clen = r->context ? strlen(r->context) : 0;
 	struct ccc_ct ct;
 	uint8_t bind[32];
 	int rc;
@@ -209,23 +198,22 @@ share_item(struct batch *b, struct ccc_ec *ec, size_t i, struct ccc_err *err)
 	if ((rc = ccc_ct_decode(&ct, b->cts.data.p + b->cts.off[i],
 	    b->cts.len[i], b->cts.at[i], err)) != 0)
 		return rc;
-	if (ct.context == NULL && !o->allow_unlabelled)
+	if (r->labels && ct.context == NULL && !r->allow_unlabelled)
 		return ccc_err_set(err, CCC_E_POLICY, -1, "context",
 		    "unlabelled ciphertext (all-zero label) refused; "
 		    "--allow-unlabelled accepts it");
-	if (o->context != NULL && (ct.context == NULL ||
+	if (r->labels && r->context != NULL && (ct.context == NULL ||
 	    ct.context_len != clen ||
-	    memcmp(ct.context, o->context, clen) != 0))
+	    memcmp(ct.context, r->context, clen) != 0))
 		return ccc_err_set(err, CCC_E_POLICY, -1, "context",
 		    "the ciphertext's label context is not \"%s\"",
-		    o->context);
-	if ((rc = ccc_tdh2_verify(ec, b->pub, &ct.t, err)) != 0)
+		    r->context);
+	if ((rc = ccc_tdh2_verify(ec, r->pub, &ct.t, err)) != 0)
 		return rc;
-	/* Direct mode: the proof is bound to the recipient key. */
-	ccc_tdh2_share_bind(bind, b->pub->key_id, b->pub->epoch, b->index,
-	    ccc_ct_digest(&ct), b->rpk, 32);
+	ccc_tdh2_share_bind(bind, r->pub->key_id, r->pub->epoch, r->index,
+	    ccc_ct_digest(&ct), r->bind, 32);
 	memcpy(b->digest[i], ccc_ct_digest(&ct), 32);
-	return ccc_tdh2_share(ec, &b->ds[i], b->pub, b->x, b->index, &ct.t,
+	return ccc_tdh2_share(ec, &b->ds[i], r->pub, r->x, r->index, &ct.t,
 	    bind, err);
 }
 
@@ -239,6 +227,71 @@ share_one(void *arg, struct ccc_ec *ec, size_t i)
 }
 
 int
+ccc_shares_seal(const struct ccc_share_run *r, struct ccc_ct_src *src,
+    struct ccc_err *err)
+{
+	struct batch *b;
+	size_t i, done = 0;
+	int rc;
+
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "shares");
+	b->r = r;
+	ccc_buf_init(&b->cts.data, 0);
+	while ((rc = ccc_ct_batch_read(&b->cts, src, err)) == 0 &&
+	    b->cts.n > 0) {
+		ccc_par_run(r->par, b->cts.n, share_one, b);
+		for (i = 0; i < b->cts.n; i++, done++) {
+			if ((rc = b->rc[i]) != 0) {
+				*err = b->err[i];
+				ccc_err_item(err, b->cts.item[i]);
+				ccc_err_what(err, b->cts.name[i]);
+				goto out;
+			}
+			if (r->digests != NULL)
+				memcpy(r->digests[done], b->digest[i], 32);
+			if ((rc = ccc_sealed_add(r->ob, r->hctx, b->digest[i],
+			    &b->ds[i], err)) != 0)
+				goto out;
+		}
+		if (r->out != NULL) {
+			if ((rc = ccc_out_write(r->out, r->ob->p, r->ob->len,
+			    err)) != 0)
+				goto out;
+			ccc_buf_reset(r->ob);
+		}
+	}
+out:
+	ccc_buf_free(&b->cts.data);
+	sodium_memzero(b->ds, sizeof(b->ds));
+	free(b);
+	return rc;
+}
+
+/*
+ * From this many ciphertexts on, a fixed-base table for g_bar (~25 ms)
+ * makes each verification ~10 us cheaper: it pays after ~2,500.
+ */
+#define TABLE_FROM 4096
+
+int
+ccc_shares_tables(struct ccc_par *par, struct ccc_tdh2_pub *pub, size_t n,
+    struct ccc_err *err)
+{
+	if (n < TABLE_FROM || pub->gbar_tab != NULL)
+		return 0;
+	if ((pub->gbar_tab = ccc_ec_table_new(par->ec[0], pub->gbar)) == NULL)
+		return ccc_err_openssl(err, "g_bar table");
+	return 0;
+}
+
+/*
+ * Direct mode streams: the ciphertexts are counted first (the sealed
+ * header states the count), then shared batch by batch.  A -o file
+ * appears only when complete; on stdout, a failure after the first batch
+ * leaves an incomplete blob, which ccc-combine refuses.
+ */
+int
 ccc_reencrypt_run(const struct ccc_reencrypt_opts *o, struct ccc_err *err)
 {
 	struct ccc_tdh2_pub pub;
@@ -248,9 +301,8 @@ ccc_reencrypt_run(const struct ccc_reencrypt_opts *o, struct ccc_err *err)
 	struct ccc_buf kb, ob;
 	struct ccc_hpke_ctx hctx;
 	struct ccc_sealed hdr;
+	struct ccc_share_run run;
 	struct ccc_out out;
-	struct batch *b = NULL;
-	size_t i;
 	BIGNUM *x = NULL;
 	uint8_t rpk[32];
 	int rc;
@@ -272,24 +324,16 @@ ccc_reencrypt_run(const struct ccc_reencrypt_opts *o, struct ccc_err *err)
 	if ((rc = ccc_ct_src_open(&src, o->cts, o->ncts, err)) != 0)
 		goto out;
 	src_open = true;
-	if ((b = calloc(1, sizeof(*b))) == NULL) {
-		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "shares");
+	if (src.n > CCC_SEALED_MAX) {
+		rc = ccc_err_set(err, CCC_E_TOOBIG, -1, NULL, "%zu ciphertexts, "
+		    "at most %lu in one sealed blob", src.n, CCC_SEALED_MAX);
 		goto out;
 	}
-	ccc_buf_init(&b->cts.data, 0);
-	b->o = o;
-	b->pub = &pub;
-	b->x = x;
-	b->index = sh->index;
-	b->rpk = rpk;
 	if ((rc = ccc_par_init(&par, o->jobs, err)) != 0)
 		goto out;
 	par_open = true;
-	if (src.n >= TABLE_FROM && (pub.gbar_tab = ccc_ec_table_new(par.ec[0],
-	    pub.gbar)) == NULL) {
-		rc = ccc_err_openssl(err, "g_bar table");
+	if ((rc = ccc_shares_tables(&par, &pub, src.n, err)) != 0)
 		goto out;
-	}
 	memcpy(hdr.key_id, pub.key_id, 32);
 	hdr.epoch = pub.epoch;
 	hdr.index = sh->index;
@@ -297,38 +341,26 @@ ccc_reencrypt_run(const struct ccc_reencrypt_opts *o, struct ccc_err *err)
 	hdr.context_len = 32;
 	memcpy(hdr.recipient, rpk, 32);
 	hdr.count = (uint32_t)src.n;
-	if (src.n > CCC_SEALED_MAX) {
-		rc = ccc_err_set(err, CCC_E_TOOBIG, -1, NULL, "%zu ciphertexts, "
-		    "at most %lu in one sealed blob", src.n, CCC_SEALED_MAX);
-		goto out;
-	}
 	if ((rc = ccc_out_open(&out, o->out, CCC_OUT_BINARY | (o->force ?
 	    CCC_OUT_FORCE : 0) | (o->tty_ok ? CCC_OUT_TTY_OK : 0), err)) != 0)
 		goto out;
 	out_open = true;
 	if ((rc = ccc_sealed_begin(&ob, &hctx, &hdr, err)) != 0)
 		goto out;
-	while ((rc = ccc_ct_batch_read(&b->cts, &src, err)) == 0 &&
-	    b->cts.n > 0) {
-		ccc_par_run(&par, b->cts.n, share_one, b);
-		for (i = 0; i < b->cts.n; i++) {
-			if ((rc = b->rc[i]) != 0) {
-				*err = b->err[i];
-				ccc_err_item(err, b->cts.item[i]);
-				ccc_err_what(err, b->cts.name[i]);
-				goto out;
-			}
-			if ((rc = ccc_sealed_add(&ob, &hctx, b->digest[i],
-			    &b->ds[i], err)) != 0)
-				goto out;
-		}
-		if ((rc = ccc_out_write(&out, ob.p, ob.len, err)) != 0)
-			goto out;
-		ccc_buf_reset(&ob);
-	}
-	if (rc != 0)
-		goto out;
-	if ((rc = ccc_out_commit(&out, err)) != 0)
+	memset(&run, 0, sizeof(run));
+	run.par = &par;
+	run.pub = &pub;
+	run.x = x;
+	run.index = sh->index;
+	run.bind = rpk;		/* direct mode: proofs bound to the recipient */
+	run.labels = true;
+	run.context = o->context;
+	run.allow_unlabelled = o->allow_unlabelled;
+	run.hctx = &hctx;
+	run.ob = &ob;
+	run.out = &out;
+	if ((rc = ccc_shares_seal(&run, &src, err)) != 0 ||
+	    (rc = ccc_out_commit(&out, err)) != 0)
 		goto out;
 	out_open = false;
 out:
@@ -338,11 +370,6 @@ out:
 		ccc_par_free(&par);
 	if (src_open)
 		ccc_ct_src_close(&src);
-	if (b != NULL) {
-		ccc_buf_free(&b->cts.data);
-		sodium_memzero(b->ds, sizeof(b->ds));
-		free(b);
-	}
 	ccc_hpke_ctx_wipe(&hctx);
 	BN_clear_free(x);
 	ccc_share_free(sh);

@@ -28,7 +28,6 @@
 int
 ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 {
-	struct ccc_ec *ec = ccc_ec_default();
 	struct ccc_tdh2_pub pub;
 	struct ccc_share *sh = NULL;
 	struct ccc_roster roster;
@@ -39,21 +38,22 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	struct ccc_hpke_ctx hctx;
 	struct ccc_sealed hdr;
 	struct ccc_buf kb, cb, ob;
-	struct ccc_cur cur;
-	struct ccc_ct ct;
-	struct ccc_tdh2_dshare ds;
+	struct ccc_ct_list l;
+	struct ccc_ct_src src;
+	struct ccc_par par;
+	struct ccc_share_run run;
 	enum ccc_served served = CCC_SERVED_NO;
-	uint8_t (*digests)[32] = NULL, bind[32];
-	const uint8_t *p;
-	size_t n, i;
+	uint8_t (*digests)[32] = NULL;
 	BIGNUM *x = NULL;
 	int rc;
-	bool state_open = false;
+	bool state_open = false, par_open = false;
 
 	memset(&pub, 0, sizeof(pub));
 	memset(&roster, 0, sizeof(roster));
 	memset(&pol, 0, sizeof(pol));
 	memset(&hctx, 0, sizeof(hctx));
+	memset(&l, 0, sizeof(l));
+	ccc_buf_init(&l.data, 0);
 	ccc_buf_init(&kb, 0);
 	ccc_buf_init(&cb, 0);
 	ccc_buf_init(&ob, 0);
@@ -85,7 +85,8 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 		    (unsigned long long)sh->epoch);
 		goto in_err;
 	}
-	if ((rc = ccc_request_check(&rq, &pub, &pol, o->now, err)) != 0)
+	/* The proofs are checked with the shares, on the worker threads. */
+	if ((rc = ccc_request_check(&rq, NULL, &pol, o->now, err)) != 0)
 		goto in_err;
 
 	/* Served before?  (Under the state lock from here on.) */
@@ -104,10 +105,19 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	}
 
 	/* Every share is computed before anything is logged or written. */
-	if ((digests = calloc(rq.cts.count, sizeof(*digests))) == NULL) {
+	if ((digests = calloc(rq.cts.count ? rq.cts.count : 1,
+	    sizeof(*digests))) == NULL) {
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "request");
 		goto out;
 	}
+	if ((rc = ccc_request_cts(&l, &rq, ccc_io_name(o->in, 0), err)) != 0)
+		goto out;
+	ccc_ct_src_mem(&src, &l);
+	if ((rc = ccc_par_init(&par, o->jobs, err)) != 0)
+		goto out;
+	par_open = true;
+	if ((rc = ccc_shares_tables(&par, &pub, src.n, err)) != 0)
+		goto out;
 	memcpy(hdr.key_id, pub.key_id, 32);
 	hdr.epoch = pub.epoch;
 	hdr.index = sh->index;
@@ -117,20 +127,17 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	hdr.count = (uint32_t)rq.cts.count;
 	if ((rc = ccc_sealed_begin(&ob, &hctx, &hdr, err)) != 0)
 		goto out;
-	ccc_cur_init(&cur, rq.cts.p, rq.cts.n, 0, err);
-	for (i = 0; i < rq.cts.count; i++) {
-		if ((rc = ccc_cur_bstr(&cur, &p, &n, "ciphertexts")) != 0 ||
-		    (rc = ccc_ct_decode(&ct, p, n, 0, err)) != 0)
-			goto in_err;
-		memcpy(digests[i], ccc_ct_digest(&ct), 32);
-		ccc_tdh2_share_bind(bind, pub.key_id, pub.epoch, sh->index,
-		    ccc_ct_digest(&ct), rq.id, 32);
-		if ((rc = ccc_tdh2_share(ec, &ds, &pub, x, sh->index, &ct.t,
-		    bind, err)) != 0 ||
-		    (rc = ccc_sealed_add(&ob, &hctx, ccc_ct_digest(&ct), &ds,
-		    err)) != 0)
-			goto out;
-	}
+	memset(&run, 0, sizeof(run));
+	run.par = &par;
+	run.pub = &pub;
+	run.x = x;
+	run.index = sh->index;
+	run.bind = rq.id;	/* request mode: proofs bound to the request */
+	run.hctx = &hctx;
+	run.ob = &ob;
+	run.digests = digests;
+	if ((rc = ccc_shares_seal(&run, &src, err)) != 0)
+		goto out;
 
 	/* Log first; only a logged release is written out. */
 	if (served != CCC_SERVED_LOGGED) {
@@ -157,6 +164,8 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 in_err:
 	ccc_err_what(err, ccc_io_name(o->in, 0));
 out:
+	if (par_open)
+		ccc_par_free(&par);
 	if (state_open)
 		ccc_state_close(&st);
 	ccc_hpke_ctx_wipe(&hctx);
@@ -166,6 +175,7 @@ out:
 	ccc_roster_free(&roster);
 	ccc_label_policy_free(&pol);
 	free(digests);
+	ccc_ct_list_free(&l);
 	ccc_buf_free(&kb);
 	ccc_buf_free(&cb);
 	ccc_buf_free(&ob);
