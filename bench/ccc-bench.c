@@ -152,14 +152,15 @@ static void f_parse(void *a)
 		abort();
 }
 static char spawn_path[PATH_MAX];
+static posix_spawn_file_actions_t spawn_quiet;	/* stdout to /dev/null */
 static void f_spawn(void *a)
 {
 	char *argv[] = { spawn_path, (char *)a, NULL }, *envp[] = { NULL };
 	pid_t pid;
 	int st;
 
-	if (posix_spawn(&pid, spawn_path, NULL, NULL, argv, envp) != 0 ||
-	    waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+	if (posix_spawn(&pid, spawn_path, &spawn_quiet, NULL, argv,
+	    envp) != 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
 	    WEXITSTATUS(st) != 0)
 		abort();
 }
@@ -614,6 +615,9 @@ main(int argc, char **argv)
 		CPU_SET(0, &cpus_all);
 	}
 	use_cpus(0);
+	posix_spawn_file_actions_init(&spawn_quiet);
+	posix_spawn_file_actions_addopen(&spawn_quiet, 1, "/dev/null",
+	    O_WRONLY, 0);
 	if (sodium_init() < 0 || (ec = ccc_ec_default()) == NULL)
 		return 2;
 	randombytes_buf(m32, 32);
