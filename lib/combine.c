@@ -450,7 +450,6 @@ int
 ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
 {
 	struct ccc_tdh2_pub pub;
-	struct ccc_ct_list l;
 	struct ccc_ct_src src;
 	struct ccc_combine_in cin;
 	struct emit_out eo;
@@ -463,11 +462,9 @@ ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
 	bool out_open = false, src_open = false;
 
 	memset(&pub, 0, sizeof(pub));
-	memset(&l, 0, sizeof(l));
 	memset(&cin, 0, sizeof(cin));
 	ccc_buf_init(&kb, 1);	/* it holds the recipient key */
 	ccc_buf_init(&rb, 0);
-	ccc_buf_init(&l.data, 0);
 	if ((rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0)
 		goto out;
 	if ((sk = sodium_malloc(32)) == NULL) {
@@ -493,9 +490,7 @@ ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
 			goto out;
 		}
 		cin.ctx = rq.id;
-		if ((rc = ccc_request_cts(&l, &rq, o->request, err)) != 0)
-			goto out;
-		ccc_ct_src_mem(&src, &l);
+		ccc_ct_src_request(&src, &rq, o->request);
 	} else if ((rc = ccc_ct_src_open(&src, in ? &in : NULL, in ? 1 : 0,
 	    err)) != 0) {
 		ccc_ct_src_close(&src);
@@ -534,7 +529,6 @@ out:
 	if (sk != NULL)
 		sodium_free(sk);
 	ccc_tdh2_pub_free(&pub);
-	ccc_ct_list_free(&l);
 	ccc_buf_free(&kb);
 	ccc_buf_free(&rb);
 	return rc;

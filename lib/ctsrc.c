@@ -20,6 +20,7 @@
 #include "io.h"
 #include "json.h"
 #include "keys.h"
+#include "quorum.h"
 #include "ops.h"
 
 #define ITEM_MAX (CCC_CT_SYM_MAX + 4096)
@@ -69,13 +70,16 @@ spool_stdin(int *fd, struct ccc_err *err)
 }
 
 void
-ccc_ct_src_mem(struct ccc_ct_src *s, const struct ccc_ct_list *l)
+ccc_ct_src_request(struct ccc_ct_src *s, const struct ccc_request *rq,
+    const char *name)
 {
 	memset(s, 0, sizeof(*s));
-	s->list = l;
+	s->rq = rq;
 	s->spool = -1;
-	s->n = l->n;
+	s->n = rq->cts.count;
+	s->name = name;
 	ccc_buf_init(&s->conv, 0);
+	ccc_cur_init(&s->cur, rq->cts.p, rq->cts.n, rq->cts.off, NULL);
 }
 
 static bool
@@ -131,6 +135,9 @@ ccc_ct_src_rewind(struct ccc_ct_src *s, struct ccc_err *err)
 	s->open = false;
 	s->fi = 0;
 	s->pos = 0;
+	if (s->rq != NULL)
+		ccc_cur_init(&s->cur, s->rq->cts.p, s->rq->cts.n,
+		    s->rq->cts.off, NULL);
 	return 0;
 }
 
@@ -193,19 +200,18 @@ int
 ccc_ct_src_next(struct ccc_ct_src *s, const uint8_t **p, size_t *len,
     struct ccc_err *err)
 {
-	const struct ccc_ct_list *l = s->list;
 	long long at;
 	int rc;
 
-	if (l != NULL) {
-		if (s->pos == l->n)
+	if (s->rq != NULL) {
+		if (s->pos == s->n)
 			return 0;
-		*p = l->data.p + l->off[s->pos];
-		*len = l->len[s->pos];
-		s->name = l->src[s->pos];
-		s->item = l->item[s->pos];
-		s->at = l->at[s->pos];
-		s->pos++;
+		/* The request was decoded: its array holds n byte strings. */
+		s->cur.err = err;
+		if ((rc = ccc_cur_bstr(&s->cur, p, len, "ciphertexts")) != 0)
+			return ccc_err_what(err, s->name);
+		s->item = (long)++s->pos;
+		s->at = ccc_cur_pos(&s->cur) - (long long)*len;
 		return 1;
 	}
 	for (;;) {

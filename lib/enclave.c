@@ -248,7 +248,6 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	struct ccc_enclave_policy pol;
 	struct ccc_attest_signer *signer = NULL;
 	struct ccc_request rq;
-	struct ccc_ct_list l;
 	struct ccc_ct_src src;
 	struct ccc_combine_in cin;
 	struct ccc_sandbox_result res;
@@ -257,14 +256,14 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	struct ccc_buf kb, cb, code, in, so, outp, digests, doc, blob;
 	struct ccc_out out;
 	bool out_open = false;
-	size_t i, keylen = 0;
+	const uint8_t *p;
+	size_t n, keylen = 0;
 	uint8_t *sk = NULL, pk[32], eid[32], rt[48], binding[32], od[32];
 	char desc[128];
 	int rc;
 
 	memset(&pub, 0, sizeof(pub));
 	memset(&roster, 0, sizeof(roster));
-	memset(&l, 0, sizeof(l));
 	ccc_buf_init(&kb, 1);
 	ccc_buf_init(&cb, 0);
 	ccc_buf_init(&code, 0);
@@ -359,16 +358,13 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "inputs");
 		goto out;
 	}
-	ccc_buf_init(&l.data, 0);
-	if ((rc = ccc_request_cts(&l, &rq, ccc_io_name(o->in, 0), err)) != 0)
-		goto out;
 	memset(&cin, 0, sizeof(cin));
 	cin.pub = &pub;
 	cin.sk = sk;
 	cin.pk = pk;
 	cin.ctx = rq.id;
 	cin.ctx_len = 32;
-	ccc_ct_src_mem(&src, &l);
+	ccc_ct_src_request(&src, &rq, ccc_io_name(o->in, 0));
 	cin.cts = &src;
 	cin.sealed = o->sealed;
 	cin.nsealed = o->nsealed;
@@ -397,21 +393,25 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	ccc_buf_reset(&so);
 
 	/* The result and its attestation. */
-	for (i = 0; i < l.n; i++) {
+	if ((rc = ccc_ct_src_rewind(&src, err)) != 0)
+		goto out;
+	while ((rc = ccc_ct_src_next(&src, &p, &n, err)) == 1) {
 		uint8_t d[32];
-		crypto_hash_sha256(d, l.data.p + l.off[i], l.len[i]);
+		crypto_hash_sha256(d, p, n);
 		if (ccc_buf_put(&digests, d, 32) != 0) {
 			rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "result");
 			goto out;
 		}
 	}
+	if (rc != 0)
+		goto out;
 	crypto_hash_sha256(od, outp.p, outp.len);
 	ccc_binding_digest(binding, rq.id, rq.app, rq.app_len, rq.code,
-	    digests.p, l.n, od, o->now);
+	    digests.p, src.n, od, o->now);
 	ccc_val_bytes(&v[RES_REQUEST], rq.id, 32);
 	ccc_val_bytes(&v[RES_APP], rq.app, rq.app_len);
 	ccc_val_bytes(&v[RES_CODE], rq.code, 48);
-	ccc_val_array(&v[RES_INPUTS], digests.p, digests.len, l.n);
+	ccc_val_array(&v[RES_INPUTS], digests.p, digests.len, src.n);
 	ccc_val_uint(&v[RES_MODE], rq.output);
 	ccc_val_bytes(&v[RES_OUTPUT], outp.p, outp.len);
 	ccc_val_bytes(&v[RES_OUTPUT_DIGEST], od, 32);
@@ -450,7 +450,6 @@ out:
 	ccc_attest_signer_free(signer);
 	ccc_tdh2_pub_free(&pub);
 	ccc_roster_free(&roster);
-	ccc_ct_list_free(&l);
 	ccc_buf_free(&kb);
 	ccc_buf_free(&cb);
 	ccc_buf_free(&code);

@@ -13,6 +13,7 @@
 #include <openssl/bn.h>
 
 #include "buf.h"
+#include "cbor.h"
 #include "ccc.h"
 #include "par.h"
 #include "seq.h"
@@ -160,10 +161,13 @@ int ccc_ct_list_add(struct ccc_ct_list *l, const uint8_t *p, size_t n,
  * n is known and every framing error is reported before any work; then
  * ccc_ct_src_next returns them in order (1, 0 at the end, or a negative
  * CCC_E_*), each valid until the next call, with name/item/at telling
- * where it came from.  ccc_ct_src_mem serves a list already in memory.
+ * where it came from.  ccc_ct_src_request serves the ciphertexts of a
+ * decoded request (views into it, no copy).
  */
+struct ccc_request;
 struct ccc_ct_src {
-	const struct ccc_ct_list *list;	/* in memory, or NULL */
+	const struct ccc_request *rq;	/* a request's, or NULL */
+	struct ccc_cur cur;		/* ... their array */
 	char **files;
 	int nfiles;		/* 0: stdin */
 	int in_fd, spool;	/* stdin, or its copy (-1: none) */
@@ -180,7 +184,8 @@ struct ccc_ct_src {
 };
 int ccc_ct_src_open(struct ccc_ct_src *s, char **files, int nfiles,
     struct ccc_err *err) CCC_WUR;
-void ccc_ct_src_mem(struct ccc_ct_src *s, const struct ccc_ct_list *l);
+void ccc_ct_src_request(struct ccc_ct_src *s, const struct ccc_request *rq,
+    const char *name);
 int ccc_ct_src_next(struct ccc_ct_src *s, const uint8_t **p, size_t *len,
     struct ccc_err *err) CCC_WUR;
 int ccc_ct_src_rewind(struct ccc_ct_src *s, struct ccc_err *err) CCC_WUR;

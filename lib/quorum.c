@@ -308,26 +308,6 @@ ccc_request_read(struct ccc_buf *b, struct ccc_request *rq, const char *path,
 }
 
 int
-ccc_request_cts(struct ccc_ct_list *l, const struct ccc_request *rq,
-    const char *src, struct ccc_err *err)
-{
-	struct ccc_cur c;
-	const uint8_t *p;
-	size_t n, i;
-	int rc;
-
-	ccc_cur_init(&c, rq->cts.p, rq->cts.n, rq->cts.off, err);
-	for (i = 0; i < rq->cts.count; i++) {
-		if ((rc = ccc_cur_bstr(&c, &p, &n, "ciphertexts")) != 0)
-			return ccc_err_what(err, src);
-		if ((rc = ccc_ct_list_add(l, p, n, src, (long)i + 1,
-		    ccc_cur_pos(&c) - (long long)n)) != 0)
-			return ccc_err_set(err, rc, -1, NULL, "ciphertexts");
-	}
-	return 0;
-}
-
-int
 ccc_request_check(const struct ccc_request *rq,
     const struct ccc_tdh2_pub *pub, const struct ccc_label_policy *pol,
     uint64_t now, struct ccc_err *err)

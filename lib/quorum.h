@@ -105,10 +105,6 @@ int ccc_request_read(struct ccc_buf *b, struct ccc_request *rq,
 int ccc_certified_request_read(struct ccc_buf *b, struct ccc_request *rq,
     const struct ccc_roster *r, const char *path, uint64_t now,
     struct ccc_err *err) CCC_WUR;
-/* Append the request's ciphertexts to l. */
-struct ccc_ct_list;
-int ccc_request_cts(struct ccc_ct_list *l, const struct ccc_request *rq,
-    const char *src, struct ccc_err *err) CCC_WUR;
 
 /*
  * Verify a certificate against a roster at time now: the roster names

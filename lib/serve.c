@@ -38,7 +38,6 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	struct ccc_hpke_ctx hctx;
 	struct ccc_sealed hdr;
 	struct ccc_buf kb, cb, ob;
-	struct ccc_ct_list l;
 	struct ccc_ct_src src;
 	struct ccc_par par;
 	struct ccc_share_run run;
@@ -52,8 +51,6 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	memset(&roster, 0, sizeof(roster));
 	memset(&pol, 0, sizeof(pol));
 	memset(&hctx, 0, sizeof(hctx));
-	memset(&l, 0, sizeof(l));
-	ccc_buf_init(&l.data, 0);
 	ccc_buf_init(&kb, 0);
 	ccc_buf_init(&cb, 0);
 	ccc_buf_init(&ob, 0);
@@ -110,9 +107,7 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "request");
 		goto out;
 	}
-	if ((rc = ccc_request_cts(&l, &rq, ccc_io_name(o->in, 0), err)) != 0)
-		goto out;
-	ccc_ct_src_mem(&src, &l);
+	ccc_ct_src_request(&src, &rq, ccc_io_name(o->in, 0));
 	if ((rc = ccc_par_init(&par, o->jobs, err)) != 0)
 		goto out;
 	par_open = true;
@@ -175,7 +170,6 @@ out:
 	ccc_roster_free(&roster);
 	ccc_label_policy_free(&pol);
 	free(digests);
-	ccc_ct_list_free(&l);
 	ccc_buf_free(&kb);
 	ccc_buf_free(&cb);
 	ccc_buf_free(&ob);
