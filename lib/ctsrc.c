@@ -112,7 +112,7 @@ ccc_ct_src_open(struct ccc_ct_src *s, char **files, int nfiles,
 		    (s->stdin_at = lseek(STDIN_FILENO, 0, SEEK_CUR)) >= 0)
 			s->in_fd = STDIN_FILENO;
 		else if ((rc = spool_stdin(&s->spool, err)) != 0)
-			return rc;
+			goto fail;
 		else
 			s->in_fd = s->spool;
 	}
@@ -121,9 +121,11 @@ ccc_ct_src_open(struct ccc_ct_src *s, char **files, int nfiles,
 	while ((rc = ccc_ct_src_next(s, &p, &len, err)) == 1)
 		s->n++;
 	s->counting = false;
-	if (rc < 0)
-		return rc;
-	return ccc_ct_src_rewind(s, err);
+	if (rc == 0 && (rc = ccc_ct_src_rewind(s, err)) == 0)
+		return 0;
+fail:
+	ccc_ct_src_close(s);	/* nothing left open or allocated */
+	return rc;
 }
 
 int

@@ -11,6 +11,16 @@ static _Thread_local EVP_MD_CTX *ctx;
 static _Thread_local int in_use;
 
 void
+ccc_sha256_thread_end(void)
+{
+	EVP_MD_CTX_free(ctx);
+	EVP_MD_free(md);
+	ctx = NULL;
+	md = NULL;
+	in_use = 0;
+}
+
+void
 ccc_sha256_init(struct ccc_sha256 *h)
 {
 	h->evp = NULL;

@@ -23,5 +23,7 @@ void ccc_sha256_init(struct ccc_sha256 *h);
 void ccc_sha256_update(struct ccc_sha256 *h, const void *p, size_t n);
 void ccc_sha256_final(struct ccc_sha256 *h, uint8_t out[32]);
 void ccc_sha256(uint8_t out[32], const void *p, size_t n);
+/* Free the calling thread's digest context (a worker thread, at its end). */
+void ccc_sha256_thread_end(void);
 
 #endif

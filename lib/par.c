@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "par.h"
 
 int
@@ -50,6 +51,15 @@ work(void *arg)
 	return NULL;
 }
 
+/* A worker thread: its items, then what it made for itself is freed. */
+static void *
+thread_main(void *arg)
+{
+	(void)work(arg);
+	ccc_sha256_thread_end();
+	return NULL;
+}
+
 void
 ccc_par_run(struct ccc_par *p, size_t n, ccc_par_fn fn, void *arg)
 {
@@ -69,8 +79,8 @@ ccc_par_run(struct ccc_par *p, size_t n, ccc_par_fn fn, void *arg)
 		w[k].first = k;
 		w[k].n = n;
 		w[k].step = jobs;
-		started[k] = k > 0 && pthread_create(&tid[k], NULL, work,
-		    &w[k]) == 0;
+		started[k] = k > 0 && pthread_create(&tid[k], NULL,
+		    thread_main, &w[k]) == 0;
 	}
 	(void)work(&w[0]);
 	for (k = 1; k < jobs; k++)
