@@ -647,3 +647,51 @@ ccc_cur_skip(struct ccc_cur *c)
 	}
 	return 0;
 }
+
+int
+ccc_cbor_map_find(const uint8_t *p, size_t len, uint64_t key, size_t *at,
+    bool *last)
+{
+	struct ccc_cur c;
+	uint64_t k;
+	size_t n, i;
+	int major;
+
+	ccc_cur_init(&c, p, len, 0, NULL);
+	if (ccc_cur_map(&c, &n, NULL) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (ccc_cur_peek(&c, &major, &k) != 0 ||
+		    major != CCC_CBOR_UINT || ccc_cur_uint(&c, &k, NULL) != 0)
+			return -1;
+		if (k == key) {
+			*at = c.off;
+			*last = i == n - 1;
+			return 0;
+		}
+		if (ccc_cur_skip(&c) != 0)
+			return -1;
+	}
+	return -1;
+}
+
+int
+ccc_cbor_head_at(const uint8_t *p, size_t len, int major, uint64_t *val,
+    size_t *hlen)
+{
+	struct ccc_cur c;
+	struct ccc_buf h;
+	int m, rc;
+
+	ccc_cur_init(&c, p, len, 0, NULL);
+	if (ccc_cur_peek(&c, &m, val) != 0 || m != major)
+		return -1;
+	/* Re-encode it: only the shortest head is deterministic CBOR. */
+	ccc_buf_init(&h, 0);
+	rc = put_head(&h, major == CCC_CBOR_ARRAY ? enc_array :
+	    major == CCC_CBOR_BSTR ? enc_bstr : cbor_encode_uint, *val) != 0 ||
+	    h.len > len || memcmp(h.p, p, h.len) != 0;
+	*hlen = h.len;
+	ccc_buf_free(&h);
+	return rc ? -1 : 0;
+}

@@ -96,4 +96,17 @@ int ccc_cur_bstr_n(struct ccc_cur *c, const uint8_t **p, size_t n,
 /* Absolute offset of the cursor. */
 long long ccc_cur_pos(const struct ccc_cur *c);
 
+/*
+ * For reading a large blob in pieces.  In the map at p[0..len) (a prefix
+ * of the blob will do), the offset *at of the value of the unsigned key
+ * key, and whether it is the map's last entry; every entry before it must
+ * lie within len.  Then the head at p[0..len) of major type major, in its
+ * shortest form only: its value and length.  Both return nonzero when
+ * the bytes do not say so.
+ */
+int ccc_cbor_map_find(const uint8_t *p, size_t len, uint64_t key,
+    size_t *at, bool *last) CCC_WUR;
+int ccc_cbor_head_at(const uint8_t *p, size_t len, int major, uint64_t *val,
+    size_t *hlen) CCC_WUR;
+
 #endif

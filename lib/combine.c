@@ -453,8 +453,9 @@ ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
 	struct ccc_ct_src src;
 	struct ccc_combine_in cin;
 	struct emit_out eo;
-	struct ccc_buf kb, rb;
+	struct ccc_buf kb;
 	struct ccc_request rq;
+	struct ccc_request_file rf;
 	struct ccc_out out;
 	uint8_t *sk = NULL, pk[32];
 	char *in = (char *)o->in;
@@ -464,7 +465,8 @@ ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
 	memset(&pub, 0, sizeof(pub));
 	memset(&cin, 0, sizeof(cin));
 	ccc_buf_init(&kb, 1);	/* it holds the recipient key */
-	ccc_buf_init(&rb, 0);
+	memset(&rf, 0, sizeof(rf));
+	rf.fd = -1;
 	if ((rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0)
 		goto out;
 	if ((sk = sodium_malloc(32)) == NULL) {
@@ -481,7 +483,7 @@ ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
 	cin.ctx_len = 32;
 	if (o->request != NULL) {
 		/* Shares bound to the request id; its ciphertexts. */
-		if ((rc = ccc_request_read(&rb, &rq, o->request, err)) != 0)
+		if ((rc = ccc_request_open(&rf, &rq, o->request, err)) != 0)
 			goto out;
 		if (CRYPTO_memcmp(rq.enclave_key, pk, 32) != 0) {
 			rc = ccc_err_set(err, CCC_E_KEY, -1, NULL, "the request "
@@ -530,7 +532,7 @@ out:
 		sodium_free(sk);
 	ccc_tdh2_pub_free(&pub);
 	ccc_buf_free(&kb);
-	ccc_buf_free(&rb);
+	ccc_certified_request_close(&rf);
 	return rc;
 }
 

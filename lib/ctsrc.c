@@ -25,50 +25,6 @@
 
 #define ITEM_MAX (CCC_CT_SYM_MAX + 4096)
 
-/* Copy a non-seekable stdin to an unlinked file; *fd is left at 0. */
-static int
-spool_stdin(int *fd, struct ccc_err *err)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
-	uint8_t b[65536];
-	ssize_t r;
-
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	*fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (*fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR ||
-	    errno == EINVAL)) {
-		/* A file system without O_TMPFILE: create, then unlink. */
-		if ((size_t)snprintf(path, sizeof(path), "%s/ccc-spool.XXXXXX",
-		    dir) >= sizeof(path))
-			errno = ENAMETOOLONG;
-		else if ((*fd = mkostemp(path, O_CLOEXEC)) >= 0)
-			(void)unlink(path);
-	}
-	if (*fd < 0)
-		return ccc_err_set(err, CCC_E_IO, -1, NULL, "stdin: cannot "
-		    "keep a copy in %s: %s", dir, strerror(errno));
-	for (;;) {
-		do
-			r = read(STDIN_FILENO, b, sizeof(b));
-		while (r < 0 && errno == EINTR);
-		if (r < 0)
-			return ccc_err_set(err, CCC_E_IO, -1, NULL, "stdin: %s",
-			    strerror(errno));
-		if (r == 0)
-			break;
-		if (ccc_write_full(*fd, b, (size_t)r) != 0)
-			return ccc_err_set(err, CCC_E_IO, -1, NULL, "stdin: "
-			    "cannot keep a copy in %s: %s", dir,
-			    strerror(errno));
-	}
-	if (lseek(*fd, 0, SEEK_SET) != 0)
-		return ccc_err_set(err, CCC_E_IO, -1, NULL, "stdin: %s",
-		    strerror(errno));
-	return 0;
-}
-
 void
 ccc_ct_src_request(struct ccc_ct_src *s, const struct ccc_request *rq,
     const char *name)
@@ -111,7 +67,8 @@ ccc_ct_src_open(struct ccc_ct_src *s, char **files, int nfiles,
 		if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) &&
 		    (s->stdin_at = lseek(STDIN_FILENO, 0, SEEK_CUR)) >= 0)
 			s->in_fd = STDIN_FILENO;
-		else if ((rc = spool_stdin(&s->spool, err)) != 0)
+		else if ((rc = ccc_private_copy(NULL, SIZE_MAX, &s->spool,
+		    err)) != 0)
 			goto fail;
 		else
 			s->in_fd = s->spool;
@@ -208,6 +165,26 @@ ccc_ct_src_next(struct ccc_ct_src *s, const uint8_t **p, size_t *len,
 	if (s->rq != NULL) {
 		if (s->pos == s->n)
 			return 0;
+		if (s->rq->cts_in_file && !s->open) {
+			/* Checked when the request was read: n strings. */
+			if (lseek(s->rq->cts_fd, s->rq->cts_at, SEEK_SET) < 0) {
+				ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
+				    strerror(errno));
+				return ccc_err_what(err, s->name);
+			}
+			ccc_seq_open_fd(&s->seq, s->rq->cts_fd, s->name,
+			    ITEM_MAX + 9, 0);
+			s->open = true;
+		}
+		if (s->rq->cts_in_file) {
+			if ((rc = ccc_seq_next(&s->seq, p, len, &at,
+			    err)) != 1)
+				return rc < 0 ? rc : ccc_err_set(err,
+				    CCC_E_TRUNCATED, -1, NULL, "%s: the "
+				    "ciphertexts end early", s->name);
+			ccc_cur_init(&s->cur, *p, *len, s->rq->cts_at + at,
+			    err);
+		}
 		/* The request was decoded: its array holds n byte strings. */
 		s->cur.err = err;
 		if ((rc = ccc_cur_bstr(&s->cur, p, len, "ciphertexts")) != 0)

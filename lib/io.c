@@ -322,3 +322,93 @@ out:
 		ccc_out_abort(&po);
 	return rc;
 }
+
+/* An unlinked read-write file in $TMPDIR (default /tmp); -1, errno set. */
+static int
+tmp_fd(const char **dirp)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	*dirp = dir;
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR ||
+	    errno == EINVAL)) {
+		/* A file system without O_TMPFILE: create, then unlink. */
+		if ((size_t)snprintf(path, sizeof(path), "%s/ccc-copy.XXXXXX",
+		    dir) >= sizeof(path))
+			errno = ENAMETOOLONG;
+		else if ((fd = mkostemp(path, O_CLOEXEC)) >= 0)
+			(void)unlink(path);
+	}
+	return fd;
+}
+
+int
+ccc_tmpfile(int *fd, struct ccc_err *err)
+{
+	const char *dir;
+
+	if ((*fd = tmp_fd(&dir)) < 0)
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "cannot make a "
+		    "scratch file in %s: %s", dir, strerror(errno));
+	return 0;
+}
+
+int
+ccc_private_copy(const char *path, size_t max, int *fd, struct ccc_err *err)
+{
+	const char *name = ccc_io_name(path, 0), *dir;
+	uint8_t b[65536];
+	size_t total = 0;
+	ssize_t r;
+	int in = STDIN_FILENO, rc = 0;
+
+	*fd = -1;
+	if (path != NULL && strcmp(path, "-") != 0 &&
+	    (in = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return named(err, ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
+		    strerror(errno)), name);
+	if ((*fd = tmp_fd(&dir)) < 0) {
+		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: cannot keep a "
+		    "copy in %s: %s", name, dir, strerror(errno));
+		goto out;
+	}
+	for (;;) {
+		do
+			r = read(in, b, sizeof(b));
+		while (r < 0 && errno == EINTR);
+		if (r < 0) {
+			rc = named(err, ccc_err_set(err, CCC_E_IO, -1, NULL,
+			    "%s", strerror(errno)), name);
+			goto out;
+		}
+		if (r == 0)
+			break;
+		if ((total += (size_t)r) > max) {
+			rc = named(err, ccc_err_set(err, CCC_E_TOOBIG, -1, NULL,
+			    "larger than %zu bytes", max), name);
+			goto out;
+		}
+		if (ccc_write_full(*fd, b, (size_t)r) != 0) {
+			rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: cannot "
+			    "keep a copy in %s: %s", name, dir,
+			    strerror(errno));
+			goto out;
+		}
+	}
+	if (lseek(*fd, 0, SEEK_SET) != 0)
+		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", name,
+		    strerror(errno));
+out:
+	if (in != STDIN_FILENO)
+		close(in);
+	if (rc != 0 && *fd >= 0) {
+		close(*fd);
+		*fd = -1;
+	}
+	return rc;
+}

@@ -80,6 +80,18 @@ int ccc_write_key_pair(const char *keyfile, const void *sk, size_t sk_len,
     const char *pubfile, const void *pk, size_t pk_len, int pub_flags,
     bool force, struct ccc_err *err) CCC_WUR;
 
+/*
+ * A private copy of path (NULL or "-": stdin), at most max bytes, in a
+ * file of $TMPDIR (default /tmp) unlinked at once, so nobody else can
+ * change what is read from it; *fd is left at offset 0.  Errors name
+ * the input ("stdin: cannot keep a copy in DIR: ..." when the copy fails).
+ */
+int ccc_private_copy(const char *path, size_t max, int *fd,
+    struct ccc_err *err) CCC_WUR;
+
+/* An unlinked read-write file in $TMPDIR (default /tmp), for scratch. */
+int ccc_tmpfile(int *fd, struct ccc_err *err) CCC_WUR;
+
 /* fsync the directory holding path (for durable renames). */
 int ccc_fsync_dir_of(const char *path, struct ccc_err *err) CCC_WUR;
 

@@ -251,6 +251,18 @@ out:
 
 /* ---- requests ---------------------------------------------------------- */
 
+/*
+ * The request schema with its ciphertext array allowed empty: for the
+ * header of a request whose ciphertexts are read from a file in pieces
+ * (ccc_request_decode_head), their count checked apart.
+ */
+static struct ccc_field request_head_fields[REQ_NFIELDS];
+static struct ccc_schema request_head_schema;
+
+static int
+request_from_vals(struct ccc_request *rq, const struct ccc_val *v,
+    struct ccc_err *err);
+
 int
 ccc_request_decode(struct ccc_request *rq, const uint8_t *p, size_t len,
     struct ccc_err *err)
@@ -262,6 +274,41 @@ ccc_request_decode(struct ccc_request *rq, const uint8_t *p, size_t len,
 	if ((rc = ccc_blob_decode(&ccc_schema_request, p, len, v, 0,
 	    err)) != 0)
 		return rc;
+	return request_from_vals(rq, v, err);
+}
+
+int
+ccc_request_decode_head(struct ccc_request *rq, const uint8_t *p,
+    size_t len, uint64_t count, struct ccc_err *err)
+{
+	struct ccc_val v[REQ_NFIELDS];
+	int rc;
+
+	if (request_head_schema.fields == NULL) {
+		memcpy(request_head_fields, request_fields,
+		    sizeof(request_fields));
+		request_head_fields[REQ_CTS].min = 0;
+		request_head_schema = ccc_schema_request;
+		request_head_schema.fields = request_head_fields;
+	}
+	memset(rq, 0, sizeof(*rq));
+	if ((rc = ccc_blob_decode(&request_head_schema, p, len, v, 0,
+	    err)) != 0)
+		return rc;
+	if (v[REQ_CTS].count != 0 || count < 1 || count > CCC_REQUEST_MAX_CTS)
+		return ccc_err_set(err, CCC_E_FIELD, v[REQ_CTS].off,
+		    "ciphertexts", "ciphertexts: %llu elements, expected 1 "
+		    "to %d", (unsigned long long)count, CCC_REQUEST_MAX_CTS);
+	if ((rc = request_from_vals(rq, v, err)) != 0)
+		return rc;
+	rq->cts.count = (size_t)count;
+	return 0;
+}
+
+static int
+request_from_vals(struct ccc_request *rq, const struct ccc_val *v,
+    struct ccc_err *err)
+{
 	memcpy(rq->id, v[REQ_ID].p, 32);
 	rq->app = (const char *)v[REQ_APP].p;
 	rq->app_len = v[REQ_APP].n;
@@ -291,19 +338,28 @@ int
 ccc_request_read(struct ccc_buf *b, struct ccc_request *rq, const char *path,
     struct ccc_err *err)
 {
-	struct ccc_val cv[CERT_NFIELDS];
 	int rc;
 
 	if ((rc = ccc_op_read(b, path, CCC_BLOB_MAX, false, err)) != 0)
 		return rc;
-	if (ccc_blob_peek_type(b->p, b->len) == &ccc_schema_certified) {
-		if ((rc = ccc_blob_decode(&ccc_schema_certified, b->p, b->len,
-		    cv, 0, err)) != 0)
+	return ccc_request_any_decode(b->p, b->len, rq, path, err);
+}
+
+int
+ccc_request_any_decode(const uint8_t *p, size_t len, struct ccc_request *rq,
+    const char *path, struct ccc_err *err)
+{
+	struct ccc_val cv[CERT_NFIELDS];
+	int rc;
+
+	if (ccc_blob_peek_type(p, len) == &ccc_schema_certified) {
+		if ((rc = ccc_blob_decode(&ccc_schema_certified, p, len, cv, 0,
+		    err)) != 0)
 			return ccc_err_what(err, path);
 		rc = ccc_request_decode(rq, cv[CERT_BLOB].p, cv[CERT_BLOB].n,
 		    err);
 	} else
-		rc = ccc_request_decode(rq, b->p, b->len, err);
+		rc = ccc_request_decode(rq, p, len, err);
 	return rc ? ccc_err_what(err, path) : 0;
 }
 
@@ -313,10 +369,10 @@ ccc_request_check(const struct ccc_request *rq,
     uint64_t now, struct ccc_err *err)
 {
 	struct ccc_ec *ec = ccc_ec_default();
-	struct ccc_cur c;
+	struct ccc_ct_src src;
 	struct ccc_ct ct;
 	const uint8_t *p;
-	size_t n, i;
+	size_t n;
 	int rc;
 
 	if (rq->created > now + CCC_REQUEST_SKEW)
@@ -341,17 +397,19 @@ ccc_request_check(const struct ccc_request *rq,
 		    "is for epoch %llu, the key is at epoch %llu",
 		    (unsigned long long)rq->epoch,
 		    (unsigned long long)pub->epoch);
-	ccc_cur_init(&c, rq->cts.p, rq->cts.n, rq->cts.off, err);
-	for (i = 0; i < rq->cts.count; i++) {
-		if ((rc = ccc_cur_bstr(&c, &p, &n, "ciphertexts")) != 0 ||
-		    (rc = ccc_ct_decode(&ct, p, n, 0, err)) != 0 ||
+	/* The ciphertexts, in memory or left in the request's file. */
+	ccc_ct_src_request(&src, rq, NULL);
+	while ((rc = ccc_ct_src_next(&src, &p, &n, err)) == 1)
+		if ((rc = ccc_ct_decode(&ct, p, n, 0, err)) != 0 ||
 		    (rc = ccc_label_policy_check(pol, rq->app, rq->app_len,
 		    ct.context, ct.context_len, err)) != 0 ||
 		    (pub != NULL && (rc = ccc_tdh2_verify(ec, pub, &ct.t,
-		    err)) != 0))
-			return ccc_err_item(err, (long)i + 1);
-	}
-	return 0;
+		    err)) != 0)) {
+			ccc_err_item(err, src.item);
+			break;
+		}
+	ccc_ct_src_close(&src);
+	return rc;
 }
 
 int
@@ -773,19 +831,35 @@ ccc_cert_verify(const struct ccc_roster *r, const uint8_t *cert, size_t len,
     uint64_t now, const uint8_t **blob, size_t *blob_len,
     const struct ccc_schema **type, struct ccc_err *err)
 {
-	struct ccc_val cv[CERT_NFIELDS], sv[CSIG_NFIELDS];
-	const struct ccc_schema *s;
-	struct ccc_cur c;
-	bool *have;
+	struct ccc_val cv[CERT_NFIELDS];
 	uint8_t d[32];
-	char miss[512];
-	size_t i, nvalid = 0;
-	long m;
 	int rc;
 
 	if ((rc = ccc_blob_decode(&ccc_schema_certified, cert, len, cv, 0,
 	    err)) != 0)
 		return rc;
+	crypto_hash_sha256(d, cv[CERT_BLOB].p, cv[CERT_BLOB].n);
+	if ((rc = ccc_cert_check(r, cv, d, now, type, err)) != 0)
+		return rc;
+	*blob = cv[CERT_BLOB].p;
+	*blob_len = cv[CERT_BLOB].n;
+	return 0;
+}
+
+int
+ccc_cert_check(const struct ccc_roster *r, const struct ccc_val *cv,
+    const uint8_t d[32], uint64_t now, const struct ccc_schema **type,
+    struct ccc_err *err)
+{
+	struct ccc_val sv[CSIG_NFIELDS];
+	const struct ccc_schema *s;
+	struct ccc_cur c;
+	bool *have;
+	char miss[512];
+	size_t i, nvalid = 0;
+	long m;
+	int rc = 0;
+
 	if (memcmp(cv[CERT_ROSTER].p, r->roster_id, 32) != 0)
 		return ccc_err_set(err, CCC_E_KEY, cv[CERT_ROSTER].off, "roster",
 		    "certified under another roster than \"%s\"", r->name);
@@ -797,7 +871,6 @@ ccc_cert_verify(const struct ccc_roster *r, const uint8_t *cert, size_t len,
 		return ccc_err_set(err, CCC_E_TYPE, cv[CERT_TYPE].off,
 		    "blob_type", "the certified blob is not of the type the "
 		    "certificate names");
-	crypto_hash_sha256(d, cv[CERT_BLOB].p, cv[CERT_BLOB].n);
 	if ((have = calloc(r->n, sizeof(*have))) == NULL)
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "certificate");
 	ccc_cur_init(&c, cv[CERT_SIGS].p, cv[CERT_SIGS].n, cv[CERT_SIGS].off,
@@ -818,11 +891,8 @@ ccc_cert_verify(const struct ccc_roster *r, const uint8_t *cert, size_t len,
 		rc = ccc_err_set(err, CCC_E_SIGNATURE, -1, NULL, "%zu valid "
 		    "signature%s, roster \"%s\" needs %u%s", nvalid,
 		    nvalid == 1 ? "" : "s", r->name, r->q, miss);
-	} else {
-		*blob = cv[CERT_BLOB].p;
-		*blob_len = cv[CERT_BLOB].n;
+	} else
 		*type = s;
-	}
 	free(have);
 	return rc;
 }
@@ -832,26 +902,43 @@ ccc_certified_request_read(struct ccc_buf *b, struct ccc_request *rq,
     const struct ccc_roster *r, const char *path, uint64_t now,
     struct ccc_err *err)
 {
+	int rc;
+
+	if ((rc = ccc_op_read(b, path, CCC_BLOB_MAX, false, err)) != 0)
+		return rc;
+	return ccc_certified_request_decode(b->p, b->len, rq, r, now, path,
+	    err);
+}
+
+int
+ccc_certified_request_decode(const uint8_t *p, size_t len,
+    struct ccc_request *rq, const struct ccc_roster *r, uint64_t now,
+    const char *path, struct ccc_err *err)
+{
 	const struct ccc_schema *type;
 	const uint8_t *blob;
 	size_t blen;
 	int rc;
 
-	if ((rc = ccc_op_read(b, path, CCC_BLOB_MAX, false, err)) != 0)
-		return rc;
-	if ((rc = ccc_cert_verify(r, b->p, b->len, now, &blob, &blen, &type,
+	if ((rc = ccc_cert_verify(r, p, len, now, &blob, &blen, &type,
 	    err)) != 0)
 		goto fail;
-	if (type != &ccc_schema_request) {
-		rc = ccc_err_set(err, CCC_E_TYPE, -1, NULL, "the certificate "
-		    "carries %s %s, not a computation request",
-		    ccc_article(type->title), type->title);
+	if ((rc = ccc_certified_is_request(type, err)) != 0)
 		goto fail;
-	}
 	if ((rc = ccc_request_decode(rq, blob, blen, err)) == 0)
 		return 0;
 fail:
 	return ccc_err_what(err, ccc_io_name(path, 0));
+}
+
+int
+ccc_certified_is_request(const struct ccc_schema *type, struct ccc_err *err)
+{
+	if (type == &ccc_schema_request)
+		return 0;
+	return ccc_err_set(err, CCC_E_TYPE, -1, NULL, "the certificate "
+	    "carries %s %s, not a computation request",
+	    ccc_article(type->title), type->title);
 }
 
 int

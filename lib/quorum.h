@@ -80,6 +80,13 @@ struct ccc_request {
 	uint8_t key_id[32];
 	uint64_t epoch;
 	struct ccc_val cts;	/* BLOB_ARRAY of ciphertext blobs */
+	/*
+	 * Or, from ccc_certified_request_open, cts.count ciphertexts left
+	 * in a file: byte strings back to back at cts_at of cts_fd.
+	 */
+	bool cts_in_file;
+	int cts_fd;
+	long long cts_at;
 	uint8_t enclave_id[32];
 	uint8_t enclave_key[32];
 	uint64_t created, expires;
@@ -91,12 +98,22 @@ struct ccc_request {
 int ccc_request_decode(struct ccc_request *rq, const uint8_t *p, size_t len,
     struct ccc_err *err) CCC_WUR;
 /*
+ * A request whose ciphertext array was left out (written empty): every
+ * other field decoded and checked; count, the real number of ciphertexts,
+ * must be 1 to CCC_REQUEST_MAX_CTS.
+ */
+int ccc_request_decode_head(struct ccc_request *rq, const uint8_t *p,
+    size_t len, uint64_t count, struct ccc_err *err) CCC_WUR;
+/*
  * Read a request from a file holding the request itself or a certificate
  * of one (not verified here: the certificate is checked by whoever acts on
  * it); rq views into b.
  */
 int ccc_request_read(struct ccc_buf *b, struct ccc_request *rq,
     const char *path, struct ccc_err *err) CCC_WUR;
+/* The same from the file's bytes p[0..len) (path names them). */
+int ccc_request_any_decode(const uint8_t *p, size_t len,
+    struct ccc_request *rq, const char *path, struct ccc_err *err) CCC_WUR;
 /*
  * Read a certified request from path and check it: its certificate
  * verifies under r at now (ccc_cert_verify), it carries a request, which
@@ -105,6 +122,39 @@ int ccc_request_read(struct ccc_buf *b, struct ccc_request *rq,
 int ccc_certified_request_read(struct ccc_buf *b, struct ccc_request *rq,
     const struct ccc_roster *r, const char *path, uint64_t now,
     struct ccc_err *err) CCC_WUR;
+/* The same from the certificate's bytes p[0..len) (path names them). */
+int ccc_certified_request_decode(const uint8_t *p, size_t len,
+    struct ccc_request *rq, const struct ccc_roster *r, uint64_t now,
+    const char *path, struct ccc_err *err) CCC_WUR;
+/* 0 if a certificate's blob type is a request, else why not. */
+int ccc_certified_is_request(const struct ccc_schema *type,
+    struct ccc_err *err) CCC_WUR;
+
+/*
+ * The same in memory that does not grow with the request's ciphertexts
+ * (lib/reqfile.c): path is copied to a private unlinked file, read in
+ * pieces (its digest streamed), its certificate checked as by
+ * ccc_cert_verify, its request decoded without the ciphertexts, which rq
+ * then finds in the file (cts_in_file).  Every error is the one
+ * ccc_certified_request_read gives.  Close with ccc_certified_request_close
+ * (which closes what ccc_request_open opened too).
+ */
+struct ccc_request_file {
+	int fd;
+	struct ccc_buf cert;	/* the certificate without the ciphertexts */
+	struct ccc_buf req;	/* the request without them: rq views here */
+	struct ccc_buf whole;	/* all of it, when read by the whole reader */
+};
+int ccc_certified_request_open(struct ccc_request_file *f,
+    struct ccc_request *rq, const struct ccc_roster *r, const char *path,
+    uint64_t now, struct ccc_err *err) CCC_WUR;
+/*
+ * As ccc_request_read, in pieces: a request, or a certificate of one whose
+ * signatures are not checked here.
+ */
+int ccc_request_open(struct ccc_request_file *f, struct ccc_request *rq,
+    const char *path, struct ccc_err *err) CCC_WUR;
+void ccc_certified_request_close(struct ccc_request_file *f);
 
 /*
  * Verify a certificate against a roster at time now: the roster names
@@ -118,6 +168,14 @@ int ccc_certified_request_read(struct ccc_buf *b, struct ccc_request *rq,
 int ccc_cert_verify(const struct ccc_roster *r, const uint8_t *cert,
     size_t len, uint64_t now, const uint8_t **blob, size_t *blob_len,
     const struct ccc_schema **type, struct ccc_err *err) CCC_WUR;
+/*
+ * The checks of ccc_cert_verify on a decoded certificate cv whose carried
+ * blob has SHA-256 d (cv[CERT_BLOB] need only hold its first bytes, for
+ * its type).
+ */
+int ccc_cert_check(const struct ccc_roster *r, const struct ccc_val *cv,
+    const uint8_t d[32], uint64_t now, const struct ccc_schema **type,
+    struct ccc_err *err) CCC_WUR;
 
 /* Operations behind ccc-quorum-sign. */
 struct ccc_roster_opts {

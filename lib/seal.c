@@ -185,45 +185,21 @@ ccc_sealed_open_next(struct ccc_hpke_ctx *ctx, const struct ccc_sealed *s,
 /*
  * Find where field 8's array head starts (*at) and ends (*end), and its
  * count, in the window p[0..len).  Nonzero if the window does not hold
- * a map prefix with field 8.
+ * a map prefix ending with field 8.
  */
 static int
 find_shares(const uint8_t *p, size_t len, size_t *at, size_t *end,
     uint64_t *count)
 {
-	struct ccc_cur c;
-	struct ccc_buf h;
-	uint64_t key;
-	size_t n, i;
-	int major, rc;
+	size_t hl;
+	bool last;
 
-	ccc_cur_init(&c, p, len, 0, NULL);
-	if (ccc_cur_map(&c, &n, NULL) != 0)
+	if (ccc_cbor_map_find(p, len, 8, at, &last) != 0 || !last ||
+	    ccc_cbor_head_at(p + *at, len - *at, CCC_CBOR_ARRAY, count,
+	    &hl) != 0)
 		return -1;
-	for (i = 0; i < n; i++) {
-		if (ccc_cur_peek(&c, &major, &key) != 0 ||
-		    major != CCC_CBOR_UINT)
-			return -1;
-		if (key == 8) {
-			if (ccc_cur_uint(&c, &key, NULL) != 0)
-				return -1;
-			*at = c.off;
-			if (ccc_cur_peek(&c, &major, count) != 0 ||
-			    major != CCC_CBOR_ARRAY || i != n - 1)
-				return -1;
-			/* Only the shortest head is deterministic CBOR. */
-			ccc_buf_init(&h, 0);
-			rc = ccc_cbor_put_array(&h, *count) != 0 ||
-			    h.len > len - *at ||
-			    memcmp(h.p, p + *at, h.len) != 0;
-			*end = *at + h.len;
-			ccc_buf_free(&h);
-			return rc ? -1 : 0;
-		}
-		if (ccc_cur_skip(&c) != 0 || ccc_cur_skip(&c) != 0)
-			return -1;
-	}
-	return -1;
+	*end = *at + hl;
+	return 0;
 }
 
 /* Up to n bytes at the read position: from the file, or from mem. */

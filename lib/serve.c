@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,6 +26,28 @@
 #include "quorum.h"
 #include "seal.h"
 
+static char spool_name[] = "stdout (its scratch copy)";
+
+/* The scratch copy of stdout's blob, to stdout. */
+static int
+copy_out(struct ccc_out *out, int fd, struct ccc_err *err)
+{
+	uint8_t b[65536];
+	ssize_t r;
+	int rc;
+
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s",
+		    spool_name, strerror(errno));
+	while ((r = ccc_read_full(fd, b, sizeof(b))) > 0)
+		if ((rc = ccc_out_write(out, b, (size_t)r, err)) != 0)
+			return rc;
+	if (r < 0)
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s",
+		    spool_name, strerror(errno));
+	return 0;
+}
+
 int
 ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 {
@@ -37,7 +60,9 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	struct ccc_access_entry ae;
 	struct ccc_hpke_ctx hctx;
 	struct ccc_sealed hdr;
-	struct ccc_buf kb, cb, ob;
+	struct ccc_buf kb, ob;
+	struct ccc_request_file rf;
+	struct ccc_out out, spool;
 	struct ccc_ct_src src;
 	struct ccc_par par;
 	struct ccc_share_run run;
@@ -45,14 +70,16 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	uint8_t (*digests)[32] = NULL;
 	BIGNUM *x = NULL;
 	int rc;
-	bool state_open = false, par_open = false;
+	bool state_open = false, par_open = false, out_open = false;
 
 	memset(&pub, 0, sizeof(pub));
 	memset(&roster, 0, sizeof(roster));
 	memset(&pol, 0, sizeof(pol));
 	memset(&hctx, 0, sizeof(hctx));
+	memset(&rf, 0, sizeof(rf));
+	rf.fd = -1;
+	spool.fd = -1;
 	ccc_buf_init(&kb, 0);
-	ccc_buf_init(&cb, 0);
 	ccc_buf_init(&ob, 0);
 
 	/* Keys: the public key, this node's share (which must match it). */
@@ -65,7 +92,7 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 		goto out;
 
 	/* The request: certified, fresh, for this key, labels allowed. */
-	if ((rc = ccc_certified_request_read(&cb, &rq, &roster, o->in, o->now,
+	if ((rc = ccc_certified_request_open(&rf, &rq, &roster, o->in, o->now,
 	    err)) != 0)
 		goto out;
 	/* The key before its epoch: another key is not "another epoch". */
@@ -122,6 +149,22 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	hdr.count = (uint32_t)rq.cts.count;
 	if ((rc = ccc_sealed_begin(&ob, &hctx, &hdr, err)) != 0)
 		goto out;
+	/*
+	 * The blob goes to the output's temporary file (linked into place
+	 * only after the release is logged), or for stdout to a scratch file
+	 * copied out then: memory holds one batch, not the whole blob.
+	 */
+	if ((rc = ccc_out_open(&out, o->out, CCC_OUT_BINARY | (o->force ?
+	    CCC_OUT_FORCE : 0) | (o->tty_ok ? CCC_OUT_TTY_OK : 0), err)) != 0)
+		goto out;
+	out_open = true;
+	if (out.path == NULL) {
+		if ((rc = ccc_tmpfile(&spool.fd, err)) != 0)
+			goto out;
+		spool.flags = 0;
+		spool.path = spool_name;
+		spool.tmp = NULL;
+	}
 	memset(&run, 0, sizeof(run));
 	run.par = &par;
 	run.pub = &pub;
@@ -131,6 +174,7 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	run.hctx = &hctx;
 	run.ob = &ob;
 	run.digests = digests;
+	run.out = out.path != NULL ? &out : &spool;
 	if ((rc = ccc_shares_seal(&run, &src, err)) != 0)
 		goto out;
 
@@ -150,15 +194,20 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 		if ((rc = ccc_state_log(&st, &ae, rq.expires, err)) != 0)
 			goto out;
 	}
-	if ((rc = ccc_write_file(o->out, ob.p, ob.len, CCC_OUT_BINARY |
-	    (o->force ? CCC_OUT_FORCE : 0) | (o->tty_ok ? CCC_OUT_TTY_OK : 0),
-	    err)) != 0)
+	if ((out.path == NULL && (rc = copy_out(&out, spool.fd, err)) != 0) ||
+	    (rc = ccc_out_commit(&out, err)) != 0)
 		goto out;
+	out_open = false;
 	rc = ccc_state_released(&st, rq.id, rq.expires, err);
 	goto out;
 in_err:
 	ccc_err_what(err, ccc_io_name(o->in, 0));
 out:
+	if (out_open)
+		ccc_out_abort(&out);
+	if (spool.fd >= 0)
+		close(spool.fd);
+	ccc_certified_request_close(&rf);
 	if (par_open)
 		ccc_par_free(&par);
 	if (state_open)
@@ -171,7 +220,6 @@ out:
 	ccc_label_policy_free(&pol);
 	free(digests);
 	ccc_buf_free(&kb);
-	ccc_buf_free(&cb);
 	ccc_buf_free(&ob);
 	return rc;
 }

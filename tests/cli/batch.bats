@@ -314,3 +314,87 @@ record_at() {
 	assert_stderr "ccc-encrypt: usage: -j: 0 (one per CPU) to 64 threads (see ccc-encrypt --help)"
 	assert_no_file out
 }
+
+# ---- request mode: a certified request of many ciphertexts ----------------
+
+MEAS=$(printf '%096d' 0)
+NB=1000000000
+NA=4000000000
+
+# big_request: in the current directory, oracles and roster (q=3 of 4),
+# 1200 ciphertexts labelled app:A (past the 64 KiB the request reader
+# takes whole, and combine's 1024), their request "req" and its
+# certificate "cert" signed by 3 oracles.
+big_request() {
+	oracle_fixtures
+	head -c $((1200 * 34)) fx/pt4200 >pt1200
+	ccc-encrypt -k fx/k23/tpk.cbor -l app:A --seq -j 2 -o cts pt1200
+	ccc-quorum-sign request -a A -m "$MEAS" -k fx/k23/tpk.cbor \
+	    -e enc.pub -K epub -E 3600 -o req cts
+	for i in 1 2 3; do
+		ccc-quorum-sign sign -i "o$i.key" -k fx/k23/tpk.cbor -o "sig$i" req
+	done
+	ccc-quorum-sign combine -r roster -c req -o cert sig1 sig2 sig3
+}
+
+serve() {	# NODE ARGS...: ccc-reencrypt -r for node NODE of k23
+	local i=$1
+	shift
+	crun ccc-reencrypt -s "fx/k23/share-$i.cbor" -k fx/k23/tpk.cbor \
+	    -r roster -d "st$i" "$@"
+}
+
+@test "ccc-reencrypt -r: 1200 ciphertexts of a certified request, from a file and a pipe" {
+	big_request
+	serve 1 -j 2 -o s1 cert
+	((status == 0))
+	assert_stderr_empty
+	assert_output_empty
+	crun -0 bash -c 'cat cert | ccc-reencrypt -s fx/k23/share-2.cbor -k fx/k23/tpk.cbor -r roster -d st2 > s2'
+	assert_stderr_empty
+	assert_count s1 1200
+	assert_count s2 1200
+	crun -0 ccc-inspect -L st1
+	assert_output "st1/access.log: 1 entry, chained and matching its head"
+	# The enclave's side: the request, or its certificate, and -j.
+	crun -0 ccc-combine -k fx/k23/tpk.cbor -i ek -R req --seq -j 2 -o out s1 s2
+	assert_stderr_empty
+	assert_same out pt1200
+	crun -0 ccc-combine -k fx/k23/tpk.cbor -i ek -R cert --seq -o out2 s2 s1
+	assert_same out2 pt1200
+}
+
+@test "ccc-reencrypt -r: a byte changed deep in the ciphertexts of a certified request breaks its signatures" {
+	big_request
+	# Inside the 900th ciphertext's bytes, far from either end.
+	replace_bytes cert $(($(size_of cert) / 4 * 3)) 00 bad
+	cmp -s cert bad && replace_bytes cert $(($(size_of cert) / 4 * 3)) 01 bad
+	serve 1 -o s1 bad
+	((status == 1))
+	assert_output_empty
+	# Every member is missing, in roster order.
+	local names
+	names=$(ccc-inspect roster | sed -n 's/^      "name": "\(.*\)"$/\1/p' |
+	    paste -sd, | sed 's/,/, /g')
+	[[ "$names" == *oracle-1* && "$names" == *oracle-4* ]]
+	assert_stderr "ccc-reencrypt: bad signature: bad: 0 valid signatures, roster \"oracles\" needs 3; not signed by $names"
+	assert_no_file s1 st1
+}
+
+@test "ccc-reencrypt -r: a certified request cut inside its ciphertexts is refused" {
+	big_request
+	head -c $(($(size_of cert) / 2)) cert >short
+	serve 1 -o s1 short
+	((status == 1))
+	# Where the request, a byte string, runs past the end.
+	assert_stderr "ccc-reencrypt: truncated input: short: at byte 71: input ends inside an item"
+	assert_no_file s1
+}
+
+@test "ccc-reencrypt -r: the request is copied to TMPDIR while served; without it, nothing is" {
+	big_request
+	TMPDIR=no-such serve 1 -o s1 cert
+	((status == 2))
+	assert_stderr "ccc-reencrypt: i/o error: cert: cannot keep a copy in no-such: No such file or directory"
+	assert_no_file s1
+}
