@@ -255,7 +255,7 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	struct ccc_val v[RES_NFIELDS];
 	struct ccc_buf kb, cb, code, in, so, outp, digests, doc, blob;
 	struct ccc_out out;
-	bool out_open = false;
+	bool out_open = false, src_open = false;
 	const uint8_t *p;
 	size_t n, keylen = 0;
 	uint8_t *sk = NULL, pk[32], eid[32], rt[48], binding[32], od[32];
@@ -365,6 +365,7 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	cin.ctx = rq.id;
 	cin.ctx_len = 32;
 	ccc_ct_src_request(&src, &rq, ccc_io_name(o->in, 0));
+	src_open = true;
 	cin.cts = &src;
 	cin.sealed = o->sealed;
 	cin.nsealed = o->nsealed;
@@ -445,6 +446,8 @@ in_err:
 out:
 	if (out_open)
 		ccc_out_abort(&out);
+	if (src_open)
+		ccc_ct_src_close(&src);
 	if (sk != NULL)
 		sodium_free(sk);
 	ccc_attest_signer_free(signer);

@@ -71,6 +71,7 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	BIGNUM *x = NULL;
 	int rc;
 	bool state_open = false, par_open = false, out_open = false;
+	bool src_open = false;
 
 	memset(&pub, 0, sizeof(pub));
 	memset(&roster, 0, sizeof(roster));
@@ -135,6 +136,7 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 		goto out;
 	}
 	ccc_ct_src_request(&src, &rq, ccc_io_name(o->in, 0));
+	src_open = true;
 	if ((rc = ccc_par_init(&par, o->jobs, err)) != 0)
 		goto out;
 	par_open = true;
@@ -207,6 +209,8 @@ out:
 		ccc_out_abort(&out);
 	if (spool.fd >= 0)
 		close(spool.fd);
+	if (src_open)
+		ccc_ct_src_close(&src);
 	ccc_certified_request_close(&rf);
 	if (par_open)
 		ccc_par_free(&par);
