@@ -14,6 +14,8 @@
 #include <sodium.h>
 
 #include "accesslog.h"
+#include "cbor.h"
+#include "hash.h"
 #include "io.h"
 #include "quorum.h"
 
@@ -310,6 +312,73 @@ out:
 	return rc;
 }
 
+/*
+ * Append entry b, encoded with an empty ciphertext array, with the array
+ * filled in from e's digest file as it is written: memory holds a chunk
+ * of digests, not all of them.  *len and hash receive the entry's length
+ * and SHA-256 (for the head).
+ */
+static int
+write_entry(int fd, const struct ccc_buf *b, const struct ccc_access_entry *e,
+    const char *log, uint64_t *len, uint8_t hash[32], struct ccc_err *err)
+{
+	struct ccc_sha256 h;
+	struct ccc_buf out;
+	uint8_t d[32 * 256];
+	size_t at, i, k, n;
+	ssize_t r;
+	bool last;
+	int rc = 0;
+
+	/* The empty array's head (one byte, 0x80) is where the digests go. */
+	if (ccc_cbor_map_find(b->p, b->len, access_fields[ACC_CTS].key, &at,
+	    &last) != 0 || b->p[at] != 0x80)
+		return ccc_err_set(err, CCC_E_INTERNAL, -1, NULL, "access log "
+		    "entry");
+	if (lseek(e->ct_digests_fd, 0, SEEK_SET) != 0)
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "access log: the "
+		    "ciphertext digests: %s", strerror(errno));
+	ccc_buf_init(&out, 0);
+	ccc_sha256_init(&h);
+	*len = 0;
+	if (ccc_buf_put(&out, b->p, at) != 0 ||
+	    ccc_cbor_put_array(&out, e->nct) != 0)
+		goto nomem;
+	for (i = 0; i <= e->nct; i += n) {
+		n = e->nct - i < 256 ? e->nct - i : 256;
+		if (n > 0 && ((r = ccc_read_full(e->ct_digests_fd, d,
+		    n * 32)) < 0 || (size_t)r != n * 32)) {
+			rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "access log: "
+			    "the ciphertext digests: %s", r < 0 ?
+			    strerror(errno) : "short");
+			goto out;
+		}
+		for (k = 0; k < n; k++)
+			if (ccc_cbor_put_bstr(&out, d + 32 * k, 32) != 0)
+				goto nomem;
+		if (n == 0 && ccc_buf_put(&out, b->p + at + 1,
+		    b->len - at - 1) != 0)
+			goto nomem;
+		ccc_sha256_update(&h, out.p, out.len);
+		*len += out.len;
+		if (ccc_write_full(fd, out.p, out.len) != 0) {
+			rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s",
+			    log, strerror(errno));
+			goto out;
+		}
+		out.len = 0;
+		if (n == 0)
+			break;	/* the fields after the array: written */
+	}
+	goto out;
+nomem:
+	rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "access log");
+out:
+	ccc_sha256_final(&h, hash);
+	ccc_buf_free(&out);
+	return rc;
+}
+
 int
 ccc_state_log(struct ccc_state *st, const struct ccc_access_entry *e,
     uint64_t expires, struct ccc_err *err)
@@ -319,6 +388,7 @@ ccc_state_log(struct ccc_state *st, const struct ccc_access_entry *e,
 	struct ccc_buf b;
 	struct head h;
 	char *log = NULL, *head = NULL;
+	uint64_t len;
 	int fd = -1, rc;
 
 	ccc_buf_init(&b, 0);
@@ -362,7 +432,7 @@ ccc_state_log(struct ccc_state *st, const struct ccc_access_entry *e,
 	ccc_val_uint(&v[ACC_TIME], e->time);
 	ccc_val_bytes(&v[ACC_REQUEST], e->request_id, 32);
 	ccc_val_bytes(&v[ACC_APP], e->app, e->app_len);
-	ccc_val_array(&v[ACC_CTS], e->ct_digests, e->nct * 32, e->nct);
+	ccc_val_array(&v[ACC_CTS], NULL, 0, 0);
 	ccc_val_bytes(&v[ACC_RECIPIENT], e->recipient_digest, 32);
 	ccc_val_uint(&v[ACC_NODE], e->node);
 	ccc_val_uint(&v[ACC_EPOCH], e->epoch);
@@ -371,15 +441,16 @@ ccc_state_log(struct ccc_state *st, const struct ccc_access_entry *e,
 		rc = ccc_err_set(err, rc, -1, NULL, "access log");
 		goto out;
 	}
-	if (ccc_write_full(fd, b.p, b.len) != 0 || fsync(fd) != 0) {
+	if ((rc = write_entry(fd, &b, e, log, &len, h.hash, err)) != 0)
+		goto out;
+	if (fsync(fd) != 0) {
 		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", log,
 		    strerror(errno));
 		goto out;
 	}
 	h.seq++;
-	crypto_hash_sha256(h.hash, b.p, b.len);
 	memcpy(h.rid, e->request_id, 32);
-	h.len += b.len;
+	h.len += len;
 	if ((rc = head_write(head, &h, err)) != 0)
 		goto out;
 mark:

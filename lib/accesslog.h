@@ -35,7 +35,7 @@ struct ccc_access_entry {
 	uint8_t request_id[32];
 	const char *app;
 	size_t app_len;
-	const uint8_t (*ct_digests)[32];
+	int ct_digests_fd;	/* nct digests of 32 bytes, from offset 0 */
 	size_t nct;
 	uint8_t recipient_digest[32];	/* SHA-256 of the recipient key */
 	uint32_t node;

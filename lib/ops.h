@@ -214,8 +214,8 @@ int ccc_ct_batch_read(struct ccc_ct_batch *b, struct ccc_ct_src *s,
  * ciphertext is decoded, checked against the direct-mode label rules when
  * labels is set, and verified; its proof is bound to bind (32 bytes: the
  * recipient key, or the request id).  With out, ob is written there after
- * each batch; digests (src->n entries), if given, receive the ciphertext
- * digests.  The first bad ciphertext stops it, named by file and item.
+ * each batch; digests_fd, unless -1, receives the ciphertext digests (32
+ * bytes each).  The first bad ciphertext stops it, named by file and item.
  */
 struct ccc_hpke_ctx;
 struct ccc_out;
@@ -230,7 +230,7 @@ struct ccc_share_run {
 	struct ccc_hpke_ctx *hctx;
 	struct ccc_buf *ob;
 	struct ccc_out *out;
-	uint8_t (*digests)[32];
+	int digests_fd;
 };
 int ccc_shares_seal(const struct ccc_share_run *r, struct ccc_ct_src *src,
     struct ccc_err *err) CCC_WUR;

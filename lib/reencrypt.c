@@ -1,6 +1,7 @@
 /* ccc-reencrypt: a decryption node's shares, sealed to a recipient. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,7 +232,7 @@ ccc_shares_seal(const struct ccc_share_run *r, struct ccc_ct_src *src,
     struct ccc_err *err)
 {
 	struct batch *b;
-	size_t i, done = 0;
+	size_t i;
 	int rc;
 
 	if ((b = calloc(1, sizeof(*b))) == NULL)
@@ -241,18 +242,22 @@ ccc_shares_seal(const struct ccc_share_run *r, struct ccc_ct_src *src,
 	while ((rc = ccc_ct_batch_read(&b->cts, src, err)) == 0 &&
 	    b->cts.n > 0) {
 		ccc_par_run(r->par, b->cts.n, share_one, b);
-		for (i = 0; i < b->cts.n; i++, done++) {
+		for (i = 0; i < b->cts.n; i++) {
 			if ((rc = b->rc[i]) != 0) {
 				*err = b->err[i];
 				ccc_err_item(err, b->cts.item[i]);
 				ccc_err_what(err, b->cts.name[i]);
 				goto out;
 			}
-			if (r->digests != NULL)
-				memcpy(r->digests[done], b->digest[i], 32);
 			if ((rc = ccc_sealed_add(r->ob, r->hctx, b->digest[i],
 			    &b->ds[i], err)) != 0)
 				goto out;
+		}
+		if (r->digests_fd >= 0 && ccc_write_full(r->digests_fd,
+		    b->digest, b->cts.n * 32) != 0) {
+			rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "the "
+			    "ciphertext digests: %s", strerror(errno));
+			goto out;
 		}
 		if (r->out != NULL) {
 			if ((rc = ccc_out_write(r->out, r->ob->p, r->ob->len,
@@ -359,6 +364,7 @@ ccc_reencrypt_run(const struct ccc_reencrypt_opts *o, struct ccc_err *err)
 	run.hctx = &hctx;
 	run.ob = &ob;
 	run.out = &out;
+	run.digests_fd = -1;
 	if ((rc = ccc_shares_seal(&run, &src, err)) != 0 ||
 	    (rc = ccc_out_commit(&out, err)) != 0)
 		goto out;

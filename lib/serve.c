@@ -67,9 +67,8 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	struct ccc_par par;
 	struct ccc_share_run run;
 	enum ccc_served served = CCC_SERVED_NO;
-	uint8_t (*digests)[32] = NULL;
 	BIGNUM *x = NULL;
-	int rc;
+	int rc, dfd = -1;
 	bool state_open = false, par_open = false, out_open = false;
 	bool src_open = false;
 
@@ -129,12 +128,12 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 		goto in_err;
 	}
 
-	/* Every share is computed before anything is logged or written. */
-	if ((digests = calloc(rq.cts.count ? rq.cts.count : 1,
-	    sizeof(*digests))) == NULL) {
-		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "request");
+	/*
+	 * Every share is computed before anything is logged or written.  The
+	 * ciphertext digests, for the log entry, wait in a scratch file.
+	 */
+	if ((rc = ccc_tmpfile(&dfd, err)) != 0)
 		goto out;
-	}
 	ccc_ct_src_request(&src, &rq, ccc_io_name(o->in, 0));
 	src_open = true;
 	if ((rc = ccc_par_init(&par, o->jobs, err)) != 0)
@@ -175,7 +174,7 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	run.bind = rq.id;	/* request mode: proofs bound to the request */
 	run.hctx = &hctx;
 	run.ob = &ob;
-	run.digests = digests;
+	run.digests_fd = dfd;
 	run.out = out.path != NULL ? &out : &spool;
 	if ((rc = ccc_shares_seal(&run, &src, err)) != 0)
 		goto out;
@@ -187,7 +186,7 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 		memcpy(ae.request_id, rq.id, 32);
 		ae.app = rq.app;
 		ae.app_len = rq.app_len;
-		ae.ct_digests = (const uint8_t (*)[32])digests;
+		ae.ct_digests_fd = dfd;
 		ae.nct = rq.cts.count;
 		crypto_hash_sha256(ae.recipient_digest, rq.enclave_key, 32);
 		ae.node = sh->index;
@@ -222,7 +221,8 @@ out:
 	ccc_tdh2_pub_free(&pub);
 	ccc_roster_free(&roster);
 	ccc_label_policy_free(&pol);
-	free(digests);
+	if (dfd >= 0)
+		close(dfd);
 	ccc_buf_free(&kb);
 	ccc_buf_free(&ob);
 	return rc;
