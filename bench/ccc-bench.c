@@ -390,9 +390,73 @@ struct batch_row {
 static void
 batch_print(long n, const struct batch_row *r)
 {
-	printf("  %-8ld %-10s %9.1f %6.2fx %9ld %9.1f %6.2fx %9ld\n", n,
+	printf("  %-8ld %-12s %9.1f %6.2fx %9ld %9.1f %6.2fx %9ld\n", n,
 	    r->tool, r->us, r->us / r->floor, r->rss, r->us2, r->us / r->us2,
 	    r->rss2);
+}
+
+/*
+ * Request mode: the same N ciphertexts in one certified request (app
+ * "bench", one oracle, quorum 1), served by ccc-reencrypt -r -j 0: time
+ * per ciphertext and peak RSS.  dir holds key/ (the 2-of-3 key) and
+ * ct.seq; the oracle and enclave keys are made on the first call.
+ */
+static long
+request_row(const char *dir, long n, double *us)
+{
+	char qs[PATH_MAX], kg[PATH_MAX], re[PATH_MAX], p[12][PATH_MAX + 32];
+	char nb[24], na[24], st[PATH_MAX + 32];
+	static const char meas[] = "00000000000000000000000000000000"
+	    "0000000000000000000000000000000000000000000000000000000000000000";
+	long rss;
+	double t;
+	int i;
+
+	if (tool_path(qs, sizeof(qs), "ccc-quorum-sign") ||
+	    tool_path(kg, sizeof(kg), "ccc-keygen") ||
+	    tool_path(re, sizeof(re), "ccc-reencrypt"))
+		return -1;
+	static const char *names[] = { "o.key", "o.pub", "enc.key", "enc.pub",
+	    "ek", "epub", "roster", "req", "sig", "cert", "key/tpk.cbor",
+	    "key/share-1.cbor" };
+	for (i = 0; i < 12; i++)
+		snprintf(p[i], sizeof(p[i]), "%s/%s", dir, names[i]);
+	snprintf(st, sizeof(st), "%s/state-%ld", dir, n);
+	if (access(p[6], F_OK) != 0) {
+		char *a1[] = { kg, "identity", "-o", p[0], "-p", p[1], "-N",
+		    "oracle", NULL };
+		char *a2[] = { kg, "identity", "-o", p[2], "-p", p[3], "-N",
+		    "enclave", NULL };
+		char *a3[] = { kg, "recipient", "-o", p[4], "-p", p[5], NULL };
+		char *a4[] = { qs, "roster", "-q", "1", "-N", "bench",
+		    "--not-before", nb, "--not-after", na, "-o", p[6], p[1],
+		    NULL };
+		snprintf(nb, sizeof(nb), "%lld", (long long)time(NULL) - 3600);
+		snprintf(na, sizeof(na), "%lld", (long long)time(NULL) + 86400);
+		(void)run_tool(kg, a1, "/dev/null", "/dev/null", &rss);
+		(void)run_tool(kg, a2, "/dev/null", "/dev/null", &rss);
+		(void)run_tool(kg, a3, "/dev/null", "/dev/null", &rss);
+		(void)run_tool(qs, a4, "/dev/null", "/dev/null", &rss);
+	}
+	{
+		char ct[PATH_MAX + 32];
+		char *a1[] = { qs, "request", "-a", "bench", "-m",
+		    (char *)meas, "-k", p[10], "-e", p[3], "-K", p[5], "-E",
+		    "3600", "-o", p[7], "-f", ct, NULL };
+		char *a2[] = { qs, "sign", "-i", p[0], "-k", p[10], "-o", p[8],
+		    "-f", p[7], NULL };
+		char *a3[] = { qs, "combine", "-r", p[6], "-c", p[7], "-o",
+		    p[9], "-f", p[8], NULL };
+		char *a4[] = { re, "-s", p[11], "-k", p[10], "-r", p[6], "-d",
+		    st, "-j", "0", p[9], NULL };
+		snprintf(ct, sizeof(ct), "%s/ct.seq", dir);
+		(void)run_tool(qs, a1, "/dev/null", "/dev/null", &rss);
+		(void)run_tool(qs, a2, "/dev/null", "/dev/null", &rss);
+		(void)run_tool(qs, a3, "/dev/null", "/dev/null", &rss);
+		t = run_tool(re, a4, "/dev/null", "/dev/null", &rss);
+	}
+	*us = t / n * 1e6;
+	return rss;
 }
 
 /*
@@ -409,7 +473,8 @@ batch_section(long max, double margin, double enc_floor, double share_floor,
 	char dir[] = "/tmp/ccc-bench-XXXXXX", path[9][PATH_MAX];
 	char kg[PATH_MAX], enc[PATH_MAX], re[PATH_MAX], co[PATH_MAX];
 	struct batch_row r[3];
-	long n, rss, rss_first[3] = { 0, 0, 0 };
+	long n, rss, rss_first[3] = { 0, 0, 0 }, req_rss, req_first = 0;
+	double req_us;
 	int bad = 0, k;
 	FILE *f;
 
@@ -438,7 +503,7 @@ batch_section(long max, double margin, double enc_floor, double share_floor,
 	printf("\nbatch mode (2-of-3 key, 32-byte items): us per item and its "
 	    "ratio to the\nper-operation floor on one CPU; with -j 0 on %d "
 	    "CPUs and the speed-up; peak RSS\n", CPU_COUNT(&cpus_all));
-	printf("  %-8s %-10s %9s %7s %9s %9s %7s %9s\n", "items", "tool",
+	printf("  %-8s %-12s %9s %7s %9s %9s %7s %9s\n", "items", "tool",
 	    "us/item", "ratio", "RSS KiB", "-j us", "x", "RSS KiB");
 	for (n = 10; n <= max; n *= 100) {
 		char share1[PATH_MAX], share2[PATH_MAX];
@@ -457,9 +522,9 @@ batch_section(long max, double margin, double enc_floor, double share_floor,
 		snprintf(share1, sizeof(share1), "%s/key/share-1.cbor", dir);
 		snprintf(share2, sizeof(share2), "%s/key/share-2.cbor", dir);
 		{
-			char *e1[] = { enc, "-k", path[1], "-l", "bench",
+			char *e1[] = { enc, "-k", path[1], "-l", "app:bench",
 			    "--seq", "-j", "1", NULL };
-			char *e2[] = { enc, "-k", path[1], "-l", "bench",
+			char *e2[] = { enc, "-k", path[1], "-l", "app:bench",
 			    "--seq", "-j", "0", NULL };
 			char *r1[] = { re, "-s", share1, "-k", path[1], "--to",
 			    path[3], "-j", "1", NULL };
@@ -493,6 +558,10 @@ batch_section(long max, double margin, double enc_floor, double share_floor,
 			r[0].us2 = t / n * 1e6;
 			use_cpus(0);
 		}
+		/* The request rows use every CPU too. */
+		use_cpus(1);
+		req_rss = request_row(dir, n, &req_us);
+		use_cpus(0);
 		for (k = 0; k < 3; k++) {
 			long top = r[k].rss > r[k].rss2 ? r[k].rss : r[k].rss2;
 			batch_print(n, &r[k]);
@@ -516,10 +585,22 @@ batch_section(long max, double margin, double enc_floor, double share_floor,
 			}
 			rss_first[k] = top;
 		}
+		if (req_rss >= 0) {
+			printf("  %-8ld %-12s %9s %7s %9s %9.1f %7s %9ld\n", n,
+			    "reencrypt -r", "", "", "", req_us, "", req_rss);
+			if (n > 10 && req_rss > req_first + (n == 1000 ?
+			    4096 : 2048)) {
+				printf("  ^ reencrypt -r: peak RSS grew from %ld "
+				    "KiB\n", req_first);
+				bad++;
+			}
+			req_first = req_rss;
+		}
 	}
 	printf("  (encrypt builds per-key tables past 512 items, hence its "
 	    "ratio under 1;\n  reencrypt and combine build theirs from "
-	    "4,096 and 1,024 ciphertexts)\n");
+	    "4,096 and 1,024 ciphertexts;\n  reencrypt -r serves the same "
+	    "ciphertexts in one certified request)\n");
 	snprintf(path[0], sizeof(path[0]), "rm -rf '%s'", dir);
 	if (system(path[0]) != 0)
 		return bad;
