@@ -69,7 +69,7 @@ read_at(struct ccc_buf *b, int fd, size_t n, long long at, const char *name,
 /* The ciphertext array's byte strings: framed, typed, hashed. */
 static int
 stream_cts(int fd, long long at, uint64_t count, const char *name,
-    struct ccc_sha256 *h, long long *end, struct ccc_err *err)
+    struct ccc_sha256 *h, long long *end)
 {
 	struct ccc_seq seq;
 	struct ccc_cur c;
@@ -98,12 +98,8 @@ stream_cts(int fd, long long at, uint64_t count, const char *name,
 		*end += (long long)n;
 	}
 	ccc_seq_close(&seq);
-	(void)err;
 	return rc;
 }
-
-static int open_request(struct ccc_request_file *, struct ccc_request *,
-    const struct ccc_roster *, const char *, uint64_t, struct ccc_err *);
 
 /* The whole-blob reader, on the private copy: the exact verdict. */
 static int
@@ -121,21 +117,6 @@ whole(struct ccc_request_file *f, struct ccc_request *rq,
 		    path, err);
 	return ccc_certified_request_decode(f->whole.p, f->whole.len, rq, r,
 	    now, path, err);
-}
-
-int
-ccc_certified_request_open(struct ccc_request_file *f,
-    struct ccc_request *rq, const struct ccc_roster *r, const char *path,
-    uint64_t now, struct ccc_err *err)
-{
-	return open_request(f, rq, r, path, now, err);
-}
-
-int
-ccc_request_open(struct ccc_request_file *f, struct ccc_request *rq,
-    const char *path, struct ccc_err *err)
-{
-	return open_request(f, rq, NULL, path, 0, err);
 }
 
 /*
@@ -216,7 +197,7 @@ open_request(struct ccc_request_file *f, struct ccc_request *rq,
 	ccc_sha256_init(&h);
 	hashing = true;
 	ccc_sha256_update(&h, rhead.p, (size_t)aend);
-	if (stream_cts(f->fd, boff + aend, count, name, &h, &e_end, &e) != 0 ||
+	if (stream_cts(f->fd, boff + aend, count, name, &h, &e_end) != 0 ||
 	    e_end > rend || rend - e_end > WIN)
 		goto whole;
 	if ((rc = read_at(&rtail, f->fd, (size_t)(rend - e_end), e_end,
@@ -262,6 +243,21 @@ out:
 	ccc_buf_free(&tail);
 	ccc_buf_free(&rtail);
 	return rc;
+}
+
+int
+ccc_certified_request_open(struct ccc_request_file *f,
+    struct ccc_request *rq, const struct ccc_roster *r, const char *path,
+    uint64_t now, struct ccc_err *err)
+{
+	return open_request(f, rq, r, path, now, err);
+}
+
+int
+ccc_request_open(struct ccc_request_file *f, struct ccc_request *rq,
+    const char *path, struct ccc_err *err)
+{
+	return open_request(f, rq, NULL, path, 0, err);
 }
 
 void
