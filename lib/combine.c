@@ -446,6 +446,24 @@ emit_out(void *arg, size_t i, const uint8_t *p, size_t n, struct ccc_err *err)
 	return rc;
 }
 
+/* The recipient key file: its secret half into *sk (sodium_malloc'ed). */
+static int
+read_recipient_key(uint8_t **sk, uint8_t pk[32], const char *path,
+    struct ccc_err *err)
+{
+	struct ccc_buf kb;
+	int rc;
+
+	if ((*sk = sodium_malloc(32)) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "key");
+	ccc_buf_init(&kb, 1);
+	if ((rc = ccc_op_read(&kb, path, 4096, true, err)) == 0 &&
+	    (rc = ccc_recipient_key_load(*sk, pk, kb.p, kb.len, err)) != 0)
+		ccc_err_what(err, path);
+	ccc_buf_free(&kb);
+	return rc;
+}
+
 int
 ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
 {
@@ -453,7 +471,6 @@ ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
 	struct ccc_ct_src src;
 	struct ccc_combine_in cin;
 	struct emit_out eo;
-	struct ccc_buf kb;
 	struct ccc_request rq;
 	struct ccc_request_file rf;
 	struct ccc_out out;
@@ -464,21 +481,12 @@ ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
 
 	memset(&pub, 0, sizeof(pub));
 	memset(&cin, 0, sizeof(cin));
-	ccc_buf_init(&kb, 1);	/* it holds the recipient key */
 	memset(&rf, 0, sizeof(rf));
 	rf.fd = -1;
 	if ((rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0)
 		goto out;
-	if ((sk = sodium_malloc(32)) == NULL) {
-		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "key");
+	if ((rc = read_recipient_key(&sk, pk, o->key, err)) != 0)
 		goto out;
-	}
-	if ((rc = ccc_op_read(&kb, o->key, 4096, true, err)) != 0)
-		goto out;
-	if ((rc = ccc_recipient_key_load(sk, pk, kb.p, kb.len, err)) != 0) {
-		ccc_err_what(err, o->key);
-		goto out;
-	}
 	cin.ctx = pk;	/* direct mode: shares bound to the recipient key */
 	cin.ctx_len = 32;
 	if (o->request != NULL) {
@@ -531,7 +539,6 @@ out:
 	if (sk != NULL)
 		sodium_free(sk);
 	ccc_tdh2_pub_free(&pub);
-	ccc_buf_free(&kb);
 	ccc_certified_request_close(&rf);
 	return rc;
 }
@@ -541,13 +548,12 @@ ccc_combine_result(const struct ccc_combine_opts *o, struct ccc_err *err)
 {
 	struct ccc_hpke_ctx h;
 	struct ccc_result r;
-	struct ccc_buf in, kb, pt;
+	struct ccc_buf in, pt;
 	uint8_t *sk = NULL, pk[32];
 	uint8_t info[sizeof(CCC_OUTPUT_INFO) + 32];
 	int rc;
 
 	ccc_buf_init(&in, 0);
-	ccc_buf_init(&kb, 1);
 	ccc_buf_init(&pt, 1);
 	if ((rc = ccc_op_read(&in, o->result, CCC_RESULT_OUTPUT_MAX + (1 << 21),
 	    false, err)) != 0)
@@ -568,16 +574,8 @@ ccc_combine_result(const struct ccc_combine_opts *o, struct ccc_err *err)
 		    "sealed to a recipient: give its key with -i");
 		goto out;
 	}
-	if ((sk = sodium_malloc(32)) == NULL) {
-		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "key");
+	if ((rc = read_recipient_key(&sk, pk, o->key, err)) != 0)
 		goto out;
-	}
-	if ((rc = ccc_op_read(&kb, o->key, 4096, true, err)) != 0)
-		goto out;
-	if ((rc = ccc_recipient_key_load(sk, pk, kb.p, kb.len, err)) != 0) {
-		ccc_err_what(err, o->key);
-		goto out;
-	}
 	memcpy(info, CCC_OUTPUT_INFO, sizeof(CCC_OUTPUT_INFO));
 	memcpy(info + sizeof(CCC_OUTPUT_INFO), r.request_id, 32);
 	if (r.output_len < 32 + 16 || ccc_buf_reserve(&pt, r.output_len) != 0 ||
@@ -600,7 +598,6 @@ out:
 	if (sk != NULL)
 		sodium_free(sk);
 	ccc_buf_free(&in);
-	ccc_buf_free(&kb);
 	ccc_buf_free(&pt);
 	return rc;
 }

@@ -135,26 +135,6 @@ int ccc_op_read(struct ccc_buf *b, const char *path, size_t max, bool secret,
     struct ccc_err *err) CCC_WUR;
 
 /*
- * Ciphertexts from files (each a CBOR sequence of ciphertext blobs, or one
- * Chainlink hybrid JSON ciphertext), or stdin when nfiles is 0, loaded in
- * input order.  JSON ciphertexts are converted (unlabelled).
- */
-struct ccc_ct_list {
-	struct ccc_buf data;	/* the blobs, back to back */
-	size_t *off, *len;
-	const char **src;	/* file each came from */
-	long *item;		/* 1-based index in that file */
-	long long *at;		/* byte offset in that file (0 for JSON) */
-	size_t n, cap;
-};
-int ccc_ct_list_load(struct ccc_ct_list *l, char **files, int nfiles,
-    struct ccc_err *err) CCC_WUR;
-void ccc_ct_list_free(struct ccc_ct_list *l);
-/* Append one ciphertext blob (copied): item `item` of src, at byte at. */
-int ccc_ct_list_add(struct ccc_ct_list *l, const uint8_t *p, size_t n,
-    const char *src, long item, long long at) CCC_WUR;
-
-/*
  * Ciphertexts streamed in two passes (lib/ctsrc.c): ccc_ct_src_open reads
  * files (each a CBOR sequence of ciphertext blobs, or one Chainlink JSON
  * ciphertext; none: stdin) once to count them and check their framing, so

@@ -417,15 +417,16 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 {
 	struct ccc_tdh2_pub pub;
 	struct ccc_identity *enc = NULL;
-	struct ccc_ct_list l;
+	struct ccc_ct_src src;
 	struct ccc_val v[REQ_NFIELDS];
 	struct ccc_buf b, cts, code;
 	uint8_t rid[32], meas[48], ekey[32], rcpt[32];
-	size_t i;
+	const uint8_t *p;
+	size_t n;
 	int rc;
+	bool src_open = false;
 
 	memset(&pub, 0, sizeof(pub));
-	memset(&l, 0, sizeof(l));
 	ccc_buf_init(&b, 0);
 	ccc_buf_init(&cts, 0);
 	ccc_buf_init(&code, 0);
@@ -484,18 +485,20 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 		memcpy(rid, o->request_id, 32);
 	else
 		randombytes_buf(rid, 32);
-	if ((rc = ccc_ct_list_load(&l, o->cts, o->ncts, err)) != 0)
+	if ((rc = ccc_ct_src_open(&src, o->cts, o->ncts, err)) != 0)
 		goto out;
-	for (i = 0; i < l.n; i++)
-		if ((rc = ccc_cbor_put_bstr(&cts, l.data.p + l.off[i],
-		    l.len[i])) != 0)
+	src_open = true;
+	while ((rc = ccc_ct_src_next(&src, &p, &n, err)) == 1)
+		if ((rc = ccc_cbor_put_bstr(&cts, p, n)) != 0)
 			goto nomem;
+	if (rc != 0)
+		goto out;
 	ccc_val_bytes(&v[REQ_ID], rid, 32);
 	ccc_val_bytes(&v[REQ_APP], o->app, strlen(o->app));
 	ccc_val_bytes(&v[REQ_CODE], meas, 48);
 	ccc_val_bytes(&v[REQ_KEY_ID], pub.key_id, 32);
 	ccc_val_uint(&v[REQ_EPOCH], pub.epoch);
-	ccc_val_array(&v[REQ_CTS], cts.p, cts.len, l.n);
+	ccc_val_array(&v[REQ_CTS], cts.p, cts.len, src.n);
 	ccc_val_bytes(&v[REQ_ENCLAVE], enc->id, 32);
 	ccc_val_bytes(&v[REQ_ENCLAVE_KEY], ekey, 32);
 	ccc_val_uint(&v[REQ_CREATED], o->now);
@@ -525,7 +528,8 @@ nomem:
 out:
 	ccc_identity_free(enc);
 	ccc_tdh2_pub_free(&pub);
-	ccc_ct_list_free(&l);
+	if (src_open)
+		ccc_ct_src_close(&src);
 	ccc_buf_free(&b);
 	ccc_buf_free(&cts);
 	ccc_buf_free(&code);

@@ -168,15 +168,6 @@ open_share(struct ccc_hpke_ctx *ctx, uint32_t index, const uint8_t *elem,
 	return 0;
 }
 
-int
-ccc_sealed_open_next(struct ccc_hpke_ctx *ctx, const struct ccc_sealed *s,
-    size_t i, uint8_t ct_digest[32], struct ccc_tdh2_dshare *ds,
-    struct ccc_err *err)
-{
-	return open_share(ctx, s->index, ccc_val_elem(&s->shares,
-	    CCC_SEALED_ELEM_BYTES, i), ct_digest, ds, err);
-}
-
 /* ---- from a file, in constant memory ---------------------------------- */
 
 #define HEAD_MAX 4096	/* a header is < 400 bytes; more is not one */

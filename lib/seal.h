@@ -48,10 +48,6 @@ int ccc_sealed_decode(struct ccc_sealed *s, const uint8_t *p, size_t len,
 /* Set up ctx to open s with the recipient secret key sk. */
 int ccc_sealed_open_begin(struct ccc_hpke_ctx *ctx, const struct ccc_sealed *s,
     const uint8_t sk[32], struct ccc_err *err) CCC_WUR;
-/* Open share i (0-based; in order).  CCC_E_DECRYPT if it fails. */
-int ccc_sealed_open_next(struct ccc_hpke_ctx *ctx, const struct ccc_sealed *s,
-    size_t i, uint8_t ct_digest[32], struct ccc_tdh2_dshare *ds,
-    struct ccc_err *err) CCC_WUR;
 
 /*
  * A sealed blob read from a file in constant memory (a pipe or other

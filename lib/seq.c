@@ -19,7 +19,6 @@ ccc_seq_open(struct ccc_seq *s, const char *path, size_t max, int secret,
 	s->name = ccc_io_name(path, 0);
 	if (path == NULL || strcmp(path, "-") == 0) {
 		s->fd = STDIN_FILENO;
-		s->start = -1;	/* not rewound: see ccc_seq_open_fd */
 		return 0;
 	}
 	if ((s->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
@@ -27,7 +26,7 @@ ccc_seq_open(struct ccc_seq *s, const char *path, size_t max, int secret,
 		ccc_err_what(err, s->name);
 		return CCC_E_IO;
 	}
-	s->own_fd = true;	/* start 0: a file is read from its start */
+	s->own_fd = true;
 	return 0;
 }
 
@@ -40,8 +39,6 @@ ccc_seq_open_fd(struct ccc_seq *s, int fd, const char *name, size_t max,
 	s->max = max;
 	s->name = name;
 	s->fd = fd;
-	/* Offsets in messages count from here, as for a whole file. */
-	s->start = (long long)lseek(fd, 0, SEEK_CUR);
 }
 
 void
@@ -51,22 +48,6 @@ ccc_seq_close(struct ccc_seq *s)
 		close(s->fd);
 	s->fd = -1;
 	ccc_buf_free(&s->buf);
-}
-
-int
-ccc_seq_rewind(struct ccc_seq *s, struct ccc_err *err)
-{
-	if (s->start < 0 || lseek(s->fd, (off_t)s->start, SEEK_SET) < 0) {
-		ccc_err_set(err, CCC_E_IO, -1, NULL, "cannot read it twice: %s",
-		    s->start < 0 ? "not seekable" : strerror(errno));
-		return ccc_err_what(err, s->name);
-	}
-	ccc_buf_reset(&s->buf);
-	s->off = 0;
-	s->base = 0;
-	s->item = 0;
-	s->eof = false;
-	return 0;
 }
 
 /* Drop consumed bytes, then read more; sets eof at end of input. */

@@ -19,7 +19,6 @@ struct ccc_seq {
 	long long base;		/* stream offset of buf.p[0] */
 	long item;		/* items returned so far */
 	size_t max;		/* per-item cap */
-	long long start;	/* where the input began (for rewinding) */
 	bool eof, own_fd;
 };
 
@@ -34,11 +33,12 @@ int ccc_seq_next(struct ccc_seq *s, const uint8_t **p, size_t *len,
     long long *at, struct ccc_err *err) CCC_WUR;
 void ccc_seq_close(struct ccc_seq *s);
 
-/* Read from fd (kept open by the caller) from its current offset. */
+/*
+ * Read from fd (kept open by the caller) from its current offset, from
+ * which the offsets in messages count.
+ */
 void ccc_seq_open_fd(struct ccc_seq *s, int fd, const char *name, size_t max,
     int secret);
-/* Back to where the input began: fd must be seekable. */
-int ccc_seq_rewind(struct ccc_seq *s, struct ccc_err *err) CCC_WUR;
 /*
  * The first bytes of the input (at least one unless it is empty, at most
  * 64 KiB) without consuming them, for sniffing its format.
