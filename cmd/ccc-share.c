@@ -16,15 +16,17 @@ static const char usage[] =
 "usage: ccc-share init -d DIR -i IDENTITY\n"
 "       ccc-share committee -t T [-q Q] [-g GROUP | -k KEYID] [-a ATTEMPT]\n"
 "                 [-S START] [-w STEP] [-G GRACE] [-f] -o OUT MEMBER ...\n"
-"       ccc-share dkg -d DIR -c COMMITTEE [-v]\n"
-"       ccc-share reshare -d DIR -c COMMITTEE [-g GROUP] [-v]\n"
-"       ccc-share advance -d DIR [-v]\n"
-"       ccc-share status -d DIR\n"
-"       ccc-share abort -d DIR [-v]\n"
+"       ccc-share dkg -d DIR -c COMMITTEE [--now T] [-v]\n"
+"       ccc-share reshare -d DIR -c COMMITTEE [-g GROUP] [--now T] [-v]\n"
+"       ccc-share advance -d DIR [--now T] [-v]\n"
+"       ccc-share status -d DIR [--now T]\n"
+"       ccc-share abort -d DIR [--now T] [-v]\n"
 "       ccc-share export -d DIR [-e EPOCH] [-f] [-C CERT] [-g GROUP]\n"
 "                 [-k TPK] [-s SHARE]\n"
 "       ccc-share verify (-k TPK -s SHARE | -g GROUP -C CERT)\n"
 "       ccc-share -h | -V\n";
+
+enum { OPT_NOW = 256 };
 
 static const struct option longopts[] = {
 	{ "attempt", required_argument, NULL, 'a' },
@@ -38,6 +40,7 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "identity", required_argument, NULL, 'i' },
 	{ "key", required_argument, NULL, 'k' },
+	{ "now", required_argument, NULL, OPT_NOW },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quorum", required_argument, NULL, 'q' },
 	{ "share", required_argument, NULL, 's' },
@@ -71,6 +74,7 @@ main(int argc, char **argv)
 	const char *cmd, *keyid = NULL;
 	uint8_t kid[32];
 	uint64_t v;
+	long long n;
 	int c, rc;
 
 	ccc_cli_init(argc, argv);
@@ -107,6 +111,12 @@ main(int argc, char **argv)
 		case 'h': return fputs(usage, stdout) == EOF ? 2 : 0;
 		case 'i': o.identity = optarg; break;
 		case 'k': o.tpk = keyid = optarg; break;
+		case OPT_NOW:
+			if ((n = ccc_cli_number(optarg, 1, 1LL << 40)) < 0)
+				return ccc_cli_usage("--now: a time in seconds "
+				    "since 1970");
+			o.now = (uint64_t)n;
+			break;
 		case 'o': co.out = optarg; break;
 		case 'q': rc = number("-q", optarg, 1, 255, &v);
 			co.q = (uint32_t)v; break;

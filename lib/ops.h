@@ -265,6 +265,7 @@ struct ccc_node_opts {
 	uint64_t epoch;		/* export: with has_epoch, else current */
 	bool has_epoch, force;
 	FILE *log;		/* advance -v: one line per action, or NULL */
+	uint64_t now;		/* --now: the clock, seconds since 1970; 0: time() */
 	const char *crash_at;	/* test hook (CCC_CRASH_AT) */
 	const struct ccc_dkg_tamper *tamper;	/* test helper only */
 };

@@ -340,7 +340,7 @@ tx_open(struct tx *x, const struct ccc_node_opts *o, int mode,
 
 	memset(x, 0, sizeof(*x));
 	x->o = o;
-	x->now = ccc_keystate_now();
+	x->now = o->now != 0 ? o->now : ccc_keystate_now();
 	if ((x->ec = ccc_ec_default()) == NULL)
 		return ccc_err_set(err, CCC_E_CRYPTO, -1, NULL, "P-256");
 	if ((rc = ccc_keystate_open(&x->st, o->dir, mode, err)) != 0)

@@ -22,7 +22,9 @@ nodes() {
 }
 
 # tick NODE...: what one cron tick does on each node (evil nodes, named in
-# $EVIL_NODE with their fault in $EVIL_ARGS, run the test helper).
+# $EVIL_NODE with their fault in $EVIL_ARGS, run the test helper).  With
+# $NOW set, the nodes take it as the time (--now): a test that crosses a
+# deadline moves this clock and never waits for the real one.
 tick() {
 	local n
 	for n; do
@@ -30,7 +32,7 @@ tick() {
 		if [[ $n == "${EVIL_NODE:-}" ]]; then
 			"$EVIL" -d "$n" $EVIL_ARGS
 		else
-			ccc-share advance -d "$n"
+			ccc-share advance -d "$n" ${NOW:+--now "$NOW"}
 		fi
 	done
 }
@@ -60,7 +62,8 @@ settle() {
 		tick "$@"
 		busy=
 		for n; do
-			ccc-share status -d "$n" | grep -qx 'transition: none' ||
+			ccc-share status -d "$n" ${NOW:+--now "$NOW"} |
+			    grep -qx 'transition: none' ||
 			    busy=$n
 		done
 		[[ -z $busy ]] && return 0
@@ -173,6 +176,8 @@ field() {
 	assert_stderr 'ccc-share: usage: option "--dir" needs an argument (see ccc-share --help)'
 	crun -2 ccc-share advance -x
 	assert_stderr 'ccc-share: usage: unknown option "-x" (see ccc-share --help)'
+	crun -2 ccc-share advance -d x --now soon
+	assert_stderr 'ccc-share: usage: --now: a time in seconds since 1970 (see ccc-share --help)'
 	assert_no_file c
 }
 
@@ -431,35 +436,45 @@ transition: none"
 	ccc-share export -d d1 -g group0 -k tpk0
 	printf 'before the reshare\n' >msg
 	ccc-encrypt -k tpk0 -l app -o ct msg
-	# Rounds of 2 seconds; quorum 3 of 4.
-	ccc-share committee -t 3 -q 3 -w 2 -g group0 -o c1 $(pubs d1 d2 d3 d4)
-	local n i
+	# Rounds of 2 seconds from T0 on a clock the test moves (--now);
+	# quorum 3 of 4.
+	local T0=1700000000 n i
+	ccc-share committee -t 3 -q 3 -S $T0 -w 2 -g group0 -o c1 \
+	    $(pubs d1 d2 d3 d4)
+	NOW=$T0
 	for n in d1 d2 d3 d4; do
-		ccc-share reshare -d "$n" -c c1
+		ccc-share reshare -d "$n" -c c1 --now $NOW
 	done
 	bash "$TRANSPORT" d4 bus	# d4 accepted, then went offline
-	for i in $(seq 1 12); do
+	# Before the deal deadline the others wait for d4's dealing.
+	for i in 1 2 3 4; do
 		tick d1 d2 d3
-		ccc-share status -d d1 | grep -qx 'epoch: 1' && break
-		sleep 1
+	done
+	crun -0 ccc-share status -d d1 --now $NOW
+	assert_contains "$output" "waiting for: 4 (d4) (deal) until 2023-11-14T22:13:24Z"
+	# One second a tick: the deadlines pass and the three go on without it.
+	for i in $(seq 1 12); do
+		NOW=$((T0 + i))
+		tick d1 d2 d3
+		ccc-share status -d d1 --now $NOW | grep -qx 'epoch: 1' && break
 	done
 	settle d1 d2 d3
-	crun -0 ccc-share status -d d1
+	crun -0 ccc-share status -d d1 --now $NOW
 	assert_contains "$output" "certified by: 3 of 4"
 	assert_contains "$output" "deferred: 4 (d4)"
-	crun -0 ccc-share status -d d4
+	crun -0 ccc-share status -d d4 --now $NOW
 	assert_contains "$output" "epoch: 0"
 	assert_contains "$output" "phase: deal"
 	# Back online: it catches up from the certified transcript.
-	crun -0 bash -c "bash '$TRANSPORT' d4 bus && ccc-share advance -v -d d4"
+	crun -0 bash -c "bash '$TRANSPORT' d4 bus && ccc-share advance -v -d d4 --now $NOW"
 	assert_contains "$output" "caught up with the certified group of epoch 1"
 	assert_contains "$output" "committed epoch 1"
-	crun -0 ccc-share status -d d4
+	crun -0 ccc-share status -d d4 --now $NOW
 	assert_contains "$output" "epoch: 1"
 	assert_contains "$output" "share: yes"
 	# Its late confirmation completes the others' certificates.
 	tick d4 d1 d2 d3
-	crun -0 ccc-share status -d d1
+	crun -0 ccc-share status -d d1 --now $NOW
 	assert_contains "$output" "certified by: 4 of 4"
 	[[ $output != *deferred* ]]
 	ccc-share export -d d4 -k tpk1
