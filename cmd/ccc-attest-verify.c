@@ -8,9 +8,8 @@
 
 #include <sodium.h>
 
-#include "attest.h"
 #include "cli.h"
-#include "ops.h"
+#include "ops/ops.h"
 
 static const char usage[] =
 "usage: ccc-attest-verify -p POLICY [-j] [-a TIME] [-r REQUEST] [-k HEX]\n"

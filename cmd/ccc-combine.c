@@ -3,17 +3,18 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
-#include "ops.h"
+#include "ops/ops.h"
 
 static const char usage[] =
 "usage: ccc-combine -k TPK -i KEY [-c CT | -R REQUEST] [--seq] [-j N] "
-"[-o OUT] [-f] [-T] SEALED ...\n"
+"[--report FILE] [-o OUT] [-f] [-T] SEALED ...\n"
 "       ccc-combine --result RESULT [-i KEY] [-o OUT] [-f] [-T]\n"
 "       ccc-combine -h | -V\n";
 
-enum { OPT_SEQ = 256, OPT_RESULT };
+enum { OPT_SEQ = 256, OPT_RESULT, OPT_REPORT };
 
 static const struct option longopts[] = {
 	{ "key", required_argument, NULL, 'k' },
@@ -26,6 +27,7 @@ static const struct option longopts[] = {
 	{ "tty", no_argument, NULL, 'T' },
 	{ "seq", no_argument, NULL, OPT_SEQ },
 	{ "result", required_argument, NULL, OPT_RESULT },
+	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -59,6 +61,7 @@ main(int argc, char **argv)
 		case 'T': o.tty_ok = true; break;
 		case OPT_SEQ: o.seq = true; break;
 		case OPT_RESULT: o.result = optarg; break;
+		case OPT_REPORT: o.report = optarg; break;
 		case 'h': return ccc_cli_help(usage);
 		case 'V': return ccc_cli_version();
 		default: return ccc_cli_badopt(c, argv, longopts);
@@ -66,7 +69,7 @@ main(int argc, char **argv)
 	}
 	if (o.result != NULL) {
 		if (o.tpk != NULL || o.in != NULL || o.request != NULL ||
-		    o.seq || have_jobs || optind < argc)
+		    o.seq || have_jobs || o.report != NULL || optind < argc)
 			return ccc_cli_usage("--result takes only -i, -o, -f "
 			    "and -T");
 		return ccc_combine_result(&o, &err) ? ccc_cli_fail(&err) : 0;
@@ -80,6 +83,9 @@ main(int argc, char **argv)
 		    "carries its ciphertexts");
 	if (have_jobs && !o.seq)
 		return ccc_cli_usage("-j applies to --seq");
+	if (o.report != NULL && strcmp(o.report, "-") == 0)
+		return ccc_cli_usage("--report: a file (standard output "
+		    "carries the plaintext)");
 	o.sealed = argv + optind;
 	o.nsealed = argc - optind;
 	return ccc_combine_run(&o, &err) ? ccc_cli_fail(&err) : 0;

@@ -10,14 +10,15 @@
 #include <sodium.h>
 
 #include "cli.h"
-#include "enclave.h"
+#include "ops/ops.h"
 
 static const char usage[] =
 "usage: ccc-enclave-run -r ROSTER -k TPK -i KEY -a ATTEST_KEY -c CODEDIR "
-"[-p POLICY] [-n HEX] [--now T] [-o OUT] [-f] CERTIFIED SEALED ...\n"
+"[-p POLICY] [-n HEX] [--now T] [--report FILE] [-o OUT] [-f] CERTIFIED "
+"SEALED ...\n"
 "       ccc-enclave-run -h | -V\n";
 
-enum { OPT_NOW = 256 };
+enum { OPT_NOW = 256, OPT_REPORT };
 
 static const struct option longopts[] = {
 	{ "roster", required_argument, NULL, 'r' },
@@ -28,6 +29,7 @@ static const struct option longopts[] = {
 	{ "policy", required_argument, NULL, 'p' },
 	{ "nonce", required_argument, NULL, 'n' },
 	{ "now", required_argument, NULL, OPT_NOW },
+	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
@@ -71,6 +73,12 @@ main(int argc, char **argv)
 			    0)
 				return ccc_cli_usage("--now: a time in seconds "
 				    "since 1970");
+			break;
+		case OPT_REPORT:
+			if (strcmp(optarg, "-") == 0)
+				return ccc_cli_usage("--report: a file "
+				    "(standard output carries the result)");
+			o.report = optarg;
 			break;
 		case 'o': o.out = optarg; break;
 		case 'f': o.force = true; break;

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "ops.h"
+#include "ops/ops.h"
 
 static const char usage[] =
 "usage: ccc-encrypt -k TPK [-l CONTEXT] [-o OUT] [-f] [-T] [--seq [-j N] | "

@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "ops.h"
+#include "ops/ops.h"
 
 static const char usage[] =
 "usage: ccc-inspect [-d] [--show-secrets] [FILE ...]\n"

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "ops.h"
+#include "ops/ops.h"
 
 static const char usage[] =
 "usage: ccc-keygen dealer -t T -n N -d DIR [-e EPOCH] [-f] [--json]\n"

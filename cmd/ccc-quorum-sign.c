@@ -12,7 +12,7 @@
 #include <sodium.h>
 
 #include "cli.h"
-#include "quorum.h"
+#include "ops/ops.h"
 
 static const char usage[] =
 "usage: ccc-quorum-sign roster -q Q -N NAME [--not-before T] [--not-after T] "

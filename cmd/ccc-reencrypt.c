@@ -7,8 +7,7 @@
 #include <time.h>
 
 #include "cli.h"
-#include "ops.h"
-#include "quorum.h"
+#include "ops/ops.h"
 
 static const char usage[] =
 "usage: ccc-reencrypt -s SHARE -k TPK --to PUB [-c CONTEXT] [-U] [-j N] "

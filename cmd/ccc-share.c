@@ -10,7 +10,7 @@
 #include <sodium.h>
 
 #include "cli.h"
-#include "ops.h"
+#include "ops/ops.h"
 
 static const char usage[] =
 "usage: ccc-share init -d DIR -i IDENTITY\n"

@@ -18,22 +18,7 @@
 #include "hash.h"
 #include "io.h"
 #include "quorum.h"
-
-static const struct ccc_field access_fields[] = {
-	{ 1, "seq", CCC_F_UINT, 0, 1, UINT64_MAX, 0, NULL },
-	{ 2, "prev", CCC_F_BSTR, 0, 32, 32, 0, NULL },
-	{ 3, "time", CCC_F_UINT, 0, 0, UINT64_MAX, 0, NULL },
-	{ 4, "request_id", CCC_F_BSTR, 0, 32, 32, 0, NULL },
-	{ 5, "app_id", CCC_F_TSTR, 0, 1, CCC_APP_ID_MAX, 0, NULL },
-	{ 6, "ciphertexts", CCC_F_BSTR_ARRAY, 0, 1, CCC_REQUEST_MAX_CTS, 32,
-	    NULL },
-	{ 7, "recipient", CCC_F_BSTR, 0, 32, 32, 0, NULL },
-	{ 8, "node", CCC_F_UINT, 0, 1, 255, 0, NULL },
-	{ 9, "epoch", CCC_F_UINT, 0, 0, UINT64_MAX, 0, NULL },
-	{ 10, "key_id", CCC_F_BSTR, 0, 32, 32, 0, NULL },
-};
-const struct ccc_schema ccc_schema_access = { "ccc/access/v1",
-    "access log entry", access_fields, ACC_NFIELDS };
+#include "schemas.h"
 
 /* The head: "SEQ HASH REQUEST-ID LENGTH\n" (hex, decimal). */
 struct head {
@@ -331,7 +316,7 @@ write_entry(int fd, const struct ccc_buf *b, const struct ccc_access_entry *e,
 	int rc = 0;
 
 	/* The empty array's head (one byte, 0x80) is where the digests go. */
-	if (ccc_cbor_map_find(b->p, b->len, access_fields[ACC_CTS].key, &at,
+	if (ccc_cbor_map_find(b->p, b->len, ccc_schema_access.fields[ACC_CTS].key, &at,
 	    &last) != 0 || b->p[at] != 0x80)
 		return ccc_err_set(err, CCC_E_INTERNAL, -1, NULL, "access log "
 		    "entry");

@@ -23,10 +23,8 @@
 #include <stdbool.h>
 
 #include "blob.h"
+#include "schemas.h"
 
-extern const struct ccc_schema ccc_schema_access;
-enum { ACC_SEQ, ACC_PREV, ACC_TIME, ACC_REQUEST, ACC_APP, ACC_CTS,
-    ACC_RECIPIENT, ACC_NODE, ACC_EPOCH, ACC_KEY_ID, ACC_NFIELDS };
 
 #define CCC_PRUNE_GRACE (24 * 3600)
 

@@ -217,6 +217,21 @@ void ccc_attest_format_time(char *buf, size_t size, uint64_t ms);
 /* ---- software mode: the enclave's signer --------------------------------- */
 
 /*
+ * A new software attestation root named name (NULL: "ccc"): its PEM
+ * secret file (PKCS#8 P-384 key and self-signed CA certificate) appended
+ * to sec, which should be a secure buffer, and its certificate to pub.
+ */
+int ccc_attest_root_new(struct ccc_buf *sec, struct ccc_buf *pub,
+    const char *name, struct ccc_err *err) CCC_WUR;
+/*
+ * A new enclave identity under the root in rootfile (a secret file): its
+ * PEM secret file (key, certificate, root certificate) appended to sec,
+ * its certificate chain to pub.
+ */
+int ccc_attest_enclave_new(struct ccc_buf *sec, struct ccc_buf *pub,
+    const char *rootfile, const char *id, struct ccc_err *err) CCC_WUR;
+
+/*
  * An enclave's software attestation identity, loaded from the key file
  * `ccc-keygen enclave-cert` writes (PEM: PKCS#8 P-384 private key, the
  * enclave certificate, the root certificate).  The key lives in OpenSSL's

@@ -3,108 +3,13 @@
 #include <string.h>
 
 #include "blob.h"
-#include "accesslog.h"
-#include "dkg.h"
-#include "identity.h"
-#include "quorum.h"
-#include "result.h"
-
-#define U(k, nm, lo, hi) { k, nm, CCC_F_UINT, 0, lo, hi, 0, NULL }
-#define B(k, nm, lo, hi, fl) { k, nm, CCC_F_BSTR, fl, lo, hi, 0, NULL }
-#define T(k, nm, lo, hi, fl) { k, nm, CCC_F_TSTR, fl, lo, hi, 0, NULL }
-#define BA(k, nm, lo, hi, el) { k, nm, CCC_F_BSTR_ARRAY, 0, lo, hi, el, NULL }
-#define SCHEMA(var, type, title, tbl) \
-	const struct ccc_schema var = { type, title, tbl, \
-	    sizeof(tbl) / sizeof(tbl[0]) }
-
-static const struct ccc_field tpk_fields[] = {
-	T(1, "group", 4, 4, 0),
-	U(2, "t", 1, 255),
-	U(3, "n", 1, 255),
-	U(4, "epoch", 0, UINT64_MAX),
-	B(5, "key_id", 32, 32, 0),
-	B(6, "h", 65, 65, 0),
-	B(7, "g_bar", 65, 65, 0),
-	BA(8, "h_i", 1, 255, 65),
-};
-SCHEMA(ccc_schema_tpk, "ccc/tpk/v1", "threshold public key", tpk_fields);
-
-static const struct ccc_field share_fields[] = {
-	T(1, "group", 4, 4, 0),
-	U(2, "index", 1, 255),
-	U(3, "epoch", 0, UINT64_MAX),
-	B(4, "key_id", 32, 32, 0),
-	B(5, "x", 32, 32, CCC_F_SECRET),
-};
-SCHEMA(ccc_schema_share, "ccc/share/v1", "key share", share_fields);
-
-static const struct ccc_field ct_fields[] = {
-	T(1, "group", 4, 4, 0),
-	T(2, "context", 1, CCC_CONTEXT_MAX, CCC_F_OPT),
-	B(3, "c", 32, 32, 0),
-	B(4, "u", 65, 65, 0),
-	B(5, "u_bar", 65, 65, 0),
-	B(6, "e", 32, 32, 0),
-	B(7, "f", 32, 32, 0),
-	B(8, "nonce", 12, 12, 0),
-	B(9, "sym", 16, CCC_CT_SYM_MAX, 0),
-};
-SCHEMA(ccc_schema_ct, "ccc/ct/v1", "ciphertext", ct_fields);
-
-static const struct ccc_field rpub_fields[] = {
-	B(1, "pk", 32, 32, 0),
-};
-SCHEMA(ccc_schema_recipient_pub, "ccc/recipient-pub/v1",
-    "recipient public key", rpub_fields);
-
-static const struct ccc_field rkey_fields[] = {
-	B(1, "sk", 32, 32, CCC_F_SECRET),
-	B(2, "pk", 32, 32, 0),
-};
-SCHEMA(ccc_schema_recipient_key, "ccc/recipient-key/v1",
-    "recipient secret key", rkey_fields);
-
-static const struct ccc_field sealed_fields[] = {
-	B(1, "key_id", 32, 32, 0),
-	U(2, "epoch", 0, UINT64_MAX),
-	U(3, "index", 1, 255),
-	B(4, "context", 0, CCC_CONTEXT_MAX, 0),
-	B(5, "recipient", 32, 32, 0),
-	U(6, "count", 0, CCC_SEALED_MAX),
-	B(7, "enc", 32, 32, 0),
-	BA(8, "shares", 0, CCC_SEALED_MAX, CCC_SEALED_ELEM_BYTES),
-};
-SCHEMA(ccc_schema_sealed, "ccc/sealed/v1", "sealed decryption shares",
-    sealed_fields);
-
-const struct ccc_schema *const ccc_schemas[] = {
-	&ccc_schema_tpk, &ccc_schema_share, &ccc_schema_ct,
-	&ccc_schema_recipient_pub, &ccc_schema_recipient_key,
-	&ccc_schema_sealed, &ccc_schema_identity_pub,
-	&ccc_schema_identity_key, &ccc_schema_roster, &ccc_schema_request,
-	&ccc_schema_signature, &ccc_schema_certified, &ccc_schema_access,
-	&ccc_schema_result,
-	CCC_DKG_SCHEMAS,
-	NULL
-};
+#include "schemas.h"
 
 const char *
 ccc_article(const char *noun)
 {
 	return noun != NULL && strchr("aeiou", noun[0]) != NULL &&
 	    noun[0] != '\0' ? "an" : "a";
-}
-
-const struct ccc_schema *
-ccc_schema_find(const char *type, size_t len)
-{
-	size_t i;
-
-	for (i = 0; ccc_schemas[i] != NULL; i++)
-		if (strlen(ccc_schemas[i]->type) == len &&
-		    memcmp(ccc_schemas[i]->type, type, len) == 0)
-			return ccc_schemas[i];
-	return NULL;
 }
 
 static size_t

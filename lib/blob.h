@@ -63,14 +63,10 @@ struct ccc_val {
 
 #define CCC_BLOB_MAX_FIELDS 24
 
-/* Every blob type the toolkit knows, for ccc-inspect. */
-extern const struct ccc_schema *const ccc_schemas[];
 
 /* "an" before a vowel, else "a" (for messages naming a blob's title). */
 const char *ccc_article(const char *noun);
 
-/* Find a schema by its type string (NULL if unknown). */
-const struct ccc_schema *ccc_schema_find(const char *type, size_t len);
 
 /*
  * Decode exactly one blob of schema s from p[0..len) (trailing bytes are
@@ -111,26 +107,6 @@ void ccc_val_uint(struct ccc_val *v, uint64_t u);
 void ccc_val_bytes(struct ccc_val *v, const void *p, size_t n);
 void ccc_val_array(struct ccc_val *v, const void *p, size_t n, size_t count);
 
-/* Schemas of the blob types (lib/blob.c). */
-extern const struct ccc_schema ccc_schema_tpk;
-extern const struct ccc_schema ccc_schema_share;
-extern const struct ccc_schema ccc_schema_ct;
-extern const struct ccc_schema ccc_schema_recipient_pub;
-extern const struct ccc_schema ccc_schema_recipient_key;
-extern const struct ccc_schema ccc_schema_sealed;
-
-/* Field indexes into vals, per schema (keep in step with the tables). */
-enum { TPK_GROUP, TPK_T, TPK_N, TPK_EPOCH, TPK_KEY_ID, TPK_H, TPK_GBAR,
-    TPK_HI, TPK_NFIELDS };
-enum { SHARE_GROUP, SHARE_INDEX, SHARE_EPOCH, SHARE_KEY_ID, SHARE_X,
-    SHARE_NFIELDS };
-enum { CT_GROUP, CT_CONTEXT, CT_C, CT_U, CT_UBAR, CT_E, CT_F, CT_NONCE,
-    CT_SYM, CT_NFIELDS };
-enum { RPUB_PK, RPUB_NFIELDS };
-enum { RKEY_SK, RKEY_PK, RKEY_NFIELDS };
-enum { SEALED_KEY_ID, SEALED_EPOCH, SEALED_INDEX, SEALED_CONTEXT,
-    SEALED_RECIPIENT, SEALED_COUNT, SEALED_ENC, SEALED_SHARES,
-    SEALED_NFIELDS };
 
 #define CCC_SEALED_RECORD_BYTES (32 + 65 + 32 + 32)
 #define CCC_SEALED_ELEM_BYTES (CCC_SEALED_RECORD_BYTES + 16)

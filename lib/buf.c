@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,4 +78,24 @@ ccc_buf_free(struct ccc_buf *b)
 			free(b->p);
 	}
 	ccc_buf_init(b, b->secret);
+}
+
+int
+ccc_buf_printf(struct ccc_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n, rc;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return CCC_E_INTERNAL;
+	if ((rc = ccc_buf_reserve(b, (size_t)n + 1)) != 0)
+		return rc;
+	va_start(ap, fmt);
+	vsnprintf((char *)b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return 0;
 }

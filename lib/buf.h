@@ -28,4 +28,7 @@ void ccc_buf_reset(struct ccc_buf *b);
 /* Wipe and release; b is left empty and reusable. */
 void ccc_buf_free(struct ccc_buf *b);
 
+/* Append printf-formatted text (without its NUL); 0 or CCC_E_NOMEM. */
+int ccc_buf_printf(struct ccc_buf *b, const char *fmt, ...) CCC_PRINTF(2, 3);
+
 #endif

@@ -86,13 +86,18 @@ int ccc_err_set(struct ccc_err *err, int code, long long off,
 
 /*
  * Name the input an error concerns (NULL-safe; keeps the first).  what
- * must outlive err (a path from argv, or a static string).
+ * must outlive err (a path from argv, or a static string).  These return
+ * nothing: a caller returns its own rc, never the record's code (with a
+ * NULL record that would be 0, success).
  */
-int ccc_err_what(struct ccc_err *err, const char *what);
+void ccc_err_what(struct ccc_err *err, const char *what);
 /* Set the 1-based item index of a sequence (NULL-safe; keeps the first). */
-int ccc_err_item(struct ccc_err *err, long item);
+void ccc_err_item(struct ccc_err *err, long item);
 
-/* Drain OpenSSL's error queue into err as CCC_E_CRYPTO. */
+/*
+ * Drain OpenSSL's whole error queue into err as CCC_E_CRYPTO, with the
+ * reason of its last entry.
+ */
 int ccc_err_openssl(struct ccc_err *err, const char *what);
 
 /* The stable reason phrase for a code ("malformed blob", ...). */

@@ -21,7 +21,7 @@
 #include "json.h"
 #include "keys.h"
 #include "quorum.h"
-#include "ops.h"
+#include "ctsrc.h"
 
 #define ITEM_MAX (CCC_CT_SYM_MAX + 4096)
 
@@ -141,18 +141,18 @@ open_file(struct ccc_ct_src *s, struct ccc_err *err)
 		return rc;
 	if ((rc = ccc_json_ct_import(&s->conv, (const char *)p, len, NULL,
 	    err)) != 0)
-		return ccc_err_what(err, s->seq.name);
-	return 0;
+		ccc_err_what(err, s->seq.name);
+	return rc;
 }
 
 static int
 changed(struct ccc_ct_src *s, struct ccc_err *err)
 {
-	ccc_err_set(err, CCC_E_IO, -1, NULL, "the input changed while it was "
+	ccc_err_what(err, s->nfiles ? s->files[s->nfiles - 1] :
+	    "stdin");
+	return ccc_err_set(err, CCC_E_IO, -1, NULL, "the input changed while it was "
 	    "read (%zu ciphertexts, then %s)", s->n, s->pos > s->n ? "more" :
 	    "fewer");
-	return ccc_err_what(err, s->nfiles ? s->files[s->nfiles - 1] :
-	    "stdin");
 }
 
 int
@@ -168,9 +168,9 @@ ccc_ct_src_next(struct ccc_ct_src *s, const uint8_t **p, size_t *len,
 		if (s->rq->cts_in_file && !s->open) {
 			/* Checked when the request was read: n strings. */
 			if (lseek(s->rq->cts_fd, s->rq->cts_at, SEEK_SET) < 0) {
-				ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
+				ccc_err_what(err, s->name);
+				return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
 				    strerror(errno));
-				return ccc_err_what(err, s->name);
 			}
 			ccc_seq_open_fd(&s->seq, s->rq->cts_fd, s->name,
 			    ITEM_MAX + 9, 0);
@@ -187,8 +187,10 @@ ccc_ct_src_next(struct ccc_ct_src *s, const uint8_t **p, size_t *len,
 		}
 		/* The request was decoded: its array holds n byte strings. */
 		s->cur.err = err;
-		if ((rc = ccc_cur_bstr(&s->cur, p, len, "ciphertexts")) != 0)
-			return ccc_err_what(err, s->name);
+		if ((rc = ccc_cur_bstr(&s->cur, p, len, "ciphertexts")) != 0) {
+			ccc_err_what(err, s->name);
+			return rc;
+		}
 		s->item = (long)++s->pos;
 		s->at = ccc_cur_pos(&s->cur) - (long long)*len;
 		return 1;

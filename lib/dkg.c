@@ -10,138 +10,7 @@
 
 #include "dkg.h"
 #include "hpke.h"
-
-#define U(k, nm, lo, hi, fl) { k, nm, CCC_F_UINT, fl, lo, hi, 0, NULL }
-#define B(k, nm, lo, hi, fl) { k, nm, CCC_F_BSTR, fl, lo, hi, 0, NULL }
-#define T(k, nm, lo, hi, fl) { k, nm, CCC_F_TSTR, fl, lo, hi, 0, NULL }
-#define BA(k, nm, lo, hi, el) { k, nm, CCC_F_BSTR_ARRAY, 0, lo, hi, el, NULL }
-#define MA(k, nm, lo, hi, sub) { k, nm, CCC_F_MAP_ARRAY, 0, lo, hi, 0, sub }
-#define BLOB(k, nm, max, sub) { k, nm, CCC_F_BLOB, 0, 0, 0, max, sub }
-#define SCHEMA(var, type, title, tbl) \
-	const struct ccc_schema var = { type, title, tbl, \
-	    sizeof(tbl) / sizeof(tbl[0]) }
-
-static const struct ccc_field member_fields[] = {
-	B(1, "id", 32, 32, 0),
-	B(2, "pk", 32, 32, 0),
-	T(3, "name", 1, CCC_ID_NAME_MAX, CCC_F_OPT),
-};
-static SCHEMA(member_schema, NULL, "member", member_fields);
-enum { MEM_ID, MEM_PK, MEM_NAME, MEM_NFIELDS };
-
-static const struct ccc_field committee_fields[] = {
-	B(1, "key_id", 32, 32, 0),
-	U(2, "epoch", 0, UINT32_MAX, 0),
-	U(3, "attempt", 0, 65535, 0),
-	U(4, "t", 1, CCC_DKG_MAX_N, 0),
-	U(5, "q", 1, CCC_DKG_MAX_N, 0),
-	MA(6, "members", 1, CCC_DKG_MAX_N, &member_schema),
-	B(7, "prev", 32, 32, CCC_F_OPT),
-	U(8, "start", 0, 1ULL << 40, 0),
-	U(9, "step", 1, UINT32_MAX, 0),
-	U(10, "grace", 0, UINT32_MAX, 0),
-};
-SCHEMA(ccc_schema_committee, "ccc/committee/v1", "key committee",
-    committee_fields);
-enum { COM_KEY_ID, COM_EPOCH, COM_ATTEMPT, COM_T, COM_Q, COM_MEMBERS,
-    COM_PREV, COM_START, COM_STEP, COM_GRACE, COM_NFIELDS };
-
-/* Keys 1-8 are those of ccc/tpk/v1, so a group reads as a public key. */
-static const struct ccc_field group_fields[] = {
-	T(1, "group", 4, 4, 0),
-	U(2, "t", 1, CCC_DKG_MAX_N, 0),
-	U(3, "n", 1, CCC_DKG_MAX_N, 0),
-	U(4, "epoch", 0, UINT32_MAX, 0),
-	B(5, "key_id", 32, 32, 0),
-	B(6, "h", 65, 65, 0),
-	B(7, "g_bar", 65, 65, 0),
-	BA(8, "h_i", 1, CCC_DKG_MAX_N, 65),
-	U(9, "q", 1, CCC_DKG_MAX_N, 0),
-	MA(10, "members", 1, CCC_DKG_MAX_N, &member_schema),
-	B(11, "sid", 32, 32, 0),
-	B(12, "dealers", 1, CCC_DKG_MAX_N, 0),
-	BA(13, "deals", 1, CCC_DKG_MAX_N, 32),
-	B(14, "prev", 32, 32, CCC_F_OPT),
-};
-SCHEMA(ccc_schema_group, "ccc/group/v1", "key group", group_fields);
-enum { GRP_GROUP, GRP_T, GRP_N, GRP_EPOCH, GRP_KEY_ID, GRP_H, GRP_GBAR,
-    GRP_HI, GRP_Q, GRP_MEMBERS, GRP_SID, GRP_DEALERS, GRP_DEALS, GRP_PREV,
-    GRP_NFIELDS };
-
-static const struct ccc_field csig_fields[] = {
-	U(1, "index", 1, CCC_DKG_MAX_N, 0),
-	B(2, "sig", 64, 64, 0),
-};
-static SCHEMA(csig_schema, NULL, "member signature", csig_fields);
-
-static const struct ccc_field cert_fields[] = {
-	B(1, "group", 32, 32, 0),
-	U(2, "epoch", 0, UINT32_MAX, 0),
-	MA(3, "sigs", 1, CCC_DKG_MAX_N, &csig_schema),
-};
-SCHEMA(ccc_schema_group_cert, "ccc/group-cert/v1", "group certificate",
-    cert_fields);
-
-static const struct ccc_field msg_fields[] = {
-	B(1, "signer", 32, 32, 0),
-	BLOB(2, "body", CCC_DKG_MSG_MAX, NULL),
-	B(3, "sig", 64, 64, 0),
-};
-SCHEMA(ccc_schema_share_msg, "ccc/share-msg/v1", "signed protocol message",
-    msg_fields);
-
-static const struct ccc_field accept_fields[] = {
-	B(1, "sid", 32, 32, 0),
-	U(2, "epoch", 0, UINT32_MAX, 0),
-	U(3, "index", 1, CCC_DKG_MAX_N, 0),
-	BA(4, "keys", 1, CCC_DKG_MAX_N, 32),
-};
-SCHEMA(ccc_schema_share_accept, "ccc/share-accept/v1",
-    "transition acceptance", accept_fields);
-
-static const struct ccc_field deal_fields[] = {
-	B(1, "sid", 32, 32, 0),
-	U(2, "epoch", 0, UINT32_MAX, 0),
-	U(3, "dealer", 1, CCC_DKG_MAX_N, 0),
-	BA(4, "commits", 1, CCC_DKG_MAX_N, 65),
-	B(5, "pok", CCC_VSS_PROOF_BYTES, CCC_VSS_PROOF_BYTES, CCC_F_OPT),
-	BA(6, "enc", 1, CCC_DKG_MAX_N, 32),
-	BA(7, "ct", 1, CCC_DKG_MAX_N, CCC_DKG_SUBSHARE_CT_BYTES),
-};
-SCHEMA(ccc_schema_share_deal, "ccc/share-deal/v1", "dealing", deal_fields);
-
-static const struct ccc_field complaint_fields[] = {
-	U(1, "dealer", 1, CCC_DKG_MAX_N, 0),
-	B(2, "key", 32, 32, 0),
-};
-static SCHEMA(complaint_schema, NULL, "complaint", complaint_fields);
-
-static const struct ccc_field respond_fields[] = {
-	B(1, "sid", 32, 32, 0),
-	U(2, "epoch", 0, UINT32_MAX, 0),
-	U(3, "index", 1, CCC_DKG_MAX_N, 0),
-	MA(4, "complaints", 0, CCC_DKG_MAX_N, &complaint_schema),
-};
-SCHEMA(ccc_schema_share_respond, "ccc/share-respond/v1", "responses",
-    respond_fields);
-
-static const struct ccc_field confirm_fields[] = {
-	B(1, "sid", 32, 32, 0),
-	U(2, "epoch", 0, UINT32_MAX, 0),
-	U(3, "index", 1, CCC_DKG_MAX_N, 0),
-	BLOB(4, "group", CCC_DKG_MSG_MAX, &ccc_schema_group),
-	B(5, "gsig", 64, 64, 0),
-	B(6, "pop", CCC_VSS_PROOF_BYTES, CCC_VSS_PROOF_BYTES, 0),
-};
-SCHEMA(ccc_schema_share_confirm, "ccc/share-confirm/v1", "confirmation",
-    confirm_fields);
-
-static const struct ccc_field transport_fields[] = {
-	B(1, "sid", 32, 32, 0),
-	B(2, "seed", 32, 32, CCC_F_SECRET),
-};
-SCHEMA(ccc_schema_transport_key, "ccc/transport-key/v1",
-    "transport key seed", transport_fields);
+#include "schemas.h"
 
 /* Fields shared by every body: sid, epoch, index. */
 enum { BODY_SID, BODY_EPOCH, BODY_FROM };
@@ -183,7 +52,7 @@ members_load(const struct ccc_val *v, struct ccc_dkg_member **out,
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "members");
 	ccc_cur_init(&c, v->p, v->n, base, err);
 	for (i = 0; i < v->count; i++) {
-		if ((rc = ccc_blob_decode_map(&member_schema, &c, mv)) != 0)
+		if ((rc = ccc_blob_decode_map(&ccc_schema_committee_member, &c, mv)) != 0)
 			goto fail;
 		memcpy(m[i].id, mv[MEM_ID].p, 32);
 		memcpy(m[i].pk, mv[MEM_PK].p, 32);
@@ -225,7 +94,7 @@ members_encode(struct ccc_buf *b, const struct ccc_dkg_member *m, uint32_t n)
 		if (m[i].name[0] != '\0')
 			ccc_val_bytes(&mv[MEM_NAME], m[i].name,
 			    strlen(m[i].name));
-		if ((rc = ccc_blob_encode(b, &member_schema, mv)) != 0)
+		if ((rc = ccc_blob_encode(b, &ccc_schema_committee_member, mv)) != 0)
 			return rc;
 	}
 	return 0;
@@ -542,7 +411,7 @@ ccc_group_cert_load(struct ccc_group_cert *c, const uint8_t *p, size_t len,
 	c->epoch = v[1].u;
 	ccc_cur_init(&cur, v[2].p, v[2].n, 0, err);
 	for (i = 0; i < v[2].count; i++) {
-		if ((rc = ccc_blob_decode_map(&csig_schema, &cur, sv)) != 0)
+		if ((rc = ccc_blob_decode_map(&ccc_schema_group_sig, &cur, sv)) != 0)
 			return rc;
 		if (i > 0 && sv[0].u <= c->idx[i - 1])
 			return ccc_err_set(err, CCC_E_FIELD, sv[0].off, "sigs",
@@ -566,7 +435,7 @@ ccc_group_cert_encode(struct ccc_buf *b, const struct ccc_group_cert *c)
 	for (i = 0; i < c->nsigs && rc == 0; i++) {
 		ccc_val_uint(&sv[0], c->idx[i]);
 		ccc_val_bytes(&sv[1], c->sig[i], 64);
-		rc = ccc_blob_encode(&sb, &csig_schema, sv);
+		rc = ccc_blob_encode(&sb, &ccc_schema_group_sig, sv);
 	}
 	if (rc == 0) {
 		ccc_val_bytes(&v[0], c->group, 32);
@@ -722,7 +591,7 @@ ccc_msg_decode(struct ccc_msg *m, const uint8_t *p, size_t len,
 			goto nomem;
 		ccc_cur_init(&c, v[3].p, v[3].n, base, err);
 		for (i = 0; i < m->ncomplaints; i++) {
-			if ((rc = ccc_blob_decode_map(&complaint_schema, &c,
+			if ((rc = ccc_blob_decode_map(&ccc_schema_complaint, &c,
 			    cv)) != 0)
 				goto fail;
 			if (i > 0 && cv[0].u <= m->complaints[i - 1].dealer) {
@@ -811,7 +680,7 @@ ccc_respond_encode(struct ccc_buf *b, const uint8_t sid[32], uint64_t epoch,
 	for (i = 0; i < nc && rc == 0; i++) {
 		ccc_val_uint(&cv[0], c[i].dealer);
 		ccc_val_bytes(&cv[1], c[i].key, 32);
-		rc = ccc_blob_encode(&cb, &complaint_schema, cv);
+		rc = ccc_blob_encode(&cb, &ccc_schema_complaint, cv);
 	}
 	if (rc == 0) {
 		body_head(v, sid, epoch, index);

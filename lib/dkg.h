@@ -35,6 +35,7 @@
 #include <stdbool.h>
 
 #include "blob.h"
+#include "schemas.h"
 #include "identity.h"
 #include "tdh2.h"
 #include "vss.h"
@@ -43,22 +44,6 @@
 #define CCC_DKG_MSG_MAX (1UL << 20)
 #define CCC_DKG_SUBSHARE_CT_BYTES (32 + 16)	/* HPKE(scalar) */
 
-extern const struct ccc_schema ccc_schema_committee;
-extern const struct ccc_schema ccc_schema_group;
-extern const struct ccc_schema ccc_schema_group_cert;
-extern const struct ccc_schema ccc_schema_share_msg;
-extern const struct ccc_schema ccc_schema_share_accept;
-extern const struct ccc_schema ccc_schema_share_deal;
-extern const struct ccc_schema ccc_schema_share_respond;
-extern const struct ccc_schema ccc_schema_share_confirm;
-extern const struct ccc_schema ccc_schema_transport_key;
-
-/* For ccc_schemas[] in blob.c. */
-#define CCC_DKG_SCHEMAS &ccc_schema_committee, &ccc_schema_group, \
-	&ccc_schema_group_cert, &ccc_schema_share_msg, \
-	&ccc_schema_share_accept, &ccc_schema_share_deal, \
-	&ccc_schema_share_respond, &ccc_schema_share_confirm, \
-	&ccc_schema_transport_key
 
 struct ccc_dkg_member {
 	uint8_t id[CCC_ID_BYTES];

@@ -44,20 +44,6 @@ struct ccc_enclave_policy {
 int ccc_enclave_policy_load(struct ccc_enclave_policy *p, const char *path,
     struct ccc_err *err) CCC_WUR;
 
-struct ccc_enclave_opts {
-	const char *roster, *tpk, *key, *attest_key, *codedir, *policy;
-	const char *in, *out;
-	char **sealed;
-	int nsealed;
-	const uint8_t *nonce;
-	size_t nonce_len;
-	uint64_t now;
-	bool force;
-};
-
-int ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
-    CCC_WUR;
-
 /* The label context of threshold-encrypted outputs of app. */
 #define CCC_OUTPUT_CONTEXT_FMT "app:%.*s/output"
 /* HPKE info prefix for sealed outputs (then 0x00 and the request id). */

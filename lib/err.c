@@ -38,35 +38,31 @@ ccc_err_set(struct ccc_err *err, int code, long long off, const char *field,
 	return code;
 }
 
-int
+void
 ccc_err_what(struct ccc_err *err, const char *what)
 {
-	if (err == NULL)
-		return 0;
-	if (err->what == NULL)
+	if (err != NULL && err->what == NULL)
 		err->what = what;
-	return err->code;
 }
 
-int
+void
 ccc_err_item(struct ccc_err *err, long item)
 {
-	if (err == NULL)
-		return 0;
-	if (err->item == 0)
+	if (err != NULL && err->item == 0)
 		err->item = item;
-	return err->code;
 }
 
 int
 ccc_err_openssl(struct ccc_err *err, const char *what)
 {
-	unsigned long e;
+	unsigned long e, last = 0;
 	char buf[120];
 
-	e = ERR_get_error();
-	if (e != 0)
-		ERR_error_string_n(e, buf, sizeof(buf));
+	/* The whole queue goes; its last entry is the most specific. */
+	while ((e = ERR_get_error()) != 0)
+		last = e;
+	if (last != 0)
+		ERR_error_string_n(last, buf, sizeof(buf));
 	else
 		snprintf(buf, sizeof(buf), "unknown error");
 	ERR_clear_error();

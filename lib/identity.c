@@ -6,26 +6,7 @@
 
 #include "cbor.h"
 #include "identity.h"
-
-#define U(k, nm, lo, hi) { k, nm, CCC_F_UINT, 0, lo, hi, 0, NULL }
-#define B(k, nm, lo, hi, fl) { k, nm, CCC_F_BSTR, fl, lo, hi, 0, NULL }
-#define T(k, nm, lo, hi, fl) { k, nm, CCC_F_TSTR, fl, lo, hi, 0, NULL }
-
-static const struct ccc_field idpub_fields[] = {
-	B(1, "id", 32, 32, 0),
-	B(2, "pk", 32, 32, 0),
-	T(3, "name", 1, CCC_ID_NAME_MAX, CCC_F_OPT),
-};
-const struct ccc_schema ccc_schema_identity_pub = { "ccc/identity-pub/v1",
-    "identity public key", idpub_fields, 3 };
-
-static const struct ccc_field idkey_fields[] = {
-	B(1, "sk", 64, 64, CCC_F_SECRET),
-	B(2, "pk", 32, 32, 0),
-	T(3, "name", 1, CCC_ID_NAME_MAX, CCC_F_OPT),
-};
-const struct ccc_schema ccc_schema_identity_key = { "ccc/identity-key/v1",
-    "identity secret key", idkey_fields, 3 };
+#include "schemas.h"
 
 struct ccc_identity *
 ccc_identity_new(void)

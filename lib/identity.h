@@ -15,6 +15,7 @@
 #define CCC_IDENTITY_H
 
 #include "blob.h"
+#include "schemas.h"
 
 #define CCC_ID_PK_BYTES 32
 #define CCC_ID_SK_BYTES 64	/* libsodium's seed || pk form */
@@ -22,10 +23,6 @@
 #define CCC_ID_BYTES 32		/* id = SHA-256("ccc/id/v1" || pk) */
 #define CCC_ID_NAME_MAX 64
 
-extern const struct ccc_schema ccc_schema_identity_pub;
-extern const struct ccc_schema ccc_schema_identity_key;
-enum { IDPUB_ID, IDPUB_PK, IDPUB_NAME, IDPUB_NFIELDS };
-enum { IDKEY_SK, IDKEY_PK, IDKEY_NAME, IDKEY_NFIELDS };
 
 /* An identity; allocate with ccc_identity_new (sodium_malloc, wiped). */
 struct ccc_identity {

@@ -112,6 +112,19 @@ ccc_read_file(struct ccc_buf *b, const char *path, size_t max,
 }
 
 int
+ccc_read_named(struct ccc_buf *b, const char *path, size_t max, bool secret,
+    struct ccc_err *err)
+{
+	int rc;
+
+	rc = secret ? ccc_read_secret_file(b, path, max, err) :
+	    ccc_read_file(b, path, max, err);
+	if (rc != 0)
+		(void)ccc_err_what(err, ccc_io_name(path, 0));
+	return rc;
+}
+
+int
 ccc_read_secret_file(struct ccc_buf *b, const char *path, size_t max,
     struct ccc_err *err)
 {

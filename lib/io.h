@@ -37,6 +37,13 @@ int ccc_read_file(struct ccc_buf *b, const char *path, size_t max,
 int ccc_read_secret_file(struct ccc_buf *b, const char *path, size_t max,
     struct ccc_err *err) CCC_WUR;
 
+/*
+ * ccc_read_secret_file (secret) or ccc_read_file, with the input's name
+ * (ccc_io_name) added to the error: for readers at an input's boundary.
+ */
+int ccc_read_named(struct ccc_buf *b, const char *path, size_t max,
+    bool secret, struct ccc_err *err) CCC_WUR;
+
 /* Read up to n bytes from fd, retrying on EINTR; returns bytes read or -1. */
 ssize_t ccc_read_full(int fd, void *p, size_t n);
 /* Write all n bytes to fd, retrying; 0 or -1 (errno set). */

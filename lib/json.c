@@ -525,3 +525,19 @@ out:
 	ccc_buf_free(&in);
 	return rc;
 }
+
+int
+ccc_json_put_str(struct ccc_buf *b, const char *s)
+{
+	int rc = ccc_buf_printf(b, "\"");
+
+	for (; rc == 0 && *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			rc = ccc_buf_printf(b, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			rc = ccc_buf_printf(b, "\\u%04x", (unsigned char)*s);
+		else
+			rc = ccc_buf_printf(b, "%c", *s);
+	}
+	return rc ? rc : ccc_buf_printf(b, "\"");
+}

@@ -38,4 +38,10 @@ int ccc_json_ct_export(struct ccc_buf *b, const struct ccc_ct *ct) CCC_WUR;
 /* True if the input looks like JSON (first non-space byte is '{'). */
 int ccc_json_looks_like(const uint8_t *p, size_t len);
 
+/*
+ * Append s as a JSON string: quote and backslash escaped, and every byte
+ * outside printable ASCII as \u00XX (so the output is ASCII and one line).
+ */
+int ccc_json_put_str(struct ccc_buf *b, const char *s) CCC_WUR;
+
 #endif

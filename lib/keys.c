@@ -10,6 +10,7 @@
 
 #include "hash.h"
 #include "keys.h"
+#include "schemas.h"
 
 const char *
 ccc_short_id(const uint8_t id[32])

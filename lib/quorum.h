@@ -14,6 +14,7 @@
 #include <stdbool.h>
 
 #include "blob.h"
+#include "schemas.h"
 #include "identity.h"
 
 #define CCC_REQUEST_ID_BYTES 32
@@ -23,21 +24,6 @@
 #define CCC_BLOB_MAX (64UL * 1024 * 1024)
 #define CCC_REQUEST_SKEW 300			/* s a clock may be ahead */
 #define CCC_REQUEST_MAX_LIFETIME (7 * 86400)	/* s from created to expiry */
-
-extern const struct ccc_schema ccc_schema_roster;
-extern const struct ccc_schema ccc_schema_request;
-extern const struct ccc_schema ccc_schema_signature;
-extern const struct ccc_schema ccc_schema_certified;
-
-enum { ROSTER_NAME, ROSTER_Q, ROSTER_MEMBERS, ROSTER_NOT_BEFORE,
-    ROSTER_NOT_AFTER, ROSTER_NFIELDS };
-enum { MEMBER_ID, MEMBER_PK, MEMBER_NAME, MEMBER_NFIELDS };
-enum { REQ_ID, REQ_APP, REQ_CODE, REQ_KEY_ID, REQ_EPOCH, REQ_CTS,
-    REQ_ENCLAVE, REQ_ENCLAVE_KEY, REQ_CREATED, REQ_EXPIRES, REQ_SECURITY,
-    REQ_OUTPUT, REQ_RECIPIENT, REQ_NETWORK, REQ_NFIELDS };
-enum { SIG_SIGNER, SIG_TYPE, SIG_DIGEST, SIG_SIG, SIG_NFIELDS };
-enum { CERT_ROSTER, CERT_TYPE, CERT_BLOB, CERT_SIGS, CERT_NFIELDS };
-enum { CSIG_SIGNER, CSIG_SIG, CSIG_NFIELDS };
 
 /* Output modes of a request (field 12). */
 enum { CCC_OUTPUT_PUBLIC = 0, CCC_OUTPUT_SEALED = 1, CCC_OUTPUT_THRESHOLD = 2 };
@@ -65,6 +51,12 @@ void ccc_roster_free(struct ccc_roster *r);
 /* Read and load a roster file, naming it in errors. */
 int ccc_roster_read(struct ccc_roster *r, const char *path,
     struct ccc_err *err) CCC_WUR;
+/* 0 if the roster is valid at now, else CCC_E_EXPIRED saying when it is. */
+int ccc_roster_valid(const struct ccc_roster *r, uint64_t now,
+    struct ccc_err *err) CCC_WUR;
+/* "; not signed by a, b" for the members whose have[] is false. */
+void ccc_roster_missing(char *buf, size_t len, const struct ccc_roster *r,
+    const bool *have);
 /* Index of the member with this id, or -1. */
 long ccc_roster_find(const struct ccc_roster *r, const uint8_t id[32]);
 /* A short printable name of member i: its name, else its id prefix. */
@@ -175,71 +167,6 @@ int ccc_cert_verify(const struct ccc_roster *r, const uint8_t *cert,
  */
 int ccc_cert_check(const struct ccc_roster *r, const struct ccc_val *cv,
     const uint8_t d[32], uint64_t now, const struct ccc_schema **type,
-    struct ccc_err *err) CCC_WUR;
-
-/* Operations behind ccc-quorum-sign. */
-struct ccc_roster_opts {
-	const char *name, *out;
-	uint32_t q;
-	uint64_t not_before, not_after;
-	bool force;
-	char **members;
-	int nmembers;
-};
-int ccc_quorum_roster(const struct ccc_roster_opts *o, struct ccc_err *err)
-    CCC_WUR;
-
-struct ccc_request_opts {
-	const char *app, *code_file, *tpk, *enclave, *enclave_key, *recipient;
-	const char *out;
-	const uint8_t *measurement;	/* 48 bytes, or NULL: hash code_file */
-	const uint8_t *request_id;	/* 32 bytes, or NULL: random */
-	uint32_t output;
-	bool network, force;
-	uint64_t now, expires;
-	char **cts;
-	int ncts;
-};
-int ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
-    CCC_WUR;
-
-struct ccc_sign_opts {
-	const char *key, *in, *out, *tpk;
-	const char *policy;	/* label policy file, or NULL */
-	const char *attest_policy;	/* results: attestation policy */
-	const char *request;	/* results: the request they answer */
-	bool allow_unlabelled, force;
-	uint64_t now;
-};
-int ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
-    CCC_WUR;
-
-struct ccc_qcombine_opts {
-	const char *roster, *in, *out;
-	bool force;
-	uint64_t now;
-	char **sigs;
-	int nsigs;
-};
-int ccc_quorum_combine(const struct ccc_qcombine_opts *o, struct ccc_err *err)
-    CCC_WUR;
-
-struct ccc_qverify_opts {
-	const char *roster, *in, *out;
-	bool verbose, force;
-	uint64_t now;
-};
-int ccc_quorum_verify(const struct ccc_qverify_opts *o, struct ccc_err *err)
-    CCC_WUR;
-
-/* ccc-reencrypt in request mode (lib/serve.c). */
-struct ccc_serve_opts {
-	unsigned jobs;		/* threads (0 or 1: one) */
-	const char *share, *tpk, *roster, *state, *policy, *in, *out;
-	bool force, tty_ok;
-	uint64_t now;
-};
-int ccc_reencrypt_request(const struct ccc_serve_opts *o,
     struct ccc_err *err) CCC_WUR;
 
 /*

@@ -33,6 +33,7 @@
 #include "hash.h"
 #include "io.h"
 #include "quorum.h"
+#include "schemas.h"
 #include "seq.h"
 
 #define WIN 65536	/* heads and tails are far smaller */
@@ -54,9 +55,9 @@ read_at(struct ccc_buf *b, int fd, size_t n, long long at, const char *name,
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
+			ccc_err_what(err, name);
+			return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
 			    strerror(errno));
-			return ccc_err_what(err, name);
 		}
 		if (r == 0)
 			break;

@@ -7,21 +7,7 @@
 #include "attest.h"
 #include "keys.h"
 #include "result.h"
-
-static const struct ccc_field result_fields[] = {
-	{ 1, "request_id", CCC_F_BSTR, 0, 32, 32, 0, NULL },
-	{ 2, "app_id", CCC_F_TSTR, 0, 1, CCC_APP_ID_MAX, 0, NULL },
-	{ 3, "code", CCC_F_BSTR, 0, 48, 48, 0, NULL },
-	{ 4, "inputs", CCC_F_BSTR_ARRAY, 0, 1, CCC_REQUEST_MAX_CTS, 32, NULL },
-	{ 5, "output_mode", CCC_F_UINT, 0, 0, 2, 0, NULL },
-	{ 6, "output", CCC_F_BSTR, 0, 0, CCC_RESULT_OUTPUT_MAX, 0, NULL },
-	{ 7, "output_digest", CCC_F_BSTR, 0, 32, 32, 0, NULL },
-	{ 8, "time", CCC_F_UINT, 0, 0, UINT64_MAX, 0, NULL },
-	{ 9, "enclave_id", CCC_F_BSTR, 0, 32, 32, 0, NULL },
-	{ 10, "attestation", CCC_F_BSTR, 0, 1, 1UL << 20, 0, NULL },
-};
-const struct ccc_schema ccc_schema_result = { "ccc/result/v1",
-    "computation result", result_fields, RES_NFIELDS };
+#include "schemas.h"
 
 int
 ccc_result_decode(struct ccc_result *r, const uint8_t *p, size_t len,

@@ -17,11 +17,9 @@
 #define CCC_RESULT_H
 
 #include "blob.h"
+#include "schemas.h"
 #include "quorum.h"
 
-extern const struct ccc_schema ccc_schema_result;
-enum { RES_REQUEST, RES_APP, RES_CODE, RES_INPUTS, RES_MODE, RES_OUTPUT,
-    RES_OUTPUT_DIGEST, RES_TIME, RES_ENCLAVE, RES_DOC, RES_NFIELDS };
 
 #define CCC_RESULT_OUTPUT_MAX (64UL * 1024 * 1024)
 #define CCC_PCR_RUNTIME 0

@@ -11,6 +11,7 @@
 
 #include "cbor.h"
 #include "io.h"
+#include "schemas.h"
 #include "seal.h"
 
 #define INFO_PREFIX "ccc/sealed/v1"
@@ -223,8 +224,8 @@ ccc_sealed_file_open(struct ccc_sealed_file *f, const char *path,
 	ccc_buf_init(&f->mem, 0);
 	if ((f->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
 	    fstat(f->fd, &st) != 0) {
-		ccc_err_set(err, CCC_E_IO, -1, NULL, "%s", strerror(errno));
-		return ccc_err_what(err, path);
+		ccc_err_what(err, path);
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s", strerror(errno));
 	}
 	size = (uint64_t)st.st_size;
 	if (!S_ISREG(st.st_mode)) {
@@ -235,8 +236,8 @@ ccc_sealed_file_open(struct ccc_sealed_file *f, const char *path,
 		size = f->mem.len;
 	}
 	if ((r = get(f, win, sizeof(win))) < 0) {
-		ccc_err_set(err, CCC_E_IO, -1, NULL, "%s", strerror(errno));
-		return ccc_err_what(err, path);
+		ccc_err_what(err, path);
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s", strerror(errno));
 	}
 	len = (size_t)r;
 	if (find_shares(win, len, &at, &end, &count) != 0) {

@@ -103,9 +103,9 @@ ccc_seq_rest(struct ccc_seq *s, const uint8_t **p, size_t *len,
 
 	while (!s->eof) {
 		if (s->buf.len - s->off > s->max) {
-			ccc_err_set(err, CCC_E_TOOBIG, -1, NULL, "more than %zu "
+			ccc_err_what(err, s->name);
+			return ccc_err_set(err, CCC_E_TOOBIG, -1, NULL, "more than %zu "
 			    "bytes", s->max);
-			return ccc_err_what(err, s->name);
 		}
 		if ((rc = fill(s, err)) != 0)
 			return rc;
@@ -145,7 +145,8 @@ ccc_seq_next(struct ccc_seq *s, const uint8_t **p, size_t *len,
 				if (err != NULL && err->code == 0)
 					*err = e;
 				ccc_err_item(err, s->item + 1);
-				return ccc_err_what(err, s->name);
+				ccc_err_what(err, s->name);
+				return rc;
 			}
 		} else if (s->eof)
 			return 0;

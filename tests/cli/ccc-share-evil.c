@@ -13,7 +13,7 @@
 
 #include "cli.h"
 #include "dkg.h"
-#include "ops.h"
+#include "ops/ops.h"
 
 static const struct option longopts[] = {
 	{ "dir", required_argument, NULL, 'd' },

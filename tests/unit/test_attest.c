@@ -24,7 +24,7 @@
 #include "cose.h"
 #include "io.h"
 #include "nitro.h"
-#include "ops.h"
+#include "ops/ops.h"
 #include "tap.h"
 
 #define AWS_ROOT_SHA256 \

@@ -11,6 +11,7 @@
 
 #include "blob.h"
 #include "keys.h"
+#include "schemas.h"
 #include "tap.h"
 
 static int

@@ -15,6 +15,7 @@
 
 #include "dkg.h"
 #include "keys.h"
+#include "schemas.h"
 #include "tap.h"
 #include "vss.h"
 

@@ -19,35 +19,15 @@
 #include "result.h"
 #include "cose.h"
 #include "io.h"
+#include "json.h"
 #include "ops.h"
+#include "schemas.h"
 
 /* base64 of CCC_COSE_MAX bytes, with room for line breaks. */
 #define INPUT_MAX (CCC_COSE_MAX / 3 * 4 + CCC_COSE_MAX / 16 + 64)
 /* A result: its output and its document (as ccc-combine --result). */
 #define RESULT_MAX (CCC_RESULT_OUTPUT_MAX + (1UL << 21))
 
-static int
-bprintf(struct ccc_buf *b, const char *fmt, ...) CCC_PRINTF(2, 3);
-
-static int
-bprintf(struct ccc_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n, rc;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return CCC_E_INTERNAL;
-	if ((rc = ccc_buf_reserve(b, (size_t)n + 1)) != 0)
-		return rc;
-	va_start(ap, fmt);
-	vsnprintf((char *)b->p + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-	return 0;
-}
 
 static int
 bhex(struct ccc_buf *b, const uint8_t *p, size_t n)
@@ -65,22 +45,6 @@ bhex(struct ccc_buf *b, const uint8_t *p, size_t n)
 	return 0;
 }
 
-/* A JSON string; s is ASCII (RFC 2253 output, names, module ids). */
-static int
-bjson(struct ccc_buf *b, const char *s)
-{
-	int rc = bprintf(b, "\"");
-
-	for (; rc == 0 && *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			rc = bprintf(b, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-			rc = bprintf(b, "\\u%04x", (unsigned char)*s);
-		else
-			rc = bprintf(b, "%c", *s);
-	}
-	return rc ? rc : bprintf(b, "\"");
-}
 
 static int
 opt_text(struct ccc_buf *b, const char *name, bool has, const uint8_t *p,
@@ -89,12 +53,12 @@ opt_text(struct ccc_buf *b, const char *name, bool has, const uint8_t *p,
 	int rc;
 
 	if (!has)
-		return bprintf(b, "%s: absent\n", name);
+		return ccc_buf_printf(b, "%s: absent\n", name);
 	if (n == 0)
-		return bprintf(b, "%s: empty\n", name);
-	if ((rc = bprintf(b, "%s: ", name)) != 0 || (rc = bhex(b, p, n)) != 0)
+		return ccc_buf_printf(b, "%s: empty\n", name);
+	if ((rc = ccc_buf_printf(b, "%s: ", name)) != 0 || (rc = bhex(b, p, n)) != 0)
 		return rc;
-	return bprintf(b, "\n");
+	return ccc_buf_printf(b, "\n");
 }
 
 static int
@@ -104,11 +68,11 @@ opt_json(struct ccc_buf *b, const char *name, bool has, const uint8_t *p,
 	int rc;
 
 	if (!has)
-		return bprintf(b, ",\"%s\":null", name);
-	if ((rc = bprintf(b, ",\"%s\":\"", name)) != 0 ||
+		return ccc_buf_printf(b, ",\"%s\":null", name);
+	if ((rc = ccc_buf_printf(b, ",\"%s\":\"", name)) != 0 ||
 	    (rc = bhex(b, p, n)) != 0)
 		return rc;
-	return bprintf(b, "\"");
+	return ccc_buf_printf(b, "\"");
 }
 
 static const char *
@@ -126,10 +90,10 @@ report_text(struct ccc_buf *b, const struct ccc_attest_report *r)
 
 	ccc_attest_format_time(ts, sizeof(ts), r->timestamp_ms);
 	ccc_attest_format_time(at, sizeof(at), r->checked_at_ms);
-	if ((rc = bprintf(b, "mode: %s\nroot: %s (%s) sha256:", mode_text(r),
+	if ((rc = ccc_buf_printf(b, "mode: %s\nroot: %s (%s) sha256:", mode_text(r),
 	    r->root->name, ccc_attest_kind_name(r->root->kind))) != 0 ||
 	    (rc = bhex(b, r->root->sha256, 32)) != 0 ||
-	    (rc = bprintf(b, "\nmodule_id: %s\ndigest: SHA384\n"
+	    (rc = ccc_buf_printf(b, "\nmodule_id: %s\ndigest: SHA384\n"
 	    "timestamp: %s (%llu)\nchecked_at: %s\nmeasurements: %s\n"
 	    "debug: %s\n", r->module_id, ts,
 	    (unsigned long long)r->timestamp_ms, at, r->measurements,
@@ -137,9 +101,9 @@ report_text(struct ccc_buf *b, const struct ccc_attest_report *r)
 		return rc;
 	for (i = 0; i < CCC_NITRO_PCRS; i++)
 		if (r->pcr_len[i] > 0 &&
-		    ((rc = bprintf(b, "pcr%d: ", i)) != 0 ||
+		    ((rc = ccc_buf_printf(b, "pcr%d: ", i)) != 0 ||
 		    (rc = bhex(b, r->pcr[i], r->pcr_len[i])) != 0 ||
-		    (rc = bprintf(b, "\n")) != 0))
+		    (rc = ccc_buf_printf(b, "\n")) != 0))
 			return rc;
 	if ((rc = opt_text(b, "public_key", r->has_public_key, r->public_key,
 	    r->public_key_len)) != 0 ||
@@ -148,7 +112,7 @@ report_text(struct ccc_buf *b, const struct ccc_attest_report *r)
 	    (rc = opt_text(b, "nonce", r->has_nonce, r->nonce,
 	    r->nonce_len)) != 0)
 		return rc;
-	return bprintf(b, "certificate: %s\n", r->leaf_subject);
+	return ccc_buf_printf(b, "certificate: %s\n", r->leaf_subject);
 }
 
 static int
@@ -160,16 +124,16 @@ report_json(struct ccc_buf *b, const struct ccc_attest_report *r)
 
 	ccc_attest_format_time(ts, sizeof(ts), r->timestamp_ms);
 	ccc_attest_format_time(at, sizeof(at), r->checked_at_ms);
-	if ((rc = bprintf(b, "{\"mode\":\"%s\",\"hardware_backed\":%s",
+	if ((rc = ccc_buf_printf(b, "{\"mode\":\"%s\",\"hardware_backed\":%s",
 	    ccc_attest_kind_name(r->kind),
 	    r->kind == CCC_ATTEST_KIND_SOFTWARE ? "false" : "true")) != 0 ||
-	    (r->kind == CCC_ATTEST_KIND_SOFTWARE && (rc = bprintf(b,
+	    (r->kind == CCC_ATTEST_KIND_SOFTWARE && (rc = ccc_buf_printf(b,
 	    ",\"note\":\"software, not hardware-backed\"")) != 0) ||
-	    (rc = bprintf(b, ",\"root\":{\"name\":\"%s\",\"kind\":\"%s\","
+	    (rc = ccc_buf_printf(b, ",\"root\":{\"name\":\"%s\",\"kind\":\"%s\","
 	    "\"sha256\":\"", r->root->name,
 	    ccc_attest_kind_name(r->root->kind))) != 0 ||
 	    (rc = bhex(b, r->root->sha256, 32)) != 0 ||
-	    (rc = bprintf(b, "\"},\"module_id\":\"%s\",\"digest\":\"SHA384\","
+	    (rc = ccc_buf_printf(b, "\"},\"module_id\":\"%s\",\"digest\":\"SHA384\","
 	    "\"timestamp_ms\":%llu,\"timestamp\":\"%s\","
 	    "\"checked_at_ms\":%llu,\"checked_at\":\"%s\","
 	    "\"measurements\":\"%s\",\"debug\":%s,\"pcrs\":{",
@@ -180,24 +144,24 @@ report_json(struct ccc_buf *b, const struct ccc_attest_report *r)
 	for (i = 0; i < CCC_NITRO_PCRS; i++) {
 		if (r->pcr_len[i] == 0)
 			continue;
-		if ((rc = bprintf(b, "%s\"%d\":\"", first ? "" : ",",
+		if ((rc = ccc_buf_printf(b, "%s\"%d\":\"", first ? "" : ",",
 		    i)) != 0 ||
 		    (rc = bhex(b, r->pcr[i], r->pcr_len[i])) != 0 ||
-		    (rc = bprintf(b, "\"")) != 0)
+		    (rc = ccc_buf_printf(b, "\"")) != 0)
 			return rc;
 		first = false;
 	}
-	if ((rc = bprintf(b, "}")) != 0 ||
+	if ((rc = ccc_buf_printf(b, "}")) != 0 ||
 	    (rc = opt_json(b, "public_key", r->has_public_key, r->public_key,
 	    r->public_key_len)) != 0 ||
 	    (rc = opt_json(b, "user_data", r->has_user_data, r->user_data,
 	    r->user_data_len)) != 0 ||
 	    (rc = opt_json(b, "nonce", r->has_nonce, r->nonce,
 	    r->nonce_len)) != 0 ||
-	    (rc = bprintf(b, ",\"certificate_subject\":")) != 0 ||
-	    (rc = bjson(b, r->leaf_subject)) != 0)
+	    (rc = ccc_buf_printf(b, ",\"certificate_subject\":")) != 0 ||
+	    (rc = ccc_json_put_str(b, r->leaf_subject)) != 0)
 		return rc;
-	return bprintf(b, "}\n");
+	return ccc_buf_printf(b, "}\n");
 }
 
 /*

@@ -25,6 +25,7 @@
 #include "policy.h"
 #include "quorum.h"
 #include "seal.h"
+#include "shares.h"
 
 static char spool_name[] = "stdout (its scratch copy)";
 

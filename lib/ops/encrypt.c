@@ -24,7 +24,7 @@ from_json(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
 	int rc;
 
 	ccc_buf_init(&ib, 0);
-	if ((rc = ccc_op_read(&ib, o->in, CCC_JSON_MAX, false, err)) != 0)
+	if ((rc = ccc_read_named(&ib, o->in, CCC_JSON_MAX, false, err)) != 0)
 		goto out;
 	if ((rc = ccc_json_ct_import(ob, (const char *)ib.p, ib.len,
 	    o->context, err)) != 0 ||
@@ -183,7 +183,7 @@ ccc_encrypt_run(const struct ccc_encrypt_opts *o, struct ccc_err *err)
 		if ((rc = from_json(ec, &pub, o, &ob, err)) != 0)
 			goto out;
 	} else if (!o->seq) {
-		if ((rc = ccc_op_read(&pt, o->in, PLAIN_MAX, false, err)) != 0)
+		if ((rc = ccc_read_named(&pt, o->in, PLAIN_MAX, false, err)) != 0)
 			goto out;
 		if ((rc = ccc_ct_encrypt(ec, &ob, &pub, o->context, clen,
 		    pt.p, pt.len, err)) != 0)

@@ -215,8 +215,10 @@ inspect_file(const struct printer *pr, const char *path, struct ccc_err *err)
 	int rc;
 
 	if ((rc = ccc_seq_open(&seq, path, CCC_CT_SYM_MAX + 4096, 0,
-	    err)) != 0)
-		return ccc_err_what(err, ccc_io_name(path, 0));
+	    err)) != 0) {
+		ccc_err_what(err, ccc_io_name(path, 0));
+		return rc;
+	}
 	while ((rc = ccc_seq_next(&seq, &p, &len, &at, err)) == 1) {
 		if ((s = ccc_blob_peek_type(p, len)) == NULL) {
 			rc = ccc_err_set(err, CCC_E_TYPE, at, NULL,

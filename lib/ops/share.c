@@ -15,6 +15,7 @@
 #include "io.h"
 #include "keys.h"
 #include "ops.h"
+#include "schemas.h"
 #include "state.h"
 
 int
@@ -70,7 +71,7 @@ ccc_committee_make(const struct ccc_committee_opts *o, struct ccc_err *err)
 	}
 	for (i = 0; i < cm.n; i++) {
 		ccc_buf_reset(&b);
-		if ((rc = ccc_op_read(&b, o->members[i], 1 << 16, false,
+		if ((rc = ccc_read_named(&b, o->members[i], 1 << 16, false,
 		    err)) != 0)
 			goto out;
 		if (ccc_blob_peek_type(b.p, b.len) !=
@@ -98,7 +99,7 @@ ccc_committee_make(const struct ccc_committee_opts *o, struct ccc_err *err)
 	}
 	if (o->group != NULL) {
 		ccc_buf_reset(&b);
-		if ((rc = ccc_op_read(&b, o->group, CCC_DKG_MSG_MAX, false,
+		if ((rc = ccc_read_named(&b, o->group, CCC_DKG_MSG_MAX, false,
 		    err)) != 0)
 			goto out;
 		if ((rc = ccc_group_load(ec, &g, b.p, b.len, err)) != 0) {
@@ -239,7 +240,7 @@ load_pub(struct ccc_ec *ec, struct ccc_tdh2_pub *pub, const char *path,
 	int rc;
 
 	ccc_buf_init(&b, 0);
-	if ((rc = ccc_op_read(&b, path, CCC_DKG_MSG_MAX, false, err)) != 0)
+	if ((rc = ccc_read_named(&b, path, CCC_DKG_MSG_MAX, false, err)) != 0)
 		goto out;
 	if (ccc_blob_peek_type(b.p, b.len) == &ccc_schema_group) {
 		if ((rc = ccc_group_load(ec, &g, b.p, b.len, err)) == 0) {
@@ -277,7 +278,7 @@ ccc_node_verify(const struct ccc_node_opts *o, FILE *f, struct ccc_err *err)
 			goto out;
 		}
 		if ((rc = load_pub(ec, &pub, o->tpk, err)) != 0 ||
-		    (rc = ccc_op_read(&b, o->share, 4096, true, err)) != 0)
+		    (rc = ccc_read_named(&b, o->share, 4096, true, err)) != 0)
 			goto out;
 		if ((rc = ccc_share_load(sh, b.p, b.len, err)) != 0 ||
 		    (rc = ccc_share_check(ec, sh, &pub, err)) != 0) {
@@ -294,7 +295,7 @@ ccc_node_verify(const struct ccc_node_opts *o, FILE *f, struct ccc_err *err)
 			rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "cert");
 			goto out;
 		}
-		if ((rc = ccc_op_read(&b, o->group, CCC_DKG_MSG_MAX, false,
+		if ((rc = ccc_read_named(&b, o->group, CCC_DKG_MSG_MAX, false,
 		    err)) != 0)
 			goto out;
 		if ((rc = ccc_group_load(ec, &g, b.p, b.len, err)) != 0) {
@@ -302,7 +303,7 @@ ccc_node_verify(const struct ccc_node_opts *o, FILE *f, struct ccc_err *err)
 			goto out;
 		}
 		ccc_buf_reset(&b);
-		if ((rc = ccc_op_read(&b, o->cert, CCC_DKG_MSG_MAX, false,
+		if ((rc = ccc_read_named(&b, o->cert, CCC_DKG_MSG_MAX, false,
 		    err)) != 0)
 			goto out;
 		if ((rc = ccc_group_cert_load(cert, b.p, b.len, err)) != 0 ||

@@ -16,7 +16,13 @@
 #include "cbor.h"
 #include "ccc.h"
 #include "par.h"
+#include "io.h"
 #include "seq.h"
+
+/* What the tools' option parsers need: limits, modes, time parsing. */
+#include "attest.h"
+#include "identity.h"
+#include "quorum.h"
 
 struct ccc_dealer_opts {
 	uint32_t t, n;
@@ -68,6 +74,7 @@ struct ccc_combine_opts {
 	const char *tpk, *key, *in, *out;
 	const char *request;	/* shares bound to this request, its cts */
 	const char *result;	/* --result: read a result's output */
+	const char *report;	/* --report: the nodes' verdicts, or NULL */
 	char **sealed;
 	int nsealed;
 	unsigned jobs;		/* threads (0 or 1: one) */
@@ -78,32 +85,6 @@ int ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
 /* The output of a result (ccc/result/v1): opened with -i when sealed. */
 int ccc_combine_result(const struct ccc_combine_opts *o, struct ccc_err *err)
     CCC_WUR;
-
-/*
- * The heart of ccc-combine, for ccc-combine and ccc-enclave-run: open the
- * sealed shares in files sealed[] with the recipient key (sk, pk), keep the
- * shares bound to ctx, verify every proof, combine t valid shares per
- * ciphertext of cts and decrypt; emit() receives each plaintext (secret
- * memory, valid during the call) once it has authenticated.  Nodes whose
- * shares were not used are named in warnings; fewer than t valid shares
- * for a ciphertext is CCC_E_THRESHOLD naming every bad node.
- */
-struct ccc_tdh2_pub;
-struct ccc_ct_src;
-struct ccc_combine_in {
-	struct ccc_tdh2_pub *pub;	/* tables may be added to it */
-	const uint8_t *sk, *pk;
-	const uint8_t *ctx;
-	size_t ctx_len;
-	struct ccc_ct_src *cts;	/* opened (counted) */
-	char **sealed;
-	int nsealed;
-	unsigned jobs;		/* threads (0 or 1: one) */
-};
-typedef int (*ccc_plain_fn)(void *arg, size_t i, const uint8_t *p, size_t n,
-    struct ccc_err *err);
-int ccc_combine_core(const struct ccc_combine_in *in, ccc_plain_fn emit,
-    void *arg, struct ccc_err *err) CCC_WUR;
 
 struct ccc_inspect_opts {
 	bool diag, show_secrets;
@@ -130,95 +111,31 @@ int ccc_node_keys_load(struct ccc_tdh2_pub *pub, struct ccc_share **sh,
 int ccc_op_read_tpk(struct ccc_tdh2_pub *pub, const char *path,
     struct ccc_err *err) CCC_WUR;
 
-/* Shared by the ops: read a whole file, naming it in errors. */
-int ccc_op_read(struct ccc_buf *b, const char *path, size_t max, bool secret,
-    struct ccc_err *err) CCC_WUR;
-
 /*
- * Ciphertexts streamed in two passes (lib/ctsrc.c): ccc_ct_src_open reads
- * files (each a CBOR sequence of ciphertext blobs, or one Chainlink JSON
- * ciphertext; none: stdin) once to count them and check their framing, so
- * n is known and every framing error is reported before any work; then
- * ccc_ct_src_next returns them in order (1, 0 at the end, or a negative
- * CCC_E_*), each valid until the next call, with name/item/at telling
- * where it came from.  ccc_ct_src_request serves the ciphertexts of a
- * decoded request (views into it, no copy).
+ * The combine engine's verdicts on the nodes (lib/combine.h): printed as
+ * warnings (a repeated file; on success, the files whose shares were not
+ * used) and, with a report path, written there as JSON once the shares
+ * were judged (ccc-combine(1) --report).  Open before the work, so an
+ * existing file is refused (without force) before anything is done;
+ * commit after it; close in any case.
  */
-struct ccc_request;
-struct ccc_ct_src {
-	const struct ccc_request *rq;	/* a request's, or NULL */
-	struct ccc_cur cur;		/* ... their array */
-	char **files;
-	int nfiles;		/* 0: stdin */
-	int in_fd, spool;	/* stdin, or its copy (-1: none) */
-	long long stdin_at;	/* where stdin began */
-	int fi;			/* file being read */
-	bool open, json, counting;
-	struct ccc_seq seq;
-	struct ccc_buf conv;	/* a JSON ciphertext, converted */
-	size_t n;		/* ciphertexts in all */
-	size_t pos;		/* returned in this pass */
-	const char *name;	/* the last one's file, item, offset */
-	long item;
-	long long at;
+struct ccc_node_report;
+struct ccc_op_nodes {
+	struct ccc_out out;
+	struct ccc_buf json;	/* the nodes' entries */
+	size_t n, ok;
+	uint32_t t;
+	bool open, judged, failed, nomem;
 };
-int ccc_ct_src_open(struct ccc_ct_src *s, char **files, int nfiles,
+int ccc_op_nodes_open(struct ccc_op_nodes *nr, const char *path, bool force,
     struct ccc_err *err) CCC_WUR;
-void ccc_ct_src_request(struct ccc_ct_src *s, const struct ccc_request *rq,
-    const char *name);
-int ccc_ct_src_next(struct ccc_ct_src *s, const uint8_t **p, size_t *len,
+void ccc_op_node_note(void *arg, const struct ccc_node_report *r);
+int ccc_op_nodes_commit(struct ccc_op_nodes *nr, const char *tool,
     struct ccc_err *err) CCC_WUR;
-int ccc_ct_src_rewind(struct ccc_ct_src *s, struct ccc_err *err) CCC_WUR;
-void ccc_ct_src_close(struct ccc_ct_src *s);
+void ccc_op_nodes_close(struct ccc_op_nodes *nr);
 
-/*
- * The next batch of a source: at most CCC_CT_BATCH ciphertexts or about
- * CCC_CT_BATCH_BYTES bytes, copied; n is 0 at the end of the source.
- */
-#define CCC_CT_BATCH 256
-#define CCC_CT_BATCH_BYTES (8UL << 20)
-struct ccc_ct_batch {
-	size_t n;
-	struct ccc_buf data;
-	size_t off[CCC_CT_BATCH], len[CCC_CT_BATCH];
-	long long at[CCC_CT_BATCH];
-	const char *name[CCC_CT_BATCH];
-	long item[CCC_CT_BATCH];
-};
-int ccc_ct_batch_read(struct ccc_ct_batch *b, struct ccc_ct_src *s,
-    struct ccc_err *err) CCC_WUR;
 
-/*
- * A node's shares of every ciphertext of src, made on par's threads and
- * sealed in input order into ob with hctx (after ccc_sealed_begin).  Each
- * ciphertext is decoded, checked against the direct-mode label rules when
- * labels is set, and verified; its proof is bound to bind (32 bytes: the
- * recipient key, or the request id).  With out, ob is written there after
- * each batch; digests_fd, unless -1, receives the ciphertext digests (32
- * bytes each).  The first bad ciphertext stops it, named by file and item.
- */
-struct ccc_hpke_ctx;
-struct ccc_out;
-struct ccc_share_run {
-	struct ccc_par *par;
-	const struct ccc_tdh2_pub *pub;
-	const BIGNUM *x;
-	uint32_t index;
-	const uint8_t *bind;
-	bool labels, allow_unlabelled;
-	const char *context;
-	struct ccc_hpke_ctx *hctx;
-	struct ccc_buf *ob;
-	struct ccc_out *out;
-	int digests_fd;
-};
-int ccc_shares_seal(const struct ccc_share_run *r, struct ccc_ct_src *src,
-    struct ccc_err *err) CCC_WUR;
-/* Build the tables that pay for n ciphertexts (none for few). */
-int ccc_shares_tables(struct ccc_par *par, struct ccc_tdh2_pub *pub,
-    size_t n, struct ccc_err *err) CCC_WUR;
-
-/* ---- attestation (lib/attest_keys.c, lib/attest_cli.c) ---- */
+/* ---- attestation (lib/ops/keygen.c, lib/ops/attest_verify.c) ---- */
 
 /*
  * Software attestation root: a fresh P-384 key and a self-signed CA
@@ -299,4 +216,87 @@ struct ccc_committee_opts {
 };
 int ccc_committee_make(const struct ccc_committee_opts *o,
     struct ccc_err *err) CCC_WUR;
+/* ---- ccc-quorum-sign (lib/ops/quorum_sign.c) and ccc-reencrypt -r ---- */
+
+struct ccc_roster_opts {
+	const char *name, *out;
+	uint32_t q;
+	uint64_t not_before, not_after;
+	bool force;
+	char **members;
+	int nmembers;
+};
+int ccc_quorum_roster(const struct ccc_roster_opts *o, struct ccc_err *err)
+    CCC_WUR;
+
+struct ccc_request_opts {
+	const char *app, *code_file, *tpk, *enclave, *enclave_key, *recipient;
+	const char *out;
+	const uint8_t *measurement;	/* 48 bytes, or NULL: hash code_file */
+	const uint8_t *request_id;	/* 32 bytes, or NULL: random */
+	uint32_t output;
+	bool network, force;
+	uint64_t now, expires;
+	char **cts;
+	int ncts;
+};
+int ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
+    CCC_WUR;
+
+struct ccc_sign_opts {
+	const char *key, *in, *out, *tpk;
+	const char *policy;	/* label policy file, or NULL */
+	const char *attest_policy;	/* results: attestation policy */
+	const char *request;	/* results: the request they answer */
+	bool allow_unlabelled, force;
+	uint64_t now;
+};
+int ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
+    CCC_WUR;
+
+struct ccc_qcombine_opts {
+	const char *roster, *in, *out;
+	bool force;
+	uint64_t now;
+	char **sigs;
+	int nsigs;
+};
+int ccc_quorum_combine(const struct ccc_qcombine_opts *o, struct ccc_err *err)
+    CCC_WUR;
+
+struct ccc_qverify_opts {
+	const char *roster, *in, *out;
+	bool verbose, force;
+	uint64_t now;
+};
+int ccc_quorum_verify(const struct ccc_qverify_opts *o, struct ccc_err *err)
+    CCC_WUR;
+
+/* ccc-reencrypt in request mode (lib/ops/reencrypt_request.c). */
+struct ccc_serve_opts {
+	unsigned jobs;		/* threads (0 or 1: one) */
+	const char *share, *tpk, *roster, *state, *policy, *in, *out;
+	bool force, tty_ok;
+	uint64_t now;
+};
+int ccc_reencrypt_request(const struct ccc_serve_opts *o,
+    struct ccc_err *err) CCC_WUR;
+
+/* ---- ccc-enclave-run (lib/ops/enclave_run.c) ---- */
+
+struct ccc_enclave_opts {
+	const char *roster, *tpk, *key, *attest_key, *codedir, *policy;
+	const char *in, *out;
+	const char *report;	/* --report: the nodes' verdicts, or NULL */
+	char **sealed;
+	int nsealed;
+	const uint8_t *nonce;
+	size_t nonce_len;
+	uint64_t now;
+	bool force;
+};
+
+int ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
+    CCC_WUR;
+
 #endif

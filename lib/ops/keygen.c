@@ -11,39 +11,14 @@
 #include <openssl/err.h>
 #include <sodium.h>
 
+#include "attest.h"
 #include "hpke.h"
 #include "identity.h"
 #include "io.h"
 #include "json.h"
 #include "keys.h"
 #include "ops.h"
-
-int
-ccc_op_read(struct ccc_buf *b, const char *path, size_t max, bool secret,
-    struct ccc_err *err)
-{
-	int rc;
-
-	rc = secret ? ccc_read_secret_file(b, path, max, err) :
-	    ccc_read_file(b, path, max, err);
-	return rc ? ccc_err_what(err, ccc_io_name(path, 0)) : 0;
-}
-
-int
-ccc_op_read_tpk(struct ccc_tdh2_pub *pub, const char *path,
-    struct ccc_err *err)
-{
-	struct ccc_buf b;
-	int rc;
-
-	memset(pub, 0, sizeof(*pub));
-	ccc_buf_init(&b, 0);
-	if ((rc = ccc_op_read(&b, path, 1 << 20, false, err)) == 0 &&
-	    (rc = ccc_tpk_load(ccc_ec_default(), pub, b.p, b.len, err)) != 0)
-		ccc_err_what(err, path);
-	ccc_buf_free(&b);
-	return rc;
-}
+#include "schemas.h"
 
 static int
 dealer_paths_free(const char *dir, uint32_t n, bool json, struct ccc_err *err)
@@ -200,7 +175,7 @@ ccc_keygen_export(const char *in, const char *out, bool force,
 	memset(&pub, 0, sizeof(pub));
 	ccc_buf_init(&ib, 1);
 	ccc_buf_init(&ob, 1);
-	if ((rc = ccc_op_read(&ib, in, 1 << 20, false, err)) != 0)
+	if ((rc = ccc_read_named(&ib, in, 1 << 20, false, err)) != 0)
 		goto out;
 	s = ccc_blob_peek_type(ib.p, ib.len);
 	if (s == &ccc_schema_tpk) {
@@ -211,7 +186,7 @@ ccc_keygen_export(const char *in, const char *out, bool force,
 		/* A share is a secret file: refuse one that others can read. */
 		if (in != NULL && strcmp(in, "-") != 0) {
 			ccc_buf_reset(&ib);
-			if ((rc = ccc_op_read(&ib, in, 1 << 20, true,
+			if ((rc = ccc_read_named(&ib, in, 1 << 20, true,
 			    err)) != 0)
 				goto out;
 		}
@@ -256,7 +231,7 @@ ccc_keygen_import(const char *in, const char *out, uint32_t t,
 	ccc_buf_init(&ob, 1);
 	ccc_buf_init(&kb, 0);
 	/* A Chainlink private share is a secret file. */
-	if ((rc = ccc_op_read(&ib, in, CCC_JSON_MAX, tpk != NULL, err)) != 0)
+	if ((rc = ccc_read_named(&ib, in, CCC_JSON_MAX, tpk != NULL, err)) != 0)
 		goto out;
 	if (tpk == NULL) {
 		/* A public key. */
@@ -326,6 +301,41 @@ ccc_keygen_identity(const char *keyfile, const char *name, bool force,
 	    CCC_OUT_BINARY, force, err);
 out:
 	ccc_identity_free(k);
+	ccc_buf_free(&sb);
+	ccc_buf_free(&pb);
+	return rc;
+}
+
+int
+ccc_keygen_attest_root(const char *keyfile, const char *name, bool force,
+    const char *certout, struct ccc_err *err)
+{
+	struct ccc_buf sb, pb;
+	int rc;
+
+	ccc_buf_init(&sb, 1);
+	ccc_buf_init(&pb, 0);
+	/* PEM is text: the public half may go to a terminal. */
+	if ((rc = ccc_attest_root_new(&sb, &pb, name, err)) == 0)
+		rc = ccc_write_key_pair(keyfile, sb.p, sb.len, certout, pb.p,
+		    pb.len, 0, force, err);
+	ccc_buf_free(&sb);
+	ccc_buf_free(&pb);
+	return rc;
+}
+
+int
+ccc_keygen_enclave_cert(const char *rootfile, const char *keyfile,
+    const char *id, bool force, const char *chainout, struct ccc_err *err)
+{
+	struct ccc_buf sb, pb;
+	int rc;
+
+	ccc_buf_init(&sb, 1);
+	ccc_buf_init(&pb, 0);
+	if ((rc = ccc_attest_enclave_new(&sb, &pb, rootfile, id, err)) == 0)
+		rc = ccc_write_key_pair(keyfile, sb.p, sb.len, chainout, pb.p,
+		    pb.len, 0, force, err);
 	ccc_buf_free(&sb);
 	ccc_buf_free(&pb);
 	return rc;

@@ -35,42 +35,12 @@
 #include "io.h"
 #include "keys.h"
 #include "ops.h"
+#include "schemas.h"
 #include "state.h"
+#include "reshare.h"
 
-/* A received or own message of the pending transition. */
-struct slot {
-	struct ccc_buf raw;
-	struct ccc_msg m;
-	bool have, equiv;	/* equiv: a second, different message seen */
-};
-
-/* Verdicts on a dealer, from qualify(). */
-enum { V_MISSING, V_BAD, V_EQUIV, V_GUILTY, V_LIAR, V_OK };
-
-struct tx {
-	struct ccc_keystate st;
-	struct ccc_ec *ec;
-	const struct ccc_node_opts *o;
-	uint64_t now;
-	bool has_cur, pending, reshare, has_seed;
-	uint64_t cur;
-	struct ccc_committee cm;
-	struct ccc_group old;		/* resharing: the group dealt from */
-	uint32_t D, n;			/* dealers, new members */
-	const struct ccc_dkg_member *dm;	/* dealer identities */
-	uint32_t me_d, me_m;		/* my dealer and member index, or 0 */
-	struct slot *s[CCC_MSG_NKINDS];	/* [kind][1..max(D, n)] */
-	EC_POINT ***C;			/* [dealer]: checked commitments */
-	int *checked;			/* [dealer]: 0 not yet, 1 ok, -1 bad */
-	char (*why)[160];		/* [dealer]: why it is excluded */
-	int *verdict;			/* [dealer] */
-	uint32_t *liar;			/* [member]: dealer falsely accused */
-	uint8_t *seed;			/* 32 bytes, sodium_malloc */
-	char sid8[9];
-};
-
-static void CCC_PRINTF(2, 3)
-say(const struct tx *x, const char *fmt, ...)
+void CCC_PRINTF(2, 3)
+rs_say(const struct tx *x, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -82,8 +52,8 @@ say(const struct tx *x, const char *fmt, ...)
 	fputc('\n', x->o->log);
 }
 
-static const char *
-utc(uint64_t t, char *buf, size_t len)
+const char *
+rs_utc(uint64_t t, char *buf, size_t len)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
@@ -94,14 +64,14 @@ utc(uint64_t t, char *buf, size_t len)
 	return buf;
 }
 
-static const char *
-member_label(const struct tx *x, uint32_t j, char *buf, size_t len)
+const char *
+rs_member_label(const struct tx *x, uint32_t j, char *buf, size_t len)
 {
 	return ccc_dkg_member_label(&x->cm.m[j - 1], j, buf, len);
 }
 
-static const char *
-dealer_label(const struct tx *x, uint32_t i, char *buf, size_t len)
+const char *
+rs_dealer_label(const struct tx *x, uint32_t i, char *buf, size_t len)
 {
 	return ccc_dkg_member_label(&x->dm[i - 1], i, buf, len);
 }
@@ -150,16 +120,16 @@ tx_free_pending(struct tx *x)
 	x->pending = false;
 }
 
-static void
-tx_close(struct tx *x)
+void
+rs_tx_close(struct tx *x)
 {
 	tx_free_pending(x);
 	ccc_keystate_close(&x->st);
 }
 
 /* The group of an epoch this node holds. */
-static int
-load_group(struct tx *x, struct ccc_group *g, uint64_t e, struct ccc_err *err)
+int
+rs_load_group(struct tx *x, struct ccc_group *g, uint64_t e, struct ccc_err *err)
 {
 	struct ccc_buf b;
 	int rc;
@@ -216,8 +186,8 @@ parse_msg_name(const char *name, int *kind, uint32_t *i, bool *equiv)
 	return false;
 }
 
-static uint32_t
-slot_max(const struct tx *x, int kind)
+uint32_t
+rs_slot_max(const struct tx *x, int kind)
 {
 	return kind == CCC_MSG_DEAL ? x->D : x->n;
 }
@@ -237,7 +207,7 @@ load_msgs(struct tx *x, struct ccc_err *err)
 	for (k = 0; k < nn && rc == 0; k++) {
 		struct slot *s;
 		if (!parse_msg_name(names[k], &kind, &i, &equiv) ||
-		    i > slot_max(x, kind))
+		    i > rs_slot_max(x, kind))
 			continue;
 		s = &x->s[kind][i];
 		if (equiv) {
@@ -332,8 +302,8 @@ out:
 	return rc;
 }
 
-static int
-tx_open(struct tx *x, const struct ccc_node_opts *o, int mode,
+int
+rs_tx_open(struct tx *x, const struct ccc_node_opts *o, int mode,
     struct ccc_err *err)
 {
 	int rc;
@@ -357,268 +327,14 @@ tx_open(struct tx *x, const struct ccc_node_opts *o, int mode,
 	return 0;
 }
 
-/* ---- own messages and the spools ---------------------------------------- */
-
-static int
-out_name(char *buf, size_t len, uint64_t epoch, const char *sid8, int kind,
-    uint32_t i)
-{
-	int n = snprintf(buf, len, "out/e%llu-%s-%s-%u.cbor",
-	    (unsigned long long)epoch, sid8, ccc_msg_kind_name[kind], i);
-
-	return n > 0 && (size_t)n < len ? 0 : CCC_E_INTERNAL;
-}
-
-/* Sign a body, store it durably as ours, then hand it to the transport. */
-static int
-emit(struct tx *x, int kind, uint32_t i, const struct ccc_buf *body,
-    struct ccc_err *err)
-{
-	const struct ccc_schema *s = ccc_blob_peek_type(body->p, body->len);
-	struct slot *sl = &x->s[kind][i];
-	char name[128];
-	int rc;
-
-	ccc_buf_reset(&sl->raw);
-	if ((rc = ccc_msg_sign(&sl->raw, x->st.id, s, body->p,
-	    body->len)) != 0)
-		return ccc_err_set(err, rc, -1, NULL, "signing");
-	if ((rc = ccc_keystate_put(&x->st, sl->raw.p, sl->raw.len, 0, err,
-	    "pending/msgs/%s-%u.cbor", ccc_msg_kind_name[kind], i)) != 0)
-		return rc;
-	ccc_keystate_crash(&x->st, ccc_msg_kind_name[kind]);
-	if ((rc = ccc_msg_decode(&sl->m, sl->raw.p, sl->raw.len, err)) != 0)
-		return rc;
-	sl->have = true;
-	if ((rc = out_name(name, sizeof(name), x->cm.epoch, x->sid8, kind,
-	    i)) != 0)
-		return ccc_err_set(err, rc, -1, NULL, "out name");
-	say(x, "sent %s %u for epoch %llu", ccc_msg_kind_name[kind], i,
-	    (unsigned long long)x->cm.epoch);
-	return ccc_keystate_put(&x->st, sl->raw.p, sl->raw.len, 0, err, "%s",
-	    name);
-}
-
-/* Put every own message back in out/ if the transport took it away. */
-static int
-resend(struct tx *x, struct ccc_err *err)
-{
-	char name[128];
-	int kind, rc;
-	uint32_t i;
-
-	for (kind = 0; kind < CCC_MSG_NKINDS; kind++) {
-		i = kind == CCC_MSG_DEAL ? x->me_d : x->me_m;
-		if (i == 0 || !x->s[kind][i].have)
-			continue;
-		if ((rc = out_name(name, sizeof(name), x->cm.epoch, x->sid8,
-		    kind, i)) != 0)
-			return ccc_err_set(err, rc, -1, NULL, "out name");
-		if ((rc = ccc_keystate_put(&x->st, x->s[kind][i].raw.p,
-		    x->s[kind][i].raw.len, 0, err, "%s", name)) != 0)
-			return rc;
-	}
-	return 0;
-}
-
-static void
-reject(struct tx *x, const char *name, const struct ccc_err *why)
-{
-	char from[4200], to[4200];
-
-	ccc_cli_warn("in/%s: rejected: %s%s%s", name, ccc_strerror(why->code),
-	    why->detail[0] ? ": " : "", why->detail);
-	if (ccc_keystate_path(&x->st, from, sizeof(from), "in/%s", name) != 0 ||
-	    ccc_keystate_path(&x->st, to, sizeof(to), "in/rejected/%s",
-	    name) != 0)
-		return;
-	if (ccc_keystate_mkdir(&x->st, NULL, "in/rejected") == 0)
-		(void)rename(from, to);
-}
-
-/* ---- intake: in/ -> pending/msgs ---------------------------------------- */
-
-static const uint8_t *
-sender_pk(const struct tx *x, const struct ccc_msg *m)
-{
-	if (m->kind == CCC_MSG_DEAL)
-		return m->from <= x->D ? x->dm[m->from - 1].pk : NULL;
-	return m->from <= x->n ? x->cm.m[m->from - 1].pk : NULL;
-}
-
-/* A message of the pending transition: from whom it says, and well-made. */
-static int
-admit(const struct tx *x, const struct ccc_msg *m, struct ccc_err *err)
-{
-	const char *kind = ccc_msg_kind_name[m->kind];
-	const uint8_t *pk = sender_pk(x, m);
-
-	if (pk == NULL)
-		return ccc_err_set(err, CCC_E_FIELD, -1, "index", "%s from %s "
-		    "%u, which the transition does not have", kind,
-		    m->kind == CCC_MSG_DEAL ? "dealer" : "member", m->from);
-	if (m->epoch != x->cm.epoch)
-		return ccc_err_set(err, CCC_E_EPOCH, -1, "epoch", "%s for "
-		    "epoch %llu in the transition to epoch %llu", kind,
-		    (unsigned long long)m->epoch,
-		    (unsigned long long)x->cm.epoch);
-	if (ccc_msg_verify(m, pk) != 0)
-		return ccc_err_set(err, CCC_E_SIGNATURE, -1, "sig", "%s %u: "
-		    "not signed by its sender", kind, m->from);
-	if (m->kind == CCC_MSG_ACCEPT && m->nkeys != x->D)
-		return ccc_err_set(err, CCC_E_FIELD, -1, "keys", "accept %u: "
-		    "%u transport keys for %u dealers", m->from, m->nkeys,
-		    x->D);
-	return 0;
-}
-
-/* Keep the first message of each sender and round; a different second
- * one is evidence of equivocation and excludes its sender. */
-static int
-store(struct tx *x, const struct ccc_msg *m, const struct ccc_buf *raw,
-    struct ccc_err *err)
-{
-	struct slot *s = &x->s[m->kind][m->from];
-	const char *kind = ccc_msg_kind_name[m->kind];
-	char who[96];
-	int rc;
-
-	if (s->have) {
-		if (s->raw.len == raw->len && memcmp(s->raw.p, raw->p,
-		    raw->len) == 0)
-			return 0;
-		if (s->equiv)
-			return 0;
-		if ((rc = ccc_keystate_put(&x->st, raw->p, raw->len, 0, err,
-		    "pending/msgs/%s-%u.equiv.cbor", kind, m->from)) != 0)
-			return rc;
-		s->equiv = true;
-		ccc_cli_warn("%s %s sent two different messages: excluded",
-		    kind, m->kind == CCC_MSG_DEAL ? dealer_label(x, m->from,
-		    who, sizeof(who)) : member_label(x, m->from, who,
-		    sizeof(who)));
-		return 0;
-	}
-	if ((rc = ccc_keystate_put(&x->st, raw->p, raw->len, 0, err,
-	    "pending/msgs/%s-%u.cbor", kind, m->from)) != 0)
-		return rc;
-	ccc_buf_reset(&s->raw);
-	if ((rc = ccc_buf_put(&s->raw, raw->p, raw->len)) != 0)
-		return ccc_err_set(err, rc, -1, NULL, "message");
-	if ((rc = ccc_msg_decode(&s->m, s->raw.p, s->raw.len, err)) != 0)
-		return rc;
-	s->have = true;
-	return 0;
-}
-
-/*
- * A confirmation that arrives after this node committed: a member that was
- * slower, or deferred and caught up.  It joins the certificate.
- */
-static void
-late_confirm(struct tx *x, const struct ccc_msg *m)
-{
-	struct ccc_group g, mg;
-	struct ccc_group_cert *cert = NULL;
-	struct ccc_buf b;
-	EC_POINT *hj = NULL;
-	uint8_t ctx[33];
-
-	memset(&g, 0, sizeof(g));
-	memset(&mg, 0, sizeof(mg));
-	ccc_buf_init(&b, 0);
-	if (m->kind != CCC_MSG_CONFIRM ||
-	    load_group(x, &g, x->cur, NULL) != 0 ||
-	    memcmp(m->sid, g.sid, 32) != 0 || m->from > g.n ||
-	    ccc_msg_verify(m, g.m[m->from - 1].pk) != 0 ||
-	    ccc_group_load(x->ec, &mg, m->group, m->group_len, NULL) != 0 ||
-	    memcmp(mg.digest, g.digest, 32) != 0 ||
-	    ccc_identity_verify_digest(m->gsig, g.m[m->from - 1].pk,
-	    CCC_GROUP_SIG_PURPOSE, g.digest) != 0 ||
-	    (hj = EC_POINT_new(x->ec->group)) == NULL ||
-	    ccc_ec_point_decode(x->ec, hj, g.hi[m->from - 1], NULL, NULL) != 0)
-		goto out;
-	ccc_dkg_proof_ctx(ctx, g.sid, m->from);
-	if (ccc_schnorr_verify(x->ec, m->pop, hj, g.hi[m->from - 1],
-	    CCC_DKG_POP_TAG, ctx, sizeof(ctx)) != 0 ||
-	    (cert = calloc(1, sizeof(*cert))) == NULL ||
-	    ccc_keystate_read(&x->st, &b, false, NULL, "epochs/%llu/cert.cbor",
-	    (unsigned long long)x->cur) != 0 ||
-	    ccc_group_cert_load(cert, b.p, b.len, NULL) != 0)
-		goto out;
-	ccc_group_cert_add(cert, m->from, m->gsig);
-	ccc_buf_reset(&b);
-	if (ccc_group_cert_encode(&b, cert) == 0 &&
-	    ccc_keystate_put(&x->st, b.p, b.len, CCC_OUT_FORCE, NULL,
-	    "epochs/%llu/cert.cbor", (unsigned long long)x->cur) == 0)
-		say(x, "member %u joined the certificate of epoch %llu",
-		    m->from, (unsigned long long)x->cur);
-out:
-	EC_POINT_free(hj);
-	free(cert);
-	ccc_group_free(&g);
-	ccc_group_free(&mg);
-	ccc_buf_free(&b);
-}
-
-static int
-intake(struct tx *x, struct ccc_err *err)
-{
-	struct ccc_buf raw;
-	struct ccc_msg m;
-	struct ccc_err e;
-	char **names, path[4200];
-	size_t nn, k;
-	int rc = 0;
-
-	if ((rc = ccc_keystate_list(&x->st, "in", &names, &nn, err)) != 0)
-		return rc;
-	ccc_buf_init(&raw, 0);
-	for (k = 0; k < nn && rc == 0; k++) {
-		ccc_err_clear(&e);
-		ccc_buf_reset(&raw);
-		if (ccc_keystate_path(&x->st, path, sizeof(path), "in/%s",
-		    names[k]) != 0)
-			continue;
-		if (ccc_read_file(&raw, path, CCC_DKG_MSG_MAX + 4096,
-		    &e) != 0) {
-			reject(x, names[k], &e);
-			continue;
-		}
-		/* A committee waits for the operator (ccc-share reshare). */
-		if (ccc_blob_peek_type(raw.p, raw.len) ==
-		    &ccc_schema_committee)
-			continue;
-		if (ccc_msg_decode(&m, raw.p, raw.len, &e) != 0) {
-			reject(x, names[k], &e);
-			continue;
-		}
-		if (x->pending && memcmp(m.sid, x->cm.sid, 32) == 0) {
-			if (admit(x, &m, &e) != 0)
-				reject(x, names[k], &e);
-			else if ((rc = store(x, &m, &raw, err)) == 0)
-				(void)unlink(path);
-		} else if (x->has_cur && m.epoch <= x->cur) {
-			if (m.epoch == x->cur)
-				late_confirm(x, &m);
-			(void)unlink(path);	/* of a finished transition */
-		}
-		/* Else a future transition's: it waits in in/. */
-		ccc_msg_free(&m);
-	}
-	ccc_buf_free(&raw);
-	ccc_keystate_names_free(names, nn);
-	return rc;
-}
-
 /* ---- the rounds --------------------------------------------------------- */
 
-static uint32_t
-count_have(const struct tx *x, int kind)
+uint32_t
+rs_count_have(const struct tx *x, int kind)
 {
 	uint32_t i, c = 0;
 
-	for (i = 1; i <= slot_max(x, kind); i++)
+	for (i = 1; i <= rs_slot_max(x, kind); i++)
 		c += x->s[kind][i].have;
 	return c;
 }
@@ -656,7 +372,7 @@ step_accept(struct tx *x, struct ccc_err *err)
 	if ((rc = ccc_accept_encode(&body, x->cm.sid, x->cm.epoch, x->me_m,
 	    (const uint8_t (*)[32])keys, x->D)) != 0)
 		goto out;
-	rc = emit(x, CCC_MSG_ACCEPT, x->me_m, &body, err);
+	rc = rs_emit(x, CCC_MSG_ACCEPT, x->me_m, &body, err);
 out:
 	if (rc != 0 && (err == NULL || err->code == 0))
 		rc = ccc_err_set(err, rc, -1, NULL, "accept");
@@ -712,7 +428,7 @@ step_deal(struct tx *x, struct ccc_err *err)
 	if (x->me_d == 0 || x->s[CCC_MSG_DEAL][x->me_d].have)
 		return 0;
 	/* Wait for every member's transport keys, or the deadline. */
-	if (count_have(x, CCC_MSG_ACCEPT) < x->n &&
+	if (rs_count_have(x, CCC_MSG_ACCEPT) < x->n &&
 	    x->now < ccc_committee_deadline(&x->cm, 1))
 		return 0;
 	ccc_buf_init(&body, 0);
@@ -731,7 +447,7 @@ step_deal(struct tx *x, struct ccc_err *err)
 	    x->cm.t, x->n, keys, secret, !x->reshare, x->o->tamper,
 	    err)) != 0)
 		goto out;
-	rc = emit(x, CCC_MSG_DEAL, x->me_d, &body, err);
+	rc = rs_emit(x, CCC_MSG_DEAL, x->me_d, &body, err);
 out:
 	BN_clear_free(secret);
 	free(keys);
@@ -788,7 +504,7 @@ step_respond(struct tx *x, struct ccc_err *err)
 	    !x->s[CCC_MSG_ACCEPT][x->me_m].have ||
 	    x->s[CCC_MSG_RESPOND][x->me_m].have)
 		return 0;
-	if (count_have(x, CCC_MSG_DEAL) < x->D &&
+	if (rs_count_have(x, CCC_MSG_DEAL) < x->D &&
 	    x->now < ccc_committee_deadline(&x->cm, 2))
 		return 0;
 	ccc_buf_init(&body, 0);
@@ -826,7 +542,7 @@ step_respond(struct tx *x, struct ccc_err *err)
 		rc = ccc_err_set(err, rc, -1, NULL, "respond");
 		goto out;
 	}
-	rc = emit(x, CCC_MSG_RESPOND, x->me_m, &body, err);
+	rc = rs_emit(x, CCC_MSG_RESPOND, x->me_m, &body, err);
 out:
 	if (c != NULL)
 		sodium_free(c);
@@ -849,8 +565,8 @@ member_as_dealer(const struct tx *x, uint32_t j)
  * checks and survived every complaint; a complaint that fails convicts
  * the complainer, who is then excluded as a dealer too.
  */
-static int
-qualify(struct tx *x, struct ccc_err *err)
+int
+rs_qualify(struct tx *x, struct ccc_err *err)
 {
 	const struct ccc_complaint *c;
 	const struct ccc_msg *r;
@@ -1080,7 +796,7 @@ confirm(struct tx *x, const struct ccc_group *g, const struct ccc_buf *gb,
 	    gb->p, gb->len, gsig, pop)) != 0)
 		rc = ccc_err_set(err, rc, -1, NULL, "confirm");
 	else
-		rc = emit(x, CCC_MSG_CONFIRM, x->me_m, &body, err);
+		rc = rs_emit(x, CCC_MSG_CONFIRM, x->me_m, &body, err);
 	ccc_buf_free(&body);
 	return rc;
 }
@@ -1107,7 +823,7 @@ step_confirm(struct tx *x, struct ccc_err *err)
 			waiting = true;
 	if (waiting && x->now < ccc_committee_deadline(&x->cm, 3))
 		return 0;
-	if ((rc = qualify(x, err)) != 0)
+	if ((rc = rs_qualify(x, err)) != 0)
 		return rc;
 	need = dealers_needed(x);
 	for (i = 1; i <= x->D; i++)
@@ -1264,7 +980,7 @@ finish(struct tx *x, struct ccc_err *err)
 
 	/* A message stored but not yet handed over would be lost with
 	 * pending/: a confirmation others may still need, for instance. */
-	if ((rc = resend(x, err)) != 0)
+	if ((rc = rs_resend(x, err)) != 0)
 		return rc;
 	snprintf(to, sizeof(to), "epochs/%llu/transcript", e);
 	if (ccc_keystate_exists(&x->st, "pending/msgs")) {
@@ -1352,7 +1068,7 @@ own_share(struct tx *x, const struct ccc_group *G, BIGNUM *xj, bool *ready,
 		    (unsigned long long)G->epoch);
 		goto out;
 	}
-	say(x, "caught up with the certified group of epoch %llu",
+	rs_say(x, "caught up with the certified group of epoch %llu",
 	    (unsigned long long)G->epoch);
 	*ready = true;
 out:
@@ -1443,7 +1159,7 @@ try_commit(struct tx *x, struct ccc_err *err)
 	x->has_cur = true;
 	x->cur = e;
 	ccc_keystate_crash(&x->st, "current");
-	say(x, "committed epoch %llu (%u of %u confirmations)", e,
+	rs_say(x, "committed epoch %llu (%u of %u confirmations)", e,
 	    cert->nsigs, x->n);
 	rc = finish(x, err);
 out:
@@ -1460,8 +1176,8 @@ out:
 /* ---- erasure after the grace period -------------------------------------- */
 
 /* "T G\n" of epochs/E/committed: when E was committed, and the grace. */
-static bool
-committed_at(struct tx *x, uint64_t e, uint64_t *t, uint64_t *grace)
+bool
+rs_committed_at(struct tx *x, uint64_t e, uint64_t *t, uint64_t *grace)
 {
 	struct ccc_buf b;
 	unsigned long long a, g;
@@ -1484,8 +1200,8 @@ committed_at(struct tx *x, uint64_t e, uint64_t *t, uint64_t *grace)
 }
 
 /* Epoch numbers of the directories in epochs/, ascending. */
-static int
-epoch_dirs(struct tx *x, uint64_t **es, size_t *n, struct ccc_err *err)
+int
+rs_epoch_dirs(struct tx *x, uint64_t **es, size_t *n, struct ccc_err *err)
 {
 	char path[4200], *end;
 	struct dirent *de;
@@ -1545,10 +1261,10 @@ erase_old(struct tx *x, struct ccc_err *err)
 	size_t n, i;
 	int rc;
 
-	if (!x->has_cur || !committed_at(x, x->cur, &t0, &grace) ||
+	if (!x->has_cur || !rs_committed_at(x, x->cur, &t0, &grace) ||
 	    x->now < t0 + grace)
 		return 0;
-	if ((rc = epoch_dirs(x, &es, &n, err)) != 0)
+	if ((rc = rs_epoch_dirs(x, &es, &n, err)) != 0)
 		return rc;
 	for (i = 0; i < n && rc == 0; i++) {
 		if (es[i] >= x->cur || !ccc_keystate_exists(&x->st,
@@ -1557,7 +1273,7 @@ erase_old(struct tx *x, struct ccc_err *err)
 		ccc_keystate_crash(&x->st, "erase");
 		if ((rc = ccc_keystate_erase(&x->st, err,
 		    "epochs/%llu/share.cbor", (unsigned long long)es[i])) == 0)
-			say(x, "erased the share of epoch %llu",
+			rs_say(x, "erased the share of epoch %llu",
 			    (unsigned long long)es[i]);
 	}
 	free(es);
@@ -1586,7 +1302,7 @@ run(struct tx *x, struct ccc_err *err)
 	if (x->pending && x->has_cur && x->cur >= x->cm.epoch &&
 	    (rc = finish(x, err)) != 0)
 		return rc;
-	if ((rc = intake(x, err)) != 0)
+	if ((rc = rs_intake(x, err)) != 0)
 		return rc;
 	if (x->pending && (rc = try_commit(x, err)) != 0)
 		return rc;
@@ -1596,7 +1312,7 @@ run(struct tx *x, struct ccc_err *err)
 	    (rc = step_confirm(x, err)) != 0 ||
 	    (rc = try_commit(x, err)) != 0))
 		return rc;
-	if (x->pending && (rc = resend(x, err)) != 0)
+	if (x->pending && (rc = rs_resend(x, err)) != 0)
 		return rc;
 	return erase_old(x, err);
 }
@@ -1607,9 +1323,9 @@ ccc_node_advance(const struct ccc_node_opts *o, struct ccc_err *err)
 	struct tx x;
 	int rc;
 
-	if ((rc = tx_open(&x, o, CCC_KEYSTATE_EXCLUSIVE, err)) == 0)
+	if ((rc = rs_tx_open(&x, o, CCC_KEYSTATE_EXCLUSIVE, err)) == 0)
 		rc = run(&x, err);
-	tx_close(&x);
+	rs_tx_close(&x);
 	return rc;
 }
 
@@ -1649,7 +1365,7 @@ start_check(struct tx *x, const struct ccc_committee *cm, bool dkg,
 	} else if (x->o->group == NULL) {
 		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "this node "
 		    "holds no key yet: give the group being reshared with -g");
-	} else if ((rc = ccc_op_read(oldb, x->o->group, CCC_DKG_MSG_MAX,
+	} else if ((rc = ccc_read_named(oldb, x->o->group, CCC_DKG_MSG_MAX,
 	    false, err)) != 0)
 		return rc;
 	crypto_hash_sha256(d, oldb->p, oldb->len);
@@ -1689,7 +1405,7 @@ ccc_node_start(const struct ccc_node_opts *o, bool dkg, struct ccc_err *err)
 	memset(&cm, 0, sizeof(cm));
 	ccc_buf_init(&cb, 0);
 	ccc_buf_init(&ob, 0);
-	if ((rc = tx_open(&x, o, CCC_KEYSTATE_EXCLUSIVE, err)) != 0)
+	if ((rc = rs_tx_open(&x, o, CCC_KEYSTATE_EXCLUSIVE, err)) != 0)
 		goto out;
 	if (x.pending) {
 		rc = ccc_err_set(err, CCC_E_STATE, -1, NULL, "a transition to "
@@ -1698,7 +1414,7 @@ ccc_node_start(const struct ccc_node_opts *o, bool dkg, struct ccc_err *err)
 		    x.cm.attempt);
 		goto out;
 	}
-	if ((rc = ccc_op_read(&cb, o->committee, CCC_DKG_MSG_MAX, false,
+	if ((rc = ccc_read_named(&cb, o->committee, CCC_DKG_MSG_MAX, false,
 	    err)) != 0)
 		goto out;
 	if ((rc = ccc_committee_load(&cm, cb.p, cb.len, err)) != 0) {
@@ -1720,7 +1436,7 @@ ccc_node_start(const struct ccc_node_opts *o, bool dkg, struct ccc_err *err)
 	if ((rc = load_pending(&x, err)) == 0)
 		rc = run(&x, err);
 out:
-	tx_close(&x);
+	rs_tx_close(&x);
 	ccc_committee_free(&cm);
 	ccc_buf_free(&cb);
 	ccc_buf_free(&ob);
@@ -1735,7 +1451,7 @@ ccc_node_abort(const struct ccc_node_opts *o, struct ccc_err *err)
 	int kind, rc;
 	uint32_t i;
 
-	if ((rc = tx_open(&x, o, CCC_KEYSTATE_EXCLUSIVE, err)) != 0)
+	if ((rc = rs_tx_open(&x, o, CCC_KEYSTATE_EXCLUSIVE, err)) != 0)
 		goto out;
 	if (!x.pending) {
 		rc = ccc_err_set(err, CCC_E_STATE, -1, NULL, "%s: no "
@@ -1745,12 +1461,12 @@ ccc_node_abort(const struct ccc_node_opts *o, struct ccc_err *err)
 	/* Only pending/ and our unsent messages: epochs/ is never touched. */
 	for (kind = 0; kind < CCC_MSG_NKINDS; kind++) {
 		i = kind == CCC_MSG_DEAL ? x.me_d : x.me_m;
-		if (i != 0 && out_name(name, sizeof(name), x.cm.epoch, x.sid8,
+		if (i != 0 && rs_out_name(name, sizeof(name), x.cm.epoch, x.sid8,
 		    kind, i) == 0 && ccc_keystate_erase(&x.st, err, "%s",
 		    name) != 0)
 			goto out;
 	}
-	say(&x, "aborted the transition to epoch %llu (attempt %u)",
+	rs_say(&x, "aborted the transition to epoch %llu (attempt %u)",
 	    (unsigned long long)x.cm.epoch, x.cm.attempt);
 	if ((rc = ccc_keystate_erase(&x.st, err,
 	    "pending/transport.key")) == 0 &&
@@ -1759,214 +1475,6 @@ ccc_node_abort(const struct ccc_node_opts *o, struct ccc_err *err)
 	    "pending/committee.cbor")) == 0)
 		rc = ccc_keystate_rmtree(&x.st, err, "pending");
 out:
-	tx_close(&x);
-	return rc;
-}
-
-/* ---- status -------------------------------------------------------------- */
-
-/* "waiting for: KIND from A, B until T" when some of want lack a message. */
-static void
-waiting(FILE *f, const struct tx *x, int kind, const bool *want,
-    uint64_t deadline)
-{
-	char who[96], t[32];
-	uint32_t i, max = slot_max(x, kind), c = 0;
-
-	for (i = 1; i <= max; i++) {
-		if (!want[i] || x->s[kind][i].have)
-			continue;
-		fprintf(f, "%s%s", c++ ? ", " : "waiting for: ",
-		    kind == CCC_MSG_DEAL ? dealer_label(x, i, who,
-		    sizeof(who)) : member_label(x, i, who, sizeof(who)));
-	}
-	if (c == 0)
-		return;
-	fprintf(f, " (%s) %s %s\n", ccc_msg_kind_name[kind],
-	    x->now < deadline ? "until" : "deadline passed at",
-	    utc(deadline, t, sizeof(t)));
-}
-
-static void
-status_pending(FILE *f, struct tx *x)
-{
-	static const char *const vname[] = { "missing", "bad", "equivocated",
-	    "convicted", "convicted", "ok" };
-	bool *want;
-	char who[96];
-	uint32_t i, max = x->D > x->n ? x->D : x->n, c = 0;
-	const char *phase;
-	int kind = -1;
-	uint64_t dl = 0;
-
-	fprintf(f, "transition: epoch %llu attempt %u, ",
-	    (unsigned long long)x->cm.epoch, x->cm.attempt);
-	if (x->reshare)
-		fprintf(f, "reshare %u of %u -> %u of %u\n", x->old.t,
-		    x->old.n, x->cm.t, x->n);
-	else
-		fprintf(f, "dkg %u of %u\n", x->cm.t, x->n);
-	fprintf(f, "session: %s\n", x->sid8);
-	fprintf(f, "roles:");
-	if (x->me_d)
-		fprintf(f, " dealer %u", x->me_d);
-	if (x->me_m)
-		fprintf(f, " member %u", x->me_m);
-	fprintf(f, "%s\n", x->me_d || x->me_m ? "" : " none");
-	if ((want = calloc(max + 1, sizeof(*want))) == NULL)
-		return;
-	if (x->has_cur && x->cur >= x->cm.epoch) {
-		phase = "committed (cleanup at the next advance)";
-	} else if (x->me_m && !x->s[CCC_MSG_ACCEPT][x->me_m].have) {
-		phase = "accept (run advance)";
-	} else if (x->me_d && !x->s[CCC_MSG_DEAL][x->me_d].have) {
-		phase = "deal";
-		kind = CCC_MSG_ACCEPT;
-		dl = ccc_committee_deadline(&x->cm, 1);
-		for (i = 1; i <= x->n; i++)
-			want[i] = true;
-	} else if (x->me_m && !x->s[CCC_MSG_RESPOND][x->me_m].have) {
-		phase = "respond";
-		kind = CCC_MSG_DEAL;
-		dl = ccc_committee_deadline(&x->cm, 2);
-		for (i = 1; i <= x->D; i++)
-			want[i] = true;
-	} else if (x->me_m && !x->s[CCC_MSG_CONFIRM][x->me_m].have) {
-		phase = "confirm";
-		kind = CCC_MSG_RESPOND;
-		dl = ccc_committee_deadline(&x->cm, 3);
-		for (i = 1; i <= x->n; i++)
-			want[i] = x->s[CCC_MSG_ACCEPT][i].have;
-	} else {
-		phase = "commit";
-		kind = CCC_MSG_CONFIRM;
-		dl = ccc_committee_deadline(&x->cm, 4);
-		for (i = 1; i <= x->n; i++)
-			want[i] = true;
-	}
-	fprintf(f, "phase: %s\n", phase);
-	if (kind == CCC_MSG_CONFIRM)
-		fprintf(f, "confirmations: %u of the %u needed\n",
-		    count_have(x, CCC_MSG_CONFIRM), x->cm.q);
-	if (kind >= 0)
-		waiting(f, x, kind, want, dl);
-	if (kind == CCC_MSG_CONFIRM && x->now >= dl)
-		fprintf(f, "stalled: no certificate by the last deadline; "
-		    "ccc-share abort ends this attempt\n");
-	free(want);
-	/* Dealt to too late: this member cannot join this epoch. */
-	for (i = 1; x->me_m != 0 && i <= x->D; i++)
-		if (x->s[CCC_MSG_DEAL][i].have && sodium_is_zero(
-		    x->s[CCC_MSG_DEAL][i].m.enc[x->me_m - 1], 32))
-			fprintf(f, "%s%u", c++ ? ", " : "not dealt to by "
-			    "dealers: ", i);
-	if (c > 0)
-		fprintf(f, " (accepted too late: this node stays at its "
-		    "epoch)\n");
-	/* Verdicts, once responses are in. */
-	if (count_have(x, CCC_MSG_RESPOND) == 0 || qualify(x, NULL) != 0)
-		return;
-	for (i = 1; i <= x->D; i++)
-		if (x->verdict[i] != V_OK && x->verdict[i] != V_MISSING)
-			fprintf(f, "excluded: dealer %s: %s: %s\n",
-			    dealer_label(x, i, who, sizeof(who)),
-			    vname[x->verdict[i]], x->why[i]);
-	for (i = 1; i <= x->n; i++)
-		if (x->liar[i])
-			fprintf(f, "convicted: member %s: false complaint "
-			    "against dealer %u\n", member_label(x, i, who,
-			    sizeof(who)), x->liar[i]);
-}
-
-static void
-status_current(FILE *f, struct tx *x)
-{
-	struct ccc_group g;
-	struct ccc_group_cert cert;
-	struct ccc_buf b;
-	uint64_t t0, grace, *es = NULL;
-	char who[96], t[32];
-	uint32_t me, i, k, c = 0;
-	size_t n, j;
-	bool in;
-
-	if (load_group(x, &g, x->cur, NULL) != 0) {
-		fprintf(f, "epoch: %llu (group unreadable)\n",
-		    (unsigned long long)x->cur);
-		return;
-	}
-	me = ccc_group_find(&g, x->st.id->id);
-	fprintf(f, "epoch: %llu\n", (unsigned long long)x->cur);
-	fprintf(f, "key: %s, %u of %u\n", ccc_short_id(g.key_id), g.t, g.n);
-	if (me != 0)
-		fprintf(f, "member: %u\n", me);
-	else
-		fprintf(f, "member: none (left the committee)\n");
-	fprintf(f, "share: %s\n", ccc_keystate_exists(&x->st,
-	    "epochs/%llu/share.cbor", (unsigned long long)x->cur) ? "yes" :
-	    "none");
-	ccc_buf_init(&b, 0);
-	if (ccc_keystate_read(&x->st, &b, false, NULL, "epochs/%llu/cert.cbor",
-	    (unsigned long long)x->cur) == 0 &&
-	    ccc_group_cert_load(&cert, b.p, b.len, NULL) == 0) {
-		fprintf(f, "certified by: %u of %u\n", cert.nsigs, g.n);
-		for (i = 1; i <= g.n; i++) {
-			for (in = false, k = 0; k < cert.nsigs; k++)
-				in |= cert.idx[k] == i;
-			if (!in)
-				fprintf(f, "%s%s", c++ ? ", " : "deferred: ",
-				    ccc_dkg_member_label(&g.m[i - 1], i, who,
-				    sizeof(who)));
-		}
-		if (c > 0)
-			fputc('\n', f);
-	}
-	ccc_buf_free(&b);
-	if (epoch_dirs(x, &es, &n, NULL) == 0) {
-		bool timed = committed_at(x, x->cur, &t0, &grace);
-		for (j = 0; j < n; j++)
-			if (es[j] < x->cur && ccc_keystate_exists(&x->st,
-			    "epochs/%llu/share.cbor",
-			    (unsigned long long)es[j]))
-				fprintf(f, "old share: epoch %llu, erased at "
-				    "the first advance after %s\n",
-				    (unsigned long long)es[j], timed ?
-				    utc(t0 + grace, t, sizeof(t)) : "?");
-		free(es);
-	}
-	ccc_group_free(&g);
-}
-
-int
-ccc_node_status(const struct ccc_node_opts *o, FILE *f, struct ccc_err *err)
-{
-	char **names;
-	size_t n;
-	struct tx x;
-	int rc;
-
-	if ((rc = tx_open(&x, o, CCC_KEYSTATE_SHARED, err)) != 0)
-		goto out;
-	fprintf(f, "node: %s%s%s%s\n", ccc_short_id(x.st.id->id),
-	    x.st.id->name[0] ? " (" : "", x.st.id->name,
-	    x.st.id->name[0] ? ")" : "");
-	if (x.has_cur)
-		status_current(f, &x);
-	else
-		fprintf(f, "epoch: none\n");
-	if (x.pending)
-		status_pending(f, &x);
-	else
-		fprintf(f, "transition: none\n");
-	if (ccc_keystate_list(&x.st, "in", &names, &n, NULL) == 0) {
-		if (n > 0)
-			fprintf(f, "inbox: %zu files\n", n);
-		ccc_keystate_names_free(names, n);
-	}
-	if (fflush(f) != 0 || ferror(f))
-		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "stdout: %s",
-		    strerror(errno));
-out:
-	tx_close(&x);
+	rs_tx_close(&x);
 	return rc;
 }

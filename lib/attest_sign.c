@@ -30,7 +30,6 @@
 #include "attest.h"
 #include "cose.h"
 #include "io.h"
-#include "ops.h"
 
 #define ROOT_DAYS 3650
 #define ENCLAVE_DAYS 90
@@ -161,17 +160,14 @@ pem(struct ccc_buf *b, EVP_PKEY *key, X509 *c1, X509 *c2)
 }
 
 int
-ccc_keygen_attest_root(const char *keyfile, const char *name, bool force,
-    const char *certout, struct ccc_err *err)
+ccc_attest_root_new(struct ccc_buf *sec, struct ccc_buf *pub,
+    const char *name, struct ccc_err *err)
 {
-	struct ccc_buf sb, pb;
 	EVP_PKEY *key = NULL;
 	X509 *x = NULL;
 	int rc;
 
 	ERR_clear_error();
-	ccc_buf_init(&sb, 1);
-	ccc_buf_init(&pb, 0);
 	if (name == NULL)
 		name = "ccc";
 	if (!id_ok(name, CCC_ATTEST_NAME_MAX)) {
@@ -186,20 +182,13 @@ ccc_keygen_attest_root(const char *keyfile, const char *name, bool force,
 		rc = ccc_err_openssl(err, "software attestation root");
 		goto out;
 	}
-	if ((rc = pem(&sb, key, x, NULL)) != 0 ||
-	    (rc = pem(&pb, NULL, x, NULL)) != 0) {
+	if ((rc = pem(sec, key, x, NULL)) != 0 ||
+	    (rc = pem(pub, NULL, x, NULL)) != 0)
 		rc = ccc_err_set(err, rc, -1, NULL, "PEM encoding");
-		goto out;
-	}
-	/* PEM is text: the public half may go to a terminal. */
-	rc = ccc_write_key_pair(keyfile, sb.p, sb.len, certout, pb.p, pb.len, 0,
-	    force, err);
 out:
 	ERR_clear_error();
 	EVP_PKEY_free(key);
 	X509_free(x);
-	ccc_buf_free(&sb);
-	ccc_buf_free(&pb);
 	return rc;
 }
 
@@ -280,18 +269,15 @@ out:
 }
 
 int
-ccc_keygen_enclave_cert(const char *rootfile, const char *keyfile,
-    const char *id, bool force, const char *chainout, struct ccc_err *err)
+ccc_attest_enclave_new(struct ccc_buf *sec, struct ccc_buf *pub,
+    const char *rootfile, const char *id, struct ccc_err *err)
 {
-	struct ccc_buf sb, pb;
 	EVP_PKEY *rkey = NULL, *key = NULL;
 	X509 *root = NULL, *x = NULL;
 	char cn[80];
 	int rc;
 
 	ERR_clear_error();
-	ccc_buf_init(&sb, 1);
-	ccc_buf_init(&pb, 0);
 	if (id == NULL || !id_ok(id, ENCLAVE_ID_MAX)) {
 		rc = ccc_err_set(err, CCC_E_USAGE, -1, NULL, "-N: an enclave "
 		    "id is 1 to %d letters, digits, '.', '_' or '-'",
@@ -315,21 +301,15 @@ ccc_keygen_enclave_cert(const char *rootfile, const char *keyfile,
 		rc = ccc_err_openssl(err, "enclave certificate");
 		goto out;
 	}
-	if ((rc = pem(&sb, key, x, root)) != 0 ||
-	    (rc = pem(&pb, NULL, x, root)) != 0) {
+	if ((rc = pem(sec, key, x, root)) != 0 ||
+	    (rc = pem(pub, NULL, x, root)) != 0)
 		rc = ccc_err_set(err, rc, -1, NULL, "PEM encoding");
-		goto out;
-	}
-	rc = ccc_write_key_pair(keyfile, sb.p, sb.len, chainout, pb.p,
-	    pb.len, 0, force, err);
 out:
 	ERR_clear_error();
 	EVP_PKEY_free(rkey);
 	EVP_PKEY_free(key);
 	X509_free(root);
 	X509_free(x);
-	ccc_buf_free(&sb);
-	ccc_buf_free(&pb);
 	return rc;
 }
 

@@ -1,0 +1,65 @@
+/*
+ * The combine engine (lib/combine.c): sealed shares from several nodes,
+ * verified and combined per ciphertext of a source.
+ */
+#ifndef CCC_COMBINE_H
+#define CCC_COMBINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ccc.h"
+#include "ctsrc.h"
+
+/*
+ * Verdicts on the nodes' sealed-share files.  While the shares are read,
+ * a file that repeats another file of the same node is reported at once
+ * (final false, CCC_NODE_REPEAT, other names that file).  When the engine
+ * stops, with the plaintexts or with CCC_E_THRESHOLD, every file is
+ * reported once, in input order (final true): CCC_NODE_OK, its shares were
+ * good; CCC_NODE_BAD, some were not used (why: the first failure);
+ * CCC_NODE_REPEAT.  failed tells the final reports that some ciphertext
+ * had fewer than t valid shares.
+ */
+enum ccc_node_verdict { CCC_NODE_OK, CCC_NODE_REPEAT, CCC_NODE_BAD };
+struct ccc_node_report {
+	enum ccc_node_verdict verdict;
+	bool final, failed;
+	uint32_t index;		/* the node's number, 0 if its blob did not say */
+	uint32_t t;		/* shares needed */
+	const char *file;	/* its sealed-share file */
+	const char *other;	/* CCC_NODE_REPEAT: the file it repeats */
+	const char *why;	/* CCC_NODE_BAD: the first failure */
+};
+typedef void (*ccc_node_fn)(void *arg, const struct ccc_node_report *r);
+
+struct ccc_tdh2_pub;
+struct ccc_ct_src;
+struct ccc_combine_in {
+	struct ccc_tdh2_pub *pub;	/* tables may be added to it */
+	const uint8_t *sk, *pk;
+	const uint8_t *ctx;
+	size_t ctx_len;
+	struct ccc_ct_src *cts;	/* opened (counted) */
+	char **sealed;
+	int nsealed;
+	unsigned jobs;		/* threads (0 or 1: one) */
+	ccc_node_fn verdict;	/* each verdict on a node, or NULL */
+	void *verdict_arg;
+};
+/*
+ * Open the sealed shares in files sealed[] with the recipient key (sk,
+ * pk), keep the shares bound to ctx, verify every proof, combine t valid
+ * shares per ciphertext of cts and decrypt; emit() receives each
+ * plaintext (secret memory, valid during the call) once it has
+ * authenticated.  Nodes whose shares were not used, or that repeat
+ * another file, go to in->verdict; fewer than t valid shares for a
+ * ciphertext is CCC_E_THRESHOLD naming every bad node.  Prints nothing.
+ */
+typedef int (*ccc_plain_fn)(void *arg, size_t i, const uint8_t *p, size_t n,
+    struct ccc_err *err);
+int ccc_combine_core(const struct ccc_combine_in *in, ccc_plain_fn emit,
+    void *arg, struct ccc_err *err) CCC_WUR;
+
+#endif

@@ -1,0 +1,513 @@
+/* Rosters, requests, oracle signatures and quorum certificates. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <sodium.h>
+
+#include "attest.h"
+#include "cli.h"
+#include "io.h"
+#include "keys.h"
+#include "ops.h"
+#include "policy.h"
+#include "ctsrc.h"
+#include "quorum.h"
+#include "result.h"
+#include "schemas.h"
+
+static int
+member_cmp(const void *a, const void *b)
+{
+	return memcmp(((const struct ccc_member *)a)->id,
+	    ((const struct ccc_member *)b)->id, 32);
+}
+
+int
+ccc_quorum_roster(const struct ccc_roster_opts *o, struct ccc_err *err)
+{
+	struct ccc_identity *k = NULL;
+	struct ccc_member *m = NULL;
+	struct ccc_val v[ROSTER_NFIELDS], mv[MEMBER_NFIELDS];
+	struct ccc_buf b, mb;
+	int i, rc = 0;
+
+	ccc_buf_init(&b, 0);
+	ccc_buf_init(&mb, 0);
+	if (o->q < 1 || (int)o->q > o->nmembers)
+		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "quorum %u is "
+		    "not within 1..%d members", o->q, o->nmembers);
+	if ((m = calloc((size_t)o->nmembers, sizeof(*m))) == NULL ||
+	    (k = ccc_identity_new()) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "roster");
+		goto out;
+	}
+	for (i = 0; i < o->nmembers; i++) {
+		ccc_buf_reset(&b);
+		if ((rc = ccc_read_named(&b, o->members[i], 4096, false,
+		    err)) != 0)
+			goto out;
+		if ((rc = ccc_identity_load(k, b.p, b.len, err)) != 0) {
+			ccc_err_what(err, o->members[i]);
+			goto out;
+		}
+		memcpy(m[i].id, k->id, 32);
+		memcpy(m[i].pk, k->pk, 32);
+		memcpy(m[i].name, k->name, sizeof(m[i].name));
+	}
+	qsort(m, (size_t)o->nmembers, sizeof(*m), member_cmp);
+	for (i = 1; i < o->nmembers; i++)
+		if (memcmp(m[i - 1].id, m[i].id, 32) == 0) {
+			rc = ccc_err_set(err, CCC_E_DUPLICATE, -1, NULL,
+			    "the same member is given twice");
+			goto out;
+		}
+	for (i = 0; i < o->nmembers; i++) {
+		ccc_val_bytes(&mv[MEMBER_ID], m[i].id, 32);
+		ccc_val_bytes(&mv[MEMBER_PK], m[i].pk, 32);
+		memset(&mv[MEMBER_NAME], 0, sizeof(mv[MEMBER_NAME]));
+		if (m[i].name[0] != '\0')
+			ccc_val_bytes(&mv[MEMBER_NAME], m[i].name,
+			    strlen(m[i].name));
+		if ((rc = ccc_blob_encode(&mb, &ccc_schema_roster_member, mv)) != 0)
+			goto nomem;
+	}
+	ccc_val_bytes(&v[ROSTER_NAME], o->name, strlen(o->name));
+	ccc_val_uint(&v[ROSTER_Q], o->q);
+	ccc_val_array(&v[ROSTER_MEMBERS], mb.p, mb.len, (size_t)o->nmembers);
+	ccc_val_uint(&v[ROSTER_NOT_BEFORE], o->not_before);
+	ccc_val_uint(&v[ROSTER_NOT_AFTER], o->not_after);
+	ccc_buf_reset(&b);
+	if ((rc = ccc_blob_encode(&b, &ccc_schema_roster, v)) != 0)
+		goto nomem;
+	rc = ccc_write_file(o->out, b.p, b.len, CCC_OUT_BINARY |
+	    (o->force ? CCC_OUT_FORCE : 0), err);
+	goto out;
+nomem:
+	rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "roster");
+out:
+	ccc_identity_free(k);
+	free(m);
+	ccc_buf_free(&b);
+	ccc_buf_free(&mb);
+	return rc;
+}
+
+int
+ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
+{
+	struct ccc_tdh2_pub pub;
+	struct ccc_identity *enc = NULL;
+	struct ccc_ct_src src;
+	struct ccc_val v[REQ_NFIELDS];
+	struct ccc_buf b, cts, code;
+	uint8_t rid[32], meas[48], ekey[32], rcpt[32];
+	const uint8_t *p;
+	size_t n;
+	int rc;
+	bool src_open = false;
+
+	memset(&pub, 0, sizeof(pub));
+	ccc_buf_init(&b, 0);
+	ccc_buf_init(&cts, 0);
+	ccc_buf_init(&code, 0);
+	if ((rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0)
+		goto out;
+	if ((enc = ccc_identity_new()) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "request");
+		goto out;
+	}
+	/*
+	 * The assigned enclave: its certificate chain (PEM; the id is the
+	 * SHA-256 of its leaf, which its attestation documents carry), or an
+	 * identity public key.
+	 */
+	if ((rc = ccc_read_named(&b, o->enclave, 1 << 20, false, err)) != 0)
+		goto out;
+	if (b.len >= 10 && memcmp(b.p, "-----BEGIN", 10) == 0) {
+		if ((rc = ccc_attest_chain_id(o->enclave, enc->id, err)) != 0)
+			goto out;
+	} else if ((rc = ccc_identity_load(enc, b.p, b.len, err)) != 0) {
+		ccc_err_what(err, o->enclave);
+		goto out;
+	}
+	ccc_buf_reset(&b);
+	if ((rc = ccc_read_named(&b, o->enclave_key, 4096, false, err)) != 0)
+		goto out;
+	if ((rc = ccc_recipient_pub_load(ekey, b.p, b.len, err)) != 0) {
+		ccc_err_what(err, o->enclave_key);
+		goto out;
+	}
+	if (o->recipient != NULL) {
+		ccc_buf_reset(&b);
+		if ((rc = ccc_read_named(&b, o->recipient, 4096, false,
+		    err)) != 0)
+			goto out;
+		if ((rc = ccc_recipient_pub_load(rcpt, b.p, b.len,
+		    err)) != 0) {
+			ccc_err_what(err, o->recipient);
+			goto out;
+		}
+	}
+	if (o->measurement != NULL)
+		memcpy(meas, o->measurement, 48);
+	else {
+		/* The measurement of the code: SHA-384 of the executable. */
+		if ((rc = ccc_read_named(&code, o->code_file, 1UL << 30, false,
+		    err)) != 0)
+			goto out;
+		if (EVP_Digest(code.p, code.len, meas, NULL, EVP_sha384(),
+		    NULL) != 1) {
+			rc = ccc_err_openssl(err, "sha384");
+			goto out;
+		}
+	}
+	if (o->request_id != NULL)
+		memcpy(rid, o->request_id, 32);
+	else
+		randombytes_buf(rid, 32);
+	if ((rc = ccc_ct_src_open(&src, o->cts, o->ncts, err)) != 0)
+		goto out;
+	src_open = true;
+	while ((rc = ccc_ct_src_next(&src, &p, &n, err)) == 1)
+		if ((rc = ccc_cbor_put_bstr(&cts, p, n)) != 0)
+			goto nomem;
+	if (rc != 0)
+		goto out;
+	ccc_val_bytes(&v[REQ_ID], rid, 32);
+	ccc_val_bytes(&v[REQ_APP], o->app, strlen(o->app));
+	ccc_val_bytes(&v[REQ_CODE], meas, 48);
+	ccc_val_bytes(&v[REQ_KEY_ID], pub.key_id, 32);
+	ccc_val_uint(&v[REQ_EPOCH], pub.epoch);
+	ccc_val_array(&v[REQ_CTS], cts.p, cts.len, src.n);
+	ccc_val_bytes(&v[REQ_ENCLAVE], enc->id, 32);
+	ccc_val_bytes(&v[REQ_ENCLAVE_KEY], ekey, 32);
+	ccc_val_uint(&v[REQ_CREATED], o->now);
+	ccc_val_uint(&v[REQ_EXPIRES], o->expires);
+	ccc_val_uint(&v[REQ_SECURITY], CCC_SECURITY_SINGLE);
+	ccc_val_uint(&v[REQ_OUTPUT], o->output);
+	memset(&v[REQ_RECIPIENT], 0, sizeof(v[REQ_RECIPIENT]));
+	if (o->recipient != NULL)
+		ccc_val_bytes(&v[REQ_RECIPIENT], rcpt, 32);
+	memset(&v[REQ_NETWORK], 0, sizeof(v[REQ_NETWORK]));
+	if (o->network)
+		ccc_val_uint(&v[REQ_NETWORK], 1);
+	ccc_buf_reset(&b);
+	if ((rc = ccc_blob_encode(&b, &ccc_schema_request, v)) != 0)
+		goto nomem;
+	{
+		/* What a consumer will check, checked before it leaves. */
+		struct ccc_request rq;
+		if ((rc = ccc_request_decode(&rq, b.p, b.len, err)) != 0)
+			goto out;
+	}
+	rc = ccc_write_file(o->out, b.p, b.len, CCC_OUT_BINARY |
+	    (o->force ? CCC_OUT_FORCE : 0), err);
+	goto out;
+nomem:
+	rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "request");
+out:
+	ccc_identity_free(enc);
+	ccc_tdh2_pub_free(&pub);
+	if (src_open)
+		ccc_ct_src_close(&src);
+	ccc_buf_free(&b);
+	ccc_buf_free(&cts);
+	ccc_buf_free(&code);
+	return rc;
+}
+
+/* ---- signatures and certificates --------------------------------------- */
+
+/*
+ * What an oracle checks before signing a result (step 7): it answers the
+ * request and its attestation verifies under the oracle's policy now.
+ */
+static int
+check_result(const struct ccc_sign_opts *o, const struct ccc_buf *in,
+    struct ccc_err *err)
+{
+	struct ccc_attest_policy *pol = NULL;
+	struct ccc_attest_report *rep = NULL;
+	struct ccc_result r;
+	struct ccc_request rq;
+	struct ccc_buf rb;
+	int rc;
+
+	if (o->attest_policy == NULL || o->request == NULL)
+		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "signing a "
+		    "result needs the attestation policy (-A) and the request "
+		    "it answers (-F)");
+	ccc_buf_init(&rb, 0);
+	if ((pol = ccc_attest_policy_new()) == NULL ||
+	    (rep = malloc(sizeof(*rep))) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "policy");
+		goto out;
+	}
+	if ((rc = ccc_attest_policy_load(pol, o->attest_policy, err)) != 0 ||
+	    (rc = ccc_request_read(&rb, &rq, o->request, err)) != 0 ||
+	    (rc = ccc_result_decode(&r, in->p, in->len, err)) != 0)
+		goto out;
+	rc = ccc_result_attest(&r, &rq, pol, NULL, (int64_t)o->now * 1000,
+	    rep, err);
+out:
+	ccc_attest_policy_free(pol);
+	free(rep);
+	ccc_buf_free(&rb);
+	return rc;
+}
+
+int
+ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
+{
+	struct ccc_identity *k = NULL;
+	struct ccc_tdh2_pub pub;
+	struct ccc_label_policy pol;
+	const struct ccc_schema *s;
+	struct ccc_val v[SIG_NFIELDS];
+	struct ccc_buf kb, in, out;
+	uint8_t d[32], sig[64];
+	int rc;
+
+	memset(&pub, 0, sizeof(pub));
+	memset(&pol, 0, sizeof(pol));
+	pol.allow_unlabelled_all = o->allow_unlabelled;
+	ccc_buf_init(&kb, 1);
+	ccc_buf_init(&in, 0);
+	ccc_buf_init(&out, 0);
+	if ((k = ccc_identity_new()) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "key");
+		goto out;
+	}
+	if ((rc = ccc_read_named(&kb, o->key, 4096, true, err)) != 0)
+		goto out;
+	if ((rc = ccc_identity_load(k, kb.p, kb.len, err)) != 0 ||
+	    (!k->has_secret && (rc = ccc_err_set(err, CCC_E_TYPE, -1, NULL,
+	    "expected an identity secret key (ccc/identity-key/v1)")) != 0)) {
+		ccc_err_what(err, o->key);
+		goto out;
+	}
+	if ((rc = ccc_read_named(&in, o->in, CCC_BLOB_MAX, false, err)) != 0)
+		goto out;
+	if ((s = ccc_blob_peek_type(in.p, in.len)) == NULL) {
+		rc = ccc_err_set(err, CCC_E_TYPE, 0, NULL, "not a ccc blob");
+		goto fail_in;
+	}
+	{
+		/* Well-formed in full before anything is signed. */
+		struct ccc_val tmp[CCC_BLOB_MAX_FIELDS];
+		size_t f;
+		for (f = 0; f < s->nfields; f++)
+			if (s->fields[f].flags & CCC_F_SECRET) {
+				rc = ccc_err_set(err, CCC_E_TYPE, 0, NULL,
+				    "refusing to sign %s %s: it holds a secret",
+				    ccc_article(s->title), s->title);
+				goto fail_in;
+			}
+		if ((rc = ccc_blob_decode(s, in.p, in.len, tmp, 0, err)) != 0)
+			goto fail_in;
+	}
+	if (s == &ccc_schema_request) {
+		struct ccc_request rq;
+		if (o->tpk == NULL) {
+			rc = ccc_err_set(err, CCC_E_USAGE, -1, NULL, "signing a "
+			    "request needs the threshold public key (-k) to "
+			    "check its ciphertexts");
+			goto out;
+		}
+		if ((rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0 ||
+		    (rc = ccc_label_policy_load(&pol, o->policy, err)) != 0)
+			goto out;
+		pol.allow_unlabelled_all = o->allow_unlabelled;
+		if ((rc = ccc_request_decode(&rq, in.p, in.len, err)) != 0 ||
+		    (rc = ccc_request_check(&rq, &pub, &pol, o->now,
+		    err)) != 0)
+			goto fail_in;
+	}
+	if (s == &ccc_schema_result && (rc = check_result(o, &in, err)) != 0)
+		goto fail_in;
+	crypto_hash_sha256(d, in.p, in.len);
+	if ((rc = ccc_identity_sign_digest(sig, k, s->type, d)) != 0) {
+		rc = ccc_err_set(err, rc, -1, NULL, "sign");
+		goto out;
+	}
+	ccc_val_bytes(&v[SIG_SIGNER], k->id, 32);
+	ccc_val_bytes(&v[SIG_TYPE], s->type, strlen(s->type));
+	ccc_val_bytes(&v[SIG_DIGEST], d, 32);
+	ccc_val_bytes(&v[SIG_SIG], sig, 64);
+	if ((rc = ccc_blob_encode(&out, &ccc_schema_signature, v)) != 0) {
+		rc = ccc_err_set(err, rc, -1, NULL, "signature");
+		goto out;
+	}
+	rc = ccc_write_file(o->out, out.p, out.len, CCC_OUT_BINARY |
+	    (o->force ? CCC_OUT_FORCE : 0), err);
+	goto out;
+fail_in:
+	ccc_err_what(err, ccc_io_name(o->in, 0));
+out:
+	ccc_identity_free(k);
+	ccc_tdh2_pub_free(&pub);
+	ccc_label_policy_free(&pol);
+	ccc_buf_free(&kb);
+	ccc_buf_free(&in);
+	ccc_buf_free(&out);
+	return rc;
+}
+
+int
+ccc_quorum_combine(const struct ccc_qcombine_opts *o, struct ccc_err *err)
+{
+	struct ccc_roster r;
+	const struct ccc_schema *s;
+	struct ccc_val v[SIG_NFIELDS], cv[CERT_NFIELDS], sv[CSIG_NFIELDS];
+	struct ccc_buf in, sb, sigs, out;
+	struct ccc_err e;
+	bool *have = NULL;
+	uint8_t d[32], (*sig)[64] = NULL;
+	char name[80], miss[512];
+	size_t i, nvalid = 0;
+	long m;
+	int k, rc;
+
+	memset(&r, 0, sizeof(r));
+	ccc_buf_init(&in, 0);
+	ccc_buf_init(&sb, 0);
+	ccc_buf_init(&sigs, 0);
+	ccc_buf_init(&out, 0);
+	if ((rc = ccc_roster_read(&r, o->roster, err)) != 0)
+		goto out;
+	if ((rc = ccc_roster_valid(&r, o->now, err)) != 0) {
+		ccc_err_what(err, o->roster);
+		goto out;
+	}
+	if ((rc = ccc_read_named(&in, o->in, CCC_BLOB_MAX, false, err)) != 0)
+		goto out;
+	if ((s = ccc_blob_peek_type(in.p, in.len)) == NULL) {
+		rc = ccc_err_set(err, CCC_E_TYPE, 0, NULL, "not a ccc blob");
+		ccc_err_what(err, ccc_io_name(o->in, 0));
+		goto out;
+	}
+	crypto_hash_sha256(d, in.p, in.len);
+	have = calloc(r.n, sizeof(*have));
+	sig = calloc(r.n, sizeof(*sig));
+	if (have == NULL || sig == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "signatures");
+		goto out;
+	}
+	for (k = 0; k < o->nsigs; k++) {
+		ccc_buf_reset(&sb);
+		ccc_err_clear(&e);
+		if (ccc_read_named(&sb, o->sigs[k], 4096, false, &e) != 0 ||
+		    ccc_blob_decode(&ccc_schema_signature, sb.p, sb.len, v, 0,
+		    &e) != 0) {
+			ccc_cli_warn("%s: %s; ignored", o->sigs[k], e.detail);
+			continue;
+		}
+		if ((m = ccc_roster_find(&r, v[SIG_SIGNER].p)) < 0) {
+			ccc_cli_warn("%s: signer is not in roster \"%s\"; "
+			    "ignored", o->sigs[k], r.name);
+			continue;
+		}
+		ccc_member_label(&r.m[m], name, sizeof(name));
+		if (have[m]) {
+			ccc_cli_warn("%s: a second signature by %s; ignored",
+			    o->sigs[k], name);
+			continue;
+		}
+		if (v[SIG_TYPE].n != strlen(s->type) || memcmp(v[SIG_TYPE].p,
+		    s->type, v[SIG_TYPE].n) != 0 ||
+		    memcmp(v[SIG_DIGEST].p, d, 32) != 0) {
+			ccc_cli_warn("%s: %s signed another blob; ignored",
+			    o->sigs[k], name);
+			continue;
+		}
+		if (ccc_identity_verify_digest(v[SIG_SIG].p, r.m[m].pk,
+		    s->type, d) != 0) {
+			ccc_cli_warn("%s: bad signature by %s; ignored",
+			    o->sigs[k], name);
+			continue;
+		}
+		have[m] = true;
+		memcpy(sig[m], v[SIG_SIG].p, 64);
+		nvalid++;
+	}
+	if (nvalid < r.q) {
+		ccc_roster_missing(miss, sizeof(miss), &r, have);
+		rc = ccc_err_set(err, CCC_E_SIGNATURE, -1, NULL, "%zu valid "
+		    "signature%s, roster \"%s\" needs %u%s", nvalid,
+		    nvalid == 1 ? "" : "s", r.name, r.q, miss);
+		ccc_err_what(err, ccc_io_name(o->in, 0));
+		goto out;
+	}
+	/* Signatures in roster (id) order: the certificate is canonical. */
+	for (i = 0; i < r.n; i++) {
+		if (!have[i])
+			continue;
+		ccc_val_bytes(&sv[CSIG_SIGNER], r.m[i].id, 32);
+		ccc_val_bytes(&sv[CSIG_SIG], sig[i], 64);
+		if ((rc = ccc_blob_encode(&sigs, &ccc_schema_cert_sig, sv)) != 0)
+			goto nomem;
+	}
+	ccc_val_bytes(&cv[CERT_ROSTER], r.roster_id, 32);
+	ccc_val_bytes(&cv[CERT_TYPE], s->type, strlen(s->type));
+	ccc_val_bytes(&cv[CERT_BLOB], in.p, in.len);
+	ccc_val_array(&cv[CERT_SIGS], sigs.p, sigs.len, nvalid);
+	if ((rc = ccc_blob_encode(&out, &ccc_schema_certified, cv)) != 0)
+		goto nomem;
+	rc = ccc_write_file(o->out, out.p, out.len, CCC_OUT_BINARY |
+	    (o->force ? CCC_OUT_FORCE : 0), err);
+	goto out;
+nomem:
+	rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "certificate");
+out:
+	free(have);
+	free(sig);
+	ccc_roster_free(&r);
+	ccc_buf_free(&in);
+	ccc_buf_free(&sb);
+	ccc_buf_free(&sigs);
+	ccc_buf_free(&out);
+	return rc;
+}
+
+int
+ccc_quorum_verify(const struct ccc_qverify_opts *o, struct ccc_err *err)
+{
+	struct ccc_roster r;
+	const struct ccc_schema *s;
+	struct ccc_buf in;
+	const uint8_t *blob;
+	size_t blen;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	ccc_buf_init(&in, 0);
+	if ((rc = ccc_roster_read(&r, o->roster, err)) != 0)
+		goto out;
+	if ((rc = ccc_read_named(&in, o->in, CCC_BLOB_MAX, false, err)) != 0)
+		goto out;
+	if ((rc = ccc_cert_verify(&r, in.p, in.len, o->now, &blob, &blen, &s,
+	    err)) != 0) {
+		ccc_err_what(err, ccc_io_name(o->in, 0));
+		goto out;
+	}
+	if (o->verbose) {
+		char hex[65];
+		sodium_bin2hex(hex, sizeof(hex), r.roster_id, 32);
+		printf("certified %s (%s), %zu bytes, under roster \"%s\" "
+		    "(%s), quorum %u of %zu\n", s->title, s->type, blen, r.name,
+		    hex, r.q, r.n);
+		if (fflush(stdout) != 0)
+			rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "stdout");
+		goto out;
+	}
+	rc = ccc_write_file(o->out, blob, blen, CCC_OUT_BINARY |
+	    (o->force ? CCC_OUT_FORCE : 0), err);
+out:
+	ccc_roster_free(&r);
+	ccc_buf_free(&in);
+	return rc;
+}

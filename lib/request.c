@@ -1,0 +1,211 @@
+/*
+ * Computation requests: decoding, and the acceptance check that oracles,
+ * decryption nodes and enclaves all make before acting on one.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctsrc.h"
+#include "io.h"
+#include "keys.h"
+#include "policy.h"
+#include "quorum.h"
+#include "schemas.h"
+
+static int
+request_from_vals(struct ccc_request *rq, const struct ccc_val *v,
+    struct ccc_err *err);
+
+int
+ccc_request_decode(struct ccc_request *rq, const uint8_t *p, size_t len,
+    struct ccc_err *err)
+{
+	struct ccc_val v[REQ_NFIELDS];
+	int rc;
+
+	memset(rq, 0, sizeof(*rq));
+	if ((rc = ccc_blob_decode(&ccc_schema_request, p, len, v, 0,
+	    err)) != 0)
+		return rc;
+	return request_from_vals(rq, v, err);
+}
+
+int
+ccc_request_decode_head(struct ccc_request *rq, const uint8_t *p,
+    size_t len, uint64_t count, struct ccc_err *err)
+{
+	struct ccc_val v[REQ_NFIELDS];
+	int rc;
+
+	memset(rq, 0, sizeof(*rq));
+	if ((rc = ccc_blob_decode(&ccc_schema_request_head, p, len, v, 0,
+	    err)) != 0)
+		return rc;
+	if (v[REQ_CTS].count != 0 || count < 1 || count > CCC_REQUEST_MAX_CTS)
+		return ccc_err_set(err, CCC_E_FIELD, v[REQ_CTS].off,
+		    "ciphertexts", "ciphertexts: %llu elements, expected 1 "
+		    "to %d", (unsigned long long)count, CCC_REQUEST_MAX_CTS);
+	if ((rc = request_from_vals(rq, v, err)) != 0)
+		return rc;
+	rq->cts.count = (size_t)count;
+	return 0;
+}
+
+static int
+request_from_vals(struct ccc_request *rq, const struct ccc_val *v,
+    struct ccc_err *err)
+{
+	memcpy(rq->id, v[REQ_ID].p, 32);
+	rq->app = (const char *)v[REQ_APP].p;
+	rq->app_len = v[REQ_APP].n;
+	memcpy(rq->code, v[REQ_CODE].p, 48);
+	memcpy(rq->key_id, v[REQ_KEY_ID].p, 32);
+	rq->epoch = v[REQ_EPOCH].u;
+	rq->cts = v[REQ_CTS];
+	memcpy(rq->enclave_id, v[REQ_ENCLAVE].p, 32);
+	memcpy(rq->enclave_key, v[REQ_ENCLAVE_KEY].p, 32);
+	rq->created = v[REQ_CREATED].u;
+	rq->expires = v[REQ_EXPIRES].u;
+	rq->security = (uint32_t)v[REQ_SECURITY].u;
+	rq->output = (uint32_t)v[REQ_OUTPUT].u;
+	if ((rq->has_recipient = v[REQ_RECIPIENT].present))
+		memcpy(rq->recipient, v[REQ_RECIPIENT].p, 32);
+	rq->network = v[REQ_NETWORK].present && v[REQ_NETWORK].u;
+	if (rq->output == CCC_OUTPUT_SEALED && !rq->has_recipient)
+		return ccc_err_set(err, CCC_E_FIELD, v[REQ_OUTPUT].off, "output",
+		    "output sealed to a recipient, but no recipient given");
+	if (rq->expires <= rq->created)
+		return ccc_err_set(err, CCC_E_FIELD, v[REQ_EXPIRES].off,
+		    "expires", "the request expires before it was created");
+	return 0;
+}
+
+int
+ccc_request_read(struct ccc_buf *b, struct ccc_request *rq, const char *path,
+    struct ccc_err *err)
+{
+	int rc;
+
+	if ((rc = ccc_read_named(b, path, CCC_BLOB_MAX, false, err)) != 0)
+		return rc;
+	return ccc_request_any_decode(b->p, b->len, rq, path, err);
+}
+
+int
+ccc_request_any_decode(const uint8_t *p, size_t len, struct ccc_request *rq,
+    const char *path, struct ccc_err *err)
+{
+	struct ccc_val cv[CERT_NFIELDS];
+	int rc;
+
+	if (ccc_blob_peek_type(p, len) == &ccc_schema_certified) {
+		if ((rc = ccc_blob_decode(&ccc_schema_certified, p, len, cv, 0,
+		    err)) != 0) {
+			ccc_err_what(err, path);
+			return rc;
+		}
+		rc = ccc_request_decode(rq, cv[CERT_BLOB].p, cv[CERT_BLOB].n,
+		    err);
+	} else
+		rc = ccc_request_decode(rq, p, len, err);
+	if (rc != 0)
+		ccc_err_what(err, path);
+	return rc;
+}
+
+int
+ccc_request_check(const struct ccc_request *rq,
+    const struct ccc_tdh2_pub *pub, const struct ccc_label_policy *pol,
+    uint64_t now, struct ccc_err *err)
+{
+	struct ccc_ec *ec = ccc_ec_default();
+	struct ccc_ct_src src;
+	struct ccc_ct ct;
+	const uint8_t *p;
+	size_t n;
+	int rc;
+
+	if (rq->created > now + CCC_REQUEST_SKEW)
+		return ccc_err_set(err, CCC_E_FIELD, -1, "created", "the "
+		    "request was created in the future (%llu, now %llu)",
+		    (unsigned long long)rq->created, (unsigned long long)now);
+	if (rq->expires - rq->created > CCC_REQUEST_MAX_LIFETIME)
+		return ccc_err_set(err, CCC_E_FIELD, -1, "expires", "the "
+		    "request is valid for %llu s, more than the %d s allowed",
+		    (unsigned long long)(rq->expires - rq->created),
+		    CCC_REQUEST_MAX_LIFETIME);
+	if (now >= rq->expires)
+		return ccc_err_set(err, CCC_E_EXPIRED, -1, "expires",
+		    "the request expired at %llu (now %llu)",
+		    (unsigned long long)rq->expires, (unsigned long long)now);
+	if (pub != NULL && memcmp(rq->key_id, pub->key_id, 32) != 0)
+		return ccc_err_set(err, CCC_E_KEY, -1, "key_id", "the request "
+		    "is for key %s, not this public key",
+		    ccc_short_id(rq->key_id));
+	if (pub != NULL && rq->epoch != pub->epoch)
+		return ccc_err_set(err, CCC_E_EPOCH, -1, "epoch", "the request "
+		    "is for epoch %llu, the key is at epoch %llu",
+		    (unsigned long long)rq->epoch,
+		    (unsigned long long)pub->epoch);
+	/* The ciphertexts, in memory or left in the request's file. */
+	ccc_ct_src_request(&src, rq, NULL);
+	while ((rc = ccc_ct_src_next(&src, &p, &n, err)) == 1)
+		if ((rc = ccc_ct_decode(&ct, p, n, 0, err)) != 0 ||
+		    (rc = ccc_label_policy_check(pol, rq->app, rq->app_len,
+		    ct.context, ct.context_len, err)) != 0 ||
+		    (pub != NULL && (rc = ccc_tdh2_verify(ec, pub, &ct.t,
+		    err)) != 0)) {
+			ccc_err_item(err, src.item);
+			break;
+		}
+	ccc_ct_src_close(&src);
+	return rc;
+}
+
+int
+ccc_certified_request_read(struct ccc_buf *b, struct ccc_request *rq,
+    const struct ccc_roster *r, const char *path, uint64_t now,
+    struct ccc_err *err)
+{
+	int rc;
+
+	if ((rc = ccc_read_named(b, path, CCC_BLOB_MAX, false, err)) != 0)
+		return rc;
+	return ccc_certified_request_decode(b->p, b->len, rq, r, now, path,
+	    err);
+}
+
+int
+ccc_certified_request_decode(const uint8_t *p, size_t len,
+    struct ccc_request *rq, const struct ccc_roster *r, uint64_t now,
+    const char *path, struct ccc_err *err)
+{
+	const struct ccc_schema *type;
+	const uint8_t *blob;
+	size_t blen;
+	int rc;
+
+	if ((rc = ccc_cert_verify(r, p, len, now, &blob, &blen, &type,
+	    err)) != 0)
+		goto fail;
+	if ((rc = ccc_certified_is_request(type, err)) != 0)
+		goto fail;
+	if ((rc = ccc_request_decode(rq, blob, blen, err)) == 0)
+		return 0;
+fail:
+	ccc_err_what(err, ccc_io_name(path, 0));
+	return rc;
+}
+
+int
+ccc_certified_is_request(const struct ccc_schema *type, struct ccc_err *err)
+{
+	if (type == &ccc_schema_request)
+		return 0;
+	return ccc_err_set(err, CCC_E_TYPE, -1, NULL, "the certificate "
+	    "carries %s %s, not a computation request",
+	    ccc_article(type->title), type->title);
+}

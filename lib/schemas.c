@@ -1,0 +1,359 @@
+/*
+ * Every blob format of ccc, field by field: the code twin of the blob
+ * tables in ccc(7).  Only this file spells a format; the codec (blob.c)
+ * reads and writes any of them, and the modules name fields by the
+ * indexes in schemas.h.  Keys ascend; a field's index in its table is its
+ * index in the decoded values.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "accesslog.h"
+#include "blob.h"
+#include "dkg.h"
+#include "identity.h"
+#include "quorum.h"
+#include "result.h"
+#include "schemas.h"
+#include "vss.h"
+
+#define U(k, nm, lo, hi, fl) { k, nm, CCC_F_UINT, fl, lo, hi, 0, NULL }
+#define B(k, nm, lo, hi, fl) { k, nm, CCC_F_BSTR, fl, lo, hi, 0, NULL }
+#define T(k, nm, lo, hi, fl) { k, nm, CCC_F_TSTR, fl, lo, hi, 0, NULL }
+#define BA(k, nm, lo, hi, el) { k, nm, CCC_F_BSTR_ARRAY, 0, lo, hi, el, NULL }
+#define MA(k, nm, lo, hi, sub) { k, nm, CCC_F_MAP_ARRAY, 0, lo, hi, 0, sub }
+#define BLOB(k, nm, max, sub) { k, nm, CCC_F_BLOB, 0, 0, 0, max, sub }
+#define SCHEMA(var, type, title, tbl) \
+	const struct ccc_schema var = { type, title, tbl, \
+	    sizeof(tbl) / sizeof(tbl[0]) }
+
+/* ---- keys and ciphertexts (lib/keys.c, lib/seal.c) ---------------------- */
+
+static const struct ccc_field tpk_fields[] = {
+	T(1, "group", 4, 4, 0),
+	U(2, "t", 1, 255, 0),
+	U(3, "n", 1, 255, 0),
+	U(4, "epoch", 0, UINT64_MAX, 0),
+	B(5, "key_id", 32, 32, 0),
+	B(6, "h", 65, 65, 0),
+	B(7, "g_bar", 65, 65, 0),
+	BA(8, "h_i", 1, 255, 65),
+};
+SCHEMA(ccc_schema_tpk, "ccc/tpk/v1", "threshold public key", tpk_fields);
+
+static const struct ccc_field share_fields[] = {
+	T(1, "group", 4, 4, 0),
+	U(2, "index", 1, 255, 0),
+	U(3, "epoch", 0, UINT64_MAX, 0),
+	B(4, "key_id", 32, 32, 0),
+	B(5, "x", 32, 32, CCC_F_SECRET),
+};
+SCHEMA(ccc_schema_share, "ccc/share/v1", "key share", share_fields);
+
+static const struct ccc_field ct_fields[] = {
+	T(1, "group", 4, 4, 0),
+	T(2, "context", 1, CCC_CONTEXT_MAX, CCC_F_OPT),
+	B(3, "c", 32, 32, 0),
+	B(4, "u", 65, 65, 0),
+	B(5, "u_bar", 65, 65, 0),
+	B(6, "e", 32, 32, 0),
+	B(7, "f", 32, 32, 0),
+	B(8, "nonce", 12, 12, 0),
+	B(9, "sym", 16, CCC_CT_SYM_MAX, 0),
+};
+SCHEMA(ccc_schema_ct, "ccc/ct/v1", "ciphertext", ct_fields);
+
+static const struct ccc_field rpub_fields[] = {
+	B(1, "pk", 32, 32, 0),
+};
+SCHEMA(ccc_schema_recipient_pub, "ccc/recipient-pub/v1",
+    "recipient public key", rpub_fields);
+
+static const struct ccc_field rkey_fields[] = {
+	B(1, "sk", 32, 32, CCC_F_SECRET),
+	B(2, "pk", 32, 32, 0),
+};
+SCHEMA(ccc_schema_recipient_key, "ccc/recipient-key/v1",
+    "recipient secret key", rkey_fields);
+
+static const struct ccc_field sealed_fields[] = {
+	B(1, "key_id", 32, 32, 0),
+	U(2, "epoch", 0, UINT64_MAX, 0),
+	U(3, "index", 1, 255, 0),
+	B(4, "context", 0, CCC_CONTEXT_MAX, 0),
+	B(5, "recipient", 32, 32, 0),
+	U(6, "count", 0, CCC_SEALED_MAX, 0),
+	B(7, "enc", 32, 32, 0),
+	BA(8, "shares", 0, CCC_SEALED_MAX, CCC_SEALED_ELEM_BYTES),
+};
+SCHEMA(ccc_schema_sealed, "ccc/sealed/v1", "sealed decryption shares",
+    sealed_fields);
+
+/* ---- identities (lib/identity.c) ----------------------------------------- */
+
+static const struct ccc_field idpub_fields[] = {
+	B(1, "id", 32, 32, 0),
+	B(2, "pk", 32, 32, 0),
+	T(3, "name", 1, CCC_ID_NAME_MAX, CCC_F_OPT),
+};
+SCHEMA(ccc_schema_identity_pub, "ccc/identity-pub/v1",
+    "identity public key", idpub_fields);
+
+static const struct ccc_field idkey_fields[] = {
+	B(1, "sk", 64, 64, CCC_F_SECRET),
+	B(2, "pk", 32, 32, 0),
+	T(3, "name", 1, CCC_ID_NAME_MAX, CCC_F_OPT),
+};
+SCHEMA(ccc_schema_identity_key, "ccc/identity-key/v1",
+    "identity secret key", idkey_fields);
+
+/* ---- oracle quorums (lib/roster.c, lib/request.c, lib/cert.c) ------------ */
+
+static const struct ccc_field roster_member_fields[] = {
+	B(1, "id", 32, 32, 0),
+	B(2, "pk", 32, 32, 0),
+	T(3, "name", 1, CCC_ID_NAME_MAX, CCC_F_OPT),
+};
+SCHEMA(ccc_schema_roster_member, NULL, "roster member", roster_member_fields);
+
+static const struct ccc_field roster_fields[] = {
+	T(1, "name", 1, CCC_ID_NAME_MAX, 0),
+	U(2, "q", 1, 255, 0),
+	{ 3, "members", CCC_F_MAP_ARRAY, 0, 1, 255, 0, &ccc_schema_roster_member },
+	U(4, "not_before", 0, UINT64_MAX, 0),
+	U(5, "not_after", 0, UINT64_MAX, 0),
+};
+SCHEMA(ccc_schema_roster, "ccc/roster/v1", "oracle roster", roster_fields);
+
+#define REQUEST_FIELDS(cts_min) { \
+	B(1, "request_id", 32, 32, 0), \
+	T(2, "app_id", 1, CCC_APP_ID_MAX, 0), \
+	B(3, "code", 48, 48, 0), \
+	B(4, "key_id", 32, 32, 0), \
+	U(5, "epoch", 0, UINT64_MAX, 0), \
+	{ 6, "ciphertexts", CCC_F_BLOB_ARRAY, 0, cts_min, CCC_REQUEST_MAX_CTS, \
+	    (uint32_t)CCC_CT_SYM_MAX + 4096, &ccc_schema_ct }, \
+	B(7, "enclave_id", 32, 32, 0), \
+	B(8, "enclave_key", 32, 32, 0), \
+	U(9, "created", 0, UINT64_MAX, 0), \
+	U(10, "expires", 0, UINT64_MAX, 0), \
+	U(11, "security", 1, 1, 0), \
+	U(12, "output", 0, 2, 0), \
+	B(13, "recipient", 32, 32, CCC_F_OPT), \
+	{ 14, "network", CCC_F_BOOL, CCC_F_OPT, 0, 1, 0, NULL }, \
+}
+static const struct ccc_field request_fields[] = REQUEST_FIELDS(1);
+/*
+ * The same with the ciphertext array allowed empty: the head of a request
+ * whose ciphertexts are read from a file in pieces (ccc_request_decode_head),
+ * their count checked apart.
+ */
+static const struct ccc_field request_head_fields[] = REQUEST_FIELDS(0);
+SCHEMA(ccc_schema_request, "ccc/request/v1", "computation request",
+    request_fields);
+SCHEMA(ccc_schema_request_head, "ccc/request/v1", "computation request",
+    request_head_fields);
+
+static const struct ccc_field sig_fields[] = {
+	B(1, "signer", 32, 32, 0),
+	T(2, "blob_type", 1, 64, 0),
+	B(3, "digest", 32, 32, 0),
+	B(4, "sig", 64, 64, 0),
+};
+SCHEMA(ccc_schema_signature, "ccc/signature/v1", "oracle signature",
+    sig_fields);
+
+static const struct ccc_field qsig_fields[] = {
+	B(1, "signer", 32, 32, 0),
+	B(2, "sig", 64, 64, 0),
+};
+SCHEMA(ccc_schema_cert_sig, NULL, "certificate signature", qsig_fields);
+
+static const struct ccc_field cert_fields[] = {
+	B(1, "roster", 32, 32, 0),
+	T(2, "blob_type", 1, 64, 0),
+	{ 3, "blob", CCC_F_BLOB, 0, 0, 0, (uint32_t)CCC_BLOB_MAX, NULL },
+	{ 4, "signatures", CCC_F_MAP_ARRAY, 0, 1, 255, 0, &ccc_schema_cert_sig },
+};
+SCHEMA(ccc_schema_certified, "ccc/certified/v1", "quorum certificate",
+    cert_fields);
+
+/* ---- access logs and results (lib/accesslog.c, lib/result.c) ------------- */
+
+static const struct ccc_field access_fields[] = {
+	U(1, "seq", 1, UINT64_MAX, 0),
+	B(2, "prev", 32, 32, 0),
+	U(3, "time", 0, UINT64_MAX, 0),
+	B(4, "request_id", 32, 32, 0),
+	T(5, "app_id", 1, CCC_APP_ID_MAX, 0),
+	BA(6, "ciphertexts", 1, CCC_REQUEST_MAX_CTS, 32),
+	B(7, "recipient", 32, 32, 0),
+	U(8, "node", 1, 255, 0),
+	U(9, "epoch", 0, UINT64_MAX, 0),
+	B(10, "key_id", 32, 32, 0),
+};
+SCHEMA(ccc_schema_access, "ccc/access/v1", "access log entry",
+    access_fields);
+
+static const struct ccc_field result_fields[] = {
+	B(1, "request_id", 32, 32, 0),
+	T(2, "app_id", 1, CCC_APP_ID_MAX, 0),
+	B(3, "code", 48, 48, 0),
+	BA(4, "inputs", 1, CCC_REQUEST_MAX_CTS, 32),
+	U(5, "output_mode", 0, 2, 0),
+	B(6, "output", 0, CCC_RESULT_OUTPUT_MAX, 0),
+	B(7, "output_digest", 32, 32, 0),
+	U(8, "time", 0, UINT64_MAX, 0),
+	B(9, "enclave_id", 32, 32, 0),
+	B(10, "attestation", 1, 1UL << 20, 0),
+};
+SCHEMA(ccc_schema_result, "ccc/result/v1", "computation result",
+    result_fields);
+
+/* ---- key lifecycle (lib/dkg.c) -------------------------------------------- */
+
+static const struct ccc_field dkg_member_fields[] = {
+	B(1, "id", 32, 32, 0),
+	B(2, "pk", 32, 32, 0),
+	T(3, "name", 1, CCC_ID_NAME_MAX, CCC_F_OPT),
+};
+SCHEMA(ccc_schema_committee_member, NULL, "member", dkg_member_fields);
+
+static const struct ccc_field committee_fields[] = {
+	B(1, "key_id", 32, 32, 0),
+	U(2, "epoch", 0, UINT32_MAX, 0),
+	U(3, "attempt", 0, 65535, 0),
+	U(4, "t", 1, CCC_DKG_MAX_N, 0),
+	U(5, "q", 1, CCC_DKG_MAX_N, 0),
+	MA(6, "members", 1, CCC_DKG_MAX_N, &ccc_schema_committee_member),
+	B(7, "prev", 32, 32, CCC_F_OPT),
+	U(8, "start", 0, 1ULL << 40, 0),
+	U(9, "step", 1, UINT32_MAX, 0),
+	U(10, "grace", 0, UINT32_MAX, 0),
+};
+SCHEMA(ccc_schema_committee, "ccc/committee/v1", "key committee",
+    committee_fields);
+
+/* Keys 1-8 are those of ccc/tpk/v1, so a group reads as a public key. */
+static const struct ccc_field group_fields[] = {
+	T(1, "group", 4, 4, 0),
+	U(2, "t", 1, CCC_DKG_MAX_N, 0),
+	U(3, "n", 1, CCC_DKG_MAX_N, 0),
+	U(4, "epoch", 0, UINT32_MAX, 0),
+	B(5, "key_id", 32, 32, 0),
+	B(6, "h", 65, 65, 0),
+	B(7, "g_bar", 65, 65, 0),
+	BA(8, "h_i", 1, CCC_DKG_MAX_N, 65),
+	U(9, "q", 1, CCC_DKG_MAX_N, 0),
+	MA(10, "members", 1, CCC_DKG_MAX_N, &ccc_schema_committee_member),
+	B(11, "sid", 32, 32, 0),
+	B(12, "dealers", 1, CCC_DKG_MAX_N, 0),
+	BA(13, "deals", 1, CCC_DKG_MAX_N, 32),
+	B(14, "prev", 32, 32, CCC_F_OPT),
+};
+SCHEMA(ccc_schema_group, "ccc/group/v1", "key group", group_fields);
+
+static const struct ccc_field gsig_fields[] = {
+	U(1, "index", 1, CCC_DKG_MAX_N, 0),
+	B(2, "sig", 64, 64, 0),
+};
+SCHEMA(ccc_schema_group_sig, NULL, "member signature", gsig_fields);
+
+static const struct ccc_field gcert_fields[] = {
+	B(1, "group", 32, 32, 0),
+	U(2, "epoch", 0, UINT32_MAX, 0),
+	MA(3, "sigs", 1, CCC_DKG_MAX_N, &ccc_schema_group_sig),
+};
+SCHEMA(ccc_schema_group_cert, "ccc/group-cert/v1", "group certificate",
+    gcert_fields);
+
+static const struct ccc_field msg_fields[] = {
+	B(1, "signer", 32, 32, 0),
+	BLOB(2, "body", CCC_DKG_MSG_MAX, NULL),
+	B(3, "sig", 64, 64, 0),
+};
+SCHEMA(ccc_schema_share_msg, "ccc/share-msg/v1", "signed protocol message",
+    msg_fields);
+
+static const struct ccc_field accept_fields[] = {
+	B(1, "sid", 32, 32, 0),
+	U(2, "epoch", 0, UINT32_MAX, 0),
+	U(3, "index", 1, CCC_DKG_MAX_N, 0),
+	BA(4, "keys", 1, CCC_DKG_MAX_N, 32),
+};
+SCHEMA(ccc_schema_share_accept, "ccc/share-accept/v1",
+    "transition acceptance", accept_fields);
+
+static const struct ccc_field deal_fields[] = {
+	B(1, "sid", 32, 32, 0),
+	U(2, "epoch", 0, UINT32_MAX, 0),
+	U(3, "dealer", 1, CCC_DKG_MAX_N, 0),
+	BA(4, "commits", 1, CCC_DKG_MAX_N, 65),
+	B(5, "pok", CCC_VSS_PROOF_BYTES, CCC_VSS_PROOF_BYTES, CCC_F_OPT),
+	BA(6, "enc", 1, CCC_DKG_MAX_N, 32),
+	BA(7, "ct", 1, CCC_DKG_MAX_N, CCC_DKG_SUBSHARE_CT_BYTES),
+};
+SCHEMA(ccc_schema_share_deal, "ccc/share-deal/v1", "dealing", deal_fields);
+
+static const struct ccc_field complaint_fields[] = {
+	U(1, "dealer", 1, CCC_DKG_MAX_N, 0),
+	B(2, "key", 32, 32, 0),
+};
+SCHEMA(ccc_schema_complaint, NULL, "complaint", complaint_fields);
+
+static const struct ccc_field respond_fields[] = {
+	B(1, "sid", 32, 32, 0),
+	U(2, "epoch", 0, UINT32_MAX, 0),
+	U(3, "index", 1, CCC_DKG_MAX_N, 0),
+	MA(4, "complaints", 0, CCC_DKG_MAX_N, &ccc_schema_complaint),
+};
+SCHEMA(ccc_schema_share_respond, "ccc/share-respond/v1", "responses",
+    respond_fields);
+
+static const struct ccc_field confirm_fields[] = {
+	B(1, "sid", 32, 32, 0),
+	U(2, "epoch", 0, UINT32_MAX, 0),
+	U(3, "index", 1, CCC_DKG_MAX_N, 0),
+	BLOB(4, "group", CCC_DKG_MSG_MAX, &ccc_schema_group),
+	B(5, "gsig", 64, 64, 0),
+	B(6, "pop", CCC_VSS_PROOF_BYTES, CCC_VSS_PROOF_BYTES, 0),
+};
+SCHEMA(ccc_schema_share_confirm, "ccc/share-confirm/v1", "confirmation",
+    confirm_fields);
+
+static const struct ccc_field transport_fields[] = {
+	B(1, "sid", 32, 32, 0),
+	B(2, "seed", 32, 32, CCC_F_SECRET),
+};
+SCHEMA(ccc_schema_transport_key, "ccc/transport-key/v1",
+    "transport key seed", transport_fields);
+
+/* ---- the registry -------------------------------------------------------- */
+
+/* Every blob type the toolkit knows, for ccc-inspect and the codec. */
+const struct ccc_schema *const ccc_schemas[] = {
+	&ccc_schema_tpk, &ccc_schema_share, &ccc_schema_ct,
+	&ccc_schema_recipient_pub, &ccc_schema_recipient_key,
+	&ccc_schema_sealed, &ccc_schema_identity_pub,
+	&ccc_schema_identity_key, &ccc_schema_roster, &ccc_schema_request,
+	&ccc_schema_signature, &ccc_schema_certified, &ccc_schema_access,
+	&ccc_schema_result,
+	&ccc_schema_committee, &ccc_schema_group, &ccc_schema_group_cert,
+	&ccc_schema_share_msg, &ccc_schema_share_accept,
+	&ccc_schema_share_deal, &ccc_schema_share_respond,
+	&ccc_schema_share_confirm, &ccc_schema_transport_key,
+	NULL
+};
+
+const struct ccc_schema *
+ccc_schema_find(const char *type, size_t len)
+{
+	size_t i;
+
+	for (i = 0; ccc_schemas[i] != NULL; i++)
+		if (strlen(ccc_schemas[i]->type) == len &&
+		    memcmp(ccc_schemas[i]->type, type, len) == 0)
+			return ccc_schemas[i];
+	return NULL;
+}

@@ -1,0 +1,100 @@
+/*
+ * Every blob format (lib/schemas.c): the schemas and the indexes of their
+ * fields in decoded values.  Keep the enums in step with the tables.
+ */
+#ifndef CCC_SCHEMAS_H
+#define CCC_SCHEMAS_H
+
+#include <stddef.h>
+
+#include "blob.h"
+
+/* Every blob type the toolkit knows, for ccc-inspect. */
+extern const struct ccc_schema *const ccc_schemas[];
+
+/* Find a schema by its type string (NULL if unknown). */
+const struct ccc_schema *ccc_schema_find(const char *type, size_t len);
+
+/* ---- keys and ciphertexts ------------------------------------------------ */
+/* Schemas of the blob types. */
+extern const struct ccc_schema ccc_schema_tpk;
+extern const struct ccc_schema ccc_schema_share;
+extern const struct ccc_schema ccc_schema_ct;
+extern const struct ccc_schema ccc_schema_recipient_pub;
+extern const struct ccc_schema ccc_schema_recipient_key;
+extern const struct ccc_schema ccc_schema_sealed;
+
+/* Field indexes into vals, per schema (keep in step with the tables). */
+enum { TPK_GROUP, TPK_T, TPK_N, TPK_EPOCH, TPK_KEY_ID, TPK_H, TPK_GBAR,
+    TPK_HI, TPK_NFIELDS };
+enum { SHARE_GROUP, SHARE_INDEX, SHARE_EPOCH, SHARE_KEY_ID, SHARE_X,
+    SHARE_NFIELDS };
+enum { CT_GROUP, CT_CONTEXT, CT_C, CT_U, CT_UBAR, CT_E, CT_F, CT_NONCE,
+    CT_SYM, CT_NFIELDS };
+enum { RPUB_PK, RPUB_NFIELDS };
+enum { RKEY_SK, RKEY_PK, RKEY_NFIELDS };
+enum { SEALED_KEY_ID, SEALED_EPOCH, SEALED_INDEX, SEALED_CONTEXT,
+    SEALED_RECIPIENT, SEALED_COUNT, SEALED_ENC, SEALED_SHARES,
+    SEALED_NFIELDS };
+
+/* ---- identities ------------------------------------------------------------ */
+extern const struct ccc_schema ccc_schema_identity_pub;
+extern const struct ccc_schema ccc_schema_identity_key;
+enum { IDPUB_ID, IDPUB_PK, IDPUB_NAME, IDPUB_NFIELDS };
+enum { IDKEY_SK, IDKEY_PK, IDKEY_NAME, IDKEY_NFIELDS };
+
+/* ---- oracle quorums -------------------------------------------------------- */
+extern const struct ccc_schema ccc_schema_roster;
+extern const struct ccc_schema ccc_schema_request;
+extern const struct ccc_schema ccc_schema_signature;
+extern const struct ccc_schema ccc_schema_certified;
+
+enum { ROSTER_NAME, ROSTER_Q, ROSTER_MEMBERS, ROSTER_NOT_BEFORE,
+    ROSTER_NOT_AFTER, ROSTER_NFIELDS };
+enum { MEMBER_ID, MEMBER_PK, MEMBER_NAME, MEMBER_NFIELDS };
+enum { REQ_ID, REQ_APP, REQ_CODE, REQ_KEY_ID, REQ_EPOCH, REQ_CTS,
+    REQ_ENCLAVE, REQ_ENCLAVE_KEY, REQ_CREATED, REQ_EXPIRES, REQ_SECURITY,
+    REQ_OUTPUT, REQ_RECIPIENT, REQ_NETWORK, REQ_NFIELDS };
+enum { SIG_SIGNER, SIG_TYPE, SIG_DIGEST, SIG_SIG, SIG_NFIELDS };
+enum { CERT_ROSTER, CERT_TYPE, CERT_BLOB, CERT_SIGS, CERT_NFIELDS };
+enum { CSIG_SIGNER, CSIG_SIG, CSIG_NFIELDS };
+/*
+ * A request whose ciphertext array may be empty: the head of one read in
+ * pieces (lib/reqfile.c).
+ */
+extern const struct ccc_schema ccc_schema_request_head;
+
+/* ---- access logs and results ----------------------------------------------- */
+extern const struct ccc_schema ccc_schema_access;
+enum { ACC_SEQ, ACC_PREV, ACC_TIME, ACC_REQUEST, ACC_APP, ACC_CTS,
+    ACC_RECIPIENT, ACC_NODE, ACC_EPOCH, ACC_KEY_ID, ACC_NFIELDS };
+extern const struct ccc_schema ccc_schema_result;
+enum { RES_REQUEST, RES_APP, RES_CODE, RES_INPUTS, RES_MODE, RES_OUTPUT,
+    RES_OUTPUT_DIGEST, RES_TIME, RES_ENCLAVE, RES_DOC, RES_NFIELDS };
+
+/* ---- key lifecycle --------------------------------------------------------- */
+extern const struct ccc_schema ccc_schema_committee;
+extern const struct ccc_schema ccc_schema_group;
+extern const struct ccc_schema ccc_schema_group_cert;
+extern const struct ccc_schema ccc_schema_share_msg;
+extern const struct ccc_schema ccc_schema_share_accept;
+extern const struct ccc_schema ccc_schema_share_deal;
+extern const struct ccc_schema ccc_schema_share_respond;
+extern const struct ccc_schema ccc_schema_share_confirm;
+extern const struct ccc_schema ccc_schema_transport_key;
+enum { MEM_ID, MEM_PK, MEM_NAME, MEM_NFIELDS };
+enum { COM_KEY_ID, COM_EPOCH, COM_ATTEMPT, COM_T, COM_Q, COM_MEMBERS,
+    COM_PREV, COM_START, COM_STEP, COM_GRACE, COM_NFIELDS };
+enum { GRP_GROUP, GRP_T, GRP_N, GRP_EPOCH, GRP_KEY_ID, GRP_H, GRP_GBAR,
+    GRP_HI, GRP_Q, GRP_MEMBERS, GRP_SID, GRP_DEALERS, GRP_DEALS, GRP_PREV,
+    GRP_NFIELDS };
+
+
+/* Maps nested in the blobs above. */
+extern const struct ccc_schema ccc_schema_roster_member;	/* MEMBER_* */
+extern const struct ccc_schema ccc_schema_cert_sig;	/* CSIG_* */
+extern const struct ccc_schema ccc_schema_committee_member;	/* MEM_* */
+extern const struct ccc_schema ccc_schema_group_sig;
+extern const struct ccc_schema ccc_schema_complaint;
+
+#endif
