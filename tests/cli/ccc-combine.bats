@@ -340,6 +340,58 @@ OPEN_FAIL="cannot open (sealed to another key, or altered)"
 
 # ---- output ----------------------------------------------------------------------
 
+@test "ccc-combine --report: every node's verdict as JSON, on success and on too few shares" {
+	corrupt fx/s2 s2.bad
+	crun -0 ccc-combine "${K23[@]}" -c fx/ct.l --report rep -o out \
+	    fx/s1 s2.bad fx/s1 fx/s3
+	assert_stderr "ccc-combine: warning: node 1: fx/s1 repeats fx/s1; ignored"$'\n'"ccc-combine: warning: node 2 (s2.bad): $OPEN_FAIL; its shares were not used"
+	assert_same out fx/msg
+	printf '%s\n' \
+	    '{"tool": "ccc-combine", "complete": true, "needed": 2, "valid": 2, "nodes": [' \
+	    '{"file": "fx/s1", "node": 1, "verdict": "ok"},' \
+	    '{"file": "s2.bad", "node": 2, "verdict": "bad", "why": "'"$OPEN_FAIL"'"},' \
+	    '{"file": "fx/s1", "node": 1, "verdict": "repeat", "repeats": "fx/s1"},' \
+	    '{"file": "fx/s3", "node": 3, "verdict": "ok"}' \
+	    ']}' >want
+	cmp want rep
+	# Too few valid shares: exit 1, no plaintext, the report all the same.
+	crun -1 ccc-combine "${K23[@]}" -c fx/ct.l --report rep2 -o out2 \
+	    fx/s1 s2.bad
+	assert_stderr "ccc-combine: not enough shares: fx/ct.l: item 1: 1 valid share, 2 needed; node 2 (s2.bad): $OPEN_FAIL"
+	assert_no_file out2
+	printf '%s\n' \
+	    '{"tool": "ccc-combine", "complete": false, "needed": 2, "valid": 1, "nodes": [' \
+	    '{"file": "fx/s1", "node": 1, "verdict": "ok"},' \
+	    '{"file": "s2.bad", "node": 2, "verdict": "bad", "why": "'"$OPEN_FAIL"'"}' \
+	    ']}' >want2
+	cmp want2 rep2
+	# A name with a quote and a control character stays one JSON line.
+	cp fx/s3 $'s"3\x01'
+	crun -0 ccc-combine "${K23[@]}" -c fx/ct.l --report rep3 -o out3 \
+	    fx/s1 $'s"3\x01'
+	sed -n 3p rep3 >line3
+	printf '%s\n' '{"file": "s\"3\u0001", "node": 3, "verdict": "ok"}' >want3
+	cmp want3 line3
+}
+
+@test "ccc-combine --report: never replaces a file without -f, never stdout, not with --result" {
+	echo precious >rep
+	save rep
+	crun -2 ccc-combine "${K23[@]}" -c fx/ct.l --report rep -o out fx/s1 fx/s2
+	assert_stderr "ccc-combine: refusing to overwrite: rep: file exists (use -f to replace it)"
+	assert_unchanged rep
+	assert_no_file out
+	crun -0 ccc-combine "${K23[@]}" -c fx/ct.l -f --report rep -o out fx/s1 fx/s2
+	assert_stderr_empty
+	[[ $(head -c 23 rep) == '{"tool": "ccc-combine",' ]]
+	crun -2 ccc-combine "${K23[@]}" -c fx/ct.l --report - -o out fx/s1 fx/s2
+	assert_stderr "ccc-combine: usage: --report: a file (standard output carries the plaintext) (see ccc-combine --help)"
+	crun -2 ccc-combine --result r --report rep2
+	assert_stderr "ccc-combine: usage: --result takes only -i, -o, -f and -T (see ccc-combine --help)"
+	assert_no_file rep2
+	assert_no_temp_files .
+}
+
 @test "ccc-combine: an existing -o file is not replaced without -f (exit 2)" {
 	echo precious >out
 	save out

@@ -127,7 +127,7 @@ REQUEST_FILES=(
 	    "ccc-quorum-sign combine -r 00-keys/roster -c 02-request -o 03-certified 03-sig-oracle-1 03-sig-oracle-2 03-sig-oracle-3 03-sig-oracle-4" \
 	    "ccc-reencrypt -s 00-keys/committee/share-6.cbor -k 00-keys/committee/tpk.cbor -r 00-keys/roster -d 00-nodes/node-6 -o 04-sealed-node-6 03-certified" \
 	    "printf '%s\\n' 03-certified 04-sealed-node-1 04-sealed-node-2 04-sealed-node-3 04-sealed-node-4 04-sealed-node-5 04-sealed-node-6 04-sealed-node-7 > 05-forwarded" \
-	    "ccc-enclave-run -r 00-keys/roster -k 00-keys/committee/tpk.cbor -i 02-request.key -a 00-keys/enclave-1.key -c 00-enclaves/enclave-1/code -p 00-enclaves/enclave-1/policy -o 06-result \$(cat 05-forwarded)" \
+	    "ccc-enclave-run -r 00-keys/roster -k 00-keys/committee/tpk.cbor -i 02-request.key -a 00-keys/enclave-1.key -c 00-enclaves/enclave-1/code -p 00-enclaves/enclave-1/policy --report 06-nodes.json -o 06-result \$(cat 05-forwarded)" \
 	    "ccc-attest-verify -p 00-keys/attest.policy -r 03-certified 06-result > 07-attestation" \
 	    "ccc-quorum-sign sign -i 00-keys/oracle-3.key -A 00-keys/attest.policy -F 03-certified -o 07-sig-oracle-3 06-result" \
 	    "ccc-quorum-sign combine -r 00-keys/roster -c 06-result -o 07-certified-result 07-sig-oracle-1 07-sig-oracle-2 07-sig-oracle-3 07-sig-oracle-4" \
