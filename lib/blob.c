@@ -160,6 +160,26 @@ decode_value(const struct ccc_field *f, struct ccc_cur *c, struct ccc_val *v)
 			v->n = n;
 		}
 		return 0;
+	case CCC_F_BYTES_ARRAY:
+		if ((rc = ccc_cur_array(c, &v->count, f->name)) != 0)
+			return rc;
+		if (v->count < f->min || v->count > f->max)
+			return ccc_err_set(c->err, CCC_E_FIELD, at, f->name,
+			    "%s: %zu elements, expected %llu to %llu", f->name,
+			    v->count, (unsigned long long)f->min,
+			    (unsigned long long)f->max);
+		v->p = c->p + c->off;
+		for (i = 0; i < v->count; i++) {
+			long long bat = ccc_cur_pos(c);
+			if ((rc = ccc_cur_bstr(c, &p, &n, f->name)) != 0)
+				return rc;
+			if (n > f->elem)
+				return ccc_err_set(c->err, CCC_E_FIELD, bat,
+				    f->name, "%s: %zu bytes, at most %u",
+				    f->name, n, f->elem);
+		}
+		v->n = (size_t)(c->p + c->off - v->p);
+		return 0;
 	case CCC_F_MAP:
 		v->p = c->p + c->off;
 		{
@@ -343,8 +363,9 @@ ccc_blob_encode_prefix(struct ccc_buf *b, const struct ccc_schema *s,
 			break;
 		case CCC_F_MAP:
 		case CCC_F_BLOB_ARRAY:
+		case CCC_F_BYTES_ARRAY:
 			/* p: the encoded map / the encoded byte strings. */
-			if (f->kind == CCC_F_BLOB_ARRAY &&
+			if (f->kind != CCC_F_MAP &&
 			    (rc = ccc_cbor_put_array(b, vals[i].count)) != 0)
 				return rc;
 			rc = ccc_buf_put(b, vals[i].p, vals[i].n);

@@ -24,7 +24,8 @@ enum ccc_fkind {
 	CCC_F_MAP,		/* one map of schema sub */
 	CCC_F_BLOB,		/* a byte string holding a blob of schema sub
 				   (any known type if sub is NULL) */
-	CCC_F_BLOB_ARRAY	/* min..max byte strings, each such a blob */
+	CCC_F_BLOB_ARRAY,	/* min..max byte strings, each such a blob */
+	CCC_F_BYTES_ARRAY	/* min..max byte strings of 0..elem bytes */
 };
 
 enum {

@@ -170,14 +170,30 @@ int ccc_cert_check(const struct ccc_roster *r, const struct ccc_val *cv,
     struct ccc_err *err) CCC_WUR;
 
 /*
- * The checks an oracle makes before signing a request, and a decryption
- * node before serving it: not expired at now, a known security level,
- * every ciphertext well-formed, for this key (key id, epoch), verifying,
- * and labelled for the request's app under the label policy pol (NULL:
- * the default rule).  pub may be NULL to skip the proofs.
+ * The acceptance check every party makes on a request before acting on
+ * it (oracle, decryption node, enclave): created at most
+ * CCC_REQUEST_SKEW s after now, valid for at most
+ * CCC_REQUEST_MAX_LIFETIME s, not expired at now, for this key (key id,
+ * then epoch: another key is not "another epoch").
+ */
+int ccc_request_accept(const struct ccc_request *rq, const uint8_t key_id[32],
+    uint64_t epoch, uint64_t now, struct ccc_err *err) CCC_WUR;
+/*
+ * One ciphertext of the request: labelled for the request's app under the
+ * label policy pol (NULL: the default rule).  Decryption nodes make it in
+ * the share run, on the ciphertext they decode anyway.
+ */
+struct ccc_ct;
+struct ccc_label_policy;
+int ccc_request_check_ct(const struct ccc_request *rq,
+    const struct ccc_ct *ct, const struct ccc_label_policy *pol,
+    struct ccc_err *err) CCC_WUR;
+/*
+ * What an oracle checks before signing a request: ccc_request_accept for
+ * pub's key at now, then every ciphertext well-formed, labelled
+ * (ccc_request_check_ct) and verifying under pub.
  */
 struct ccc_tdh2_pub;
-struct ccc_label_policy;
 int ccc_request_check(const struct ccc_request *rq,
     const struct ccc_tdh2_pub *pub, const struct ccc_label_policy *pol,
     uint64_t now, struct ccc_err *err) CCC_WUR;

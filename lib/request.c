@@ -117,17 +117,9 @@ ccc_request_any_decode(const uint8_t *p, size_t len, struct ccc_request *rq,
 }
 
 int
-ccc_request_check(const struct ccc_request *rq,
-    const struct ccc_tdh2_pub *pub, const struct ccc_label_policy *pol,
-    uint64_t now, struct ccc_err *err)
+ccc_request_accept(const struct ccc_request *rq, const uint8_t key_id[32],
+    uint64_t epoch, uint64_t now, struct ccc_err *err)
 {
-	struct ccc_ec *ec = ccc_ec_default();
-	struct ccc_ct_src src;
-	struct ccc_ct ct;
-	const uint8_t *p;
-	size_t n;
-	int rc;
-
 	if (rq->created > now + CCC_REQUEST_SKEW)
 		return ccc_err_set(err, CCC_E_FIELD, -1, "created", "the "
 		    "request was created in the future (%llu, now %llu)",
@@ -141,23 +133,47 @@ ccc_request_check(const struct ccc_request *rq,
 		return ccc_err_set(err, CCC_E_EXPIRED, -1, "expires",
 		    "the request expired at %llu (now %llu)",
 		    (unsigned long long)rq->expires, (unsigned long long)now);
-	if (pub != NULL && memcmp(rq->key_id, pub->key_id, 32) != 0)
+	/* The key before its epoch: another key is not "another epoch". */
+	if (memcmp(rq->key_id, key_id, 32) != 0)
 		return ccc_err_set(err, CCC_E_KEY, -1, "key_id", "the request "
 		    "is for key %s, not this public key",
 		    ccc_short_id(rq->key_id));
-	if (pub != NULL && rq->epoch != pub->epoch)
+	if (rq->epoch != epoch)
 		return ccc_err_set(err, CCC_E_EPOCH, -1, "epoch", "the request "
 		    "is for epoch %llu, the key is at epoch %llu",
-		    (unsigned long long)rq->epoch,
-		    (unsigned long long)pub->epoch);
+		    (unsigned long long)rq->epoch, (unsigned long long)epoch);
+	return 0;
+}
+
+int
+ccc_request_check_ct(const struct ccc_request *rq, const struct ccc_ct *ct,
+    const struct ccc_label_policy *pol, struct ccc_err *err)
+{
+	return ccc_label_policy_check(pol, rq->app, rq->app_len, ct->context,
+	    ct->context_len, err);
+}
+
+int
+ccc_request_check(const struct ccc_request *rq,
+    const struct ccc_tdh2_pub *pub, const struct ccc_label_policy *pol,
+    uint64_t now, struct ccc_err *err)
+{
+	struct ccc_ec *ec = ccc_ec_default();
+	struct ccc_ct_src src;
+	struct ccc_ct ct;
+	const uint8_t *p;
+	size_t n;
+	int rc;
+
+	if ((rc = ccc_request_accept(rq, pub->key_id, pub->epoch, now,
+	    err)) != 0)
+		return rc;
 	/* The ciphertexts, in memory or left in the request's file. */
 	ccc_ct_src_request(&src, rq, NULL);
 	while ((rc = ccc_ct_src_next(&src, &p, &n, err)) == 1)
 		if ((rc = ccc_ct_decode(&ct, p, n, 0, err)) != 0 ||
-		    (rc = ccc_label_policy_check(pol, rq->app, rq->app_len,
-		    ct.context, ct.context_len, err)) != 0 ||
-		    (pub != NULL && (rc = ccc_tdh2_verify(ec, pub, &ct.t,
-		    err)) != 0)) {
+		    (rc = ccc_request_check_ct(rq, &ct, pol, err)) != 0 ||
+		    (rc = ccc_tdh2_verify(ec, pub, &ct.t, err)) != 0) {
 			ccc_err_item(err, src.item);
 			break;
 		}

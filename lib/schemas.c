@@ -211,6 +211,19 @@ static const struct ccc_field result_fields[] = {
 SCHEMA(ccc_schema_result, "ccc/result/v1", "computation result",
     result_fields);
 
+/*
+ * The enclave's input to the code it runs (lib/ops/enclave_run.c): the
+ * plaintexts are secret, so ccc-inspect shows them only when asked.
+ */
+static const struct ccc_field enclave_input_fields[] = {
+	B(1, "request_id", 32, 32, 0),
+	T(2, "app_id", 1, CCC_APP_ID_MAX, 0),
+	{ 3, "inputs", CCC_F_BYTES_ARRAY, CCC_F_SECRET, 1, CCC_REQUEST_MAX_CTS,
+	    (uint32_t)CCC_CT_SYM_MAX, NULL },
+};
+SCHEMA(ccc_schema_enclave_input, "ccc/enclave-input/v1", "enclave input",
+    enclave_input_fields);
+
 /* ---- key lifecycle (lib/dkg.c) -------------------------------------------- */
 
 static const struct ccc_field dkg_member_fields[] = {
@@ -338,7 +351,7 @@ const struct ccc_schema *const ccc_schemas[] = {
 	&ccc_schema_sealed, &ccc_schema_identity_pub,
 	&ccc_schema_identity_key, &ccc_schema_roster, &ccc_schema_request,
 	&ccc_schema_signature, &ccc_schema_certified, &ccc_schema_access,
-	&ccc_schema_result,
+	&ccc_schema_result, &ccc_schema_enclave_input,
 	&ccc_schema_committee, &ccc_schema_group, &ccc_schema_group_cert,
 	&ccc_schema_share_msg, &ccc_schema_share_accept,
 	&ccc_schema_share_deal, &ccc_schema_share_respond,

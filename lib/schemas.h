@@ -72,6 +72,10 @@ extern const struct ccc_schema ccc_schema_result;
 enum { RES_REQUEST, RES_APP, RES_CODE, RES_INPUTS, RES_MODE, RES_OUTPUT,
     RES_OUTPUT_DIGEST, RES_TIME, RES_ENCLAVE, RES_DOC, RES_NFIELDS };
 
+/* ---- the enclave's input to its code ------------------------------------- */
+extern const struct ccc_schema ccc_schema_enclave_input;
+enum { EIN_REQUEST, EIN_APP, EIN_INPUTS, EIN_NFIELDS };
+
 /* ---- key lifecycle --------------------------------------------------------- */
 extern const struct ccc_schema ccc_schema_committee;
 extern const struct ccc_schema ccc_schema_group;

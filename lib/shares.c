@@ -12,6 +12,7 @@
 #include "io.h"
 #include "keys.h"
 #include "par.h"
+#include "quorum.h"
 #include "seal.h"
 #include "shares.h"
 
@@ -55,6 +56,9 @@ share_item(struct batch *b, struct ccc_ec *ec, size_t i, struct ccc_err *err)
 		return ccc_err_set(err, CCC_E_POLICY, -1, "context",
 		    "the ciphertext's label context is not \"%s\"",
 		    r->context);
+	if (r->rq != NULL && (rc = ccc_request_check_ct(r->rq, &ct, r->pol,
+	    err)) != 0)
+		return rc;
 	if ((rc = ccc_tdh2_verify(ec, r->pub, &ct.t, err)) != 0)
 		return rc;
 	ccc_tdh2_share_bind(bind, r->pub->key_id, r->pub->epoch, r->index,

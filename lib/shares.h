@@ -16,6 +16,8 @@
 #include "par.h"
 
 struct ccc_tdh2_pub;
+struct ccc_request;
+struct ccc_label_policy;
 /*
  * A node's shares of every ciphertext of src, made on par's threads and
  * sealed in input order into ob with hctx (after ccc_sealed_begin).  Each
@@ -35,6 +37,9 @@ struct ccc_share_run {
 	const uint8_t *bind;
 	bool labels, allow_unlabelled;
 	const char *context;
+	/* Request mode: each ciphertext's label, under the node's policy. */
+	const struct ccc_request *rq;
+	const struct ccc_label_policy *pol;
 	struct ccc_hpke_ctx *hctx;
 	struct ccc_buf *ob;
 	struct ccc_out *out;

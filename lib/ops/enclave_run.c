@@ -165,7 +165,7 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	struct ccc_op_nodes nr;
 	struct ccc_sandbox_result res;
 	struct ccc_nitro_claims claims;
-	struct ccc_val v[RES_NFIELDS];
+	struct ccc_val v[RES_NFIELDS], ev[EIN_NFIELDS];
 	struct ccc_buf kb, cb, code, in, so, outp, digests, doc, blob;
 	struct ccc_out out;
 	bool out_open = false, src_open = false;
@@ -210,24 +210,13 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	if ((rc = ccc_certified_request_read(&cb, &rq, &roster, o->in, o->now,
 	    err)) != 0)
 		goto out;
-	if (o->now >= rq.expires) {
-		rc = ccc_err_set(err, CCC_E_EXPIRED, -1, "expires", "the "
-		    "request expired at %llu (now %llu)",
-		    (unsigned long long)rq.expires,
-		    (unsigned long long)o->now);
+	if ((rc = ccc_request_accept(&rq, pub.key_id, pub.epoch, o->now,
+	    err)) != 0)
 		goto in_err;
-	}
 	if (memcmp(rq.enclave_id, eid, 32) != 0) {
 		rc = ccc_err_set(err, CCC_E_KEY, -1, "enclave_id", "the "
 		    "request is assigned to another enclave than %s",
 		    ccc_attest_signer_module_id(signer));
-		goto in_err;
-	}
-	if (memcmp(rq.key_id, pub.key_id, 32) != 0 || rq.epoch != pub.epoch) {
-		rc = ccc_err_set(err, rq.epoch != pub.epoch ? CCC_E_EPOCH :
-		    CCC_E_KEY, -1, NULL, "the request is for key %s epoch %llu, "
-		    "not this public key", ccc_short_id(rq.key_id),
-		    (unsigned long long)rq.epoch);
 		goto in_err;
 	}
 	if (rq.network && !pol.allow_network) {
@@ -260,14 +249,17 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	}
 
 	/* Open, verify, combine, decrypt: the code's input. */
-	if ((rc = ccc_cbor_put_map(&in, 4)) != 0 ||
-	    (rc = ccc_cbor_put_uint(&in, 0)) != 0 ||
-	    (rc = ccc_cbor_put_cstr(&in, "ccc/enclave-input/v1")) != 0 ||
-	    (rc = ccc_cbor_put_uint(&in, 1)) != 0 ||
-	    (rc = ccc_cbor_put_bstr(&in, rq.id, 32)) != 0 ||
-	    (rc = ccc_cbor_put_uint(&in, 2)) != 0 ||
-	    (rc = ccc_cbor_put_tstr(&in, rq.app, rq.app_len)) != 0 ||
-	    (rc = ccc_cbor_put_uint(&in, 3)) != 0 ||
+	/*
+	 * ccc/enclave-input/v1 (lib/schemas.c): its inputs, the last field,
+	 * are appended as they are decrypted (collect()).
+	 */
+	memset(ev, 0, sizeof(ev));
+	ccc_val_bytes(&ev[EIN_REQUEST], rq.id, 32);
+	ccc_val_bytes(&ev[EIN_APP], rq.app, rq.app_len);
+	if ((rc = ccc_blob_encode_prefix(&in, &ccc_schema_enclave_input, ev,
+	    1)) != 0 ||
+	    (rc = ccc_cbor_put_uint(&in,
+	    ccc_schema_enclave_input.fields[EIN_INPUTS].key)) != 0 ||
 	    (rc = ccc_cbor_put_array(&in, rq.cts.count)) != 0) {
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "inputs");
 		goto out;

@@ -146,6 +146,22 @@ print_field(const struct printer *pr, const struct ccc_field *fd,
 		fputc(']', pr->f);
 		break;
 	}
+	case CCC_F_BYTES_ARRAY: {
+		const uint8_t *bp;
+		size_t bn;
+		ccc_cur_init(&c, v->p, v->n, v->off, NULL);
+		fputc('[', pr->f);
+		for (i = 0; i < v->count; i++) {
+			fputs(i ? ",\n" : "\n", pr->f);
+			indent(pr->f, depth + 2);
+			if (ccc_cur_bstr(&c, &bp, &bn, NULL) == 0)
+				print_bytes(pr, bp, bn);
+		}
+		fputc('\n', pr->f);
+		indent(pr->f, depth + 1);
+		fputc(']', pr->f);
+		break;
+	}
 	case CCC_F_MAP_ARRAY:
 	case CCC_F_MAP:
 		ccc_cur_init(&c, v->p, v->n, v->off, NULL);

@@ -96,22 +96,9 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	if ((rc = ccc_certified_request_open(&rf, &rq, &roster, o->in, o->now,
 	    err)) != 0)
 		goto out;
-	/* The key before its epoch: another key is not "another epoch". */
-	if (memcmp(rq.key_id, pub.key_id, 32) != 0) {
-		rc = ccc_err_set(err, CCC_E_KEY, -1, "key_id", "the request "
-		    "is for key %s, not this node's key",
-		    ccc_short_id(rq.key_id));
-		goto in_err;
-	}
-	if (rq.epoch != sh->epoch) {
-		rc = ccc_err_set(err, CCC_E_EPOCH, -1, "epoch", "the request "
-		    "is for epoch %llu, this node's share is for epoch %llu",
-		    (unsigned long long)rq.epoch,
-		    (unsigned long long)sh->epoch);
-		goto in_err;
-	}
-	/* The proofs are checked with the shares, on the worker threads. */
-	if ((rc = ccc_request_check(&rq, NULL, &pol, o->now, err)) != 0)
+	/* Labels and proofs are checked with the shares, on the workers. */
+	if ((rc = ccc_request_accept(&rq, pub.key_id, pub.epoch, o->now,
+	    err)) != 0)
 		goto in_err;
 
 	/* Served before?  (Under the state lock from here on.) */
@@ -173,6 +160,8 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	run.x = x;
 	run.index = sh->index;
 	run.bind = rq.id;	/* request mode: proofs bound to the request */
+	run.rq = &rq;
+	run.pol = &pol;
 	run.hctx = &hctx;
 	run.ob = &ob;
 	run.digests_fd = dfd;

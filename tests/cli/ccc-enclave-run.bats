@@ -136,7 +136,7 @@ names_except() {
 @test "ccc-enclave-run: --help, -V and usage errors" {
 	crun -0 ccc-enclave-run --help
 	assert_stderr_empty
-	assert_output "usage: ccc-enclave-run -r ROSTER -k TPK -i KEY -a ATTEST_KEY -c CODEDIR [-p POLICY] [-n HEX] [--now T] [-o OUT] [-f] CERTIFIED SEALED ...
+	assert_output "usage: ccc-enclave-run -r ROSTER -k TPK -i KEY -a ATTEST_KEY -c CODEDIR [-p POLICY] [-n HEX] [--now T] [--report FILE] [-o OUT] [-f] CERTIFIED SEALED ...
        ccc-enclave-run -h | -V"
 	crun -0 ccc-enclave-run -V
 	assert_output "ccc-enclave-run (ccc) $(ccc_version)"
@@ -172,6 +172,13 @@ od -An -v -tx1 | tr -d " \n"'
 	# {0: "ccc/enclave-input/v1", 1: request_id, 2: app_id, 3: [input]}
 	crun -0 ccc-combine --result r.res -o out
 	[[ "$(cat out)" == "a400$(hex_str ccc/enclave-input/v1 | sed 's/^/74/')015820$(field_hex r.req request_id)0264$(hex_str demo)038146$(hex_of fx/msg)" ]]
+	# It is a blob of the registry: ccc-inspect reads it, and shows the
+	# plaintexts only when asked.
+	printf "$(sed 's/../\\x&/g' out)" >input.cbor
+	crun -0 ccc-inspect input.cbor
+	assert_output "$(printf '{\n  "type": "ccc/enclave-input/v1",\n  "request_id": "%s",\n  "app_id": "demo",\n  "inputs": "<secret>"\n}' "$(field_hex r.req request_id)")"
+	crun -0 ccc-inspect --show-secrets input.cbor
+	assert_output "$(printf '{\n  "type": "ccc/enclave-input/v1",\n  "request_id": "%s",\n  "app_id": "demo",\n  "inputs": [\n    "%s"\n  ]\n}' "$(field_hex r.req request_id)" "$(hex_of fx/msg)")"
 	# The result names the request, its app, code and enclave.
 	[[ "$(field_hex r.res request_id)" == "$(field_hex r.req request_id)" ]]
 	[[ "$(field_hex r.res app_id)" == "$(hex_str demo)" ]]

@@ -355,7 +355,7 @@ entries() {
 	node 1 -o s1 c1
 	((status == 1))
 	assert_output_empty
-	assert_stderr "ccc-reencrypt: epoch mismatch: c1: the request is for epoch 1, this node's share is for epoch 0"
+	assert_stderr "ccc-reencrypt: epoch mismatch: c1: the request is for epoch 1, the key is at epoch 0"
 	assert_no_file s1 st1
 }
 
@@ -373,7 +373,7 @@ entries() {
 	    r1.sig2 r1.sig3
 	node 1 -o s1 c1
 	((status == 1))
-	assert_stderr "ccc-reencrypt: key mismatch: c1: the request is for key $(field_hex k1/tpk.cbor key_id | cut -c1-8), not this node's key"
+	assert_stderr "ccc-reencrypt: key mismatch: c1: the request is for key $(field_hex k1/tpk.cbor key_id | cut -c1-8), not this public key"
 	assert_no_file s1 st1
 }
 
@@ -389,12 +389,14 @@ entries() {
 	((status == 1))
 	assert_output_empty
 	assert_stderr 'ccc-reencrypt: refused by policy: cB: item 1: a ciphertext labelled "app:A" is not allowed for app "B"'
-	assert_no_file s1 st1
+	assert_no_file s1 st1/access.log st1/access.head
+	[[ -z $(ls st1/served) ]]
 	printf 'allow B app:C\nallow A app:A\nallow-unlabelled B\n' >other
 	node 1 -p other -o s1 cB
 	((status == 1))
 	assert_stderr 'ccc-reencrypt: refused by policy: cB: item 1: a ciphertext labelled "app:A" is not allowed for app "B"'
-	assert_no_file s1 st1
+	assert_no_file s1 st1/access.log st1/access.head
+	[[ -z $(ls st1/served) ]]
 	node 1 -p policy -o s1 cB
 	((status == 0))
 	assert_stderr_empty
@@ -418,7 +420,8 @@ entries() {
 	node 1 -p notA -o s1 cU
 	((status == 1))
 	assert_stderr 'ccc-reencrypt: refused by policy: cU: item 1: unlabelled ciphertext (all-zero label) not allowed for app "A"'
-	assert_no_file s1 st1
+	assert_no_file s1 st1/access.log st1/access.head
+	[[ -z $(ls st1/served) ]]
 	printf 'allow-unlabelled A\n' >policy
 	node 1 -p policy -o s1 cU
 	((status == 0))
