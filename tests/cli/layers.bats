@@ -49,3 +49,10 @@ setup() {
 	    lib/*.c lib/ops/*.c cmd/*.c || true)
 	[[ -z $bad ]] || fail "$bad"
 }
+
+@test "style: no trailing white space, no space before a tab in indentation" {
+	local bad
+	bad=$(grep -n '[[:space:]]$\|^ *	* 	' lib/*.[ch] lib/ops/*.[ch] \
+	    cmd/*.c tests/unit/*.[ch] bench/*.c scripts/ccc-flow.in || true)
+	[[ -z $bad ]] || fail "$bad"
+}
