@@ -1,8 +1,10 @@
 /*
  * The transition engine of ccc-share, private to lib/ops/reshare*.c:
- * reshare.c runs the rounds and commits, reshare_spool.c sends our
- * messages and takes in the others' (in/ -> pending/msgs), and
- * reshare_status.c is the read-only report of ccc-share status.
+ * reshare.c runs the rounds, reshare_load.c loads a transition's state,
+ * reshare_commit.c commits a certified group and erases old shares,
+ * reshare_spool.c sends our messages and takes in the others' (in/ ->
+ * pending/msgs), and reshare_status.c is the read-only report of
+ * ccc-share status.
  */
 #ifndef CCC_OPS_RESHARE_H
 #define CCC_OPS_RESHARE_H
@@ -47,28 +49,46 @@ struct tx {
 	char sid8[9];
 };
 
-/* Shared by the three files (defined in the one named). */
+/* Shared by the files of the engine (defined in the one named). */
 
-/* reshare.c */
+/* reshare.c: messages, labels, the rounds */
 void rs_say(const struct tx *x, const char *fmt, ...) CCC_PRINTF(2, 3);
 const char *rs_utc(uint64_t t, char *buf, size_t len);
 const char *rs_member_label(const struct tx *x, uint32_t j, char *buf,
     size_t len);
 const char *rs_dealer_label(const struct tx *x, uint32_t i, char *buf,
     size_t len);
-int rs_load_group(struct tx *x, struct ccc_group *g, uint64_t e,
+uint32_t rs_count_have(const struct tx *x, int kind);
+bool rs_deal_ok(struct tx *x, uint32_t i);
+int rs_qualify(struct tx *x, struct ccc_err *err) CCC_WUR;
+int rs_derive(struct tx *x, const uint8_t *S, uint32_t k, BIGNUM *xj,
+    struct ccc_buf *gb, struct ccc_group *g, struct ccc_err *err) CCC_WUR;
+int rs_share_blob(struct tx *x, struct ccc_buf *b, const BIGNUM *xj,
     struct ccc_err *err) CCC_WUR;
-uint32_t rs_slot_max(const struct tx *x, int kind);
+int rs_confirm(struct tx *x, const struct ccc_group *g,
+    const struct ccc_buf *gb, const BIGNUM *xj, struct ccc_err *err) CCC_WUR;
+
+/* reshare_load.c: the transition's state, opened and closed */
 int rs_tx_open(struct tx *x, const struct ccc_node_opts *o, int mode,
     struct ccc_err *err) CCC_WUR;
 void rs_tx_close(struct tx *x);
-uint32_t rs_count_have(const struct tx *x, int kind);
-int rs_qualify(struct tx *x, struct ccc_err *err) CCC_WUR;
+void rs_tx_free_pending(struct tx *x);
+int rs_load_pending(struct tx *x, struct ccc_err *err) CCC_WUR;
+int rs_load_group(struct tx *x, struct ccc_group *g, uint64_t e,
+    struct ccc_err *err) CCC_WUR;
+int rs_load_share(struct tx *x, struct ccc_share *sh, uint64_t e,
+    struct ccc_err *err) CCC_WUR;
+uint32_t rs_slot_max(const struct tx *x, int kind);
+
+/* reshare_commit.c: the commit and the erasure of old shares */
+int rs_finish(struct tx *x, struct ccc_err *err) CCC_WUR;
+int rs_try_commit(struct tx *x, struct ccc_err *err) CCC_WUR;
+int rs_erase_old(struct tx *x, struct ccc_err *err) CCC_WUR;
 bool rs_committed_at(struct tx *x, uint64_t e, uint64_t *t, uint64_t *grace);
 int rs_epoch_dirs(struct tx *x, uint64_t **es, size_t *n,
     struct ccc_err *err) CCC_WUR;
 
-/* reshare_spool.c */
+/* reshare_spool.c: our messages out, the others' in */
 int rs_out_name(char *buf, size_t len, uint64_t epoch, const char *sid8,
     int kind, uint32_t i) CCC_WUR;
 int rs_emit(struct tx *x, int kind, uint32_t i, const struct ccc_buf *body,
