@@ -20,22 +20,24 @@
 #include "io.h"
 #include "json.h"
 #include "keys.h"
-#include "quorum.h"
 #include "ctsrc.h"
 
 #define ITEM_MAX (CCC_CT_SYM_MAX + 4096)
 
 void
-ccc_ct_src_request(struct ccc_ct_src *s, const struct ccc_request *rq,
-    const char *name)
+ccc_ct_src_array(struct ccc_ct_src *s, const struct ccc_val *cts, int fd,
+    long long at, const char *name)
 {
 	memset(s, 0, sizeof(*s));
-	s->rq = rq;
+	s->array = true;
+	s->arr = *cts;
+	s->arr_fd = fd;
+	s->arr_at = at;
 	s->spool = -1;
-	s->n = rq->cts.count;
+	s->n = cts->count;
 	s->name = name;
 	ccc_buf_init(&s->conv, 0);
-	ccc_cur_init(&s->cur, rq->cts.p, rq->cts.n, rq->cts.off, NULL);
+	ccc_cur_init(&s->cur, cts->p, cts->n, cts->off, NULL);
 }
 
 static bool
@@ -94,9 +96,8 @@ ccc_ct_src_rewind(struct ccc_ct_src *s, struct ccc_err *err)
 	s->open = false;
 	s->fi = 0;
 	s->pos = 0;
-	if (s->rq != NULL)
-		ccc_cur_init(&s->cur, s->rq->cts.p, s->rq->cts.n,
-		    s->rq->cts.off, NULL);
+	if (s->array)
+		ccc_cur_init(&s->cur, s->arr.p, s->arr.n, s->arr.off, NULL);
 	return 0;
 }
 
@@ -162,30 +163,30 @@ ccc_ct_src_next(struct ccc_ct_src *s, const uint8_t **p, size_t *len,
 	long long at;
 	int rc;
 
-	if (s->rq != NULL) {
+	if (s->array) {
 		if (s->pos == s->n)
 			return 0;
-		if (s->rq->cts_in_file && !s->open) {
-			/* Checked when the request was read: n strings. */
-			if (lseek(s->rq->cts_fd, s->rq->cts_at, SEEK_SET) < 0) {
+		if (s->arr_fd >= 0 && !s->open) {
+			/* Checked when the array was framed: n strings. */
+			if (lseek(s->arr_fd, s->arr_at, SEEK_SET) < 0) {
 				ccc_err_what(err, s->name);
 				return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
 				    strerror(errno));
 			}
-			ccc_seq_open_fd(&s->seq, s->rq->cts_fd, s->name,
+			ccc_seq_open_fd(&s->seq, s->arr_fd, s->name,
 			    ITEM_MAX + 9, 0);
 			s->open = true;
 		}
-		if (s->rq->cts_in_file) {
+		if (s->arr_fd >= 0) {
 			if ((rc = ccc_seq_next(&s->seq, p, len, &at,
 			    err)) != 1)
 				return rc < 0 ? rc : ccc_err_set(err,
 				    CCC_E_TRUNCATED, -1, NULL, "%s: the "
 				    "ciphertexts end early", s->name);
-			ccc_cur_init(&s->cur, *p, *len, s->rq->cts_at + at,
+			ccc_cur_init(&s->cur, *p, *len, s->arr_at + at,
 			    err);
 		}
-		/* The request was decoded: its array holds n byte strings. */
+		/* The array was decoded: it holds n byte strings. */
 		s->cur.err = err;
 		if ((rc = ccc_cur_bstr(&s->cur, p, len, "ciphertexts")) != 0) {
 			ccc_err_what(err, s->name);

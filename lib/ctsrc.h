@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "cbor.h"
 #include "ccc.h"
+#include "blob.h"
 #include "seq.h"
 
 /*
@@ -20,13 +21,16 @@
  * n is known and every framing error is reported before any work; then
  * ccc_ct_src_next returns them in order (1, 0 at the end, or a negative
  * CCC_E_*), each valid until the next call, with name/item/at telling
- * where it came from.  ccc_ct_src_request serves the ciphertexts of a
- * decoded request (views into it, no copy).
+ * where it came from.  ccc_ct_src_array serves the byte strings of a
+ * decoded array of ciphertext blobs (a view into it, no copy), or, with
+ * fd not -1, the same array left in a file at offset at, read in pieces.
  */
-struct ccc_request;
 struct ccc_ct_src {
-	const struct ccc_request *rq;	/* a request's, or NULL */
-	struct ccc_cur cur;		/* ... their array */
+	bool array;			/* from ccc_ct_src_array */
+	struct ccc_val arr;		/* ... the array's value */
+	int arr_fd;			/* ... or its file (-1: in memory) */
+	long long arr_at;		/* ... and where it starts there */
+	struct ccc_cur cur;		/* ... read here */
 	char **files;
 	int nfiles;		/* 0: stdin */
 	int in_fd, spool;	/* stdin, or its copy (-1: none) */
@@ -43,8 +47,8 @@ struct ccc_ct_src {
 };
 int ccc_ct_src_open(struct ccc_ct_src *s, char **files, int nfiles,
     struct ccc_err *err) CCC_WUR;
-void ccc_ct_src_request(struct ccc_ct_src *s, const struct ccc_request *rq,
-    const char *name);
+void ccc_ct_src_array(struct ccc_ct_src *s, const struct ccc_val *cts, int fd,
+    long long at, const char *name);
 int ccc_ct_src_next(struct ccc_ct_src *s, const uint8_t **p, size_t *len,
     struct ccc_err *err) CCC_WUR;
 int ccc_ct_src_rewind(struct ccc_ct_src *s, struct ccc_err *err) CCC_WUR;

@@ -170,6 +170,14 @@ int ccc_cert_check(const struct ccc_roster *r, const struct ccc_val *cv,
     struct ccc_err *err) CCC_WUR;
 
 /*
+ * A ciphertext source (lib/ctsrc.h) over the request's ciphertexts, in
+ * memory or left in the request's file; name names them in errors.
+ */
+struct ccc_ct_src;
+void ccc_request_cts(const struct ccc_request *rq, struct ccc_ct_src *s,
+    const char *name);
+
+/*
  * The acceptance check every party makes on a request before acting on
  * it (oracle, decryption node, enclave): created at most
  * CCC_REQUEST_SKEW s after now, valid for at most

@@ -169,7 +169,7 @@ ccc_request_check(const struct ccc_request *rq,
 	    err)) != 0)
 		return rc;
 	/* The ciphertexts, in memory or left in the request's file. */
-	ccc_ct_src_request(&src, rq, NULL);
+	ccc_request_cts(rq, &src, NULL);
 	while ((rc = ccc_ct_src_next(&src, &p, &n, err)) == 1)
 		if ((rc = ccc_ct_decode(&ct, p, n, 0, err)) != 0 ||
 		    (rc = ccc_request_check_ct(rq, &ct, pol, err)) != 0 ||
@@ -224,4 +224,12 @@ ccc_certified_is_request(const struct ccc_schema *type, struct ccc_err *err)
 	return ccc_err_set(err, CCC_E_TYPE, -1, NULL, "the certificate "
 	    "carries %s %s, not a computation request",
 	    ccc_article(type->title), type->title);
+}
+
+void
+ccc_request_cts(const struct ccc_request *rq, struct ccc_ct_src *s,
+    const char *name)
+{
+	ccc_ct_src_array(s, &rq->cts, rq->cts_in_file ? rq->cts_fd : -1,
+	    rq->cts_at, name);
 }

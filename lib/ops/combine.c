@@ -105,7 +105,7 @@ ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
 			goto out;
 		}
 		cin.ctx = rq.id;
-		ccc_ct_src_request(&src, &rq, o->request);
+		ccc_request_cts(&rq, &src, o->request);
 	} else if ((rc = ccc_ct_src_open(&src, in ? &in : NULL, in ? 1 : 0,
 	    err)) != 0) {
 		ccc_ct_src_close(&src);

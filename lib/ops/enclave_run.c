@@ -270,7 +270,7 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	cin.pk = pk;
 	cin.ctx = rq.id;
 	cin.ctx_len = 32;
-	ccc_ct_src_request(&src, &rq, ccc_io_name(o->in, 0));
+	ccc_request_cts(&rq, &src, ccc_io_name(o->in, 0));
 	src_open = true;
 	cin.cts = &src;
 	cin.sealed = o->sealed;

@@ -122,7 +122,7 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	 */
 	if ((rc = ccc_tmpfile(&dfd, err)) != 0)
 		goto out;
-	ccc_ct_src_request(&src, &rq, ccc_io_name(o->in, 0));
+	ccc_request_cts(&rq, &src, ccc_io_name(o->in, 0));
 	src_open = true;
 	if ((rc = ccc_par_init(&par, o->jobs, err)) != 0)
 		goto out;
