@@ -219,6 +219,29 @@ ccc_fsync_dir_of(const char *path, struct ccc_err *err)
 	return rc;
 }
 
+/*
+ * Give tmp the name path unless path exists; 0 or -1 (errno set).  One
+ * renameat2(RENAME_NOREPLACE) leaves no second name behind.  Where the
+ * kernel or file system lacks it, link(2) then unlink(2): a kill between
+ * the two leaves tmp as a second link to the published file, which the
+ * temporary clean-up of a state directory must only unlink, never erase
+ * (clean_temps in state.c erases a temporary only when it has one link).
+ */
+static int
+publish_noreplace(const char *tmp, const char *path)
+{
+#ifdef RENAME_NOREPLACE
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+		return -1;
+#endif
+	if (link(tmp, path) != 0)
+		return -1;
+	(void)unlink(tmp);
+	return 0;
+}
+
 int
 ccc_out_commit(struct ccc_out *o, struct ccc_err *err)
 {
@@ -239,16 +262,11 @@ ccc_out_commit(struct ccc_out *o, struct ccc_err *err)
 			    o->path, strerror(errno));
 			goto fail;
 		}
-	} else {
-		/* link(2) never replaces: an existing target stays intact. */
-		if (link(o->tmp, o->path) != 0) {
-			rc = ccc_err_set(err, errno == EEXIST ? CCC_E_EXISTS :
-			    CCC_E_IO, -1, NULL, "%s: %s", o->path,
-			    errno == EEXIST ? "file exists (use -f to replace "
-			    "it)" : strerror(errno));
-			goto fail;
-		}
-		unlink(o->tmp);
+	} else if (publish_noreplace(o->tmp, o->path) != 0) {
+		rc = ccc_err_set(err, errno == EEXIST ? CCC_E_EXISTS :
+		    CCC_E_IO, -1, NULL, "%s: %s", o->path, errno == EEXIST ?
+		    "file exists (use -f to replace it)" : strerror(errno));
+		goto fail;
 	}
 	rc = ccc_fsync_dir_of(o->path, err);
 	free(o->tmp);

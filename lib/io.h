@@ -5,7 +5,8 @@
  * a temporary file beside the target that is fsync'ed and renamed into place
  * only on ccc_out_commit(), so a failure never truncates what was there.
  * Secret files are created 0600 and, without CCC_OUT_FORCE, never replace an
- * existing file (the final link(2) fails with EEXIST instead).
+ * existing file (the final renameat2(RENAME_NOREPLACE), or link(2) where
+ * that is missing, fails with EEXIST instead).
  */
 #ifndef CCC_IO_H
 #define CCC_IO_H
@@ -61,7 +62,7 @@ int ccc_out_open(struct ccc_out *o, const char *path, int flags,
     struct ccc_err *err) CCC_WUR;
 int ccc_out_write(struct ccc_out *o, const void *p, size_t n,
     struct ccc_err *err) CCC_WUR;
-/* Make the output durable and visible (fsync, link/rename, fsync dir). */
+/* Make the output durable and visible (fsync, rename, fsync dir). */
 int ccc_out_commit(struct ccc_out *o, struct ccc_err *err) CCC_WUR;
 /* Drop an uncommitted output: the temporary file is removed.  Idempotent. */
 void ccc_out_abort(struct ccc_out *o);

@@ -65,13 +65,15 @@ node() {
 
 # killed_node N ARGS...: node N killed by a real SIGKILL between logging
 # and writing its sealed shares.  Everything the log needs is written with
-# write, fsync and rename; the sealed output's commit is the one link(2)
-# a node makes, so strace injects the signal there.
+# write, fsync and rename; the sealed output's commit is the one
+# renameat2(2) (or link(2), where that is missing) a node makes, so
+# strace injects the signal there.
 killed_node() {
 	local i=$1
 	shift
 	command -v strace >/dev/null || skip "strace not installed"
-	crun strace -f -qq -o /dev/null -e trace=link -e inject=link:signal=KILL \
+	crun strace -f -qq -o /dev/null -e trace=link,renameat2 \
+	    -e inject=link,renameat2:signal=KILL \
 	    ccc-reencrypt -s "fx/k57/share-$i.cbor" -k fx/k57/tpk.cbor \
 	    -r fx/roster -d "st$i" "$@"
 }
