@@ -100,6 +100,26 @@ ccc_state_close(struct ccc_state *st)
 	st->dir = NULL;
 }
 
+/*
+ * Read a small state file whole: one larger than max is not what it should
+ * be (kind), a bad state rather than a too large input.
+ */
+static int
+read_small(struct ccc_buf *b, const char *path, size_t max, const char *kind,
+    struct ccc_err *err)
+{
+	struct stat sb;
+	int rc;
+
+	if (stat(path, &sb) == 0 && (uint64_t)sb.st_size > max) {
+		rc = ccc_err_set(err, CCC_E_STATE, -1, NULL, "not %s: larger "
+		    "than %zu bytes", kind, max);
+		(void)ccc_err_what(err, path);
+		return rc;
+	}
+	return ccc_read_file(b, path, max, err);
+}
+
 static int
 marker_path(const struct ccc_state *st, const uint8_t rid[32], char **p)
 {
@@ -125,7 +145,7 @@ ccc_state_served(struct ccc_state *st, const uint8_t rid[32],
 		return 0;
 	}
 	ccc_buf_init(&b, 0);
-	if ((rc = ccc_read_file(&b, p, 256, err)) == 0) {
+	if ((rc = read_small(&b, p, 256, "a replay marker", err)) == 0) {
 		if (b.len >= 8 && memcmp(b.p, "released", 8) == 0)
 			*how = CCC_SERVED_RELEASED;
 		else if (b.len >= 6 && memcmp(b.p, "logged", 6) == 0)
@@ -210,7 +230,7 @@ head_read(const char *path, struct head *h, struct ccc_err *err)
 	if (access(path, F_OK) != 0)
 		return 0;	/* an empty log */
 	ccc_buf_init(&b, 0);
-	if ((rc = ccc_read_file(&b, path, 512, err)) != 0 ||
+	if ((rc = read_small(&b, path, 512, "an access log head", err)) != 0 ||
 	    (rc = ccc_buf_put(&b, "", 1)) != 0)
 		goto out;
 	if (sscanf((char *)b.p, "%llu %64s %64s %llu", &seq, hash, rid,

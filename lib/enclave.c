@@ -149,13 +149,13 @@ load_code(struct ccc_buf *code, const char *dir, const uint8_t meas[48],
 	if (asprintf(&path, "%s/%s", dir, hex) < 0)
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "code");
 	if ((rc = ccc_read_file(code, path, 256UL << 20, err)) != 0) {
-		/* err->what was path, freed below: name the directory. */
+		/* The directory, and the code by its measurement. */
 		if (err != NULL) {
 			char why[128];
 			snprintf(why, sizeof(why), "%.100s", err->detail);
 			snprintf(err->detail, sizeof(err->detail), "code "
 			    "%.16s...: %s", hex, why);
-			err->what = dir;
+			(void)ccc_err_rename(err, dir);
 		}
 		goto out;
 	}

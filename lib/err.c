@@ -39,13 +39,29 @@ ccc_err_set(struct ccc_err *err, int code, long long off, const char *field,
 }
 
 int
-ccc_err_what(struct ccc_err *err, const char *what)
+ccc_err_rename(struct ccc_err *err, const char *what)
 {
+	size_t n, room;
+
 	if (err == NULL)
 		return 0;
-	if (err->what == NULL)
-		err->what = what;
+	room = sizeof(err->what) - 1;
+	if (what == NULL)
+		err->what[0] = '\0';
+	else if ((n = strlen(what)) <= room)
+		memcpy(err->what, what, n + 1);
+	else
+		snprintf(err->what, sizeof(err->what), "...%s",
+		    what + n - (room - 3));
 	return err->code;
+}
+
+int
+ccc_err_what(struct ccc_err *err, const char *what)
+{
+	if (err == NULL || err->what[0] != '\0')
+		return err == NULL ? 0 : err->code;
+	return ccc_err_rename(err, what);
 }
 
 int

@@ -317,6 +317,29 @@ entries() {
 	((status == 0))
 }
 
+@test "request mode: an oversized head or replay marker is named by its path" {
+	node 1 -o s1 fx/cert
+	((status == 0))
+	crun -0 request r2 A fx/ct.A
+	crun -0 certify r2 c2
+	# (The path was freed before the error was printed: ASan's
+	# heap-use-after-free, freed heap bytes in the normal build.)
+	cp st1/access.head head1
+	{ cat head1; printf '%0600d\n' 0; } >st1/access.head
+	node 1 -o s2 c2
+	((status == 2))
+	assert_stderr "ccc-reencrypt: bad node state: st1/access.head: not an access log head: larger than 512 bytes"
+	assert_no_file s2
+	cp head1 st1/access.head
+	local m
+	m=st1/served/$(field_hex fx/req request_id)
+	printf 'released %0300d\n' 0 >"$m"
+	node 1 -o again fx/cert
+	((status == 2))
+	assert_stderr "ccc-reencrypt: bad node state: $m: not a replay marker: larger than 256 bytes"
+	assert_no_file again
+}
+
 # ---- freshness, keys and epochs ------------------------------------------------
 
 @test "request mode: an expired request is refused" {
