@@ -120,7 +120,9 @@ ccc_read_secret_file(struct ccc_buf *b, const char *path, size_t max,
 
 	if (path == NULL || strcmp(path, "-") == 0)
 		return read_fd(b, STDIN_FILENO, "stdin", max, err);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+	/* Non-blocking: opening a FIFO must not wait for a writer. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK)) < 0)
 		return named(err, ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
 		    strerror(errno)), path);
 	if (fstat(fd, &st) != 0) {
@@ -131,6 +133,11 @@ ccc_read_secret_file(struct ccc_buf *b, const char *path, size_t max,
 	if (!S_ISREG(st.st_mode)) {
 		rc = named(err, ccc_err_set(err, CCC_E_IO, -1, NULL,
 		    "not a regular file"), path);
+		goto out;
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+		rc = named(err, ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
+		    strerror(errno)), path);
 		goto out;
 	}
 	if ((st.st_mode & 077) != 0) {
