@@ -111,42 +111,108 @@ ccc_read_file(struct ccc_buf *b, const char *path, size_t max,
 	return rc;
 }
 
-int
-ccc_read_secret_file(struct ccc_buf *b, const char *path, size_t max,
-    struct ccc_err *err)
+/*
+ * Open a secret file (oflags O_RDONLY or O_RDWR): not a symlink, not
+ * waited on (a FIFO), a regular file nobody else can read or write.
+ */
+static int
+open_secret(const char *path, int oflags, int *fdp, struct ccc_err *err)
 {
 	struct stat st;
 	int fd, rc;
 
-	if (path == NULL || strcmp(path, "-") == 0)
-		return read_fd(b, STDIN_FILENO, "stdin", max, err);
+	*fdp = -1;
 	/* Non-blocking: opening a FIFO must not wait for a writer. */
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	if ((fd = open(path, oflags | O_CLOEXEC | O_NOFOLLOW |
 	    O_NONBLOCK)) < 0)
 		return named(err, ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
 		    strerror(errno)), path);
 	if (fstat(fd, &st) != 0) {
 		rc = named(err, ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
 		    strerror(errno)), path);
-		goto out;
+		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		rc = named(err, ccc_err_set(err, CCC_E_IO, -1, NULL,
 		    "not a regular file"), path);
-		goto out;
-	}
-	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
-		rc = named(err, ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
-		    strerror(errno)), path);
-		goto out;
+		goto fail;
 	}
 	if ((st.st_mode & 077) != 0) {
 		rc = named(err, ccc_err_set(err, CCC_E_PERM, -1, NULL,
 		    "secret file is accessible by others (mode %03o), "
 		    "run chmod 600", (unsigned)(st.st_mode & 0777)), path);
-		goto out;
+		goto fail;
 	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+		rc = named(err, ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
+		    strerror(errno)), path);
+		goto fail;
+	}
+	*fdp = fd;
+	return 0;
+fail:
+	close(fd);
+	return rc;
+}
+
+int
+ccc_read_secret_file(struct ccc_buf *b, const char *path, size_t max,
+    struct ccc_err *err)
+{
+	int fd, rc;
+
+	if (path == NULL || strcmp(path, "-") == 0)
+		return read_fd(b, STDIN_FILENO, "stdin", max, err);
+	if ((rc = open_secret(path, O_RDONLY, &fd, err)) != 0)
+		return rc;
 	rc = read_fd(b, fd, path, max, err);
+	close(fd);
+	return rc;
+}
+
+int
+ccc_read_secret_keep(struct ccc_buf *b, const char *path, size_t max,
+    int *fd, struct ccc_err *err)
+{
+	int rc;
+
+	*fd = -1;
+	if (path == NULL || strcmp(path, "-") == 0)
+		return read_fd(b, STDIN_FILENO, "stdin", max, err);
+	if ((rc = open_secret(path, O_RDWR, fd, err)) != 0)
+		return rc;
+	if ((rc = read_fd(b, *fd, path, max, err)) != 0) {
+		close(*fd);
+		*fd = -1;
+	}
+	return rc;
+}
+
+int
+ccc_erase_fd(int fd, const char *path)
+{
+	static const uint8_t zero[4096];
+	struct stat st, at;
+	off_t off;
+	size_t n;
+	int rc = -1;
+
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) != 0)
+		goto out;
+	for (off = 0; off < st.st_size; off += (off_t)n) {
+		n = st.st_size - off < (off_t)sizeof(zero) ?
+		    (size_t)(st.st_size - off) : sizeof(zero);
+		if (pwrite(fd, zero, n, off) != (ssize_t)n)
+			goto out;
+	}
+	if (fsync(fd) != 0)
+		goto out;
+	/* The name goes only while it still names this file. */
+	if (lstat(path, &at) == 0 && at.st_dev == st.st_dev &&
+	    at.st_ino == st.st_ino && unlink(path) == 0)
+		rc = ccc_fsync_dir_of(path, NULL) == 0 ? 0 : -1;
 out:
 	close(fd);
 	return rc;

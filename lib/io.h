@@ -38,6 +38,20 @@ int ccc_read_file(struct ccc_buf *b, const char *path, size_t max,
 int ccc_read_secret_file(struct ccc_buf *b, const char *path, size_t max,
     struct ccc_err *err) CCC_WUR;
 
+/*
+ * ccc_read_secret_file, the file opened read-write and kept open in *fd
+ * (-1 for stdin) for ccc_erase_fd: what is erased is what was read, even
+ * if the path is swapped for another file or a symbolic link meanwhile.
+ */
+int ccc_read_secret_keep(struct ccc_buf *b, const char *path, size_t max,
+    int *fd, struct ccc_err *err) CCC_WUR;
+/*
+ * Overwrite the file open as fd with zeros, sync it, unlink path if it
+ * still names that file, and close fd.  0 when all of that was done (or
+ * fd is -1), -1 when not (the callers erase on a best-effort basis).
+ */
+int ccc_erase_fd(int fd, const char *path);
+
 /* Read up to n bytes from fd, retrying on EINTR; returns bytes read or -1. */
 ssize_t ccc_read_full(int fd, void *p, size_t n);
 /* Write all n bytes to fd, retrying; 0 or -1 (errno set). */
