@@ -567,8 +567,10 @@ ccc_state_check(struct ccc_state *st, uint64_t now, struct ccc_err *err)
 	if ((fd = open(log, O_RDWR | O_CLOEXEC)) < 0) {
 		if (errno == ENOENT && h.seq == 0 && h.len == 0)
 			goto out;	/* a node that never served */
-		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", log,
-		    strerror(errno));
+		rc = errno == ENOENT ? ccc_err_set(err, CCC_E_STATE, -1, NULL,
+		    "%s: missing, %s names entry %llu", log, head,
+		    (unsigned long long)h.seq) : ccc_err_set(err, CCC_E_IO, -1,
+		    NULL, "%s: %s", log, strerror(errno));
 		goto out;
 	}
 	if ((rc = log_check(fd, log, head, &h, err)) != 0)

@@ -615,9 +615,16 @@ served_two() {
 	assert_stderr "ccc-reencrypt: bad node state: st1/access.log: $len bytes past entry 0 (byte 0, where st1/access.head ends it) are not the node's next entry; not serving until an operator resolves it (see ccc-reencrypt(1))"
 	assert_same st1/access.log good/access.log
 	assert_no_file s3
+	# The log gone, its head there.
+	cp good/access.head st1/access.head
+	mv st1/access.log evidence.log
+	node 1 -o s3 c3
+	((status == 2))
+	assert_stderr "ccc-reencrypt: bad node state: st1/access.log: missing, st1/access.head names entry 2"
+	assert_no_file s3
 	# The operator's way out (ccc-reencrypt(1)): keep both aside, start a
 	# new log; the markers still refuse what the old one recorded.
-	mv st1/access.log evidence.log
+	mv st1/access.head evidence.head
 	node 1 -o s3 c3
 	((status == 0))
 	crun -0 ccc-inspect -L st1
