@@ -85,6 +85,26 @@ ccc_state_close(struct ccc_state *st)
 	st->dir = NULL;
 }
 
+/*
+ * Read a small state file whole: one larger than max is not what it should
+ * be (kind), a bad state rather than a too large input.
+ */
+static int
+read_small(struct ccc_buf *b, const char *path, size_t max, const char *kind,
+    struct ccc_err *err)
+{
+	struct stat sb;
+	int rc;
+
+	if (stat(path, &sb) == 0 && (uint64_t)sb.st_size > max) {
+		rc = ccc_err_set(err, CCC_E_STATE, -1, NULL, "not %s: larger "
+		    "than %zu bytes", kind, max);
+		(void)ccc_err_what(err, path);
+		return rc;
+	}
+	return ccc_read_file(b, path, max, err);
+}
+
 static int
 marker_path(const struct ccc_state *st, const uint8_t rid[32], char **p)
 {
@@ -110,9 +130,11 @@ ccc_state_served(struct ccc_state *st, const uint8_t rid[32],
 		return 0;
 	}
 	ccc_buf_init(&b, 0);
-	if ((rc = ccc_read_file(&b, p, 256, err)) == 0) {
+	if ((rc = read_small(&b, p, 256, "a replay marker", err)) == 0) {
 		if (b.len >= 8 && memcmp(b.p, "released", 8) == 0)
 			*how = CCC_SERVED_RELEASED;
+		else if (b.len >= 8 && memcmp(b.p, "recorded", 8) == 0)
+			*how = CCC_SERVED_RECORDED;
 		else if (b.len >= 6 && memcmp(b.p, "logged", 6) == 0)
 			*how = CCC_SERVED_LOGGED;
 		else if (b.len >= 7 && memcmp(b.p, "pending", 7) == 0)
@@ -195,7 +217,7 @@ head_read(const char *path, struct head *h, struct ccc_err *err)
 	if (access(path, F_OK) != 0)
 		return 0;	/* an empty log */
 	ccc_buf_init(&b, 0);
-	if ((rc = ccc_read_file(&b, path, 512, err)) != 0 ||
+	if ((rc = read_small(&b, path, 512, "an access log head", err)) != 0 ||
 	    (rc = ccc_buf_put(&b, "", 1)) != 0)
 		goto out;
 	if (sscanf((char *)b.p, "%llu %64s %64s %llu", &seq, hash, rid,
@@ -226,32 +248,161 @@ head_write(const char *path, const struct head *h, struct ccc_err *err)
 }
 
 /*
- * Bring the log and its head into agreement after a crash: a complete
- * entry past the head (appended and synced, head not yet replaced) is
- * adopted; a torn one is cut off.
+ * The first bytes of entry seq as ccc_state_log writes it, through prev
+ * (*plen bytes), or when prev is NULL through the head of prev's value.
  */
 static int
-log_recover(int fd, const char *head_path, struct head *h,
+entry_prefix(struct ccc_buf *b, uint64_t seq, const uint8_t *prev,
+    size_t *plen)
+{
+	static const uint8_t z[32];
+	struct ccc_val v[ACC_NFIELDS];
+	size_t at;
+	bool last;
+
+	ccc_val_uint(&v[ACC_SEQ], seq);
+	ccc_val_bytes(&v[ACC_PREV], prev != NULL ? prev : z, 32);
+	ccc_val_uint(&v[ACC_TIME], 0);
+	ccc_val_bytes(&v[ACC_REQUEST], z, 32);
+	ccc_val_bytes(&v[ACC_APP], "-", 1);
+	ccc_val_array(&v[ACC_CTS], NULL, 0, 0);
+	ccc_val_bytes(&v[ACC_RECIPIENT], z, 32);
+	ccc_val_uint(&v[ACC_NODE], 1);
+	ccc_val_uint(&v[ACC_EPOCH], 0);
+	ccc_val_bytes(&v[ACC_KEY_ID], z, 32);
+	if (ccc_blob_encode(b, &ccc_schema_access, v) != 0 ||
+	    ccc_cbor_map_find(b->p, b->len, ccc_schema_access.fields[ACC_PREV].key, &at,
+	    &last) != 0)
+		return CCC_E_INTERNAL;
+	*plen = at + (prev != NULL ? 34 : 2);	/* 0x58 0x20, the hash */
+	return 0;
+}
+
+/* The longest entry: every ciphertext digest, and the rest. */
+#define ENTRY_MAX ((size_t)CCC_REQUEST_MAX_CTS * 34 + 4096)
+
+/*
+ * Whether the log's first h->len bytes end with the entry the head names:
+ * its number, SHA-256 and request id.  The entry's start is found by its
+ * first bytes (map, seq, the head of prev), in a window from h->len back
+ * that doubles until it holds the longest entry.
+ */
+static int
+head_entry_found(int fd, const struct head *h, bool *ok, struct ccc_err *err)
+{
+	struct ccc_val v[ACC_NFIELDS];
+	struct ccc_buf pre, w;
+	uint8_t d[32];
+	size_t plen, want, p;
+	int rc = 0;
+
+	*ok = h->seq == 0 && h->len == 0;
+	if (h->seq == 0 || h->len == 0)
+		return 0;
+	ccc_buf_init(&pre, 0);
+	ccc_buf_init(&w, 0);
+	if ((rc = entry_prefix(&pre, h->seq, NULL, &plen)) != 0) {
+		rc = ccc_err_set(err, rc, -1, NULL, "access log");
+		goto out;
+	}
+	for (want = 4096; !*ok; want *= 2) {
+		if (want > h->len)
+			want = (size_t)h->len;
+		if (want > ENTRY_MAX)
+			want = ENTRY_MAX;
+		w.len = 0;
+		if (ccc_buf_reserve(&w, want) != 0) {
+			rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "access "
+			    "log");
+			goto out;
+		}
+		if (pread(fd, w.p, want, (off_t)(h->len - want)) !=
+		    (ssize_t)want) {
+			rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "access log: "
+			    "%s", strerror(errno));
+			goto out;
+		}
+		for (p = want >= plen ? want - plen + 1 : 0; p-- > 0 && !*ok;) {
+			if (memcmp(w.p + p, pre.p, plen) != 0)
+				continue;
+			crypto_hash_sha256(d, w.p + p, want - p);
+			*ok = memcmp(d, h->hash, 32) == 0 &&
+			    ccc_blob_decode(&ccc_schema_access, w.p + p,
+			    want - p, v, 0, NULL) == 0 &&
+			    memcmp(v[ACC_REQUEST].p, h->rid, 32) == 0;
+		}
+		if (want == h->len || want == ENTRY_MAX)
+			break;
+	}
+out:
+	ccc_buf_free(&pre);
+	ccc_buf_free(&w);
+	return rc;
+}
+
+/* Whether tail[0..n) is the start of entry seq + 1, cut short. */
+static bool
+torn_next(const uint8_t *tail, size_t n, const struct head *h)
+{
+	struct ccc_buf pre;
+	size_t plen, ilen;
+	bool torn;
+
+	ccc_buf_init(&pre, 0);
+	torn = ccc_cbor_check(tail, n, CCC_CBOR_STRICT, CCC_BLOB_MAX, &ilen,
+	    0, NULL) == CCC_E_TRUNCATED && entry_prefix(&pre, h->seq + 1,
+	    h->hash, &plen) == 0 && memcmp(tail, pre.p, n < plen ? n :
+	    plen) == 0;
+	ccc_buf_free(&pre);
+	return torn;
+}
+
+/*
+ * Check the log against its head and bring them into agreement after a
+ * crash: the head's entry must end the log's first h->len bytes; past
+ * them, a complete next entry (appended and synced, head not yet
+ * replaced) is adopted and the start of one cut short by the crash is cut
+ * off.  Anything else is refused, and nothing unverified is cut: the log
+ * is the node's evidence, an operator must look at it.
+ */
+static int
+log_check(int fd, const char *log, const char *head_path, struct head *h,
     struct ccc_err *err)
 {
 	struct ccc_val v[ACC_NFIELDS];
 	struct stat sb;
 	uint8_t *tail = NULL;
-	size_t n;
+	size_t n, ilen;
+	bool ok;
 	int rc = 0;
 
 	if (fstat(fd, &sb) != 0)
 		return ccc_err_set(err, CCC_E_IO, -1, NULL, "access log: %s",
 		    strerror(errno));
-	if ((uint64_t)sb.st_size == h->len)
-		return 0;
 	if ((uint64_t)sb.st_size < h->len)
 		return ccc_err_set(err, CCC_E_STATE, -1, NULL, "access log is "
 		    "shorter than its head says (%lld < %llu bytes)",
 		    (long long)sb.st_size, (unsigned long long)h->len);
+	if ((rc = head_entry_found(fd, h, &ok, err)) != 0)
+		return rc;
+	if (!ok) {
+		rc = ccc_err_set(err, CCC_E_STATE, -1, NULL, "does not match "
+		    "its head: entry %llu, ending at byte %llu, is not the one "
+		    "%s names; not serving until an operator resolves it (see "
+		    "ccc-reencrypt(1))", (unsigned long long)h->seq,
+		    (unsigned long long)h->len, head_path);
+		(void)ccc_err_what(err, log);
+		return rc;
+	}
+	if ((uint64_t)sb.st_size == h->len)
+		return 0;
 	n = (size_t)((uint64_t)sb.st_size - h->len);
-	if (n <= CCC_BLOB_MAX && (tail = malloc(n)) != NULL &&
-	    pread(fd, tail, n, (off_t)h->len) == (ssize_t)n &&
+	if (n > CCC_BLOB_MAX || (tail = malloc(n)) == NULL ||
+	    pread(fd, tail, n, (off_t)h->len) != (ssize_t)n) {
+		free(tail);
+		tail = NULL;
+	} else if (ccc_cbor_check(tail, n, CCC_CBOR_STRICT, CCC_BLOB_MAX,
+	    &ilen, 0, NULL) == 0 && ilen == n &&
 	    ccc_blob_decode(&ccc_schema_access, tail, n, v, 0, NULL) == 0 &&
 	    v[ACC_SEQ].u == h->seq + 1 &&
 	    memcmp(v[ACC_PREV].p, h->hash, 32) == 0) {
@@ -260,9 +411,20 @@ log_recover(int fd, const char *head_path, struct head *h,
 		memcpy(h->rid, v[ACC_REQUEST].p, 32);
 		h->len += n;
 		rc = head_write(head_path, h, err);
-	} else if (ftruncate(fd, (off_t)h->len) != 0 || fsync(fd) != 0)
-		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "access log: %s",
-		    strerror(errno));
+		goto out;
+	} else if (torn_next(tail, n, h)) {
+		if (ftruncate(fd, (off_t)h->len) != 0 || fsync(fd) != 0)
+			rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "access log: "
+			    "%s", strerror(errno));
+		goto out;
+	}
+	rc = ccc_err_set(err, CCC_E_STATE, -1, NULL, "%zu bytes past entry "
+	    "%llu (byte %llu, where %s ends it) are not the node's next "
+	    "entry; not serving until an operator resolves it (see "
+	    "ccc-reencrypt(1))", n, (unsigned long long)h->seq,
+	    (unsigned long long)h->len, head_path);
+	(void)ccc_err_what(err, log);
+out:
 	free(tail);
 	return rc;
 }
@@ -294,6 +456,135 @@ log_has(const char *log, const uint8_t rid[32], bool *found,
 	}
 out:
 	ccc_buf_free(&b);
+	return rc;
+}
+
+/* served/log-index: "SEQ LENGTH\n", (0, 0) when missing or not one. */
+static void
+index_read(const char *path, uint64_t *seq, uint64_t *len)
+{
+	struct ccc_buf b;
+	unsigned long long s, n;
+	char c;
+
+	*seq = *len = 0;
+	ccc_buf_init(&b, 0);
+	if (read_small(&b, path, 64, "an index", NULL) == 0 &&
+	    ccc_buf_put(&b, "", 1) == 0 &&
+	    sscanf((char *)b.p, "%llu %llu%c", &s, &n, &c) == 3 && c == '\n') {
+		*seq = s;
+		*len = n;
+	}
+	ccc_buf_free(&b);
+}
+
+/*
+ * Give every entry in the log's bytes [off, h->len) that lacks a marker a
+ * "recorded" one (entries 1..seq before off have theirs).  Entries
+ * expired past the grace period are skipped: they would be pruned.
+ */
+static int
+markers_from(struct ccc_state *st, int fd, const struct head *h,
+    uint64_t seq, uint64_t off, uint64_t now, size_t *rebuilt,
+    struct ccc_err *err)
+{
+	struct ccc_val v[ACC_NFIELDS];
+	enum ccc_served how;
+	struct ccc_buf b;
+	size_t at = 0, ilen;
+	uint64_t exp;
+	int rc = 0;
+
+	ccc_buf_init(&b, 0);
+	if (ccc_buf_reserve(&b, (size_t)(h->len - off)) != 0)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "access log");
+	b.len = (size_t)(h->len - off);
+	if (pread(fd, b.p, b.len, (off_t)off) != (ssize_t)b.len) {
+		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "access log: %s",
+		    strerror(errno));
+		goto out;
+	}
+	for (; at < b.len; at += ilen) {
+		if (ccc_cbor_check(b.p + at, b.len - at, CCC_CBOR_STRICT,
+		    CCC_BLOB_MAX, &ilen, 0, NULL) != 0 ||
+		    ccc_blob_decode(&ccc_schema_access, b.p + at, ilen, v, 0,
+		    NULL) != 0 || v[ACC_SEQ].u != ++seq) {
+			rc = CCC_E_MALFORMED;	/* not an entry boundary */
+			goto out;
+		}
+		exp = v[ACC_TIME].u > UINT64_MAX - CCC_REQUEST_MAX_LIFETIME ?
+		    UINT64_MAX - CCC_PRUNE_GRACE : v[ACC_TIME].u +
+		    CCC_REQUEST_MAX_LIFETIME;
+		if (exp + CCC_PRUNE_GRACE < now)
+			continue;
+		if ((rc = ccc_state_served(st, v[ACC_REQUEST].p, &how,
+		    err)) != 0)
+			goto out;
+		if (how == CCC_SERVED_NO) {
+			if ((rc = write_marker(st, v[ACC_REQUEST].p, "recorded",
+			    exp, err)) != 0)
+				goto out;
+			(*rebuilt)++;
+		}
+	}
+out:
+	ccc_buf_free(&b);
+	return rc;
+}
+
+int
+ccc_state_check(struct ccc_state *st, uint64_t now, struct ccc_err *err)
+{
+	char *log = NULL, *head = NULL, *ip = NULL, line[64];
+	uint64_t seq, off;
+	size_t rebuilt = 0;
+	struct head h;
+	int fd = -1, rc;
+
+	if ((log = path_of(st, "access.log")) == NULL ||
+	    (head = path_of(st, "access.head")) == NULL ||
+	    (ip = path_of(st, "served/log-index")) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "state");
+		goto out;
+	}
+	if ((rc = head_read(head, &h, err)) != 0)
+		goto out;
+	if ((fd = open(log, O_RDWR | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT && h.seq == 0 && h.len == 0)
+			goto out;	/* a node that never served */
+		rc = errno == ENOENT ? ccc_err_set(err, CCC_E_STATE, -1, NULL,
+		    "%s: missing, %s names entry %llu", log, head,
+		    (unsigned long long)h.seq) : ccc_err_set(err, CCC_E_IO, -1,
+		    NULL, "%s: %s", log, strerror(errno));
+		goto out;
+	}
+	if ((rc = log_check(fd, log, head, &h, err)) != 0)
+		goto out;
+	index_read(ip, &seq, &off);
+	if (seq > h.seq || off > h.len)
+		seq = off = 0;	/* another log's index */
+	if (seq == h.seq)
+		goto out;
+	/* From the index on, or if it is not at an entry, from the start. */
+	if ((rc = markers_from(st, fd, &h, seq, off, now, &rebuilt,
+	    err)) == CCC_E_MALFORMED && off != 0)
+		rc = markers_from(st, fd, &h, 0, 0, now, &rebuilt, err);
+	if (rc == CCC_E_MALFORMED)
+		rc = ccc_err_set(err, CCC_E_STATE, -1, NULL, "%s: not a chain "
+		    "of access log entries (check it with ccc-inspect -L)",
+		    log);
+	if (rc == 0 && (rebuilt > 0 || h.seq - seq >= 64)) {
+		snprintf(line, sizeof(line), "%" PRIu64 " %" PRIu64 "\n",
+		    h.seq, h.len);
+		rc = ccc_write_file(ip, line, strlen(line), CCC_OUT_FORCE,
+		    err);
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	free(log);
+	free(head);
+	free(ip);
 	return rc;
 }
 
@@ -402,7 +693,7 @@ ccc_state_log(struct ccc_state *st, const struct ccc_access_entry *e,
 		    strerror(errno));
 		goto out;
 	}
-	if ((rc = log_recover(fd, head, &h, err)) != 0)
+	if ((rc = log_check(fd, log, head, &h, err)) != 0)
 		goto out;
 	/* A crash after a pending marker: was the entry appended? */
 	if (how == CCC_SERVED_PENDING) {

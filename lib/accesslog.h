@@ -11,8 +11,10 @@
  *
  * STATE/served/<request id hex> is a replay marker: "pending" before the
  * log entry is appended, "logged" once it is in the log, "released" once
- * the sealed shares were written.  A node refuses a request whose marker
- * says released.  After a crash a re-run finishes the release with
+ * the sealed shares were written, "recorded" when rebuilt from the log.
+ * A node refuses a request whose marker says released or recorded.  The
+ * log is the record and the markers an index of it: removed markers are
+ * rebuilt from the log (ccc_state_check).  After a crash a re-run finishes the release with
  * exactly one log entry: a pending marker makes it look the request up in
  * the log before appending, a logged one skips the log.  Markers of requests expired for longer than the grace
  * period are pruned: such requests are refused as expired anyway.
@@ -52,7 +54,20 @@ int ccc_state_open(struct ccc_state *st, const char *dir,
 void ccc_state_close(struct ccc_state *st);
 
 enum ccc_served { CCC_SERVED_NO, CCC_SERVED_PENDING, CCC_SERVED_LOGGED,
-    CCC_SERVED_RELEASED };
+    CCC_SERVED_RELEASED, CCC_SERVED_RECORDED };
+
+/*
+ * Before serving: check the access log against its head (the entry the
+ * head names ends the log; past it only a crash's complete next entry,
+ * adopted, or the start of one, cut off: anything else is CCC_E_STATE and
+ * nothing is cut), then give every entry logged since served/log-index a
+ * marker: a missing one is rebuilt as "recorded" (refused like
+ * "released"), with an expiry of the entry's time plus the longest request
+ * lifetime.  served/log-index ("SEQ LENGTH") says that entries 1..SEQ have
+ * their markers; it is rewritten after a rebuild or 64 entries.
+ */
+int ccc_state_check(struct ccc_state *st, uint64_t now,
+    struct ccc_err *err) CCC_WUR;
 
 /* The replay marker of a request. */
 int ccc_state_served(struct ccc_state *st, const uint8_t rid[32],

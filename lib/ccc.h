@@ -69,7 +69,7 @@ struct ccc_err {
 	long long off;		/* byte offset of the problem, -1 if none */
 	long item;		/* 1-based item index in a sequence, 0 if none */
 	const char *field;	/* static field name, NULL if none */
-	const char *what;	/* the input (file name) it concerns, or NULL */
+	char what[1024];	/* the input (file name) it concerns, or "" */
 	char detail[512];	/* human detail, never contains secrets */
 };
 
@@ -85,12 +85,15 @@ int ccc_err_set(struct ccc_err *err, int code, long long off,
     const char *field, const char *fmt, ...) CCC_PRINTF(5, 6);
 
 /*
- * Name the input an error concerns (NULL-safe; keeps the first).  what
- * must outlive err (a path from argv, or a static string).  These return
+ * Name the input an error concerns (NULL-safe; keeps the first).  The name
+ * is copied (a path freed after the error is still printed right); one
+ * longer than the record's room keeps its end, after "...".  These return
  * nothing: a caller returns its own rc, never the record's code (with a
  * NULL record that would be 0, success).
  */
 void ccc_err_what(struct ccc_err *err, const char *what);
+/* Name the input again, replacing the name given before (NULL-safe). */
+void ccc_err_rename(struct ccc_err *err, const char *what);
 /* Set the 1-based item index of a sequence (NULL-safe; keeps the first). */
 void ccc_err_item(struct ccc_err *err, long item);
 

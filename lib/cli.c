@@ -61,7 +61,7 @@ ccc_cli_fail(const struct ccc_err *err)
 	int code = err->code ? err->code : CCC_E_INTERNAL;
 
 	fprintf(stderr, "%s: %s", ccc_progname, ccc_strerror(code));
-	if (err->what != NULL)
+	if (err->what[0] != '\0')
 		fprintf(stderr, ": %s", err->what);
 	if (err->item > 0)
 		fprintf(stderr, ": item %ld", err->item);

@@ -39,10 +39,27 @@ ccc_err_set(struct ccc_err *err, int code, long long off, const char *field,
 }
 
 void
+ccc_err_rename(struct ccc_err *err, const char *what)
+{
+	size_t n, room;
+
+	if (err == NULL)
+		return;
+	room = sizeof(err->what) - 1;
+	if (what == NULL)
+		err->what[0] = '\0';
+	else if ((n = strlen(what)) <= room)
+		memcpy(err->what, what, n + 1);
+	else
+		snprintf(err->what, sizeof(err->what), "...%s",
+		    what + n - (room - 3));
+}
+
+void
 ccc_err_what(struct ccc_err *err, const char *what)
 {
-	if (err != NULL && err->what == NULL)
-		err->what = what;
+	if (err != NULL && err->what[0] == '\0')
+		ccc_err_rename(err, what);
 }
 
 void

@@ -124,35 +124,108 @@ ccc_read_named(struct ccc_buf *b, const char *path, size_t max, bool secret,
 	return rc;
 }
 
-int
-ccc_read_secret_file(struct ccc_buf *b, const char *path, size_t max,
-    struct ccc_err *err)
+/*
+ * Open a secret file (oflags O_RDONLY or O_RDWR): not a symlink, not
+ * waited on (a FIFO), a regular file nobody else can read or write.
+ */
+static int
+open_secret(const char *path, int oflags, int *fdp, struct ccc_err *err)
 {
 	struct stat st;
 	int fd, rc;
 
-	if (path == NULL || strcmp(path, "-") == 0)
-		return read_fd(b, STDIN_FILENO, "stdin", max, err);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+	*fdp = -1;
+	/* Non-blocking: opening a FIFO must not wait for a writer. */
+	if ((fd = open(path, oflags | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK)) < 0)
 		return named(err, ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
 		    strerror(errno)), path);
 	if (fstat(fd, &st) != 0) {
 		rc = named(err, ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
 		    strerror(errno)), path);
-		goto out;
+		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		rc = named(err, ccc_err_set(err, CCC_E_IO, -1, NULL,
 		    "not a regular file"), path);
-		goto out;
+		goto fail;
 	}
 	if ((st.st_mode & 077) != 0) {
 		rc = named(err, ccc_err_set(err, CCC_E_PERM, -1, NULL,
 		    "secret file is accessible by others (mode %03o), "
 		    "run chmod 600", (unsigned)(st.st_mode & 0777)), path);
-		goto out;
+		goto fail;
 	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+		rc = named(err, ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
+		    strerror(errno)), path);
+		goto fail;
+	}
+	*fdp = fd;
+	return 0;
+fail:
+	close(fd);
+	return rc;
+}
+
+int
+ccc_read_secret_file(struct ccc_buf *b, const char *path, size_t max,
+    struct ccc_err *err)
+{
+	int fd, rc;
+
+	if (path == NULL || strcmp(path, "-") == 0)
+		return read_fd(b, STDIN_FILENO, "stdin", max, err);
+	if ((rc = open_secret(path, O_RDONLY, &fd, err)) != 0)
+		return rc;
 	rc = read_fd(b, fd, path, max, err);
+	close(fd);
+	return rc;
+}
+
+int
+ccc_read_secret_keep(struct ccc_buf *b, const char *path, size_t max,
+    int *fd, struct ccc_err *err)
+{
+	int rc;
+
+	*fd = -1;
+	if (path == NULL || strcmp(path, "-") == 0)
+		return read_fd(b, STDIN_FILENO, "stdin", max, err);
+	if ((rc = open_secret(path, O_RDWR, fd, err)) != 0)
+		return rc;
+	if ((rc = read_fd(b, *fd, path, max, err)) != 0) {
+		close(*fd);
+		*fd = -1;
+	}
+	return rc;
+}
+
+int
+ccc_erase_fd(int fd, const char *path)
+{
+	static const uint8_t zero[4096];
+	struct stat st, at;
+	off_t off;
+	size_t n;
+	int rc = -1;
+
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) != 0)
+		goto out;
+	for (off = 0; off < st.st_size; off += (off_t)n) {
+		n = st.st_size - off < (off_t)sizeof(zero) ?
+		    (size_t)(st.st_size - off) : sizeof(zero);
+		if (pwrite(fd, zero, n, off) != (ssize_t)n)
+			goto out;
+	}
+	if (fsync(fd) != 0)
+		goto out;
+	/* The name goes only while it still names this file. */
+	if (lstat(path, &at) == 0 && at.st_dev == st.st_dev &&
+	    at.st_ino == st.st_ino && unlink(path) == 0)
+		rc = ccc_fsync_dir_of(path, NULL) == 0 ? 0 : -1;
 out:
 	close(fd);
 	return rc;
@@ -232,6 +305,29 @@ ccc_fsync_dir_of(const char *path, struct ccc_err *err)
 	return rc;
 }
 
+/*
+ * Give tmp the name path unless path exists; 0 or -1 (errno set).  One
+ * renameat2(RENAME_NOREPLACE) leaves no second name behind.  Where the
+ * kernel or file system lacks it, link(2) then unlink(2): a kill between
+ * the two leaves tmp as a second link to the published file, which the
+ * temporary clean-up of a state directory must only unlink, never erase
+ * (clean_temps in state.c erases a temporary only when it has one link).
+ */
+static int
+publish_noreplace(const char *tmp, const char *path)
+{
+#ifdef RENAME_NOREPLACE
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+		return -1;
+#endif
+	if (link(tmp, path) != 0)
+		return -1;
+	(void)unlink(tmp);
+	return 0;
+}
+
 int
 ccc_out_commit(struct ccc_out *o, struct ccc_err *err)
 {
@@ -252,16 +348,11 @@ ccc_out_commit(struct ccc_out *o, struct ccc_err *err)
 			    o->path, strerror(errno));
 			goto fail;
 		}
-	} else {
-		/* link(2) never replaces: an existing target stays intact. */
-		if (link(o->tmp, o->path) != 0) {
-			rc = ccc_err_set(err, errno == EEXIST ? CCC_E_EXISTS :
-			    CCC_E_IO, -1, NULL, "%s: %s", o->path,
-			    errno == EEXIST ? "file exists (use -f to replace "
-			    "it)" : strerror(errno));
-			goto fail;
-		}
-		unlink(o->tmp);
+	} else if (publish_noreplace(o->tmp, o->path) != 0) {
+		rc = ccc_err_set(err, errno == EEXIST ? CCC_E_EXISTS :
+		    CCC_E_IO, -1, NULL, "%s: %s", o->path, errno == EEXIST ?
+		    "file exists (use -f to replace it)" : strerror(errno));
+		goto fail;
 	}
 	rc = ccc_fsync_dir_of(o->path, err);
 	free(o->tmp);

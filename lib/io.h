@@ -5,7 +5,8 @@
  * a temporary file beside the target that is fsync'ed and renamed into place
  * only on ccc_out_commit(), so a failure never truncates what was there.
  * Secret files are created 0600 and, without CCC_OUT_FORCE, never replace an
- * existing file (the final link(2) fails with EEXIST instead).
+ * existing file (the final renameat2(RENAME_NOREPLACE), or link(2) where
+ * that is missing, fails with EEXIST instead).
  */
 #ifndef CCC_IO_H
 #define CCC_IO_H
@@ -44,6 +45,20 @@ int ccc_read_secret_file(struct ccc_buf *b, const char *path, size_t max,
 int ccc_read_named(struct ccc_buf *b, const char *path, size_t max,
     bool secret, struct ccc_err *err) CCC_WUR;
 
+/*
+ * ccc_read_secret_file, the file opened read-write and kept open in *fd
+ * (-1 for stdin) for ccc_erase_fd: what is erased is what was read, even
+ * if the path is swapped for another file or a symbolic link meanwhile.
+ */
+int ccc_read_secret_keep(struct ccc_buf *b, const char *path, size_t max,
+    int *fd, struct ccc_err *err) CCC_WUR;
+/*
+ * Overwrite the file open as fd with zeros, sync it, unlink path if it
+ * still names that file, and close fd.  0 when all of that was done (or
+ * fd is -1), -1 when not (the callers erase on a best-effort basis).
+ */
+int ccc_erase_fd(int fd, const char *path);
+
 /* Read up to n bytes from fd, retrying on EINTR; returns bytes read or -1. */
 ssize_t ccc_read_full(int fd, void *p, size_t n);
 /* Write all n bytes to fd, retrying; 0 or -1 (errno set). */
@@ -68,7 +83,7 @@ int ccc_out_open(struct ccc_out *o, const char *path, int flags,
     struct ccc_err *err) CCC_WUR;
 int ccc_out_write(struct ccc_out *o, const void *p, size_t n,
     struct ccc_err *err) CCC_WUR;
-/* Make the output durable and visible (fsync, link/rename, fsync dir). */
+/* Make the output durable and visible (fsync, rename, fsync dir). */
 int ccc_out_commit(struct ccc_out *o, struct ccc_err *err) CCC_WUR;
 /* Drop an uncommitted output: the temporary file is removed.  Idempotent. */
 void ccc_out_abort(struct ccc_out *o);

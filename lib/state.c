@@ -392,17 +392,29 @@ static int
 clean_temps(const struct ccc_keystate *st, const char *rel, struct ccc_err *err)
 {
 	char **names, path[STATE_PATH_MAX];
+	struct stat sb;
 	size_t n, i;
 	int rc;
 
 	if ((rc = ccc_keystate_list(st, rel, &names, &n, err)) != 0)
 		return rc;
-	for (i = 0; i < n && rc == 0; i++)
-		if (is_temp(names[i])) {
-			if (ccc_keystate_path(st, path, sizeof(path),
-			    "%s/%s", rel, names[i]) == 0)
-				rc = erase_path(path, err);
-		}
+	for (i = 0; i < n && rc == 0; i++) {
+		if (!is_temp(names[i]) || ccc_keystate_path(st, path,
+		    sizeof(path), "%s/%s", rel, names[i]) != 0)
+			continue;
+		/*
+		 * A temporary with a second link was published by link(2)
+		 * and killed before its unlink(2): the other name is the
+		 * committed file, whose contents must stay.
+		 */
+		if (lstat(path, &sb) == 0 && sb.st_nlink > 1) {
+			if (unlink(path) != 0 && errno != ENOENT)
+				rc = io_fail(err, path);
+			else
+				rc = ccc_fsync_dir_of(path, err);
+		} else
+			rc = erase_path(path, err);
+	}
 	ccc_keystate_names_free(names, n);
 	return rc;
 }

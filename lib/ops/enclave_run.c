@@ -61,13 +61,13 @@ load_code(struct ccc_buf *code, const char *dir, const uint8_t meas[48],
 	if (asprintf(&path, "%s/%s", dir, hex) < 0)
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "code");
 	if ((rc = ccc_read_file(code, path, 256UL << 20, err)) != 0) {
-		/* err->what was path, freed below: name the directory. */
+		/* The directory, and the code by its measurement. */
 		if (err != NULL) {
 			char why[128];
 			snprintf(why, sizeof(why), "%.100s", err->detail);
 			snprintf(err->detail, sizeof(err->detail), "code "
 			    "%.16s...: %s", hex, why);
-			err->what = dir;
+			(void)ccc_err_rename(err, dir);
 		}
 		goto out;
 	}
@@ -85,30 +85,6 @@ load_code(struct ccc_buf *code, const char *dir, const uint8_t meas[48],
 out:
 	free(path);
 	return rc;
-}
-
-/* Wipe and remove the per-request key file (forward secrecy). */
-static void
-erase_key_file(const char *path, size_t len)
-{
-	FILE *f;
-	uint8_t zero[512];
-	size_t n;
-
-	/* Read from stdin: no file of ours (not one named "-") to erase. */
-	if (strcmp(path, "-") == 0)
-		return;
-	memset(zero, 0, sizeof(zero));
-	if ((f = fopen(path, "r+")) != NULL) {
-		for (n = 0; n < len; n += sizeof(zero))
-			(void)fwrite(zero, 1, sizeof(zero), f);
-		(void)fflush(f);
-		(void)fsync(fileno(f));
-		fclose(f);
-	}
-	/* Best effort: the key is already wiped in memory and in the file. */
-	if (unlink(path) == 0 && ccc_fsync_dir_of(path, NULL) != 0)
-		return;
 }
 
 static int
@@ -170,10 +146,10 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	struct ccc_out out;
 	bool out_open = false, src_open = false;
 	const uint8_t *p;
-	size_t n, keylen = 0;
+	size_t n;
 	uint8_t *sk = NULL, pk[32], eid[32], rt[48], binding[32], od[32];
 	char desc[128];
-	int rc;
+	int rc, keyfd = -1;
 
 	memset(&pub, 0, sizeof(pub));
 	memset(&roster, 0, sizeof(roster));
@@ -234,9 +210,11 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "key");
 		goto out;
 	}
-	if ((rc = ccc_read_named(&kb, o->key, 4096, true, err)) != 0)
+	/* Kept open: the erasure goes to the file read, not to a name. */
+	if ((rc = ccc_read_secret_keep(&kb, o->key, 4096, &keyfd, err)) != 0) {
+		ccc_err_what(err, ccc_io_name(o->key, 0));
 		goto out;
-	keylen = kb.len;
+	}
 	if ((rc = ccc_recipient_key_load(sk, pk, kb.p, kb.len, err)) != 0) {
 		ccc_err_what(err, o->key);
 		goto out;
@@ -281,7 +259,8 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	/* Used: gone from memory and disk, whatever the shares were. */
 	sodium_memzero(sk, 32);
 	ccc_buf_reset(&kb);
-	erase_key_file(o->key, keylen);
+	(void)ccc_erase_fd(keyfd, o->key);	/* best effort */
+	keyfd = -1;
 	/* The verdicts on the nodes, also when too few shares were valid. */
 	if (rc == 0 || rc == CCC_E_THRESHOLD) {
 		int rr = ccc_op_nodes_commit(&nr, "ccc-enclave-run",
@@ -365,6 +344,8 @@ out:
 		ccc_ct_src_close(&src);
 	if (sk != NULL)
 		sodium_free(sk);
+	if (keyfd >= 0)
+		close(keyfd);	/* not used: not erased */
 	ccc_op_nodes_close(&nr);
 	ccc_attest_signer_free(signer);
 	ccc_tdh2_pub_free(&pub);

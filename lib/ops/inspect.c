@@ -276,8 +276,8 @@ verify_log(const char *dir, struct ccc_err *err)
 	if ((rc = ccc_access_verify(log, head, &n, err)) == 0)
 		printf("%s: %llu entr%s, chained and matching its head\n", log,
 		    (unsigned long long)n, n == 1 ? "y" : "ies");
-	else if (err != NULL && err->what == log)
-		err->what = dir;	/* log is freed below */
+	else if (err != NULL && strcmp(err->what, log) == 0)
+		(void)ccc_err_rename(err, dir);
 	free(log);
 	free(head);
 	return rc;

@@ -105,14 +105,19 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	if ((rc = ccc_state_open(&st, o->state, err)) != 0)
 		goto out;
 	state_open = true;
+	/* The log must match its head; markers it lacks are rebuilt. */
+	if ((rc = ccc_state_check(&st, o->now, err)) != 0)
+		goto out;
 	ccc_state_prune(&st, o->now);
 	if ((rc = ccc_state_served(&st, rq.id, &served, err)) != 0)
 		goto out;
-	if (served == CCC_SERVED_RELEASED) {
+	if (served == CCC_SERVED_RELEASED || served == CCC_SERVED_RECORDED) {
 		char hex[17];
 		sodium_bin2hex(hex, sizeof(hex), rq.id, 8);
 		rc = ccc_err_set(err, CCC_E_REPLAY, -1, NULL, "request %s... "
-		    "was already served by node %u", hex, sh->index);
+		    "was already served by node %u%s", hex, sh->index,
+		    served == CCC_SERVED_RECORDED ? " (its access log records "
+		    "the release)" : "");
 		goto in_err;
 	}
 

@@ -142,6 +142,23 @@ out:
 	return rc;
 }
 
+/* The share in b decodes and matches pub; *index receives its node. */
+static int
+share_matches(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
+    const struct ccc_buf *b, uint32_t *index, struct ccc_err *err)
+{
+	struct ccc_share *sh;
+	int rc;
+
+	if ((sh = ccc_share_new()) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "share");
+	if ((rc = ccc_share_load(sh, b->p, b->len, err)) == 0 &&
+	    (rc = ccc_share_check(ec, sh, pub, err)) == 0)
+		*index = sh->index;
+	ccc_share_free(sh);
+	return rc;
+}
+
 int
 ccc_node_export(const struct ccc_node_opts *o, struct ccc_err *err)
 {
@@ -151,7 +168,9 @@ ccc_node_export(const struct ccc_node_opts *o, struct ccc_err *err)
 	struct ccc_keystate st;
 	struct ccc_group g;
 	struct ccc_buf gb, cb, kb, sb;
+	char path[4096];
 	uint64_t e;
+	uint32_t index;
 	bool has;
 	int i, rc, f = o->force ? CCC_OUT_FORCE : 0;
 
@@ -210,6 +229,14 @@ ccc_node_export(const struct ccc_node_opts *o, struct ccc_err *err)
 	if (o->share != NULL && (rc = ccc_keystate_read(&st, &sb, true, err,
 	    "epochs/%llu/share.cbor", (unsigned long long)e)) != 0)
 		goto out;
+	/* A damaged share is not copied out of the state directory. */
+	if (o->share != NULL && (rc = share_matches(ec, &pub, &sb, &index,
+	    err)) != 0) {
+		if (ccc_keystate_path(&st, path, sizeof(path),
+		    "epochs/%llu/share.cbor", (unsigned long long)e) == 0)
+			(void)ccc_err_what(err, path);
+		goto out;
+	}
 	if ((o->group && (rc = ccc_write_file(o->group, gb.p, gb.len,
 	    CCC_OUT_BINARY | f, err)) != 0) ||
 	    (o->cert && (rc = ccc_write_file(o->cert, cb.p, cb.len,
@@ -261,10 +288,10 @@ ccc_node_verify(const struct ccc_node_opts *o, FILE *f, struct ccc_err *err)
 {
 	struct ccc_ec *ec = ccc_ec_default();
 	struct ccc_tdh2_pub pub;
-	struct ccc_share *sh = NULL;
 	struct ccc_group g;
 	struct ccc_group_cert *cert = NULL;
 	struct ccc_buf b;
+	uint32_t index;
 	int rc = 0;
 
 	memset(&pub, 0, sizeof(pub));
@@ -273,20 +300,15 @@ ccc_node_verify(const struct ccc_node_opts *o, FILE *f, struct ccc_err *err)
 	if (ec == NULL)
 		return ccc_err_set(err, CCC_E_CRYPTO, -1, NULL, "P-256");
 	if (o->share != NULL) {
-		if ((sh = ccc_share_new()) == NULL) {
-			rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "share");
-			goto out;
-		}
 		if ((rc = load_pub(ec, &pub, o->tpk, err)) != 0 ||
 		    (rc = ccc_read_named(&b, o->share, 4096, true, err)) != 0)
 			goto out;
-		if ((rc = ccc_share_load(sh, b.p, b.len, err)) != 0 ||
-		    (rc = ccc_share_check(ec, sh, &pub, err)) != 0) {
+		if ((rc = share_matches(ec, &pub, &b, &index, err)) != 0) {
 			(void)ccc_err_what(err, o->share);
 			goto out;
 		}
 		fprintf(f, "ok: the share of node %u matches h_%u of key %s at "
-		    "epoch %llu\n", sh->index, sh->index,
+		    "epoch %llu\n", index, index,
 		    ccc_short_id(pub.key_id), (unsigned long long)pub.epoch);
 	}
 	if (o->cert != NULL) {
@@ -318,7 +340,6 @@ ccc_node_verify(const struct ccc_node_opts *o, FILE *f, struct ccc_err *err)
 	}
 out:
 	free(cert);
-	ccc_share_free(sh);
 	ccc_tdh2_pub_free(&pub);
 	ccc_group_free(&g);
 	ccc_buf_free(&b);

@@ -284,6 +284,31 @@ od -An -v -tx1 | tr -d " \n"'
 	[[ -f r.key ]]
 }
 
+@test "run: the key path swapped for a symbolic link after the read, the key read is erased, not the link's target" {
+	program hello 'echo hello'
+	request r hello
+	cp -p r.key r.key.orig
+	printf 'not a key, must survive\n' >victim
+	# The first sealed file is a FIFO: ccc-enclave-run, past reading the
+	# key, waits on it while the key's name is made a symbolic link.
+	mkfifo s1.fifo
+	ccc-enclave-run -r fx/roster -k fx/key/tpk.cbor -a fx/e1.key -c code \
+	    -i r.key -o r.res r.cert s1.fifo r.s2 r.s3 2>err &
+	local pid=$!
+	exec 5>s1.fifo	# (returns once it opened the FIFO: the key is read)
+	mv r.key r.key.read
+	ln -s victim r.key
+	cat r.s1 >&5
+	exec 5>&-
+	wait "$pid"
+	[[ ! -s err ]] || fail "stderr: $(cat err)"
+	[[ -s r.res ]]
+	[[ "$(cat victim)" == 'not a key, must survive' ]]
+	[[ -L r.key ]]
+	# The file read is zeros now.
+	cmp r.key.read <(head -c "$(stat -c %s r.key.orig)" /dev/zero)
+}
+
 @test "refused: a per-request key that is not the request's, and it is not erased" {
 	program hello 'echo hello'
 	request r hello

@@ -198,6 +198,16 @@ short_id() {
 	assert_stderr_empty
 }
 
+@test "ccc-reencrypt: a FIFO as the share file is refused at once, not waited on (exit 2)" {
+	mkfifo share
+	# (timeout: the old open(2) waited for a writer for ever; 124 is
+	# timeout's status, not the tool's.)
+	crun -2 timeout 10 ccc-reencrypt -s share -k fx/k23/tpk.cbor \
+	    --to fx/rpub -o out fx/ct.l
+	assert_stderr "ccc-reencrypt: i/o error: share: not a regular file"
+	assert_no_file out
+}
+
 # ---- tampered ciphertexts ----------------------------------------------------------
 
 @test "ccc-reencrypt: a ciphertext with c changed is refused (exit 1)" {

@@ -36,27 +36,40 @@ setup_file() {
 		ccc-keygen identity -o "$n.key" -p "$n.pub" -N "$n"
 		ccc-share init -d "$n" -i "$n.key"
 	done
-	# Epoch 0: a 2-of-3 DKG among c1..c3.
+	epoch0 direct
+}
+
+# direct NODE ARGS...: ccc-share ARGS, as it is.
+direct() {
+	shift
+	ccc-share "$@"
+}
+
+# epoch0 RUNNER: a 2-of-3 DKG among c1..c3 (epoch 0), each ccc-share run
+# by RUNNER NODE ARGS...; a ciphertext made under it, and the committee
+# of the reshare under test: 2-of-3 -> 3-of-4, c4 joins, no grace.
+epoch0() {
+	local run=$1 i n busy
 	ccc-share committee -t 2 -o dkg.committee c1.pub c2.pub c3.pub
 	for n in c1 c2 c3; do
-		ccc-share dkg -d "$n" -c dkg.committee
+		"$run" "$n" dkg -d "$n" -c dkg.committee
 	done
 	for i in $(seq 1 12); do
 		for n in c1 c2 c3; do
 			xfer "$n"
-			ccc-share advance -d "$n"
+			"$run" "$n" advance -d "$n"
 		done
+		busy=
 		for n in c1 c2 c3; do
-			ccc-share status -d "$n" | grep -qx 'epoch: 0' ||
-			    continue 2
+			ccc-share status -d "$n" | grep -qx 'epoch: 0' || busy=$n
 		done
-		break
+		[[ -z $busy ]] && break
 	done
+	[[ -z $busy ]] || { echo "$busy did not finish the DKG" >&2; return 1; }
 	ccc-share export -d c1 -k tpk0 -g group0
 	ccc-keygen recipient -o rk -p rpub
 	printf 'made at epoch 0\n' >msg
 	ccc-encrypt -k tpk0 -l app -o ct msg
-	# The reshare under test: 2-of-3 -> 3-of-4, c4 joins, no grace.
 	ccc-share committee -t 3 -G 0 -g group0 -o c1.committee \
 	    c1.pub c2.pub c3.pub c4.pub
 	rm -rf bus
@@ -112,6 +125,40 @@ invoke() {
 	    return 1; }
 }
 
+# decrypts NODE...: the exported new shares of these nodes decrypt the
+# ciphertext made at epoch 0.
+decrypts() {
+	local n sealed=()
+	for n in "$@"; do
+		ccc-reencrypt -s "$n.x.share" -k c1.x.tpk --to rpub -c app \
+		    -o "$n.sealed" ct
+		sealed+=("$n.sealed")
+	done
+	ccc-combine -k c1.x.tpk -i rk -c ct -o out "${sealed[@]}"
+	cmp msg out
+}
+
+# reshare_rounds RUNNER: rounds of transport and advance on every node,
+# each ccc-share run by RUNNER NODE ARGS..., until all are at epoch 1.
+reshare_rounds() {
+	local run=$1 i n busy
+	for i in $(seq 1 12); do
+		for n in "${ALL[@]}"; do
+			xfer "$n"
+			"$run" "$n" advance -d "$n"
+		done
+		busy=
+		for n in "${ALL[@]}"; do
+			[[ $(cat "$n/current" 2>/dev/null) == 1 &&
+			    ! -e $n/pending ]] || busy=$n
+		done
+		[[ -z $busy ]] && return 0
+	done
+	echo "run $RUN: $busy did not finish" >&2
+	ccc-share status -d "$busy" >&2
+	return 1
+}
+
 # one_run: restore the base, reshare with one kill, check the result.
 one_run() {
 	local dir=$WORK/run$RUN n i busy
@@ -130,20 +177,7 @@ one_run() {
 			invoke "$n" reshare -d "$n" -c c1.committee -g group0
 		fi
 	done
-	for i in $(seq 1 12); do
-		for n in "${ALL[@]}"; do
-			xfer "$n"
-			invoke "$n" advance -d "$n"
-		done
-		busy=
-		for n in "${ALL[@]}"; do
-			[[ $(cat "$n/current" 2>/dev/null) == 1 &&
-			    ! -e $n/pending ]] || busy=$n
-		done
-		[[ -z $busy ]] && break
-	done
-	[[ -z $busy ]] || { echo "run $RUN: $busy did not finish" >&2; \
-	    ccc-share status -d "$busy" >&2; return 1; }
+	reshare_rounds invoke
 	# The next cron tick erases what a kill interrupted erasing.
 	for n in "${ALL[@]}"; do
 		ccc-share advance -d "$n"
@@ -156,14 +190,7 @@ one_run() {
 		[[ ! -e $n/pending ]]
 	done
 	# Three random new shares decrypt the epoch-0 ciphertext.
-	local sealed=()
-	for n in $(printf '%s\n' "${ALL[@]}" | shuf -n 3); do
-		ccc-reencrypt -s "$n.x.share" -k c1.x.tpk --to rpub -c app \
-		    -o "$n.sealed" ct
-		sealed+=("$n.sealed")
-	done
-	ccc-combine -k c1.x.tpk -i rk -c ct -o out "${sealed[@]}"
-	cmp msg out
+	decrypts $(printf '%s\n' "${ALL[@]}" | shuf -n 3)
 	cd "$WORK"
 	rm -rf "$dir"
 }
@@ -203,4 +230,86 @@ one_run() {
 		[[ -z $KILLED ]] || kills=$((kills + 1))
 	done
 	echo "# $kills of $runs runs killed a ccc-share before it finished" >&3
+}
+
+# shimmed NODE ARGS...: ccc-share ARGS under tests/cli/ccc-crash-shim.so,
+# killed on the unlink(2) that follows its first link(2), run again and
+# killed after its second, and so on until it finishes: kill -9 after
+# every write it publishes (a run that starts over redoes the writes
+# before, a run that continues skips them).  With NO_RENAMEAT2=1 the
+# writes fall back to link + unlink; otherwise renameat2(2) leaves no
+# second link to kill between.  KILLS counts the kills.
+shimmed() {
+	local n=$1 rc k=0
+	shift
+	while :; do
+		rc=0
+		k=$((k + 1))
+		LD_PRELOAD=$SHIM CCC_SHIM_KILL_AT=$k \
+		    CCC_SHIM_NO_RENAMEAT2=$NO_RENAMEAT2 \
+		    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+		    ccc-share "$@" 2>"$WORK/shim.err" || rc=$?
+		((rc == 137)) || break
+		KILLS=$((KILLS + 1))
+		# init refuses a directory it finished: the key is its last
+		# write, and a node without it is no node yet.
+		if [[ $1 == init ]]; then
+			[[ -e $n/identity.key ]] && { rc=0; break; }
+			continue
+		fi
+		serves "$n"
+		# A recorded transition is advance's to finish.
+		if [[ $1 == dkg || $1 == reshare ]] && ! ccc-share status \
+		    -d "$n" | grep -qx 'transition: none'; then
+			rc=0
+			break
+		fi
+	done
+	((rc == 0)) || { echo "$n: ccc-share $* exited $rc" >&2; \
+	    cat "$WORK/shim.err" >&2; return 1; }
+}
+
+# shim_flow: a 2-of-3 DKG from ccc-share init on, then a reshare to 3-of-4,
+# every ccc-share call of every node killed after each of its writes; the
+# new shares must decrypt a ciphertext made at epoch 0.
+shim_flow() {
+	local n
+	for n in "${ALL[@]}"; do
+		cp "$WORK/base/$n.key" "$WORK/base/$n.pub" .
+		shimmed "$n" init -d "$n" -i "$n.key"
+	done
+	mkdir bus
+	epoch0 shimmed
+	for n in c1 c2 c3; do
+		shimmed "$n" reshare -d "$n" -c c1.committee
+	done
+	shimmed c4 reshare -d c4 -c c1.committee -g group0
+	reshare_rounds shimmed
+	for n in "${ALL[@]}"; do
+		shimmed "$n" advance -d "$n"
+		serves "$n"
+		cmp c1.x.tpk "$n.x.tpk"
+	done
+	decrypts c1 c3 c4
+}
+
+@test "kill -9 between link and unlink of every state write: the next run keeps the published file" {
+	SHIM=$CCC_BIN/../tests/cli/ccc-crash-shim.so
+	[[ -f $SHIM ]] || fail "the shim $SHIM was not built"
+	RUN=shim
+	# link(2) + unlink(2), as without renameat2: killed after each write.
+	mkdir "$WORK/shim1"
+	cd "$WORK/shim1"
+	NO_RENAMEAT2=1 KILLS=0
+	shim_flow
+	echo "# link + unlink: $KILLS kills after a published write" >&3
+	((KILLS > 20)) || fail "only $KILLS writes were killed"
+	# renameat2(2): nothing to kill between, the same flow.
+	mkdir "$WORK/shim0"
+	cd "$WORK/shim0"
+	NO_RENAMEAT2=0 KILLS=0
+	shim_flow
+	echo "# renameat2: $KILLS kills" >&3
+	cd "$WORK"
+	rm -rf "$WORK/shim0" "$WORK/shim1"
 }

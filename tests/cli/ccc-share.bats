@@ -580,6 +580,27 @@ transition: none"
 	assert_no_file tpk5
 }
 
+@test "ccc-share export: a damaged share is not copied out (exit 1)" {
+	nodes a b
+	dkg 1 a b
+	local sh=a/epochs/0/share.cbor
+	cp -p "$sh" share.good
+	# x changed: a well-formed share that does not match h_1.
+	flip_bit share.good $(($(size_of share.good) - 1)) 0 "$sh"
+	chmod 600 "$sh"
+	crun -1 ccc-share export -d a -s share -k tpk
+	assert_stderr "ccc-share: key mismatch: $sh: the share of node 1 does not match h_1 of the public key"
+	assert_no_file share tpk
+	# Zeroed, as an interrupted erasure leaves it.
+	head -c "$(size_of share.good)" /dev/zero >"$sh"
+	crun -1 ccc-share export -d a -s share
+	assert_stderr "ccc-share: malformed input: $sh: at byte 1: $(($(size_of share.good) - 1)) trailing bytes after the key share"
+	assert_no_file share
+	cp -p share.good "$sh"
+	crun -0 ccc-share export -d a -s share
+	assert_same share share.good
+}
+
 @test "advance: bad files in in/ are set aside with a warning; the lock is exclusive" {
 	nodes a b
 	ccc-share committee -t 2 -o dkg.committee $(pubs a b)
