@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "attest.h"
+#include "cli.h"
 #include "enclave.h"
 #include "hpke.h"
 #include "io.h"
@@ -42,12 +43,43 @@ size_value(const char *s, uint64_t *v)
 	return 0;
 }
 
+/*
+ * "connect *:PORT" or "connect *:*": a TCP port the code may connect to
+ * with network permission.  The kernel (Landlock) bounds ports only: a
+ * host other than "*" would promise what is not enforced.  NULL, or why
+ * not.
+ */
+static const char *
+allow_port(struct ccc_sandbox_limits *l, const char *v)
+{
+	char *end;
+	unsigned long port;
+
+	if (strncmp(v, "*:", 2) != 0)
+		return "only ports are enforced: give *:PORT or *:*";
+	v += 2;
+	if (strcmp(v, "*") == 0) {
+		l->any_port = true;
+		return NULL;
+	}
+	errno = 0;
+	port = strtoul(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0' || *v < '0' || *v > '9' ||
+	    port == 0 || port > 65535)
+		return "a port is 1 to 65535";
+	if (l->nports == CCC_SANDBOX_PORTS_MAX)
+		return "at most 16 ports";
+	l->ports[l->nports++] = (uint16_t)port;
+	return NULL;
+}
+
 int
 ccc_enclave_policy_load(struct ccc_enclave_policy *p, const char *path,
     struct ccc_err *err)
 {
 	struct ccc_buf b;
 	char *line, *next, *k, *v, *sv;
+	const char *why;
 	uint64_t x;
 	long lineno = 0;
 	int rc = 0;
@@ -77,6 +109,13 @@ ccc_enclave_policy_load(struct ccc_enclave_policy *p, const char *path,
 			p->allow_network = strcmp(v, "allow") == 0;
 			continue;
 		}
+		if (strcmp(k, "connect") == 0) {
+			if ((why = allow_port(&p->lim, v)) == NULL)
+				continue;
+			rc = ccc_err_set(err, CCC_E_MALFORMED, -1, NULL, "line "
+			    "%ld: connect %.40s: %s", lineno, v, why);
+			goto out;
+		}
 		if (size_value(v, &x) != 0 || x == 0)
 			goto bad;
 		if (strcmp(k, "timeout") == 0 && x <= 86400)
@@ -92,14 +131,18 @@ ccc_enclave_policy_load(struct ccc_enclave_policy *p, const char *path,
 			p->lim.file_bytes = x;
 		else if (strcmp(k, "processes") == 0 && x <= 4096)
 			p->lim.procs = (unsigned)x;
+		else if (strcmp(k, "scratch-max") == 0)
+			p->lim.scratch_bytes = x;
+		else if (strcmp(k, "uid") == 0 && x < UINT32_MAX)
+			p->lim.uid = (uint32_t)x;
 		else
 			goto bad;
 	}
 	goto out;
 bad:
 	rc = ccc_err_set(err, CCC_E_MALFORMED, -1, NULL, "line %ld: expected "
-	    "timeout, cpu, memory, output-max, files-max, processes N or "
-	    "network allow|deny", lineno);
+	    "timeout, cpu, memory, output-max, files-max, processes, "
+	    "scratch-max, uid N, network allow|deny or connect *:PORT", lineno);
 out:
 	if (rc != 0)
 		ccc_err_what(err, path);
@@ -259,7 +302,7 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	const uint8_t *p;
 	size_t n, keylen = 0;
 	uint8_t *sk = NULL, pk[32], eid[32], rt[48], binding[32], od[32];
-	char desc[128];
+	char desc[128], gaps[1024];
 	int rc;
 
 	memset(&pub, 0, sizeof(pub));
@@ -322,8 +365,9 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 		    "policy denies");
 		goto in_err;
 	}
+	pol.lim.network = rq.network && pol.allow_network;
 	if ((rc = load_code(&code, o->codedir, rq.code, err)) != 0 ||
-	    (rc = ccc_sandbox_check(err)) != 0)
+	    (rc = ccc_sandbox_check(&pol.lim, err)) != 0)
 		goto out;
 
 	/* The per-request key: used once, then erased. */
@@ -378,10 +422,13 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 		goto out;
 
 	/* Run the measured code. */
-	pol.lim.network = rq.network && pol.allow_network;
 	if ((rc = ccc_sandbox_run(code.p, code.len, in.p, in.len, &pol.lim,
 	    &so, &res, err)) != 0)
 		goto out;
+	if (res.missing != 0)
+		ccc_cli_warn("the sandbox ran without what this kernel does "
+		    "not give: %s", ccc_sandbox_missing(res.missing, gaps,
+		    sizeof(gaps)));
 	ccc_buf_reset(&in);
 	if (res.outcome != CCC_RUN_OK) {
 		rc = ccc_err_set(err, CCC_E_CODE, -1, NULL, "the code %s; no "
