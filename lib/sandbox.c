@@ -319,7 +319,9 @@ ccc_sandbox_run(const uint8_t *code, size_t code_len, const uint8_t *in,
 	    ccc_write_full(r.codefd, code, code_len) != 0 ||
 	    fcntl(r.codefd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW |
 	    F_SEAL_WRITE | F_SEAL_SEAL) != 0 ||
-	    fchmod(r.codefd, 0555) != 0) {
+	    fchmod(r.codefd, 0555) != 0 ||
+	    /* From the start for an interpreter that reads fd 3 itself. */
+	    lseek(r.codefd, 0, SEEK_SET) != 0) {
 		rc = ccc_err_set(err, CCC_E_CHILD, -1, NULL, "code image: %s",
 		    strerror(errno));
 		goto out;
