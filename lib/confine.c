@@ -388,7 +388,7 @@ ccc_confine_exec(const struct ccc_confine *c, int codefd, int in, int out)
 	limit(RLIMIT_FSIZE, lim->file_bytes);
 	limit(RLIMIT_NOFILE, 64);
 	limit(RLIMIT_CORE, 0);
-	limit(RLIMIT_NPROC, lim->procs + 1);
+	limit(RLIMIT_NPROC, lim->procs + 1 + (c->init_same_uid ? 1 : 0));
 	if (drop_privileges(c) != 0 || install_landlock(c) != 0 ||
 	    install_seccomp(lim->network) != 0)
 		_exit(126);

@@ -20,6 +20,8 @@ struct ccc_confine {
 	gid_t gid;
 	bool set_ids;		/* switch to uid/gid (root, or a user ns) */
 	bool drop_groups;	/* clear supplementary groups (root's) */
+	bool init_same_uid;	/* the sandbox's init counts as one of its
+				 * processes (RLIMIT_NPROC) */
 	long abi;		/* the kernel's Landlock ABI */
 };
 

@@ -262,6 +262,7 @@ start(struct run *r, const struct ccc_sandbox_limits *lim, struct ccc_err *err)
 	r->c.uid = root ? lim->uid : geteuid();
 	r->c.gid = root ? lim->uid : getegid();
 	r->c.drop_groups = root;
+	r->c.init_same_uid = !root;
 	r->userns = r->ns = r->pidns = true;
 	r->c.set_ids = true;
 	if ((pid = spawn(CLONE_NEWUSER | ns)) == 0)
