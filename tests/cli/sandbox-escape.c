@@ -10,6 +10,7 @@
  *   unix PATH      socket(AF_UNIX) and connect to PATH (@NAME: abstract),
  *                  then send the whole input there
  *   tcp PORT       the same to 127.0.0.1:PORT
+ *   udp PORT       a UDP datagram of the input to 127.0.0.1:PORT
  *   kill PID       SIGKILL to PID
  *   mknod          a block device of the disk holding /, and /dev/mem
  *   caps           the Uid, Gid and Cap* lines of /proc/self/status
@@ -248,6 +249,16 @@ program(void)
 		si.sin_port = htons((uint16_t)atoi(arg));
 		si.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 		send_to(AF_INET, (struct sockaddr *)&si, sizeof(si));
+	} else if (strcmp(cmd, "udp") == 0) {
+		memset(&si, 0, sizeof(si));
+		si.sin_family = AF_INET;
+		si.sin_port = htons((uint16_t)atoi(arg));
+		si.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) < 0)
+			say("socket", -1);
+		else
+			printf("sent: %zd\n", sendto(fd, input, input_len, 0,
+			    (struct sockaddr *)&si, sizeof(si)));
 	} else if (strcmp(cmd, "kill") == 0) {
 		say("kill", kill((pid_t)atol(arg), SIGKILL));
 	} else if (strcmp(cmd, "mknod") == 0) {
