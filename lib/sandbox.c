@@ -327,8 +327,12 @@ ccc_sandbox_run(const uint8_t *code, size_t code_len, const uint8_t *in,
 		    strerror(errno));
 		goto out;
 	}
-	if (make_scratch(scratch, sizeof(scratch)) != 0) {
+	if (make_scratch(scratch, sizeof(scratch)) != 0)
 		scratch[0] = '\0';
+	/* The code's own (run as root, it runs as lim->uid), should no
+	 * tmpfs be mounted over it. */
+	if (scratch[0] == '\0' || (geteuid() == 0 &&
+	    chown(scratch, lim->uid, lim->uid) != 0)) {
 		rc = ccc_err_set(err, CCC_E_CHILD, -1, NULL, "scratch: %s",
 		    strerror(errno));
 		goto out;
@@ -348,12 +352,6 @@ ccc_sandbox_run(const uint8_t *code, size_t code_len, const uint8_t *in,
 	deadline = t0 + lim->timeout_ms / 1000.0;
 	if ((pid = start(&r, lim, err)) < 0) {
 		rc = CCC_E_CHILD;
-		goto out;
-	}
-	/* Without a mount namespace the code writes our directory. */
-	if (!r.ns && r.c.set_ids && chown(scratch, r.c.uid, r.c.gid) != 0) {
-		rc = ccc_err_set(err, CCC_E_CHILD, -1, NULL, "scratch: %s",
-		    strerror(errno));
 		goto out;
 	}
 	res->missing = (r.userns ? 0 : CCC_SANDBOX_NO_USERNS) |
