@@ -28,6 +28,11 @@
  *   sandbox-escape listen-unix PATH READY OUT   (@NAME: abstract)
  *   sandbox-escape listen-tcp READY OUT         (READY gets the port)
  *   sandbox-escape landlock-abi                 (the kernel's Landlock ABI)
+ *
+ * And a kernel without some namespaces, for the fallbacks: run PROG with
+ * clone() failing (EPERM) when its flags have any bit of MASK (hex):
+ *
+ *   sandbox-escape deny-clone MASK PROG [ARG...]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -39,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -46,6 +52,8 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <unistd.h>
@@ -313,6 +321,28 @@ serve(int s, const char *ready, const char *port, const char *out)
 	return close(o) == 0 ? 0 : 1;
 }
 
+static int
+deny_clone(unsigned mask, char **argv)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, args[0])),
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, mask, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) != 0)
+		return 1;
+	execvp(argv[0], argv);
+	return 127;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -340,6 +370,9 @@ main(int argc, char **argv)
 		snprintf(port, sizeof(port), "%u", ntohs(si.sin_port));
 		return serve(s, argv[2], port, argv[3]);
 	}
+	if (argc > 3 && strcmp(argv[1], "deny-clone") == 0)
+		return deny_clone((unsigned)strtoul(argv[2], NULL, 16),
+		    argv + 3);
 	if (argc == 2 && strcmp(argv[1], "landlock-abi") == 0) {
 		/* landlock_create_ruleset(NULL, 0, VERSION) */
 		printf("%ld\n", syscall(444, NULL, 0, 1U));

@@ -43,9 +43,10 @@ teardown() {
 
 # attempt CMD [REQUEST-OPTION...]: the escape program runs the attempt
 # CMD on the input "cmd:CMD\n$secret\n", with the enclave policy in the
-# file $pol when set; it must finish well (exit 0, nothing on stderr but
-# the kernel's gaps, which tests needing them skip), and its output, what
-# it saw, is in $output.
+# file $pol when set, and ccc-enclave-run run through the command $wrap
+# when set; it must finish well (exit 0, nothing on stderr but the
+# kernel's gaps, which tests needing them skip, kept in $warning), and its
+# output, what it saw, is in $output.
 attempt() {
 	local cmd=$1 i
 	shift
@@ -62,8 +63,11 @@ attempt() {
 		ccc-reencrypt -s "fx/key/share-$i.cbor" -k fx/key/tpk.cbor \
 		    -r fx/roster -d "st$i" -o "r.s$i" r.cert || return
 	done
-	crun -0 ccc-enclave-run -r fx/roster -k fx/key/tpk.cbor -a fx/e1.key \
-	    -c code ${pol:+-p "$pol"} -i r.key -o r.res r.cert r.s1 r.s2
+	# shellcheck disable=SC2086 # $wrap: a command and its arguments
+	crun -0 ${wrap-} ccc-enclave-run -r fx/roster -k fx/key/tpk.cbor \
+	    -a fx/e1.key -c code ${pol:+-p "$pol"} -i r.key -o r.res r.cert \
+	    r.s1 r.s2
+	warning=$stderr
 	[[ -z "$stderr" || "$stderr" == "ccc-enclave-run: warning: the sandbox ran without what this kernel does not give: "* ]] ||
 	    fail "unexpected stderr"
 	crun -0 ccc-combine --result r.res
@@ -93,6 +97,17 @@ listen() {
 # nothing_reached NAME: the listener got no byte (no connection at all).
 nothing_reached() {
 	[[ ! -s "$1.out" ]] || fail "the listener $1 received: $(cat "$1.out")"
+}
+
+# kill_outside WHAT: the program sends SIGKILL to a process the test
+# started outside; it says WHAT, and the process lives on.
+kill_outside() {
+	sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
+	local victim=$!
+	started+=" $victim"
+	attempt "kill $victim"
+	assert_output "$1"
+	kill -0 "$victim"
 }
 
 # needs_landlock ABI WHAT: skip unless the kernel's Landlock has ABI.
@@ -167,13 +182,8 @@ program_uid() {
 
 @test "escape: no signal reaches a process outside the sandbox" {
 	needs_namespaces
-	sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
-	local victim=$!
-	started+=" $victim"
-	attempt "kill $victim"
 	# In its own PID namespace the program sees no such process.
-	assert_output "kill: No such process"
-	kill -0 "$victim"
+	kill_outside "kill: No such process"
 }
 
 @test "escape: ptrace of the parent is refused" {
@@ -251,4 +261,48 @@ unshare net: Operation not permitted"
 	pol=pol
 	attempt "fill 64"
 	assert_output "fill: wrote 8388608: No space left on device"
+}
+
+# ---- without namespaces ------------------------------------------------------------
+
+# The start of the warning line.
+gaps="ccc-enclave-run: warning: the sandbox ran without what this kernel does not give"
+
+@test "fallback: without a user namespace, root still runs the code as uid 65534 with no capability, in the other namespaces, and says so" {
+	((EUID == 0)) || skip "the root fallback is tested when run as root"
+	needs_namespaces
+	# clone(CLONE_NEWUSER) fails, as on a kernel that forbids it.
+	wrap="fx/escape deny-clone 10000000"
+	attempt caps
+	[[ "$warning" == "$gaps: a user namespace (the code runs as the tool's uid, or setuid when root)" ]]
+	assert_output "Uid:	65534	65534	65534	65534
+Gid:	65534	65534	65534	65534
+CapInh:	0000000000000000
+CapPrm:	0000000000000000
+CapEff:	0000000000000000
+CapBnd:	0000000000000000
+CapAmb:	0000000000000000"
+	printf 'processes 8\nscratch-max 8M\n' >pol
+	pol=pol
+	attempt "fork 100"
+	assert_output "forked 8: Resource temporarily unavailable"
+	attempt "fill 64"
+	assert_output "fill: wrote 8388608: No space left on device"
+}
+
+@test "fallback: with no namespace at all the code is still unprivileged, and each gap is named" {
+	((EUID == 0)) || skip "the root fallback is tested when run as root"
+	needs_landlock 6 "the scoping this test relies on"
+	wrap="fx/escape deny-clone 7E020000"
+	attempt caps
+	[[ "$warning" == "$gaps: a user namespace (the code runs as the tool's uid, or setuid when root); a PID namespace (no process limit beyond RLIMIT_NPROC; a setsid process can outlive the run); a network namespace; a mount namespace; a size cap on the scratch space; a private /proc" ]]
+	[[ "${lines[0]}" == "Uid:	65534	65534	65534	65534" ]]
+	[[ "${lines[4]}" == "CapEff:	0000000000000000" ]]
+	[[ "${lines[5]}" == "CapBnd:	0000000000000000" ]]
+	# Seccomp and Landlock still hold: no socket, no signal outside.
+	listen l unix "@ccc-sandbox-test-$$-$BATS_TEST_NUMBER"
+	attempt "unix @ccc-sandbox-test-$$-$BATS_TEST_NUMBER"
+	assert_output "socket: Permission denied"
+	nothing_reached l
+	kill_outside "kill: Operation not permitted"
 }
