@@ -13,8 +13,9 @@
 # The enclave's program names the API it calls (so its measurement covers
 # the endpoint), connects with bash's /dev/tcp, and is allowed the network
 # only because the request asks for it (-n) and the enclave's policy allows
-# it (network allow); any other request's program is killed by the sandbox
-# the moment it opens a network socket.
+# it (network allow, and the API's port in its allow-list: connect *:PORT);
+# any other request's program is killed by the sandbox the moment it opens
+# a network socket.
 #
 # The set-up: 3 decryption nodes (threshold 2), 3 oracles (quorum 2), one
 # software enclave.  Every file stays in the work directory.
@@ -38,7 +39,8 @@ run ccc-quorum-sign roster -q 2 -N oracles -o roster oracle-1.pub oracle-2.pub o
 run ccc-keygen attest-root -o root.key -p root.pem -N example-root
 run ccc-keygen enclave-cert -r root.key -o enclave.key -p enclave.pem -N enclave-1
 printf 'ccc-attest-policy 1\nroot software root.pem example-root\nmeasurements any\nallow-software yes\n' >attest.policy
-# This enclave lets programs use the network when their request asks for it.
+# This enclave lets programs use the network when their request asks for it,
+# to the API's port only (added below, once the API listens).
 printf 'network allow\n' >enclave.policy
 
 step "the API: an HTTP server on 127.0.0.1 that wants a bearer token"
@@ -82,6 +84,10 @@ for _ in $(seq 100); do
 done
 port=$(cat api.port)
 echo "the API listens on 127.0.0.1:$port"
+# The enclave's egress allow-list: a TCP connection to any other port is
+# refused (the kernel's Landlock bounds ports, not hosts).
+echo "\$ echo 'connect *:$port' >>enclave.policy"
+echo "connect *:$port" >>enclave.policy
 
 step "1. the developer encrypts the credential under the threshold key"
 # shellcheck disable=SC2016 # the command as typed, $token unexpanded

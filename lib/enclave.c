@@ -32,12 +32,43 @@ size_value(const char *s, uint64_t *v)
 	return 0;
 }
 
+/*
+ * "connect *:PORT" or "connect *:*": a TCP port the code may connect to
+ * with network permission.  The kernel (Landlock) bounds ports only: a
+ * host other than "*" would promise what is not enforced.  NULL, or why
+ * not.
+ */
+static const char *
+allow_port(struct ccc_sandbox_limits *l, const char *v)
+{
+	char *end;
+	unsigned long port;
+
+	if (strncmp(v, "*:", 2) != 0)
+		return "only ports are enforced: give *:PORT or *:*";
+	v += 2;
+	if (strcmp(v, "*") == 0) {
+		l->any_port = true;
+		return NULL;
+	}
+	errno = 0;
+	port = strtoul(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0' || *v < '0' || *v > '9' ||
+	    port == 0 || port > 65535)
+		return "a port is 1 to 65535";
+	if (l->nports == CCC_SANDBOX_PORTS_MAX)
+		return "at most 16 ports";
+	l->ports[l->nports++] = (uint16_t)port;
+	return NULL;
+}
+
 int
 ccc_enclave_policy_load(struct ccc_enclave_policy *p, const char *path,
     struct ccc_err *err)
 {
 	struct ccc_buf b;
 	char *line, *next, *k, *v, *sv;
+	const char *why;
 	uint64_t x;
 	long lineno = 0;
 	int rc = 0;
@@ -67,6 +98,13 @@ ccc_enclave_policy_load(struct ccc_enclave_policy *p, const char *path,
 			p->allow_network = strcmp(v, "allow") == 0;
 			continue;
 		}
+		if (strcmp(k, "connect") == 0) {
+			if ((why = allow_port(&p->lim, v)) == NULL)
+				continue;
+			rc = ccc_err_set(err, CCC_E_MALFORMED, -1, NULL, "line "
+			    "%ld: connect %.40s: %s", lineno, v, why);
+			goto out;
+		}
 		if (size_value(v, &x) != 0 || x == 0)
 			goto bad;
 		if (strcmp(k, "timeout") == 0 && x <= 86400)
@@ -82,14 +120,18 @@ ccc_enclave_policy_load(struct ccc_enclave_policy *p, const char *path,
 			p->lim.file_bytes = x;
 		else if (strcmp(k, "processes") == 0 && x <= 4096)
 			p->lim.procs = (unsigned)x;
+		else if (strcmp(k, "scratch-max") == 0)
+			p->lim.scratch_bytes = x;
+		else if (strcmp(k, "uid") == 0 && x < UINT32_MAX)
+			p->lim.uid = (uint32_t)x;
 		else
 			goto bad;
 	}
 	goto out;
 bad:
 	rc = ccc_err_set(err, CCC_E_MALFORMED, -1, NULL, "line %ld: expected "
-	    "timeout, cpu, memory, output-max, files-max, processes N or "
-	    "network allow|deny", lineno);
+	    "timeout, cpu, memory, output-max, files-max, processes, "
+	    "scratch-max, uid N, network allow|deny or connect *:PORT", lineno);
 out:
 	if (rc != 0)
 		ccc_err_what(err, path);

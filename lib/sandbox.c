@@ -9,31 +9,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/landlock.h>
-#include <linux/seccomp.h>
-
+#include "confine.h"
 #include "io.h"
 #include "sandbox.h"
-
-#if defined(__x86_64__)
-#define SECCOMP_ARCH AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define SECCOMP_ARCH AUDIT_ARCH_AARCH64
-#else
-#error "ccc's sandbox knows the seccomp architecture of x86_64 and aarch64"
-#endif
 
 void
 ccc_sandbox_defaults(struct ccc_sandbox_limits *l)
@@ -44,7 +30,39 @@ ccc_sandbox_defaults(struct ccc_sandbox_limits *l)
 	l->file_bytes = 16ULL << 20;
 	l->out_bytes = 16ULL << 20;
 	l->procs = 64;
+	l->scratch_bytes = 64ULL << 20;
+	l->uid = 65534;
 	l->network = false;
+	l->any_port = false;
+	l->nports = 0;
+}
+
+static const char *const missing_names[] = {
+	"a user namespace (the code runs as the tool's uid, or setuid when "
+	    "root)",
+	"a PID namespace (no process limit beyond RLIMIT_NPROC; a setsid "
+	    "process can outlive the run)",
+	"a network namespace",
+	"a mount namespace",
+	"a size cap on the scratch space",
+	"a private /proc",
+	"Landlock scoping (ABI 6: abstract Unix sockets and signals)",
+};
+
+const char *
+ccc_sandbox_missing(unsigned missing, char *buf, size_t len)
+{
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(missing_names) / sizeof(missing_names[0]);
+	    i++) {
+		if ((missing & (1U << i)) == 0 || n >= len)
+			continue;
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "; " : "",
+		    missing_names[i]);
+	}
+	return buf;
 }
 
 const char *
@@ -74,168 +92,6 @@ ccc_sandbox_describe(const struct ccc_sandbox_result *r, char *buf,
 		break;
 	}
 	return buf;
-}
-
-/* Kill the process on any socket but AF_UNIX, and on io_uring. */
-static int
-install_seccomp(void)
-{
-	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		    offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SECCOMP_ARCH, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		    offsetof(struct seccomp_data, nr)),
-#if defined(__x86_64__)
-		/* x32 system call numbers would bypass the checks below. */
-		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-#endif
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, 3),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		    offsetof(struct seccomp_data, args[0])),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_UNIX, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
-
-	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
-}
-
-/*
- * Read-only (and executable) for the code: the system's programs,
- * libraries and configuration.  Nothing else: not the enclave's
- * attestation key, other requests' keys, other codes' scratch space, or
- * the enclave's environment in /proc (only the code's own /proc entry).
- */
-static const char *const read_dirs[] = { "/usr", "/bin", "/sbin", "/lib",
-    "/lib32", "/lib64", "/libx32", "/etc", "/dev/zero",
-    "/dev/urandom", "/dev/random" };
-
-/* Allow access beneath path (a missing one is skipped). */
-static void
-allow(int rfd, const char *path, uint64_t access)
-{
-	struct landlock_path_beneath_attr pb;
-	struct stat sb;
-	int fd;
-
-	if ((fd = open(path, O_PATH | O_CLOEXEC)) < 0)
-		return;
-	memset(&pb, 0, sizeof(pb));
-	/* Directory rights only on directories (else EINVAL). */
-	if (fstat(fd, &sb) != 0 || !S_ISDIR(sb.st_mode))
-		access &= LANDLOCK_ACCESS_FS_EXECUTE |
-		    LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE;
-	pb.allowed_access = access;
-	pb.parent_fd = fd;
-	(void)syscall(SYS_landlock_add_rule, rfd, LANDLOCK_RULE_PATH_BENEATH,
-	    &pb, 0);
-	close(fd);
-}
-
-/*
- * Landlock: every filesystem write only beneath dir (and /dev/null); reads
- * and execution only beneath dir and read_dirs.  The code image, a memfd
- * on the kernel's internal mount, is outside Landlock's reach: it still
- * runs, and a #! interpreter still reads it through /dev/fd/3.
- */
-static int
-install_landlock(const char *dir)
-{
-	struct landlock_ruleset_attr ra;
-	struct landlock_path_beneath_attr pb;
-	uint64_t w, r = LANDLOCK_ACCESS_FS_EXECUTE |
-	    LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR;
-	long abi;
-	size_t i;
-	int rfd, fd, rc = -1;
-
-	abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
-	    LANDLOCK_CREATE_RULESET_VERSION);
-	if (abi < 1)
-		return -1;
-	w = LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR |
-	    LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR |
-	    LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |
-	    LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO |
-	    LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM;
-#ifdef LANDLOCK_ACCESS_FS_REFER
-	if (abi >= 2)
-		w |= LANDLOCK_ACCESS_FS_REFER;
-#endif
-#ifdef LANDLOCK_ACCESS_FS_TRUNCATE
-	if (abi >= 3)
-		w |= LANDLOCK_ACCESS_FS_TRUNCATE;
-#endif
-	memset(&ra, 0, sizeof(ra));
-	ra.handled_access_fs = w | r;
-	if ((rfd = (int)syscall(SYS_landlock_create_ruleset, &ra, sizeof(ra),
-	    0)) < 0)
-		return -1;
-	memset(&pb, 0, sizeof(pb));
-	if ((fd = open(dir, O_PATH | O_CLOEXEC)) < 0)
-		goto out;
-	pb.allowed_access = w | r;
-	pb.parent_fd = fd;
-	rc = (int)syscall(SYS_landlock_add_rule, rfd,
-	    LANDLOCK_RULE_PATH_BENEATH, &pb, 0);
-	close(fd);
-	if (rc != 0)
-		goto out;
-	for (i = 0; i < sizeof(read_dirs) / sizeof(read_dirs[0]); i++)
-		allow(rfd, read_dirs[i], r);
-	/* Its own /proc entry (the pid the code keeps), none of another's. */
-	allow(rfd, "/proc/self", r);
-	allow(rfd, "/dev/null", LANDLOCK_ACCESS_FS_READ_FILE |
-	    LANDLOCK_ACCESS_FS_WRITE_FILE);
-	rc = (int)syscall(SYS_landlock_restrict_self, rfd, 0);
-out:
-	close(rfd);
-	return rc;
-}
-
-static void
-limit(int res, uint64_t v)
-{
-	struct rlimit rl = { (rlim_t)v, (rlim_t)v };
-
-	(void)setrlimit(res, &rl);
-}
-
-/* In the child: confine, then become the code.  Never returns. */
-static void __attribute__((noreturn))
-child(int codefd, int in, int out, const char *scratch,
-    const struct ccc_sandbox_limits *lim)
-{
-	char *argv[] = { "ccc-code", NULL }, *envp[] = { NULL };
-	int devnull;
-
-	(void)setpgid(0, 0);
-	devnull = open("/dev/null", O_WRONLY);
-	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || devnull < 0 ||
-	    dup2(devnull, 2) < 0 || dup2(codefd, 3) < 0)
-		_exit(126);
-	/* Nothing of ours stays open in the code but 0-3. */
-	(void)syscall(SYS_close_range, 4U, ~0U, 0U);
-	if (chdir(scratch) != 0)
-		_exit(126);
-	limit(RLIMIT_CPU, lim->cpu_seconds);
-	limit(RLIMIT_AS, lim->mem_bytes);
-	limit(RLIMIT_FSIZE, lim->file_bytes);
-	limit(RLIMIT_NOFILE, 64);
-	limit(RLIMIT_CORE, 0);
-	limit(RLIMIT_NPROC, lim->procs + 1);
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-	    install_landlock(scratch) != 0 ||
-	    (!lim->network && install_seccomp() != 0))
-		_exit(126);
-	(void)syscall(SYS_execveat, 3, "", argv, envp, AT_EMPTY_PATH);
-	_exit(127);
 }
 
 static int
@@ -271,13 +127,169 @@ make_scratch(char *buf, size_t len)
 }
 
 int
-ccc_sandbox_check(struct ccc_err *err)
+ccc_sandbox_check(const struct ccc_sandbox_limits *lim, struct ccc_err *err)
 {
-	if (syscall(SYS_landlock_create_ruleset, NULL, 0,
-	    LANDLOCK_CREATE_RULESET_VERSION) < 1)
+	long abi = ccc_confine_landlock_abi();
+
+	if (abi < 1)
 		return ccc_err_set(err, CCC_E_CHILD, -1, NULL, "this kernel "
 		    "has no Landlock: refusing to run code unconfined");
+	if (lim->network && !lim->any_port && abi < 4)
+		return ccc_err_set(err, CCC_E_CHILD, -1, NULL, "this kernel's "
+		    "Landlock (ABI %ld) cannot bound TCP connections to the "
+		    "allowed ports: refusing network access", abi);
 	return 0;
+}
+
+/* The sandbox's processes: P (us), C (the init), X (the code). */
+struct run {
+	struct ccc_confine c;
+	int codefd, in, out;	/* X's image, stdin, stdout */
+	int sync[2];		/* P -> C: the user namespace is mapped */
+	int report[2];		/* C -> P: missing bits, then X's status */
+	bool userns, ns, pidns;
+};
+
+/* fork(), into new namespaces (flags): the raw system call, as glibc's
+ * fork has no flags. */
+static pid_t
+spawn(unsigned long flags)
+{
+	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, 0UL, 0UL, 0UL, 0UL);
+}
+
+/*
+ * C, the sandbox's init (pid 1 of its PID namespace when there is one):
+ * mounts, starts X, waits for it and reports its status.  When C ends,
+ * the kernel kills whatever else runs in the namespace.
+ */
+static void __attribute__((noreturn))
+init(struct run *r)
+{
+	sigset_t all;
+	uint32_t missing = 0;
+	pid_t x, w;
+	int st, sig;
+	char b;
+
+	/* Default dispositions for X to inherit; an init with handlers
+	 * could be signalled from inside. */
+	for (sig = 1; sig < NSIG; sig++)
+		(void)signal(sig, SIG_DFL);
+	sigfillset(&all);
+	(void)sigprocmask(SIG_UNBLOCK, &all, NULL);
+	(void)setpgid(0, 0);
+	close(r->sync[1]);
+	close(r->report[0]);
+	if (r->userns && read(r->sync[0], &b, 1) != 1)
+		_exit(126);
+	close(r->sync[0]);
+	if (r->ns)
+		missing = ccc_confine_mounts(&r->c, r->pidns);
+	if (write(r->report[1], &missing, sizeof(missing)) !=
+	    (ssize_t)sizeof(missing))
+		_exit(126);
+	if ((x = fork()) < 0)
+		_exit(126);
+	if (x == 0) {
+		close(r->report[1]);
+		ccc_confine_exec(&r->c, r->codefd, r->in, r->out);
+	}
+	/* Only the report stays open here: X alone holds the pipes. */
+	(void)syscall(SYS_close_range, 0U, (unsigned)r->report[1] - 1, 0U);
+	(void)syscall(SYS_close_range, (unsigned)r->report[1] + 1, ~0U, 0U);
+	do {
+		w = waitpid(-1, &st, 0);
+	} while (w != x && (w >= 0 || errno == EINTR));
+	if (w != x || write(r->report[1], &st, sizeof(st)) !=
+	    (ssize_t)sizeof(st))
+		_exit(126);
+	_exit(0);
+}
+
+static int
+write_proc(const char *path, const char *s, size_t n)
+{
+	int fd, rc;
+
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+		return -1;
+	rc = write(fd, s, n) == (ssize_t)n ? 0 : -1;
+	close(fd);
+	return rc;
+}
+
+/* Map the code's uid and gid into C's user namespace, then let C go on. */
+static int
+map_ids(pid_t pid, const struct run *r, bool root)
+{
+	char path[64], line[64];
+	int n;
+
+	if (!root) {
+		/* An unprivileged writer may map only itself, groups denied. */
+		snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
+		if (write_proc(path, "deny", 4) != 0)
+			return -1;
+	}
+	n = snprintf(line, sizeof(line), "%u %u 1\n", (unsigned)r->c.uid,
+	    (unsigned)r->c.uid);
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
+	if (write_proc(path, line, (size_t)n) != 0)
+		return -1;
+	n = snprintf(line, sizeof(line), "%u %u 1\n", (unsigned)r->c.gid,
+	    (unsigned)r->c.gid);
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
+	if (write_proc(path, line, (size_t)n) != 0)
+		return -1;
+	return write(r->sync[1], "", 1) == 1 ? 0 : -1;
+}
+
+/*
+ * Start C in as many namespaces as the kernel gives: user, PID, mount,
+ * IPC, UTS (and network without network permission).  Without a user
+ * namespace root still makes the others; an unprivileged caller then
+ * runs the code in none.  Returns C's pid; r says what it got.
+ */
+static pid_t
+start(struct run *r, const struct ccc_sandbox_limits *lim, struct ccc_err *err)
+{
+	unsigned long ns = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
+	    CLONE_NEWUTS | (lim->network ? 0 : CLONE_NEWNET);
+	bool root = geteuid() == 0;
+	pid_t pid;
+
+	r->c.uid = root ? lim->uid : geteuid();
+	r->c.gid = root ? lim->uid : getegid();
+	r->c.drop_groups = root;
+	r->c.init_same_uid = !root;
+	r->userns = r->ns = r->pidns = true;
+	r->c.set_ids = true;
+	if ((pid = spawn(CLONE_NEWUSER | ns)) == 0)
+		init(r);
+	if (pid < 0) {
+		r->userns = false;
+		r->c.set_ids = root;
+		if (!root || (pid = spawn(ns)) < 0) {
+			r->ns = r->pidns = false;
+			pid = spawn(0);
+		}
+		if (pid == 0)
+			init(r);
+	}
+	if (pid < 0) {
+		ccc_err_set(err, CCC_E_CHILD, -1, NULL, "fork: %s",
+		    strerror(errno));
+		return -1;
+	}
+	if (r->userns && map_ids(pid, r, root) != 0) {
+		ccc_err_set(err, CCC_E_CHILD, -1, NULL, "user namespace: %s",
+		    strerror(errno));
+		(void)kill(pid, SIGKILL);
+		(void)waitpid(pid, NULL, 0);
+		return -1;
+	}
+	return pid;
 }
 
 int
@@ -285,51 +297,76 @@ ccc_sandbox_run(const uint8_t *code, size_t code_len, const uint8_t *in,
     size_t in_len, const struct ccc_sandbox_limits *lim, struct ccc_buf *out,
     struct ccc_sandbox_result *res, struct ccc_err *err)
 {
+	struct run r;
 	char scratch[4096];
-	int codefd = -1, pin[2] = { -1, -1 }, pout[2] = { -1, -1 };
-	int st, rc = 0;
+	int pin[2] = { -1, -1 }, pout[2] = { -1, -1 }, pidfd = -1;
+	int st = 0, rc = 0;
+	uint32_t missing = 0;
 	size_t sent = 0;
+	ssize_t got;
 	pid_t pid = -1;
 	double t0, deadline;
-	bool killed_timeout = false, killed_output = false;
+	bool killed_timeout = false, killed_output = false, reported = false;
 
 	memset(res, 0, sizeof(*res));
+	memset(&r, 0, sizeof(r));
+	r.codefd = r.sync[0] = r.sync[1] = r.report[0] = r.report[1] = -1;
 	scratch[0] = '\0';
-	if ((rc = ccc_sandbox_check(err)) != 0)
+	if ((rc = ccc_sandbox_check(lim, err)) != 0)
 		return rc;
-	/* The code runs from a sealed in-memory copy of what was measured. */
-	if ((codefd = memfd_create("ccc-code", MFD_ALLOW_SEALING)) < 0 ||
-	    ccc_write_full(codefd, code, code_len) != 0 ||
-	    fcntl(codefd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW |
+	/* The code runs from a sealed in-memory copy of what was measured;
+	 * the code's uid is another than ours: readable and executable. */
+	if ((r.codefd = memfd_create("ccc-code", MFD_ALLOW_SEALING)) < 0 ||
+	    ccc_write_full(r.codefd, code, code_len) != 0 ||
+	    fcntl(r.codefd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW |
 	    F_SEAL_WRITE | F_SEAL_SEAL) != 0 ||
-	    fchmod(codefd, 0500) != 0) {
+	    fchmod(r.codefd, 0555) != 0 ||
+	    /* From the start for an interpreter that reads fd 3 itself. */
+	    lseek(r.codefd, 0, SEEK_SET) != 0) {
 		rc = ccc_err_set(err, CCC_E_CHILD, -1, NULL, "code image: %s",
 		    strerror(errno));
 		goto out;
 	}
-	if (make_scratch(scratch, sizeof(scratch)) != 0) {
+	if (make_scratch(scratch, sizeof(scratch)) != 0)
 		scratch[0] = '\0';
+	/* The code's own (run as root, it runs as lim->uid), should no
+	 * tmpfs be mounted over it. */
+	if (scratch[0] == '\0' || (geteuid() == 0 &&
+	    chown(scratch, lim->uid, lim->uid) != 0)) {
 		rc = ccc_err_set(err, CCC_E_CHILD, -1, NULL, "scratch: %s",
 		    strerror(errno));
 		goto out;
 	}
-	if (pipe2(pin, O_CLOEXEC) != 0 || pipe2(pout, O_CLOEXEC) != 0) {
+	if (pipe2(pin, O_CLOEXEC) != 0 || pipe2(pout, O_CLOEXEC) != 0 ||
+	    pipe2(r.sync, O_CLOEXEC) != 0 || pipe2(r.report, O_CLOEXEC) != 0) {
 		rc = ccc_err_set(err, CCC_E_CHILD, -1, NULL, "pipe: %s",
 		    strerror(errno));
 		goto out;
 	}
+	r.c.lim = lim;
+	r.c.scratch = scratch;
+	r.c.abi = ccc_confine_landlock_abi();
+	r.in = pin[0];
+	r.out = pout[1];
 	t0 = now_s();
 	deadline = t0 + lim->timeout_ms / 1000.0;
-	if ((pid = fork()) < 0) {
-		rc = ccc_err_set(err, CCC_E_CHILD, -1, NULL, "fork: %s",
-		    strerror(errno));
+	if ((pid = start(&r, lim, err)) < 0) {
+		rc = CCC_E_CHILD;
 		goto out;
 	}
-	if (pid == 0)
-		child(codefd, pin[0], pout[1], scratch, lim);
+	res->missing = (r.userns ? 0 : CCC_SANDBOX_NO_USERNS) |
+	    (r.ns ? 0 : CCC_SANDBOX_NO_PIDNS | CCC_SANDBOX_NO_MNTNS |
+	    CCC_SANDBOX_NO_SCRATCH_CAP | CCC_SANDBOX_NO_PROC |
+	    (lim->network ? 0 : CCC_SANDBOX_NO_NETNS)) |
+	    (r.c.abi >= 6 ? 0 : CCC_SANDBOX_NO_SCOPE);
 	close(pin[0]);
 	close(pout[1]);
-	pin[0] = pout[1] = -1;
+	close(r.sync[0]);
+	close(r.sync[1]);
+	close(r.report[1]);
+	pin[0] = pout[1] = r.sync[0] = r.sync[1] = r.report[1] = -1;
+	/* C's end, seen in the poll: then nothing of the code may write. */
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0U);
 	(void)fcntl(pin[1], F_SETFL, O_NONBLOCK);
 	(void)fcntl(pout[0], F_SETFL, O_NONBLOCK);
 	if (in_len == 0) {
@@ -338,8 +375,8 @@ ccc_sandbox_run(const uint8_t *code, size_t code_len, const uint8_t *in,
 	}
 	ccc_buf_reset(out);
 	while (pout[0] >= 0) {
-		struct pollfd pf[2];
-		int nf = 0, ms;
+		struct pollfd pf[3];
+		int nf = 0, ms, pi = -1, wi = -1;
 		double left = deadline - now_s();
 
 		if (left <= 0) {
@@ -349,8 +386,12 @@ ccc_sandbox_run(const uint8_t *code, size_t code_len, const uint8_t *in,
 		ms = (int)(left * 1000) + 1;
 		pf[nf].fd = pout[0];
 		pf[nf++].events = POLLIN;
+		if (pidfd >= 0) {
+			pf[pi = nf].fd = pidfd;
+			pf[nf++].events = POLLIN;
+		}
 		if (pin[1] >= 0) {
-			pf[nf].fd = pin[1];
+			pf[wi = nf].fd = pin[1];
 			pf[nf++].events = POLLOUT;
 		}
 		if (poll(pf, (nfds_t)nf, ms) < 0) {
@@ -358,7 +399,14 @@ ccc_sandbox_run(const uint8_t *code, size_t code_len, const uint8_t *in,
 				continue;
 			break;
 		}
-		if (nf == 2 && (pf[1].revents & (POLLOUT | POLLERR | POLLHUP))) {
+		if (pi >= 0 && pf[pi].revents != 0) {
+			/* C ended: stray processes too, then read to EOF. */
+			(void)kill(-pid, SIGKILL);
+			close(pidfd);
+			pidfd = -1;
+		}
+		if (wi >= 0 && (pf[wi].revents & (POLLOUT | POLLERR |
+		    POLLHUP))) {
 			ssize_t w = write(pin[1], in + sent, in_len - sent);
 			if (w > 0)
 				sent += (size_t)w;
@@ -368,20 +416,20 @@ ccc_sandbox_run(const uint8_t *code, size_t code_len, const uint8_t *in,
 			}
 		}
 		if (pf[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-			ssize_t r;
+			ssize_t n;
 			if (ccc_buf_reserve(out, 65536) != 0) {
 				rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL,
 				    "output");
 				break;
 			}
-			r = read(pout[0], out->p + out->len, 65536);
-			if (r > 0) {
-				out->len += (size_t)r;
+			n = read(pout[0], out->p + out->len, 65536);
+			if (n > 0) {
+				out->len += (size_t)n;
 				if (out->len > lim->out_bytes) {
 					killed_output = true;
 					break;
 				}
-			} else if (r == 0 || (errno != EAGAIN &&
+			} else if (n == 0 || (errno != EAGAIN &&
 			    errno != EINTR)) {
 				close(pout[0]);
 				pout[0] = -1;
@@ -389,7 +437,7 @@ ccc_sandbox_run(const uint8_t *code, size_t code_len, const uint8_t *in,
 		}
 	}
 	/* Done reading: wait for the code, no longer than the deadline. */
-	if (!killed_timeout && !killed_output) {
+	if (!killed_timeout && !killed_output && rc == 0) {
 		while (waitpid(pid, &st, WNOHANG) == 0) {
 			if (now_s() >= deadline) {
 				killed_timeout = true;
@@ -403,16 +451,26 @@ ccc_sandbox_run(const uint8_t *code, size_t code_len, const uint8_t *in,
 		(void)kill(pid, SIGKILL);
 		(void)waitpid(pid, &st, 0);
 	}
-	(void)kill(-pid, SIGKILL);	/* stray background processes */
 	pid = -1;
 	res->seconds = now_s() - t0;
+	/* C's report: what it could not mount, then the code's status. */
+	if (read(r.report[0], &missing, sizeof(missing)) ==
+	    (ssize_t)sizeof(missing)) {
+		res->missing |= missing;
+		got = read(r.report[0], &st, sizeof(st));
+		reported = got == (ssize_t)sizeof(st);
+	}
 	if (rc != 0)
 		goto out;
 	if (killed_timeout)
 		res->outcome = CCC_RUN_TIMEOUT;
 	else if (killed_output)
 		res->outcome = CCC_RUN_OUTPUT_LIMIT;
-	else if (WIFSIGNALED(st)) {
+	else if (!reported && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+		/* C ended well without the code's status: cannot be. */
+		res->outcome = CCC_RUN_FAILED;
+		res->status = 126;
+	} else if (WIFSIGNALED(st)) {
 		res->status = WTERMSIG(st);
 		res->outcome = res->status == SIGSYS ? CCC_RUN_FORBIDDEN :
 		    res->status == SIGXCPU ? CCC_RUN_TIMEOUT : CCC_RUN_CRASHED;
@@ -423,6 +481,13 @@ ccc_sandbox_run(const uint8_t *code, size_t code_len, const uint8_t *in,
 	if (res->outcome != CCC_RUN_OK)
 		ccc_buf_reset(out);	/* nothing of a failed run is used */
 out:
+	if (pid > 0) {
+		(void)kill(-pid, SIGKILL);
+		(void)kill(pid, SIGKILL);
+		(void)waitpid(pid, NULL, 0);
+	}
+	if (pidfd >= 0)
+		close(pidfd);
 	if (pin[0] >= 0)
 		close(pin[0]);
 	if (pin[1] >= 0)
@@ -431,8 +496,16 @@ out:
 		close(pout[0]);
 	if (pout[1] >= 0)
 		close(pout[1]);
-	if (codefd >= 0)
-		close(codefd);
+	if (r.sync[0] >= 0)
+		close(r.sync[0]);
+	if (r.sync[1] >= 0)
+		close(r.sync[1]);
+	if (r.report[0] >= 0)
+		close(r.report[0]);
+	if (r.report[1] >= 0)
+		close(r.report[1]);
+	if (r.codefd >= 0)
+		close(r.codefd);
 	if (scratch[0] != '\0')
 		(void)nftw(scratch, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	return rc;

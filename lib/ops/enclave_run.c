@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "attest.h"
+#include "cli.h"
 #include "combine.h"
 #include "ctsrc.h"
 #include "enclave.h"
@@ -148,7 +149,7 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	const uint8_t *p;
 	size_t n;
 	uint8_t *sk = NULL, pk[32], eid[32], rt[48], binding[32], od[32];
-	char desc[128];
+	char desc[128], gaps[1024];
 	int rc, keyfd = -1;
 
 	memset(&pub, 0, sizeof(pub));
@@ -201,8 +202,9 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 		    "policy denies");
 		goto in_err;
 	}
+	pol.lim.network = rq.network && pol.allow_network;
 	if ((rc = load_code(&code, o->codedir, rq.code, err)) != 0 ||
-	    (rc = ccc_sandbox_check(err)) != 0)
+	    (rc = ccc_sandbox_check(&pol.lim, err)) != 0)
 		goto out;
 
 	/* The per-request key: used once, then erased. */
@@ -272,10 +274,13 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 		goto out;
 
 	/* Run the measured code. */
-	pol.lim.network = rq.network && pol.allow_network;
 	if ((rc = ccc_sandbox_run(code.p, code.len, in.p, in.len, &pol.lim,
 	    &so, &res, err)) != 0)
 		goto out;
+	if (res.missing != 0)
+		ccc_cli_warn("the sandbox ran without what this kernel does "
+		    "not give: %s", ccc_sandbox_missing(res.missing, gaps,
+		    sizeof(gaps)));
 	ccc_buf_reset(&in);
 	if (res.outcome != CCC_RUN_OK) {
 		rc = ccc_err_set(err, CCC_E_CODE, -1, NULL, "the code %s; no "

@@ -384,18 +384,30 @@ od -An -v -tx1 | tr -d " \n"'
 	request r hello
 	local bad
 	for bad in 'timeout' 'timeout 0' 'timeout 86401' 'memory 1T' \
-	    'network maybe' 'processes 5000' 'speed 3' 'cpu 1 2'; do
+	    'network maybe' 'processes 5000' 'speed 3' 'cpu 1 2' 'uid 0' \
+	    'scratch-max 1X' 'connect'; do
 		printf '# limits\ntimeout 5\n%s\n' "$bad" >p
 		enclave -p p -i r.key -o r.res r.cert r.s1 r.s2 r.s3
 		((status == 1))
-		assert_stderr "ccc-enclave-run: malformed input: p: line 3: expected timeout, cpu, memory, output-max, files-max, processes N or network allow|deny"
+		assert_stderr "ccc-enclave-run: malformed input: p: line 3: expected timeout, cpu, memory, output-max, files-max, processes, scratch-max, uid N, network allow|deny or connect *:PORT"
+	done
+	# Only ports are enforced: a host would promise more.
+	printf 'network allow\nconnect 127.0.0.1:80\n' >p
+	enclave -p p -i r.key -o r.res r.cert r.s1 r.s2 r.s3
+	((status == 1))
+	assert_stderr "ccc-enclave-run: malformed input: p: line 2: connect 127.0.0.1:80: only ports are enforced: give *:PORT or *:*"
+	for bad in '*:0' '*:65536' '*:+80' '*:http'; do
+		printf 'connect %s\n' "$bad" >p
+		enclave -p p -i r.key -o r.res r.cert r.s1 r.s2 r.s3
+		((status == 1))
+		assert_stderr "ccc-enclave-run: malformed input: p: line 1: connect $bad: a port is 1 to 65535"
 	done
 	enclave -p none -i r.key -o r.res r.cert r.s1 r.s2 r.s3
 	((status == 2))
 	assert_stderr "ccc-enclave-run: i/o error: none: No such file or directory"
 	assert_no_file r.res
 	[[ -f r.key ]]
-	printf 'timeout 5 # seconds\n\tmemory 256M\noutput-max 1K\nfiles-max 1M\ncpu 2\nprocesses 8\nnetwork deny\n' >good
+	printf 'timeout 5 # seconds\n\tmemory 256M\noutput-max 1K\nfiles-max 1M\ncpu 2\nprocesses 8\nnetwork deny\nscratch-max 1M\nuid 65533\nconnect *:443\nconnect *:*\n' >good
 	enclave -p good -i r.key -o r.res r.cert r.s1 r.s2 r.s3
 	((status == 0))
 }

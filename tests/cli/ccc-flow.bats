@@ -291,7 +291,7 @@ REQUEST_FILES=(
 @test "ccc-flow: with --network the request asks for the network and the enclaves allow it" {
 	crun -0 ccc-flow -d w --network
 	assert_contains "$(ccc-inspect w/02-request)" '"network": true'
-	assert_same w/00-enclaves/enclave-2/policy <(echo 'network allow')
+	assert_same w/00-enclaves/enclave-2/policy <(printf 'network allow\nconnect *:*\n')
 }
 
 @test "ccc-flow: usage errors exit 2 with one line and touch nothing" {

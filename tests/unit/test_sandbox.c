@@ -2,7 +2,9 @@
  * The sandbox: a well-behaved program runs and its output comes back;
  * network, writes outside the scratch directory, timeouts, oversized
  * output, crashes and failures are each stopped and reported, and the
- * environment is empty.
+ * environment is empty; the code has an unprivileged uid and no
+ * capability; only a socketpair is a socket; the kernel's gaps are named.
+ * (tests/cli/sandbox.bats tries each escape.)
  */
 #include "config.h"
 
@@ -30,7 +32,7 @@ main(void)
 {
 	struct ccc_sandbox_result r;
 	struct ccc_buf out;
-	char d[128];
+	char d[128], want[128], gaps[1024];
 	int rc;
 
 	if (sodium_init() < 0)
@@ -87,6 +89,34 @@ main(void)
 	rc = run("#!/bin/sh\necho partial; exit 3\n", NULL, &out, &r);
 	ok(rc == 0 && r.outcome == CCC_RUN_FAILED && r.status == 3 &&
 	    out.len == 0, "a failure is reported and its output dropped");
+	/* (The shell reads its own /proc entry: a child's is not allowed.) */
+	rc = run("#!/bin/sh\nid -u; id -G\nwhile read -r k v; do\n"
+	    "[ \"$k\" != CapEff: ] || echo \"$k $v\"\ndone </proc/self/status\n",
+	    NULL, &out, &r);
+	snprintf(want, sizeof(want), "%u\n%u\nCapEff: 0000000000000000\n",
+	    geteuid() == 0 ? 65534U : (unsigned)geteuid(),
+	    geteuid() == 0 ? 65534U : (unsigned)getegid());
+	ok(rc == 0 && r.outcome == CCC_RUN_OK && out.len == strlen(want) &&
+	    memcmp(out.p, want, out.len) == 0, "an unprivileged uid, no "
+	    "supplementary group, no capability: %s",
+	    ccc_sandbox_describe(&r, d, sizeof(d)));
+	rc = run("#!/usr/bin/perl\nuse Socket;\n"
+	    "socketpair(my $a, my $b, AF_UNIX, SOCK_STREAM, 0) or die;\n"
+	    "print \"pair\\n\";\n"
+	    "socket(my $s, AF_UNIX, SOCK_STREAM, 0) or print \"$!\\n\";\n",
+	    NULL, &out, &r);
+	ok(rc == 0 && r.outcome == CCC_RUN_OK && out.len == 23 &&
+	    memcmp(out.p, "pair\nPermission denied\n", 23) == 0,
+	    "a socketpair, but no Unix socket: %s",
+	    ccc_sandbox_describe(&r, d, sizeof(d)));
+	ok(strcmp(ccc_sandbox_missing(0, gaps, sizeof(gaps)), "") == 0 &&
+	    strcmp(ccc_sandbox_missing(CCC_SANDBOX_NO_NETNS |
+	    CCC_SANDBOX_NO_SCRATCH_CAP, gaps, sizeof(gaps)), "a network "
+	    "namespace; a size cap on the scratch space") == 0,
+	    "the kernel's gaps are named: %s", gaps);
+	ok(r.missing == 0 || printf("# on this kernel, without: %s\n",
+	    ccc_sandbox_missing(r.missing, gaps, sizeof(gaps))) > 0,
+	    "this kernel's gaps, if any, are reported");
 	rc = run("not an executable", NULL, &out, &r);
 	ok(rc == 0 && r.outcome == CCC_RUN_FAILED && r.status == 127,
 	    "a non-executable image fails to start");
