@@ -345,7 +345,9 @@ tx_open(struct tx *x, const struct ccc_node_opts *o, int mode,
 		return ccc_err_set(err, CCC_E_CRYPTO, -1, NULL, "P-256");
 	if ((rc = ccc_keystate_open(&x->st, o->dir, mode, err)) != 0)
 		return rc;
+#ifdef CCC_TEST_HOOKS
 	x->st.crash_at = o->crash_at;
+#endif
 	if ((rc = ccc_keystate_current(&x->st, &x->cur, &x->has_cur, err)) != 0)
 		return rc;
 	if (ccc_keystate_exists(&x->st, "pending/committee.cbor"))
@@ -700,6 +702,30 @@ out:
 	return rc;
 }
 
+/* The test helper's deliberate faults (--enable-test-hooks only). */
+static const struct ccc_dkg_tamper *
+tamper(const struct tx *x)
+{
+#ifdef CCC_TEST_HOOKS
+	return x->o->tamper;
+#else
+	(void)x;
+	return NULL;
+#endif
+}
+
+static bool
+false_complaint(const struct tx *x, uint32_t dealer)
+{
+#ifdef CCC_TEST_HOOKS
+	return x->o->tamper != NULL && x->o->tamper->false_complaint == dealer;
+#else
+	(void)x;
+	(void)dealer;
+	return false;
+#endif
+}
+
 static int
 step_deal(struct tx *x, struct ccc_err *err)
 {
@@ -728,7 +754,7 @@ step_deal(struct tx *x, struct ccc_err *err)
 			    x->s[CCC_MSG_ACCEPT][j].m.keys[x->me_d - 1];
 	if ((rc = deal_secret(x, secret, err)) != 0 ||
 	    (rc = ccc_deal_make(x->ec, &body, x->cm.sid, x->cm.epoch, x->me_d,
-	    x->cm.t, x->n, keys, secret, !x->reshare, x->o->tamper,
+	    x->cm.t, x->n, keys, secret, !x->reshare, tamper(x),
 	    err)) != 0)
 		goto out;
 	rc = emit(x, CCC_MSG_DEAL, x->me_d, &body, err);
@@ -778,7 +804,6 @@ step_respond(struct tx *x, struct ccc_err *err)
 {
 	struct ccc_complaint *c = NULL;
 	struct ccc_buf body;
-	const struct ccc_dkg_tamper *tm = x->o->tamper;
 	uint8_t pk[32];
 	BIGNUM *y = NULL;
 	uint32_t i, nc = 0;
@@ -811,7 +836,7 @@ step_respond(struct tx *x, struct ccc_err *err)
 		rc = ccc_subshare_open(x->ec, y, d, x->C[i], x->me_m,
 		    c[nc].key);
 		BN_clear(y);
-		if (rc == 0 && !(tm != NULL && tm->false_complaint == i))
+		if (rc == 0 && !false_complaint(x, i))
 			continue;
 		if (rc != 0 && rc != CCC_E_DECRYPT && rc != CCC_E_SCALAR &&
 		    rc != CCC_E_SHARE) {
