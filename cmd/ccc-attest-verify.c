@@ -12,14 +12,14 @@
 #include "ops/ops.h"
 
 static const char usage[] =
-"usage: ccc-attest-verify -p POLICY [-j] [-a TIME] [-r REQUEST] [-k HEX]\n"
-"                         [-m I=HEX] [-n HEX] [-u HEX] [FILE]\n"
+"usage: ccc-attest-verify -p POLICY [--json] [-a TIME] [-r REQUEST]\n"
+"                         [-k HEX] [-m I=HEX] [-n HEX] [-u HEX] [FILE]\n"
 "       ccc-attest-verify -h | -V\n";
 
 static const struct option longopts[] = {
 	{ "at", required_argument, NULL, 'a' },
 	{ "help", no_argument, NULL, 'h' },
-	{ "json", no_argument, NULL, 'j' },
+	{ "json", no_argument, NULL, 'j' },	/* -j: deprecated */
 	{ "public-key-hex", required_argument, NULL, 'k' },
 	{ "pcr", required_argument, NULL, 'm' },
 	{ "nonce-hex", required_argument, NULL, 'n' },
@@ -72,6 +72,8 @@ main(int argc, char **argv)
 {
 	struct ccc_attest_verify_opts o = { .at_ms = CCC_ATTEST_AT_NOW };
 	struct ccc_attest_expect x;
+	struct ccc_cli_opts p = { .shortopts = ":a:hjk:m:n:p:r:u:V",
+	    .longopts = longopts, .lists = "pcr" };
 	struct ccc_err err;
 	bool bind = false;
 	long n, i;
@@ -81,8 +83,7 @@ main(int argc, char **argv)
 	ccc_err_clear(&err);
 	memset(&x, 0, sizeof(x));
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":a:hjk:m:n:p:r:u:V", longopts,
-	    NULL)) != -1) {
+	while ((c = ccc_cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'a':
 			if (ccc_attest_parse_time(optarg, &o.at_ms) != 0)
@@ -143,7 +144,7 @@ main(int argc, char **argv)
 		case 'V':
 			return ccc_cli_version();
 		default:
-			return ccc_cli_badopt(c, argv, longopts);
+			return 2;	/* the usage line is printed */
 		}
 	}
 	if (o.policy == NULL)

@@ -9,7 +9,7 @@
 #include "ops/ops.h"
 
 static const char usage[] =
-"usage: ccc-combine -k TPK -i KEY [-c CT | -R REQUEST] [--seq] [-j N] "
+"usage: ccc-combine -k TPK -i KEY [-b CT | -R REQUEST] [--seq] [-j N] "
 "[--report FILE] [-o OUT] [-f] [-T] SEALED ...\n"
 "       ccc-combine --result RESULT [-i KEY] [-o OUT] [-f] [-T]\n"
 "       ccc-combine -h | -V\n";
@@ -19,7 +19,7 @@ enum { OPT_SEQ = 256, OPT_RESULT, OPT_REPORT };
 static const struct option longopts[] = {
 	{ "key", required_argument, NULL, 'k' },
 	{ "identity", required_argument, NULL, 'i' },
-	{ "ciphertext", required_argument, NULL, 'c' },
+	{ "ciphertext", required_argument, NULL, 'b' },
 	{ "request", required_argument, NULL, 'R' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "output", required_argument, NULL, 'o' },
@@ -37,6 +37,9 @@ int
 main(int argc, char **argv)
 {
 	struct ccc_combine_opts o = { 0 };
+	/* -c: the old spelling of -b (ccc(7), OPTION LETTERS). */
+	struct ccc_cli_opts p = { .shortopts = ":k:i:b:c:R:j:o:fThV",
+	    .longopts = longopts, .aliases = "cb" };
 	struct ccc_err err;
 	bool have_jobs = false;
 	int c;
@@ -44,12 +47,11 @@ main(int argc, char **argv)
 	ccc_cli_init(argc, argv);
 	ccc_err_clear(&err);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":k:i:c:R:j:o:fThV", longopts,
-	    NULL)) != -1) {
+	while ((c = ccc_cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'k': o.tpk = optarg; break;
 		case 'i': o.key = optarg; break;
-		case 'c': o.in = optarg; break;
+		case 'b': o.in = optarg; break;
 		case 'R': o.request = optarg; break;
 		case 'j':
 			if (ccc_cli_jobs(optarg, &o.jobs) != 0)
@@ -64,7 +66,7 @@ main(int argc, char **argv)
 		case OPT_REPORT: o.report = optarg; break;
 		case 'h': return ccc_cli_help(usage);
 		case 'V': return ccc_cli_version();
-		default: return ccc_cli_badopt(c, argv, longopts);
+		default: return 2;	/* the usage line is printed */
 		}
 	}
 	if (o.result != NULL) {
@@ -79,7 +81,7 @@ main(int argc, char **argv)
 	if (optind == argc)
 		return ccc_cli_usage("no sealed shares given");
 	if (o.request != NULL && o.in != NULL)
-		return ccc_cli_usage("-c and -R exclude each other: a request "
+		return ccc_cli_usage("-b and -R exclude each other: a request "
 		    "carries its ciphertexts");
 	if (have_jobs && !o.seq)
 		return ccc_cli_usage("-j applies to --seq");

@@ -13,7 +13,7 @@
 #include "ops/ops.h"
 
 static const char usage[] =
-"usage: ccc-enclave-run -r ROSTER -k TPK -i KEY -a ATTEST_KEY -c CODEDIR "
+"usage: ccc-enclave-run -r ROSTER -k TPK -i KEY -a ATTEST_KEY -x CODEDIR "
 "[-p POLICY] [-n HEX] [--now T] [--report FILE] [-o OUT] [-f] CERTIFIED "
 "SEALED ...\n"
 "       ccc-enclave-run -h | -V\n";
@@ -25,7 +25,7 @@ static const struct option longopts[] = {
 	{ "key", required_argument, NULL, 'k' },
 	{ "identity", required_argument, NULL, 'i' },
 	{ "attest-key", required_argument, NULL, 'a' },
-	{ "code-dir", required_argument, NULL, 'c' },
+	{ "code-dir", required_argument, NULL, 'x' },
 	{ "policy", required_argument, NULL, 'p' },
 	{ "nonce", required_argument, NULL, 'n' },
 	{ "now", required_argument, NULL, OPT_NOW },
@@ -41,6 +41,9 @@ int
 main(int argc, char **argv)
 {
 	struct ccc_enclave_opts o = { 0 };
+	/* -c: the old spelling of -x (ccc(7), OPTION LETTERS). */
+	struct ccc_cli_opts p = { .shortopts = ":r:k:i:a:x:c:p:n:o:fhV",
+	    .longopts = longopts, .aliases = "cx" };
 	struct ccc_err err;
 	uint8_t nonce[512];
 	size_t nlen;
@@ -50,14 +53,13 @@ main(int argc, char **argv)
 	ccc_cli_init(argc, argv);
 	ccc_err_clear(&err);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":r:k:i:a:c:p:n:o:fhV", longopts,
-	    NULL)) != -1) {
+	while ((c = ccc_cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'r': o.roster = optarg; break;
 		case 'k': o.tpk = optarg; break;
 		case 'i': o.key = optarg; break;
 		case 'a': o.attest_key = optarg; break;
-		case 'c': o.codedir = optarg; break;
+		case 'x': o.codedir = optarg; break;
 		case 'p': o.policy = optarg; break;
 		case 'n':
 			if (sodium_hex2bin(nonce, sizeof(nonce), optarg,
@@ -84,12 +86,12 @@ main(int argc, char **argv)
 		case 'f': o.force = true; break;
 		case 'h': return ccc_cli_help(usage);
 		case 'V': return ccc_cli_version();
-		default: return ccc_cli_badopt(c, argv, longopts);
+		default: return 2;	/* the usage line is printed */
 		}
 	}
 	if (o.roster == NULL || o.tpk == NULL || o.key == NULL ||
 	    o.attest_key == NULL || o.codedir == NULL)
-		return ccc_cli_usage("needs -r, -k, -i, -a and -c");
+		return ccc_cli_usage("needs -r, -k, -i, -a and -x");
 	if (argc - optind < 2)
 		return ccc_cli_usage("needs the certified request and the "
 		    "sealed shares");

@@ -37,6 +37,8 @@ int
 main(int argc, char **argv)
 {
 	struct ccc_encrypt_opts o = { 0 };
+	struct ccc_cli_opts p = { .shortopts = ":k:l:o:fThVj:",
+	    .longopts = longopts };
 	struct ccc_err err;
 	bool have_jobs = false;
 	int c;
@@ -44,8 +46,7 @@ main(int argc, char **argv)
 	ccc_cli_init(argc, argv);
 	ccc_err_clear(&err);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":k:l:o:fThVj:", longopts, NULL)) !=
-	    -1) {
+	while ((c = ccc_cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'k': o.tpk = optarg; break;
 		case 'l': o.context = optarg; break;
@@ -62,7 +63,7 @@ main(int argc, char **argv)
 		case OPT_FROM_JSON: o.from_json = true; break;
 		case 'h': return ccc_cli_help(usage);
 		case 'V': return ccc_cli_version();
-		default: return ccc_cli_badopt(c, argv, longopts);
+		default: return 2;	/* the usage line is printed */
 		}
 	}
 	if (o.tpk == NULL)

@@ -27,20 +27,21 @@ int
 main(int argc, char **argv)
 {
 	struct ccc_inspect_opts o = { 0 };
+	struct ccc_cli_opts p = { .shortopts = ":dL:hV", .longopts = longopts };
 	struct ccc_err err;
 	int c;
 
 	ccc_cli_init(argc, argv);
 	ccc_err_clear(&err);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":dL:hV", longopts, NULL)) != -1) {
+	while ((c = ccc_cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'd': o.diag = true; break;
 		case OPT_SECRETS: o.show_secrets = true; break;
 		case 'L': o.verify_log = optarg; break;
 		case 'h': return ccc_cli_help(usage);
 		case 'V': return ccc_cli_version();
-		default: return ccc_cli_badopt(c, argv, longopts);
+		default: return 2;	/* the usage line is printed */
 		}
 	}
 	if (o.verify_log != NULL && optind < argc)

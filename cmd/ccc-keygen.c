@@ -38,10 +38,24 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+static const struct ccc_cli_sub subs[] = {
+	{ "dealer", "threshold nodes dir epoch force json" },
+	{ "recipient", "output public force" },
+	{ "identity", "output public name force" },
+	{ "export", "output force" },
+	{ "import", "threshold key output force" },
+	{ "attest-root", "output public name force" },
+	{ "enclave-cert", "root output public name force" },
+	{ NULL, NULL }
+};
+
 int
 main(int argc, char **argv)
 {
 	struct ccc_dealer_opts d = { 0 };
+	struct ccc_cli_opts p = { .shortopts = ":t:n:d:e:o:p:k:N:r:fhV",
+	    .longopts = longopts };
+	const struct ccc_cli_sub *sub;
 	struct ccc_err err;
 	const char *cmd, *out = NULL, *pub = NULL, *tpk = NULL, *in = NULL;
 	const char *name = NULL, *root = NULL;
@@ -61,10 +75,13 @@ main(int argc, char **argv)
 		return ccc_cli_usage("missing subcommand (dealer, recipient, "
 		    "identity, export, import, attest-root or enclave-cert)");
 	cmd = argv[1];
+	if ((sub = ccc_cli_sub(subs, cmd)) == NULL)
+		return ccc_cli_usage("unknown subcommand \"%s\"", cmd);
+	p.cmd = cmd;
+	p.takes = sub->takes;
 	argv++;
 	argc--;
-	while ((c = getopt_long(argc, argv, ":t:n:d:e:o:p:k:N:r:fhV", longopts,
-	    NULL)) != -1) {
+	while ((c = ccc_cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 't':
 			if ((v = ccc_cli_number(optarg, 1, 255)) < 0)
@@ -113,7 +130,7 @@ main(int argc, char **argv)
 		case 'V':
 			return ccc_cli_version();
 		default:
-			return ccc_cli_badopt(c, argv, longopts);
+			return 2;	/* the usage line is printed */
 		}
 	}
 	if (optind < argc)

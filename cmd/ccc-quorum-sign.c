@@ -22,7 +22,7 @@ static const char usage[] =
 "CT ...\n"
 "       ccc-quorum-sign sign -i KEY [-k TPK] [-p POLICY] [-U] [-A POLICY "
 "-F REQUEST] [--now T] [-o OUT] [-f] [FILE]\n"
-"       ccc-quorum-sign combine -r ROSTER [-c FILE] [--now T] [-o OUT] [-f] "
+"       ccc-quorum-sign combine -r ROSTER [-b FILE] [--now T] [-o OUT] [-f] "
 "SIG ...\n"
 "       ccc-quorum-sign verify -r ROSTER [-v] [--now T] [-o OUT] [-f] "
 "[FILE]\n"
@@ -52,7 +52,7 @@ static const struct option longopts[] = {
 	{ "for", required_argument, NULL, 'F' },
 	{ "allow-unlabelled", no_argument, NULL, 'U' },
 	{ "roster", required_argument, NULL, 'r' },
-	{ "certify", required_argument, NULL, 'c' },
+	{ "certify", required_argument, NULL, 'b' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "now", required_argument, NULL, OPT_NOW },
 	{ "output", required_argument, NULL, 'o' },
@@ -60,6 +60,18 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
+};
+
+static const struct ccc_cli_sub subs[] = {
+	{ "roster", "quorum name not-before not-after output force" },
+	{ "request", "app code measurement key enclave enclave-key "
+	    "output-mode recipient network expires-in request-id now output "
+	    "force" },
+	{ "sign", "identity key policy allow-unlabelled attest-policy for now "
+	    "output force" },
+	{ "combine", "roster certify now output force" },
+	{ "verify", "roster verbose now output force" },
+	{ NULL, NULL }
 };
 
 static int
@@ -76,6 +88,11 @@ hex_arg(uint8_t *out, size_t n, const char *s, const char *opt)
 int
 main(int argc, char **argv)
 {
+	/* -c: the old spelling of -b (ccc(7), OPTION LETTERS). */
+	struct ccc_cli_opts p = {
+	    .shortopts = ":q:N:a:x:m:k:e:K:O:R:nE:I:i:p:A:F:Ur:b:c:vo:fhV",
+	    .longopts = longopts, .aliases = "cb" };
+	const struct ccc_cli_sub *sub;
 	struct ccc_err err;
 	const char *cmd, *out = NULL, *name = NULL, *app = NULL, *code = NULL;
 	const char *tpk = NULL, *enclave = NULL, *ekey = NULL, *rcpt = NULL;
@@ -102,11 +119,13 @@ main(int argc, char **argv)
 		return ccc_cli_usage("missing subcommand (roster, request, "
 		    "sign, combine or verify)");
 	cmd = argv[1];
+	if ((sub = ccc_cli_sub(subs, cmd)) == NULL)
+		return ccc_cli_usage("unknown subcommand \"%s\"", cmd);
+	p.cmd = cmd;
+	p.takes = sub->takes;
 	argv++;
 	argc--;
-	while ((c = getopt_long(argc, argv,
-	    ":q:N:a:x:m:k:e:K:O:R:nE:I:i:p:A:F:Ur:c:vo:fhV", longopts,
-	    NULL)) != -1) {
+	while ((c = ccc_cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'q':
 			if ((q = ccc_cli_number(optarg, 1, 255)) < 0)
@@ -162,7 +181,7 @@ main(int argc, char **argv)
 		case 'F': forreq = optarg; break;
 		case 'U': unlabelled = true; break;
 		case 'r': roster = optarg; break;
-		case 'c': certify = optarg; break;
+		case 'b': certify = optarg; break;
 		case 'v': verbose = true; break;
 		case OPT_NOW:
 			if ((now = ccc_cli_number(optarg, 0, INT64_MAX)) < 0)
@@ -173,7 +192,7 @@ main(int argc, char **argv)
 		case 'f': force = true; break;
 		case 'h': return ccc_cli_help(usage);
 		case 'V': return ccc_cli_version();
-		default: return ccc_cli_badopt(c, argv, longopts);
+		default: return 2;	/* the usage line is printed */
 		}
 	}
 	if (strcmp(cmd, "roster") == 0) {

@@ -10,7 +10,7 @@
 #include "ops/ops.h"
 
 static const char usage[] =
-"usage: ccc-reencrypt -s SHARE -k TPK --to PUB [-c CONTEXT] [-U] [-j N] "
+"usage: ccc-reencrypt -s SHARE -k TPK --to PUB [-l CONTEXT] [-U] [-j N] "
 "[-o OUT] [-f] [-T] [CT ...]\n"
 "       ccc-reencrypt -s SHARE -k TPK -r ROSTER -d STATE [-p POLICY] "
 "[--now T] [-j N] [-o OUT] [-f] [-T] [CERTIFIED]\n"
@@ -22,7 +22,8 @@ static const struct option longopts[] = {
 	{ "share", required_argument, NULL, 's' },
 	{ "key", required_argument, NULL, 'k' },
 	{ "to", required_argument, NULL, 't' },
-	{ "context", required_argument, NULL, 'c' },
+	{ "label", required_argument, NULL, 'l' },
+	{ "context", required_argument, NULL, 'l' },
 	{ "allow-unlabelled", no_argument, NULL, 'U' },
 	{ "roster", required_argument, NULL, 'r' },
 	{ "state", required_argument, NULL, 'd' },
@@ -42,6 +43,9 @@ main(int argc, char **argv)
 {
 	struct ccc_reencrypt_opts o = { 0 };
 	struct ccc_serve_opts so = { 0 };
+	/* -c: the old spelling of -l (ccc(7), OPTION LETTERS). */
+	struct ccc_cli_opts p = { .shortopts = ":s:k:t:l:c:Ur:d:p:j:o:fThV",
+	    .longopts = longopts, .aliases = "cl" };
 	struct ccc_err err;
 	long long now = (long long)time(NULL);
 	int c, have_stdin;
@@ -49,13 +53,12 @@ main(int argc, char **argv)
 	ccc_cli_init(argc, argv);
 	ccc_err_clear(&err);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":s:k:t:c:Ur:d:p:j:o:fThV", longopts,
-	    NULL)) != -1) {
+	while ((c = ccc_cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 's': o.share = optarg; break;
 		case 'k': o.tpk = optarg; break;
 		case 't': o.to = optarg; break;
-		case 'c': o.context = optarg; break;
+		case 'l': o.context = optarg; break;
 		case 'U': o.allow_unlabelled = true; break;
 		case 'r': so.roster = optarg; break;
 		case 'd': so.state = optarg; break;
@@ -74,7 +77,7 @@ main(int argc, char **argv)
 		case 'T': o.tty_ok = true; break;
 		case 'h': return ccc_cli_help(usage);
 		case 'V': return ccc_cli_version();
-		default: return ccc_cli_badopt(c, argv, longopts);
+		default: return 2;	/* the usage line is printed */
 		}
 	}
 	if (so.roster != NULL) {
@@ -83,7 +86,7 @@ main(int argc, char **argv)
 			return ccc_cli_usage("request mode needs -s SHARE, "
 			    "-k TPK and -d STATE");
 		if (o.to != NULL || o.context != NULL || o.allow_unlabelled)
-			return ccc_cli_usage("--to, -c and -U do not apply to "
+			return ccc_cli_usage("--to, -l and -U do not apply to "
 			    "a certified request (it names its enclave; the "
 			    "label policy is -p)");
 		if (argc - optind > 1)
@@ -100,7 +103,7 @@ main(int argc, char **argv)
 		    ccc_cli_fail(&err) : 0;
 	}
 	if (o.context != NULL && o.context[0] == '\0')
-		return ccc_cli_usage("-c: the label context cannot be empty");
+		return ccc_cli_usage("-l: the label context cannot be empty");
 	if (so.state != NULL || so.policy != NULL)
 		return ccc_cli_usage("-d and -p apply to request mode (-r)");
 	if (o.share == NULL || o.tpk == NULL || o.to == NULL)

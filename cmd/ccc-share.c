@@ -52,6 +52,20 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+static const struct ccc_cli_sub subs[] = {
+	{ "init", "dir identity" },
+	{ "committee", "threshold quorum group key attempt start step grace "
+	    "force output" },
+	{ "dkg", "dir committee now verbose" },
+	{ "reshare", "dir committee group now verbose" },
+	{ "advance", "dir now verbose" },
+	{ "status", "dir now" },
+	{ "abort", "dir now verbose" },
+	{ "export", "dir epoch force cert group key share" },
+	{ "verify", "key share group cert" },
+	{ NULL, NULL }
+};
+
 static int
 number(const char *opt, const char *arg, long long lo, long long hi,
     uint64_t *v)
@@ -70,6 +84,10 @@ main(int argc, char **argv)
 {
 	struct ccc_node_opts o = { 0 };
 	struct ccc_committee_opts co = { 0 };
+	struct ccc_cli_opts p = {
+	    .shortopts = ":a:c:C:d:e:fg:G:hi:k:o:q:s:S:t:vVw:",
+	    .longopts = longopts };
+	const struct ccc_cli_sub *sub;
 	struct ccc_err err;
 	const char *cmd, *keyid = NULL;
 	uint8_t kid[32];
@@ -81,7 +99,7 @@ main(int argc, char **argv)
 	ccc_err_clear(&err);
 	opterr = 0;
 	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
-		return fputs(usage, stdout) == EOF ? 2 : 0;
+		return ccc_cli_help(usage);
 	if (argc >= 2 && (!strcmp(argv[1], "-V") ||
 	    !strcmp(argv[1], "--version")))
 		return ccc_cli_version();
@@ -89,12 +107,15 @@ main(int argc, char **argv)
 		return ccc_cli_usage("missing subcommand (init, committee, "
 		    "dkg, reshare, advance, status, abort, export or verify)");
 	cmd = argv[1];
+	if ((sub = ccc_cli_sub(subs, cmd)) == NULL)
+		return ccc_cli_usage("unknown subcommand \"%s\"", cmd);
+	p.cmd = cmd;
+	p.takes = sub->takes;
 	argv++;
 	argc--;
 	co.step = 3600;
 	co.grace = 86400;
-	while ((c = getopt_long(argc, argv,
-	    ":a:c:C:d:e:fg:G:hi:k:o:q:s:S:t:vVw:", longopts, NULL)) != -1) {
+	while ((c = ccc_cli_getopt(&p, argc, argv)) != -1) {
 		rc = 0;
 		switch (c) {
 		case 'a': rc = number("-a", optarg, 0, 65535, &v);
@@ -108,7 +129,7 @@ main(int argc, char **argv)
 		case 'g': o.group = co.group = optarg; break;
 		case 'G': rc = number("-G", optarg, 0, UINT32_MAX, &co.grace);
 			break;
-		case 'h': return fputs(usage, stdout) == EOF ? 2 : 0;
+		case 'h': return ccc_cli_help(usage);
 		case 'i': o.identity = optarg; break;
 		case 'k': o.tpk = keyid = optarg; break;
 		case OPT_NOW:
@@ -129,13 +150,15 @@ main(int argc, char **argv)
 		case 'V': return ccc_cli_version();
 		case 'w': rc = number("-w", optarg, 1, UINT32_MAX, &co.step);
 			break;
-		default: return ccc_cli_badopt(c, argv, longopts);
+		default: return 2;	/* the usage line is printed */
 		}
 		if (rc != 0)
 			return rc;
 	}
+#ifdef CCC_TEST_HOOKS
 	/* Test hook: die as kill -9 would at a named step (ccc-share(1)). */
 	o.crash_at = getenv("CCC_CRASH_AT");
+#endif
 	if (strcmp(cmd, "committee") == 0) {
 		if (co.t == 0 || co.out == NULL || optind == argc)
 			return ccc_cli_usage("committee needs -t T, -o OUT and "

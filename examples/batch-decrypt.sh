@@ -32,17 +32,17 @@ run ccc-encrypt -k committee/tpk.cbor -l app:nightly --seq -j 0 \
 step "3. three nodes seal their shares of every reading (one from a pipe)"
 for i in 1 4; do
 	run ccc-reencrypt -s "committee/share-$i.cbor" -k committee/tpk.cbor \
-	    --to recipient.pub -c app:nightly -j 0 -o "sealed-$i.cbor" \
+	    --to recipient.pub -l app:nightly -j 0 -o "sealed-$i.cbor" \
 	    readings.ct
 done
 printf '$ cat readings.ct | ccc-reencrypt -s committee/share-5.cbor ... -o sealed-5.cbor\n'
 cat readings.ct | ccc-reencrypt -s committee/share-5.cbor \
-    -k committee/tpk.cbor --to recipient.pub -c app:nightly -j 0 \
+    -k committee/tpk.cbor --to recipient.pub -l app:nightly -j 0 \
     -o sealed-5.cbor
 ccc-inspect sealed-5.cbor | grep '"count"'
 
 step "4. the recipient combines and decrypts the whole batch"
-run ccc-combine -k committee/tpk.cbor -i recipient.key -c readings.ct \
+run ccc-combine -k committee/tpk.cbor -i recipient.key -b readings.ct \
     --seq -j 0 -o decrypted.seq sealed-1.cbor sealed-4.cbor sealed-5.cbor
 
 step "check"

@@ -143,7 +143,7 @@ step "3. two oracles check and sign it: a certificate"
 for i in 1 2; do
 	run ccc-quorum-sign sign -i "oracle-$i.key" -k committee/tpk.cbor -o "sig-$i" request
 done
-run ccc-quorum-sign combine -r roster -c request -o certified sig-1 sig-2
+run ccc-quorum-sign combine -r roster -b request -o certified sig-1 sig-2
 
 step "4. each decryption node serves it, sealing its share to the enclave's key"
 for i in 1 2 3; do
@@ -162,7 +162,7 @@ for i in 1 2; do
 	run ccc-quorum-sign sign -i "oracle-$i.key" -A attest.policy -F certified \
 	    -o "result-sig-$i" result
 done
-run ccc-quorum-sign combine -r roster -c result -o certified-result result-sig-1 result-sig-2
+run ccc-quorum-sign combine -r roster -b result -o certified-result result-sig-1 result-sig-2
 
 step "the application reads the released part"
 echo '$ ccc-quorum-sign verify -r roster certified-result | ccc-combine --result - -o output'
@@ -177,7 +177,7 @@ for i in 1 2; do
 	run ccc-quorum-sign sign -i "oracle-$i.key" -k committee/tpk.cbor \
 	    -o "offline-sig-$i" offline-request
 done
-run ccc-quorum-sign combine -r roster -c offline-request -o offline-certified \
+run ccc-quorum-sign combine -r roster -b offline-request -o offline-certified \
     offline-sig-1 offline-sig-2
 for i in 1 2 3; do
 	run ccc-reencrypt -s "committee/share-$i.cbor" -k committee/tpk.cbor \

@@ -115,7 +115,7 @@ subscribe() {
 		    -o "$s.sig-$i" "$s.request"
 	done
 	ls "$s".sig-* >/dev/null 2>&1 || return 1
-	run ccc-quorum-sign combine -r roster -c "$s.request" -o "$s.certified" \
+	run ccc-quorum-sign combine -r roster -b "$s.request" -o "$s.certified" \
 	    "$s".sig-*
 
 	step "4. each decryption node serves the certified request (and logs it first)"
@@ -126,14 +126,14 @@ subscribe() {
 
 	step "5-6. the enclave decrypts the feed and seals it to $s"
 	run ccc-enclave-run -r roster -k committee/tpk.cbor -i "$s.request.key" \
-	    -a enclave.key -c code -o "$s.result" "$s.certified" "$s".sealed-*
+	    -a enclave.key -x code -o "$s.result" "$s.certified" "$s".sealed-*
 
 	step "7. the oracles verify the attestation and sign the result"
 	for i in 1 2; do
 		run ccc-quorum-sign sign -i "oracle-$i.key" -A attest.policy \
 		    -F "$s.certified" -o "$s.result-sig-$i" "$s.result"
 	done
-	run ccc-quorum-sign combine -r roster -c "$s.result" \
+	run ccc-quorum-sign combine -r roster -b "$s.result" \
 	    -o "$s.certified-result" "$s.result-sig-1" "$s.result-sig-2"
 
 	step "$s opens it with their own key"

@@ -110,7 +110,7 @@ step "3. two oracles check and sign it"
 for i in 1 2; do
 	run ccc-quorum-sign sign -i "oracle-$i.key" -k committee/tpk.cbor -o "sig-$i" request
 done
-run ccc-quorum-sign combine -r roster -c request -o certified sig-1 sig-2
+run ccc-quorum-sign combine -r roster -b request -o certified sig-1 sig-2
 
 step "4. each decryption node serves it: a share of every ciphertext, sealed to the enclave"
 for i in 1 2 3; do
@@ -129,7 +129,7 @@ for i in 1 2; do
 	run ccc-quorum-sign sign -i "oracle-$i.key" -A attest.policy -F certified \
 	    -o "result-sig-$i" result
 done
-run ccc-quorum-sign combine -r roster -c result -o certified-result result-sig-1 result-sig-2
+run ccc-quorum-sign combine -r roster -b result -o certified-result result-sig-1 result-sig-2
 
 step "every hospital reads the same verified aggregate"
 for h in a b c; do

@@ -76,9 +76,9 @@ run ccc-keygen recipient -o recipient.key -p recipient.pub
 for n in bob dave erin; do
 	run ccc-share export -d "$n" -s "$n-share-1.cbor"
 	run ccc-reencrypt -s "$n-share-1.cbor" -k tpk-1.cbor \
-	    --to recipient.pub -c app:demo -o "$n.sealed" message.ct
+	    --to recipient.pub -l app:demo -o "$n.sealed" message.ct
 done
-run ccc-combine -k tpk-1.cbor -i recipient.key -c message.ct \
+run ccc-combine -k tpk-1.cbor -i recipient.key -b message.ct \
     -o decrypted.txt bob.sealed dave.sealed erin.sealed
 cat decrypted.txt
 

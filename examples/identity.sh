@@ -83,7 +83,7 @@ certificate() {
 		run ccc-quorum-sign sign -i "oracle-$i.key" -k committee/tpk.cbor \
 		    -o "$u.sig-$i" "$u.request"
 	done
-	run ccc-quorum-sign combine -r roster -c "$u.request" -o "$u.certified" \
+	run ccc-quorum-sign combine -r roster -b "$u.request" -o "$u.certified" \
 	    "$u.sig-1" "$u.sig-2"
 	step "$u: the nodes serve it; the enclave checks the credential and attests the answer, with the challenge as nonce"
 	for i in 1 2 3; do
@@ -91,7 +91,7 @@ certificate() {
 		    -r roster -d "node-$i" -o "$u.sealed-$i" "$u.certified"
 	done
 	run ccc-enclave-run -r roster -k committee/tpk.cbor -i "$u.request.key" \
-	    -a enclave.key -c code -n "$nonce" -o "$u.result" "$u.certified" \
+	    -a enclave.key -x code -n "$nonce" -o "$u.result" "$u.certified" \
 	    "$u.sealed-1" "$u.sealed-2" "$u.sealed-3"
 }
 

@@ -125,16 +125,16 @@ request() {
 		run ccc-quorum-sign sign -i "oracle-$i.key" -k committee/tpk.cbor \
 		    -o "$r.sig-$i" "$r.request"
 	done
-	run ccc-quorum-sign combine -r roster -c "$r.request" -o "$r.certified" \
+	run ccc-quorum-sign combine -r roster -b "$r.request" -o "$r.certified" \
 	    "$r.sig-1" "$r.sig-2"
 	step "$r: the decryption nodes serve it; the enclave runs $prog"
 	for i in 1 2 3; do
 		run ccc-reencrypt -s "committee/share-$i.cbor" -k committee/tpk.cbor \
 		    -r roster -d "node-$i" -o "$r.sealed-$i" "$r.certified"
 	done
-	echo "\$ ccc-enclave-run -r roster -k committee/tpk.cbor -i $r.key -a enclave.key -c code -o $r.result $r.certified $r.sealed-1 $r.sealed-2 $r.sealed-3"
+	echo "\$ ccc-enclave-run -r roster -k committee/tpk.cbor -i $r.key -a enclave.key -x code -o $r.result $r.certified $r.sealed-1 $r.sealed-2 $r.sealed-3"
 	if ! ccc-enclave-run -r roster -k committee/tpk.cbor -i "$r.key" \
-	    -a enclave.key -c code -o "$r.result" "$r.certified" \
+	    -a enclave.key -x code -o "$r.result" "$r.certified" \
 	    "$r.sealed-1" "$r.sealed-2" "$r.sealed-3" 2>"$r.refused"; then
 		cat "$r.refused"
 		return 1
@@ -144,7 +144,7 @@ request() {
 		run ccc-quorum-sign sign -i "oracle-$i.key" -A attest.policy \
 		    -F "$r.certified" -o "$r.result-sig-$i" "$r.result"
 	done
-	run ccc-quorum-sign combine -r roster -c "$r.result" \
+	run ccc-quorum-sign combine -r roster -b "$r.result" \
 	    -o "$r.certified-result" "$r.result-sig-1" "$r.result-sig-2"
 	echo "\$ ccc-quorum-sign verify -r roster $r.certified-result | ccc-combine --result - -o $r.output"
 	ccc-quorum-sign verify -r roster "$r.certified-result" |

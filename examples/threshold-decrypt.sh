@@ -30,12 +30,12 @@ for i in 1 2 3 4 5 6 7; do
 		continue
 	fi
 	run ccc-reencrypt -s "committee/share-$i.cbor" -k committee/tpk.cbor \
-	    --to recipient.pub -c "app:demo/policy:default" \
+	    --to recipient.pub -l "app:demo/policy:default" \
 	    -o "sealed-$i.cbor" message.ct
 done
 
 step "3. the recipient opens the sealed shares, verifies and combines them"
-run ccc-combine -k committee/tpk.cbor -i recipient.key -c message.ct \
+run ccc-combine -k committee/tpk.cbor -i recipient.key -b message.ct \
     -o decrypted.txt sealed-1.cbor sealed-3.cbor sealed-4.cbor \
     sealed-5.cbor sealed-7.cbor
 cat decrypted.txt

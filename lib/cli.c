@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +128,74 @@ ccc_cli_badopt(int c, char **argv, const struct option *longopts)
 	return ccc_cli_usage("unknown option \"-%c\"", optopt);
 }
 
+/* Whether word is one of the names in list (separated by spaces). */
+static bool
+named(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p;
+
+	for (p = list; p != NULL && *p != '\0'; p += strcspn(p, " ")) {
+		p += strspn(p, " ");
+		if (strncmp(p, word, n) == 0 && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+const struct ccc_cli_sub *
+ccc_cli_sub(const struct ccc_cli_sub *subs, const char *name)
+{
+	for (; subs->name != NULL; subs++)
+		if (strcmp(subs->name, name) == 0)
+			return subs;
+	return NULL;
+}
+
+int
+ccc_cli_getopt(struct ccc_cli_opts *p, int argc, char **argv)
+{
+	const struct option *lo = p->longopts;
+	const char *a;
+	char spelt[64];
+	int c, li = -1, i;
+
+	c = getopt_long(argc, argv, p->shortopts, lo, &li);
+	if (c == -1)
+		return -1;
+	if (c == '?' || c == ':') {
+		(void)ccc_cli_badopt(c, argv, lo);
+		return CCC_CLI_BAD;
+	}
+	if (li >= 0)
+		snprintf(spelt, sizeof(spelt), "--%s", lo[li].name);
+	else
+		snprintf(spelt, sizeof(spelt), "-%c", c);
+	for (a = p->aliases; a != NULL && a[0] != '\0'; a += 2)
+		if (a[0] == c)
+			c = a[1];
+	if (c == 'h' || c == 'V')
+		return c;
+	/* The first long option with this value names it. */
+	for (i = 0; lo[i].name != NULL && lo[i].val != c; i++)
+		;
+	if (lo[i].name == NULL || i >= 64) {
+		(void)ccc_cli_usage("option \"%s\" has no long form "
+		    "(internal)", spelt);
+		return CCC_CLI_BAD;
+	}
+	if (p->takes != NULL && !named(p->takes, lo[i].name)) {
+		(void)ccc_cli_usage("%s does not take \"%s\"", p->cmd, spelt);
+		return CCC_CLI_BAD;
+	}
+	if ((p->seen & (UINT64_C(1) << i)) && !named(p->lists, lo[i].name)) {
+		(void)ccc_cli_usage("option \"%s\" given twice", spelt);
+		return CCC_CLI_BAD;
+	}
+	p->seen |= UINT64_C(1) << i;
+	return c;
+}
+
 /* stdout after --help or --version: a failed write is exit 2. */
 static int
 stdout_done(void)
@@ -142,7 +211,11 @@ stdout_done(void)
 int
 ccc_cli_version(void)
 {
+#ifdef CCC_TEST_HOOKS
+	printf("%s (ccc) %s (test hooks)\n", ccc_progname, PACKAGE_VERSION);
+#else
 	printf("%s (ccc) %s\n", ccc_progname, PACKAGE_VERSION);
+#endif
 	return stdout_done();
 }
 

@@ -9,6 +9,7 @@
 #define CCC_CLI_H
 
 #include <getopt.h>
+#include <stdint.h>
 
 #include "ccc.h"
 
@@ -32,7 +33,47 @@ int ccc_cli_usage(const char *fmt, ...) CCC_PRINTF(1, 2);
  * string and opterr 0): one usage line naming the option, returns 2.
  */
 int ccc_cli_badopt(int c, char **argv, const struct option *longopts);
-/* "<prog> (ccc) VERSION" to stdout; 0, or 2 if stdout failed. */
+/*
+ * Strict options (git's OPT_SUBCOMMAND, minisign's opt_seen): getopt_long,
+ * and then an option given twice, or one the subcommand does not take, is a
+ * usage error.  Options are named by their long names (every option has
+ * one), in strings of names separated by spaces; long names that share a
+ * value are one option.  -h and -V are always taken.
+ */
+struct ccc_cli_opts {
+	const char *shortopts;		/* for getopt_long, ':' first */
+	const struct option *longopts;	/* at most 64 */
+	const char *lists;	/* options that may be repeated, or NULL */
+	const char *aliases;	/* pairs "cl": -c means -l, or NULL */
+	const char *cmd;	/* the subcommand, or NULL */
+	const char *takes;	/* the options cmd takes, or NULL: all */
+	uint64_t seen;		/* by index of the first long option */
+};
+
+/* A subcommand and the options it takes. */
+struct ccc_cli_sub {
+	const char *name;
+	const char *takes;
+};
+
+/* The entry of subs (ended by a NULL name) named name, or NULL. */
+const struct ccc_cli_sub *ccc_cli_sub(const struct ccc_cli_sub *subs,
+    const char *name);
+
+enum { CCC_CLI_BAD = -2 };
+/*
+ * The next option, as getopt_long returns it (an alias as the option it
+ * stands for; -1 at the end), or CCC_CLI_BAD once the usage line is
+ * printed: an unknown option, a missing or unexpected argument, a repeated
+ * option ("option \"-o\" given twice") or a foreign one ("recipient does
+ * not take \"-t\"").
+ */
+int ccc_cli_getopt(struct ccc_cli_opts *p, int argc, char **argv);
+
+/*
+ * "<prog> (ccc) VERSION" to stdout, followed by " (test hooks)" in a
+ * build configured with --enable-test-hooks; 0, or 2 if stdout failed.
+ */
 int ccc_cli_version(void);
 /* The usage text to stdout (for -h); 0, or 2 if stdout failed. */
 int ccc_cli_help(const char *usage);

@@ -816,12 +816,14 @@ ccc_deal_make(struct ccc_ec *ec, struct ccc_buf *b, const uint8_t sid[32],
 	for (j = 1; j <= n; j++) {
 		if (keys[j - 1] == NULL)
 			continue;	/* did not accept: slot stays zero */
+#ifdef CCC_TEST_HOOKS
 		if (tamper != NULL && tamper->bad_subshare == j &&
 		    (!BN_add_word(ys[j - 1], 1) || !BN_nnmod(ys[j - 1],
 		    ys[j - 1], ec->n, ec->bn))) {
 			rc = CCC_E_CRYPTO;
 			goto out;
 		}
+#endif
 		ilen = subshare_info(info, sid, dealer, j);
 		if ((rc = ccc_ec_scalar_encode(y, ys[j - 1])) != 0 ||
 		    (rc = ccc_hpke_setup_s(&hc, enc[j - 1], keys[j - 1], info,

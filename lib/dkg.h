@@ -234,11 +234,17 @@ int ccc_transport_load(uint8_t sid[32], uint8_t seed[32], const uint8_t *p,
 int ccc_transport_keypair(uint8_t sk[32], uint8_t pk[32],
     const uint8_t seed[32], uint32_t dealer) CCC_WUR;
 
-/* Test hooks: deliberate misbehaviour, used only by the test helper. */
+/*
+ * Test hooks: deliberate misbehaviour, used only by the test helper; only
+ * in a build configured with --enable-test-hooks (elsewhere NULL).
+ */
+struct ccc_dkg_tamper;
+#ifdef CCC_TEST_HOOKS
 struct ccc_dkg_tamper {
 	uint32_t bad_subshare;		/* deal: corrupt this member's */
 	uint32_t false_complaint;	/* respond: accuse this dealer */
 };
+#endif
 
 /*
  * Make dealer `dealer`'s dealing of secret for n recipients, threshold t:

@@ -578,8 +578,13 @@ out:
 void
 ccc_keystate_crash(const struct ccc_keystate *st, const char *step)
 {
+#ifdef CCC_TEST_HOOKS
 	if (st->crash_at != NULL && strcmp(st->crash_at, step) == 0)
 		_exit(137);
+#else
+	(void)st;
+	(void)step;
+#endif
 }
 
 uint64_t

@@ -30,7 +30,9 @@ struct ccc_keystate {
 	char *dir;
 	int lockfd;
 	struct ccc_identity *id;
+#ifdef CCC_TEST_HOOKS
 	const char *crash_at;	/* test hook: _exit(137) at this step */
+#endif
 };
 
 enum { CCC_KEYSTATE_SHARED = 0, CCC_KEYSTATE_EXCLUSIVE = 1 };
@@ -102,7 +104,10 @@ int ccc_keystate_list(const struct ccc_keystate *st, const char *rel,
     char ***names, size_t *n, struct ccc_err *err) CCC_WUR;
 void ccc_keystate_names_free(char **names, size_t n);
 
-/* Test hook: end the process as kill -9 would at the named step. */
+/*
+ * Test hook: end the process as kill -9 would at the named step; does
+ * nothing in a build without --enable-test-hooks.
+ */
 void ccc_keystate_crash(const struct ccc_keystate *st, const char *step);
 
 /* The time: seconds since the epoch. */

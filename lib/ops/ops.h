@@ -183,8 +183,10 @@ struct ccc_node_opts {
 	bool has_epoch, force;
 	FILE *log;		/* advance -v: one line per action, or NULL */
 	uint64_t now;		/* --now: the clock, seconds since 1970; 0: time() */
+#ifdef CCC_TEST_HOOKS
 	const char *crash_at;	/* test hook (CCC_CRASH_AT) */
 	const struct ccc_dkg_tamper *tamper;	/* test helper only */
+#endif
 };
 int ccc_node_init(const struct ccc_node_opts *o, struct ccc_err *err) CCC_WUR;
 /* Start a transition from o->committee (dkg: a DKG, else a reshare). */

@@ -165,6 +165,30 @@ out:
 	return rc;
 }
 
+/* The test helper's deliberate faults (--enable-test-hooks only). */
+static const struct ccc_dkg_tamper *
+tamper(const struct tx *x)
+{
+#ifdef CCC_TEST_HOOKS
+	return x->o->tamper;
+#else
+	(void)x;
+	return NULL;
+#endif
+}
+
+static bool
+false_complaint(const struct tx *x, uint32_t dealer)
+{
+#ifdef CCC_TEST_HOOKS
+	return x->o->tamper != NULL && x->o->tamper->false_complaint == dealer;
+#else
+	(void)x;
+	(void)dealer;
+	return false;
+#endif
+}
+
 static int
 step_deal(struct tx *x, struct ccc_err *err)
 {
@@ -193,7 +217,7 @@ step_deal(struct tx *x, struct ccc_err *err)
 			    x->s[CCC_MSG_ACCEPT][j].m.keys[x->me_d - 1];
 	if ((rc = deal_secret(x, secret, err)) != 0 ||
 	    (rc = ccc_deal_make(x->ec, &body, x->cm.sid, x->cm.epoch, x->me_d,
-	    x->cm.t, x->n, keys, secret, !x->reshare, x->o->tamper,
+	    x->cm.t, x->n, keys, secret, !x->reshare, tamper(x),
 	    err)) != 0)
 		goto out;
 	rc = rs_emit(x, CCC_MSG_DEAL, x->me_d, &body, err);
@@ -243,7 +267,6 @@ step_respond(struct tx *x, struct ccc_err *err)
 {
 	struct ccc_complaint *c = NULL;
 	struct ccc_buf body;
-	const struct ccc_dkg_tamper *tm = x->o->tamper;
 	uint8_t pk[32];
 	BIGNUM *y = NULL;
 	uint32_t i, nc = 0;
@@ -276,7 +299,7 @@ step_respond(struct tx *x, struct ccc_err *err)
 		rc = ccc_subshare_open(x->ec, y, d, x->C[i], x->me_m,
 		    c[nc].key);
 		BN_clear(y);
-		if (rc == 0 && !(tm != NULL && tm->false_complaint == i))
+		if (rc == 0 && !false_complaint(x, i))
 			continue;
 		if (rc != 0 && rc != CCC_E_DECRYPT && rc != CCC_E_SCALAR &&
 		    rc != CCC_E_SHARE) {

@@ -265,7 +265,9 @@ rs_tx_open(struct tx *x, const struct ccc_node_opts *o, int mode,
 		return ccc_err_set(err, CCC_E_CRYPTO, -1, NULL, "P-256");
 	if ((rc = ccc_keystate_open(&x->st, o->dir, mode, err)) != 0)
 		return rc;
+#ifdef CCC_TEST_HOOKS
 	x->st.crash_at = o->crash_at;
+#endif
 	if ((rc = ccc_keystate_current(&x->st, &x->cur, &x->has_cur, err)) != 0)
 		return rc;
 	if (ccc_keystate_exists(&x->st, "pending/committee.cbor"))

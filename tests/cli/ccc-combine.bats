@@ -26,24 +26,6 @@ OPEN_FAIL="cannot open (sealed to another key, or altered)"
 
 # ---- help, version, usage --------------------------------------------------
 
-@test "ccc-combine -h and --help print the usage on stdout and exit 0" {
-	crun -0 ccc-combine --help
-	assert_stderr_empty
-	[[ "${lines[0]}" == "usage: ccc-combine -k TPK -i KEY "* ]]
-	[[ "${lines[-1]}" == "       ccc-combine -h | -V" ]]
-	local long=$output
-	crun -0 ccc-combine -h
-	assert_output "$long"
-}
-
-@test "ccc-combine --version and -V print the version" {
-	crun -0 ccc-combine --version
-	assert_stderr_empty
-	assert_output "ccc-combine (ccc) $(ccc_version)"
-	crun -0 ccc-combine -V
-	assert_output "ccc-combine (ccc) $(ccc_version)"
-}
-
 @test "ccc-combine: usage errors exit 2 with one line" {
 	crun -2 ccc-combine -i fx/rk -c fx/ct.l -o out fx/s1 fx/s2
 	assert_output_empty
@@ -52,8 +34,6 @@ OPEN_FAIL="cannot open (sealed to another key, or altered)"
 	assert_stderr "ccc-combine: usage: needs -k TPK and -i KEY (see ccc-combine --help)"
 	crun -2 ccc-combine "${K23[@]}" -c fx/ct.l -o out
 	assert_stderr "ccc-combine: usage: no sealed shares given (see ccc-combine --help)"
-	crun -2 ccc-combine "${K23[@]}" -c fx/ct.l -o out -q fx/s1 fx/s2
-	assert_stderr 'ccc-combine: usage: unknown option "-q" (see ccc-combine --help)'
 	crun -2 ccc-combine "${K23[@]}" -o out fx/s1 fx/s2 -c
 	assert_stderr 'ccc-combine: usage: option "-c" needs an argument (see ccc-combine --help)'
 	assert_no_file out

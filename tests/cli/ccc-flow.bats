@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # ccc-flow: whitepaper steps 0-7 end to end on a local deployment, with
 # decryption nodes down or misbehaving and enclaves failing; --print and
-# --dry-run; its work directory; its man page.
+# --dry-run; its work directory; the walk-throughs of its man page (its
+# EXAMPLES, lint and SYNOPSIS are checked in tools.bats).
 #
 # ccc-flow is the built one ($CCC_BIN/ccc-flow, made from
 # scripts/ccc-flow.in); before it is built, the source itself.
@@ -11,12 +12,7 @@ load helpers
 DEMO_RESULT='app demo: 1 input(s), 111 bytes: 4 records, total 23400, mean 5850'
 
 setup_file() {
-	mkdir -p "$BATS_FILE_TMPDIR/bin"
-	if [[ ! -x $CCC_BIN/ccc-flow ]]; then
-		printf '#!/bin/sh\nexec bash "%s/scripts/ccc-flow.in" "$@"\n' \
-		    "$TOP_SRCDIR" >"$BATS_FILE_TMPDIR/bin/ccc-flow"
-		chmod +x "$BATS_FILE_TMPDIR/bin/ccc-flow"
-	fi
+	flow_from_source
 }
 
 setup() {
@@ -124,13 +120,13 @@ REQUEST_FILES=(
 	    "ccc-keygen recipient -o 02-request.key -p 02-request.pub" \
 	    "ccc-quorum-sign request -a demo -x 02-program -k 00-keys/committee/tpk.cbor -e 00-keys/enclave-1.pem -K 02-request.pub -O public -o 02-request 01-input.ct" \
 	    "ccc-quorum-sign sign -i 00-keys/oracle-2.key -k 00-keys/committee/tpk.cbor -o 03-sig-oracle-2 02-request" \
-	    "ccc-quorum-sign combine -r 00-keys/roster -c 02-request -o 03-certified 03-sig-oracle-1 03-sig-oracle-2 03-sig-oracle-3 03-sig-oracle-4" \
+	    "ccc-quorum-sign combine -r 00-keys/roster -b 02-request -o 03-certified 03-sig-oracle-1 03-sig-oracle-2 03-sig-oracle-3 03-sig-oracle-4" \
 	    "ccc-reencrypt -s 00-keys/committee/share-6.cbor -k 00-keys/committee/tpk.cbor -r 00-keys/roster -d 00-nodes/node-6 -o 04-sealed-node-6 03-certified" \
 	    "printf '%s\\n' 03-certified 04-sealed-node-1 04-sealed-node-2 04-sealed-node-3 04-sealed-node-4 04-sealed-node-5 04-sealed-node-6 04-sealed-node-7 > 05-forwarded" \
-	    "ccc-enclave-run -r 00-keys/roster -k 00-keys/committee/tpk.cbor -i 02-request.key -a 00-keys/enclave-1.key -c 00-enclaves/enclave-1/code -p 00-enclaves/enclave-1/policy --report 06-nodes.json -o 06-result \$(cat 05-forwarded)" \
+	    "ccc-enclave-run -r 00-keys/roster -k 00-keys/committee/tpk.cbor -i 02-request.key -a 00-keys/enclave-1.key -x 00-enclaves/enclave-1/code -p 00-enclaves/enclave-1/policy --report 06-nodes.json -o 06-result \$(cat 05-forwarded)" \
 	    "ccc-attest-verify -p 00-keys/attest.policy -r 03-certified 06-result > 07-attestation" \
 	    "ccc-quorum-sign sign -i 00-keys/oracle-3.key -A 00-keys/attest.policy -F 03-certified -o 07-sig-oracle-3 06-result" \
-	    "ccc-quorum-sign combine -r 00-keys/roster -c 06-result -o 07-certified-result 07-sig-oracle-1 07-sig-oracle-2 07-sig-oracle-3 07-sig-oracle-4" \
+	    "ccc-quorum-sign combine -r 00-keys/roster -b 06-result -o 07-certified-result 07-sig-oracle-1 07-sig-oracle-2 07-sig-oracle-3 07-sig-oracle-4" \
 	    "ccc-quorum-sign verify -r 00-keys/roster 07-certified-result | ccc-combine --result - -o 07-output" \
 	    "cat 07-output"; do
 		printf '%s\n' "${lines[@]}" | grep -qxF -- "$c" ||
@@ -309,8 +305,6 @@ REQUEST_FILES=(
 	assert_stderr "ccc-flow: usage: -O takes public, sealed or threshold, not 'loud' (see ccc-flow --help)"
 	crun -2 ccc-flow -d w -n 0
 	assert_stderr "ccc-flow: usage: -n takes a number from 1 to 255, not '0' (see ccc-flow --help)"
-	crun -2 ccc-flow -d w --bogus
-	assert_stderr "ccc-flow: usage: unknown option --bogus (see ccc-flow --help)"
 	crun -2 ccc-flow -d w extra
 	assert_stderr "ccc-flow: usage: unexpected argument 'extra' (see ccc-flow --help)"
 	crun -2 ccc-flow -d w -i absent
@@ -318,57 +312,7 @@ REQUEST_FILES=(
 	assert_no_file w
 }
 
-@test "ccc-flow: --help and --version" {
-	crun -0 ccc-flow --help
-	assert_stderr_empty
-	[[ "${lines[0]}" == "usage: ccc-flow [-n N] [-t T] "* ]]
-	[[ "${lines[1]}" == "       ccc-flow -h | -V" ]]
-	crun -0 ccc-flow -V
-	assert_output "ccc-flow (ccc) $(ccc_version)"
-}
-
 # ---- the man page ------------------------------------------------------------------
-
-need_mandoc() {
-	[[ -n ${MANDOC:-} ]] || MANDOC=$(command -v mandoc) || skip "mandoc not installed"
-}
-
-@test "ccc-flow: man page lints clean" {
-	need_mandoc
-	crun -0 "$MANDOC" -T lint -W warning "$TOP_SRCDIR/man/ccc-flow.1"
-	assert_output_empty
-	assert_stderr_empty
-}
-
-@test "ccc-flow: man page SYNOPSIS is ccc-flow --help" {
-	need_mandoc
-	local squeeze='s/^ //; s/ $//' man usage
-	crun -0 ccc-flow --help
-	usage=$(printf '%s\n' "${output#usage:}" | tr -s ' \t\n' '   ' | sed "$squeeze")
-	man=$("$MANDOC" -T ascii "$TOP_SRCDIR/man/ccc-flow.1" | sed 's/.\x08//g' |
-	    awk '/^[^ \t]/ { on = ($0 == "SYNOPSIS"); next } on' |
-	    tr -s ' \t\n' '   ' | sed "$squeeze")
-	[[ "$man" == "$usage" ]] || fail "SYNOPSIS: $man"$'\n'"--help: $usage"
-}
-
-@test "ccc-flow: man page EXAMPLES run" {
-	awk '
-		/^\.Sh[ \t]/ { ex = ($0 ~ /^\.Sh[ \t]+EXAMPLES[ \t]*$/); lit = 0; next }
-		!ex { next }
-		/^\.Bd[ \t]+-literal/ { lit = 1; next }
-		/^\.Ed([ \t]|$)/ { lit = 0; next }
-		lit && !/^\.\\"/ { print }
-	' "$TOP_SRCDIR/man/ccc-flow.1" |
-	    sed -e 's/\\&//g' -e 's/\\-/-/g' -e 's/\\e/\\/g' >examples.sh
-	[[ $(wc -l <examples.sh) -gt 5 ]]
-	crun -0 bash -euo pipefail examples.sh
-	assert_contains "$output" "run/00-nodes/node-1/access.log: 1 entry, chained and matching its head"
-	assert_contains "$output" "failed: 1"
-	assert_contains "$output" "$DEMO_RESULT"
-	assert_contains "$stderr" "only 4 of the 5 needed shares came back"
-	[[ -f counted/07-output ]]
-	assert_same counted/07-output <(echo 2)
-}
 
 # blocks PAGE SECTION: the literal blocks of the section (.Sh or .Ss) of
 # PAGE whose title is SECTION, as shell text.

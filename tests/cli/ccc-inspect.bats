@@ -35,33 +35,6 @@ EOF
 
 # ---- help, version, usage --------------------------------------------------
 
-@test "ccc-inspect -h and --help print the usage on stdout and exit 0" {
-	crun -0 ccc-inspect --help
-	assert_stderr_empty
-	[[ "${lines[0]}" == "usage: ccc-inspect [-d] [--show-secrets] [FILE ...]" ]]
-	[[ "${lines[-1]}" == "       ccc-inspect -h | -V" ]]
-	local long=$output
-	crun -0 ccc-inspect -h
-	assert_stderr_empty
-	assert_output "$long"
-}
-
-@test "ccc-inspect --version and -V print the version" {
-	crun -0 ccc-inspect --version
-	assert_stderr_empty
-	assert_output "ccc-inspect (ccc) $(ccc_version)"
-	crun -0 ccc-inspect -V
-	assert_output "ccc-inspect (ccc) $(ccc_version)"
-}
-
-@test "ccc-inspect: an unknown option is a usage error (exit 2)" {
-	crun -2 ccc-inspect --json pub
-	assert_output_empty
-	assert_stderr 'ccc-inspect: usage: unknown option "--json" (see ccc-inspect --help)'
-	crun -2 ccc-inspect -x pub
-	assert_stderr 'ccc-inspect: usage: unknown option "-x" (see ccc-inspect --help)'
-}
-
 # ---- output ----------------------------------------------------------------------
 
 @test "ccc-inspect prints JSON with the field names" {

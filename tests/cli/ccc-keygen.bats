@@ -13,58 +13,6 @@ setup() {
 
 # ---- help, version, usage --------------------------------------------------
 
-@test "ccc-keygen -h and --help print the usage on stdout and exit 0" {
-	crun -0 ccc-keygen --help
-	assert_stderr_empty
-	[[ "${lines[0]}" == "usage: ccc-keygen dealer -t T -n N -d DIR"* ]]
-	[[ "${lines[-1]}" == "       ccc-keygen -h | -V" ]]
-	local long=$output
-	crun -0 ccc-keygen -h
-	assert_stderr_empty
-	assert_output "$long"
-	# Also after a subcommand.
-	crun -0 ccc-keygen dealer --help
-	assert_stderr_empty
-	assert_output "$long"
-}
-
-@test "ccc-keygen --version and -V print the version" {
-	crun -0 ccc-keygen --version
-	assert_stderr_empty
-	assert_output "ccc-keygen (ccc) $(ccc_version)"
-	crun -0 ccc-keygen -V
-	assert_output "ccc-keygen (ccc) $(ccc_version)"
-}
-
-@test "ccc-keygen: a missing or unknown subcommand is a usage error (exit 2)" {
-	crun -2 ccc-keygen
-	assert_output_empty
-	# (The list grows with the subcommands; it names at least these.)
-	[[ "$stderr" == "ccc-keygen: usage: missing subcommand (dealer, recipient, "*") (see ccc-keygen --help)" ]]
-	assert_contains "$stderr" " export"
-	assert_contains "$stderr" " import"
-	((${#stderr_lines[@]} == 1))
-	crun -2 ccc-keygen split -t 2
-	assert_output_empty
-	assert_stderr 'ccc-keygen: usage: unknown subcommand "split" (see ccc-keygen --help)'
-}
-
-@test "ccc-keygen: bad options are one usage line naming the option (exit 2)" {
-	crun -2 ccc-keygen dealer --bogus
-	assert_output_empty
-	assert_stderr 'ccc-keygen: usage: unknown option "--bogus" (see ccc-keygen --help)'
-	crun -2 ccc-keygen dealer -x
-	assert_output_empty
-	assert_stderr 'ccc-keygen: usage: unknown option "-x" (see ccc-keygen --help)'
-	crun -2 ccc-keygen dealer -d k -n 3 -t
-	assert_stderr 'ccc-keygen: usage: option "-t" needs an argument (see ccc-keygen --help)'
-	crun -2 ccc-keygen dealer -d k -n 3 --threshold
-	assert_stderr 'ccc-keygen: usage: option "--threshold" needs an argument (see ccc-keygen --help)'
-	crun -2 ccc-keygen dealer -d k -n 3 -t 2 --json=yes
-	assert_stderr 'ccc-keygen: usage: option "--json" takes no argument (see ccc-keygen --help)'
-	assert_no_file k
-}
-
 @test "ccc-keygen dealer: missing or out-of-range parameters exit 2 and create nothing" {
 	crun -2 ccc-keygen dealer -t 2 -n 3
 	assert_output_empty

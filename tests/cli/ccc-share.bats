@@ -137,24 +137,9 @@ field() {
 
 # ---- command line ----------------------------------------------------------
 
-@test "ccc-share -h prints the usage on stdout, -V the version" {
-	crun -0 ccc-share --help
-	assert_stderr_empty
-	[[ "${lines[0]}" == "usage: ccc-share init -d DIR -i IDENTITY" ]]
-	[[ "${lines[-1]}" == "       ccc-share -h | -V" ]]
-	local long=$output
-	crun -0 ccc-share advance -h
-	assert_output "$long"
-	crun -0 ccc-share -V
-	assert_output "ccc-share (ccc) $(ccc_version)"
-}
-
 @test "ccc-share: usage errors exit 2 with one line" {
-	crun -2 ccc-share
-	assert_stderr "ccc-share: usage: missing subcommand (init, committee, dkg, reshare, advance, status, abort, export or verify) (see ccc-share --help)"
-	crun -2 ccc-share frobnicate -d x
-	assert_stderr 'ccc-share: usage: unknown subcommand "frobnicate" (see ccc-share --help)'
 	crun -2 ccc-share advance
+	assert_output_empty
 	assert_stderr "ccc-share: usage: advance needs -d DIR (see ccc-share --help)"
 	crun -2 ccc-share advance -d x extra
 	assert_stderr 'ccc-share: usage: unexpected argument "extra" (see ccc-share --help)'
@@ -172,10 +157,6 @@ field() {
 	assert_stderr "ccc-share: usage: -t: expected a number from 1 to 255 (see ccc-share --help)"
 	crun -2 ccc-share committee -t 2 -k abc -o c a.pub
 	assert_stderr "ccc-share: usage: -k: a key id is 64 hex digits (see ccc-share --help)"
-	crun -2 ccc-share advance --dir
-	assert_stderr 'ccc-share: usage: option "--dir" needs an argument (see ccc-share --help)'
-	crun -2 ccc-share advance -x
-	assert_stderr 'ccc-share: usage: unknown option "-x" (see ccc-share --help)'
 	crun -2 ccc-share advance -d x --now soon
 	assert_stderr 'ccc-share: usage: --now: a time in seconds since 1970 (see ccc-share --help)'
 	assert_no_file c
@@ -284,6 +265,7 @@ transition: none"
 }
 
 @test "dkg: a dealer that sends one bad sub-share is convicted and excluded" {
+	need_test_hooks	# the misbehaving node, ccc-share-evil
 	nodes n1 n2 n3 n4 n5
 	ccc-share committee -t 3 -o dkg.committee $(pubs n1 n2 n3 n4 n5)
 	for n in n1 n2 n3 n4 n5; do
@@ -309,6 +291,7 @@ transition: none"
 }
 
 @test "dkg: status names the convicted dealer before the commit" {
+	need_test_hooks	# the misbehaving node, ccc-share-evil
 	nodes n1 n2 n3 n4
 	ccc-share committee -t 2 -o dkg.committee $(pubs n1 n2 n3 n4)
 	for n in n1 n2 n3 n4; do
@@ -328,6 +311,7 @@ transition: none"
 }
 
 @test "dkg: a false complaint convicts the complainer" {
+	need_test_hooks	# the misbehaving node, ccc-share-evil
 	nodes n1 n2 n3 n4 n5
 	ccc-share committee -t 3 -o dkg.committee $(pubs n1 n2 n3 n4 n5)
 	for n in n1 n2 n3 n4 n5; do
@@ -653,52 +637,4 @@ transition: none"
 	[[ "${lines[-1]}" == "ok: a 2-of-3 DKG key, reshared to 3 of 4, decrypted a ciphertext made before the reshare; files are in $BATS_TEST_TMPDIR" ]]
 	[[ "$stderr" == "ccc-reencrypt: epoch mismatch: bob-share-0.cbor: the share is for epoch 0, the public key for epoch 1" ]]
 	cmp message.txt decrypted.txt
-}
-
-# ---- the manual page ---------------------------------------------------------
-# (As tests/cli/man.bats does for the other pages.)
-
-page=$TOP_SRCDIR/man/ccc-share.1
-
-need_mandoc() {
-	[[ -n ${MANDOC:-} ]] || MANDOC=$(command -v mandoc) ||
-	    skip "mandoc not installed"
-}
-
-@test "man: ccc-share.1 lints clean" {
-	need_mandoc
-	crun -0 "$MANDOC" -T lint -W warning "$page"
-	assert_output_empty
-	assert_stderr_empty
-}
-
-@test "man: ccc-share.1 SYNOPSIS is ccc-share --help" {
-	need_mandoc
-	local man usage
-	usage=$(ccc-share --help | sed '1s/^usage://' | tr -s ' \t\n' '   ' |
-	    sed 's/^ //; s/ $//')
-	man=$("$MANDOC" -T ascii "$page" | sed 's/.\x08//g' |
-	    awk '/^[^ \t]/ { on = ($0 == "SYNOPSIS"); next } on' |
-	    tr -s ' \t\n' '   ' | sed 's/^ //; s/ $//')
-	[[ "$man" == "$usage" ]] || fail "SYNOPSIS: $man; --help: $usage"
-}
-
-@test "man: ccc-share.1 EXAMPLES run" {
-	{
-		printf 'set -euo pipefail\n'
-		awk '
-			/^\.Sh[ \t]/ { ex = ($0 ~ /^\.Sh[ \t]+EXAMPLES[ \t]*$/); lit = 0; next }
-			!ex { next }
-			/^\.Bd[ \t]+-literal/ { lit = 1; next }
-			/^\.Ed([ \t]|$)/ { lit = 0; next }
-			lit && !/^\.\\"/ { print }
-		' "$page" | sed -e 's/\\&//g' -e 's/\\-/-/g' -e 's/\\e/\\/g'
-	} >examples.sh
-	(($(wc -l <examples.sh) > 10))
-	mkdir run
-	cd run
-	crun -0 bash ../examples.sh
-	assert_contains "$output" "ok: the group of key"
-	[[ "${lines[-1]}" == "a secret" ]]
-	assert_stderr "ccc-share: epoch mismatch: b-0.share: the share is for epoch 0, the public key for epoch 1"
 }

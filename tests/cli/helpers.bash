@@ -20,6 +20,27 @@ ccc_version() {
 	    "$TOP_SRCDIR/configure.ac"
 }
 
+# test_hooks: the tools were built with --enable-test-hooks (they say so
+# in --version; tools.bats checks that this agrees with configure's
+# CCC_TEST_HOOKS); need_test_hooks skips the test in a build without them.
+test_hooks() {
+	[[ $(ccc-share --version) == *" (test hooks)" ]]
+}
+need_test_hooks() {
+	test_hooks || skip "needs the test hooks (configure --enable-test-hooks)"
+}
+
+# flow_from_source (in setup_file): before ccc-flow is built, a ccc-flow in
+# $BATS_FILE_TMPDIR/bin, which setup puts first on PATH, runs the source.
+flow_from_source() {
+	mkdir -p "$BATS_FILE_TMPDIR/bin"
+	if [[ ! -x $CCC_BIN/ccc-flow ]]; then
+		printf '#!/bin/sh\nexec bash "%s/scripts/ccc-flow.in" "$@"\n' \
+		    "$TOP_SRCDIR" >"$BATS_FILE_TMPDIR/bin/ccc-flow"
+		chmod +x "$BATS_FILE_TMPDIR/bin/ccc-flow"
+	fi
+}
+
 # crun [-N | !] CMD [ARG...]: run CMD with stdout in $output and stderr in
 # $stderr; with -N the status must be exactly N.
 # shellcheck disable=SC2154 # status, output, stderr: set by bats' run

@@ -158,10 +158,10 @@ entries() {
 	assert_stderr "ccc-reencrypt: usage: -d and -p apply to request mode (-r) (see ccc-reencrypt --help)"
 	node 1 --to fx/epub -o s fx/cert
 	((status == 2))
-	assert_stderr "ccc-reencrypt: usage: --to, -c and -U do not apply to a certified request (it names its enclave; the label policy is -p) (see ccc-reencrypt --help)"
+	assert_stderr "ccc-reencrypt: usage: --to, -l and -U do not apply to a certified request (it names its enclave; the label policy is -p) (see ccc-reencrypt --help)"
 	node 1 -U -o s fx/cert
 	((status == 2))
-	assert_stderr "ccc-reencrypt: usage: --to, -c and -U do not apply to a certified request (it names its enclave; the label policy is -p) (see ccc-reencrypt --help)"
+	assert_stderr "ccc-reencrypt: usage: --to, -l and -U do not apply to a certified request (it names its enclave; the label policy is -p) (see ccc-reencrypt --help)"
 	node 1 -o s fx/cert fx/cert
 	((status == 2))
 	assert_stderr "ccc-reencrypt: usage: one certified request at a time (see ccc-reencrypt --help)"
