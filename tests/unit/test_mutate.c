@@ -443,8 +443,8 @@ mutate(const struct ccc_schema *s, struct sample *sm)
 
 	ccc_err_clear(&err);
 	rc = ccc_blob_decode(s, sm->b.p, len, orig, 0, &err);
-	ok_eq_int(rc, 0, "%s (%s sample, %zu bytes) decodes: %s", s->type,
-	    variant, len, err.detail);
+	ok_eq_int(rc, 0, "%s (%s sample, %zu bytes) decodes%s%s", s->type,
+	    variant, len, rc != 0 ? ": " : "", err.detail);
 	if (rc != 0)
 		return;
 	m = malloc(len + 1);
