@@ -13,26 +13,117 @@
 
 static int tap_count, tap_failed;
 
-__attribute__((format(printf, 4, 5), unused)) static int
-tap_ok(int cond, const char *file, int line, const char *fmt, ...)
+/* One "ok"/"not ok" line, the message from a va_list. */
+__attribute__((format(printf, 4, 0), unused)) static int
+tap_vok(int cond, const char *file, int line, const char *fmt, va_list ap)
 {
-	va_list ap;
-
 	tap_count++;
 	printf("%sok %d - ", cond ? "" : "not ", tap_count);
-	va_start(ap, fmt);
 	vprintf(fmt, ap);
-	va_end(ap);
 	printf("\n");
 	if (!cond) {
 		tap_failed++;
 		printf("#   failed at %s:%d\n", file, line);
 	}
-	fflush(stdout);
 	return cond;
 }
 
+__attribute__((format(printf, 4, 5), unused)) static int
+tap_ok(int cond, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = tap_vok(cond, file, line, fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+	return r;
+}
+
 #define ok(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
+
+/*
+ * Comparisons that print both values on failure:
+ *   ok_eq_int(got, want, fmt, ...)	integers (any width, as long long)
+ *   ok_eq_str(got, want, fmt, ...)	C strings (NULL allowed)
+ *   ok_eq_mem(got, glen, want, wlen, fmt, ...)	bytes, shown in hex
+ */
+#define ok_eq_int(got, want, ...) tap_eq_int((long long)(got), \
+	(long long)(want), #got, __FILE__, __LINE__, __VA_ARGS__)
+#define ok_eq_str(got, want, ...) tap_eq_str((got), (want), #got, \
+	__FILE__, __LINE__, __VA_ARGS__)
+#define ok_eq_mem(got, glen, want, wlen, ...) tap_eq_mem((got), (glen), \
+	(want), (wlen), #got, __FILE__, __LINE__, __VA_ARGS__)
+
+__attribute__((format(printf, 6, 7), unused)) static int
+tap_eq_int(long long got, long long want, const char *expr, const char *file,
+    int line, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = tap_vok(got == want, file, line, fmt, ap);
+	va_end(ap);
+	if (!r)
+		printf("#   %s\n#     expected: %lld\n#          got: %lld\n",
+		    expr, want, got);
+	fflush(stdout);
+	return r;
+}
+
+__attribute__((format(printf, 6, 7), unused)) static int
+tap_eq_str(const char *got, const char *want, const char *expr,
+    const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = tap_vok(got != NULL && want != NULL ? strcmp(got, want) == 0 :
+	    got == want, file, line, fmt, ap);
+	va_end(ap);
+	if (!r)
+		printf("#   %s\n#     expected: \"%s\"\n#          got: \"%s\"\n",
+		    expr, want ? want : "(null)", got ? got : "(null)");
+	fflush(stdout);
+	return r;
+}
+
+/* Bytes as hex on a diagnostic line (at most 64 shown). */
+__attribute__((unused)) static void
+tap_hexline(const char *label, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	printf("#   %13s: (%zu bytes) ", label, n);
+	for (i = 0; b != NULL && i < n && i < 64; i++)
+		printf("%02x", b[i]);
+	printf("%s\n", n > 64 ? "..." : "");
+}
+
+__attribute__((format(printf, 8, 9), unused)) static int
+tap_eq_mem(const void *got, size_t glen, const void *want, size_t wlen,
+    const char *expr, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = tap_vok(glen == wlen && (glen == 0 || (got != NULL &&
+	    want != NULL && memcmp(got, want, glen) == 0)), file, line, fmt,
+	    ap);
+	va_end(ap);
+	if (!r) {
+		printf("#   %s\n", expr);
+		tap_hexline("expected", want, wlen);
+		tap_hexline("got", got, glen);
+	}
+	fflush(stdout);
+	return r;
+}
 
 __attribute__((unused)) static int
 tap_done(void)

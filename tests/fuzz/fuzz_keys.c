@@ -1,0 +1,64 @@
+/*
+ * The typed loaders behind the registry, which check what a schema does
+ * not (points on the curve, scalars below the order, ids matching keys,
+ * digests): threshold public key, key share, ciphertext, recipient keys,
+ * identities, results.
+ */
+#include "config.h"
+
+#include "ec.h"
+#include "identity.h"
+#include "keys.h"
+#include "result.h"
+#include "fuzz.h"
+
+FUZZ_TARGET(keys)
+{
+	static struct ccc_ec *ec;
+	struct ccc_tdh2_pub pub;
+	struct ccc_share *sh;
+	struct ccc_identity *id;
+	struct ccc_ct ct;
+	struct ccc_result res;
+	struct ccc_err err;
+	uint8_t *sk, pk[32];
+
+	fuzz_init();
+	memset(&pub, 0, sizeof(pub));
+	if (ec == NULL && (ec = ccc_ec_new()) == NULL)
+		abort();
+	ccc_err_clear(&err);
+	(void)!ccc_tpk_load(ec, &pub, data, size, &err);
+	ccc_tdh2_pub_free(&pub);
+
+	if ((sh = ccc_share_new()) == NULL)
+		abort();
+	ccc_err_clear(&err);
+	(void)!ccc_share_load(sh, data, size, &err);
+	ccc_share_free(sh);
+
+	ccc_err_clear(&err);
+	if (ccc_ct_decode(&ct, data, size, 0, &err) == 0)
+		(void)!ccc_ct_digest(&ct);
+
+	ccc_err_clear(&err);
+	(void)!ccc_recipient_pub_load(pk, data, size, &err);
+	if ((sk = sodium_malloc(32)) == NULL)
+		abort();
+	ccc_err_clear(&err);
+	(void)!ccc_recipient_key_load(sk, pk, data, size, &err);
+	sodium_free(sk);
+
+	if ((id = ccc_identity_new()) == NULL)
+		abort();
+	ccc_err_clear(&err);
+	(void)!ccc_identity_load(id, data, size, &err);
+	ccc_identity_free(id);
+
+	ccc_err_clear(&err);
+	if (ccc_result_decode(&res, data, size, &err) == 0) {
+		uint8_t b[32];
+		ccc_result_binding(b, &res);
+	}
+	return 0;
+}

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Seeds for the fuzz harnesses, made with the built tools: every blob type
+# of an end-to-end run (ccc-flow), a dealer key in Chainlink's JSON, a DKG
+# and a reshare (examples/dkg-reshare.sh), access logs with their heads,
+# policies, attestation documents.
+#
+#   tests/fuzz/make-corpus.sh BINDIR OUTDIR
+#
+# BINDIR holds ccc-keygen, ccc-flow and the other tools (a build's cmd/);
+# OUTDIR/HARNESS/ receives the seeds of each harness of tests/fuzz/,
+# named by their SHA-256.  Takes about half a minute.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+[ $# -eq 2 ] || { echo "usage: make-corpus.sh BINDIR OUTDIR" >&2; exit 2; }
+bin=$(cd "$1" && pwd)
+out=$2
+export PATH=$bin:$PATH
+work=$(mktemp -d "${TMPDIR:-/tmp}/ccc-corpus.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+harnesses="blob keys seq json cose attest_policy label_policy accesslog dkg roster request"
+for h in $harnesses; do
+	mkdir -p "$out/$h"
+done
+
+# seed HARNESS FILE...: copy each (non-empty, at most 64 KiB) file in.
+seed() {
+	local h=$1 f sum
+	shift
+	for f in "$@"; do
+		[ -f "$f" ] && [ -s "$f" ] || continue
+		[ "$(stat -c %s "$f")" -le 65536 ] || continue
+		sum=$(sha256sum "$f" | cut -c1-16)
+		cp "$f" "$out/$h/$sum"
+	done
+}
+
+# is_blob FILE: a CBOR map (one of ccc's blobs).
+is_blob() {
+	local b
+	b=$(head -c1 "$1" | od -An -tu1 | tr -d ' ')
+	[ -n "$b" ] && [ "$b" -ge 160 ] && [ "$b" -le 191 ]
+}
+
+# An end-to-end run: keys, roster, request, certificates, sealed shares,
+# result, attestation policy, access logs.
+cd "$work"
+ccc-flow -d flow -x /bin/cat >/dev/null
+blobs=()
+while IFS= read -r -d '' f; do
+	is_blob "$f" && blobs+=("$f")
+done < <(find flow -type f ! -name lock -print0 | sort -z)
+seed blob "${blobs[@]}"
+seed keys flow/00-keys/committee/tpk.cbor flow/00-keys/committee/share-1.cbor \
+    flow/00-keys/oracle-1.key flow/00-keys/oracle-1.pub flow/01-input.ct \
+    flow/06-result flow/04-sealed-node-1
+seed roster flow/00-keys/roster
+seed request flow/02-request.pub flow/03-certified flow/07-certified-result \
+    flow/03-sig-oracle-1
+seed attest_policy flow/00-keys/attest.policy
+seed label_policy flow/00-enclaves/enclave-1/policy
+for d in flow/00-nodes/node-*; do
+	cat "$d/access.head" "$d/access.log" >"$d/both"
+	seed accesslog "$d/both" "$d/access.log"
+done
+cat flow/04-sealed-node-* >sealed.seq
+cat flow/01-input.ct flow/01-input.ct >cts.seq
+seed seq sealed.seq cts.seq flow/01-input.ct flow/03-sig-oracle-1
+
+# Chainlink's JSON: a dealer key and a ciphertext.
+ccc-keygen dealer -t 2 -n 3 -d k --json
+printf 'attack at dawn\n' >msg
+ccc-encrypt -k k/tpk.cbor --json -o ct.json msg
+seed json k/*.json ct.json
+
+# Label policies in the file format (ccc-reencrypt(1)).
+printf '# comment\nallow demo app:demo/extra\nallow * app:shared*\nallow-unlabelled demo\n' >labels
+seed label_policy labels
+
+# Attestation documents: the published Nitro vectors and, where the test
+# helper was built, a software document.
+seed cose "$top/tests/vectors/nitro/nitro-2022-11-09-veracruz.cbor"
+base64 -d "$top/tests/vectors/nitro/nitro-2024-09-07-blocky.b64" >blocky.cbor 2>/dev/null &&
+    seed cose blocky.cbor
+if [ -x "$bin/../tests/unit/attest-sign" ]; then
+	"$bin/../tests/unit/attest-sign" -k flow/00-keys/enclave-1.key -o doc.cbor \
+	    -t 1725721200000 -m 0="$(printf '%096d' 0)" -u "$(printf '%064d' 1)" &&
+	    seed cose doc.cbor
+fi
+
+# A DKG and a reshare: signed messages of every round, committees,
+# groups, certificates, transport seeds.
+mkdir dkg
+WORKDIR=$work/dkg bash "$top/examples/dkg-reshare.sh" >dkg.log 2>&1
+dkg=()
+while IFS= read -r -d '' f; do
+	is_blob "$f" && dkg+=("$f")
+done < <(find dkg -type f ! -name lock -print0 | sort -z)
+seed dkg "${dkg[@]}"
+seed blob "${dkg[@]}"
+for h in $harnesses; do
+	echo "$h: $(find "$out/$h" -type f | wc -l) seeds"
+done
