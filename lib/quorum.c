@@ -539,6 +539,32 @@ out:
 /* ---- signatures and certificates --------------------------------------- */
 
 /*
+ * An oracle signs under the purpose CCC_ORACLE_PURPOSE || type: its own
+ * domain, apart from every other signature an identity makes (DKG messages
+ * and group confirmations sign under a bare type string, and no type has a
+ * ':'), and one per blob type.
+ */
+static const char *
+oracle_purpose(char buf[CCC_ORACLE_PURPOSE_MAX], const struct ccc_schema *s)
+{
+	int n;
+
+	n = snprintf(buf, CCC_ORACLE_PURPOSE_MAX, "%s%s", CCC_ORACLE_PURPOSE,
+	    s->type);
+	return n > 0 && n < CCC_ORACLE_PURPOSE_MAX ? buf : "";
+}
+
+static int
+oracle_verify(const uint8_t sig[64], const uint8_t pk[32],
+    const struct ccc_schema *s, const uint8_t d[32])
+{
+	char purpose[CCC_ORACLE_PURPOSE_MAX];
+
+	return ccc_identity_verify_digest(sig, pk, oracle_purpose(purpose, s),
+	    d);
+}
+
+/*
  * What an oracle checks before signing a result (step 7): it answers the
  * request and its attestation verifies under the oracle's policy now.
  */
@@ -586,6 +612,7 @@ ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
 	struct ccc_val v[SIG_NFIELDS];
 	struct ccc_buf kb, in, out;
 	uint8_t d[32], sig[64];
+	char purpose[CCC_ORACLE_PURPOSE_MAX];
 	int rc;
 
 	memset(&pub, 0, sizeof(pub));
@@ -610,6 +637,14 @@ ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
 		goto out;
 	if ((s = ccc_blob_peek_type(in.p, in.len)) == NULL) {
 		rc = ccc_err_set(err, CCC_E_TYPE, 0, NULL, "not a ccc blob");
+		goto fail_in;
+	}
+	/* An oracle checking results signs nothing else it is handed. */
+	if ((o->attest_policy != NULL || o->request != NULL) &&
+	    s != &ccc_schema_result) {
+		rc = ccc_err_set(err, CCC_E_TYPE, -1, NULL, "-A and -F sign "
+		    "only a result (%s), not %s", ccc_schema_result.type,
+		    s->type);
 		goto fail_in;
 	}
 	{
@@ -646,7 +681,8 @@ ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
 	if (s == &ccc_schema_result && (rc = check_result(o, &in, err)) != 0)
 		goto fail_in;
 	crypto_hash_sha256(d, in.p, in.len);
-	if ((rc = ccc_identity_sign_digest(sig, k, s->type, d)) != 0) {
+	if ((rc = ccc_identity_sign_digest(sig, k, oracle_purpose(purpose, s),
+	    d)) != 0) {
 		rc = ccc_err_set(err, rc, -1, NULL, "sign");
 		goto out;
 	}
@@ -781,8 +817,7 @@ ccc_quorum_combine(const struct ccc_qcombine_opts *o, struct ccc_err *err)
 			    o->sigs[k], name);
 			continue;
 		}
-		if (ccc_identity_verify_digest(v[SIG_SIG].p, r.m[m].pk,
-		    s->type, d) != 0) {
+		if (oracle_verify(v[SIG_SIG].p, r.m[m].pk, s, d) != 0) {
 			ccc_cli_warn("%s: bad signature by %s; ignored",
 			    o->sigs[k], name);
 			continue;
@@ -884,8 +919,7 @@ ccc_cert_check(const struct ccc_roster *r, const struct ccc_val *cv,
 			break;
 		/* Unknown, repeated or bad signatures simply do not count. */
 		if ((m = ccc_roster_find(r, sv[CSIG_SIGNER].p)) < 0 || have[m] ||
-		    ccc_identity_verify_digest(sv[CSIG_SIG].p, r->m[m].pk,
-		    s->type, d) != 0)
+		    oracle_verify(sv[CSIG_SIG].p, r->m[m].pk, s, d) != 0)
 			continue;
 		have[m] = true;
 		nvalid++;

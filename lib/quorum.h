@@ -4,9 +4,11 @@
  *
  * A certificate carries the exact bytes of the blob it certifies and at
  * least q signatures by distinct members of a roster, each over
- *   "ccc/sig/v1" 0 || <blob type> || 0 || SHA-256(blob bytes)
+ *   "ccc/sig/v1" 0 || "ccc/oracle/v1:" <blob type> || 0 || SHA-256(blob bytes)
  * (lib/identity.h), so a certificate is bound to one blob, of one type,
- * under one roster (named by the SHA-256 of the roster's bytes).
+ * under one roster (named by the SHA-256 of the roster's bytes), and no
+ * oracle signature is ever one of the signatures an identity makes in DKG
+ * (whose purposes are bare type strings, none with a ':').
  */
 #ifndef CCC_QUORUM_H
 #define CCC_QUORUM_H
@@ -16,6 +18,8 @@
 #include "blob.h"
 #include "identity.h"
 
+#define CCC_ORACLE_PURPOSE "ccc/oracle/v1:"
+#define CCC_ORACLE_PURPOSE_MAX 96
 #define CCC_REQUEST_ID_BYTES 32
 #define CCC_MEASUREMENT_BYTES 48	/* SHA-384, as Nitro PCRs */
 #define CCC_APP_ID_MAX 128

@@ -568,6 +568,26 @@ setup() {
 	crun -0 ccc-attest-verify -p fx/run/run.pol -r fx/run/cert checked
 }
 
+@test "result: with -A and -F an oracle signs nothing but a result (exit 1)" {
+	local f i
+	# Whatever the enclave's operator hands it: a roster, a ciphertext, a
+	# key, a request, a certificate, a certified result.
+	for i in 1 2; do
+		ccc-quorum-sign sign -i "fx/run/o$i.key" -A fx/run/run.pol \
+		    -F fx/run/cert -o "rsig$i" fx/run/res
+	done
+	ccc-quorum-sign combine -r fx/run/roster -c fx/run/res -o certified \
+	    rsig1 rsig2
+	for f in fx/run/roster fx/run/ct fx/run/key/tpk.cbor fx/run/req.pub \
+	    fx/run/req fx/run/cert certified; do
+		crun -1 ccc-quorum-sign sign -i fx/run/o1.key -A fx/run/run.pol \
+		    -F fx/run/cert -o s "$f"
+		assert_output_empty
+		assert_stderr "ccc-quorum-sign: wrong blob type: $f: -A and -F sign only a result (ccc/result/v1), not $(ccc-inspect "$f" | sed -n 's/^  "type": "\(.*\)",$/\1/p')"
+		assert_no_file s
+	done
+}
+
 # ---- the policy file --------------------------------------------------------------
 
 @test "policy: errors name the line and exit 1" {

@@ -566,6 +566,23 @@ transition: none"
 	assert_stderr "ccc-share: key mismatch: cert.other: the certificate is for another group"
 }
 
+@test "ccc-share: an oracle's signature of the group is no confirmation of it" {
+	# A member's identity key may also be an oracle's: what it signs as an
+	# oracle (any blob handed to ccc-quorum-sign sign) must never stand
+	# for its DKG signatures.  Ed25519 is deterministic, so the same
+	# message would give the same bytes.
+	nodes a b c
+	dkg 2 a b c
+	ccc-share export -d b -g group -C cert
+	crun -0 ccc-quorum-sign sign -i b.key -o sig group
+	local s
+	s=$(field_hex sig sig)
+	[[ ${#s} == 128 ]]
+	if find_hex cert "$s" >/dev/null; then
+		fail "the oracle signature is b's group confirmation"
+	fi
+}
+
 @test "ccc-share export: needs a key, never overwrites, -e picks an epoch" {
 	nodes a b
 	crun -2 ccc-share export -d a -k tpk
