@@ -579,6 +579,9 @@ check_result(const struct ccc_sign_opts *o, const struct ccc_buf *in,
 	struct ccc_buf rb;
 	int rc;
 
+	/* A result at odds with itself is refused before anything else. */
+	if ((rc = ccc_result_decode(&r, in->p, in->len, err)) != 0)
+		return rc;
 	if (o->attest_policy == NULL || o->request == NULL)
 		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "signing a "
 		    "result needs the attestation policy (-A) and the request "
@@ -590,8 +593,7 @@ check_result(const struct ccc_sign_opts *o, const struct ccc_buf *in,
 		goto out;
 	}
 	if ((rc = ccc_attest_policy_load(pol, o->attest_policy, err)) != 0 ||
-	    (rc = ccc_request_read(&rb, &rq, o->request, err)) != 0 ||
-	    (rc = ccc_result_decode(&r, in->p, in->len, err)) != 0)
+	    (rc = ccc_request_read(&rb, &rq, o->request, err)) != 0)
 		goto out;
 	rc = ccc_result_attest(&r, &rq, pol, NULL, (int64_t)o->now * 1000,
 	    rep, err);

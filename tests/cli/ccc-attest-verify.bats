@@ -490,6 +490,15 @@ setup() {
 	crun -1 ccc-attest-verify -p fx/run/run.pol -r fx/run/cert bad
 	assert_output_empty
 	assert_stderr "ccc-attest-verify: attestation refused: bad: at byte $((at - 1)): binding mismatch: the output does not match its digest (tampered output)"
+	# The application and the oracles refuse it before anything else:
+	# before the key, the policy or the request are even read.
+	crun -1 ccc-combine --result bad -o out
+	assert_output_empty
+	assert_stderr "ccc-combine: attestation refused: bad: at byte $((at - 1)): binding mismatch: the output does not match its digest (tampered output)"
+	crun -1 ccc-quorum-sign sign -i fx/run/o1.key -A missing.pol \
+	    -F missing.req -o s bad
+	assert_stderr "ccc-quorum-sign: attestation refused: bad: at byte $((at - 1)): binding mismatch: the output does not match its digest (tampered output)"
+	assert_no_file out s
 	# The output and its digest both replaced: the document's user_data
 	# binds the old digest.
 	replace_bytes fx/run/res "$at" "$(hex_str 'HELLP')" bad2
