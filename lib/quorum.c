@@ -418,6 +418,7 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 	struct ccc_tdh2_pub pub;
 	struct ccc_identity *enc = NULL;
 	struct ccc_ct_src src;
+	struct ccc_ct ct;
 	struct ccc_val v[REQ_NFIELDS];
 	struct ccc_buf b, cts, code;
 	uint8_t rid[32], meas[48], ekey[32], rcpt[32];
@@ -488,9 +489,21 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 	if ((rc = ccc_ct_src_open(&src, o->cts, o->ncts, err)) != 0)
 		goto out;
 	src_open = true;
-	while ((rc = ccc_ct_src_next(&src, &p, &n, err)) == 1)
+	while ((rc = ccc_ct_src_next(&src, &p, &n, err)) == 1) {
+		/*
+		 * What every node will check, checked now: points and
+		 * scalars valid, the proof verifying under this key.
+		 */
+		if ((rc = ccc_ct_decode(&ct, p, n, 0, err)) != 0 ||
+		    (rc = ccc_tdh2_verify(ccc_ec_default(), &pub, &ct.t,
+		    err)) != 0) {
+			ccc_err_item(err, src.item);
+			ccc_err_what(err, src.name);
+			goto out;
+		}
 		if ((rc = ccc_cbor_put_bstr(&cts, p, n)) != 0)
 			goto nomem;
+	}
 	if (rc != 0)
 		goto out;
 	ccc_val_bytes(&v[REQ_ID], rid, 32);

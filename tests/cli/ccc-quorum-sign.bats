@@ -365,8 +365,37 @@ names_except() {
 	assert_same s2 fx/sig1
 }
 
+@test "ccc-quorum-sign request: ciphertexts with invalid points or proofs are refused (exit 1)" {
+	local u ub e
+	u=$(field_offset fx/ct.A u)
+	ub=$(field_offset fx/ct.A u_bar)
+	e=$(field_offset fx/ct.A e)
+	# A hybrid (06) prefix, a compressed (02) one, a point off the
+	# curve, a scalar not reduced, a proof that fails.
+	replace_bytes fx/ct.A "$u" 06 hybrid
+	replace_bytes fx/ct.A "$u" 02 compressed
+	flip_bit fx/ct.A $((ub + 64)) 0 offcurve
+	replace_bytes fx/ct.A "$e" "$(printf 'ff%.0s' {1..32})" unreduced
+	crun -1 ccc-quorum-sign request "${REQ[@]}" -o r fx/ct.A hybrid
+	assert_output_empty
+	assert_stderr "ccc-quorum-sign: invalid point: hybrid: item 1: u: not a point on P-256"
+	crun -1 ccc-quorum-sign request "${REQ[@]}" -o r compressed
+	assert_stderr "ccc-quorum-sign: invalid point: compressed: item 1: u: not a point on P-256"
+	crun -1 ccc-quorum-sign request "${REQ[@]}" -o r offcurve
+	assert_stderr "ccc-quorum-sign: invalid point: offcurve: item 1: u_bar: not a point on P-256"
+	crun -1 ccc-quorum-sign request "${REQ[@]}" -o r unreduced
+	assert_stderr "ccc-quorum-sign: invalid scalar: unreduced: item 1: e: not below the group order"
+	cat fx/ct.A fx/ct.bad >two
+	crun -1 ccc-quorum-sign request "${REQ[@]}" -o r two
+	assert_stderr "ccc-quorum-sign: invalid ciphertext: two: item 2: proof does not verify (tampered, or made for another key)"
+	assert_no_file r
+}
+
 @test "ccc-quorum-sign sign: a request with a bad ciphertext is refused (exit 1)" {
-	crun -0 ccc-quorum-sign request "${REQ[@]}" -o r fx/ct.A fx/ct.bad
+	# Built from good ciphertexts, then the second one's c altered.
+	ccc-encrypt -k fx/k23/tpk.cbor -l app:A -o ct2 fx/msg
+	crun -0 ccc-quorum-sign request "${REQ[@]}" -o good fx/ct.A ct2
+	flip_bit good "$(find_hex good "$(field_hex ct2 c)")" 0 r
 	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -o s r
 	assert_output_empty
 	assert_stderr "ccc-quorum-sign: invalid ciphertext: r: item 2: proof does not verify (tampered, or made for another key)"
