@@ -305,10 +305,37 @@ ccc_request_decode_head(struct ccc_request *rq, const uint8_t *p,
 	return 0;
 }
 
+int
+ccc_app_id_check(const char *app, size_t len, long long off,
+    struct ccc_err *err)
+{
+	size_t i;
+	char c;
+
+	if (len == 0 || len > CCC_APP_ID_MAX)
+		return ccc_err_set(err, CCC_E_FIELD, off, "app_id", "app_id: "
+		    "%zu bytes, expected 1 to %d", len, CCC_APP_ID_MAX);
+	for (i = 0; i < len; i++) {
+		c = app[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+			return ccc_err_set(err, CCC_E_FIELD, off < 0 ? -1 :
+			    off + (len < 24 ? 1 : 2) + (long long)i, "app_id",
+			    "app_id: byte %zu (0x%02x) is not a letter, digit, "
+			    "'.', '_' or '-'", i, (unsigned)(unsigned char)c);
+	}
+	return 0;
+}
+
 static int
 request_from_vals(struct ccc_request *rq, const struct ccc_val *v,
     struct ccc_err *err)
 {
+	int rc;
+
+	if ((rc = ccc_app_id_check((const char *)v[REQ_APP].p, v[REQ_APP].n,
+	    v[REQ_APP].off, err)) != 0)
+		return rc;
 	memcpy(rq->id, v[REQ_ID].p, 32);
 	rq->app = (const char *)v[REQ_APP].p;
 	rq->app_len = v[REQ_APP].n;
@@ -419,6 +446,7 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 	struct ccc_identity *enc = NULL;
 	struct ccc_ct_src src;
 	struct ccc_ct ct;
+	struct ccc_err e;
 	struct ccc_val v[REQ_NFIELDS];
 	struct ccc_buf b, cts, code;
 	uint8_t rid[32], meas[48], ekey[32], rcpt[32];
@@ -431,6 +459,11 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 	ccc_buf_init(&b, 0);
 	ccc_buf_init(&cts, 0);
 	ccc_buf_init(&code, 0);
+	ccc_err_clear(&e);
+	if (ccc_app_id_check(o->app, strlen(o->app), -1, &e) != 0) {
+		rc = ccc_err_set(err, CCC_E_USAGE, -1, NULL, "-a: %s", e.detail);
+		goto out;
+	}
 	if ((rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0)
 		goto out;
 	if ((enc = ccc_identity_new()) == NULL) {

@@ -99,6 +99,16 @@ struct ccc_request {
 	uint8_t recipient[32];
 };
 
+/*
+ * 0 if app[0..len) is an application id: 1 to CCC_APP_ID_MAX letters,
+ * digits, '.', '_' or '-', so that no id is another's label path
+ * ("app:A/..." under the default label rule) and none carries a
+ * separator or a control character; else CCC_E_FIELD at the offending
+ * byte (off: the text string's head, -1 for none).
+ */
+int ccc_app_id_check(const char *app, size_t len, long long off,
+    struct ccc_err *err) CCC_WUR;
+/* Decode a request: every field checked, the app id as above. */
 int ccc_request_decode(struct ccc_request *rq, const uint8_t *p, size_t len,
     struct ccc_err *err) CCC_WUR;
 /*

@@ -330,6 +330,32 @@ names_except() {
 	assert_no_file r
 }
 
+@test "ccc-quorum-sign request: an app id with a separator or a control character is refused" {
+	# App "demo/output" would be served what the default label rule
+	# gives app "demo" under app:demo/output (its threshold outputs).
+	local a
+	for a in demo/output 'a:b' 'a b' $'a\nb' $'a\x1b[2Jb' 'a*'; do
+		crun -2 ccc-quorum-sign request "${REQ[@]}" -a "$a" -o r fx/ct.A
+		assert_output_empty
+		[[ "$stderr" == "ccc-quorum-sign: usage: -a: app_id: byte "*" is not a letter, digit, '.', '_' or '-'" ]] ||
+		    fail "stderr: $stderr"
+	done
+	crun -2 ccc-quorum-sign request "${REQ[@]}" -a demo/output -o r fx/ct.A
+	assert_stderr "ccc-quorum-sign: usage: -a: app_id: byte 4 (0x2f) is not a letter, digit, '.', '_' or '-'"
+	assert_no_file r
+	crun -0 ccc-quorum-sign request "${REQ[@]}" -a My-app_2.0 -o r fx/ct.A
+	# A request that names one anyway is refused by every reader: the
+	# oracles, and the nodes, which decode it the same way.
+	crun -0 ccc-quorum-sign request "${REQ[@]}" -a demoXoutput -o good \
+	    fx/ct.A
+	local at
+	at=$(find_hex good "$(hex_str demoXoutput)")
+	replace_bytes good $((at + 4)) 2f bad
+	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -U -o s bad
+	assert_stderr "ccc-quorum-sign: invalid field: bad: at byte $((at + 4)): app_id: byte 4 (0x2f) is not a letter, digit, '.', '_' or '-'"
+	assert_no_file s
+}
+
 @test "ccc-quorum-sign request: -O sealed without -R is refused (exit 2)" {
 	crun -2 ccc-quorum-sign request "${REQ[@]}" -O sealed -o r fx/ct.A
 	assert_output_empty
