@@ -293,6 +293,7 @@ ccc_blob_decode_map(const struct ccc_schema *s, struct ccc_cur *c,
 			    s->type);
 		if (tlen != strlen(s->type) ||
 		    memcmp(type, s->type, tlen) != 0) {
+			char vis[4 * 64 + 1];
 			other = ccc_schema_find(type, tlen);
 			if (other != NULL)
 				return ccc_err_set(c->err, CCC_E_TYPE, at,
@@ -302,9 +303,10 @@ ccc_blob_decode_map(const struct ccc_schema *s, struct ccc_cur *c,
 				    other->title,
 				    other->type);
 			return ccc_err_set(c->err, CCC_E_TYPE, at, "type",
-			    "expected %s %s (%s), found type \"%.*s\"",
-			    ccc_article(s->title), s->title, s->type, (int)(tlen > 64 ? 64 : tlen),
-			    type);
+			    "expected %s %s (%s), found type \"%s\"",
+			    ccc_article(s->title), s->title, s->type,
+			    ccc_vis(vis, sizeof(vis), type, tlen > 64 ? 64 :
+			    tlen, CCC_VIS_SLASH));
 		}
 		i = 1;
 	}

@@ -553,6 +553,27 @@ names_except() {
 	assert_no_file c
 }
 
+@test "ccc-quorum-sign: control characters from inputs are escaped on the error line" {
+	# A member name that would forge a second log line and clear the
+	# terminal; a type string and a label with the same.
+	ccc-keygen identity -o evil.key -p evil.pub \
+	    -N "$(printf 'evil\nccc-quorum-sign: forged\033[2J\\')"
+	ccc-quorum-sign roster -q 2 -N "$(printf 'r\033]0;x\007')" \
+	    --not-before $NB --not-after $NA -o r2 fx/o1.pub evil.pub
+	crun -1 ccc-quorum-sign combine -r r2 -c fx/req -o c fx/sig1
+	((${#stderr_lines[@]} == 1)) || fail "not one line"
+	assert_stderr 'ccc-quorum-sign: bad signature: fx/req: 1 valid signature, roster "r\033]0;x\007" needs 2; not signed by evil\nccc-quorum-sign: forged\033[2J\\'
+	# A blob whose type says "ccc/\e[31m".
+	write_hex "a10069$(hex_str 'ccc/')1b$(hex_str '[31m')" t
+	crun -1 ccc-quorum-sign request "${REQ[@]}" -e t -o r fx/ct.A
+	assert_stderr 'ccc-quorum-sign: wrong blob type: t: at byte 0: expected an identity public key (ccc/identity-pub/v1), found type "ccc/\033[31m"'
+	# A label with a newline, refused for app A.
+	ccc-encrypt -k fx/k23/tpk.cbor -l "$(printf 'app:B\nok')" -o ct fx/msg
+	crun -0 ccc-quorum-sign request "${REQ[@]}" -o r ct
+	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -o s r
+	assert_stderr 'ccc-quorum-sign: refused by policy: r: item 1: a ciphertext labelled "app:B\nok" is not allowed for app "A"'
+}
+
 @test "ccc-quorum-sign combine: an unknown signer's signature is ignored with a warning" {
 	crun -0 ccc-quorum-sign combine -r fx/roster -c fx/req -o c fx/sigx \
 	    fx/sig1 fx/sig2 fx/sig3

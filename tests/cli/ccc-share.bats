@@ -583,6 +583,21 @@ transition: none"
 	fi
 }
 
+@test "ccc-share status: member names are escaped" {
+	nodes a
+	ccc-keygen identity -o b.key -p b.pub \
+	    -N "$(printf 'b\nnode: forged\033[2J\\')"
+	ccc-share init -d b -i b.key
+	ccc-share committee -t 2 -o dkg.committee a.pub b.pub
+	ccc-share dkg -d a -c dkg.committee
+	tick a
+	crun -0 ccc-share status -d a
+	assert_contains "$output" 'waiting for: '
+	assert_contains "$output" '(b\nnode: forged\033[2J\\)'
+	[[ "$output" != *$'\033'* && "$output" != *$'\nnode: forged'* ]] ||
+	    fail "a control character reached the output"
+}
+
 @test "ccc-share export: needs a key, never overwrites, -e picks an epoch" {
 	nodes a b
 	crun -2 ccc-share export -d a -k tpk
