@@ -519,7 +519,8 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 		memcpy(rid, o->request_id, 32);
 	else
 		randombytes_buf(rid, 32);
-	if ((rc = ccc_ct_src_open(&src, o->cts, o->ncts, err)) != 0)
+	if ((rc = ccc_ct_src_open_max(&src, o->cts, o->ncts, CCC_BLOB_MAX,
+	    err)) != 0)
 		goto out;
 	src_open = true;
 	while ((rc = ccc_ct_src_next(&src, &p, &n, err)) == 1) {

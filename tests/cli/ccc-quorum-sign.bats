@@ -356,6 +356,17 @@ names_except() {
 	assert_no_file s
 }
 
+@test "ccc-quorum-sign request: a pipe of ciphertexts is copied up to the request's cap" {
+	# One good ciphertext, then zero bytes without end: the copy stops
+	# at the 64 MiB a request may hold (timeout only bounds a failure).
+	crun -1 timeout 120 bash -c 'cat fx/ct.A /dev/zero | ccc-quorum-sign request -a A -m "$0" -k fx/k23/tpk.cbor -e fx/enc.pub -K fx/epub -o r -' "$MEAS"
+	assert_output_empty
+	assert_stderr "ccc-quorum-sign: input too large: stdin: larger than 67108864 bytes"
+	crun -1 timeout 120 bash -c 'cat /dev/zero | ccc-quorum-sign request -a A -m "$0" -k fx/k23/tpk.cbor -e fx/enc.pub -K fx/epub -o r -' "$MEAS"
+	assert_stderr "ccc-quorum-sign: malformed input: stdin: item 1: at byte 0: blob: expected map, found unsigned integer"
+	assert_no_file r
+}
+
 @test "ccc-quorum-sign request: -O sealed without -R is refused (exit 2)" {
 	crun -2 ccc-quorum-sign request "${REQ[@]}" -O sealed -o r fx/ct.A
 	assert_output_empty
