@@ -441,8 +441,8 @@ echo ok >mine; cat mine'
 	request r sleeper
 	enclave -p p -i r.key -o r.res r.cert r.s1 r.s2 r.s3
 	((status == 1))
-	# (1.0 s, unless the machine is very busy)
-	[[ "$stderr" == "ccc-enclave-run: code failed: the code timed out after 1."?" s; no result and no attestation" ]]
+	# (1.0 s, or more on a busy machine: never less.)
+	[[ "$stderr" == "ccc-enclave-run: code failed: the code timed out after "[1-9]*.?" s; no result and no attestation" ]]
 	assert_no_file r.res r.key
 }
 

@@ -636,11 +636,15 @@ transition: none"
 	crun -0 ccc-share advance -d a
 	assert_stderr_empty
 	[[ -e a/in/e0-later.cbor ]]
-	flock a/lock sleep 3 &
-	sleep 0.5
+	# Another process holds the lock until told to let go: no race
+	# with the clock.
+	mkfifo held release
+	flock a/lock sh -c 'echo >held; read -r _ <release' &
+	read -r _ <held
 	crun -2 ccc-share advance -d a
-	assert_stderr "ccc-share: locked: a: another ccc-share is working on this node"
+	echo >release
 	wait
+	assert_stderr "ccc-share: locked: a: another ccc-share is working on this node"
 }
 
 @test "ccc-share: its blobs print with ccc-inspect" {
