@@ -307,11 +307,16 @@ ccc_write_key_pair(const char *keyfile, const void *sk, size_t sk_len,
 	if ((rc = ccc_out_open(&po, pubfile, pub_flags | f, err)) != 0)
 		goto out;
 	po_open = true;
-	if ((rc = ccc_out_write(&ko, sk, sk_len, err)) != 0 ||
-	    (rc = ccc_out_write(&po, pk, pk_len, err)) != 0)
+	/*
+	 * The key file is in place before a byte of the public key is
+	 * written: a public key on standard output is never printed for a
+	 * key that was refused (say, -o naming a dangling symlink).
+	 */
+	if ((rc = ccc_out_write(&ko, sk, sk_len, err)) != 0)
 		goto out;
 	ko_open = false;
-	if ((rc = ccc_out_commit(&ko, err)) != 0)
+	if ((rc = ccc_out_commit(&ko, err)) != 0 ||
+	    (rc = ccc_out_write(&po, pk, pk_len, err)) != 0)
 		goto out;
 	po_open = false;
 	rc = ccc_out_commit(&po, err);
