@@ -273,7 +273,9 @@ ccc_attest_verify_run(const struct ccc_attest_verify_opts *o,
 		(void)ccc_err_what(err, name);
 		goto out;
 	}
-	if (ccc_blob_peek_type(in.p, in.len) == &ccc_schema_result) {
+	/* With a request the input is a result, damaged or not. */
+	if (ccc_blob_peek_type(in.p, in.len) == &ccc_schema_result ||
+	    o->request != NULL) {
 		/*
 		 * A result: its document must bind its own fields and, with a
 		 * request, answer that request (lib/result.h).
@@ -290,10 +292,6 @@ ccc_attest_verify_run(const struct ccc_attest_verify_opts *o,
 			(void)ccc_err_what(err, name);
 			goto out;
 		}
-	} else if (o->request != NULL) {
-		rc = ccc_err_set(err, CCC_E_USAGE, -1, NULL, "--request "
-		    "checks a result (ccc/result/v1), not a bare document");
-		goto out;
 	} else if ((rc = document_bytes(&in, &dec, &doc, &len, err)) != 0 ||
 	    (rc = ccc_attest_verify(doc, len, pol, o->expect, o->at_ms, rep,
 	    err)) != 0) {

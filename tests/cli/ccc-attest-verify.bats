@@ -486,9 +486,14 @@ setup() {
 	# request the result's own fields are bound.
 	crun -0 ccc-attest-verify -p fx/run/run.pol --at "$T0" -r fx/run/req fx/run/res
 	crun -0 ccc-attest-verify -p fx/run/run.pol --at "$T0" fx/run/res
-	# -r checks a result, not a bare document.
-	crun -2 ccc-attest-verify -p fx/run/run.pol --at "$T0" -r fx/run/req fx/sw.cbor
-	assert_stderr "ccc-attest-verify: usage: --request checks a result (ccc/result/v1), not a bare document"
+	# -r checks a result, not a bare document, nor a damaged result:
+	# the input is refused (1), not the command line.
+	crun -1 ccc-attest-verify -p fx/run/run.pol --at "$T0" -r fx/run/req fx/sw.cbor
+	assert_stderr "ccc-attest-verify: malformed input: fx/sw.cbor: at byte 0: blob: expected map, found array"
+	replace_bytes fx/run/res "$(find_hex fx/run/res "$(hex_str ccc/result/v1)")" "$(hex_str ccc/resulu/v1)" damaged
+	crun -1 ccc-attest-verify -p fx/run/run.pol --at "$T0" -r fx/run/req damaged
+	assert_output_empty
+	assert_stderr 'ccc-attest-verify: wrong blob type: damaged: at byte 0: expected a computation result (ccc/result/v1), found type "ccc/resulu/v1"'
 }
 
 @test "result: a tampered output is refused: binding mismatch" {

@@ -171,6 +171,11 @@ od -An -v -tx1 | tr -d " \n"'
 	assert_no_temp_files .
 	# {0: "ccc/enclave-input/v1", 1: request_id, 2: app_id, 3: [input]}
 	crun -0 ccc-combine --result r.res -o out
+	# A key for a public output is a mistake, not something to ignore.
+	crun -2 ccc-combine --result r.res -i fx/rcpt.key -o out2
+	assert_output_empty
+	assert_stderr "ccc-combine: usage: r.res: the output is public, not sealed: -i is only for a sealed output"
+	assert_no_file out2
 	[[ "$(cat out)" == "a400$(hex_str ccc/enclave-input/v1 | sed 's/^/74/')015820$(field_hex r.req request_id)0264$(hex_str demo)038146$(hex_of fx/msg)" ]]
 	# The result names the request, its app, code and enclave.
 	[[ "$(field_hex r.res request_id)" == "$(field_hex r.req request_id)" ]]
@@ -248,6 +253,8 @@ od -An -v -tx1 | tr -d " \n"'
 	[[ "$(num r.res output_mode)" == 2 ]]
 	crun -0 ccc-attest-verify -p fx/pol -r r.cert r.res
 	crun -0 ccc-combine --result r.res -o out.ct
+	crun -2 ccc-combine --result r.res -i fx/rcpt.key -o out2
+	assert_stderr "ccc-combine: usage: r.res: the output is a threshold ciphertext, not sealed: -i is only for a sealed output"
 	[[ "$(ccc-inspect out.ct | sed -n 's/^  "context": "\(.*\)",$/\1/p')" == app:demo/output ]]
 	local i
 	for i in 2 4 5; do

@@ -534,6 +534,18 @@ names_except() {
 	assert_no_file s
 }
 
+@test "ccc-quorum-sign sign: an identity key whose seed is damaged is refused (exit 1)" {
+	# The seed is sk's first half; its second half, the public key,
+	# still matches pk.
+	local at
+	at=$(field_offset fx/o1.key sk)
+	flip_bit fx/o1.key "$at" 0 bad.key
+	chmod 600 bad.key
+	crun -1 ccc-quorum-sign sign -i bad.key -o s fx/roster
+	assert_stderr "ccc-quorum-sign: key mismatch: bad.key: at byte $((at - 2)): the secret key's seed does not give its public key"
+	assert_no_file s
+}
+
 # ---- combine ---------------------------------------------------------------
 
 @test "ccc-quorum-sign combine: q valid signatures make a certificate" {
