@@ -133,7 +133,8 @@ report_text(struct ccc_buf *b, const struct ccc_attest_report *r)
 	    "timestamp: %s (%llu)\nchecked_at: %s\nmeasurements: %s\n"
 	    "debug: %s\n", r->module_id, ts,
 	    (unsigned long long)r->timestamp_ms, at, r->measurements,
-	    r->debug ? "yes (all-zero PCR0)" : "no")) != 0)
+	    !r->debug ? "no" : r->pcr_len[0] > 0 ? "yes (all-zero PCR0)" :
+	    "yes (no PCR0)")) != 0)
 		return rc;
 	for (i = 0; i < CCC_NITRO_PCRS; i++)
 		if (r->pcr_len[i] > 0 &&

@@ -461,6 +461,17 @@ setup() {
 	[[ "${lines[7]}" == "debug: yes (all-zero PCR0)" ]]
 }
 
+@test "software: a document without PCR0 is refused as debug unless allowed" {
+	"$SIGN" -k fx/enclave.key -o nopcr0.cbor -t "${T0}000" -m "1=$RUNTIME"
+	crun -1 ccc-attest-verify -p fx/noaws.pol --at "$T0" nopcr0.cbor
+	assert_output_empty
+	assert_stderr "ccc-attest-verify: attestation refused: nopcr0.cbor: debug not allowed: no PCR0, so not known to be other than a debug-mode enclave, and the policy does not allow debug"
+	printf 'ccc-attest-policy 1\nroot software sha256:%s acme\nmeasurements any\nallow-software yes\nallow-debug yes\n' \
+	    "$(pem_sha256 fx/root.pem)" >dbg.pol
+	crun -0 ccc-attest-verify -p dbg.pol --at "$T0" nopcr0.cbor
+	assert_contains "$output" "debug: yes (no PCR0)"
+}
+
 @test "software: after the enclave certificate's 90 days: expired" {
 	crun -1 ccc-attest-verify -p fx/sw.pol --at $((T0 + 91 * 86400)) \
 	    fx/sw.cbor
