@@ -561,6 +561,13 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 	ccc_buf_reset(&b);
 	if ((rc = ccc_blob_encode(&b, &ccc_schema_request, v)) != 0)
 		goto nomem;
+	if (b.len > CCC_BLOB_MAX) {
+		/* No oracle, node or enclave would read it. */
+		rc = ccc_err_set(err, CCC_E_TOOBIG, -1, NULL, "the request "
+		    "would be %zu bytes, more than the %lu its readers take",
+		    b.len, CCC_BLOB_MAX);
+		goto out;
+	}
 	{
 		/* What a consumer will check, checked before it leaves. */
 		struct ccc_request rq;

@@ -368,6 +368,16 @@ names_except() {
 	assert_no_file r
 }
 
+@test "ccc-quorum-sign request: a request over the readers' 64 MiB is not written" {
+	head -c 34000000 /dev/zero >big
+	ccc-encrypt -k fx/k23/tpk.cbor -l app:A -o big.ct big
+	crun -1 ccc-quorum-sign request "${REQ[@]}" -o r big.ct big.ct
+	assert_output_empty
+	[[ "$stderr" == "ccc-quorum-sign: input too large: the request would be 680"*" bytes, more than the 67108864 its readers take" ]] ||
+	    fail "stderr: $stderr"
+	assert_no_file r
+}
+
 @test "ccc-quorum-sign request: -O sealed without -R is refused (exit 2)" {
 	crun -2 ccc-quorum-sign request "${REQ[@]}" -O sealed -o r fx/ct.A
 	assert_output_empty
