@@ -78,8 +78,10 @@ rm -f api.port api.log
 API_TOKEN=$token python3 api-server.py &
 server=$!
 trap 'kill "$server" 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-	[ -s api.port ] && break
+# Wait for the server as long as it runs: no deadline a slow machine
+# could miss.
+while [ ! -s api.port ]; do
+	kill -0 "$server" 2>/dev/null || { echo "the API server died" >&2; exit 1; }
 	sleep 0.05
 done
 port=$(cat api.port)

@@ -734,11 +734,14 @@ ccc_attest_verify(const uint8_t *doc, size_t len,
 	/* 6. Policy on the authenticated claims. */
 	if ((rc = check_fresh(pol, d.timestamp_ms, t, rep, err)) != 0)
 		goto out;
-	if (d.pcrs[0].present && all_zero(&d.pcrs[0])) {
+	/* No PCR0 proves nothing about the image: as debug as all zero. */
+	if (!d.pcrs[0].present || all_zero(&d.pcrs[0])) {
 		if (!pol->allow_debug) {
 			rc = refuse(rep, err, CCC_ATTEST_DEBUG, CCC_E_ATTEST,
-			    -1, "PCR0 is all zero (a debug-mode enclave) and "
-			    "the policy does not allow debug");
+			    -1, "%s and the policy does not allow debug",
+			    d.pcrs[0].present ? "PCR0 is all zero (a "
+			    "debug-mode enclave)" : "no PCR0, so not known to "
+			    "be other than a debug-mode enclave,");
 			goto out;
 		}
 		rep->debug = true;

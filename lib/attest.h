@@ -34,7 +34,7 @@
  *                         check time
  *   bad certificate chain any other X.509 path validation failure
  *   from the future, stale  timestamp against the check time
- *   debug not allowed     all-zero PCR0 (a Nitro debug-mode enclave)
+ *   debug not allowed     all-zero or no PCR0 (a Nitro debug-mode enclave)
  *   measurement not allowed  no measurement set of the policy matches
  *   binding mismatch      user_data, public_key, nonce or a PCR differs
  *                         from what the caller expected
@@ -169,7 +169,7 @@ struct ccc_attest_report {
 	uint64_t checked_at_ms;		/* the check time used */
 	uint8_t pcr_len[CCC_NITRO_PCRS];	/* 0: absent */
 	uint8_t pcr[CCC_NITRO_PCRS][CCC_NITRO_PCR_MAX];
-	bool debug;			/* all-zero PCR0, allowed */
+	bool debug;			/* all-zero or no PCR0, allowed */
 	const char *measurements;	/* set name in the policy, or "any" */
 	bool has_public_key, has_user_data, has_nonce;
 	size_t public_key_len, user_data_len, nonce_len;

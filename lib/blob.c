@@ -218,6 +218,7 @@ ccc_blob_decode_map(const struct ccc_schema *s, struct ccc_cur *c,
 			    s->type);
 		if (tlen != strlen(s->type) ||
 		    memcmp(type, s->type, tlen) != 0) {
+			char vis[4 * 64 + 1];
 			other = ccc_schema_find(type, tlen);
 			if (other != NULL)
 				return ccc_err_set(c->err, CCC_E_TYPE, at,
@@ -227,9 +228,10 @@ ccc_blob_decode_map(const struct ccc_schema *s, struct ccc_cur *c,
 				    other->title,
 				    other->type);
 			return ccc_err_set(c->err, CCC_E_TYPE, at, "type",
-			    "expected %s %s (%s), found type \"%.*s\"",
-			    ccc_article(s->title), s->title, s->type, (int)(tlen > 64 ? 64 : tlen),
-			    type);
+			    "expected %s %s (%s), found type \"%s\"",
+			    ccc_article(s->title), s->title, s->type,
+			    ccc_vis(vis, sizeof(vis), type, tlen > 64 ? 64 :
+			    tlen, CCC_VIS_SLASH));
 		}
 		i = 1;
 	}
@@ -285,6 +287,30 @@ ccc_blob_decode(const struct ccc_schema *s, const uint8_t *p, size_t len,
 		    s->title);
 	ccc_cur_init(&c, p, len, base, err);
 	return ccc_blob_decode_map(s, &c, vals);
+}
+
+int
+ccc_blob_prefix_check(const struct ccc_schema *s, const uint8_t *p,
+    size_t len, bool complete, long long base, struct ccc_err *err)
+{
+	struct ccc_val v[CCC_BLOB_MAX_FIELDS];
+	struct ccc_cur c;
+	struct ccc_err e;
+	int rc;
+
+	if (ccc_blob_peek_type(p, len) == s)
+		return 0;
+	/* Its first item only: what follows may be the next one. */
+	ccc_cur_init(&c, p, len, 0, NULL);
+	if (ccc_cur_skip(&c) == 0)
+		len = (size_t)ccc_cur_pos(&c);
+	ccc_err_clear(&e);
+	if ((rc = ccc_blob_decode(s, p, len, v, base, &e)) == 0 ||
+	    (rc == CCC_E_TRUNCATED && !complete))
+		return 0;
+	if (err != NULL)
+		*err = e;
+	return rc;
 }
 
 const struct ccc_schema *

@@ -77,6 +77,14 @@ const char *ccc_article(const char *noun);
  */
 int ccc_blob_decode(const struct ccc_schema *s, const uint8_t *p, size_t len,
     struct ccc_val *vals, long long base, struct ccc_err *err) CCC_WUR;
+/*
+ * 0 if p[0..len) is, or when !complete could begin, a blob of type s;
+ * else the error ccc_blob_decode gives it, with offsets from base.  Cheap
+ * when the type is right: for judging an input's first bytes, or each
+ * item of a sequence, before the real work.
+ */
+int ccc_blob_prefix_check(const struct ccc_schema *s, const uint8_t *p,
+    size_t len, bool complete, long long base, struct ccc_err *err) CCC_WUR;
 
 /* Decode the map at the cursor (nested maps, or after framing). */
 int ccc_blob_decode_map(const struct ccc_schema *s, struct ccc_cur *c,

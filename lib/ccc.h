@@ -106,6 +106,19 @@ int ccc_err_openssl(struct ccc_err *err, const char *what);
 /* The stable reason phrase for a code ("malformed blob", ...). */
 const char *ccc_strerror(int code);
 
+/*
+ * vis(3) for text from an input, so that it never reaches a terminal or a
+ * log as a control: C0 controls, DEL and the C1 controls (UTF-8 C2 80..9F)
+ * become C escapes (\n \t \r) or \ooo per byte; with CCC_VIS_SLASH a
+ * backslash becomes "\\" too, so that the escaped text reads back
+ * unambiguously.  dst receives at most cap - 1 bytes, never a partial
+ * escape, and a NUL; returns dst.  The error formatter passes every line
+ * through it (without CCC_VIS_SLASH); names printed elsewhere take it
+ * with CCC_VIS_SLASH.
+ */
+#define CCC_VIS_SLASH 1
+char *ccc_vis(char *dst, size_t cap, const char *src, size_t len, int flags);
+
 /* The exit status for a code: 0, 1 or 2. */
 int ccc_err_exit(int code);
 

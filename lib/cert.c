@@ -13,6 +13,33 @@
 #include "quorum.h"
 #include "schemas.h"
 
+/*
+ * An oracle signs under the purpose CCC_ORACLE_PURPOSE || type: its own
+ * domain, apart from every other signature an identity makes (DKG messages
+ * and group confirmations sign under a bare type string, and no type has a
+ * ':'), and one per blob type.
+ */
+const char *
+ccc_cert_purpose(char buf[CCC_ORACLE_PURPOSE_MAX],
+    const struct ccc_schema *s)
+{
+	int n;
+
+	n = snprintf(buf, CCC_ORACLE_PURPOSE_MAX, "%s%s", CCC_ORACLE_PURPOSE,
+	    s->type);
+	return n > 0 && n < CCC_ORACLE_PURPOSE_MAX ? buf : "";
+}
+
+int
+ccc_cert_sig_verify(const uint8_t sig[64], const uint8_t pk[32],
+    const struct ccc_schema *s, const uint8_t d[32])
+{
+	char purpose[CCC_ORACLE_PURPOSE_MAX];
+
+	return ccc_identity_verify_digest(sig, pk,
+	    ccc_cert_purpose(purpose, s), d);
+}
+
 int
 ccc_cert_verify(const struct ccc_roster *r, const uint8_t *cert, size_t len,
     uint64_t now, const uint8_t **blob, size_t *blob_len,
@@ -67,8 +94,7 @@ ccc_cert_check(const struct ccc_roster *r, const struct ccc_val *cv,
 			break;
 		/* Unknown, repeated or bad signatures simply do not count. */
 		if ((m = ccc_roster_find(r, sv[CSIG_SIGNER].p)) < 0 || have[m] ||
-		    ccc_identity_verify_digest(sv[CSIG_SIG].p, r->m[m].pk,
-		    s->type, d) != 0)
+		    ccc_cert_sig_verify(sv[CSIG_SIG].p, r->m[m].pk, s, d) != 0)
 			continue;
 		have[m] = true;
 		nvalid++;

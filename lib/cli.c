@@ -61,17 +61,36 @@ ccc_cli_fail(const struct ccc_err *err)
 {
 	int code = err->code ? err->code : CCC_E_INTERNAL;
 
+	char v[4 * sizeof(err->detail)];
+
+	/* One line, whatever an input put into a name or a detail. */
 	fprintf(stderr, "%s: %s", ccc_progname, ccc_strerror(code));
 	if (err->what[0] != '\0')
-		fprintf(stderr, ": %s", err->what);
+		fprintf(stderr, ": %s", ccc_vis(v, sizeof(v), err->what,
+		    strlen(err->what), 0));
 	if (err->item > 0)
 		fprintf(stderr, ": item %ld", err->item);
 	if (err->off >= 0)
 		fprintf(stderr, ": at byte %lld", err->off);
 	if (err->detail[0] != '\0')
-		fprintf(stderr, ": %s", err->detail);
+		fprintf(stderr, ": %s", ccc_vis(v, sizeof(v), err->detail,
+		    strlen(err->detail), 0));
 	fputc('\n', stderr);
 	return ccc_err_exit(code);
+}
+
+/* fmt and ap, escaped as ccc_vis does, on stderr. */
+static void
+vis_vprint(const char *fmt, va_list ap)
+{
+	char line[1024], v[4 * sizeof(line)];
+	int n;
+
+	if ((n = vsnprintf(line, sizeof(line), fmt, ap)) < 0)
+		n = 0;
+	if ((size_t)n >= sizeof(line))
+		n = sizeof(line) - 1;
+	fputs(ccc_vis(v, sizeof(v), line, (size_t)n, 0), stderr);
 }
 
 void
@@ -81,7 +100,7 @@ ccc_cli_warn(const char *fmt, ...)
 
 	fprintf(stderr, "%s: warning: ", ccc_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vis_vprint(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -93,7 +112,7 @@ ccc_cli_usage(const char *fmt, ...)
 
 	fprintf(stderr, "%s: usage: ", ccc_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vis_vprint(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, " (see %s --help)\n", ccc_progname);
 	return 2;

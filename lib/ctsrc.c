@@ -6,7 +6,8 @@
  * is done or anything is written.  Files are simply read again; standard
  * input is read again if it is a regular file, and otherwise copied to an
  * unlinked temporary file first ($TMPDIR, default /tmp), so memory stays
- * bounded by one item however long the input is.
+ * bounded by one item however long the input is; the copy is bounded too,
+ * and its first item is judged before anything is copied.
  */
 #include "config.h"
 
@@ -21,6 +22,7 @@
 #include "json.h"
 #include "keys.h"
 #include "ctsrc.h"
+#include "schemas.h"
 
 #define ITEM_MAX (CCC_CT_SYM_MAX + 4096)
 
@@ -46,9 +48,29 @@ is_stdin(const struct ccc_ct_src *s)
 	return s->nfiles == 0 || strcmp(s->files[s->fi], "-") == 0;
 }
 
+/* The first bytes of a copied stdin: JSON, or a ciphertext blob. */
+static int
+first_item(const uint8_t *p, size_t len, struct ccc_err *err)
+{
+	int rc;
+
+	if (ccc_json_looks_like(p, len) || (rc = ccc_blob_prefix_check(
+	    &ccc_schema_ct, p, len, len < CCC_COPY_FIRST, 0, err)) == 0)
+		return 0;
+	ccc_err_item(err, 1);
+	return rc;
+}
+
 int
 ccc_ct_src_open(struct ccc_ct_src *s, char **files, int nfiles,
     struct ccc_err *err)
+{
+	return ccc_ct_src_open_max(s, files, nfiles, CCC_CT_SPOOL_MAX, err);
+}
+
+int
+ccc_ct_src_open_max(struct ccc_ct_src *s, char **files, int nfiles,
+    size_t max, struct ccc_err *err)
 {
 	const uint8_t *p;
 	size_t len;
@@ -69,16 +91,23 @@ ccc_ct_src_open(struct ccc_ct_src *s, char **files, int nfiles,
 		if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) &&
 		    (s->stdin_at = lseek(STDIN_FILENO, 0, SEEK_CUR)) >= 0)
 			s->in_fd = STDIN_FILENO;
-		else if ((rc = ccc_private_copy(NULL, SIZE_MAX, &s->spool,
-		    err)) != 0)
+		else if ((rc = ccc_private_copy(NULL, max, first_item,
+		    &s->spool, err)) != 0)
 			goto fail;
 		else
 			s->in_fd = s->spool;
 	}
-	/* The first pass: count, and check every item's framing. */
+	/* The first pass: count, and check every item's framing and type. */
 	s->counting = true;
-	while ((rc = ccc_ct_src_next(s, &p, &len, err)) == 1)
+	while ((rc = ccc_ct_src_next(s, &p, &len, err)) == 1) {
+		if (!s->json && (rc = ccc_blob_prefix_check(&ccc_schema_ct,
+		    p, len, true, s->at, err)) != 0) {
+			ccc_err_item(err, s->item);
+			ccc_err_what(err, s->name);
+			goto fail;
+		}
 		s->n++;
+	}
 	s->counting = false;
 	if (rc == 0 && (rc = ccc_ct_src_rewind(s, err)) == 0)
 		return 0;

@@ -45,8 +45,18 @@ struct ccc_ct_src {
 	long item;
 	long long at;
 };
+/*
+ * Open files (none: stdin) as a source: every item framed, counted and
+ * typed (a ciphertext or one Chainlink JSON ciphertext per file) before
+ * the first is returned.  Standard input that is not a regular file is
+ * copied first, its first item judged before anything is copied, and at
+ * most CCC_CT_SPOOL_MAX bytes of it (max, with ccc_ct_src_open_max).
+ */
+#define CCC_CT_SPOOL_MAX (CCC_CT_SYM_MAX + (1UL << 20))
 int ccc_ct_src_open(struct ccc_ct_src *s, char **files, int nfiles,
     struct ccc_err *err) CCC_WUR;
+int ccc_ct_src_open_max(struct ccc_ct_src *s, char **files, int nfiles,
+    size_t max, struct ccc_err *err) CCC_WUR;
 void ccc_ct_src_array(struct ccc_ct_src *s, const struct ccc_val *cts, int fd,
     long long at, const char *name);
 int ccc_ct_src_next(struct ccc_ct_src *s, const uint8_t **p, size_t *len,

@@ -28,8 +28,11 @@ const char *
 ccc_dkg_member_label(const struct ccc_dkg_member *m, uint32_t i, char *buf,
     size_t len)
 {
+	char name[4 * sizeof(m->name)];
+
 	if (m != NULL && m->name[0] != '\0')
-		snprintf(buf, len, "%u (%s)", i, m->name);
+		snprintf(buf, len, "%u (%s)", i, ccc_vis(name, sizeof(name),
+		    m->name, strlen(m->name), CCC_VIS_SLASH));
 	else
 		snprintf(buf, len, "%u", i);
 	return buf;

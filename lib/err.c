@@ -134,3 +134,41 @@ ccc_err_exit(int code)
 		return 2;
 	return 1;
 }
+
+char *
+ccc_vis(char *dst, size_t cap, const char *src, size_t len, int flags)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t i, o = 0, n;
+	char e[12];
+
+	if (cap == 0)
+		return dst;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\\' && (flags & CCC_VIS_SLASH))
+			n = (size_t)snprintf(e, sizeof(e), "\\\\");
+		else if (s[i] == '\n')
+			n = (size_t)snprintf(e, sizeof(e), "\\n");
+		else if (s[i] == '\t')
+			n = (size_t)snprintf(e, sizeof(e), "\\t");
+		else if (s[i] == '\r')
+			n = (size_t)snprintf(e, sizeof(e), "\\r");
+		else if (s[i] < 0x20 || s[i] == 0x7f)
+			n = (size_t)snprintf(e, sizeof(e), "\\%03o", s[i]);
+		else if (s[i] == 0xc2 && i + 1 < len && s[i + 1] >= 0x80 &&
+		    s[i + 1] <= 0x9f) {
+			n = (size_t)snprintf(e, sizeof(e), "\\%03o\\%03o",
+			    s[i], s[i + 1]);
+			i++;
+		} else {
+			e[0] = (char)s[i];
+			n = 1;
+		}
+		if (o + n >= cap)
+			break;
+		memcpy(dst + o, e, n);
+		o += n;
+	}
+	dst[o] = '\0';
+	return dst;
+}

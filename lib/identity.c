@@ -61,6 +61,21 @@ ccc_identity_generate(struct ccc_identity *k, const char *name)
 	return 0;
 }
 
+/* 0 if the Ed25519 seed sk[0..32) derives pk, else CCC_E_KEY. */
+static int
+seed_matches(const uint8_t sk[64], const uint8_t pk[32])
+{
+	uint8_t *sk2, pk2[32];
+	int rc;
+
+	if ((sk2 = sodium_malloc(64)) == NULL)
+		return CCC_E_NOMEM;
+	rc = crypto_sign_seed_keypair(pk2, sk2, sk) != 0 ? CCC_E_CRYPTO :
+	    sodium_memcmp(pk2, pk, 32) != 0 ? CCC_E_KEY : 0;
+	sodium_free(sk2);	/* wiped */
+	return rc;
+}
+
 int
 ccc_identity_load(struct ccc_identity *k, const uint8_t *p, size_t len,
     struct ccc_err *err)
@@ -84,6 +99,13 @@ ccc_identity_load(struct ccc_identity *k, const uint8_t *p, size_t len,
 			return ccc_err_set(err, CCC_E_KEY, v[IDKEY_PK].off,
 			    "pk", "the public half does not match the secret "
 			    "key");
+		}
+		/* And the seed, sk's first half, gives that public key. */
+		if ((rc = seed_matches(k->sk, k->pk)) != 0) {
+			sodium_memzero(k->sk, 64);
+			return ccc_err_set(err, rc, v[IDKEY_SK].off, "sk",
+			    rc == CCC_E_KEY ? "the secret key's seed does not "
+			    "give its public key" : "seed");
 		}
 		k->has_secret = true;
 		ccc_identity_id(k->id, k->pk);

@@ -411,11 +411,16 @@ ccc_write_key_pair(const char *keyfile, const void *sk, size_t sk_len,
 	if ((rc = ccc_out_open(&po, pubfile, pub_flags | f, err)) != 0)
 		goto out;
 	po_open = true;
-	if ((rc = ccc_out_write(&ko, sk, sk_len, err)) != 0 ||
-	    (rc = ccc_out_write(&po, pk, pk_len, err)) != 0)
+	/*
+	 * The key file is in place before a byte of the public key is
+	 * written: a public key on standard output is never printed for a
+	 * key that was refused (say, -o naming a dangling symlink).
+	 */
+	if ((rc = ccc_out_write(&ko, sk, sk_len, err)) != 0)
 		goto out;
 	ko_open = false;
-	if ((rc = ccc_out_commit(&ko, err)) != 0)
+	if ((rc = ccc_out_commit(&ko, err)) != 0 ||
+	    (rc = ccc_out_write(&po, pk, pk_len, err)) != 0)
 		goto out;
 	po_open = false;
 	rc = ccc_out_commit(&po, err);
@@ -463,11 +468,12 @@ ccc_tmpfile(int *fd, struct ccc_err *err)
 }
 
 int
-ccc_private_copy(const char *path, size_t max, int *fd, struct ccc_err *err)
+ccc_private_copy(const char *path, size_t max, ccc_copy_check *first,
+    int *fd, struct ccc_err *err)
 {
 	const char *name = ccc_io_name(path, 0), *dir;
 	uint8_t b[65536];
-	size_t total = 0;
+	size_t total = 0, fill = 0;
 	ssize_t r;
 	int in = STDIN_FILENO, rc = 0;
 
@@ -483,12 +489,25 @@ ccc_private_copy(const char *path, size_t max, int *fd, struct ccc_err *err)
 	}
 	for (;;) {
 		do
-			r = read(in, b, sizeof(b));
+			r = read(in, b + fill, sizeof(b) - fill);
 		while (r < 0 && errno == EINTR);
 		if (r < 0) {
 			rc = named(err, ccc_err_set(err, CCC_E_IO, -1, NULL,
 			    "%s", strerror(errno)), name);
 			goto out;
+		}
+		if (first != NULL) {
+			/* The first bytes judged before any is kept. */
+			fill += (size_t)r;
+			if (r > 0 && fill < CCC_COPY_FIRST)
+				continue;
+			if (fill > 0 && (rc = first(b, fill, err)) != 0) {
+				rc = named(err, rc, name);
+				goto out;
+			}
+			first = NULL;
+			r = (ssize_t)fill;
+			fill = 0;
 		}
 		if (r == 0)
 			break;

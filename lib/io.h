@@ -105,10 +105,16 @@ int ccc_write_key_pair(const char *keyfile, const void *sk, size_t sk_len,
 /*
  * A private copy of path (NULL or "-": stdin), at most max bytes, in a
  * file of $TMPDIR (default /tmp) unlinked at once, so nobody else can
- * change what is read from it; *fd is left at offset 0.  Errors name
- * the input ("stdin: cannot keep a copy in DIR: ..." when the copy fails).
+ * change what is read from it; *fd is left at offset 0.  first, if not
+ * NULL, judges the input's first CCC_COPY_FIRST bytes (or all of a
+ * shorter input) before anything is copied, so that an endless stream of
+ * junk is refused at once.  Errors name the input ("stdin: cannot keep a
+ * copy in DIR: ..." when the copy fails; CCC_E_TOOBIG beyond max).
  */
-int ccc_private_copy(const char *path, size_t max, int *fd,
+#define CCC_COPY_FIRST 256
+typedef int ccc_copy_check(const uint8_t *p, size_t len, struct ccc_err *err);
+int ccc_private_copy(const char *path, size_t max, ccc_copy_check *first,
+    int *fd,
     struct ccc_err *err) CCC_WUR;
 
 /* An unlinked read-write file in $TMPDIR (default /tmp), for scratch. */

@@ -18,6 +18,7 @@ int
 ccc_label_policy_check(const struct ccc_label_policy *p, const char *app,
     size_t app_len, const char *ctx, size_t ctx_len, struct ccc_err *err)
 {
+	char va[120], vc[120];
 	size_t i, l;
 
 	if (ctx == NULL) {
@@ -29,7 +30,8 @@ ccc_label_policy_check(const struct ccc_label_policy *p, const char *app,
 				return 0;
 		return ccc_err_set(err, CCC_E_POLICY, -1, "context",
 		    "unlabelled ciphertext (all-zero label) not allowed for "
-		    "app \"%.*s\"", (int)app_len, app);
+		    "app \"%s\"", ccc_vis(va, sizeof(va), app, app_len,
+		    CCC_VIS_SLASH));
 	}
 	/* The default rule: "app:A" or "app:A/...". */
 	if (ctx_len >= 4 + app_len && memcmp(ctx, "app:", 4) == 0 &&
@@ -46,9 +48,10 @@ ccc_label_policy_check(const struct ccc_label_policy *p, const char *app,
 			return 0;
 	}
 	return ccc_err_set(err, CCC_E_POLICY, -1, "context",
-	    "a ciphertext labelled \"%.*s\" is not allowed for app \"%.*s\"",
-	    (int)(ctx_len > 100 ? 100 : ctx_len), ctx,
-	    (int)(app_len > 100 ? 100 : app_len), app);
+	    "a ciphertext labelled \"%s\" is not allowed for app \"%s\"",
+	    ccc_vis(vc, sizeof(vc), ctx, ctx_len > 100 ? 100 : ctx_len,
+	    CCC_VIS_SLASH), ccc_vis(va, sizeof(va), app, app_len > 100 ? 100 :
+	    app_len, CCC_VIS_SLASH));
 }
 
 void

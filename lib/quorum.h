@@ -4,9 +4,11 @@
  *
  * A certificate carries the exact bytes of the blob it certifies and at
  * least q signatures by distinct members of a roster, each over
- *   "ccc/sig/v1" 0 || <blob type> || 0 || SHA-256(blob bytes)
+ *   "ccc/sig/v1" 0 || "ccc/oracle/v1:" <blob type> || 0 || SHA-256(blob bytes)
  * (lib/identity.h), so a certificate is bound to one blob, of one type,
- * under one roster (named by the SHA-256 of the roster's bytes).
+ * under one roster (named by the SHA-256 of the roster's bytes), and no
+ * oracle signature is ever one of the signatures an identity makes in DKG
+ * (whose purposes are bare type strings, none with a ':').
  */
 #ifndef CCC_QUORUM_H
 #define CCC_QUORUM_H
@@ -17,6 +19,8 @@
 #include "schemas.h"
 #include "identity.h"
 
+#define CCC_ORACLE_PURPOSE "ccc/oracle/v1:"
+#define CCC_ORACLE_PURPOSE_MAX 96
 #define CCC_REQUEST_ID_BYTES 32
 #define CCC_MEASUREMENT_BYTES 48	/* SHA-384, as Nitro PCRs */
 #define CCC_APP_ID_MAX 128
@@ -87,6 +91,16 @@ struct ccc_request {
 	uint8_t recipient[32];
 };
 
+/*
+ * 0 if app[0..len) is an application id: 1 to CCC_APP_ID_MAX letters,
+ * digits, '.', '_' or '-', so that no id is another's label path
+ * ("app:A/..." under the default label rule) and none carries a
+ * separator or a control character; else CCC_E_FIELD at the offending
+ * byte (off: the text string's head, -1 for none).
+ */
+int ccc_app_id_check(const char *app, size_t len, long long off,
+    struct ccc_err *err) CCC_WUR;
+/* Decode a request: every field checked, the app id as above. */
 int ccc_request_decode(struct ccc_request *rq, const uint8_t *p, size_t len,
     struct ccc_err *err) CCC_WUR;
 /*
@@ -147,6 +161,18 @@ int ccc_certified_request_open(struct ccc_request_file *f,
 int ccc_request_open(struct ccc_request_file *f, struct ccc_request *rq,
     const char *path, struct ccc_err *err) CCC_WUR;
 void ccc_certified_request_close(struct ccc_request_file *f);
+
+/*
+ * An oracle signs under the purpose CCC_ORACLE_PURPOSE || blob type (into
+ * buf; "" if it does not fit), one domain per blob type, apart from every
+ * other signature an identity makes; ccc_cert_sig_verify checks such a
+ * signature of digest d by pk.
+ */
+struct ccc_schema;
+const char *ccc_cert_purpose(char buf[CCC_ORACLE_PURPOSE_MAX],
+    const struct ccc_schema *s);
+int ccc_cert_sig_verify(const uint8_t sig[64], const uint8_t pk[32],
+    const struct ccc_schema *s, const uint8_t d[32]) CCC_WUR;
 
 /*
  * Verify a certificate against a roster at time now: the roster names

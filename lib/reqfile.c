@@ -102,6 +102,27 @@ stream_cts(int fd, long long at, uint64_t count, const char *name,
 	return rc;
 }
 
+/*
+ * The first bytes of the input, before it is copied: a certificate (with
+ * a roster) or a request or a certificate (without); junk is refused at
+ * once with the error the whole-blob reader would give.
+ */
+static int
+first_cert(const uint8_t *p, size_t len, struct ccc_err *err)
+{
+	return ccc_blob_prefix_check(&ccc_schema_certified, p, len,
+	    len < CCC_COPY_FIRST, 0, err);
+}
+
+static int
+first_any(const uint8_t *p, size_t len, struct ccc_err *err)
+{
+	if (ccc_blob_peek_type(p, len) == &ccc_schema_certified)
+		return 0;
+	return ccc_blob_prefix_check(&ccc_schema_request, p, len,
+	    len < CCC_COPY_FIRST, 0, err);
+}
+
 /* The whole-blob reader, on the private copy: the exact verdict. */
 static int
 whole(struct ccc_request_file *f, struct ccc_request *rq,
@@ -153,7 +174,8 @@ open_request(struct ccc_request_file *f, struct ccc_request *rq,
 	ccc_buf_init(&tail, 0);
 	ccc_buf_init(&rtail, 0);
 	ccc_err_clear(&e);
-	if ((rc = ccc_private_copy(path, CCC_BLOB_MAX, &f->fd, err)) != 0)
+	if ((rc = ccc_private_copy(path, CCC_BLOB_MAX, r != NULL ? first_cert :
+	    first_any, &f->fd, err)) != 0)
 		goto out;
 	if (fstat(f->fd, &st) != 0) {
 		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s", strerror(errno));

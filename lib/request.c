@@ -54,10 +54,37 @@ ccc_request_decode_head(struct ccc_request *rq, const uint8_t *p,
 	return 0;
 }
 
+int
+ccc_app_id_check(const char *app, size_t len, long long off,
+    struct ccc_err *err)
+{
+	size_t i;
+	char c;
+
+	if (len == 0 || len > CCC_APP_ID_MAX)
+		return ccc_err_set(err, CCC_E_FIELD, off, "app_id", "app_id: "
+		    "%zu bytes, expected 1 to %d", len, CCC_APP_ID_MAX);
+	for (i = 0; i < len; i++) {
+		c = app[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+			return ccc_err_set(err, CCC_E_FIELD, off < 0 ? -1 :
+			    off + (len < 24 ? 1 : 2) + (long long)i, "app_id",
+			    "app_id: byte %zu (0x%02x) is not a letter, digit, "
+			    "'.', '_' or '-'", i, (unsigned)(unsigned char)c);
+	}
+	return 0;
+}
+
 static int
 request_from_vals(struct ccc_request *rq, const struct ccc_val *v,
     struct ccc_err *err)
 {
+	int rc;
+
+	if ((rc = ccc_app_id_check((const char *)v[REQ_APP].p, v[REQ_APP].n,
+	    v[REQ_APP].off, err)) != 0)
+		return rc;
 	memcpy(rq->id, v[REQ_ID].p, 32);
 	rq->app = (const char *)v[REQ_APP].p;
 	rq->app_len = v[REQ_APP].n;

@@ -22,7 +22,7 @@ const char *
 ccc_member_label(const struct ccc_member *m, char *buf, size_t len)
 {
 	if (m->name[0] != '\0')
-		snprintf(buf, len, "%s", m->name);
+		ccc_vis(buf, len, m->name, strlen(m->name), CCC_VIS_SLASH);
 	else {
 		char hex[17];
 		sodium_bin2hex(hex, sizeof(hex), m->id, 8);

@@ -97,7 +97,8 @@ report_text(struct ccc_buf *b, const struct ccc_attest_report *r)
 	    "timestamp: %s (%llu)\nchecked_at: %s\nmeasurements: %s\n"
 	    "debug: %s\n", r->module_id, ts,
 	    (unsigned long long)r->timestamp_ms, at, r->measurements,
-	    r->debug ? "yes (all-zero PCR0)" : "no")) != 0)
+	    !r->debug ? "no" : r->pcr_len[0] > 0 ? "yes (all-zero PCR0)" :
+	    "yes (no PCR0)")) != 0)
 		return rc;
 	for (i = 0; i < CCC_NITRO_PCRS; i++)
 		if (r->pcr_len[i] > 0 &&
@@ -237,7 +238,9 @@ ccc_attest_verify_run(const struct ccc_attest_verify_opts *o,
 		(void)ccc_err_what(err, name);
 		goto out;
 	}
-	if (ccc_blob_peek_type(in.p, in.len) == &ccc_schema_result) {
+	/* With a request the input is a result, damaged or not. */
+	if (ccc_blob_peek_type(in.p, in.len) == &ccc_schema_result ||
+	    o->request != NULL) {
 		/*
 		 * A result: its document must bind its own fields and, with a
 		 * request, answer that request (lib/result.h).
@@ -254,10 +257,6 @@ ccc_attest_verify_run(const struct ccc_attest_verify_opts *o,
 			(void)ccc_err_what(err, name);
 			goto out;
 		}
-	} else if (o->request != NULL) {
-		rc = ccc_err_set(err, CCC_E_USAGE, -1, NULL, "--request "
-		    "checks a result (ccc/result/v1), not a bare document");
-		goto out;
 	} else if ((rc = document_bytes(&in, &dec, &doc, &len, err)) != 0 ||
 	    (rc = ccc_attest_verify(doc, len, pol, o->expect, o->at_ms, rep,
 	    err)) != 0) {

@@ -113,8 +113,12 @@ ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
 	}
 	src_open = true;
 	if (!o->seq && src.n != 1) {
-		rc = ccc_err_set(err, CCC_E_USAGE, -1, NULL, "%zu ciphertexts "
-		    "in the input; --seq decrypts a sequence", src.n);
+		/* The input is refused (1), not the command line. */
+		rc = ccc_err_set(err, CCC_E_MALFORMED, -1, NULL, "%zu "
+		    "ciphertexts in the input; --seq decrypts a sequence",
+		    src.n);
+		ccc_err_what(err, o->request != NULL ? o->request :
+		    ccc_io_name(in, 0));
 		goto out;
 	}
 	/* Plaintext: a file of it is created 0600. */
@@ -174,6 +178,13 @@ ccc_combine_result(const struct ccc_combine_opts *o, struct ccc_err *err)
 	    false, err)) != 0)
 		goto out;
 	if ((rc = ccc_result_decode(&r, in.p, in.len, err)) != 0) {
+		ccc_err_what(err, ccc_io_name(o->result, 0));
+		goto out;
+	}
+	if (r.mode != CCC_OUTPUT_SEALED && o->key != NULL) {
+		rc = ccc_err_set(err, CCC_E_USAGE, -1, NULL, "the output is %s, "
+		    "not sealed: -i is only for a sealed output", r.mode ==
+		    CCC_OUTPUT_PUBLIC ? "public" : "a threshold ciphertext");
 		ccc_err_what(err, ccc_io_name(o->result, 0));
 		goto out;
 	}

@@ -40,8 +40,12 @@ print_text(FILE *f, const uint8_t *p, size_t n)
 	for (i = 0; i < n; i++) {
 		if (p[i] == '"' || p[i] == '\\')
 			fprintf(f, "\\%c", p[i]);
-		else if (p[i] < 0x20)
+		else if (p[i] < 0x20 || p[i] == 0x7f)
 			fprintf(f, "\\u%04x", p[i]);
+		else if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 &&
+		    p[i + 1] <= 0x9f)
+			/* A C1 control, U+0080..U+009F, in UTF-8. */
+			fprintf(f, "\\u%04x", p[++i]);
 		else
 			fputc(p[i], f);
 	}

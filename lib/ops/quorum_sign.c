@@ -102,6 +102,8 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 	struct ccc_tdh2_pub pub;
 	struct ccc_identity *enc = NULL;
 	struct ccc_ct_src src;
+	struct ccc_ct ct;
+	struct ccc_err e;
 	struct ccc_val v[REQ_NFIELDS];
 	struct ccc_buf b, cts, code;
 	uint8_t rid[32], meas[48], ekey[32], rcpt[32];
@@ -114,6 +116,11 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 	ccc_buf_init(&b, 0);
 	ccc_buf_init(&cts, 0);
 	ccc_buf_init(&code, 0);
+	ccc_err_clear(&e);
+	if (ccc_app_id_check(o->app, strlen(o->app), -1, &e) != 0) {
+		rc = ccc_err_set(err, CCC_E_USAGE, -1, NULL, "-a: %s", e.detail);
+		goto out;
+	}
 	if ((rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0)
 		goto out;
 	if ((enc = ccc_identity_new()) == NULL) {
@@ -169,12 +176,25 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 		memcpy(rid, o->request_id, 32);
 	else
 		randombytes_buf(rid, 32);
-	if ((rc = ccc_ct_src_open(&src, o->cts, o->ncts, err)) != 0)
+	if ((rc = ccc_ct_src_open_max(&src, o->cts, o->ncts, CCC_BLOB_MAX,
+	    err)) != 0)
 		goto out;
 	src_open = true;
-	while ((rc = ccc_ct_src_next(&src, &p, &n, err)) == 1)
+	while ((rc = ccc_ct_src_next(&src, &p, &n, err)) == 1) {
+		/*
+		 * What every node will check, checked now: points and
+		 * scalars valid, the proof verifying under this key.
+		 */
+		if ((rc = ccc_ct_decode(&ct, p, n, 0, err)) != 0 ||
+		    (rc = ccc_tdh2_verify(ccc_ec_default(), &pub, &ct.t,
+		    err)) != 0) {
+			ccc_err_item(err, src.item);
+			ccc_err_what(err, src.name);
+			goto out;
+		}
 		if ((rc = ccc_cbor_put_bstr(&cts, p, n)) != 0)
 			goto nomem;
+	}
 	if (rc != 0)
 		goto out;
 	ccc_val_bytes(&v[REQ_ID], rid, 32);
@@ -198,6 +218,13 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 	ccc_buf_reset(&b);
 	if ((rc = ccc_blob_encode(&b, &ccc_schema_request, v)) != 0)
 		goto nomem;
+	if (b.len > CCC_BLOB_MAX) {
+		/* No oracle, node or enclave would read it. */
+		rc = ccc_err_set(err, CCC_E_TOOBIG, -1, NULL, "the request "
+		    "would be %zu bytes, more than the %lu its readers take",
+		    b.len, CCC_BLOB_MAX);
+		goto out;
+	}
 	{
 		/* What a consumer will check, checked before it leaves. */
 		struct ccc_request rq;
@@ -237,6 +264,9 @@ check_result(const struct ccc_sign_opts *o, const struct ccc_buf *in,
 	struct ccc_buf rb;
 	int rc;
 
+	/* A result at odds with itself is refused before anything else. */
+	if ((rc = ccc_result_decode(&r, in->p, in->len, err)) != 0)
+		return rc;
 	if (o->attest_policy == NULL || o->request == NULL)
 		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "signing a "
 		    "result needs the attestation policy (-A) and the request "
@@ -248,8 +278,7 @@ check_result(const struct ccc_sign_opts *o, const struct ccc_buf *in,
 		goto out;
 	}
 	if ((rc = ccc_attest_policy_load(pol, o->attest_policy, err)) != 0 ||
-	    (rc = ccc_request_read(&rb, &rq, o->request, err)) != 0 ||
-	    (rc = ccc_result_decode(&r, in->p, in->len, err)) != 0)
+	    (rc = ccc_request_read(&rb, &rq, o->request, err)) != 0)
 		goto out;
 	rc = ccc_result_attest(&r, &rq, pol, NULL, (int64_t)o->now * 1000,
 	    rep, err);
@@ -270,6 +299,7 @@ ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
 	struct ccc_val v[SIG_NFIELDS];
 	struct ccc_buf kb, in, out;
 	uint8_t d[32], sig[64];
+	char purpose[CCC_ORACLE_PURPOSE_MAX];
 	int rc;
 
 	memset(&pub, 0, sizeof(pub));
@@ -294,6 +324,14 @@ ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
 		goto out;
 	if ((s = ccc_blob_peek_type(in.p, in.len)) == NULL) {
 		rc = ccc_err_set(err, CCC_E_TYPE, 0, NULL, "not a ccc blob");
+		goto fail_in;
+	}
+	/* An oracle checking results signs nothing else it is handed. */
+	if ((o->attest_policy != NULL || o->request != NULL) &&
+	    s != &ccc_schema_result) {
+		rc = ccc_err_set(err, CCC_E_TYPE, -1, NULL, "-A and -F sign "
+		    "only a result (%s), not %s", ccc_schema_result.type,
+		    s->type);
 		goto fail_in;
 	}
 	{
@@ -330,7 +368,8 @@ ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
 	if (s == &ccc_schema_result && (rc = check_result(o, &in, err)) != 0)
 		goto fail_in;
 	crypto_hash_sha256(d, in.p, in.len);
-	if ((rc = ccc_identity_sign_digest(sig, k, s->type, d)) != 0) {
+	if ((rc = ccc_identity_sign_digest(sig, k,
+	    ccc_cert_purpose(purpose, s), d)) != 0) {
 		rc = ccc_err_set(err, rc, -1, NULL, "sign");
 		goto out;
 	}
@@ -424,8 +463,7 @@ ccc_quorum_combine(const struct ccc_qcombine_opts *o, struct ccc_err *err)
 			    o->sigs[k], name);
 			continue;
 		}
-		if (ccc_identity_verify_digest(v[SIG_SIG].p, r.m[m].pk,
-		    s->type, d) != 0) {
+		if (ccc_cert_sig_verify(v[SIG_SIG].p, r.m[m].pk, s, d) != 0) {
 			ccc_cli_warn("%s: bad signature by %s; ignored",
 			    o->sigs[k], name);
 			continue;

@@ -51,17 +51,15 @@ make_run_fixtures() {
 	local i
 	(
 		set -e
-		mkdir "$BATS_FILE_TMPDIR/run"
 		cd "$BATS_FILE_TMPDIR/run"
+		t0=$(cat ../t0)
 		ccc-keygen dealer -t 2 -n 3 -d key
 		for i in 1 2 3; do
 			ccc-keygen identity -o "o$i.key" -p "o$i.pub" \
 			    -N "oracle-$i"
 		done
-		ccc-quorum-sign roster -q 2 -N oracles -o roster o1.pub o2.pub \
-		    o3.pub
-		ccc-keygen enclave-cert -r ../root.key -o e.key -p e.pem \
-		    -N run-1
+		ccc-quorum-sign roster -q 2 -N oracles --not-before 1000000000 \
+		    --not-after 4000000000 -o roster o1.pub o2.pub o3.pub
 		ccc-keygen recipient -o req.key -p req.pub
 		# The input item ends with the one input's bytes.
 		printf '#!/bin/sh\ntail -c 6 | tr a-z A-Z\n' >prog
@@ -70,20 +68,21 @@ make_run_fixtures() {
 		printf 'hello\n' >msg
 		ccc-encrypt -k key/tpk.cbor -l app:demo -o ct msg
 		ccc-quorum-sign request -a demo -x prog -k key/tpk.cbor \
-		    -e e.pem -K req.pub -o req ct
+		    -e e.pem -K req.pub --now "$t0" -o req ct
 		ccc-quorum-sign request -a demo -x prog -k key/tpk.cbor \
-		    -e e.pem -K req.pub -o req2 ct
+		    -e e.pem -K req.pub --now "$t0" -o req2 ct
 		for i in 1 2; do
 			ccc-quorum-sign sign -i "o$i.key" -k key/tpk.cbor \
-			    -o "sig$i" req
+			    --now "$t0" -o "sig$i" req
 		done
-		ccc-quorum-sign combine -r roster -c req -o cert sig1 sig2
+		ccc-quorum-sign combine -r roster -c req --now "$t0" -o cert \
+		    sig1 sig2
 		for i in 1 2; do
 			ccc-reencrypt -s "key/share-$i.cbor" -k key/tpk.cbor \
-			    -r roster -d "st$i" -o "s$i" cert
+			    -r roster -d "st$i" --now "$t0" -o "s$i" cert
 		done
 		ccc-enclave-run -r roster -k key/tpk.cbor -i req.key -a e.key \
-		    -c code -o res cert s1 s2
+		    -c code --now "$t0" -o res cert s1 s2
 		ccc-inspect res | sed -n 's/^  "time": \([0-9]*\),$/\1/p' \
 		    >res.time
 		cat >run.pol <<-EOF
@@ -113,8 +112,13 @@ setup_file() {
 		    -p chain.pem -N job-1
 		ccc-keygen enclave-cert -r root2.key -o enclave2.key \
 		    -p chain2.pem -N job-1
-		# T0: a whole second after the certificates were made.
-		sleep 1
+		mkdir run
+		ccc-keygen enclave-cert -r root.key -o run/e.key -p run/e.pem \
+		    -N run-1
+		# T0: after every certificate was made (each valid from 300 s
+		# before); every document, run and check is at T0 or at a time
+		# given from it, never at the machine's clock, so no test
+		# depends on the machine's speed.
 		date +%s >t0
 		t0=$(cat t0)
 		"$SIGN" -k enclave.key -o sw.cbor -t "${t0}000" -m "0=$CODE" \
@@ -279,9 +283,14 @@ setup() {
 }
 
 @test "real: both documents are expired now" {
+	local d0 d1
+	d0=$(date -u +%Y-%m-%d)
 	crun -1 ccc-attest-verify -p fx/aws.pol fx/blocky.b64
+	d1=$(date -u +%Y-%m-%d)
 	assert_output_empty
-	[[ "$stderr" == "ccc-attest-verify: expired: fx/blocky.b64: expired: certificate \""*"\" (depth "?") expired at 20"*", check time $(date -u +%Y-%m-%d)T"* ]]
+	# (The day before or after the run: it may cross midnight.)
+	[[ "$stderr" == "ccc-attest-verify: expired: fx/blocky.b64: expired: certificate \""*"\" (depth "?") expired at 20"*", check time $d0"T* ||
+	    "$stderr" == "ccc-attest-verify: expired: fx/blocky.b64: expired: certificate \""*"\" (depth "?") expired at 20"*", check time $d1"T* ]]
 	crun -1 ccc-attest-verify -p fx/aws.pol --at now fx/veracruz.cbor
 	[[ "$stderr" == "ccc-attest-verify: expired: fx/veracruz.cbor: expired: "* ]]
 	crun -1 ccc-attest-verify -p fx/aws.pol --at 2030-01-01T00:00:00Z \
@@ -433,6 +442,17 @@ setup() {
 	[[ "${lines[7]}" == "debug: yes (all-zero PCR0)" ]]
 }
 
+@test "software: a document without PCR0 is refused as debug unless allowed" {
+	"$SIGN" -k fx/enclave.key -o nopcr0.cbor -t "${T0}000" -m "1=$RUNTIME"
+	crun -1 ccc-attest-verify -p fx/noaws.pol --at "$T0" nopcr0.cbor
+	assert_output_empty
+	assert_stderr "ccc-attest-verify: attestation refused: nopcr0.cbor: debug not allowed: no PCR0, so not known to be other than a debug-mode enclave, and the policy does not allow debug"
+	printf 'ccc-attest-policy 1\nroot software sha256:%s acme\nmeasurements any\nallow-software yes\nallow-debug yes\n' \
+	    "$(pem_sha256 fx/root.pem)" >dbg.pol
+	crun -0 ccc-attest-verify -p dbg.pol --at "$T0" nopcr0.cbor
+	assert_contains "$output" "debug: yes (no PCR0)"
+}
+
 @test "software: after the enclave certificate's 90 days: expired" {
 	crun -1 ccc-attest-verify -p fx/sw.pol --at $((T0 + 91 * 86400)) \
 	    fx/sw.cbor
@@ -444,7 +464,7 @@ setup() {
 @test "result: a run's document verifies with its request (-r)" {
 	local t
 	t=$(cat fx/run/res.time)
-	crun -0 ccc-attest-verify -p fx/run/run.pol -r fx/run/cert fx/run/res
+	crun -0 ccc-attest-verify -p fx/run/run.pol --at "$T0" -r fx/run/cert fx/run/res
 	assert_stderr_empty
 	[[ "${lines[0]}" == "mode: software, not hardware-backed" ]]
 	[[ "${lines[2]}" == "module_id: ccc-software-run-1" ]]
@@ -456,11 +476,16 @@ setup() {
 	((${#lines[@]} == 14))
 	# The bare request does as well as its certificate; without a
 	# request the result's own fields are bound.
-	crun -0 ccc-attest-verify -p fx/run/run.pol -r fx/run/req fx/run/res
-	crun -0 ccc-attest-verify -p fx/run/run.pol fx/run/res
-	# -r checks a result, not a bare document.
-	crun -2 ccc-attest-verify -p fx/run/run.pol -r fx/run/req fx/sw.cbor
-	assert_stderr "ccc-attest-verify: usage: --request checks a result (ccc/result/v1), not a bare document"
+	crun -0 ccc-attest-verify -p fx/run/run.pol --at "$T0" -r fx/run/req fx/run/res
+	crun -0 ccc-attest-verify -p fx/run/run.pol --at "$T0" fx/run/res
+	# -r checks a result, not a bare document, nor a damaged result:
+	# the input is refused (1), not the command line.
+	crun -1 ccc-attest-verify -p fx/run/run.pol --at "$T0" -r fx/run/req fx/sw.cbor
+	assert_stderr "ccc-attest-verify: malformed input: fx/sw.cbor: at byte 0: blob: expected map, found array"
+	replace_bytes fx/run/res "$(find_hex fx/run/res "$(hex_str ccc/result/v1)")" "$(hex_str ccc/resulu/v1)" damaged
+	crun -1 ccc-attest-verify -p fx/run/run.pol --at "$T0" -r fx/run/req damaged
+	assert_output_empty
+	assert_stderr 'ccc-attest-verify: wrong blob type: damaged: at byte 0: expected a computation result (ccc/result/v1), found type "ccc/resulu/v1"'
 }
 
 @test "result: a tampered output is refused: binding mismatch" {
@@ -468,28 +493,37 @@ setup() {
 	at=$(field_offset fx/run/res output)
 	# One bit of the output, nothing else fixed: its digest says so.
 	flip_bit fx/run/res "$at" 0 bad
-	crun -1 ccc-attest-verify -p fx/run/run.pol -r fx/run/cert bad
+	crun -1 ccc-attest-verify -p fx/run/run.pol --at "$T0" -r fx/run/cert bad
 	assert_output_empty
 	assert_stderr "ccc-attest-verify: attestation refused: bad: at byte $((at - 1)): binding mismatch: the output does not match its digest (tampered output)"
+	# The application and the oracles refuse it before anything else:
+	# before the key, the policy or the request are even read.
+	crun -1 ccc-combine --result bad -o out
+	assert_output_empty
+	assert_stderr "ccc-combine: attestation refused: bad: at byte $((at - 1)): binding mismatch: the output does not match its digest (tampered output)"
+	crun -1 ccc-quorum-sign sign --now "$T0" -i fx/run/o1.key -A missing.pol \
+	    -F missing.req -o s bad
+	assert_stderr "ccc-quorum-sign: attestation refused: bad: at byte $((at - 1)): binding mismatch: the output does not match its digest (tampered output)"
+	assert_no_file out s
 	# The output and its digest both replaced: the document's user_data
 	# binds the old digest.
 	replace_bytes fx/run/res "$at" "$(hex_str 'HELLP')" bad2
 	replace_bytes bad2 "$(field_offset fx/run/res output_digest)" \
 	    "$(printf 'HELLP\n' | sha256sum | cut -c1-64)" bad3
-	crun -1 ccc-attest-verify -p fx/run/run.pol -r fx/run/cert bad3
+	crun -1 ccc-attest-verify -p fx/run/run.pol --at "$T0" -r fx/run/cert bad3
 	assert_stderr "ccc-attest-verify: attestation refused: bad3: binding mismatch: user_data differs from the expected value"
-	crun -1 ccc-attest-verify -p fx/run/run.pol bad3
+	crun -1 ccc-attest-verify -p fx/run/run.pol --at "$T0" bad3
 	assert_stderr "ccc-attest-verify: attestation refused: bad3: binding mismatch: user_data differs from the expected value"
 }
 
 @test "result: checked against another request: binding mismatch" {
-	crun -1 ccc-attest-verify -p fx/run/run.pol -r fx/run/req2 fx/run/res
+	crun -1 ccc-attest-verify -p fx/run/run.pol --at "$T0" -r fx/run/req2 fx/run/res
 	assert_output_empty
 	assert_stderr "ccc-attest-verify: attestation refused: fx/run/res: binding mismatch: the result answers another request"
 }
 
 @test "result: a code measurement not in the policy: measurement not allowed" {
-	crun -1 ccc-attest-verify -p fx/run/other.pol -r fx/run/cert fx/run/res
+	crun -1 ccc-attest-verify -p fx/run/other.pol --at "$T0" -r fx/run/cert fx/run/res
 	assert_output_empty
 	assert_stderr 'ccc-attest-verify: attestation refused: fx/run/res: measurement not allowed: no measurement set matches ("other": pcr2 differs)'
 }
@@ -497,15 +531,15 @@ setup() {
 @test "result: older than max-age: stale" {
 	local t
 	t=$(cat fx/run/res.time)
-	crun -1 ccc-attest-verify -p fx/run/run.pol -r fx/run/cert \
+	crun -1 ccc-attest-verify -p fx/run/run.pol --at "$T0" -r fx/run/cert \
 	    --at $((t + 301)) fx/run/res
 	assert_stderr "ccc-attest-verify: attestation refused: fx/run/res: stale: timestamp $(iso "$t") is 301.000 s before the check time $(iso $((t + 301))) (max-age 300 s)"
-	crun -0 ccc-attest-verify -p fx/run/run.pol -r fx/run/cert \
+	crun -0 ccc-attest-verify -p fx/run/run.pol --at "$T0" -r fx/run/cert \
 	    --at $((t + 300)) fx/run/res
 }
 
 @test "result: under a hardware-only policy: software not allowed" {
-	crun -1 ccc-attest-verify -p fx/hw.pol -r fx/run/cert fx/run/res
+	crun -1 ccc-attest-verify -p fx/hw.pol --at "$T0" -r fx/run/cert fx/run/res
 	assert_output_empty
 	assert_stderr 'ccc-attest-verify: attestation refused: fx/run/res: software not allowed: "ccc-software-run-1" is a software document, not hardware-backed, and the policy does not allow software'
 }
@@ -513,40 +547,60 @@ setup() {
 @test "result: oracles sign only a result that verifies, and the application reads it" {
 	local i at
 	# Without the policy and the request it answers: a usage error.
-	crun -2 ccc-quorum-sign sign -i fx/run/o1.key -o s fx/run/res
+	crun -2 ccc-quorum-sign sign --now "$T0" -i fx/run/o1.key -o s fx/run/res
 	assert_stderr "ccc-quorum-sign: usage: fx/run/res: signing a result needs the attestation policy (-A) and the request it answers (-F)"
-	crun -2 ccc-quorum-sign sign -i fx/run/o1.key -A fx/run/run.pol -o s \
+	crun -2 ccc-quorum-sign sign --now "$T0" -i fx/run/o1.key -A fx/run/run.pol -o s \
 	    fx/run/res
 	assert_stderr "ccc-quorum-sign: usage: fx/run/res: signing a result needs the attestation policy (-A) and the request it answers (-F)"
 	# Tampered, for another request, or under a policy that refuses it.
 	at=$(field_offset fx/run/res output)
 	flip_bit fx/run/res "$at" 0 bad
-	crun -1 ccc-quorum-sign sign -i fx/run/o1.key -A fx/run/run.pol \
+	crun -1 ccc-quorum-sign sign --now "$T0" -i fx/run/o1.key -A fx/run/run.pol \
 	    -F fx/run/cert -o s bad
 	assert_stderr "ccc-quorum-sign: attestation refused: bad: at byte $((at - 1)): binding mismatch: the output does not match its digest (tampered output)"
-	crun -1 ccc-quorum-sign sign -i fx/run/o1.key -A fx/run/run.pol \
+	crun -1 ccc-quorum-sign sign --now "$T0" -i fx/run/o1.key -A fx/run/run.pol \
 	    -F fx/run/req2 -o s fx/run/res
 	assert_stderr "ccc-quorum-sign: attestation refused: fx/run/res: binding mismatch: the result answers another request"
-	crun -1 ccc-quorum-sign sign -i fx/run/o1.key -A fx/hw.pol \
+	crun -1 ccc-quorum-sign sign --now "$T0" -i fx/run/o1.key -A fx/hw.pol \
 	    -F fx/run/cert -o s fx/run/res
 	assert_stderr 'ccc-quorum-sign: attestation refused: fx/run/res: software not allowed: "ccc-software-run-1" is a software document, not hardware-backed, and the policy does not allow software'
 	assert_no_file s
 	# Verified: signed, and two signatures certify it.
 	for i in 1 2; do
-		crun -0 ccc-quorum-sign sign -i "fx/run/o$i.key" \
+		crun -0 ccc-quorum-sign sign --now "$T0" -i "fx/run/o$i.key" \
 		    -A fx/run/run.pol -F fx/run/cert -o "rsig$i" fx/run/res
 		assert_stderr_empty
 	done
-	crun -0 ccc-quorum-sign combine -r fx/run/roster -c fx/run/res \
+	crun -0 ccc-quorum-sign combine --now "$T0" -r fx/run/roster -c fx/run/res \
 	    -o certified rsig1 rsig2
 	# The application checks the certificate, then reads the output.
 	run -0 --separate-stderr bash -c 'ccc-quorum-sign verify \
 	    -r fx/run/roster certified | ccc-combine --result -'
 	assert_stderr_empty
 	assert_output HELLO
-	crun -0 ccc-quorum-sign verify -r fx/run/roster -o checked certified
+	crun -0 ccc-quorum-sign verify --now "$T0" -r fx/run/roster -o checked certified
 	assert_same checked fx/run/res
-	crun -0 ccc-attest-verify -p fx/run/run.pol -r fx/run/cert checked
+	crun -0 ccc-attest-verify -p fx/run/run.pol --at "$T0" -r fx/run/cert checked
+}
+
+@test "result: with -A and -F an oracle signs nothing but a result (exit 1)" {
+	local f i
+	# Whatever the enclave's operator hands it: a roster, a ciphertext, a
+	# key, a request, a certificate, a certified result.
+	for i in 1 2; do
+		ccc-quorum-sign sign --now "$T0" -i "fx/run/o$i.key" -A fx/run/run.pol \
+		    -F fx/run/cert -o "rsig$i" fx/run/res
+	done
+	ccc-quorum-sign combine --now "$T0" -r fx/run/roster -c fx/run/res -o certified \
+	    rsig1 rsig2
+	for f in fx/run/roster fx/run/ct fx/run/key/tpk.cbor fx/run/req.pub \
+	    fx/run/req fx/run/cert certified; do
+		crun -1 ccc-quorum-sign sign --now "$T0" -i fx/run/o1.key -A fx/run/run.pol \
+		    -F fx/run/cert -o s "$f"
+		assert_output_empty
+		assert_stderr "ccc-quorum-sign: wrong blob type: $f: -A and -F sign only a result (ccc/result/v1), not $(ccc-inspect "$f" | sed -n 's/^  "type": "\(.*\)",$/\1/p')"
+		assert_no_file s
+	done
 }
 
 # ---- the policy file --------------------------------------------------------------

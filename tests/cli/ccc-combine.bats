@@ -287,9 +287,9 @@ OPEN_FAIL="cannot open (sealed to another key, or altered)"
 	crun -0 ccc-combine "${K23[@]}" -c ct.seq --seq -o out.seq n2 n3
 	assert_stderr_empty
 	assert_same out.seq pt.seq
-	# Without --seq a sequence is a usage error.
-	crun -2 ccc-combine "${K23[@]}" -c ct.seq -o out n2 n3
-	assert_stderr "ccc-combine: usage: 3 ciphertexts in the input; --seq decrypts a sequence"
+	# Without --seq a sequence is refused: the input, not the usage.
+	crun -1 ccc-combine "${K23[@]}" -c ct.seq -o out n2 n3
+	assert_stderr "ccc-combine: malformed input: ct.seq: 3 ciphertexts in the input; --seq decrypts a sequence"
 	assert_no_file out
 	# Shares of a sequence do not fit a single ciphertext.
 	crun -1 ccc-combine "${K23[@]}" -c fx/ct.l -o out n2 n3 fx/s1

@@ -97,6 +97,18 @@ EOF
 	json_ok out.json
 }
 
+@test "ccc-inspect escapes DEL and C1 controls as well as C0" {
+	# ESC [ 2 J, DEL, U+009B (a one-character CSI), then a plain e-acute.
+	crun -0 ccc-encrypt -k fx/k23/tpk.cbor \
+	    -l "$(printf 'x\033[2J\177\302\233y\303\251')" -o ct fx/msg
+	crun -0 ccc-inspect ct
+	assert_contains "$output" '"context": "x\u001b[2J\u007f\u009by'$'\303\251''",'
+	[[ "$output" != *$'\033'* && "$output" != *$'\177'* && "$output" != *$'\302\233'* ]] ||
+	    fail "a control character reached the output"
+	printf '%s\n' "$output" >out.json
+	json_ok out.json
+}
+
 @test "ccc-inspect: sequences, several files and standard input" {
 	cat pub pub >two
 	crun -0 ccc-inspect two pub

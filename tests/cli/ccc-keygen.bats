@@ -166,6 +166,16 @@ setup() {
 	assert_no_temp_files .
 }
 
+@test "ccc-keygen recipient -o EXISTING refuses before it prints the public key" {
+	# A dangling symlink passes the early check; the commit refuses it.
+	ln -s nowhere/key key
+	crun -2 ccc-keygen recipient -o key
+	assert_output_empty
+	assert_stderr "ccc-keygen: refusing to overwrite: key: file exists (use -f to replace it)"
+	[[ -L key ]]
+	assert_no_temp_files .
+}
+
 @test "ccc-keygen recipient refuses an existing public file and then makes no key" {
 	echo old >pub
 	save pub

@@ -143,12 +143,13 @@ names_except() {
 	    --not-after $NA -o r3 fx/o1.pub fx/o2.pub fx/o3.pub fx/o4.pub
 	assert_differ r3 r1
 	# Without --not-before/--not-after: valid from now for 365 days.
-	local t0 nb na
+	local t0 t1 nb na
 	t0=$(date +%s)
 	crun -0 ccc-quorum-sign roster -q 1 -N one -o r4 fx/o1.pub
+	t1=$(date +%s)
 	nb=$(num r4 not_before)
 	na=$(num r4 not_after)
-	((nb >= t0 && nb <= t0 + 5))
+	((nb >= t0 && nb <= t1))
 	((na - nb == 365 * 86400))
 }
 
@@ -303,6 +304,53 @@ names_except() {
 	assert_no_file r
 }
 
+@test "ccc-quorum-sign request: an app id with a separator or a control character is refused" {
+	# App "demo/output" would be served what the default label rule
+	# gives app "demo" under app:demo/output (its threshold outputs).
+	local a
+	for a in demo/output 'a:b' 'a b' $'a\nb' $'a\x1b[2Jb' 'a*'; do
+		crun -2 ccc-quorum-sign request "${REQ[@]}" -a "$a" -o r fx/ct.A
+		assert_output_empty
+		[[ "$stderr" == "ccc-quorum-sign: usage: -a: app_id: byte "*" is not a letter, digit, '.', '_' or '-'" ]] ||
+		    fail "stderr: $stderr"
+	done
+	crun -2 ccc-quorum-sign request "${REQ[@]}" -a demo/output -o r fx/ct.A
+	assert_stderr "ccc-quorum-sign: usage: -a: app_id: byte 4 (0x2f) is not a letter, digit, '.', '_' or '-'"
+	assert_no_file r
+	crun -0 ccc-quorum-sign request "${REQ[@]}" -a My-app_2.0 -o r fx/ct.A
+	# A request that names one anyway is refused by every reader: the
+	# oracles, and the nodes, which decode it the same way.
+	crun -0 ccc-quorum-sign request "${REQ[@]}" -a demoXoutput -o good \
+	    fx/ct.A
+	local at
+	at=$(find_hex good "$(hex_str demoXoutput)")
+	replace_bytes good $((at + 4)) 2f bad
+	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -U -o s bad
+	assert_stderr "ccc-quorum-sign: invalid field: bad: at byte $((at + 4)): app_id: byte 4 (0x2f) is not a letter, digit, '.', '_' or '-'"
+	assert_no_file s
+}
+
+@test "ccc-quorum-sign request: a pipe of ciphertexts is copied up to the request's cap" {
+	# One good ciphertext, then zero bytes without end: the copy stops
+	# at the 64 MiB a request may hold (timeout only bounds a failure).
+	crun -1 timeout 120 bash -c 'cat fx/ct.A /dev/zero | ccc-quorum-sign request -a A -m "$0" -k fx/k23/tpk.cbor -e fx/enc.pub -K fx/epub -o r -' "$MEAS"
+	assert_output_empty
+	assert_stderr "ccc-quorum-sign: input too large: stdin: larger than 67108864 bytes"
+	crun -1 timeout 120 bash -c 'cat /dev/zero | ccc-quorum-sign request -a A -m "$0" -k fx/k23/tpk.cbor -e fx/enc.pub -K fx/epub -o r -' "$MEAS"
+	assert_stderr "ccc-quorum-sign: malformed input: stdin: item 1: at byte 0: blob: expected map, found unsigned integer"
+	assert_no_file r
+}
+
+@test "ccc-quorum-sign request: a request over the readers' 64 MiB is not written" {
+	head -c 34000000 /dev/zero >big
+	ccc-encrypt -k fx/k23/tpk.cbor -l app:A -o big.ct big
+	crun -1 ccc-quorum-sign request "${REQ[@]}" -o r big.ct big.ct
+	assert_output_empty
+	[[ "$stderr" == "ccc-quorum-sign: input too large: the request would be 680"*" bytes, more than the 67108864 its readers take" ]] ||
+	    fail "stderr: $stderr"
+	assert_no_file r
+}
+
 @test "ccc-quorum-sign request: -O sealed without -R is refused (exit 2)" {
 	crun -2 ccc-quorum-sign request "${REQ[@]}" -O sealed -o r fx/ct.A
 	assert_output_empty
@@ -338,8 +386,37 @@ names_except() {
 	assert_same s2 fx/sig1
 }
 
+@test "ccc-quorum-sign request: ciphertexts with invalid points or proofs are refused (exit 1)" {
+	local u ub e
+	u=$(field_offset fx/ct.A u)
+	ub=$(field_offset fx/ct.A u_bar)
+	e=$(field_offset fx/ct.A e)
+	# A hybrid (06) prefix, a compressed (02) one, a point off the
+	# curve, a scalar not reduced, a proof that fails.
+	replace_bytes fx/ct.A "$u" 06 hybrid
+	replace_bytes fx/ct.A "$u" 02 compressed
+	flip_bit fx/ct.A $((ub + 64)) 0 offcurve
+	replace_bytes fx/ct.A "$e" "$(printf 'ff%.0s' {1..32})" unreduced
+	crun -1 ccc-quorum-sign request "${REQ[@]}" -o r fx/ct.A hybrid
+	assert_output_empty
+	assert_stderr "ccc-quorum-sign: invalid point: hybrid: item 1: u: not a point on P-256"
+	crun -1 ccc-quorum-sign request "${REQ[@]}" -o r compressed
+	assert_stderr "ccc-quorum-sign: invalid point: compressed: item 1: u: not a point on P-256"
+	crun -1 ccc-quorum-sign request "${REQ[@]}" -o r offcurve
+	assert_stderr "ccc-quorum-sign: invalid point: offcurve: item 1: u_bar: not a point on P-256"
+	crun -1 ccc-quorum-sign request "${REQ[@]}" -o r unreduced
+	assert_stderr "ccc-quorum-sign: invalid scalar: unreduced: item 1: e: not below the group order"
+	cat fx/ct.A fx/ct.bad >two
+	crun -1 ccc-quorum-sign request "${REQ[@]}" -o r two
+	assert_stderr "ccc-quorum-sign: invalid ciphertext: two: item 2: proof does not verify (tampered, or made for another key)"
+	assert_no_file r
+}
+
 @test "ccc-quorum-sign sign: a request with a bad ciphertext is refused (exit 1)" {
-	crun -0 ccc-quorum-sign request "${REQ[@]}" -o r fx/ct.A fx/ct.bad
+	# Built from good ciphertexts, then the second one's c altered.
+	ccc-encrypt -k fx/k23/tpk.cbor -l app:A -o ct2 fx/msg
+	crun -0 ccc-quorum-sign request "${REQ[@]}" -o good fx/ct.A ct2
+	flip_bit good "$(find_hex good "$(field_hex ct2 c)")" 0 r
 	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -o s r
 	assert_output_empty
 	assert_stderr "ccc-quorum-sign: invalid ciphertext: r: item 2: proof does not verify (tampered, or made for another key)"
@@ -440,6 +517,18 @@ names_except() {
 	assert_no_file s
 }
 
+@test "ccc-quorum-sign sign: an identity key whose seed is damaged is refused (exit 1)" {
+	# The seed is sk's first half; its second half, the public key,
+	# still matches pk.
+	local at
+	at=$(field_offset fx/o1.key sk)
+	flip_bit fx/o1.key "$at" 0 bad.key
+	chmod 600 bad.key
+	crun -1 ccc-quorum-sign sign -i bad.key -o s fx/roster
+	assert_stderr "ccc-quorum-sign: key mismatch: bad.key: at byte $((at - 2)): the secret key's seed does not give its public key"
+	assert_no_file s
+}
+
 # ---- combine ---------------------------------------------------------------
 
 @test "ccc-quorum-sign combine: q valid signatures make a certificate" {
@@ -469,6 +558,27 @@ names_except() {
 	crun -1 ccc-quorum-sign combine -r fx/roster -o c fx/sig2 <fx/req
 	assert_stderr "ccc-quorum-sign: bad signature: stdin: 1 valid signature, roster \"oracles\" needs 3; not signed by $(names_except fx/roster oracle-2)"
 	assert_no_file c
+}
+
+@test "ccc-quorum-sign: control characters from inputs are escaped on the error line" {
+	# A member name that would forge a second log line and clear the
+	# terminal; a type string and a label with the same.
+	ccc-keygen identity -o evil.key -p evil.pub \
+	    -N "$(printf 'evil\nccc-quorum-sign: forged\033[2J\\')"
+	ccc-quorum-sign roster -q 2 -N "$(printf 'r\033]0;x\007')" \
+	    --not-before $NB --not-after $NA -o r2 fx/o1.pub evil.pub
+	crun -1 ccc-quorum-sign combine -r r2 -c fx/req -o c fx/sig1
+	((${#stderr_lines[@]} == 1)) || fail "not one line"
+	assert_stderr 'ccc-quorum-sign: bad signature: fx/req: 1 valid signature, roster "r\033]0;x\007" needs 2; not signed by evil\nccc-quorum-sign: forged\033[2J\\'
+	# A blob whose type says "ccc/\e[31m".
+	write_hex "a10069$(hex_str 'ccc/')1b$(hex_str '[31m')" t
+	crun -1 ccc-quorum-sign request "${REQ[@]}" -e t -o r fx/ct.A
+	assert_stderr 'ccc-quorum-sign: wrong blob type: t: at byte 0: expected an identity public key (ccc/identity-pub/v1), found type "ccc/\033[31m"'
+	# A label with a newline, refused for app A.
+	ccc-encrypt -k fx/k23/tpk.cbor -l "$(printf 'app:B\nok')" -o ct fx/msg
+	crun -0 ccc-quorum-sign request "${REQ[@]}" -o r ct
+	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -o s r
+	assert_stderr 'ccc-quorum-sign: refused by policy: r: item 1: a ciphertext labelled "app:B\nok" is not allowed for app "A"'
 }
 
 @test "ccc-quorum-sign combine: an unknown signer's signature is ignored with a warning" {

@@ -68,6 +68,21 @@ short_id() {
 	assert_same out expected
 }
 
+@test "ccc-reencrypt: junk on a pipe is refused at its first item, an endless stream at the cap" {
+	# Endless zero bytes: refused at once, before anything is copied
+	# (timeout only bounds a failure: the refusal needs no time).
+	crun -1 timeout 120 bash -c 'cat /dev/zero | ccc-reencrypt -U -s fx/k23/share-1.cbor -k fx/k23/tpk.cbor -t fx/rpub -o sealed'
+	assert_stderr "ccc-reencrypt: malformed input: stdin: item 1: at byte 0: blob: expected map, found unsigned integer"
+	# A key where a ciphertext belongs, then more: named at once too.
+	crun -1 timeout 120 bash -c 'cat fx/k23/tpk.cbor /dev/zero | ccc-reencrypt -U -s fx/k23/share-1.cbor -k fx/k23/tpk.cbor -t fx/rpub -o sealed'
+	assert_stderr "ccc-reencrypt: wrong blob type: stdin: item 1: at byte 0: expected a ciphertext (ccc/ct/v1), found a threshold public key (ccc/tpk/v1)"
+	# Every item is typed before any work, in a file as on a pipe.
+	cat fx/ct.l fx/ct.l fx/k23/tpk.cbor fx/ct.l >mixed
+	crun -1 ccc-reencrypt -U "${NODE1[@]}" -o sealed mixed
+	assert_stderr "ccc-reencrypt: wrong blob type: mixed: item 3: at byte $((2 * $(size_of fx/ct.l))): expected a ciphertext (ccc/ct/v1), found a threshold public key (ccc/tpk/v1)"
+	assert_no_file sealed
+}
+
 @test "ccc-reencrypt: a Chainlink JSON ciphertext is accepted as input" {
 	crun -0 ccc-encrypt -k fx/k23/tpk.cbor --json -o ct.json fx/msg
 	crun -0 ccc-reencrypt "${NODE1[@]}" -U -o s1 ct.json

@@ -550,6 +550,38 @@ transition: none"
 	assert_stderr "ccc-share: key mismatch: cert.other: the certificate is for another group"
 }
 
+@test "ccc-share: an oracle's signature of the group is no confirmation of it" {
+	# A member's identity key may also be an oracle's: what it signs as an
+	# oracle (any blob handed to ccc-quorum-sign sign) must never stand
+	# for its DKG signatures.  Ed25519 is deterministic, so the same
+	# message would give the same bytes.
+	nodes a b c
+	dkg 2 a b c
+	ccc-share export -d b -g group -C cert
+	crun -0 ccc-quorum-sign sign -i b.key -o sig group
+	local s
+	s=$(field_hex sig sig)
+	[[ ${#s} == 128 ]]
+	if find_hex cert "$s" >/dev/null; then
+		fail "the oracle signature is b's group confirmation"
+	fi
+}
+
+@test "ccc-share status: member names are escaped" {
+	nodes a
+	ccc-keygen identity -o b.key -p b.pub \
+	    -N "$(printf 'b\nnode: forged\033[2J\\')"
+	ccc-share init -d b -i b.key
+	ccc-share committee -t 2 -o dkg.committee a.pub b.pub
+	ccc-share dkg -d a -c dkg.committee
+	tick a
+	crun -0 ccc-share status -d a
+	assert_contains "$output" 'waiting for: '
+	assert_contains "$output" '(b\nnode: forged\033[2J\\)'
+	[[ "$output" != *$'\033'* && "$output" != *$'\nnode: forged'* ]] ||
+	    fail "a control character reached the output"
+}
+
 @test "ccc-share export: needs a key, never overwrites, -e picks an epoch" {
 	nodes a b
 	crun -2 ccc-share export -d a -k tpk
@@ -609,11 +641,15 @@ transition: none"
 	crun -0 ccc-share advance -d a
 	assert_stderr_empty
 	[[ -e a/in/e0-later.cbor ]]
-	flock a/lock sleep 3 &
-	sleep 0.5
+	# Another process holds the lock until told to let go: no race
+	# with the clock.
+	mkfifo held release
+	flock a/lock sh -c 'echo >held; read -r _ <release' &
+	read -r _ <held
 	crun -2 ccc-share advance -d a
-	assert_stderr "ccc-share: locked: a: another ccc-share is working on this node"
+	echo >release
 	wait
+	assert_stderr "ccc-share: locked: a: another ccc-share is working on this node"
 }
 
 @test "ccc-share: its blobs print with ccc-inspect" {

@@ -149,6 +149,14 @@ entries() {
 
 # ---- usage -------------------------------------------------------------------
 
+@test "request mode: junk on a pipe is refused at once, before it is copied" {
+	crun -1 timeout 120 bash -c 'cat /dev/zero | ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor -r fx/roster -d st1 -o s -'
+	assert_stderr "ccc-reencrypt: malformed input: stdin: at byte 0: blob: expected map, found unsigned integer"
+	crun -1 timeout 120 bash -c 'cat fx/ct.A /dev/zero | ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor -r fx/roster -d st1 -o s -'
+	assert_stderr "ccc-reencrypt: wrong blob type: stdin: at byte 0: expected a quorum certificate (ccc/certified/v1), found a ciphertext (ccc/ct/v1)"
+	assert_no_file s
+}
+
 @test "request mode: usage errors exit 2 and touch no state" {
 	crun -2 ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor \
 	    -r fx/roster -o s fx/cert

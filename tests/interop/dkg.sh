@@ -23,6 +23,7 @@ export NODE_BACKEND=${NODE_BACKEND:-js}
 # @chainlink/functions-toolkit 0.3.2).
 tdh2_sha256=f6638b16a71e5b0ea3e659fe56f53580f379c1af1c39960e43fa322add0d9e8d
 tdh2_js=$cache/toolkit/package/dist/tdh2.js
+export TDH2_JS=$tdh2_js
 transport=$top/examples/ccc-share-transport.sh
 
 setup_fail() {

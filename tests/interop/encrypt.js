@@ -4,8 +4,10 @@
 //
 //   node encrypt.js TPK_JSON MSG_FILE > CT_JSON
 //
-// tdh2.js is looked up in $TDH2_JS, else in the interop cache that run.sh
-// fills (.cache/toolkit/package/dist/tdh2.js next to this file).  Its
+// tdh2.js is looked up in $TDH2_JS (run.sh and dkg.sh export the one they
+// checked), else in the interop cache that run.sh fills:
+// $CCC_INTEROP_CACHE/toolkit/package/dist/tdh2.js, the cache defaulting to
+// .cache next to this file.  Its
 // require('bcrypto/...') calls resolve from tdh2.js's own directory upwards,
 // so bcrypto is installed in .cache/node_modules.
 'use strict';
@@ -29,7 +31,8 @@ if (process.argv.length !== 4)
 	die('usage: node encrypt.js TPK_JSON MSG_FILE > CT_JSON');
 
 const tdh2Path = process.env.TDH2_JS ||
-    path.join(__dirname, '.cache', 'toolkit', 'package', 'dist', 'tdh2.js');
+    path.join(process.env.CCC_INTEROP_CACHE || path.join(__dirname, '.cache'),
+    'toolkit', 'package', 'dist', 'tdh2.js');
 
 let tdh2;
 try {

@@ -115,6 +115,8 @@ if [ "$sum" != "$tdh2_sha256" ]; then
 	rm -rf "${cache:?}/toolkit" "${cache:?}/$toolkit_tgz"
 	setup_fail "tdh2.js sha256 $sum, expected $tdh2_sha256 (cache removed; rerun)"
 fi
+# encrypt.js loads the very file checked above, whatever cache it is in.
+export TDH2_JS=$tdh2_js CCC_INTEROP_CACHE=$cache
 
 # bcrypto in $cache/node_modules, where tdh2.js's require() calls find it.
 # --ignore-scripts: no node-gyp build (needs a compiler and Node headers);

@@ -11,6 +11,7 @@
 
 #include "blob.h"
 #include "keys.h"
+#include "quorum.h"
 #include "schemas.h"
 #include "tap.h"
 
@@ -116,6 +117,21 @@ main(void)
 	ok(ccc_schema_find("ccc/sealed/v1", 13) == &ccc_schema_sealed &&
 	    ccc_schema_find("ccc/sealed/v2", 13) == NULL,
 	    "schemas are found by exact type");
+	{
+		/*
+		 * Oracle signatures are apart from DKG ones (lib/quorum.h)
+		 * because no type has a ':' and each fits the purpose.
+		 */
+		size_t i, bad = 0;
+		for (i = 0; ccc_schemas[i] != NULL; i++)
+			if (strchr(ccc_schemas[i]->type, ':') != NULL ||
+			    strlen(CCC_ORACLE_PURPOSE) +
+			    strlen(ccc_schemas[i]->type) >=
+			    CCC_ORACLE_PURPOSE_MAX)
+				bad++;
+		ok(i > 10 && bad == 0, "no type has a ':' and every oracle "
+		    "purpose fits (%zu types)", i);
+	}
 	ccc_share_free(sh);
 	ccc_share_free(sh2);
 	ccc_buf_free(&b);
