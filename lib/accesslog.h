@@ -14,10 +14,11 @@
  * the sealed shares were written, "recorded" when rebuilt from the log.
  * A node refuses a request whose marker says released or recorded.  The
  * log is the record and the markers an index of it: removed markers are
- * rebuilt from the log (ccc_state_check).  After a crash a re-run finishes the release with
- * exactly one log entry: a pending marker makes it look the request up in
- * the log before appending, a logged one skips the log.  Markers of requests expired for longer than the grace
- * period are pruned: such requests are refused as expired anyway.
+ * rebuilt from the log (ccc_state_check).  After a crash a re-run finishes
+ * the release with exactly one log entry: a pending marker makes it look
+ * the request up in the log before appending, a logged one skips the log.
+ * Markers of requests expired for longer than the grace period are
+ * pruned: such requests are refused as expired anyway.
  */
 #ifndef CCC_ACCESSLOG_H
 #define CCC_ACCESSLOG_H
