@@ -267,9 +267,9 @@ REQUEST_FILES=(
 	# The program counts the "vote-" marks in its input: counting newlines
 	# would also count any 0x0a byte of the random request id there.
 	printf '#!/bin/sh\n/usr/bin/grep -ao vote- | /usr/bin/wc -l\n' >count
-	crun -0 sh -c 'printf "vote-a\nvote-b\nvote-c\n" | ccc-flow -d w -i - -x count -a "vote 1" -O sealed'
+	crun -0 sh -c 'printf "vote-a\nvote-b\nvote-c\n" | ccc-flow -d w -i - -x count -a vote.1 -O sealed'
 	[[ "${lines[-1]}" == 3 ]]
-	assert_contains "$(ccc-inspect w/01-input.ct)" '"context": "app:vote 1",'
+	assert_contains "$(ccc-inspect w/01-input.ct)" '"context": "app:vote.1",'
 	assert_contains "$(ccc-inspect w/02-request)" '"output": 1,'
 	# Sealed: the result's output is not the plaintext.
 	crun -2 ccc-combine --result w/06-result -o x
