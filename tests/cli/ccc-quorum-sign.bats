@@ -307,20 +307,21 @@ names_except() {
 @test "ccc-quorum-sign request: an app id with a separator or a control character is refused" {
 	# App "demo/output" would be served what the default label rule
 	# gives app "demo" under app:demo/output (its threshold outputs).
-	local a
+	# The request's options but its app id (-a may be given once).
+	local a REQ_NO_APP=("${REQ[@]:2}")
 	for a in demo/output 'a:b' 'a b' $'a\nb' $'a\x1b[2Jb' 'a*'; do
-		crun -2 ccc-quorum-sign request "${REQ[@]}" -a "$a" -o r fx/ct.A
+		crun -2 ccc-quorum-sign request "${REQ_NO_APP[@]}" -a "$a" -o r fx/ct.A
 		assert_output_empty
 		[[ "$stderr" == "ccc-quorum-sign: usage: -a: app_id: byte "*" is not a letter, digit, '.', '_' or '-'" ]] ||
 		    fail "stderr: $stderr"
 	done
-	crun -2 ccc-quorum-sign request "${REQ[@]}" -a demo/output -o r fx/ct.A
+	crun -2 ccc-quorum-sign request "${REQ_NO_APP[@]}" -a demo/output -o r fx/ct.A
 	assert_stderr "ccc-quorum-sign: usage: -a: app_id: byte 4 (0x2f) is not a letter, digit, '.', '_' or '-'"
 	assert_no_file r
-	crun -0 ccc-quorum-sign request "${REQ[@]}" -a My-app_2.0 -o r fx/ct.A
+	crun -0 ccc-quorum-sign request "${REQ_NO_APP[@]}" -a My-app_2.0 -o r fx/ct.A
 	# A request that names one anyway is refused by every reader: the
 	# oracles, and the nodes, which decode it the same way.
-	crun -0 ccc-quorum-sign request "${REQ[@]}" -a demoXoutput -o good \
+	crun -0 ccc-quorum-sign request "${REQ_NO_APP[@]}" -a demoXoutput -o good \
 	    fx/ct.A
 	local at
 	at=$(find_hex good "$(hex_str demoXoutput)")
@@ -572,7 +573,8 @@ names_except() {
 	assert_stderr 'ccc-quorum-sign: bad signature: fx/req: 1 valid signature, roster "r\033]0;x\007" needs 2; not signed by evil\nccc-quorum-sign: forged\033[2J\\'
 	# A blob whose type says "ccc/\e[31m".
 	write_hex "a10069$(hex_str 'ccc/')1b$(hex_str '[31m')" t
-	crun -1 ccc-quorum-sign request "${REQ[@]}" -e t -o r fx/ct.A
+	crun -1 ccc-quorum-sign request -a A -m "$MEAS" -k fx/k23/tpk.cbor \
+	    -K fx/epub -e t -o r fx/ct.A
 	assert_stderr 'ccc-quorum-sign: wrong blob type: t: at byte 0: expected an identity public key (ccc/identity-pub/v1), found type "ccc/\033[31m"'
 	# A label with a newline, refused for app A.
 	ccc-encrypt -k fx/k23/tpk.cbor -l "$(printf 'app:B\nok')" -o ct fx/msg
