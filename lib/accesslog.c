@@ -29,7 +29,7 @@ struct head {
 };
 
 static char *
-path_of(const struct ccc_state *st, const char *rel)
+path_of(const struct ccc_accesslog *st, const char *rel)
 {
 	char *p;
 
@@ -39,7 +39,8 @@ path_of(const struct ccc_state *st, const char *rel)
 }
 
 int
-ccc_state_open(struct ccc_state *st, const char *dir, struct ccc_err *err)
+ccc_accesslog_open(struct ccc_accesslog *st, const char *dir,
+    struct ccc_err *err)
 {
 	char *p = NULL;
 	int rc = 0;
@@ -71,12 +72,12 @@ ccc_state_open(struct ccc_state *st, const char *dir, struct ccc_err *err)
 out:
 	free(p);
 	if (rc != 0)
-		ccc_state_close(st);
+		ccc_accesslog_close(st);
 	return rc;
 }
 
 void
-ccc_state_close(struct ccc_state *st)
+ccc_accesslog_close(struct ccc_accesslog *st)
 {
 	if (st->lockfd >= 0)
 		close(st->lockfd);	/* releases the lock */
@@ -106,7 +107,7 @@ read_small(struct ccc_buf *b, const char *path, size_t max, const char *kind,
 }
 
 static int
-marker_path(const struct ccc_state *st, const uint8_t rid[32], char **p)
+marker_path(const struct ccc_accesslog *st, const uint8_t rid[32], char **p)
 {
 	char hex[65];
 
@@ -115,7 +116,7 @@ marker_path(const struct ccc_state *st, const uint8_t rid[32], char **p)
 }
 
 int
-ccc_state_served(struct ccc_state *st, const uint8_t rid[32],
+ccc_accesslog_served(struct ccc_accesslog *st, const uint8_t rid[32],
     enum ccc_served *how, struct ccc_err *err)
 {
 	struct ccc_buf b;
@@ -149,7 +150,7 @@ ccc_state_served(struct ccc_state *st, const uint8_t rid[32],
 }
 
 static int
-write_marker(struct ccc_state *st, const uint8_t rid[32], const char *what,
+write_marker(struct ccc_accesslog *st, const uint8_t rid[32], const char *what,
     uint64_t expires, struct ccc_err *err)
 {
 	char *p, line[64];
@@ -164,14 +165,14 @@ write_marker(struct ccc_state *st, const uint8_t rid[32], const char *what,
 }
 
 int
-ccc_state_released(struct ccc_state *st, const uint8_t rid[32],
+ccc_accesslog_released(struct ccc_accesslog *st, const uint8_t rid[32],
     uint64_t expires, struct ccc_err *err)
 {
 	return write_marker(st, rid, "released", expires, err);
 }
 
 void
-ccc_state_prune(struct ccc_state *st, uint64_t now)
+ccc_accesslog_prune(struct ccc_accesslog *st, uint64_t now)
 {
 	struct dirent *de;
 	struct ccc_buf b;
@@ -248,7 +249,7 @@ head_write(const char *path, const struct head *h, struct ccc_err *err)
 }
 
 /*
- * The first bytes of entry seq as ccc_state_log writes it, through prev
+ * The first bytes of entry seq as ccc_accesslog_append writes it, through prev
  * (*plen bytes), or when prev is NULL through the head of prev's value.
  */
 static int
@@ -271,8 +272,8 @@ entry_prefix(struct ccc_buf *b, uint64_t seq, const uint8_t *prev,
 	ccc_val_uint(&v[ACC_EPOCH], 0);
 	ccc_val_bytes(&v[ACC_KEY_ID], z, 32);
 	if (ccc_blob_encode(b, &ccc_schema_access, v) != 0 ||
-	    ccc_cbor_map_find(b->p, b->len, ccc_schema_access.fields[ACC_PREV].key, &at,
-	    &last) != 0)
+	    ccc_cbor_map_find(b->p, b->len,
+	    ccc_schema_access.fields[ACC_PREV].key, &at, &last) != 0)
 		return CCC_E_INTERNAL;
 	*plen = at + (prev != NULL ? 34 : 2);	/* 0x58 0x20, the hash */
 	return 0;
@@ -484,7 +485,7 @@ index_read(const char *path, uint64_t *seq, uint64_t *len)
  * expired past the grace period are skipped: they would be pruned.
  */
 static int
-markers_from(struct ccc_state *st, int fd, const struct head *h,
+markers_from(struct ccc_accesslog *st, int fd, const struct head *h,
     uint64_t seq, uint64_t off, uint64_t now, size_t *rebuilt,
     struct ccc_err *err)
 {
@@ -517,7 +518,7 @@ markers_from(struct ccc_state *st, int fd, const struct head *h,
 		    CCC_REQUEST_MAX_LIFETIME;
 		if (exp + CCC_PRUNE_GRACE < now)
 			continue;
-		if ((rc = ccc_state_served(st, v[ACC_REQUEST].p, &how,
+		if ((rc = ccc_accesslog_served(st, v[ACC_REQUEST].p, &how,
 		    err)) != 0)
 			goto out;
 		if (how == CCC_SERVED_NO) {
@@ -533,7 +534,7 @@ out:
 }
 
 int
-ccc_state_check(struct ccc_state *st, uint64_t now, struct ccc_err *err)
+ccc_accesslog_check(struct ccc_accesslog *st, uint64_t now, struct ccc_err *err)
 {
 	char *log = NULL, *head = NULL, *ip = NULL, line[64];
 	uint64_t seq, off;
@@ -607,8 +608,9 @@ write_entry(int fd, const struct ccc_buf *b, const struct ccc_access_entry *e,
 	int rc = 0;
 
 	/* The empty array's head (one byte, 0x80) is where the digests go. */
-	if (ccc_cbor_map_find(b->p, b->len, ccc_schema_access.fields[ACC_CTS].key, &at,
-	    &last) != 0 || b->p[at] != 0x80)
+	if (ccc_cbor_map_find(b->p, b->len,
+	    ccc_schema_access.fields[ACC_CTS].key, &at, &last) != 0 ||
+	    b->p[at] != 0x80)
 		return ccc_err_set(err, CCC_E_INTERNAL, -1, NULL, "access log "
 		    "entry");
 	if (lseek(e->ct_digests_fd, 0, SEEK_SET) != 0)
@@ -656,8 +658,8 @@ out:
 }
 
 int
-ccc_state_log(struct ccc_state *st, const struct ccc_access_entry *e,
-    uint64_t expires, struct ccc_err *err)
+ccc_accesslog_append(struct ccc_accesslog *st,
+    const struct ccc_access_entry *e, uint64_t expires, struct ccc_err *err)
 {
 	struct ccc_val v[ACC_NFIELDS];
 	enum ccc_served how;
@@ -673,7 +675,7 @@ ccc_state_log(struct ccc_state *st, const struct ccc_access_entry *e,
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "state");
 		goto out;
 	}
-	if ((rc = ccc_state_served(st, e->request_id, &how, err)) != 0 ||
+	if ((rc = ccc_accesslog_served(st, e->request_id, &how, err)) != 0 ||
 	    (rc = head_read(head, &h, err)) != 0)
 		goto out;
 	/* Announce the append first: a crash anywhere after it is seen. */

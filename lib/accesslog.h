@@ -14,7 +14,7 @@
  * the sealed shares were written, "recorded" when rebuilt from the log.
  * A node refuses a request whose marker says released or recorded.  The
  * log is the record and the markers an index of it: removed markers are
- * rebuilt from the log (ccc_state_check).  After a crash a re-run finishes
+ * rebuilt from the log (ccc_accesslog_check).  After a crash a re-run finishes
  * the release with exactly one log entry: a pending marker makes it look
  * the request up in the log before appending, a logged one skips the log.
  * Markers of requests expired for longer than the grace period are
@@ -45,14 +45,14 @@ struct ccc_access_entry {
 };
 
 /* A locked state directory (flock on STATE/lock). */
-struct ccc_state {
+struct ccc_accesslog {
 	char *dir;
 	int lockfd;
 };
 
-int ccc_state_open(struct ccc_state *st, const char *dir,
+int ccc_accesslog_open(struct ccc_accesslog *st, const char *dir,
     struct ccc_err *err) CCC_WUR;
-void ccc_state_close(struct ccc_state *st);
+void ccc_accesslog_close(struct ccc_accesslog *st);
 
 enum ccc_served { CCC_SERVED_NO, CCC_SERVED_PENDING, CCC_SERVED_LOGGED,
     CCC_SERVED_RELEASED, CCC_SERVED_RECORDED };
@@ -67,11 +67,11 @@ enum ccc_served { CCC_SERVED_NO, CCC_SERVED_PENDING, CCC_SERVED_LOGGED,
  * lifetime.  served/log-index ("SEQ LENGTH") says that entries 1..SEQ have
  * their markers; it is rewritten after a rebuild or 64 entries.
  */
-int ccc_state_check(struct ccc_state *st, uint64_t now,
+int ccc_accesslog_check(struct ccc_accesslog *st, uint64_t now,
     struct ccc_err *err) CCC_WUR;
 
 /* The replay marker of a request. */
-int ccc_state_served(struct ccc_state *st, const uint8_t rid[32],
+int ccc_accesslog_served(struct ccc_accesslog *st, const uint8_t rid[32],
     enum ccc_served *how, struct ccc_err *err) CCC_WUR;
 /*
  * Log a release: a "pending" marker, the entry (append, fsync, head
@@ -79,13 +79,14 @@ int ccc_state_served(struct ccc_state *st, const uint8_t rid[32],
  * makes it look the request up in the log first, so a request is logged
  * exactly once however often the node is killed and re-run.
  */
-int ccc_state_log(struct ccc_state *st, const struct ccc_access_entry *e,
-    uint64_t expires, struct ccc_err *err) CCC_WUR;
+int ccc_accesslog_append(struct ccc_accesslog *st,
+    const struct ccc_access_entry *e, uint64_t expires, struct ccc_err *err)
+    CCC_WUR;
 /* Mark a request released. */
-int ccc_state_released(struct ccc_state *st, const uint8_t rid[32],
+int ccc_accesslog_released(struct ccc_accesslog *st, const uint8_t rid[32],
     uint64_t expires, struct ccc_err *err) CCC_WUR;
 /* Remove markers of requests expired before now - grace. */
-void ccc_state_prune(struct ccc_state *st, uint64_t now);
+void ccc_accesslog_prune(struct ccc_accesslog *st, uint64_t now);
 
 /*
  * Verify an access log: every entry well-formed, numbered 1, 2, ... and

@@ -311,7 +311,7 @@ ccc_fsync_dir_of(const char *path, struct ccc_err *err)
  * kernel or file system lacks it, link(2) then unlink(2): a kill between
  * the two leaves tmp as a second link to the published file, which the
  * temporary clean-up of a state directory must only unlink, never erase
- * (clean_temps in state.c erases a temporary only when it has one link).
+ * (clean_temps in keystate.c erases a temporary only when it has one link).
  */
 static int
 publish_noreplace(const char *tmp, const char *path)

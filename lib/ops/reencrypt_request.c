@@ -57,7 +57,7 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	struct ccc_roster roster;
 	struct ccc_label_policy pol;
 	struct ccc_request rq;
-	struct ccc_state st = { NULL, -1 };
+	struct ccc_accesslog st = { NULL, -1 };
 	struct ccc_access_entry ae;
 	struct ccc_hpke_ctx hctx;
 	struct ccc_sealed hdr;
@@ -102,14 +102,14 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 		goto in_err;
 
 	/* Served before?  (Under the state lock from here on.) */
-	if ((rc = ccc_state_open(&st, o->state, err)) != 0)
+	if ((rc = ccc_accesslog_open(&st, o->state, err)) != 0)
 		goto out;
 	state_open = true;
 	/* The log must match its head; markers it lacks are rebuilt. */
-	if ((rc = ccc_state_check(&st, o->now, err)) != 0)
+	if ((rc = ccc_accesslog_check(&st, o->now, err)) != 0)
 		goto out;
-	ccc_state_prune(&st, o->now);
-	if ((rc = ccc_state_served(&st, rq.id, &served, err)) != 0)
+	ccc_accesslog_prune(&st, o->now);
+	if ((rc = ccc_accesslog_served(&st, rq.id, &served, err)) != 0)
 		goto out;
 	if (served == CCC_SERVED_RELEASED || served == CCC_SERVED_RECORDED) {
 		char hex[17];
@@ -187,14 +187,14 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 		ae.node = sh->index;
 		ae.epoch = pub.epoch;
 		memcpy(ae.key_id, pub.key_id, 32);
-		if ((rc = ccc_state_log(&st, &ae, rq.expires, err)) != 0)
+		if ((rc = ccc_accesslog_append(&st, &ae, rq.expires, err)) != 0)
 			goto out;
 	}
 	if ((out.path == NULL && (rc = copy_out(&out, spool.fd, err)) != 0) ||
 	    (rc = ccc_out_commit(&out, err)) != 0)
 		goto out;
 	out_open = false;
-	rc = ccc_state_released(&st, rq.id, rq.expires, err);
+	rc = ccc_accesslog_released(&st, rq.id, rq.expires, err);
 	goto out;
 in_err:
 	ccc_err_what(err, ccc_io_name(o->in, 0));
@@ -209,7 +209,7 @@ out:
 	if (par_open)
 		ccc_par_free(&par);
 	if (state_open)
-		ccc_state_close(&st);
+		ccc_accesslog_close(&st);
 	ccc_hpke_ctx_wipe(&hctx);
 	BN_clear_free(x);
 	ccc_share_free(sh);

@@ -1,7 +1,7 @@
 /*
  * The transition engine behind ccc-share dkg, reshare, advance, status and
  * abort: one DKG or resharing at a time, driven by the files in the node's
- * state directory (lib/state.h), each step idempotent.
+ * state directory (lib/keystate.h), each step idempotent.
  *
  * Rounds (ccc-share(1) has the full description):
  *   accept   each new member: one transport key per dealer
@@ -36,7 +36,7 @@
 #include "keys.h"
 #include "ops.h"
 #include "schemas.h"
-#include "state.h"
+#include "keystate.h"
 #include "reshare.h"
 
 void CCC_PRINTF(2, 3)

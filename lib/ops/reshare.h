@@ -15,7 +15,7 @@
 
 #include "dkg.h"
 #include "ops.h"
-#include "state.h"
+#include "keystate.h"
 
 /* A received or own message of the pending transition. */
 struct slot {

@@ -22,7 +22,7 @@
 #include "keys.h"
 #include "ops.h"
 #include "schemas.h"
-#include "state.h"
+#include "keystate.h"
 #include "reshare.h"
 
 /* ---- loading -------------------------------------------------------- */

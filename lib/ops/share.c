@@ -16,7 +16,7 @@
 #include "keys.h"
 #include "ops.h"
 #include "schemas.h"
-#include "state.h"
+#include "keystate.h"
 
 int
 ccc_node_init(const struct ccc_node_opts *o, struct ccc_err *err)

@@ -16,7 +16,7 @@
 #include <sodium.h>
 
 #include "io.h"
-#include "state.h"
+#include "keystate.h"
 
 #define STATE_PATH_MAX 4096
 #define STATE_FILE_MAX (16UL * 1024 * 1024)
