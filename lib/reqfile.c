@@ -33,6 +33,7 @@
 #include "hash.h"
 #include "io.h"
 #include "quorum.h"
+#include "reqfile.h"
 #include "schemas.h"
 #include "seq.h"
 

@@ -19,6 +19,7 @@
 #include "ops.h"
 #include "enclave.h"
 #include "quorum.h"
+#include "reqfile.h"
 #include "result.h"
 #include "par.h"
 #include "seal.h"

@@ -24,6 +24,7 @@
 #include "ops.h"
 #include "policy.h"
 #include "quorum.h"
+#include "reqfile.h"
 #include "seal.h"
 #include "shares.h"
 

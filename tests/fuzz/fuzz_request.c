@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "quorum.h"
+#include "reqfile.h"
 #include "fuzz.h"
 
 static const uint8_t roster_blob[] = {
