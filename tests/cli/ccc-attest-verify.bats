@@ -531,10 +531,10 @@ setup() {
 @test "result: older than max-age: stale" {
 	local t
 	t=$(cat fx/run/res.time)
-	crun -1 ccc-attest-verify -p fx/run/run.pol --at "$T0" -r fx/run/cert \
+	crun -1 ccc-attest-verify -p fx/run/run.pol -r fx/run/cert \
 	    --at $((t + 301)) fx/run/res
 	assert_stderr "ccc-attest-verify: attestation refused: fx/run/res: stale: timestamp $(iso "$t") is 301.000 s before the check time $(iso $((t + 301))) (max-age 300 s)"
-	crun -0 ccc-attest-verify -p fx/run/run.pol --at "$T0" -r fx/run/cert \
+	crun -0 ccc-attest-verify -p fx/run/run.pol -r fx/run/cert \
 	    --at $((t + 300)) fx/run/res
 }
 
