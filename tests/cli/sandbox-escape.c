@@ -309,8 +309,10 @@ serve(int s, const char *ready, const char *port, const char *out)
 
 	if (listen(s, 1) != 0)
 		return 1;
+	/* One line on ready (the test's FIFO): listening, on this port. */
 	if ((fd = open(ready, O_WRONLY | O_CREAT | O_TRUNC, 0600)) < 0 ||
-	    write(fd, port, strlen(port)) < 0 || close(fd) != 0)
+	    write(fd, port, strlen(port)) < 0 || write(fd, "\n", 1) != 1 ||
+	    close(fd) != 0)
 		return 1;
 	if ((c = accept(s, NULL, NULL)) < 0 ||
 	    (o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600)) < 0)

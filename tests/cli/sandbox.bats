@@ -74,24 +74,29 @@ attempt() {
 }
 
 # listen NAME unix PATH | listen NAME tcp: a listener outside the sandbox
-# storing what one connection sends in NAME.out; waits until it listens
-# (NAME.ready holds its TCP port).
+# storing what one connection sends in NAME.out; returns once it listens
+# (NAME.ready then holds its TCP port).  It says so with a line on a FIFO
+# the test holds open, so nothing is polled.
 listen() {
-	local n=$1 i
+	local n=$1 fd port
 	shift
+	mkfifo "$n.fifo"
+	exec {fd}<>"$n.fifo"
 	if [[ $1 == unix ]]; then
-		fx/escape listen-unix "$2" "$n.ready" "$n.out" \
+		fx/escape listen-unix "$2" "$n.fifo" "$n.out" \
 		    </dev/null >/dev/null 2>&1 3>&- &
 	else
-		fx/escape listen-tcp "$n.ready" "$n.out" \
+		fx/escape listen-tcp "$n.fifo" "$n.out" \
 		    </dev/null >/dev/null 2>&1 3>&- &
 	fi
 	started+=" $!"
-	for ((i = 0; i < 600; i++)); do
-		[[ -e "$n.ready" ]] && return
-		sleep 0.05
-	done
-	fail "listener $n did not start"
+	# The timeout only ends a listener that died before it listened.
+	if ! IFS= read -r -t 60 -u "$fd" port; then
+		exec {fd}<&-
+		fail "listener $n did not start"
+	fi
+	exec {fd}<&-
+	printf '%s' "$port" >"$n.ready"
 }
 
 # nothing_reached NAME: the listener got no byte (no connection at all).
