@@ -49,6 +49,23 @@ ccc_val_array(struct ccc_val *v, const void *p, size_t n, size_t count)
 	v->count = count;
 }
 
+/* An array's head, its element count within the field's bounds. */
+static int
+array_head(struct ccc_cur *c, const struct ccc_field *f, struct ccc_val *v,
+    long long at)
+{
+	int rc;
+
+	if ((rc = ccc_cur_array(c, &v->count, f->name)) != 0)
+		return rc;
+	if (v->count < f->min || v->count > f->max)
+		return ccc_err_set(c->err, CCC_E_FIELD, at, f->name,
+		    "%s: %zu elements, expected %llu to %llu", f->name,
+		    v->count, (unsigned long long)f->min,
+		    (unsigned long long)f->max);
+	return 0;
+}
+
 static int
 decode_value(const struct ccc_field *f, struct ccc_cur *c, struct ccc_val *v)
 {
@@ -97,20 +114,26 @@ decode_value(const struct ccc_field *f, struct ccc_cur *c, struct ccc_val *v)
 		}
 		return 0;
 	case CCC_F_BSTR_ARRAY:
+	case CCC_F_BYTES_ARRAY:
 	case CCC_F_MAP_ARRAY:
-		if ((rc = ccc_cur_array(c, &v->count, f->name)) != 0)
+		if ((rc = array_head(c, f, v, at)) != 0)
 			return rc;
-		if (v->count < f->min || v->count > f->max)
-			return ccc_err_set(c->err, CCC_E_FIELD, at, f->name,
-			    "%s: %zu elements, expected %llu to %llu", f->name,
-			    v->count, (unsigned long long)f->min,
-			    (unsigned long long)f->max);
 		v->p = c->p + c->off;
 		for (i = 0; i < v->count; i++) {
+			long long bat = ccc_cur_pos(c);
 			if (f->kind == CCC_F_BSTR_ARRAY) {
 				if ((rc = ccc_cur_bstr_n(c, &p, f->elem,
 				    f->name)) != 0)
 					return rc;
+			} else if (f->kind == CCC_F_BYTES_ARRAY) {
+				if ((rc = ccc_cur_bstr(c, &p, &n,
+				    f->name)) != 0)
+					return rc;
+				if (n > f->elem)
+					return ccc_err_set(c->err,
+					    CCC_E_FIELD, bat, f->name,
+					    "%s: %zu bytes, at most %u",
+					    f->name, n, f->elem);
 			} else {
 				struct ccc_val sub[CCC_BLOB_MAX_FIELDS];
 				if ((rc = ccc_blob_decode_map(f->sub, c,
@@ -123,14 +146,8 @@ decode_value(const struct ccc_field *f, struct ccc_cur *c, struct ccc_val *v)
 	case CCC_F_BLOB:
 	case CCC_F_BLOB_ARRAY:
 		if (f->kind == CCC_F_BLOB_ARRAY) {
-			if ((rc = ccc_cur_array(c, &v->count, f->name)) != 0)
+			if ((rc = array_head(c, f, v, at)) != 0)
 				return rc;
-			if (v->count < f->min || v->count > f->max)
-				return ccc_err_set(c->err, CCC_E_FIELD, at,
-				    f->name, "%s: %zu elements, expected %llu "
-				    "to %llu", f->name, v->count,
-				    (unsigned long long)f->min,
-				    (unsigned long long)f->max);
 		} else
 			v->count = 1;
 		v->p = c->p + c->off;
@@ -159,26 +176,6 @@ decode_value(const struct ccc_field *f, struct ccc_cur *c, struct ccc_val *v)
 			v->p = p;
 			v->n = n;
 		}
-		return 0;
-	case CCC_F_BYTES_ARRAY:
-		if ((rc = ccc_cur_array(c, &v->count, f->name)) != 0)
-			return rc;
-		if (v->count < f->min || v->count > f->max)
-			return ccc_err_set(c->err, CCC_E_FIELD, at, f->name,
-			    "%s: %zu elements, expected %llu to %llu", f->name,
-			    v->count, (unsigned long long)f->min,
-			    (unsigned long long)f->max);
-		v->p = c->p + c->off;
-		for (i = 0; i < v->count; i++) {
-			long long bat = ccc_cur_pos(c);
-			if ((rc = ccc_cur_bstr(c, &p, &n, f->name)) != 0)
-				return rc;
-			if (n > f->elem)
-				return ccc_err_set(c->err, CCC_E_FIELD, bat,
-				    f->name, "%s: %zu bytes, at most %u",
-				    f->name, n, f->elem);
-		}
-		v->n = (size_t)(c->p + c->off - v->p);
 		return 0;
 	case CCC_F_MAP:
 		v->p = c->p + c->off;

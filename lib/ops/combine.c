@@ -141,12 +141,7 @@ ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
 	eo.seq = o->seq;
 	rc = ccc_combine_core(&cin, emit_out, &eo, err);
 	/* The verdicts, also when too few shares were valid. */
-	if (rc == 0 || rc == CCC_E_THRESHOLD) {
-		int rr = ccc_op_nodes_commit(&nr, "ccc-combine",
-		    rc ? NULL : err);
-		if (rc == 0)
-			rc = rr;
-	}
+	rc = ccc_op_nodes_commit(&nr, "ccc-combine", rc, err);
 	if (rc != 0 || (rc = ccc_out_commit(&out, err)) != 0)
 		goto out;
 	out_open = false;

@@ -264,12 +264,7 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	(void)ccc_erase_fd(keyfd, o->key);	/* best effort */
 	keyfd = -1;
 	/* The verdicts on the nodes, also when too few shares were valid. */
-	if (rc == 0 || rc == CCC_E_THRESHOLD) {
-		int rr = ccc_op_nodes_commit(&nr, "ccc-enclave-run",
-		    rc ? NULL : err);
-		if (rc == 0)
-			rc = rr;
-	}
+	rc = ccc_op_nodes_commit(&nr, "ccc-enclave-run", rc, err);
 	if (rc != 0)
 		goto out;
 

@@ -134,22 +134,7 @@ print_field(const struct printer *pr, const struct ccc_field *fd,
 	case CCC_F_BLOB:
 		print_nested(pr, v->p, v->n, v->off, depth + 1);
 		break;
-	case CCC_F_BLOB_ARRAY: {
-		const uint8_t *bp;
-		size_t bn;
-		ccc_cur_init(&c, v->p, v->n, v->off, NULL);
-		fputc('[', pr->f);
-		for (i = 0; i < v->count; i++) {
-			fputs(i ? ",\n" : "\n", pr->f);
-			indent(pr->f, depth + 2);
-			if (ccc_cur_bstr(&c, &bp, &bn, NULL) == 0)
-				print_nested(pr, bp, bn, v->off, depth + 2);
-		}
-		fputc('\n', pr->f);
-		indent(pr->f, depth + 1);
-		fputc(']', pr->f);
-		break;
-	}
+	case CCC_F_BLOB_ARRAY:
 	case CCC_F_BYTES_ARRAY: {
 		const uint8_t *bp;
 		size_t bn;
@@ -158,7 +143,11 @@ print_field(const struct printer *pr, const struct ccc_field *fd,
 		for (i = 0; i < v->count; i++) {
 			fputs(i ? ",\n" : "\n", pr->f);
 			indent(pr->f, depth + 2);
-			if (ccc_cur_bstr(&c, &bp, &bn, NULL) == 0)
+			if (ccc_cur_bstr(&c, &bp, &bn, NULL) != 0)
+				continue;
+			if (fd->kind == CCC_F_BLOB_ARRAY)
+				print_nested(pr, bp, bn, v->off, depth + 2);
+			else
 				print_bytes(pr, bp, bn);
 		}
 		fputc('\n', pr->f);

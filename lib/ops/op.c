@@ -142,9 +142,8 @@ ccc_op_node_note(void *arg, const struct ccc_node_report *r)
 		nr->nomem = true;
 }
 
-int
-ccc_op_nodes_commit(struct ccc_op_nodes *nr, const char *tool,
-    struct ccc_err *err)
+static int
+nodes_write(struct ccc_op_nodes *nr, const char *tool, struct ccc_err *err)
 {
 	struct ccc_buf head;
 	int rc;
@@ -165,6 +164,16 @@ ccc_op_nodes_commit(struct ccc_op_nodes *nr, const char *tool,
 		nr->open = false;
 	ccc_buf_free(&head);
 	return rc;
+}
+
+int
+ccc_op_nodes_commit(struct ccc_op_nodes *nr, const char *tool, int rc,
+    struct ccc_err *err)
+{
+	/* After a failure its own error stands, the report's is dropped. */
+	int wrc = nodes_write(nr, tool, rc ? NULL : err);
+
+	return rc ? rc : wrc;
 }
 
 void

@@ -130,7 +130,12 @@ struct ccc_op_nodes {
 int ccc_op_nodes_open(struct ccc_op_nodes *nr, const char *path, bool force,
     struct ccc_err *err) CCC_WUR;
 void ccc_op_node_note(void *arg, const struct ccc_node_report *r);
-int ccc_op_nodes_commit(struct ccc_op_nodes *nr, const char *tool,
+/*
+ * After the engine returned rc: the report, if the shares were judged
+ * (rc 0, or CCC_E_THRESHOLD); returns rc, or the report's failure when rc
+ * is 0.
+ */
+int ccc_op_nodes_commit(struct ccc_op_nodes *nr, const char *tool, int rc,
     struct ccc_err *err) CCC_WUR;
 void ccc_op_nodes_close(struct ccc_op_nodes *nr);
 
