@@ -1,5 +1,7 @@
-/* ccc-enclave-run: run a certified request's code on its decrypted inputs
- * and attest the result. */
+/*
+ * ccc-enclave-run: make an attested per-request key (keygen), or run a
+ * certified request's code on its decrypted inputs and attest the result.
+ */
 #include "config.h"
 
 #include <getopt.h>
@@ -16,9 +18,88 @@ static const char usage[] =
 "usage: ccc-enclave-run -r ROSTER -k TPK -i KEY -a ATTEST_KEY -x CODEDIR "
 "[-p POLICY] [-n HEX] [--now T] [--report FILE] [-o OUT] [-f] CERTIFIED "
 "SEALED ...\n"
+"       ccc-enclave-run keygen -a ATTEST_KEY -s SECRET [-n HEX] [-E SECONDS] "
+"[--now T] [-o OUT] [-f]\n"
 "       ccc-enclave-run -h | -V\n";
 
 enum { OPT_NOW = 256, OPT_REPORT };
+
+static const struct option keygen_longopts[] = {
+	{ "attest-key", required_argument, NULL, 'a' },
+	{ "secret", required_argument, NULL, 's' },
+	{ "nonce", required_argument, NULL, 'n' },
+	{ "expires-in", required_argument, NULL, 'E' },
+	{ "now", required_argument, NULL, OPT_NOW },
+	{ "output", required_argument, NULL, 'o' },
+	{ "force", no_argument, NULL, 'f' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* -n HEX: 1 to size bytes into buf, their number in *n; else -1. */
+static int
+hex_opt(uint8_t *buf, size_t size, size_t *n, const char *s)
+{
+	if (sodium_hex2bin(buf, size, s, strlen(s), NULL, n, NULL) != 0 ||
+	    *n == 0 || strlen(s) != 2 * *n)
+		return -1;
+	return 0;
+}
+
+static int
+now_opt(long long *now, const char *s)
+{
+	if ((*now = ccc_cli_number(s, 0, INT64_MAX / 1000)) < 0)
+		return ccc_cli_usage("--now: a time in seconds since 1970");
+	return 0;
+}
+
+/* ccc-enclave-run keygen ... (argv[0] is "keygen"). */
+static int
+keygen(int argc, char **argv)
+{
+	struct ccc_ekeygen_opts o = { .lifetime = CCC_ENCLAVE_KEY_LIFETIME };
+	struct ccc_cli_opts p = { .shortopts = ":a:s:n:E:o:f",
+	    .longopts = keygen_longopts, .cmd = "keygen" };
+	struct ccc_err err;
+	uint8_t challenge[CCC_CHALLENGE_MAX];
+	long long now = (long long)time(NULL), v;
+	int c;
+
+	ccc_err_clear(&err);
+	while ((c = ccc_cli_getopt(&p, argc, argv)) != -1) {
+		switch (c) {
+		case 'a': o.attest_key = optarg; break;
+		case 's': o.secret = optarg; break;
+		case 'n':
+			if (hex_opt(challenge, sizeof(challenge),
+			    &o.challenge_len, optarg) != 0)
+				return ccc_cli_usage("-n: 1 to %d hex bytes",
+				    CCC_CHALLENGE_MAX);
+			o.challenge = challenge;
+			break;
+		case 'E':
+			if ((v = ccc_cli_number(optarg, 1,
+			    CCC_ENCLAVE_KEY_MAX_LIFETIME)) < 0)
+				return ccc_cli_usage("-E: 1 to %d seconds",
+				    CCC_ENCLAVE_KEY_MAX_LIFETIME);
+			o.lifetime = (uint64_t)v;
+			break;
+		case OPT_NOW:
+			if (now_opt(&now, optarg) != 0)
+				return 2;
+			break;
+		case 'o': o.out = optarg; break;
+		case 'f': o.force = true; break;
+		default: return 2;	/* the usage line is printed */
+		}
+	}
+	if (o.attest_key == NULL || o.secret == NULL)
+		return ccc_cli_usage("keygen needs -a and -s");
+	if (optind != argc)
+		return ccc_cli_usage("keygen takes no operand");
+	o.now = (uint64_t)now;
+	return ccc_enclave_keygen(&o, &err) ? ccc_cli_fail(&err) : 0;
+}
 
 static const struct option longopts[] = {
 	{ "roster", required_argument, NULL, 'r' },
@@ -53,6 +134,8 @@ main(int argc, char **argv)
 	ccc_cli_init(argc, argv);
 	ccc_err_clear(&err);
 	opterr = 0;
+	if (argc >= 2 && strcmp(argv[1], "keygen") == 0)
+		return keygen(argc - 1, argv + 1);
 	while ((c = ccc_cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'r': o.roster = optarg; break;
@@ -62,19 +145,15 @@ main(int argc, char **argv)
 		case 'x': o.codedir = optarg; break;
 		case 'p': o.policy = optarg; break;
 		case 'n':
-			if (sodium_hex2bin(nonce, sizeof(nonce), optarg,
-			    strlen(optarg), NULL, &nlen, NULL) != 0 ||
-			    nlen == 0 || strlen(optarg) != 2 * nlen)
+			if (hex_opt(nonce, sizeof(nonce), &nlen, optarg) != 0)
 				return ccc_cli_usage("-n: 1 to %zu hex bytes",
 				    sizeof(nonce));
 			o.nonce = nonce;
 			o.nonce_len = nlen;
 			break;
 		case OPT_NOW:
-			if ((now = ccc_cli_number(optarg, 0, INT64_MAX / 1000)) <
-			    0)
-				return ccc_cli_usage("--now: a time in seconds "
-				    "since 1970");
+			if (now_opt(&now, optarg) != 0)
+				return 2;
 			break;
 		case OPT_REPORT:
 			if (strcmp(optarg, "-") == 0)

@@ -6,6 +6,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -17,18 +18,24 @@
 static const char usage[] =
 "usage: ccc-quorum-sign roster -q Q -N NAME [--not-before T] [--not-after T] "
 "[-o OUT] [-f] PUB ...\n"
-"       ccc-quorum-sign request -a APP (-x CODE | -m HEX) -k TPK -e ENCLAVE "
-"-K KEY [-O MODE] [-R PUB] [-n] [-E SECS] [-I HEX] [--now T] [-o OUT] [-f] "
-"CT ...\n"
+"       ccc-quorum-sign request -a APP (-x CODE | -m HEX) -k TPK -r ROSTER "
+"-P POOL -K ENCLAVE_KEY [--assignment HEX] [-X REASSIGN ...] [-O MODE] "
+"[-R PUB] [-n] [-E SECS] [-I HEX] [--now T] [-o OUT] [-f] CT ...\n"
 "       ccc-quorum-sign sign -i KEY [-k TPK] [-p POLICY] [-U] [-A POLICY "
-"-F REQUEST] [--now T] [-o OUT] [-f] [FILE]\n"
+"-r ROSTER -P POOL] [-F REQUEST] [-X REASSIGN ...] [--now T] [-o OUT] [-f] "
+"[FILE]\n"
+"       ccc-quorum-sign pool -N NAME [-s SERIAL] [-o OUT] [-f] ENCLAVE ...\n"
+"       ccc-quorum-sign assign -r ROSTER -P POOL [--assignment HEX] "
+"[-X REASSIGN ...] [--now T]\n"
+"       ccc-quorum-sign reassign -F REQUEST -w REASON [--now T] [-o OUT] "
+"[-f]\n"
 "       ccc-quorum-sign combine -r ROSTER [-b FILE] [--now T] [-o OUT] [-f] "
 "SIG ...\n"
 "       ccc-quorum-sign verify -r ROSTER [-v] [--now T] [-o OUT] [-f] "
 "[FILE]\n"
 "       ccc-quorum-sign -h | -V\n";
 
-enum { OPT_NOW = 256, OPT_NOT_BEFORE, OPT_NOT_AFTER };
+enum { OPT_NOW = 256, OPT_NOT_BEFORE, OPT_NOT_AFTER, OPT_ASSIGNMENT };
 
 static const struct option longopts[] = {
 	{ "quorum", required_argument, NULL, 'q' },
@@ -39,8 +46,12 @@ static const struct option longopts[] = {
 	{ "code", required_argument, NULL, 'x' },
 	{ "measurement", required_argument, NULL, 'm' },
 	{ "key", required_argument, NULL, 'k' },
-	{ "enclave", required_argument, NULL, 'e' },
 	{ "enclave-key", required_argument, NULL, 'K' },
+	{ "pool", required_argument, NULL, 'P' },
+	{ "assignment", required_argument, NULL, OPT_ASSIGNMENT },
+	{ "reassigned", required_argument, NULL, 'X' },
+	{ "serial", required_argument, NULL, 's' },
+	{ "why", required_argument, NULL, 'w' },
 	{ "output-mode", required_argument, NULL, 'O' },
 	{ "recipient", required_argument, NULL, 'R' },
 	{ "network", no_argument, NULL, 'n' },
@@ -64,11 +75,14 @@ static const struct option longopts[] = {
 
 static const struct ccc_cli_sub subs[] = {
 	{ "roster", "quorum name not-before not-after output force" },
-	{ "request", "app code measurement key enclave enclave-key "
-	    "output-mode recipient network expires-in request-id now output "
-	    "force" },
-	{ "sign", "identity key policy allow-unlabelled attest-policy for now "
-	    "output force" },
+	{ "request", "app code measurement key roster pool enclave-key "
+	    "assignment reassigned output-mode recipient network expires-in "
+	    "request-id now output force" },
+	{ "sign", "identity key policy allow-unlabelled attest-policy roster "
+	    "pool for reassigned now output force" },
+	{ "pool", "name serial output force" },
+	{ "assign", "roster pool assignment reassigned now" },
+	{ "reassign", "for why now output force" },
 	{ "combine", "roster certify now output force" },
 	{ "verify", "roster verbose now output force" },
 	{ NULL, NULL }
@@ -90,16 +104,21 @@ main(int argc, char **argv)
 {
 	/* -c: the old spelling of -b (ccc(7), OPTION LETTERS). */
 	struct ccc_cli_opts p = {
-	    .shortopts = ":q:N:a:x:m:k:e:K:O:R:nE:I:i:p:A:F:Ur:b:c:vo:fhV",
-	    .longopts = longopts, .aliases = "cb" };
+	    .shortopts = ":q:N:a:x:m:k:K:P:X:s:w:O:R:nE:I:i:p:A:F:Ur:b:c:vo:fhV",
+	    .longopts = longopts, .aliases = "cb", .lists = "reassigned" };
 	const struct ccc_cli_sub *sub;
 	struct ccc_err err;
 	const char *cmd, *out = NULL, *name = NULL, *app = NULL, *code = NULL;
-	const char *tpk = NULL, *enclave = NULL, *ekey = NULL, *rcpt = NULL;
+	const char *tpk = NULL, *pool = NULL, *ekey = NULL, *rcpt = NULL;
+	const char *why = NULL;
+	char **reassigned = NULL;
+	int nreassigned = 0;
 	const char *ident = NULL, *roster = NULL, *certify = NULL;
 	const char *policy = NULL, *apol = NULL, *forreq = NULL;
-	uint8_t meas[48], rid[32];
+	uint8_t meas[48], rid[32], assignment[32];
 	bool have_meas = false, have_rid = false, network = false;
+	bool have_assignment = false;
+	long long serial = 0;
 	bool force = false, unlabelled = false, verbose = false;
 	long long q = 0, now, nb = -1, na = -1, expires_in = 600, v;
 	uint32_t mode = 0;
@@ -117,7 +136,7 @@ main(int argc, char **argv)
 		return ccc_cli_version();
 	if (argc < 2 || argv[1][0] == '-')
 		return ccc_cli_usage("missing subcommand (roster, request, "
-		    "sign, combine or verify)");
+		    "sign, pool, assign, reassign, combine or verify)");
 	cmd = argv[1];
 	if ((sub = ccc_cli_sub(subs, cmd)) == NULL)
 		return ccc_cli_usage("unknown subcommand \"%s\"", cmd);
@@ -149,8 +168,29 @@ main(int argc, char **argv)
 			have_meas = true;
 			break;
 		case 'k': tpk = optarg; break;
-		case 'e': enclave = optarg; break;
 		case 'K': ekey = optarg; break;
+		case 'P': pool = optarg; break;
+		case OPT_ASSIGNMENT:
+			if ((rc = hex_arg(assignment, 32, optarg,
+			    "--assignment")) != 0)
+				return rc;
+			have_assignment = true;
+			break;
+		case 'X':
+			/* Every -X names a file: kept in argv order. */
+			if (reassigned == NULL)
+				reassigned = calloc((size_t)argc,
+				    sizeof(*reassigned));
+			if (reassigned == NULL)
+				return ccc_cli_usage("out of memory");
+			reassigned[nreassigned++] = optarg;
+			break;
+		case 's':
+			if ((serial = ccc_cli_number(optarg, 0,
+			    INT64_MAX)) < 0)
+				return ccc_cli_usage("-s: a serial number");
+			break;
+		case 'w': why = optarg; break;
 		case 'O':
 			if (strcmp(optarg, "public") == 0)
 				mode = CCC_OUTPUT_PUBLIC;
@@ -220,11 +260,11 @@ main(int argc, char **argv)
 		rc = ccc_quorum_roster(&o, &err);
 	} else if (strcmp(cmd, "request") == 0) {
 		struct ccc_request_opts o = { 0 };
-		if (app == NULL || tpk == NULL || enclave == NULL ||
-		    ekey == NULL || (code == NULL) == !have_meas ||
-		    optind == argc)
+		if (app == NULL || tpk == NULL || roster == NULL ||
+		    pool == NULL || ekey == NULL ||
+		    (code == NULL) == !have_meas || optind == argc)
 			return ccc_cli_usage("request needs -a, -x or -m, -k, "
-			    "-e, -K and ciphertexts");
+			    "-r, -P, -K and ciphertexts");
 		if (strlen(app) > CCC_APP_ID_MAX)
 			return ccc_cli_usage("-a: at most %d bytes",
 			    CCC_APP_ID_MAX);
@@ -235,7 +275,11 @@ main(int argc, char **argv)
 		o.measurement = have_meas ? meas : NULL;
 		o.request_id = have_rid ? rid : NULL;
 		o.tpk = tpk;
-		o.enclave = enclave;
+		o.roster = roster;
+		o.pool = pool;
+		o.assignment = have_assignment ? assignment : NULL;
+		o.reassigned = reassigned;
+		o.nreassigned = nreassigned;
 		o.enclave_key = ekey;
 		o.recipient = rcpt;
 		o.output = mode;
@@ -260,11 +304,56 @@ main(int argc, char **argv)
 		o.policy = policy;
 		o.attest_policy = apol;
 		o.request = forreq;
+		o.roster = roster;
+		o.pool = pool;
+		o.reassigned = reassigned;
+		o.nreassigned = nreassigned;
 		o.allow_unlabelled = unlabelled;
 		o.now = (uint64_t)now;
 		o.out = out;
 		o.force = force;
 		rc = ccc_quorum_sign(&o, &err);
+	} else if (strcmp(cmd, "pool") == 0) {
+		struct ccc_pool_opts o = { 0 };
+		if (name == NULL || optind == argc)
+			return ccc_cli_usage("pool needs -N and enclaves");
+		if (strlen(name) > CCC_ID_NAME_MAX)
+			return ccc_cli_usage("-N: at most %d bytes",
+			    CCC_ID_NAME_MAX);
+		o.name = name;
+		o.serial = (uint64_t)serial;
+		o.out = out;
+		o.force = force;
+		o.entries = argv + optind;
+		o.nentries = argc - optind;
+		rc = ccc_quorum_pool(&o, &err);
+	} else if (strcmp(cmd, "assign") == 0) {
+		struct ccc_assign_opts o = { 0 };
+		if (roster == NULL || pool == NULL)
+			return ccc_cli_usage("assign needs -r and -P");
+		if (optind != argc)
+			return ccc_cli_usage("unexpected argument \"%s\"",
+			    argv[optind]);
+		o.roster = roster;
+		o.pool = pool;
+		o.assignment = have_assignment ? assignment : NULL;
+		o.reassigned = reassigned;
+		o.nreassigned = nreassigned;
+		o.now = (uint64_t)now;
+		rc = ccc_quorum_assign(&o, &err);
+	} else if (strcmp(cmd, "reassign") == 0) {
+		struct ccc_reassign_opts o = { 0 };
+		if (forreq == NULL || why == NULL)
+			return ccc_cli_usage("reassign needs -F and -w");
+		if (optind != argc)
+			return ccc_cli_usage("unexpected argument \"%s\"",
+			    argv[optind]);
+		o.request = forreq;
+		o.reason = why;
+		o.now = (uint64_t)now;
+		o.out = out;
+		o.force = force;
+		rc = ccc_quorum_reassign(&o, &err);
 	} else if (strcmp(cmd, "combine") == 0) {
 		struct ccc_qcombine_opts o = { 0 };
 		if (roster == NULL || optind == argc)
@@ -294,5 +383,6 @@ main(int argc, char **argv)
 		rc = ccc_quorum_verify(&o, &err);
 	} else
 		return ccc_cli_usage("unknown subcommand \"%s\"", cmd);
+	free(reassigned);
 	return rc ? ccc_cli_fail(&err) : 0;
 }

@@ -12,8 +12,8 @@
 static const char usage[] =
 "usage: ccc-reencrypt -s SHARE -k TPK --to PUB [-l CONTEXT] [-U] [-j N] "
 "[-o OUT] [-f] [-T] [CT ...]\n"
-"       ccc-reencrypt -s SHARE -k TPK -r ROSTER -d STATE [-p POLICY] "
-"[--now T] [-j N] [-o OUT] [-f] [-T] [CERTIFIED]\n"
+"       ccc-reencrypt -s SHARE -k TPK -r ROSTER -A POLICY -P POOL -d STATE "
+"[-p POLICY] [--now T] [-j N] [-o OUT] [-f] [-T] [CERTIFIED]\n"
 "       ccc-reencrypt -h | -V\n";
 
 enum { OPT_NOW = 256 };
@@ -27,6 +27,8 @@ static const struct option longopts[] = {
 	{ "allow-unlabelled", no_argument, NULL, 'U' },
 	{ "roster", required_argument, NULL, 'r' },
 	{ "state", required_argument, NULL, 'd' },
+	{ "attest-policy", required_argument, NULL, 'A' },
+	{ "pool", required_argument, NULL, 'P' },
 	{ "policy", required_argument, NULL, 'p' },
 	{ "now", required_argument, NULL, OPT_NOW },
 	{ "jobs", required_argument, NULL, 'j' },
@@ -44,7 +46,7 @@ main(int argc, char **argv)
 	struct ccc_reencrypt_opts o = { 0 };
 	struct ccc_serve_opts so = { 0 };
 	/* -c: the old spelling of -l (ccc(7), OPTION LETTERS). */
-	struct ccc_cli_opts p = { .shortopts = ":s:k:t:l:c:Ur:d:p:j:o:fThV",
+	struct ccc_cli_opts p = { .shortopts = ":s:k:t:l:c:Ur:d:A:P:p:j:o:fThV",
 	    .longopts = longopts, .aliases = "cl" };
 	struct ccc_err err;
 	long long now = (long long)time(NULL);
@@ -62,6 +64,8 @@ main(int argc, char **argv)
 		case 'U': o.allow_unlabelled = true; break;
 		case 'r': so.roster = optarg; break;
 		case 'd': so.state = optarg; break;
+		case 'A': so.attest_policy = optarg; break;
+		case 'P': so.pool = optarg; break;
 		case 'p': so.policy = optarg; break;
 		case OPT_NOW:
 			if ((now = ccc_cli_number(optarg, 0, INT64_MAX)) < 0)
@@ -85,6 +89,11 @@ main(int argc, char **argv)
 		if (o.share == NULL || o.tpk == NULL || so.state == NULL)
 			return ccc_cli_usage("request mode needs -s SHARE, "
 			    "-k TPK and -d STATE");
+		if (so.attest_policy == NULL || so.pool == NULL)
+			return ccc_cli_usage("request mode needs the "
+			    "attestation policy (-A) and the enclave pool (-P): "
+			    "a request is served only to an attested enclave "
+			    "key");
 		if (o.to != NULL || o.context != NULL || o.allow_unlabelled)
 			return ccc_cli_usage("--to, -l and -U do not apply to "
 			    "a certified request (it names its enclave; the "
@@ -104,8 +113,10 @@ main(int argc, char **argv)
 	}
 	if (o.context != NULL && o.context[0] == '\0')
 		return ccc_cli_usage("-l: the label context cannot be empty");
-	if (so.state != NULL || so.policy != NULL)
-		return ccc_cli_usage("-d and -p apply to request mode (-r)");
+	if (so.state != NULL || so.policy != NULL ||
+	    so.attest_policy != NULL || so.pool != NULL)
+		return ccc_cli_usage("-d, -p, -A and -P apply to request mode "
+		    "(-r)");
 	if (o.share == NULL || o.tpk == NULL || o.to == NULL)
 		return ccc_cli_usage("needs -s SHARE, -k TPK and --to PUB");
 	o.cts = argv + optind;

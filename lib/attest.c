@@ -535,6 +535,14 @@ check_binding(const struct ccc_attest_expect *x, const struct ccc_nitro_doc *d,
 		    x->pcr_len[i], rep, err)) != 0)
 			return rc;
 	}
+	if (x->enclave_id != NULL) {
+		uint8_t id[32];
+		crypto_hash_sha256(id, d->certificate.p, d->certificate.n);
+		if (CRYPTO_memcmp(id, x->enclave_id, 32) != 0)
+			return refuse(rep, err, CCC_ATTEST_BINDING,
+			    CCC_E_ATTEST, -1, "signed by another enclave "
+			    "than the one expected");
+	}
 	return 0;
 }
 
@@ -567,6 +575,8 @@ fill_report(struct ccc_attest_report *rep, const struct ccc_nitro_doc *d,
 	    &d->user_data);
 	copy_opt(&rep->has_nonce, &rep->nonce_len, rep->nonce, &d->nonce);
 	subject_line(leaf, rep->leaf_subject, sizeof(rep->leaf_subject));
+	crypto_hash_sha256(rep->enclave_id, d->certificate.p,
+	    d->certificate.n);
 }
 
 int

@@ -36,8 +36,9 @@
  *   from the future, stale  timestamp against the check time
  *   debug not allowed     all-zero or no PCR0 (a Nitro debug-mode enclave)
  *   measurement not allowed  no measurement set of the policy matches
- *   binding mismatch      user_data, public_key, nonce or a PCR differs
- *                         from what the caller expected
+ *   binding mismatch      user_data, public_key, nonce, a PCR or the
+ *                         signing enclave (its certificate's SHA-256)
+ *                         differs from what the caller expected
  */
 #ifndef CCC_ATTEST_H
 #define CCC_ATTEST_H
@@ -154,6 +155,11 @@ struct ccc_attest_expect {
 	size_t nonce_len;
 	const uint8_t *pcr[CCC_NITRO_PCRS];
 	size_t pcr_len[CCC_NITRO_PCRS];
+	/*
+	 * The enclave that must have signed: the SHA-256 of the document's
+	 * certificate (its enclave id, ccc_attest_signer_id), 32 bytes.
+	 */
+	const uint8_t *enclave_id;
 };
 
 /*
@@ -177,6 +183,7 @@ struct ccc_attest_report {
 	uint8_t user_data[CCC_NITRO_FIELD_MAX];
 	uint8_t nonce[CCC_NITRO_FIELD_MAX];
 	char leaf_subject[256];		/* RFC 2253, truncated */
+	uint8_t enclave_id[32];		/* SHA-256 of the leaf's DER */
 };
 
 /* Check times for ccc_attest_verify(), besides milliseconds >= 0. */

@@ -26,6 +26,7 @@
 #define CCC_ENCLAVE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "sandbox.h"
 
@@ -43,6 +44,12 @@ struct ccc_enclave_policy {
  */
 int ccc_enclave_policy_load(struct ccc_enclave_policy *p, const char *path,
     struct ccc_err *err) CCC_WUR;
+
+/*
+ * The enclave runtime's measurement (PCR 0 of its documents): the SHA-384
+ * of the running executable.
+ */
+int ccc_enclave_runtime(uint8_t out[48], struct ccc_err *err) CCC_WUR;
 
 /* The label context of threshold-encrypted outputs of app. */
 #define CCC_OUTPUT_CONTEXT_FMT "app:%.*s/output"

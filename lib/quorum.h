@@ -89,6 +89,11 @@ struct ccc_request {
 	uint32_t security, output;
 	bool has_recipient, network;
 	uint8_t recipient[32];
+	uint8_t pool[32];		/* SHA-256 of the enclave pool */
+	const uint8_t *enclave_att;	/* ccc/enclave-key/v1 of the key */
+	size_t enclave_att_len;
+	uint8_t assignment[32];		/* the first attempt's id (or id) */
+	struct ccc_val reassigned;	/* certified reassignments (count 0) */
 };
 
 /*

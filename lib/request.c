@@ -101,6 +101,14 @@ request_from_vals(struct ccc_request *rq, const struct ccc_val *v,
 	if ((rq->has_recipient = v[REQ_RECIPIENT].present))
 		memcpy(rq->recipient, v[REQ_RECIPIENT].p, 32);
 	rq->network = v[REQ_NETWORK].present && v[REQ_NETWORK].u;
+	memcpy(rq->pool, v[REQ_POOL].p, 32);
+	rq->enclave_att = v[REQ_ENCLAVE_ATT].p;
+	rq->enclave_att_len = v[REQ_ENCLAVE_ATT].n;
+	memcpy(rq->assignment, v[REQ_ASSIGNMENT].present ?
+	    v[REQ_ASSIGNMENT].p : v[REQ_ID].p, 32);
+	memset(&rq->reassigned, 0, sizeof(rq->reassigned));
+	if (v[REQ_REASSIGNED].present)
+		rq->reassigned = v[REQ_REASSIGNED];
 	if (rq->output == CCC_OUTPUT_SEALED && !rq->has_recipient)
 		return ccc_err_set(err, CCC_E_FIELD, v[REQ_OUTPUT].off, "output",
 		    "output sealed to a recipient, but no recipient given");

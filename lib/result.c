@@ -125,6 +125,10 @@ ccc_result_matches(const struct ccc_result *r, const struct ccc_request *rq,
 	if (memcmp(r->code, rq->code, CCC_MEASUREMENT_BYTES) != 0)
 		return ccc_err_set(err, CCC_E_ATTEST, -1, "code",
 		    "binding mismatch: other code than the request names");
+	if (memcmp(r->enclave_id, rq->enclave_id, 32) != 0)
+		return ccc_err_set(err, CCC_E_ATTEST, -1, "enclave_id",
+		    "binding mismatch: the result comes from another enclave "
+		    "than the one the request is assigned to");
 	if (r->mode != rq->output)
 		return ccc_err_set(err, CCC_E_ATTEST, -1, "output_mode",
 		    "binding mismatch: another output mode than the request "
@@ -167,6 +171,8 @@ ccc_result_attest(const struct ccc_result *r, const struct ccc_request *rq,
 	x.user_data_len = 32;
 	x.pcr[CCC_PCR_CODE] = r->code;
 	x.pcr_len[CCC_PCR_CODE] = CCC_MEASUREMENT_BYTES;
+	/* The enclave the result names is the one that signed it. */
+	x.enclave_id = r->enclave_id;
 	if (rq != NULL) {
 		x.public_key = rq->enclave_key;
 		x.public_key_len = 32;

@@ -10,7 +10,9 @@
  *           || u64be(time))
  *
  * its public_key is the request's per-request enclave key, and PCR 2
- * (PCR 0 is the enclave runtime) is the code measurement.  A verifier
+ * (PCR 0 is the enclave runtime) is the code measurement; its certificate
+ * is the enclave's whose id (SHA-256 of that certificate) the result
+ * names, and the request must name the same enclave.  A verifier
  * recomputes the digest from the request and the result.
  */
 #ifndef CCC_RESULT_H
@@ -51,7 +53,8 @@ void ccc_binding_digest(uint8_t out[32], const uint8_t rid[32],
 /* The binding digest above, from the result's own fields. */
 void ccc_result_binding(uint8_t out[32], const struct ccc_result *r);
 /*
- * Check that a result answers a request: same request id, app and code,
+ * Check that a result answers a request: same request id, app, code and
+ * enclave,
  * input digests equal to the request's ciphertext digests, the output
  * digest right.  CCC_E_ATTEST "binding mismatch: ..." otherwise.
  */

@@ -13,6 +13,7 @@
 #include "blob.h"
 #include "dkg.h"
 #include "identity.h"
+#include "pool.h"
 #include "quorum.h"
 #include "result.h"
 #include "schemas.h"
@@ -142,6 +143,12 @@ SCHEMA(ccc_schema_roster, "ccc/roster/v1", "oracle roster", roster_fields);
 	U(12, "output", 0, 2, 0), \
 	B(13, "recipient", 32, 32, CCC_F_OPT), \
 	{ 14, "network", CCC_F_BOOL, CCC_F_OPT, 0, 1, 0, NULL }, \
+	B(15, "pool", 32, 32, 0), \
+	BLOB(16, "enclave_attestation", CCC_ENCLAVE_KEY_MAX, \
+	    &ccc_schema_enclave_key), \
+	B(17, "assignment", 32, 32, CCC_F_OPT), \
+	{ 18, "reassigned", CCC_F_BLOB_ARRAY, CCC_F_OPT, 1, CCC_POOL_MAX, \
+	    CCC_REASSIGN_MAX, &ccc_schema_certified }, \
 }
 static const struct ccc_field request_fields[] = REQUEST_FIELDS(1);
 /*
@@ -178,6 +185,45 @@ static const struct ccc_field cert_fields[] = {
 };
 SCHEMA(ccc_schema_certified, "ccc/certified/v1", "quorum certificate",
     cert_fields);
+
+/* ---- the enclave pool and its attested keys (lib/pool.c) ----------------- */
+
+static const struct ccc_field ekey_fields[] = {
+	B(1, "enclave_id", 32, 32, 0),
+	B(2, "pk", 32, 32, 0),
+	U(3, "expires", 0, UINT64_MAX, 0),
+	B(4, "challenge", 1, CCC_CHALLENGE_MAX, CCC_F_OPT),
+	B(5, "attestation", 1, CCC_ENCLAVE_KEY_MAX, 0),
+};
+SCHEMA(ccc_schema_enclave_key, "ccc/enclave-key/v1", "attested enclave key",
+    ekey_fields);
+
+static const struct ccc_field pool_enclave_fields[] = {
+	B(1, "id", 32, 32, 0),
+	U(2, "kind", 1, 2, 0),
+	T(3, "operator", 1, CCC_ID_NAME_MAX, 0),
+	T(4, "name", 1, CCC_ID_NAME_MAX, CCC_F_OPT),
+	T(5, "labels", 1, CCC_POOL_LABELS_MAX, CCC_F_OPT),
+	U(6, "status", 0, 1, 0),
+};
+SCHEMA(ccc_schema_pool_enclave, NULL, "pool enclave", pool_enclave_fields);
+
+static const struct ccc_field pool_fields[] = {
+	T(1, "name", 1, CCC_ID_NAME_MAX, 0),
+	U(2, "serial", 0, UINT64_MAX, 0),
+	MA(3, "enclaves", 1, CCC_POOL_MAX, &ccc_schema_pool_enclave),
+};
+SCHEMA(ccc_schema_pool, "ccc/pool/v1", "enclave pool", pool_fields);
+
+static const struct ccc_field reassign_fields[] = {
+	B(1, "assignment", 32, 32, 0),
+	B(2, "request_id", 32, 32, 0),
+	B(3, "enclave_id", 32, 32, 0),
+	T(4, "reason", 1, CCC_REASON_MAX, 0),
+	U(5, "time", 0, UINT64_MAX, 0),
+};
+SCHEMA(ccc_schema_reassign, "ccc/reassign/v1", "reassignment",
+    reassign_fields);
 
 /* ---- access logs and results (lib/accesslog.c, lib/result.c) ------------- */
 
@@ -352,6 +398,7 @@ const struct ccc_schema *const ccc_schemas[] = {
 	&ccc_schema_identity_key, &ccc_schema_roster, &ccc_schema_request,
 	&ccc_schema_signature, &ccc_schema_certified, &ccc_schema_access,
 	&ccc_schema_result, &ccc_schema_enclave_input,
+	&ccc_schema_enclave_key, &ccc_schema_pool, &ccc_schema_reassign,
 	&ccc_schema_committee, &ccc_schema_group, &ccc_schema_group_cert,
 	&ccc_schema_share_msg, &ccc_schema_share_accept,
 	&ccc_schema_share_deal, &ccc_schema_share_respond,

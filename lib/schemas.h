@@ -54,7 +54,8 @@ enum { ROSTER_NAME, ROSTER_Q, ROSTER_MEMBERS, ROSTER_NOT_BEFORE,
 enum { MEMBER_ID, MEMBER_PK, MEMBER_NAME, MEMBER_NFIELDS };
 enum { REQ_ID, REQ_APP, REQ_CODE, REQ_KEY_ID, REQ_EPOCH, REQ_CTS,
     REQ_ENCLAVE, REQ_ENCLAVE_KEY, REQ_CREATED, REQ_EXPIRES, REQ_SECURITY,
-    REQ_OUTPUT, REQ_RECIPIENT, REQ_NETWORK, REQ_NFIELDS };
+    REQ_OUTPUT, REQ_RECIPIENT, REQ_NETWORK, REQ_POOL, REQ_ENCLAVE_ATT,
+    REQ_ASSIGNMENT, REQ_REASSIGNED, REQ_NFIELDS };
 enum { SIG_SIGNER, SIG_TYPE, SIG_DIGEST, SIG_SIG, SIG_NFIELDS };
 enum { CERT_ROSTER, CERT_TYPE, CERT_BLOB, CERT_SIGS, CERT_NFIELDS };
 enum { CSIG_SIGNER, CSIG_SIG, CSIG_NFIELDS };
@@ -74,6 +75,19 @@ enum { RES_REQUEST, RES_APP, RES_CODE, RES_INPUTS, RES_MODE, RES_OUTPUT,
 
 /* ---- the enclave's input to its code ------------------------------------- */
 extern const struct ccc_schema ccc_schema_enclave_input;
+
+/* ---- the enclave pool (lib/pool.c) ----------------------------------------- */
+extern const struct ccc_schema ccc_schema_enclave_key;
+extern const struct ccc_schema ccc_schema_pool;
+extern const struct ccc_schema ccc_schema_pool_enclave;	/* PE_* */
+extern const struct ccc_schema ccc_schema_reassign;
+enum { EKEY_ENCLAVE, EKEY_PK, EKEY_EXPIRES, EKEY_CHALLENGE, EKEY_DOC,
+    EKEY_NFIELDS };
+enum { PE_ID, PE_KIND, PE_OPERATOR, PE_NAME, PE_LABELS, PE_STATUS,
+    PE_NFIELDS };
+enum { POOL_NAME, POOL_SERIAL, POOL_ENCLAVES, POOL_NFIELDS };
+enum { RA_ASSIGNMENT, RA_REQUEST, RA_ENCLAVE, RA_REASON, RA_TIME,
+    RA_NFIELDS };
 enum { EIN_REQUEST, EIN_APP, EIN_INPUTS, EIN_NFIELDS };
 
 /* ---- key lifecycle --------------------------------------------------------- */

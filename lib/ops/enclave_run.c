@@ -34,21 +34,6 @@ collect(void *arg, size_t i, const uint8_t *p, size_t n, struct ccc_err *err)
 	return 0;
 }
 
-/* SHA-384 of the running executable: the enclave runtime's measurement. */
-static int
-runtime_measurement(uint8_t out[48], struct ccc_err *err)
-{
-	struct ccc_buf b;
-	int rc;
-
-	ccc_buf_init(&b, 0);
-	if ((rc = ccc_read_file(&b, "/proc/self/exe", 1UL << 30, err)) == 0 &&
-	    EVP_Digest(b.p, b.len, out, NULL, EVP_sha384(), NULL) != 1)
-		rc = ccc_err_openssl(err, "sha384");
-	ccc_buf_free(&b);
-	return rc;
-}
-
 /* Load the code named by its measurement and check its digest. */
 static int
 load_code(struct ccc_buf *code, const char *dir, const uint8_t meas[48],
@@ -312,7 +297,7 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	ccc_val_bytes(&v[RES_OUTPUT_DIGEST], od, 32);
 	ccc_val_uint(&v[RES_TIME], o->now);
 	ccc_val_bytes(&v[RES_ENCLAVE], eid, 32);
-	if ((rc = runtime_measurement(rt, err)) != 0)
+	if ((rc = ccc_enclave_runtime(rt, err)) != 0)
 		goto out;
 	memset(&claims, 0, sizeof(claims));
 	claims.timestamp_ms = o->now * 1000;

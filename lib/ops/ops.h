@@ -22,6 +22,7 @@
 /* What the tools' option parsers need: limits, modes, time parsing. */
 #include "attest.h"
 #include "identity.h"
+#include "pool.h"
 #include "quorum.h"
 
 struct ccc_dealer_opts {
@@ -237,8 +238,12 @@ int ccc_quorum_roster(const struct ccc_roster_opts *o, struct ccc_err *err)
     CCC_WUR;
 
 struct ccc_request_opts {
-	const char *app, *code_file, *tpk, *enclave, *enclave_key, *recipient;
+	const char *app, *code_file, *tpk, *enclave_key, *recipient;
+	const char *roster, *pool;	/* the certified enclave pool */
 	const char *out;
+	const uint8_t *assignment;	/* 32 bytes, or NULL: the request id */
+	char **reassigned;		/* certified reassignments */
+	int nreassigned;
 	const uint8_t *measurement;	/* 48 bytes, or NULL: hash code_file */
 	const uint8_t *request_id;	/* 32 bytes, or NULL: random */
 	uint32_t output;
@@ -253,8 +258,11 @@ int ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 struct ccc_sign_opts {
 	const char *key, *in, *out, *tpk;
 	const char *policy;	/* label policy file, or NULL */
-	const char *attest_policy;	/* results: attestation policy */
+	const char *attest_policy;	/* requests, results: attestation */
 	const char *request;	/* results: the request they answer */
+	const char *roster, *pool;	/* requests, results: the pool */
+	char **reassigned;	/* results: reassignments the oracle knows */
+	int nreassigned;
 	bool allow_unlabelled, force;
 	uint64_t now;
 };
@@ -279,10 +287,40 @@ struct ccc_qverify_opts {
 int ccc_quorum_verify(const struct ccc_qverify_opts *o, struct ccc_err *err)
     CCC_WUR;
 
+/* The enclave pool (lib/ops/pool.c). */
+struct ccc_pool_opts {
+	const char *name, *out;
+	uint64_t serial;
+	bool force;
+	char **entries;		/* FILE[,key=value...] */
+	int nentries;
+};
+int ccc_quorum_pool(const struct ccc_pool_opts *o, struct ccc_err *err)
+    CCC_WUR;
+/* Print "REQUEST-ID ENCLAVE-ID NAME": the enclave a request goes to. */
+struct ccc_assign_opts {
+	const char *roster, *pool;
+	const uint8_t *assignment;	/* NULL: a fresh request id */
+	char **reassigned;
+	int nreassigned;
+	uint64_t now;
+};
+int ccc_quorum_assign(const struct ccc_assign_opts *o, struct ccc_err *err)
+    CCC_WUR;
+/* A reassignment of a certified request away from its enclave. */
+struct ccc_reassign_opts {
+	const char *request, *reason, *out;
+	bool force;
+	uint64_t now;
+};
+int ccc_quorum_reassign(const struct ccc_reassign_opts *o,
+    struct ccc_err *err) CCC_WUR;
+
 /* ccc-reencrypt in request mode (lib/ops/reencrypt_request.c). */
 struct ccc_serve_opts {
 	unsigned jobs;		/* threads (0 or 1: one) */
 	const char *share, *tpk, *roster, *state, *policy, *in, *out;
+	const char *attest_policy, *pool;	/* the request's enclave */
 	bool force, tty_ok;
 	uint64_t now;
 };
@@ -304,6 +342,21 @@ struct ccc_enclave_opts {
 };
 
 int ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
+    CCC_WUR;
+
+/*
+ * ccc-enclave-run keygen (lib/ops/enclave_keygen.c): a fresh per-request
+ * key, its secret to the secret file (0600), its attested public blob
+ * (ccc/enclave-key/v1) to out.
+ */
+struct ccc_ekeygen_opts {
+	const char *attest_key, *secret, *out;
+	const uint8_t *challenge;	/* NULL: none */
+	size_t challenge_len;
+	uint64_t now, lifetime;
+	bool force;
+};
+int ccc_enclave_keygen(const struct ccc_ekeygen_opts *o, struct ccc_err *err)
     CCC_WUR;
 
 #endif

@@ -14,6 +14,7 @@
 #include "keys.h"
 #include "ops.h"
 #include "policy.h"
+#include "pool.h"
 #include "ctsrc.h"
 #include "quorum.h"
 #include "result.h"
@@ -96,60 +97,75 @@ out:
 	return rc;
 }
 
+/* Append the certified reassignments in files[0..n) to arr (bstrs). */
+static int
+read_reassigned(struct ccc_buf *arr, char **files, int n, struct ccc_err *err)
+{
+	struct ccc_buf b;
+	int i, rc = 0;
+
+	ccc_buf_init(&b, 0);
+	for (i = 0; i < n && rc == 0; i++) {
+		ccc_buf_reset(&b);
+		if ((rc = ccc_read_named(&b, files[i], CCC_REASSIGN_MAX, false,
+		    err)) == 0 && ccc_cbor_put_bstr(arr, b.p, b.len) != 0)
+			rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL,
+			    "reassignments");
+	}
+	ccc_buf_free(&b);
+	return rc;
+}
+
 int
 ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 {
 	struct ccc_tdh2_pub pub;
-	struct ccc_identity *enc = NULL;
+	struct ccc_roster roster;
+	struct ccc_pool pool;
+	struct ccc_enclave_key ek;
 	struct ccc_ct_src src;
 	struct ccc_ct ct;
 	struct ccc_err e;
 	struct ccc_val v[REQ_NFIELDS];
-	struct ccc_buf b, cts, code;
-	uint8_t rid[32], meas[48], ekey[32], rcpt[32];
+	struct ccc_buf b, kb, cts, code, ra;
+	uint8_t rid[32], meas[48], rcpt[32];
 	const uint8_t *p;
 	size_t n;
 	int rc;
 	bool src_open = false;
 
 	memset(&pub, 0, sizeof(pub));
+	memset(&roster, 0, sizeof(roster));
+	memset(&pool, 0, sizeof(pool));
 	ccc_buf_init(&b, 0);
+	ccc_buf_init(&kb, 0);
 	ccc_buf_init(&cts, 0);
 	ccc_buf_init(&code, 0);
+	ccc_buf_init(&ra, 0);
 	ccc_err_clear(&e);
 	if (ccc_app_id_check(o->app, strlen(o->app), -1, &e) != 0) {
 		rc = ccc_err_set(err, CCC_E_USAGE, -1, NULL, "-a: %s", e.detail);
 		goto out;
 	}
-	if ((rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0)
+	if ((rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0 ||
+	    (rc = ccc_roster_read(&roster, o->roster, err)) != 0 ||
+	    (rc = ccc_pool_read(&pool, &roster, o->pool, o->now, err)) != 0)
 		goto out;
-	if ((enc = ccc_identity_new()) == NULL) {
-		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "request");
-		goto out;
-	}
 	/*
-	 * The assigned enclave: its certificate chain (PEM; the id is the
-	 * SHA-256 of its leaf, which its attestation documents carry), or an
-	 * identity public key.
+	 * The enclave's attested per-request key (ccc-enclave-run keygen):
+	 * it names the enclave, which must be the one the pool assigns.
 	 */
-	if ((rc = ccc_read_named(&b, o->enclave, 1 << 20, false, err)) != 0)
+	if ((rc = ccc_read_named(&kb, o->enclave_key, CCC_ENCLAVE_KEY_MAX,
+	    false, err)) != 0)
 		goto out;
-	if (b.len >= 10 && memcmp(b.p, "-----BEGIN", 10) == 0) {
-		if ((rc = ccc_attest_chain_id(o->enclave, enc->id, err)) != 0)
-			goto out;
-	} else if ((rc = ccc_identity_load(enc, b.p, b.len, err)) != 0) {
-		ccc_err_what(err, o->enclave);
-		goto out;
-	}
-	ccc_buf_reset(&b);
-	if ((rc = ccc_read_named(&b, o->enclave_key, 4096, false, err)) != 0)
-		goto out;
-	if ((rc = ccc_recipient_pub_load(ekey, b.p, b.len, err)) != 0) {
+	if ((rc = ccc_enclave_key_decode(&ek, kb.p, kb.len, err)) != 0) {
 		ccc_err_what(err, o->enclave_key);
 		goto out;
 	}
+	if ((rc = read_reassigned(&ra, o->reassigned, o->nreassigned,
+	    err)) != 0)
+		goto out;
 	if (o->recipient != NULL) {
-		ccc_buf_reset(&b);
 		if ((rc = ccc_read_named(&b, o->recipient, 4096, false,
 		    err)) != 0)
 			goto out;
@@ -197,24 +213,30 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 	}
 	if (rc != 0)
 		goto out;
+	memset(v, 0, sizeof(v));
 	ccc_val_bytes(&v[REQ_ID], rid, 32);
 	ccc_val_bytes(&v[REQ_APP], o->app, strlen(o->app));
 	ccc_val_bytes(&v[REQ_CODE], meas, 48);
 	ccc_val_bytes(&v[REQ_KEY_ID], pub.key_id, 32);
 	ccc_val_uint(&v[REQ_EPOCH], pub.epoch);
 	ccc_val_array(&v[REQ_CTS], cts.p, cts.len, src.n);
-	ccc_val_bytes(&v[REQ_ENCLAVE], enc->id, 32);
-	ccc_val_bytes(&v[REQ_ENCLAVE_KEY], ekey, 32);
+	ccc_val_bytes(&v[REQ_ENCLAVE], ek.enclave_id, 32);
+	ccc_val_bytes(&v[REQ_ENCLAVE_KEY], ek.pk, 32);
 	ccc_val_uint(&v[REQ_CREATED], o->now);
 	ccc_val_uint(&v[REQ_EXPIRES], o->expires);
 	ccc_val_uint(&v[REQ_SECURITY], CCC_SECURITY_SINGLE);
 	ccc_val_uint(&v[REQ_OUTPUT], o->output);
-	memset(&v[REQ_RECIPIENT], 0, sizeof(v[REQ_RECIPIENT]));
 	if (o->recipient != NULL)
 		ccc_val_bytes(&v[REQ_RECIPIENT], rcpt, 32);
-	memset(&v[REQ_NETWORK], 0, sizeof(v[REQ_NETWORK]));
 	if (o->network)
 		ccc_val_uint(&v[REQ_NETWORK], 1);
+	ccc_val_bytes(&v[REQ_POOL], pool.digest, 32);
+	ccc_val_bytes(&v[REQ_ENCLAVE_ATT], kb.p, kb.len);
+	if (o->assignment != NULL && memcmp(o->assignment, rid, 32) != 0)
+		ccc_val_bytes(&v[REQ_ASSIGNMENT], o->assignment, 32);
+	if (o->nreassigned > 0)
+		ccc_val_array(&v[REQ_REASSIGNED], ra.p, ra.len,
+		    (size_t)o->nreassigned);
 	ccc_buf_reset(&b);
 	if ((rc = ccc_blob_encode(&b, &ccc_schema_request, v)) != 0)
 		goto nomem;
@@ -226,10 +248,19 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 		goto out;
 	}
 	{
-		/* What a consumer will check, checked before it leaves. */
+		/*
+		 * What a consumer will check, checked before it leaves: the
+		 * fields, and that the pool assigns the request to the key's
+		 * enclave (the attestation is the oracles' and nodes' to
+		 * judge, under their policy).
+		 */
 		struct ccc_request rq;
-		if ((rc = ccc_request_decode(&rq, b.p, b.len, err)) != 0)
+		if ((rc = ccc_request_decode(&rq, b.p, b.len, err)) != 0 ||
+		    (rc = ccc_request_assign_check(&rq, &pool, &roster, o->now,
+		    NULL, err)) != 0) {
+			ccc_err_what(err, o->enclave_key);
 			goto out;
+		}
 	}
 	rc = ccc_write_file(o->out, b.p, b.len, CCC_OUT_BINARY |
 	    (o->force ? CCC_OUT_FORCE : 0), err);
@@ -237,28 +268,114 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 nomem:
 	rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "request");
 out:
-	ccc_identity_free(enc);
 	ccc_tdh2_pub_free(&pub);
+	ccc_roster_free(&roster);
+	ccc_pool_free(&pool);
 	if (src_open)
 		ccc_ct_src_close(&src);
 	ccc_buf_free(&b);
+	ccc_buf_free(&kb);
 	ccc_buf_free(&cts);
 	ccc_buf_free(&code);
+	ccc_buf_free(&ra);
 	return rc;
 }
 
 /* ---- signatures and certificates --------------------------------------- */
 
 /*
+ * What an oracle trusts about enclaves: its roster, the certified enclave
+ * pool and its attestation policy.  Signing a request or a result needs
+ * all three (secure by default: no check is skipped for want of them).
+ */
+struct trust {
+	struct ccc_roster roster;
+	struct ccc_pool pool;
+	struct ccc_attest_policy *pol;
+};
+
+static void
+trust_free(struct trust *t)
+{
+	ccc_roster_free(&t->roster);
+	ccc_pool_free(&t->pool);
+	ccc_attest_policy_free(t->pol);
+}
+
+static int
+trust_load(struct trust *t, const struct ccc_sign_opts *o,
+    const struct ccc_schema *s, struct ccc_err *err)
+{
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if (o->attest_policy == NULL || o->roster == NULL || o->pool == NULL)
+		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "signing %s %s "
+		    "needs the attestation policy (-A), the roster (-r) and "
+		    "the enclave pool (-P)", ccc_article(s->title), s->title);
+	if ((t->pol = ccc_attest_policy_new()) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "policy");
+	if ((rc = ccc_attest_policy_load(t->pol, o->attest_policy,
+	    err)) != 0 ||
+	    (rc = ccc_roster_read(&t->roster, o->roster, err)) != 0)
+		return rc;
+	return ccc_pool_read(&t->pool, &t->roster, o->pool, o->now, err);
+}
+
+/*
+ * A request an oracle knows to have been reassigned away from its enclave
+ * (one of the certified reassignments in files) gets no result signed.
+ */
+static int
+check_not_reassigned(const struct ccc_request *rq, const struct trust *t,
+    char **files, int n, uint64_t now, struct ccc_err *err)
+{
+	const struct ccc_schema *type;
+	const struct ccc_pool_enclave *e;
+	struct ccc_reassign ra;
+	struct ccc_buf b;
+	const uint8_t *blob;
+	size_t blen;
+	char name[80];
+	int i, rc = 0;
+
+	ccc_buf_init(&b, 0);
+	for (i = 0; i < n && rc == 0; i++) {
+		ccc_buf_reset(&b);
+		if ((rc = ccc_read_named(&b, files[i], CCC_REASSIGN_MAX, false,
+		    err)) != 0)
+			break;
+		if ((rc = ccc_cert_verify(&t->roster, b.p, b.len, now, &blob,
+		    &blen, &type, err)) != 0 ||
+		    (type != &ccc_schema_reassign && (rc = ccc_err_set(err,
+		    CCC_E_TYPE, -1, NULL, "not a reassignment")) != 0) ||
+		    (rc = ccc_reassign_decode(&ra, blob, blen, err)) != 0) {
+			ccc_err_what(err, files[i]);
+			break;
+		}
+		if (memcmp(ra.request_id, rq->id, 32) != 0)
+			continue;
+		e = ccc_pool_find(&t->pool, ra.enclave_id);
+		rc = ccc_err_set(err, CCC_E_POLICY, -1, NULL, "the request was "
+		    "reassigned away from enclave %s (%.*s); its late result "
+		    "is not signed", e != NULL ? ccc_pool_label(e, name,
+		    sizeof(name)) : "?", (int)ra.reason_len, ra.reason);
+	}
+	ccc_buf_free(&b);
+	return rc;
+}
+
+/*
  * What an oracle checks before signing a result (step 7): it answers the
- * request and its attestation verifies under the oracle's policy now.
+ * certified request, from the enclave the request is still assigned to,
+ * and its attestation verifies under the oracle's policy now.
  */
 static int
 check_result(const struct ccc_sign_opts *o, const struct ccc_buf *in,
-    struct ccc_err *err)
+    const struct ccc_schema *s, struct ccc_err *err)
 {
-	struct ccc_attest_policy *pol = NULL;
 	struct ccc_attest_report *rep = NULL;
+	struct trust t;
 	struct ccc_result r;
 	struct ccc_request rq;
 	struct ccc_buf rb;
@@ -267,23 +384,29 @@ check_result(const struct ccc_sign_opts *o, const struct ccc_buf *in,
 	/* A result at odds with itself is refused before anything else. */
 	if ((rc = ccc_result_decode(&r, in->p, in->len, err)) != 0)
 		return rc;
-	if (o->attest_policy == NULL || o->request == NULL)
+	if (o->request == NULL)
 		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "signing a "
-		    "result needs the attestation policy (-A) and the request "
-		    "it answers (-F)");
+		    "result needs the request it answers (-F)");
 	ccc_buf_init(&rb, 0);
-	if ((pol = ccc_attest_policy_new()) == NULL ||
-	    (rep = malloc(sizeof(*rep))) == NULL) {
-		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "policy");
+	if ((rc = trust_load(&t, o, s, err)) != 0)
+		goto out;
+	if ((rep = malloc(sizeof(*rep))) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "report");
 		goto out;
 	}
-	if ((rc = ccc_attest_policy_load(pol, o->attest_policy, err)) != 0 ||
-	    (rc = ccc_request_read(&rb, &rq, o->request, err)) != 0)
+	if ((rc = ccc_certified_request_read(&rb, &rq, &t.roster, o->request,
+	    o->now, err)) != 0)
 		goto out;
-	rc = ccc_result_attest(&r, &rq, pol, NULL, (int64_t)o->now * 1000,
-	    rep, err);
+	if ((rc = ccc_result_attest(&r, &rq, t.pol, NULL,
+	    (int64_t)o->now * 1000, rep, err)) != 0)
+		goto out;
+	if ((rc = ccc_request_assign_check(&rq, &t.pool, &t.roster, o->now,
+	    NULL, err)) != 0 ||
+	    (rc = check_not_reassigned(&rq, &t, o->reassigned, o->nreassigned,
+	    o->now, err)) != 0)
+		ccc_err_what(err, o->request);
 out:
-	ccc_attest_policy_free(pol);
+	trust_free(&t);
 	free(rep);
 	ccc_buf_free(&rb);
 	return rc;
@@ -295,6 +418,7 @@ ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
 	struct ccc_identity *k = NULL;
 	struct ccc_tdh2_pub pub;
 	struct ccc_label_policy pol;
+	struct trust t;
 	const struct ccc_schema *s;
 	struct ccc_val v[SIG_NFIELDS];
 	struct ccc_buf kb, in, out;
@@ -304,6 +428,7 @@ ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
 
 	memset(&pub, 0, sizeof(pub));
 	memset(&pol, 0, sizeof(pol));
+	memset(&t, 0, sizeof(t));
 	pol.allow_unlabelled_all = o->allow_unlabelled;
 	ccc_buf_init(&kb, 1);
 	ccc_buf_init(&in, 0);
@@ -326,12 +451,20 @@ ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
 		rc = ccc_err_set(err, CCC_E_TYPE, 0, NULL, "not a ccc blob");
 		goto fail_in;
 	}
-	/* An oracle checking results signs nothing else it is handed. */
-	if ((o->attest_policy != NULL || o->request != NULL) &&
-	    s != &ccc_schema_result) {
-		rc = ccc_err_set(err, CCC_E_TYPE, -1, NULL, "-A and -F sign "
-		    "only a result (%s), not %s", ccc_schema_result.type,
-		    s->type);
+	/*
+	 * An oracle checking results signs nothing else it is handed; the
+	 * enclave checks are for requests and results.
+	 */
+	if (o->request != NULL && s != &ccc_schema_result) {
+		rc = ccc_err_set(err, CCC_E_TYPE, -1, NULL, "-F signs only a "
+		    "result (%s), not %s", ccc_schema_result.type, s->type);
+		goto fail_in;
+	}
+	if ((o->attest_policy != NULL || o->pool != NULL ||
+	    o->nreassigned > 0) && s != &ccc_schema_result &&
+	    s != &ccc_schema_request) {
+		rc = ccc_err_set(err, CCC_E_TYPE, -1, NULL, "-A, -P and -X "
+		    "sign only a request or a result, not %s", s->type);
 		goto fail_in;
 	}
 	{
@@ -357,15 +490,19 @@ ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
 			goto out;
 		}
 		if ((rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0 ||
-		    (rc = ccc_label_policy_load(&pol, o->policy, err)) != 0)
+		    (rc = ccc_label_policy_load(&pol, o->policy, err)) != 0 ||
+		    (rc = trust_load(&t, o, s, err)) != 0)
 			goto out;
 		pol.allow_unlabelled_all = o->allow_unlabelled;
 		if ((rc = ccc_request_decode(&rq, in.p, in.len, err)) != 0 ||
 		    (rc = ccc_request_check(&rq, &pub, &pol, o->now,
-		    err)) != 0)
+		    err)) != 0 ||
+		    (rc = ccc_request_enclave_check(&rq, &t.pool, &t.roster,
+		    t.pol, o->now, err)) != 0)
 			goto fail_in;
 	}
-	if (s == &ccc_schema_result && (rc = check_result(o, &in, err)) != 0)
+	if (s == &ccc_schema_result &&
+	    (rc = check_result(o, &in, s, err)) != 0)
 		goto fail_in;
 	crypto_hash_sha256(d, in.p, in.len);
 	if ((rc = ccc_identity_sign_digest(sig, k,
@@ -390,6 +527,7 @@ out:
 	ccc_identity_free(k);
 	ccc_tdh2_pub_free(&pub);
 	ccc_label_policy_free(&pol);
+	trust_free(&t);
 	ccc_buf_free(&kb);
 	ccc_buf_free(&in);
 	ccc_buf_free(&out);

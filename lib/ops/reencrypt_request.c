@@ -2,8 +2,10 @@
  * ccc-reencrypt in request mode: a decryption node serves a certified
  * request (whitepaper step 4).  Nothing leaves the node unless a quorum of
  * the oracle roster certified the request, it is fresh, for this node's
- * key and epoch, not already served, every ciphertext is labelled for the
- * request's app under the node's label policy and verifies; and the
+ * key and epoch, assigned from the node's enclave pool to an enclave that
+ * attested the request's key (lib/pool.h), not already served, every
+ * ciphertext is labelled for the request's app under the node's label
+ * policy and verifies; and the
  * release is in the node's access log before the sealed shares are
  * written.  The shares are sealed to the enclave key the request names,
  * bound to the request id.
@@ -19,10 +21,12 @@
 #include <sodium.h>
 
 #include "accesslog.h"
+#include "attest.h"
 #include "io.h"
 #include "keys.h"
 #include "ops.h"
 #include "policy.h"
+#include "pool.h"
 #include "quorum.h"
 #include "reqfile.h"
 #include "seal.h"
@@ -57,6 +61,8 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	struct ccc_share *sh = NULL;
 	struct ccc_roster roster;
 	struct ccc_label_policy pol;
+	struct ccc_pool pool;
+	struct ccc_attest_policy *apol = NULL;
 	struct ccc_request rq;
 	struct ccc_accesslog st = { NULL, -1 };
 	struct ccc_access_entry ae;
@@ -77,6 +83,7 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	memset(&pub, 0, sizeof(pub));
 	memset(&roster, 0, sizeof(roster));
 	memset(&pol, 0, sizeof(pol));
+	memset(&pool, 0, sizeof(pool));
 	memset(&hctx, 0, sizeof(hctx));
 	memset(&rf, 0, sizeof(rf));
 	rf.fd = -1;
@@ -92,6 +99,14 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 		goto out;
 	if ((rc = ccc_label_policy_load(&pol, o->policy, err)) != 0)
 		goto out;
+	/* The enclaves: the certified pool and the attestation policy. */
+	if ((apol = ccc_attest_policy_new()) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "policy");
+		goto out;
+	}
+	if ((rc = ccc_attest_policy_load(apol, o->attest_policy, err)) != 0 ||
+	    (rc = ccc_pool_read(&pool, &roster, o->pool, o->now, err)) != 0)
+		goto out;
 
 	/* The request: certified, fresh, for this key, labels allowed. */
 	if ((rc = ccc_certified_request_open(&rf, &rq, &roster, o->in, o->now,
@@ -99,6 +114,10 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 		goto out;
 	/* Labels and proofs are checked with the shares, on the workers. */
 	if ((rc = ccc_request_accept(&rq, pub.key_id, pub.epoch, o->now,
+	    err)) != 0)
+		goto in_err;
+	/* Its key attested by the enclave the pool assigns it to. */
+	if ((rc = ccc_request_enclave_check(&rq, &pool, &roster, apol, o->now,
 	    err)) != 0)
 		goto in_err;
 
@@ -216,6 +235,8 @@ out:
 	ccc_share_free(sh);
 	ccc_tdh2_pub_free(&pub);
 	ccc_roster_free(&roster);
+	ccc_pool_free(&pool);
+	ccc_attest_policy_free(apol);
 	ccc_label_policy_free(&pol);
 	if (dfd >= 0)
 		close(dfd);
