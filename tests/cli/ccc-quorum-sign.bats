@@ -36,12 +36,12 @@ quorum_fixtures() {
 		ccc-quorum-sign roster -q 2 -N others --not-before $NB \
 		    --not-after $NA -o roster2 o1.pub o2.pub o3.pub x.pub
 		ccc-quorum-sign request -a A -m "$MEAS" -k k23/tpk.cbor \
-		    -e enc.pub -K epub -E 3600 -o req ct.A
+		    -r roster -P pool -K epub -E 3600 -o req ct.A
 		for i in 1 2 3 4; do
-			ccc-quorum-sign sign -i "o$i.key" -k k23/tpk.cbor \
+			ccc-quorum-sign sign -i "o$i.key" -k k23/tpk.cbor -A attest.policy -r roster -P pool \
 			    -o "sig$i" req
 		done
-		ccc-quorum-sign sign -i x.key -k k23/tpk.cbor -o sigx req
+		ccc-quorum-sign sign -i x.key -k k23/tpk.cbor -A attest.policy -r roster -P pool -o sigx req
 		ccc-quorum-sign combine -r roster -c req -o cert sig1 sig2 sig3
 	)
 	flip_bit "$BATS_FILE_TMPDIR/ct.A" \
@@ -55,7 +55,7 @@ setup_file() {
 
 setup() {
 	use_fixtures
-	REQ=(-a A -m "$MEAS" -k fx/k23/tpk.cbor -e fx/enc.pub -K fx/epub)
+	REQ=(-a A -m "$MEAS" -k fx/k23/tpk.cbor -r fx/roster -P fx/pool -K fx/epub)
 }
 
 # num FILE FIELD: a numeric field of a blob, as ccc-inspect prints it.
@@ -199,7 +199,7 @@ names_except() {
 
 @test "ccc-quorum-sign roster: a member that is not an identity is refused (exit 1)" {
 	crun -1 ccc-quorum-sign roster -q 1 -N oracles -o r fx/o1.pub fx/epub
-	assert_stderr "ccc-quorum-sign: wrong blob type: fx/epub: at byte 0: expected an identity public key (ccc/identity-pub/v1), found a recipient public key (ccc/recipient-pub/v1)"
+	assert_stderr "ccc-quorum-sign: wrong blob type: fx/epub: at byte 0: expected an identity public key (ccc/identity-pub/v1), found an attested enclave key (ccc/enclave-key/v1)"
 	assert_no_file r
 }
 
@@ -228,7 +228,7 @@ names_except() {
 	assert_contains "$output" "  \"code\": \"$MEAS\","
 	assert_contains "$output" "  \"key_id\": \"$(field_hex fx/k23/tpk.cbor key_id)\","
 	assert_contains "$output" '  "epoch": 0,'
-	assert_contains "$output" "  \"enclave_id\": \"$(field_hex fx/enc.pub id)\","
+	assert_contains "$output" "  \"enclave_id\": \"$(field_hex fx/epub enclave_id)\","
 	assert_contains "$output" "  \"enclave_key\": \"$(field_hex fx/epub pk)\","
 	assert_contains "$output" '  "created": 2000000000,'
 	assert_contains "$output" '  "expires": 2000000600,'
@@ -248,10 +248,10 @@ names_except() {
 @test "ccc-quorum-sign request: a fresh random id each time, the code hashed with SHA-384" {
 	printf 'the enclave program\n' >prog
 	crun -0 ccc-quorum-sign request -a A -x prog -k fx/k23/tpk.cbor \
-	    -e fx/enc.pub -K fx/epub -o r1 fx/ct.A
+	    -r fx/roster -P fx/pool -K fx/epub -o r1 fx/ct.A
 	assert_stderr_empty
 	crun -0 ccc-quorum-sign request -a A -x prog -k fx/k23/tpk.cbor \
-	    -e fx/enc.pub -K fx/epub -o r2 fx/ct.A
+	    -r fx/roster -P fx/pool -K fx/epub -o r2 fx/ct.A
 	[[ "$(field_hex r1 code)" == "$(sha384sum <prog | cut -c1-96)" ]]
 	[[ "$(field_hex r1 request_id)" != "$(field_hex r2 request_id)" ]]
 	# Default expiry: 600 seconds after creation.
@@ -271,31 +271,31 @@ names_except() {
 }
 
 @test "ccc-quorum-sign request: missing options are usage errors (exit 2)" {
-	local need="ccc-quorum-sign: usage: request needs -a, -x or -m, -k, -e, -K and ciphertexts (see ccc-quorum-sign --help)"
+	local need="ccc-quorum-sign: usage: request needs -a, -x or -m, -k, -r, -P, -K and ciphertexts (see ccc-quorum-sign --help)"
 	crun -2 ccc-quorum-sign request -m "$MEAS" -k fx/k23/tpk.cbor \
-	    -e fx/enc.pub -K fx/epub -o r fx/ct.A
+	    -r fx/roster -P fx/pool -K fx/epub -o r fx/ct.A
 	assert_output_empty
 	assert_stderr "$need"
-	crun -2 ccc-quorum-sign request -a A -k fx/k23/tpk.cbor -e fx/enc.pub \
+	crun -2 ccc-quorum-sign request -a A -k fx/k23/tpk.cbor -r fx/roster -P fx/pool \
 	    -K fx/epub -o r fx/ct.A
 	assert_stderr "$need"
 	crun -2 ccc-quorum-sign request "${REQ[@]}" -x fx/msg -o r fx/ct.A
 	assert_stderr "$need"
-	crun -2 ccc-quorum-sign request -a A -m "$MEAS" -e fx/enc.pub \
+	crun -2 ccc-quorum-sign request -a A -m "$MEAS" -r fx/roster -P fx/pool \
 	    -K fx/epub -o r fx/ct.A
 	assert_stderr "$need"
 	crun -2 ccc-quorum-sign request -a A -m "$MEAS" -k fx/k23/tpk.cbor \
 	    -K fx/epub -o r fx/ct.A
 	assert_stderr "$need"
 	crun -2 ccc-quorum-sign request -a A -m "$MEAS" -k fx/k23/tpk.cbor \
-	    -e fx/enc.pub -o r fx/ct.A
+	    -r fx/roster -P fx/pool -o r fx/ct.A
 	assert_stderr "$need"
 	crun -2 ccc-quorum-sign request "${REQ[@]}" -o r
 	assert_stderr "$need"
 	crun -2 ccc-quorum-sign request "${REQ[@]}" -O secret -o r fx/ct.A
 	assert_stderr "ccc-quorum-sign: usage: -O: public, sealed or threshold (see ccc-quorum-sign --help)"
 	crun -2 ccc-quorum-sign request -a A -m 00 -k fx/k23/tpk.cbor \
-	    -e fx/enc.pub -K fx/epub -o r fx/ct.A
+	    -r fx/roster -P fx/pool -K fx/epub -o r fx/ct.A
 	assert_stderr "ccc-quorum-sign: usage: -m: expected 48 hex bytes (see ccc-quorum-sign --help)"
 	crun -2 ccc-quorum-sign request "${REQ[@]}" -I abc -o r fx/ct.A
 	assert_stderr "ccc-quorum-sign: usage: -I: expected 32 hex bytes (see ccc-quorum-sign --help)"
@@ -326,7 +326,7 @@ names_except() {
 	local at
 	at=$(find_hex good "$(hex_str demoXoutput)")
 	replace_bytes good $((at + 4)) 2f bad
-	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -U -o s bad
+	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -A fx/attest.policy -r fx/roster -P fx/pool -U -o s bad
 	assert_stderr "ccc-quorum-sign: invalid field: bad: at byte $((at + 4)): app_id: byte 4 (0x2f) is not a letter, digit, '.', '_' or '-'"
 	assert_no_file s
 }
@@ -334,10 +334,10 @@ names_except() {
 @test "ccc-quorum-sign request: a pipe of ciphertexts is copied up to the request's cap" {
 	# One good ciphertext, then zero bytes without end: the copy stops
 	# at the 64 MiB a request may hold (timeout only bounds a failure).
-	crun -1 timeout 120 bash -c 'cat fx/ct.A /dev/zero | ccc-quorum-sign request -a A -m "$0" -k fx/k23/tpk.cbor -e fx/enc.pub -K fx/epub -o r -' "$MEAS"
+	crun -1 timeout 120 bash -c 'cat fx/ct.A /dev/zero | ccc-quorum-sign request -a A -m "$0" -k fx/k23/tpk.cbor -r fx/roster -P fx/pool -K fx/epub -o r -' "$MEAS"
 	assert_output_empty
 	assert_stderr "ccc-quorum-sign: input too large: stdin: larger than 67108864 bytes"
-	crun -1 timeout 120 bash -c 'cat /dev/zero | ccc-quorum-sign request -a A -m "$0" -k fx/k23/tpk.cbor -e fx/enc.pub -K fx/epub -o r -' "$MEAS"
+	crun -1 timeout 120 bash -c 'cat /dev/zero | ccc-quorum-sign request -a A -m "$0" -k fx/k23/tpk.cbor -r fx/roster -P fx/pool -K fx/epub -o r -' "$MEAS"
 	assert_stderr "ccc-quorum-sign: malformed input: stdin: item 1: at byte 0: blob: expected map, found unsigned integer"
 	assert_no_file r
 }
@@ -359,20 +359,22 @@ names_except() {
 	assert_no_file r
 }
 
-@test "ccc-quorum-sign request: the enclave must be an identity and its key a recipient key (exit 1)" {
+@test "ccc-quorum-sign request: the enclave key must be an attested enclave key (exit 1)" {
+	# ccc-keygen recipient keys are for recipients only (issue 12).
+	ccc-keygen recipient -o rk -p rpub
 	crun -1 ccc-quorum-sign request -a A -m "$MEAS" -k fx/k23/tpk.cbor \
-	    -e fx/epub -K fx/epub -o r fx/ct.A
-	assert_stderr "ccc-quorum-sign: wrong blob type: fx/epub: at byte 0: expected an identity public key (ccc/identity-pub/v1), found a recipient public key (ccc/recipient-pub/v1)"
+	    -r fx/roster -P fx/pool -K rpub -o r fx/ct.A
+	assert_stderr "ccc-quorum-sign: wrong blob type: rpub: at byte 0: expected an attested enclave key (ccc/enclave-key/v1), found a recipient public key (ccc/recipient-pub/v1)"
 	crun -1 ccc-quorum-sign request -a A -m "$MEAS" -k fx/k23/tpk.cbor \
-	    -e fx/enc.pub -K fx/enc.pub -o r fx/ct.A
-	assert_stderr "ccc-quorum-sign: wrong blob type: fx/enc.pub: at byte 0: expected a recipient public key (ccc/recipient-pub/v1), found an identity public key (ccc/identity-pub/v1)"
+	    -r fx/roster -P fx/pool -K fx/o1.pub -o r fx/ct.A
+	assert_stderr "ccc-quorum-sign: wrong blob type: fx/o1.pub: at byte 0: expected an attested enclave key (ccc/enclave-key/v1), found an identity public key (ccc/identity-pub/v1)"
 	assert_no_file r
 }
 
 # ---- sign ------------------------------------------------------------------
 
 @test "ccc-quorum-sign sign: an oracle signs a request it checked" {
-	crun -0 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -o s fx/req
+	crun -0 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -A fx/attest.policy -r fx/roster -P fx/pool -o s fx/req
 	assert_stderr_empty
 	assert_output_empty
 	crun -0 ccc-inspect s
@@ -383,7 +385,7 @@ names_except() {
 	# Ed25519 is deterministic: the same signature as the fixture's.
 	assert_same s fx/sig1
 	# Standard input and output work too.
-	ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor <fx/req >s2
+	ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -A fx/attest.policy -r fx/roster -P fx/pool <fx/req >s2
 	assert_same s2 fx/sig1
 }
 
@@ -418,7 +420,7 @@ names_except() {
 	ccc-encrypt -k fx/k23/tpk.cbor -l app:A -o ct2 fx/msg
 	crun -0 ccc-quorum-sign request "${REQ[@]}" -o good fx/ct.A ct2
 	flip_bit good "$(find_hex good "$(field_hex ct2 c)")" 0 r
-	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -o s r
+	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -A fx/attest.policy -r fx/roster -P fx/pool -o s r
 	assert_output_empty
 	assert_stderr "ccc-quorum-sign: invalid ciphertext: r: item 2: proof does not verify (tampered, or made for another key)"
 	assert_no_file s
@@ -426,60 +428,64 @@ names_except() {
 
 @test "ccc-quorum-sign sign: a request for another key is refused (exit 1)" {
 	crun -0 ccc-keygen dealer -t 2 -n 3 -d other
-	crun -1 ccc-quorum-sign sign -i fx/o1.key -k other/tpk.cbor -o s fx/req
+	crun -1 ccc-quorum-sign sign -i fx/o1.key -k other/tpk.cbor -A fx/attest.policy -r fx/roster -P fx/pool -o s fx/req
 	assert_stderr "ccc-quorum-sign: key mismatch: fx/req: the request is for key $(field_hex fx/k23/tpk.cbor key_id | cut -c1-8), not this public key"
 	assert_no_file s
 }
 
 @test "ccc-quorum-sign sign: an expired request is refused (exit 1)" {
-	crun -0 ccc-quorum-sign request "${REQ[@]}" --now 1500000000 -E 60 \
-	    -o r fx/ct.A
+	# Made 200 s ago, with a key the enclave attested then.
+	local t=$(($(date +%s) - 200))
+	ccc-enclave-run keygen -a fx/enc.key -s ek -o epub --now $t
+	crun -0 ccc-quorum-sign request -a A -m "$MEAS" -k fx/k23/tpk.cbor \
+	    -r fx/roster -P fx/pool -K epub --now $t -E 60 -o r fx/ct.A
 	# Valid up to the second before it expires.
 	crun -0 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor \
-	    --now 1500000059 -o s r
+	    -A fx/attest.policy -r fx/roster -P fx/pool --now $((t + 59)) -o s r
 	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor \
-	    --now 1500000060 -o s2 r
+	    -A fx/attest.policy -r fx/roster -P fx/pool --now $((t + 60)) -o s2 r
 	assert_output_empty
-	assert_stderr "ccc-quorum-sign: expired: r: the request expired at 1500000060 (now 1500000060)"
+	assert_stderr "ccc-quorum-sign: expired: r: the request expired at $((t + 60)) (now $((t + 60)))"
 	# And by default against the clock.
-	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -o s2 r
-	[[ "$stderr" == "ccc-quorum-sign: expired: r: the request expired at 1500000060 (now "*")" ]]
+	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor \
+	    -A fx/attest.policy -r fx/roster -P fx/pool -o s2 r
+	[[ "$stderr" == "ccc-quorum-sign: expired: r: the request expired at $((t + 60)) (now "*")" ]]
 	assert_no_file s2
 }
 
 @test "ccc-quorum-sign sign: a ciphertext labelled for another app is refused (exit 1)" {
 	crun -0 ccc-quorum-sign request "${REQ[@]}" -o r fx/ct.A fx/ct.B
-	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -o s r
+	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -A fx/attest.policy -r fx/roster -P fx/pool -o s r
 	assert_output_empty
 	assert_stderr 'ccc-quorum-sign: refused by policy: r: item 2: a ciphertext labelled "app:B" is not allowed for app "A"'
 	assert_no_file s
 	# The oracle's label policy can allow it.
 	printf '# app A may read what app B wrote\nallow A app:B\n' >policy
-	crun -0 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor \
+	crun -0 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -A fx/attest.policy -r fx/roster -P fx/pool \
 	    -p policy -o s r
 	assert_stderr_empty
 }
 
 @test "ccc-quorum-sign sign: an unlabelled ciphertext needs -U or the policy" {
 	crun -0 ccc-quorum-sign request "${REQ[@]}" -o r fx/ct.U
-	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -o s r
+	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -A fx/attest.policy -r fx/roster -P fx/pool -o s r
 	assert_stderr 'ccc-quorum-sign: refused by policy: r: item 1: unlabelled ciphertext (all-zero label) not allowed for app "A"'
 	assert_no_file s
-	crun -0 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -U -o s r
+	crun -0 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -A fx/attest.policy -r fx/roster -P fx/pool -U -o s r
 	assert_stderr_empty
 	printf 'allow-unlabelled A\n' >policy
-	crun -0 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor \
+	crun -0 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -A fx/attest.policy -r fx/roster -P fx/pool \
 	    -p policy -o s2 r
 	assert_same s2 s
 	printf 'allow-unlabelled B\n' >policy2
-	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor \
+	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -A fx/attest.policy -r fx/roster -P fx/pool \
 	    -p policy2 -o s3 r
 	assert_stderr 'ccc-quorum-sign: refused by policy: r: item 1: unlabelled ciphertext (all-zero label) not allowed for app "A"'
 }
 
 @test "ccc-quorum-sign sign: a malformed policy file is refused (exit 1)" {
 	printf 'allow A\n' >policy
-	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor \
+	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -A fx/attest.policy -r fx/roster -P fx/pool \
 	    -p policy -o s fx/req
 	assert_stderr 'ccc-quorum-sign: malformed input: policy: line 1: expected "allow APP CONTEXT" or "allow-unlabelled APP"'
 	assert_no_file s
@@ -507,7 +513,7 @@ names_except() {
 	crun -1 ccc-quorum-sign sign -i fx/o1.key -o s text
 	assert_stderr "ccc-quorum-sign: wrong blob type: text: at byte 0: not a ccc blob"
 	head -c 100 fx/req >short
-	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -o s short
+	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -A fx/attest.policy -r fx/roster -P fx/pool -o s short
 	assert_stderr "ccc-quorum-sign: truncated input: short: at byte 56: input ends inside an item"
 	cp fx/o1.pub pub && chmod 600 pub
 	crun -1 ccc-quorum-sign sign -i pub -o s fx/roster
@@ -574,12 +580,12 @@ names_except() {
 	# A blob whose type says "ccc/\e[31m".
 	write_hex "a10069$(hex_str 'ccc/')1b$(hex_str '[31m')" t
 	crun -1 ccc-quorum-sign request -a A -m "$MEAS" -k fx/k23/tpk.cbor \
-	    -K fx/epub -e t -o r fx/ct.A
-	assert_stderr 'ccc-quorum-sign: wrong blob type: t: at byte 0: expected an identity public key (ccc/identity-pub/v1), found type "ccc/\033[31m"'
+	    -r fx/roster -P fx/pool -K t -o r fx/ct.A
+	assert_stderr 'ccc-quorum-sign: wrong blob type: t: at byte 0: expected an attested enclave key (ccc/enclave-key/v1), found type "ccc/\033[31m"'
 	# A label with a newline, refused for app A.
 	ccc-encrypt -k fx/k23/tpk.cbor -l "$(printf 'app:B\nok')" -o ct fx/msg
 	crun -0 ccc-quorum-sign request "${REQ[@]}" -o r ct
-	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -o s r
+	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor -A fx/attest.policy -r fx/roster -P fx/pool -o s r
 	assert_stderr 'ccc-quorum-sign: refused by policy: r: item 1: a ciphertext labelled "app:B\nok" is not allowed for app "A"'
 }
 
@@ -613,7 +619,7 @@ names_except() {
 
 @test "ccc-quorum-sign combine: a signature over another blob is ignored with a warning" {
 	crun -0 ccc-quorum-sign request "${REQ[@]}" -o r2 fx/ct.A
-	crun -0 ccc-quorum-sign sign -i fx/o4.key -k fx/k23/tpk.cbor -o s4 r2
+	crun -0 ccc-quorum-sign sign -i fx/o4.key -k fx/k23/tpk.cbor -A fx/attest.policy -r fx/roster -P fx/pool -o s4 r2
 	crun -0 ccc-quorum-sign combine -r fx/roster -c fx/req -o c s4 fx/sig1 \
 	    fx/sig2 fx/sig3
 	assert_stderr 'ccc-quorum-sign: warning: s4: oracle-4 signed another blob; ignored'

@@ -285,17 +285,39 @@ use_fixtures() {
 }
 
 # oracle_fixtures: in the current directory, the oracles o1..o4
-# (o$i.key/.pub, named oracle-$i), mallory (x.key/x.pub), an enclave
-# identity (enc.key/enc.pub), a per-request key (ek/epub) and "roster":
-# quorum 3 of o1..o4, valid from $NB to $NA.
+# (o$i.key/.pub, named oracle-$i), mallory (x.key/x.pub), "roster":
+# quorum 3 of o1..o4, valid from $NB to $NA; an enclave: its software
+# attestation identity enc.key (certificate chain enc.pem) under the root
+# aroot.key/aroot.pem, trusted by attest.policy (any measurement, documents
+# of any age); "pool": the enclave pool of that one enclave ("enclave-1",
+# operator "test"), certified by o1..o3; and the enclave's attested
+# per-request key: ek (secret), epub (ccc/enclave-key/v1), valid 7 days.
 oracle_fixtures() {
 	local i
 	for i in 1 2 3 4; do
 		ccc-keygen identity -o "o$i.key" -p "o$i.pub" -N "oracle-$i"
 	done
 	ccc-keygen identity -o x.key -p x.pub -N mallory
-	ccc-keygen identity -o enc.key -p enc.pub -N enclave-1
-	ccc-keygen recipient -o ek -p epub
 	ccc-quorum-sign roster -q 3 -N oracles --not-before "$NB" \
 	    --not-after "$NA" -o roster o1.pub o2.pub o3.pub o4.pub
+	ccc-keygen attest-root -o aroot.key -p aroot.pem -N test-root
+	ccc-keygen enclave-cert -r aroot.key -o enc.key -p enc.pem -N enclave-1
+	printf '%s\n' 'ccc-attest-policy 1' 'root software aroot.pem test-root' \
+	    'measurements any' 'allow-software yes' 'max-age 316224000' \
+	    >attest.policy
+	make_pool pool enc.pem,operator=test,name=enclave-1
+	ccc-enclave-run keygen -a enc.key -s ek -o epub -E 604800
+}
+
+# make_pool OUT ENTRY...: the pool of ENTRY... (ccc-quorum-sign pool),
+# certified by oracles 1-3 of ./roster, to OUT (its parts OUT.*).
+make_pool() {
+	local out=$1 i
+	shift
+	ccc-quorum-sign pool -N pool -o "$out.blob" "$@"
+	for i in 1 2 3; do
+		ccc-quorum-sign sign -i "o$i.key" -o "$out.sig$i" "$out.blob"
+	done
+	ccc-quorum-sign combine -r roster -b "$out.blob" -o "$out" \
+	    "$out.sig1" "$out.sig2" "$out.sig3"
 }

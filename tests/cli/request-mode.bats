@@ -41,12 +41,12 @@ setup_file() {
 		    --not-after $NA -o roster5 o1.pub o2.pub o3.pub o4.pub \
 		    x.pub
 		ccc-quorum-sign request -a A -m "$MEAS" -k k57/tpk.cbor \
-		    -e enc.pub -K epub -E 3600 -o req ct.A
+		    -r roster -P pool -K epub -E 3600 -o req ct.A
 		for i in 1 2 3 4; do
-			ccc-quorum-sign sign -i "o$i.key" -k k57/tpk.cbor \
+			ccc-quorum-sign sign -i "o$i.key" -k k57/tpk.cbor -A attest.policy -r roster -P pool \
 			    -o "sig$i" req
 		done
-		ccc-quorum-sign sign -i x.key -k k57/tpk.cbor -o sigx req
+		ccc-quorum-sign sign -i x.key -k k57/tpk.cbor -A attest.policy -r roster -P pool -o sigx req
 		ccc-quorum-sign combine -r roster -c req -o cert sig1 sig2 sig3
 	)
 }
@@ -60,7 +60,7 @@ node() {
 	local i=$1
 	shift
 	crun ccc-reencrypt -s "fx/k57/share-$i.cbor" -k fx/k57/tpk.cbor \
-	    -r fx/roster -d "st$i" "$@"
+	    -r fx/roster -A fx/attest.policy -P fx/pool -d "st$i" "$@"
 }
 
 # killed_node N ARGS...: node N killed by a real SIGKILL between logging
@@ -75,7 +75,7 @@ killed_node() {
 	crun strace -f -qq -o /dev/null -e trace=link,renameat2 \
 	    -e inject=link,renameat2:signal=KILL \
 	    ccc-reencrypt -s "fx/k57/share-$i.cbor" -k fx/k57/tpk.cbor \
-	    -r fx/roster -d "st$i" "$@"
+	    -r fx/roster -A fx/attest.policy -P fx/pool -d "st$i" "$@"
 }
 
 # replayed CERT REQ [WHY]: node 1 refuses CERT, of request REQ, as
@@ -94,7 +94,7 @@ request() {
 	local out=$1 app=$2
 	shift 2
 	ccc-quorum-sign request -a "$app" -m "$MEAS" -k fx/k57/tpk.cbor \
-	    -e fx/enc.pub -K fx/epub -E 3600 -o "$out" "$@"
+	    -r fx/roster -P fx/pool -K fx/epub -E 3600 -o "$out" "$@"
 }
 
 # certify REQ OUT [SIGN-OPTION...]: oracles 1, 2 and 3 check and sign REQ,
@@ -103,7 +103,7 @@ certify() {
 	local req=$1 out=$2 i
 	shift 2
 	for i in 1 2 3; do
-		ccc-quorum-sign sign -i "fx/o$i.key" -k fx/k57/tpk.cbor "$@" \
+		ccc-quorum-sign sign -i "fx/o$i.key" -k fx/k57/tpk.cbor -A fx/attest.policy -r fx/roster -P fx/pool "$@" \
 		    -o "$out.sig$i" "$req" || return
 	done
 	ccc-quorum-sign combine -r fx/roster -c "$req" -o "$out" \
@@ -150,20 +150,27 @@ entries() {
 # ---- usage -------------------------------------------------------------------
 
 @test "request mode: junk on a pipe is refused at once, before it is copied" {
-	crun -1 timeout 120 bash -c 'cat /dev/zero | ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor -r fx/roster -d st1 -o s -'
+	crun -1 timeout 120 bash -c 'cat /dev/zero | ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor -r fx/roster -A fx/attest.policy -P fx/pool -d st1 -o s -'
 	assert_stderr "ccc-reencrypt: malformed input: stdin: at byte 0: blob: expected map, found unsigned integer"
-	crun -1 timeout 120 bash -c 'cat fx/ct.A /dev/zero | ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor -r fx/roster -d st1 -o s -'
+	crun -1 timeout 120 bash -c 'cat fx/ct.A /dev/zero | ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor -r fx/roster -A fx/attest.policy -P fx/pool -d st1 -o s -'
 	assert_stderr "ccc-reencrypt: wrong blob type: stdin: at byte 0: expected a quorum certificate (ccc/certified/v1), found a ciphertext (ccc/ct/v1)"
 	assert_no_file s
 }
 
 @test "request mode: usage errors exit 2 and touch no state" {
 	crun -2 ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor \
-	    -r fx/roster -o s fx/cert
+	    -r fx/roster -A fx/attest.policy -P fx/pool -o s fx/cert
 	assert_stderr "ccc-reencrypt: usage: request mode needs -s SHARE, -k TPK and -d STATE (see ccc-reencrypt --help)"
 	crun -2 ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor \
 	    -d st1 -o s fx/cert
-	assert_stderr "ccc-reencrypt: usage: -d and -p apply to request mode (-r) (see ccc-reencrypt --help)"
+	assert_stderr "ccc-reencrypt: usage: -d, -p, -A and -P apply to request mode (-r) (see ccc-reencrypt --help)"
+	# Secure by default: no attestation policy or pool, no serving.
+	crun -2 ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor \
+	    -r fx/roster -P fx/pool -d st1 -o s fx/cert
+	assert_stderr "ccc-reencrypt: usage: request mode needs the attestation policy (-A) and the enclave pool (-P): a request is served only to an attested enclave key (see ccc-reencrypt --help)"
+	crun -2 ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor \
+	    -r fx/roster -A fx/attest.policy -d st1 -o s fx/cert
+	assert_stderr "ccc-reencrypt: usage: request mode needs the attestation policy (-A) and the enclave pool (-P): a request is served only to an attested enclave key (see ccc-reencrypt --help)"
 	node 1 --to fx/epub -o s fx/cert
 	((status == 2))
 	assert_stderr "ccc-reencrypt: usage: --to, -l and -U do not apply to a certified request (it names its enclave; the label policy is -p) (see ccc-reencrypt --help)"
@@ -377,7 +384,7 @@ entries() {
 	# The roster's validity is checked too.
 	node 2 --now $NA -o s2 fx/cert
 	((status == 1))
-	assert_stderr "ccc-reencrypt: expired: fx/cert: roster \"oracles\" is valid from $NB to $NA, not at $NA"
+	assert_stderr "ccc-reencrypt: expired: fx/pool: roster \"oracles\" is valid from $NB to $NA, not at $NA"
 }
 
 @test "request mode: a request for another epoch of the node's key is refused (epoch mismatch)" {
@@ -387,12 +394,12 @@ entries() {
 	at=$(find_hex fx/k57/tpk.cbor 020503070400)
 	replace_bytes fx/k57/tpk.cbor $((at + 5)) 01 tpk1
 	[[ "$(num tpk1 epoch)" == 1 ]]
-	crun -0 ccc-quorum-sign request -a A -m "$MEAS" -k tpk1 -e fx/enc.pub \
+	crun -0 ccc-quorum-sign request -a A -m "$MEAS" -k tpk1 -r fx/roster -P fx/pool \
 	    -K fx/epub -o r1 fx/ct.A
 	[[ "$(num r1 epoch)" == 1 ]]
 	local i
 	for i in 1 2 3; do
-		crun -0 ccc-quorum-sign sign -i "fx/o$i.key" -k tpk1 -o "r1.sig$i" r1
+		crun -0 ccc-quorum-sign sign -i "fx/o$i.key" -k tpk1 -A fx/attest.policy -r fx/roster -P fx/pool -o "r1.sig$i" r1
 	done
 	crun -0 ccc-quorum-sign combine -r fx/roster -c r1 -o c1 r1.sig1 \
 	    r1.sig2 r1.sig3
@@ -407,10 +414,10 @@ entries() {
 	crun -0 ccc-keygen dealer -t 5 -n 7 -e 1 -d k1
 	crun -0 ccc-encrypt -k k1/tpk.cbor -l app:A -o ct1 fx/msg
 	crun -0 ccc-quorum-sign request -a A -m "$MEAS" -k k1/tpk.cbor \
-	    -e fx/enc.pub -K fx/epub -o r1 ct1
+	    -r fx/roster -P fx/pool -K fx/epub -o r1 ct1
 	local i
 	for i in 1 2 3; do
-		crun -0 ccc-quorum-sign sign -i "fx/o$i.key" -k k1/tpk.cbor \
+		crun -0 ccc-quorum-sign sign -i "fx/o$i.key" -k k1/tpk.cbor -A fx/attest.policy -r fx/roster -P fx/pool \
 		    -o "r1.sig$i" r1
 	done
 	crun -0 ccc-quorum-sign combine -r fx/roster -c r1 -o c1 r1.sig1 \
@@ -576,7 +583,7 @@ entries() {
 	crun -0 request r4 A fx/ct.A
 	crun -0 certify r4 c4
 	crun -2 ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor \
-	    -r fx/roster -d t -o s4 c4
+	    -r fx/roster -A fx/attest.policy -P fx/pool -d t -o s4 c4
 	assert_stderr "ccc-reencrypt: bad node state: access log is shorter than its head says (${end[2]} < ${end[3]} bytes)"
 	assert_no_file s4
 	# A missing head is noticed too.
