@@ -330,9 +330,9 @@ big_request() {
 	head -c $((1200 * 34)) fx/pt4200 >pt1200
 	ccc-encrypt -k fx/k23/tpk.cbor -l app:A --seq -j 2 -o cts pt1200
 	ccc-quorum-sign request -a A -m "$MEAS" -k fx/k23/tpk.cbor \
-	    -e enc.pub -K epub -E 3600 -o req cts
+	    -r roster -P pool -K epub -E 3600 -o req cts
 	for i in 1 2 3; do
-		ccc-quorum-sign sign -i "o$i.key" -k fx/k23/tpk.cbor -o "sig$i" req
+		ccc-quorum-sign sign -i "o$i.key" -k fx/k23/tpk.cbor -A attest.policy -r roster -P pool -o "sig$i" req
 	done
 	ccc-quorum-sign combine -r roster -c req -o cert sig1 sig2 sig3
 }
@@ -341,7 +341,7 @@ serve() {	# NODE ARGS...: ccc-reencrypt -r for node NODE of k23
 	local i=$1
 	shift
 	crun ccc-reencrypt -s "fx/k23/share-$i.cbor" -k fx/k23/tpk.cbor \
-	    -r roster -d "st$i" "$@"
+	    -r roster -A attest.policy -P pool -d "st$i" "$@"
 }
 
 @test "ccc-reencrypt -r: 1200 ciphertexts of a certified request, from a file and a pipe" {
@@ -350,7 +350,7 @@ serve() {	# NODE ARGS...: ccc-reencrypt -r for node NODE of k23
 	((status == 0))
 	assert_stderr_empty
 	assert_output_empty
-	crun -0 bash -c 'cat cert | ccc-reencrypt -s fx/k23/share-2.cbor -k fx/k23/tpk.cbor -r roster -d st2 > s2'
+	crun -0 bash -c 'cat cert | ccc-reencrypt -s fx/k23/share-2.cbor -k fx/k23/tpk.cbor -r roster -A attest.policy -P pool -d st2 > s2'
 	assert_stderr_empty
 	assert_count s1 1200
 	assert_count s2 1200

@@ -38,12 +38,16 @@ iso() {
 	date -u -d "@$1" +%Y-%m-%dT%H:%M:%S.000Z
 }
 
-# In $BATS_FILE_TMPDIR/run, a real run of ccc-enclave-run (after T0):
+# In $BATS_FILE_TMPDIR/run, a real run of ccc-enclave-run (at T0):
 #   key/            a 2-of-3 dealer key; o1..o3 oracles, roster q=2
-#   e.key, e.pem    enclave "run-1" under the root acme
+#   e.key, e.pem    enclave "run-1" under the root acme; e2.key, e2.pem
+#                   "run-2", the other enclave of the pool
+#   pool            the enclave pool of e and e2, certified by o1, o2
 #   prog            the code: its input in capitals; ct "hello\n" for app:demo
-#   req, cert       its request, certified by oracles 1 and 2
-#   req2            another request for the same code and enclave
+#   req, cert       its request (the first id 1, 2, ... the pool assigns
+#                   to run-1) with run-1's key req.key/req.pub, certified
+#                   by oracles 1 and 2
+#   req2, cert2     another request for the same code and enclave
 #   res             the result (output "HELLO\n"), its time in res.time
 #   run.pol         root acme, any measurement, software allowed
 #   other.pol       the same with a measurement set pinning pcr2 elsewhere
@@ -60,31 +64,6 @@ make_run_fixtures() {
 		done
 		ccc-quorum-sign roster -q 2 -N oracles --not-before 1000000000 \
 		    --not-after 4000000000 -o roster o1.pub o2.pub o3.pub
-		ccc-keygen recipient -o req.key -p req.pub
-		# The input item ends with the one input's bytes.
-		printf '#!/bin/sh\ntail -c 6 | tr a-z A-Z\n' >prog
-		mkdir code
-		cp prog "code/$(sha384sum <prog | cut -d' ' -f1)"
-		printf 'hello\n' >msg
-		ccc-encrypt -k key/tpk.cbor -l app:demo -o ct msg
-		ccc-quorum-sign request -a demo -x prog -k key/tpk.cbor \
-		    -e e.pem -K req.pub --now "$t0" -o req ct
-		ccc-quorum-sign request -a demo -x prog -k key/tpk.cbor \
-		    -e e.pem -K req.pub --now "$t0" -o req2 ct
-		for i in 1 2; do
-			ccc-quorum-sign sign -i "o$i.key" -k key/tpk.cbor \
-			    --now "$t0" -o "sig$i" req
-		done
-		ccc-quorum-sign combine -r roster -c req --now "$t0" -o cert \
-		    sig1 sig2
-		for i in 1 2; do
-			ccc-reencrypt -s "key/share-$i.cbor" -k key/tpk.cbor \
-			    -r roster -d "st$i" --now "$t0" -o "s$i" cert
-		done
-		ccc-enclave-run -r roster -k key/tpk.cbor -i req.key -a e.key \
-		    -c code --now "$t0" -o res cert s1 s2
-		ccc-inspect res | sed -n 's/^  "time": \([0-9]*\),$/\1/p' \
-		    >res.time
 		cat >run.pol <<-EOF
 		ccc-attest-policy 1
 		root software ../root.pem acme
@@ -97,6 +76,57 @@ make_run_fixtures() {
 		measurements other pcr2=$CODE
 		allow-software yes
 		EOF
+		ccc-quorum-sign pool -N pool -o pool.blob e.pem,operator=acme \
+		    e2.pem,operator=acme
+		for i in 1 2; do
+			ccc-quorum-sign sign -i "o$i.key" -o "pool.sig$i" pool.blob
+		done
+		ccc-quorum-sign combine -r roster -b pool.blob --now "$t0" \
+		    -o pool pool.sig1 pool.sig2
+		# The first of the ids 1, 2, ... that the pool gives run-1.
+		i=0
+		until [[ "$(cut -d' ' -f3 assigned 2>/dev/null)" == e ]]; do
+			i=$((i + 1))
+			ccc-quorum-sign assign -r roster -P pool --now "$t0" \
+			    --assignment "$(printf %064x $i)" >assigned
+		done
+		R1=$(cut -d' ' -f1 assigned)
+		ccc-enclave-run keygen -a e.key -s req.key -o req.pub \
+		    --now "$t0"
+		# The input item ends with the one input's bytes.
+		printf '#!/bin/sh\ntail -c 6 | tr a-z A-Z\n' >prog
+		mkdir code
+		cp prog "code/$(sha384sum <prog | cut -d' ' -f1)"
+		printf 'hello\n' >msg
+		ccc-encrypt -k key/tpk.cbor -l app:demo -o ct msg
+		ccc-quorum-sign request -a demo -x prog -k key/tpk.cbor \
+		    -r roster -P pool -K req.pub -I "$R1" --now "$t0" -o req ct
+		ccc-quorum-sign request -a demo -x prog -k key/tpk.cbor \
+		    -r roster -P pool -K req.pub --assignment "$R1" \
+		    --now "$t0" -o req2 ct
+		for i in 1 2; do
+			ccc-quorum-sign sign -i "o$i.key" -k key/tpk.cbor \
+			    -A run.pol -r roster -P pool --now "$t0" \
+			    -o "sig$i" req
+		done
+		ccc-quorum-sign combine -r roster -c req --now "$t0" -o cert \
+		    sig1 sig2
+		for i in 1 2; do
+			ccc-quorum-sign sign -i "o$i.key" -k key/tpk.cbor \
+			    -A run.pol -r roster -P pool --now "$t0" \
+			    -o "sig2.$i" req2
+		done
+		ccc-quorum-sign combine -r roster -c req2 --now "$t0" \
+		    -o cert2 sig2.1 sig2.2
+		for i in 1 2; do
+			ccc-reencrypt -s "key/share-$i.cbor" -k key/tpk.cbor \
+			    -r roster -A run.pol -P pool -d "st$i" --now "$t0" \
+			    -o "s$i" cert
+		done
+		ccc-enclave-run -r roster -k key/tpk.cbor -i req.key -a e.key \
+		    -c code --now "$t0" -o res cert s1 s2
+		ccc-inspect res | sed -n 's/^  "time": \([0-9]*\),$/\1/p' \
+		    >res.time
 	)
 }
 
@@ -115,6 +145,8 @@ setup_file() {
 		mkdir run
 		ccc-keygen enclave-cert -r root.key -o run/e.key -p run/e.pem \
 		    -N run-1
+		ccc-keygen enclave-cert -r root.key -o run/e2.key \
+		    -p run/e2.pem -N run-2
 		# T0: after every certificate was made (each valid from 300 s
 		# before); every document, run and check is at T0 or at a time
 		# given from it, never at the machine's clock, so no test
@@ -546,29 +578,34 @@ setup() {
 
 @test "result: oracles sign only a result that verifies, and the application reads it" {
 	local i at
-	# Without the policy and the request it answers: a usage error.
-	crun -2 ccc-quorum-sign sign --now "$T0" -i fx/run/o1.key -o s fx/run/res
-	assert_stderr "ccc-quorum-sign: usage: fx/run/res: signing a result needs the attestation policy (-A) and the request it answers (-F)"
-	crun -2 ccc-quorum-sign sign --now "$T0" -i fx/run/o1.key -A fx/run/run.pol -o s \
-	    fx/run/res
-	assert_stderr "ccc-quorum-sign: usage: fx/run/res: signing a result needs the attestation policy (-A) and the request it answers (-F)"
+	# Without the request it answers, the policy, the roster or the
+	# pool: a usage error.
+	crun -2 ccc-quorum-sign sign --now "$T0" -i fx/run/o1.key -A fx/run/run.pol \
+	    -r fx/run/roster -P fx/run/pool -o s fx/run/res
+	assert_stderr "ccc-quorum-sign: usage: fx/run/res: signing a result needs the request it answers (-F)"
+	crun -2 ccc-quorum-sign sign --now "$T0" -i fx/run/o1.key -F fx/run/cert \
+	    -r fx/run/roster -P fx/run/pool -o s fx/run/res
+	assert_stderr "ccc-quorum-sign: usage: fx/run/res: signing a computation result needs the attestation policy (-A), the roster (-r) and the enclave pool (-P)"
+	crun -2 ccc-quorum-sign sign --now "$T0" -i fx/run/o1.key -F fx/run/cert \
+	    -A fx/run/run.pol -r fx/run/roster -o s fx/run/res
+	assert_stderr "ccc-quorum-sign: usage: fx/run/res: signing a computation result needs the attestation policy (-A), the roster (-r) and the enclave pool (-P)"
 	# Tampered, for another request, or under a policy that refuses it.
 	at=$(field_offset fx/run/res output)
 	flip_bit fx/run/res "$at" 0 bad
-	crun -1 ccc-quorum-sign sign --now "$T0" -i fx/run/o1.key -A fx/run/run.pol \
+	crun -1 ccc-quorum-sign sign --now "$T0" -i fx/run/o1.key -A fx/run/run.pol -r fx/run/roster -P fx/run/pool \
 	    -F fx/run/cert -o s bad
 	assert_stderr "ccc-quorum-sign: attestation refused: bad: at byte $((at - 1)): binding mismatch: the output does not match its digest (tampered output)"
-	crun -1 ccc-quorum-sign sign --now "$T0" -i fx/run/o1.key -A fx/run/run.pol \
-	    -F fx/run/req2 -o s fx/run/res
+	crun -1 ccc-quorum-sign sign --now "$T0" -i fx/run/o1.key -A fx/run/run.pol -r fx/run/roster -P fx/run/pool \
+	    -F fx/run/cert2 -o s fx/run/res
 	assert_stderr "ccc-quorum-sign: attestation refused: fx/run/res: binding mismatch: the result answers another request"
-	crun -1 ccc-quorum-sign sign --now "$T0" -i fx/run/o1.key -A fx/hw.pol \
+	crun -1 ccc-quorum-sign sign --now "$T0" -i fx/run/o1.key -A fx/hw.pol -r fx/run/roster -P fx/run/pool \
 	    -F fx/run/cert -o s fx/run/res
 	assert_stderr 'ccc-quorum-sign: attestation refused: fx/run/res: software not allowed: "ccc-software-run-1" is a software document, not hardware-backed, and the policy does not allow software'
 	assert_no_file s
 	# Verified: signed, and two signatures certify it.
 	for i in 1 2; do
 		crun -0 ccc-quorum-sign sign --now "$T0" -i "fx/run/o$i.key" \
-		    -A fx/run/run.pol -F fx/run/cert -o "rsig$i" fx/run/res
+		    -A fx/run/run.pol -r fx/run/roster -P fx/run/pool -F fx/run/cert -o "rsig$i" fx/run/res
 		assert_stderr_empty
 	done
 	crun -0 ccc-quorum-sign combine --now "$T0" -r fx/run/roster -c fx/run/res \
@@ -588,17 +625,17 @@ setup() {
 	# Whatever the enclave's operator hands it: a roster, a ciphertext, a
 	# key, a request, a certificate, a certified result.
 	for i in 1 2; do
-		ccc-quorum-sign sign --now "$T0" -i "fx/run/o$i.key" -A fx/run/run.pol \
+		ccc-quorum-sign sign --now "$T0" -i "fx/run/o$i.key" -A fx/run/run.pol -r fx/run/roster -P fx/run/pool \
 		    -F fx/run/cert -o "rsig$i" fx/run/res
 	done
 	ccc-quorum-sign combine --now "$T0" -r fx/run/roster -c fx/run/res -o certified \
 	    rsig1 rsig2
 	for f in fx/run/roster fx/run/ct fx/run/key/tpk.cbor fx/run/req.pub \
 	    fx/run/req fx/run/cert certified; do
-		crun -1 ccc-quorum-sign sign --now "$T0" -i fx/run/o1.key -A fx/run/run.pol \
+		crun -1 ccc-quorum-sign sign --now "$T0" -i fx/run/o1.key -A fx/run/run.pol -r fx/run/roster -P fx/run/pool \
 		    -F fx/run/cert -o s "$f"
 		assert_output_empty
-		assert_stderr "ccc-quorum-sign: wrong blob type: $f: -A and -F sign only a result (ccc/result/v1), not $(ccc-inspect "$f" | sed -n 's/^  "type": "\(.*\)",$/\1/p')"
+		assert_stderr "ccc-quorum-sign: wrong blob type: $f: -F signs only a result (ccc/result/v1), not $(ccc-inspect "$f" | sed -n 's/^  "type": "\(.*\)",$/\1/p')"
 		assert_no_file s
 	done
 }

@@ -20,6 +20,8 @@ load helpers
 #   rcpt.key/.pub    the recipient of sealed outputs; other.key/.pub not
 #   msg, ct          "hello\n" encrypted for app:demo
 #   pol              an attestation policy trusting the root (software)
+#   attest.policy    the same for documents of any age (the enclave keys)
+#   pool             the enclave pool: enclave-1 (operator "test")
 setup_file() {
 	local i
 	(
@@ -44,6 +46,8 @@ setup_file() {
 		printf 'hello\n' >msg
 		ccc-encrypt -k key/tpk.cbor -l app:demo -o ct msg
 		printf 'ccc-attest-policy 1\nroot software root.pem demo\nmeasurements any\nallow-software yes\n' >pol
+		printf 'max-age 316224000\n' | cat pol - >attest.policy
+		make_pool pool e1.pem,operator=test
 	)
 }
 
@@ -64,23 +68,27 @@ sha384() {
 }
 
 # request NAME PROG [REQUEST-OPTION...]: a request of app demo for fx/ct
-# to run PROG on enclave-1 with a fresh per-request key NAME.key, certified
+# to run PROG on enclave-1 with a fresh per-request key NAME.key (its
+# attested public blob NAME.pub), certified
 # by oracles 1-3 (NAME.cert) and served by nodes 1-4 (NAME.s1..NAME.s4).
 request() {
 	local n=$1 prog=$2 i
 	shift 2
-	ccc-keygen recipient -o "$n.key" -p "$n.pub" &&
+	ccc-enclave-run keygen -a fx/e1.key -s "$n.key" -o "$n.pub" &&
 	    ccc-quorum-sign request -a demo -x "$prog" -k fx/key/tpk.cbor \
-	    -e fx/e1.pem -K "$n.pub" -o "$n.req" "$@" fx/ct || return
+	    -r fx/roster -P fx/pool -K "$n.pub" -o "$n.req" "$@" fx/ct ||
+	    return
 	for i in 1 2 3; do
 		ccc-quorum-sign sign -i "fx/o$i.key" -k fx/key/tpk.cbor \
+		    -A fx/attest.policy -r fx/roster -P fx/pool \
 		    -o "$n.sig$i" "$n.req" || return
 	done
 	ccc-quorum-sign combine -r fx/roster -c "$n.req" -o "$n.cert" \
 	    "$n.sig1" "$n.sig2" "$n.sig3" || return
 	for i in 1 2 3 4; do
 		ccc-reencrypt -s "fx/key/share-$i.cbor" -k fx/key/tpk.cbor \
-		    -r fx/roster -d "st$i" -o "$n.s$i" "$n.cert" || return
+		    -r fx/roster -A fx/attest.policy -P fx/pool -d "st$i" \
+		    -o "$n.s$i" "$n.cert" || return
 	done
 }
 

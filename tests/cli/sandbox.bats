@@ -56,12 +56,12 @@ attempt() {
 	    ccc-keygen recipient -o r.key -p r.pub &&
 	    ccc-quorum-sign request -a demo -x fx/escape -k fx/key/tpk.cbor \
 	    -e fx/e1.pem -K r.pub -o r.req "$@" ct &&
-	    ccc-quorum-sign sign -i fx/o1.key -k fx/key/tpk.cbor -o r.sig r.req &&
+	    ccc-quorum-sign sign -i fx/o1.key -k fx/key/tpk.cbor -A fx/attest.policy -r fx/roster -P fx/pool -o r.sig r.req &&
 	    ccc-quorum-sign combine -r fx/roster -c r.req -o r.cert r.sig ||
 	    return
 	for i in 1 2; do
 		ccc-reencrypt -s "fx/key/share-$i.cbor" -k fx/key/tpk.cbor \
-		    -r fx/roster -d "st$i" -o "r.s$i" r.cert || return
+		    -r fx/roster -A fx/attest.policy -P fx/pool -d "st$i" -o "r.s$i" r.cert || return
 	done
 	# shellcheck disable=SC2086 # $wrap: a command and its arguments
 	crun -0 ${wrap-} ccc-enclave-run -r fx/roster -k fx/key/tpk.cbor \
