@@ -310,14 +310,15 @@ oracle_fixtures() {
 }
 
 # make_pool OUT ENTRY...: the pool of ENTRY... (ccc-quorum-sign pool),
-# certified by oracles 1-3 of ./roster, to OUT (its parts OUT.*).
+# signed by every oracle o<N>.key here and certified under ./roster, to
+# OUT (its parts OUT.*).
 make_pool() {
-	local out=$1 i
+	local out=$1 k sigs=()
 	shift
 	ccc-quorum-sign pool -N pool -o "$out.blob" "$@"
-	for i in 1 2 3; do
-		ccc-quorum-sign sign -i "o$i.key" -o "$out.sig$i" "$out.blob"
+	for k in o[0-9]*.key; do
+		ccc-quorum-sign sign -i "$k" -o "$out.${k%.key}" "$out.blob"
+		sigs+=("$out.${k%.key}")
 	done
-	ccc-quorum-sign combine -r roster -b "$out.blob" -o "$out" \
-	    "$out.sig1" "$out.sig2" "$out.sig3"
+	ccc-quorum-sign combine -r roster -b "$out.blob" -o "$out" "${sigs[@]}"
 }

@@ -22,6 +22,10 @@ setup_file() {
 		ccc-keygen attest-root -o root.key -p root.pem -N demo-root
 		ccc-keygen enclave-cert -r root.key -o e1.key -p e1.pem \
 		    -N enclave-1
+		printf '%s\n' 'ccc-attest-policy 1' \
+		    'root software root.pem demo-root' 'measurements any' \
+		    'allow-software yes' 'max-age 316224000' >attest.policy
+		make_pool pool e1.pem,operator=test
 		"${CC:-cc}" -O2 -o escape "$TOP_SRCDIR/tests/cli/sandbox-escape.c"
 	)
 }
@@ -53,15 +57,17 @@ attempt() {
 	rm -f msg ct r.*
 	printf 'cmd:%s\n%s\n' "$cmd" "$secret" >msg
 	ccc-encrypt -k fx/key/tpk.cbor -l app:demo -o ct msg &&
-	    ccc-keygen recipient -o r.key -p r.pub &&
+	    ccc-enclave-run keygen -a fx/e1.key -s r.key -o r.pub &&
 	    ccc-quorum-sign request -a demo -x fx/escape -k fx/key/tpk.cbor \
-	    -e fx/e1.pem -K r.pub -o r.req "$@" ct &&
-	    ccc-quorum-sign sign -i fx/o1.key -k fx/key/tpk.cbor -A fx/attest.policy -r fx/roster -P fx/pool -o r.sig r.req &&
+	    -r fx/roster -P fx/pool -K r.pub -o r.req "$@" ct &&
+	    ccc-quorum-sign sign -i fx/o1.key -k fx/key/tpk.cbor \
+	    -A fx/attest.policy -r fx/roster -P fx/pool -o r.sig r.req &&
 	    ccc-quorum-sign combine -r fx/roster -c r.req -o r.cert r.sig ||
 	    return
 	for i in 1 2; do
 		ccc-reencrypt -s "fx/key/share-$i.cbor" -k fx/key/tpk.cbor \
-		    -r fx/roster -A fx/attest.policy -P fx/pool -d "st$i" -o "r.s$i" r.cert || return
+		    -r fx/roster -A fx/attest.policy -P fx/pool -d "st$i" \
+		    -o "r.s$i" r.cert || return
 	done
 	# shellcheck disable=SC2086 # $wrap: a command and its arguments
 	crun -0 ${wrap-} ccc-enclave-run -r fx/roster -k fx/key/tpk.cbor \
