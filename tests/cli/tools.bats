@@ -44,7 +44,7 @@ MISSING=(
 	'ccc-combine => needs -k TPK and -i KEY'
 	'ccc-enclave-run => needs -r, -k, -i, -a and -x'
 	'ccc-attest-verify => missing -p POLICY'
-	'ccc-quorum-sign => missing subcommand (roster, request, sign, combine or verify)'
+	'ccc-quorum-sign => missing subcommand (roster, request, sign, pool, assign, reassign, combine or verify)'
 	'ccc-inspect -L x y => -L takes no other files'
 	'ccc-flow -n 3 -t 5 => the threshold -t 5 is more than the 3 nodes'
 )
@@ -92,7 +92,7 @@ FOREIGN=(
 	'ccc-keygen export -N name => export does not take "-N"'
 	'ccc-quorum-sign verify -q 3 -r x => verify does not take "-q"'
 	'ccc-quorum-sign roster --now 5 => roster does not take "--now"'
-	'ccc-quorum-sign sign -i k -r x => sign does not take "-r"'
+	'ccc-quorum-sign sign -i k -q 2 => sign does not take "-q"'
 	'ccc-share status -d x -v => status does not take "-v"'
 	'ccc-share init -d x -i k --now 5 => init does not take "--now"'
 	'ccc-share verify -d x => verify does not take "-d"'
