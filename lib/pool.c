@@ -12,6 +12,7 @@
 #include "io.h"
 #include "pool.h"
 #include "quorum.h"
+#include "result.h"
 #include "schemas.h"
 
 #define ASSIGN_TAG "ccc/assign/v1"
@@ -285,8 +286,10 @@ check_key(const struct ccc_request *rq, const struct ccc_pool_enclave *e,
 	struct ccc_enclave_key k;
 	struct ccc_attest_expect x;
 	struct ccc_attest_report *rep;
+	struct ccc_attest_policy *kpol;
 	uint8_t binding[32];
 	char name[80];
+	size_t i;
 	int rc;
 
 	if ((rc = ccc_enclave_key_decode(&k, rq->enclave_att,
@@ -319,14 +322,25 @@ check_key(const struct ccc_request *rq, const struct ccc_pool_enclave *e,
 		x.nonce = k.challenge;
 		x.nonce_len = k.challenge_len;
 	}
-	if ((rep = malloc(sizeof(*rep))) == NULL)
+	/*
+	 * The key comes before any code: the policy's measurement sets are
+	 * applied without their code PCR (the result's document binds the
+	 * code), with everything else (roots, runtime, debug, age) as is.
+	 */
+	if ((rep = malloc(sizeof(*rep))) == NULL ||
+	    (kpol = malloc(sizeof(*kpol))) == NULL) {
+		free(rep);
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "attestation");
+	}
+	*kpol = *pol;
+	for (i = 0; i < kpol->nsets; i++)
+		kpol->sets[i].len[CCC_PCR_CODE] = 0;
 	/*
 	 * Fresh when the request was made (its creation time is the
 	 * oracles' to check): every party judges the same document at the
 	 * same time, however long the request then takes.
 	 */
-	rc = ccc_attest_verify(k.doc, k.doc_len, pol, &x,
+	rc = ccc_attest_verify(k.doc, k.doc_len, kpol, &x,
 	    (int64_t)rq->created * 1000, rep, err);
 	if (rc == 0 && (uint32_t)rep->kind != e->kind)
 		rc = ccc_err_set(err, CCC_E_ATTEST, -1, NULL, "enclave %s "
@@ -335,6 +349,7 @@ check_key(const struct ccc_request *rq, const struct ccc_pool_enclave *e,
 		    ccc_attest_kind_name(rep->kind),
 		    ccc_attest_kind_name((enum ccc_attest_kind)e->kind));
 	free(rep);
+	free(kpol);
 	if (rc != 0 && err != NULL) {
 		char why[sizeof(err->detail)];
 		snprintf(why, sizeof(why), "%s", err->detail);
