@@ -297,10 +297,13 @@ struct ccc_pool_opts {
 };
 int ccc_quorum_pool(const struct ccc_pool_opts *o, struct ccc_err *err)
     CCC_WUR;
-/* Print "REQUEST-ID ENCLAVE-ID NAME": the enclave a request goes to. */
+/*
+ * Print "REQUEST-ID ENCLAVE-ID NAME": a fresh request id and the enclave
+ * it goes to (under its own assignment, or the one given).
+ */
 struct ccc_assign_opts {
 	const char *roster, *pool;
-	const uint8_t *assignment;	/* NULL: a fresh request id */
+	const uint8_t *assignment;	/* NULL: the fresh request id's own */
 	char **reassigned;
 	int nreassigned;
 	uint64_t now;

@@ -239,6 +239,7 @@ ccc_quorum_assign(const struct ccc_assign_opts *o, struct ccc_err *err)
 	struct ccc_roster r;
 	struct ccc_pool pool;
 	uint8_t rid[32], (*excl)[32] = NULL;
+	const uint8_t *asg;
 	char rhex[65], ehex[65], name[80];
 	size_t nexcl = 0;
 	int rc;
@@ -252,14 +253,13 @@ ccc_quorum_assign(const struct ccc_assign_opts *o, struct ccc_err *err)
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "assignment");
 		goto out;
 	}
-	if (o->assignment != NULL)
-		memcpy(rid, o->assignment, 32);
-	else
-		randombytes_buf(rid, 32);
+	/* A fresh request id, its own assignment unless one is given. */
+	randombytes_buf(rid, 32);
+	asg = o->assignment != NULL ? o->assignment : rid;
 	if ((rc = read_excluded(o->reassigned, o->nreassigned, &r, o->now,
-	    rid, excl, &nexcl, err)) != 0)
+	    asg, excl, &nexcl, err)) != 0)
 		goto out;
-	if ((e = ccc_pool_assign(&pool, rid, (const uint8_t (*)[32])excl,
+	if ((e = ccc_pool_assign(&pool, asg, (const uint8_t (*)[32])excl,
 	    nexcl)) == NULL) {
 		rc = ccc_err_set(err, CCC_E_POLICY, -1, NULL, "no active "
 		    "enclave of pool \"%s\" is left", pool.name);

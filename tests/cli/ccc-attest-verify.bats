@@ -90,7 +90,7 @@ make_run_fixtures() {
 			ccc-quorum-sign assign -r roster -P pool --now "$t0" \
 			    --assignment "$(printf %064x $i)" >assigned
 		done
-		R1=$(cut -d' ' -f1 assigned)
+		R1=$(printf %064x $i)
 		ccc-enclave-run keygen -a e.key -s req.key -o req.pub \
 		    --now "$t0"
 		# The input item ends with the one input's bytes.
