@@ -29,13 +29,14 @@ STEP_FILES=(
 	00-keys/roster
 	00-keys/attest-root.key 00-keys/attest-root.pem 00-keys/attest.policy
 	00-keys/enclave-{1,2}.{key,pem}
+	00-keys/pool.blob 00-keys/pool.sig-{1..3} 00-keys/pool
 	00-enclaves/enclave-{1,2}/policy
 	01-input 01-input.ct
 	02-program
 )
 # The files of one request (steps 2-7), relative to its directory.
 REQUEST_FILES=(
-	02-request.pub 02-request
+	02-assigned 02-request.pub 02-request
 	03-sig-oracle-{1..4} 03-certified
 	04-sealed-node-{1..7}
 	05-forwarded
@@ -45,6 +46,14 @@ REQUEST_FILES=(
 	07-output
 )
 
+# assigned [DIR]: the number of the enclave the request in DIR (default
+# w) was assigned to.
+assigned() {
+	local name
+	name=$(cut -d' ' -f3 "${1:-w}/02-assigned")
+	echo "${name#enclave-}"
+}
+
 # ---- the whole flow ----------------------------------------------------------
 
 @test "ccc-flow: with the defaults (7 nodes, t=5, 4 oracles, q=3, 2 enclaves) it runs and prints the result" {
@@ -52,7 +61,7 @@ REQUEST_FILES=(
 	assert_stderr_empty
 	[[ "${lines[-1]}" == "$DEMO_RESULT" ]]
 	assert_contains "$output" "== 0. set-up: the decryption nodes' threshold key (5 of 7; a dealer stands in for a DKG)"
-	assert_contains "$output" "== 6. enclave 1 opens the shares"
+	assert_contains "$output" "== 6. enclave $(assigned) opens the shares"
 	assert_same w/07-output <(printf '%s\n' "$DEMO_RESULT")
 }
 
@@ -117,15 +126,21 @@ REQUEST_FILES=(
 	    "ccc-keygen enclave-cert -r 00-keys/attest-root.key -o 00-keys/enclave-2.key -p 00-keys/enclave-2.pem -N enclave-2" \
 	    "ccc-encrypt -k 00-keys/committee/tpk.cbor -l app:demo -o 01-input.ct 01-input" \
 	    "cp 02-program 00-enclaves/enclave-1/code/\$(sha384sum < 02-program | cut -d' ' -f1)" \
-	    "ccc-keygen recipient -o 02-request.key -p 02-request.pub" \
-	    "ccc-quorum-sign request -a demo -x 02-program -k 00-keys/committee/tpk.cbor -e 00-keys/enclave-1.pem -K 02-request.pub -O public -o 02-request 01-input.ct" \
-	    "ccc-quorum-sign sign -i 00-keys/oracle-2.key -k 00-keys/committee/tpk.cbor -o 03-sig-oracle-2 02-request" \
+	    "ccc-quorum-sign pool -N ccc-flow -o 00-keys/pool.blob 00-keys/enclave-1.pem,operator=operator-1,name=enclave-1 00-keys/enclave-2.pem,operator=operator-2,name=enclave-2" \
+	    "ccc-quorum-sign sign -i 00-keys/oracle-3.key -o 00-keys/pool.sig-3 00-keys/pool.blob" \
+	    "ccc-quorum-sign combine -r 00-keys/roster -b 00-keys/pool.blob -o 00-keys/pool 00-keys/pool.sig-1 00-keys/pool.sig-2 00-keys/pool.sig-3" \
+	    "ccc-quorum-sign assign -r 00-keys/roster -P 00-keys/pool > 02-assigned" \
+	    "read -r request_id enclave_id enclave < 02-assigned" \
+	    "assignment=\$request_id" \
+	    "ccc-enclave-run keygen -a 00-keys/\$enclave.key -n \$request_id -s 02-request.key -o 02-request.pub" \
+	    "ccc-quorum-sign request -a demo -x 02-program -k 00-keys/committee/tpk.cbor -r 00-keys/roster -P 00-keys/pool -K 02-request.pub -I \$request_id -O public -o 02-request 01-input.ct" \
+	    "ccc-quorum-sign sign -i 00-keys/oracle-2.key -k 00-keys/committee/tpk.cbor -A 00-keys/attest.policy -r 00-keys/roster -P 00-keys/pool -o 03-sig-oracle-2 02-request" \
 	    "ccc-quorum-sign combine -r 00-keys/roster -b 02-request -o 03-certified 03-sig-oracle-1 03-sig-oracle-2 03-sig-oracle-3 03-sig-oracle-4" \
-	    "ccc-reencrypt -s 00-keys/committee/share-6.cbor -k 00-keys/committee/tpk.cbor -r 00-keys/roster -d 00-nodes/node-6 -o 04-sealed-node-6 03-certified" \
+	    "ccc-reencrypt -s 00-keys/committee/share-6.cbor -k 00-keys/committee/tpk.cbor -r 00-keys/roster -A 00-keys/attest.policy -P 00-keys/pool -d 00-nodes/node-6 -o 04-sealed-node-6 03-certified" \
 	    "printf '%s\\n' 03-certified 04-sealed-node-1 04-sealed-node-2 04-sealed-node-3 04-sealed-node-4 04-sealed-node-5 04-sealed-node-6 04-sealed-node-7 > 05-forwarded" \
-	    "ccc-enclave-run -r 00-keys/roster -k 00-keys/committee/tpk.cbor -i 02-request.key -a 00-keys/enclave-1.key -x 00-enclaves/enclave-1/code -p 00-enclaves/enclave-1/policy --report 06-nodes.json -o 06-result \$(cat 05-forwarded)" \
+	    "timeout 600 ccc-enclave-run -r 00-keys/roster -k 00-keys/committee/tpk.cbor -i 02-request.key -a 00-keys/\$enclave.key -x 00-enclaves/\$enclave/code -p 00-enclaves/\$enclave/policy --report 06-nodes.json -o 06-result \$(cat 05-forwarded)" \
 	    "ccc-attest-verify -p 00-keys/attest.policy -r 03-certified 06-result > 07-attestation" \
-	    "ccc-quorum-sign sign -i 00-keys/oracle-3.key -A 00-keys/attest.policy -F 03-certified -o 07-sig-oracle-3 06-result" \
+	    "ccc-quorum-sign sign -i 00-keys/oracle-3.key -A 00-keys/attest.policy -r 00-keys/roster -P 00-keys/pool -F 03-certified -o 07-sig-oracle-3 06-result" \
 	    "ccc-quorum-sign combine -r 00-keys/roster -b 06-result -o 07-certified-result 07-sig-oracle-1 07-sig-oracle-2 07-sig-oracle-3 07-sig-oracle-4" \
 	    "ccc-quorum-sign verify -r 00-keys/roster 07-certified-result | ccc-combine --result - -o 07-output" \
 	    "cat 07-output"; do
@@ -134,7 +149,8 @@ REQUEST_FILES=(
 	done
 	# Every line is a command, a comment, a blank, part of a here-document
 	# or the output: as a whole it is a script.
-	assert_contains "$output" "# 3. each oracle checks the request and signs it; 3 signatures make the certificate"
+	assert_contains "$output" "# 3. each oracle checks the request, and that its key is attested by the enclave the pool assigns it to, and signs it; 3 signatures make the certificate"
+	assert_contains "$output" "# 6. the assigned enclave opens the shares, verifies them, decrypts, runs the program in its sandbox and attests the result (deadline 600 s)"
 }
 
 @test "ccc-flow --dry-run: prints the commands and runs nothing" {
@@ -147,7 +163,7 @@ REQUEST_FILES=(
 	[[ -z "$(ls -A tmp)" ]]
 	[[ "$(ls -A)" == tmp ]]
 	assert_contains "$output" "ccc-keygen dealer -t 5 -n 7 -d 00-keys/committee"
-	assert_contains "$output" "ccc-enclave-run -r 00-keys/roster"
+	assert_contains "$output" "timeout 600 ccc-enclave-run -r 00-keys/roster"
 	[[ "${lines[-1]}" == "cat 07-output" ]]
 	# The same commands as a real run prints, apart from what only a run
 	# knows (its request id, its output).
@@ -211,23 +227,30 @@ REQUEST_FILES=(
 
 # ---- enclaves failing ------------------------------------------------------------
 
-@test "ccc-flow: the first enclave crashes: the request is reassigned with a fresh key and succeeds" {
-	crun -0 ccc-flow -d w --crash-enclave 1
+@test "ccc-flow: the first enclave crashes: the oracles reassign the request, a fresh key goes to the next enclave" {
+	crun -0 ccc-flow -d w --first-enclave 1 --crash-enclave 1
 	[[ "${lines[-1]}" == "$DEMO_RESULT" ]]
 	((${#stderr_lines[@]} == 1))
-	[[ "${stderr_lines[0]}" == "ccc-flow: warning: enclave 1 failed: code failed: "*"; no result and no attestation; the request is reassigned to enclave 2" ]]
-	assert_contains "$output" "== 2. reassigned: a new request for enclave 2, with a fresh per-request key (attempt 2, in attempt-2)"
+	[[ "${stderr_lines[0]}" == "ccc-flow: warning: enclave 1 failed: code failed: "*"; no result and no attestation; the request is reassigned" ]]
+	assert_contains "$output" "== 2. reassigned: a new request of the same assignment, with a fresh id and key, goes to the next enclave (attempt 2, in attempt-2)"
+	[[ $(assigned w) == 1 && $(assigned w/attempt-2) == 2 ]]
 	# The first request's files stay; it has no result.
 	assert_no_file w/06-result w/07-output
 	local f
 	for f in "${REQUEST_FILES[@]}"; do
 		[[ -f w/attempt-2/$f ]] || fail "w/attempt-2/$f is missing"
 	done
-	# A new request: another id, another per-request key, enclave 2.
+	# The oracles' reassignment: of the first request, from enclave 1.
+	crun -0 ccc-quorum-sign verify -r w/00-keys/roster -o ra w/08-reassigned
+	[[ "$(field_hex ra request_id)" == "$(field_hex w/02-request request_id)" ]]
+	[[ "$(field_hex ra enclave_id)" == "$(field_hex w/02-request enclave_id)" ]]
+	# A new request: another id, the same assignment, the reassignment in
+	# it, another per-request key, from enclave 2.
 	local id1 id2
 	id1=$(field_hex w/02-request request_id)
 	id2=$(field_hex w/attempt-2/02-request request_id)
 	[[ $id1 != "$id2" ]]
+	[[ "$(field_hex w/attempt-2/02-request assignment)" == "$id1" ]]
 	[[ "$(field_hex w/attempt-2/02-request enclave_key)" == "$(field_hex w/attempt-2/02-request.pub pk)" ]]
 	[[ "$(field_hex w/02-request enclave_key)" != "$(field_hex w/attempt-2/02-request enclave_key)" ]]
 	[[ "$(field_hex w/attempt-2/06-result enclave_id)" == "$(field_hex w/attempt-2/02-request enclave_id)" ]]
@@ -240,25 +263,40 @@ REQUEST_FILES=(
 	assert_contains "$(ccc-inspect w/00-nodes/node-5/access.log)" "\"request_id\": \"$id2\""
 }
 
-@test "ccc-flow: an enclave whose attestation the oracles refuse loses the request" {
-	crun -0 ccc-flow -d w --untrusted-enclave 1 --fail-node 4 --corrupt-node 6
+@test "ccc-flow: an enclave whose key the oracles cannot trust loses the request before any node serves it" {
+	crun -0 ccc-flow -d w --first-enclave 1 --untrusted-enclave 1 --fail-node 4 --corrupt-node 6
 	[[ "${lines[-1]}" == "$DEMO_RESULT" ]]
-	[[ "${stderr_lines[0]}" == "ccc-flow: warning: enclave 1 failed: attestation refused: 06-result: untrusted root: "*"; the request is reassigned to enclave 2" ]]
+	[[ "${stderr_lines[0]}" == "ccc-flow: warning: enclave 1 failed: the oracles refused its key: attestation refused: 02-request: the enclave key is not attested: untrusted root: root \"rogue-root\" sha256:"*" is not pinned by the policy; the request is reassigned" ]]
 	[[ "${stderr_lines[1]}" == "ccc-flow: warning: node 4 did not answer (down)" ]]
 	[[ "${stderr_lines[2]}" == "ccc-flow: warning: node 6 misbehaved: its sealed shares were not used: cannot open (sealed to another key, or altered)" ]]
-	# Enclave 1 did produce a result; the oracles did not sign it.
-	[[ -f w/06-result ]]
-	assert_no_file w/07-sig-oracle-1 w/07-certified-result
+	((${#stderr_lines[@]} == 3))
+	# Not certified, not served: the nodes logged the second request only.
+	assert_no_file w/03-sig-oracle-1 w/03-certified w/04-sealed-node-1
+	crun -0 ccc-inspect -L w/00-nodes/node-1
+	assert_output "w/00-nodes/node-1/access.log: 1 entry, chained and matching its head"
 	[[ -f w/attempt-2/07-output ]]
+}
+
+@test "ccc-flow: an enclave that does not answer within --enclave-timeout is reassigned" {
+	crun -0 ccc-flow -d w --first-enclave 2 --hang-enclave 2 --enclave-timeout 5
+	[[ "${lines[-1]}" == "$DEMO_RESULT" ]]
+	assert_stderr "ccc-flow: warning: enclave 2 failed: no answer within 5 s; the request is reassigned"
+	assert_contains "$output" "enclave 2 does not answer (--hang-enclave 2): it stops before it runs"
+	assert_no_file w/06-result
+	[[ $(assigned w/attempt-2) == 1 ]]
+	grep -qx 'module_id: ccc-software-enclave-1' w/attempt-2/07-attestation
 }
 
 @test "ccc-flow: every enclave of the pool failing ends the run" {
 	crun -1 ccc-flow -d w --enclaves 2 --crash-enclave 1 --crash-enclave 2
+	local first second
+	first=$(assigned w) second=$(assigned w/attempt-2)
+	[[ $first != "$second" ]]
 	((${#stderr_lines[@]} == 3))
-	[[ "${stderr_lines[0]}" == *"enclave 1 failed: "*"; the request is reassigned to enclave 2" ]]
-	[[ "${stderr_lines[1]}" == *"enclave 2 failed: "*"; no enclave of the pool is left" ]]
-	[[ "${stderr_lines[2]}" == "ccc-flow: enclave failed: every enclave of the pool failed: enclave 1: code failed: "*"; enclave 2: code failed: "* ]]
-	assert_no_file w/06-result w/attempt-2/06-result
+	[[ "${stderr_lines[0]}" == "ccc-flow: warning: enclave $first failed: code failed: "*"; the request is reassigned" ]]
+	[[ "${stderr_lines[1]}" == "ccc-flow: warning: enclave $second failed: code failed: "*"; the request is reassigned" ]]
+	[[ "${stderr_lines[2]}" == "ccc-flow: enclave failed: every enclave of the pool failed: enclave $first: code failed: "*"; enclave $second: code failed: "* ]]
+	assert_no_file w/06-result w/attempt-2/06-result w/attempt-3/02-assigned
 }
 
 # ---- options -------------------------------------------------------------------
@@ -299,6 +337,12 @@ REQUEST_FILES=(
 	assert_stderr "ccc-flow: usage: there is no node 8 of 7 (see ccc-flow --help)"
 	crun -2 ccc-flow -d w --crash-enclave 3
 	assert_stderr "ccc-flow: usage: there is no enclave 3 of 2 (see ccc-flow --help)"
+	crun -2 ccc-flow -d w --first-enclave 3
+	assert_stderr "ccc-flow: usage: there is no enclave 3 of 2 (see ccc-flow --help)"
+	crun -2 ccc-flow -d w --hang-enclave 3
+	assert_stderr "ccc-flow: usage: there is no enclave 3 of 2 (see ccc-flow --help)"
+	crun -2 ccc-flow -d w --enclave-timeout 0
+	assert_stderr "ccc-flow: usage: --enclave-timeout takes 1 to 86400 seconds, not '0' (see ccc-flow --help)"
 	crun -2 ccc-flow -d w --fail-node 2 --corrupt-node 2
 	assert_stderr "ccc-flow: usage: node 2 cannot be both down and corrupting (see ccc-flow --help)"
 	crun -2 ccc-flow -d w -O loud
