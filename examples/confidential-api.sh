@@ -41,7 +41,7 @@ run() { printf '$ %s\n' "$*"; "$@"; }
 command -v python3 >/dev/null ||
     { echo "confidential-api.sh: needs python3 for the local API server" >&2; exit 2; }
 
-step "0. the deployment: a 2-of-3 threshold key, 3 oracles (quorum 2), an enclave"
+step "0. the deployment: a 2-of-3 threshold key, 3 oracles (quorum 2), an enclave in a certified pool"
 run ccc-keygen dealer -t 2 -n 3 -d committee
 for i in 1 2 3; do
 	run ccc-keygen identity -o "oracle-$i.key" -p "oracle-$i.pub" -N "oracle-$i"
@@ -185,6 +185,22 @@ echo '$ ccc-quorum-sign verify -r roster certified-result | ccc-combine --result
 ccc-quorum-sign verify -r roster certified-result | ccc-combine --result - -o output
 cat output
 
+step "the application cannot choose the key: its own, or one from an enclave outside the pool, is refused"
+run ccc-keygen recipient -o rogue.key -p rogue.pub
+run ccc-keygen enclave-cert -r root.key -o rogue-enclave.key -p rogue-enclave.pem -N rogue
+run ccc-enclave-run keygen -a rogue-enclave.key -s rogue-enclave.request.key \
+    -o rogue-enclave.request.pub
+rm -f rogue.refused
+for k in rogue.pub rogue-enclave.request.pub; do
+	echo "\$ ccc-quorum-sign request -a bank-balance -x program -n -k committee/tpk.cbor -r roster -P pool -K $k -o rogue-request credential.ct"
+	if ccc-quorum-sign request -a bank-balance -x program -n -k committee/tpk.cbor \
+	    -r roster -P pool -K "$k" -o rogue-request credential.ct 2>>rogue.refused; then
+		echo "FAIL: a request was made for $k" >&2
+		exit 1
+	fi
+done
+cat rogue.refused
+
 step "the same request without network use (no -n): the sandbox kills the program"
 assigned_key offline
 run ccc-quorum-sign request -a bank-balance -x program -k committee/tpk.cbor \
@@ -210,6 +226,9 @@ fi
 cat offline-refused.txt
 
 step "check"
+grep -q 'expected an attested enclave key' rogue.refused
+grep -q 'not in pool "example-pool"' rogue.refused
+[ ! -e rogue-request ]
 grep -q 'network access' offline-refused.txt
 [ ! -e offline-result ]
 grep -qx 'balance: 1234.56 EUR' output

@@ -43,7 +43,7 @@ hexfield() {
 	ccc-inspect "$1" | sed -n "s/^  \"$2\": \"\\([0-9a-f]*\\)\",\\{0,1\\}\$/\\1/p"
 }
 
-step "0. the deployment: a 2-of-3 threshold key, 3 oracles (quorum 2), an enclave"
+step "0. the deployment: a 2-of-3 threshold key, 3 oracles (quorum 2), an enclave in a certified pool"
 run ccc-keygen dealer -t 2 -n 3 -d committee
 for i in 1 2 3; do
 	run ccc-keygen identity -o "oracle-$i.key" -p "oracle-$i.pub" -N "oracle-$i"

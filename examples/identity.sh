@@ -38,7 +38,7 @@ run() { printf '$ %s\n' "$*"; "$@"; }
 # shellcheck source-path=SCRIPTDIR source=enclave-pool.bash
 . "$examples/enclave-pool.bash"
 
-step "0. the deployment: a 2-of-3 threshold key, 3 oracles (quorum 2), an enclave"
+step "0. the deployment: a 2-of-3 threshold key, 3 oracles (quorum 2), an enclave in a certified pool"
 run ccc-keygen dealer -t 2 -n 3 -d committee
 for i in 1 2 3; do
 	run ccc-keygen identity -o "oracle-$i.key" -p "oracle-$i.pub" -N "oracle-$i"
