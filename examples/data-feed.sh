@@ -12,9 +12,10 @@
 # and the oracles sign only requests whose recipient is on the provider's
 # published list, as the whitepaper's smart contract would check before
 # invoking the service.  ccc-quorum-sign sign checks what every request
-# needs (well formed, fresh, this key, labels) and leaves the rest to the
-# oracle's own policy (see its man page): the allow-list is that policy,
-# the function oracle_allows below, run by each oracle before it signs.
+# needs (well formed, fresh, this key, labels, an enclave key attested by
+# the enclave the pool assigns) and leaves the rest to the oracle's own
+# policy (see its man page): the allow-list is that policy, the function
+# oracle_allows below, run by each oracle before it signs.
 # Without a quorum of signatures no decryption node serves a request, so an
 # application, or mallory herself, cannot get the feed by building a
 # request for another key.  (The enclave's program does not see the
