@@ -17,8 +17,17 @@
 # any other request's program is killed by the sandbox the moment it opens
 # a network socket.
 #
+# The enclave is not the application's choice: the oracles certify a pool
+# of enclaves, the pool assigns each request id its enclave, and that
+# enclave makes the request's key itself, with an attestation document
+# binding the key to it (ccc-enclave-run keygen).  The oracles and the
+# decryption nodes check that attestation against their policy and the
+# pool before they sign or serve, so no share is ever sealed to a key that
+# did not come out of the assigned enclave.
+#
 # The set-up: 3 decryption nodes (threshold 2), 3 oracles (quorum 2), one
-# software enclave.  Every file stays in the work directory.
+# software enclave in a certified pool.  Every file stays in the work
+# directory.
 set -euo pipefail
 examples=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -26,19 +35,23 @@ work=${WORKDIR:-$(mktemp -d)}
 cd "$work"
 step() { printf '\n== %s\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
+# shellcheck source-path=SCRIPTDIR source=enclave-pool.bash
+. "$examples/enclave-pool.bash"
 
 command -v python3 >/dev/null ||
     { echo "confidential-api.sh: needs python3 for the local API server" >&2; exit 2; }
 
-step "0. the deployment: a 2-of-3 threshold key, 3 oracles (quorum 2), an enclave"
+step "0. the deployment: a 2-of-3 threshold key, 3 oracles (quorum 2), an enclave in a certified pool"
 run ccc-keygen dealer -t 2 -n 3 -d committee
 for i in 1 2 3; do
 	run ccc-keygen identity -o "oracle-$i.key" -p "oracle-$i.pub" -N "oracle-$i"
 done
 run ccc-quorum-sign roster -q 2 -N oracles -o roster oracle-1.pub oracle-2.pub oracle-3.pub
 run ccc-keygen attest-root -o root.key -p root.pem -N example-root
-run ccc-keygen enclave-cert -r root.key -o enclave.key -p enclave.pem -N enclave-1
+run ccc-keygen enclave-cert -r root.key -o enclave-1.key -p enclave-1.pem -N enclave-1
 printf 'ccc-attest-policy 1\nroot software root.pem example-root\nmeasurements any\nallow-software yes\n' >attest.policy
+# The oracles certify the pool of enclaves that may serve requests.
+certify_pool enclave-1.pem
 # This enclave lets programs use the network when their request asks for it,
 # to the API's port only (added below, once the API listens).
 printf 'network allow\n' >enclave.policy
@@ -136,33 +149,34 @@ EOF
 mkdir -p code
 run cp program "code/$(sha384sum <program | cut -d' ' -f1)"
 
-step "2. the application asks for it: a request with network use (-n) for the enclave's fresh key"
-run ccc-keygen recipient -o request.key -p request.pub
+step "2. the application asks for it: the pool assigns the enclave, which makes an attested key"
+assigned_key request
 run ccc-quorum-sign request -a bank-balance -x program -n -k committee/tpk.cbor \
-    -e enclave.pem -K request.pub -o request credential.ct
+    -r roster -P pool -K request.pub -I "$request_id" -o request credential.ct
 
-step "3. two oracles check and sign it: a certificate"
+step "3. two oracles check it (the key attested by the enclave the pool assigns) and sign: a certificate"
 for i in 1 2; do
-	run ccc-quorum-sign sign -i "oracle-$i.key" -k committee/tpk.cbor -o "sig-$i" request
+	run ccc-quorum-sign sign -i "oracle-$i.key" -k committee/tpk.cbor \
+	    -A attest.policy -r roster -P pool -o "sig-$i" request
 done
 run ccc-quorum-sign combine -r roster -b request -o certified sig-1 sig-2
 
-step "4. each decryption node serves it, sealing its share to the enclave's key"
+step "4. each decryption node checks the enclave's key too, and seals its share to it"
 for i in 1 2 3; do
 	run ccc-reencrypt -s "committee/share-$i.cbor" -k committee/tpk.cbor \
-	    -r roster -d "node-$i" -o "sealed-$i" certified
+	    -r roster -A attest.policy -P pool -d "node-$i" -o "sealed-$i" certified
 done
 
 step "5-6. the enclave decrypts the credential, calls the API, attests the result"
-run ccc-enclave-run -r roster -k committee/tpk.cbor -i request.key -a enclave.key \
+run ccc-enclave-run -r roster -k committee/tpk.cbor -i request.key -a "$enclave.key" \
     -c code -p enclave.policy -o result certified sealed-1 sealed-2 sealed-3
 
 step "7. the oracles verify the attestation and sign the result"
 echo '$ ccc-attest-verify -p attest.policy -r certified result > attestation.txt'
 ccc-attest-verify -p attest.policy -r certified result >attestation.txt
 for i in 1 2; do
-	run ccc-quorum-sign sign -i "oracle-$i.key" -A attest.policy -F certified \
-	    -o "result-sig-$i" result
+	run ccc-quorum-sign sign -i "oracle-$i.key" -A attest.policy -r roster \
+	    -P pool -F certified -o "result-sig-$i" result
 done
 run ccc-quorum-sign combine -r roster -b result -o certified-result result-sig-1 result-sig-2
 
@@ -171,22 +185,39 @@ echo '$ ccc-quorum-sign verify -r roster certified-result | ccc-combine --result
 ccc-quorum-sign verify -r roster certified-result | ccc-combine --result - -o output
 cat output
 
+step "the application cannot choose the key: its own, or one from an enclave outside the pool, is refused"
+run ccc-keygen recipient -o rogue.key -p rogue.pub
+run ccc-keygen enclave-cert -r root.key -o rogue-enclave.key -p rogue-enclave.pem -N rogue
+run ccc-enclave-run keygen -a rogue-enclave.key -s rogue-enclave.request.key \
+    -o rogue-enclave.request.pub
+rm -f rogue.refused
+for k in rogue.pub rogue-enclave.request.pub; do
+	echo "\$ ccc-quorum-sign request -a bank-balance -x program -n -k committee/tpk.cbor -r roster -P pool -K $k -o rogue-request credential.ct"
+	if ccc-quorum-sign request -a bank-balance -x program -n -k committee/tpk.cbor \
+	    -r roster -P pool -K "$k" -o rogue-request credential.ct 2>>rogue.refused; then
+		echo "FAIL: a request was made for $k" >&2
+		exit 1
+	fi
+done
+cat rogue.refused
+
 step "the same request without network use (no -n): the sandbox kills the program"
-run ccc-keygen recipient -o offline.key -p offline.pub
+assigned_key offline
 run ccc-quorum-sign request -a bank-balance -x program -k committee/tpk.cbor \
-    -e enclave.pem -K offline.pub -o offline-request credential.ct
+    -r roster -P pool -K offline.pub -I "$request_id" -o offline-request credential.ct
 for i in 1 2; do
 	run ccc-quorum-sign sign -i "oracle-$i.key" -k committee/tpk.cbor \
-	    -o "offline-sig-$i" offline-request
+	    -A attest.policy -r roster -P pool -o "offline-sig-$i" offline-request
 done
 run ccc-quorum-sign combine -r roster -b offline-request -o offline-certified \
     offline-sig-1 offline-sig-2
 for i in 1 2 3; do
 	run ccc-reencrypt -s "committee/share-$i.cbor" -k committee/tpk.cbor \
-	    -r roster -d "node-$i" -o "offline-sealed-$i" offline-certified
+	    -r roster -A attest.policy -P pool -d "node-$i" \
+	    -o "offline-sealed-$i" offline-certified
 done
 echo '$ ccc-enclave-run ... -o offline-result offline-certified offline-sealed-1 offline-sealed-2 offline-sealed-3'
-if ccc-enclave-run -r roster -k committee/tpk.cbor -i offline.key -a enclave.key \
+if ccc-enclave-run -r roster -k committee/tpk.cbor -i offline.key -a "$enclave.key" \
     -c code -p enclave.policy -o offline-result offline-certified \
     offline-sealed-1 offline-sealed-2 offline-sealed-3 2>offline-refused.txt; then
 	echo "FAIL: the program reached the network without -n" >&2
@@ -195,6 +226,9 @@ fi
 cat offline-refused.txt
 
 step "check"
+grep -q 'expected an attested enclave key' rogue.refused
+grep -q 'not in pool "example-pool"' rogue.refused
+[ ! -e rogue-request ]
 grep -q 'network access' offline-refused.txt
 [ ! -e offline-result ]
 grep -qx 'balance: 1234.56 EUR' output

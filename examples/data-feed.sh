@@ -12,16 +12,23 @@
 # and the oracles sign only requests whose recipient is on the provider's
 # published list, as the whitepaper's smart contract would check before
 # invoking the service.  ccc-quorum-sign sign checks what every request
-# needs (well formed, fresh, this key, labels) and leaves the rest to the
-# oracle's own policy (see its man page): the allow-list is that policy,
-# the function oracle_allows below, run by each oracle before it signs.
+# needs (well formed, fresh, this key, labels, an enclave key attested by
+# the enclave the pool assigns) and leaves the rest to the oracle's own
+# policy (see its man page): the allow-list is that policy, the function
+# oracle_allows below, run by each oracle before it signs.
 # Without a quorum of signatures no decryption node serves a request, so an
 # application, or mallory herself, cannot get the feed by building a
 # request for another key.  (The enclave's program does not see the
 # recipient: it cannot be the one to check it.)
 #
+# Nor does a subscriber pick the enclave that opens the feed: the oracles
+# certify a pool of enclaves, the pool assigns each request id its enclave,
+# and that enclave makes the request's key, attested.  The oracles and the
+# nodes check the attestation and the assignment before they sign or serve.
+#
 # The set-up: 3 decryption nodes (threshold 2), 3 oracles (quorum 2), one
-# software enclave.  Every file stays in the work directory.
+# software enclave in a certified pool.  Every file stays in the work
+# directory.
 set -euo pipefail
 examples=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -29,21 +36,25 @@ work=${WORKDIR:-$(mktemp -d)}
 cd "$work"
 step() { printf '\n== %s\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
+# shellcheck source-path=SCRIPTDIR source=enclave-pool.bash
+. "$examples/enclave-pool.bash"
 
 # hexfield FILE NAME: a hex field of a blob, as ccc-inspect prints it.
 hexfield() {
 	ccc-inspect "$1" | sed -n "s/^  \"$2\": \"\\([0-9a-f]*\\)\",\\{0,1\\}\$/\\1/p"
 }
 
-step "0. the deployment: a 2-of-3 threshold key, 3 oracles (quorum 2), an enclave"
+step "0. the deployment: a 2-of-3 threshold key, 3 oracles (quorum 2), an enclave in a certified pool"
 run ccc-keygen dealer -t 2 -n 3 -d committee
 for i in 1 2 3; do
 	run ccc-keygen identity -o "oracle-$i.key" -p "oracle-$i.pub" -N "oracle-$i"
 done
 run ccc-quorum-sign roster -q 2 -N oracles -o roster oracle-1.pub oracle-2.pub oracle-3.pub
 run ccc-keygen attest-root -o root.key -p root.pem -N example-root
-run ccc-keygen enclave-cert -r root.key -o enclave.key -p enclave.pem -N enclave-1
+run ccc-keygen enclave-cert -r root.key -o enclave-1.key -p enclave-1.pem -N enclave-1
 printf 'ccc-attest-policy 1\nroot software root.pem example-root\nmeasurements any\nallow-software yes\n' >attest.policy
+# The oracles certify the pool of enclaves that may serve requests.
+certify_pool enclave-1.pem
 
 step "subscribers make their keys; the provider publishes its allow-list"
 for s in alice bob mallory; do
@@ -99,39 +110,41 @@ run cp program "code/$(sha384sum <program | cut -d' ' -f1)"
 # nothing served, when the oracles refuse it.
 subscribe() {
 	local s=$1 i
-	step "2. $s asks for the feed: a request for the enclave's fresh key, output sealed to $s.pub"
-	run ccc-keygen recipient -o "$s.request.key" -p "$s.request.pub"
+	step "2. $s asks for the feed: the pool assigns the enclave, which makes an attested key; output sealed to $s.pub"
+	assigned_key "$s.request"
 	run ccc-quorum-sign request -a feed -x program -k committee/tpk.cbor \
-	    -e enclave.pem -K "$s.request.pub" -O sealed -R "$s.pub" \
-	    -o "$s.request" feed.ct
+	    -r roster -P pool -K "$s.request.pub" -I "$request_id" \
+	    -O sealed -R "$s.pub" -o "$s.request" feed.ct
 
-	step "3. each oracle checks the allow-list, then signs"
+	step "3. each oracle checks the allow-list, then signs (checking the enclave's key too)"
 	for i in 1 2 3; do
 		if ! oracle_allows "$s.request"; then
 			echo "oracle-$i: refused: the request's recipient is not on the allow-list"
 			continue
 		fi
 		run ccc-quorum-sign sign -i "oracle-$i.key" -k committee/tpk.cbor \
-		    -o "$s.sig-$i" "$s.request"
+		    -A attest.policy -r roster -P pool -o "$s.sig-$i" "$s.request"
 	done
 	ls "$s".sig-* >/dev/null 2>&1 || return 1
 	run ccc-quorum-sign combine -r roster -b "$s.request" -o "$s.certified" \
 	    "$s".sig-*
 
-	step "4. each decryption node serves the certified request (and logs it first)"
+	step "4. each decryption node checks the enclave's key, serves the certified request (and logs it first)"
 	for i in 1 2 3; do
 		run ccc-reencrypt -s "committee/share-$i.cbor" -k committee/tpk.cbor \
-		    -r roster -d "node-$i" -o "$s.sealed-$i" "$s.certified"
+		    -r roster -A attest.policy -P pool -d "node-$i" \
+		    -o "$s.sealed-$i" "$s.certified"
 	done
 
 	step "5-6. the enclave decrypts the feed and seals it to $s"
 	run ccc-enclave-run -r roster -k committee/tpk.cbor -i "$s.request.key" \
-	    -a enclave.key -x code -o "$s.result" "$s.certified" "$s".sealed-*
+	    -a "$enclave.key" -x code -o "$s.result" "$s.certified" "$s".sealed-*
 
 	step "7. the oracles verify the attestation and sign the result"
 	for i in 1 2; do
 		run ccc-quorum-sign sign -i "oracle-$i.key" -A attest.policy \
-		    -F "$s.certified" -o "$s.result-sig-$i" "$s.result"
+		    -r roster -P pool -F "$s.certified" -o "$s.result-sig-$i" \
+		    "$s.result"
 	done
 	run ccc-quorum-sign combine -r roster -b "$s.result" \
 	    -o "$s.certified-result" "$s.result-sig-1" "$s.result-sig-2"
@@ -153,9 +166,10 @@ echo "no oracle signed: mallory's request has no certificate"
 
 step "mallory tries the nodes with her uncertified request, and alice's result"
 for i in 1 2 3; do
-	echo "\$ ccc-reencrypt -s committee/share-$i.cbor -k committee/tpk.cbor -r roster -d node-$i -o mallory.sealed-$i mallory.request"
+	echo "\$ ccc-reencrypt -s committee/share-$i.cbor -k committee/tpk.cbor -r roster -A attest.policy -P pool -d node-$i -o mallory.sealed-$i mallory.request"
 	if ccc-reencrypt -s "committee/share-$i.cbor" -k committee/tpk.cbor \
-	    -r roster -d "node-$i" -o "mallory.sealed-$i" mallory.request \
+	    -r roster -A attest.policy -P pool -d "node-$i" \
+	    -o "mallory.sealed-$i" mallory.request \
 	    2>>mallory.refused; then
 		echo "FAIL: node $i served an uncertified request" >&2
 		exit 1

@@ -17,8 +17,15 @@
 # the pattern, encrypted inputs from many parties and one agreed, verified
 # output, is the same.)
 #
+# No party picks the enclave that sees the records, nor its key: the
+# oracles certify a pool of enclaves (./pool, not to be confused with the
+# data pool), the enclave pool assigns the request id its enclave, and that
+# enclave makes the request's key, attested.  The oracles and the nodes
+# check the attestation and the assignment before they sign or serve.
+#
 # The set-up: 3 decryption nodes (threshold 2), 3 oracles (quorum 2), one
-# software enclave.  Every file stays in the work directory.
+# software enclave in a certified enclave pool.  Every file stays in the
+# work directory.
 set -euo pipefail
 examples=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -26,16 +33,20 @@ work=${WORKDIR:-$(mktemp -d)}
 cd "$work"
 step() { printf '\n== %s\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
+# shellcheck source-path=SCRIPTDIR source=enclave-pool.bash
+. "$examples/enclave-pool.bash"
 
-step "0. the deployment: a 2-of-3 threshold key, 3 oracles (quorum 2), an enclave"
+step "0. the deployment: a 2-of-3 threshold key, 3 oracles (quorum 2), an enclave in a certified enclave pool"
 run ccc-keygen dealer -t 2 -n 3 -d committee
 for i in 1 2 3; do
 	run ccc-keygen identity -o "oracle-$i.key" -p "oracle-$i.pub" -N "oracle-$i"
 done
 run ccc-quorum-sign roster -q 2 -N oracles -o roster oracle-1.pub oracle-2.pub oracle-3.pub
 run ccc-keygen attest-root -o root.key -p root.pem -N example-root
-run ccc-keygen enclave-cert -r root.key -o enclave.key -p enclave.pem -N enclave-1
+run ccc-keygen enclave-cert -r root.key -o enclave-1.key -p enclave-1.pem -N enclave-1
 printf 'ccc-attest-policy 1\nroot software root.pem example-root\nmeasurements any\nallow-software yes\n' >attest.policy
+# The oracles certify the pool of enclaves that may serve requests.
+certify_pool enclave-1.pem
 
 step "the agreed program: a cohort statistic over every record, nothing else"
 cat >program <<'EOF'
@@ -101,33 +112,35 @@ for h in a b c; do
 	run ccc-encrypt -k committee/tpk.cbor -l app:cohort -o "hospital-$h.ct" "hospital-$h.records"
 done
 
-step "2. the pool's request: the three ciphertexts, the agreed program, the enclave's fresh key"
-run ccc-keygen recipient -o request.key -p request.pub
+step "2. the data pool's request: the three ciphertexts, the agreed program, the assigned enclave's attested key"
+assigned_key request
 run ccc-quorum-sign request -a cohort -x program -k committee/tpk.cbor \
-    -e enclave.pem -K request.pub -o request hospital-a.ct hospital-b.ct hospital-c.ct
+    -r roster -P pool -K request.pub -I "$request_id" \
+    -o request hospital-a.ct hospital-b.ct hospital-c.ct
 
-step "3. two oracles check and sign it"
+step "3. two oracles check it (the key attested by the enclave the pool assigns) and sign"
 for i in 1 2; do
-	run ccc-quorum-sign sign -i "oracle-$i.key" -k committee/tpk.cbor -o "sig-$i" request
+	run ccc-quorum-sign sign -i "oracle-$i.key" -k committee/tpk.cbor \
+	    -A attest.policy -r roster -P pool -o "sig-$i" request
 done
 run ccc-quorum-sign combine -r roster -b request -o certified sig-1 sig-2
 
-step "4. each decryption node serves it: a share of every ciphertext, sealed to the enclave"
+step "4. each decryption node checks the enclave's key and serves: a share of every ciphertext, sealed to it"
 for i in 1 2 3; do
 	run ccc-reencrypt -s "committee/share-$i.cbor" -k committee/tpk.cbor \
-	    -r roster -d "node-$i" -o "sealed-$i" certified
+	    -r roster -A attest.policy -P pool -d "node-$i" -o "sealed-$i" certified
 done
 
 step "5-6. the enclave decrypts the three inputs, runs the program, attests the aggregate"
-run ccc-enclave-run -r roster -k committee/tpk.cbor -i request.key -a enclave.key \
+run ccc-enclave-run -r roster -k committee/tpk.cbor -i request.key -a "$enclave.key" \
     -c code -o result certified sealed-1 sealed-2 sealed-3
 
 step "7. the oracles verify the attestation and certify the result"
 echo '$ ccc-attest-verify -p attest.policy -r certified result > attestation.txt'
 ccc-attest-verify -p attest.policy -r certified result >attestation.txt
 for i in 1 2; do
-	run ccc-quorum-sign sign -i "oracle-$i.key" -A attest.policy -F certified \
-	    -o "result-sig-$i" result
+	run ccc-quorum-sign sign -i "oracle-$i.key" -A attest.policy -r roster \
+	    -P pool -F certified -o "result-sig-$i" result
 done
 run ccc-quorum-sign combine -r roster -b result -o certified-result result-sig-1 result-sig-2
 

@@ -18,8 +18,16 @@
 # nonce) and the certified request; nothing in it names the user's country,
 # birth date or document.
 #
+# The enclave is not the user's choice: the oracles certify a pool of
+# enclaves, the pool assigns each request id its enclave, and that enclave
+# makes the request's key, attested.  The oracles and the nodes check the
+# attestation and the assignment (attest.policy, the pool) before they
+# sign or serve, so the credential is opened only in the assigned enclave,
+# and the result must be signed by that same enclave.
+#
 # The set-up: 3 decryption nodes (threshold 2), 3 oracles (quorum 2), one
-# software enclave.  Every file stays in the work directory.
+# software enclave in a certified pool.  Every file stays in the work
+# directory.
 set -euo pipefail
 examples=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -27,15 +35,21 @@ work=${WORKDIR:-$(mktemp -d)}
 cd "$work"
 step() { printf '\n== %s\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
+# shellcheck source-path=SCRIPTDIR source=enclave-pool.bash
+. "$examples/enclave-pool.bash"
 
-step "0. the deployment: a 2-of-3 threshold key, 3 oracles (quorum 2), an enclave"
+step "0. the deployment: a 2-of-3 threshold key, 3 oracles (quorum 2), an enclave in a certified pool"
 run ccc-keygen dealer -t 2 -n 3 -d committee
 for i in 1 2 3; do
 	run ccc-keygen identity -o "oracle-$i.key" -p "oracle-$i.pub" -N "oracle-$i"
 done
 run ccc-quorum-sign roster -q 2 -N oracles -o roster oracle-1.pub oracle-2.pub oracle-3.pub
 run ccc-keygen attest-root -o root.key -p root.pem -N example-root
-run ccc-keygen enclave-cert -r root.key -o enclave.key -p enclave.pem -N enclave-1
+run ccc-keygen enclave-cert -r root.key -o enclave-1.key -p enclave-1.pem -N enclave-1
+# The oracles' and nodes' policy for the enclave's attested keys.
+printf 'ccc-attest-policy 1\nroot software root.pem example-root\nmeasurements any\nallow-software yes\n' >attest.policy
+# The oracles certify the pool of enclaves that may serve requests.
+certify_pool enclave-1.pem
 
 step "the program: check the credential's country against the embargo list"
 cat >program <<'EOF'
@@ -75,23 +89,25 @@ cat relying-party.policy
 # party's challenge (hex); the certificate is USER.result.
 certificate() {
 	local u=$1 nonce=$2 i
-	step "$u: a request for the enclave's fresh key, certified by 2 oracles"
-	run ccc-keygen recipient -o "$u.request.key" -p "$u.request.pub"
+	step "$u: a request for the attested key of the enclave the pool assigns, certified by 2 oracles"
+	assigned_key "$u.request"
 	run ccc-quorum-sign request -a residency -x program -k committee/tpk.cbor \
-	    -e enclave.pem -K "$u.request.pub" -o "$u.request" "$u.credential.ct"
+	    -r roster -P pool -K "$u.request.pub" -I "$request_id" \
+	    -o "$u.request" "$u.credential.ct"
 	for i in 1 2; do
 		run ccc-quorum-sign sign -i "oracle-$i.key" -k committee/tpk.cbor \
-		    -o "$u.sig-$i" "$u.request"
+		    -A attest.policy -r roster -P pool -o "$u.sig-$i" "$u.request"
 	done
 	run ccc-quorum-sign combine -r roster -b "$u.request" -o "$u.certified" \
 	    "$u.sig-1" "$u.sig-2"
 	step "$u: the nodes serve it; the enclave checks the credential and attests the answer, with the challenge as nonce"
 	for i in 1 2 3; do
 		run ccc-reencrypt -s "committee/share-$i.cbor" -k committee/tpk.cbor \
-		    -r roster -d "node-$i" -o "$u.sealed-$i" "$u.certified"
+		    -r roster -A attest.policy -P pool -d "node-$i" \
+		    -o "$u.sealed-$i" "$u.certified"
 	done
 	run ccc-enclave-run -r roster -k committee/tpk.cbor -i "$u.request.key" \
-	    -a enclave.key -x code -n "$nonce" -o "$u.result" "$u.certified" \
+	    -a "$enclave.key" -x code -n "$nonce" -o "$u.result" "$u.certified" \
 	    "$u.sealed-1" "$u.sealed-2" "$u.sealed-3"
 }
 

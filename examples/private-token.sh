@@ -24,8 +24,15 @@
 # sender (the application, before it builds the request, or the program);
 # here the application vouches for the batch.
 #
+# The enclave that sees the balances is not the application's choice: the
+# oracles certify a pool of enclaves, the pool assigns each request id its
+# enclave, and that enclave makes the request's key, attested.  The oracles
+# and the nodes check the attestation and the assignment before they sign
+# or serve.
+#
 # The set-up: 3 decryption nodes (threshold 2), 3 oracles (quorum 2), one
-# software enclave.  Every file stays in the work directory.
+# software enclave in a certified pool.  Every file stays in the work
+# directory.
 set -euo pipefail
 examples=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -33,16 +40,20 @@ work=${WORKDIR:-$(mktemp -d)}
 cd "$work"
 step() { printf '\n== %s\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
+# shellcheck source-path=SCRIPTDIR source=enclave-pool.bash
+. "$examples/enclave-pool.bash"
 
-step "0. the deployment: a 2-of-3 threshold key, 3 oracles (quorum 2), an enclave"
+step "0. the deployment: a 2-of-3 threshold key, 3 oracles (quorum 2), an enclave in a certified pool"
 run ccc-keygen dealer -t 2 -n 3 -d committee
 for i in 1 2 3; do
 	run ccc-keygen identity -o "oracle-$i.key" -p "oracle-$i.pub" -N "oracle-$i"
 done
 run ccc-quorum-sign roster -q 2 -N oracles -o roster oracle-1.pub oracle-2.pub oracle-3.pub
 run ccc-keygen attest-root -o root.key -p root.pem -N example-root
-run ccc-keygen enclave-cert -r root.key -o enclave.key -p enclave.pem -N enclave-1
+run ccc-keygen enclave-cert -r root.key -o enclave-1.key -p enclave-1.pem -N enclave-1
 printf 'ccc-attest-policy 1\nroot software root.pem example-root\nmeasurements any\nallow-software yes\n' >attest.policy
+# The oracles certify the pool of enclaves that may serve requests.
+certify_pool enclave-1.pem
 
 # The programs' common part: the enclave input, one CBOR map {0: type,
 # 1: request id, 2: app id, 3: [input, ...]}, read with bash builtins only
@@ -117,24 +128,26 @@ done
 request() {
 	local r=$1 mode=$2 prog=$3 i
 	shift 3
-	step "$r: a request to run $prog on $*, output $mode, certified by 2 oracles"
-	run ccc-keygen recipient -o "$r.key" -p "$r.pub"
+	step "$r: a request to run $prog on $*, output $mode, for the attested key of the enclave the pool assigns, certified by 2 oracles"
+	assigned_key "$r"
 	run ccc-quorum-sign request -a token -x "$prog" -O "$mode" \
-	    -k committee/tpk.cbor -e enclave.pem -K "$r.pub" -o "$r.request" "$@"
+	    -k committee/tpk.cbor -r roster -P pool -K "$r.pub" \
+	    -I "$request_id" -o "$r.request" "$@"
 	for i in 1 2; do
 		run ccc-quorum-sign sign -i "oracle-$i.key" -k committee/tpk.cbor \
-		    -o "$r.sig-$i" "$r.request"
+		    -A attest.policy -r roster -P pool -o "$r.sig-$i" "$r.request"
 	done
 	run ccc-quorum-sign combine -r roster -b "$r.request" -o "$r.certified" \
 	    "$r.sig-1" "$r.sig-2"
 	step "$r: the decryption nodes serve it; the enclave runs $prog"
 	for i in 1 2 3; do
 		run ccc-reencrypt -s "committee/share-$i.cbor" -k committee/tpk.cbor \
-		    -r roster -d "node-$i" -o "$r.sealed-$i" "$r.certified"
+		    -r roster -A attest.policy -P pool -d "node-$i" \
+		    -o "$r.sealed-$i" "$r.certified"
 	done
-	echo "\$ ccc-enclave-run -r roster -k committee/tpk.cbor -i $r.key -a enclave.key -x code -o $r.result $r.certified $r.sealed-1 $r.sealed-2 $r.sealed-3"
+	echo "\$ ccc-enclave-run -r roster -k committee/tpk.cbor -i $r.key -a $enclave.key -x code -o $r.result $r.certified $r.sealed-1 $r.sealed-2 $r.sealed-3"
 	if ! ccc-enclave-run -r roster -k committee/tpk.cbor -i "$r.key" \
-	    -a enclave.key -x code -o "$r.result" "$r.certified" \
+	    -a "$enclave.key" -x code -o "$r.result" "$r.certified" \
 	    "$r.sealed-1" "$r.sealed-2" "$r.sealed-3" 2>"$r.refused"; then
 		cat "$r.refused"
 		return 1
@@ -142,7 +155,8 @@ request() {
 	step "$r: the oracles verify the attestation and certify the result"
 	for i in 1 2; do
 		run ccc-quorum-sign sign -i "oracle-$i.key" -A attest.policy \
-		    -F "$r.certified" -o "$r.result-sig-$i" "$r.result"
+		    -r roster -P pool -F "$r.certified" -o "$r.result-sig-$i" \
+		    "$r.result"
 	done
 	run ccc-quorum-sign combine -r roster -b "$r.result" \
 	    -o "$r.certified-result" "$r.result-sig-1" "$r.result-sig-2"
