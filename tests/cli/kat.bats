@@ -23,7 +23,8 @@ setup() {
 @test "kat: ccc-inspect prints each committed blob as it did" {
 	local f
 	for f in k/tpk.cbor k/share-1.cbor rk.key rk.pub msg.ct sealed-1.cbor \
-	    o1.pub roster.cbor request.cbor sig-1.cbor cert.cbor; do
+	    o1.pub roster.cbor pool.blob ek.pub request.cbor sig-1.cbor \
+	    cert.cbor; do
 		ccc-inspect "$f" >out 2>err || fail "$f: ccc-inspect exited $?"
 		[[ ! -s err ]] || fail "$f: ccc-inspect wrote to stderr"
 		assert_same out "$EXP/${f//\//-}.inspect"
@@ -59,8 +60,8 @@ setup() {
 	    --not-after "$((NOW + 10 * 365 * 86400))" -o roster2 \
 	    o3.pub o1.pub o2.pub
 	assert_same roster2 roster.cbor
-	crun -0 ccc-quorum-sign sign -i o1.key -k k/tpk.cbor --now "$NOW" \
-	    -o sig1 request.cbor
+	crun -0 ccc-quorum-sign sign -i o1.key -k k/tpk.cbor -A req.pol \
+	    -r roster.cbor -P pool.cbor --now "$NOW" -o sig1 request.cbor
 	assert_stderr_empty
 	assert_same sig1 sig-1.cbor
 	crun -0 ccc-quorum-sign combine -r roster.cbor -b request.cbor \

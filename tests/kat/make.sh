@@ -42,30 +42,47 @@ for i in 1 3; do
 	    -l app:demo -o "sealed-$i.cbor" msg.ct
 done
 
-# Three oracles, a roster of two of them valid for ten years from NOW, a
-# request for an enclave, two signatures and the certificate.
+# Three oracles, a roster of two of them valid for ten years from NOW; a
+# software attestation root, an enclave certified by it, the pool of that
+# enclave the oracles certify and the policy of oracles and nodes (any
+# measurement); the enclave's attested key at NOW; a request for it, two
+# signatures and the certificate.
 for i in 1 2 3; do
 	ccc-keygen identity -o "o$i.key" -p "o$i.pub" -N "oracle-$i"
 done
-ccc-keygen identity -o enc.key -p enc.pub -N enclave-1
-ccc-keygen recipient -o ek.key -p ek.pub
 ccc-quorum-sign roster -q 2 -N oracles --not-before "$NOW" \
     --not-after "$((NOW + 10 * 365 * 86400))" -o roster.cbor \
     o1.pub o2.pub o3.pub
-printf 'the enclave program\n' >program
-ccc-quorum-sign request -a demo -x program -k k/tpk.cbor -e enc.pub \
-    -K ek.pub -I "$RID" -E 600 --now "$NOW" -o request.cbor msg.ct
+ccc-keygen attest-root -o root.key -p root.pem -N acme
+ccc-keygen enclave-cert -r root.key -o enclave.key -p chain.pem -N job-1
+cat >req.pol <<EOF
+ccc-attest-policy 1
+root software root.pem acme
+measurements any
+allow-software yes
+EOF
+ccc-quorum-sign pool -N kat -o pool.blob chain.pem,operator=acme
 for i in 1 2; do
-	ccc-quorum-sign sign -i "o$i.key" -k k/tpk.cbor --now "$NOW" \
-	    -o "sig-$i.cbor" request.cbor
+	ccc-quorum-sign sign -i "o$i.key" -o "pool-sig-$i.cbor" pool.blob
+done
+ccc-quorum-sign combine -r roster.cbor -b pool.blob --now "$NOW" \
+    -o pool.cbor pool-sig-1.cbor pool-sig-2.cbor
+ccc-enclave-run keygen -a enclave.key -s ek.key -o ek.pub -n "$RID" \
+    --now "$NOW"
+printf 'the enclave program\n' >program
+ccc-quorum-sign request -a demo -x program -k k/tpk.cbor -r roster.cbor \
+    -P pool.cbor -K ek.pub -I "$RID" -E 600 --now "$NOW" -o request.cbor \
+    msg.ct
+for i in 1 2; do
+	ccc-quorum-sign sign -i "o$i.key" -k k/tpk.cbor -A req.pol \
+	    -r roster.cbor -P pool.cbor --now "$NOW" -o "sig-$i.cbor" \
+	    request.cbor
 done
 ccc-quorum-sign combine -r roster.cbor -b request.cbor --now "$NOW" \
     -o cert.cbor sig-1.cbor sig-2.cbor
 
-# A software attestation document made at NOW by an enclave certified by
-# a root, and the policy that accepts it.
-ccc-keygen attest-root -o root.key -p root.pem -N acme
-ccc-keygen enclave-cert -r root.key -o enclave.key -p chain.pem -N job-1
+# A software attestation document made at NOW by the enclave, and the
+# policy that accepts it.
 "$ATTEST_SIGN" -k enclave.key -o sw.cbor -t "${NOW}000" -m "0=$CODE" \
     -m "1=$RUNTIME" -u "$(printf 'ab%.0s' {1..32})"
 cat >sw.pol <<EOF
@@ -78,7 +95,7 @@ EOF
 # What the deterministic tools say about them (kat.bats runs the same).
 mkdir expected
 for f in k/tpk.cbor k/share-1.cbor rk.key rk.pub msg.ct sealed-1.cbor \
-    o1.pub roster.cbor request.cbor sig-1.cbor cert.cbor; do
+    o1.pub roster.cbor pool.blob ek.pub request.cbor sig-1.cbor cert.cbor; do
 	ccc-inspect "$f" >"expected/${f//\//-}.inspect"
 done
 ccc-inspect -d cert.cbor >expected/cert.cbor.diag
