@@ -20,7 +20,8 @@ static const char usage[] =
 "[-o OUT] [-f] PUB ...\n"
 "       ccc-quorum-sign request -a APP (-x CODE | -m HEX) -k TPK -r ROSTER "
 "-P POOL -K ENCLAVE_KEY [--assignment HEX] [-X REASSIGN ...] [-O MODE] "
-"[-R PUB] [-n] [-E SECS] [-I HEX] [--now T] [-o OUT] [-f] CT ...\n"
+"[-R PUB] [-n [--connect PORT ...]] [-E SECS] [-I HEX] [--now T] [-o OUT] "
+"[-f] CT ...\n"
 "       ccc-quorum-sign sign -i KEY [-k TPK] [-p POLICY] [-U] [-A POLICY "
 "-r ROSTER -P POOL] [-F REQUEST] [-X REASSIGN ...] [--now T] [-o OUT] [-f] "
 "[FILE]\n"
@@ -35,7 +36,8 @@ static const char usage[] =
 "[FILE]\n"
 "       ccc-quorum-sign -h | -V\n";
 
-enum { OPT_NOW = 256, OPT_NOT_BEFORE, OPT_NOT_AFTER, OPT_ASSIGNMENT };
+enum { OPT_NOW = 256, OPT_NOT_BEFORE, OPT_NOT_AFTER, OPT_ASSIGNMENT,
+    OPT_CONNECT };
 
 static const struct option longopts[] = {
 	{ "quorum", required_argument, NULL, 'q' },
@@ -55,6 +57,7 @@ static const struct option longopts[] = {
 	{ "output-mode", required_argument, NULL, 'O' },
 	{ "recipient", required_argument, NULL, 'R' },
 	{ "network", no_argument, NULL, 'n' },
+	{ "connect", required_argument, NULL, OPT_CONNECT },
 	{ "expires-in", required_argument, NULL, 'E' },
 	{ "request-id", required_argument, NULL, 'I' },
 	{ "identity", required_argument, NULL, 'i' },
@@ -76,7 +79,8 @@ static const struct option longopts[] = {
 static const struct ccc_cli_sub subs[] = {
 	{ "roster", "quorum name not-before not-after output force" },
 	{ "request", "app code measurement key roster pool enclave-key "
-	    "assignment reassigned output-mode recipient network expires-in "
+	    "assignment reassigned output-mode recipient network connect "
+	    "expires-in "
 	    "request-id now output force" },
 	{ "sign", "identity key policy allow-unlabelled attest-policy roster "
 	    "pool for reassigned now output force" },
@@ -105,7 +109,8 @@ main(int argc, char **argv)
 	/* -c: the old spelling of -b (ccc(7), OPTION LETTERS). */
 	struct ccc_cli_opts p = {
 	    .shortopts = ":q:N:a:x:m:k:K:P:X:s:w:O:R:nE:I:i:p:A:F:Ur:b:c:vo:fhV",
-	    .longopts = longopts, .aliases = "cb", .lists = "reassigned" };
+	    .longopts = longopts, .aliases = "cb",
+	    .lists = "reassigned connect" };
 	const struct ccc_cli_sub *sub;
 	struct ccc_err err;
 	const char *cmd, *out = NULL, *name = NULL, *app = NULL, *code = NULL;
@@ -119,6 +124,8 @@ main(int argc, char **argv)
 	bool have_meas = false, have_rid = false, network = false;
 	bool have_assignment = false;
 	long long serial = 0;
+	uint16_t egress[CCC_EGRESS_MAX];
+	size_t negress = 0;
 	bool force = false, unlabelled = false, verbose = false;
 	long long q = 0, now, nb = -1, na = -1, expires_in = 600, v;
 	uint32_t mode = 0;
@@ -191,6 +198,15 @@ main(int argc, char **argv)
 				return ccc_cli_usage("-s: a serial number");
 			break;
 		case 'w': why = optarg; break;
+		case OPT_CONNECT:
+			if ((v = ccc_cli_number(optarg, 1, 65535)) < 0)
+				return ccc_cli_usage("--connect: a TCP port, 1 "
+				    "to 65535");
+			if (negress == CCC_EGRESS_MAX)
+				return ccc_cli_usage("--connect: at most %d "
+				    "ports", CCC_EGRESS_MAX);
+			egress[negress++] = (uint16_t)v;
+			break;
 		case 'O':
 			if (strcmp(optarg, "public") == 0)
 				mode = CCC_OUTPUT_PUBLIC;
@@ -270,6 +286,8 @@ main(int argc, char **argv)
 			    CCC_APP_ID_MAX);
 		if (mode == CCC_OUTPUT_SEALED && rcpt == NULL)
 			return ccc_cli_usage("-O sealed needs -R PUB");
+		if (negress > 0 && !network)
+			return ccc_cli_usage("--connect needs -n");
 		o.app = app;
 		o.code_file = code;
 		o.measurement = have_meas ? meas : NULL;
@@ -284,6 +302,8 @@ main(int argc, char **argv)
 		o.recipient = rcpt;
 		o.output = mode;
 		o.network = network;
+		o.negress = negress;
+		memcpy(o.egress, egress, negress * sizeof(egress[0]));
 		o.now = (uint64_t)now;
 		o.expires = (uint64_t)(now + expires_in);
 		o.out = out;

@@ -28,6 +28,7 @@
 #define CCC_BLOB_MAX (64UL * 1024 * 1024)
 #define CCC_REQUEST_SKEW 300			/* s a clock may be ahead */
 #define CCC_REQUEST_MAX_LIFETIME (7 * 86400)	/* s from created to expiry */
+#define CCC_EGRESS_MAX 16	/* TCP ports a request may name */
 
 /* Output modes of a request (field 12). */
 enum { CCC_OUTPUT_PUBLIC = 0, CCC_OUTPUT_SEALED = 1, CCC_OUTPUT_THRESHOLD = 2 };
@@ -94,6 +95,8 @@ struct ccc_request {
 	size_t enclave_att_len;
 	uint8_t assignment[32];		/* the first attempt's id (or id) */
 	struct ccc_val reassigned;	/* certified reassignments (count 0) */
+	size_t negress;			/* TCP ports it may connect to: */
+	uint16_t egress[CCC_EGRESS_MAX];	/* none: the policy's */
 };
 
 /*

@@ -80,6 +80,7 @@ static int
 request_from_vals(struct ccc_request *rq, const struct ccc_val *v,
     struct ccc_err *err)
 {
+	size_t i;
 	int rc;
 
 	if ((rc = ccc_app_id_check((const char *)v[REQ_APP].p, v[REQ_APP].n,
@@ -109,6 +110,17 @@ request_from_vals(struct ccc_request *rq, const struct ccc_val *v,
 	memset(&rq->reassigned, 0, sizeof(rq->reassigned));
 	if (v[REQ_REASSIGNED].present)
 		rq->reassigned = v[REQ_REASSIGNED];
+	rq->negress = v[REQ_EGRESS].present ? v[REQ_EGRESS].count : 0;
+	for (i = 0; i < rq->negress; i++) {
+		const uint8_t *e = ccc_val_elem(&v[REQ_EGRESS], 2, i);
+		rq->egress[i] = (uint16_t)(e[0] << 8 | e[1]);
+		if (rq->egress[i] == 0)
+			return ccc_err_set(err, CCC_E_FIELD, v[REQ_EGRESS].off,
+			    "egress", "egress: port 0");
+	}
+	if (rq->negress > 0 && !rq->network)
+		return ccc_err_set(err, CCC_E_FIELD, v[REQ_EGRESS].off,
+		    "egress", "egress ports, but no network");
 	if (rq->output == CCC_OUTPUT_SEALED && !rq->has_recipient)
 		return ccc_err_set(err, CCC_E_FIELD, v[REQ_OUTPUT].off, "output",
 		    "output sealed to a recipient, but no recipient given");

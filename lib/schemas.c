@@ -149,6 +149,8 @@ SCHEMA(ccc_schema_roster, "ccc/roster/v1", "oracle roster", roster_fields);
 	B(17, "assignment", 32, 32, CCC_F_OPT), \
 	{ 18, "reassigned", CCC_F_BLOB_ARRAY, CCC_F_OPT, 1, CCC_POOL_MAX, \
 	    CCC_REASSIGN_MAX, &ccc_schema_certified }, \
+	{ 19, "egress", CCC_F_BSTR_ARRAY, CCC_F_OPT, 1, CCC_EGRESS_MAX, 2, \
+	    NULL }, \
 }
 static const struct ccc_field request_fields[] = REQUEST_FIELDS(1);
 /*

@@ -34,6 +34,33 @@ collect(void *arg, size_t i, const uint8_t *p, size_t n, struct ccc_err *err)
 	return 0;
 }
 
+/*
+ * The TCP ports the code may connect to: those the request names, each of
+ * which the enclave policy must allow.
+ */
+static int
+narrow_ports(struct ccc_sandbox_limits *l, const struct ccc_request *rq,
+    struct ccc_err *err)
+{
+	size_t i, j;
+
+	for (i = 0; i < rq->negress; i++) {
+		for (j = 0; !l->any_port && j < l->nports; j++)
+			if (l->ports[j] == rq->egress[i])
+				break;
+		if (!l->any_port && j == l->nports)
+			return ccc_err_set(err, CCC_E_POLICY, -1, "egress", "the "
+			    "request asks to connect to port %u, which this "
+			    "enclave's policy does not allow",
+			    (unsigned)rq->egress[i]);
+	}
+	l->any_port = false;
+	l->nports = rq->negress;
+	for (i = 0; i < rq->negress; i++)
+		l->ports[i] = rq->egress[i];
+	return 0;
+}
+
 /* Load the code named by its measurement and check its digest. */
 static int
 load_code(struct ccc_buf *code, const char *dir, const uint8_t meas[48],
@@ -188,6 +215,10 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 		goto in_err;
 	}
 	pol.lim.network = rq.network && pol.allow_network;
+	/* The request's egress allow-list, bounded by the policy's. */
+	if (pol.lim.network && rq.negress > 0 &&
+	    (rc = narrow_ports(&pol.lim, &rq, err)) != 0)
+		goto in_err;
 	if ((rc = load_code(&code, o->codedir, rq.code, err)) != 0 ||
 	    (rc = ccc_sandbox_check(&pol.lim, err)) != 0)
 		goto out;

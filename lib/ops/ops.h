@@ -249,6 +249,8 @@ struct ccc_request_opts {
 	uint32_t output;
 	bool network, force;
 	uint64_t now, expires;
+	size_t negress;		/* with network: the TCP ports, or 0: any */
+	uint16_t egress[CCC_EGRESS_MAX];	/* the policy allows */
 	char **cts;
 	int ncts;
 };

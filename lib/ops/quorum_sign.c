@@ -128,7 +128,7 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 	struct ccc_err e;
 	struct ccc_val v[REQ_NFIELDS];
 	struct ccc_buf b, kb, cts, code, ra;
-	uint8_t rid[32], meas[48], rcpt[32];
+	uint8_t rid[32], meas[48], rcpt[32], egress[2 * CCC_EGRESS_MAX];
 	const uint8_t *p;
 	size_t n;
 	int rc;
@@ -230,6 +230,15 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 		ccc_val_bytes(&v[REQ_RECIPIENT], rcpt, 32);
 	if (o->network)
 		ccc_val_uint(&v[REQ_NETWORK], 1);
+	if (o->negress > 0) {
+		size_t i;
+		for (i = 0; i < o->negress; i++) {
+			egress[2 * i] = (uint8_t)(o->egress[i] >> 8);
+			egress[2 * i + 1] = (uint8_t)o->egress[i];
+		}
+		ccc_val_array(&v[REQ_EGRESS], egress, 2 * o->negress,
+		    o->negress);
+	}
 	ccc_val_bytes(&v[REQ_POOL], pool.digest, 32);
 	ccc_val_bytes(&v[REQ_ENCLAVE_ATT], kb.p, kb.len);
 	if (o->assignment != NULL && memcmp(o->assignment, rid, 32) != 0)

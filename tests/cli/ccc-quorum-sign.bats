@@ -730,3 +730,17 @@ names_except() {
 	crun -0 ccc-quorum-sign verify -r fx/roster -o out c
 	assert_same out fx/roster2
 }
+
+@test "ccc-quorum-sign request: --connect carries the request's egress ports, and needs -n" {
+	crun -0 ccc-quorum-sign request "${REQ[@]}" -n --connect 443 \
+	    --connect 8443 -o r fx/ct.A
+	assert_contains "$(ccc-inspect r)" '  "egress": [
+    "01bb",
+    "20fb"
+  ]'
+	crun -2 ccc-quorum-sign request "${REQ[@]}" --connect 443 -o r2 fx/ct.A
+	assert_stderr "ccc-quorum-sign: usage: --connect needs -n (see ccc-quorum-sign --help)"
+	crun -2 ccc-quorum-sign request "${REQ[@]}" -n --connect 0 -o r2 fx/ct.A
+	assert_stderr "ccc-quorum-sign: usage: --connect: a TCP port, 1 to 65535 (see ccc-quorum-sign --help)"
+	assert_no_file r2
+}

@@ -69,6 +69,11 @@ attempt() {
 		    -r fx/roster -A fx/attest.policy -P fx/pool -d "st$i" \
 		    -o "r.s$i" r.cert || return
 	done
+	((${refused-0})) && {
+		ccc-enclave-run -r fx/roster -k fx/key/tpk.cbor -a fx/e1.key \
+		    -c code ${pol:+-p "$pol"} -i r.key -o r.res r.cert r.s1 r.s2
+		return
+	}
 	# shellcheck disable=SC2086 # $wrap: a command and its arguments
 	crun -0 ${wrap-} ccc-enclave-run -r fx/roster -k fx/key/tpk.cbor \
 	    -a fx/e1.key -c code ${pol:+-p "$pol"} -i r.key -o r.res r.cert \
@@ -77,6 +82,12 @@ attempt() {
 	[[ -z "$stderr" || "$stderr" == "ccc-enclave-run: warning: the sandbox ran without what this kernel does not give: "* ]] ||
 	    fail "unexpected stderr"
 	crun -0 ccc-combine --result r.res
+}
+
+# attempt_refused CMD [REQUEST-OPTION...]: attempt, where ccc-enclave-run
+# is to refuse the request: its status and stderr are the function's.
+attempt_refused() {
+	refused=1 attempt "$@"
 }
 
 # listen NAME unix PATH | listen NAME tcp: a listener outside the sandbox
@@ -190,6 +201,30 @@ program_uid() {
 }
 
 # ---- processes -----------------------------------------------------------------
+
+@test "escape: the request's egress allow-list narrows the policy's" {
+	needs_landlock 4 "a TCP port allow-list"
+	listen a tcp
+	listen b tcp
+	printf 'network allow\nconnect *:*\n' >pol
+	pol=pol
+	# The policy allows any port; the request names port a only.
+	attempt "tcp $(cat b.ready)" -n --connect "$(cat a.ready)"
+	assert_output "connect: Permission denied"
+	nothing_reached b
+	attempt "tcp $(cat a.ready)" -n --connect "$(cat a.ready)"
+	[[ "$output" == "sent: "* ]]
+	grep -q "$secret" a.out
+	# A port the policy does not allow: the enclave refuses the request,
+	# before the per-request key is used.
+	printf 'network allow\nconnect *:%s\n' "$(cat a.ready)" >pol
+	crun -1 attempt_refused "tcp $(cat b.ready)" -n \
+	    --connect "$(cat b.ready)"
+	assert_stderr "ccc-enclave-run: refused by policy: r.cert: the request asks to connect to port $(cat b.ready), which this enclave's policy does not allow"
+	assert_no_file r.res
+	[[ -f r.key ]]
+	nothing_reached b
+}
 
 @test "escape: no signal reaches a process outside the sandbox" {
 	needs_namespaces
