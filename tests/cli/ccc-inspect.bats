@@ -3,8 +3,42 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
+NB=1000000000
+NA=4000000000
+
+# In $BATS_FILE_TMPDIR besides make_fixtures': the oracles, a node identity
+# n1.key/n1.pub (and n2.pub, another one), ct.A (msg for app:A under
+# k57), and st/: node 1's state after serving req1 and req2 (certified
+# as cert1 and cert2), with its access log.
 setup_file() {
 	make_fixtures
+	(
+		set -e
+		cd "$BATS_FILE_TMPDIR"
+		oracle_fixtures
+		ccc-keygen identity -o n1.key -p n1.pub -N node-1
+		ccc-keygen identity -o n2.key -p n2.pub -N node-2
+		ccc-encrypt -k k57/tpk.cbor -l app:A -o ct.A msg
+		for r in 1 2; do
+			certified_request "req$r" "cert$r"
+			ccc-reencrypt -s k57/share-1.cbor -k k57/tpk.cbor \
+			    -r roster -d st -o "out$r" "cert$r"
+		done
+	)
+}
+
+# certified_request REQ CERT: a request of app A for ct.A, certified by
+# oracles 1 to 3 (in the current directory).
+certified_request() {
+	local i
+	ccc-quorum-sign request -a A -m "$(printf '%096d' 0)" \
+	    -k k57/tpk.cbor -e enc.pub -K epub -E 3600 -o "$1" ct.A
+	for i in 1 2 3; do
+		ccc-quorum-sign sign -i "o$i.key" -k k57/tpk.cbor \
+		    -o "$1.sig$i" "$1"
+	done
+	ccc-quorum-sign combine -r roster -c "$1" -o "$2" "$1.sig1" \
+	    "$1.sig2" "$1.sig3"
 }
 
 setup() {
@@ -263,4 +297,44 @@ EOF
 	[[ -w /dev/full ]] || skip "no /dev/full"
 	crun -2 bash -c 'ccc-inspect pub > /dev/full'
 	assert_stderr "ccc-inspect: i/o error: stdout: write failed"
+}
+
+# ---- access logs (-L) ------------------------------------------------------
+
+@test "ccc-inspect -L: a node's log and head verify" {
+	crun -0 ccc-inspect -L fx/st
+	assert_stderr_empty
+	assert_output "fx/st/access.log: 2 entries, chained and matching its head"
+}
+
+@test "ccc-inspect -L refuses a head that is not exactly one head line" {
+	local line bad
+	cp -r fx/st t
+	line=$(cat fx/st/access.head)
+	read -r seq hash rid len <<<"$line"
+	for bad in "$line"$'\nx' "$line"$'\n\n' "$line " " $line" \
+	    "0$seq $hash $rid $len" "+$seq $hash $rid $len" \
+	    "$seq  $hash $rid $len" "$seq ${hash^^} $rid $len" \
+	    "$seq $hash ${rid^^} $len" "$seq $hash $rid $len"$'\t'; do
+		printf '%s\n' "$bad" >t/access.head
+		crun -1 ccc-inspect -L t
+		assert_output_empty
+		assert_stderr "ccc-inspect: malformed input: t: t/access.head: not an access log head (one line \"SEQ HASH REQUEST-ID LENGTH\")"
+	done
+	# Without its newline.
+	printf '%s' "$line" >t/access.head
+	crun -1 ccc-inspect -L t
+	assert_stderr "ccc-inspect: malformed input: t: t/access.head: not an access log head (one line \"SEQ HASH REQUEST-ID LENGTH\")"
+}
+
+@test "ccc-inspect -L refuses a head naming another request than its entry" {
+	local rid1 rid2
+	cp -r fx/st t
+	read -r seq hash rid2 len <fx/st/access.head
+	rid1=$(field_hex fx/req1 request_id)
+	[[ $rid2 == "$(field_hex fx/req2 request_id)" ]]
+	printf '%s %s %s %s\n' "$seq" "$hash" "$rid1" "$len" >t/access.head
+	crun -1 ccc-inspect -L t
+	assert_output_empty
+	assert_stderr "ccc-inspect: malformed input: t: item 2: its head names entry 2 for request ${rid1:0:16}..., the entry is for request ${rid2:0:16}..."
 }
