@@ -9,7 +9,8 @@ NA=4000000000
 # In $BATS_FILE_TMPDIR besides make_fixtures': the oracles, a node identity
 # n1.key/n1.pub (and n2.pub, another one), ct.A (msg for app:A under
 # k57), and st/: node 1's state after serving req1 and req2 (certified
-# as cert1 and cert2), with its access log.
+# as cert1 and cert2), with its access log; sts/ the same served with
+# -I n1.key, head1.signed its signed head after req1.
 setup_file() {
 	make_fixtures
 	(
@@ -23,6 +24,10 @@ setup_file() {
 			certified_request "req$r" "cert$r"
 			ccc-reencrypt -s k57/share-1.cbor -k k57/tpk.cbor \
 			    -r roster -d st -o "out$r" "cert$r"
+			ccc-reencrypt -s k57/share-1.cbor -k k57/tpk.cbor \
+			    -r roster -d sts -I n1.key -o "outs$r" "cert$r"
+			[[ -f head1.signed ]] ||
+			    cp sts/access.head.signed head1.signed
 		done
 	)
 }
@@ -337,4 +342,84 @@ EOF
 	crun -1 ccc-inspect -L t
 	assert_output_empty
 	assert_stderr "ccc-inspect: malformed input: t: item 2: its head names entry 2 for request ${rid1:0:16}..., the entry is for request ${rid2:0:16}..."
+}
+
+@test "ccc-inspect -L: without -I the head is unsigned; -I then finds no signed head" {
+	assert_no_file fx/st/access.head.signed
+	crun -2 ccc-inspect -L fx/st -I fx/n1.pub
+	assert_output_empty
+	assert_stderr "ccc-inspect: i/o error: fx/st/access.head.signed: No such file or directory"
+}
+
+@test "ccc-inspect -L -I verifies the node's signed head, exactly as the node signs it" {
+	local hash kid signer
+	read -r _ hash _ _ <fx/sts/access.head
+	kid=$(field_hex fx/k57/tpk.cbor key_id)
+	signer=$(field_hex fx/n1.pub id)
+	[[ "$(cat fx/sts/access.head.signed)" =~ ^"ccc/access-head/v1 2 $hash 1 $kid 0 $signer "[0-9a-f]{128}$ ]] ||
+	    fail "$(cat fx/sts/access.head.signed)"
+	crun -0 ccc-inspect -L fx/sts -I fx/n1.pub
+	assert_stderr_empty
+	assert_output "fx/sts/access.log: 2 entries, chained and matching its head, signed at entry 2"
+	crun -0 ccc-inspect --verify-log fx/sts --identity fx/n1.pub \
+	    --since fx/head1.signed
+	assert_output "fx/sts/access.log: 2 entries, chained and matching its head, signed at entry 2, entry 1 as fx/head1.signed signed it"
+}
+
+@test "ccc-inspect -L -I refuses a head signed by another identity, or altered" {
+	local line f g k bad
+	crun -1 ccc-inspect -L fx/sts -I fx/n2.pub
+	assert_output_empty
+	assert_stderr "ccc-inspect: key mismatch: fx/sts/access.head.signed: signed by identity $(field_hex fx/n1.pub id | cut -c1-8), not by the one given"
+	# Each signed field changed (a valid line still): the signature fails.
+	cp -r fx/sts t
+	line=$(cat fx/sts/access.head.signed)
+	read -r -a f <<<"$line"
+	for k in 1 2 3 4 5 7; do
+		g=("${f[@]}")
+		case $k in
+		1) g[1]=1 ;;
+		3) g[3]=2 ;;
+		5) g[5]=1 ;;
+		*) g[k]=$(printf '%s' "${g[k]}" | tr 0-9a-f 1-9a-f0) ;;
+		esac
+		printf '%s\n' "${g[*]}" >t/access.head.signed
+		crun -1 ccc-inspect -L t -I fx/n1.pub
+		assert_stderr "ccc-inspect: bad signature: t/access.head.signed: the access log head's signature does not verify"
+	done
+	# Not one exact line.
+	for bad in "$line"$'\nx' "$line " "${line/ccc\/access-head\/v1/ccc/access-head/v2}" \
+	    "${line^^}" "${line/ 1 / 01 }" "${line/ 2 / +2 }"; do
+		printf '%s\n' "$bad" >t/access.head.signed
+		crun -1 ccc-inspect -L t -I fx/n1.pub
+		assert_stderr "ccc-inspect: malformed input: t/access.head.signed: not a signed access log head (one line \"ccc/access-head/v1 SEQ HASH NODE KEY-ID EPOCH SIGNER SIG\")"
+	done
+	# A secret key is not what -I takes.
+	crun -1 ccc-inspect -L fx/sts -I fx/n1.key
+	assert_stderr "ccc-inspect: wrong blob type: fx/n1.key: expected an identity public key (ccc/identity-pub/v1)"
+}
+
+@test "ccc-inspect -L --since: a log rewritten or cut since an earlier signed head is detected" {
+	# A re-made log: the node's state started afresh, req2 served first,
+	# its new head signed by the node's own key.
+	ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor -r fx/roster \
+	    -d rw -I fx/n1.key -o o2 fx/cert2
+	crun -0 ccc-inspect -L rw -I fx/n1.pub
+	assert_output "rw/access.log: 1 entry, chained and matching its head, signed at entry 1"
+	crun -1 ccc-inspect -L rw -I fx/n1.pub --since fx/head1.signed
+	assert_output_empty
+	assert_stderr "ccc-inspect: malformed input: rw: item 1: at byte 0: entry 1 is not the one fx/head1.signed signed (the log was rewritten)"
+	# A log re-made up to entry 1 (the same request served again in a
+	# fresh state): the later signed head names an entry it no longer has.
+	ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor -r fx/roster \
+	    -d cut -I fx/n1.key -o o1 fx/cert1
+	crun -1 ccc-inspect -L cut -I fx/n1.pub --since fx/sts/access.head.signed
+	assert_stderr "ccc-inspect: malformed input: cut: item 2: the log ends at entry 1, fx/sts/access.head.signed signed entry 2 (the log was cut or rewritten)"
+}
+
+@test "ccc-inspect: -I and --since apply to -L; --since needs -I" {
+	crun -2 ccc-inspect -I fx/n1.pub fx/rpub
+	assert_stderr "ccc-inspect: usage: -I and --since apply to -L (see ccc-inspect --help)"
+	crun -2 ccc-inspect -L fx/sts --since fx/head1.signed
+	assert_stderr "ccc-inspect: usage: --since needs the node's identity (-I) (see ccc-inspect --help)"
 }
