@@ -10,7 +10,7 @@ NA=4000000000
 # n1.key/n1.pub (and n2.pub, another one), ct.A (msg for app:A under
 # k57), and st/: node 1's state after serving req1 and req2 (certified
 # as cert1 and cert2), with its access log; sts/ the same served with
-# -I n1.key, head1.signed its signed head after req1.
+# -I n1.key, head1 and head1.signed its head and signed head after req1.
 setup_file() {
 	make_fixtures
 	(
@@ -28,6 +28,7 @@ setup_file() {
 			    -r roster -d sts -I n1.key -o "outs$r" "cert$r"
 			[[ -f head1.signed ]] ||
 			    cp sts/access.head.signed head1.signed
+			[[ -f head1 ]] || cp sts/access.head head1
 		done
 	)
 }
@@ -422,4 +423,42 @@ EOF
 	assert_stderr "ccc-inspect: usage: -I and --since apply to -L (see ccc-inspect --help)"
 	crun -2 ccc-inspect -L fx/sts --since fx/head1.signed
 	assert_stderr "ccc-inspect: usage: --since needs the node's identity (-I) (see ccc-inspect --help)"
+}
+
+# sign_head SK-FILE LINE OUT: OUT is LINE (a signed head without its
+# signature) signed as the node signs it, with python3's Ed25519 (an
+# independent check of the format in ccc(7)).
+sign_head() {
+	python3 -c 'import cryptography' 2>/dev/null ||
+	    skip "python3 cryptography not installed"
+	python3 - "$(field_hex "$1" sk)" "$2" "$3" <<'PY'
+import hashlib, sys
+from cryptography.hazmat.primitives.asymmetric.ed25519 import \
+    Ed25519PrivateKey
+sk, line, out = sys.argv[1:]
+msg = (b'ccc/sig/v1\0ccc/node/v1:access-head\0' +
+    hashlib.sha256(line.encode()).digest())
+sig = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(sk)[:32]).sign(msg)
+open(out, 'w').write(line + ' ' + sig.hex() + '\n')
+PY
+}
+
+@test "ccc-inspect -L -I: a head signed for another node, key or epoch than its entry is refused" {
+	local f g node key epoch body kid other at
+	read -r _ _ _ at <fx/head1	# where entry 2 begins
+	read -r -a f <fx/sts/access.head.signed
+	body="${f[*]:0:7}"
+	# The same line signed independently verifies as the node's.
+	cp -r fx/sts t
+	crun -0 sign_head fx/n1.key "$body" t/access.head.signed
+	assert_same t/access.head.signed fx/sts/access.head.signed
+	kid=${f[4]}
+	other=$(field_hex fx/kB/tpk.cbor key_id)
+	for g in "2 $kid 0" "1 $other 0" "1 $kid 7"; do
+		read -r node key epoch <<<"$g"
+		body="${f[0]} ${f[1]} ${f[2]} $node $key $epoch ${f[6]}"
+		crun -0 sign_head fx/n1.key "$body" t/access.head.signed
+		crun -1 ccc-inspect -L t -I fx/n1.pub
+		assert_stderr "ccc-inspect: malformed input: t: item 2: at byte $at: entry 2 is of node 1, epoch 0, key ${kid:0:8}; t/access.head.signed signed node $node, epoch $epoch, key ${key:0:8}"
+	done
 }
