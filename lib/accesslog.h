@@ -7,7 +7,13 @@
  * (32 zero bytes for the first).  STATE/access.head holds the sequence
  * number and SHA-256 of the last entry, replaced atomically after every
  * append, so removing the last entries is detected too.  Removing or
- * editing any entry breaks the chain at that entry.
+ * editing any entry breaks the chain at that entry.  With the node's
+ * identity, STATE/access.head.signed holds the head signed (below), so an
+ * auditor who kept one detects a log re-made since.
+ *
+ * lib/accesslog.c keeps the state (lock, markers, append, the check before
+ * serving), lib/accesslog_head.c the head files, lib/accesslog_verify.c
+ * the auditor's verification.
  *
  * STATE/served/<request id hex> is a replay marker: "pending" before the
  * log entry is appended, "logged" once it is in the log, "released" once
