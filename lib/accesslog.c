@@ -200,11 +200,13 @@ ccc_accesslog_prune(struct ccc_accesslog *st, uint64_t now)
 
 /*
  * The first bytes of entry seq as ccc_accesslog_append writes it, through prev
- * (*plen bytes), or when prev is NULL through the head of prev's value.
+ * (*plen bytes), or when prev is NULL through the head of prev's value;
+ * of an entry with an output recipient when out_to (the map's head counts
+ * one more field).
  */
 static int
 entry_prefix(struct ccc_buf *b, uint64_t seq, const uint8_t *prev,
-    size_t *plen)
+    bool out_to, size_t *plen)
 {
 	static const uint8_t z[32];
 	struct ccc_val v[ACC_NFIELDS];
@@ -221,7 +223,10 @@ entry_prefix(struct ccc_buf *b, uint64_t seq, const uint8_t *prev,
 	ccc_val_uint(&v[ACC_NODE], 1);
 	ccc_val_uint(&v[ACC_EPOCH], 0);
 	ccc_val_bytes(&v[ACC_KEY_ID], z, 32);
-	v[ACC_OUTPUT_TO].present = false;
+	if (out_to)
+		ccc_val_bytes(&v[ACC_OUTPUT_TO], z, 32);
+	else
+		v[ACC_OUTPUT_TO].present = false;
 	if (ccc_blob_encode(b, &ccc_schema_access, v) != 0 ||
 	    ccc_cbor_map_find(b->p, b->len,
 	    ccc_schema_access.fields[ACC_PREV].key, &at, &last) != 0)
@@ -233,6 +238,31 @@ entry_prefix(struct ccc_buf *b, uint64_t seq, const uint8_t *prev,
 /* The longest entry: every ciphertext digest, and the rest. */
 #define ENTRY_MAX ((size_t)CCC_REQUEST_MAX_CTS * 34 + 4096)
 
+/* Whether p[0..n) begins as entry seq's prefixes pre[0..1] (either form). */
+static bool
+entry_starts(const uint8_t *p, size_t n, const struct ccc_buf pre[2],
+    size_t plen)
+{
+	if (n > plen)
+		n = plen;
+	return memcmp(p, pre[0].p, n) == 0 || memcmp(p, pre[1].p, n) == 0;
+}
+
+/* Both prefixes of entry seq (see entry_prefix); their common length. */
+static int
+entry_prefixes(struct ccc_buf pre[2], uint64_t seq, const uint8_t *prev,
+    size_t *plen)
+{
+	size_t l1;
+
+	ccc_buf_init(&pre[0], 0);
+	ccc_buf_init(&pre[1], 0);
+	if (entry_prefix(&pre[0], seq, prev, false, plen) != 0 ||
+	    entry_prefix(&pre[1], seq, prev, true, &l1) != 0 || l1 != *plen)
+		return CCC_E_INTERNAL;
+	return 0;
+}
+
 /*
  * Whether the log's first h->len bytes end with the entry the head names:
  * its number, SHA-256 and request id.  The entry's start is found by its
@@ -240,10 +270,11 @@ entry_prefix(struct ccc_buf *b, uint64_t seq, const uint8_t *prev,
  * that doubles until it holds the longest entry.
  */
 static int
-head_entry_found(int fd, const struct ccc_access_head *h, bool *ok, struct ccc_err *err)
+head_entry_found(int fd, const struct ccc_access_head *h, bool *ok,
+    struct ccc_err *err)
 {
 	struct ccc_val v[ACC_NFIELDS];
-	struct ccc_buf pre, w;
+	struct ccc_buf pre[2], w;
 	uint8_t d[32];
 	size_t plen, want, p;
 	int rc = 0;
@@ -251,9 +282,8 @@ head_entry_found(int fd, const struct ccc_access_head *h, bool *ok, struct ccc_e
 	*ok = h->seq == 0 && h->len == 0;
 	if (h->seq == 0 || h->len == 0)
 		return 0;
-	ccc_buf_init(&pre, 0);
 	ccc_buf_init(&w, 0);
-	if ((rc = entry_prefix(&pre, h->seq, NULL, &plen)) != 0) {
+	if ((rc = entry_prefixes(pre, h->seq, NULL, &plen)) != 0) {
 		rc = ccc_err_set(err, rc, -1, NULL, "access log");
 		goto out;
 	}
@@ -275,7 +305,7 @@ head_entry_found(int fd, const struct ccc_access_head *h, bool *ok, struct ccc_e
 			goto out;
 		}
 		for (p = want >= plen ? want - plen + 1 : 0; p-- > 0 && !*ok;) {
-			if (memcmp(w.p + p, pre.p, plen) != 0)
+			if (!entry_starts(w.p + p, plen, pre, plen))
 				continue;
 			crypto_hash_sha256(d, w.p + p, want - p);
 			*ok = memcmp(d, h->hash, 32) == 0 &&
@@ -287,7 +317,8 @@ head_entry_found(int fd, const struct ccc_access_head *h, bool *ok, struct ccc_e
 			break;
 	}
 out:
-	ccc_buf_free(&pre);
+	ccc_buf_free(&pre[0]);
+	ccc_buf_free(&pre[1]);
 	ccc_buf_free(&w);
 	return rc;
 }
@@ -296,16 +327,15 @@ out:
 static bool
 torn_next(const uint8_t *tail, size_t n, const struct ccc_access_head *h)
 {
-	struct ccc_buf pre;
+	struct ccc_buf pre[2];
 	size_t plen, ilen;
 	bool torn;
 
-	ccc_buf_init(&pre, 0);
-	torn = ccc_cbor_check(tail, n, CCC_CBOR_STRICT, CCC_BLOB_MAX, &ilen,
-	    0, NULL) == CCC_E_TRUNCATED && entry_prefix(&pre, h->seq + 1,
-	    h->hash, &plen) == 0 && memcmp(tail, pre.p, n < plen ? n :
-	    plen) == 0;
-	ccc_buf_free(&pre);
+	torn = entry_prefixes(pre, h->seq + 1, h->hash, &plen) == 0 &&
+	    ccc_cbor_check(tail, n, CCC_CBOR_STRICT, CCC_BLOB_MAX, &ilen, 0,
+	    NULL) == CCC_E_TRUNCATED && entry_starts(tail, n, pre, plen);
+	ccc_buf_free(&pre[0]);
+	ccc_buf_free(&pre[1]);
 	return torn;
 }
 

@@ -19,6 +19,7 @@
 
 /* "SEQ HASH REQUEST-ID LENGTH\n": decimal, lowercase hex. */
 #define HEAD_LINE_MAX 200
+#define HEAD_FILE_MAX 512	/* larger is not a head at all */
 
 static void
 head_format(char line[HEAD_LINE_MAX], const struct ccc_access_head *h)
@@ -46,9 +47,13 @@ ccc_access_head_read(const char *path, struct ccc_access_head *h,
 		return 0;	/* an empty log */
 	ccc_buf_init(&b, 0);
 	ccc_err_clear(&rerr);
-	if ((rc = ccc_read_file(&b, path, HEAD_LINE_MAX, &rerr)) ==
-	    CCC_E_TOOBIG)
-		goto bad;	/* longer than any head */
+	if ((rc = ccc_read_file(&b, path, HEAD_FILE_MAX, &rerr)) ==
+	    CCC_E_TOOBIG) {
+		rc = ccc_err_set(err, CCC_E_STATE, -1, NULL, "not an access "
+		    "log head: larger than %d bytes", HEAD_FILE_MAX);
+		(void)ccc_err_what(err, path);
+		goto out;
+	}
 	if (rc != 0) {
 		if (err != NULL)
 			*err = rerr;
@@ -69,8 +74,9 @@ ccc_access_head_read(const char *path, struct ccc_access_head *h,
 		goto out;
 bad:
 	memset(h, 0, sizeof(*h));
-	rc = ccc_err_set(err, CCC_E_STATE, -1, NULL, "%s: not an access log "
-	    "head (one line \"SEQ HASH REQUEST-ID LENGTH\")", path);
+	rc = ccc_err_set(err, CCC_E_STATE, -1, NULL, "not an access log head "
+	    "(one line \"SEQ HASH REQUEST-ID LENGTH\")");
+	(void)ccc_err_what(err, path);
 out:
 	ccc_buf_free(&b);
 	return rc;

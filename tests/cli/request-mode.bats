@@ -824,6 +824,12 @@ refused_custody() {
 	((status == 0))
 	[[ "$(field_hex st1/access.log output_recipient)" == "$rh" ]]
 	[[ "$(field_hex st1/access.log recipient)" == "$(field_hex fx/epub pk | xxd -r -p | sha256sum | cut -c1-64)" ]]
+	# The node finds such an entry where its head says, and serves on.
+	node 1 -o s4 fx/cert
+	((status == 0))
+	assert_stderr_empty
+	crun -0 ccc-inspect -L st1
+	assert_output "st1/access.log: 2 entries, chained and matching its head"
 	# A request whose output is not sealed: no output recipient.
 	node 2 -o s1 fx/cert
 	((status == 0))
@@ -871,4 +877,29 @@ refused_custody() {
 	crun -2 ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor \
 	    --to fx/epub -I n1.key fx/ct.A
 	assert_stderr "ccc-reencrypt: usage: -I applies to request mode (-r) (see ccc-reencrypt --help)"
+}
+
+@test "request mode: a torn append of an entry with an output recipient is cut off and written again" {
+	local k rh
+	for k in 1 2; do
+		crun -0 request "r$k" A fx/ct.A -O sealed -R fx/epub2
+		crun -0 certify "r$k" "c$k"
+	done
+	node 1 -o s1 c1
+	((status == 0))
+	cp st1/access.head head1
+	node 1 -o s2 c2
+	((status == 0))
+	cp st1/access.log log2
+	# As if killed inside the append of r2's entry.
+	cp head1 st1/access.head
+	head -c $(($(size_of log2) - 50)) log2 >st1/access.log
+	echo "pending $(num r2 expires)" >"st1/served/$(field_hex r2 request_id)"
+	node 1 -o s2b c2
+	((status == 0))
+	assert_stderr_empty
+	crun -0 ccc-inspect -L st1
+	assert_output "st1/access.log: 2 entries, chained and matching its head"
+	rh=$(field_hex fx/epub2 pk | xxd -r -p | sha256sum | cut -c1-64)
+	[[ "$(ccc-inspect st1/access.log | grep -c "^  \"output_recipient\": \"$rh\"\$")" == 2 ]]
 }
