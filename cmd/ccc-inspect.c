@@ -9,15 +9,17 @@
 
 static const char usage[] =
 "usage: ccc-inspect [-d] [--show-secrets] [FILE ...]\n"
-"       ccc-inspect -L STATE\n"
+"       ccc-inspect -L STATE [-I PUB [--since HEAD]]\n"
 "       ccc-inspect -h | -V\n";
 
-enum { OPT_SECRETS = 256 };
+enum { OPT_SECRETS = 256, OPT_SINCE };
 
 static const struct option longopts[] = {
 	{ "diag", no_argument, NULL, 'd' },
 	{ "show-secrets", no_argument, NULL, OPT_SECRETS },
 	{ "verify-log", required_argument, NULL, 'L' },
+	{ "identity", required_argument, NULL, 'I' },
+	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -27,7 +29,7 @@ int
 main(int argc, char **argv)
 {
 	struct ccc_inspect_opts o = { 0 };
-	struct ccc_cli_opts p = { .shortopts = ":dL:hV", .longopts = longopts };
+	struct ccc_cli_opts p = { .shortopts = ":dL:I:hV", .longopts = longopts };
 	struct ccc_err err;
 	int c;
 
@@ -39,6 +41,8 @@ main(int argc, char **argv)
 		case 'd': o.diag = true; break;
 		case OPT_SECRETS: o.show_secrets = true; break;
 		case 'L': o.verify_log = optarg; break;
+		case 'I': o.identity = optarg; break;
+		case OPT_SINCE: o.since = optarg; break;
 		case 'h': return ccc_cli_help(usage);
 		case 'V': return ccc_cli_version();
 		default: return 2;	/* the usage line is printed */
@@ -46,6 +50,10 @@ main(int argc, char **argv)
 	}
 	if (o.verify_log != NULL && optind < argc)
 		return ccc_cli_usage("-L takes no other files");
+	if ((o.identity != NULL || o.since != NULL) && o.verify_log == NULL)
+		return ccc_cli_usage("-I and --since apply to -L");
+	if (o.since != NULL && o.identity == NULL)
+		return ccc_cli_usage("--since needs the node's identity (-I)");
 	o.files = argv + optind;
 	o.nfiles = argc - optind;
 	return ccc_inspect_run(&o, &err) ? ccc_cli_fail(&err) : 0;

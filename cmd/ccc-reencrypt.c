@@ -13,7 +13,8 @@ static const char usage[] =
 "usage: ccc-reencrypt -s SHARE -k TPK --to PUB [-l CONTEXT] [-U] [-j N] "
 "[-o OUT] [-f] [-T] [CT ...]\n"
 "       ccc-reencrypt -s SHARE -k TPK -r ROSTER -A POLICY -P POOL -d STATE "
-"[-p POLICY] [--now T] [-j N] [-o OUT] [-f] [-T] [CERTIFIED]\n"
+"[-p POLICY] [-I IDENTITY] [--now T] [-j N] [-o OUT] [-f] [-T] "
+"[CERTIFIED]\n"
 "       ccc-reencrypt -h | -V\n";
 
 enum { OPT_NOW = 256 };
@@ -30,6 +31,7 @@ static const struct option longopts[] = {
 	{ "attest-policy", required_argument, NULL, 'A' },
 	{ "pool", required_argument, NULL, 'P' },
 	{ "policy", required_argument, NULL, 'p' },
+	{ "identity", required_argument, NULL, 'I' },
 	{ "now", required_argument, NULL, OPT_NOW },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "output", required_argument, NULL, 'o' },
@@ -46,7 +48,8 @@ main(int argc, char **argv)
 	struct ccc_reencrypt_opts o = { 0 };
 	struct ccc_serve_opts so = { 0 };
 	/* -c: the old spelling of -l (ccc(7), OPTION LETTERS). */
-	struct ccc_cli_opts p = { .shortopts = ":s:k:t:l:c:Ur:d:A:P:p:j:o:fThV",
+	struct ccc_cli_opts p = {
+	    .shortopts = ":s:k:t:l:c:Ur:d:A:P:p:I:j:o:fThV",
 	    .longopts = longopts, .aliases = "cl" };
 	struct ccc_err err;
 	long long now = (long long)time(NULL);
@@ -67,6 +70,7 @@ main(int argc, char **argv)
 		case 'A': so.attest_policy = optarg; break;
 		case 'P': so.pool = optarg; break;
 		case 'p': so.policy = optarg; break;
+		case 'I': so.identity = optarg; break;
 		case OPT_NOW:
 			if ((now = ccc_cli_number(optarg, 0, INT64_MAX)) < 0)
 				return ccc_cli_usage("--now: a time in seconds "
@@ -117,6 +121,8 @@ main(int argc, char **argv)
 	    so.attest_policy != NULL || so.pool != NULL)
 		return ccc_cli_usage("-d, -p, -A and -P apply to request mode "
 		    "(-r)");
+	if (so.identity != NULL)
+		return ccc_cli_usage("-I applies to request mode (-r)");
 	if (o.share == NULL || o.tpk == NULL || o.to == NULL)
 		return ccc_cli_usage("needs -s SHARE, -k TPK and --to PUB");
 	o.cts = argv + optind;

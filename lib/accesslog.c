@@ -20,14 +20,6 @@
 #include "quorum.h"
 #include "schemas.h"
 
-/* The head: "SEQ HASH REQUEST-ID LENGTH\n" (hex, decimal). */
-struct head {
-	uint64_t seq;
-	uint8_t hash[32];
-	uint8_t rid[32];
-	uint64_t len;
-};
-
 static char *
 path_of(const struct ccc_accesslog *st, const char *rel)
 {
@@ -206,55 +198,15 @@ ccc_accesslog_prune(struct ccc_accesslog *st, uint64_t now)
 	free(dir);
 }
 
-static int
-head_read(const char *path, struct head *h, struct ccc_err *err)
-{
-	struct ccc_buf b;
-	char hash[65], rid[65];
-	unsigned long long seq, len;
-	int rc = 0;
-
-	memset(h, 0, sizeof(*h));
-	if (access(path, F_OK) != 0)
-		return 0;	/* an empty log */
-	ccc_buf_init(&b, 0);
-	if ((rc = read_small(&b, path, 512, "an access log head", err)) != 0 ||
-	    (rc = ccc_buf_put(&b, "", 1)) != 0)
-		goto out;
-	if (sscanf((char *)b.p, "%llu %64s %64s %llu", &seq, hash, rid,
-	    &len) != 4 || sodium_hex2bin(h->hash, 32, hash, 64, NULL, NULL,
-	    NULL) != 0 || sodium_hex2bin(h->rid, 32, rid, 64, NULL, NULL,
-	    NULL) != 0) {
-		rc = ccc_err_set(err, CCC_E_STATE, -1, NULL,
-		    "%s: not an access log head", path);
-		goto out;
-	}
-	h->seq = seq;
-	h->len = len;
-out:
-	ccc_buf_free(&b);
-	return rc;
-}
-
-static int
-head_write(const char *path, const struct head *h, struct ccc_err *err)
-{
-	char hash[65], rid[65], line[200];
-
-	sodium_bin2hex(hash, sizeof(hash), h->hash, 32);
-	sodium_bin2hex(rid, sizeof(rid), h->rid, 32);
-	snprintf(line, sizeof(line), "%" PRIu64 " %s %s %" PRIu64 "\n", h->seq,
-	    hash, rid, h->len);
-	return ccc_write_file(path, line, strlen(line), CCC_OUT_FORCE, err);
-}
-
 /*
  * The first bytes of entry seq as ccc_accesslog_append writes it, through prev
- * (*plen bytes), or when prev is NULL through the head of prev's value.
+ * (*plen bytes), or when prev is NULL through the head of prev's value;
+ * of an entry with an output recipient when out_to (the map's head counts
+ * one more field).
  */
 static int
 entry_prefix(struct ccc_buf *b, uint64_t seq, const uint8_t *prev,
-    size_t *plen)
+    bool out_to, size_t *plen)
 {
 	static const uint8_t z[32];
 	struct ccc_val v[ACC_NFIELDS];
@@ -271,6 +223,10 @@ entry_prefix(struct ccc_buf *b, uint64_t seq, const uint8_t *prev,
 	ccc_val_uint(&v[ACC_NODE], 1);
 	ccc_val_uint(&v[ACC_EPOCH], 0);
 	ccc_val_bytes(&v[ACC_KEY_ID], z, 32);
+	if (out_to)
+		ccc_val_bytes(&v[ACC_OUTPUT_TO], z, 32);
+	else
+		v[ACC_OUTPUT_TO].present = false;
 	if (ccc_blob_encode(b, &ccc_schema_access, v) != 0 ||
 	    ccc_cbor_map_find(b->p, b->len,
 	    ccc_schema_access.fields[ACC_PREV].key, &at, &last) != 0)
@@ -282,6 +238,31 @@ entry_prefix(struct ccc_buf *b, uint64_t seq, const uint8_t *prev,
 /* The longest entry: every ciphertext digest, and the rest. */
 #define ENTRY_MAX ((size_t)CCC_REQUEST_MAX_CTS * 34 + 4096)
 
+/* Whether p[0..n) begins as entry seq's prefixes pre[0..1] (either form). */
+static bool
+entry_starts(const uint8_t *p, size_t n, const struct ccc_buf pre[2],
+    size_t plen)
+{
+	if (n > plen)
+		n = plen;
+	return memcmp(p, pre[0].p, n) == 0 || memcmp(p, pre[1].p, n) == 0;
+}
+
+/* Both prefixes of entry seq (see entry_prefix); their common length. */
+static int
+entry_prefixes(struct ccc_buf pre[2], uint64_t seq, const uint8_t *prev,
+    size_t *plen)
+{
+	size_t l1;
+
+	ccc_buf_init(&pre[0], 0);
+	ccc_buf_init(&pre[1], 0);
+	if (entry_prefix(&pre[0], seq, prev, false, plen) != 0 ||
+	    entry_prefix(&pre[1], seq, prev, true, &l1) != 0 || l1 != *plen)
+		return CCC_E_INTERNAL;
+	return 0;
+}
+
 /*
  * Whether the log's first h->len bytes end with the entry the head names:
  * its number, SHA-256 and request id.  The entry's start is found by its
@@ -289,10 +270,11 @@ entry_prefix(struct ccc_buf *b, uint64_t seq, const uint8_t *prev,
  * that doubles until it holds the longest entry.
  */
 static int
-head_entry_found(int fd, const struct head *h, bool *ok, struct ccc_err *err)
+head_entry_found(int fd, const struct ccc_access_head *h, bool *ok,
+    struct ccc_err *err)
 {
 	struct ccc_val v[ACC_NFIELDS];
-	struct ccc_buf pre, w;
+	struct ccc_buf pre[2], w;
 	uint8_t d[32];
 	size_t plen, want, p;
 	int rc = 0;
@@ -300,9 +282,8 @@ head_entry_found(int fd, const struct head *h, bool *ok, struct ccc_err *err)
 	*ok = h->seq == 0 && h->len == 0;
 	if (h->seq == 0 || h->len == 0)
 		return 0;
-	ccc_buf_init(&pre, 0);
 	ccc_buf_init(&w, 0);
-	if ((rc = entry_prefix(&pre, h->seq, NULL, &plen)) != 0) {
+	if ((rc = entry_prefixes(pre, h->seq, NULL, &plen)) != 0) {
 		rc = ccc_err_set(err, rc, -1, NULL, "access log");
 		goto out;
 	}
@@ -324,7 +305,7 @@ head_entry_found(int fd, const struct head *h, bool *ok, struct ccc_err *err)
 			goto out;
 		}
 		for (p = want >= plen ? want - plen + 1 : 0; p-- > 0 && !*ok;) {
-			if (memcmp(w.p + p, pre.p, plen) != 0)
+			if (!entry_starts(w.p + p, plen, pre, plen))
 				continue;
 			crypto_hash_sha256(d, w.p + p, want - p);
 			*ok = memcmp(d, h->hash, 32) == 0 &&
@@ -336,25 +317,25 @@ head_entry_found(int fd, const struct head *h, bool *ok, struct ccc_err *err)
 			break;
 	}
 out:
-	ccc_buf_free(&pre);
+	ccc_buf_free(&pre[0]);
+	ccc_buf_free(&pre[1]);
 	ccc_buf_free(&w);
 	return rc;
 }
 
 /* Whether tail[0..n) is the start of entry seq + 1, cut short. */
 static bool
-torn_next(const uint8_t *tail, size_t n, const struct head *h)
+torn_next(const uint8_t *tail, size_t n, const struct ccc_access_head *h)
 {
-	struct ccc_buf pre;
+	struct ccc_buf pre[2];
 	size_t plen, ilen;
 	bool torn;
 
-	ccc_buf_init(&pre, 0);
-	torn = ccc_cbor_check(tail, n, CCC_CBOR_STRICT, CCC_BLOB_MAX, &ilen,
-	    0, NULL) == CCC_E_TRUNCATED && entry_prefix(&pre, h->seq + 1,
-	    h->hash, &plen) == 0 && memcmp(tail, pre.p, n < plen ? n :
-	    plen) == 0;
-	ccc_buf_free(&pre);
+	torn = entry_prefixes(pre, h->seq + 1, h->hash, &plen) == 0 &&
+	    ccc_cbor_check(tail, n, CCC_CBOR_STRICT, CCC_BLOB_MAX, &ilen, 0,
+	    NULL) == CCC_E_TRUNCATED && entry_starts(tail, n, pre, plen);
+	ccc_buf_free(&pre[0]);
+	ccc_buf_free(&pre[1]);
 	return torn;
 }
 
@@ -367,7 +348,7 @@ torn_next(const uint8_t *tail, size_t n, const struct head *h)
  * is the node's evidence, an operator must look at it.
  */
 static int
-log_check(int fd, const char *log, const char *head_path, struct head *h,
+log_check(int fd, const char *log, const char *head_path, struct ccc_access_head *h,
     struct ccc_err *err)
 {
 	struct ccc_val v[ACC_NFIELDS];
@@ -411,7 +392,7 @@ log_check(int fd, const char *log, const char *head_path, struct head *h,
 		crypto_hash_sha256(h->hash, tail, n);
 		memcpy(h->rid, v[ACC_REQUEST].p, 32);
 		h->len += n;
-		rc = head_write(head_path, h, err);
+		rc = ccc_access_head_write(head_path, h, err);
 		goto out;
 	} else if (torn_next(tail, n, h)) {
 		if (ftruncate(fd, (off_t)h->len) != 0 || fsync(fd) != 0)
@@ -485,7 +466,7 @@ index_read(const char *path, uint64_t *seq, uint64_t *len)
  * expired past the grace period are skipped: they would be pruned.
  */
 static int
-markers_from(struct ccc_accesslog *st, int fd, const struct head *h,
+markers_from(struct ccc_accesslog *st, int fd, const struct ccc_access_head *h,
     uint64_t seq, uint64_t off, uint64_t now, size_t *rebuilt,
     struct ccc_err *err)
 {
@@ -539,7 +520,7 @@ ccc_accesslog_check(struct ccc_accesslog *st, uint64_t now, struct ccc_err *err)
 	char *log = NULL, *head = NULL, *ip = NULL, line[64];
 	uint64_t seq, off;
 	size_t rebuilt = 0;
-	struct head h;
+	struct ccc_access_head h;
 	int fd = -1, rc;
 
 	if ((log = path_of(st, "access.log")) == NULL ||
@@ -548,7 +529,7 @@ ccc_accesslog_check(struct ccc_accesslog *st, uint64_t now, struct ccc_err *err)
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "state");
 		goto out;
 	}
-	if ((rc = head_read(head, &h, err)) != 0)
+	if ((rc = ccc_access_head_read(head, &h, err)) != 0)
 		goto out;
 	if ((fd = open(log, O_RDWR | O_CLOEXEC)) < 0) {
 		if (errno == ENOENT && h.seq == 0 && h.len == 0)
@@ -664,7 +645,7 @@ ccc_accesslog_append(struct ccc_accesslog *st,
 	struct ccc_val v[ACC_NFIELDS];
 	enum ccc_served how;
 	struct ccc_buf b;
-	struct head h;
+	struct ccc_access_head h;
 	char *log = NULL, *head = NULL;
 	uint64_t len;
 	int fd = -1, rc;
@@ -676,7 +657,7 @@ ccc_accesslog_append(struct ccc_accesslog *st,
 		goto out;
 	}
 	if ((rc = ccc_accesslog_served(st, e->request_id, &how, err)) != 0 ||
-	    (rc = head_read(head, &h, err)) != 0)
+	    (rc = ccc_access_head_read(head, &h, err)) != 0)
 		goto out;
 	/* Announce the append first: a crash anywhere after it is seen. */
 	if (how == CCC_SERVED_NO && (rc = write_marker(st, e->request_id,
@@ -715,6 +696,10 @@ ccc_accesslog_append(struct ccc_accesslog *st,
 	ccc_val_uint(&v[ACC_NODE], e->node);
 	ccc_val_uint(&v[ACC_EPOCH], e->epoch);
 	ccc_val_bytes(&v[ACC_KEY_ID], e->key_id, 32);
+	if (e->has_output_to)
+		ccc_val_bytes(&v[ACC_OUTPUT_TO], e->output_to, 32);
+	else
+		v[ACC_OUTPUT_TO].present = false;
 	if ((rc = ccc_blob_encode(&b, &ccc_schema_access, v)) != 0) {
 		rc = ccc_err_set(err, rc, -1, NULL, "access log");
 		goto out;
@@ -729,7 +714,7 @@ ccc_accesslog_append(struct ccc_accesslog *st,
 	h.seq++;
 	memcpy(h.rid, e->request_id, 32);
 	h.len += len;
-	if ((rc = head_write(head, &h, err)) != 0)
+	if ((rc = ccc_access_head_write(head, &h, err)) != 0)
 		goto out;
 mark:
 	rc = write_marker(st, e->request_id, "logged", expires, err);
@@ -738,134 +723,6 @@ out:
 		close(fd);
 	free(log);
 	free(head);
-	ccc_buf_free(&b);
-	return rc;
-}
-
-/*
- * Whether the entry p[0..n) (number seq) is vouched for by what follows
- * it: the next entry's prev, or the head when it is the last entry.  1
- * yes, 0 no, -1 cannot tell (nothing follows, or it does not decode).
- * When the chain breaks at entry k, this tells an altered entry k-1
- * (entry k still vouched for) from an altered entry k (not).
- */
-static int
-vouched(const uint8_t *p, size_t n, const uint8_t *rest, size_t rest_len,
-    const char *head_path, uint64_t seq)
-{
-	struct ccc_val v[ACC_NFIELDS];
-	struct head h;
-	uint8_t d[32];
-	size_t ilen;
-
-	crypto_hash_sha256(d, p, n);
-	if (rest_len > 0) {
-		if (ccc_cbor_check(rest, rest_len, CCC_CBOR_STRICT,
-		    CCC_BLOB_MAX, &ilen, 0, NULL) != 0 ||
-		    ccc_blob_decode(&ccc_schema_access, rest, ilen, v, 0,
-		    NULL) != 0)
-			return -1;
-		return memcmp(v[ACC_PREV].p, d, 32) == 0;
-	}
-	if (head_path == NULL || head_read(head_path, &h, NULL) != 0)
-		return -1;
-	return h.seq == seq && memcmp(h.hash, d, 32) == 0;
-}
-
-int
-ccc_access_verify(const char *log, const char *head_path, uint64_t *count,
-    struct ccc_err *err)
-{
-	struct ccc_val v[ACC_NFIELDS];
-	struct ccc_buf b;
-	struct head h;
-	uint8_t prev[32];
-	size_t off = 0, prev_off = 0, ilen;
-	uint64_t seq = 0;
-	int rc, vouch;
-
-	memset(prev, 0, sizeof(prev));
-	ccc_buf_init(&b, 0);
-	/* A node that never served has neither file: an empty log. */
-	if (access(log, F_OK) != 0 && errno == ENOENT && (head_path == NULL ||
-	    (access(head_path, F_OK) != 0 && errno == ENOENT))) {
-		*count = 0;
-		return 0;
-	}
-	if ((rc = ccc_read_file(&b, log, 1UL << 31, err)) != 0)
-		goto out;
-	while (off < b.len) {
-		long long at = (long long)off;
-		/* A per-entry cap, not the bytes left: a cut entry is
-		 * truncated, not too large. */
-		if ((rc = ccc_cbor_check(b.p + off, b.len - off,
-		    CCC_CBOR_STRICT, CCC_BLOB_MAX, &ilen, at, err)) != 0 ||
-		    (rc = ccc_blob_decode(&ccc_schema_access, b.p + off, ilen,
-		    v, at, err)) != 0) {
-			ccc_err_item(err, (long)seq + 1);
-			goto out;
-		}
-		if (v[ACC_SEQ].u != seq + 1) {
-			rc = ccc_err_set(err, CCC_E_MALFORMED, at, "seq",
-			    "entry numbered %llu, expected %llu (an entry was "
-			    "removed or reordered)",
-			    (unsigned long long)v[ACC_SEQ].u,
-			    (unsigned long long)seq + 1);
-			ccc_err_item(err, (long)seq + 1);
-			goto out;
-		}
-		if (memcmp(v[ACC_PREV].p, prev, 32) != 0) {
-			if (seq == 0)
-				rc = ccc_err_set(err, CCC_E_MALFORMED, at,
-				    "prev", "the first entry's prev is not "
-				    "zero (it was altered)");
-			else if ((vouch = vouched(b.p + off, ilen, b.p + off +
-			    ilen, b.len - off - ilen, head_path,
-			    seq + 1)) == 1) {
-				/* This entry is intact: the one before it
-				 * is not what was hashed. */
-				rc = ccc_err_set(err, CCC_E_MALFORMED,
-				    (long long)prev_off, NULL, "entry %llu "
-				    "was altered (entry %llu's prev is not its "
-				    "hash)", (unsigned long long)seq,
-				    (unsigned long long)seq + 1);
-				ccc_err_item(err, (long)seq);
-				goto out;
-			} else
-				rc = ccc_err_set(err, CCC_E_MALFORMED, at,
-				    "prev", "prev is not the hash of entry "
-				    "%llu (%s)", (unsigned long long)seq,
-				    vouch == 0 ? "this entry was altered" :
-				    "this entry or the one before was altered");
-			ccc_err_item(err, (long)seq + 1);
-			goto out;
-		}
-		crypto_hash_sha256(prev, b.p + off, ilen);
-		seq++;
-		prev_off = off;
-		off += ilen;
-	}
-	if (head_path != NULL) {
-		if ((rc = head_read(head_path, &h, err)) != 0)
-			goto out;
-		if (h.seq != seq || h.len != b.len ||
-		    memcmp(h.hash, prev, 32) != 0) {
-			rc = ccc_err_set(err, CCC_E_MALFORMED, -1, NULL,
-			    "the log ends at entry %llu, its head names entry "
-			    "%llu%s", (unsigned long long)seq,
-			    (unsigned long long)h.seq, h.seq == seq ?
-			    " with other contents (the last entry was "
-			    "altered)" : "");
-			/* The first entry where the log and its head part. */
-			ccc_err_item(err, (long)(h.seq == seq ? seq :
-			    (h.seq < seq ? h.seq : seq) + 1));
-			goto out;
-		}
-	}
-	*count = seq;
-out:
-	if (rc != 0)
-		ccc_err_what(err, log);
 	ccc_buf_free(&b);
 	return rc;
 }

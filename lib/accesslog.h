@@ -7,7 +7,13 @@
  * (32 zero bytes for the first).  STATE/access.head holds the sequence
  * number and SHA-256 of the last entry, replaced atomically after every
  * append, so removing the last entries is detected too.  Removing or
- * editing any entry breaks the chain at that entry.
+ * editing any entry breaks the chain at that entry.  With the node's
+ * identity, STATE/access.head.signed holds the head signed (below), so an
+ * auditor who kept one detects a log re-made since.
+ *
+ * lib/accesslog.c keeps the state (lock, markers, append, the check before
+ * serving), lib/accesslog_head.c the head files, lib/accesslog_verify.c
+ * the auditor's verification.
  *
  * STATE/served/<request id hex> is a replay marker: "pending" before the
  * log entry is appended, "logged" once it is in the log, "released" once
@@ -26,6 +32,7 @@
 #include <stdbool.h>
 
 #include "blob.h"
+#include "identity.h"
 #include "schemas.h"
 
 
@@ -38,7 +45,9 @@ struct ccc_access_entry {
 	size_t app_len;
 	int ct_digests_fd;	/* nct digests of 32 bytes, from offset 0 */
 	size_t nct;
-	uint8_t recipient_digest[32];	/* SHA-256 of the recipient key */
+	uint8_t recipient_digest[32];	/* SHA-256 of the enclave key */
+	bool has_output_to;		/* a sealed output: */
+	uint8_t output_to[32];		/* SHA-256 of the subscriber's key */
 	uint32_t node;
 	uint64_t epoch;
 	uint8_t key_id[32];
@@ -89,11 +98,78 @@ int ccc_accesslog_released(struct ccc_accesslog *st, const uint8_t rid[32],
 void ccc_accesslog_prune(struct ccc_accesslog *st, uint64_t now);
 
 /*
+ * STATE/access.head: "SEQ HASH REQUEST-ID LENGTH\n" (decimal, lowercase
+ * hex), the last entry's number, SHA-256 and request id, and the log's
+ * length.  Read strictly: only the exact line ccc_access_head_write makes
+ * is a head (CCC_E_STATE otherwise); a missing file is the empty log's
+ * head (all zero).
+ */
+struct ccc_access_head {
+	uint64_t seq;
+	uint8_t hash[32];
+	uint8_t rid[32];
+	uint64_t len;
+};
+
+int ccc_access_head_read(const char *path, struct ccc_access_head *h,
+    struct ccc_err *err) CCC_WUR;
+int ccc_access_head_write(const char *path, const struct ccc_access_head *h,
+    struct ccc_err *err) CCC_WUR;
+
+/*
+ * STATE/access.head.signed: the head signed with the node's identity key,
+ * one line
+ *
+ *   "ccc/access-head/v1 SEQ HASH NODE KEY-ID EPOCH SIGNER SIG\n"
+ *
+ * (decimal, lowercase hex; SIGNER the identity id, SIG the Ed25519
+ * signature of the line's bytes before " SIG" under the purpose
+ * CCC_ACCESS_HEAD_PURPOSE).  It binds entry SEQ's chain hash to the node
+ * index, key id and epoch the node serves, so anyone holding one can tell
+ * a log rewritten since (its entry SEQ is no longer the one signed).  The
+ * purpose is in the "ccc/node/v1:" space: no oracle purpose
+ * ("ccc/oracle/v1:" ...) and no DKG purpose (no ':') is one of its.
+ */
+#define CCC_ACCESS_HEAD_PURPOSE "ccc/node/v1:access-head"
+
+struct ccc_signed_head {
+	uint64_t seq;		/* >= 1 */
+	uint8_t hash[32];
+	uint32_t node;
+	uint8_t key_id[32];
+	uint64_t epoch;
+	uint8_t signer[CCC_ID_BYTES];
+	uint8_t sig[CCC_ID_SIG_BYTES];
+	const char *name;	/* the file it was read from, for errors */
+};
+
+/*
+ * Sign the state's current head (nothing when the log is empty) for node,
+ * key_id and epoch, and replace STATE/access.head.signed with it.
+ */
+int ccc_accesslog_sign_head(struct ccc_accesslog *st,
+    const struct ccc_identity *id, uint32_t node, const uint8_t key_id[32],
+    uint64_t epoch, struct ccc_err *err) CCC_WUR;
+/*
+ * Read a signed head strictly and verify it under pk: CCC_E_MALFORMED if
+ * it is not one line as above, CCC_E_KEY if another identity signed it,
+ * CCC_E_SIGNATURE if the signature does not verify.  sh->name = path.
+ */
+int ccc_signed_head_read(struct ccc_signed_head *sh, const char *path,
+    const uint8_t pk[CCC_ID_PK_BYTES], struct ccc_err *err) CCC_WUR;
+
+/*
  * Verify an access log: every entry well-formed, numbered 1, 2, ... and
  * chained; when head is not NULL (a file as written beside the log), the
- * last entry must be the one it names.  *count receives the entries.
- * CCC_E_MALFORMED/CCC_E_SIGNATURE naming the entry on failure.
+ * last entry must be the one it names (number, hash, request id).  Each
+ * of the nsh signed heads (verified already) must name an entry still in
+ * the log, with the chain hash, node, key id and epoch signed.  *count
+ * receives the entries.  CCC_E_MALFORMED naming the entry on failure.
  */
+int ccc_access_verify_signed(const char *log, const char *head,
+    const struct ccc_signed_head *sh, size_t nsh, uint64_t *count,
+    struct ccc_err *err) CCC_WUR;
+/* The same without signed heads. */
 int ccc_access_verify(const char *log, const char *head, uint64_t *count,
     struct ccc_err *err) CCC_WUR;
 

@@ -68,17 +68,71 @@ named(struct ccc_err *err, int rc, const char *name)
 	return rc;
 }
 
+/*
+ * Grow b to exactly ncap bytes (ccc_buf_reserve doubles: a 64 MiB cap
+ * would become a 128 MiB buffer).  A secret buffer is copied into new
+ * sodium_malloc memory and the old one wiped and freed.
+ */
+static int
+grow_exact(struct ccc_buf *b, size_t ncap)
+{
+	uint8_t *np;
+
+	if (ncap <= b->cap)
+		return 0;
+	if (!b->secret)
+		np = realloc(b->p, ncap);
+	else if ((np = sodium_malloc(ncap)) != NULL && b->p != NULL) {
+		memcpy(np, b->p, b->len);
+		sodium_free(b->p);
+	}
+	if (np == NULL)
+		return CCC_E_NOMEM;
+	b->p = np;
+	b->cap = ncap;
+	return 0;
+}
+
+/*
+ * Read fd to its end into b, at most max bytes in all.  At most max + 1
+ * bytes are ever read or held: a regular file gets a buffer of its size
+ * (and one byte to see its end) at once, a pipe one that doubles from
+ * 64 KiB up to max + 1.
+ */
 static int
 read_fd(struct ccc_buf *b, int fd, const char *name, size_t max,
     struct ccc_err *err)
 {
+	struct stat st;
+	size_t limit = max < SIZE_MAX ? max + 1 : max, ncap, hint = 0;
 	ssize_t r;
 	int rc;
 
+	if (b->len > max)
+		return named(err, ccc_err_set(err, CCC_E_TOOBIG, -1, NULL,
+		    "larger than %zu bytes", max), name);
+	/* A size only hints: a file may grow, /proc says 0. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uint64_t)st.st_size < limit - b->len)
+		hint = b->len + (size_t)st.st_size + 1;
 	for (;;) {
-		if ((rc = ccc_buf_reserve(b, 65536)) != 0)
-			return ccc_err_set(err, rc, -1, NULL, "%s", name);
-		r = read(fd, b->p + b->len, b->cap - b->len);
+		if (b->len == b->cap) {
+			if (hint > b->cap)
+				ncap = hint;
+			else if (b->cap < 32768)
+				ncap = 65536;
+			else
+				ncap = b->cap > SIZE_MAX / 2 ? SIZE_MAX :
+				    b->cap * 2;
+			hint = 0;
+			if (ncap > limit)
+				ncap = limit;
+			if ((rc = grow_exact(b, ncap)) != 0)
+				return named(err, ccc_err_set(err, rc, -1,
+				    NULL, "out of memory"), name);
+		}
+		r = read(fd, b->p + b->len, (b->cap < limit ? b->cap : limit) -
+		    b->len);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "io.h"
 #include "policy.h"
 
@@ -52,6 +54,82 @@ ccc_label_policy_check(const struct ccc_label_policy *p, const char *app,
 	    ccc_vis(vc, sizeof(vc), ctx, ctx_len > 100 ? 100 : ctx_len,
 	    CCC_VIS_SLASH), ccc_vis(va, sizeof(va), app, app_len > 100 ? 100 :
 	    app_len, CCC_VIS_SLASH));
+}
+
+/* Whether p[0..n) is n lowercase hex digits. */
+static bool
+lower_hex(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' &&
+		    p[i] <= 'f')))
+			return false;
+	return true;
+}
+
+/* The bound value of segment seg[0..n) if it starts with key (the hex
+ * digits), or NULL; *bad = key when it does but they are not want of them. */
+static const char *
+binding(const char *seg, size_t n, const char *key, size_t want,
+    const char **bad)
+{
+	size_t k = strlen(key);
+
+	if (n < k || memcmp(seg, key, k) != 0)
+		return NULL;
+	if (n - k != want || !lower_hex(seg + k, want))
+		*bad = key;
+	return seg + k;
+}
+
+int
+ccc_label_custody_check(const char *ctx, size_t ctx_len,
+    const uint8_t code[48], const uint8_t *recipient, struct ccc_err *err)
+{
+	char want[97];
+	uint8_t d[32];
+	const char *seg, *end, *slash, *v, *bad = NULL;
+	size_t n;
+
+	if (ctx == NULL || ctx_len < 4 || memcmp(ctx, "app:", 4) != 0 ||
+	    (seg = memchr(ctx, '/', ctx_len)) == NULL)
+		return 0;
+	for (end = ctx + ctx_len; seg < end && bad == NULL; seg = slash) {
+		seg++;
+		if ((slash = memchr(seg, '/', (size_t)(end - seg))) == NULL)
+			slash = end;
+		n = (size_t)(slash - seg);
+		if ((v = binding(seg, n, "code=", 96, &bad)) != NULL &&
+		    bad == NULL) {
+			sodium_bin2hex(want, sizeof(want), code, 48);
+			if (memcmp(v, want, 96) != 0)
+				return ccc_err_set(err, CCC_E_POLICY, -1,
+				    "context", "the label binds the code to "
+				    "%.16s..., the request's code is %.16s...",
+				    v, want);
+		} else if (v == NULL && (v = binding(seg, n, "recipient=", 64,
+		    &bad)) != NULL && bad == NULL) {
+			if (recipient == NULL)
+				return ccc_err_set(err, CCC_E_POLICY, -1,
+				    "context", "the label binds the output to "
+				    "recipient %.16s..., the request's output is "
+				    "not sealed to a recipient", v);
+			crypto_hash_sha256(d, recipient, 32);
+			sodium_bin2hex(want, sizeof(want), d, 32);
+			if (memcmp(v, want, 64) != 0)
+				return ccc_err_set(err, CCC_E_POLICY, -1,
+				    "context", "the label binds the output to "
+				    "recipient %.16s..., the request's output is "
+				    "sealed to %.16s...", v, want);
+		}
+	}
+	if (bad != NULL)
+		return ccc_err_set(err, CCC_E_POLICY, -1, "context", "the label "
+		    "binds custody with a %s segment that is not %d lowercase "
+		    "hex digits", bad, strcmp(bad, "code=") == 0 ? 96 : 64);
+	return 0;
 }
 
 void

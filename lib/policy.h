@@ -13,6 +13,13 @@
  *
  * APP may be * for every application.  Tokens are separated by spaces or
  * tabs and cannot contain them.
+ *
+ * A label may also bind custody: a context "app:A/..." with a path segment
+ * "code=<SHA-384, 96 lowercase hex digits>" is served only for a request
+ * whose code measurement is that, one with "recipient=<SHA-256 of an
+ * X25519 key, 64 lowercase hex digits>" only for a request whose output is
+ * sealed to that key.  A segment that starts so but is not that many hex
+ * digits binds nothing anyone could meet: it is refused.
  */
 #ifndef CCC_POLICY_H
 #define CCC_POLICY_H
@@ -43,5 +50,13 @@ void ccc_label_policy_free(struct ccc_label_policy *p);
 int ccc_label_policy_check(const struct ccc_label_policy *p, const char *app,
     size_t app_len, const char *context, size_t context_len,
     struct ccc_err *err) CCC_WUR;
+
+/* 0 if the custody bindings of a context (as above) hold for a request
+ * running code (48 bytes) whose output is sealed to recipient (a 32-byte
+ * key; NULL when it is not sealed); CCC_E_POLICY with the reason
+ * otherwise. */
+int ccc_label_custody_check(const char *context, size_t context_len,
+    const uint8_t code[48], const uint8_t *recipient, struct ccc_err *err)
+    CCC_WUR;
 
 #endif

@@ -196,8 +196,15 @@ int
 ccc_request_check_ct(const struct ccc_request *rq, const struct ccc_ct *ct,
     const struct ccc_label_policy *pol, struct ccc_err *err)
 {
-	return ccc_label_policy_check(pol, rq->app, rq->app_len, ct->context,
-	    ct->context_len, err);
+	int rc;
+
+	if ((rc = ccc_label_policy_check(pol, rq->app, rq->app_len,
+	    ct->context, ct->context_len, err)) != 0)
+		return rc;
+	/* Custody the label binds: the code, the output's recipient. */
+	return ccc_label_custody_check(ct->context, ct->context_len, rq->code,
+	    rq->output == CCC_OUTPUT_SEALED && rq->has_recipient ?
+	    rq->recipient : NULL, err);
 }
 
 int

@@ -240,6 +240,7 @@ static const struct ccc_field access_fields[] = {
 	U(8, "node", 1, 255, 0),
 	U(9, "epoch", 0, UINT64_MAX, 0),
 	B(10, "key_id", 32, 32, 0),
+	B(11, "output_recipient", 32, 32, CCC_F_OPT),
 };
 SCHEMA(ccc_schema_access, "ccc/access/v1", "access log entry",
     access_fields);

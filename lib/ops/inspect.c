@@ -13,6 +13,7 @@
 
 #include "accesslog.h"
 #include "blob.h"
+#include "identity.h"
 #include "io.h"
 #include "ops.h"
 #include "seq.h"
@@ -253,26 +254,72 @@ fail:
 	return rc;
 }
 
-/* Check a node's access log against its head; print a one-line summary. */
+/* The node's identity public key (a secret key file is refused). */
 static int
-verify_log(const char *dir, struct ccc_err *err)
+identity_pub(struct ccc_identity *id, const char *path, struct ccc_err *err)
 {
-	char *log = NULL, *head = NULL;
+	struct ccc_buf b;
+	int rc;
+
+	ccc_buf_init(&b, 0);
+	if ((rc = ccc_read_named(&b, path, 4096, false, err)) == 0 &&
+	    ((rc = ccc_identity_load(id, b.p, b.len, err)) != 0 ||
+	    (id->has_secret && (rc = ccc_err_set(err, CCC_E_TYPE, -1, NULL,
+	    "expected an identity public key (ccc/identity-pub/v1)")) != 0)))
+		ccc_err_what(err, path);
+	ccc_buf_free(&b);
+	return rc;
+}
+
+/*
+ * Check a node's access log against its head, and with the node's
+ * identity its signed head and an earlier one; print a one-line summary.
+ */
+static int
+verify_log(const struct ccc_inspect_opts *o, struct ccc_err *err)
+{
+	struct ccc_signed_head sh[2];
+	struct ccc_identity *id = NULL;
+	char *log = NULL, *head = NULL, *signed_head = NULL;
+	const char *dir = o->verify_log;
 	uint64_t n = 0;
+	size_t nsh = 0;
 	int rc;
 
 	if (asprintf(&log, "%s/access.log", dir) < 0 ||
-	    asprintf(&head, "%s/access.head", dir) < 0) {
-		free(log);
-		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "log");
+	    asprintf(&head, "%s/access.head", dir) < 0 ||
+	    asprintf(&signed_head, "%s/access.head.signed", dir) < 0 ||
+	    (id = ccc_identity_new()) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "log");
+		goto out;
 	}
-	if ((rc = ccc_access_verify(log, head, &n, err)) == 0)
-		printf("%s: %llu entr%s, chained and matching its head\n", log,
-		    (unsigned long long)n, n == 1 ? "y" : "ies");
-	else if (err != NULL && strcmp(err->what, log) == 0)
-		(void)ccc_err_rename(err, dir);
+	if (o->identity != NULL) {
+		if ((rc = identity_pub(id, o->identity, err)) != 0 ||
+		    (rc = ccc_signed_head_read(&sh[nsh++], signed_head, id->pk,
+		    err)) != 0 || (o->since != NULL &&
+		    (rc = ccc_signed_head_read(&sh[nsh++], o->since, id->pk,
+		    err)) != 0))
+			goto out;
+	}
+	if ((rc = ccc_access_verify_signed(log, head, sh, nsh, &n,
+	    err)) != 0) {
+		if (err != NULL && strcmp(err->what, log) == 0)
+			(void)ccc_err_rename(err, dir);
+		goto out;
+	}
+	printf("%s: %llu entr%s, chained and matching its head", log,
+	    (unsigned long long)n, n == 1 ? "y" : "ies");
+	if (nsh > 0)
+		printf(", signed at entry %llu", (unsigned long long)sh[0].seq);
+	if (nsh > 1)
+		printf(", entry %llu as %s signed it",
+		    (unsigned long long)sh[1].seq, o->since);
+	putchar('\n');
+out:
+	ccc_identity_free(id);
 	free(log);
 	free(head);
+	free(signed_head);
 	return rc;
 }
 
@@ -283,7 +330,7 @@ ccc_inspect_run(const struct ccc_inspect_opts *o, struct ccc_err *err)
 	int i, rc;
 
 	if (o->verify_log != NULL) {
-		rc = verify_log(o->verify_log, err);
+		rc = verify_log(o, err);
 		if (fflush(stdout) != 0 || ferror(stdout))
 			return ccc_err_set(err, CCC_E_IO, -1, NULL, "stdout: "
 			    "write failed");

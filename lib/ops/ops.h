@@ -90,6 +90,9 @@ int ccc_combine_result(const struct ccc_combine_opts *o, struct ccc_err *err)
 struct ccc_inspect_opts {
 	bool diag, show_secrets;
 	const char *verify_log;	/* a node state directory: check its log */
+	const char *identity;	/* -I: the node's identity, to check its
+				 * signed head, or NULL */
+	const char *since;	/* --since: an earlier signed head, or NULL */
 	char **files;
 	int nfiles;
 };
@@ -326,6 +329,7 @@ struct ccc_serve_opts {
 	unsigned jobs;		/* threads (0 or 1: one) */
 	const char *share, *tpk, *roster, *state, *policy, *in, *out;
 	const char *attest_policy, *pool;	/* the request's enclave */
+	const char *identity;	/* -I: signs the access log head, or NULL */
 	bool force, tty_ok;
 	uint64_t now;
 };

@@ -54,6 +54,26 @@ copy_out(struct ccc_out *out, int fd, struct ccc_err *err)
 	return 0;
 }
 
+/* The node's identity secret key, which signs its access log head. */
+static int
+identity_load(struct ccc_identity **id, const char *path, struct ccc_err *err)
+{
+	struct ccc_buf b;
+	int rc;
+
+	ccc_buf_init(&b, 1);
+	if ((*id = ccc_identity_new()) == NULL)
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "%s", path);
+	else if ((rc = ccc_read_named(&b, path, 4096, true, err)) == 0 &&
+	    ((rc = ccc_identity_load(*id, b.p, b.len, err)) != 0 ||
+	    (!(*id)->has_secret && (rc = ccc_err_set(err, CCC_E_TYPE, -1,
+	    NULL, "expected an identity secret key (ccc/identity-key/v1), "
+	    "to sign the access log head")) != 0)))
+		ccc_err_what(err, path);
+	ccc_buf_free(&b);
+	return rc;
+}
+
 int
 ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 {
@@ -74,6 +94,7 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	struct ccc_ct_src src;
 	struct ccc_par par;
 	struct ccc_share_run run;
+	struct ccc_identity *id = NULL;
 	enum ccc_served served = CCC_SERVED_NO;
 	BIGNUM *x = NULL;
 	int rc, dfd = -1;
@@ -98,6 +119,9 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	if ((rc = ccc_roster_read(&roster, o->roster, err)) != 0)
 		goto out;
 	if ((rc = ccc_label_policy_load(&pol, o->policy, err)) != 0)
+		goto out;
+	if (o->identity != NULL && (rc = identity_load(&id, o->identity,
+	    err)) != 0)
 		goto out;
 	/* The enclaves: the certified pool and the attestation policy. */
 	if ((apol = ccc_attest_policy_new()) == NULL) {
@@ -204,12 +228,19 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 		ae.ct_digests_fd = dfd;
 		ae.nct = rq.cts.count;
 		crypto_hash_sha256(ae.recipient_digest, rq.enclave_key, 32);
+		if ((ae.has_output_to = rq.output == CCC_OUTPUT_SEALED &&
+		    rq.has_recipient))
+			crypto_hash_sha256(ae.output_to, rq.recipient, 32);
 		ae.node = sh->index;
 		ae.epoch = pub.epoch;
 		memcpy(ae.key_id, pub.key_id, 32);
 		if ((rc = ccc_accesslog_append(&st, &ae, rq.expires, err)) != 0)
 			goto out;
 	}
+	/* The head as it stands, signed before anything is released. */
+	if (id != NULL && (rc = ccc_accesslog_sign_head(&st, id, sh->index,
+	    pub.key_id, pub.epoch, err)) != 0)
+		goto out;
 	if ((out.path == NULL && (rc = copy_out(&out, spool.fd, err)) != 0) ||
 	    (rc = ccc_out_commit(&out, err)) != 0)
 		goto out;
@@ -231,6 +262,7 @@ out:
 	if (state_open)
 		ccc_accesslog_close(&st);
 	ccc_hpke_ctx_wipe(&hctx);
+	ccc_identity_free(id);
 	BN_clear_free(x);
 	ccc_share_free(sh);
 	ccc_tdh2_pub_free(&pub);

@@ -736,3 +736,178 @@ served_two() {
 	assert_output "st1/access.log: 2 entries, chained and matching its head"
 	[[ "$(entries st1/access.log)" == 2 ]]
 }
+
+# ---- custody bound by labels, the output recipient, the signed head --------
+
+# collude REQ OUT: oracles 1, 2 and 3 sign REQ without checking it (as a
+# colluding quorum would: ccc-quorum-sign always checks), by re-signing
+# their signatures of fx/req; the signatures are combined into OUT.
+collude() {
+	local i
+	python3 -c 'import cryptography' 2>/dev/null ||
+	    skip "python3 cryptography not installed"
+	for i in 1 2 3; do
+		python3 - "$(field_hex "fx/o$i.key" sk)" "fx/sig$i" fx/req \
+		    "$1" "$2.sig$i" <<'PY' || return
+import hashlib, sys
+from cryptography.hazmat.primitives.asymmetric.ed25519 import \
+    Ed25519PrivateKey
+sk, tmpl, old, req, out = sys.argv[1:]
+t = open(tmpl, 'rb').read()
+od = hashlib.sha256(open(old, 'rb').read()).digest()
+nd = hashlib.sha256(open(req, 'rb').read()).digest()
+assert t.count(od) == 1 and t[-66:-64] == b'\x58\x40'
+msg = b'ccc/sig/v1\0ccc/oracle/v1:ccc/request/v1\0' + nd
+sig = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(sk)[:32]).sign(msg)
+open(out, 'wb').write(t.replace(od, nd)[:-64] + sig)
+PY
+	done
+	ccc-quorum-sign combine -r fx/roster -c "$1" -o "$2" "$2.sig1" \
+	    "$2.sig2" "$2.sig3"
+}
+
+# refused_custody CERT WHY: node 1 refuses CERT by policy (WHY ends the
+# line), with nothing logged, marked or written.
+refused_custody() {
+	node 1 -o s1 "$1"
+	((status == 1))
+	assert_output_empty
+	assert_stderr "ccc-reencrypt: refused by policy: $1: item 1: $2"
+	assert_no_file s1 st1/access.log st1/access.head
+	[[ -z $(ls st1/served) ]]
+}
+
+@test "request mode: a label binding the code is served only for that code" {
+	local other
+	other=$(printf 'ab%.0s' {1..48})
+	ccc-encrypt -k fx/k57/tpk.cbor -l "app:A/code=$other" -o ct.other fx/msg
+	crun -0 request r1 A ct.other
+	# Honest oracles refuse to sign it, a colluding quorum does: the node
+	# refuses it all the same.
+	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k57/tpk.cbor -A fx/attest.policy -r fx/roster -P fx/pool -o x r1
+	assert_stderr "ccc-quorum-sign: refused by policy: r1: item 1: the label binds the code to abababababababab..., the request's code is 0000000000000000..."
+	crun -0 collude r1 c1
+	refused_custody c1 "the label binds the code to abababababababab..., the request's code is 0000000000000000..."
+	# A binding that is not 96 lowercase hex digits binds nothing: refused.
+	for bad in "code=${other^^}" "code=${other:2}" "code=${other}00" \
+	    "v2/code=" "code=$MEAS/recipient=12" "recipient=$MEAS"; do
+		ccc-encrypt -f -k fx/k57/tpk.cbor -l "app:A/$bad" -o ct.bad \
+		    fx/msg
+		rm -f rb cb
+		crun -0 request rb A ct.bad
+		crun -0 collude rb cb
+		if [[ $bad == *recipient=* ]]; then
+			refused_custody cb "the label binds custody with a recipient= segment that is not 64 lowercase hex digits"
+		else
+			refused_custody cb "the label binds custody with a code= segment that is not 96 lowercase hex digits"
+		fi
+	done
+	# The request's own code (and other path segments): served.
+	ccc-encrypt -k fx/k57/tpk.cbor -l "app:A/v2/code=$MEAS/notes" -o ct.own \
+	    fx/msg
+	crun -0 request r2 A ct.own
+	crun -0 certify r2 c2
+	node 1 -o s2 c2
+	((status == 0))
+	assert_stderr_empty
+}
+
+@test "request mode: a label binding the recipient is served only for output sealed to it; the log records the recipient" {
+	local rh
+	rh=$(field_hex fx/epub2 pk | xxd -r -p | sha256sum | cut -c1-64)
+	ccc-encrypt -k fx/k57/tpk.cbor -l "app:A/recipient=$rh" -o ct.r fx/msg
+	# Sealed to another key, or not sealed: refused.
+	ccc-keygen recipient -o rk3 -p rpub3
+	crun -0 request r1 A ct.r -O sealed -R rpub3
+	crun -0 collude r1 c1
+	refused_custody c1 "the label binds the output to recipient ${rh:0:16}..., the request's output is sealed to $(field_hex rpub3 pk | xxd -r -p | sha256sum | cut -c1-16)..."
+	crun -0 request r2 A ct.r
+	crun -0 collude r2 c2
+	refused_custody c2 "the label binds the output to recipient ${rh:0:16}..., the request's output is not sealed to a recipient"
+	# Sealed to it: served, and the entry records the recipient beside
+	# the enclave key.
+	crun -0 request r3 A ct.r -O sealed -R fx/epub2
+	crun -0 certify r3 c3
+	node 1 -o s3 c3
+	((status == 0))
+	[[ "$(field_hex st1/access.log output_recipient)" == "$rh" ]]
+	[[ "$(field_hex st1/access.log recipient)" == "$(field_hex fx/epub pk | xxd -r -p | sha256sum | cut -c1-64)" ]]
+	# The node finds such an entry where its head says, and serves on.
+	node 1 -o s4 fx/cert
+	((status == 0))
+	assert_stderr_empty
+	crun -0 ccc-inspect -L st1
+	assert_output "st1/access.log: 2 entries, chained and matching its head"
+	# A request whose output is not sealed: no output recipient.
+	node 2 -o s1 fx/cert
+	((status == 0))
+	crun -0 ccc-inspect st2/access.log
+	[[ $output != *output_recipient* ]]
+	[[ $output == *'"recipient": '* ]]
+}
+
+@test "request mode: -I signs the access log head with the node's identity" {
+	ccc-keygen identity -o n1.key -p n1.pub -N node-1
+	node 1 -I n1.key -o s1 fx/cert
+	((status == 0))
+	assert_stderr_empty
+	crun -0 ccc-inspect -L st1 -I n1.pub
+	assert_output "st1/access.log: 1 entry, chained and matching its head, signed at entry 1"
+	cp st1/access.head.signed earlier
+	# A crash rerun (logged, not released) signs the head it finds.
+	crun -0 request r2 A fx/ct.A
+	crun -0 certify r2 c2
+	node 1 -I n1.key -o s2 c2
+	((status == 0))
+	crun -0 ccc-inspect -L st1 -I n1.pub --since earlier
+	assert_output "st1/access.log: 2 entries, chained and matching its head, signed at entry 2, entry 1 as earlier signed it"
+	# Served without -I: the signed head stays where it was.
+	crun -0 request r3 A fx/ct.A
+	crun -0 certify r3 c3
+	node 1 -o s3 c3
+	((status == 0))
+	crun -0 ccc-inspect -L st1 -I n1.pub
+	assert_output "st1/access.log: 3 entries, chained and matching its head, signed at entry 2"
+	# Not a secret identity key: refused before anything is served.
+	crun -0 request r4 A fx/ct.A
+	crun -0 certify r4 c4
+	save st1/access.log st1/access.head st1/access.head.signed
+	install -m 600 n1.pub pub-only
+	node 1 -I pub-only -o s4 c4
+	((status == 1))
+	assert_stderr "ccc-reencrypt: wrong blob type: pub-only: expected an identity secret key (ccc/identity-key/v1), to sign the access log head"
+	assert_no_file s4
+	assert_unchanged st1/access.log st1/access.head st1/access.head.signed
+	node 1 -I missing -o s4 c4
+	((status == 2))
+	assert_stderr "ccc-reencrypt: i/o error: missing: No such file or directory"
+	# -I is of request mode.
+	crun -2 ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor \
+	    --to fx/epub -I n1.key fx/ct.A
+	assert_stderr "ccc-reencrypt: usage: -I applies to request mode (-r) (see ccc-reencrypt --help)"
+}
+
+@test "request mode: a torn append of an entry with an output recipient is cut off and written again" {
+	local k rh
+	for k in 1 2; do
+		crun -0 request "r$k" A fx/ct.A -O sealed -R fx/epub2
+		crun -0 certify "r$k" "c$k"
+	done
+	node 1 -o s1 c1
+	((status == 0))
+	cp st1/access.head head1
+	node 1 -o s2 c2
+	((status == 0))
+	cp st1/access.log log2
+	# As if killed inside the append of r2's entry.
+	cp head1 st1/access.head
+	head -c $(($(size_of log2) - 50)) log2 >st1/access.log
+	echo "pending $(num r2 expires)" >"st1/served/$(field_hex r2 request_id)"
+	node 1 -o s2b c2
+	((status == 0))
+	assert_stderr_empty
+	crun -0 ccc-inspect -L st1
+	assert_output "st1/access.log: 2 entries, chained and matching its head"
+	rh=$(field_hex fx/epub2 pk | xxd -r -p | sha256sum | cut -c1-64)
+	[[ "$(ccc-inspect st1/access.log | grep -c "^  \"output_recipient\": \"$rh\"\$")" == 2 ]]
+}
