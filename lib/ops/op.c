@@ -108,11 +108,20 @@ ccc_op_node_note(void *arg, const struct ccc_node_report *r)
 	char name[256];
 	int rc;
 
-	if (!r->final) {
-		if (r->verdict == CCC_NODE_REPEAT)
-			ccc_cli_warn("node %u: %s repeats %s; ignored",
-			    r->index, r->file, r->other);
+	if (!r->final)
 		return;
+	/*
+	 * A repeated file: a warning after a success, part of the one error
+	 * line after a failure.
+	 */
+	if (r->verdict == CCC_NODE_REPEAT && !r->failed)
+		ccc_cli_warn("node %u: %s repeats %s; ignored", r->index,
+		    r->file, r->other);
+	if (r->verdict == CCC_NODE_REPEAT && r->failed) {
+		size_t at = strlen(nr->repeats);
+		snprintf(nr->repeats + at, sizeof(nr->repeats) - at,
+		    "%snode %u: %s repeats %s", at ? "; " : "; ignored: ",
+		    r->index, r->file, r->other);
 	}
 	/* A failure names the bad nodes in its one error line. */
 	if (r->verdict == CCC_NODE_BAD && !r->failed)
@@ -173,6 +182,11 @@ ccc_op_nodes_commit(struct ccc_op_nodes *nr, const char *tool, int rc,
 	/* After a failure its own error stands, the report's is dropped. */
 	int wrc = nodes_write(nr, tool, rc ? NULL : err);
 
+	if (rc != 0 && err != NULL && nr->repeats[0] != '\0') {
+		size_t at = strlen(err->detail);
+		snprintf(err->detail + at, sizeof(err->detail) - at, "%s",
+		    nr->repeats);
+	}
 	return rc ? rc : wrc;
 }
 

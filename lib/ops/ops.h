@@ -127,6 +127,7 @@ struct ccc_node_report;
 struct ccc_op_nodes {
 	struct ccc_out out;
 	struct ccc_buf json;	/* the nodes' entries */
+	char repeats[512];	/* after a failure: the files it left out */
 	size_t n, ok;
 	uint32_t t;
 	bool open, judged, failed, nomem;

@@ -1,6 +1,7 @@
 /* Rosters, requests, oracle signatures and quorum certificates. */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -543,6 +544,53 @@ out:
 	return rc;
 }
 
+/*
+ * The signature files combine leaves out, with why: warnings when the
+ * certificate is made, part of the one error line when it is not.
+ */
+struct ignored {
+	struct ccc_buf b;	/* lines, each ended by a NUL */
+	size_t n;
+};
+
+static void
+ignored(struct ignored *ig, const char *fmt, ...)
+{
+	char line[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (ccc_buf_put(&ig->b, line, strlen(line) + 1) == 0)
+		ig->n++;
+}
+
+/* Each ignored line as a warning. */
+static void
+ignored_warn(const struct ignored *ig)
+{
+	const char *p = (const char *)ig->b.p;
+	size_t i;
+
+	for (i = 0; i < ig->n; i++, p += strlen(p) + 1)
+		ccc_cli_warn("%s; ignored", p);
+}
+
+/* "; ignored: A; B" appended to buf (truncated to fit). */
+static void
+ignored_append(char *buf, size_t len, const struct ignored *ig)
+{
+	const char *p = (const char *)ig->b.p;
+	size_t i, at;
+
+	for (i = 0; i < ig->n; i++, p += strlen(p) + 1) {
+		at = strlen(buf);
+		snprintf(buf + at, len - at, "%s%s", i == 0 ? "; ignored: " :
+		    "; ", p);
+	}
+}
+
 int
 ccc_quorum_combine(const struct ccc_qcombine_opts *o, struct ccc_err *err)
 {
@@ -551,9 +599,10 @@ ccc_quorum_combine(const struct ccc_qcombine_opts *o, struct ccc_err *err)
 	struct ccc_val v[SIG_NFIELDS], cv[CERT_NFIELDS], sv[CSIG_NFIELDS];
 	struct ccc_buf in, sb, sigs, out;
 	struct ccc_err e;
+	struct ignored ig;
 	bool *have = NULL;
 	uint8_t d[32], (*sig)[64] = NULL;
-	char name[80], miss[512];
+	char name[80], miss[1024];
 	size_t i, nvalid = 0;
 	long m;
 	int k, rc;
@@ -563,6 +612,8 @@ ccc_quorum_combine(const struct ccc_qcombine_opts *o, struct ccc_err *err)
 	ccc_buf_init(&sb, 0);
 	ccc_buf_init(&sigs, 0);
 	ccc_buf_init(&out, 0);
+	ccc_buf_init(&ig.b, 0);
+	ig.n = 0;
 	if ((rc = ccc_roster_read(&r, o->roster, err)) != 0)
 		goto out;
 	if ((rc = ccc_roster_valid(&r, o->now, err)) != 0) {
@@ -589,30 +640,30 @@ ccc_quorum_combine(const struct ccc_qcombine_opts *o, struct ccc_err *err)
 		if (ccc_read_named(&sb, o->sigs[k], 4096, false, &e) != 0 ||
 		    ccc_blob_decode(&ccc_schema_signature, sb.p, sb.len, v, 0,
 		    &e) != 0) {
-			ccc_cli_warn("%s: %s; ignored", o->sigs[k], e.detail);
+			ignored(&ig, "%s: %s", o->sigs[k], e.detail);
 			continue;
 		}
 		if ((m = ccc_roster_find(&r, v[SIG_SIGNER].p)) < 0) {
-			ccc_cli_warn("%s: signer is not in roster \"%s\"; "
-			    "ignored", o->sigs[k], r.name);
+			ignored(&ig, "%s: signer is not in roster \"%s\"",
+			    o->sigs[k], r.name);
 			continue;
 		}
 		ccc_member_label(&r.m[m], name, sizeof(name));
 		if (have[m]) {
-			ccc_cli_warn("%s: a second signature by %s; ignored",
+			ignored(&ig, "%s: a second signature by %s",
 			    o->sigs[k], name);
 			continue;
 		}
 		if (v[SIG_TYPE].n != strlen(s->type) || memcmp(v[SIG_TYPE].p,
 		    s->type, v[SIG_TYPE].n) != 0 ||
 		    memcmp(v[SIG_DIGEST].p, d, 32) != 0) {
-			ccc_cli_warn("%s: %s signed another blob; ignored",
-			    o->sigs[k], name);
+			ignored(&ig, "%s: %s signed another blob", o->sigs[k],
+			    name);
 			continue;
 		}
 		if (ccc_cert_sig_verify(v[SIG_SIG].p, r.m[m].pk, s, d) != 0) {
-			ccc_cli_warn("%s: bad signature by %s; ignored",
-			    o->sigs[k], name);
+			ignored(&ig, "%s: bad signature by %s", o->sigs[k],
+			    name);
 			continue;
 		}
 		have[m] = true;
@@ -620,13 +671,16 @@ ccc_quorum_combine(const struct ccc_qcombine_opts *o, struct ccc_err *err)
 		nvalid++;
 	}
 	if (nvalid < r.q) {
+		/* One line: who did not sign, and what was left out. */
 		ccc_roster_missing(miss, sizeof(miss), &r, have);
+		ignored_append(miss, sizeof(miss), &ig);
 		rc = ccc_err_set(err, CCC_E_SIGNATURE, -1, NULL, "%zu valid "
 		    "signature%s, roster \"%s\" needs %u%s", nvalid,
 		    nvalid == 1 ? "" : "s", r.name, r.q, miss);
 		ccc_err_what(err, ccc_io_name(o->in, 0));
 		goto out;
 	}
+	ignored_warn(&ig);
 	/* Signatures in roster (id) order: the certificate is canonical. */
 	for (i = 0; i < r.n; i++) {
 		if (!have[i])
@@ -655,6 +709,7 @@ out:
 	ccc_buf_free(&sb);
 	ccc_buf_free(&sigs);
 	ccc_buf_free(&out);
+	ccc_buf_free(&ig.b);
 	return rc;
 }
 

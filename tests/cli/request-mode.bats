@@ -270,9 +270,7 @@ entries() {
 	# combine refuses: two valid signatures and mallory's.
 	crun -1 ccc-quorum-sign combine -r fx/roster -c fx/req -o c fx/sig1 \
 	    fx/sig2 fx/sigx
-	[[ "${stderr_lines[0]}" == 'ccc-quorum-sign: warning: fx/sigx: signer is not in roster "oracles"; ignored' ]]
-	[[ "${stderr_lines[1]}" == "ccc-quorum-sign: bad signature: fx/req: 2 valid signatures, roster \"oracles\" needs 3; not signed by $(names_except fx/roster oracle-1 oracle-2)" ]]
-	((${#stderr_lines[@]} == 2))
+	assert_stderr "ccc-quorum-sign: bad signature: fx/req: 2 valid signatures, roster \"oracles\" needs 3; not signed by $(names_except fx/roster oracle-1 oracle-2); ignored: fx/sigx: signer is not in roster \"oracles\""
 	assert_no_file c
 	# A certificate carrying the three anyway is refused by every node.
 	crun -0 ccc-quorum-sign combine -r fx/roster5 -c fx/req -o c5 fx/sig1 \
