@@ -14,7 +14,7 @@
 
 static const char usage[] =
 "usage: ccc-share init -d DIR -i IDENTITY [-t T OPERATOR ...]\n"
-"       ccc-share committee -t T [-q Q] [-g GROUP | -k KEYID] [-a ATTEMPT]\n"
+"       ccc-share committee [-t T] [-q Q] [-g GROUP | -k KEYID] [-a ATTEMPT]\n"
 "                 [-S START] [-w STEP] [-G GRACE] [-f] -o OUT MEMBER ...\n"
 "       ccc-share approve (-d DIR | -i IDENTITY) -c PROPOSAL [-f] -o OUT\n"
 "       ccc-share dkg -d DIR -c COMMITTEE [--now T] [-v]\n"
@@ -167,9 +167,11 @@ main(int argc, char **argv)
 	o.crash_at = getenv("CCC_CRASH_AT");
 #endif
 	if (strcmp(cmd, "committee") == 0) {
-		if (co.t == 0 || co.out == NULL || optind == argc)
-			return ccc_cli_usage("committee needs -t T, -o OUT and "
-			    "the members' identity public keys");
+		if ((co.t == 0 && co.group == NULL) || co.out == NULL ||
+		    optind == argc)
+			return ccc_cli_usage("committee needs -t T (or -g "
+			    "GROUP), -o OUT and the members' identity public "
+			    "keys");
 		if (keyid != NULL && co.group != NULL)
 			return ccc_cli_usage("-k KEYID makes a new key, -g "
 			    "GROUP reshares one: not both");

@@ -126,9 +126,9 @@ ccc_approval_check(const struct ccc_approval *a,
 		if (ccc_identity_verify_digest(a->sig[i], m[j - 1].pk,
 		    CCC_APPROVAL_PURPOSE, a->digest) != 0)
 			return ccc_err_set(err, CCC_E_SIGNATURE, -1, NULL,
-			    "approval %u, by %s, does not sign this proposal",
-			    i + 1, ccc_dkg_member_label(&m[j - 1], j, label,
-			    sizeof(label)));
+			    "approval %u, by member %s, does not sign this "
+			    "proposal", i + 1, ccc_dkg_member_label(&m[j - 1],
+			    j, label, sizeof(label)));
 	}
 	if (a->nsigs < need)
 		return ccc_err_set(err, CCC_E_POLICY, -1, NULL, "%s needs the "

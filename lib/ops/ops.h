@@ -225,7 +225,7 @@ int ccc_node_retire(const struct ccc_node_opts *o, struct ccc_err *err)
     CCC_WUR;
 
 struct ccc_committee_opts {
-	uint32_t t, q;		/* q 0: the default */
+	uint32_t t, q;		/* t 0: the group's; q 0: the default */
 	const char *group;	/* reshare this group; NULL: a DKG */
 	const uint8_t *key_id;	/* DKG: NULL for a random key id */
 	uint32_t attempt;

@@ -123,20 +123,6 @@ ccc_committee_make(const struct ccc_committee_opts *o, struct ccc_err *err)
 	if (cm.n < 1 || cm.n > CCC_DKG_MAX_N)
 		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "a committee "
 		    "has 1 to %d members (got %u)", CCC_DKG_MAX_N, cm.n);
-	if (o->t < 1 || o->t > cm.n)
-		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "threshold %u "
-		    "is not between 1 and the %u members", o->t, cm.n);
-	cm.t = o->t;
-	cm.q = o->q ? o->q : default_quorum(cm.t, cm.n, o->group != NULL);
-	if (cm.q < cm.t || cm.q > cm.n)
-		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "quorum %u is "
-		    "not between t=%u and n=%u", cm.q, cm.t, cm.n);
-	if ((cm.m = calloc(cm.n, sizeof(*cm.m))) == NULL) {
-		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "committee");
-		goto out;
-	}
-	if ((rc = read_members(cm.m, o->members, cm.n, err)) != 0)
-		goto out;
 	if (o->group != NULL) {
 		ccc_buf_reset(&b);
 		if ((rc = ccc_read_named(&b, o->group, CCC_DKG_MSG_MAX, false,
@@ -154,6 +140,25 @@ ccc_committee_make(const struct ccc_committee_opts *o, struct ccc_err *err)
 		memcpy(cm.key_id, o->key_id, 32);
 	else
 		randombytes_buf(cm.key_id, 32);	/* names the key for life */
+	/* No -t: the threshold of the group reshared (a refresh keeps it). */
+	cm.t = o->t ? o->t : g.t;
+	if (cm.t < 1 || cm.t > cm.n) {
+		rc = ccc_err_set(err, CCC_E_USAGE, -1, NULL, "threshold %u "
+		    "is not between 1 and the %u members", cm.t, cm.n);
+		goto out;
+	}
+	cm.q = o->q ? o->q : default_quorum(cm.t, cm.n, o->group != NULL);
+	if (cm.q < cm.t || cm.q > cm.n) {
+		rc = ccc_err_set(err, CCC_E_USAGE, -1, NULL, "quorum %u is "
+		    "not between t=%u and n=%u", cm.q, cm.t, cm.n);
+		goto out;
+	}
+	if ((cm.m = calloc(cm.n, sizeof(*cm.m))) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "committee");
+		goto out;
+	}
+	if ((rc = read_members(cm.m, o->members, cm.n, err)) != 0)
+		goto out;
 	cm.attempt = o->attempt;
 	cm.start = o->start ? o->start : ccc_keystate_now();
 	cm.step = o->step;

@@ -27,7 +27,7 @@ setup() {
 	crun -2 ccc-share verify -k x
 	assert_stderr "ccc-share: usage: verify needs -k TPK -s SHARE, or -g GROUP -C CERT (see ccc-share --help)"
 	crun -2 ccc-share committee -t 2 -o c
-	assert_stderr "ccc-share: usage: committee needs -t T, -o OUT and the members' identity public keys (see ccc-share --help)"
+	assert_stderr "ccc-share: usage: committee needs -t T (or -g GROUP), -o OUT and the members' identity public keys (see ccc-share --help)"
 	crun -2 ccc-share committee -t 0 -o c a.pub
 	assert_stderr "ccc-share: usage: -t: expected a number from 1 to 255 (see ccc-share --help)"
 	crun -2 ccc-share committee -t 2 -k abc -o c a.pub
