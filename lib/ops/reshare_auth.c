@@ -39,8 +39,8 @@ rs_retired(const struct ccc_keystate *st, struct ccc_err *err)
 	    ccc_approval_load(a, b.p, b.len, err) == 0 &&
 	    ccc_approval_retire_load(&r, a->prop, a->prop_len, err) == 0)
 		rc = ccc_err_set(err, CCC_E_POLICY, -1, NULL, "key %s was "
-		    "retired at epoch %llu (%s/retired.cbor): its shares are "
-		    "erased and the node serves it no more",
+		    "retired at epoch %llu (%s/retired.cbor): the node serves "
+		    "it no more",
 		    ccc_short_id(r.key_id), (unsigned long long)r.epoch,
 		    st->dir);
 	else
@@ -275,6 +275,9 @@ ccc_node_retire(const struct ccc_node_opts *o, struct ccc_err *err)
 	if ((rc = ccc_keystate_open(&x.st, o->dir, CCC_KEYSTATE_EXCLUSIVE,
 	    err)) != 0)
 		goto out;
+#ifdef CCC_TEST_HOOKS
+	x.st.crash_at = o->crash_at;
+#endif
 	if ((a = calloc(1, sizeof(*a))) == NULL) {
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "retire");
 		goto out;

@@ -284,7 +284,7 @@ idx() {
 	done
 	# Applying it again only erases again; every other use is refused.
 	crun -0 ccc-share retire -d a -c r1
-	local gone="ccc-share: refused by policy: key ${kid:0:8} was retired at epoch 1 (a/retired.cbor): its shares are erased and the node serves it no more"
+	local gone="ccc-share: refused by policy: key ${kid:0:8} was retired at epoch 1 (a/retired.cbor): the node serves it no more"
 	crun -1 ccc-share export -d a -s a.share
 	assert_stderr "$gone"
 	assert_no_file a.share
@@ -303,4 +303,20 @@ idx() {
 	assert_stderr "$gone"
 	crun -1 ccc-share retire -d a -c r0
 	assert_stderr "$gone"
+}
+
+@test "retire: killed between the tombstone and the erasure, the key is refused and a rerun erases" {
+	need_test_hooks	# CCC_CRASH_AT
+	nodes a b c
+	dkg 2 a b c
+	ccc-share export -d a -k tpk
+	ccc-share retirement -d a -o r
+	approve r a b
+	crun -137 env CCC_CRASH_AT=retire ccc-share retire -d a -c r
+	[[ -e a/retired.cbor && -e a/epochs/0/share.cbor ]]
+	crun -1 ccc-share export -d a -s a.share
+	assert_stderr "ccc-share: refused by policy: key $(field tpk key_id | cut -c1-8) was retired at epoch 0 (a/retired.cbor): the node serves it no more"
+	assert_no_file a.share
+	crun -0 ccc-share retire -d a -c r
+	assert_no_file a/epochs/0/share.cbor
 }
