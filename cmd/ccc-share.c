@@ -13,9 +13,10 @@
 #include "ops/ops.h"
 
 static const char usage[] =
-"usage: ccc-share init -d DIR -i IDENTITY\n"
-"       ccc-share committee -t T [-q Q] [-g GROUP | -k KEYID] [-a ATTEMPT]\n"
+"usage: ccc-share init -d DIR -i IDENTITY [-t T OPERATOR ...]\n"
+"       ccc-share committee [-t T] [-q Q] [-g GROUP | -k KEYID] [-a ATTEMPT]\n"
 "                 [-S START] [-w STEP] [-G GRACE] [-f] -o OUT MEMBER ...\n"
+"       ccc-share approve (-d DIR | -i IDENTITY) -c PROPOSAL [-f] -o OUT\n"
 "       ccc-share dkg -d DIR -c COMMITTEE [--now T] [-v]\n"
 "       ccc-share reshare -d DIR -c COMMITTEE [-g GROUP] [--now T] [-v]\n"
 "       ccc-share advance -d DIR [--now T] [-v]\n"
@@ -24,6 +25,8 @@ static const char usage[] =
 "       ccc-share export -d DIR [-e EPOCH] [-f] [-C CERT] [-g GROUP]\n"
 "                 [-k TPK] [-s SHARE]\n"
 "       ccc-share verify (-k TPK -s SHARE | -g GROUP -C CERT)\n"
+"       ccc-share retirement -d DIR [-f] -o OUT\n"
+"       ccc-share retire -d DIR -c RETIREMENT\n"
 "       ccc-share -h | -V\n";
 
 enum { OPT_NOW = 256 };
@@ -53,7 +56,7 @@ static const struct option longopts[] = {
 };
 
 static const struct ccc_cli_sub subs[] = {
-	{ "init", "dir identity" },
+	{ "init", "dir identity threshold" },
 	{ "committee", "threshold quorum group key attempt start step grace "
 	    "force output" },
 	{ "dkg", "dir committee now verbose" },
@@ -63,6 +66,9 @@ static const struct ccc_cli_sub subs[] = {
 	{ "abort", "dir now verbose" },
 	{ "export", "dir epoch force cert group key share" },
 	{ "verify", "key share group cert" },
+	{ "approve", "dir identity committee force output" },
+	{ "retirement", "dir force output" },
+	{ "retire", "dir committee" },
 	{ NULL, NULL }
 };
 
@@ -105,7 +111,8 @@ main(int argc, char **argv)
 		return ccc_cli_version();
 	if (argc < 2 || argv[1][0] == '-')
 		return ccc_cli_usage("missing subcommand (init, committee, "
-		    "dkg, reshare, advance, status, abort, export or verify)");
+		    "approve, dkg, reshare, advance, status, abort, export, "
+		    "verify, retirement or retire)");
 	cmd = argv[1];
 	if ((sub = ccc_cli_sub(subs, cmd)) == NULL)
 		return ccc_cli_usage("unknown subcommand \"%s\"", cmd);
@@ -138,7 +145,7 @@ main(int argc, char **argv)
 				    "since 1970");
 			o.now = (uint64_t)n;
 			break;
-		case 'o': co.out = optarg; break;
+		case 'o': co.out = o.out = optarg; break;
 		case 'q': rc = number("-q", optarg, 1, 255, &v);
 			co.q = (uint32_t)v; break;
 		case 's': o.share = optarg; break;
@@ -160,9 +167,11 @@ main(int argc, char **argv)
 	o.crash_at = getenv("CCC_CRASH_AT");
 #endif
 	if (strcmp(cmd, "committee") == 0) {
-		if (co.t == 0 || co.out == NULL || optind == argc)
-			return ccc_cli_usage("committee needs -t T, -o OUT and "
-			    "the members' identity public keys");
+		if ((co.t == 0 && co.group == NULL) || co.out == NULL ||
+		    optind == argc)
+			return ccc_cli_usage("committee needs -t T (or -g "
+			    "GROUP), -o OUT and the members' identity public "
+			    "keys");
 		if (keyid != NULL && co.group != NULL)
 			return ccc_cli_usage("-k KEYID makes a new key, -g "
 			    "GROUP reshares one: not both");
@@ -176,6 +185,26 @@ main(int argc, char **argv)
 		co.members = argv + optind;
 		co.nmembers = argc - optind;
 		rc = ccc_committee_make(&co, &err);
+		return rc ? ccc_cli_fail(&err) : 0;
+	}
+	if (strcmp(cmd, "init") == 0 && (co.t != 0 || optind < argc)) {
+		if (co.t == 0 || optind == argc)
+			return ccc_cli_usage("init takes -t T and the "
+			    "operators' identity public keys, or neither");
+		o.operators = argv + optind;
+		o.noperators = argc - optind;
+		o.op_t = co.t;
+		optind = argc;
+	}
+	if (strcmp(cmd, "approve") == 0) {
+		if ((o.dir == NULL) == (o.identity == NULL) ||
+		    o.committee == NULL || o.out == NULL)
+			return ccc_cli_usage("approve needs -d DIR or -i "
+			    "IDENTITY, -c PROPOSAL and -o OUT");
+		if (optind < argc)
+			return ccc_cli_usage("unexpected argument \"%s\"",
+			    argv[optind]);
+		rc = ccc_node_approve(&o, &err);
 		return rc ? ccc_cli_fail(&err) : 0;
 	}
 	if (optind < argc)
@@ -206,6 +235,14 @@ main(int argc, char **argv)
 		rc = ccc_node_status(&o, stdout, &err);
 	} else if (strcmp(cmd, "abort") == 0) {
 		rc = ccc_node_abort(&o, &err);
+	} else if (strcmp(cmd, "retirement") == 0) {
+		if (o.out == NULL)
+			return ccc_cli_usage("retirement needs -o OUT");
+		rc = ccc_node_retirement(&o, &err);
+	} else if (strcmp(cmd, "retire") == 0) {
+		if (o.committee == NULL)
+			return ccc_cli_usage("retire needs -c RETIREMENT");
+		rc = ccc_node_retire(&o, &err);
 	} else if (strcmp(cmd, "export") == 0) {
 		if (!o.group && !o.cert && !o.tpk && !o.share)
 			return ccc_cli_usage("export needs at least one of -C, "

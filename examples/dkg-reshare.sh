@@ -61,6 +61,11 @@ run ccc-encrypt -k tpk-0.cbor -l app:demo -o message.ct message.txt
 step "3. reshare to 3 of 4: alice leaves, dave and erin join"
 run ccc-share committee -t 3 -g group-0.cbor -G 0 -o reshare.committee \
     bob.pub carol.pub dave.pub erin.pub
+# A change of members or threshold needs the approval of t (here 2)
+# members of the current group: each signs the committee in turn.
+for n in alice bob; do
+	run ccc-share approve -d "$n" -c reshare.committee -f -o reshare.committee
+done
 for n in alice bob carol; do
 	run ccc-share reshare -d "$n" -c reshare.committee
 done

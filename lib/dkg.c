@@ -40,8 +40,8 @@ ccc_dkg_member_label(const struct ccc_dkg_member *m, uint32_t i, char *buf,
 
 /* ---- members ------------------------------------------------------------ */
 
-static int
-members_load(const struct ccc_val *v, struct ccc_dkg_member **out,
+int
+ccc_dkg_members_load(const struct ccc_val *v, struct ccc_dkg_member **out,
     long long base, struct ccc_err *err)
 {
 	struct ccc_val mv[MEM_NFIELDS];
@@ -55,7 +55,8 @@ members_load(const struct ccc_val *v, struct ccc_dkg_member **out,
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "members");
 	ccc_cur_init(&c, v->p, v->n, base, err);
 	for (i = 0; i < v->count; i++) {
-		if ((rc = ccc_blob_decode_map(&ccc_schema_committee_member, &c, mv)) != 0)
+		if ((rc = ccc_blob_decode_map(&ccc_schema_committee_member, &c,
+		    mv)) != 0)
 			goto fail;
 		memcpy(m[i].id, mv[MEM_ID].p, 32);
 		memcpy(m[i].pk, mv[MEM_PK].p, 32);
@@ -83,8 +84,9 @@ fail:
 	return rc;
 }
 
-static int
-members_encode(struct ccc_buf *b, const struct ccc_dkg_member *m, uint32_t n)
+int
+ccc_dkg_members_encode(struct ccc_buf *b, const struct ccc_dkg_member *m,
+    uint32_t n)
 {
 	struct ccc_val mv[MEM_NFIELDS];
 	uint32_t i;
@@ -103,8 +105,9 @@ members_encode(struct ccc_buf *b, const struct ccc_dkg_member *m, uint32_t n)
 	return 0;
 }
 
-static uint32_t
-members_find(const struct ccc_dkg_member *m, uint32_t n, const uint8_t id[32])
+uint32_t
+ccc_dkg_members_find(const struct ccc_dkg_member *m, uint32_t n,
+    const uint8_t id[32])
 {
 	uint32_t i;
 
@@ -172,7 +175,7 @@ ccc_committee_load(struct ccc_committee *c, const uint8_t *p, size_t len,
 	c->step = v[COM_STEP].u;
 	c->grace = v[COM_GRACE].u;
 	if ((rc = committee_check(c, v, err)) != 0 ||
-	    (rc = members_load(&v[COM_MEMBERS], &c->m, 0, err)) != 0)
+	    (rc = ccc_dkg_members_load(&v[COM_MEMBERS], &c->m, 0, err)) != 0)
 		return rc;
 	sid_of(c->sid, p, len);
 	return 0;
@@ -187,7 +190,7 @@ ccc_committee_encode(struct ccc_buf *b, struct ccc_committee *c)
 	int rc;
 
 	ccc_buf_init(&mb, 0);
-	if ((rc = members_encode(&mb, c->m, c->n)) != 0)
+	if ((rc = ccc_dkg_members_encode(&mb, c->m, c->n)) != 0)
 		goto out;
 	ccc_val_bytes(&v[COM_KEY_ID], c->key_id, 32);
 	ccc_val_uint(&v[COM_EPOCH], c->epoch);
@@ -218,7 +221,7 @@ ccc_committee_free(struct ccc_committee *c)
 uint32_t
 ccc_committee_find(const struct ccc_committee *c, const uint8_t id[32])
 {
-	return members_find(c->m, c->n, id);
+	return ccc_dkg_members_find(c->m, c->n, id);
 }
 
 uint64_t
@@ -304,7 +307,7 @@ ccc_group_load(struct ccc_ec *ec, struct ccc_group *g, const uint8_t *p,
 		    "g_bar is not the hash to curve of the key id");
 		goto fail;
 	}
-	if ((rc = members_load(&v[GRP_MEMBERS], &g->m, 0, err)) != 0)
+	if ((rc = ccc_dkg_members_load(&v[GRP_MEMBERS], &g->m, 0, err)) != 0)
 		goto fail;
 	crypto_hash_sha256(g->digest, p, len);
 	EC_POINT_free(pt);
@@ -324,7 +327,7 @@ ccc_group_encode(struct ccc_buf *b, struct ccc_group *g)
 	int rc;
 
 	ccc_buf_init(&mb, 0);
-	if ((rc = members_encode(&mb, g->m, g->n)) != 0)
+	if ((rc = ccc_dkg_members_encode(&mb, g->m, g->n)) != 0)
 		goto out;
 	ccc_val_bytes(&v[GRP_GROUP], "P256", 4);
 	ccc_val_uint(&v[GRP_T], g->t);
@@ -362,7 +365,7 @@ ccc_group_free(struct ccc_group *g)
 uint32_t
 ccc_group_find(const struct ccc_group *g, const uint8_t id[32])
 {
-	return members_find(g->m, g->n, id);
+	return ccc_dkg_members_find(g->m, g->n, id);
 }
 
 int

@@ -54,6 +54,19 @@ struct ccc_dkg_member {
 /* "3 (carol)" or "3": a member for messages; buf of at least 80 bytes. */
 const char *ccc_dkg_member_label(const struct ccc_dkg_member *m, uint32_t i,
     char *buf, size_t len);
+/*
+ * A members array (ccc_schema_committee_member maps, as decoded into v):
+ * ids match their keys, no member twice; *out is calloc'ed (free it).
+ * base: the absolute offset of the bytes, for errors.
+ */
+int ccc_dkg_members_load(const struct ccc_val *v, struct ccc_dkg_member **out,
+    long long base, struct ccc_err *err) CCC_WUR;
+/* Append the n members' maps to b (the array head is the caller's). */
+int ccc_dkg_members_encode(struct ccc_buf *b, const struct ccc_dkg_member *m,
+    uint32_t n) CCC_WUR;
+/* The 1-based index of id among the n members, 0 if none. */
+uint32_t ccc_dkg_members_find(const struct ccc_dkg_member *m, uint32_t n,
+    const uint8_t id[32]);
 
 /* ---- committee ---------------------------------------------------------- */
 

@@ -516,7 +516,8 @@ ccc_keystate_close(struct ccc_keystate *st)
 }
 
 int
-ccc_keystate_init(const char *dir, const char *idfile, struct ccc_err *err)
+ccc_keystate_init(const char *dir, const char *idfile,
+    const struct ccc_buf *operators, struct ccc_err *err)
 {
 	static const char *const subdirs[] = { "in", "out", "epochs" };
 	struct ccc_identity *id = NULL;
@@ -559,6 +560,9 @@ ccc_keystate_init(const char *dir, const char *idfile, struct ccc_err *err)
 	if ((rc = ccc_identity_encode_pub(&pb, id)) != 0 ||
 	    (rc = ccc_keystate_put(&st, pb.p, pb.len, 0, err,
 	    "identity.pub")) != 0)
+		goto out;
+	if (operators != NULL && (rc = ccc_keystate_put(&st, operators->p,
+	    operators->len, 0, err, "operators.cbor")) != 0)
 		goto out;
 	/* The secret key last: its presence makes the directory a state. */
 	if ((rc = ccc_keystate_path(&st, path, sizeof(path), "identity.key")) ||

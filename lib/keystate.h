@@ -2,6 +2,9 @@
  * A decryption node's state directory (see ccc-share(1), FILES):
  *
  *   identity.key, identity.pub   the node's Ed25519 identity
+ *   operators.cbor               who approves its first DKG (optional)
+ *   retired.cbor                 the approved retirement of its key: the
+ *                                node serves it no more (a tombstone)
  *   lock                         flock(2)ed by every command
  *   current                      "E\n": the epoch the node serves; replaced
  *                                atomically, the only commit point
@@ -47,9 +50,10 @@ int ccc_keystate_open(struct ccc_keystate *st, const char *dir, int mode,
     struct ccc_err *err) CCC_WUR;
 void ccc_keystate_close(struct ccc_keystate *st);
 
-/* Create a state directory for the identity in idfile (a secret key). */
-int ccc_keystate_init(const char *dir, const char *idfile, struct ccc_err *err)
-    CCC_WUR;
+/* Create a state directory for the identity in idfile (a secret key);
+ * operators (a ccc/operators/v1 blob) or NULL. */
+int ccc_keystate_init(const char *dir, const char *idfile,
+    const struct ccc_buf *operators, struct ccc_err *err) CCC_WUR;
 
 /* dir "/" rel into buf; CCC_E_USAGE if it does not fit. */
 int ccc_keystate_path(const struct ccc_keystate *st, char *buf, size_t len,

@@ -391,6 +391,36 @@ static const struct ccc_field transport_fields[] = {
 SCHEMA(ccc_schema_transport_key, "ccc/transport-key/v1",
     "transport key seed", transport_fields);
 
+/* Authorised key lifecycle changes (lib/approval.c): a proposal (a
+ * committee or a retirement) with its approvers' signatures, the
+ * retirement of a key, and the operators a node was initialised with. */
+static const struct ccc_field approval_sig_fields[] = {
+	B(1, "id", 32, 32, 0),
+	B(2, "sig", 64, 64, 0),
+};
+SCHEMA(ccc_schema_approval_sig, NULL, "approval", approval_sig_fields);
+
+static const struct ccc_field approved_fields[] = {
+	BLOB(1, "proposal", CCC_DKG_MSG_MAX, NULL),
+	MA(2, "sigs", 1, CCC_DKG_MAX_N, &ccc_schema_approval_sig),
+};
+SCHEMA(ccc_schema_approved, "ccc/approved/v1", "approved proposal",
+    approved_fields);
+
+static const struct ccc_field retire_fields[] = {
+	B(1, "key_id", 32, 32, 0),
+	U(2, "epoch", 0, UINT32_MAX, 0),
+	B(3, "group", 32, 32, 0),
+};
+SCHEMA(ccc_schema_retire, "ccc/retire/v1", "key retirement", retire_fields);
+
+static const struct ccc_field operators_fields[] = {
+	U(1, "t", 1, CCC_DKG_MAX_N, 0),
+	MA(2, "members", 1, CCC_DKG_MAX_N, &ccc_schema_committee_member),
+};
+SCHEMA(ccc_schema_operators, "ccc/operators/v1", "node operators",
+    operators_fields);
+
 /* ---- the registry -------------------------------------------------------- */
 
 /* Every blob type the toolkit knows, for ccc-inspect and the codec. */
@@ -406,6 +436,7 @@ const struct ccc_schema *const ccc_schemas[] = {
 	&ccc_schema_share_msg, &ccc_schema_share_accept,
 	&ccc_schema_share_deal, &ccc_schema_share_respond,
 	&ccc_schema_share_confirm, &ccc_schema_transport_key,
+	&ccc_schema_approved, &ccc_schema_retire, &ccc_schema_operators,
 	NULL
 };
 

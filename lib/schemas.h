@@ -107,6 +107,14 @@ enum { COM_KEY_ID, COM_EPOCH, COM_ATTEMPT, COM_T, COM_Q, COM_MEMBERS,
 enum { GRP_GROUP, GRP_T, GRP_N, GRP_EPOCH, GRP_KEY_ID, GRP_H, GRP_GBAR,
     GRP_HI, GRP_Q, GRP_MEMBERS, GRP_SID, GRP_DEALERS, GRP_DEALS, GRP_PREV,
     GRP_NFIELDS };
+extern const struct ccc_schema ccc_schema_approved;
+extern const struct ccc_schema ccc_schema_retire;
+extern const struct ccc_schema ccc_schema_operators;
+extern const struct ccc_schema ccc_schema_approval_sig;	/* APS_* */
+enum { APV_PROPOSAL, APV_SIGS, APV_NFIELDS };
+enum { APS_ID, APS_SIG, APS_NFIELDS };
+enum { RET_KEY_ID, RET_EPOCH, RET_GROUP, RET_NFIELDS };
+enum { OPS_T, OPS_MEMBERS, OPS_NFIELDS };
 
 
 /* Maps nested in the blobs above. */

@@ -193,6 +193,10 @@ struct ccc_node_opts {
 	bool has_epoch, force;
 	FILE *log;		/* advance -v: one line per action, or NULL */
 	uint64_t now;		/* --now: the clock, seconds since 1970; 0: time() */
+	const char *out;	/* approve, retirement: the blob made */
+	char **operators;	/* init: operators' identity public key files */
+	int noperators;
+	uint32_t op_t;		/* init: how many operators approve a DKG */
 #ifdef CCC_TEST_HOOKS
 	const char *crash_at;	/* test hook (CCC_CRASH_AT) */
 	const struct ccc_dkg_tamper *tamper;	/* test helper only */
@@ -214,9 +218,19 @@ int ccc_node_export(const struct ccc_node_opts *o, struct ccc_err *err)
 /* A share against a public key or group, or a group against its cert. */
 int ccc_node_verify(const struct ccc_node_opts *o, FILE *out,
     struct ccc_err *err) CCC_WUR;
+/* Sign the proposal o->committee with o->identity, or else the node's
+ * identity, into o->out (lib/ops/reshare_auth.c). */
+int ccc_node_approve(const struct ccc_node_opts *o, struct ccc_err *err)
+    CCC_WUR;
+/* The retirement of the node's key at its current epoch, into o->out. */
+int ccc_node_retirement(const struct ccc_node_opts *o, struct ccc_err *err)
+    CCC_WUR;
+/* Apply the approved retirement o->committee: erase every share, for good. */
+int ccc_node_retire(const struct ccc_node_opts *o, struct ccc_err *err)
+    CCC_WUR;
 
 struct ccc_committee_opts {
-	uint32_t t, q;		/* q 0: the default */
+	uint32_t t, q;		/* t 0: the group's; q 0: the default */
 	const char *group;	/* reshare this group; NULL: a DKG */
 	const uint8_t *key_id;	/* DKG: NULL for a random key id */
 	uint32_t attempt;

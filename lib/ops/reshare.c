@@ -31,6 +31,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "approval.h"
 #include "dkg.h"
 #include "io.h"
 #include "keys.h"
@@ -680,8 +681,9 @@ ccc_node_advance(const struct ccc_node_opts *o, struct ccc_err *err)
 
 /* Check a committee against this node before taking part. */
 static int
-start_check(struct tx *x, const struct ccc_committee *cm, bool dkg,
-    struct ccc_buf *oldb, struct ccc_err *err)
+start_check(struct tx *x, const struct ccc_committee *cm,
+    const struct ccc_approval *a, bool dkg, struct ccc_buf *oldb,
+    struct ccc_err *err)
 {
 	struct ccc_group og;
 	uint8_t d[32];
@@ -702,7 +704,7 @@ start_check(struct tx *x, const struct ccc_committee *cm, bool dkg,
 			return ccc_err_set(err, CCC_E_KEY, -1, NULL, "this "
 			    "node (%s) is not a member of the committee",
 			    ccc_short_id(x->st.id->id));
-		return 0;
+		return rs_authorise(x, cm, a, NULL, err);
 	}
 	if (!cm->has_prev)
 		return ccc_err_set(err, CCC_E_FIELD, -1, "prev", "the "
@@ -739,6 +741,8 @@ start_check(struct tx *x, const struct ccc_committee *cm, bool dkg,
 		rc = ccc_err_set(err, CCC_E_KEY, -1, NULL, "this node (%s) is "
 		    "neither a dealer nor a member of the committee",
 		    ccc_short_id(x->st.id->id));
+	else
+		rc = rs_authorise(x, cm, a, &og, err);
 	ccc_group_free(&og);
 	return rc;
 }
@@ -746,6 +750,7 @@ start_check(struct tx *x, const struct ccc_committee *cm, bool dkg,
 int
 ccc_node_start(const struct ccc_node_opts *o, bool dkg, struct ccc_err *err)
 {
+	struct ccc_approval *a = NULL;
 	struct ccc_committee cm;
 	struct ccc_buf cb, ob;
 	struct tx x;
@@ -756,6 +761,10 @@ ccc_node_start(const struct ccc_node_opts *o, bool dkg, struct ccc_err *err)
 	ccc_buf_init(&ob, 0);
 	if ((rc = rs_tx_open(&x, o, CCC_KEYSTATE_EXCLUSIVE, err)) != 0)
 		goto out;
+	if ((a = calloc(1, sizeof(*a))) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "committee");
+		goto out;
+	}
 	if (x.pending) {
 		rc = ccc_err_set(err, CCC_E_STATE, -1, NULL, "a transition to "
 		    "epoch %llu (attempt %u) is under way: let it finish or "
@@ -766,11 +775,17 @@ ccc_node_start(const struct ccc_node_opts *o, bool dkg, struct ccc_err *err)
 	if ((rc = ccc_read_named(&cb, o->committee, CCC_DKG_MSG_MAX, false,
 	    err)) != 0)
 		goto out;
-	if ((rc = ccc_committee_load(&cm, cb.p, cb.len, err)) != 0) {
+	/* A committee, alone or approved (ccc-share approve). */
+	if ((rc = ccc_approval_load(a, cb.p, cb.len, err)) == 0 &&
+	    a->type != &ccc_schema_committee)
+		rc = ccc_err_set(err, CCC_E_TYPE, -1, NULL, "expected a key "
+		    "committee, found a key retirement (ccc-share retire)");
+	if (rc != 0 || (rc = ccc_committee_load(&cm, a->prop, a->prop_len,
+	    err)) != 0) {
 		(void)ccc_err_what(err, o->committee);
 		goto out;
 	}
-	if ((rc = start_check(&x, &cm, dkg, &ob, err)) != 0) {
+	if ((rc = start_check(&x, &cm, a, dkg, &ob, err)) != 0) {
 		if (rc != CCC_E_STATE && rc != CCC_E_USAGE && rc != CCC_E_IO)
 			(void)ccc_err_what(err, o->committee);
 		goto out;
@@ -778,7 +793,7 @@ ccc_node_start(const struct ccc_node_opts *o, bool dkg, struct ccc_err *err)
 	/* A partial pending/ from a crash here is removed by the next open. */
 	if ((ob.len > 0 && (rc = ccc_keystate_put(&x.st, ob.p, ob.len, 0, err,
 	    "pending/prev-group.cbor")) != 0) ||
-	    (rc = ccc_keystate_put(&x.st, cb.p, cb.len, 0, err,
+	    (rc = ccc_keystate_put(&x.st, a->prop, a->prop_len, 0, err,
 	    "pending/committee.cbor")) != 0)
 		goto out;
 	ccc_keystate_crash(&x.st, "start");
@@ -786,6 +801,7 @@ ccc_node_start(const struct ccc_node_opts *o, bool dkg, struct ccc_err *err)
 		rc = run(&x, err);
 out:
 	rs_tx_close(&x);
+	free(a);
 	ccc_committee_free(&cm);
 	ccc_buf_free(&cb);
 	ccc_buf_free(&ob);

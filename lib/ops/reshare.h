@@ -3,8 +3,9 @@
  * reshare.c runs the rounds, reshare_load.c loads a transition's state,
  * reshare_commit.c commits a certified group and erases old shares,
  * reshare_spool.c sends our messages and takes in the others' (in/ ->
- * pending/msgs), and reshare_status.c is the read-only report of
- * ccc-share status.
+ * pending/msgs), reshare_status.c is the read-only report of
+ * ccc-share status, and reshare_auth.c decides who may change the key
+ * (approvals, retirement).
  */
 #ifndef CCC_OPS_RESHARE_H
 #define CCC_OPS_RESHARE_H
@@ -86,6 +87,13 @@ int rs_try_commit(struct tx *x, struct ccc_err *err) CCC_WUR;
 int rs_erase_old(struct tx *x, struct ccc_err *err) CCC_WUR;
 bool rs_committed_at(struct tx *x, uint64_t e, uint64_t *t, uint64_t *grace);
 int rs_epoch_dirs(struct tx *x, uint64_t **es, size_t *n,
+    struct ccc_err *err) CCC_WUR;
+
+/* reshare_auth.c: who may change the key */
+struct ccc_approval;
+int rs_retired(const struct ccc_keystate *st, struct ccc_err *err) CCC_WUR;
+int rs_authorise(struct tx *x, const struct ccc_committee *cm,
+    const struct ccc_approval *a, const struct ccc_group *og,
     struct ccc_err *err) CCC_WUR;
 
 /* reshare_spool.c: our messages out, the others' in */

@@ -268,6 +268,8 @@ rs_tx_open(struct tx *x, const struct ccc_node_opts *o, int mode,
 #ifdef CCC_TEST_HOOKS
 	x->st.crash_at = o->crash_at;
 #endif
+	if ((rc = rs_retired(&x->st, err)) != 0)
+		return rc;
 	if ((rc = ccc_keystate_current(&x->st, &x->cur, &x->has_cur, err)) != 0)
 		return rc;
 	if (ccc_keystate_exists(&x->st, "pending/committee.cbor"))

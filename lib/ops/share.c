@@ -11,17 +11,86 @@
 
 #include <sodium.h>
 
+#include "approval.h"
 #include "dkg.h"
 #include "io.h"
 #include "keys.h"
 #include "ops.h"
 #include "schemas.h"
 #include "keystate.h"
+#include "reshare.h"
+
+/* The identity public keys in files[0..n) into m, none twice. */
+static int
+read_members(struct ccc_dkg_member *m, char *const *files, uint32_t n,
+    struct ccc_err *err)
+{
+	struct ccc_identity *id;
+	struct ccc_buf b;
+	uint32_t i, j;
+	int rc = 0;
+
+	if ((id = ccc_identity_new()) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "members");
+	ccc_buf_init(&b, 0);
+	for (i = 0; i < n && rc == 0; i++) {
+		ccc_buf_reset(&b);
+		if ((rc = ccc_read_named(&b, files[i], 1 << 16, false,
+		    err)) != 0)
+			break;
+		if (ccc_blob_peek_type(b.p, b.len) !=
+		    &ccc_schema_identity_pub)
+			rc = ccc_err_set(err, CCC_E_TYPE, -1, NULL, "expected "
+			    "an identity public key (ccc-keygen identity -p)");
+		else
+			rc = ccc_identity_load(id, b.p, b.len, err);
+		if (rc != 0) {
+			(void)ccc_err_what(err, files[i]);
+			break;
+		}
+		memcpy(m[i].id, id->id, 32);
+		memcpy(m[i].pk, id->pk, 32);
+		memcpy(m[i].name, id->name, sizeof(m[i].name));
+		for (j = 0; j < i && rc == 0; j++)
+			if (memcmp(m[j].id, id->id, 32) == 0) {
+				rc = ccc_err_set(err, CCC_E_DUPLICATE, -1, NULL,
+				    "member %u is member %u again", i + 1,
+				    j + 1);
+				(void)ccc_err_what(err, files[i]);
+			}
+	}
+	ccc_identity_free(id);
+	ccc_buf_free(&b);
+	return rc;
+}
 
 int
 ccc_node_init(const struct ccc_node_opts *o, struct ccc_err *err)
 {
-	return ccc_keystate_init(o->dir, o->identity, err);
+	struct ccc_operators ops = { 0 };
+	struct ccc_buf b;
+	int rc;
+
+	if (o->noperators == 0)
+		return ccc_keystate_init(o->dir, o->identity, NULL, err);
+	ops.n = (uint32_t)o->noperators;
+	ops.t = o->op_t;
+	if (ops.n > CCC_DKG_MAX_N || ops.t < 1 || ops.t > ops.n)
+		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "-t %u of %u "
+		    "operators: from 1 to their number (at most %d)", ops.t,
+		    ops.n, CCC_DKG_MAX_N);
+	if ((ops.m = calloc(ops.n, sizeof(*ops.m))) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "operators");
+	ccc_buf_init(&b, 0);
+	if ((rc = read_members(ops.m, o->operators, ops.n, err)) == 0) {
+		if ((rc = ccc_approval_operators_encode(&b, &ops)) != 0)
+			rc = ccc_err_set(err, rc, -1, NULL, "operators");
+		else
+			rc = ccc_keystate_init(o->dir, o->identity, &b, err);
+	}
+	ccc_approval_operators_free(&ops);
+	ccc_buf_free(&b);
+	return rc;
 }
 
 /* The default commit quorum: everyone for a DKG (a new key should be
@@ -37,12 +106,10 @@ int
 ccc_committee_make(const struct ccc_committee_opts *o, struct ccc_err *err)
 {
 	struct ccc_ec *ec = ccc_ec_default();
-	struct ccc_identity *id = NULL;
 	struct ccc_committee cm;
 	struct ccc_group g;
 	struct ccc_buf b, out;
 	struct ccc_out w;
-	uint32_t i, j;
 	int rc;
 	bool w_open = false;
 
@@ -56,47 +123,6 @@ ccc_committee_make(const struct ccc_committee_opts *o, struct ccc_err *err)
 	if (cm.n < 1 || cm.n > CCC_DKG_MAX_N)
 		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "a committee "
 		    "has 1 to %d members (got %u)", CCC_DKG_MAX_N, cm.n);
-	if (o->t < 1 || o->t > cm.n)
-		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "threshold %u "
-		    "is not between 1 and the %u members", o->t, cm.n);
-	cm.t = o->t;
-	cm.q = o->q ? o->q : default_quorum(cm.t, cm.n, o->group != NULL);
-	if (cm.q < cm.t || cm.q > cm.n)
-		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "quorum %u is "
-		    "not between t=%u and n=%u", cm.q, cm.t, cm.n);
-	if ((cm.m = calloc(cm.n, sizeof(*cm.m))) == NULL ||
-	    (id = ccc_identity_new()) == NULL) {
-		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "committee");
-		goto out;
-	}
-	for (i = 0; i < cm.n; i++) {
-		ccc_buf_reset(&b);
-		if ((rc = ccc_read_named(&b, o->members[i], 1 << 16, false,
-		    err)) != 0)
-			goto out;
-		if (ccc_blob_peek_type(b.p, b.len) !=
-		    &ccc_schema_identity_pub) {
-			rc = ccc_err_set(err, CCC_E_TYPE, -1, NULL, "expected "
-			    "an identity public key (ccc-keygen identity -p)");
-			(void)ccc_err_what(err, o->members[i]);
-			goto out;
-		}
-		if ((rc = ccc_identity_load(id, b.p, b.len, err)) != 0) {
-			(void)ccc_err_what(err, o->members[i]);
-			goto out;
-		}
-		memcpy(cm.m[i].id, id->id, 32);
-		memcpy(cm.m[i].pk, id->pk, 32);
-		memcpy(cm.m[i].name, id->name, sizeof(cm.m[i].name));
-		for (j = 0; j < i; j++)
-			if (memcmp(cm.m[j].id, id->id, 32) == 0) {
-				rc = ccc_err_set(err, CCC_E_DUPLICATE, -1, NULL,
-				    "member %u is member %u again", i + 1,
-				    j + 1);
-				(void)ccc_err_what(err, o->members[i]);
-				goto out;
-			}
-	}
 	if (o->group != NULL) {
 		ccc_buf_reset(&b);
 		if ((rc = ccc_read_named(&b, o->group, CCC_DKG_MSG_MAX, false,
@@ -114,6 +140,25 @@ ccc_committee_make(const struct ccc_committee_opts *o, struct ccc_err *err)
 		memcpy(cm.key_id, o->key_id, 32);
 	else
 		randombytes_buf(cm.key_id, 32);	/* names the key for life */
+	/* No -t: the threshold of the group reshared (a refresh keeps it). */
+	cm.t = o->t ? o->t : g.t;
+	if (cm.t < 1 || cm.t > cm.n) {
+		rc = ccc_err_set(err, CCC_E_USAGE, -1, NULL, "threshold %u "
+		    "is not between 1 and the %u members", cm.t, cm.n);
+		goto out;
+	}
+	cm.q = o->q ? o->q : default_quorum(cm.t, cm.n, o->group != NULL);
+	if (cm.q < cm.t || cm.q > cm.n) {
+		rc = ccc_err_set(err, CCC_E_USAGE, -1, NULL, "quorum %u is "
+		    "not between t=%u and n=%u", cm.q, cm.t, cm.n);
+		goto out;
+	}
+	if ((cm.m = calloc(cm.n, sizeof(*cm.m))) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "committee");
+		goto out;
+	}
+	if ((rc = read_members(cm.m, o->members, cm.n, err)) != 0)
+		goto out;
 	cm.attempt = o->attempt;
 	cm.start = o->start ? o->start : ccc_keystate_now();
 	cm.step = o->step;
@@ -134,7 +179,6 @@ ccc_committee_make(const struct ccc_committee_opts *o, struct ccc_err *err)
 out:
 	if (w_open)
 		ccc_out_abort(&w);
-	ccc_identity_free(id);
 	ccc_committee_free(&cm);
 	ccc_group_free(&g);
 	ccc_buf_free(&b);
@@ -185,7 +229,8 @@ ccc_node_export(const struct ccc_node_opts *o, struct ccc_err *err)
 	if ((rc = ccc_keystate_open(&st, o->dir, CCC_KEYSTATE_SHARED,
 	    err)) != 0)
 		return rc;
-	if ((rc = ccc_keystate_current(&st, &e, &has, err)) != 0)
+	if ((rc = rs_retired(&st, err)) != 0 ||
+	    (rc = ccc_keystate_current(&st, &e, &has, err)) != 0)
 		goto out;
 	if (o->has_epoch) {
 		e = o->epoch;

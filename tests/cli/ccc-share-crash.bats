@@ -74,6 +74,9 @@ epoch0() {
 	ccc-encrypt -k tpk0 -l app -o ct msg
 	ccc-share committee -t 3 -G 0 -g group0 -o c1.committee \
 	    c1.pub c2.pub c3.pub c4.pub
+	# A change of members and threshold: 2 members of epoch 0 approve.
+	ccc-share approve -d c1 -c c1.committee -f -o c1.committee
+	ccc-share approve -d c2 -c c1.committee -f -o c1.committee
 	rm -rf bus
 	mkdir bus
 }

@@ -4,135 +4,10 @@
 # Crash safety is in ccc-share-crash.bats.
 bats_require_minimum_version 1.5.0
 load helpers
-
-EVIL=$CCC_BIN/../tests/cli/ccc-share-evil
-TRANSPORT=$TOP_SRCDIR/examples/ccc-share-transport.sh
+load ccc-share-helpers
 
 setup() {
 	cd "$BATS_TEST_TMPDIR"
-}
-
-# nodes NAME...: an identity and a state directory each.
-nodes() {
-	local n
-	for n; do
-		ccc-keygen identity -o "$n.key" -p "$n.pub" -N "$n"
-		ccc-share init -d "$n" -i "$n.key"
-	done
-}
-
-# tick NODE...: what one cron tick does on each node (evil nodes, named in
-# $EVIL_NODE with their fault in $EVIL_ARGS, run the test helper).  With
-# $NOW set, the nodes take it as the time (--now): a test that crosses a
-# deadline moves this clock and never waits for the real one.
-tick() {
-	local n
-	for n; do
-		bash "$TRANSPORT" "$n" bus
-		if [[ $n == "${EVIL_NODE:-}" ]]; then
-			"$EVIL" -d "$n" $EVIL_ARGS
-		else
-			ccc-share advance -d "$n" ${NOW:+--now "$NOW"}
-		fi
-	done
-}
-
-# sync NODE...: every node's messages reach every other node.
-sync() {
-	local n
-	for n; do
-		bash "$TRANSPORT" "$n" bus
-	done
-	for n; do
-		bash "$TRANSPORT" "$n" bus
-	done
-}
-
-# adv NODE...: one advance each, after everything was synced: so every
-# node does exactly the next round.
-adv() {
-	sync "$@"
-	tick "$@"
-}
-
-# settle NODE...: ticks until no node has a transition under way.
-settle() {
-	local i n busy
-	for i in 1 2 3 4 5 6 7 8 9 10; do
-		tick "$@"
-		busy=
-		for n; do
-			ccc-share status -d "$n" ${NOW:+--now "$NOW"} |
-			    grep -qx 'transition: none' ||
-			    busy=$n
-		done
-		[[ -z $busy ]] && return 0
-	done
-	echo "settle: $busy still has a transition" >&2
-	ccc-share status -d "$busy" >&2
-	return 1
-}
-
-# pubs NODE...: their identity public key files.
-pubs() {
-	printf '%s.pub ' "$@"
-}
-
-# dkg T NODE...: a DKG among the nodes, to completion.
-dkg() {
-	local t=$1 n
-	shift
-	ccc-share committee -t "$t" -o dkg.committee $(pubs "$@")
-	for n; do
-		ccc-share dkg -d "$n" -c dkg.committee
-	done
-	settle "$@"
-}
-
-# seal TPK CT NODE...: each node's current share, exported, seals its
-# decryption share of CT to the recipient (NODE.sealed).
-seal() {
-	local tpk=$1 ct=$2 n
-	shift 2
-	[[ -e rk ]] || ccc-keygen recipient -o rk -p rpub
-	for n; do
-		rm -f "$n.share" "$n.sealed"
-		ccc-share export -d "$n" -s "$n.share"
-		ccc-reencrypt -s "$n.share" -k "$tpk" --to rpub -c app \
-		    -o "$n.sealed" "$ct"
-	done
-}
-
-# opens TPK CT NODE...: the nodes' sealed shares decrypt CT to msg.
-opens() {
-	local tpk=$1 ct=$2 n sealed=()
-	shift 2
-	for n; do
-		sealed+=("$n.sealed")
-	done
-	rm -f out
-	ccc-combine -k "$tpk" -i rk -c "$ct" -o out "${sealed[@]}"
-	cmp msg out
-}
-
-# subsets K ITEM...: every K-subset of the items, one per line.
-subsets() {
-	local k=$1
-	shift
-	if ((k == 0)); then
-		echo
-		return
-	fi
-	(($# >= k)) || return 0
-	local first=$1
-	shift
-	subsets $((k - 1)) "$@" | sed "s/^/$first /"
-	subsets "$k" "$@"
-}
-
-# field FILE NAME: a field of a blob as ccc-inspect prints it.
-field() {
-	ccc-inspect "$1" | sed -n "s/^  \"$2\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}\$/\1/p"
 }
 
 # ---- command line ----------------------------------------------------------
@@ -152,7 +27,7 @@ field() {
 	crun -2 ccc-share verify -k x
 	assert_stderr "ccc-share: usage: verify needs -k TPK -s SHARE, or -g GROUP -C CERT (see ccc-share --help)"
 	crun -2 ccc-share committee -t 2 -o c
-	assert_stderr "ccc-share: usage: committee needs -t T, -o OUT and the members' identity public keys (see ccc-share --help)"
+	assert_stderr "ccc-share: usage: committee needs -t T (or -g GROUP), -o OUT and the members' identity public keys (see ccc-share --help)"
 	crun -2 ccc-share committee -t 0 -o c a.pub
 	assert_stderr "ccc-share: usage: -t: expected a number from 1 to 255 (see ccc-share --help)"
 	crun -2 ccc-share committee -t 2 -k abc -o c a.pub
@@ -350,6 +225,8 @@ transition: none"
 	# 5-of-7 -> 3-of-4: a2, a4, a6 stay, b1 joins.
 	local c1=(a2 a4 a6 b1)
 	ccc-share committee -t 3 -G 0 -g group0 -o c1 $(pubs "${c1[@]}")
+	# A change of members and threshold: 5 members of epoch 0 approve it.
+	approve c1 a1 a2 a3 a5 a7
 	for n in "${a[@]}"; do
 		ccc-share reshare -d "$n" -c c1
 	done
@@ -378,6 +255,7 @@ transition: none"
 	# 3-of-4 -> 6-of-9: a2, a4, b1 and b2..b6, a3 (back).
 	local c2=(a2 a4 b1 b2 b3 b4 b5 b6 a3)
 	ccc-share committee -t 6 -G 0 -g group1 -o c2 $(pubs "${c2[@]}")
+	approve c2 a2 a4 b1
 	for n in a2 a4 a6 b1; do
 		ccc-share reshare -d "$n" -c c2
 	done

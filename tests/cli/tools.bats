@@ -39,7 +39,7 @@ need_mandoc() {
 MISSING=(
 	'ccc-keygen => missing subcommand (dealer, recipient, identity, export, import, attest-root or enclave-cert)'
 	'ccc-encrypt => missing -k TPK'
-	'ccc-share => missing subcommand (init, committee, dkg, reshare, advance, status, abort, export or verify)'
+	'ccc-share => missing subcommand (init, committee, approve, dkg, reshare, advance, status, abort, export, verify, retirement or retire)'
 	'ccc-reencrypt => needs -s SHARE, -k TPK and --to PUB'
 	'ccc-combine => needs -k TPK and -i KEY'
 	'ccc-enclave-run => needs -r, -k, -i, -a and -x'

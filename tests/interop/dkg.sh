@@ -171,6 +171,10 @@ case_reshare() {
 	ccc-share export -d "$key/n1" -f -g "$key/group-0"
 	ccc-share committee -t 2 -g "$key/group-0" -o "$key/c1" \
 	    "$key"/n{1,2,3,4,5}.pub
+	# n5 joins: 3 members of epoch 0 (t) approve the change.
+	for i in 1 2 3; do
+		ccc-share approve -d "$key/n$i" -c "$key/c1" -f -o "$key/c1"
+	done
 	for i in 1 2 3 4; do
 		ccc-share reshare -d "$key/n$i" -c "$key/c1"
 	done

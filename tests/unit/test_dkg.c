@@ -3,7 +3,7 @@
  * Lagrange recombination (DKG sums, resharing interpolation, any t new
  * shares give the old secret), Schnorr proofs, dealings sealed with HPKE,
  * complaint verification, and the blobs (committee, group, certificate,
- * signed messages).
+ * signed messages, approvals of key lifecycle changes).
  */
 #include "config.h"
 
@@ -13,6 +13,7 @@
 #include <openssl/bn.h>
 #include <sodium.h>
 
+#include "approval.h"
 #include "dkg.h"
 #include "keys.h"
 #include "schemas.h"
@@ -576,6 +577,99 @@ test_blobs(void)
 	free(cert);
 }
 
+/* Approvals: t of the signers, their purpose and no other, this proposal. */
+static void
+test_approval(void)
+{
+	struct ccc_identity *ids[3];
+	const struct ccc_identity *first;
+	struct ccc_dkg_member mem[3];
+	struct ccc_committee cm;
+	struct ccc_approval *a = calloc(1, sizeof(*a)), *a2 = calloc(1,
+	    sizeof(*a2));
+	struct ccc_buf p, b, b2;
+	uint32_t i;
+	uint8_t d[32];
+
+	if (a == NULL || a2 == NULL)
+		abort();
+	ccc_buf_init(&p, 0);
+	ccc_buf_init(&b, 0);
+	ccc_buf_init(&b2, 0);
+	memset(&cm, 0, sizeof(cm));
+	for (i = 0; i < 3; i++) {
+		if ((ids[i] = ccc_identity_new()) == NULL ||
+		    ccc_identity_generate(ids[i], NULL) != 0)
+			abort();
+		memset(&mem[i], 0, sizeof(mem[i]));
+		memcpy(mem[i].id, ids[i]->id, 32);
+		memcpy(mem[i].pk, ids[i]->pk, 32);
+	}
+	cm.n = 3;
+	cm.t = cm.q = 2;
+	cm.m = mem;
+	cm.step = 60;
+	randombytes_buf(cm.key_id, 32);
+	if (ccc_committee_encode(&p, &cm) != 0)
+		abort();
+	ok(ccc_approval_load(a, p.p, p.len, NULL) == 0 && a->nsigs == 0 &&
+	    a->type == &ccc_schema_committee,
+	    "a bare committee loads as a proposal approved by nobody");
+	ok(ccc_approval_check(a, mem, 3, 2, "x", "y", NULL) == CCC_E_POLICY,
+	    "no approval is not 2");
+	ok(ccc_approval_sign(a, ids[2]) == 0 && ccc_approval_sign(a,
+	    ids[0]) == 0 && ccc_approval_sign(a, ids[2]) == 0 &&
+	    a->nsigs == 2 && memcmp(a->id[0], a->id[1], 32) < 0,
+	    "signatures are kept in id order, one per signer");
+	ok(ccc_approval_encode(&b, a) == 0 &&
+	    ccc_approval_load(a2, b.p, b.len, NULL) == 0 && a2->nsigs == 2 &&
+	    a2->prop_len == p.len && memcmp(a2->prop, p.p, p.len) == 0 &&
+	    ccc_approval_check(a2, mem, 3, 2, "x", "y", NULL) == 0,
+	    "approved by 2 of 3: round trip, accepted");
+	ok(ccc_approval_check(a2, mem, 3, 3, "x", "y", NULL) == CCC_E_POLICY,
+	    "2 approvals are not 3");
+	ok(ccc_approval_check(a2, mem + 1, 2, 1, "x", "y", NULL) ==
+	    CCC_E_POLICY, "an approval by a non-signer is refused");
+	/* The same key's signatures under the other purposes do not count. */
+	first = memcmp(a2->id[0], ids[0]->id, 32) == 0 ? ids[0] : ids[2];
+	crypto_hash_sha256(d, p.p, p.len);
+	ok(ccc_identity_sign_digest(a2->sig[0], first, CCC_GROUP_SIG_PURPOSE,
+	    d) == 0 && ccc_approval_check(a2, mem, 3, 2, "x", "y", NULL) ==
+	    CCC_E_SIGNATURE, "a group confirmation's signature is no approval");
+	ok(ccc_identity_sign(a2->sig[0], first, ccc_schema_committee.type,
+	    p.p, p.len) == 0 && ccc_approval_check(a2, mem, 3, 2, "x", "y",
+	    NULL) == CCC_E_SIGNATURE,
+	    "a signature under the committee's own type is no approval");
+	/* Another epoch's committee: the approvals do not carry over. */
+	cm.has_prev = true;
+	cm.epoch = 1;
+	ccc_buf_reset(&p);
+	if (ccc_committee_encode(&p, &cm) != 0 ||
+	    ccc_approval_load(a2, p.p, p.len, NULL) != 0)
+		abort();
+	memcpy(a2->id, a->id, sizeof(a->id));
+	memcpy(a2->sig, a->sig, sizeof(a->sig));
+	a2->nsigs = a->nsigs;
+	ok(ccc_approval_check(a2, mem, 3, 2, "x", "y", NULL) ==
+	    CCC_E_SIGNATURE, "approvals of one committee do not approve "
+	    "another");
+	/* Signers out of order are malformed. */
+	ccc_buf_reset(&b2);
+	memcpy(a2, a, sizeof(*a));
+	memcpy(a2->id[0], a->id[1], 32);
+	memcpy(a2->id[1], a->id[0], 32);
+	ok(ccc_approval_encode(&b2, a2) == 0 &&
+	    ccc_approval_load(a2, b2.p, b2.len, NULL) == CCC_E_FIELD,
+	    "signers not in ascending id order are refused");
+	for (i = 0; i < 3; i++)
+		ccc_identity_free(ids[i]);
+	ccc_buf_free(&p);
+	ccc_buf_free(&b);
+	ccc_buf_free(&b2);
+	free(a);
+	free(a2);
+}
+
 int
 main(void)
 {
@@ -587,5 +681,6 @@ main(void)
 	test_schnorr();
 	test_dealing();
 	test_blobs();
+	test_approval();
 	return tap_done();
 }
