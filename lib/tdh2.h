@@ -5,8 +5,9 @@
  *   H1(P)   = SHA256("tdh2hash1" || "P256" "," hex(P))
  *   H2(...) = SHA256("tdh2hash2" || c || L || "P256" ("," hex(P))x4) mod n
  *
- * (Upstream smartcontractkit/tdh2 later moved H2 and H4 to SHA-512; the
- * deployed JavaScript encryptor and this toolkit use SHA-256.)
+ * (Every released smartcontractkit/tdh2, Go and JavaScript, uses SHA-256
+ * for H1, H2 and H4, as this toolkit does; a SHA-512 variant lived only on
+ * an unmerged audit branch and was reverted.)
  *
  * Decryption shares use the toolkit's own proof, which binds the statement
  * and its context (see ccc_tdh2_share_bind).  Points are passed both as
