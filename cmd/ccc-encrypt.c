@@ -4,16 +4,17 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "ops/ops.h"
 
 static const char usage[] =
-"usage: ccc-encrypt -k TPK [-l CONTEXT] [-o OUT] [-f] [-T] [--seq [-j N] | "
-"--json] [FILE]\n"
-"       ccc-encrypt -k TPK --from-json [-l CONTEXT] [-o OUT] [-f] [-T] "
-"[FILE]\n"
+"usage: ccc-encrypt -k TPK [-l CONTEXT | -W ADDRESS | -G ORGID | -L HEX] "
+"[-o OUT] [-f] [-T] [--seq [-j N] | --json [-e FORM]] [FILE]\n"
+"       ccc-encrypt -k TPK --from-json [-l CONTEXT | -W ADDRESS | -G ORGID | "
+"-L HEX] [-o OUT] [-f] [-T] [FILE]\n"
 "       ccc-encrypt -h | -V\n";
 
 enum { OPT_SEQ = 256, OPT_JSON, OPT_FROM_JSON };
@@ -21,6 +22,10 @@ enum { OPT_SEQ = 256, OPT_JSON, OPT_FROM_JSON };
 static const struct option longopts[] = {
 	{ "key", required_argument, NULL, 'k' },
 	{ "label", required_argument, NULL, 'l' },
+	{ "owner", required_argument, NULL, 'W' },
+	{ "org-id", required_argument, NULL, 'G' },
+	{ "label-hex", required_argument, NULL, 'L' },
+	{ "encoding", required_argument, NULL, 'e' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "tty", no_argument, NULL, 'T' },
@@ -37,10 +42,10 @@ int
 main(int argc, char **argv)
 {
 	struct ccc_encrypt_opts o = { 0 };
-	struct ccc_cli_opts p = { .shortopts = ":k:l:o:fThVj:",
+	struct ccc_cli_opts p = { .shortopts = ":k:l:W:G:L:e:o:fThVj:",
 	    .longopts = longopts };
 	struct ccc_err err;
-	bool have_jobs = false;
+	bool have_jobs = false, have_form = false;
 	int c;
 
 	ccc_cli_init(argc, argv);
@@ -49,7 +54,21 @@ main(int argc, char **argv)
 	while ((c = ccc_cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'k': o.tpk = optarg; break;
-		case 'l': o.context = optarg; break;
+		case 'l': o.label.context = optarg; break;
+		case 'W': o.label.owner = optarg; break;
+		case 'G': o.label.org_id = optarg; break;
+		case 'L': o.label.hex = optarg; break;
+		case 'e':
+			if (strcmp(optarg, "json") == 0)
+				o.form = CCC_FORM_JSON;
+			else if (strcmp(optarg, "hex") == 0)
+				o.form = CCC_FORM_HEX;
+			else if (strcmp(optarg, "base64") == 0)
+				o.form = CCC_FORM_BASE64;
+			else
+				return ccc_cli_usage("-e: json, hex or base64");
+			have_form = true;
+			break;
 		case 'o': o.out = optarg; break;
 		case 'f': o.force = true; break;
 		case 'T': o.tty_ok = true; break;
@@ -68,6 +87,8 @@ main(int argc, char **argv)
 	}
 	if (o.tpk == NULL)
 		return ccc_cli_usage("missing -k TPK");
+	if (have_form && !o.json)
+		return ccc_cli_usage("-e applies to --json");
 	if (have_jobs && !o.seq)
 		return ccc_cli_usage("-j applies to --seq");
 	if (o.seq + o.json + o.from_json > 1)

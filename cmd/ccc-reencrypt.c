@@ -10,7 +10,7 @@
 #include "ops/ops.h"
 
 static const char usage[] =
-"usage: ccc-reencrypt -s SHARE -k TPK --to PUB [-l CONTEXT] [-U] [-j N] "
+"usage: ccc-reencrypt -s SHARE -k TPK --to PUB [-l CONTEXT | -W ADDRESS | -G ORGID | -L HEX] [-U] [-j N] "
 "[-o OUT] [-f] [-T] [CT ...]\n"
 "       ccc-reencrypt -s SHARE -k TPK -r ROSTER -A POLICY -P POOL -d STATE "
 "[-p POLICY] [-I IDENTITY] [--now T] [-j N] [-o OUT] [-f] [-T] "
@@ -25,6 +25,9 @@ static const struct option longopts[] = {
 	{ "to", required_argument, NULL, 't' },
 	{ "label", required_argument, NULL, 'l' },
 	{ "context", required_argument, NULL, 'l' },
+	{ "owner", required_argument, NULL, 'W' },
+	{ "org-id", required_argument, NULL, 'G' },
+	{ "label-hex", required_argument, NULL, 'L' },
 	{ "allow-unlabelled", no_argument, NULL, 'U' },
 	{ "roster", required_argument, NULL, 'r' },
 	{ "state", required_argument, NULL, 'd' },
@@ -49,7 +52,7 @@ main(int argc, char **argv)
 	struct ccc_serve_opts so = { 0 };
 	/* -c: the old spelling of -l (ccc(7), OPTION LETTERS). */
 	struct ccc_cli_opts p = {
-	    .shortopts = ":s:k:t:l:c:Ur:d:A:P:p:I:j:o:fThV",
+	    .shortopts = ":s:k:t:l:c:W:G:L:Ur:d:A:P:p:I:j:o:fThV",
 	    .longopts = longopts, .aliases = "cl" };
 	struct ccc_err err;
 	long long now = (long long)time(NULL);
@@ -63,7 +66,10 @@ main(int argc, char **argv)
 		case 's': o.share = optarg; break;
 		case 'k': o.tpk = optarg; break;
 		case 't': o.to = optarg; break;
-		case 'l': o.context = optarg; break;
+		case 'l': o.label.context = optarg; break;
+		case 'W': o.label.owner = optarg; break;
+		case 'G': o.label.org_id = optarg; break;
+		case 'L': o.label.hex = optarg; break;
 		case 'U': o.allow_unlabelled = true; break;
 		case 'r': so.roster = optarg; break;
 		case 'd': so.state = optarg; break;
@@ -98,8 +104,11 @@ main(int argc, char **argv)
 			    "attestation policy (-A) and the enclave pool (-P): "
 			    "a request is served only to an attested enclave "
 			    "key");
-		if (o.to != NULL || o.context != NULL || o.allow_unlabelled)
-			return ccc_cli_usage("--to, -l and -U do not apply to "
+		if (o.to != NULL || o.label.context != NULL ||
+		    o.label.owner != NULL || o.label.org_id != NULL ||
+		    o.label.hex != NULL || o.allow_unlabelled)
+			return ccc_cli_usage("--to, -l, -W, -G, -L and -U do "
+			    "not apply to "
 			    "a certified request (it names its enclave; the "
 			    "label policy is -p)");
 		if (argc - optind > 1)
@@ -115,7 +124,7 @@ main(int argc, char **argv)
 		return ccc_reencrypt_request(&so, &err) ?
 		    ccc_cli_fail(&err) : 0;
 	}
-	if (o.context != NULL && o.context[0] == '\0')
+	if (o.label.context != NULL && o.label.context[0] == '\0')
 		return ccc_cli_usage("-l: the label context cannot be empty");
 	if (so.state != NULL || so.policy != NULL ||
 	    so.attest_policy != NULL || so.pool != NULL)

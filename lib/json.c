@@ -377,8 +377,10 @@ ccc_json_share_import(struct ccc_share *s, const char *json, size_t len,
 	return b64(s->x, 32, f[2].p, f[2].n, j.what, "V", err);
 }
 
-int
-ccc_json_looks_like(const uint8_t *p, size_t len)
+/* The form of a carried JSON document from its first non-space bytes (-1:
+ * none); *at is where it starts. */
+static int
+form_of(const uint8_t *p, size_t len, size_t *at)
 {
 	size_t i;
 
@@ -386,7 +388,87 @@ ccc_json_looks_like(const uint8_t *p, size_t len)
 		if (p[i] == ' ' || p[i] == '\n' || p[i] == '\r' ||
 		    p[i] == '\t')
 			continue;
-		return p[i] == '{';
+		*at = i;
+		if (p[i] == '{')
+			return CCC_FORM_JSON;
+		if (len - i >= 4 && (memcmp(p + i, "7b22", 4) == 0 ||
+		    memcmp(p + i, "7B22", 4) == 0))
+			return CCC_FORM_HEX;
+		if (len - i >= 3 && memcmp(p + i, "eyJ", 3) == 0)
+			return CCC_FORM_BASE64;
+		return -1;
+	}
+	return -1;
+}
+
+int
+ccc_json_looks_like(const uint8_t *p, size_t len)
+{
+	size_t at;
+
+	return form_of(p, len, &at) >= 0;
+}
+
+int
+ccc_json_wire(struct ccc_buf *b, enum ccc_form form)
+{
+	struct ccc_buf w;
+	size_t n = b->len - 1, m;	/* the JSON without its newline */
+	int rc;
+
+	if (form == CCC_FORM_JSON)
+		return 0;
+	m = form == CCC_FORM_HEX ? 2 * n + 1 :
+	    sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
+	ccc_buf_init(&w, 0);
+	if ((rc = ccc_buf_reserve(&w, m + 1)) != 0)
+		goto out;
+	if (form == CCC_FORM_HEX)
+		sodium_bin2hex((char *)w.p, m, b->p, n);
+	else
+		sodium_bin2base64((char *)w.p, m, b->p, n,
+		    sodium_base64_VARIANT_ORIGINAL);
+	w.len = m - 1;
+	ccc_buf_reset(b);
+	if ((rc = ccc_buf_put(b, w.p, w.len)) == 0)
+		rc = ccc_buf_put(b, "\n", 1);
+out:
+	ccc_buf_free(&w);
+	return rc;
+}
+
+/*
+ * The JSON bytes of a carried document, into *dec (malloc'ed, or NULL when
+ * p is JSON already).  Surrounding white space is allowed.
+ */
+static int
+unwire(const char *p, size_t n, char **dec, size_t *dlen,
+    struct ccc_err *err)
+{
+	size_t at, end;
+	int form = form_of((const uint8_t *)p, n, &at), bad;
+
+	*dec = NULL;
+	if (form == CCC_FORM_JSON || form < 0)
+		return 0;
+	for (end = n; end > at && (p[end - 1] == ' ' || p[end - 1] == '\n' ||
+	    p[end - 1] == '\r' || p[end - 1] == '\t'); end--)
+		;
+	if ((*dec = malloc(end - at)) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "ciphertext");
+	if (form == CCC_FORM_HEX)
+		bad = sodium_hex2bin((uint8_t *)*dec, end - at, p + at,
+		    end - at, NULL, dlen, NULL) != 0 || (end - at) % 2 != 0;
+	else
+		bad = sodium_base642bin((uint8_t *)*dec, end - at, p + at,
+		    end - at, NULL, dlen, NULL,
+		    sodium_base64_VARIANT_ORIGINAL) != 0;
+	if (bad) {
+		free(*dec);
+		*dec = NULL;
+		return ccc_err_set(err, CCC_E_MALFORMED, -1, NULL,
+		    "ciphertext JSON: not %s",
+		    form == CCC_FORM_HEX ? "hex" : "standard base64");
 	}
 	return 0;
 }
@@ -424,13 +506,21 @@ ccc_json_ct_import(struct ccc_buf *out, const char *json, size_t len,
 	struct jp j;
 	char *inner = NULL;
 	uint8_t *sym = NULL, label[32];
+	char name[CCC_LABEL_SPELL_MAX], *dec = NULL;
+	size_t dlen;
 	size_t ilen, slen;
 	int rc;
 
 	memset(&ct, 0, sizeof(ct));
+	if ((rc = unwire(json, len, &dec, &dlen, err)) != 0)
+		return rc;
+	if (dec != NULL) {
+		json = dec;
+		len = dlen;
+	}
 	jinit(&j, json, len, "ciphertext JSON", err);
 	if ((rc = object(&j, h, 3)) != 0)
-		return rc;
+		goto out;
 	if ((inner = malloc(h[0].n)) == NULL || (sym = malloc(h[1].n)) ==
 	    NULL) {
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "ciphertext");
@@ -472,12 +562,17 @@ ccc_json_ct_import(struct ccc_buf *out, const char *json, size_t len,
 		rc = ccc_err_set(err, rc, -1, "E", "ciphertext JSON: E");
 		goto out;
 	}
-	ccc_label(label, context, context ? strlen(context) : 0);
-	if (sodium_memcmp(label, ct.t.label, 32) != 0) {
-		rc = ccc_err_set(err, CCC_E_POLICY, -1, "Label", context ?
-		    "ciphertext JSON: the label is not SHA-256 of the given "
-		    "context" : "ciphertext JSON: the label is not all zero; "
-		    "give its context with -l");
+	if (context == NULL) {
+		/* No context given: the label is spelled as it is. */
+		ccc_label_name(name, ct.t.label);
+		if (name[0] != '\0')
+			context = name;
+	} else if ((rc = ccc_label(label, context, strlen(context),
+	    err)) != 0)
+		goto out;
+	else if (sodium_memcmp(label, ct.t.label, 32) != 0) {
+		rc = ccc_err_set(err, CCC_E_POLICY, -1, "Label",
+		    "ciphertext JSON: the label is not the given label");
 		goto out;
 	}
 	ct.context = context;
@@ -487,6 +582,7 @@ ccc_json_ct_import(struct ccc_buf *out, const char *json, size_t len,
 	if ((rc = ccc_ct_encode(out, &ct)) != 0)
 		rc = ccc_err_set(err, rc, -1, NULL, "ciphertext");
 out:
+	free(dec);
 	free(inner);
 	free(sym);
 	return rc;

@@ -29,13 +29,25 @@ int ccc_json_share_import(struct ccc_share *s, const char *json, size_t len,
     const struct ccc_tdh2_pub *pub, struct ccc_err *err) CCC_WUR;
 /*
  * Chainlink hybrid ciphertext -> a ccc ciphertext blob appended to out.
- * The TDH2 label must be all zero (context NULL) or SHA256(context).
+ * With a context, the TDH2 label must be its label (lib/label.h); without,
+ * any label is taken and spelled as ccc_label_name does.
  */
 int ccc_json_ct_import(struct ccc_buf *out, const char *json, size_t len,
     const char *context, struct ccc_err *err) CCC_WUR;
 /* ccc ciphertext -> Chainlink hybrid JSON. */
 int ccc_json_ct_export(struct ccc_buf *b, const struct ccc_ct *ct) CCC_WUR;
-/* True if the input looks like JSON (first non-space byte is '{'). */
+
+/*
+ * How a Chainlink JSON ciphertext is carried: as is, or as the hex or the
+ * standard base64 of its bytes (the Vault DON's two string forms).
+ * ccc_json_ct_import takes any of the three, told apart by their first
+ * bytes: '{', the hex of '{"' (7b22) or its base64 (eyJ).
+ */
+enum ccc_form { CCC_FORM_JSON, CCC_FORM_HEX, CCC_FORM_BASE64 };
+/* Re-carry b, one JSON document and a newline, in form (newline kept). */
+int ccc_json_wire(struct ccc_buf *b, enum ccc_form form) CCC_WUR;
+/* True if the input looks like JSON in one of the forms (first non-space
+ * bytes '{', "7b22" or "eyJ"). */
 int ccc_json_looks_like(const uint8_t *p, size_t len);
 
 /*

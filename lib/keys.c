@@ -186,15 +186,6 @@ out:
 	return rc;
 }
 
-void
-ccc_label(uint8_t out[32], const char *context, size_t len)
-{
-	if (context == NULL)
-		memset(out, 0, 32);
-	else
-		crypto_hash_sha256(out, (const uint8_t *)context, len);
-}
-
 int
 ccc_ct_decode(struct ccc_ct *ct, const uint8_t *p, size_t len, long long base,
     struct ccc_err *err)
@@ -208,7 +199,9 @@ ccc_ct_decode(struct ccc_ct *ct, const uint8_t *p, size_t len, long long base,
 	ct->context = v[CT_CONTEXT].present ? (const char *)v[CT_CONTEXT].p :
 	    NULL;
 	ct->context_len = v[CT_CONTEXT].n;
-	ccc_label(ct->t.label, ct->context, ct->context_len);
+	if ((rc = ccc_label(ct->t.label, ct->context, ct->context_len,
+	    err)) != 0)
+		return rc;
 	memcpy(ct->t.c, v[CT_C].p, 32);
 	memcpy(ct->t.u, v[CT_U].p, 65);
 	memcpy(ct->t.u_bar, v[CT_UBAR].p, 65);
@@ -298,7 +291,8 @@ ccc_ct_encrypt(struct ccc_ec *ec, struct ccc_buf *out,
 	memset(&ct, 0, sizeof(ct));
 	randombytes_buf(key, 32);
 	randombytes_buf(ct.nonce, 12);
-	ccc_label(label, context, context_len);
+	if ((rc = ccc_label(label, context, context_len, err)) != 0)
+		goto out;
 	if ((rc = ccc_tdh2_encrypt(ec, &ct.t, pub, key, label, err)) != 0)
 		goto out;
 	ct.context = context;

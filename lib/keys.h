@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "blob.h"
+#include "label.h"
 #include "tdh2.h"
 
 /* Decode and validate a threshold public key into pub (which it allocates). */
@@ -56,9 +57,6 @@ struct ccc_ct {
  * ciphertext does not hash its payload unless the digest is needed.
  */
 const uint8_t *ccc_ct_digest(struct ccc_ct *ct);
-
-/* Label of a context: SHA-256(context), or 32 zero bytes for none. */
-void ccc_label(uint8_t out[32], const char *context, size_t len);
 
 /* Decode a ciphertext blob (label derived from the context). */
 int ccc_ct_decode(struct ccc_ct *ct, const uint8_t *p, size_t len,

@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "io.h"
+#include "label.h"
 #include "policy.h"
 
 static bool
@@ -21,7 +22,9 @@ ccc_label_policy_check(const struct ccc_label_policy *p, const char *app,
     size_t app_len, const char *ctx, size_t ctx_len, struct ccc_err *err)
 {
 	char va[120], vc[120];
+	uint8_t label[32];
 	size_t i, l;
+	bool have;
 
 	if (ctx == NULL) {
 		if (p != NULL && p->allow_unlabelled_all)
@@ -40,10 +43,16 @@ ccc_label_policy_check(const struct ccc_label_policy *p, const char *app,
 	    memcmp(ctx + 4, app, app_len) == 0 && (ctx_len == 4 + app_len ||
 	    ctx[4 + app_len] == '/'))
 		return 0;
+	have = ccc_label(label, ctx, ctx_len, NULL) == 0;
 	for (i = 0; p != NULL && i < p->n; i++) {
 		const struct ccc_label_rule *r = &p->rules[i];
 		if (r->context == NULL || !app_matches(r->app, app, app_len))
 			continue;
+		if (r->by_label) {
+			if (have && sodium_memcmp(label, r->label, 32) == 0)
+				return 0;
+			continue;
+		}
 		l = strlen(r->context);
 		if (r->prefix ? ctx_len >= l && memcmp(ctx, r->context, l) == 0 :
 		    ctx_len == l && memcmp(ctx, r->context, l) == 0)
@@ -132,6 +141,41 @@ ccc_label_custody_check(const char *ctx, size_t ctx_len,
 	return 0;
 }
 
+/*
+ * An owner:, org: or label: rule names one label: spelled canonically
+ * (hex digits lowercased), its label kept.  Other rules are left as they
+ * are.
+ */
+static int
+label_rule(struct ccc_label_rule *r, long lineno, struct ccc_err *err)
+{
+	struct ccc_err e;
+	char *c = r->context, *h = NULL;
+	size_t n = strlen(c);
+
+	ccc_err_clear(&e);
+	if (strncmp(c, "owner:", 6) == 0)
+		h = c + 6;
+	else if (strncmp(c, "label:", 6) == 0)
+		h = c + 6;
+	else if (strncmp(c, "org:", 4) != 0)
+		return 0;
+	if (r->prefix)
+		return ccc_err_set(err, CCC_E_MALFORMED, -1, NULL, "line %ld: "
+		    "an owner:, org: or label: rule names one label (no *)",
+		    lineno);
+	for (; h != NULL && h < c + n; h++)
+		if (*h >= 'A' && *h <= 'F')
+			*h = (char)(*h - 'A' + 'a');
+	if (strncmp(c, "owner:0X", 8) == 0)
+		c[7] = 'x';
+	if (ccc_label(r->label, c, n, &e) != 0)
+		return ccc_err_set(err, CCC_E_MALFORMED, -1, NULL,
+		    "line %ld: %s", lineno, e.detail);
+	r->by_label = true;
+	return 0;
+}
+
 void
 ccc_label_policy_free(struct ccc_label_policy *p)
 {
@@ -183,13 +227,19 @@ ccc_label_policy_load(struct ccc_label_policy *p, const char *path,
 		if (nt == 0)
 			continue;
 		{
-			struct ccc_label_rule r = { NULL, NULL, false }, *nr;
+			struct ccc_label_rule r = { NULL, NULL, false, false,
+			    { 0 } }, *nr;
 			if (strcmp(tok[0], "allow") == 0 && nt == 3) {
 				size_t l = strlen(tok[2]);
 				r.prefix = l > 0 && tok[2][l - 1] == '*';
 				if (r.prefix)
 					tok[2][l - 1] = '\0';
 				r.context = strdup(tok[2]);
+				if (r.context != NULL && (rc = label_rule(&r,
+				    lineno, err)) != 0) {
+					free(r.context);
+					goto out;
+				}
 			} else if (strcmp(tok[0], "allow-unlabelled") == 0 &&
 			    nt == 2)
 				;

@@ -12,7 +12,10 @@
  *                            Chainlink's encryptor makes, for APP
  *
  * APP may be * for every application.  Tokens are separated by spaces or
- * tabs and cannot contain them.
+ * tabs and cannot contain them.  A CONTEXT spelled owner:0x<address>,
+ * org:<id> or label:<64 hex digits> (lib/label.h; hex digits in either
+ * case) names one label and allows every ciphertext carrying it, however
+ * its context spells it; it takes no '*'.
  *
  * A label may also bind custody: a context "app:A/..." with a path segment
  * "code=<SHA-384, 96 lowercase hex digits>" is served only for a request
@@ -26,6 +29,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ccc.h"
 
@@ -33,6 +37,8 @@ struct ccc_label_rule {
 	char *app;		/* "*" for any */
 	char *context;		/* NULL for allow-unlabelled */
 	bool prefix;
+	bool by_label;		/* an owner:, org: or label: rule: */
+	uint8_t label[32];	/* ... matches this label however spelled */
 };
 
 struct ccc_label_policy {

@@ -40,7 +40,7 @@ share_item(struct batch *b, struct ccc_ec *ec, size_t i, struct ccc_err *err)
 	const struct ccc_share_run *r = b->r;
 	size_t clen = r->context ? strlen(r->context) : 0;
 	struct ccc_ct ct;
-	uint8_t bind[32];
+	uint8_t bind[32], want[32];
 	int rc;
 
 	if ((rc = ccc_ct_decode(&ct, b->cts.data.p + b->cts.off[i],
@@ -51,8 +51,8 @@ share_item(struct batch *b, struct ccc_ec *ec, size_t i, struct ccc_err *err)
 		    "unlabelled ciphertext (all-zero label) refused; "
 		    "--allow-unlabelled accepts it");
 	if (r->labels && r->context != NULL && (ct.context == NULL ||
-	    ct.context_len != clen ||
-	    memcmp(ct.context, r->context, clen) != 0))
+	    ccc_label(want, r->context, clen, NULL) != 0 ||
+	    sodium_memcmp(want, ct.t.label, 32) != 0))
 		return ccc_err_set(err, CCC_E_POLICY, -1, "context",
 		    "the ciphertext's label context is not \"%s\"",
 		    r->context);

@@ -17,7 +17,8 @@
 /* Convert a Chainlink hybrid ciphertext, checking it against the key. */
 static int
 from_json(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
-    const struct ccc_encrypt_opts *o, struct ccc_buf *ob, struct ccc_err *err)
+    const struct ccc_encrypt_opts *o, const char *context, struct ccc_buf *ob,
+    struct ccc_err *err)
 {
 	struct ccc_buf ib;
 	struct ccc_ct ct;
@@ -27,7 +28,7 @@ from_json(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
 	if ((rc = ccc_read_named(&ib, o->in, CCC_JSON_MAX, false, err)) != 0)
 		goto out;
 	if ((rc = ccc_json_ct_import(ob, (const char *)ib.p, ib.len,
-	    o->context, err)) != 0 ||
+	    context, err)) != 0 ||
 	    (rc = ccc_ct_decode(&ct, ob->p, ob->len, 0, err)) != 0 ||
 	    (rc = ccc_tdh2_verify(ec, pub, &ct.t, err)) != 0)
 		ccc_err_what(err, ccc_io_name(o->in, 0));
@@ -161,7 +162,9 @@ ccc_encrypt_run(const struct ccc_encrypt_opts *o, struct ccc_err *err)
 	struct ccc_buf pt, ob, jb;
 	struct ccc_out out;
 	struct ccc_seq seq;
-	size_t clen = o->context ? strlen(o->context) : 0;
+	char cbuf[CCC_CONTEXT_MAX + 1];
+	const char *context;
+	size_t clen;
 	int rc, oflags;
 	bool out_open = false, seq_open = false;
 
@@ -169,9 +172,10 @@ ccc_encrypt_run(const struct ccc_encrypt_opts *o, struct ccc_err *err)
 	ccc_buf_init(&pt, 1);
 	ccc_buf_init(&ob, 0);
 	ccc_buf_init(&jb, 0);
-	if (o->context != NULL && (clen == 0 || clen > CCC_CONTEXT_MAX))
-		return ccc_err_set(err, CCC_E_USAGE, -1, NULL,
-		    "the label context must be 1 to %d bytes", CCC_CONTEXT_MAX);
+	if ((rc = ccc_op_label_context(&context, cbuf, sizeof(cbuf), &o->label,
+	    err)) != 0)
+		return rc;
+	clen = context ? strlen(context) : 0;
 	if ((rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0)
 		return rc;
 	oflags = (o->json ? 0 : CCC_OUT_BINARY) | (o->force ? CCC_OUT_FORCE :
@@ -180,12 +184,12 @@ ccc_encrypt_run(const struct ccc_encrypt_opts *o, struct ccc_err *err)
 		goto out;
 	out_open = true;
 	if (o->from_json) {
-		if ((rc = from_json(ec, &pub, o, &ob, err)) != 0)
+		if ((rc = from_json(ec, &pub, o, context, &ob, err)) != 0)
 			goto out;
 	} else if (!o->seq) {
 		if ((rc = ccc_read_named(&pt, o->in, PLAIN_MAX, false, err)) != 0)
 			goto out;
-		if ((rc = ccc_ct_encrypt(ec, &ob, &pub, o->context, clen,
+		if ((rc = ccc_ct_encrypt(ec, &ob, &pub, context, clen,
 		    pt.p, pt.len, err)) != 0)
 			goto out;
 	} else {
@@ -193,7 +197,7 @@ ccc_encrypt_run(const struct ccc_encrypt_opts *o, struct ccc_err *err)
 		    err)) != 0)
 			goto out;
 		seq_open = true;
-		if ((rc = encrypt_seq(&seq, &out, &pub, o->context, clen,
+		if ((rc = encrypt_seq(&seq, &out, &pub, context, clen,
 		    o->jobs, err)) != 0)
 			goto out;
 	}
@@ -201,6 +205,7 @@ ccc_encrypt_run(const struct ccc_encrypt_opts *o, struct ccc_err *err)
 		struct ccc_ct ct;
 		if ((rc = ccc_ct_decode(&ct, ob.p, ob.len, 0, err)) != 0 ||
 		    (rc = ccc_json_ct_export(&jb, &ct)) != 0 ||
+		    (rc = ccc_json_wire(&jb, o->form)) != 0 ||
 		    (rc = ccc_out_write(&out, jb.p, jb.len, err)) != 0)
 			goto out;
 	} else if (ob.len > 0 && (rc = ccc_out_write(&out, ob.p, ob.len,

@@ -33,6 +33,45 @@ ccc_op_read_tpk(struct ccc_tdh2_pub *pub, const char *path,
 }
 
 int
+ccc_op_label_context(const char **ctx, char *buf, size_t cap,
+    const struct ccc_op_label *l, struct ccc_err *err)
+{
+	struct ccc_err e;
+	uint8_t label[32];
+	size_t n;
+	int rc = 0;
+
+	*ctx = NULL;
+	ccc_err_clear(&e);
+	if ((l->context != NULL) + (l->owner != NULL) + (l->org_id != NULL) +
+	    (l->hex != NULL) > 1)
+		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "-l, --owner, "
+		    "--org-id and --label-hex exclude each other");
+	if (l->owner != NULL)
+		rc = ccc_label_spell(buf, cap, CCC_LABEL_OWNER, l->owner, err);
+	else if (l->org_id != NULL)
+		rc = ccc_label_spell(buf, cap, CCC_LABEL_ORG, l->org_id, err);
+	else if (l->hex != NULL)
+		rc = ccc_label_spell(buf, cap, CCC_LABEL_RAW, l->hex, err);
+	else if (l->context == NULL)
+		return 0;
+	else if ((n = strlen(l->context)) == 0 || n > CCC_CONTEXT_MAX)
+		return ccc_err_set(err, CCC_E_USAGE, -1, NULL,
+		    "the label context must be 1 to %d bytes",
+		    CCC_CONTEXT_MAX);
+	else if (n >= cap)
+		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "label");
+	else if (ccc_label(label, l->context, n, &e) != 0)
+		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "-l: %s",
+		    e.detail);
+	else
+		memcpy(buf, l->context, n + 1);
+	if (rc == 0)
+		*ctx = buf;
+	return rc;
+}
+
+int
 ccc_node_keys_load(struct ccc_tdh2_pub *pub, struct ccc_share **sh,
     BIGNUM **x, const char *tpk, const char *share, struct ccc_err *err)
 {

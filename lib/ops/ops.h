@@ -17,6 +17,7 @@
 #include "ccc.h"
 #include "par.h"
 #include "io.h"
+#include "json.h"
 #include "seq.h"
 
 /* What the tools' option parsers need: limits, modes, time parsing. */
@@ -50,10 +51,26 @@ int ccc_keygen_export(const char *in, const char *out, bool force,
 int ccc_keygen_import(const char *in, const char *out, uint32_t t,
     const char *tpk, bool force, struct ccc_err *err) CCC_WUR;
 
+/*
+ * A label as the command line gives it: -l CONTEXT, --owner ADDRESS,
+ * --org-id ID or --label-hex HEX (at most one; none: NULL).
+ */
+struct ccc_op_label {
+	const char *context, *owner, *org_id, *hex;
+};
+/*
+ * The context that spells it (lib/label.h) into buf (cap bytes), *ctx
+ * pointing at it, or NULL when none is given.  CCC_E_USAGE with the reason
+ * when it is not a label.
+ */
+int ccc_op_label_context(const char **ctx, char *buf, size_t cap,
+    const struct ccc_op_label *l, struct ccc_err *err) CCC_WUR;
+
 struct ccc_encrypt_opts {
 	unsigned jobs;		/* --seq: threads (0 or 1: one) */
 	const char *tpk;
-	const char *context;	/* NULL: unlabelled */
+	struct ccc_op_label label;	/* none: unlabelled */
+	enum ccc_form form;		/* --json: how the JSON is carried */
 	const char *in, *out;
 	bool seq, json, from_json, force, tty_ok;
 };
@@ -63,7 +80,7 @@ int ccc_encrypt_run(const struct ccc_encrypt_opts *o, struct ccc_err *err)
 struct ccc_reencrypt_opts {
 	unsigned jobs;		/* threads (0 or 1: one) */
 	const char *share, *tpk, *to, *out;
-	const char *context;	/* required label context, or NULL */
+	struct ccc_op_label label;	/* the required label, or none */
 	bool allow_unlabelled, force, tty_ok;
 	char **cts;		/* ciphertext files; none: stdin */
 	int ncts;

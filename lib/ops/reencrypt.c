@@ -36,6 +36,8 @@ ccc_reencrypt_run(const struct ccc_reencrypt_opts *o, struct ccc_err *err)
 	struct ccc_out out;
 	BIGNUM *x = NULL;
 	uint8_t rpk[32];
+	char cbuf[CCC_CONTEXT_MAX + 1];
+	const char *context;
 	int rc;
 	bool src_open = false, par_open = false, out_open = false;
 
@@ -43,6 +45,9 @@ ccc_reencrypt_run(const struct ccc_reencrypt_opts *o, struct ccc_err *err)
 	memset(&hctx, 0, sizeof(hctx));
 	ccc_buf_init(&kb, 0);
 	ccc_buf_init(&ob, 0);
+	if ((rc = ccc_op_label_context(&context, cbuf, sizeof(cbuf), &o->label,
+	    err)) != 0)
+		goto out;
 	if ((rc = ccc_node_keys_load(&pub, &sh, &x, o->tpk, o->share,
 	    err)) != 0)
 		goto out;
@@ -85,7 +90,7 @@ ccc_reencrypt_run(const struct ccc_reencrypt_opts *o, struct ccc_err *err)
 	run.index = sh->index;
 	run.bind = rpk;		/* direct mode: proofs bound to the recipient */
 	run.labels = true;
-	run.context = o->context;
+	run.context = context;
 	run.allow_unlabelled = o->allow_unlabelled;
 	run.hctx = &hctx;
 	run.ob = &ob;
