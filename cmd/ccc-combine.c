@@ -9,8 +9,8 @@
 #include "ops/ops.h"
 
 static const char usage[] =
-"usage: ccc-combine -k TPK -i KEY [-b CT | -R REQUEST] [--seq] [-j N] "
-"[--report FILE] [-o OUT] [-f] [-T] SEALED ...\n"
+"usage: ccc-combine -k TPK [-i KEY] [-x BOXKEY] [-b CT | -R REQUEST] [--seq] "
+"[-j N] [--report FILE] [-o OUT] [-f] [-T] SEALED ...\n"
 "       ccc-combine --result RESULT [-i KEY] [-o OUT] [-f] [-T]\n"
 "       ccc-combine -h | -V\n";
 
@@ -20,6 +20,7 @@ static const struct option longopts[] = {
 	{ "key", required_argument, NULL, 'k' },
 	{ "identity", required_argument, NULL, 'i' },
 	{ "ciphertext", required_argument, NULL, 'b' },
+	{ "box-key", required_argument, NULL, 'x' },
 	{ "request", required_argument, NULL, 'R' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "output", required_argument, NULL, 'o' },
@@ -38,7 +39,7 @@ main(int argc, char **argv)
 {
 	struct ccc_combine_opts o = { 0 };
 	/* -c: the old spelling of -b (ccc(7), OPTION LETTERS). */
-	struct ccc_cli_opts p = { .shortopts = ":k:i:b:c:R:j:o:fThV",
+	struct ccc_cli_opts p = { .shortopts = ":k:i:x:b:c:R:j:o:fThV",
 	    .longopts = longopts, .aliases = "cb" };
 	struct ccc_err err;
 	bool have_jobs = false;
@@ -51,6 +52,7 @@ main(int argc, char **argv)
 		switch (c) {
 		case 'k': o.tpk = optarg; break;
 		case 'i': o.key = optarg; break;
+		case 'x': o.box_key = optarg; break;
 		case 'b': o.in = optarg; break;
 		case 'R': o.request = optarg; break;
 		case 'j':
@@ -71,13 +73,17 @@ main(int argc, char **argv)
 	}
 	if (o.result != NULL) {
 		if (o.tpk != NULL || o.in != NULL || o.request != NULL ||
+		    o.box_key != NULL ||
 		    o.seq || have_jobs || o.report != NULL || optind < argc)
 			return ccc_cli_usage("--result takes only -i, -o, -f "
 			    "and -T");
 		return ccc_combine_result(&o, &err) ? ccc_cli_fail(&err) : 0;
 	}
-	if (o.tpk == NULL || o.key == NULL)
-		return ccc_cli_usage("needs -k TPK and -i KEY");
+	if (o.tpk == NULL || (o.key == NULL && o.box_key == NULL))
+		return ccc_cli_usage("needs -k TPK and -i KEY or -x BOXKEY");
+	if (o.request != NULL && (o.key == NULL || o.box_key != NULL))
+		return ccc_cli_usage("-R needs -i KEY and takes no -x: a "
+		    "request's shares are ccc's");
 	if (optind == argc)
 		return ccc_cli_usage("no sealed shares given");
 	if (o.request != NULL && o.in != NULL)

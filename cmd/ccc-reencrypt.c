@@ -10,7 +10,7 @@
 #include "ops/ops.h"
 
 static const char usage[] =
-"usage: ccc-reencrypt -s SHARE -k TPK --to PUB [-l CONTEXT | -W ADDRESS | -G ORGID | -L HEX] [-U] [-j N] "
+"usage: ccc-reencrypt -s SHARE -k TPK (--to PUB | -x HEX) [-l CONTEXT | -W ADDRESS | -G ORGID | -L HEX] [-U] [-j N] "
 "[-o OUT] [-f] [-T] [CT ...]\n"
 "       ccc-reencrypt -s SHARE -k TPK -r ROSTER -A POLICY -P POOL -d STATE "
 "[-p POLICY] [-I IDENTITY] [--now T] [-j N] [-o OUT] [-f] [-T] "
@@ -23,6 +23,7 @@ static const struct option longopts[] = {
 	{ "share", required_argument, NULL, 's' },
 	{ "key", required_argument, NULL, 'k' },
 	{ "to", required_argument, NULL, 't' },
+	{ "box-to", required_argument, NULL, 'x' },
 	{ "label", required_argument, NULL, 'l' },
 	{ "context", required_argument, NULL, 'l' },
 	{ "owner", required_argument, NULL, 'W' },
@@ -52,7 +53,7 @@ main(int argc, char **argv)
 	struct ccc_serve_opts so = { 0 };
 	/* -c: the old spelling of -l (ccc(7), OPTION LETTERS). */
 	struct ccc_cli_opts p = {
-	    .shortopts = ":s:k:t:l:c:W:G:L:Ur:d:A:P:p:I:j:o:fThV",
+	    .shortopts = ":s:k:t:x:l:c:W:G:L:Ur:d:A:P:p:I:j:o:fThV",
 	    .longopts = longopts, .aliases = "cl" };
 	struct ccc_err err;
 	long long now = (long long)time(NULL);
@@ -66,6 +67,7 @@ main(int argc, char **argv)
 		case 's': o.share = optarg; break;
 		case 'k': o.tpk = optarg; break;
 		case 't': o.to = optarg; break;
+		case 'x': o.box_to = optarg; break;
 		case 'l': o.label.context = optarg; break;
 		case 'W': o.label.owner = optarg; break;
 		case 'G': o.label.org_id = optarg; break;
@@ -104,10 +106,11 @@ main(int argc, char **argv)
 			    "attestation policy (-A) and the enclave pool (-P): "
 			    "a request is served only to an attested enclave "
 			    "key");
-		if (o.to != NULL || o.label.context != NULL ||
+		if (o.to != NULL || o.box_to != NULL ||
+		    o.label.context != NULL ||
 		    o.label.owner != NULL || o.label.org_id != NULL ||
 		    o.label.hex != NULL || o.allow_unlabelled)
-			return ccc_cli_usage("--to, -l, -W, -G, -L and -U do "
+			return ccc_cli_usage("--to, -x, -l, -W, -G, -L and -U do "
 			    "not apply to "
 			    "a certified request (it names its enclave; the "
 			    "label policy is -p)");
@@ -132,8 +135,10 @@ main(int argc, char **argv)
 		    "(-r)");
 	if (so.identity != NULL)
 		return ccc_cli_usage("-I applies to request mode (-r)");
-	if (o.share == NULL || o.tpk == NULL || o.to == NULL)
-		return ccc_cli_usage("needs -s SHARE, -k TPK and --to PUB");
+	if (o.share == NULL || o.tpk == NULL || (o.to == NULL) ==
+	    (o.box_to == NULL))
+		return ccc_cli_usage("needs -s SHARE, -k TPK and one of --to PUB "
+		    "and -x HEX");
 	o.cts = argv + optind;
 	o.ncts = argc - optind;
 	for (c = 0, have_stdin = 0; c < o.ncts; c++)

@@ -6,10 +6,13 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <sodium.h>
@@ -19,10 +22,12 @@
 #include "keys.h"
 #include "par.h"
 #include "seal.h"
+#include "vault.h"
 
 struct node {
 	const char *file;
-	struct ccc_sealed_file f;
+	struct ccc_sealed_file f;	/* f.s.index also for a Vault file */
+	struct ccc_tdh2_dshare *vds;	/* a Vault file: its shares, or NULL */
 	bool bad;		/* excluded for every ciphertext */
 	bool warned;		/* "repeats" reported */
 	const char *repeats;	/* the file of the same node it repeats */
@@ -54,6 +59,84 @@ node_name(const struct node *nd, char *buf, size_t len)
 	return buf;
 }
 
+/* Whether a file holds Chainlink shares (text), not a ccc sealed blob. */
+static int
+is_vault_file(const char *path, bool *vault, struct ccc_err *err)
+{
+	uint8_t c;
+	ssize_t r;
+	int fd;
+
+	*vault = false;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", path,
+		    strerror(errno));
+	r = read(fd, &c, 1);
+	close(fd);
+	*vault = r == 1 && c >= 0x20 && c < 0x7f;
+	return 0;
+}
+
+/*
+ * A file of Chainlink shares (lib/vault.h), one a line and a line per
+ * ciphertext, all of one node: read whole; failures only mark the node.
+ */
+static int
+load_vault_node(struct node *nd, const struct ccc_combine_in *in, size_t nct,
+    struct ccc_err *err)
+{
+	struct ccc_buf b;
+	struct ccc_err e;
+	const char *p, *end, *nl;
+	size_t k = 0;
+	int rc;
+
+	ccc_buf_init(&b, 1);
+	ccc_err_clear(&e);
+	if ((rc = ccc_read_file(&b, nd->file, nct * 1024 + 4096, &e)) != 0) {
+		ccc_buf_free(&b);
+		if (rc == CCC_E_IO || rc == CCC_E_NOMEM) {
+			*err = e;
+			return rc;
+		}
+		node_fail(nd, true, "%s", e.detail);
+		return 0;
+	}
+	if ((nd->vds = calloc(nct ? nct : 1, sizeof(*nd->vds))) == NULL) {
+		ccc_buf_free(&b);
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "shares");
+	}
+	p = (const char *)b.p;
+	end = p + b.len;
+	for (; p < end && nd->why[0] == '\0'; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (nl == p)
+			continue;
+		if (k == nct) {
+			node_fail(nd, true, "more Chainlink shares than the "
+			    "%zu ciphertexts", nct);
+			break;
+		}
+		ccc_err_clear(&e);
+		if (ccc_vault_share_open(&nd->vds[k], p, (size_t)(nl - p),
+		    in->box_sk, in->box_pk, in->pub->n, &e) != 0)
+			node_fail(nd, true, "share %zu: %s", k + 1, e.detail);
+		else if (k > 0 && nd->vds[k].index != nd->vds[0].index)
+			node_fail(nd, true, "share %zu is of node %u, not %u",
+			    k + 1, nd->vds[k].index, nd->vds[0].index);
+		else
+			nd->f.s.index = nd->vds[0].index;
+		k++;
+	}
+	if (nd->why[0] == '\0' && k != nct)
+		node_fail(nd, true, "its Chainlink shares cover %zu "
+		    "ciphertexts, the input has %zu", k, nct);
+	sodium_memzero(b.p, b.len);
+	ccc_buf_free(&b);
+	return 0;
+}
+
 /*
  * Open one node's sealed blob and open every share in it once; failures
  * only mark the node (a node with one bad share is not used at all).
@@ -68,6 +151,11 @@ load_node(struct node *nd, const struct ccc_tdh2_pub *pub,
 	int rc;
 
 	ccc_err_clear(&e);
+	if (sk == NULL) {
+		node_fail(nd, true, "%s", "a ccc sealed blob needs the "
+		    "recipient key (-i)");
+		return 0;
+	}
 	if ((rc = ccc_sealed_file_open(&nd->f, nd->file, &e)) != 0) {
 		if (rc == CCC_E_IO) {
 			*err = e;	/* an unreadable file is an I/O error */
@@ -163,16 +251,19 @@ combine_item(struct batch *b, struct ccc_ec *ec, size_t i,
 		b->verdict[at] = SH_UNUSED;
 		if (nd->bad)
 			continue;
-		if (CRYPTO_memcmp(b->digest[at], ccc_ct_digest(&ct), 32) != 0) {
+		/* A Chainlink share names no ciphertext: its proof decides. */
+		if (nd->vds == NULL && CRYPTO_memcmp(b->digest[at],
+		    ccc_ct_digest(&ct), 32) != 0) {
 			b->verdict[at] = SH_OTHER_CT;
 			continue;
 		}
-		ccc_tdh2_share_bind(bind, pub->key_id, pub->epoch,
-		    nd->f.s.index, ccc_ct_digest(&ct), nd->f.s.context,
-		    nd->f.s.context_len);
+		if (nd->vds == NULL)
+			ccc_tdh2_share_bind(bind, pub->key_id, pub->epoch,
+			    nd->f.s.index, ccc_ct_digest(&ct), nd->f.s.context,
+			    nd->f.s.context_len);
 		ccc_err_clear(&e);
-		if (ccc_tdh2_share_verify(ec, pub, &ct.t, &b->ds[at], bind,
-		    &e) != 0) {
+		if (ccc_tdh2_share_verify(ec, pub, &ct.t, &b->ds[at],
+		    nd->vds == NULL ? bind : NULL, &e) != 0) {
 			b->verdict[at] = SH_BAD_PROOF;
 			b->why[at] = strdup(e.detail);
 			continue;
@@ -356,14 +447,17 @@ ccc_combine_core(const struct ccc_combine_in *in, ccc_plain_fn emit,
 	for (k = 0; k < in->nsealed; k++)
 		nodes[k].f.fd = -1;
 	for (k = 0; k < in->nsealed; k++) {
+		bool vault;
 		nodes[k].file = in->sealed[k];
-		if ((rc = load_node(&nodes[k], pub, in->sk, in->pk, in->ctx,
+		if ((rc = is_vault_file(nodes[k].file, &vault, err)) != 0 ||
+		    (rc = vault ? load_vault_node(&nodes[k], in, src->n, err) :
+		    load_node(&nodes[k], pub, in->sk, in->pk, in->ctx,
 		    in->ctx_len, src->n, err)) != 0)
 			goto out;
 	}
 	for (k = 0; k < in->nsealed; k++) {
 		ccc_err_clear(&e);
-		if (!nodes[k].bad && (rc = ccc_sealed_file_start(&nodes[k].f,
+		if (!nodes[k].bad && nodes[k].vds == NULL && (rc = ccc_sealed_file_start(&nodes[k].f,
 		    in->sk, &e)) != 0) {
 			*err = e;
 			ccc_err_what(err, nodes[k].file);
@@ -382,6 +476,10 @@ ccc_combine_core(const struct ccc_combine_in *in, ccc_plain_fn emit,
 		for (k = 0; k < in->nsealed; k++)
 			for (i = 0; i < b->cts.n && !nodes[k].bad; i++) {
 				size_t at = (size_t)k * BATCH + i;
+				if (nodes[k].vds != NULL) {
+					b->ds[at] = nodes[k].vds[done + i];
+					continue;
+				}
 				ccc_err_clear(&e);
 				rc = ccc_sealed_file_next(&nodes[k].f,
 				    b->digest[at], &b->ds[at], &e);
@@ -432,8 +530,13 @@ out:
 	if (par_open)
 		ccc_par_free(&par);
 	if (nodes != NULL)
-		for (k = 0; k < in->nsealed; k++)
+		for (k = 0; k < in->nsealed; k++) {
 			ccc_sealed_file_close(&nodes[k].f);
+			if (nodes[k].vds != NULL)
+				sodium_memzero(nodes[k].vds, src->n *
+				    sizeof(*nodes[k].vds));
+			free(nodes[k].vds);
+		}
 	free(nodes);
 	batch_free(b, in->nsealed);
 	return rc;

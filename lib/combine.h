@@ -38,7 +38,10 @@ struct ccc_tdh2_pub;
 struct ccc_ct_src;
 struct ccc_combine_in {
 	struct ccc_tdh2_pub *pub;	/* tables may be added to it */
-	const uint8_t *sk, *pk;
+	const uint8_t *sk, *pk;		/* NULL: no ccc sealed blobs */
+	/* Chainlink shares (lib/vault.h): the X25519 key pair they are
+	 * sealed to, or NULL (only unsealed JSON shares). */
+	const uint8_t *box_sk, *box_pk;
 	const uint8_t *ctx;
 	size_t ctx_len;
 	struct ccc_ct_src *cts;	/* opened (counted) */
@@ -50,7 +53,9 @@ struct ccc_combine_in {
 };
 /*
  * Open the sealed shares in files sealed[] with the recipient key (sk,
- * pk), keep the shares bound to ctx, verify every proof, combine t valid
+ * pk), keep the shares bound to ctx, or, for a file of Chainlink shares
+ * (text, a share a line), open them with (box_sk, box_pk); verify every
+ * proof, combine t valid
  * shares per ciphertext of cts and decrypt; emit() receives each
  * plaintext (secret memory, valid during the call) once it has
  * authenticated.  Nodes whose shares were not used, or that repeat

@@ -377,6 +377,51 @@ ccc_json_share_import(struct ccc_share *s, const char *json, size_t len,
 	return b64(s->x, 32, f[2].p, f[2].n, j.what, "V", err);
 }
 
+int
+ccc_json_dshare_export(struct ccc_buf *b, const struct ccc_tdh2_dshare *ds)
+{
+	char idx[32];
+	int rc;
+
+	snprintf(idx, sizeof(idx), "%u", ds->index - 1);
+	if ((rc = put(b, "{\"Group\":\"P256\",\"Index\":")) != 0 ||
+	    (rc = put(b, idx)) != 0 || (rc = put(b, ",\"U_i\":")) != 0 ||
+	    (rc = put_b64(b, ds->u_i, CCC_POINT_BYTES)) != 0 ||
+	    (rc = put(b, ",\"E_i\":")) != 0 ||
+	    (rc = put_b64(b, ds->e_i, 32)) != 0 ||
+	    (rc = put(b, ",\"F_i\":")) != 0 ||
+	    (rc = put_b64(b, ds->f_i, 32)) != 0)
+		return rc;
+	return put(b, "}");
+}
+
+int
+ccc_json_dshare_import(struct ccc_tdh2_dshare *ds, const char *json,
+    size_t len, uint32_t n, struct ccc_err *err)
+{
+	struct jfield f[] = {
+		JF("Group", J_STR), JF("Index", J_INT), JF("U_i", J_STR),
+		JF("E_i", J_STR), JF("F_i", J_STR)
+	};
+	struct jp j;
+	int rc;
+
+	jinit(&j, json, len, "decryption share JSON", err);
+	if ((rc = object(&j, f, 5)) != 0 ||
+	    (rc = check_group(&f[0], j.what, err)) != 0)
+		return rc;
+	if (f[1].i < 0 || f[1].i >= (long long)n)
+		return ccc_err_set(err, CCC_E_FIELD, -1, "Index",
+		    "decryption share JSON: Index %lld is not in 0..%u", f[1].i,
+		    n - 1);
+	ds->index = (uint32_t)f[1].i + 1;
+	if ((rc = b64(ds->u_i, CCC_POINT_BYTES, f[2].p, f[2].n, j.what, "U_i",
+	    err)) != 0 ||
+	    (rc = b64(ds->e_i, 32, f[3].p, f[3].n, j.what, "E_i", err)) != 0)
+		return rc;
+	return b64(ds->f_i, 32, f[4].p, f[4].n, j.what, "F_i", err);
+}
+
 /* The form of a carried JSON document from its first non-space bytes (-1:
  * none); *at is where it starts. */
 static int

@@ -34,6 +34,15 @@ int ccc_json_share_import(struct ccc_share *s, const char *json, size_t len,
  */
 int ccc_json_ct_import(struct ccc_buf *out, const char *json, size_t len,
     const char *context, struct ccc_err *err) CCC_WUR;
+/*
+ * Decryption share <-> tdh2easy's DecryptionShare JSON,
+ * {"Group","Index","U_i","E_i","F_i"} (Index counts from 0; no newline
+ * written).  The import takes a key of n nodes.
+ */
+int ccc_json_dshare_export(struct ccc_buf *b,
+    const struct ccc_tdh2_dshare *ds) CCC_WUR;
+int ccc_json_dshare_import(struct ccc_tdh2_dshare *ds, const char *json,
+    size_t len, uint32_t n, struct ccc_err *err) CCC_WUR;
 /* ccc ciphertext -> Chainlink hybrid JSON. */
 int ccc_json_ct_export(struct ccc_buf *b, const struct ccc_ct *ct) CCC_WUR;
 

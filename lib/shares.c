@@ -12,6 +12,7 @@
 #include "io.h"
 #include "keys.h"
 #include "par.h"
+#include "vault.h"
 #include "quorum.h"
 #include "seal.h"
 #include "shares.h"
@@ -61,6 +62,9 @@ share_item(struct batch *b, struct ccc_ec *ec, size_t i, struct ccc_err *err)
 		return rc;
 	if ((rc = ccc_tdh2_verify(ec, r->pub, &ct.t, err)) != 0)
 		return rc;
+	if (r->box_to != NULL)	/* Chainlink's share: its proof binds none */
+		return ccc_tdh2_share(ec, &b->ds[i], r->pub, r->x, r->index,
+		    &ct.t, NULL, err);
 	ccc_tdh2_share_bind(bind, r->pub->key_id, r->pub->epoch, r->index,
 	    ccc_ct_digest(&ct), r->bind, 32);
 	memcpy(b->digest[i], ccc_ct_digest(&ct), 32);
@@ -99,9 +103,18 @@ ccc_shares_seal(const struct ccc_share_run *r, struct ccc_ct_src *src,
 				ccc_err_what(err, b->cts.name[i]);
 				goto out;
 			}
-			if ((rc = ccc_sealed_add(r->ob, r->hctx, b->digest[i],
-			    &b->ds[i], err)) != 0)
+			if (r->box_to != NULL)
+				rc = ccc_vault_share_seal(r->ob, &b->ds[i],
+				    r->box_to);
+			else
+				rc = ccc_sealed_add(r->ob, r->hctx,
+				    b->digest[i], &b->ds[i], err);
+			if (rc != 0) {
+				if (r->box_to != NULL)
+					ccc_err_set(err, rc, -1, NULL,
+					    "sealed share");
 				goto out;
+			}
 		}
 		if (r->digests_fd >= 0 && ccc_write_full(r->digests_fd,
 		    b->digest, b->cts.n * 32) != 0) {

@@ -41,6 +41,9 @@ struct ccc_share_run {
 	const struct ccc_request *rq;
 	const struct ccc_label_policy *pol;
 	struct ccc_hpke_ctx *hctx;
+	/* Chainlink share mode: a line per share, sealed to this X25519 key
+	 * (lib/vault.h), instead of the HPKE blob of hctx. */
+	const uint8_t *box_to;
 	struct ccc_buf *ob;
 	struct ccc_out *out;
 	int digests_fd;

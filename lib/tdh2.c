@@ -70,6 +70,10 @@ h2(uint8_t out[32], const uint8_t c[32], const uint8_t label[32],
 	ccc_sha256_final(&st, out);
 }
 
+/*
+ * The share proof's challenge: ccc's (bind non-NULL), or Chainlink's H4
+ * = SHA256("tdh2hash4" || concat(u_i, u_hat, h_hat)) (bind NULL).
+ */
 static void
 share_proof_hash(uint8_t out[32], const uint8_t bind[32], const uint8_t *u,
     const uint8_t *hi, const uint8_t *ui, const uint8_t *uhat,
@@ -77,8 +81,16 @@ share_proof_hash(uint8_t out[32], const uint8_t bind[32], const uint8_t *u,
 {
 	static const char dom[] = "ccc/tdh2-share-proof/v1";
 	struct ccc_sha256 st;
+	const uint8_t *pts[3] = { ui, uhat, hhat };
+	char buf[CONCAT_MAX(3)];
 
 	ccc_sha256_init(&st);
+	if (bind == NULL) {
+		ccc_sha256_update(&st, "tdh2hash4", 9);
+		ccc_sha256_update(&st, buf, concat(buf, pts, 3));
+		ccc_sha256_final(&st, out);
+		return;
+	}
 	ccc_sha256_update(&st, dom, sizeof(dom) - 1);
 	ccc_sha256_update(&st, bind, 32);
 	ccc_sha256_update(&st, u, CCC_POINT_BYTES);

@@ -10,7 +10,7 @@
  * an unmerged audit branch and was reverted.)
  *
  * Decryption shares use the toolkit's own proof, which binds the statement
- * and its context (see ccc_tdh2_share_bind).  Points are passed both as
+ * and its context (see ccc_tdh2_share_bind), or Chainlink's H4.  Points are passed both as
  * EC_POINTs and as their received encodings, so nothing is re-encoded just
  * to be hashed.
  */
@@ -138,13 +138,18 @@ void ccc_tdh2_share_bind(uint8_t out[32], const uint8_t key_id[32],
  * ciphertext that the caller has verified.  The proof is
  *   e_i = SHA256("ccc/tdh2-share-proof/v1" || bind || u || h_i || u_i ||
  *                u_hat || h_hat) mod n,  f_i = s_i + x_i e_i.
+ * With bind NULL the proof is Chainlink's (tdh2easy's DecryptionShare):
+ *   e_i = H4 = SHA256("tdh2hash4" || "P256" ("," hex(P)) for u_i, u_hat,
+ *              h_hat) mod n,
+ * which binds neither the key, the ciphertext nor a recipient.
  */
 int ccc_tdh2_share(struct ccc_ec *ec, struct ccc_tdh2_dshare *ds,
     const struct ccc_tdh2_pub *pub, const BIGNUM *x_i, uint32_t index,
     const struct ccc_tdh2_ct *ct, const uint8_t bind[32],
     struct ccc_err *err) CCC_WUR;
 
-/* Verify a decryption share: CCC_E_SHARE if its proof does not verify. */
+/* Verify a decryption share: CCC_E_SHARE if its proof does not verify
+ * (bind NULL: Chainlink's proof, as above). */
 int ccc_tdh2_share_verify(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
     const struct ccc_tdh2_ct *ct, const struct ccc_tdh2_dshare *ds,
     const uint8_t bind[32], struct ccc_err *err) CCC_WUR;

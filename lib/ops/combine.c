@@ -67,6 +67,37 @@ read_recipient_key(uint8_t **sk, uint8_t pk[32], const char *path,
 	return rc;
 }
 
+/* The X25519 key Chainlink shares are sealed to: a secret file of 64 hex
+ * digits (and a newline), into *sk (sodium_malloc'ed) and pk. */
+static int
+read_box_key(uint8_t **sk, uint8_t pk[32], const char *path,
+    struct ccc_err *err)
+{
+	struct ccc_buf kb;
+	size_t n, kl = 0;
+	int rc;
+
+	if ((*sk = sodium_malloc(32)) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "key");
+	ccc_buf_init(&kb, 1);
+	if ((rc = ccc_read_named(&kb, path, 4096, true, err)) != 0)
+		goto out;
+	for (n = kb.len; n > 0 && (kb.p[n - 1] == '\n' || kb.p[n - 1] == '\r');
+	    n--)
+		;
+	if (n != 64 || sodium_hex2bin(*sk, 32, (const char *)kb.p, 64, NULL,
+	    &kl, NULL) != 0 || kl != 32) {
+		rc = ccc_err_set(err, CCC_E_KEY, -1, NULL, "an X25519 secret "
+		    "key is 64 hex digits");
+		ccc_err_what(err, path);
+		goto out;
+	}
+	crypto_scalarmult_base(pk, *sk);
+out:
+	ccc_buf_free(&kb);
+	return rc;
+}
+
 int
 ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
 {
@@ -78,7 +109,7 @@ ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
 	struct ccc_request rq;
 	struct ccc_request_file rf;
 	struct ccc_out out;
-	uint8_t *sk = NULL, pk[32];
+	uint8_t *sk = NULL, pk[32], *box_sk = NULL, box_pk[32];
 	char *in = (char *)o->in;
 	int rc;
 	bool out_open = false, src_open = false;
@@ -91,7 +122,11 @@ ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
 		goto out;
 	if ((rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0)
 		goto out;
-	if ((rc = read_recipient_key(&sk, pk, o->key, err)) != 0)
+	if (o->key != NULL && (rc = read_recipient_key(&sk, pk, o->key,
+	    err)) != 0)
+		goto out;
+	if (o->box_key != NULL && (rc = read_box_key(&box_sk, box_pk,
+	    o->box_key, err)) != 0)
 		goto out;
 	cin.ctx = pk;	/* direct mode: shares bound to the recipient key */
 	cin.ctx_len = 32;
@@ -131,6 +166,8 @@ ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
 	cin.pub = &pub;
 	cin.sk = sk;
 	cin.pk = pk;
+	cin.box_sk = box_sk;
+	cin.box_pk = box_sk != NULL ? box_pk : NULL;
 	cin.cts = &src;
 	cin.sealed = o->sealed;
 	cin.nsealed = o->nsealed;
@@ -152,6 +189,8 @@ out:
 		ccc_ct_src_close(&src);
 	if (sk != NULL)
 		sodium_free(sk);
+	if (box_sk != NULL)
+		sodium_free(box_sk);
 	ccc_tdh2_pub_free(&pub);
 	ccc_certified_request_close(&rf);
 	ccc_op_nodes_close(&nr);

@@ -80,6 +80,7 @@ int ccc_encrypt_run(const struct ccc_encrypt_opts *o, struct ccc_err *err)
 struct ccc_reencrypt_opts {
 	unsigned jobs;		/* threads (0 or 1: one) */
 	const char *share, *tpk, *to, *out;
+	const char *box_to;	/* Chainlink share mode: X25519 key, hex */
 	struct ccc_op_label label;	/* the required label, or none */
 	bool allow_unlabelled, force, tty_ok;
 	char **cts;		/* ciphertext files; none: stdin */
@@ -90,6 +91,7 @@ int ccc_reencrypt_run(const struct ccc_reencrypt_opts *o,
 
 struct ccc_combine_opts {
 	const char *tpk, *key, *in, *out;
+	const char *box_key;	/* -x: X25519 key of Chainlink shares */
 	const char *request;	/* shares bound to this request, its cts */
 	const char *result;	/* --result: read a result's output */
 	const char *report;	/* --report: the nodes' verdicts, or NULL */

@@ -51,9 +51,17 @@ ccc_reencrypt_run(const struct ccc_reencrypt_opts *o, struct ccc_err *err)
 	if ((rc = ccc_node_keys_load(&pub, &sh, &x, o->tpk, o->share,
 	    err)) != 0)
 		goto out;
-	if ((rc = ccc_read_named(&kb, o->to, 4096, false, err)) != 0)
+	if (o->box_to != NULL) {
+		size_t kl;
+		if (strlen(o->box_to) != 64 || sodium_hex2bin(rpk, 32,
+		    o->box_to, 64, NULL, &kl, NULL) != 0 || kl != 32) {
+			rc = ccc_err_set(err, CCC_E_USAGE, -1, NULL, "-x: an "
+			    "X25519 public key is 64 hex digits");
+			goto out;
+		}
+	} else if ((rc = ccc_read_named(&kb, o->to, 4096, false, err)) != 0)
 		goto out;
-	if ((rc = ccc_recipient_pub_load(rpk, kb.p, kb.len, err)) != 0) {
+	else if ((rc = ccc_recipient_pub_load(rpk, kb.p, kb.len, err)) != 0) {
 		ccc_err_what(err, o->to);
 		goto out;
 	}
@@ -77,11 +85,13 @@ ccc_reencrypt_run(const struct ccc_reencrypt_opts *o, struct ccc_err *err)
 	hdr.context_len = 32;
 	memcpy(hdr.recipient, rpk, 32);
 	hdr.count = (uint32_t)src.n;
-	if ((rc = ccc_out_open(&out, o->out, CCC_OUT_BINARY | (o->force ?
-	    CCC_OUT_FORCE : 0) | (o->tty_ok ? CCC_OUT_TTY_OK : 0), err)) != 0)
+	if ((rc = ccc_out_open(&out, o->out, (o->box_to ? 0 : CCC_OUT_BINARY) |
+	    (o->force ? CCC_OUT_FORCE : 0) | (o->tty_ok ? CCC_OUT_TTY_OK : 0),
+	    err)) != 0)
 		goto out;
 	out_open = true;
-	if ((rc = ccc_sealed_begin(&ob, &hctx, &hdr, err)) != 0)
+	if (o->box_to == NULL && (rc = ccc_sealed_begin(&ob, &hctx, &hdr,
+	    err)) != 0)
 		goto out;
 	memset(&run, 0, sizeof(run));
 	run.par = &par;
@@ -93,6 +103,7 @@ ccc_reencrypt_run(const struct ccc_reencrypt_opts *o, struct ccc_err *err)
 	run.context = context;
 	run.allow_unlabelled = o->allow_unlabelled;
 	run.hctx = &hctx;
+	run.box_to = o->box_to != NULL ? rpk : NULL;
 	run.ob = &ob;
 	run.out = &out;
 	run.digests_fd = -1;

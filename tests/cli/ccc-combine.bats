@@ -29,9 +29,9 @@ OPEN_FAIL="cannot open (sealed to another key, or altered)"
 @test "ccc-combine: usage errors exit 2 with one line" {
 	crun -2 ccc-combine -i fx/rk -c fx/ct.l -o out fx/s1 fx/s2
 	assert_output_empty
-	assert_stderr "ccc-combine: usage: needs -k TPK and -i KEY (see ccc-combine --help)"
+	assert_stderr "ccc-combine: usage: needs -k TPK and -i KEY or -x BOXKEY (see ccc-combine --help)"
 	crun -2 ccc-combine -k fx/k23/tpk.cbor -c fx/ct.l -o out fx/s1 fx/s2
-	assert_stderr "ccc-combine: usage: needs -k TPK and -i KEY (see ccc-combine --help)"
+	assert_stderr "ccc-combine: usage: needs -k TPK and -i KEY or -x BOXKEY (see ccc-combine --help)"
 	crun -2 ccc-combine "${K23[@]}" -c fx/ct.l -o out
 	assert_stderr "ccc-combine: usage: no sealed shares given (see ccc-combine --help)"
 	crun -2 ccc-combine "${K23[@]}" -o out fx/s1 fx/s2 -c

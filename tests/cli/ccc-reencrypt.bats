@@ -23,11 +23,11 @@ short_id() {
 @test "ccc-reencrypt: usage errors exit 2 with one line" {
 	crun -2 ccc-reencrypt -k fx/k23/tpk.cbor --to fx/rpub -o out fx/ct.l
 	assert_output_empty
-	assert_stderr "ccc-reencrypt: usage: needs -s SHARE, -k TPK and --to PUB (see ccc-reencrypt --help)"
+	assert_stderr "ccc-reencrypt: usage: needs -s SHARE, -k TPK and one of --to PUB and -x HEX (see ccc-reencrypt --help)"
 	crun -2 ccc-reencrypt -s fx/k23/share-1.cbor --to fx/rpub -o out fx/ct.l
-	assert_stderr "ccc-reencrypt: usage: needs -s SHARE, -k TPK and --to PUB (see ccc-reencrypt --help)"
+	assert_stderr "ccc-reencrypt: usage: needs -s SHARE, -k TPK and one of --to PUB and -x HEX (see ccc-reencrypt --help)"
 	crun -2 ccc-reencrypt -s fx/k23/share-1.cbor -k fx/k23/tpk.cbor -o out fx/ct.l
-	assert_stderr "ccc-reencrypt: usage: needs -s SHARE, -k TPK and --to PUB (see ccc-reencrypt --help)"
+	assert_stderr "ccc-reencrypt: usage: needs -s SHARE, -k TPK and one of --to PUB and -x HEX (see ccc-reencrypt --help)"
 	crun -2 ccc-reencrypt "${NODE1[@]}" -o out fx/ct.l --to
 	assert_stderr 'ccc-reencrypt: usage: option "--to" needs an argument (see ccc-reencrypt --help)'
 	assert_no_file out

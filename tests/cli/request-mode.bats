@@ -173,10 +173,10 @@ entries() {
 	assert_stderr "ccc-reencrypt: usage: request mode needs the attestation policy (-A) and the enclave pool (-P): a request is served only to an attested enclave key (see ccc-reencrypt --help)"
 	node 1 --to fx/epub -o s fx/cert
 	((status == 2))
-	assert_stderr "ccc-reencrypt: usage: --to, -l, -W, -G, -L and -U do not apply to a certified request (it names its enclave; the label policy is -p) (see ccc-reencrypt --help)"
+	assert_stderr "ccc-reencrypt: usage: --to, -x, -l, -W, -G, -L and -U do not apply to a certified request (it names its enclave; the label policy is -p) (see ccc-reencrypt --help)"
 	node 1 -U -o s fx/cert
 	((status == 2))
-	assert_stderr "ccc-reencrypt: usage: --to, -l, -W, -G, -L and -U do not apply to a certified request (it names its enclave; the label policy is -p) (see ccc-reencrypt --help)"
+	assert_stderr "ccc-reencrypt: usage: --to, -x, -l, -W, -G, -L and -U do not apply to a certified request (it names its enclave; the label policy is -p) (see ccc-reencrypt --help)"
 	node 1 -o s fx/cert fx/cert
 	((status == 2))
 	assert_stderr "ccc-reencrypt: usage: one certified request at a time (see ccc-reencrypt --help)"

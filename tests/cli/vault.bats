@@ -168,3 +168,144 @@ PY
 	assert_stderr "ccc-encrypt: refused by policy: $V/ct-c-orgid.json: ciphertext JSON: the label is not the given label"
 	assert_no_file c3
 }
+
+# ---- Chainlink share mode ------------------------------------------------------
+
+# open_share FILE: open the hex-sealed share on FILE's first line with the
+# vectors' X25519 key by libsodium's own crypto_box_seal_open (the system
+# library, not ccc's code) and print its Index, after checking the JSON is
+# exactly what Go's encoding/json writes for a tdh2easy DecryptionShare.
+open_share() {
+	python3 - "$1" "$V/recipient-x25519-sk.hex" \
+	    "$V/recipient-x25519-pk.hex" <<'PY'
+import base64, ctypes, ctypes.util, json, sys
+na = ctypes.CDLL(ctypes.util.find_library("sodium"))
+assert na.sodium_init() >= 0
+sealed = bytes.fromhex(open(sys.argv[1]).readline().strip())
+sk = bytes.fromhex(open(sys.argv[2]).read())
+pk = bytes.fromhex(open(sys.argv[3]).read())
+out = ctypes.create_string_buffer(len(sealed) - 48)
+if na.crypto_box_seal_open(out, sealed, ctypes.c_ulonglong(len(sealed)), pk, sk) != 0:
+    sys.exit("does not open")
+raw = out.raw
+d = json.loads(raw)
+if list(d) != ["Group", "Index", "U_i", "E_i", "F_i"] or \
+   json.dumps(d, separators=(",", ":")).encode() != raw or d["Group"] != "P256":
+    sys.exit("not Go's DecryptionShare JSON: %r" % raw)
+assert [len(base64.b64decode(d[k], validate=True)) for k in ("U_i", "E_i", "F_i")] == [65, 32, 32]
+print(d["Index"])
+PY
+}
+
+# box_key: the vectors' X25519 recipient key as a secret file, bk.
+box_key() {
+	install -m 600 "$V/recipient-x25519-sk.hex" bk
+}
+
+@test "vault: the vector decryption shares, plain and sealed, combine to the message" {
+	box_key
+	local i f
+	for i in 0 2 4; do
+		cp "$V/decshare-b-$i.json" "p$i"
+		cp "$V/sealed-decshare-b-$i.hex" "h$i"
+		cp "$V/sealed-decshare-b-$i.b64" "b$i"
+		# The relay's form: base64 without the b64: prefix.
+		cut -c5- "$V/sealed-decshare-b-$i.b64" >"r$i"
+	done
+	for f in p h b r; do
+		crun -0 ccc-combine -k fx/cl/tpk -x bk -b "$V/ct-b-owner.hex" \
+		    -f -o out "${f}4" "${f}0" "${f}2"
+		assert_stderr_empty
+		[[ "$(hex_of out)" == "$(cat "$V/aggregate-b-0-2-4.hex")" ]] ||
+		    fail "form $f"
+	done
+	# Mixed forms, and the ciphertext in its other forms.
+	crun -0 ccc-combine -k fx/cl/tpk -x bk -b "$V/ct-b-owner.b64" \
+	    -f -o out h0 b2 p4
+	[[ "$(hex_of out)" == "$(cat "$V/message.hex")" ]]
+}
+
+@test "vault: the bad vector share is named and refused; shares of another ciphertext fail their proofs" {
+	box_key
+	cp "$V/decshare-b-0.json" p0
+	cp "$V/bad-decshare-b-2.json" bad2
+	cp "$V/sealed-decshare-b-4.hex" h4
+	crun -1 ccc-combine -k fx/cl/tpk -x bk -b "$V/ct-b-owner.json" -o out \
+	    p0 bad2 h4
+	assert_stderr "ccc-combine: not enough shares: $V/ct-b-owner.json: item 1: 2 valid shares, 3 needed; node 3 (bad2): proof does not verify"
+	assert_no_file out
+	# With a fourth, good share the bad one is left out and named.
+	crun -0 ccc-reencrypt -s fx/cl/share-3 -k fx/cl/tpk \
+	    -x "$(cat "$V/recipient-x25519-pk.hex")" -o c3 "$V/ct-b-owner.json"
+	crun -0 ccc-combine -k fx/cl/tpk -x bk -b "$V/ct-b-owner.json" -o out \
+	    p0 bad2 h4 c3
+	[[ "$(hex_of out)" == "$(cat "$V/message.hex")" ]]
+	crun -1 ccc-combine -k fx/cl/tpk -x bk -b "$V/ct-c-orgid.json" -o out2 \
+	    p0 h4 c3
+	assert_stderr "ccc-combine: not enough shares: $V/ct-c-orgid.json: item 1: 0 valid shares, 3 needed; node 1 (p0): proof does not verify; node 5 (h4): proof does not verify; node 4 (c3): proof does not verify"
+	assert_no_file out2
+}
+
+@test "vault: a mixed committee, two Chainlink nodes and one ccc node in Chainlink mode" {
+	box_key
+	cp "$V/sealed-decshare-b-0.hex" h0
+	cp "$V/sealed-decshare-b-2.b64" b2
+	crun -0 ccc-reencrypt -s fx/cl/share-1 -k fx/cl/tpk \
+	    -x "$(cat "$V/recipient-x25519-pk.hex")" -W "$OWNER" -o c1 \
+	    "$V/ct-b-owner.hex"
+	assert_stderr_empty
+	# As a Vault node carries it: one line, the hex of the 277 bytes
+	# sealed over the 229-byte share JSON.
+	[[ "$(size_of c1)" == 555 ]]
+	[[ "$(tr -d '0-9a-f\n' <c1)" == "" ]]
+	crun -0 open_share c1
+	assert_output 1
+	crun -0 ccc-combine -k fx/cl/tpk -x bk -b "$V/ct-b-owner.json" -o out \
+	    h0 c1 b2
+	assert_stderr_empty
+	[[ "$(hex_of out)" == "$(cat "$V/message.hex")" ]]
+	# The ccc share opened with another X25519 key does not open.
+	crun -0 ccc-reencrypt -s fx/cl/share-1 -k fx/cl/tpk \
+	    -x "$(cat "$V/label-c-orgid.hex")" -o c1x "$V/ct-b-owner.hex"
+	crun -1 ccc-combine -k fx/cl/tpk -x bk -b "$V/ct-b-owner.json" -o out2 \
+	    h0 c1x b2
+	assert_stderr "ccc-combine: not enough shares: $V/ct-b-owner.json: item 1: 2 valid shares, 3 needed; c1x: share 1: the sealed decryption share does not open with this X25519 key"
+}
+
+@test "vault: a ccc node answers a batch in Chainlink mode, a line per ciphertext" {
+	box_key
+	local i
+	for i in 0 2 3; do
+		crun -0 ccc-reencrypt -s "fx/cl/share-$i" -k fx/cl/tpk \
+		    -x "$(cat "$V/recipient-x25519-pk.hex")" -U -o "c$i" \
+		    "$V/ct-a-zero.json" "$V/ct-c-orgid.b64"
+		[[ "$(wc -l <"c$i")" == 2 ]]
+	done
+	crun -0 ccc-encrypt -k fx/cl/tpk --from-json -o a.cbor "$V/ct-a-zero.json"
+	crun -0 ccc-encrypt -k fx/cl/tpk --from-json -o c.cbor "$V/ct-c-orgid.b64"
+	cat a.cbor c.cbor >both
+	crun -0 ccc-combine -k fx/cl/tpk -x bk -b both --seq -o out c0 c2 c3
+	assert_stderr_empty
+	# Two byte strings of 48 bytes: 0x58 0x30 and the message, twice.
+	[[ "$(hex_of out)" == "5830$(cat "$V/message.hex")5830$(cat "$V/message.hex")" ]]
+	# A file of shares for fewer ciphertexts than the input is named.
+	head -1 c3 >c3short
+	crun -1 ccc-combine -k fx/cl/tpk -x bk -b both --seq -o out2 c0 c2 c3short
+	assert_stderr "ccc-combine: not enough shares: both: item 1: 2 valid shares, 3 needed; node 4 (c3short): its Chainlink shares cover 1 ciphertexts, the input has 2"
+}
+
+@test "vault: Chainlink share mode usage errors (exit 2)" {
+	crun -2 ccc-reencrypt -s fx/cl/share-0 -k fx/cl/tpk -x 0102 -o c "$V/ct-a-zero.json"
+	assert_stderr "ccc-reencrypt: usage: -x: an X25519 public key is 64 hex digits"
+	crun -2 ccc-reencrypt -s fx/cl/share-0 -k fx/cl/tpk --to fx/rpub \
+	    -x "$(cat "$V/recipient-x25519-pk.hex")" -o c "$V/ct-a-zero.json"
+	assert_stderr "ccc-reencrypt: usage: needs -s SHARE, -k TPK and one of --to PUB and -x HEX (see ccc-reencrypt --help)"
+	crun -2 ccc-combine -k fx/cl/tpk -b "$V/ct-a-zero.json" -o out p0
+	assert_stderr "ccc-combine: usage: needs -k TPK and -i KEY or -x BOXKEY (see ccc-combine --help)"
+	cp "$V/recipient-x25519-sk.hex" bk
+	chmod 644 bk
+	crun -2 ccc-combine -k fx/cl/tpk -x bk -b "$V/ct-a-zero.json" -o out p0
+	assert_contains "$stderr" "ccc-combine: insecure permissions: bk"
+	assert_no_file c
+	assert_no_file out
+}
