@@ -108,7 +108,7 @@ load_vault_node(struct node *nd, const struct ccc_combine_in *in, size_t nct,
 	}
 	p = (const char *)b.p;
 	end = p + b.len;
-	for (; p < end && nd->why[0] == '\0'; p = nl + 1) {
+	for (; p < end && nd->why[0] == '\0'; p = nl < end ? nl + 1 : end) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
 		if (nl == p)
