@@ -16,6 +16,7 @@
 #include "identity.h"
 #include "io.h"
 #include "ops.h"
+#include "schemas.h"
 #include "seq.h"
 
 struct printer {
@@ -213,6 +214,34 @@ print_map(const struct printer *pr, const struct ccc_schema *s,
 	fputc('}', pr->f);
 }
 
+/*
+ * A Chainlink JSON ciphertext (any wire form): printed as the ccc/ct/v1
+ * blob it converts to, its label spelled as the context (ccc(7), Labels).
+ * Its proof is not checked: there is no key.
+ */
+static int
+inspect_json(const struct printer *pr, struct ccc_seq *seq,
+    struct ccc_err *err)
+{
+	struct ccc_val v[CCC_BLOB_MAX_FIELDS];
+	struct ccc_buf b;
+	const uint8_t *p;
+	size_t len;
+	int rc;
+
+	ccc_buf_init(&b, 0);
+	if ((rc = ccc_seq_rest(seq, &p, &len, err)) == 0 &&
+	    (rc = ccc_json_ct_import(&b, (const char *)p, len, NULL,
+	    err)) == 0 &&
+	    (rc = ccc_blob_decode(&ccc_schema_ct, b.p, b.len, v, 0,
+	    err)) == 0) {
+		print_map(pr, &ccc_schema_ct, v, 0);
+		fputc('\n', pr->f);
+	}
+	ccc_buf_free(&b);
+	return rc;
+}
+
 static int
 inspect_file(const struct printer *pr, const char *path, struct ccc_err *err)
 {
@@ -228,6 +257,14 @@ inspect_file(const struct printer *pr, const char *path, struct ccc_err *err)
 	    err)) != 0) {
 		ccc_err_what(err, ccc_io_name(path, 0));
 		return rc;
+	}
+	if ((rc = ccc_seq_peek(&seq, &p, &len, err)) != 0)
+		goto fail;
+	if (ccc_json_looks_like(p, len)) {
+		if ((rc = inspect_json(pr, &seq, err)) != 0)
+			goto fail;
+		ccc_seq_close(&seq);
+		return 0;
 	}
 	while ((rc = ccc_seq_next(&seq, &p, &len, &at, err)) == 1) {
 		if ((s = ccc_blob_peek_type(p, len)) == NULL) {

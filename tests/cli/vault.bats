@@ -169,6 +169,27 @@ PY
 	assert_no_file c3
 }
 
+@test "vault: ccc-inspect shows a Vault ciphertext's label in every wire form" {
+	local f
+	for f in json hex b64; do
+		crun -0 ccc-inspect "$V/ct-b-owner.$f"
+		assert_stderr_empty
+		assert_contains "$output" "\"context\": \"owner:$OWNER\""
+		crun -0 ccc-inspect "$V/ct-c-orgid.$f"
+		assert_contains "$output" "\"context\": \"label:$(cat "$V/label-c-orgid.hex")\""
+		crun -0 ccc-inspect "$V/ct-a-zero.$f"
+		[[ "$output" != *context* ]]
+	done
+	crun -0 ccc-inspect - <"$V/ct-b-owner.b64"
+	assert_contains "$output" "\"context\": \"owner:$OWNER\""
+	printf '7b2278223a317d' >j.hex
+	crun -1 ccc-inspect j.hex
+	assert_stderr 'ccc-inspect: invalid field: j.hex: ciphertext JSON: missing "TDH2Ctxt"'
+	printf '7b22zz' >k.hex
+	crun -1 ccc-inspect k.hex
+	assert_stderr 'ccc-inspect: malformed input: k.hex: ciphertext JSON: not hex'
+}
+
 # ---- Chainlink share mode ------------------------------------------------------
 
 # open_share FILE: open the hex-sealed share on FILE's first line with the
