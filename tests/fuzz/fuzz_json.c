@@ -1,11 +1,13 @@
 /*
- * Chainlink's JSON forms: the threshold public key, a private share and a
- * ciphertext (as its deployed encryptor writes them).
+ * Chainlink's JSON forms: the threshold public key, a private share, a
+ * ciphertext (as its deployed encryptor writes them, or in the Vault DON's
+ * hex and base64 forms) and a decryption share, plain or sealed.
  */
 #include "config.h"
 
 #include "ec.h"
 #include "json.h"
+#include "vault.h"
 #include "fuzz.h"
 
 FUZZ_TARGET(json)
@@ -43,5 +45,15 @@ FUZZ_TARGET(json)
 	ccc_err_clear(&err);
 	(void)!ccc_json_ct_import(&out, json, size, "app1", &err);
 	ccc_buf_free(&out);
+
+	/* A Vault share: JSON, or sealed to a fixed key (opens nothing). */
+	{
+		static const uint8_t sk[32] = { 1 }, pk[32] = { 9 };
+		struct ccc_tdh2_dshare ds;
+		ccc_err_clear(&err);
+		(void)!ccc_vault_share_open(&ds, json, size, sk, pk, 5, &err);
+		ccc_err_clear(&err);
+		(void)!ccc_json_dshare_import(&ds, json, size, 5, &err);
+	}
 	return 0;
 }
