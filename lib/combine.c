@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -59,16 +60,23 @@ node_name(const struct node *nd, char *buf, size_t len)
 	return buf;
 }
 
-/* Whether a file holds Chainlink shares (text), not a ccc sealed blob. */
+/*
+ * Whether a file holds Chainlink shares (text), not a ccc sealed blob.
+ * Only a regular file is looked at: a FIFO's first byte is not taken from
+ * the sealed-blob reader, which opens it once.
+ */
 static int
 is_vault_file(const char *path, bool *vault, struct ccc_err *err)
 {
+	struct stat st;
 	uint8_t c;
 	ssize_t r;
 	int fd;
 
 	*vault = false;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", path,
 		    strerror(errno));
 	r = read(fd, &c, 1);
