@@ -909,3 +909,30 @@ refused_custody() {
 	rh=$(field_hex fx/epub2 pk | xxd -r -p | sha256sum | cut -c1-64)
 	[[ "$(ccc-inspect st1/access.log | grep -c "^  \"output_recipient\": \"$rh\"\$")" == 2 ]]
 }
+
+@test "request mode: a policy rule naming an owner label serves it for that app only, however its context spells it" {
+	local owner=0x00112233445566778899aabbccddeeff00112233 i
+	ccc-encrypt -k fx/k57/tpk.cbor -W "$owner" -o ct.o fx/msg
+	[[ "$(ccc-inspect ct.o | sed -n 's/^  "context": "\(.*\)",$/\1/p')" == "owner:$owner" ]]
+	crun -0 request r A ct.o
+	# Not allowed by the default rule: refused by the oracles.
+	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k57/tpk.cbor \
+	    -A fx/attest.policy -r fx/roster -P fx/pool -o s r
+	assert_stderr "ccc-quorum-sign: refused by policy: r: item 1: a ciphertext labelled \"owner:$owner\" is not allowed for app \"A\""
+	# A rule naming it (in upper case) for app A: certified and served.
+	printf 'allow A owner:0x%s\n' "$(tr a-f A-F <<<"${owner#0x}")" >pol
+	crun -0 certify r c -p pol
+	node 1 -p pol -o s1 c
+	((status == 0))
+	assert_stderr_empty
+	# Node 2, without the rule, refuses it, with nothing logged.
+	node 2 -o s2 c
+	((status == 1))
+	assert_stderr "ccc-reencrypt: refused by policy: c: item 1: a ciphertext labelled \"owner:$owner\" is not allowed for app \"A\""
+	assert_no_file s2 st2/access.log
+	# The rule is for app A only.
+	crun -0 request rb B ct.o
+	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k57/tpk.cbor \
+	    -A fx/attest.policy -r fx/roster -P fx/pool -p pol -o s rb
+	assert_stderr "ccc-quorum-sign: refused by policy: rb: item 1: a ciphertext labelled \"owner:$owner\" is not allowed for app \"B\""
+}
