@@ -238,14 +238,46 @@ ccc_reassign_decode(struct ccc_reassign *ra, const uint8_t *p, size_t len,
 }
 
 int
+ccc_reassign_certified(struct ccc_reassign *ra, const uint8_t *p, size_t len,
+    const struct ccc_roster *r, uint64_t now, struct ccc_err *err)
+{
+	const struct ccc_schema *type;
+	const uint8_t *blob;
+	size_t blen;
+	int rc;
+
+	if ((rc = ccc_cert_verify(r, p, len, now, &blob, &blen, &type,
+	    err)) != 0)
+		return rc;
+	if (type != &ccc_schema_reassign)
+		return ccc_err_set(err, CCC_E_TYPE, -1, NULL, "not a "
+		    "reassignment");
+	return ccc_reassign_decode(ra, blob, blen, err);
+}
+
+int
+ccc_reassign_read(struct ccc_buf *b, struct ccc_reassign *ra,
+    const char *path, const struct ccc_roster *r, uint64_t now,
+    struct ccc_err *err)
+{
+	int rc;
+
+	ccc_buf_reset(b);
+	if ((rc = ccc_read_named(b, path, CCC_REASSIGN_MAX, false, err)) != 0)
+		return rc;
+	if ((rc = ccc_reassign_certified(ra, b->p, b->len, r, now, err)) != 0)
+		ccc_err_what(err, path);
+	return rc;
+}
+
+int
 ccc_request_excluded(const struct ccc_request *rq, const struct ccc_roster *r,
     uint64_t now, uint8_t (*excl)[32], size_t *n, struct ccc_err *err)
 {
-	const struct ccc_schema *type;
 	struct ccc_reassign ra;
 	struct ccc_cur c;
-	const uint8_t *p, *blob;
-	size_t len, blen, i;
+	const uint8_t *p;
+	size_t len, i;
 	int rc;
 
 	*n = 0;
@@ -253,11 +285,8 @@ ccc_request_excluded(const struct ccc_request *rq, const struct ccc_roster *r,
 	for (i = 0; i < rq->reassigned.count; i++) {
 		if ((rc = ccc_cur_bstr(&c, &p, &len, "reassigned")) != 0)
 			return rc;
-		if ((rc = ccc_cert_verify(r, p, len, now, &blob, &blen, &type,
-		    err)) != 0 ||
-		    (type != &ccc_schema_reassign && (rc = ccc_err_set(err,
-		    CCC_E_TYPE, -1, NULL, "not a reassignment")) != 0) ||
-		    (rc = ccc_reassign_decode(&ra, blob, blen, err)) != 0) {
+		if ((rc = ccc_reassign_certified(&ra, p, len, r, now,
+		    err)) != 0) {
 			ccc_err_item(err, i + 1);
 			ccc_err_what(err, "reassigned");
 			return rc;

@@ -147,5 +147,16 @@ struct ccc_reassign {
 };
 int ccc_reassign_decode(struct ccc_reassign *ra, const uint8_t *p,
     size_t len, struct ccc_err *err) CCC_WUR;
+/*
+ * A certificate p[0..len) of a reassignment, checked under r at now
+ * (ccc_cert_verify) and decoded into ra (views into p).
+ */
+int ccc_reassign_certified(struct ccc_reassign *ra, const uint8_t *p,
+    size_t len, const struct ccc_roster *r, uint64_t now,
+    struct ccc_err *err) CCC_WUR;
+/* The same read from path into b (errors name path). */
+int ccc_reassign_read(struct ccc_buf *b, struct ccc_reassign *ra,
+    const char *path, const struct ccc_roster *r, uint64_t now,
+    struct ccc_err *err) CCC_WUR;
 
 #endif

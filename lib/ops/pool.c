@@ -196,28 +196,16 @@ read_excluded(char **files, int n, const struct ccc_roster *r, uint64_t now,
     const uint8_t *assignment, uint8_t (*excl)[32], size_t *nexcl,
     struct ccc_err *err)
 {
-	const struct ccc_schema *type;
 	struct ccc_reassign ra;
 	struct ccc_buf b;
-	const uint8_t *blob;
-	size_t blen;
 	int i, rc = 0;
 
 	*nexcl = 0;
 	ccc_buf_init(&b, 0);
 	for (i = 0; i < n && rc == 0; i++) {
-		ccc_buf_reset(&b);
-		if ((rc = ccc_read_named(&b, files[i], CCC_REASSIGN_MAX, false,
+		if ((rc = ccc_reassign_read(&b, &ra, files[i], r, now,
 		    err)) != 0)
 			break;
-		if ((rc = ccc_cert_verify(r, b.p, b.len, now, &blob, &blen,
-		    &type, err)) != 0 ||
-		    (type != &ccc_schema_reassign && (rc = ccc_err_set(err,
-		    CCC_E_TYPE, -1, NULL, "not a reassignment")) != 0) ||
-		    (rc = ccc_reassign_decode(&ra, blob, blen, err)) != 0) {
-			ccc_err_what(err, files[i]);
-			break;
-		}
 		if (assignment != NULL && memcmp(ra.assignment, assignment,
 		    32) != 0) {
 			rc = ccc_err_set(err, CCC_E_POLICY, -1, NULL, "a "

@@ -340,29 +340,17 @@ static int
 check_not_reassigned(const struct ccc_request *rq, const struct trust *t,
     char **files, int n, uint64_t now, struct ccc_err *err)
 {
-	const struct ccc_schema *type;
 	const struct ccc_pool_enclave *e;
 	struct ccc_reassign ra;
 	struct ccc_buf b;
-	const uint8_t *blob;
-	size_t blen;
 	char name[80];
 	int i, rc = 0;
 
 	ccc_buf_init(&b, 0);
 	for (i = 0; i < n && rc == 0; i++) {
-		ccc_buf_reset(&b);
-		if ((rc = ccc_read_named(&b, files[i], CCC_REASSIGN_MAX, false,
+		if ((rc = ccc_reassign_read(&b, &ra, files[i], &t->roster, now,
 		    err)) != 0)
 			break;
-		if ((rc = ccc_cert_verify(&t->roster, b.p, b.len, now, &blob,
-		    &blen, &type, err)) != 0 ||
-		    (type != &ccc_schema_reassign && (rc = ccc_err_set(err,
-		    CCC_E_TYPE, -1, NULL, "not a reassignment")) != 0) ||
-		    (rc = ccc_reassign_decode(&ra, blob, blen, err)) != 0) {
-			ccc_err_what(err, files[i]);
-			break;
-		}
 		if (memcmp(ra.request_id, rq->id, 32) != 0)
 			continue;
 		e = ccc_pool_find(&t->pool, ra.enclave_id);
