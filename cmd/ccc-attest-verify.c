@@ -16,6 +16,30 @@ static const char usage[] =
 "                         [-k HEX] [-m I=HEX] [-n HEX] [-u HEX] [FILE]\n"
 "       ccc-attest-verify -h | -V\n";
 
+static const struct ccc_cli_help help[] = {
+	{ "-p, --policy POLICY",
+	    "the attestation policy: roots, PCRs, max age" },
+	{ "--json",
+	    "print the claims as one JSON object" },
+	{ "-a, --at TIME",
+	    "judge at TIME (seconds since 1970), not now" },
+	{ "-r, --request REQUEST",
+	    "FILE is a result: check it answers REQUEST" },
+	{ "-k, --public-key-hex HEX",
+	    "the document's public_key must be HEX" },
+	{ "-m, --pcr I=HEX",
+	    "PCR I must be HEX (may be repeated)" },
+	{ "-n, --nonce-hex HEX",
+	    "the document's nonce must be HEX" },
+	{ "-u, --user-data-hex HEX",
+	    "the document's user_data must be HEX" },
+	{ "-h, --help",
+	    "print this help" },
+	{ "-V, --version",
+	    "print the version and the linked libraries" },
+	{ NULL, NULL }
+};
+
 static const struct option longopts[] = {
 	{ "at", required_argument, NULL, 'a' },
 	{ "help", no_argument, NULL, 'h' },
@@ -92,7 +116,7 @@ main(int argc, char **argv)
 				    "now or document");
 			break;
 		case 'h':
-			return ccc_cli_help(usage);
+			return ccc_cli_help(usage, help);
 		case 'j':
 			o.json = true;
 			break;

@@ -10,9 +10,43 @@
 
 static const char usage[] =
 "usage: ccc-combine -k TPK [-i KEY] [-x BOXKEY] [-b CT | -R REQUEST] [--seq] "
-"[-j N] [--report FILE] [-o OUT] [-f] [-T] SEALED ...\n"
+"[-j N] [-v] [--report FILE] [-o OUT] [-f] [-T] SEALED ...\n"
 "       ccc-combine --result RESULT [-i KEY] [-o OUT] [-f] [-T]\n"
 "       ccc-combine -h | -V\n";
+
+static const struct ccc_cli_help help[] = {
+	{ "-k, --key TPK",
+	    "the threshold public key (ccc/tpk/v1)" },
+	{ "-i, --identity KEY",
+	    "the recipient secret key the shares are sealed to" },
+	{ "-x, --box-key BOXKEY",
+	    "the X25519 key file of Chainlink sealed shares" },
+	{ "-b, --ciphertext CT",
+	    "read the ciphertexts from CT, not standard input" },
+	{ "-R, --request REQUEST",
+	    "decrypt the ciphertexts of a computation request" },
+	{ "--seq",
+	    "decrypt a CBOR sequence of ciphertexts" },
+	{ "-j, --jobs N",
+	    "with --seq: N threads (0: one per CPU)" },
+	{ "--report FILE",
+	    "write the verdict on every node's shares (JSON)" },
+	{ "--result RESULT",
+	    "print the output of a computation result" },
+	{ "-v, --verbose",
+	    "a summary line (items, time) at the end" },
+	{ "-o, --output OUT",
+	    "write to OUT, not standard output" },
+	{ "-f, --force",
+	    "replace OUT if it exists" },
+	{ "-T, --tty",
+	    "write to standard output even if it is a terminal" },
+	{ "-h, --help",
+	    "print this help" },
+	{ "-V, --version",
+	    "print the version and the linked libraries" },
+	{ NULL, NULL }
+};
 
 enum { OPT_SEQ = 256, OPT_RESULT, OPT_REPORT };
 
@@ -27,6 +61,7 @@ static const struct option longopts[] = {
 	{ "force", no_argument, NULL, 'f' },
 	{ "tty", no_argument, NULL, 'T' },
 	{ "seq", no_argument, NULL, OPT_SEQ },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "result", required_argument, NULL, OPT_RESULT },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "help", no_argument, NULL, 'h' },
@@ -39,11 +74,12 @@ main(int argc, char **argv)
 {
 	struct ccc_combine_opts o = { 0 };
 	/* -c: the old spelling of -b (ccc(7), OPTION LETTERS). */
-	struct ccc_cli_opts p = { .shortopts = ":k:i:x:b:c:R:j:o:fThV",
+	struct ccc_cli_opts p = { .shortopts = ":k:i:x:b:c:R:j:o:fTvhV",
 	    .longopts = longopts, .aliases = "cb" };
 	struct ccc_err err;
-	bool have_jobs = false;
-	int c;
+	struct ccc_cli_progress prog;
+	bool have_jobs = false, verbose = false;
+	int c, rc;
 
 	ccc_cli_init(argc, argv);
 	ccc_err_clear(&err);
@@ -63,10 +99,11 @@ main(int argc, char **argv)
 		case 'o': o.out = optarg; break;
 		case 'f': o.force = true; break;
 		case 'T': o.tty_ok = true; break;
+		case 'v': verbose = true; break;
 		case OPT_SEQ: o.seq = true; break;
 		case OPT_RESULT: o.result = optarg; break;
 		case OPT_REPORT: o.report = optarg; break;
-		case 'h': return ccc_cli_help(usage);
+		case 'h': return ccc_cli_help(usage, help);
 		case 'V': return ccc_cli_version();
 		default: return 2;	/* the usage line is printed */
 		}
@@ -74,7 +111,8 @@ main(int argc, char **argv)
 	if (o.result != NULL) {
 		if (o.tpk != NULL || o.in != NULL || o.request != NULL ||
 		    o.box_key != NULL ||
-		    o.seq || have_jobs || o.report != NULL || optind < argc)
+		    o.seq || have_jobs || o.report != NULL || verbose ||
+		    optind < argc)
 			return ccc_cli_usage("--result takes only -i, -o, -f "
 			    "and -T");
 		return ccc_combine_result(&o, &err) ? ccc_cli_fail(&err) : 0;
@@ -96,5 +134,7 @@ main(int argc, char **argv)
 		    "carries the plaintext)");
 	o.sealed = argv + optind;
 	o.nsealed = argc - optind;
-	return ccc_combine_run(&o, &err) ? ccc_cli_fail(&err) : 0;
+	o.progress = ccc_cli_progress_start(&prog, verbose);
+	rc = ccc_cli_progress_end(&prog, ccc_combine_run(&o, &err));
+	return rc != 0 ? ccc_cli_fail(&err) : 0;
 }

@@ -22,6 +22,40 @@ static const char usage[] =
 "[--now T] [-o OUT] [-f]\n"
 "       ccc-enclave-run -h | -V\n";
 
+static const struct ccc_cli_help help[] = {
+	{ "-r, --roster ROSTER",
+	    "the oracle roster the request's certificate needs" },
+	{ "-k, --key TPK",
+	    "the threshold public key (ccc/tpk/v1)" },
+	{ "-i, --identity KEY",
+	    "the per-request secret key (erased after use)" },
+	{ "-a, --attest-key ATTEST_KEY",
+	    "the enclave's attestation key (PEM)" },
+	{ "-x, --code-dir CODEDIR",
+	    "the content-addressed code directory" },
+	{ "-p, --policy POLICY",
+	    "the enclave policy (network, limits)" },
+	{ "-n, --nonce HEX",
+	    "a nonce for the attestation document" },
+	{ "-s, --secret SECRET",
+	    "keygen: where the per-request secret key goes" },
+	{ "-E, --expires-in SECONDS",
+	    "keygen: the key's lifetime (default 3600)" },
+	{ "--now T",
+	    "take T (seconds since 1970) as the current time" },
+	{ "--report FILE",
+	    "write the verdict on every node's shares (JSON)" },
+	{ "-o, --output OUT",
+	    "write to OUT, not standard output" },
+	{ "-f, --force",
+	    "replace OUT if it exists" },
+	{ "-h, --help",
+	    "print this help" },
+	{ "-V, --version",
+	    "print the version and the linked libraries" },
+	{ NULL, NULL }
+};
+
 enum { OPT_NOW = 256, OPT_REPORT };
 
 static const struct option keygen_longopts[] = {
@@ -163,7 +197,7 @@ main(int argc, char **argv)
 			break;
 		case 'o': o.out = optarg; break;
 		case 'f': o.force = true; break;
-		case 'h': return ccc_cli_help(usage);
+		case 'h': return ccc_cli_help(usage, help);
 		case 'V': return ccc_cli_version();
 		default: return 2;	/* the usage line is printed */
 		}

@@ -12,10 +12,46 @@
 
 static const char usage[] =
 "usage: ccc-encrypt -k TPK [-l CONTEXT | -W ADDRESS | -G ORGID | -L HEX] "
-"[-o OUT] [-f] [-T] [--seq [-j N] | --json [-e FORM]] [FILE]\n"
+"[-o OUT] [-f] [-T] [--seq [-j N] [-v] | --json [-e FORM]] [FILE]\n"
 "       ccc-encrypt -k TPK --from-json [-l CONTEXT | -W ADDRESS | -G ORGID | "
 "-L HEX] [-o OUT] [-f] [-T] [FILE]\n"
 "       ccc-encrypt -h | -V\n";
+
+static const struct ccc_cli_help help[] = {
+	{ "-k, --key TPK",
+	    "the threshold public key (ccc/tpk/v1)" },
+	{ "-l, --label CONTEXT",
+	    "label the ciphertext with CONTEXT" },
+	{ "-W, --owner ADDRESS",
+	    "label it for a Vault DON workflow owner (0x...)" },
+	{ "-G, --org-id ORGID",
+	    "label it for a Vault DON organisation" },
+	{ "-L, --label-hex HEX",
+	    "label it with these 32 bytes" },
+	{ "--seq",
+	    "encrypt each byte string of a CBOR sequence" },
+	{ "-j, --jobs N",
+	    "with --seq: N threads (0: one per CPU)" },
+	{ "--json",
+	    "write Chainlink's hybrid JSON form" },
+	{ "-e, --encoding FORM",
+	    "with --json: raw, hex or base64" },
+	{ "--from-json",
+	    "convert a Chainlink JSON ciphertext to a blob" },
+	{ "-v, --verbose",
+	    "with --seq: a summary line (items, time) at the end" },
+	{ "-o, --output OUT",
+	    "write to OUT, not standard output" },
+	{ "-f, --force",
+	    "replace OUT if it exists" },
+	{ "-T, --tty",
+	    "write to standard output even if it is a terminal" },
+	{ "-h, --help",
+	    "print this help" },
+	{ "-V, --version",
+	    "print the version and the linked libraries" },
+	{ NULL, NULL }
+};
 
 enum { OPT_SEQ = 256, OPT_JSON, OPT_FROM_JSON };
 
@@ -33,6 +69,7 @@ static const struct option longopts[] = {
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "from-json", no_argument, NULL, OPT_FROM_JSON },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -42,11 +79,12 @@ int
 main(int argc, char **argv)
 {
 	struct ccc_encrypt_opts o = { 0 };
-	struct ccc_cli_opts p = { .shortopts = ":k:l:W:G:L:e:o:fThVj:",
+	struct ccc_cli_opts p = { .shortopts = ":k:l:W:G:L:e:o:fTvhVj:",
 	    .longopts = longopts };
 	struct ccc_err err;
-	bool have_jobs = false, have_form = false;
-	int c;
+	struct ccc_cli_progress prog;
+	bool have_jobs = false, have_form = false, verbose = false;
+	int c, rc;
 
 	ccc_cli_init(argc, argv);
 	ccc_err_clear(&err);
@@ -72,6 +110,7 @@ main(int argc, char **argv)
 		case 'o': o.out = optarg; break;
 		case 'f': o.force = true; break;
 		case 'T': o.tty_ok = true; break;
+		case 'v': verbose = true; break;
 		case OPT_SEQ: o.seq = true; break;
 		case 'j':
 			if (ccc_cli_jobs(optarg, &o.jobs) != 0)
@@ -80,7 +119,7 @@ main(int argc, char **argv)
 			break;
 		case OPT_JSON: o.json = true; break;
 		case OPT_FROM_JSON: o.from_json = true; break;
-		case 'h': return ccc_cli_help(usage);
+		case 'h': return ccc_cli_help(usage, help);
 		case 'V': return ccc_cli_version();
 		default: return 2;	/* the usage line is printed */
 		}
@@ -91,6 +130,8 @@ main(int argc, char **argv)
 		return ccc_cli_usage("-e applies to --json");
 	if (have_jobs && !o.seq)
 		return ccc_cli_usage("-j applies to --seq");
+	if (verbose && !o.seq)
+		return ccc_cli_usage("-v applies to --seq");
 	if (o.seq + o.json + o.from_json > 1)
 		return ccc_cli_usage("--seq, --json and --from-json exclude "
 		    "each other");
@@ -99,5 +140,10 @@ main(int argc, char **argv)
 	if (optind < argc)
 		return ccc_cli_usage("unexpected argument \"%s\"",
 		    argv[optind]);
-	return ccc_encrypt_run(&o, &err) ? ccc_cli_fail(&err) : 0;
+	if (o.seq)
+		o.progress = ccc_cli_progress_start(&prog, verbose);
+	rc = ccc_encrypt_run(&o, &err);
+	if (o.seq)
+		(void)ccc_cli_progress_end(&prog, rc);
+	return rc != 0 ? ccc_cli_fail(&err) : 0;
 }

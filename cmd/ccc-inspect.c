@@ -12,6 +12,24 @@ static const char usage[] =
 "       ccc-inspect -L STATE [-I PUB [--since HEAD]]\n"
 "       ccc-inspect -h | -V\n";
 
+static const struct ccc_cli_help help[] = {
+	{ "-d, --diag",
+	    "print CBOR diagnostic notation" },
+	{ "--show-secrets",
+	    "print secret fields too" },
+	{ "-L, --verify-log STATE",
+	    "verify a node's access log" },
+	{ "-I, --identity PUB",
+	    "with -L: check the log's signed head under PUB" },
+	{ "--since HEAD",
+	    "with -L -I: the log only grew since HEAD" },
+	{ "-h, --help",
+	    "print this help" },
+	{ "-V, --version",
+	    "print the version and the linked libraries" },
+	{ NULL, NULL }
+};
+
 enum { OPT_SECRETS = 256, OPT_SINCE };
 
 static const struct option longopts[] = {
@@ -43,7 +61,7 @@ main(int argc, char **argv)
 		case 'L': o.verify_log = optarg; break;
 		case 'I': o.identity = optarg; break;
 		case OPT_SINCE: o.since = optarg; break;
-		case 'h': return ccc_cli_help(usage);
+		case 'h': return ccc_cli_help(usage, help);
 		case 'V': return ccc_cli_version();
 		default: return 2;	/* the usage line is printed */
 		}

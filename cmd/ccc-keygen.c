@@ -19,6 +19,36 @@ static const char usage[] =
 "       ccc-keygen enclave-cert -r ROOTKEY -o KEY [-p CHAIN] -N ID [-f]\n"
 "       ccc-keygen -h | -V\n";
 
+static const struct ccc_cli_help help[] = {
+	{ "-t, --threshold T",
+	    "dealer, import: the threshold (1 to 255)" },
+	{ "-n, --nodes N",
+	    "dealer: the number of nodes (1 to 255)" },
+	{ "-d, --dir DIR",
+	    "dealer: the directory for the key files" },
+	{ "-e, --epoch EPOCH",
+	    "dealer: the epoch, 0 to 2^63-1 (default 0)" },
+	{ "--json",
+	    "dealer: also write Chainlink's JSON public key" },
+	{ "-k, --key TPK",
+	    "import: the threshold public key of the share" },
+	{ "-o, --output FILE",
+	    "the secret key or output file" },
+	{ "-p, --public FILE",
+	    "the public key or certificate file" },
+	{ "-N, --name NAME",
+	    "a name (identity, root) or an enclave id" },
+	{ "-r, --root ROOTKEY",
+	    "enclave-cert: the key of the attestation root" },
+	{ "-f, --force",
+	    "replace files that exist" },
+	{ "-h, --help",
+	    "print this help" },
+	{ "-V, --version",
+	    "print the version and the linked libraries" },
+	{ NULL, NULL }
+};
+
 enum { OPT_JSON = 256 };
 
 static const struct option longopts[] = {
@@ -67,7 +97,7 @@ main(int argc, char **argv)
 	opterr = 0;
 	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "--help") == 0))
-		return ccc_cli_help(usage);
+		return ccc_cli_help(usage, help);
 	if (argc >= 2 && (strcmp(argv[1], "-V") == 0 ||
 	    strcmp(argv[1], "--version") == 0))
 		return ccc_cli_version();
@@ -126,7 +156,7 @@ main(int argc, char **argv)
 			d.json = true;
 			break;
 		case 'h':
-			return ccc_cli_help(usage);
+			return ccc_cli_help(usage, help);
 		case 'V':
 			return ccc_cli_version();
 		default:

@@ -36,6 +36,76 @@ static const char usage[] =
 "[FILE]\n"
 "       ccc-quorum-sign -h | -V\n";
 
+static const struct ccc_cli_help help[] = {
+	{ "-q, --quorum Q",
+	    "roster: signatures needed, 1 to 255" },
+	{ "-N, --name NAME",
+	    "roster, pool: the name" },
+	{ "--not-before T",
+	    "roster: valid from T (seconds since 1970)" },
+	{ "--not-after T",
+	    "roster: valid before T (seconds since 1970)" },
+	{ "-a, --app APP",
+	    "request: the application id" },
+	{ "-x, --code CODE",
+	    "request: the program file" },
+	{ "-m, --measurement HEX",
+	    "request: the program's measurement (96 hex)" },
+	{ "-k, --key TPK",
+	    "request, sign: the threshold public key" },
+	{ "-K, --enclave-key ENCLAVE_KEY",
+	    "request: the enclave's attested key" },
+	{ "-P, --pool POOL",
+	    "the certified enclave pool" },
+	{ "--assignment HEX",
+	    "request, assign: the assignment seed (64 hex)" },
+	{ "-X, --reassigned REASSIGN",
+	    "a certified reassignment (may be repeated)" },
+	{ "-s, --serial SERIAL",
+	    "pool: the pool's serial number (default 0)" },
+	{ "-w, --why REASON",
+	    "reassign: why the request leaves its enclave" },
+	{ "-O, --output-mode MODE",
+	    "request: public, sealed or threshold" },
+	{ "-R, --recipient PUB",
+	    "request: the recipient key of a sealed output" },
+	{ "-n, --network",
+	    "request: the program may use the network" },
+	{ "--connect PORT",
+	    "request, with -n: a TCP port it may connect to" },
+	{ "-E, --expires-in SECS",
+	    "request: lifetime (default one hour)" },
+	{ "-I, --request-id HEX",
+	    "request: this request id, not a random one" },
+	{ "-i, --identity KEY",
+	    "sign: the oracle's identity secret key" },
+	{ "-p, --policy POLICY",
+	    "sign: the oracle's label policy" },
+	{ "-U, --allow-unlabelled",
+	    "sign: accept unlabelled ciphertexts" },
+	{ "-A, --attest-policy POLICY",
+	    "sign: verify the enclave's attestation" },
+	{ "-F, --for REQUEST",
+	    "sign, reassign: the certified request" },
+	{ "-r, --roster ROSTER",
+	    "the oracle roster (ccc/roster/v1)" },
+	{ "-b, --certify FILE",
+	    "combine: the blob to certify" },
+	{ "-v, --verbose",
+	    "verify: describe the certificate, not the blob" },
+	{ "--now T",
+	    "take T (seconds since 1970) as the current time" },
+	{ "-o, --output OUT",
+	    "write to OUT, not standard output" },
+	{ "-f, --force",
+	    "replace OUT if it exists" },
+	{ "-h, --help",
+	    "print this help" },
+	{ "-V, --version",
+	    "print the version and the linked libraries" },
+	{ NULL, NULL }
+};
+
 enum { OPT_NOW = 256, OPT_NOT_BEFORE, OPT_NOT_AFTER, OPT_ASSIGNMENT,
     OPT_CONNECT };
 
@@ -137,7 +207,7 @@ main(int argc, char **argv)
 	now = (long long)time(NULL);
 	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "--help") == 0))
-		return ccc_cli_help(usage);
+		return ccc_cli_help(usage, help);
 	if (argc >= 2 && (strcmp(argv[1], "-V") == 0 ||
 	    strcmp(argv[1], "--version") == 0))
 		return ccc_cli_version();
@@ -246,7 +316,7 @@ main(int argc, char **argv)
 			break;
 		case 'o': out = optarg; break;
 		case 'f': force = true; break;
-		case 'h': return ccc_cli_help(usage);
+		case 'h': return ccc_cli_help(usage, help);
 		case 'V': return ccc_cli_version();
 		default: return 2;	/* the usage line is printed */
 		}

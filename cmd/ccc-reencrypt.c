@@ -10,12 +10,62 @@
 #include "ops/ops.h"
 
 static const char usage[] =
-"usage: ccc-reencrypt -s SHARE -k TPK (--to PUB | -x HEX) [-l CONTEXT | -W ADDRESS | -G ORGID | -L HEX] [-U] [-j N] "
+"usage: ccc-reencrypt -s SHARE -k TPK (--to PUB | -x HEX) [-l CONTEXT | -W ADDRESS | -G ORGID | -L HEX] [-U] [-j N] [-v] "
 "[-o OUT] [-f] [-T] [CT ...]\n"
 "       ccc-reencrypt -s SHARE -k TPK -r ROSTER -A POLICY -P POOL -d STATE "
-"[-p POLICY] [-I IDENTITY] [--now T] [-j N] [-o OUT] [-f] [-T] "
+"[-p POLICY] [-I IDENTITY] [--now T] [-j N] [-v] [-o OUT] [-f] [-T] "
 "[CERTIFIED]\n"
 "       ccc-reencrypt -h | -V\n";
+
+static const struct ccc_cli_help help[] = {
+	{ "-s, --share SHARE",
+	    "the node's key share (ccc/share/v1)" },
+	{ "-k, --key TPK",
+	    "the threshold public key (ccc/tpk/v1)" },
+	{ "--to PUB",
+	    "direct: seal the shares to this recipient key" },
+	{ "-x, --box-to HEX",
+	    "direct: Chainlink shares, sealed to this X25519 key" },
+	{ "-l, --label, --context CONTEXT",
+	    "direct: serve only ciphertexts labelled CONTEXT" },
+	{ "-W, --owner ADDRESS",
+	    "direct: only a Vault DON workflow owner's" },
+	{ "-G, --org-id ORGID",
+	    "direct: only a Vault DON organisation's" },
+	{ "-L, --label-hex HEX",
+	    "direct: only ciphertexts with this 32-byte label" },
+	{ "-U, --allow-unlabelled",
+	    "direct: accept unlabelled ciphertexts" },
+	{ "-r, --roster ROSTER",
+	    "request: the oracle roster" },
+	{ "-A, --attest-policy POLICY",
+	    "request: the node's attestation policy" },
+	{ "-P, --pool POOL",
+	    "request: the certified enclave pool" },
+	{ "-d, --state STATE",
+	    "request: the node's state directory" },
+	{ "-p, --policy POLICY",
+	    "request: the node's label policy" },
+	{ "-I, --identity IDENTITY",
+	    "request: sign the access log's head" },
+	{ "--now T",
+	    "take T (seconds since 1970) as the current time" },
+	{ "-j, --jobs N",
+	    "N threads (0: one per CPU)" },
+	{ "-v, --verbose",
+	    "a summary line (items, time) at the end" },
+	{ "-o, --output OUT",
+	    "write to OUT, not standard output" },
+	{ "-f, --force",
+	    "replace OUT if it exists" },
+	{ "-T, --tty",
+	    "write to standard output even if it is a terminal" },
+	{ "-h, --help",
+	    "print this help" },
+	{ "-V, --version",
+	    "print the version and the linked libraries" },
+	{ NULL, NULL }
+};
 
 enum { OPT_NOW = 256 };
 
@@ -41,6 +91,7 @@ static const struct option longopts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "tty", no_argument, NULL, 'T' },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -53,11 +104,13 @@ main(int argc, char **argv)
 	struct ccc_serve_opts so = { 0 };
 	/* -c: the old spelling of -l (ccc(7), OPTION LETTERS). */
 	struct ccc_cli_opts p = {
-	    .shortopts = ":s:k:t:x:l:c:W:G:L:Ur:d:A:P:p:I:j:o:fThV",
+	    .shortopts = ":s:k:t:x:l:c:W:G:L:Ur:d:A:P:p:I:j:o:fTvhV",
 	    .longopts = longopts, .aliases = "cl" };
 	struct ccc_err err;
 	long long now = (long long)time(NULL);
-	int c, have_stdin;
+	struct ccc_cli_progress prog;
+	bool verbose = false;
+	int c, have_stdin, rc;
 
 	ccc_cli_init(argc, argv);
 	ccc_err_clear(&err);
@@ -91,7 +144,8 @@ main(int argc, char **argv)
 		case 'o': o.out = optarg; break;
 		case 'f': o.force = true; break;
 		case 'T': o.tty_ok = true; break;
-		case 'h': return ccc_cli_help(usage);
+		case 'v': verbose = true; break;
+		case 'h': return ccc_cli_help(usage, help);
 		case 'V': return ccc_cli_version();
 		default: return 2;	/* the usage line is printed */
 		}
@@ -124,8 +178,10 @@ main(int argc, char **argv)
 		so.force = o.force;
 		so.tty_ok = o.tty_ok;
 		so.now = (uint64_t)now;
-		return ccc_reencrypt_request(&so, &err) ?
-		    ccc_cli_fail(&err) : 0;
+		so.progress = ccc_cli_progress_start(&prog, verbose);
+		rc = ccc_cli_progress_end(&prog,
+		    ccc_reencrypt_request(&so, &err));
+		return rc != 0 ? ccc_cli_fail(&err) : 0;
 	}
 	if (o.label.context != NULL && o.label.context[0] == '\0')
 		return ccc_cli_usage("-l: the label context cannot be empty");
@@ -145,5 +201,7 @@ main(int argc, char **argv)
 		if (strcmp(o.cts[c], "-") == 0 && have_stdin++)
 			return ccc_cli_usage("standard input (-) can be read "
 			    "only once");
-	return ccc_reencrypt_run(&o, &err) ? ccc_cli_fail(&err) : 0;
+	o.progress = ccc_cli_progress_start(&prog, verbose);
+	rc = ccc_cli_progress_end(&prog, ccc_reencrypt_run(&o, &err));
+	return rc != 0 ? ccc_cli_fail(&err) : 0;
 }

@@ -29,6 +29,50 @@ static const char usage[] =
 "       ccc-share retire -d DIR -c RETIREMENT\n"
 "       ccc-share -h | -V\n";
 
+static const struct ccc_cli_help help[] = {
+	{ "-d, --dir DIR",
+	    "the node's state directory" },
+	{ "-i, --identity IDENTITY",
+	    "init, approve: the node's identity secret key" },
+	{ "-t, --threshold T",
+	    "init, committee: the threshold" },
+	{ "-q, --quorum Q",
+	    "committee: confirmations needed to commit" },
+	{ "-g, --group GROUP",
+	    "the group file (reshare it, or export it)" },
+	{ "-k, --key KEY",
+	    "committee: a DKG's key id; export, verify: TPK" },
+	{ "-a, --attempt ATTEMPT",
+	    "committee: the attempt number (default 0)" },
+	{ "-S, --start START",
+	    "committee: the start (seconds since 1970)" },
+	{ "-w, --step STEP",
+	    "committee: a round's length (default 3600 s)" },
+	{ "-G, --grace GRACE",
+	    "committee: keep old shares (default 86400 s)" },
+	{ "-c, --committee FILE",
+	    "the committee, proposal or retirement file" },
+	{ "-e, --epoch EPOCH",
+	    "export: the epoch (default: the current one)" },
+	{ "-C, --cert CERT",
+	    "export, verify: the group certificate" },
+	{ "-s, --share SHARE",
+	    "export, verify: the key share file" },
+	{ "--now T",
+	    "take T (seconds since 1970) as the current time" },
+	{ "-v, --verbose",
+	    "one line per message sent or epoch committed" },
+	{ "-o, --output OUT",
+	    "committee, approve, retirement: the output" },
+	{ "-f, --force",
+	    "replace files that exist" },
+	{ "-h, --help",
+	    "print this help" },
+	{ "-V, --version",
+	    "print the version and the linked libraries" },
+	{ NULL, NULL }
+};
+
 enum { OPT_NOW = 256 };
 
 static const struct option longopts[] = {
@@ -105,7 +149,7 @@ main(int argc, char **argv)
 	ccc_err_clear(&err);
 	opterr = 0;
 	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
-		return ccc_cli_help(usage);
+		return ccc_cli_help(usage, help);
 	if (argc >= 2 && (!strcmp(argv[1], "-V") ||
 	    !strcmp(argv[1], "--version")))
 		return ccc_cli_version();
@@ -136,7 +180,7 @@ main(int argc, char **argv)
 		case 'g': o.group = co.group = optarg; break;
 		case 'G': rc = number("-G", optarg, 0, UINT32_MAX, &co.grace);
 			break;
-		case 'h': return ccc_cli_help(usage);
+		case 'h': return ccc_cli_help(usage, help);
 		case 'i': o.identity = optarg; break;
 		case 'k': o.tpk = keyid = optarg; break;
 		case OPT_NOW:

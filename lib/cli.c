@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -235,14 +237,158 @@ ccc_cli_version(void)
 #else
 	printf("%s (ccc) %s\n", ccc_progname, PACKAGE_VERSION);
 #endif
+#ifdef CCC_STATIC_DEPS
+	printf("linked statically with %s and libsodium %s\n",
+	    OpenSSL_version(OPENSSL_VERSION), sodium_version_string());
+#else
+	printf("linked with %s and libsodium %s\n",
+	    OpenSSL_version(OPENSSL_VERSION), sodium_version_string());
+#endif
 	return stdout_done();
 }
 
-int
-ccc_cli_help(const char *usage)
+enum { HELP_COLS = 80, HELP_SPEC = 24 };
+
+/*
+ * Whether a usage line may break at the space l[i]: not between an option
+ * and its argument ("-P POOL") and not before "...".
+ */
+static bool
+breakable(const char *l, size_t i, size_t n)
 {
-	fputs(usage, stdout);
+	size_t b = i;
+
+	while (b > 0 && l[b - 1] != ' ')
+		b--;
+	while (b < i && (l[b] == '[' || l[b] == '('))
+		b++;
+	if (b < i && l[b] == '-' && l[i - 1] != ']' && l[i - 1] != ')')
+		return false;
+	return !(n - i > 3 && strncmp(l + i + 1, "...", 3) == 0);
+}
+
+/* One usage line, wrapped at 80 columns under the first word after it. */
+static void
+help_usage_line(const char *l, size_t n)
+{
+	size_t indent, col, i, w, brk;
+	int depth;
+
+	/* "usage: ccc-x " or "       ccc-x ": continue under the argument. */
+	indent = strspn(l, " ");
+	if (indent == 0 && n > 7 && strncmp(l, "usage: ", 7) == 0)
+		indent = 7;
+	indent += strcspn(l + indent, " \n") + 1;
+	if (indent > 40)
+		indent = 8;
+	col = 0;
+	while (n > 0) {
+		if (col + n <= HELP_COLS) {
+			fwrite(l, 1, n, stdout);
+			break;
+		}
+		/* The last space in reach, outside brackets if one is. */
+		brk = w = 0;
+		depth = 0;
+		for (i = 0; i < n && col + i <= HELP_COLS; i++) {
+			if (l[i] == '[' || l[i] == '(')
+				depth++;
+			else if (l[i] == ']' || l[i] == ')')
+				depth--;
+			else if (l[i] == ' ' && i > 0 && l[i - 1] != ' ' &&
+			    breakable(l, i, n)) {
+				w = i;
+				if (depth == 0)
+					brk = i;
+			}
+		}
+		if (brk < (HELP_COLS - col) / 2)
+			brk = w;
+		if (brk == 0) {		/* one word longer than a line */
+			fwrite(l, 1, n, stdout);
+			break;
+		}
+		fwrite(l, 1, brk, stdout);
+		printf("\n%*s", (int)indent, "");
+		col = indent;
+		l += brk + 1;
+		n -= brk + 1;
+	}
+	fputc('\n', stdout);
+}
+
+int
+ccc_cli_help(const char *usage, const struct ccc_cli_help *opts)
+{
+	const char *l, *e;
+	int pad;
+
+	for (l = usage; *l != '\0'; l = *e == '\0' ? e : e + 1) {
+		e = l + strcspn(l, "\n");
+		help_usage_line(l, (size_t)(e - l));
+	}
+	fputs("\noptions:\n", stdout);
+	for (; opts->spec != NULL; opts++) {
+		pad = HELP_SPEC - 2 - (int)strlen(opts->spec);
+		if (pad < 2)
+			printf("  %s\n%*s%s\n", opts->spec, HELP_SPEC, "",
+			    opts->what);
+		else
+			printf("  %s%*s%s\n", opts->spec, pad, "", opts->what);
+	}
+	printf("\nSee %s(1), and ccc(7) for the protocol and formats.\n",
+	    ccc_progname);
 	return stdout_done();
+}
+
+static double
+progress_secs(const struct ccc_cli_progress *c)
+{
+	struct timespec now;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - c->start.tv_sec) +
+	    (double)(now.tv_nsec - c->start.tv_nsec) / 1e9;
+}
+
+static void
+progress_show(void *ctx, uint64_t items)
+{
+	struct ccc_cli_progress *c = ctx;
+	int n;
+
+	c->items = items;
+	if (!c->tty)
+		return;
+	n = fprintf(stderr, "\r%s: %" PRIu64 " items, %.0f s", ccc_progname,
+	    items, progress_secs(c));
+	if (n > c->shown)
+		c->shown = n;
+	fflush(stderr);
+}
+
+const struct ccc_progress *
+ccc_cli_progress_start(struct ccc_cli_progress *c, bool verbose)
+{
+	memset(c, 0, sizeof(*c));
+	c->p.fn = progress_show;
+	c->p.ctx = c;
+	c->tty = isatty(STDERR_FILENO) == 1;
+	c->verbose = verbose;
+	(void)clock_gettime(CLOCK_MONOTONIC, &c->start);
+	return &c->p;
+}
+
+int
+ccc_cli_progress_end(struct ccc_cli_progress *c, int rc)
+{
+	if (c->shown > 0)
+		fprintf(stderr, "\r%*s\r", c->shown, "");
+	if (c->verbose && rc == 0)
+		fprintf(stderr, "%s: %" PRIu64 " item%s in %.2f s\n",
+		    ccc_progname, c->items, c->items == 1 ? "" : "s",
+		    progress_secs(c));
+	return rc;
 }
 
 long long

@@ -9,7 +9,11 @@
 #define CCC_CLI_H
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
+
+#include "par.h"
 
 #include "ccc.h"
 
@@ -72,12 +76,41 @@ int ccc_cli_getopt(struct ccc_cli_opts *p, int argc, char **argv);
 
 /*
  * "<prog> (ccc) VERSION" to stdout, followed by " (test hooks)" in a
- * build configured with --enable-test-hooks; 0, or 2 if stdout failed.
+ * build configured with --enable-test-hooks, and a second line naming the
+ * OpenSSL and libsodium it runs with and whether they are linked in
+ * statically (then an update of either needs a rebuild); 0, or 2 if stdout
+ * failed.
  */
 int ccc_cli_version(void);
 /* The usage text to stdout (for -h); 0, or 2 if stdout failed. */
-int ccc_cli_help(const char *usage);
+/*
+ * --help: the usage (a line longer than 80 columns is wrapped between
+ * words, outside brackets where it can be), then one line per option,
+ * then where the manual is.
+ */
+struct ccc_cli_help {
+	const char *spec;	/* "-k, --key TPK" */
+	const char *what;	/* one line */
+};
+int ccc_cli_help(const char *usage, const struct ccc_cli_help *opts);
 /* Parse a decimal unsigned in [lo, hi]; -1 if not. */
+/*
+ * Batch progress: on a terminal (stderr), a line rewritten after each
+ * batch ("<prog>: N items, S s"), erased at the end; with verbose, a
+ * summary line once the work succeeded ("<prog>: N items in S s").
+ */
+struct ccc_cli_progress {
+	struct ccc_progress p;
+	struct timespec start;
+	uint64_t items;
+	int shown;		/* columns of the line on the terminal */
+	bool tty, verbose;
+};
+const struct ccc_progress *ccc_cli_progress_start(struct ccc_cli_progress *c,
+    bool verbose);
+/* Erase the line; the summary if rc is 0; returns rc. */
+int ccc_cli_progress_end(struct ccc_cli_progress *c, int rc);
+
 long long ccc_cli_number(const char *s, long long lo, long long hi);
 /*
  * -j N: N threads, 0 for one per online CPU.  Sets *jobs and returns 0, or

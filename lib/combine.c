@@ -475,6 +475,7 @@ ccc_combine_core(const struct ccc_combine_in *in, ccc_plain_fn emit,
 	if ((rc = ccc_par_init(&par, in->jobs, err)) != 0)
 		goto out;
 	par_open = true;
+	par.progress = in->progress;
 	if (src->n >= TABLES_FROM && (rc = tables(in, nodes, par.ec[0],
 	    err)) != 0)
 		goto out;

@@ -12,6 +12,8 @@
 #include "ccc.h"
 #include "ctsrc.h"
 
+struct ccc_progress;
+
 /*
  * Verdicts on the nodes' sealed-share files.  While the shares are read,
  * a file that repeats another file of the same node is reported at once
@@ -48,6 +50,7 @@ struct ccc_combine_in {
 	char **sealed;
 	int nsealed;
 	unsigned jobs;		/* threads (0 or 1: one) */
+	const struct ccc_progress *progress;	/* or NULL */
 	ccc_node_fn verdict;	/* each verdict on a node, or NULL */
 	void *verdict_arg;
 };

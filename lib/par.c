@@ -88,6 +88,9 @@ ccc_par_run(struct ccc_par *p, size_t n, ccc_par_fn fn, void *arg)
 			(void)pthread_join(tid[k], NULL);
 		else
 			(void)work(&w[k]);
+	p->done += n;
+	if (p->progress != NULL)
+		p->progress->fn(p->progress->ctx, p->done);
 }
 
 unsigned

@@ -9,15 +9,27 @@
 #define CCC_PAR_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ccc.h"
 #include "ec.h"
 
 #define CCC_MAX_JOBS 64
 
+/*
+ * Progress: after each run, fn(ctx, items) with the number of items done
+ * so far by the runs of this ccc_par (the tools print it on a terminal).
+ */
+struct ccc_progress {
+	void (*fn)(void *ctx, uint64_t items);
+	void *ctx;
+};
+
 struct ccc_par {
 	unsigned jobs;
 	struct ccc_ec *ec[CCC_MAX_JOBS];	/* ec[0] is the default one */
+	const struct ccc_progress *progress;	/* or NULL */
+	uint64_t done;				/* items run so far */
 };
 
 /* jobs 0 or 1: the calling thread alone; at most CCC_MAX_JOBS. */

@@ -172,6 +172,7 @@ ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
 	cin.sealed = o->sealed;
 	cin.nsealed = o->nsealed;
 	cin.jobs = o->jobs;
+	cin.progress = o->progress;
 	cin.verdict = ccc_op_node_note;
 	cin.verdict_arg = &nr;
 	eo.out = &out;

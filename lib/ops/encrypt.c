@@ -77,7 +77,7 @@ encrypt_one(void *arg, struct ccc_ec *ec, size_t i)
 static int
 encrypt_seq(struct ccc_seq *seq, struct ccc_out *out,
     struct ccc_tdh2_pub *pub, const char *context, size_t clen,
-    unsigned jobs, struct ccc_err *err)
+    unsigned jobs, const struct ccc_progress *progress, struct ccc_err *err)
 {
 	struct ccc_par par;
 	struct batch *b;
@@ -94,6 +94,7 @@ encrypt_seq(struct ccc_seq *seq, struct ccc_out *out,
 		free(b);
 		return rc;
 	}
+	par.progress = progress;
 	b->pub = pub;
 	b->context = context;
 	b->clen = clen;
@@ -198,7 +199,7 @@ ccc_encrypt_run(const struct ccc_encrypt_opts *o, struct ccc_err *err)
 			goto out;
 		seq_open = true;
 		if ((rc = encrypt_seq(&seq, &out, &pub, context, clen,
-		    o->jobs, err)) != 0)
+		    o->jobs, o->progress, err)) != 0)
 			goto out;
 	}
 	if (o->json && ob.len > 0) {

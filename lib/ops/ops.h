@@ -73,6 +73,7 @@ struct ccc_encrypt_opts {
 	enum ccc_form form;		/* --json: how the JSON is carried */
 	const char *in, *out;
 	bool seq, json, from_json, force, tty_ok;
+	const struct ccc_progress *progress;	/* --seq, or NULL */
 };
 int ccc_encrypt_run(const struct ccc_encrypt_opts *o, struct ccc_err *err)
     CCC_WUR;
@@ -85,6 +86,7 @@ struct ccc_reencrypt_opts {
 	bool allow_unlabelled, force, tty_ok;
 	char **cts;		/* ciphertext files; none: stdin */
 	int ncts;
+	const struct ccc_progress *progress;	/* or NULL */
 };
 int ccc_reencrypt_run(const struct ccc_reencrypt_opts *o,
     struct ccc_err *err) CCC_WUR;
@@ -99,6 +101,7 @@ struct ccc_combine_opts {
 	int nsealed;
 	unsigned jobs;		/* threads (0 or 1: one) */
 	bool seq, force, tty_ok;
+	const struct ccc_progress *progress;	/* or NULL */
 };
 int ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
     CCC_WUR;
@@ -366,6 +369,7 @@ struct ccc_serve_opts {
 	const char *identity;	/* -I: signs the access log head, or NULL */
 	bool force, tty_ok;
 	uint64_t now;
+	const struct ccc_progress *progress;	/* or NULL */
 };
 int ccc_reencrypt_request(const struct ccc_serve_opts *o,
     struct ccc_err *err) CCC_WUR;

@@ -176,6 +176,7 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	if ((rc = ccc_par_init(&par, o->jobs, err)) != 0)
 		goto out;
 	par_open = true;
+	par.progress = o->progress;
 	if ((rc = ccc_shares_tables(&par, &pub, src.n, err)) != 0)
 		goto out;
 	memcpy(hdr.key_id, pub.key_id, 32);

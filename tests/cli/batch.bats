@@ -398,3 +398,47 @@ serve() {	# NODE ARGS...: ccc-reencrypt -r for node NODE of k23
 	assert_stderr "ccc-reencrypt: i/o error: cert: cannot keep a copy in no-such: No such file or directory"
 	assert_no_file s1
 }
+
+# on_tty CMD: run CMD (a shell line) with a terminal as its standard error
+# (and output), through script(1); output is what the terminal got, with
+# every time in seconds as "T s", a run of blanks as "<blank>" and each
+# carriage return as "\r".
+on_tty() {
+	command -v script >/dev/null || skip "script (bsdutils) not installed"
+	crun -0 script -qec "$1; echo rc=\$?" /dev/null </dev/null
+	output=$(printf '%s' "$output" | sed -e 's/[0-9][0-9]* s/T s/g' \
+	    -e 's/ \{2,\}/<blank>/g' -e 's/\r/\\r/g')
+}
+
+@test "batch: on a terminal, a progress line after each batch of 256, erased at the end" {
+	on_tty "ccc-encrypt -k fx/k23/tpk.cbor -l app1 --seq -o ct fx/pt600"
+	assert_output '\rccc-encrypt: 256 items, T s\rccc-encrypt: 512 items, T s\rccc-encrypt: 600 items, T s\r<blank>\rrc=0\r'
+	(($(stat -c %s ct) == 600 * CT))
+	on_tty "ccc-reencrypt ${NODE1[*]} -o m fx/ct400"
+	assert_output '\rccc-reencrypt: 256 items, T s\rccc-reencrypt: 400 items, T s\r<blank>\rrc=0\r'
+	on_tty "ccc-combine ${K23[*]} -b fx/ct400 --seq -o pt fx/m1 fx/m2"
+	assert_output '\rccc-combine: 256 items, T s\rccc-combine: 400 items, T s\r<blank>\rrc=0\r'
+	assert_same pt <(head -c $((400 * 34)) fx/pt4200)
+	# A failure erases the line before its error line.
+	on_tty "ccc-combine ${K23[*]} -b fx/ct600 --seq -o pt2 fx/m1 fx/m2"
+	assert_contains "$output" '\r<blank>\rccc-combine: '
+	[[ ! -e pt2 ]]
+}
+
+@test "batch: -v sums up on standard error (items and time), nothing else is said" {
+	crun -0 ccc-encrypt -k fx/k23/tpk.cbor -l app1 --seq -v -o ct fx/pt600
+	[[ $stderr =~ ^ccc-encrypt:\ 600\ items\ in\ [0-9]+\.[0-9][0-9]\ s$ ]] ||
+	    fail "stderr: $stderr"
+	crun -0 ccc-reencrypt "${NODE3[@]}" -v -o m3 fx/ct400
+	[[ $stderr =~ ^ccc-reencrypt:\ 400\ items\ in\ [0-9]+\.[0-9][0-9]\ s$ ]] ||
+	    fail "stderr: $stderr"
+	crun -0 ccc-combine "${K23[@]}" -b fx/ct400 --seq -v -o pt fx/m1 m3
+	[[ $stderr =~ ^ccc-combine:\ 400\ items\ in\ [0-9]+\.[0-9][0-9]\ s$ ]] ||
+	    fail "stderr: $stderr"
+	assert_same pt <(head -c $((400 * 34)) fx/pt4200)
+	# Without --seq, ccc-encrypt has no batch to sum up.
+	crun -2 ccc-encrypt -k fx/k23/tpk.cbor -v -o x fx/pt1
+	assert_stderr "ccc-encrypt: usage: -v applies to --seq (see ccc-encrypt --help)"
+	crun -2 ccc-combine --result x -v
+	assert_stderr "ccc-combine: usage: --result takes only -i, -o, -f and -T (see ccc-combine --help)"
+}

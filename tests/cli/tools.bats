@@ -142,14 +142,25 @@ usage_rows() {
 	cd "$BATS_TEST_TMPDIR"
 }
 
-@test "every tool: -h and --help print the usage on stdout, exit 0" {
+# usage_block: the lines of --help up to the first empty one.
+usage_block() {
+	sed '/^$/,$d'
+}
+
+@test "every tool: -h and --help print the usage, the options and the page, exit 0" {
 	local t long
 	for t in "${TOOLS[@]}"; do
 		crun -0 "$t" --help
 		assert_stderr_empty
 		[[ ${lines[0]} == "usage: $t "* ]] || fail "$t: no usage line"
-		[[ ${lines[-1]} == "       $t -h | -V" ]] ||
-		    fail "$t: the last line is not \"$t -h | -V\""
+		[[ $(usage_block <<<"$output" | tail -n 1) == "       $t -h | -V" ]] ||
+		    fail "$t: the usage does not end with \"$t -h | -V\""
+		[[ ${lines[-1]} == "See $t(1), and ccc(7) for the protocol and formats." ]] ||
+		    fail "$t: the last line does not name the page"
+		assert_contains "$output" $'\n\noptions:\n  -'
+		# One line per option, under 80 columns like every line.
+		awk -v t="$t" 'length > 80 { print t ": " length " columns: " $0; bad = 1 }
+		    END { exit bad }' <<<"$output" || fail "$t: a line over 80 columns"
 		long=$output
 		crun -0 "$t" -h
 		assert_stderr_empty
@@ -164,6 +175,37 @@ usage_rows() {
 	done
 }
 
+# page_options PAGE: the options the page's option list describes, one per
+# line (short and long spellings), but the deprecated ones.
+page_options() {
+	awk '
+		/^\.Sh/ { on = ($2 == "DESCRIPTION" || $2 == "OPTIONS"); next }
+		!on { next }
+		pend != "" { if ($0 !~ /^Deprecated spelling/) print pend; pend = "" }
+		/^\.It Fl / {
+			pend = ""
+			for (i = 2; i <= NF; i++)
+				if ($(i - 1) == "Fl" || ($(i - 1) == "," && $i == "Fl"))
+					if ($i != "Fl") pend = pend " -" $i
+		}
+	' "$1" | tr ' ' '\n' | sed '/^$/d' | sort -u
+}
+
+# help_options TOOL: the options its --help lists.
+help_options() {
+	"$1" --help | sed -n '/^options:$/,/^$/p' | grep '^  -' |
+	    sed 's/^  //; s/  .*//; s/ [^-,][^ ,]*//g' | tr ', ' '\n\n' |
+	    sed '/^$/d; s/=.*//' | sort -u
+}
+
+@test "every tool: --help lists exactly the options its page describes" {
+	local t
+	for t in "${TOOLS[@]}"; do
+		run diff <(page_options "$TOP_SRCDIR/man/$t.1") <(help_options "$t")
+		((status == 0)) || fail "$t: the page's options (<) and --help's (>): $output"
+	done
+}
+
 @test "every tool: -V and --version print the version (and whether it has test hooks)" {
 	local t hooks='' want
 	case ${CCC_TEST_HOOKS-unset} in
@@ -172,8 +214,18 @@ usage_rows() {
 	esac
 	for t in "${TOOLS[@]}"; do
 		want="$t (ccc) $(ccc_version)"
-		# (A C tool says whether it was built with the test hooks.)
-		[[ $t == ccc-flow ]] || want+=$hooks
+		# A C tool says whether it was built with the test hooks, and
+		# which OpenSSL and libsodium it runs with, linked in or not.
+		if [[ $t != ccc-flow ]]; then
+			want+=$hooks$'\n'
+			if ldd "$(command -v "$t")" | grep -q libcrypto; then
+				want+="linked with "
+			else
+				want+="linked statically with "
+			fi
+			want+="$(openssl version | sed 's/ (Library: .*//')"
+			want+=" and libsodium $(pkg-config --modversion libsodium)"
+		fi
 		crun -0 "$t" --version
 		assert_stderr_empty
 		assert_output "$want"
@@ -247,7 +299,7 @@ squeeze() {
 	need_mandoc
 	local t man usage
 	for t in "${TOOLS[@]}"; do
-		usage=$("$t" --help | sed '1s/^usage://' | squeeze)
+		usage=$("$t" --help | usage_block | sed '1s/^usage://' | squeeze)
 		man=$("$MANDOC" -T ascii "$TOP_SRCDIR/man/$t.1" |
 		    sed 's/.\x08//g' |
 		    awk '/^[^ \t]/ { on = ($0 == "SYNOPSIS"); next } on' |
