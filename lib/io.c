@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 
+#include "blob.h"
 #include "io.h"
 
 const char *
@@ -179,12 +180,35 @@ ccc_read_named(struct ccc_buf *b, const char *path, size_t max, bool secret,
 }
 
 /*
+ * Whether the file at fd holds a ccc blob with no secret field, a public
+ * key for example: passed where a secret is expected, it is the wrong
+ * file, whatever its mode, and saying "chmod 600" would mislead.
+ */
+static const struct ccc_schema *
+public_blob(int fd)
+{
+	const struct ccc_schema *s;
+	uint8_t head[512];
+	ssize_t n;
+	size_t i;
+
+	if ((n = pread(fd, head, sizeof(head), 0)) <= 0 ||
+	    (s = ccc_blob_peek_type(head, (size_t)n)) == NULL)
+		return NULL;
+	for (i = 0; i < s->nfields; i++)
+		if (s->fields[i].flags & CCC_F_SECRET)
+			return NULL;
+	return s;
+}
+
+/*
  * Open a secret file (oflags O_RDONLY or O_RDWR): not a symlink, not
  * waited on (a FIFO), a regular file nobody else can read or write.
  */
 static int
 open_secret(const char *path, int oflags, int *fdp, struct ccc_err *err)
 {
+	const struct ccc_schema *pub;
 	struct stat st;
 	int fd, rc;
 
@@ -202,6 +226,12 @@ open_secret(const char *path, int oflags, int *fdp, struct ccc_err *err)
 	if (!S_ISREG(st.st_mode)) {
 		rc = named(err, ccc_err_set(err, CCC_E_IO, -1, NULL,
 		    "not a regular file"), path);
+		goto fail;
+	}
+	if ((st.st_mode & 077) != 0 && (pub = public_blob(fd)) != NULL) {
+		rc = named(err, ccc_err_set(err, CCC_E_TYPE, 0, NULL,
+		    "expected a secret key, found %s %s (%s)",
+		    ccc_article(pub->title), pub->title, pub->type), path);
 		goto fail;
 	}
 	if ((st.st_mode & 077) != 0) {

@@ -254,14 +254,18 @@ OPEN_FAIL="cannot open (sealed to another key, or altered)"
 	assert_no_file out
 }
 
-@test "ccc-combine: a recipient key file others can read is refused (exit 2)" {
+@test "ccc-combine: a recipient key file others can read is refused (exit 2); a public key is the wrong file (exit 1)" {
 	cp fx/rk key
 	chmod 644 key
 	crun -2 ccc-combine -k fx/k23/tpk.cbor -i key -c fx/ct.l -o out fx/s1 fx/s2
 	assert_stderr "ccc-combine: insecure permissions: key: secret file is accessible by others (mode 644), run chmod 600"
 	assert_no_file out
-	crun -2 ccc-combine -k fx/k23/tpk.cbor -i fx/rpub -c fx/ct.l -o out fx/s1 fx/s2
-	assert_stderr "ccc-combine: insecure permissions: fx/rpub: secret file is accessible by others (mode 644), run chmod 600"
+	# A public key is the wrong file, whatever its mode: no chmod hint.
+	crun -1 ccc-combine -k fx/k23/tpk.cbor -i fx/rpub -c fx/ct.l -o out fx/s1 fx/s2
+	assert_stderr "ccc-combine: wrong blob type: fx/rpub: at byte 0: expected a secret key, found a recipient public key (ccc/recipient-pub/v1)"
+	crun -1 ccc-combine -k fx/k23/tpk.cbor -i fx/k23/tpk.cbor -c fx/ct.l -o out fx/s1 fx/s2
+	assert_stderr "ccc-combine: wrong blob type: fx/k23/tpk.cbor: at byte 0: expected a secret key, found a threshold public key (ccc/tpk/v1)"
+	assert_no_file out
 }
 
 @test "ccc-combine: a recipient key whose halves do not match is refused (exit 1)" {

@@ -330,8 +330,8 @@ od -An -v -tx1 | tr -d " \n"'
 	assert_no_file r.res
 	# A public key is no key.
 	enclave -i r.pub -o r.res r.cert r.s1 r.s2 r.s3
-	((status == 2))
-	assert_stderr "ccc-enclave-run: insecure permissions: r.pub: secret file is accessible by others (mode 644), run chmod 600"
+	((status == 1))
+	assert_stderr "ccc-enclave-run: wrong blob type: r.pub: at byte 0: expected a secret key, found an attested enclave key (ccc/enclave-key/v1)"
 	assert_no_file r.res
 }
 
