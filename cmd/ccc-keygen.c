@@ -130,8 +130,8 @@ main(int argc, char **argv)
 			break;
 		case 'e':
 			if ((v = ccc_cli_number(optarg, 0, INT64_MAX)) < 0)
-				return ccc_cli_usage("-e: epoch must be a "
-				    "non-negative integer");
+				return ccc_cli_usage("-e: an epoch is 0 to "
+				    "9223372036854775807 (2^63-1)");
 			d.epoch = (uint64_t)v;
 			break;
 		case 'o':

@@ -119,6 +119,14 @@ const char *ccc_strerror(int code);
 #define CCC_VIS_SLASH 1
 char *ccc_vis(char *dst, size_t cap, const char *src, size_t len, int flags);
 
+/*
+ * A time in seconds since 1970 for messages, in RFC 3339 UTC
+ * ("2026-12-05T13:50:48Z"), or the bare number past year 9999; buf has
+ * CCC_UTC_LEN bytes.  Returns buf.
+ */
+#define CCC_UTC_LEN 32
+const char *ccc_utc(char *buf, uint64_t t);
+
 /* The exit status for a code: 0, 1 or 2. */
 int ccc_err_exit(int code);
 

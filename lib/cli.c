@@ -77,6 +77,8 @@ ccc_cli_fail(const struct ccc_err *err)
 	if (err->detail[0] != '\0')
 		fprintf(stderr, ": %s", ccc_vis(v, sizeof(v), err->detail,
 		    strlen(err->detail), 0));
+	if (code == CCC_E_USAGE)
+		fprintf(stderr, " (see %s --help)", ccc_progname);
 	fputc('\n', stderr);
 	return ccc_err_exit(code);
 }

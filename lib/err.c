@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/err.h>
 
@@ -171,4 +172,16 @@ ccc_vis(char *dst, size_t cap, const char *src, size_t len, int flags)
 	}
 	dst[o] = '\0';
 	return dst;
+}
+
+const char *
+ccc_utc(char *buf, uint64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t > UINT64_C(253402300799) || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, CCC_UTC_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, CCC_UTC_LEN, "%llu", (unsigned long long)t);
+	return buf;
 }

@@ -330,8 +330,9 @@ ccc_out_open(struct ccc_out *o, const char *path, int flags,
 		    !(flags & CCC_OUT_TTY_OK) && isatty(STDOUT_FILENO))
 			return ccc_err_set(err, CCC_E_USAGE, -1, NULL,
 			    "refusing to write %s output to a terminal (use "
-			    "-o FILE or redirect)", (flags & CCC_OUT_SECRET) ?
-			    "secret" : "binary");
+			    "-o FILE%s or redirect)", (flags & CCC_OUT_SECRET) ?
+			    "secret" : "binary", (flags & CCC_OUT_HAS_T) ?
+			    ", -T" : "");
 		o->fd = STDOUT_FILENO;
 		return 0;
 	}

@@ -68,7 +68,8 @@ enum {
 	CCC_OUT_BINARY = 1,	/* refuse to write to a terminal */
 	CCC_OUT_FORCE = 2,	/* may replace an existing file */
 	CCC_OUT_SECRET = 4,	/* mode 0600 */
-	CCC_OUT_TTY_OK = 8	/* binary to a terminal was asked for */
+	CCC_OUT_TTY_OK = 8,	/* binary to a terminal was asked for */
+	CCC_OUT_HAS_T = 16	/* the tool has -T: the refusal names it */
 };
 
 struct ccc_out {

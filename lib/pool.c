@@ -316,6 +316,7 @@ check_key(const struct ccc_request *rq, const struct ccc_pool_enclave *e,
 	struct ccc_attest_expect x;
 	struct ccc_attest_report *rep;
 	struct ccc_attest_policy *kpol;
+	char t1[CCC_UTC_LEN], t2[CCC_UTC_LEN];
 	uint8_t binding[32];
 	char name[80];
 	size_t i;
@@ -332,13 +333,12 @@ check_key(const struct ccc_request *rq, const struct ccc_pool_enclave *e,
 		    "enclave" : "key");
 	if (k.expires < now)
 		return ccc_err_set(err, CCC_E_EXPIRED, -1,
-		    "enclave_attestation", "the enclave key expired at %llu",
-		    (unsigned long long)k.expires);
+		    "enclave_attestation", "the enclave key expired at %s",
+		    ccc_utc(t1, k.expires));
 	if (k.expires < rq->expires)
 		return ccc_err_set(err, CCC_E_ATTEST, -1, "enclave_attestation",
-		    "the enclave key expires at %llu, before the request "
-		    "(%llu)", (unsigned long long)k.expires,
-		    (unsigned long long)rq->expires);
+		    "the enclave key expires at %s, before the request "
+		    "(%s)", ccc_utc(t1, k.expires), ccc_utc(t2, rq->expires));
 	ccc_enclave_key_binding(binding, k.enclave_id, k.pk, k.expires,
 	    k.challenge, k.challenge_len);
 	memset(&x, 0, sizeof(x));

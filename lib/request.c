@@ -167,10 +167,12 @@ int
 ccc_request_accept(const struct ccc_request *rq, const uint8_t key_id[32],
     uint64_t epoch, uint64_t now, struct ccc_err *err)
 {
+	char t1[CCC_UTC_LEN], t2[CCC_UTC_LEN];
+
 	if (rq->created > now + CCC_REQUEST_SKEW)
 		return ccc_err_set(err, CCC_E_FIELD, -1, "created", "the "
-		    "request was created in the future (%llu, now %llu)",
-		    (unsigned long long)rq->created, (unsigned long long)now);
+		    "request was created in the future (%s, now %s)",
+		    ccc_utc(t1, rq->created), ccc_utc(t2, now));
 	if (rq->expires - rq->created > CCC_REQUEST_MAX_LIFETIME)
 		return ccc_err_set(err, CCC_E_FIELD, -1, "expires", "the "
 		    "request is valid for %llu s, more than the %d s allowed",
@@ -178,8 +180,8 @@ ccc_request_accept(const struct ccc_request *rq, const uint8_t key_id[32],
 		    CCC_REQUEST_MAX_LIFETIME);
 	if (now >= rq->expires)
 		return ccc_err_set(err, CCC_E_EXPIRED, -1, "expires",
-		    "the request expired at %llu (now %llu)",
-		    (unsigned long long)rq->expires, (unsigned long long)now);
+		    "the request expired at %s (now %s)",
+		    ccc_utc(t1, rq->expires), ccc_utc(t2, now));
 	/* The key before its epoch: another key is not "another epoch". */
 	if (memcmp(rq->key_id, key_id, 32) != 0)
 		return ccc_err_set(err, CCC_E_KEY, -1, "key_id", "the request "

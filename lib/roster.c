@@ -114,11 +114,13 @@ ccc_roster_read(struct ccc_roster *r, const char *path, struct ccc_err *err)
 int
 ccc_roster_valid(const struct ccc_roster *r, uint64_t now, struct ccc_err *err)
 {
+	char t1[CCC_UTC_LEN], t2[CCC_UTC_LEN], t3[CCC_UTC_LEN];
+
 	if (now < r->not_before || now >= r->not_after)
 		return ccc_err_set(err, CCC_E_EXPIRED, -1, NULL, "roster \"%s\" "
-		    "is valid from %llu to %llu, not at %llu", r->name,
-		    (unsigned long long)r->not_before,
-		    (unsigned long long)r->not_after, (unsigned long long)now);
+		    "is valid from %s to %s, not at %s", r->name,
+		    ccc_utc(t1, r->not_before), ccc_utc(t2, r->not_after),
+		    ccc_utc(t3, now));
 	return 0;
 }
 

@@ -35,7 +35,7 @@ static const struct ccc_field tpk_fields[] = {
 	T(1, "group", 4, 4, 0),
 	U(2, "t", 1, 255, 0),
 	U(3, "n", 1, 255, 0),
-	U(4, "epoch", 0, UINT64_MAX, 0),
+	U(4, "epoch", 0, INT64_MAX, 0),
 	B(5, "key_id", 32, 32, 0),
 	B(6, "h", 65, 65, 0),
 	B(7, "g_bar", 65, 65, 0),
@@ -46,7 +46,7 @@ SCHEMA(ccc_schema_tpk, "ccc/tpk/v1", "threshold public key", tpk_fields);
 static const struct ccc_field share_fields[] = {
 	T(1, "group", 4, 4, 0),
 	U(2, "index", 1, 255, 0),
-	U(3, "epoch", 0, UINT64_MAX, 0),
+	U(3, "epoch", 0, INT64_MAX, 0),
 	B(4, "key_id", 32, 32, 0),
 	B(5, "x", 32, 32, CCC_F_SECRET),
 };
@@ -80,7 +80,7 @@ SCHEMA(ccc_schema_recipient_key, "ccc/recipient-key/v1",
 
 static const struct ccc_field sealed_fields[] = {
 	B(1, "key_id", 32, 32, 0),
-	U(2, "epoch", 0, UINT64_MAX, 0),
+	U(2, "epoch", 0, INT64_MAX, 0),
 	U(3, "index", 1, 255, 0),
 	B(4, "context", 0, CCC_CONTEXT_MAX, 0),
 	B(5, "recipient", 32, 32, 0),
@@ -132,7 +132,7 @@ SCHEMA(ccc_schema_roster, "ccc/roster/v1", "oracle roster", roster_fields);
 	T(2, "app_id", 1, CCC_APP_ID_MAX, 0), \
 	B(3, "code", 48, 48, 0), \
 	B(4, "key_id", 32, 32, 0), \
-	U(5, "epoch", 0, UINT64_MAX, 0), \
+	U(5, "epoch", 0, INT64_MAX, 0), \
 	{ 6, "ciphertexts", CCC_F_BLOB_ARRAY, 0, cts_min, CCC_REQUEST_MAX_CTS, \
 	    (uint32_t)CCC_CT_SYM_MAX + 4096, &ccc_schema_ct }, \
 	B(7, "enclave_id", 32, 32, 0), \
@@ -238,7 +238,7 @@ static const struct ccc_field access_fields[] = {
 	BA(6, "ciphertexts", 1, CCC_REQUEST_MAX_CTS, 32),
 	B(7, "recipient", 32, 32, 0),
 	U(8, "node", 1, 255, 0),
-	U(9, "epoch", 0, UINT64_MAX, 0),
+	U(9, "epoch", 0, INT64_MAX, 0),
 	B(10, "key_id", 32, 32, 0),
 	B(11, "output_recipient", 32, 32, CCC_F_OPT),
 };

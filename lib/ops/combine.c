@@ -159,7 +159,7 @@ ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
 	}
 	/* Plaintext: a file of it is created 0600. */
 	if ((rc = ccc_out_open(&out, o->out, CCC_OUT_BINARY | CCC_OUT_SECRET |
-	    (o->force ? CCC_OUT_FORCE : 0) | (o->tty_ok ? CCC_OUT_TTY_OK : 0),
+	    (o->force ? CCC_OUT_FORCE : 0) | (o->tty_ok ? CCC_OUT_TTY_OK : CCC_OUT_HAS_T),
 	    err)) != 0)
 		goto out;
 	out_open = true;
@@ -228,7 +228,7 @@ ccc_combine_result(const struct ccc_combine_opts *o, struct ccc_err *err)
 		/* Public bytes, or a ciphertext under the threshold key. */
 		rc = ccc_write_file(o->out, r.output, r.output_len,
 		    CCC_OUT_BINARY | (o->force ? CCC_OUT_FORCE : 0) |
-		    (o->tty_ok ? CCC_OUT_TTY_OK : 0), err);
+		    (o->tty_ok ? CCC_OUT_TTY_OK : CCC_OUT_HAS_T), err);
 		goto out;
 	}
 	if (o->key == NULL) {
@@ -255,7 +255,7 @@ ccc_combine_result(const struct ccc_combine_opts *o, struct ccc_err *err)
 	pt.len = r.output_len - 32 - 16;
 	rc = ccc_write_file(o->out, pt.p, pt.len, CCC_OUT_BINARY |
 	    CCC_OUT_SECRET | (o->force ? CCC_OUT_FORCE : 0) |
-	    (o->tty_ok ? CCC_OUT_TTY_OK : 0), err);
+	    (o->tty_ok ? CCC_OUT_TTY_OK : CCC_OUT_HAS_T), err);
 out:
 	if (sk != NULL)
 		sodium_free(sk);

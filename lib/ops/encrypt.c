@@ -180,7 +180,7 @@ ccc_encrypt_run(const struct ccc_encrypt_opts *o, struct ccc_err *err)
 	if ((rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0)
 		return rc;
 	oflags = (o->json ? 0 : CCC_OUT_BINARY) | (o->force ? CCC_OUT_FORCE :
-	    0) | (o->tty_ok ? CCC_OUT_TTY_OK : 0);
+	    0) | (o->tty_ok ? CCC_OUT_TTY_OK : CCC_OUT_HAS_T);
 	if ((rc = ccc_out_open(&out, o->out, oflags, err)) != 0)
 		goto out;
 	out_open = true;

@@ -87,7 +87,7 @@ ccc_reencrypt_run(const struct ccc_reencrypt_opts *o, struct ccc_err *err)
 	memcpy(hdr.recipient, rpk, 32);
 	hdr.count = (uint32_t)src.n;
 	if ((rc = ccc_out_open(&out, o->out, (o->box_to ? 0 : CCC_OUT_BINARY) |
-	    (o->force ? CCC_OUT_FORCE : 0) | (o->tty_ok ? CCC_OUT_TTY_OK : 0),
+	    (o->force ? CCC_OUT_FORCE : 0) | (o->tty_ok ? CCC_OUT_TTY_OK : CCC_OUT_HAS_T),
 	    err)) != 0)
 		goto out;
 	out_open = true;

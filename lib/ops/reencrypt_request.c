@@ -194,7 +194,7 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	 * copied out then: memory holds one batch, not the whole blob.
 	 */
 	if ((rc = ccc_out_open(&out, o->out, CCC_OUT_BINARY | (o->force ?
-	    CCC_OUT_FORCE : 0) | (o->tty_ok ? CCC_OUT_TTY_OK : 0), err)) != 0)
+	    CCC_OUT_FORCE : 0) | (o->tty_ok ? CCC_OUT_TTY_OK : CCC_OUT_HAS_T), err)) != 0)
 		goto out;
 	out_open = true;
 	if (out.path == NULL) {

@@ -54,18 +54,6 @@ rs_say(const struct tx *x, const char *fmt, ...)
 }
 
 const char *
-rs_utc(uint64_t t, char *buf, size_t len)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, len, "%llu", (unsigned long long)t);
-	return buf;
-}
-
-const char *
 rs_member_label(const struct tx *x, uint32_t j, char *buf, size_t len)
 {
 	return ccc_dkg_member_label(&x->cm.m[j - 1], j, buf, len);

@@ -54,7 +54,6 @@ struct tx {
 
 /* reshare.c: messages, labels, the rounds */
 void rs_say(const struct tx *x, const char *fmt, ...) CCC_PRINTF(2, 3);
-const char *rs_utc(uint64_t t, char *buf, size_t len);
 const char *rs_member_label(const struct tx *x, uint32_t j, char *buf,
     size_t len);
 const char *rs_dealer_label(const struct tx *x, uint32_t i, char *buf,

@@ -24,7 +24,7 @@ static void
 waiting(FILE *f, const struct tx *x, int kind, const bool *want,
     uint64_t deadline)
 {
-	char who[96], t[32];
+	char who[96], t[CCC_UTC_LEN];
 	uint32_t i, max = rs_slot_max(x, kind), c = 0;
 
 	for (i = 1; i <= max; i++) {
@@ -38,7 +38,7 @@ waiting(FILE *f, const struct tx *x, int kind, const bool *want,
 		return;
 	fprintf(f, " (%s) %s %s\n", ccc_msg_kind_name[kind],
 	    x->now < deadline ? "until" : "deadline passed at",
-	    rs_utc(deadline, t, sizeof(t)));
+	    ccc_utc(t, deadline));
 }
 
 static void
@@ -139,7 +139,7 @@ status_current(FILE *f, struct tx *x)
 	struct ccc_group_cert cert;
 	struct ccc_buf b;
 	uint64_t t0, grace, *es = NULL;
-	char who[96], t[32];
+	char who[96], t[CCC_UTC_LEN];
 	uint32_t me, i, k, c = 0;
 	size_t n, j;
 	bool in;
@@ -185,7 +185,7 @@ status_current(FILE *f, struct tx *x)
 				fprintf(f, "old share: epoch %llu, erased at "
 				    "the first advance after %s\n",
 				    (unsigned long long)es[j], timed ?
-				    rs_utc(t0 + grace, t, sizeof(t)) : "?");
+				    ccc_utc(t, t0 + grace) : "?");
 		free(es);
 	}
 	ccc_group_free(&g);

@@ -393,7 +393,7 @@ OPEN_FAIL="cannot open (sealed to another key, or altered)"
 @test "ccc-combine refuses to write plaintext to a terminal (exit 2)" {
 	command -v script >/dev/null || skip "script(1) is not installed"
 	crun -2 script -qec "ccc-combine -k fx/k23/tpk.cbor -i fx/rk -c fx/ct.l fx/s1 fx/s2 2>err" /dev/null
-	[[ "$(cat err)" == "ccc-combine: usage: refusing to write secret output to a terminal (use -o FILE or redirect)" ]]
+	[[ "$(cat err)" == "ccc-combine: usage: refusing to write secret output to a terminal (use -o FILE, -T or redirect) (see ccc-combine --help)" ]]
 	[[ "$output" != *"attack"* ]]
 	crun -0 script -qec "ccc-combine -T -k fx/k23/tpk.cbor -i fx/rk -c fx/ct.l fx/s1 fx/s2 2>err" /dev/null
 	[[ ! -s err ]]

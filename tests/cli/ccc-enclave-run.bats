@@ -176,7 +176,7 @@ od -An -v -tx1 | tr -d " \n"'
 	# A key for a public output is a mistake, not something to ignore.
 	crun -2 ccc-combine --result r.res -i fx/rcpt.key -o out2
 	assert_output_empty
-	assert_stderr "ccc-combine: usage: r.res: the output is public, not sealed: -i is only for a sealed output"
+	assert_stderr "ccc-combine: usage: r.res: the output is public, not sealed: -i is only for a sealed output (see ccc-combine --help)"
 	assert_no_file out2
 	[[ "$(cat out)" == "a400$(hex_str ccc/enclave-input/v1 | sed 's/^/74/')015820$(field_hex r.req request_id)0264$(hex_str demo)038146$(hex_of fx/msg)" ]]
 	# It is a blob of the registry: ccc-inspect reads it, and shows the
@@ -222,7 +222,7 @@ od -An -v -tx1 | tr -d " \n"'
 	[[ ! -s exists && -f r.key ]]
 	command -v script >/dev/null || skip "script(1) not installed"
 	crun -2 script -qec "ccc-enclave-run -r fx/roster -k fx/key/tpk.cbor -a fx/e1.key -c code -i r.key r.cert r.s1 r.s2 r.s3" /dev/null
-	assert_contains "$output" "ccc-enclave-run: usage: refusing to write binary output to a terminal (use -o FILE or redirect)"
+	assert_contains "$output" "ccc-enclave-run: usage: refusing to write binary output to a terminal (use -o FILE or redirect) (see ccc-enclave-run --help)"
 	[[ -f r.key ]]
 	enclave -f -i r.key -o exists r.cert r.s1 r.s2 r.s3
 	((status == 0))
@@ -249,7 +249,7 @@ od -An -v -tx1 | tr -d " \n"'
 	crun -1 ccc-combine --result r.res -i fx/other.key -o out2
 	assert_stderr "ccc-combine: decryption failed: r.res: the output does not open with this key (sealed to another recipient, or altered)"
 	crun -2 ccc-combine --result r.res -o out2
-	assert_stderr "ccc-combine: usage: the output is sealed to a recipient: give its key with -i"
+	assert_stderr "ccc-combine: usage: the output is sealed to a recipient: give its key with -i (see ccc-combine --help)"
 	assert_no_file out2
 }
 
@@ -263,7 +263,7 @@ od -An -v -tx1 | tr -d " \n"'
 	crun -0 ccc-attest-verify -p fx/pol -r r.cert r.res
 	crun -0 ccc-combine --result r.res -o out.ct
 	crun -2 ccc-combine --result r.res -i fx/rcpt.key -o out2
-	assert_stderr "ccc-combine: usage: r.res: the output is a threshold ciphertext, not sealed: -i is only for a sealed output"
+	assert_stderr "ccc-combine: usage: r.res: the output is a threshold ciphertext, not sealed: -i is only for a sealed output (see ccc-combine --help)"
 	[[ "$(ccc-inspect out.ct | sed -n 's/^  "context": "\(.*\)",$/\1/p')" == app:demo/output ]]
 	local i
 	for i in 2 4 5; do
@@ -360,7 +360,7 @@ od -An -v -tx1 | tr -d " \n"'
 	exp=$(num r.req expires)
 	enclave --now "$exp" -i r.key -o r.res r.cert r.s1 r.s2 r.s3
 	((status == 1))
-	assert_stderr "ccc-enclave-run: expired: r.cert: the request expired at $exp (now $exp)"
+	assert_stderr "ccc-enclave-run: expired: r.cert: the request expired at $(utc $exp) (now $(utc $exp))"
 	assert_no_file r.res
 	[[ -f r.key ]]
 	enclave --now $((exp - 1)) -i r.key -o r.res r.cert r.s1 r.s2 r.s3

@@ -43,9 +43,9 @@ decrypt() {
 
 @test "ccc-encrypt: a label context must be 1 to 1024 bytes (exit 2)" {
 	crun -2 ccc-encrypt -k fx/k23/tpk.cbor -l '' -o out fx/msg
-	assert_stderr "ccc-encrypt: usage: the label context must be 1 to 1024 bytes"
+	assert_stderr "ccc-encrypt: usage: the label context must be 1 to 1024 bytes (see ccc-encrypt --help)"
 	crun -2 ccc-encrypt -k fx/k23/tpk.cbor -l "$(printf '%01025d' 0)" -o out fx/msg
-	assert_stderr "ccc-encrypt: usage: the label context must be 1 to 1024 bytes"
+	assert_stderr "ccc-encrypt: usage: the label context must be 1 to 1024 bytes (see ccc-encrypt --help)"
 	assert_no_file out
 	crun -0 ccc-encrypt -k fx/k23/tpk.cbor -l "$(printf '%01024d' 0)" -o out fx/msg
 	assert_stderr_empty
@@ -181,7 +181,7 @@ decrypt() {
 @test "ccc-encrypt refuses to write a ciphertext to a terminal (exit 2)" {
 	command -v script >/dev/null || skip "script(1) is not installed"
 	crun -2 script -qec "ccc-encrypt -k fx/k23/tpk.cbor fx/msg 2>err" /dev/null
-	[[ "$(cat err)" == "ccc-encrypt: usage: refusing to write binary output to a terminal (use -o FILE or redirect)" ]]
+	[[ "$(cat err)" == "ccc-encrypt: usage: refusing to write binary output to a terminal (use -o FILE, -T or redirect) (see ccc-encrypt --help)" ]]
 	# -T asks for it; JSON is text and always allowed.
 	crun -0 script -qec "ccc-encrypt -T -k fx/k23/tpk.cbor fx/msg 2>err" /dev/null
 	[[ ! -s err ]]

@@ -313,7 +313,7 @@ assigned() {
 	assert_contains "$(ccc-inspect w/02-request)" '"output": 1,'
 	# Sealed: the result's output is not the plaintext.
 	crun -2 ccc-combine --result w/06-result -o x
-	assert_stderr "ccc-combine: usage: the output is sealed to a recipient: give its key with -i"
+	assert_stderr "ccc-combine: usage: the output is sealed to a recipient: give its key with -i (see ccc-combine --help)"
 	crun -0 ccc-combine --result w/06-result -i w/00-keys/recipient.key -o x
 	assert_same x <(echo 3)
 }

@@ -26,7 +26,9 @@ setup() {
 	crun -2 ccc-keygen dealer -t 2x -n 3 -d k
 	assert_stderr "ccc-keygen: usage: -t: threshold must be 1 to 255 (see ccc-keygen --help)"
 	crun -2 ccc-keygen dealer -t 2 -n 3 -d k -e -1
-	assert_stderr "ccc-keygen: usage: -e: epoch must be a non-negative integer (see ccc-keygen --help)"
+	assert_stderr "ccc-keygen: usage: -e: an epoch is 0 to 9223372036854775807 (2^63-1) (see ccc-keygen --help)"
+	crun -2 ccc-keygen dealer -t 2 -n 3 -d k -e 9223372036854775808
+	assert_stderr "ccc-keygen: usage: -e: an epoch is 0 to 9223372036854775807 (2^63-1) (see ccc-keygen --help)"
 	crun -2 ccc-keygen dealer -t 2 -n 3 -d k extra
 	assert_stderr 'ccc-keygen: usage: unexpected argument "extra" (see ccc-keygen --help)'
 	assert_no_file k
@@ -201,8 +203,19 @@ setup() {
 @test "ccc-keygen recipient refuses to write the public key to a terminal and then makes no key" {
 	command -v script >/dev/null || skip "script(1) is not installed"
 	crun -2 script -qec "ccc-keygen recipient -o key 2>err" /dev/null
-	[[ "$(cat err)" == "ccc-keygen: usage: refusing to write binary output to a terminal (use -o FILE or redirect)" ]]
+	[[ "$(cat err)" == "ccc-keygen: usage: refusing to write binary output to a terminal (use -o FILE or redirect) (see ccc-keygen --help)" ]]
 	assert_no_file key
+}
+
+@test "ccc-keygen export writes a share to a pipe but never to a terminal; a public key goes anywhere" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	crun -2 script -qec "ccc-keygen export fx/k23/share-1.cbor 2>err" /dev/null
+	[[ "$(cat err)" == "ccc-keygen: usage: refusing to write secret output to a terminal (use -o FILE or redirect) (see ccc-keygen --help)" ]]
+	crun -0 script -qec "ccc-keygen export fx/k23/tpk.cbor 2>err" /dev/null
+	[[ ! -s err ]]
+	assert_contains "$output" '{"Group":"P256","G_bar":"'
+	crun -0 ccc-keygen export fx/k23/share-1.cbor
+	assert_contains "$output" '{"Group":"P256","Index":0,"V":"'
 }
 
 # ---- export ------------------------------------------------------------------
@@ -319,7 +332,7 @@ setup() {
 
 @test "ccc-keygen import -t: a threshold beyond the JSON's nodes exits 2" {
 	crun -2 ccc-keygen import -t 4 -o tpk.cbor fx/k23/tpk.json
-	assert_stderr "ccc-keygen: usage: fx/k23/tpk.json: threshold 4 is not within 1..3"
+	assert_stderr "ccc-keygen: usage: fx/k23/tpk.json: threshold 4 is not within 1..3 (see ccc-keygen --help)"
 	assert_no_file tpk.cbor
 }
 

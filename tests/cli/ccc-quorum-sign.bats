@@ -312,11 +312,11 @@ names_except() {
 	for a in demo/output 'a:b' 'a b' $'a\nb' $'a\x1b[2Jb' 'a*'; do
 		crun -2 ccc-quorum-sign request "${REQ_NO_APP[@]}" -a "$a" -o r fx/ct.A
 		assert_output_empty
-		[[ "$stderr" == "ccc-quorum-sign: usage: -a: app_id: byte "*" is not a letter, digit, '.', '_' or '-'" ]] ||
+		[[ "$stderr" == "ccc-quorum-sign: usage: -a: app_id: byte "*" is not a letter, digit, '.', '_' or '-' (see ccc-quorum-sign --help)" ]] ||
 		    fail "stderr: $stderr"
 	done
 	crun -2 ccc-quorum-sign request "${REQ_NO_APP[@]}" -a demo/output -o r fx/ct.A
-	assert_stderr "ccc-quorum-sign: usage: -a: app_id: byte 4 (0x2f) is not a letter, digit, '.', '_' or '-'"
+	assert_stderr "ccc-quorum-sign: usage: -a: app_id: byte 4 (0x2f) is not a letter, digit, '.', '_' or '-' (see ccc-quorum-sign --help)"
 	assert_no_file r
 	crun -0 ccc-quorum-sign request "${REQ_NO_APP[@]}" -a My-app_2.0 -o r fx/ct.A
 	# A request that names one anyway is refused by every reader: the
@@ -445,11 +445,11 @@ names_except() {
 	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor \
 	    -A fx/attest.policy -r fx/roster -P fx/pool --now $((t + 60)) -o s2 r
 	assert_output_empty
-	assert_stderr "ccc-quorum-sign: expired: r: the request expired at $((t + 60)) (now $((t + 60)))"
+	assert_stderr "ccc-quorum-sign: expired: r: the request expired at $(utc $((t + 60))) (now $(utc $((t + 60))))"
 	# And by default against the clock.
 	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor \
 	    -A fx/attest.policy -r fx/roster -P fx/pool -o s2 r
-	[[ "$stderr" == "ccc-quorum-sign: expired: r: the request expired at $((t + 60)) (now "*")" ]]
+	[[ "$stderr" == "ccc-quorum-sign: expired: r: the request expired at $(utc $((t + 60))) (now "*")" ]]
 	assert_no_file s2
 }
 
@@ -493,7 +493,7 @@ names_except() {
 
 @test "ccc-quorum-sign sign: a request needs -k to be checked (exit 2)" {
 	crun -2 ccc-quorum-sign sign -i fx/o1.key -o s fx/req
-	assert_stderr "ccc-quorum-sign: usage: signing a request needs the threshold public key (-k) to check its ciphertexts"
+	assert_stderr "ccc-quorum-sign: usage: signing a request needs the threshold public key (-k) to check its ciphertexts (see ccc-quorum-sign --help)"
 	assert_no_file s
 }
 
@@ -643,7 +643,7 @@ names_except() {
 @test "ccc-quorum-sign combine: a roster outside its validity is refused (exit 1)" {
 	crun -1 ccc-quorum-sign combine -r fx/roster -c fx/req --now $NA -o c \
 	    fx/sig1 fx/sig2 fx/sig3
-	assert_stderr "ccc-quorum-sign: expired: fx/roster: roster \"oracles\" is valid from $NB to $NA, not at $NA"
+	assert_stderr "ccc-quorum-sign: expired: fx/roster: roster \"oracles\" is valid from $(utc $NB) to $(utc $NA), not at $(utc $NA)"
 	assert_no_file c
 }
 
@@ -690,9 +690,9 @@ names_except() {
 
 @test "ccc-quorum-sign verify: a roster outside its validity (exit 1)" {
 	crun -1 ccc-quorum-sign verify -r fx/roster --now $NA -o out fx/cert
-	assert_stderr "ccc-quorum-sign: expired: fx/cert: roster \"oracles\" is valid from $NB to $NA, not at $NA"
+	assert_stderr "ccc-quorum-sign: expired: fx/cert: roster \"oracles\" is valid from $(utc $NB) to $(utc $NA), not at $(utc $NA)"
 	crun -1 ccc-quorum-sign verify -r fx/roster --now $((NB - 1)) -o out fx/cert
-	assert_stderr "ccc-quorum-sign: expired: fx/cert: roster \"oracles\" is valid from $NB to $NA, not at $((NB - 1))"
+	assert_stderr "ccc-quorum-sign: expired: fx/cert: roster \"oracles\" is valid from $(utc $NB) to $(utc $NA), not at $(utc $((NB - 1)))"
 	crun -0 ccc-quorum-sign verify -r fx/roster --now $NB -o out fx/cert
 	assert_same out fx/req
 }

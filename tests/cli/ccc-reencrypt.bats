@@ -336,7 +336,7 @@ short_id() {
 @test "ccc-reencrypt refuses to write sealed shares to a terminal (exit 2)" {
 	command -v script >/dev/null || skip "script(1) is not installed"
 	crun -2 script -qec "ccc-reencrypt -s fx/k23/share-1.cbor -k fx/k23/tpk.cbor --to fx/rpub -c app1 fx/ct.l 2>err" /dev/null
-	[[ "$(cat err)" == "ccc-reencrypt: usage: refusing to write binary output to a terminal (use -o FILE or redirect)" ]]
+	[[ "$(cat err)" == "ccc-reencrypt: usage: refusing to write binary output to a terminal (use -o FILE, -T or redirect) (see ccc-reencrypt --help)" ]]
 	crun -0 script -qec "ccc-reencrypt -T -s fx/k23/share-1.cbor -k fx/k23/tpk.cbor --to fx/rpub -c app1 fx/ct.l 2>err" /dev/null
 	[[ ! -s err ]]
 }

@@ -175,7 +175,7 @@ idx() {
 	crun -2 ccc-share init -d z -i a.key op1.pub
 	assert_stderr "ccc-share: usage: init takes -t T and the operators' identity public keys, or neither (see ccc-share --help)"
 	crun -2 ccc-share init -d z -i a.key -t 3 op1.pub op2.pub
-	assert_stderr "ccc-share: usage: -t 3 of 2 operators: from 1 to their number (at most 255)"
+	assert_stderr "ccc-share: usage: -t 3 of 2 operators: from 1 to their number (at most 255) (see ccc-share --help)"
 	assert_no_file z
 	ccc-share committee -t 2 -o dkg.committee $(pubs a b c)
 	local why="a new key needs the approval of 2 operators of this node"

@@ -83,9 +83,9 @@ transition: none"
 	crun -1 ccc-share committee -t 2 -o d.cbor a.pub b.pub a/identity.key
 	assert_stderr "ccc-share: wrong blob type: a/identity.key: expected an identity public key (ccc-keygen identity -p)"
 	crun -2 ccc-share committee -t 4 -o d.cbor a.pub b.pub c.pub
-	assert_stderr "ccc-share: usage: threshold 4 is not between 1 and the 3 members"
+	assert_stderr "ccc-share: usage: threshold 4 is not between 1 and the 3 members (see ccc-share --help)"
 	crun -2 ccc-share committee -t 3 -q 2 -o d.cbor a.pub b.pub c.pub
-	assert_stderr "ccc-share: usage: quorum 2 is not between t=3 and n=3"
+	assert_stderr "ccc-share: usage: quorum 2 is not between t=3 and n=3 (see ccc-share --help)"
 	crun -2 ccc-share committee -t 2 -o c.cbor a.pub b.pub c.pub
 	assert_stderr "ccc-share: refusing to overwrite: c.cbor: file exists (use -f to replace it)"
 	assert_no_file d.cbor
@@ -384,7 +384,7 @@ transition: none"
 	assert_stderr "ccc-share: invalid field: dkg.committee: the committee makes a new key: use ccc-share dkg"
 	crun -1 ccc-share dkg -d x -c c1
 	crun -2 ccc-share reshare -d x -c c1
-	assert_stderr "ccc-share: usage: this node holds no key yet: give the group being reshared with -g"
+	assert_stderr "ccc-share: usage: this node holds no key yet: give the group being reshared with -g (see ccc-share --help)"
 	crun -1 ccc-share reshare -d x -c c1 -g group0
 	assert_stderr "ccc-share: key mismatch: c1: this node ($(field x.pub id | cut -c1-8)) is neither a dealer nor a member of the committee"
 	ccc-share committee -t 2 -o other $(pubs a b c)

@@ -61,6 +61,11 @@ crun() {
 	return "$rc"
 }
 
+# utc SECONDS: the time as the tools print it for humans (RFC 3339, UTC).
+utc() {
+	date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ
+}
+
 fail() {
 	printf 'FAIL: %s\n' "$*" >&2
 	return 1

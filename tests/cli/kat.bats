@@ -82,7 +82,7 @@ setup() {
 	crun -1 ccc-quorum-sign verify -r roster.cbor -v --now "$((end + 1))" \
 	    cert.cbor
 	assert_output_empty
-	assert_stderr "ccc-quorum-sign: expired: cert.cbor: roster \"oracles\" is valid from $NOW to $end, not at $((end + 1))"
+	assert_stderr "ccc-quorum-sign: expired: cert.cbor: roster \"oracles\" is valid from $(utc $NOW) to $(utc $end), not at $(utc $((end + 1)))"
 }
 
 @test "kat: ccc-attest-verify checks the committed document at its time, text and JSON" {

@@ -372,17 +372,17 @@ entries() {
 	node 1 --now "$exp" -o s1 fx/cert
 	((status == 1))
 	assert_output_empty
-	assert_stderr "ccc-reencrypt: expired: fx/cert: the request expired at $exp (now $exp)"
+	assert_stderr "ccc-reencrypt: expired: fx/cert: the request expired at $(utc $exp) (now $(utc $exp))"
 	node 1 --now $((exp + 3600)) -o s1 fx/cert
 	((status == 1))
-	assert_stderr "ccc-reencrypt: expired: fx/cert: the request expired at $exp (now $((exp + 3600)))"
+	assert_stderr "ccc-reencrypt: expired: fx/cert: the request expired at $(utc $exp) (now $(utc $((exp + 3600))))"
 	assert_no_file s1 st1
 	node 1 --now $((exp - 1)) -o s1 fx/cert
 	((status == 0))
 	# The roster's validity is checked too.
 	node 2 --now $NA -o s2 fx/cert
 	((status == 1))
-	assert_stderr "ccc-reencrypt: expired: fx/pool: roster \"oracles\" is valid from $NB to $NA, not at $NA"
+	assert_stderr "ccc-reencrypt: expired: fx/pool: roster \"oracles\" is valid from $(utc $NB) to $(utc $NA), not at $(utc $NA)"
 }
 
 @test "request mode: a request for another epoch of the node's key is refused (epoch mismatch)" {

@@ -280,13 +280,20 @@ help_options() {
 	usage_rows "${ALIASES[@]}"
 }
 
-@test "every page: mandoc -T lint is clean" {
+@test "every page: mandoc -T lint is clean, STYLE notes included" {
 	need_mandoc
 	local p
 	for p in "${PAGES[@]}"; do
 		crun -0 "$MANDOC" -T lint -W warning "$TOP_SRCDIR/man/$p"
 		assert_output_empty
 		assert_stderr_empty
+		# STYLE (mandoc exits 1 on one): all but the pages named by Xr
+		# that no mandoc.db of this machine lists, and that database's
+		# own complaints.
+		run "$MANDOC" -T lint -W style "$TOP_SRCDIR/man/$p"
+		output=$(grep -v 'STYLE: referenced manual not found\|mandoc\.db' \
+		    <<<"$output" || true)
+		[[ -z $output ]] || fail "$p: $output"
 	done
 }
 
@@ -357,5 +364,49 @@ examples_say() {
 		crun -0 bash -euo pipefail "../$p.sh"
 		examples_say "$p"
 		cd "$BATS_TEST_TMPDIR"
+	done
+}
+
+# reasons_table: ccc(7)'s table of reasons, "phrase<TAB>status" per line.
+reasons_table() {
+	awk '/^\.Sh EXIT STATUS/ { on = 1 } /^\.Sh EXAMPLES/ { on = 0 }
+	    on && /^\.It [a-z].* Ta [0-9]$/ { sub(/^\.It /, ""); sub(/ Ta /, "\t"); print }' \
+	    "$TOP_SRCDIR/man/ccc.7" | sort
+}
+
+@test "ccc(7): its table of reasons is exactly the phrases the tools can print" {
+	local phrases
+	phrases=$(sed -n '/^ccc_strerror/,/^}/s/.*return "\(.*\)";.*/\1/p' \
+	    "$TOP_SRCDIR/lib/err.c" | grep -v '^ok$\|^unknown error$' | sort)
+	[[ -n $phrases ]] || fail "no phrases found in lib/err.c"
+	crun -0 diff <(printf '%s\n' "$phrases") <(reasons_table | cut -f1)
+}
+
+@test "every page: the reasons its EXIT STATUS lists are ccc(7)'s, with the same status" {
+	local t table line phrase st
+	table=$(reasons_table)
+	for t in "${TOOLS[@]}"; do
+		[[ $t == ccc-flow ]] && continue
+		grep -q '^0 done, 1 the input was rejected, 2 the job could not be done' \
+		    "$TOP_SRCDIR/man/$t.1" || fail "$t: EXIT STATUS does not refer to ccc(7)"
+		while IFS= read -r line; do
+			st=${line##* Pq }
+			line=${line#.It }
+			line=${line% Pq *}
+			# "a , b , c": several phrases of one status.
+			while IFS= read -r phrase; do
+				[[ $'\n'$table$'\n' == *$'\n'"$phrase"$'\t'"$st"$'\n'* ]] ||
+				    fail "$t: \"$phrase\" ($st) is not in ccc(7)'s table"
+			done < <(sed 's/ , /\n/g' <<<"$line")
+		done < <(sed -n '/^\.Sh EXIT STATUS/,/^\.Sh /p' "$TOP_SRCDIR/man/$t.1" |
+		    grep '^\.It [a-z].* Pq [0-9]$')
+	done
+}
+
+@test "ccc(7): DESCRIPTION names every tool" {
+	local t desc
+	desc=$(sed -n '/^\.Sh DESCRIPTION/,/^\.Sh /p' "$TOP_SRCDIR/man/ccc.7")
+	for t in "${TOOLS[@]}"; do
+		[[ $desc == *".It Xr $t 1"* ]] || fail "ccc(7) DESCRIPTION lacks $t"
 	done
 }

@@ -301,12 +301,12 @@ refused_by_nodes() {
 	request r2 pool k2.pub "$(printf %064x 2)"
 	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor \
 	    -A fx/attest.policy -r fx/roster -P fx/pool --now "$T" -o s r2
-	assert_stderr "ccc-quorum-sign: attestation refused: r2: the enclave key expires at $((T + 60)), before the request ($((T + 600)))"
+	assert_stderr "ccc-quorum-sign: attestation refused: r2: the enclave key expires at $(utc $((T + 60))), before the request ($(utc $((T + 600))))"
 	# And expired by now.
 	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor \
 	    -A fx/attest.policy -r fx/roster -P fx/pool --now $((T + 61)) \
 	    -o s r2
-	assert_stderr "ccc-quorum-sign: expired: r2: the enclave key expired at $((T + 60))"
+	assert_stderr "ccc-quorum-sign: expired: r2: the enclave key expired at $(utc $((T + 60)))"
 	assert_no_file s
 }
 
@@ -314,9 +314,9 @@ refused_by_nodes() {
 	request r pool fx/epub "$(printf %064x 1)"
 	crun -2 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor \
 	    --now "$T" -o s r
-	assert_stderr "ccc-quorum-sign: usage: signing a computation request needs the attestation policy (-A), the roster (-r) and the enclave pool (-P)"
+	assert_stderr "ccc-quorum-sign: usage: signing a computation request needs the attestation policy (-A), the roster (-r) and the enclave pool (-P) (see ccc-quorum-sign --help)"
 	crun -2 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor \
 	    -A fx/attest.policy -r fx/roster --now "$T" -o s r
-	assert_stderr "ccc-quorum-sign: usage: signing a computation request needs the attestation policy (-A), the roster (-r) and the enclave pool (-P)"
+	assert_stderr "ccc-quorum-sign: usage: signing a computation request needs the attestation policy (-A), the roster (-r) and the enclave pool (-P) (see ccc-quorum-sign --help)"
 	assert_no_file s
 }

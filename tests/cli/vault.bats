@@ -114,18 +114,18 @@ PY
 @test "vault: label options are checked (exit 2)" {
 	crun -2 ccc-reencrypt -s fx/cl/share-0 -k fx/cl/tpk --to fx/rpub \
 	    -W 0x0102 -o d "$V/ct-b-owner.json"
-	assert_stderr "ccc-reencrypt: usage: an owner address is 0x and 40 hex digits"
+	assert_stderr "ccc-reencrypt: usage: an owner address is 0x and 40 hex digits (see ccc-reencrypt --help)"
 	crun -2 ccc-reencrypt -s fx/cl/share-0 -k fx/cl/tpk --to fx/rpub \
 	    -W "$OWNER" -l app1 -o d "$V/ct-b-owner.json"
-	assert_stderr "ccc-reencrypt: usage: -l, --owner, --org-id and --label-hex exclude each other"
+	assert_stderr "ccc-reencrypt: usage: -l, --owner, --org-id and --label-hex exclude each other (see ccc-reencrypt --help)"
 	crun -2 ccc-reencrypt -s fx/cl/share-0 -k fx/cl/tpk --to fx/rpub \
 	    -L "$(cat "$V/label-b-owner.hex")" -o d "$V/ct-b-owner.json"
-	assert_stderr "ccc-reencrypt: usage: a raw label that starts with 12 zero bytes is an owner label: give its address"
+	assert_stderr "ccc-reencrypt: usage: a raw label that starts with 12 zero bytes is an owner label: give its address (see ccc-reencrypt --help)"
 	crun -2 ccc-reencrypt -s fx/cl/share-0 -k fx/cl/tpk --to fx/rpub \
 	    -l "owner:0xAB" -o d "$V/ct-b-owner.json"
-	assert_stderr "ccc-reencrypt: usage: -l: an owner label is owner:0x and 40 lowercase hex digits"
+	assert_stderr "ccc-reencrypt: usage: -l: an owner label is owner:0x and 40 lowercase hex digits (see ccc-reencrypt --help)"
 	crun -2 ccc-encrypt -k fx/cl/tpk -L 0000000000000000000000000000000000000000000000000000000000000000 -o c fx/msg
-	assert_stderr "ccc-encrypt: usage: the label is all zero: that is no label"
+	assert_stderr "ccc-encrypt: usage: the label is all zero: that is no label (see ccc-encrypt --help)"
 	crun -2 ccc-encrypt -k fx/cl/tpk -e hex -o c fx/msg
 	assert_stderr "ccc-encrypt: usage: -e applies to --json (see ccc-encrypt --help)"
 	crun -2 ccc-encrypt -k fx/cl/tpk --json -e base32 -o c fx/msg
@@ -317,7 +317,7 @@ box_key() {
 
 @test "vault: Chainlink share mode usage errors (exit 2)" {
 	crun -2 ccc-reencrypt -s fx/cl/share-0 -k fx/cl/tpk -x 0102 -o c "$V/ct-a-zero.json"
-	assert_stderr "ccc-reencrypt: usage: -x: an X25519 public key is 64 hex digits"
+	assert_stderr "ccc-reencrypt: usage: -x: an X25519 public key is 64 hex digits (see ccc-reencrypt --help)"
 	crun -2 ccc-reencrypt -s fx/cl/share-0 -k fx/cl/tpk --to fx/rpub \
 	    -x "$(cat "$V/recipient-x25519-pk.hex")" -o c "$V/ct-a-zero.json"
 	assert_stderr "ccc-reencrypt: usage: needs -s SHARE, -k TPK and one of --to PUB and -x HEX (see ccc-reencrypt --help)"
