@@ -232,7 +232,7 @@ setup() {
 	crun -2 ccc-attest-verify -p fx/aws.pol -m 1=00 -m 1=01 fx/veracruz.cbor
 	assert_stderr "ccc-attest-verify: usage: --pcr: PCR 1 given twice (see ccc-attest-verify --help)"
 	crun -2 ccc-attest-verify -p fx/aws.pol a b
-	assert_stderr "ccc-attest-verify: usage: unexpected argument \ (see ccc-attest-verify --help)"b\" (see ccc-attest-verify --help)"
+	assert_stderr "ccc-attest-verify: usage: unexpected argument \"b\" (see ccc-attest-verify --help)"
 	assert_output_empty
 }
 
