@@ -94,6 +94,17 @@ done_all() {
 	assert_stderr '/bin/sh: 1: ccc-share: not found'
 }
 
+@test "make install-strip strips the tools; make uninstall leaves no file" {
+	local d=$BATS_TEST_TMPDIR/strip
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	    make -s -C "$CCC_BIN/.." install-strip DESTDIR="$d" >/dev/null
+	(($(stat -c %s "$d$PREFIX/bin/ccc-share") < $(stat -c %s "$CCC_BIN/ccc-share")))
+	[[ -n $(find "$d" -path '*/bash-completion/completions/ccc-share' -type l) ]]
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	    make -s -C "$CCC_BIN/.." uninstall DESTDIR="$d" >/dev/null
+	[[ -z $(find "$d" ! -type d) ]]
+}
+
 @test "crontab.example as cron runs it: a 3-of-4 DKG completes in 5 ticks, quietly" {
 	local n i line
 	export PATH=$DEST$PREFIX/bin:/usr/bin:/bin
