@@ -4,9 +4,10 @@
 # taken from the installed copy with its paths mapped into the test's
 # directory, run with an empty environment, /bin/sh, the home directory
 # as the working directory, and cron's PATH (/usr/bin:/bin, replaced by
-# the crontab's own PATH line), on a 4-node local committee until a DKG
-# completes.  No time is pinned: the committee's rounds are an hour each
-# (the default -w) and the DKG finishes in seconds, on message arrival.
+# the crontab's own PATH line), on a 4-node local committee: a DKG, then
+# the weekly refresh, each in the number of ticks the crontab says.  No
+# time is pinned: the committee's rounds are an hour each (the default -w)
+# and each transition finishes in seconds, on message arrival.
 bats_require_minimum_version 1.5.0
 load helpers
 
@@ -105,8 +106,31 @@ done_all() {
 	[[ -z $(find "$d" ! -type d) ]]
 }
 
-@test "crontab.example as cron runs it: a 3-of-4 DKG completes in 5 ticks, quietly" {
-	local n i line
+# ticks N NODE...: N ticks of the 5-minute line on the nodes, the
+# transition under way not done before the last one and done after it.
+# cron starts the line on every node at the same minute: each of its
+# commands runs on every node before the next one (the slowest order: a
+# message made at a tick reaches the others at the next one).
+ticks() {
+	local n=$1 i k c node
+	shift
+	for ((i = 1; i <= n; i++)); do
+		! done_all "$@" || fail "done after $((i - 1)) ticks, not $n"
+		for ((k = 1; k <= 3; k++)); do
+			for node; do
+				c=$(cronline ccc-share-transport "$node" |
+				    awk -v k=$k -F ' && ' '{ print $k }')
+				crun -0 cron "$c"
+				assert_output_empty
+				assert_stderr_empty
+			done
+		done
+	done
+	done_all "$@" || fail "not done after $n ticks"
+}
+
+@test "crontab.example as cron runs it: a 3-of-4 DKG in 5 ticks, then the weekly refresh in 5, quietly" {
+	local n
 	export PATH=$DEST$PREFIX/bin:/usr/bin:/bin
 	for n in n1 n2 n3 n4; do
 		ccc-keygen identity -o "$n.key" -p "$n.pub" -N "$n"
@@ -119,31 +143,9 @@ done_all() {
 	for n in n1 n2 n3 n4; do
 		ccc-share dkg -d "$n" -c dkg.committee
 	done
-	line=$(cronline ccc-share-transport n1)
-	[[ $line == "$DEST$PREFIX/libexec/ccc/ccc-share-transport $PWD/n1 $PWD/bus && ccc-share advance -d $PWD/n1 && $DEST$PREFIX/libexec/ccc/ccc-share-transport $PWD/n1 $PWD/bus" ]]
-	# cron starts the line on every node at the same minute: each of its
-	# commands runs on every node before the next one (the slowest
-	# order: a message made at a tick reaches the others at the next).
-	local -a cmds
-	for i in 1 2 3 4 5; do
-		! done_all n1 n2 n3 n4 || fail "done after $((i - 1)) ticks"
-		local k=0 c
-		while :; do
-			c=$(cronline ccc-share-transport n1 |
-			    awk -v k=$k -F ' && ' '{print $(k + 1)}')
-			[[ -n $c ]] || break
-			for n in n1 n2 n3 n4; do
-				c=$(cronline ccc-share-transport "$n" |
-				    awk -v k=$k -F ' && ' '{print $(k + 1)}')
-				crun -0 cron "$c"
-				assert_output_empty
-				assert_stderr_empty
-			done
-			k=$((k + 1))
-		done
-		((k == 3)) || fail "the line has $k commands, not 3"
-	done
-	done_all n1 n2 n3 n4 || fail "no DKG after 5 ticks"
+	# The 5-minute line: transport, advance, transport.
+	[[ $(cronline ccc-share-transport n1) == "$DEST$PREFIX/libexec/ccc/ccc-share-transport $PWD/n1 $PWD/bus && ccc-share advance -d $PWD/n1 && $DEST$PREFIX/libexec/ccc/ccc-share-transport $PWD/n1 $PWD/bus" ]]
+	ticks 5 n1 n2 n3 n4
 	for n in n1 n2 n3 n4; do
 		crun -0 cron "$(cronline 'ccc-share status' "$n")"
 		assert_contains "$output" "epoch: 0"
@@ -151,5 +153,22 @@ done_all() {
 		ccc-share export -d "$n" -k "$n.tpk" -g "$n.group"
 		cmp n1.tpk "$n.tpk"
 		cmp n1.group "$n.group"
+	done
+	# Monday 03:00 on the coordinating node, 03:15 on every node: this
+	# week's refresh, then the 5-minute ticks.
+	crun -0 cron "$(cronline 'ccc-share export' n1)"
+	assert_output_empty
+	assert_stderr_empty
+	for n in n1 n2 n3 n4; do
+		crun -0 cron "$(cronline 'ccc-share reshare' "$n")"
+		assert_output_empty
+		assert_stderr_empty
+	done
+	ticks 5 n1 n2 n3 n4
+	for n in n1 n2 n3 n4; do
+		crun -0 cron "$(cronline 'ccc-share status' "$n")"
+		assert_contains "$output" "epoch: 1"
+		ccc-share export -d "$n" -k "$n.tpk1"
+		cmp n1.tpk1 "$n.tpk1"
 	done
 }
