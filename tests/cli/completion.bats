@@ -101,6 +101,7 @@ synopsis() {
 	[[ -z $(comp ccc-share advance --now '') ]]
 	# Operands are files; ccc-enclave-run's first word is keygen or one.
 	[[ $(comp ccc-inspect note) == notes.cbor ]]
+	touch 'my notes*' && [[ $(comp ccc-inspect my) == 'my notes*' ]]
 	[[ $(comp ccc-enclave-run n) == $'node1\nnode1.pub\nnode2\nnotes.cbor' ]]
 	[[ $(comp ccc-enclave-run k) == keygen ]]
 	[[ $(comp ccc-enclave-run notes.cbor --re) == $'--report' ]]
