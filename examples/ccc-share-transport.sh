@@ -1,6 +1,7 @@
 #!/bin/sh
-# A shared-directory transport for ccc-share: run it before each
-# `ccc-share advance` (see examples/crontab.example).
+# A shared-directory transport for ccc-share: run it before and after each
+# `ccc-share advance` (see examples/crontab.example).  make install puts it
+# in $(libexecdir)/ccc/ccc-share-transport (/usr/local/libexec/ccc/).
 #
 #   ccc-share-transport.sh STATEDIR BUSDIR
 #
@@ -15,16 +16,17 @@
 # has seen are kept in STATEDIR/transport.seen.  Prune BUSDIR of old epochs
 # as you see fit (a deferred node catches up from it).
 set -eu
+me=${0##*/}
 
 if [ $# -ne 2 ]; then
-	echo "usage: ccc-share-transport.sh STATEDIR BUSDIR" >&2
+	echo "usage: $me STATEDIR BUSDIR" >&2
 	exit 2
 fi
 state=$1
 bus=$2
 seen=$state/transport.seen
 [ -d "$state/out" ] && [ -d "$state/in" ] || {
-	echo "ccc-share-transport.sh: $state: not a ccc-share state directory" >&2
+	echo "$me: $state: not a ccc-share state directory" >&2
 	exit 2
 }
 mkdir -p "$bus"

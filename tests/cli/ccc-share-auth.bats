@@ -24,7 +24,7 @@ cron() {
 	    -e "s|/var/lib/ccc/|$PWD/$2-|g" \
 	    -e "s|/srv/ccc-bus|$PWD/bus|g" \
 	    -e "s|/etc/ccc/members|$PWD/members|g" \
-	    -e "s|examples/|$TOP_SRCDIR/examples/|g")
+	    -e "s|/usr/local/libexec/ccc/ccc-share-transport|$TOP_SRCDIR/examples/ccc-share-transport.sh|g")
 	[[ -n $line ]] || fail "no line with $1 in examples/crontab.example"
 	bash -c "$line"
 }
@@ -36,7 +36,7 @@ cron_settle() {
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		busy=
 		for n; do
-			cron 'examples/ccc-share-transport.sh' "$n"
+			cron 'ccc-share-transport' "$n"
 		done
 		for n; do
 			ccc-share status -d "$n" | grep -qx 'transition: none' ||

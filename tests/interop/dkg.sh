@@ -50,7 +50,10 @@ cache_ready() {
 if ! cache_ready; then
 	mkdir -p "$cache" 2>/dev/null || setup_fail "cannot create $cache"
 	bash "$here/run.sh" >"$cache/dkg-setup.log" 2>&1 </dev/null || true
-	cache_ready || setup_fail "the interop cache is not ready after running run.sh (see $cache/dkg-setup.log)"
+	# run.sh's reason (npm could not fetch ..., say) if it gave one.
+	cache_ready || setup_fail "$(sed -n 's/^not ok 1 - setup: //p' \
+	    "$cache/dkg-setup.log" | grep . ||
+	    echo "the interop cache is not ready after running run.sh (see $cache/dkg-setup.log)")"
 fi
 
 # ---------------------------------------------------------------- cases ---

@@ -14,7 +14,11 @@
 # Output is TAP.  Setup (node/npm through apt-get when missing, the toolkit
 # tarball through `npm pack`, bcrypto through `npm install --ignore-scripts`)
 # happens only when the cache lacks it; its output goes to .cache/setup.log.
-# A setup failure is reported as `1..1` / `not ok 1 - setup: REASON`.
+# A setup failure is reported as `1..1` / `not ok 1 - setup: REASON`, and
+# when npm cannot fetch a package, REASON is one line with npm's own
+# reason (the registry unreachable, a TLS proxy's certificate not trusted,
+# ...): README.md, Network, says what is fetched and how to pre-seed the
+# cache.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -36,6 +40,9 @@ bcrypto_spec=bcrypto@5.5.2
 export NODE_BACKEND=${NODE_BACKEND:-js}
 
 setup_log=/dev/null
+# Fail fast when the registry cannot be reached (npm's default retries
+# take minutes); the cause is in npm's output.
+export npm_config_fetch_retries=${npm_config_fetch_retries:-1}
 
 setup_fail() {
 	echo "1..1"
@@ -45,6 +52,20 @@ setup_fail() {
 		tail -n 20 "$setup_log" | sed 's/^/#   /'
 	fi
 	exit 1
+}
+
+# npm_fail SPEC: the setup failure of an npm command that fetched SPEC, in
+# one line with npm's reason, from the end of the setup log: the "reason:"
+# of a failed request, else npm's error code, else its first error line.
+npm_fail() {
+	local why
+	why=$(sed -n 's/^npm \(ERR!\|error\) .*reason: //p' "$setup_log" | tail -1)
+	[ -n "$why" ] ||
+	    why=$(sed -n 's/^npm \(ERR!\|error\) code //p' "$setup_log" | tail -1)
+	[ -n "$why" ] ||
+	    why=$(sed -n 's/^npm \(ERR!\|error\) //p' "$setup_log" | head -1)
+	setup_log=/dev/null
+	setup_fail "interop: npm could not fetch $1: ${why:-no reason given (see $cache/setup.log)}: see README.md, Network"
 }
 
 # ---------------------------------------------------------------- setup ---
@@ -88,7 +109,7 @@ if [ ! -s "$cache/$toolkit_tgz" ]; then
 	(cd "$tmp" && npm pack --loglevel=error "$toolkit_pkg") \
 	    </dev/null >>"$setup_log" 2>&1 || {
 		rm -rf "$tmp"
-		setup_fail "npm pack $toolkit_pkg failed"
+		npm_fail "$toolkit_pkg"
 	}
 	[ -s "$tmp/$toolkit_tgz" ] || {
 		rm -rf "$tmp"
@@ -133,7 +154,7 @@ if [ ! -f "$cache/node_modules/bcrypto/package.json" ] || ! tdh2_loads; then
 	    --no-fund --ignore-scripts --loglevel=error "$bcrypto_spec" \
 	    </dev/null >>"$setup_log" 2>&1 || {
 		rm -rf "$tmp"
-		setup_fail "npm install $bcrypto_spec failed"
+		npm_fail "$bcrypto_spec"
 	}
 	rm -rf "$cache/node_modules"
 	mv "$tmp/node_modules" "$cache/node_modules"
