@@ -322,6 +322,11 @@ result_blob() {
 	assert_contains "$output" "  \"attestation\": $(veracruz_json | sed '2,$s/^/  /')"
 	[[ $output == *'
 }' ]]
+	if command -v python3 >/dev/null; then
+		printf '%s\n' "$output" >res.json
+		[[ $(json_get res.json attestation payload module_id) == '"i-04fd167167daacf3b-enc01845e97d0b3eb4e"' ]]
+		[[ $(json_get res.json time) == 1700000000 ]]
+	fi
 	replace_bytes "$VERACRUZ" 932 31 leaf
 	result_blob leaf bad
 	crun -0 ccc-inspect bad
