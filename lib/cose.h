@@ -74,6 +74,17 @@ int ccc_cose_sign1_decode(struct ccc_cose_sign1 *m, const uint8_t *p,
     size_t len, struct ccc_err *err) CCC_WUR;
 
 /*
+ * A COSE_Sign1 as documents travel: raw CBOR, first byte 0x84 (untagged)
+ * or 0xd2 (tag 18), is used as given; anything else must be standard
+ * base64 (padded or not, white space anywhere ignored) and is decoded into
+ * dec.  *doc and *len then give the CBOR bytes (in p or in dec); nothing
+ * of them is checked.  CCC_E_MALFORMED for neither (len 0 included),
+ * CCC_E_NOMEM; no message is set: the caller names the input.
+ */
+int ccc_cose_unwrap(struct ccc_buf *dec, const uint8_t *p, size_t len,
+    const uint8_t **doc, size_t *n) CCC_WUR;
+
+/*
  * Append the Sig_structure for a COSE_Sign1 to b:
  * ["Signature1", prot, aad, payload], each byte string as given.
  */

@@ -14,6 +14,7 @@
 
 #include "accesslog.h"
 #include "blob.h"
+#include "cose.h"
 #include "hash.h"
 #include "identity.h"
 #include "inspect.h"
@@ -298,18 +299,32 @@ inspect_json(const struct inspect_pr *pr, struct ccc_seq *seq,
 	return rc;
 }
 
-/* A file that holds one attestation document, decoded (not verified). */
+/*
+ * A file that holds one attestation document, raw or in base64: decoded
+ * (not verified).
+ */
 static int
 inspect_doc(const struct inspect_pr *pr, struct ccc_seq *seq,
     struct ccc_err *err)
 {
-	const uint8_t *p;
-	size_t len;
+	struct ccc_buf dec;
+	const uint8_t *p, *doc;
+	size_t len, n;
 	int rc;
 
-	if ((rc = ccc_seq_rest(seq, &p, &len, err)) == 0 &&
-	    (rc = inspect_doc_print(pr, p, len, 0, err)) == 0)
+	ccc_buf_init(&dec, 0);
+	if ((rc = ccc_seq_rest(seq, &p, &len, err)) != 0)
+		goto out;
+	if ((rc = ccc_cose_unwrap(&dec, p, len, &doc, &n)) != 0) {
+		rc = ccc_err_set(err, rc, rc == CCC_E_NOMEM ? -1 : 0, NULL,
+		    rc == CCC_E_NOMEM ? "document" : "neither a ccc blob nor "
+		    "an attestation document (CBOR or base64)");
+		goto out;
+	}
+	if ((rc = inspect_doc_print(pr, doc, n, 0, err)) == 0)
 		fputc('\n', pr->f);
+out:
+	ccc_buf_free(&dec);
 	return rc;
 }
 

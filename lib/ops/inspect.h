@@ -33,7 +33,10 @@ void inspect_uint(const struct inspect_pr *pr, uint64_t u);
 /* "\n" or ",\n" before a member, then its indentation. */
 void inspect_next(const struct inspect_pr *pr, bool *first, int depth);
 
-/* p[0..n) starts like a COSE_Sign1: an array of 4, or tag 18. */
+/*
+ * p[0..n) starts like a COSE_Sign1 (an array of 4, or tag 18), raw or in
+ * base64.
+ */
 bool inspect_doc_looks_like(const uint8_t *p, size_t n);
 /*
  * Print the attestation document p[0..n) decoded, not verified, as an

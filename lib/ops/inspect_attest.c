@@ -31,7 +31,15 @@ struct doc {
 bool
 inspect_doc_looks_like(const uint8_t *p, size_t n)
 {
-	return n > 0 && (p[0] == 0x84 || p[0] == 0xd2);
+	size_t i = 0;
+
+	if (n > 0 && (p[0] == 0x84 || p[0] == 0xd2))
+		return true;
+	/* Base64 of those bytes begins "h" or "0"; no ccc blob does. */
+	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
+	    p[i] == '\n'))
+		i++;
+	return i < n && (p[i] == 'h' || p[i] == '0');
 }
 
 static void

@@ -189,12 +189,19 @@ need_python() {
 	assert_output "$(veracruz_json)"
 }
 
-@test "ccc-inspect decodes the other AWS document (base64 decoded first), as valid JSON" {
+@test "ccc-inspect decodes the other AWS document, in base64 as in CBOR, as valid JSON" {
 	need_python
 	base64 -d "$BLOCKY" >blocky.cbor
 	crun -0 ccc-inspect blocky.cbor
 	assert_stderr_empty
 	printf '%s\n' "$output" >out.json
+	# The same from its base64 (one line, as stored), and wrapped.
+	crun -0 ccc-inspect "$BLOCKY"
+	assert_stderr_empty
+	assert_output "$(cat out.json)"
+	base64 -w 76 blocky.cbor >wrapped
+	crun -0 bash -c 'ccc-inspect < wrapped'
+	assert_output "$(cat out.json)"
 	[[ $(json_get out.json type) == '"nitro-attestation"' ]]
 	[[ $(json_get out.json payload module_id) == '"i-0a22e5c5f24d22174-enc0191cceb4289903f"' ]]
 	[[ $(json_get out.json payload timestamp) == '"2024-09-07T14:37:39.545Z"' ]]
@@ -298,6 +305,10 @@ $(sw_diag | sed -n '2,13s/^/  /p' | sed 's/job-1/run-1/')"
 	replace_bytes "$VERACRUZ" 1584 31 root
 	crun -1 bash -c 'ccc-inspect < root'
 	assert_stderr "ccc-inspect: malformed input: stdin: at byte 1584: cabundle[0]: not one DER X.509 certificate"
+	# Neither a blob nor a document, in CBOR or base64.
+	printf 'hello\n' >text
+	crun -1 ccc-inspect text
+	assert_stderr "ccc-inspect: malformed input: text: at byte 0: neither a ccc blob nor an attestation document (CBOR or base64)"
 	# Bytes after the document.
 	{ cat "$VERACRUZ"; printf '\0'; } >trailing
 	crun -1 ccc-inspect trailing
