@@ -36,6 +36,8 @@
 #define CCC_COSE_ALG_ES384 (-35)
 /* Largest COSE_Sign1 accepted (a Nitro document is at most ~16 KiB). */
 #define CCC_COSE_MAX (64UL * 1024)
+/* Its base64 form, with room for line breaks. */
+#define CCC_COSE_B64_MAX (CCC_COSE_MAX / 3 * 4 + CCC_COSE_MAX / 16 + 64)
 /* Header maps larger than this are refused (real ones hold 1 to 3). */
 #define CCC_COSE_HEADER_MAX 16
 

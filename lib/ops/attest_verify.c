@@ -21,8 +21,8 @@
 #include "ops.h"
 #include "schemas.h"
 
-/* base64 of CCC_COSE_MAX bytes, with room for line breaks. */
-#define INPUT_MAX (CCC_COSE_MAX / 3 * 4 + CCC_COSE_MAX / 16 + 64)
+/* A document, raw or in base64. */
+#define INPUT_MAX CCC_COSE_B64_MAX
 /* A result: its output and its document (as ccc-combine --result). */
 #define RESULT_MAX (CCC_RESULT_OUTPUT_MAX + (1UL << 21))
 

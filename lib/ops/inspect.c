@@ -313,6 +313,7 @@ inspect_doc(const struct inspect_pr *pr, struct ccc_seq *seq,
 	int rc;
 
 	ccc_buf_init(&dec, 0);
+	seq->max = CCC_COSE_B64_MAX;	/* not a blob's: a document's */
 	if ((rc = ccc_seq_rest(seq, &p, &len, err)) != 0)
 		goto out;
 	if ((rc = ccc_cose_unwrap(&dec, p, len, &doc, &n)) != 0) {

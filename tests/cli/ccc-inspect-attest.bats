@@ -309,6 +309,10 @@ $(sw_diag | sed -n '2,13s/^/  /p' | sed 's/job-1/run-1/')"
 	printf 'hello\n' >text
 	crun -1 ccc-inspect text
 	assert_stderr "ccc-inspect: malformed input: text: at byte 0: neither a ccc blob nor an attestation document (CBOR or base64)"
+	# Larger than any document, in base64 too: refused before it is read.
+	{ printf '\x84'; head -c 100000 /dev/zero; } >big
+	crun -1 ccc-inspect big
+	assert_stderr "ccc-inspect: input too large: big: more than 91540 bytes"
 	# Bytes after the document.
 	{ cat "$VERACRUZ"; printf '\0'; } >trailing
 	crun -1 ccc-inspect trailing
