@@ -8,7 +8,7 @@
 #include "ops/ops.h"
 
 static const char usage[] =
-"usage: ccc-inspect [-d] [--show-secrets] [FILE ...]\n"
+"usage: ccc-inspect [-ds] [--show-secrets] [FILE ...]\n"
 "       ccc-inspect -L STATE [-I PUB [--since HEAD]]\n"
 "       ccc-inspect -h | -V\n";
 
@@ -35,6 +35,7 @@ enum { OPT_SECRETS = 256, OPT_SINCE };
 static const struct option longopts[] = {
 	{ "diag", no_argument, NULL, 'd' },
 	{ "show-secrets", no_argument, NULL, OPT_SECRETS },
+	{ "sha256", no_argument, NULL, 's' },
 	{ "verify-log", required_argument, NULL, 'L' },
 	{ "identity", required_argument, NULL, 'I' },
 	{ "since", required_argument, NULL, OPT_SINCE },
@@ -47,7 +48,7 @@ int
 main(int argc, char **argv)
 {
 	struct ccc_inspect_opts o = { 0 };
-	struct ccc_cli_opts p = { .shortopts = ":dL:I:hV", .longopts = longopts };
+	struct ccc_cli_opts p = { .shortopts = ":dsL:I:hV", .longopts = longopts };
 	struct ccc_err err;
 	int c;
 
@@ -58,6 +59,7 @@ main(int argc, char **argv)
 		switch (c) {
 		case 'd': o.diag = true; break;
 		case OPT_SECRETS: o.show_secrets = true; break;
+		case 's': o.sha256 = true; break;
 		case 'L': o.verify_log = optarg; break;
 		case 'I': o.identity = optarg; break;
 		case OPT_SINCE: o.since = optarg; break;

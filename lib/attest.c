@@ -22,6 +22,7 @@
 
 #include "attest.h"
 #include "cose.h"
+#include "x509.h"
 
 static const char *const reason_words[] = {
 	[CCC_ATTEST_OK] = "ok",
@@ -208,22 +209,6 @@ malformed(struct ccc_attest_report *rep, struct ccc_err *err,
 	    e->detail);
 }
 
-/* A DER certificate that is exactly the bytes given. */
-static X509 *
-parse_cert(const struct ccc_nitro_bytes *b)
-{
-	const unsigned char *q = b->p;
-	X509 *x;
-
-	if ((x = d2i_X509(NULL, &q, (long)b->n)) == NULL)
-		return NULL;
-	if (q != b->p + b->n) {
-		X509_free(x);
-		return NULL;
-	}
-	return x;
-}
-
 /* The subject CN of x for messages: printable ASCII only, "?" otherwise. */
 static void
 cert_cn(X509 *x, char *buf, size_t size)
@@ -263,37 +248,6 @@ cn_equals(X509 *x, const char *s, size_t n)
 	a = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(nm, k));
 	return (size_t)ASN1_STRING_length(a) == n &&
 	    memcmp(ASN1_STRING_get0_data(a), s, n) == 0;
-}
-
-static void
-asn1_time(const ASN1_TIME *t, char *buf, size_t size)
-{
-	struct tm tm;
-
-	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1 ||
-	    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, size, "(unknown)");
-}
-
-static void
-subject_line(X509 *x, char *buf, size_t size)
-{
-	BIO *b;
-	char *p;
-	long n;
-
-	buf[0] = '\0';
-	if ((b = BIO_new(BIO_s_mem())) == NULL)
-		return;
-	/* RFC 2253 escapes control and non-ASCII bytes: plain ASCII out. */
-	if (X509_NAME_print_ex(b, X509_get_subject_name(x), 0,
-	    XN_FLAG_RFC2253) >= 0 && (n = BIO_get_mem_data(b, &p)) > 0) {
-		if ((size_t)n > size - 1)
-			n = (long)size - 1;
-		memcpy(buf, p, (size_t)n);
-		buf[n] = '\0';
-	}
-	BIO_free(b);
 }
 
 static void
@@ -358,14 +312,14 @@ check_chain(X509 *leaf, X509 **cab, size_t ncab, time_t t,
 		rc = ccc_err_openssl(err, "certificate chain");
 		break;
 	case X509_V_ERR_CERT_HAS_EXPIRED:
-		asn1_time(cur ? X509_get0_notAfter(cur) : NULL, when,
+		ccc_x509_time(cur ? X509_get0_notAfter(cur) : NULL, when,
 		    sizeof(when));
 		rc = refuse(rep, err, CCC_ATTEST_EXPIRED, CCC_E_EXPIRED, -1,
 		    "certificate \"%s\" (depth %d) expired at %s, check time "
 		    "%s", cn, depth, when, at);
 		break;
 	case X509_V_ERR_CERT_NOT_YET_VALID:
-		asn1_time(cur ? X509_get0_notBefore(cur) : NULL, when,
+		ccc_x509_time(cur ? X509_get0_notBefore(cur) : NULL, when,
 		    sizeof(when));
 		rc = refuse(rep, err, CCC_ATTEST_NOT_YET_VALID, CCC_E_EXPIRED,
 		    -1, "certificate \"%s\" (depth %d) is valid from %s, "
@@ -574,7 +528,8 @@ fill_report(struct ccc_attest_report *rep, const struct ccc_nitro_doc *d,
 	copy_opt(&rep->has_user_data, &rep->user_data_len, rep->user_data,
 	    &d->user_data);
 	copy_opt(&rep->has_nonce, &rep->nonce_len, rep->nonce, &d->nonce);
-	subject_line(leaf, rep->leaf_subject, sizeof(rep->leaf_subject));
+	ccc_x509_name(X509_get_subject_name(leaf), rep->leaf_subject,
+	    sizeof(rep->leaf_subject));
 	crypto_hash_sha256(rep->enclave_id, d->certificate.p,
 	    d->certificate.n);
 }
@@ -651,7 +606,8 @@ ccc_attest_verify(const uint8_t *doc, size_t len,
 	 * its bytes.  The cabundle is parsed only once the signature holds
 	 * (each parse builds a P-384 key): a tampered document costs little.
 	 */
-	if ((leaf = parse_cert(&d.certificate)) == NULL) {
+	if ((leaf = ccc_x509_parse(d.certificate.p,
+	    d.certificate.n)) == NULL) {
 		ERR_clear_error();
 		rc = refuse(rep, err, CCC_ATTEST_MALFORMED, CCC_E_MALFORMED, -1,
 		    "certificate: not one DER X.509 certificate");
@@ -665,7 +621,8 @@ ccc_attest_verify(const uint8_t *doc, size_t len,
 		}
 	if (root == NULL) {
 		hex_prefix(fphex, sizeof(fphex), fp, 32);
-		cab[0] = parse_cert(&d.cabundle[0]);	/* for its name */
+		/* For its name. */
+		cab[0] = ccc_x509_parse(d.cabundle[0].p, d.cabundle[0].n);
 		ERR_clear_error();
 		cert_cn(cab[0], cn, sizeof(cn));
 		rc = refuse(rep, err, CCC_ATTEST_UNTRUSTED_ROOT, CCC_E_ATTEST,
@@ -712,7 +669,8 @@ ccc_attest_verify(const uint8_t *doc, size_t len,
 
 	/* 5. The chain, at the check time. */
 	for (i = 0; i < d.ncabundle; i++)
-		if ((cab[i] = parse_cert(&d.cabundle[i])) == NULL) {
+		if ((cab[i] = ccc_x509_parse(d.cabundle[i].p,
+		    d.cabundle[i].n)) == NULL) {
 			ERR_clear_error();
 			rc = refuse(rep, err, CCC_ATTEST_MALFORMED,
 			    CCC_E_MALFORMED, -1, "cabundle[%zu]: not one DER "

@@ -30,7 +30,9 @@ enum ccc_fkind {
 
 enum {
 	CCC_F_OPT = 1,		/* may be absent */
-	CCC_F_SECRET = 2	/* never printed without --show-secrets */
+	CCC_F_SECRET = 2,	/* never printed without --show-secrets */
+	CCC_F_DOC = 4		/* a BSTR holding an attestation document
+				   (lib/attest.h): ccc-inspect decodes it */
 };
 
 struct ccc_schema;

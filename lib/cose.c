@@ -7,9 +7,36 @@
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <sodium.h>
 
 #include "cbor.h"
 #include "cose.h"
+
+int
+ccc_cose_unwrap(struct ccc_buf *dec, const uint8_t *p, size_t len,
+    const uint8_t **doc, size_t *n)
+{
+	const char *in = (const char *)p, *end;
+	int rc;
+
+	if (len > 0 && (p[0] == 0x84 || p[0] == 0xd2)) {
+		*doc = p;
+		*n = len;
+		return 0;
+	}
+	if (len == 0)
+		return CCC_E_MALFORMED;
+	if ((rc = ccc_buf_reserve(dec, len / 4 * 3 + 3)) != 0)
+		return rc;
+	if ((sodium_base642bin(dec->p, dec->cap, in, len, " \t\r\n", n, &end,
+	    sodium_base64_VARIANT_ORIGINAL) != 0 || end != in + len) &&
+	    (sodium_base642bin(dec->p, dec->cap, in, len, " \t\r\n", n, &end,
+	    sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0 || end != in + len))
+		return CCC_E_MALFORMED;
+	dec->len = *n;
+	*doc = dec->p;
+	return 0;
+}
 
 /* A header label, as the bytes of its encoding (shortest form, checked). */
 struct label {

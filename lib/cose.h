@@ -36,6 +36,8 @@
 #define CCC_COSE_ALG_ES384 (-35)
 /* Largest COSE_Sign1 accepted (a Nitro document is at most ~16 KiB). */
 #define CCC_COSE_MAX (64UL * 1024)
+/* Its base64 form, with room for line breaks. */
+#define CCC_COSE_B64_MAX (CCC_COSE_MAX / 3 * 4 + CCC_COSE_MAX / 16 + 64)
 /* Header maps larger than this are refused (real ones hold 1 to 3). */
 #define CCC_COSE_HEADER_MAX 16
 
@@ -72,6 +74,17 @@ struct ccc_cose_sign1 {
  */
 int ccc_cose_sign1_decode(struct ccc_cose_sign1 *m, const uint8_t *p,
     size_t len, struct ccc_err *err) CCC_WUR;
+
+/*
+ * A COSE_Sign1 as documents travel: raw CBOR, first byte 0x84 (untagged)
+ * or 0xd2 (tag 18), is used as given; anything else must be standard
+ * base64 (padded or not, white space anywhere ignored) and is decoded into
+ * dec.  *doc and *len then give the CBOR bytes (in p or in dec); nothing
+ * of them is checked.  CCC_E_MALFORMED for neither (len 0 included),
+ * CCC_E_NOMEM; no message is set: the caller names the input.
+ */
+int ccc_cose_unwrap(struct ccc_buf *dec, const uint8_t *p, size_t len,
+    const uint8_t **doc, size_t *n) CCC_WUR;
 
 /*
  * Append the Sig_structure for a COSE_Sign1 to b:

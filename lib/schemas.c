@@ -195,7 +195,7 @@ static const struct ccc_field ekey_fields[] = {
 	B(2, "pk", 32, 32, 0),
 	U(3, "expires", 0, UINT64_MAX, 0),
 	B(4, "challenge", 1, CCC_CHALLENGE_MAX, CCC_F_OPT),
-	B(5, "attestation", 1, CCC_ENCLAVE_KEY_MAX, 0),
+	B(5, "attestation", 1, CCC_ENCLAVE_KEY_MAX, CCC_F_DOC),
 };
 SCHEMA(ccc_schema_enclave_key, "ccc/enclave-key/v1", "attested enclave key",
     ekey_fields);
@@ -255,7 +255,7 @@ static const struct ccc_field result_fields[] = {
 	B(7, "output_digest", 32, 32, 0),
 	U(8, "time", 0, UINT64_MAX, 0),
 	B(9, "enclave_id", 32, 32, 0),
-	B(10, "attestation", 1, 1UL << 20, 0),
+	B(10, "attestation", 1, 1UL << 20, CCC_F_DOC),
 };
 SCHEMA(ccc_schema_result, "ccc/result/v1", "computation result",
     result_fields);

@@ -12,8 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
 #include "attest.h"
 #include "quorum.h"
 #include "result.h"
@@ -23,8 +21,8 @@
 #include "ops.h"
 #include "schemas.h"
 
-/* base64 of CCC_COSE_MAX bytes, with room for line breaks. */
-#define INPUT_MAX (CCC_COSE_MAX / 3 * 4 + CCC_COSE_MAX / 16 + 64)
+/* A document, raw or in base64. */
+#define INPUT_MAX CCC_COSE_B64_MAX
 /* A result: its output and its document (as ccc-combine --result). */
 #define RESULT_MAX (CCC_RESULT_OUTPUT_MAX + (1UL << 21))
 
@@ -174,33 +172,18 @@ static int
 document_bytes(const struct ccc_buf *in, struct ccc_buf *dec,
     const uint8_t **doc, size_t *len, struct ccc_err *err)
 {
-	const char *end;
-	size_t n;
 	int rc;
 
 	if (in->len == 0)
 		return ccc_err_set(err, CCC_E_TRUNCATED, 0, NULL,
 		    "malformed document: empty input");
-	if (in->p[0] == 0x84 || in->p[0] == 0xd2) {
-		*doc = in->p;
-		*len = in->len;
-		return 0;
-	}
-	/* INPUT_MAX bounds this; the COSE decoder then caps the document. */
-	if ((rc = ccc_buf_reserve(dec, in->len / 4 * 3 + 3)) != 0)
+	/* INPUT_MAX bounds the input; the COSE decoder caps the document. */
+	if ((rc = ccc_cose_unwrap(dec, in->p, in->len, doc, len)) ==
+	    CCC_E_MALFORMED)
+		return ccc_err_set(err, rc, 0, NULL, "malformed document: "
+		    "neither CBOR (first byte 0x%02x) nor base64", in->p[0]);
+	if (rc != 0)
 		return ccc_err_set(err, rc, -1, NULL, "input");
-	if ((sodium_base642bin(dec->p, dec->cap, (const char *)in->p, in->len,
-	    " \t\r\n", &n, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
-	    end != (const char *)in->p + in->len) &&
-	    (sodium_base642bin(dec->p, dec->cap, (const char *)in->p, in->len,
-	    " \t\r\n", &n, &end, sodium_base64_VARIANT_ORIGINAL_NO_PADDING) !=
-	    0 || end != (const char *)in->p + in->len))
-		return ccc_err_set(err, CCC_E_MALFORMED, 0, NULL,
-		    "malformed document: neither CBOR (first byte 0x%02x) nor "
-		    "base64", in->p[0]);
-	dec->len = n;
-	*doc = dec->p;
-	*len = n;
 	return 0;
 }
 

@@ -3,7 +3,8 @@
  * as JSON (byte strings in hex) or as CBOR diagnostic notation with the
  * field names in comments.  Every item is validated exactly as the tool
  * that consumes it would (strict CBOR, then its schema); secret fields are
- * replaced by "<secret>" unless asked for.
+ * replaced by "<secret>" unless asked for.  Nested blobs, and attestation
+ * documents (lib/ops/inspect_attest.c), are expanded in place.
  */
 #include "config.h"
 
@@ -13,19 +14,20 @@
 
 #include "accesslog.h"
 #include "blob.h"
+#include "cose.h"
+#include "hash.h"
 #include "identity.h"
+#include "inspect.h"
 #include "io.h"
 #include "ops.h"
 #include "schemas.h"
 #include "seq.h"
 
-struct printer {
-	FILE *f;
-	bool diag, show_secrets;
-};
+/* The largest integer a double, and so any JSON reader, holds exactly. */
+#define JSON_SAFE_MAX ((UINT64_C(1) << 53) - 1)
 
-static void
-print_hex(FILE *f, const uint8_t *p, size_t n)
+void
+inspect_hex(FILE *f, const uint8_t *p, size_t n)
 {
 	size_t i;
 
@@ -33,8 +35,8 @@ print_hex(FILE *f, const uint8_t *p, size_t n)
 		fprintf(f, "%02x", p[i]);
 }
 
-static void
-print_text(FILE *f, const uint8_t *p, size_t n)
+void
+inspect_text(FILE *f, const uint8_t *p, size_t n)
 {
 	size_t i;
 
@@ -54,51 +56,64 @@ print_text(FILE *f, const uint8_t *p, size_t n)
 	fputc('"', f);
 }
 
-static void
-print_bytes(const struct printer *pr, const uint8_t *p, size_t n)
+void
+inspect_bytes(const struct inspect_pr *pr, const uint8_t *p, size_t n)
 {
 	if (pr->diag) {
 		fputs("h'", pr->f);
-		print_hex(pr->f, p, n);
+		inspect_hex(pr->f, p, n);
 		fputc('\'', pr->f);
 	} else {
 		fputc('"', pr->f);
-		print_hex(pr->f, p, n);
+		inspect_hex(pr->f, p, n);
 		fputc('"', pr->f);
 	}
 }
 
-static void print_map(const struct printer *, const struct ccc_schema *,
-    const struct ccc_val *, int);
+void
+inspect_uint(const struct inspect_pr *pr, uint64_t u)
+{
+	fprintf(pr->f, !pr->diag && u > JSON_SAFE_MAX ? "\"%llu\"" : "%llu",
+	    (unsigned long long)u);
+}
 
-static void indent(FILE *, int);
+void
+inspect_indent(FILE *f, int depth)
+{
+	while (depth-- > 0)
+		fputs("  ", f);
+}
+
+void
+inspect_next(const struct inspect_pr *pr, bool *first, int depth)
+{
+	fputs(*first ? "\n" : ",\n", pr->f);
+	*first = false;
+	inspect_indent(pr->f, depth);
+}
+
+static void print_map(const struct inspect_pr *, const struct ccc_schema *,
+    const struct ccc_val *, const uint8_t *, size_t, int);
 
 /*
  * A blob inside a byte string: printed as its decoded map (it was checked
  * when the outer blob was), or as bytes if it does not decode on its own.
  */
 static void
-print_nested(const struct printer *pr, const uint8_t *p, size_t n,
+print_nested(const struct inspect_pr *pr, const uint8_t *p, size_t n,
     long long off, int depth)
 {
 	struct ccc_val sub[CCC_BLOB_MAX_FIELDS];
 	const struct ccc_schema *s = ccc_blob_peek_type(p, n);
 
 	if (s != NULL && ccc_blob_decode(s, p, n, sub, off, NULL) == 0)
-		print_map(pr, s, sub, depth);
+		print_map(pr, s, sub, p, n, depth);
 	else
-		print_bytes(pr, p, n);
+		inspect_bytes(pr, p, n);
 }
 
 static void
-indent(FILE *f, int depth)
-{
-	while (depth-- > 0)
-		fputs("  ", f);
-}
-
-static void
-print_field(const struct printer *pr, const struct ccc_field *fd,
+print_field(const struct inspect_pr *pr, const struct ccc_field *fd,
     const struct ccc_val *v, int depth)
 {
 	struct ccc_val sub[CCC_BLOB_MAX_FIELDS];
@@ -106,31 +121,35 @@ print_field(const struct printer *pr, const struct ccc_field *fd,
 	size_t i;
 
 	if ((fd->flags & CCC_F_SECRET) && !pr->show_secrets) {
-		fputs(pr->diag ? "\"<secret>\"" : "\"<secret>\"", pr->f);
+		fputs("\"<secret>\"", pr->f);
 		return;
 	}
 	switch (fd->kind) {
 	case CCC_F_UINT:
-		fprintf(pr->f, "%llu", (unsigned long long)v->u);
+		inspect_uint(pr, v->u);
 		break;
 	case CCC_F_BOOL:
 		fputs(v->u ? "true" : "false", pr->f);
 		break;
 	case CCC_F_BSTR:
-		print_bytes(pr, v->p, v->n);
+		/* An attestation document that does not decode: its bytes. */
+		if (!(fd->flags & CCC_F_DOC) ||
+		    inspect_doc_print(pr, v->p, v->n, depth + 1, NULL) != 0)
+			inspect_bytes(pr, v->p, v->n);
 		break;
 	case CCC_F_TSTR:
-		print_text(pr->f, v->p, v->n);
+		inspect_text(pr->f, v->p, v->n);
 		break;
 	case CCC_F_BSTR_ARRAY:
 		fputc('[', pr->f);
 		for (i = 0; i < v->count; i++) {
 			fputs(i ? ",\n" : "\n", pr->f);
-			indent(pr->f, depth + 2);
-			print_bytes(pr, ccc_val_elem(v, fd->elem, i), fd->elem);
+			inspect_indent(pr->f, depth + 2);
+			inspect_bytes(pr, ccc_val_elem(v, fd->elem, i),
+			    fd->elem);
 		}
 		fputc('\n', pr->f);
-		indent(pr->f, depth + 1);
+		inspect_indent(pr->f, depth + 1);
 		fputc(']', pr->f);
 		break;
 	case CCC_F_BLOB:
@@ -144,16 +163,16 @@ print_field(const struct printer *pr, const struct ccc_field *fd,
 		fputc('[', pr->f);
 		for (i = 0; i < v->count; i++) {
 			fputs(i ? ",\n" : "\n", pr->f);
-			indent(pr->f, depth + 2);
+			inspect_indent(pr->f, depth + 2);
 			if (ccc_cur_bstr(&c, &bp, &bn, NULL) != 0)
 				continue;
 			if (fd->kind == CCC_F_BLOB_ARRAY)
 				print_nested(pr, bp, bn, v->off, depth + 2);
 			else
-				print_bytes(pr, bp, bn);
+				inspect_bytes(pr, bp, bn);
 		}
 		fputc('\n', pr->f);
-		indent(pr->f, depth + 1);
+		inspect_indent(pr->f, depth + 1);
 		fputc(']', pr->f);
 		break;
 	}
@@ -162,46 +181,84 @@ print_field(const struct printer *pr, const struct ccc_field *fd,
 		ccc_cur_init(&c, v->p, v->n, v->off, NULL);
 		if (fd->kind == CCC_F_MAP) {
 			if (ccc_blob_decode_map(fd->sub, &c, sub) == 0)
-				print_map(pr, fd->sub, sub, depth + 1);
+				print_map(pr, fd->sub, sub, NULL, 0, depth + 1);
 			break;
 		}
 		fputc('[', pr->f);
 		for (i = 0; i < v->count; i++) {
 			fputs(i ? ",\n" : "\n", pr->f);
-			indent(pr->f, depth + 2);
+			inspect_indent(pr->f, depth + 2);
 			if (ccc_blob_decode_map(fd->sub, &c, sub) == 0)
-				print_map(pr, fd->sub, sub, depth + 2);
+				print_map(pr, fd->sub, sub, NULL, 0,
+				    depth + 2);
 		}
 		fputc('\n', pr->f);
-		indent(pr->f, depth + 1);
+		inspect_indent(pr->f, depth + 1);
 		fputc(']', pr->f);
 		break;
 	}
 }
 
+/*
+ * What a blob's bytes give besides its fields: with -s its SHA-256, and a
+ * roster's id (the SHA-256 of its bytes, which certificates name).  In
+ * JSON members after "type"; in diagnostic notation a comment after the
+ * brace, since they are not in the blob.
+ */
 static void
-print_map(const struct printer *pr, const struct ccc_schema *s,
-    const struct ccc_val *v, int depth)
+print_derived(const struct inspect_pr *pr, const struct ccc_schema *s,
+    const uint8_t *raw, size_t rawn, int depth)
+{
+	const char *name[2];
+	uint8_t h[32];
+	size_t i, n = 0;
+
+	if (pr->sha256)
+		name[n++] = "sha256";
+	if (s == &ccc_schema_roster)
+		name[n++] = "roster_id";
+	if (n == 0)
+		return;
+	ccc_sha256(h, raw, rawn);
+	for (i = 0; i < n; i++) {
+		if (pr->diag) {
+			fprintf(pr->f, "%s%s: ", i ? ", " : " / ", name[i]);
+			inspect_hex(pr->f, h, sizeof(h));
+			continue;
+		}
+		fputs(",\n", pr->f);
+		inspect_indent(pr->f, depth + 1);
+		fprintf(pr->f, "\"%s\": ", name[i]);
+		inspect_bytes(pr, h, sizeof(h));
+	}
+	if (pr->diag)
+		fputs(" /", pr->f);
+}
+
+/* A map; raw is the blob's bytes (NULL for a map nested in one). */
+static void
+print_map(const struct inspect_pr *pr, const struct ccc_schema *s,
+    const struct ccc_val *v, const uint8_t *raw, size_t rawn, int depth)
 {
 	size_t i;
 	bool first = true;
 
 	fputc('{', pr->f);
+	if (pr->diag && raw != NULL)
+		print_derived(pr, s, raw, rawn, depth);
 	if (s->type != NULL) {
-		fputc('\n', pr->f);
-		indent(pr->f, depth + 1);
+		inspect_next(pr, &first, depth + 1);
 		if (pr->diag)
 			fprintf(pr->f, "0 / type /: \"%s\"", s->type);
 		else
 			fprintf(pr->f, "\"type\": \"%s\"", s->type);
-		first = false;
 	}
+	if (!pr->diag && raw != NULL)
+		print_derived(pr, s, raw, rawn, depth);
 	for (i = 0; i < s->nfields; i++) {
 		if (!v[i].present)
 			continue;
-		fputs(first ? "\n" : ",\n", pr->f);
-		first = false;
-		indent(pr->f, depth + 1);
+		inspect_next(pr, &first, depth + 1);
 		if (pr->diag)
 			fprintf(pr->f, "%u / %s /: ", s->fields[i].key,
 			    s->fields[i].name);
@@ -210,7 +267,7 @@ print_map(const struct printer *pr, const struct ccc_schema *s,
 		print_field(pr, &s->fields[i], &v[i], depth);
 	}
 	fputc('\n', pr->f);
-	indent(pr->f, depth);
+	inspect_indent(pr->f, depth);
 	fputc('}', pr->f);
 }
 
@@ -220,7 +277,7 @@ print_map(const struct printer *pr, const struct ccc_schema *s,
  * Its proof is not checked: there is no key.
  */
 static int
-inspect_json(const struct printer *pr, struct ccc_seq *seq,
+inspect_json(const struct inspect_pr *pr, struct ccc_seq *seq,
     struct ccc_err *err)
 {
 	struct ccc_val v[CCC_BLOB_MAX_FIELDS];
@@ -235,15 +292,45 @@ inspect_json(const struct printer *pr, struct ccc_seq *seq,
 	    err)) == 0 &&
 	    (rc = ccc_blob_decode(&ccc_schema_ct, b.p, b.len, v, 0,
 	    err)) == 0) {
-		print_map(pr, &ccc_schema_ct, v, 0);
+		print_map(pr, &ccc_schema_ct, v, b.p, b.len, 0);
 		fputc('\n', pr->f);
 	}
 	ccc_buf_free(&b);
 	return rc;
 }
 
+/*
+ * A file that holds one attestation document, raw or in base64: decoded
+ * (not verified).
+ */
 static int
-inspect_file(const struct printer *pr, const char *path, struct ccc_err *err)
+inspect_doc(const struct inspect_pr *pr, struct ccc_seq *seq,
+    struct ccc_err *err)
+{
+	struct ccc_buf dec;
+	const uint8_t *p, *doc;
+	size_t len, n;
+	int rc;
+
+	ccc_buf_init(&dec, 0);
+	seq->max = CCC_COSE_B64_MAX;	/* not a blob's: a document's */
+	if ((rc = ccc_seq_rest(seq, &p, &len, err)) != 0)
+		goto out;
+	if ((rc = ccc_cose_unwrap(&dec, p, len, &doc, &n)) != 0) {
+		rc = ccc_err_set(err, rc, rc == CCC_E_NOMEM ? -1 : 0, NULL,
+		    rc == CCC_E_NOMEM ? "document" : "neither a ccc blob nor "
+		    "an attestation document (CBOR or base64)");
+		goto out;
+	}
+	if ((rc = inspect_doc_print(pr, doc, n, 0, err)) == 0)
+		fputc('\n', pr->f);
+out:
+	ccc_buf_free(&dec);
+	return rc;
+}
+
+static int
+inspect_file(const struct inspect_pr *pr, const char *path, struct ccc_err *err)
 {
 	struct ccc_val v[CCC_BLOB_MAX_FIELDS];
 	const struct ccc_schema *s;
@@ -260,8 +347,10 @@ inspect_file(const struct printer *pr, const char *path, struct ccc_err *err)
 	}
 	if ((rc = ccc_seq_peek(&seq, &p, &len, err)) != 0)
 		goto fail;
-	if (ccc_json_looks_like(p, len)) {
-		if ((rc = inspect_json(pr, &seq, err)) != 0)
+	if (ccc_json_looks_like(p, len) || inspect_doc_looks_like(p, len)) {
+		if ((rc = ccc_json_looks_like(p, len) ?
+		    inspect_json(pr, &seq, err) : inspect_doc(pr, &seq,
+		    err)) != 0)
 			goto fail;
 		ccc_seq_close(&seq);
 		return 0;
@@ -274,7 +363,7 @@ inspect_file(const struct printer *pr, const char *path, struct ccc_err *err)
 		}
 		if ((rc = ccc_blob_decode(s, p, len, v, at, err)) != 0)
 			goto fail;
-		print_map(pr, s, v, 0);
+		print_map(pr, s, v, p, len, 0);
 		fputc('\n', pr->f);
 	}
 	if (rc == 0 && seq.item == 0)
@@ -363,7 +452,7 @@ out:
 int
 ccc_inspect_run(const struct ccc_inspect_opts *o, struct ccc_err *err)
 {
-	struct printer pr = { stdout, o->diag, o->show_secrets };
+	struct inspect_pr pr = { stdout, o->diag, o->show_secrets, o->sha256 };
 	int i, rc;
 
 	if (o->verify_log != NULL) {

@@ -111,6 +111,7 @@ int ccc_combine_result(const struct ccc_combine_opts *o, struct ccc_err *err)
 
 struct ccc_inspect_opts {
 	bool diag, show_secrets;
+	bool sha256;		/* -s: print each blob's SHA-256 */
 	const char *verify_log;	/* a node state directory: check its log */
 	const char *identity;	/* -I: the node's identity, to check its
 				 * signed head, or NULL */
