@@ -8,13 +8,15 @@
 #include "ops/ops.h"
 
 static const char usage[] =
-"usage: ccc-inspect [-ds] [--show-secrets] [FILE ...]\n"
+"usage: ccc-inspect [-d] [-s] [--show-secrets] [FILE ...]\n"
 "       ccc-inspect -L STATE [-I PUB [--since HEAD]]\n"
 "       ccc-inspect -h | -V\n";
 
 static const struct ccc_cli_help help[] = {
 	{ "-d, --diag",
 	    "print CBOR diagnostic notation" },
+	{ "-s, --sha256",
+	    "add each blob's and document's SHA-256" },
 	{ "--show-secrets",
 	    "print secret fields too" },
 	{ "-L, --verify-log STATE",

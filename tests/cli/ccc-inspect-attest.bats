@@ -424,13 +424,17 @@ result_blob() {
 	}
 	share 001fffffffffffff safe
 	share 0020000000000000 big
-	share ffffffffffffffff max
+	share 7fffffffffffffff max
+	share 8000000000000000 over
 	crun -0 ccc-inspect safe
 	assert_contains "$output" '  "epoch": 9007199254740991,'
 	crun -0 ccc-inspect big
 	assert_contains "$output" '  "epoch": "9007199254740992",'
 	crun -0 ccc-inspect max
-	assert_contains "$output" '  "epoch": "18446744073709551615",'
+	assert_contains "$output" '  "epoch": "9223372036854775807",'
 	crun -0 ccc-inspect -d max
-	assert_contains "$output" '  3 / epoch /: 18446744073709551615,'
+	assert_contains "$output" '  3 / epoch /: 9223372036854775807,'
+	# An epoch is at most 2^63 - 1 (ccc(7)).
+	crun -1 ccc-inspect over
+	assert_stderr "ccc-inspect: invalid field: over: item 1: at byte 24: epoch: 9223372036854775808 is out of range 0..9223372036854775807"
 }

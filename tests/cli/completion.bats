@@ -72,7 +72,7 @@ synopsis() {
 		offered=$(comp "$tool" -- ; for sub in $(_ccc_subs "$tool"); do
 			comp "$tool" "$sub" --; done)
 		for o in $(grep '^\.It Fl' "$TOP_SRCDIR/man/$tool.1" |
-		    grep -o 'Fl -[a-z-]*' | sed 's/^Fl /-/' | sort -u); do
+		    grep -o 'Fl -[a-z0-9-]*' | sed 's/^Fl /-/' | sort -u); do
 			grep -qx -- "$o" <<<"$offered" ||
 			    fail "$tool: $o (OPTIONS) not offered"
 		done
