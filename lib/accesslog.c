@@ -227,6 +227,7 @@ entry_prefix(struct ccc_buf *b, uint64_t seq, const uint8_t *prev,
 		ccc_val_bytes(&v[ACC_OUTPUT_TO], z, 32);
 	else
 		v[ACC_OUTPUT_TO].present = false;
+	ccc_val_bytes(&v[ACC_SEALED], z, 32);
 	if (ccc_blob_encode(b, &ccc_schema_access, v) != 0 ||
 	    ccc_cbor_map_find(b->p, b->len,
 	    ccc_schema_access.fields[ACC_PREV].key, &at, &last) != 0)
@@ -700,6 +701,7 @@ ccc_accesslog_append(struct ccc_accesslog *st,
 		ccc_val_bytes(&v[ACC_OUTPUT_TO], e->output_to, 32);
 	else
 		v[ACC_OUTPUT_TO].present = false;
+	ccc_val_bytes(&v[ACC_SEALED], e->sealed_digest, 32);
 	if ((rc = ccc_blob_encode(&b, &ccc_schema_access, v)) != 0) {
 		rc = ccc_err_set(err, rc, -1, NULL, "access log");
 		goto out;

@@ -51,6 +51,7 @@ struct ccc_access_entry {
 	uint32_t node;
 	uint64_t epoch;
 	uint8_t key_id[32];
+	uint8_t sealed_digest[32];	/* SHA-256 of the sealed blob released */
 };
 
 /* A locked state directory (flock on STATE/lock). */

@@ -94,6 +94,7 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	struct ccc_ct_src src;
 	struct ccc_par par;
 	struct ccc_share_run run;
+	crypto_hash_sha256_state sealed_hash;
 	struct ccc_identity *id = NULL;
 	enum ccc_served served = CCC_SERVED_NO;
 	BIGNUM *x = NULL;
@@ -215,6 +216,9 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	run.ob = &ob;
 	run.digests_fd = dfd;
 	run.out = out.path != NULL ? &out : &spool;
+	/* The log names the exact blob released, by its SHA-256. */
+	crypto_hash_sha256_init(&sealed_hash);
+	run.out_hash = &sealed_hash;
 	if ((rc = ccc_shares_seal(&run, &src, err)) != 0)
 		goto out;
 
@@ -234,6 +238,7 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 		ae.node = sh->index;
 		ae.epoch = pub.epoch;
 		memcpy(ae.key_id, pub.key_id, 32);
+		crypto_hash_sha256_final(&sealed_hash, ae.sealed_digest);
 		if ((rc = ccc_accesslog_append(&st, &ae, rq.expires, err)) != 0)
 			goto out;
 	}

@@ -516,3 +516,114 @@ echo ok >mine; cat mine'
 	program fail 'echo partial; exit 3'
 	code_fails f fail "exited with status 3"
 }
+
+# ---- auditable releases (ccc(7): what an auditor can check after the key is
+# gone) --------------------------------------------------------------------------
+
+# shares FILE: the "shares" field of a result as ccc-inspect prints it.
+shares() {
+	ccc-inspect "$1" | sed -n '/^  "shares": \[$/,/^  \]$/p'
+}
+
+# verdicts NODE:VERDICT...: the "shares" field ccc-inspect prints for
+# those entries.
+verdicts() {
+	local e sep=''
+	printf '  "shares": [\n'
+	for e; do
+		printf '%s    {\n      "node": %s,\n      "verdict": "%s"\n    }' \
+		    "$sep" "${e%%:*}" "${e#*:}"
+		sep=$',\n'
+	done
+	printf '\n  ]\n'
+}
+
+# entry_digest STATE: the sealed_digest of the last entry of a node's log.
+entry_digest() {
+	ccc-inspect -d "$1/access.log" |
+	    sed -n "s|^  12 / sealed_digest /: h'\(.*\)',\{0,1\}\$|\1|p" |
+	    tail -1
+}
+
+@test "audit: the attested result lists the nodes verified and those refused, with why" {
+	program hello 'echo hello'
+	request r hello
+	request b hello
+	# Node 2 releases a wrong share, well sealed; a blob of node 4 is
+	# one it made for another request; node 1's is given twice.
+	"$CCC_BIN/../tests/unit/share-tamper" -i r.key -n 1 -o r.s2x r.s2
+	enclave -i r.key -o r.res r.cert r.s1 r.s2x r.s3 b.s4 r.s4 r.s1
+	((status == 0))
+	assert_stderr "$(printf '%s\n' \
+	    "ccc-enclave-run: warning: node 2 (r.s2x): proof does not verify; its shares were not used" \
+	    "ccc-enclave-run: warning: node 4 (b.s4): made for another request; its shares were not used" \
+	    "ccc-enclave-run: warning: node 1: r.s1 repeats r.s1; ignored")"
+	crun -0 shares r.res
+	assert_output "$(verdicts 1:verified 2:failed-proof 3:verified \
+	    4:wrong-request 4:verified 1:duplicate)"
+	# The list is inside what the attestation binds: the result verifies
+	# and answers its request ...
+	crun -0 ccc-attest-verify -p fx/pol -r r.cert r.res
+	assert_stderr_empty
+	crun -0 ccc-combine --result r.res
+	assert_output hello
+	# ... and a host that rewrites it (node 2's failed proof said to be
+	# an unknown node; node 2's refusal moved to node 4) is caught.
+	local at
+	at=$(find_hex r.res "a20102026c$(hex_str failed-proof)")
+	replace_bytes r.res $((at + 5)) "$(hex_str unknown-node)" hidden
+	crun -1 ccc-attest-verify -p fx/pol -r r.cert hidden
+	assert_output_empty
+	assert_stderr "ccc-attest-verify: attestation refused: hidden: binding mismatch: user_data differs from the expected value"
+	replace_bytes r.res $((at + 2)) 04 moved
+	crun -1 ccc-attest-verify -p fx/pol -r r.cert moved
+	assert_stderr "ccc-attest-verify: attestation refused: moved: binding mismatch: user_data differs from the expected value"
+	# A verdict outside the vocabulary is malformed, not merely unbound.
+	replace_bytes r.res $((at + 5)) "$(hex_str failed-pro0f)" odd
+	crun -1 ccc-attest-verify -p fx/pol -r r.cert odd
+	assert_stderr "ccc-attest-verify: invalid field: odd: at byte $at: shares: entry 2: unknown verdict \"failed-pro0f\""
+}
+
+@test "audit: a result without the share verdicts is refused as malformed" {
+	program hello 'echo hello'
+	request r hello
+	enclave -i r.key -o r.res r.cert r.s1 r.s2 r.s3
+	((status == 0))
+	crun -0 shares r.res
+	assert_output "$(verdicts 1:verified 2:verified 3:verified)"
+	# The result as it was before field 11: cut off, one field fewer.
+	local at hex
+	at=$(find_hex r.res "0b83a2010102")
+	hex=$(hex_of r.res)
+	[[ ${hex:0:2} == ac ]]
+	write_hex "ab${hex:2:at*2-2}" old
+	crun -1 ccc-attest-verify -p fx/pol -r r.cert old
+	assert_stderr "ccc-attest-verify: invalid field: old: at byte $(size_of old): missing field shares (key 11)"
+	crun -1 ccc-combine --result old
+	assert_stderr "ccc-combine: invalid field: old: at byte $(size_of old): missing field shares (key 11)"
+}
+
+@test "audit: a node's access-log entry names the sealed blob it released by its SHA-256" {
+	program hello 'echo hello'
+	request r hello
+	local i
+	for i in 1 2 3 4; do
+		[[ "$(entry_digest "st$i")" == "$(sha256sum <"r.s$i" | cut -c1-64)" ]] ||
+		    fail "node $i: the logged digest is not its blob's"
+		# The auditor's replay by hand, with another tool.
+		[[ "$(openssl dgst -sha256 -r "r.s$i" | cut -c1-64)" == "$(entry_digest "st$i")" ]]
+		crun -0 ccc-inspect -L "st$i"
+		assert_output "st$i/access.log: 1 entry, chained and matching its head"
+	done
+	# Written to standard output (through the node's scratch copy), the
+	# blob is the one logged as well.
+	request b hello
+	ccc-reencrypt -s fx/key/share-1.cbor -k fx/key/tpk.cbor -r fx/roster \
+	    -A fx/attest.policy -P fx/pool -d st9 --tty b.cert >b.out 2>err
+	[[ ! -s err ]]
+	[[ "$(entry_digest st9)" == "$(sha256sum <b.out | cut -c1-64)" ]]
+	# A blob altered on its way (node 2's, its share re-sealed wrong) is
+	# not the one node 2 logged.
+	"$CCC_BIN/../tests/unit/share-tamper" -i r.key -n 1 -o r.s2x r.s2
+	[[ "$(entry_digest st2)" != "$(sha256sum <r.s2x | cut -c1-64)" ]]
+}
