@@ -241,7 +241,7 @@ static const struct ccc_field access_fields[] = {
 	U(9, "epoch", 0, UINT64_MAX, 0),
 	B(10, "key_id", 32, 32, 0),
 	B(11, "output_recipient", 32, 32, CCC_F_OPT),
-	B(12, "sealed_digest", 32, 32, 0),
+	B(12, "sealed_digest", 32, 32, CCC_F_OPT),
 };
 SCHEMA(ccc_schema_access, "ccc/access/v1", "access log entry",
     access_fields);
