@@ -34,6 +34,8 @@ struct node {
 	const char *repeats;	/* the file of the same node it repeats */
 	char why[200];		/* first failure, for the report */
 	enum ccc_combine_cause cause;	/* its code */
+	uint8_t digest[32];	/* SHA-256 of the file, if has_digest */
+	bool has_digest;
 };
 
 static const char *const cause_names[CCC_CAUSE_N] = {
@@ -146,6 +148,10 @@ load_vault_node(struct node *nd, const struct ccc_combine_in *in, size_t nct,
 		node_fail(nd, true, read_cause(rc), "%s", e.detail);
 		return 0;
 	}
+	if (in->digests) {
+		crypto_hash_sha256(nd->digest, b.p, b.len);
+		nd->has_digest = true;
+	}
 	if ((nd->vds = calloc(nct ? nct : 1, sizeof(*nd->vds))) == NULL) {
 		ccc_buf_free(&b);
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "shares");
@@ -190,7 +196,7 @@ load_vault_node(struct node *nd, const struct ccc_combine_in *in, size_t nct,
 static int
 load_node(struct node *nd, const struct ccc_tdh2_pub *pub,
     const uint8_t *sk, const uint8_t pk[32], const uint8_t *ctx,
-    size_t ctx_len, size_t nct, struct ccc_err *err)
+    size_t ctx_len, size_t nct, bool digest, struct ccc_err *err)
 {
 	const struct ccc_sealed *s = &nd->f.s;
 	struct ccc_err e;
@@ -209,6 +215,13 @@ load_node(struct node *nd, const struct ccc_tdh2_pub *pub,
 		}
 		node_fail(nd, true, read_cause(rc), "%s", e.detail);
 		return 0;
+	}
+	if (digest) {
+		if ((rc = ccc_sealed_file_digest(&nd->f, nd->digest, err)) != 0) {
+			ccc_err_what(err, nd->file);
+			return rc;
+		}
+		nd->has_digest = true;
 	}
 	if (CRYPTO_memcmp(s->key_id, pub->key_id, 32) != 0)
 		node_fail(nd, true, CCC_CAUSE_WRONG_KEY, "made with key %s, "
@@ -502,7 +515,7 @@ ccc_combine_core(const struct ccc_combine_in *in, ccc_plain_fn emit,
 		if ((rc = is_vault_file(nodes[k].file, &vault, err)) != 0 ||
 		    (rc = vault ? load_vault_node(&nodes[k], in, src->n, err) :
 		    load_node(&nodes[k], pub, in->sk, in->pk, in->ctx,
-		    in->ctx_len, src->n, err)) != 0)
+		    in->ctx_len, src->n, in->digests, err)) != 0)
 			goto out;
 	}
 	for (k = 0; k < in->nsealed; k++) {
@@ -578,6 +591,8 @@ out:
 				.file = nodes[k].file,
 				.other = nodes[k].repeats,
 				.why = nodes[k].why,
+				.digest = nodes[k].has_digest ?
+				    nodes[k].digest : NULL,
 			};
 			in->verdict(in->verdict_arg, &r);
 		}

@@ -56,6 +56,9 @@ struct ccc_node_report {
 	const char *file;	/* its sealed-share file */
 	const char *other;	/* CCC_NODE_REPEAT: the file it repeats */
 	const char *why;	/* CCC_NODE_BAD: the first failure */
+	/* With digests: SHA-256 of the file, NULL if it could not be
+	 * read as a sealed blob. */
+	const uint8_t *digest;
 };
 typedef void (*ccc_node_fn)(void *arg, const struct ccc_node_report *r);
 
@@ -73,6 +76,7 @@ struct ccc_combine_in {
 	char **sealed;
 	int nsealed;
 	unsigned jobs;		/* threads (0 or 1: one) */
+	bool digests;		/* each file's SHA-256 in its final report */
 	ccc_node_fn verdict;	/* each verdict on a node, or NULL */
 	void *verdict_arg;
 };

@@ -89,7 +89,8 @@ bind_begin(crypto_hash_sha256_state *st, const uint8_t rid[32],
 /*
  * The rest: output digest, time and the share verdicts (m maps, valid:
  * ccc_result_decode checked them, the enclave made them), each as
- * u8(node) || u8(vlen) || verdict.
+ * u8(node) || u8(vlen) || verdict || u8(dlen) || sealed_digest, dlen 0
+ * when the digest is absent.
  */
 static void
 bind_end(crypto_hash_sha256_state *st, const uint8_t od[32], uint64_t time,
@@ -114,6 +115,10 @@ bind_end(crypto_hash_sha256_state *st, const uint8_t od[32], uint64_t time,
 		crypto_hash_sha256_update(st, b, 2);
 		crypto_hash_sha256_update(st, sv[RSH_VERDICT].p,
 		    sv[RSH_VERDICT].n);
+		b[0] = sv[RSH_DIGEST].present ? 32 : 0;
+		crypto_hash_sha256_update(st, b, 1);
+		if (sv[RSH_DIGEST].present)
+			crypto_hash_sha256_update(st, sv[RSH_DIGEST].p, 32);
 	}
 	crypto_hash_sha256_final(st, out);
 }

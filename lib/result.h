@@ -9,12 +9,14 @@
  *           || code || u32be(n) || input_digest_1..n || output_digest
  *           || u64be(time) || u32be(m) || share_1..m)
  *
- * where share_k = u8(node) || u8(vlen) || verdict is the enclave's verdict
- * on the k-th sealed-share file it was given (field 11, in the order
- * given): the node number the file claims (0 if it did not decode) and
- * "verified" or why its shares were refused (lib/combine.h), so the
- * attested result says which nodes' shares verified after the
- * per-request key is gone.
+ * where share_k = u8(node) || u8(vlen) || verdict || u8(dlen) ||
+ * sealed_digest is the enclave's verdict on the k-th sealed-share file it
+ * was given (field 11, in the order given): the node number the file
+ * claims (0 if it did not decode), "verified" or why its shares were
+ * refused (lib/combine.h), and the SHA-256 of the file when it read as a
+ * sealed blob (dlen 32, else 0), which the node's access-log entry names
+ * too; so the attested result says which nodes' shares verified after
+ * the per-request key is gone.
  *
  * its public_key is the request's per-request enclave key, and PCR 2
  * (PCR 0 is the enclave runtime) is the code measurement; its certificate

@@ -250,6 +250,7 @@ SCHEMA(ccc_schema_access, "ccc/access/v1", "access log entry",
 static const struct ccc_field result_share_fields[] = {
 	U(1, "node", 0, 255, 0),
 	T(2, "verdict", 1, 32, 0),
+	B(3, "sealed_digest", 32, 32, CCC_F_OPT),
 };
 SCHEMA(ccc_schema_result_share, NULL, "share verdict", result_share_fields);
 

@@ -75,7 +75,7 @@ enum { RES_REQUEST, RES_APP, RES_CODE, RES_INPUTS, RES_MODE, RES_OUTPUT,
     RES_OUTPUT_DIGEST, RES_TIME, RES_ENCLAVE, RES_DOC, RES_SHARES,
     RES_NFIELDS };
 extern const struct ccc_schema ccc_schema_result_share;
-enum { RSH_NODE, RSH_VERDICT, RSH_NFIELDS };
+enum { RSH_NODE, RSH_VERDICT, RSH_DIGEST, RSH_NFIELDS };
 
 /* ---- the enclave's input to its code ------------------------------------- */
 extern const struct ccc_schema ccc_schema_enclave_input;

@@ -58,6 +58,10 @@ verdict_note(void *arg, const struct ccc_node_report *r)
 		return;
 	ccc_val_uint(&sv[RSH_NODE], r->index);
 	ccc_val_bytes(&sv[RSH_VERDICT], name, strlen(name));
+	if (r->digest != NULL)
+		ccc_val_bytes(&sv[RSH_DIGEST], r->digest, 32);
+	else
+		sv[RSH_DIGEST].present = false;
 	if (ccc_blob_encode(&vs->maps, &ccc_schema_result_share, sv) != 0)
 		vs->nomem = true;
 	vs->n++;
@@ -310,6 +314,7 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	cin.cts = &src;
 	cin.sealed = o->sealed;
 	cin.nsealed = o->nsealed;
+	cin.digests = true;
 	cin.verdict = verdict_note;
 	cin.verdict_arg = &vs;
 	rc = ccc_combine_core(&cin, collect, &in, err);

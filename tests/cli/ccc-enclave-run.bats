@@ -525,14 +525,16 @@ shares() {
 	ccc-inspect "$1" | sed -n '/^  "shares": \[$/,/^  \]$/p'
 }
 
-# verdicts NODE:VERDICT...: the "shares" field ccc-inspect prints for
-# those entries.
+# verdicts NODE:VERDICT:FILE...: the "shares" field ccc-inspect prints
+# for those entries, FILE the sealed-share file of each.
 verdicts() {
-	local e sep=''
+	local e sep='' f
 	printf '  "shares": [\n'
 	for e; do
-		printf '%s    {\n      "node": %s,\n      "verdict": "%s"\n    }' \
-		    "$sep" "${e%%:*}" "${e#*:}"
+		f=${e##*:}
+		e=${e%:*}
+		printf '%s    {\n      "node": %s,\n      "verdict": "%s",\n      "sealed_digest": "%s"\n    }' \
+		    "$sep" "${e%%:*}" "${e#*:}" "$(sha256sum <"$f" | cut -c1-64)"
 		sep=$',\n'
 	done
 	printf '\n  ]\n'
@@ -548,9 +550,14 @@ entry_digest() {
 @test "audit: the attested result lists the nodes verified and those refused, with why" {
 	program hello 'echo hello'
 	request r hello
+	local i logged=()
+	for i in 1 2 3 4; do
+		logged[i]=$(entry_digest "st$i")
+	done
 	request b hello
-	# Node 2 releases a wrong share, well sealed; a blob of node 4 is
-	# one it made for another request; node 1's is given twice.
+	# Node 2's blob is altered on its way, its share re-sealed wrong; a
+	# blob of node 4 is one it made for another request; node 1's is
+	# given twice.
 	"$CCC_BIN/../tests/unit/share-tamper" -i r.key -n 1 -o r.s2x r.s2
 	enclave -i r.key -o r.res r.cert r.s1 r.s2x r.s3 b.s4 r.s4 r.s1
 	((status == 0))
@@ -559,8 +566,16 @@ entry_digest() {
 	    "ccc-enclave-run: warning: node 4 (b.s4): made for another request; its shares were not used" \
 	    "ccc-enclave-run: warning: node 1: r.s1 repeats r.s1; ignored")"
 	crun -0 shares r.res
-	assert_output "$(verdicts 1:verified 2:failed-proof 3:verified \
-	    4:wrong-request 4:verified 1:duplicate)"
+	assert_output "$(verdicts 1:verified:r.s1 2:failed-proof:r.s2x \
+	    3:verified:r.s3 4:wrong-request:b.s4 4:verified:r.s4 \
+	    1:duplicate:r.s1)"
+	# The auditor matches each entry to the node's log: the verified
+	# blobs are the ones nodes 1, 3 and 4 logged for this request; the
+	# one refused for node 2 is not what node 2 released.
+	for i in 1 3 4; do
+		assert_contains "$output" "\"sealed_digest\": \"${logged[i]}\""
+	done
+	[[ $output != *"${logged[2]}"* ]]
 	# The list is inside what the attestation binds: the result verifies
 	# and answers its request ...
 	crun -0 ccc-attest-verify -p fx/pol -r r.cert r.res
@@ -568,9 +583,10 @@ entry_digest() {
 	crun -0 ccc-combine --result r.res
 	assert_output hello
 	# ... and a host that rewrites it (node 2's failed proof said to be
-	# an unknown node; node 2's refusal moved to node 4) is caught.
+	# an unknown node; node 2's refusal moved to node 4; its digest made
+	# node 2's logged one) is caught.
 	local at
-	at=$(find_hex r.res "a20102026c$(hex_str failed-proof)")
+	at=$(find_hex r.res "a30102026c$(hex_str failed-proof)")
 	replace_bytes r.res $((at + 5)) "$(hex_str unknown-node)" hidden
 	crun -1 ccc-attest-verify -p fx/pol -r r.cert hidden
 	assert_output_empty
@@ -578,6 +594,9 @@ entry_digest() {
 	replace_bytes r.res $((at + 2)) 04 moved
 	crun -1 ccc-attest-verify -p fx/pol -r r.cert moved
 	assert_stderr "ccc-attest-verify: attestation refused: moved: binding mismatch: user_data differs from the expected value"
+	replace_bytes r.res $((at + 20)) "${logged[2]}" blamed
+	crun -1 ccc-attest-verify -p fx/pol -r r.cert blamed
+	assert_stderr "ccc-attest-verify: attestation refused: blamed: binding mismatch: user_data differs from the expected value"
 	# A verdict outside the vocabulary is malformed, not merely unbound.
 	replace_bytes r.res $((at + 5)) "$(hex_str failed-pro0f)" odd
 	crun -1 ccc-attest-verify -p fx/pol -r r.cert odd
@@ -590,10 +609,10 @@ entry_digest() {
 	enclave -i r.key -o r.res r.cert r.s1 r.s2 r.s3
 	((status == 0))
 	crun -0 shares r.res
-	assert_output "$(verdicts 1:verified 2:verified 3:verified)"
+	assert_output "$(verdicts 1:verified:r.s1 2:verified:r.s2 3:verified:r.s3)"
 	# The result as it was before field 11: cut off, one field fewer.
 	local at hex
-	at=$(find_hex r.res "0b83a2010102")
+	at=$(find_hex r.res "0b83a3010102")
 	hex=$(hex_of r.res)
 	[[ ${hex:0:2} == ac ]]
 	write_hex "ab${hex:2:at*2-2}" old
@@ -615,8 +634,8 @@ entry_digest() {
 		crun -0 ccc-inspect -L "st$i"
 		assert_output "st$i/access.log: 1 entry, chained and matching its head"
 	done
-	# Written to standard output (through the node's scratch copy), the
-	# blob is the one logged as well.
+	# Written to standard output (through the blob the node keeps until
+	# it is released), the blob is the one logged as well.
 	request b hello
 	ccc-reencrypt -s fx/key/share-1.cbor -k fx/key/tpk.cbor -r fx/roster \
 	    -A fx/attest.policy -P fx/pool -d st9 --tty b.cert >b.out 2>err

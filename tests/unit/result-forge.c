@@ -91,6 +91,7 @@ main(int argc, char **argv)
 	for (n = 1; n <= 3; n++) {
 		ccc_val_uint(&sv[RSH_NODE], n);
 		ccc_val_bytes(&sv[RSH_VERDICT], "verified", 8);
+		sv[RSH_DIGEST].present = false;
 		if (ccc_blob_encode(&shares, &ccc_schema_result_share, sv) != 0)
 			return die("out of memory");
 	}
