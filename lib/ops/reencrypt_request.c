@@ -34,8 +34,8 @@
 #include "shares.h"
 
 /*
- * The kept blob (fd, named name) to the output; its SHA-256 into digest
- * when not NULL.
+ * The kept blob (fd, named name) from its start: to the output, or when
+ * out is NULL its SHA-256 into digest.
  */
 static int
 copy_out(struct ccc_out *out, int fd, const char *name, uint8_t *digest,
@@ -51,14 +51,15 @@ copy_out(struct ccc_out *out, int fd, const char *name, uint8_t *digest,
 		    strerror(errno));
 	crypto_hash_sha256_init(&h);
 	while ((r = ccc_read_full(fd, b, sizeof(b))) > 0) {
-		crypto_hash_sha256_update(&h, b, (size_t)r);
-		if ((rc = ccc_out_write(out, b, (size_t)r, err)) != 0)
+		if (out == NULL)
+			crypto_hash_sha256_update(&h, b, (size_t)r);
+		else if ((rc = ccc_out_write(out, b, (size_t)r, err)) != 0)
 			return rc;
 	}
 	if (r < 0)
 		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", name,
 		    strerror(errno));
-	if (digest != NULL)
+	if (out == NULL)
 		crypto_hash_sha256_final(&h, digest);
 	return 0;
 }
@@ -87,13 +88,16 @@ release_kept(struct ccc_out *out, const char *kept, const uint8_t rid[32],
 		ccc_err_what(err, kept);
 		return rc;
 	}
-	if ((rc = copy_out(out, fd, kept, d, err)) == 0 &&
+	/* Checked whole before a byte goes out (stdout cannot be undone). */
+	if ((rc = copy_out(NULL, fd, kept, d, err)) == 0 &&
 	    sodium_memcmp(d, logged, 32) != 0) {
 		rc = ccc_err_set(err, CCC_E_STATE, -1, NULL, "request %s...: "
 		    "not the sealed blob its log entry names; nothing "
 		    "released", hex);
 		ccc_err_what(err, kept);
 	}
+	if (rc == 0)
+		rc = copy_out(out, fd, kept, NULL, err);
 	close(fd);
 	return rc;
 }

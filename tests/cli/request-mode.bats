@@ -723,6 +723,11 @@ served_two() {
 	((status == 2))
 	assert_stderr "ccc-reencrypt: bad node state: $kept: request $(rid fx/req)...: not the sealed blob its log entry names; nothing released"
 	assert_no_file s1
+	# Not a byte of it on standard output either.
+	node 1 --tty fx/cert
+	((status == 2))
+	assert_output_empty
+	assert_stderr "ccc-reencrypt: bad node state: $kept: request $(rid fx/req)...: not the sealed blob its log entry names; nothing released"
 	rm "$kept"
 	node 1 -o s1 fx/cert
 	((status == 2))
