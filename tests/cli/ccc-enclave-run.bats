@@ -540,6 +540,27 @@ verdicts() {
 	printf '\n  ]\n'
 }
 
+# binding: the binding digest of the result ccc-inspect prints on stdin,
+# as ccc(7) spells it (Binding).
+binding() {
+	python3 -c '
+import hashlib, json, sys
+r = json.load(sys.stdin)
+h = bytes.fromhex
+b = b"ccc/attest-binding/v1" + h(r["request_id"])
+app = r["app_id"].encode()
+b += len(app).to_bytes(4, "big") + app + h(r["code"])
+b += len(r["inputs"]).to_bytes(4, "big")
+b += b"".join(h(i) for i in r["inputs"])
+b += h(r["output_digest"]) + r["time"].to_bytes(8, "big")
+b += len(r["shares"]).to_bytes(4, "big")
+for s in r["shares"]:
+    v = s["verdict"].encode()
+    d = h(s.get("sealed_digest", ""))
+    b += bytes([s["node"], len(v)]) + v + bytes([len(d)]) + d
+print(hashlib.sha256(b).hexdigest())'
+}
+
 # entry_digest STATE: the sealed_digest of the last entry of a node's log.
 entry_digest() {
 	ccc-inspect -d "$1/access.log" |
@@ -580,6 +601,12 @@ entry_digest() {
 	# and answers its request ...
 	crun -0 ccc-attest-verify -p fx/pol -r r.cert r.res
 	assert_stderr_empty
+	# ... with the binding digest ccc(7) spells, recomputed by hand from
+	# the fields ccc-inspect prints.
+	local ud
+	ud=$(ccc-inspect r.res | binding)
+	[[ ${#ud} == 64 ]]
+	assert_contains "$output" "user_data: $ud"$'\n'
 	crun -0 ccc-combine --result r.res
 	assert_output hello
 	# ... and a host that rewrites it (node 2's failed proof said to be
