@@ -647,6 +647,14 @@ entry_digest() {
 	assert_stderr "ccc-attest-verify: invalid field: old: at byte $(size_of old): missing field shares (key 11)"
 	crun -1 ccc-combine --result old
 	assert_stderr "ccc-combine: invalid field: old: at byte $(size_of old): missing field shares (key 11)"
+	# A result judges at most 1024 files: more are refused before any is
+	# read, the key kept.
+	request m hello
+	enclave -i m.key -o m.res m.cert $(printf 'm.s1 %.0s' {1..1025})
+	((status == 2))
+	assert_stderr "ccc-enclave-run: usage: 1025 sealed-share files, at most 1024"
+	assert_no_file m.res
+	[[ -s m.key ]]
 }
 
 @test "audit: a node's access-log entry names the sealed blob it released by its SHA-256" {
