@@ -745,6 +745,24 @@ served_two() {
 	replayed fx/cert fx/req
 }
 
+@test "request mode: a kept blob is pruned with its replay marker" {
+	local old
+	old=$(printf 'ab%.0s' {1..32})
+	node 1 -o s1 fx/cert
+	((status == 0))
+	# A release logged long ago and never rerun, and one still fresh.
+	mkdir -p st1/served
+	echo "logged 1000" >"st1/served/$old"
+	echo kept >"st1/served/$old.sealed"
+	crun -0 request r2 A fx/ct.A
+	crun -0 certify r2 c2
+	node 1 -o s2 c2
+	((status == 0))
+	assert_no_file "st1/served/$old" "st1/served/$old.sealed"
+	[[ "$(ls st1/served)" == *"$(field_hex r2 request_id)"* ]]
+	[[ "$(ls st1/served)" != *.sealed* ]]
+}
+
 @test "request mode: a crash after the append, before the head, is recovered once" {
 	node 1 -o s1 fx/cert
 	((status == 0))
