@@ -189,8 +189,14 @@ ccc_accesslog_prune(struct ccc_accesslog *st, uint64_t now)
 		    ccc_buf_put(&b, "", 1) == 0 &&
 		    (sp = strchr((char *)b.p, ' ')) != NULL &&
 		    sscanf(sp + 1, "%llu", &exp) == 1 &&
-		    exp + CCC_PRUNE_GRACE < now)
+		    exp + CCC_PRUNE_GRACE < now) {
 			(void)unlink(p);
+			free(p);
+			/* A blob kept for a rerun that never came, too. */
+			if (asprintf(&p, "%s/%s.sealed", dir, de->d_name) < 0)
+				continue;
+			(void)unlink(p);
+		}
 		free(p);
 	}
 	closedir(d);
@@ -227,6 +233,7 @@ entry_prefix(struct ccc_buf *b, uint64_t seq, const uint8_t *prev,
 		ccc_val_bytes(&v[ACC_OUTPUT_TO], z, 32);
 	else
 		v[ACC_OUTPUT_TO].present = false;
+	ccc_val_bytes(&v[ACC_SEALED], z, 32);
 	if (ccc_blob_encode(b, &ccc_schema_access, v) != 0 ||
 	    ccc_cbor_map_find(b->p, b->len,
 	    ccc_schema_access.fields[ACC_PREV].key, &at, &last) != 0)
@@ -411,10 +418,13 @@ out:
 	return rc;
 }
 
-/* Whether the log has an entry for request rid (the crash-retry path). */
+/*
+ * Whether the log has an entry for request rid (the crash-retry path), and
+ * the sealed_digest it names, if any (else 32 zero bytes).
+ */
 static int
 log_has(const char *log, const uint8_t rid[32], bool *found,
-    struct ccc_err *err)
+    uint8_t digest[32], struct ccc_err *err)
 {
 	struct ccc_val v[ACC_NFIELDS];
 	struct ccc_buf b;
@@ -422,6 +432,7 @@ log_has(const char *log, const uint8_t rid[32], bool *found,
 	int rc;
 
 	*found = false;
+	memset(digest, 0, 32);
 	ccc_buf_init(&b, 0);
 	if ((rc = ccc_read_file(&b, log, 1UL << 31, err)) != 0)
 		goto out;
@@ -434,11 +445,40 @@ log_has(const char *log, const uint8_t rid[32], bool *found,
 			goto out;
 		}
 		*found = memcmp(v[ACC_REQUEST].p, rid, 32) == 0;
+		if (*found && v[ACC_SEALED].present)
+			memcpy(digest, v[ACC_SEALED].p, 32);
 		off += ilen;
 	}
 out:
 	ccc_buf_free(&b);
 	return rc;
+}
+
+int
+ccc_accesslog_find(struct ccc_accesslog *st, const uint8_t rid[32],
+    bool *found, uint8_t sealed_digest[32], struct ccc_err *err)
+{
+	char *log;
+	int rc;
+
+	*found = false;
+	if ((log = path_of(st, "access.log")) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "state");
+	rc = access(log, F_OK) == 0 ? log_has(log, rid, found, sealed_digest,
+	    err) : 0;
+	free(log);
+	return rc;
+}
+
+int
+ccc_accesslog_kept_path(const struct ccc_accesslog *st, const uint8_t rid[32],
+    char **p)
+{
+	char hex[65];
+
+	sodium_bin2hex(hex, sizeof(hex), rid, 32);
+	return asprintf(p, "%s/served/%s.sealed", st->dir, hex) < 0 ?
+	    CCC_E_NOMEM : 0;
 }
 
 /* served/log-index: "SEQ LENGTH\n", (0, 0) when missing or not one. */
@@ -680,8 +720,9 @@ ccc_accesslog_append(struct ccc_accesslog *st,
 		goto out;
 	/* A crash after a pending marker: was the entry appended? */
 	if (how == CCC_SERVED_PENDING) {
+		uint8_t d[32];
 		bool found;
-		if ((rc = log_has(log, e->request_id, &found, err)) != 0)
+		if ((rc = log_has(log, e->request_id, &found, d, err)) != 0)
 			goto out;
 		if (found)
 			goto mark;
@@ -700,6 +741,7 @@ ccc_accesslog_append(struct ccc_accesslog *st,
 		ccc_val_bytes(&v[ACC_OUTPUT_TO], e->output_to, 32);
 	else
 		v[ACC_OUTPUT_TO].present = false;
+	ccc_val_bytes(&v[ACC_SEALED], e->sealed_digest, 32);
 	if ((rc = ccc_blob_encode(&b, &ccc_schema_access, v)) != 0) {
 		rc = ccc_err_set(err, rc, -1, NULL, "access log");
 		goto out;

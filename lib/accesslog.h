@@ -25,6 +25,12 @@
  * the request up in the log before appending, a logged one skips the log.
  * Markers of requests expired for longer than the grace period are
  * pruned: such requests are refused as expired anyway.
+ *
+ * Each entry names the sealed blob released by its SHA-256
+ * (sealed_digest).  The blob is kept as STATE/served/<id hex>.sealed,
+ * durable before the entry is appended, until it is released; a rerun of
+ * a logged release writes that very blob, so the digest logged is the
+ * digest of what left the node (lib/ops/reencrypt_request.c).
  */
 #ifndef CCC_ACCESSLOG_H
 #define CCC_ACCESSLOG_H
@@ -51,6 +57,7 @@ struct ccc_access_entry {
 	uint32_t node;
 	uint64_t epoch;
 	uint8_t key_id[32];
+	uint8_t sealed_digest[32];	/* SHA-256 of the sealed blob released */
 };
 
 /* A locked state directory (flock on STATE/lock). */
@@ -91,6 +98,21 @@ int ccc_accesslog_served(struct ccc_accesslog *st, const uint8_t rid[32],
 int ccc_accesslog_append(struct ccc_accesslog *st,
     const struct ccc_access_entry *e, uint64_t expires, struct ccc_err *err)
     CCC_WUR;
+/*
+ * Whether the log has an entry for request rid, and the SHA-256 of the
+ * sealed blob it names (32 zero bytes if the entry, of an older version,
+ * names none).
+ */
+int ccc_accesslog_find(struct ccc_accesslog *st, const uint8_t rid[32],
+    bool *found, uint8_t sealed_digest[32], struct ccc_err *err) CCC_WUR;
+/*
+ * STATE/served/<request id hex>.sealed: the sealed blob of a release,
+ * made durable before the release is logged and removed once it is
+ * written, so a rerun after a crash releases the very blob the log names
+ * (malloc'd path in *p; CCC_E_NOMEM).  Pruned with the request's marker.
+ */
+int ccc_accesslog_kept_path(const struct ccc_accesslog *st,
+    const uint8_t rid[32], char **p) CCC_WUR;
 /* Mark a request released. */
 int ccc_accesslog_released(struct ccc_accesslog *st, const uint8_t rid[32],
     uint64_t expires, struct ccc_err *err) CCC_WUR;

@@ -33,14 +33,52 @@ struct node {
 	bool warned;		/* "repeats" reported */
 	const char *repeats;	/* the file of the same node it repeats */
 	char why[200];		/* first failure, for the report */
+	enum ccc_combine_cause cause;	/* its code */
+	uint8_t digest[32];	/* SHA-256 of the file, if has_digest */
+	bool has_digest;
 };
 
-static void CCC_PRINTF(3, 4)
-node_fail(struct node *nd, bool all, const char *fmt, ...)
+static const char *const cause_names[CCC_CAUSE_N] = {
+	"verified", "duplicate", "undecodable", "unopenable", "wrong-key",
+	"wrong-epoch", "unknown-node", "wrong-request", "wrong-recipient",
+	"wrong-count", "wrong-ciphertext", "failed-proof"
+};
+
+const char *
+ccc_combine_cause_name(unsigned cause)
+{
+	return cause < CCC_CAUSE_N ? cause_names[cause] : NULL;
+}
+
+int
+ccc_combine_cause_find(const char *s, size_t len)
+{
+	int i;
+
+	for (i = 0; i < CCC_CAUSE_N; i++)
+		if (strlen(cause_names[i]) == len &&
+		    memcmp(cause_names[i], s, len) == 0)
+			return i;
+	return -1;
+}
+
+/* A blob that did not open is unopenable; any other failure undecodable. */
+static enum ccc_combine_cause
+read_cause(int rc)
+{
+	return rc == CCC_E_DECRYPT ? CCC_CAUSE_UNOPENABLE :
+	    CCC_CAUSE_UNDECODABLE;
+}
+
+/* The first failure stands: its reason and its code. */
+static void CCC_PRINTF(4, 5)
+node_fail(struct node *nd, bool all, enum ccc_combine_cause cause,
+    const char *fmt, ...)
 {
 	va_list ap;
 
 	if (nd->why[0] == '\0') {
+		nd->cause = cause;
 		va_start(ap, fmt);
 		vsnprintf(nd->why, sizeof(nd->why), fmt, ap);
 		va_end(ap);
@@ -107,8 +145,12 @@ load_vault_node(struct node *nd, const struct ccc_combine_in *in, size_t nct,
 			*err = e;
 			return rc;
 		}
-		node_fail(nd, true, "%s", e.detail);
+		node_fail(nd, true, read_cause(rc), "%s", e.detail);
 		return 0;
+	}
+	if (in->digests) {
+		crypto_hash_sha256(nd->digest, b.p, b.len);
+		nd->has_digest = true;
 	}
 	if ((nd->vds = calloc(nct ? nct : 1, sizeof(*nd->vds))) == NULL) {
 		ccc_buf_free(&b);
@@ -122,24 +164,26 @@ load_vault_node(struct node *nd, const struct ccc_combine_in *in, size_t nct,
 		if (nl == p)
 			continue;
 		if (k == nct) {
-			node_fail(nd, true, "more Chainlink shares than the "
-			    "%zu ciphertexts", nct);
+			node_fail(nd, true, CCC_CAUSE_WRONG_COUNT, "more "
+			    "Chainlink shares than the %zu ciphertexts", nct);
 			break;
 		}
 		ccc_err_clear(&e);
-		if (ccc_vault_share_open(&nd->vds[k], p, (size_t)(nl - p),
-		    in->box_sk, in->box_pk, in->pub->n, &e) != 0)
-			node_fail(nd, true, "share %zu: %s", k + 1, e.detail);
+		if ((rc = ccc_vault_share_open(&nd->vds[k], p,
+		    (size_t)(nl - p), in->box_sk, in->box_pk, in->pub->n,
+		    &e)) != 0)
+			node_fail(nd, true, read_cause(rc), "share %zu: %s",
+			    k + 1, e.detail);
 		else if (k > 0 && nd->vds[k].index != nd->vds[0].index)
-			node_fail(nd, true, "share %zu is of node %u, not %u",
-			    k + 1, nd->vds[k].index, nd->vds[0].index);
+			node_fail(nd, true, CCC_CAUSE_UNDECODABLE, "share %zu "
+			    "is of node %u, not %u", k + 1, nd->vds[k].index, nd->vds[0].index);
 		else
 			nd->f.s.index = nd->vds[0].index;
 		k++;
 	}
 	if (nd->why[0] == '\0' && k != nct)
-		node_fail(nd, true, "its Chainlink shares cover %zu "
-		    "ciphertexts, the input has %zu", k, nct);
+		node_fail(nd, true, CCC_CAUSE_WRONG_COUNT, "its Chainlink "
+		    "shares cover %zu ciphertexts, the input has %zu", k, nct);
 	sodium_memzero(b.p, b.len);
 	ccc_buf_free(&b);
 	return 0;
@@ -152,7 +196,7 @@ load_vault_node(struct node *nd, const struct ccc_combine_in *in, size_t nct,
 static int
 load_node(struct node *nd, const struct ccc_tdh2_pub *pub,
     const uint8_t *sk, const uint8_t pk[32], const uint8_t *ctx,
-    size_t ctx_len, size_t nct, struct ccc_err *err)
+    size_t ctx_len, size_t nct, bool digest, struct ccc_err *err)
 {
 	const struct ccc_sealed *s = &nd->f.s;
 	struct ccc_err e;
@@ -160,8 +204,8 @@ load_node(struct node *nd, const struct ccc_tdh2_pub *pub,
 
 	ccc_err_clear(&e);
 	if (sk == NULL) {
-		node_fail(nd, true, "%s", "a ccc sealed blob needs the "
-		    "recipient key (-i)");
+		node_fail(nd, true, CCC_CAUSE_UNOPENABLE, "%s", "a ccc sealed "
+		    "blob needs the recipient key (-i)");
 		return 0;
 	}
 	if ((rc = ccc_sealed_file_open(&nd->f, nd->file, &e)) != 0) {
@@ -169,35 +213,45 @@ load_node(struct node *nd, const struct ccc_tdh2_pub *pub,
 			*err = e;	/* an unreadable file is an I/O error */
 			return rc;
 		}
-		node_fail(nd, true, "%s", e.detail);
+		node_fail(nd, true, read_cause(rc), "%s", e.detail);
 		return 0;
 	}
+	if (digest) {
+		if ((rc = ccc_sealed_file_digest(&nd->f, nd->digest, err)) != 0) {
+			ccc_err_what(err, nd->file);
+			return rc;
+		}
+		nd->has_digest = true;
+	}
 	if (CRYPTO_memcmp(s->key_id, pub->key_id, 32) != 0)
-		node_fail(nd, true, "made with key %s, not this public key",
-		    ccc_short_id(s->key_id));
+		node_fail(nd, true, CCC_CAUSE_WRONG_KEY, "made with key %s, "
+		    "not this public key", ccc_short_id(s->key_id));
 	else if (s->epoch != pub->epoch)
-		node_fail(nd, true, "made at epoch %llu, the key is at epoch "
-		    "%llu", (unsigned long long)s->epoch,
+		node_fail(nd, true, CCC_CAUSE_WRONG_EPOCH, "made at epoch "
+		    "%llu, the key is at epoch %llu", (unsigned long long)s->epoch,
 		    (unsigned long long)pub->epoch);
 	else if (s->index > pub->n)
-		node_fail(nd, true, "%s", "node number beyond the key's n");
+		node_fail(nd, true, CCC_CAUSE_UNKNOWN_NODE, "%s", "node number "
+		    "beyond the key's n");
 	/* The context the shares are bound to: the request, or us. */
 	else if (s->context_len != ctx_len ||
 	    CRYPTO_memcmp(s->context, ctx, ctx_len) != 0)
-		node_fail(nd, true, "%s", ctx == pk ? "made for another "
-		    "request or recipient" : "made for another request");
+		node_fail(nd, true, CCC_CAUSE_WRONG_REQUEST, "%s", ctx == pk ?
+		    "made for another request or recipient" :
+		    "made for another request");
 	else if (CRYPTO_memcmp(s->recipient, pk, 32) != 0)
-		node_fail(nd, true, "%s", "sealed to another recipient");
+		node_fail(nd, true, CCC_CAUSE_WRONG_RECIPIENT, "%s",
+		    "sealed to another recipient");
 	else if ((rc = ccc_sealed_file_check(&nd->f, sk, &e)) != 0) {
 		if (rc == CCC_E_IO || rc == CCC_E_NOMEM) {
 			*err = e;
 			ccc_err_what(err, nd->file);
 			return rc;
 		}
-		node_fail(nd, true, "%s", e.detail);
+		node_fail(nd, true, read_cause(rc), "%s", e.detail);
 	} else if (s->count != nct)
-		node_fail(nd, true, "its shares cover %u ciphertexts, the "
-		    "input has %zu", s->count, nct);
+		node_fail(nd, true, CCC_CAUSE_WRONG_COUNT, "its shares cover "
+		    "%u ciphertexts, the input has %zu", s->count, nct);
 	return 0;
 }
 
@@ -348,11 +402,12 @@ apply(struct batch *b, size_t i, struct ccc_err *err)
 			nd->warned = true;
 			break;
 		case SH_OTHER_CT:
-			node_fail(nd, false, "%s", "share made for another "
-			    "ciphertext");
+			node_fail(nd, false, CCC_CAUSE_WRONG_CIPHERTEXT, "%s",
+			    "share made for another ciphertext");
 			break;
 		case SH_BAD_PROOF:
-			node_fail(nd, false, "%s", b->why[at] ? b->why[at] :
+			node_fail(nd, false, CCC_CAUSE_FAILED_PROOF, "%s",
+			    b->why[at] ? b->why[at] :
 			    "share proof does not verify");
 			break;
 		}
@@ -460,7 +515,7 @@ ccc_combine_core(const struct ccc_combine_in *in, ccc_plain_fn emit,
 		if ((rc = is_vault_file(nodes[k].file, &vault, err)) != 0 ||
 		    (rc = vault ? load_vault_node(&nodes[k], in, src->n, err) :
 		    load_node(&nodes[k], pub, in->sk, in->pk, in->ctx,
-		    in->ctx_len, src->n, err)) != 0)
+		    in->ctx_len, src->n, in->digests, err)) != 0)
 			goto out;
 	}
 	for (k = 0; k < in->nsealed; k++) {
@@ -498,7 +553,8 @@ ccc_combine_core(const struct ccc_combine_in *in, ccc_plain_fn emit,
 					goto out;
 				}
 				if (rc != 0)	/* the file changed since */
-					node_fail(&nodes[k], true, "%s",
+					node_fail(&nodes[k], true,
+					    read_cause(rc), "%s",
 					    e.detail);
 			}
 		rc = 0;
@@ -526,6 +582,9 @@ out:
 				.verdict = nodes[k].why[0] != '\0' ?
 				    CCC_NODE_BAD : nodes[k].repeats != NULL ?
 				    CCC_NODE_REPEAT : CCC_NODE_OK,
+				.cause = nodes[k].why[0] != '\0' ?
+				    nodes[k].cause : nodes[k].repeats != NULL ?
+				    CCC_CAUSE_DUPLICATE : CCC_CAUSE_VERIFIED,
 				.final = true,
 				.failed = rc != 0,
 				.index = nodes[k].f.s.index,
@@ -533,6 +592,8 @@ out:
 				.file = nodes[k].file,
 				.other = nodes[k].repeats,
 				.why = nodes[k].why,
+				.digest = nodes[k].has_digest ?
+				    nodes[k].digest : NULL,
 			};
 			in->verdict(in->verdict_arg, &r);
 		}

@@ -25,14 +25,42 @@ struct ccc_progress;
  * had fewer than t valid shares.
  */
 enum ccc_node_verdict { CCC_NODE_OK, CCC_NODE_REPEAT, CCC_NODE_BAD };
+/*
+ * Why a file's shares were not used, as a code a result can record
+ * (ccc/result/v1 field 11, ccc(7)): its name, ccc_combine_cause_name().
+ */
+enum ccc_combine_cause {
+	CCC_CAUSE_VERIFIED,	/* every share verified */
+	CCC_CAUSE_DUPLICATE,	/* repeats another file of the node */
+	CCC_CAUSE_UNDECODABLE,	/* not a sealed blob, or a share record not */
+	CCC_CAUSE_UNOPENABLE,	/* does not open with the recipient key */
+	CCC_CAUSE_WRONG_KEY,	/* made with another threshold key */
+	CCC_CAUSE_WRONG_EPOCH,	/* made at another epoch */
+	CCC_CAUSE_UNKNOWN_NODE,	/* a node number beyond the key's n */
+	CCC_CAUSE_WRONG_REQUEST,	/* bound to another request */
+	CCC_CAUSE_WRONG_RECIPIENT,	/* sealed to another key */
+	CCC_CAUSE_WRONG_COUNT,	/* shares for another number of inputs */
+	CCC_CAUSE_WRONG_CIPHERTEXT,	/* a share made for another input */
+	CCC_CAUSE_FAILED_PROOF,	/* a share whose proof does not verify */
+	CCC_CAUSE_N
+};
+/* "verified", "failed-proof", ...: the code's name (NULL if none). */
+const char *ccc_combine_cause_name(unsigned cause);
+/* The code named s[0..len), or -1. */
+int ccc_combine_cause_find(const char *s, size_t len);
+
 struct ccc_node_report {
 	enum ccc_node_verdict verdict;
+	enum ccc_combine_cause cause;	/* final reports: the first failure */
 	bool final, failed;
 	uint32_t index;		/* the node's number, 0 if its blob did not say */
 	uint32_t t;		/* shares needed */
 	const char *file;	/* its sealed-share file */
 	const char *other;	/* CCC_NODE_REPEAT: the file it repeats */
 	const char *why;	/* CCC_NODE_BAD: the first failure */
+	/* With digests: SHA-256 of the file, NULL if it could not be
+	 * read as a sealed blob. */
+	const uint8_t *digest;
 };
 typedef void (*ccc_node_fn)(void *arg, const struct ccc_node_report *r);
 
@@ -51,6 +79,7 @@ struct ccc_combine_in {
 	int nsealed;
 	unsigned jobs;		/* threads (0 or 1: one) */
 	const struct ccc_progress *progress;	/* or NULL */
+	bool digests;		/* each file's SHA-256 in its final report */
 	ccc_node_fn verdict;	/* each verdict on a node, or NULL */
 	void *verdict_arg;
 };

@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "attest.h"
+#include "combine.h"
 #include "keys.h"
 #include "result.h"
 #include "schemas.h"
@@ -13,8 +14,10 @@ int
 ccc_result_decode(struct ccc_result *r, const uint8_t *p, size_t len,
     struct ccc_err *err)
 {
-	struct ccc_val v[RES_NFIELDS];
+	struct ccc_val v[RES_NFIELDS], sv[RSH_NFIELDS];
+	struct ccc_cur c;
 	uint8_t d[32];
+	size_t i;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
@@ -33,11 +36,26 @@ ccc_result_decode(struct ccc_result *r, const uint8_t *p, size_t len,
 	memcpy(r->enclave_id, v[RES_ENCLAVE].p, 32);
 	r->doc = v[RES_DOC].p;
 	r->doc_len = v[RES_DOC].n;
+	r->shares = v[RES_SHARES];
 	crypto_hash_sha256(d, r->output, r->output_len);
 	if (sodium_memcmp(d, r->output_digest, 32) != 0)
 		return ccc_err_set(err, CCC_E_ATTEST, v[RES_OUTPUT].off,
 		    "output", "binding mismatch: the output does not match "
 		    "its digest (tampered output)");
+	/* A verdict is one of the engine's words, nothing else. */
+	ccc_cur_init(&c, r->shares.p, r->shares.n, r->shares.p - p, err);
+	for (i = 0; i < r->shares.count; i++) {
+		long long at = ccc_cur_pos(&c);
+		if ((rc = ccc_blob_decode_map(&ccc_schema_result_share, &c,
+		    sv)) != 0)
+			return rc;
+		if (ccc_combine_cause_find((const char *)sv[RSH_VERDICT].p,
+		    sv[RSH_VERDICT].n) < 0)
+			return ccc_err_set(err, CCC_E_FIELD, at, "shares",
+			    "shares: entry %zu: unknown verdict \"%.*s\"",
+			    i + 1, (int)sv[RSH_VERDICT].n,
+			    (const char *)sv[RSH_VERDICT].p);
+	}
 	return 0;
 }
 
@@ -68,28 +86,54 @@ bind_begin(crypto_hash_sha256_state *st, const uint8_t rid[32],
 	crypto_hash_sha256_update(st, b, 4);
 }
 
+/*
+ * The rest: output digest, time and the share verdicts (m maps, valid:
+ * ccc_result_decode checked them, the enclave made them), each as
+ * u8(node) || u8(vlen) || verdict || u8(dlen) || sealed_digest, dlen 0
+ * when the digest is absent.
+ */
 static void
 bind_end(crypto_hash_sha256_state *st, const uint8_t od[32], uint64_t time,
-    uint8_t out[32])
+    const uint8_t *shares, size_t shares_len, size_t m, uint8_t out[32])
 {
+	struct ccc_val sv[RSH_NFIELDS];
+	struct ccc_cur c;
 	uint8_t b[8];
+	size_t i;
 
 	crypto_hash_sha256_update(st, od, 32);
 	be(b, time, 8);
 	crypto_hash_sha256_update(st, b, 8);
+	be(b, m, 4);
+	crypto_hash_sha256_update(st, b, 4);
+	ccc_cur_init(&c, shares, shares_len, 0, NULL);
+	for (i = 0; i < m; i++) {
+		if (ccc_blob_decode_map(&ccc_schema_result_share, &c, sv) != 0)
+			break;	/* not reached: then no digest matches */
+		b[0] = (uint8_t)sv[RSH_NODE].u;
+		b[1] = (uint8_t)sv[RSH_VERDICT].n;
+		crypto_hash_sha256_update(st, b, 2);
+		crypto_hash_sha256_update(st, sv[RSH_VERDICT].p,
+		    sv[RSH_VERDICT].n);
+		b[0] = sv[RSH_DIGEST].present ? 32 : 0;
+		crypto_hash_sha256_update(st, b, 1);
+		if (sv[RSH_DIGEST].present)
+			crypto_hash_sha256_update(st, sv[RSH_DIGEST].p, 32);
+	}
 	crypto_hash_sha256_final(st, out);
 }
 
 void
 ccc_binding_digest(uint8_t out[32], const uint8_t rid[32], const char *app,
     size_t app_len, const uint8_t code[48], const uint8_t *inputs, size_t n,
-    const uint8_t output_digest[32], uint64_t time)
+    const uint8_t output_digest[32], uint64_t time, const uint8_t *shares,
+    size_t shares_len, size_t nshares)
 {
 	crypto_hash_sha256_state st;
 
 	bind_begin(&st, rid, app, app_len, code, n);
 	crypto_hash_sha256_update(&st, inputs, 32 * n);
-	bind_end(&st, output_digest, time, out);
+	bind_end(&st, output_digest, time, shares, shares_len, nshares, out);
 }
 
 void
@@ -103,7 +147,8 @@ ccc_result_binding(uint8_t out[32], const struct ccc_result *r)
 	for (i = 0; i < r->inputs.count; i++)
 		crypto_hash_sha256_update(&st, ccc_val_elem(&r->inputs, 32, i),
 		    32);
-	bind_end(&st, r->output_digest, r->time, out);
+	bind_end(&st, r->output_digest, r->time, r->shares.p, r->shares.n,
+	    r->shares.count, out);
 }
 
 int

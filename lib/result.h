@@ -7,7 +7,16 @@
  *
  *   SHA-256("ccc/attest-binding/v1" || request_id || u32be(len) || app_id
  *           || code || u32be(n) || input_digest_1..n || output_digest
- *           || u64be(time))
+ *           || u64be(time) || u32be(m) || share_1..m)
+ *
+ * where share_k = u8(node) || u8(vlen) || verdict || u8(dlen) ||
+ * sealed_digest is the enclave's verdict on the k-th sealed-share file it
+ * was given (field 11, in the order given): the node number the file
+ * claims (0 if it did not decode), "verified" or why its shares were
+ * refused (lib/combine.h), and the SHA-256 of the file when it read as a
+ * sealed blob (dlen 32, else 0), which the node's access-log entry names
+ * too; so the attested result says which nodes' shares verified after
+ * the per-request key is gone.
  *
  * its public_key is the request's per-request enclave key, and PCR 2
  * (PCR 0 is the enclave runtime) is the code measurement; its certificate
@@ -26,6 +35,8 @@
 #define CCC_RESULT_OUTPUT_MAX (64UL * 1024 * 1024)
 #define CCC_PCR_RUNTIME 0
 #define CCC_PCR_CODE 2
+/* Sealed-share files one result can judge (ccc-enclave-run's limit). */
+#define CCC_RESULT_SHARES_MAX 1024
 
 struct ccc_result {
 	uint8_t request_id[32];
@@ -41,15 +52,25 @@ struct ccc_result {
 	uint8_t enclave_id[32];
 	const uint8_t *doc;		/* COSE_Sign1 attestation document */
 	size_t doc_len;
+	struct ccc_val shares;		/* MAP_ARRAY of ccc_schema_result_share */
 };
 
+/*
+ * Decode a result (views into p): every field present, the output
+ * matching its digest, every share verdict one of lib/combine.h's names.
+ */
 int ccc_result_decode(struct ccc_result *r, const uint8_t *p, size_t len,
     struct ccc_err *err) CCC_WUR;
-/* The binding digest above, from its parts (inputs: n digests). */
+/*
+ * The binding digest above, from its parts (inputs: n digests; shares:
+ * nshares ccc_schema_result_share maps, encoded back to back, as in field
+ * 11).
+ */
 void ccc_binding_digest(uint8_t out[32], const uint8_t rid[32],
     const char *app, size_t app_len, const uint8_t code[48],
     const uint8_t *inputs, size_t n, const uint8_t output_digest[32],
-    uint64_t time);
+    uint64_t time, const uint8_t *shares, size_t shares_len,
+    size_t nshares);
 /* The binding digest above, from the result's own fields. */
 void ccc_result_binding(uint8_t out[32], const struct ccc_result *r);
 /*

@@ -241,9 +241,18 @@ static const struct ccc_field access_fields[] = {
 	U(9, "epoch", 0, INT64_MAX, 0),
 	B(10, "key_id", 32, 32, 0),
 	B(11, "output_recipient", 32, 32, CCC_F_OPT),
+	B(12, "sealed_digest", 32, 32, CCC_F_OPT),
 };
 SCHEMA(ccc_schema_access, "ccc/access/v1", "access log entry",
     access_fields);
+
+/* A node's sealed shares as the enclave judged them (lib/combine.h). */
+static const struct ccc_field result_share_fields[] = {
+	U(1, "node", 0, 255, 0),
+	T(2, "verdict", 1, 32, 0),
+	B(3, "sealed_digest", 32, 32, CCC_F_OPT),
+};
+SCHEMA(ccc_schema_result_share, NULL, "share verdict", result_share_fields);
 
 static const struct ccc_field result_fields[] = {
 	B(1, "request_id", 32, 32, 0),
@@ -256,6 +265,7 @@ static const struct ccc_field result_fields[] = {
 	U(8, "time", 0, UINT64_MAX, 0),
 	B(9, "enclave_id", 32, 32, 0),
 	B(10, "attestation", 1, 1UL << 20, CCC_F_DOC),
+	MA(11, "shares", 1, CCC_RESULT_SHARES_MAX, &ccc_schema_result_share),
 };
 SCHEMA(ccc_schema_result, "ccc/result/v1", "computation result",
     result_fields);

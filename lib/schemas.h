@@ -69,10 +69,13 @@ extern const struct ccc_schema ccc_schema_request_head;
 extern const struct ccc_schema ccc_schema_access;
 enum { ACC_SEQ, ACC_PREV, ACC_TIME, ACC_REQUEST, ACC_APP, ACC_CTS,
     ACC_RECIPIENT, ACC_NODE, ACC_EPOCH, ACC_KEY_ID, ACC_OUTPUT_TO,
-    ACC_NFIELDS };
+    ACC_SEALED, ACC_NFIELDS };
 extern const struct ccc_schema ccc_schema_result;
 enum { RES_REQUEST, RES_APP, RES_CODE, RES_INPUTS, RES_MODE, RES_OUTPUT,
-    RES_OUTPUT_DIGEST, RES_TIME, RES_ENCLAVE, RES_DOC, RES_NFIELDS };
+    RES_OUTPUT_DIGEST, RES_TIME, RES_ENCLAVE, RES_DOC, RES_SHARES,
+    RES_NFIELDS };
+extern const struct ccc_schema ccc_schema_result_share;
+enum { RSH_NODE, RSH_VERDICT, RSH_DIGEST, RSH_NFIELDS };
 
 /* ---- the enclave's input to its code ------------------------------------- */
 extern const struct ccc_schema ccc_schema_enclave_input;

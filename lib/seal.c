@@ -276,6 +276,32 @@ ccc_sealed_file_open(struct ccc_sealed_file *f, const char *path,
 	return 0;
 }
 
+int
+ccc_sealed_file_digest(const struct ccc_sealed_file *f, uint8_t out[32],
+    struct ccc_err *err)
+{
+	crypto_hash_sha256_state h;
+	uint8_t b[65536];
+	off_t at = 0;
+	ssize_t r;
+
+	crypto_hash_sha256_init(&h);
+	if (f->fd < 0)
+		crypto_hash_sha256_update(&h, f->mem.p, f->mem.len);
+	else
+		while ((r = pread(f->fd, b, sizeof(b), at)) != 0) {
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0)
+				return ccc_err_set(err, CCC_E_IO, -1, NULL,
+				    "%s", strerror(errno));
+			crypto_hash_sha256_update(&h, b, (size_t)r);
+			at += r;
+		}
+	crypto_hash_sha256_final(&h, out);
+	return 0;
+}
+
 /* Refill the read-ahead with up to CCC_SEALED_CHUNK shares. */
 static int
 read_chunk(struct ccc_sealed_file *f, struct ccc_err *err)

@@ -77,6 +77,12 @@ struct ccc_sealed_file {
  */
 int ccc_sealed_file_open(struct ccc_sealed_file *f, const char *path,
     struct ccc_err *err) CCC_WUR;
+/*
+ * SHA-256 of the whole file as opened (re-read from its start; a pipe's
+ * bytes as read); the file position is not moved.  CCC_E_IO.
+ */
+int ccc_sealed_file_digest(const struct ccc_sealed_file *f, uint8_t out[32],
+    struct ccc_err *err) CCC_WUR;
 /* Open every share once with sk (CCC_E_DECRYPT if one fails). */
 int ccc_sealed_file_check(struct ccc_sealed_file *f, const uint8_t sk[32],
     struct ccc_err *err) CCC_WUR;

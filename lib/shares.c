@@ -123,6 +123,9 @@ ccc_shares_seal(const struct ccc_share_run *r, struct ccc_ct_src *src,
 			goto out;
 		}
 		if (r->out != NULL) {
+			if (r->out_hash != NULL)
+				crypto_hash_sha256_update(r->out_hash,
+				    r->ob->p, r->ob->len);
 			if ((rc = ccc_out_write(r->out, r->ob->p, r->ob->len,
 			    err)) != 0)
 				goto out;

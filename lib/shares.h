@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include <openssl/bn.h>
+#include <sodium.h>
 
 #include "buf.h"
 #include "ccc.h"
@@ -46,6 +47,9 @@ struct ccc_share_run {
 	const uint8_t *box_to;
 	struct ccc_buf *ob;
 	struct ccc_out *out;
+	/* Unless NULL, fed what out gets (libsodium's: the thread's OpenSSL
+	 * context, lib/hash.h, stays free for the hot paths). */
+	crypto_hash_sha256_state *out_hash;
 	int digests_fd;
 };
 int ccc_shares_seal(const struct ccc_share_run *r, struct ccc_ct_src *src,

@@ -35,6 +35,39 @@ collect(void *arg, size_t i, const uint8_t *p, size_t n, struct ccc_err *err)
 }
 
 /*
+ * The verdicts on the sealed-share files: reported as ccc-combine reports
+ * them, and each final one kept, in input order, as the result's field 11
+ * (ccc_schema_result_share maps back to back).
+ */
+struct verdicts {
+	struct ccc_op_nodes *nr;
+	struct ccc_buf maps;
+	size_t n;
+	bool nomem;
+};
+
+static void
+verdict_note(void *arg, const struct ccc_node_report *r)
+{
+	struct verdicts *vs = arg;
+	struct ccc_val sv[RSH_NFIELDS];
+	const char *name = ccc_combine_cause_name(r->cause);
+
+	ccc_op_node_note(vs->nr, r);
+	if (!r->final)
+		return;
+	ccc_val_uint(&sv[RSH_NODE], r->index);
+	ccc_val_bytes(&sv[RSH_VERDICT], name, strlen(name));
+	if (r->digest != NULL)
+		ccc_val_bytes(&sv[RSH_DIGEST], r->digest, 32);
+	else
+		sv[RSH_DIGEST].present = false;
+	if (ccc_blob_encode(&vs->maps, &ccc_schema_result_share, sv) != 0)
+		vs->nomem = true;
+	vs->n++;
+}
+
+/*
  * The TCP ports the code may connect to: those the request names, each of
  * which the enclave policy must allow.
  */
@@ -152,6 +185,7 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	struct ccc_ct_src src;
 	struct ccc_combine_in cin;
 	struct ccc_op_nodes nr;
+	struct verdicts vs;
 	struct ccc_sandbox_result res;
 	struct ccc_nitro_claims claims;
 	struct ccc_val v[RES_NFIELDS], ev[EIN_NFIELDS];
@@ -175,11 +209,20 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	ccc_buf_init(&digests, 0);
 	ccc_buf_init(&doc, 0);
 	ccc_buf_init(&blob, 0);
+	memset(&vs, 0, sizeof(vs));
+	vs.nr = &nr;
+	ccc_buf_init(&vs.maps, 0);
 
 	/* Who we are and what we trust. */
 	if ((rc = ccc_op_nodes_open(&nr, o->report, o->force, err)) != 0 ||
 	    (rc = ccc_enclave_policy_load(&pol, o->policy, err)) != 0)
 		goto out;
+	/* Every file's verdict goes into the result. */
+	if (o->nsealed > CCC_RESULT_SHARES_MAX) {
+		rc = ccc_err_set(err, CCC_E_USAGE, -1, NULL, "%d sealed-share "
+		    "files, at most %d", o->nsealed, CCC_RESULT_SHARES_MAX);
+		goto out;
+	}
 	/*
 	 * The output is opened now: an existing file or a terminal must stop
 	 * the run before the per-request key is used up.
@@ -271,8 +314,9 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	cin.cts = &src;
 	cin.sealed = o->sealed;
 	cin.nsealed = o->nsealed;
-	cin.verdict = ccc_op_node_note;
-	cin.verdict_arg = &nr;
+	cin.digests = true;
+	cin.verdict = verdict_note;
+	cin.verdict_arg = &vs;
 	rc = ccc_combine_core(&cin, collect, &in, err);
 	/* Used: gone from memory and disk, whatever the shares were. */
 	sodium_memzero(sk, 32);
@@ -283,6 +327,11 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	rc = ccc_op_nodes_commit(&nr, "ccc-enclave-run", rc, err);
 	if (rc != 0)
 		goto out;
+	if (vs.nomem || vs.n != (size_t)o->nsealed) {
+		rc = ccc_err_set(err, vs.nomem ? CCC_E_NOMEM : CCC_E_INTERNAL,
+		    -1, NULL, "the shares' verdicts");
+		goto out;
+	}
 
 	/* Run the measured code. */
 	if ((rc = ccc_sandbox_run(code.p, code.len, in.p, in.len, &pol.lim,
@@ -318,7 +367,7 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 		goto out;
 	crypto_hash_sha256(od, outp.p, outp.len);
 	ccc_binding_digest(binding, rq.id, rq.app, rq.app_len, rq.code,
-	    digests.p, src.n, od, o->now);
+	    digests.p, src.n, od, o->now, vs.maps.p, vs.maps.len, vs.n);
 	ccc_val_bytes(&v[RES_REQUEST], rq.id, 32);
 	ccc_val_bytes(&v[RES_APP], rq.app, rq.app_len);
 	ccc_val_bytes(&v[RES_CODE], rq.code, 48);
@@ -343,6 +392,7 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	if ((rc = ccc_attest_sign_software(&doc, signer, &claims, err)) != 0)
 		goto out;
 	ccc_val_bytes(&v[RES_DOC], doc.p, doc.len);
+	ccc_val_array(&v[RES_SHARES], vs.maps.p, vs.maps.len, vs.n);
 	if ((rc = ccc_blob_encode(&blob, &ccc_schema_result, v)) != 0) {
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "result");
 		goto out;
@@ -375,5 +425,6 @@ out:
 	ccc_buf_free(&digests);
 	ccc_buf_free(&doc);
 	ccc_buf_free(&blob);
+	ccc_buf_free(&vs.maps);
 	return rc;
 }

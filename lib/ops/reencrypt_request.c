@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,26 +33,73 @@
 #include "seal.h"
 #include "shares.h"
 
-static char spool_name[] = "stdout (its scratch copy)";
-
-/* The scratch copy of stdout's blob, to stdout. */
+/*
+ * The kept blob (fd, named name) from its start: to the output, or when
+ * out is NULL its SHA-256 into digest.
+ */
 static int
-copy_out(struct ccc_out *out, int fd, struct ccc_err *err)
+copy_out(struct ccc_out *out, int fd, const char *name, uint8_t *digest,
+    struct ccc_err *err)
 {
+	crypto_hash_sha256_state h;
 	uint8_t b[65536];
 	ssize_t r;
 	int rc;
 
 	if (lseek(fd, 0, SEEK_SET) != 0)
-		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s",
-		    spool_name, strerror(errno));
-	while ((r = ccc_read_full(fd, b, sizeof(b))) > 0)
-		if ((rc = ccc_out_write(out, b, (size_t)r, err)) != 0)
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", name,
+		    strerror(errno));
+	crypto_hash_sha256_init(&h);
+	while ((r = ccc_read_full(fd, b, sizeof(b))) > 0) {
+		if (out == NULL)
+			crypto_hash_sha256_update(&h, b, (size_t)r);
+		else if ((rc = ccc_out_write(out, b, (size_t)r, err)) != 0)
 			return rc;
+	}
 	if (r < 0)
-		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s",
-		    spool_name, strerror(errno));
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", name,
+		    strerror(errno));
+	if (out == NULL)
+		crypto_hash_sha256_final(&h, digest);
 	return 0;
+}
+
+/*
+ * The rerun of a release that was logged, with its blob's digest, by a
+ * run that did not write it: the blob kept then, exactly as logged, or
+ * nothing.
+ */
+static int
+release_kept(struct ccc_out *out, const char *kept, const uint8_t rid[32],
+    const uint8_t logged[32], struct ccc_err *err)
+{
+	uint8_t d[32];
+	char hex[17];
+	int fd, rc;
+
+	sodium_bin2hex(hex, sizeof(hex), rid, 8);
+	if ((fd = open(kept, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
+		if (errno != ENOENT)
+			return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s",
+			    kept, strerror(errno));
+		rc = ccc_err_set(err, CCC_E_STATE, -1, NULL, "request %s... "
+		    "is logged with the digest of its sealed blob, which is "
+		    "gone; nothing released", hex);
+		ccc_err_what(err, kept);
+		return rc;
+	}
+	/* Checked whole before a byte goes out (stdout cannot be undone). */
+	if ((rc = copy_out(NULL, fd, kept, d, err)) == 0 &&
+	    sodium_memcmp(d, logged, 32) != 0) {
+		rc = ccc_err_set(err, CCC_E_STATE, -1, NULL, "request %s...: "
+		    "not the sealed blob its log entry names; nothing "
+		    "released", hex);
+		ccc_err_what(err, kept);
+	}
+	if (rc == 0)
+		rc = copy_out(out, fd, kept, NULL, err);
+	close(fd);
+	return rc;
 }
 
 /* The node's identity secret key, which signs its access log head. */
@@ -94,12 +142,15 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	struct ccc_ct_src src;
 	struct ccc_par par;
 	struct ccc_share_run run;
+	crypto_hash_sha256_state sealed_hash;
 	struct ccc_identity *id = NULL;
 	enum ccc_served served = CCC_SERVED_NO;
 	BIGNUM *x = NULL;
+	uint8_t logged[32];
+	char *kept = NULL;
 	int rc, dfd = -1;
 	bool state_open = false, par_open = false, out_open = false;
-	bool src_open = false;
+	bool src_open = false, found = false, unlogged = false;
 
 	memset(&pub, 0, sizeof(pub));
 	memset(&roster, 0, sizeof(roster));
@@ -164,6 +215,30 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 		    "the release)" : "");
 		goto in_err;
 	}
+	/*
+	 * Logged by a run that did not finish: if the entry names its sealed
+	 * blob, that blob, kept, is the release (entries of older versions
+	 * name none: the shares are made again).
+	 */
+	if ((rc = ccc_accesslog_kept_path(&st, rq.id, &kept)) != 0) {
+		rc = ccc_err_set(err, rc, -1, NULL, "state");
+		goto out;
+	}
+	if ((served == CCC_SERVED_LOGGED || served == CCC_SERVED_PENDING) &&
+	    (rc = ccc_accesslog_find(&st, rq.id, &found, logged, err)) != 0)
+		goto out;
+	if (found && !sodium_is_zero(logged, 32)) {
+		if ((rc = ccc_out_open(&out, o->out, CCC_OUT_BINARY |
+		    (o->force ? CCC_OUT_FORCE : 0) | (o->tty_ok ?
+		    CCC_OUT_TTY_OK : 0), err)) != 0)
+			goto out;
+		out_open = true;
+		if ((rc = release_kept(&out, kept, rq.id, logged, err)) != 0 ||
+		    (id != NULL && (rc = ccc_accesslog_sign_head(&st, id,
+		    sh->index, pub.key_id, pub.epoch, err)) != 0))
+			goto out;
+		goto commit;
+	}
 
 	/*
 	 * Every share is computed before anything is logged or written.  The
@@ -189,21 +264,24 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	if ((rc = ccc_sealed_begin(&ob, &hctx, &hdr, err)) != 0)
 		goto out;
 	/*
-	 * The blob goes to the output's temporary file (linked into place
-	 * only after the release is logged), or for stdout to a scratch file
-	 * copied out then: memory holds one batch, not the whole blob.
+	 * The blob is kept in the state (memory holds one batch, not the
+	 * whole blob), durable before the release is logged, and copied to
+	 * the output once it is: a rerun after a crash releases this blob.
 	 */
 	if ((rc = ccc_out_open(&out, o->out, CCC_OUT_BINARY | (o->force ?
 	    CCC_OUT_FORCE : 0) | (o->tty_ok ? CCC_OUT_TTY_OK : CCC_OUT_HAS_T), err)) != 0)
 		goto out;
 	out_open = true;
-	if (out.path == NULL) {
-		if ((rc = ccc_tmpfile(&spool.fd, err)) != 0)
-			goto out;
-		spool.flags = 0;
-		spool.path = spool_name;
-		spool.tmp = NULL;
+	if ((spool.fd = open(kept, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC |
+	    O_NOFOLLOW, 0600)) < 0) {
+		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", kept,
+		    strerror(errno));
+		goto out;
 	}
+	unlogged = true;	/* removed on failure until logged */
+	spool.flags = 0;
+	spool.path = kept;
+	spool.tmp = NULL;
 	memset(&run, 0, sizeof(run));
 	run.par = &par;
 	run.pub = &pub;
@@ -215,8 +293,18 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	run.hctx = &hctx;
 	run.ob = &ob;
 	run.digests_fd = dfd;
-	run.out = out.path != NULL ? &out : &spool;
+	run.out = &spool;
+	/* The log names the exact blob released, by its SHA-256. */
+	crypto_hash_sha256_init(&sealed_hash);
+	run.out_hash = &sealed_hash;
 	if ((rc = ccc_shares_seal(&run, &src, err)) != 0)
+		goto out;
+	if (fsync(spool.fd) != 0) {
+		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", kept,
+		    strerror(errno));
+		goto out;
+	}
+	if ((rc = ccc_fsync_dir_of(kept, err)) != 0)
 		goto out;
 
 	/* Log first; only a logged release is written out. */
@@ -235,18 +323,24 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 		ae.node = sh->index;
 		ae.epoch = pub.epoch;
 		memcpy(ae.key_id, pub.key_id, 32);
+		crypto_hash_sha256_final(&sealed_hash, ae.sealed_digest);
 		if ((rc = ccc_accesslog_append(&st, &ae, rq.expires, err)) != 0)
 			goto out;
+		unlogged = false;
 	}
 	/* The head as it stands, signed before anything is released. */
 	if (id != NULL && (rc = ccc_accesslog_sign_head(&st, id, sh->index,
 	    pub.key_id, pub.epoch, err)) != 0)
 		goto out;
-	if ((out.path == NULL && (rc = copy_out(&out, spool.fd, err)) != 0) ||
-	    (rc = ccc_out_commit(&out, err)) != 0)
+	if ((rc = copy_out(&out, spool.fd, kept, NULL, err)) != 0)
+		goto out;
+commit:
+	if ((rc = ccc_out_commit(&out, err)) != 0)
 		goto out;
 	out_open = false;
-	rc = ccc_accesslog_released(&st, rq.id, rq.expires, err);
+	/* Released: the kept blob is no longer needed. */
+	if ((rc = ccc_accesslog_released(&st, rq.id, rq.expires, err)) == 0)
+		(void)unlink(kept);
 	goto out;
 in_err:
 	ccc_err_what(err, ccc_io_name(o->in, 0));
@@ -255,6 +349,8 @@ out:
 		ccc_out_abort(&out);
 	if (spool.fd >= 0)
 		close(spool.fd);
+	if (unlogged && rc != 0)
+		(void)unlink(kept);	/* nothing names it */
 	if (src_open)
 		ccc_ct_src_close(&src);
 	ccc_certified_request_close(&rf);
@@ -273,6 +369,7 @@ out:
 	ccc_label_policy_free(&pol);
 	if (dfd >= 0)
 		close(dfd);
+	free(kept);
 	ccc_buf_free(&kb);
 	ccc_buf_free(&ob);
 	return rc;

@@ -516,3 +516,168 @@ echo ok >mine; cat mine'
 	program fail 'echo partial; exit 3'
 	code_fails f fail "exited with status 3"
 }
+
+# ---- auditable releases (ccc(7): what an auditor can check after the key is
+# gone) --------------------------------------------------------------------------
+
+# shares FILE: the "shares" field of a result as ccc-inspect prints it.
+shares() {
+	ccc-inspect "$1" | sed -n '/^  "shares": \[$/,/^  \]$/p'
+}
+
+# verdicts NODE:VERDICT:FILE...: the "shares" field ccc-inspect prints
+# for those entries, FILE the sealed-share file of each.
+verdicts() {
+	local e sep='' f
+	printf '  "shares": [\n'
+	for e; do
+		f=${e##*:}
+		e=${e%:*}
+		printf '%s    {\n      "node": %s,\n      "verdict": "%s",\n      "sealed_digest": "%s"\n    }' \
+		    "$sep" "${e%%:*}" "${e#*:}" "$(sha256sum <"$f" | cut -c1-64)"
+		sep=$',\n'
+	done
+	printf '\n  ]\n'
+}
+
+# binding: the binding digest of the result ccc-inspect prints on stdin,
+# as ccc(7) spells it (Binding).
+binding() {
+	python3 -c '
+import hashlib, json, sys
+r = json.load(sys.stdin)
+h = bytes.fromhex
+b = b"ccc/attest-binding/v1" + h(r["request_id"])
+app = r["app_id"].encode()
+b += len(app).to_bytes(4, "big") + app + h(r["code"])
+b += len(r["inputs"]).to_bytes(4, "big")
+b += b"".join(h(i) for i in r["inputs"])
+b += h(r["output_digest"]) + r["time"].to_bytes(8, "big")
+b += len(r["shares"]).to_bytes(4, "big")
+for s in r["shares"]:
+    v = s["verdict"].encode()
+    d = h(s.get("sealed_digest", ""))
+    b += bytes([s["node"], len(v)]) + v + bytes([len(d)]) + d
+print(hashlib.sha256(b).hexdigest())'
+}
+
+# entry_digest STATE: the sealed_digest of the last entry of a node's log.
+entry_digest() {
+	ccc-inspect -d "$1/access.log" |
+	    sed -n "s|^  12 / sealed_digest /: h'\(.*\)',\{0,1\}\$|\1|p" |
+	    tail -1
+}
+
+@test "audit: the attested result lists the nodes verified and those refused, with why" {
+	program hello 'echo hello'
+	request r hello
+	local i logged=()
+	for i in 1 2 3 4; do
+		logged[i]=$(entry_digest "st$i")
+	done
+	request b hello
+	# Node 2's blob is altered on its way, its share re-sealed wrong; a
+	# blob of node 4 is one it made for another request; node 1's is
+	# given twice.
+	"$CCC_BIN/../tests/unit/share-tamper" -i r.key -n 1 -o r.s2x r.s2
+	enclave -i r.key -o r.res r.cert r.s1 r.s2x r.s3 b.s4 r.s4 r.s1
+	((status == 0))
+	assert_stderr "$(printf '%s\n' \
+	    "ccc-enclave-run: warning: node 2 (r.s2x): proof does not verify; its shares were not used" \
+	    "ccc-enclave-run: warning: node 4 (b.s4): made for another request; its shares were not used" \
+	    "ccc-enclave-run: warning: node 1: r.s1 repeats r.s1; ignored")"
+	crun -0 shares r.res
+	assert_output "$(verdicts 1:verified:r.s1 2:failed-proof:r.s2x \
+	    3:verified:r.s3 4:wrong-request:b.s4 4:verified:r.s4 \
+	    1:duplicate:r.s1)"
+	# The auditor matches each entry to the node's log: the verified
+	# blobs are the ones nodes 1, 3 and 4 logged for this request; the
+	# one refused for node 2 is not what node 2 released.
+	for i in 1 3 4; do
+		assert_contains "$output" "\"sealed_digest\": \"${logged[i]}\""
+	done
+	[[ $output != *"${logged[2]}"* ]]
+	# The list is inside what the attestation binds: the result verifies
+	# and answers its request ...
+	crun -0 ccc-attest-verify -p fx/pol -r r.cert r.res
+	assert_stderr_empty
+	# ... with the binding digest ccc(7) spells, recomputed by hand from
+	# the fields ccc-inspect prints.
+	local ud
+	ud=$(ccc-inspect r.res | binding)
+	[[ ${#ud} == 64 ]]
+	assert_contains "$output" "user_data: $ud"$'\n'
+	crun -0 ccc-combine --result r.res
+	assert_output hello
+	# ... and a host that rewrites it (node 2's failed proof said to be
+	# an unknown node; node 2's refusal moved to node 4; its digest made
+	# node 2's logged one) is caught.
+	local at
+	at=$(find_hex r.res "a30102026c$(hex_str failed-proof)")
+	replace_bytes r.res $((at + 5)) "$(hex_str unknown-node)" hidden
+	crun -1 ccc-attest-verify -p fx/pol -r r.cert hidden
+	assert_output_empty
+	assert_stderr "ccc-attest-verify: attestation refused: hidden: binding mismatch: user_data differs from the expected value"
+	replace_bytes r.res $((at + 2)) 04 moved
+	crun -1 ccc-attest-verify -p fx/pol -r r.cert moved
+	assert_stderr "ccc-attest-verify: attestation refused: moved: binding mismatch: user_data differs from the expected value"
+	replace_bytes r.res $((at + 20)) "${logged[2]}" blamed
+	crun -1 ccc-attest-verify -p fx/pol -r r.cert blamed
+	assert_stderr "ccc-attest-verify: attestation refused: blamed: binding mismatch: user_data differs from the expected value"
+	# A verdict outside the vocabulary is malformed, not merely unbound.
+	replace_bytes r.res $((at + 5)) "$(hex_str failed-pro0f)" odd
+	crun -1 ccc-attest-verify -p fx/pol -r r.cert odd
+	assert_stderr "ccc-attest-verify: invalid field: odd: at byte $at: shares: entry 2: unknown verdict \"failed-pro0f\""
+}
+
+@test "audit: a result without the share verdicts is refused as malformed" {
+	program hello 'echo hello'
+	request r hello
+	enclave -i r.key -o r.res r.cert r.s1 r.s2 r.s3
+	((status == 0))
+	crun -0 shares r.res
+	assert_output "$(verdicts 1:verified:r.s1 2:verified:r.s2 3:verified:r.s3)"
+	# The result as it was before field 11: cut off, one field fewer.
+	local at hex
+	at=$(find_hex r.res "0b83a3010102")
+	hex=$(hex_of r.res)
+	[[ ${hex:0:2} == ac ]]
+	write_hex "ab${hex:2:at*2-2}" old
+	crun -1 ccc-attest-verify -p fx/pol -r r.cert old
+	assert_stderr "ccc-attest-verify: invalid field: old: at byte $(size_of old): missing field shares (key 11)"
+	crun -1 ccc-combine --result old
+	assert_stderr "ccc-combine: invalid field: old: at byte $(size_of old): missing field shares (key 11)"
+	# A result judges at most 1024 files: more are refused before any is
+	# read, the key kept.
+	request m hello
+	enclave -i m.key -o m.res m.cert $(printf 'm.s1 %.0s' {1..1025})
+	((status == 2))
+	assert_stderr "ccc-enclave-run: usage: 1025 sealed-share files, at most 1024"
+	assert_no_file m.res
+	[[ -s m.key ]]
+}
+
+@test "audit: a node's access-log entry names the sealed blob it released by its SHA-256" {
+	program hello 'echo hello'
+	request r hello
+	local i
+	for i in 1 2 3 4; do
+		[[ "$(entry_digest "st$i")" == "$(sha256sum <"r.s$i" | cut -c1-64)" ]] ||
+		    fail "node $i: the logged digest is not its blob's"
+		# The auditor's replay by hand, with another tool.
+		[[ "$(openssl dgst -sha256 -r "r.s$i" | cut -c1-64)" == "$(entry_digest "st$i")" ]]
+		crun -0 ccc-inspect -L "st$i"
+		assert_output "st$i/access.log: 1 entry, chained and matching its head"
+	done
+	# Written to standard output (through the blob the node keeps until
+	# it is released), the blob is the one logged as well.
+	request b hello
+	ccc-reencrypt -s fx/key/share-1.cbor -k fx/key/tpk.cbor -r fx/roster \
+	    -A fx/attest.policy -P fx/pool -d st9 --tty b.cert >b.out 2>err
+	[[ ! -s err ]]
+	[[ "$(entry_digest st9)" == "$(sha256sum <b.out | cut -c1-64)" ]]
+	# A blob altered on its way (node 2's, its share re-sealed wrong) is
+	# not the one node 2 logged.
+	"$CCC_BIN/../tests/unit/share-tamper" -i r.key -n 1 -o r.s2x r.s2
+	[[ "$(entry_digest st2)" != "$(sha256sum <r.s2x | cut -c1-64)" ]]
+}

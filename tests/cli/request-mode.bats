@@ -679,11 +679,18 @@ served_two() {
 	assert_output "st1/access.log: 1 entry, chained and matching its head"
 	[[ "$(cat "st1/served/$(field_hex fx/req request_id)")" == "logged $(num fx/req expires)" ]]
 	save st1/access.log st1/access.head
-	# The rerun finishes the release without a second entry.
+	# The blob was kept, durable, before the release was logged.
+	local kept
+	kept="st1/served/$(field_hex fx/req request_id).sealed"
+	[[ "$(field_hex st1/access.log sealed_digest)" == "$(sha256sum <"$kept" | cut -c1-64)" ]]
+	# The rerun finishes the release without a second entry, with the
+	# very blob the entry names.
 	node 1 -o s1 fx/cert
 	((status == 0))
 	assert_stderr_empty
 	[[ -s s1 ]]
+	[[ "$(field_hex st1/access.log sealed_digest)" == "$(sha256sum <s1 | cut -c1-64)" ]]
+	assert_no_file "$kept"
 	assert_unchanged st1/access.log st1/access.head
 	crun -0 ccc-inspect -L st1
 	assert_output "st1/access.log: 1 entry, chained and matching its head"
@@ -699,6 +706,61 @@ served_two() {
 	crun -0 ccc-combine -k fx/k57/tpk.cbor -i fx/ek -R fx/req -o pt s1 s2 \
 	    s3 s4 s5
 	assert_same pt fx/msg
+}
+
+@test "request mode: a logged release whose kept blob is gone or altered is not released" {
+	killed_node 1 -o s1 fx/cert
+	((status == 137))
+	rm -f s1.tmp*
+	local kept hex
+	kept="st1/served/$(field_hex fx/req request_id).sealed"
+	# Before the fix a rerun sealed new shares, a blob other than the one
+	# logged; now it releases the kept one or nothing.
+	cp "$kept" kept.saved
+	hex=$(hex_of "$kept")
+	write_hex "${hex:0:${#hex}-2}$(printf %02x $((16#${hex: -2} ^ 1)))" "$kept"
+	node 1 -o s1 fx/cert
+	((status == 2))
+	assert_stderr "ccc-reencrypt: bad node state: $kept: request $(rid fx/req)...: not the sealed blob its log entry names; nothing released"
+	assert_no_file s1
+	# Not a byte of it on standard output either.
+	node 1 --tty fx/cert
+	((status == 2))
+	assert_output_empty
+	assert_stderr "ccc-reencrypt: bad node state: $kept: request $(rid fx/req)...: not the sealed blob its log entry names; nothing released"
+	rm "$kept"
+	node 1 -o s1 fx/cert
+	((status == 2))
+	assert_stderr "ccc-reencrypt: bad node state: $kept: request $(rid fx/req)... is logged with the digest of its sealed blob, which is gone; nothing released"
+	assert_no_file s1
+	[[ "$(cat "st1/served/$(field_hex fx/req request_id)")" == "logged $(num fx/req expires)" ]]
+	# Put back, it is released, to standard output too.
+	cp kept.saved "$kept"
+	save st1/access.log st1/access.head
+	ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor -r fx/roster \
+	    -A fx/attest.policy -P fx/pool -d st1 --tty fx/cert >s1 2>err
+	[[ ! -s err ]]
+	assert_same s1 kept.saved
+	assert_no_file "$kept"
+	replayed fx/cert fx/req
+}
+
+@test "request mode: a kept blob is pruned with its replay marker" {
+	local old
+	old=$(printf 'ab%.0s' {1..32})
+	node 1 -o s1 fx/cert
+	((status == 0))
+	# A release logged long ago and never rerun, and one still fresh.
+	mkdir -p st1/served
+	echo "logged 1000" >"st1/served/$old"
+	echo kept >"st1/served/$old.sealed"
+	crun -0 request r2 A fx/ct.A
+	crun -0 certify r2 c2
+	node 1 -o s2 c2
+	((status == 0))
+	assert_no_file "st1/served/$old" "st1/served/$old.sealed"
+	[[ "$(ls st1/served)" == *"$(field_hex r2 request_id)"* ]]
+	[[ "$(ls st1/served)" != *.sealed* ]]
 }
 
 @test "request mode: a crash after the append, before the head, is recovered once" {
@@ -907,7 +969,7 @@ refused_custody() {
 	crun -0 ccc-inspect -L st1
 	assert_output "st1/access.log: 2 entries, chained and matching its head"
 	rh=$(field_hex fx/epub2 pk | xxd -r -p | sha256sum | cut -c1-64)
-	[[ "$(ccc-inspect st1/access.log | grep -c "^  \"output_recipient\": \"$rh\"\$")" == 2 ]]
+	[[ "$(ccc-inspect st1/access.log | grep -c "^  \"output_recipient\": \"$rh\",$")" == 2 ]]
 }
 
 @test "request mode: a policy rule naming an owner label serves it for that app only, however its context spells it" {
