@@ -652,7 +652,7 @@ entry_digest() {
 	request m hello
 	enclave -i m.key -o m.res m.cert $(printf 'm.s1 %.0s' {1..1025})
 	((status == 2))
-	assert_stderr "ccc-enclave-run: usage: 1025 sealed-share files, at most 1024"
+	assert_stderr "ccc-enclave-run: usage: 1025 sealed-share files, at most 1024 (see ccc-enclave-run --help)"
 	assert_no_file m.res
 	[[ -s m.key ]]
 }

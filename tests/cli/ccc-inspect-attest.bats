@@ -322,11 +322,12 @@ $(sw_diag | sed -n '2,13s/^/  /p' | sed 's/job-1/run-1/')"
 # ---- attestation documents inside blobs ---------------------------------------
 
 # result_blob DOC OUT: a ccc/result/v1 blob (well-formed, not valid: its
-# document binds nothing) whose attestation is the file DOC.
+# document binds nothing) whose attestation is the file DOC, with one share
+# verdict (node 1 verified).
 result_blob() {
 	local doc
 	doc=$(hex_of "$1")
-	write_hex "ab006d$(hex_str ccc/result/v1)015820$(printf '11%.0s' {1..32})0264$(hex_str demo)035830$(printf 'c0%.0s' {1..48})04815820$(printf '22%.0s' {1..32})050006426869075820$(printf '33%.0s' {1..32})081a6553f100095820$(printf '44%.0s' {1..32})0a59$(printf '%04x' $((${#doc} / 2)))$doc" "$2"
+	write_hex "ac006d$(hex_str ccc/result/v1)015820$(printf '11%.0s' {1..32})0264$(hex_str demo)035830$(printf 'c0%.0s' {1..48})04815820$(printf '22%.0s' {1..32})050006426869075820$(printf '33%.0s' {1..32})081a6553f100095820$(printf '44%.0s' {1..32})0a59$(printf '%04x' $((${#doc} / 2)))${doc}0b81a201010268$(hex_str verified)" "$2"
 }
 
 @test "ccc-inspect expands the document in a result, and shows a broken one as bytes" {
