@@ -33,10 +33,6 @@ static const struct ccc_cli_help help[] = {
 	    "the document's nonce must be HEX" },
 	{ "-u, --user-data-hex HEX",
 	    "the document's user_data must be HEX" },
-	{ "-h, --help",
-	    "print this help" },
-	{ "-V, --version",
-	    "print the version and the linked libraries" },
 	{ NULL, NULL }
 };
 

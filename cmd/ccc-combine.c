@@ -35,16 +35,9 @@ static const struct ccc_cli_help help[] = {
 	    "print the output of a computation result" },
 	{ "-v, --verbose",
 	    "a summary line (items, time) at the end" },
-	{ "-o, --output OUT",
-	    "write to OUT, not standard output" },
-	{ "-f, --force",
-	    "replace OUT if it exists" },
-	{ "-T, --tty",
-	    "write to standard output even if it is a terminal" },
-	{ "-h, --help",
-	    "print this help" },
-	{ "-V, --version",
-	    "print the version and the linked libraries" },
+	CCC_HELP_OUTPUT,
+	CCC_HELP_FORCE,
+	CCC_HELP_TTY,
 	{ NULL, NULL }
 };
 

@@ -41,18 +41,11 @@ static const struct ccc_cli_help help[] = {
 	    "keygen: where the per-request secret key goes" },
 	{ "-E, --expires-in SECONDS",
 	    "keygen: the key's lifetime (default 3600)" },
-	{ "--now T",
-	    "take T (seconds since 1970) as the current time" },
+	CCC_HELP_NOW,
 	{ "--report FILE",
 	    "write the verdict on every node's shares (JSON)" },
-	{ "-o, --output OUT",
-	    "write to OUT, not standard output" },
-	{ "-f, --force",
-	    "replace OUT if it exists" },
-	{ "-h, --help",
-	    "print this help" },
-	{ "-V, --version",
-	    "print the version and the linked libraries" },
+	CCC_HELP_OUTPUT,
+	CCC_HELP_FORCE,
 	{ NULL, NULL }
 };
 

@@ -25,10 +25,6 @@ static const struct ccc_cli_help help[] = {
 	    "with -L: check the log's signed head under PUB" },
 	{ "--since HEAD",
 	    "with -L -I: the log only grew since HEAD" },
-	{ "-h, --help",
-	    "print this help" },
-	{ "-V, --version",
-	    "print the version and the linked libraries" },
 	{ NULL, NULL }
 };
 

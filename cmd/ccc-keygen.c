@@ -42,10 +42,6 @@ static const struct ccc_cli_help help[] = {
 	    "enclave-cert: the key of the attestation root" },
 	{ "-f, --force",
 	    "replace files that exist" },
-	{ "-h, --help",
-	    "print this help" },
-	{ "-V, --version",
-	    "print the version and the linked libraries" },
 	{ NULL, NULL }
 };
 

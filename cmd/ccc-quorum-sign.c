@@ -93,16 +93,9 @@ static const struct ccc_cli_help help[] = {
 	    "combine: the blob to certify" },
 	{ "-v, --verbose",
 	    "verify: describe the certificate, not the blob" },
-	{ "--now T",
-	    "take T (seconds since 1970) as the current time" },
-	{ "-o, --output OUT",
-	    "write to OUT, not standard output" },
-	{ "-f, --force",
-	    "replace OUT if it exists" },
-	{ "-h, --help",
-	    "print this help" },
-	{ "-V, --version",
-	    "print the version and the linked libraries" },
+	CCC_HELP_NOW,
+	CCC_HELP_OUTPUT,
+	CCC_HELP_FORCE,
 	{ NULL, NULL }
 };
 

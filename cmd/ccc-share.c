@@ -58,18 +58,13 @@ static const struct ccc_cli_help help[] = {
 	    "export, verify: the group certificate" },
 	{ "-s, --share SHARE",
 	    "export, verify: the key share file" },
-	{ "--now T",
-	    "take T (seconds since 1970) as the current time" },
+	CCC_HELP_NOW,
 	{ "-v, --verbose",
 	    "one line per message sent or epoch committed" },
 	{ "-o, --output OUT",
 	    "committee, approve, retirement: the output" },
 	{ "-f, --force",
 	    "replace files that exist" },
-	{ "-h, --help",
-	    "print this help" },
-	{ "-V, --version",
-	    "print the version and the linked libraries" },
 	{ NULL, NULL }
 };
 

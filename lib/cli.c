@@ -319,17 +319,12 @@ help_usage_line(const char *l, size_t n)
 	fputc('\n', stdout);
 }
 
-int
-ccc_cli_help(const char *usage, const struct ccc_cli_help *opts)
+/* One line per option: the spelling, then what it does. */
+static void
+help_rows(const struct ccc_cli_help *opts)
 {
-	const char *l, *e;
 	int pad;
 
-	for (l = usage; *l != '\0'; l = *e == '\0' ? e : e + 1) {
-		e = l + strcspn(l, "\n");
-		help_usage_line(l, (size_t)(e - l));
-	}
-	fputs("\noptions:\n", stdout);
 	for (; opts->spec != NULL; opts++) {
 		pad = HELP_SPEC - 2 - (int)strlen(opts->spec);
 		if (pad < 2)
@@ -338,6 +333,25 @@ ccc_cli_help(const char *usage, const struct ccc_cli_help *opts)
 		else
 			printf("  %s%*s%s\n", opts->spec, pad, "", opts->what);
 	}
+}
+
+int
+ccc_cli_help(const char *usage, const struct ccc_cli_help *opts)
+{
+	static const struct ccc_cli_help std[] = {
+		{ "-h, --help", "print this help" },
+		{ "-V, --version", "print the version and the linked libraries" },
+		{ NULL, NULL }
+	};
+	const char *l, *e;
+
+	for (l = usage; *l != '\0'; l = *e == '\0' ? e : e + 1) {
+		e = l + strcspn(l, "\n");
+		help_usage_line(l, (size_t)(e - l));
+	}
+	fputs("\noptions:\n", stdout);
+	help_rows(opts);
+	help_rows(std);
 	printf("\nSee %s(1), and ccc(7) for the protocol and formats.\n",
 	    ccc_progname);
 	return stdout_done();

@@ -86,13 +86,20 @@ int ccc_cli_version(void);
 /*
  * --help: the usage (a line longer than 80 columns is wrapped between
  * words, outside brackets where it can be), then one line per option,
- * then where the manual is.
+ * then -h and -V, then where the manual is.
  */
 struct ccc_cli_help {
 	const char *spec;	/* "-k, --key TPK" */
 	const char *what;	/* one line */
 };
 int ccc_cli_help(const char *usage, const struct ccc_cli_help *opts);
+/* Rows most tools share (-h and -V: ccc_cli_help adds them itself). */
+#define CCC_HELP_OUTPUT { "-o, --output OUT", "write to OUT, not standard output" }
+#define CCC_HELP_FORCE { "-f, --force", "replace OUT if it exists" }
+#define CCC_HELP_TTY \
+	{ "-T, --tty", "write to standard output even if it is a terminal" }
+#define CCC_HELP_NOW \
+	{ "--now T", "take T (seconds since 1970) as the current time" }
 /* Parse a decimal unsigned in [lo, hi]; -1 if not. */
 /*
  * Batch progress: on a terminal (stderr), a line rewritten after each
