@@ -683,14 +683,13 @@ out:
 }
 
 int
-ccc_tdh2_combine(struct ccc_ec *ec, uint8_t m[32],
-    const struct ccc_tdh2_pub *pub, const struct ccc_tdh2_ct *ct,
-    const struct ccc_tdh2_dshare *const *ds, size_t k, struct ccc_err *err)
+ccc_tdh2_combine_point(struct ccc_ec *ec, uint8_t out[CCC_POINT_BYTES],
+    const struct ccc_tdh2_pub *pub, const struct ccc_tdh2_dshare *const *ds,
+    size_t k, struct ccc_err *err)
 {
 	EC_POINT **pts = NULL, *hr = NULL;
 	BIGNUM **lambda = NULL;
 	uint32_t *xs = NULL;
-	uint8_t enc[1][CCC_POINT_BYTES];
 	size_t i, used = pub->t;
 	int rc = CCC_E_NOMEM;
 
@@ -717,16 +716,15 @@ ccc_tdh2_combine(struct ccc_ec *ec, uint8_t m[32],
 	if (ccc_tdh2_lagrange(ec, lambda, xs, used) != 0 ||
 	    EC_POINTs_mul(ec->group, hr, NULL, used,
 	    (const EC_POINT **)pts, (const BIGNUM **)lambda, ec->bn) != 1 ||
-	    ccc_ec_points_encode(ec, enc, &hr, 1) != 0)
+	    ccc_ec_points_encode(ec, (uint8_t (*)[CCC_POINT_BYTES])out, &hr,
+	    1) != 0)
 		goto out;
-	h1_xor(m, enc[0], ct->c);
 	rc = 0;
 out:
 	if (rc == CCC_E_CRYPTO)
 		ccc_err_openssl(err, "combine");
 	else if (rc == CCC_E_NOMEM)
 		ccc_err_set(err, rc, -1, NULL, "combine");
-	sodium_memzero(enc, sizeof(enc));
 	EC_POINT_clear_free(hr);
 	if (pts != NULL)
 		for (i = 0; i < used; i++)
@@ -735,5 +733,19 @@ out:
 	free(lambda);
 	free(xs);
 	BN_CTX_end(ec->bn);
+	return rc;
+}
+
+int
+ccc_tdh2_combine(struct ccc_ec *ec, uint8_t m[32],
+    const struct ccc_tdh2_pub *pub, const struct ccc_tdh2_ct *ct,
+    const struct ccc_tdh2_dshare *const *ds, size_t k, struct ccc_err *err)
+{
+	uint8_t hr[CCC_POINT_BYTES];
+	int rc;
+
+	if ((rc = ccc_tdh2_combine_point(ec, hr, pub, ds, k, err)) == 0)
+		h1_xor(m, hr, ct->c);
+	sodium_memzero(hr, sizeof(hr));
 	return rc;
 }

@@ -165,6 +165,14 @@ int ccc_tdh2_combine(struct ccc_ec *ec, uint8_t m[32],
     struct ccc_err *err) CCC_WUR;
 
 /*
+ * The same up to the point: out = u^x (the encoding of sum lambda_i u_i
+ * over the first t shares), secret when u is a ciphertext's.
+ */
+int ccc_tdh2_combine_point(struct ccc_ec *ec, uint8_t out[CCC_POINT_BYTES],
+    const struct ccc_tdh2_pub *pub, const struct ccc_tdh2_dshare *const *ds,
+    size_t k, struct ccc_err *err) CCC_WUR;
+
+/*
  * Lagrange coefficients at 0 for the 1-based node numbers xs[0..k-1]
  * (distinct), into lambda[0..k-1] (allocated by the caller).
  */
