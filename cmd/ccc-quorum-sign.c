@@ -19,15 +19,18 @@ static const char usage[] =
 "usage: ccc-quorum-sign roster -q Q -N NAME [--not-before T] [--not-after T] "
 "[-o OUT] [-f] PUB ...\n"
 "       ccc-quorum-sign request -a APP (-x CODE | -m HEX) -k TPK -r ROSTER "
-"-P POOL -K ENCLAVE_KEY [--assignment HEX] [-X REASSIGN ...] [-O MODE] "
+"-P POOL -K ENCLAVE_KEY [-K ENCLAVE_KEY ... [--agree M]] [--assignment HEX] "
+"[-X REASSIGN ...] [-O MODE] "
 "[-R PUB] [-n [--connect PORT ...]] [-E SECS] [-I HEX] [--now T] [-o OUT] "
 "[-f] CT ...\n"
 "       ccc-quorum-sign sign -i KEY [-k TPK] [-p POLICY] [-U] [-A POLICY "
 "-r ROSTER -P POOL] [-F REQUEST] [-X REASSIGN ...] [--now T] [-o OUT] [-f] "
 "[FILE]\n"
+"       ccc-quorum-sign agree -A POLICY -r ROSTER -P POOL -F REQUEST "
+"[-D DIVERGENCE] [--now T] [-o OUT] [-f] RESULT ...\n"
 "       ccc-quorum-sign pool -N NAME [-s SERIAL] [-o OUT] [-f] ENCLAVE ...\n"
-"       ccc-quorum-sign assign -r ROSTER -P POOL [--assignment HEX] "
-"[-X REASSIGN ...] [--now T]\n"
+"       ccc-quorum-sign assign -r ROSTER -P POOL [--replicas K] "
+"[--assignment HEX] [-X REASSIGN ...] [--now T]\n"
 "       ccc-quorum-sign reassign -F REQUEST -w REASON [--now T] [-o OUT] "
 "[-f]\n"
 "       ccc-quorum-sign combine -r ROSTER [-b FILE] [--now T] [-o OUT] [-f] "
@@ -54,7 +57,15 @@ static const struct ccc_cli_help help[] = {
 	{ "-k, --key TPK",
 	    "request, sign: the threshold public key" },
 	{ "-K, --enclave-key ENCLAVE_KEY",
-	    "request: the enclave's attested key" },
+	    "request: the enclave's attested key; k of them, one per replica "
+	    "in assigned order: security level 2" },
+	{ "--agree M",
+	    "request, level 2: replicas that must agree (default k)" },
+	{ "-D, --divergence FILE",
+	    "agree: where the divergence record goes, if any replica "
+	    "differs" },
+	{ "--replicas K",
+	    "assign: the K replicas of a level-2 request, a line each" },
 	{ "-P, --pool POOL",
 	    "the certified enclave pool" },
 	{ "--assignment HEX",
@@ -84,9 +95,9 @@ static const struct ccc_cli_help help[] = {
 	{ "-U, --allow-unlabelled",
 	    "sign: accept unlabelled ciphertexts" },
 	{ "-A, --attest-policy POLICY",
-	    "sign: verify the enclave's attestation" },
+	    "sign, agree: verify the enclave's attestation" },
 	{ "-F, --for REQUEST",
-	    "sign, reassign: the certified request" },
+	    "sign, agree, reassign: the certified request" },
 	{ "-r, --roster ROSTER",
 	    "the oracle roster (ccc/roster/v1)" },
 	{ "-b, --certify FILE",
@@ -100,7 +111,7 @@ static const struct ccc_cli_help help[] = {
 };
 
 enum { OPT_NOW = 256, OPT_NOT_BEFORE, OPT_NOT_AFTER, OPT_ASSIGNMENT,
-    OPT_CONNECT };
+    OPT_CONNECT, OPT_AGREE, OPT_REPLICAS };
 
 static const struct option longopts[] = {
 	{ "quorum", required_argument, NULL, 'q' },
@@ -121,6 +132,9 @@ static const struct option longopts[] = {
 	{ "recipient", required_argument, NULL, 'R' },
 	{ "network", no_argument, NULL, 'n' },
 	{ "connect", required_argument, NULL, OPT_CONNECT },
+	{ "agree", required_argument, NULL, OPT_AGREE },
+	{ "divergence", required_argument, NULL, 'D' },
+	{ "replicas", required_argument, NULL, OPT_REPLICAS },
 	{ "expires-in", required_argument, NULL, 'E' },
 	{ "request-id", required_argument, NULL, 'I' },
 	{ "identity", required_argument, NULL, 'i' },
@@ -141,14 +155,16 @@ static const struct option longopts[] = {
 
 static const struct ccc_cli_sub subs[] = {
 	{ "roster", "quorum name not-before not-after output force" },
-	{ "request", "app code measurement key roster pool enclave-key "
+	{ "request", "app code measurement key roster pool enclave-key agree "
 	    "assignment reassigned output-mode recipient network connect "
 	    "expires-in "
 	    "request-id now output force" },
 	{ "sign", "identity key policy allow-unlabelled attest-policy roster "
 	    "pool for reassigned now output force" },
+	{ "agree", "attest-policy roster pool for divergence now output "
+	    "force" },
 	{ "pool", "name serial output force" },
-	{ "assign", "roster pool assignment reassigned now" },
+	{ "assign", "roster pool replicas assignment reassigned now" },
 	{ "reassign", "for why now output force" },
 	{ "combine", "roster certify now output force" },
 	{ "verify", "roster verbose now output force" },
@@ -171,9 +187,9 @@ main(int argc, char **argv)
 {
 	/* -c: the old spelling of -b (ccc(7), OPTION LETTERS). */
 	struct ccc_cli_opts p = {
-	    .shortopts = ":q:N:a:x:m:k:K:P:X:s:w:O:R:nE:I:i:p:A:F:Ur:b:c:vo:fhV",
+	    .shortopts = ":q:N:a:x:m:k:K:P:X:s:w:O:R:nE:I:i:p:A:F:Ur:b:c:D:vo:fhV",
 	    .longopts = longopts, .aliases = "cb",
-	    .lists = "reassigned connect" };
+	    .lists = "reassigned connect enclave-key" };
 	const struct ccc_cli_sub *sub;
 	struct ccc_err err;
 	const char *cmd, *out = NULL, *name = NULL, *app = NULL, *code = NULL;
@@ -181,8 +197,12 @@ main(int argc, char **argv)
 	const char *why = NULL;
 	char **reassigned = NULL;
 	int nreassigned = 0;
+	char *reps[CCC_REPLICAS_MAX];
+	int nreps = 0;
+	uint32_t agree = 0, nrep = 0;
 	const char *ident = NULL, *roster = NULL, *certify = NULL;
 	const char *policy = NULL, *apol = NULL, *forreq = NULL;
+	const char *divfile = NULL;
 	uint8_t meas[48], rid[32], assignment[32];
 	bool have_meas = false, have_rid = false, network = false;
 	bool have_assignment = false;
@@ -206,7 +226,7 @@ main(int argc, char **argv)
 		return ccc_cli_version();
 	if (argc < 2 || argv[1][0] == '-')
 		return ccc_cli_usage("missing subcommand (roster, request, "
-		    "sign, pool, assign, reassign, combine or verify)");
+		    "sign, agree, pool, assign, reassign, combine or verify)");
 	cmd = argv[1];
 	if ((sub = ccc_cli_sub(subs, cmd)) == NULL)
 		return ccc_cli_usage("unknown subcommand \"%s\"", cmd);
@@ -238,7 +258,25 @@ main(int argc, char **argv)
 			have_meas = true;
 			break;
 		case 'k': tpk = optarg; break;
-		case 'K': ekey = optarg; break;
+		case 'K':
+			if (ekey == NULL) {
+				ekey = optarg;
+				break;
+			}
+			if (nreps == CCC_REPLICAS_MAX - 1)
+				return ccc_cli_usage("-K: at most %d replicas",
+				    CCC_REPLICAS_MAX);
+			reps[nreps++] = optarg;
+			break;
+		case OPT_AGREE:
+		case OPT_REPLICAS:
+			if ((v = ccc_cli_number(optarg, 1,
+			    CCC_REPLICAS_MAX)) < 0)
+				return ccc_cli_usage("--%s: 1 to %d",
+				    c == OPT_AGREE ? "agree" : "replicas",
+				    CCC_REPLICAS_MAX);
+			*(c == OPT_AGREE ? &agree : &nrep) = (uint32_t)v;
+			break;
 		case 'P': pool = optarg; break;
 		case OPT_ASSIGNMENT:
 			if ((rc = hex_arg(assignment, 32, optarg,
@@ -298,6 +336,7 @@ main(int argc, char **argv)
 		case 'p': policy = optarg; break;
 		case 'A': apol = optarg; break;
 		case 'F': forreq = optarg; break;
+		case 'D': divfile = optarg; break;
 		case 'U': unlabelled = true; break;
 		case 'r': roster = optarg; break;
 		case 'b': certify = optarg; break;
@@ -349,6 +388,12 @@ main(int argc, char **argv)
 			    CCC_APP_ID_MAX);
 		if (mode == CCC_OUTPUT_SEALED && rcpt == NULL)
 			return ccc_cli_usage("-O sealed needs -R PUB");
+		if (agree > 0 && nreps == 0)
+			return ccc_cli_usage("--agree needs several -K");
+		if (agree > 0 && (agree > (uint32_t)nreps + 1 ||
+		    2 * agree <= (uint32_t)nreps + 1))
+			return ccc_cli_usage("--agree: a majority of the %d "
+			    "replicas, at most all", nreps + 1);
 		if (negress > 0 && !network)
 			return ccc_cli_usage("--connect needs -n");
 		o.app = app;
@@ -362,6 +407,9 @@ main(int argc, char **argv)
 		o.reassigned = reassigned;
 		o.nreassigned = nreassigned;
 		o.enclave_key = ekey;
+		o.replica_keys = reps;
+		o.nreplica_keys = nreps;
+		o.agree = agree;
 		o.recipient = rcpt;
 		o.output = mode;
 		o.network = network;
@@ -396,6 +444,23 @@ main(int argc, char **argv)
 		o.out = out;
 		o.force = force;
 		rc = ccc_quorum_sign(&o, &err);
+	} else if (strcmp(cmd, "agree") == 0) {
+		struct ccc_agree_opts o = { 0 };
+		if (apol == NULL || roster == NULL || pool == NULL ||
+		    forreq == NULL || optind == argc)
+			return ccc_cli_usage("agree needs -A, -r, -P, -F and "
+			    "the replicas' results");
+		o.attest_policy = apol;
+		o.roster = roster;
+		o.pool = pool;
+		o.request = forreq;
+		o.divergence = divfile;
+		o.results = argv + optind;
+		o.nresults = argc - optind;
+		o.now = (uint64_t)now;
+		o.out = out;
+		o.force = force;
+		rc = ccc_quorum_agree(&o, &err);
 	} else if (strcmp(cmd, "pool") == 0) {
 		struct ccc_pool_opts o = { 0 };
 		if (name == NULL || optind == argc)
@@ -422,6 +487,7 @@ main(int argc, char **argv)
 		o.assignment = have_assignment ? assignment : NULL;
 		o.reassigned = reassigned;
 		o.nreassigned = nreassigned;
+		o.replicas = nrep ? nrep : 1;
 		o.now = (uint64_t)now;
 		rc = ccc_quorum_assign(&o, &err);
 	} else if (strcmp(cmd, "reassign") == 0) {

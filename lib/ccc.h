@@ -51,6 +51,7 @@ enum ccc_errcode {
 	CCC_E_DUPLICATE = -18,	/* the same item twice */
 	CCC_E_ATTEST = -19,	/* attestation refused */
 	CCC_E_CODE = -20,	/* the measured code failed in the sandbox */
+	CCC_E_DIVERGED = -21,	/* fewer level-2 replicas agree than needed */
 	/* exit 2: the job could not be done */
 	CCC_E_USAGE = -64,	/* bad command line */
 	CCC_E_IO = -65,		/* read/write/open failed (errno kept) */
@@ -94,6 +95,9 @@ int ccc_err_set(struct ccc_err *err, int code, long long off,
 void ccc_err_what(struct ccc_err *err, const char *what);
 /* Name the input again, replacing the name given before (NULL-safe). */
 void ccc_err_rename(struct ccc_err *err, const char *what);
+/* Put a formatted prefix before the detail (NULL-safe; the end is cut). */
+void ccc_err_prefix(struct ccc_err *err, const char *fmt, ...)
+    CCC_PRINTF(2, 3);
 /* Set the 1-based item index of a sequence (NULL-safe; keeps the first). */
 void ccc_err_item(struct ccc_err *err, long item);
 

@@ -18,6 +18,7 @@
 #include <openssl/crypto.h>
 #include <sodium.h>
 
+#include "coin.h"
 #include "combine.h"
 #include "io.h"
 #include "keys.h"
@@ -196,7 +197,7 @@ load_vault_node(struct node *nd, const struct ccc_combine_in *in, size_t nct,
 static int
 load_node(struct node *nd, const struct ccc_tdh2_pub *pub,
     const uint8_t *sk, const uint8_t pk[32], const uint8_t *ctx,
-    size_t ctx_len, size_t nct, bool digest, struct ccc_err *err)
+    size_t ctx_len, size_t nct, bool digest, bool seq, struct ccc_err *err)
 {
 	const struct ccc_sealed *s = &nd->f.s;
 	struct ccc_err e;
@@ -208,7 +209,8 @@ load_node(struct node *nd, const struct ccc_tdh2_pub *pub,
 		    "blob needs the recipient key (-i)");
 		return 0;
 	}
-	if ((rc = ccc_sealed_file_open(&nd->f, nd->file, &e)) != 0) {
+	if ((rc = ccc_sealed_file_open_for(&nd->f, nd->file, seq ? pk : NULL,
+	    &e)) != 0) {
 		if (rc == CCC_E_IO) {
 			*err = e;	/* an unreadable file is an I/O error */
 			return rc;
@@ -249,9 +251,10 @@ load_node(struct node *nd, const struct ccc_tdh2_pub *pub,
 			return rc;
 		}
 		node_fail(nd, true, read_cause(rc), "%s", e.detail);
-	} else if (s->count != nct)
+	} else if (s->count != nct + seq)
 		node_fail(nd, true, CCC_CAUSE_WRONG_COUNT, "its shares cover "
-		    "%u ciphertexts, the input has %zu", s->count, nct);
+		    "%u ciphertexts%s, the input has %zu", s->count - seq,
+		    seq ? " and the coin" : "", nct);
 	return 0;
 }
 
@@ -435,6 +438,73 @@ where:
 	return err->code;
 }
 
+/*
+ * Level 2: every usable node's last record, its share of the coin:
+ * verified, one per node, t of them combined into the seed.
+ */
+static int
+coin_collect(const struct ccc_combine_in *in, struct node *nodes,
+    struct ccc_ec *ec, struct ccc_err *err)
+{
+	const struct ccc_tdh2_dshare *good[CCC_TDH2_MAX_N];
+	struct ccc_tdh2_dshare *ds;
+	bool by[CCC_TDH2_MAX_N + 1];
+	char list[1024], name[256];
+	uint8_t digest[32];
+	struct ccc_err e;
+	size_t ngood = 0, off = 0;
+	int k, rc = 0;
+
+	if ((ds = calloc((size_t)in->nsealed, sizeof(*ds))) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "coin");
+	memset(by, 0, sizeof(by));
+	for (k = 0; k < in->nsealed; k++) {
+		struct node *nd = &nodes[k];
+		if (nd->bad || nd->vds != NULL)
+			continue;
+		ccc_err_clear(&e);
+		if ((rc = ccc_sealed_file_next(&nd->f, digest, &ds[k],
+		    &e)) != 0) {
+			if (rc == CCC_E_IO || rc == CCC_E_NOMEM) {
+				*err = e;
+				ccc_err_what(err, nd->file);
+				goto out;
+			}
+			node_fail(nd, true, read_cause(rc), "%s", e.detail);
+			rc = 0;
+		} else if (CRYPTO_memcmp(digest, in->coin->id, 32) != 0)
+			node_fail(nd, true, CCC_CAUSE_WRONG_CIPHERTEXT, "%s",
+			    "its last share is not of the request's coin");
+		else if (ccc_coin_share_verify(ec, in->pub, in->coin, &ds[k],
+		    &e) != 0)
+			node_fail(nd, true, CCC_CAUSE_FAILED_PROOF, "coin "
+			    "share: %s", e.detail);
+		else if (!by[ds[k].index]) {
+			by[ds[k].index] = true;
+			good[ngood++] = &ds[k];
+		}
+	}
+	if (ngood < in->pub->t) {
+		list[0] = '\0';
+		for (k = 0; k < in->nsealed && off < sizeof(list); k++)
+			if (nodes[k].why[0] != '\0')
+				off += (size_t)snprintf(list + off,
+				    sizeof(list) - off, "; %s: %s",
+				    node_name(&nodes[k], name, sizeof(name)),
+				    nodes[k].why);
+		rc = ccc_err_set(err, CCC_E_THRESHOLD, -1, NULL, "the coin: "
+		    "%zu valid share%s, %u needed%s", ngood, ngood == 1 ?
+		    "" : "s", in->pub->t, list);
+		goto out;
+	}
+	rc = ccc_coin_combine(ec, in->coin_seed, NULL, in->pub, in->coin,
+	    good, ngood, err);
+out:
+	sodium_memzero(ds, (size_t)in->nsealed * sizeof(*ds));
+	free(ds);
+	return rc;
+}
+
 static void
 batch_free(struct batch *b, int nsealed)
 {
@@ -515,7 +585,8 @@ ccc_combine_core(const struct ccc_combine_in *in, ccc_plain_fn emit,
 		if ((rc = is_vault_file(nodes[k].file, &vault, err)) != 0 ||
 		    (rc = vault ? load_vault_node(&nodes[k], in, src->n, err) :
 		    load_node(&nodes[k], pub, in->sk, in->pk, in->ctx,
-		    in->ctx_len, src->n, in->digests, err)) != 0)
+		    in->ctx_len, src->n, in->digests, in->coin != NULL,
+		    err)) != 0)
 			goto out;
 	}
 	for (k = 0; k < in->nsealed; k++) {
@@ -573,6 +644,8 @@ ccc_combine_core(const struct ccc_combine_in *in, ccc_plain_fn emit,
 			b->why[i] = NULL;
 		}
 	}
+	if (rc == 0 && in->coin != NULL)
+		rc = coin_collect(in, nodes, par.ec[0], err);
 out:
 	/* Every file's verdict, once the shares have been judged. */
 	if ((rc == 0 || rc == CCC_E_THRESHOLD) && nodes != NULL &&

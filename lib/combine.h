@@ -66,6 +66,7 @@ typedef void (*ccc_node_fn)(void *arg, const struct ccc_node_report *r);
 
 struct ccc_tdh2_pub;
 struct ccc_ct_src;
+struct ccc_coin;
 struct ccc_combine_in {
 	struct ccc_tdh2_pub *pub;	/* tables may be added to it */
 	const uint8_t *sk, *pk;		/* NULL: no ccc sealed blobs */
@@ -82,6 +83,14 @@ struct ccc_combine_in {
 	bool digests;		/* each file's SHA-256 in its final report */
 	ccc_node_fn verdict;	/* each verdict on a node, or NULL */
 	void *verdict_arg;
+	/*
+	 * Level 2: each sealed file is a node's release to every replica
+	 * (the blob sealed to pk is read), whose last record is the node's
+	 * share of this coin; t of them verified give *coin_seed.  A node
+	 * whose coin share fails is bad as for a ciphertext share.
+	 */
+	const struct ccc_coin *coin;
+	uint8_t *coin_seed;		/* 32 bytes */
 };
 /*
  * Open the sealed shares in files sealed[] with the recipient key (sk,

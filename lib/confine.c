@@ -142,7 +142,7 @@ static const int refused[] = {
  * fails with EPERM, whatever the descriptor.
  */
 static int
-install_seccomp(bool network)
+install_seccomp(bool network, bool deterministic)
 {
 	struct sock_filter f[160];
 	size_t n = 0, i;
@@ -163,6 +163,10 @@ install_seccomp(bool network)
 		f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)refused[i],
 		    0, 1);
 		f[n++] = RET(ERRNO(EPERM));
+	}
+	if (deterministic) {
+		f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getrandom, 0, 1);
+		f[n++] = RET(ERRNO(ENOSYS));
 	}
 #ifdef __NR_clone3
 	f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone3, 0, 1);
@@ -291,7 +295,8 @@ install_landlock(const struct ccc_confine *c)
 	if (allow(rfd, c->scratch, w | r) != 0)
 		goto out;
 	for (i = 0; i < sizeof(read_dirs) / sizeof(read_dirs[0]); i++)
-		if (allow(rfd, read_dirs[i], r) != 0)
+		if (!(lim->deterministic && strstr(read_dirs[i], "random")) &&
+		    allow(rfd, read_dirs[i], r) != 0)
 			goto out;
 	/* Its own /proc entry (the pid the code keeps), none of another's. */
 	if (allow(rfd, "/proc/self", r) != 0 ||
@@ -390,7 +395,7 @@ ccc_confine_exec(const struct ccc_confine *c, int codefd, int in, int out)
 	limit(RLIMIT_CORE, 0);
 	limit(RLIMIT_NPROC, lim->procs + 1 + (c->init_same_uid ? 1 : 0));
 	if (drop_privileges(c) != 0 || install_landlock(c) != 0 ||
-	    install_seccomp(lim->network) != 0)
+	    install_seccomp(lim->network, lim->deterministic) != 0)
 		_exit(126);
 	(void)syscall(SYS_execveat, 3, "", argv, envp, AT_EMPTY_PATH);
 	_exit(127);

@@ -5,6 +5,7 @@
 
 #include <openssl/err.h>
 #include <openssl/obj_mac.h>
+#include <sodium.h>
 
 #include "ec.h"
 
@@ -110,10 +111,72 @@ ccc_ec_points_encode(struct ccc_ec *ec, uint8_t (*out)[CCC_POINT_BYTES],
 	return 0;
 }
 
+void
+ccc_drbg_init(struct ccc_drbg *d, const uint8_t seed[32], const char *purpose)
+{
+	static const char dom[] = "ccc/drbg/v1:";
+	crypto_auth_hmacsha256_state st;
+
+	crypto_auth_hmacsha256_init(&st, seed, 32);
+	crypto_auth_hmacsha256_update(&st, (const uint8_t *)dom,
+	    sizeof(dom) - 1);
+	crypto_auth_hmacsha256_update(&st, (const uint8_t *)purpose,
+	    strlen(purpose));
+	crypto_auth_hmacsha256_final(&st, d->key);
+	sodium_memzero(&st, sizeof(st));
+	d->n = 0;
+}
+
+void
+ccc_drbg_bytes(struct ccc_drbg *d, void *out, size_t len)
+{
+	static const char dom[] = "ccc/drbg/v1";
+	crypto_auth_hmacsha256_state st;
+	uint8_t k[32], b[8];
+	int i;
+
+	for (i = 0; i < 8; i++)
+		b[i] = (uint8_t)(d->n >> (56 - 8 * i));
+	d->n++;
+	crypto_auth_hmacsha256_init(&st, d->key, 32);
+	crypto_auth_hmacsha256_update(&st, (const uint8_t *)dom,
+	    sizeof(dom) - 1);
+	crypto_auth_hmacsha256_update(&st, b, 8);
+	crypto_auth_hmacsha256_final(&st, k);
+	sodium_memzero(&st, sizeof(st));
+	randombytes_buf_deterministic(out, len, k);
+	sodium_memzero(k, sizeof(k));
+}
+
+void
+ccc_ec_random(struct ccc_ec *ec, void *out, size_t len)
+{
+	if (ec != NULL && ec->drbg != NULL)
+		ccc_drbg_bytes(ec->drbg, out, len);
+	else
+		randombytes_buf(out, len);
+}
+
 int
 ccc_ec_scalar_random(struct ccc_ec *ec, BIGNUM *out)
 {
+	uint8_t b[48];
+
 	BN_set_flags(out, BN_FLG_CONSTTIME);
+	if (ec->drbg != NULL) {
+		/* 384 bits mod n: a bias below 2^-128. */
+		do {
+			ccc_drbg_bytes(ec->drbg, b, sizeof(b));
+			if (BN_bin2bn(b, sizeof(b), out) == NULL ||
+			    BN_nnmod(out, out, ec->n, ec->bn) != 1) {
+				sodium_memzero(b, sizeof(b));
+				ERR_clear_error();
+				return CCC_E_CRYPTO;
+			}
+		} while (BN_is_zero(out));
+		sodium_memzero(b, sizeof(b));
+		return 0;
+	}
 	do {
 		if (BN_priv_rand_range(out, ec->n) != 1) {
 			ERR_clear_error();

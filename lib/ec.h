@@ -22,12 +22,32 @@
 #define CCC_POINT_BYTES 65
 #define CCC_SCALAR_BYTES 32
 
+/*
+ * A deterministic random bit generator (level-2 enclaves: every honest
+ * replica draws the same values from the request's coin seed): draw i
+ * is libsodium's randombytes_buf_deterministic (ChaCha20) under the key
+ * HMAC-SHA256(key, "ccc/drbg/v1" || u64be(i)).
+ */
+struct ccc_drbg {
+	uint8_t key[32];
+	uint64_t n;
+};
+/* key = HMAC-SHA256(seed, "ccc/drbg/v1:" || purpose), n = 0. */
+void ccc_drbg_init(struct ccc_drbg *d, const uint8_t seed[32],
+    const char *purpose);
+void ccc_drbg_bytes(struct ccc_drbg *d, void *out, size_t len);
+
 struct ccc_ec {
 	EC_GROUP *group;
 	const EC_POINT *g;
 	const BIGNUM *n;
 	BN_CTX *bn;
+	/* Unless NULL, every random scalar and ccc_ec_random byte. */
+	struct ccc_drbg *drbg;
 };
+
+/* len random bytes: from ec->drbg when set, else the system's. */
+void ccc_ec_random(struct ccc_ec *ec, void *out, size_t len);
 
 /* The process-wide context (created on first use; NULL on failure). */
 struct ccc_ec *ccc_ec_default(void);

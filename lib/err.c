@@ -40,6 +40,27 @@ ccc_err_set(struct ccc_err *err, int code, long long off, const char *field,
 }
 
 void
+ccc_err_prefix(struct ccc_err *err, const char *fmt, ...)
+{
+	char pre[64];
+	size_t n, d;
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(pre, sizeof(pre), fmt, ap);
+	va_end(ap);
+	n = strlen(pre);
+	d = strlen(err->detail);
+	if (n + d >= sizeof(err->detail))
+		d = sizeof(err->detail) - 1 - n;
+	memmove(err->detail + n, err->detail, d);
+	memcpy(err->detail, pre, n);
+	err->detail[n + d] = '\0';
+}
+
+void
 ccc_err_rename(struct ccc_err *err, const char *what)
 {
 	size_t n, room;
@@ -112,6 +133,7 @@ ccc_strerror(int code)
 	case CCC_E_DUPLICATE:	return "duplicate";
 	case CCC_E_ATTEST:	return "attestation refused";
 	case CCC_E_CODE:	return "code failed";
+	case CCC_E_DIVERGED:	return "replicas disagree";
 	case CCC_E_USAGE:	return "usage";
 	case CCC_E_IO:		return "i/o error";
 	case CCC_E_EXISTS:	return "refusing to overwrite";

@@ -289,8 +289,8 @@ ccc_ct_encrypt(struct ccc_ec *ec, struct ccc_buf *out,
 		return ccc_err_set(err, CCC_E_TOOBIG, -1, NULL,
 		    "plaintext larger than %lu bytes", CCC_CT_SYM_MAX - 16);
 	memset(&ct, 0, sizeof(ct));
-	randombytes_buf(key, 32);
-	randombytes_buf(ct.nonce, 12);
+	ccc_ec_random(ec, key, 32);
+	ccc_ec_random(ec, ct.nonce, 12);
 	if ((rc = ccc_label(label, context, context_len, err)) != 0)
 		goto out;
 	if ((rc = ccc_tdh2_encrypt(ec, &ct.t, pub, key, label, err)) != 0)

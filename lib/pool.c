@@ -150,30 +150,73 @@ excluded(const uint8_t id[32], const uint8_t (*excl)[32], size_t n)
 	return false;
 }
 
+static void
+assign_score(uint8_t score[32], const uint8_t assignment[32],
+    const uint8_t id[32])
+{
+	crypto_hash_sha256_state st;
+
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const uint8_t *)ASSIGN_TAG,
+	    sizeof(ASSIGN_TAG));
+	crypto_hash_sha256_update(&st, assignment, 32);
+	crypto_hash_sha256_update(&st, id, 32);
+	crypto_hash_sha256_final(&st, score);
+}
+
+/* Is e one of out[0..n), or (op) run by the operator of one of them? */
+static bool
+taken(const struct ccc_pool_enclave *e, const struct ccc_pool_enclave **out,
+    size_t n, bool op)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (out[i] == e || (op && strcmp(out[i]->op, e->op) == 0))
+			return true;
+	return false;
+}
+
+size_t
+ccc_pool_assign_k(const struct ccc_pool *p, const uint8_t assignment[32],
+    const uint8_t (*excl)[32], size_t nexcl, size_t k,
+    const struct ccc_pool_enclave **out)
+{
+	const struct ccc_pool_enclave *best;
+	uint8_t score[32], top[32];
+	size_t i, n = 0;
+	int pass;
+
+	/* First enclaves of operators not yet picked, then any. */
+	for (pass = 0; pass < 2; pass++)
+		while (n < k) {
+			best = NULL;
+			for (i = 0; i < p->n; i++) {
+				if (p->e[i].revoked || excluded(p->e[i].id,
+				    excl, nexcl) || taken(&p->e[i], out, n,
+				    pass == 0))
+					continue;
+				assign_score(score, assignment, p->e[i].id);
+				if (best == NULL || memcmp(score, top, 32) > 0) {
+					best = &p->e[i];
+					memcpy(top, score, 32);
+				}
+			}
+			if (best == NULL)
+				break;
+			out[n++] = best;
+		}
+	return n;
+}
+
 const struct ccc_pool_enclave *
 ccc_pool_assign(const struct ccc_pool *p, const uint8_t assignment[32],
     const uint8_t (*excl)[32], size_t nexcl)
 {
-	const struct ccc_pool_enclave *best = NULL;
-	crypto_hash_sha256_state st;
-	uint8_t score[32], top[32];
-	size_t i;
+	const struct ccc_pool_enclave *e;
 
-	for (i = 0; i < p->n; i++) {
-		if (p->e[i].revoked || excluded(p->e[i].id, excl, nexcl))
-			continue;
-		crypto_hash_sha256_init(&st);
-		crypto_hash_sha256_update(&st, (const uint8_t *)ASSIGN_TAG,
-		    sizeof(ASSIGN_TAG));
-		crypto_hash_sha256_update(&st, assignment, 32);
-		crypto_hash_sha256_update(&st, p->e[i].id, 32);
-		crypto_hash_sha256_final(&st, score);
-		if (best == NULL || memcmp(score, top, 32) > 0) {
-			best = &p->e[i];
-			memcpy(top, score, 32);
-		}
-	}
-	return best;
+	return ccc_pool_assign_k(p, assignment, excl, nexcl, 1, &e) == 1 ?
+	    e : NULL;
 }
 
 int
@@ -395,10 +438,10 @@ ccc_request_assign_check(const struct ccc_request *rq,
     const struct ccc_pool *pool, const struct ccc_roster *r, uint64_t now,
     const struct ccc_pool_enclave **ep, struct ccc_err *err)
 {
-	const struct ccc_pool_enclave *e, *want;
+	const struct ccc_pool_enclave *e, *want, *list[CCC_REPLICAS_MAX];
 	uint8_t (*excl)[32];
 	char name[80], wname[80];
-	size_t nexcl;
+	size_t nexcl, n;
 	int rc;
 
 	if ((e = ccc_pool_find(pool, rq->enclave_id)) == NULL)
@@ -419,12 +462,14 @@ ccc_request_assign_check(const struct ccc_request *rq,
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "assignment");
 	if ((rc = ccc_request_excluded(rq, r, now, excl, &nexcl, err)) != 0)
 		goto out;
-	want = ccc_pool_assign(pool, rq->assignment,
-	    (const uint8_t (*)[32])excl, nexcl);
+	n = ccc_pool_assign_k(pool, rq->assignment,
+	    (const uint8_t (*)[32])excl, nexcl, rq->nreplicas, list);
+	want = rq->replica < n ? list[rq->replica] : NULL;
 	if (want != e) {
-		rc = want == NULL ? ccc_err_set(err, CCC_E_POLICY, -1,
-		    "enclave_id", "no active enclave of pool \"%s\" is left "
-		    "for the request", pool->name) :
+		rc = n < rq->nreplicas ? ccc_err_set(err, CCC_E_POLICY, -1,
+		    "enclave_id", "pool \"%s\" has %zu active enclave%s left "
+		    "for the request, it needs %u", pool->name, n,
+		    n == 1 ? "" : "s", rq->nreplicas) :
 		    ccc_err_set(err, CCC_E_POLICY, -1, "enclave_id", "the "
 		    "request is assigned to enclave %s, not %s",
 		    ccc_pool_label(want, wname, sizeof(wname)), name);
@@ -443,9 +488,19 @@ ccc_request_enclave_check(const struct ccc_request *rq,
     const struct ccc_attest_policy *pol, uint64_t now, struct ccc_err *err)
 {
 	const struct ccc_pool_enclave *e;
+	struct ccc_request v;
+	uint32_t j;
 	int rc;
 
-	if ((rc = ccc_request_assign_check(rq, pool, r, now, &e, err)) != 0)
-		return rc;
-	return check_key(rq, e, pol, now, err);
+	/* Every replica: assigned, and its own key attested. */
+	for (j = 0; j < rq->nreplicas; j++) {
+		if ((rc = ccc_request_replica(&v, rq, j, err)) != 0 ||
+		    (rc = ccc_request_assign_check(&v, pool, r, now, &e,
+		    err)) != 0 || (rc = check_key(&v, e, pol, now, err)) != 0) {
+			if (rq->nreplicas > 1)
+				ccc_err_prefix(err, "replica %u: ", j + 1);
+			return rc;
+		}
+	}
+	return 0;
 }

@@ -83,6 +83,17 @@ const char *ccc_pool_label(const struct ccc_pool_enclave *e, char *buf,
 const struct ccc_pool_enclave *ccc_pool_assign(const struct ccc_pool *p,
     const uint8_t assignment[32], const uint8_t (*excl)[32], size_t nexcl);
 
+/*
+ * The k replicas of a level-2 request, into out[0..k) in replica order:
+ * by descending score, first one enclave per operator not yet picked,
+ * then, when the pool has fewer operators than k, the best of the rest.
+ * Replica 1 is the enclave ccc_pool_assign gives.  Returns how many were
+ * found (fewer than k when the pool has too few active enclaves).
+ */
+size_t ccc_pool_assign_k(const struct ccc_pool *p,
+    const uint8_t assignment[32], const uint8_t (*excl)[32], size_t nexcl,
+    size_t k, const struct ccc_pool_enclave **out);
+
 /* A decoded ccc/enclave-key/v1: views into its blob. */
 struct ccc_enclave_key {
 	uint8_t enclave_id[32], pk[32];

@@ -32,8 +32,13 @@
 
 /* Output modes of a request (field 12). */
 enum { CCC_OUTPUT_PUBLIC = 0, CCC_OUTPUT_SEALED = 1, CCC_OUTPUT_THRESHOLD = 2 };
-/* Security levels (field 11); only single execution exists so far. */
-enum { CCC_SECURITY_SINGLE = 1 };
+/*
+ * Security levels (field 11): 1 single execution; 2 replicated execution
+ * on k enclaves (fields 16 and 20), certified when m of them (field 21)
+ * return the same result core, with randomness from the threshold coin.
+ */
+enum { CCC_SECURITY_SINGLE = 1, CCC_SECURITY_REPLICATED = 2 };
+#define CCC_REPLICAS_MAX 16	/* k of a level-2 request */
 
 struct ccc_member {
 	uint8_t id[32];
@@ -97,6 +102,16 @@ struct ccc_request {
 	struct ccc_val reassigned;	/* certified reassignments (count 0) */
 	size_t negress;			/* TCP ports it may connect to: */
 	uint16_t egress[CCC_EGRESS_MAX];	/* none: the policy's */
+	/*
+	 * Replicas: k (1 at level 1) and the m that must agree; the key
+	 * blobs of replicas 2..k (field 20).  enclave_id, enclave_key and
+	 * enclave_att are those of replica `replica` (0-based): of replica
+	 * 1 as decoded, of another in a view (ccc_request_replica).
+	 */
+	uint32_t nreplicas, agree, replica;
+	struct ccc_val replicas;
+	const uint8_t *att0;		/* replica 1's key blob (field 16) */
+	size_t att0_len;
 };
 
 /*
@@ -108,6 +123,15 @@ struct ccc_request {
  */
 int ccc_app_id_check(const char *app, size_t len, long long off,
     struct ccc_err *err) CCC_WUR;
+/*
+ * The view of rq for its replica j (0-based, < rq->nreplicas): a copy
+ * whose enclave fields are replica j's (decoded from its key blob).
+ */
+int ccc_request_replica(struct ccc_request *view,
+    const struct ccc_request *rq, uint32_t j, struct ccc_err *err) CCC_WUR;
+/* The index of the replica whose per-request key is pk, or -1. */
+long ccc_request_replica_of(const struct ccc_request *rq,
+    const uint8_t pk[32]);
 /* Decode a request: every field checked, the app id as above. */
 int ccc_request_decode(struct ccc_request *rq, const uint8_t *p, size_t len,
     struct ccc_err *err) CCC_WUR;

@@ -12,6 +12,7 @@
 #include "io.h"
 #include "keys.h"
 #include "policy.h"
+#include "pool.h"
 #include "quorum.h"
 #include "schemas.h"
 
@@ -121,6 +122,30 @@ request_from_vals(struct ccc_request *rq, const struct ccc_val *v,
 	if (rq->negress > 0 && !rq->network)
 		return ccc_err_set(err, CCC_E_FIELD, v[REQ_EGRESS].off,
 		    "egress", "egress ports, but no network");
+	rq->att0 = rq->enclave_att;
+	rq->att0_len = rq->enclave_att_len;
+	rq->replica = 0;
+	rq->nreplicas = 1;
+	rq->agree = 1;
+	memset(&rq->replicas, 0, sizeof(rq->replicas));
+	if (rq->security == CCC_SECURITY_REPLICATED) {
+		if (!v[REQ_REPLICAS].present || !v[REQ_AGREE].present)
+			return ccc_err_set(err, CCC_E_FIELD, v[REQ_SECURITY].off,
+			    "security", "security level 2 without its "
+			    "replicas and agreement");
+		rq->replicas = v[REQ_REPLICAS];
+		rq->nreplicas = (uint32_t)rq->replicas.count + 1;
+		rq->agree = (uint32_t)v[REQ_AGREE].u;
+		/* A majority: two disjoint agreeing sets cannot exist. */
+		if (rq->agree > rq->nreplicas || 2 * rq->agree <= rq->nreplicas)
+			return ccc_err_set(err, CCC_E_FIELD, v[REQ_AGREE].off,
+			    "agree", "agree: %u of %u replicas, expected a "
+			    "majority", rq->agree, rq->nreplicas);
+	} else if (v[REQ_REPLICAS].present || v[REQ_AGREE].present)
+		return ccc_err_set(err, CCC_E_FIELD, v[v[REQ_REPLICAS].present ?
+		    REQ_REPLICAS : REQ_AGREE].off, v[REQ_REPLICAS].present ?
+		    "replicas" : "agree", "replicas of a security level 1 "
+		    "request");
 	if (rq->output == CCC_OUTPUT_SEALED && !rq->has_recipient)
 		return ccc_err_set(err, CCC_E_FIELD, v[REQ_OUTPUT].off, "output",
 		    "output sealed to a recipient, but no recipient given");
@@ -128,6 +153,68 @@ request_from_vals(struct ccc_request *rq, const struct ccc_val *v,
 		return ccc_err_set(err, CCC_E_FIELD, v[REQ_EXPIRES].off,
 		    "expires", "the request expires before it was created");
 	return 0;
+}
+
+/* Replica j's key blob: field 16 for the first, field 20 for the others. */
+static int
+replica_blob(const struct ccc_request *rq, uint32_t j, const uint8_t **p,
+    size_t *len, struct ccc_err *err)
+{
+	struct ccc_cur c;
+	uint32_t i;
+	int rc;
+
+	if (j == 0) {
+		*p = rq->att0;
+		*len = rq->att0_len;
+		return 0;
+	}
+	ccc_cur_init(&c, rq->replicas.p, rq->replicas.n, rq->replicas.off,
+	    err);
+	for (i = 1; i <= j; i++)
+		if ((rc = ccc_cur_bstr(&c, p, len, "replicas")) != 0)
+			return rc;
+	return 0;
+}
+
+int
+ccc_request_replica(struct ccc_request *view, const struct ccc_request *rq,
+    uint32_t j, struct ccc_err *err)
+{
+	struct ccc_enclave_key k;
+	int rc;
+
+	*view = *rq;
+	if (j >= rq->nreplicas)
+		return ccc_err_set(err, CCC_E_FIELD, -1, "replicas", "replica "
+		    "%u of a request of %u", j + 1, rq->nreplicas);
+	if (rq->replica == j)
+		return 0;
+	if ((rc = replica_blob(rq, j, &view->enclave_att,
+	    &view->enclave_att_len, err)) != 0 ||
+	    (rc = ccc_enclave_key_decode(&k, view->enclave_att,
+	    view->enclave_att_len, err)) != 0) {
+		ccc_err_item(err, j + 1);
+		ccc_err_what(err, "replicas");
+		return rc;
+	}
+	memcpy(view->enclave_id, k.enclave_id, 32);
+	memcpy(view->enclave_key, k.pk, 32);
+	view->replica = j;
+	return 0;
+}
+
+long
+ccc_request_replica_of(const struct ccc_request *rq, const uint8_t pk[32])
+{
+	struct ccc_request v;
+	uint32_t j;
+
+	for (j = 0; j < rq->nreplicas; j++)
+		if (ccc_request_replica(&v, rq, j, NULL) == 0 &&
+		    memcmp(v.enclave_key, pk, 32) == 0)
+			return (long)j;
+	return -1;
 }
 
 int

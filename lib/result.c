@@ -37,6 +37,8 @@ ccc_result_decode(struct ccc_result *r, const uint8_t *p, size_t len,
 	r->doc = v[RES_DOC].p;
 	r->doc_len = v[RES_DOC].n;
 	r->shares = v[RES_SHARES];
+	if (v[RES_REPLICAS].present)
+		r->replicas = v[RES_REPLICAS];
 	crypto_hash_sha256(d, r->output, r->output_len);
 	if (sodium_memcmp(d, r->output_digest, 32) != 0)
 		return ccc_err_set(err, CCC_E_ATTEST, v[RES_OUTPUT].off,

@@ -53,6 +53,8 @@ struct ccc_result {
 	const uint8_t *doc;		/* COSE_Sign1 attestation document */
 	size_t doc_len;
 	struct ccc_val shares;		/* MAP_ARRAY of ccc_schema_result_share */
+	/* Level 2: the other agreeing replicas (field 12; count 0 if none). */
+	struct ccc_val replicas;	/* MAP_ARRAY of ..._result_replica */
 };
 
 /*

@@ -59,6 +59,12 @@ struct ccc_sandbox_limits {
 	uint64_t scratch_bytes;	/* total size of the scratch tmpfs */
 	uint32_t uid;		/* the code's uid and gid when run as root */
 	bool network;
+	/*
+	 * Level 2 (replicated execution): no randomness source but its
+	 * input's seed: getrandom fails with ENOSYS, /dev/urandom and
+	 * /dev/random are not readable.
+	 */
+	bool deterministic;
 	/* With network: TCP connects allowed to these ports, or any port. */
 	bool any_port;
 	size_t nports;

@@ -139,7 +139,7 @@ SCHEMA(ccc_schema_roster, "ccc/roster/v1", "oracle roster", roster_fields);
 	B(8, "enclave_key", 32, 32, 0), \
 	U(9, "created", 0, UINT64_MAX, 0), \
 	U(10, "expires", 0, UINT64_MAX, 0), \
-	U(11, "security", 1, 1, 0), \
+	U(11, "security", 1, 2, 0), \
 	U(12, "output", 0, 2, 0), \
 	B(13, "recipient", 32, 32, CCC_F_OPT), \
 	{ 14, "network", CCC_F_BOOL, CCC_F_OPT, 0, 1, 0, NULL }, \
@@ -151,6 +151,10 @@ SCHEMA(ccc_schema_roster, "ccc/roster/v1", "oracle roster", roster_fields);
 	    CCC_REASSIGN_MAX, &ccc_schema_certified }, \
 	{ 19, "egress", CCC_F_BSTR_ARRAY, CCC_F_OPT, 1, CCC_EGRESS_MAX, 2, \
 	    NULL }, \
+	{ 20, "replicas", CCC_F_BLOB_ARRAY, CCC_F_OPT, 1, \
+	    CCC_REPLICAS_MAX - 1, CCC_ENCLAVE_KEY_MAX, \
+	    &ccc_schema_enclave_key }, \
+	U(21, "agree", 1, CCC_REPLICAS_MAX, CCC_F_OPT), \
 }
 static const struct ccc_field request_fields[] = REQUEST_FIELDS(1);
 /*
@@ -254,6 +258,34 @@ static const struct ccc_field result_share_fields[] = {
 };
 SCHEMA(ccc_schema_result_share, NULL, "share verdict", result_share_fields);
 
+/* Another replica that returned the same core (lib/replicas.h). */
+static const struct ccc_field result_replica_fields[] = {
+	B(1, "enclave_id", 32, 32, 0),
+	B(2, "attestation", 1, 1UL << 20, CCC_F_DOC),
+	MA(3, "shares", 1, CCC_RESULT_SHARES_MAX, &ccc_schema_result_share),
+};
+SCHEMA(ccc_schema_result_replica, NULL, "replica attestation",
+    result_replica_fields);
+
+/* What replicas of a level-2 request returned (lib/replicas.h). */
+static const struct ccc_field divergence_replica_fields[] = {
+	B(1, "enclave_id", 32, 32, 0),
+	T(2, "verdict", 1, 256, 0),
+	B(3, "core", 32, 32, CCC_F_OPT),
+	B(4, "result", 1, (uint32_t)CCC_BLOB_MAX, CCC_F_OPT),
+};
+SCHEMA(ccc_schema_divergence_replica, NULL, "replica verdict",
+    divergence_replica_fields);
+
+static const struct ccc_field divergence_fields[] = {
+	B(1, "request_id", 32, 32, 0),
+	U(2, "agree", 1, CCC_REPLICAS_MAX, 0),
+	B(3, "majority", 32, 32, CCC_F_OPT),
+	MA(4, "replicas", 1, CCC_REPLICAS_MAX, &ccc_schema_divergence_replica),
+};
+SCHEMA(ccc_schema_divergence, "ccc/divergence/v1", "replica divergence",
+    divergence_fields);
+
 static const struct ccc_field result_fields[] = {
 	B(1, "request_id", 32, 32, 0),
 	T(2, "app_id", 1, CCC_APP_ID_MAX, 0),
@@ -266,6 +298,8 @@ static const struct ccc_field result_fields[] = {
 	B(9, "enclave_id", 32, 32, 0),
 	B(10, "attestation", 1, 1UL << 20, CCC_F_DOC),
 	MA(11, "shares", 1, CCC_RESULT_SHARES_MAX, &ccc_schema_result_share),
+	{ 12, "replicas", CCC_F_MAP_ARRAY, CCC_F_OPT, 1, CCC_REPLICAS_MAX - 1,
+	    0, &ccc_schema_result_replica },
 };
 SCHEMA(ccc_schema_result, "ccc/result/v1", "computation result",
     result_fields);
@@ -279,6 +313,7 @@ static const struct ccc_field enclave_input_fields[] = {
 	T(2, "app_id", 1, CCC_APP_ID_MAX, 0),
 	{ 3, "inputs", CCC_F_BYTES_ARRAY, CCC_F_SECRET, 1, CCC_REQUEST_MAX_CTS,
 	    (uint32_t)CCC_CT_SYM_MAX, NULL },
+	B(4, "seed", 32, 32, CCC_F_SECRET | CCC_F_OPT),
 };
 SCHEMA(ccc_schema_enclave_input, "ccc/enclave-input/v1", "enclave input",
     enclave_input_fields);
@@ -441,6 +476,7 @@ const struct ccc_schema *const ccc_schemas[] = {
 	&ccc_schema_identity_key, &ccc_schema_roster, &ccc_schema_request,
 	&ccc_schema_signature, &ccc_schema_certified, &ccc_schema_access,
 	&ccc_schema_result, &ccc_schema_enclave_input,
+	&ccc_schema_divergence,
 	&ccc_schema_enclave_key, &ccc_schema_pool, &ccc_schema_reassign,
 	&ccc_schema_committee, &ccc_schema_group, &ccc_schema_group_cert,
 	&ccc_schema_share_msg, &ccc_schema_share_accept,

@@ -55,7 +55,8 @@ enum { MEMBER_ID, MEMBER_PK, MEMBER_NAME, MEMBER_NFIELDS };
 enum { REQ_ID, REQ_APP, REQ_CODE, REQ_KEY_ID, REQ_EPOCH, REQ_CTS,
     REQ_ENCLAVE, REQ_ENCLAVE_KEY, REQ_CREATED, REQ_EXPIRES, REQ_SECURITY,
     REQ_OUTPUT, REQ_RECIPIENT, REQ_NETWORK, REQ_POOL, REQ_ENCLAVE_ATT,
-    REQ_ASSIGNMENT, REQ_REASSIGNED, REQ_EGRESS, REQ_NFIELDS };
+    REQ_ASSIGNMENT, REQ_REASSIGNED, REQ_EGRESS, REQ_REPLICAS, REQ_AGREE,
+    REQ_NFIELDS };
 enum { SIG_SIGNER, SIG_TYPE, SIG_DIGEST, SIG_SIG, SIG_NFIELDS };
 enum { CERT_ROSTER, CERT_TYPE, CERT_BLOB, CERT_SIGS, CERT_NFIELDS };
 enum { CSIG_SIGNER, CSIG_SIG, CSIG_NFIELDS };
@@ -67,13 +68,19 @@ extern const struct ccc_schema ccc_schema_request_head;
 
 /* ---- access logs and results ----------------------------------------------- */
 extern const struct ccc_schema ccc_schema_access;
+extern const struct ccc_schema ccc_schema_result_replica;
+extern const struct ccc_schema ccc_schema_divergence;
+extern const struct ccc_schema ccc_schema_divergence_replica;
 enum { ACC_SEQ, ACC_PREV, ACC_TIME, ACC_REQUEST, ACC_APP, ACC_CTS,
     ACC_RECIPIENT, ACC_NODE, ACC_EPOCH, ACC_KEY_ID, ACC_OUTPUT_TO,
     ACC_SEALED, ACC_NFIELDS };
 extern const struct ccc_schema ccc_schema_result;
 enum { RES_REQUEST, RES_APP, RES_CODE, RES_INPUTS, RES_MODE, RES_OUTPUT,
     RES_OUTPUT_DIGEST, RES_TIME, RES_ENCLAVE, RES_DOC, RES_SHARES,
-    RES_NFIELDS };
+    RES_REPLICAS, RES_NFIELDS };
+enum { RRP_ENCLAVE, RRP_DOC, RRP_SHARES, RRP_NFIELDS };
+enum { DVR_ENCLAVE, DVR_VERDICT, DVR_CORE, DVR_RESULT, DVR_NFIELDS };
+enum { DIV_REQUEST, DIV_AGREE, DIV_MAJORITY, DIV_REPLICAS, DIV_NFIELDS };
 extern const struct ccc_schema ccc_schema_result_share;
 enum { RSH_NODE, RSH_VERDICT, RSH_DIGEST, RSH_NFIELDS };
 
@@ -92,7 +99,7 @@ enum { PE_ID, PE_KIND, PE_OPERATOR, PE_NAME, PE_LABELS, PE_STATUS,
 enum { POOL_NAME, POOL_SERIAL, POOL_ENCLAVES, POOL_NFIELDS };
 enum { RA_ASSIGNMENT, RA_REQUEST, RA_ENCLAVE, RA_REASON, RA_TIME,
     RA_NFIELDS };
-enum { EIN_REQUEST, EIN_APP, EIN_INPUTS, EIN_NFIELDS };
+enum { EIN_REQUEST, EIN_APP, EIN_INPUTS, EIN_SEED, EIN_NFIELDS };
 
 /* ---- key lifecycle --------------------------------------------------------- */
 extern const struct ccc_schema ccc_schema_committee;

@@ -211,12 +211,19 @@ int
 ccc_sealed_file_open(struct ccc_sealed_file *f, const char *path,
     struct ccc_err *err)
 {
+	return ccc_sealed_file_open_for(f, path, NULL, err);
+}
+
+int
+ccc_sealed_file_open_for(struct ccc_sealed_file *f, const char *path,
+    const uint8_t *pk, struct ccc_err *err)
+{
 	struct ccc_val v[SEALED_NFIELDS];
 	struct stat st;
 	uint8_t win[HEAD_MAX];
 	ssize_t r;
 	size_t len, at, end;
-	uint64_t count, want, size;
+	uint64_t count, want, size, base = 0;
 	int rc;
 
 	memset(f, 0, sizeof(*f));
@@ -235,6 +242,12 @@ ccc_sealed_file_open(struct ccc_sealed_file *f, const char *path,
 		f->fd = -1;
 		size = f->mem.len;
 	}
+next:
+	if (f->fd >= 0 && lseek(f->fd, (off_t)base, SEEK_SET) != (off_t)base) {
+		ccc_err_what(err, path);
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s", strerror(errno));
+	}
+	f->pos = (size_t)base;
 	if ((r = get(f, win, sizeof(win))) < 0) {
 		ccc_err_what(err, path);
 		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s", strerror(errno));
@@ -253,17 +266,24 @@ ccc_sealed_file_open(struct ccc_sealed_file *f, const char *path,
 		    "not a %s", ccc_schema_sealed.title);
 	}
 	/* The header with no shares: decoded and checked field by field. */
+	ccc_buf_reset(&f->head);
 	if (ccc_buf_put(&f->head, win, at) != 0 ||
 	    ccc_cbor_put_array(&f->head, 0) != 0)
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "sealed shares");
 	if ((rc = ccc_blob_decode(&ccc_schema_sealed, f->head.p, f->head.len,
 	    v, 0, err)) != 0)
 		return rc;
-	want = (uint64_t)end + count * ELEM_STRIDE;
+	want = base + (uint64_t)end + count * ELEM_STRIDE;
 	if (size < want)
 		return ccc_err_set(err, CCC_E_TRUNCATED, -1, NULL,
 		    "input ends inside an item");
-	if (size > want)
+	/* A sequence of blobs (a level-2 release): the one sealed to pk. */
+	if (pk != NULL && size > want && count == v[SEALED_COUNT].u &&
+	    CRYPTO_memcmp(v[SEALED_RECIPIENT].p, pk, 32) != 0) {
+		base = want;
+		goto next;
+	}
+	if (size > want && pk == NULL)
 		return ccc_err_set(err, CCC_E_MALFORMED, (long long)want, NULL,
 		    "%llu trailing bytes after the %s",
 		    (unsigned long long)(size - want),
@@ -272,7 +292,7 @@ ccc_sealed_file_open(struct ccc_sealed_file *f, const char *path,
 		return count_mismatch(count, v[SEALED_COUNT].u, (long long)at,
 		    err);
 	from_vals(&f->s, v);
-	f->body = (long long)end;
+	f->body = (long long)(base + end);
 	return 0;
 }
 

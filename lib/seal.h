@@ -78,6 +78,13 @@ struct ccc_sealed_file {
 int ccc_sealed_file_open(struct ccc_sealed_file *f, const char *path,
     struct ccc_err *err) CCC_WUR;
 /*
+ * The same for a file that may hold a CBOR sequence of sealed blobs (a
+ * level-2 node's release, one blob per replica): the first blob sealed
+ * to pk, else the last; bytes after it are not read.
+ */
+int ccc_sealed_file_open_for(struct ccc_sealed_file *f, const char *path,
+    const uint8_t *pk, struct ccc_err *err) CCC_WUR;
+/*
  * SHA-256 of the whole file as opened (re-read from its start; a pipe's
  * bytes as read); the file position is not moved.  CCC_E_IO.
  */

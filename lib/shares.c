@@ -86,7 +86,7 @@ ccc_shares_seal(const struct ccc_share_run *r, struct ccc_ct_src *src,
     struct ccc_err *err)
 {
 	struct batch *b;
-	size_t i;
+	size_t i, j, nr = r->nrecip ? r->nrecip : 1;
 	int rc;
 
 	if ((b = calloc(1, sizeof(*b))) == NULL)
@@ -107,8 +107,10 @@ ccc_shares_seal(const struct ccc_share_run *r, struct ccc_ct_src *src,
 				rc = ccc_vault_share_seal(r->ob, &b->ds[i],
 				    r->box_to);
 			else
-				rc = ccc_sealed_add(r->ob, r->hctx,
-				    b->digest[i], &b->ds[i], err);
+				for (j = 0, rc = 0; j < nr && rc == 0; j++)
+					rc = ccc_sealed_add(&r->ob[j],
+					    &r->hctx[j], b->digest[i],
+					    &b->ds[i], err);
 			if (rc != 0) {
 				if (r->box_to != NULL)
 					ccc_err_set(err, rc, -1, NULL,
@@ -122,14 +124,14 @@ ccc_shares_seal(const struct ccc_share_run *r, struct ccc_ct_src *src,
 			    "ciphertext digests: %s", strerror(errno));
 			goto out;
 		}
-		if (r->out != NULL) {
+		for (j = 0; r->out != NULL && j < nr; j++) {
 			if (r->out_hash != NULL)
 				crypto_hash_sha256_update(r->out_hash,
-				    r->ob->p, r->ob->len);
-			if ((rc = ccc_out_write(r->out, r->ob->p, r->ob->len,
-			    err)) != 0)
+				    r->ob[j].p, r->ob[j].len);
+			if ((rc = ccc_out_write(&r->out[j], r->ob[j].p,
+			    r->ob[j].len, err)) != 0)
 				goto out;
-			ccc_buf_reset(r->ob);
+			ccc_buf_reset(&r->ob[j]);
 		}
 	}
 out:

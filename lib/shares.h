@@ -41,6 +41,12 @@ struct ccc_share_run {
 	/* Request mode: each ciphertext's label, under the node's policy. */
 	const struct ccc_request *rq;
 	const struct ccc_label_policy *pol;
+	/*
+	 * The shares are sealed to nrecip recipients (0 means 1): hctx,
+	 * ob and out are arrays of nrecip, one per recipient, each blob
+	 * written to its own output (level-2 replicas).
+	 */
+	size_t nrecip;
 	struct ccc_hpke_ctx *hctx;
 	/* Chainlink share mode: a line per share, sealed to this X25519 key
 	 * (lib/vault.h), instead of the HPKE blob of hctx. */

@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "attest.h"
+#include "coin.h"
 #include "cli.h"
 #include "combine.h"
 #include "ctsrc.h"
@@ -133,15 +134,26 @@ out:
 	return rc;
 }
 
+/*
+ * The output in the request's mode.  With a seed (level 2) every random
+ * value it takes (the HPKE key of a sealed output; the AES key, nonce
+ * and TDH2 scalars of a threshold one) is drawn from it, so that honest
+ * replicas make the same bytes.
+ */
 static int
 make_output(struct ccc_buf *outp, const struct ccc_request *rq,
     const struct ccc_tdh2_pub *pub, const struct ccc_buf *stdout_bytes,
-    struct ccc_err *err)
+    const uint8_t *seed, struct ccc_err *err)
 {
 	struct ccc_hpke_ctx h;
-	uint8_t info[sizeof(CCC_OUTPUT_INFO) + 32];
+	struct ccc_drbg d;
+	struct ccc_ec *ec = ccc_ec_default();
+	uint8_t info[sizeof(CCC_OUTPUT_INFO) + 32], ikm[32];
 	char ctx[CCC_APP_ID_MAX + 16];
 	int rc;
+
+	if (seed != NULL)
+		ccc_drbg_init(&d, seed, "output");
 
 	switch (rq->output) {
 	case CCC_OUTPUT_PUBLIC:
@@ -153,8 +165,13 @@ make_output(struct ccc_buf *outp, const struct ccc_request *rq,
 		if (ccc_buf_reserve(outp, 32 + stdout_bytes->len + 16) != 0)
 			return ccc_err_set(err, CCC_E_NOMEM, -1, NULL,
 			    "output");
-		if ((rc = ccc_hpke_setup_s(&h, outp->p, rq->recipient, info,
-		    sizeof(info), NULL, 0)) != 0 ||
+		if (seed != NULL)
+			ccc_drbg_bytes(&d, ikm, sizeof(ikm));
+		rc = ccc_hpke_setup_s(&h, outp->p, rq->recipient, info,
+		    sizeof(info), seed != NULL ? ikm : NULL,
+		    seed != NULL ? sizeof(ikm) : 0);
+		sodium_memzero(ikm, sizeof(ikm));
+		if (rc != 0 ||
 		    (rc = ccc_hpke_seal(&h, outp->p + 32, NULL, 0,
 		    stdout_bytes->p, stdout_bytes->len)) != 0) {
 			ccc_hpke_ctx_wipe(&h);
@@ -168,8 +185,13 @@ make_output(struct ccc_buf *outp, const struct ccc_request *rq,
 	case CCC_OUTPUT_THRESHOLD:
 		snprintf(ctx, sizeof(ctx), CCC_OUTPUT_CONTEXT_FMT,
 		    (int)rq->app_len, rq->app);
-		return ccc_ct_encrypt(ccc_ec_default(), outp, pub, ctx,
-		    strlen(ctx), stdout_bytes->p, stdout_bytes->len, err);
+		if (seed != NULL)
+			ec->drbg = &d;
+		rc = ccc_ct_encrypt(ec, outp, pub, ctx, strlen(ctx),
+		    stdout_bytes->p, stdout_bytes->len, err);
+		ec->drbg = NULL;
+		sodium_memzero(&d, sizeof(d));
+		return rc;
 	}
 	return ccc_err_set(err, CCC_E_INTERNAL, -1, NULL, "output mode");
 }
@@ -181,9 +203,14 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	struct ccc_roster roster;
 	struct ccc_enclave_policy pol;
 	struct ccc_attest_signer *signer = NULL;
-	struct ccc_request rq;
+	struct ccc_request rq, view;
 	struct ccc_ct_src src;
 	struct ccc_combine_in cin;
+	struct ccc_coin coin;
+	uint8_t *seed = NULL;
+	uint64_t rtime;
+	uint32_t j;
+	bool level2 = false;
 	struct ccc_op_nodes nr;
 	struct verdicts vs;
 	struct ccc_sandbox_result res;
@@ -245,12 +272,22 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	if ((rc = ccc_request_accept(&rq, pub.key_id, pub.epoch, o->now,
 	    err)) != 0)
 		goto in_err;
-	if (memcmp(rq.enclave_id, eid, 32) != 0) {
+	/* Ours: the enclave, or at level 2 one of its replicas. */
+	for (j = 0; j < rq.nreplicas; j++)
+		if ((rc = ccc_request_replica(&view, &rq, j, err)) != 0)
+			goto in_err;
+		else if (memcmp(view.enclave_id, eid, 32) == 0)
+			break;
+	if (j == rq.nreplicas) {
 		rc = ccc_err_set(err, CCC_E_KEY, -1, "enclave_id", "the "
 		    "request is assigned to another enclave than %s",
 		    ccc_attest_signer_module_id(signer));
 		goto in_err;
 	}
+	rq = view;
+	level2 = rq.security == CCC_SECURITY_REPLICATED;
+	/* Level 2: no randomness but the coin's seed. */
+	pol.lim.deterministic = level2;
 	if (rq.network && !pol.allow_network) {
 		rc = ccc_err_set(err, CCC_E_POLICY, -1, "network", "the "
 		    "request asks for network access, which this enclave's "
@@ -267,7 +304,8 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 		goto out;
 
 	/* The per-request key: used once, then erased. */
-	if ((sk = sodium_malloc(32)) == NULL) {
+	if ((sk = sodium_malloc(32)) == NULL ||
+	    (seed = sodium_malloc(32)) == NULL) {
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "key");
 		goto out;
 	}
@@ -296,7 +334,7 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	ccc_val_bytes(&ev[EIN_REQUEST], rq.id, 32);
 	ccc_val_bytes(&ev[EIN_APP], rq.app, rq.app_len);
 	if ((rc = ccc_blob_encode_prefix(&in, &ccc_schema_enclave_input, ev,
-	    1)) != 0 ||
+	    level2 ? 2 : 1)) != 0 ||
 	    (rc = ccc_cbor_put_uint(&in,
 	    ccc_schema_enclave_input.fields[EIN_INPUTS].key)) != 0 ||
 	    (rc = ccc_cbor_put_array(&in, rq.cts.count)) != 0) {
@@ -317,7 +355,19 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	cin.digests = true;
 	cin.verdict = verdict_note;
 	cin.verdict_arg = &vs;
+	if (level2) {
+		if ((rc = ccc_coin_init(&coin, CCC_COIN_ENCLAVE, &pub, rq.id,
+		    err)) != 0)
+			goto out;
+		cin.coin = &coin;
+		cin.coin_seed = seed;
+	}
 	rc = ccc_combine_core(&cin, collect, &in, err);
+	/* Level 2: the seed, the input's last field. */
+	if (rc == 0 && level2 && (ccc_cbor_put_uint(&in,
+	    ccc_schema_enclave_input.fields[EIN_SEED].key) != 0 ||
+	    ccc_cbor_put_bstr(&in, seed, 32) != 0))
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "inputs");
 	/* Used: gone from memory and disk, whatever the shares were. */
 	sodium_memzero(sk, 32);
 	ccc_buf_reset(&kb);
@@ -348,7 +398,8 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 		    desc, sizeof(desc)));
 		goto out;
 	}
-	if ((rc = make_output(&outp, &rq, &pub, &so, err)) != 0)
+	if ((rc = make_output(&outp, &rq, &pub, &so, level2 ? seed : NULL,
+	    err)) != 0)
 		goto out;
 	ccc_buf_reset(&so);
 
@@ -366,8 +417,10 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	if (rc != 0)
 		goto out;
 	crypto_hash_sha256(od, outp.p, outp.len);
+	/* Level 2: the request's time, the same on every replica. */
+	rtime = level2 ? rq.created : o->now;
 	ccc_binding_digest(binding, rq.id, rq.app, rq.app_len, rq.code,
-	    digests.p, src.n, od, o->now, vs.maps.p, vs.maps.len, vs.n);
+	    digests.p, src.n, od, rtime, vs.maps.p, vs.maps.len, vs.n);
 	ccc_val_bytes(&v[RES_REQUEST], rq.id, 32);
 	ccc_val_bytes(&v[RES_APP], rq.app, rq.app_len);
 	ccc_val_bytes(&v[RES_CODE], rq.code, 48);
@@ -375,7 +428,7 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	ccc_val_uint(&v[RES_MODE], rq.output);
 	ccc_val_bytes(&v[RES_OUTPUT], outp.p, outp.len);
 	ccc_val_bytes(&v[RES_OUTPUT_DIGEST], od, 32);
-	ccc_val_uint(&v[RES_TIME], o->now);
+	ccc_val_uint(&v[RES_TIME], rtime);
 	ccc_val_bytes(&v[RES_ENCLAVE], eid, 32);
 	if ((rc = ccc_enclave_runtime(rt, err)) != 0)
 		goto out;
@@ -410,6 +463,8 @@ out:
 		ccc_ct_src_close(&src);
 	if (sk != NULL)
 		sodium_free(sk);
+	if (seed != NULL)
+		sodium_free(seed);
 	if (keyfd >= 0)
 		close(keyfd);	/* not used: not erased */
 	ccc_op_nodes_close(&nr);

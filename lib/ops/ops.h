@@ -287,6 +287,10 @@ struct ccc_request_opts {
 	int nreassigned;
 	const uint8_t *measurement;	/* 48 bytes, or NULL: hash code_file */
 	const uint8_t *request_id;	/* 32 bytes, or NULL: random */
+	/* Level 2: the key files of replicas 2..k, and m (0: k). */
+	char **replica_keys;
+	int nreplica_keys;
+	uint32_t agree;
 	uint32_t output;
 	bool network, force;
 	uint64_t now, expires;
@@ -310,6 +314,38 @@ struct ccc_sign_opts {
 	uint64_t now;
 };
 int ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
+    CCC_WUR;
+
+/*
+ * What an oracle trusts about enclaves: its roster, the certified pool
+ * and its attestation policy (all three needed: what names the job in
+ * the usage error).
+ */
+struct ccc_op_trust {
+	struct ccc_roster roster;
+	struct ccc_pool pool;
+	struct ccc_attest_policy *pol;
+};
+int ccc_op_trust_load(struct ccc_op_trust *t, const char *attest_policy,
+    const char *roster, const char *pool, uint64_t now, const char *what,
+    struct ccc_err *err) CCC_WUR;
+void ccc_op_trust_free(struct ccc_op_trust *t);
+
+/*
+ * ccc-quorum-sign agree: the results of a level-2 request's replicas
+ * compared (lib/replicas.h); m of one core make one result, written to
+ * out; a divergence record (ccc/divergence/v1) goes to divergence when
+ * any replica disagrees, failed or is missing.
+ */
+struct ccc_agree_opts {
+	const char *attest_policy, *roster, *pool, *request;
+	const char *out, *divergence;
+	char **results;
+	int nresults;
+	bool force;
+	uint64_t now;
+};
+int ccc_quorum_agree(const struct ccc_agree_opts *o, struct ccc_err *err)
     CCC_WUR;
 
 struct ccc_qcombine_opts {
@@ -349,6 +385,7 @@ struct ccc_assign_opts {
 	const uint8_t *assignment;	/* NULL: the fresh request id's own */
 	char **reassigned;
 	int nreassigned;
+	uint32_t replicas;		/* k: a line per replica */
 	uint64_t now;
 };
 int ccc_quorum_assign(const struct ccc_assign_opts *o, struct ccc_err *err)

@@ -223,13 +223,13 @@ read_excluded(char **files, int n, const struct ccc_roster *r, uint64_t now,
 int
 ccc_quorum_assign(const struct ccc_assign_opts *o, struct ccc_err *err)
 {
-	const struct ccc_pool_enclave *e;
+	const struct ccc_pool_enclave *e[CCC_REPLICAS_MAX];
 	struct ccc_roster r;
 	struct ccc_pool pool;
 	uint8_t rid[32], (*excl)[32] = NULL;
 	const uint8_t *asg;
 	char rhex[65], ehex[65], name[80];
-	size_t nexcl = 0;
+	size_t nexcl = 0, n, i;
 	int rc;
 
 	memset(&r, 0, sizeof(r));
@@ -247,17 +247,24 @@ ccc_quorum_assign(const struct ccc_assign_opts *o, struct ccc_err *err)
 	if ((rc = read_excluded(o->reassigned, o->nreassigned, &r, o->now,
 	    asg, excl, &nexcl, err)) != 0)
 		goto out;
-	if ((e = ccc_pool_assign(&pool, asg, (const uint8_t (*)[32])excl,
-	    nexcl)) == NULL) {
-		rc = ccc_err_set(err, CCC_E_POLICY, -1, NULL, "no active "
-		    "enclave of pool \"%s\" is left", pool.name);
+	if ((n = ccc_pool_assign_k(&pool, asg, (const uint8_t (*)[32])excl,
+	    nexcl, o->replicas, e)) < o->replicas) {
+		rc = n == 0 ? ccc_err_set(err, CCC_E_POLICY, -1, NULL, "no "
+		    "active enclave of pool \"%s\" is left", pool.name) :
+		    ccc_err_set(err, CCC_E_POLICY, -1, NULL, "pool \"%s\" has "
+		    "%zu active enclave%s left, %u replicas asked", pool.name,
+		    n, n == 1 ? "" : "s", o->replicas);
 		ccc_err_what(err, o->pool);
 		goto out;
 	}
 	sodium_bin2hex(rhex, sizeof(rhex), rid, 32);
-	sodium_bin2hex(ehex, sizeof(ehex), e->id, 32);
-	if (printf("%s %s %s\n", rhex, ehex, ccc_pool_label(e, name,
-	    sizeof(name))) < 0 || fflush(stdout) != 0)
+	for (i = 0; i < n && rc == 0; i++) {
+		sodium_bin2hex(ehex, sizeof(ehex), e[i]->id, 32);
+		if (printf("%s %s %s\n", rhex, ehex, ccc_pool_label(e[i],
+		    name, sizeof(name))) < 0)
+			rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "stdout");
+	}
+	if (rc == 0 && fflush(stdout) != 0)
 		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "stdout");
 out:
 	free(excl);

@@ -18,6 +18,7 @@
 #include "pool.h"
 #include "ctsrc.h"
 #include "quorum.h"
+#include "replicas.h"
 #include "result.h"
 #include "schemas.h"
 
@@ -117,6 +118,29 @@ read_reassigned(struct ccc_buf *arr, char **files, int n, struct ccc_err *err)
 	return rc;
 }
 
+/* Append the replicas' attested keys in files[0..n) to arr (bstrs). */
+static int
+read_replicas(struct ccc_buf *arr, char **files, int n, struct ccc_err *err)
+{
+	struct ccc_enclave_key ek;
+	struct ccc_buf b;
+	int i, rc = 0;
+
+	ccc_buf_init(&b, 0);
+	for (i = 0; i < n && rc == 0; i++) {
+		ccc_buf_reset(&b);
+		if ((rc = ccc_read_named(&b, files[i], CCC_ENCLAVE_KEY_MAX,
+		    false, err)) != 0)
+			break;
+		if ((rc = ccc_enclave_key_decode(&ek, b.p, b.len, err)) != 0)
+			ccc_err_what(err, files[i]);
+		else if (ccc_cbor_put_bstr(arr, b.p, b.len) != 0)
+			rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "replicas");
+	}
+	ccc_buf_free(&b);
+	return rc;
+}
+
 int
 ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 {
@@ -128,7 +152,7 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 	struct ccc_ct ct;
 	struct ccc_err e;
 	struct ccc_val v[REQ_NFIELDS];
-	struct ccc_buf b, kb, cts, code, ra;
+	struct ccc_buf b, kb, cts, code, ra, reps;
 	uint8_t rid[32], meas[48], rcpt[32], egress[2 * CCC_EGRESS_MAX];
 	const uint8_t *p;
 	size_t n;
@@ -143,6 +167,7 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 	ccc_buf_init(&cts, 0);
 	ccc_buf_init(&code, 0);
 	ccc_buf_init(&ra, 0);
+	ccc_buf_init(&reps, 0);
 	ccc_err_clear(&e);
 	if (ccc_app_id_check(o->app, strlen(o->app), -1, &e) != 0) {
 		rc = ccc_err_set(err, CCC_E_USAGE, -1, NULL, "-a: %s", e.detail);
@@ -164,7 +189,8 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 		goto out;
 	}
 	if ((rc = read_reassigned(&ra, o->reassigned, o->nreassigned,
-	    err)) != 0)
+	    err)) != 0 || (rc = read_replicas(&reps, o->replica_keys,
+	    o->nreplica_keys, err)) != 0)
 		goto out;
 	if (o->recipient != NULL) {
 		if ((rc = ccc_read_named(&b, o->recipient, 4096, false,
@@ -225,7 +251,14 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 	ccc_val_bytes(&v[REQ_ENCLAVE_KEY], ek.pk, 32);
 	ccc_val_uint(&v[REQ_CREATED], o->now);
 	ccc_val_uint(&v[REQ_EXPIRES], o->expires);
-	ccc_val_uint(&v[REQ_SECURITY], CCC_SECURITY_SINGLE);
+	ccc_val_uint(&v[REQ_SECURITY], o->nreplica_keys > 0 ?
+	    CCC_SECURITY_REPLICATED : CCC_SECURITY_SINGLE);
+	if (o->nreplica_keys > 0) {
+		ccc_val_array(&v[REQ_REPLICAS], reps.p, reps.len,
+		    (size_t)o->nreplica_keys);
+		ccc_val_uint(&v[REQ_AGREE], o->agree ? o->agree :
+		    (uint32_t)o->nreplica_keys + 1);
+	}
 	ccc_val_uint(&v[REQ_OUTPUT], o->output);
 	if (o->recipient != NULL)
 		ccc_val_bytes(&v[REQ_RECIPIENT], rcpt, 32);
@@ -264,13 +297,20 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 		 * enclave (the attestation is the oracles' and nodes' to
 		 * judge, under their policy).
 		 */
-		struct ccc_request rq;
-		if ((rc = ccc_request_decode(&rq, b.p, b.len, err)) != 0 ||
-		    (rc = ccc_request_assign_check(&rq, &pool, &roster, o->now,
-		    NULL, err)) != 0) {
+		struct ccc_request rq, view;
+		uint32_t j;
+		if ((rc = ccc_request_decode(&rq, b.p, b.len, err)) != 0) {
 			ccc_err_what(err, o->enclave_key);
 			goto out;
 		}
+		for (j = 0; j < rq.nreplicas; j++)
+			if ((rc = ccc_request_replica(&view, &rq, j,
+			    err)) != 0 || (rc = ccc_request_assign_check(&view,
+			    &pool, &roster, o->now, NULL, err)) != 0) {
+				ccc_err_what(err, j == 0 ? o->enclave_key :
+				    o->replica_keys[j - 1]);
+				goto out;
+			}
 	}
 	rc = ccc_write_file(o->out, b.p, b.len, CCC_OUT_BINARY |
 	    (o->force ? CCC_OUT_FORCE : 0), err);
@@ -288,6 +328,7 @@ out:
 	ccc_buf_free(&cts);
 	ccc_buf_free(&code);
 	ccc_buf_free(&ra);
+	ccc_buf_free(&reps);
 	return rc;
 }
 
@@ -298,38 +339,47 @@ out:
  * pool and its attestation policy.  Signing a request or a result needs
  * all three (secure by default: no check is skipped for want of them).
  */
-struct trust {
-	struct ccc_roster roster;
-	struct ccc_pool pool;
-	struct ccc_attest_policy *pol;
-};
+#define trust ccc_op_trust
+#define trust_free ccc_op_trust_free
 
-static void
-trust_free(struct trust *t)
+void
+ccc_op_trust_free(struct ccc_op_trust *t)
 {
 	ccc_roster_free(&t->roster);
 	ccc_pool_free(&t->pool);
 	ccc_attest_policy_free(t->pol);
 }
 
-static int
-trust_load(struct trust *t, const struct ccc_sign_opts *o,
-    const struct ccc_schema *s, struct ccc_err *err)
+int
+ccc_op_trust_load(struct ccc_op_trust *t, const char *attest_policy,
+    const char *roster, const char *pool, uint64_t now, const char *what,
+    struct ccc_err *err)
 {
 	int rc;
 
 	memset(t, 0, sizeof(*t));
-	if (o->attest_policy == NULL || o->roster == NULL || o->pool == NULL)
-		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "signing %s %s "
-		    "needs the attestation policy (-A), the roster (-r) and "
-		    "the enclave pool (-P)", ccc_article(s->title), s->title);
+	if (attest_policy == NULL || roster == NULL || pool == NULL)
+		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "%s needs the "
+		    "attestation policy (-A), the roster (-r) and the enclave "
+		    "pool (-P)", what);
 	if ((t->pol = ccc_attest_policy_new()) == NULL)
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "policy");
-	if ((rc = ccc_attest_policy_load(t->pol, o->attest_policy,
-	    err)) != 0 ||
-	    (rc = ccc_roster_read(&t->roster, o->roster, err)) != 0)
+	if ((rc = ccc_attest_policy_load(t->pol, attest_policy, err)) != 0 ||
+	    (rc = ccc_roster_read(&t->roster, roster, err)) != 0)
 		return rc;
-	return ccc_pool_read(&t->pool, &t->roster, o->pool, o->now, err);
+	return ccc_pool_read(&t->pool, &t->roster, pool, now, err);
+}
+
+static int
+trust_load(struct trust *t, const struct ccc_sign_opts *o,
+    const struct ccc_schema *s, struct ccc_err *err)
+{
+	char what[96];
+
+	snprintf(what, sizeof(what), "signing %s %s", ccc_article(s->title),
+	    s->title);
+	return ccc_op_trust_load(t, o->attest_policy, o->roster, o->pool,
+	    o->now, what, err);
 }
 
 /*
@@ -375,8 +425,9 @@ check_result(const struct ccc_sign_opts *o, const struct ccc_buf *in,
 	struct ccc_attest_report *rep = NULL;
 	struct trust t;
 	struct ccc_result r;
-	struct ccc_request rq;
+	struct ccc_request rq, view;
 	struct ccc_buf rb;
+	uint32_t j;
 	int rc;
 
 	/* A result at odds with itself is refused before anything else. */
@@ -395,13 +446,16 @@ check_result(const struct ccc_sign_opts *o, const struct ccc_buf *in,
 	if ((rc = ccc_certified_request_read(&rb, &rq, &t.roster, o->request,
 	    o->now, err)) != 0)
 		goto out;
-	if ((rc = ccc_result_attest(&r, &rq, t.pol, NULL,
-	    (int64_t)o->now * 1000, rep, err)) != 0)
+	/* Level 2: every attestation it carries, m replicas at least. */
+	if ((rc = ccc_result_attest_all(&r, &rq, t.pol,
+	    (int64_t)o->now * 1000, rep, NULL, err)) != 0)
 		goto out;
-	if ((rc = ccc_request_assign_check(&rq, &t.pool, &t.roster, o->now,
-	    NULL, err)) != 0 ||
-	    (rc = check_not_reassigned(&rq, &t, o->reassigned, o->nreassigned,
-	    o->now, err)) != 0)
+	for (j = 0; j < rq.nreplicas && rc == 0; j++)
+		if ((rc = ccc_request_replica(&view, &rq, j, err)) == 0)
+			rc = ccc_request_assign_check(&view, &t.pool,
+			    &t.roster, o->now, NULL, err);
+	if (rc != 0 || (rc = check_not_reassigned(&rq, &t, o->reassigned,
+	    o->nreassigned, o->now, err)) != 0)
 		ccc_err_what(err, o->request);
 out:
 	trust_free(&t);

@@ -23,6 +23,7 @@
 
 #include "accesslog.h"
 #include "attest.h"
+#include "coin.h"
 #include "io.h"
 #include "keys.h"
 #include "ops.h"
@@ -102,6 +103,37 @@ release_kept(struct ccc_out *out, const char *kept, const uint8_t rid[32],
 	return rc;
 }
 
+/*
+ * Level 2: this node's share of the request's enclave coin (lib/coin.h)
+ * closes each replica's blob; the blobs of replicas 2..k, in scratch
+ * files, are then appended to replica 1's in out[0], so that the node
+ * releases one CBOR sequence of k sealed blobs, replica order.
+ */
+static int
+seal_coin(const struct ccc_request *rq, const struct ccc_tdh2_pub *pub,
+    const BIGNUM *x, uint32_t index, uint32_t k, struct ccc_hpke_ctx *hctx,
+    struct ccc_buf *ob, struct ccc_out *out, struct ccc_err *err)
+{
+	struct ccc_coin c;
+	struct ccc_tdh2_dshare ds;
+	uint32_t j;
+	int rc;
+
+	if ((rc = ccc_coin_init(&c, CCC_COIN_ENCLAVE, pub, rq->id,
+	    err)) != 0 || (rc = ccc_coin_share(ccc_ec_default(), &ds, pub,
+	    x, index, &c, err)) != 0)
+		return rc;
+	for (j = 0; j < k && rc == 0; j++)
+		if ((rc = ccc_sealed_add(&ob[j], &hctx[j], c.id, &ds,
+		    err)) == 0 && (rc = ccc_out_write(&out[j], ob[j].p,
+		    ob[j].len, err)) == 0)
+			ccc_buf_reset(&ob[j]);
+	sodium_memzero(&ds, sizeof(ds));
+	for (j = 1; j < k && rc == 0; j++)
+		rc = copy_out(&out[0], out[j].fd, "replica blob", NULL, err);
+	return rc;
+}
+
 /* The node's identity secret key, which signs its access log head. */
 static int
 identity_load(struct ccc_identity **id, const char *path, struct ccc_err *err)
@@ -134,9 +166,12 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	struct ccc_request rq;
 	struct ccc_accesslog st = { NULL, -1 };
 	struct ccc_access_entry ae;
-	struct ccc_hpke_ctx hctx;
+	struct ccc_hpke_ctx hctx[CCC_REPLICAS_MAX];
 	struct ccc_sealed hdr;
-	struct ccc_buf kb, ob;
+	struct ccc_buf kb, ob[CCC_REPLICAS_MAX];
+	struct ccc_out rep_out[CCC_REPLICAS_MAX];
+	uint8_t keys[CCC_REPLICAS_MAX][32];
+	uint32_t j, k = 1;
 	struct ccc_request_file rf;
 	struct ccc_out out, spool;
 	struct ccc_ct_src src;
@@ -156,12 +191,16 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	memset(&roster, 0, sizeof(roster));
 	memset(&pol, 0, sizeof(pol));
 	memset(&pool, 0, sizeof(pool));
-	memset(&hctx, 0, sizeof(hctx));
+	memset(hctx, 0, sizeof(hctx));
+	memset(rep_out, 0, sizeof(rep_out));
+	for (j = 0; j < CCC_REPLICAS_MAX; j++) {
+		rep_out[j].fd = -1;
+		ccc_buf_init(&ob[j], 0);
+	}
 	memset(&rf, 0, sizeof(rf));
 	rf.fd = -1;
 	spool.fd = -1;
 	ccc_buf_init(&kb, 0);
-	ccc_buf_init(&ob, 0);
 
 	/* Keys: the public key, this node's share (which must match it). */
 	if ((rc = ccc_node_keys_load(&pub, &sh, &x, o->tpk, o->share,
@@ -259,10 +298,25 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	hdr.index = sh->index;
 	hdr.context = rq.id;
 	hdr.context_len = 32;
-	memcpy(hdr.recipient, rq.enclave_key, 32);
-	hdr.count = (uint32_t)rq.cts.count;
-	if ((rc = ccc_sealed_begin(&ob, &hctx, &hdr, err)) != 0)
-		goto out;
+	/*
+	 * One sealed blob per replica (one at level 1), each to its own
+	 * attested key; at level 2 each ends with this node's share of the
+	 * request's enclave coin.
+	 */
+	k = rq.nreplicas;
+	hdr.count = (uint32_t)rq.cts.count + (k > 1);
+	for (j = 0; j < k; j++) {
+		struct ccc_request view;
+		if ((rc = ccc_request_replica(&view, &rq, j, err)) != 0)
+			goto in_err;
+		memcpy(hdr.recipient, view.enclave_key, 32);
+		memcpy(keys[j], view.enclave_key, 32);
+		if ((rc = ccc_sealed_begin(&ob[j], &hctx[j], &hdr, err)) != 0)
+			goto out;
+		if (j > 0 && (rc = ccc_tmpfile(&rep_out[j].fd, err)) != 0)
+			goto out;
+		rep_out[j].path = "replica blob";
+	}
 	/*
 	 * The blob is kept in the state (memory holds one batch, not the
 	 * whole blob), durable before the release is logged, and copied to
@@ -282,6 +336,7 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	spool.flags = 0;
 	spool.path = kept;
 	spool.tmp = NULL;
+	rep_out[0] = spool;
 	memset(&run, 0, sizeof(run));
 	run.par = &par;
 	run.pub = &pub;
@@ -290,14 +345,17 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	run.bind = rq.id;	/* request mode: proofs bound to the request */
 	run.rq = &rq;
 	run.pol = &pol;
-	run.hctx = &hctx;
-	run.ob = &ob;
+	run.nrecip = k;
+	run.hctx = hctx;
+	run.ob = ob;
 	run.digests_fd = dfd;
-	run.out = &spool;
+	run.out = rep_out;
 	/* The log names the exact blob released, by its SHA-256. */
 	crypto_hash_sha256_init(&sealed_hash);
-	run.out_hash = &sealed_hash;
-	if ((rc = ccc_shares_seal(&run, &src, err)) != 0)
+	run.out_hash = k == 1 ? &sealed_hash : NULL;
+	if ((rc = ccc_shares_seal(&run, &src, err)) != 0 ||
+	    (k > 1 && (rc = seal_coin(&rq, &pub, x, sh->index, k, hctx, ob,
+	    rep_out, err)) != 0))
 		goto out;
 	if (fsync(spool.fd) != 0) {
 		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", kept,
@@ -316,14 +374,20 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 		ae.app_len = rq.app_len;
 		ae.ct_digests_fd = dfd;
 		ae.nct = rq.cts.count;
-		crypto_hash_sha256(ae.recipient_digest, rq.enclave_key, 32);
+		/* SHA-256 of the replicas' keys, in order (one at level 1). */
+		crypto_hash_sha256(ae.recipient_digest, keys[0], 32 * k);
 		if ((ae.has_output_to = rq.output == CCC_OUTPUT_SEALED &&
 		    rq.has_recipient))
 			crypto_hash_sha256(ae.output_to, rq.recipient, 32);
 		ae.node = sh->index;
 		ae.epoch = pub.epoch;
 		memcpy(ae.key_id, pub.key_id, 32);
-		crypto_hash_sha256_final(&sealed_hash, ae.sealed_digest);
+		if (k == 1)
+			crypto_hash_sha256_final(&sealed_hash,
+			    ae.sealed_digest);
+		else if ((rc = copy_out(NULL, spool.fd, kept,
+		    ae.sealed_digest, err)) != 0)
+			goto out;
 		if ((rc = ccc_accesslog_append(&st, &ae, rq.expires, err)) != 0)
 			goto out;
 		unlogged = false;
@@ -358,7 +422,12 @@ out:
 		ccc_par_free(&par);
 	if (state_open)
 		ccc_accesslog_close(&st);
-	ccc_hpke_ctx_wipe(&hctx);
+	for (j = 0; j < CCC_REPLICAS_MAX; j++) {
+		ccc_hpke_ctx_wipe(&hctx[j]);
+		ccc_buf_free(&ob[j]);
+		if (j > 0 && rep_out[j].fd >= 0)
+			close(rep_out[j].fd);
+	}
 	ccc_identity_free(id);
 	BN_clear_free(x);
 	ccc_share_free(sh);
@@ -371,6 +440,5 @@ out:
 		close(dfd);
 	free(kept);
 	ccc_buf_free(&kb);
-	ccc_buf_free(&ob);
 	return rc;
 }

@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -25,6 +26,43 @@ run(const char *script, const char *in, struct ccc_buf *out,
 {
 	return ccc_sandbox_run((const uint8_t *)script, strlen(script),
 	    (const uint8_t *)in, in ? strlen(in) : 0, &lim, out, res, NULL);
+}
+
+/*
+ * Level 2: the program has no randomness but its input's seed.  The
+ * same probe without the flag shows that it can fail: both sources
+ * work there.
+ */
+static void
+deterministic(struct ccc_buf *out)
+{
+	struct ccc_sandbox_result r;
+	char script[512], d[128];
+	int rc;
+
+	snprintf(script, sizeof(script), "#!/usr/bin/perl\n"
+	    "my $b = \"\\0\" x 16;\n"
+	    "my $n = syscall(%d, $b, 16, 0);\n"
+	    "print \"getrandom: \", ($n == 16 ? \"16 bytes\" : \"$!\"), \"\\n\";\n"
+	    "print \"urandom: \", (open(my $f, \"<\", \"/dev/urandom\") ?"
+	    " \"read\" : \"$!\"), \"\\n\";\n"
+	    "print \"random: \", (open(my $g, \"<\", \"/dev/random\") ?"
+	    " \"read\" : \"$!\"), \"\\n\";\n", (int)SYS_getrandom);
+	rc = run(script, NULL, out, &r);
+	ok(rc == 0 && r.outcome == CCC_RUN_OK && out->len == 43 &&
+	    memcmp(out->p, "getrandom: 16 bytes\nurandom: read\n"
+	    "random: read\n", 43) == 0, "level 1: the program may draw "
+	    "random bytes: %s %.*s", ccc_sandbox_describe(&r, d, sizeof(d)),
+	    (int)out->len, out->p);
+	lim.deterministic = true;
+	rc = run(script, NULL, out, &r);
+	lim.deterministic = false;
+	ok(rc == 0 && r.outcome == CCC_RUN_OK && out->len == 89 &&
+	    memcmp(out->p, "getrandom: Function not implemented\n"
+	    "urandom: Permission denied\nrandom: Permission denied\n",
+	    89) == 0, "level 2: no getrandom, no /dev/urandom, no "
+	    "/dev/random: %s %.*s", ccc_sandbox_describe(&r, d, sizeof(d)),
+	    (int)out->len, out->p);
 }
 
 int
@@ -120,6 +158,7 @@ main(void)
 	rc = run("not an executable", NULL, &out, &r);
 	ok(rc == 0 && r.outcome == CCC_RUN_FAILED && r.status == 127,
 	    "a non-executable image fails to start");
+	deterministic(&out);
 	ccc_buf_free(&out);
 	return tap_done();
 }
