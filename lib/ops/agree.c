@@ -155,7 +155,8 @@ static int
 merge(struct ccc_buf *out, const struct ccc_request *rq,
     const struct slot *slots, const uint8_t major[32], struct ccc_err *err)
 {
-	struct ccc_val v[RES_NFIELDS], w[RES_NFIELDS], rv[RRP_NFIELDS];
+	struct ccc_val w[RES_NFIELDS], rv[RRP_NFIELDS];
+	const struct ccc_buf *b;
 	struct ccc_buf maps;
 	uint32_t j, first = rq->nreplicas, n = 0;
 	int rc = 0;
@@ -180,13 +181,22 @@ merge(struct ccc_buf *out, const struct ccc_request *rq,
 			rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "result");
 		n++;
 	}
-	if (rc == 0 && (rc = ccc_blob_decode(&ccc_schema_result,
-	    slots[first].blob.p, slots[first].blob.len, v, 0, err)) == 0) {
-		if (n > 0)
-			ccc_val_array(&v[RES_REPLICAS], maps.p, maps.len, n);
-		if (ccc_blob_encode(out, &ccc_schema_result, v) != 0)
-			rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "result");
-	}
+	/*
+	 * The first result's bytes with field 12 appended: its map gets
+	 * one more entry (a one-byte head: the result has 12 fields), and
+	 * field 12, the highest key, goes last as canonical order wants.
+	 */
+	b = &slots[first].blob;
+	if (rc == 0 && n > 0 && (b->len == 0 || b->p[0] < 0xa1 ||
+	    b->p[0] > 0xb6))
+		rc = ccc_err_set(err, CCC_E_INTERNAL, -1, NULL, "result head");
+	if (rc == 0 && (ccc_buf_put(out, b->p, b->len) != 0 || (n > 0 &&
+	    (ccc_cbor_put_uint(out, 12) != 0 ||
+	    ccc_cbor_put_array(out, n) != 0 ||
+	    ccc_buf_put(out, maps.p, maps.len) != 0))))
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "result");
+	if (rc == 0 && n > 0)
+		out->p[0]++;
 	ccc_buf_free(&maps);
 	return rc;
 }

@@ -398,6 +398,15 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 		    desc, sizeof(desc)));
 		goto out;
 	}
+#ifdef CCC_TEST_HOOKS
+	/*
+	 * A compromised replica (ccc-flow --corrupt-replica): its program's
+	 * output altered before it is attested, as an enclave whose runtime
+	 * an attacker controls would do.
+	 */
+	if (getenv("CCC_TEST_CORRUPT_OUTPUT") != NULL && so.len > 0)
+		so.p[0] ^= 1;
+#endif
 	if ((rc = make_output(&outp, &rq, &pub, &so, level2 ? seed : NULL,
 	    err)) != 0)
 		goto out;
