@@ -7,7 +7,9 @@
  *
  *   share-tamper -i RECIPIENT.key -n N -o OUT SEALED
  *
- * N is the 1-based share to alter.  Exit 0, or 2 with one line on stderr.
+ * N is the 1-based share to alter.  From a level-2 release (a sequence
+ * of blobs, one per replica) it takes the blob sealed to the key's
+ * replica, and writes it alone.  Exit 0, or 2 with one line on stderr.
  */
 #include "config.h"
 
@@ -71,7 +73,7 @@ main(int argc, char **argv)
 	f.fd = -1;
 	if ((rc = ccc_read_file(&kb, key, 4096, &err)) != 0 ||
 	    (rc = ccc_recipient_key_load(sk, pk, kb.p, kb.len, &err)) != 0 ||
-	    (rc = ccc_sealed_file_open(&f, argv[optind], &err)) != 0 ||
+	    (rc = ccc_sealed_file_open_for(&f, argv[optind], pk, &err)) != 0 ||
 	    (rc = ccc_sealed_file_start(&f, sk, &err)) != 0)
 		goto out;
 	if (which > f.s.count) {
