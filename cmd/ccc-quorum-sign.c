@@ -57,13 +57,11 @@ static const struct ccc_cli_help help[] = {
 	{ "-k, --key TPK",
 	    "request, sign: the threshold public key" },
 	{ "-K, --enclave-key ENCLAVE_KEY",
-	    "request: the enclave's attested key; k of them, one per replica "
-	    "in assigned order: security level 2" },
+	    "request: an attested key, one per replica" },
 	{ "--agree M",
 	    "request, level 2: replicas that must agree (default k)" },
 	{ "-D, --divergence FILE",
-	    "agree: where the divergence record goes, if any replica "
-	    "differs" },
+	    "agree: the divergence record, if a replica differs" },
 	{ "--replicas K",
 	    "assign: the K replicas of a level-2 request, a line each" },
 	{ "-P, --pool POOL",

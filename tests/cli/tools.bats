@@ -44,7 +44,7 @@ MISSING=(
 	'ccc-combine => needs -k TPK and -i KEY or -x BOXKEY'
 	'ccc-enclave-run => needs -r, -k, -i, -a and -x'
 	'ccc-attest-verify => missing -p POLICY'
-	'ccc-quorum-sign => missing subcommand (roster, request, sign, pool, assign, reassign, combine or verify)'
+	'ccc-quorum-sign => missing subcommand (roster, request, sign, agree, pool, assign, reassign, combine or verify)'
 	'ccc-inspect -L x y => -L takes no other files'
 	'ccc-flow -n 3 -t 5 => the threshold -t 5 is more than the 3 nodes'
 )
