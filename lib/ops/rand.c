@@ -120,12 +120,17 @@ judge(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
 	int rc;
 
 	ccc_buf_init(&b, 0);
-	if ((rc = ccc_read_named(&b, j->file, COIN_SHARE_MAX, false,
-	    err)) != 0)
-		goto out;
 	ccc_err_clear(&e);
 	j->verdict = SH_BAD;
-	if (ccc_rand_share_load(&j->s, b.p, b.len, &e) != 0) {
+	/* A file that is too large is a bad share; one not read stops. */
+	if ((rc = ccc_read_named(&b, j->file, COIN_SHARE_MAX, false,
+	    &e)) != 0 && ccc_err_exit(rc) != 1) {
+		if (err != NULL)
+			*err = e;
+		goto out;
+	}
+	if (rc != 0 || ccc_rand_share_load(&j->s, b.p, b.len, &e) != 0) {
+		rc = 0;
 		j->s.ds.index = 0;
 		if (e.off >= 0)
 			snprintf(j->why, sizeof(j->why), "at byte %lld: %s",

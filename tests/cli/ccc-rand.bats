@@ -177,6 +177,11 @@ rand_parts() {
 	crun -0 ccc-rand combine "${K[@]}" -o r fx/c1 fx/x4 fx/c2 fx/c3
 	assert_stderr "ccc-rand: warning: node 4 (fx/x4): a share of request ${R2:0:8}, not of request ${R:0:8}; not used"
 	assert_same r fx/r123
+	head -c 5000 /dev/zero >big
+	: >empty
+	crun -0 ccc-rand combine "${K[@]}" -o r3 fx/c1 big empty fx/c2 fx/c3
+	assert_stderr "ccc-rand: warning: big: larger than 4096 bytes; not used"$'\n'"ccc-rand: warning: empty: at byte 0: empty input, expected a coin share; not used"
+	assert_same r3 fx/r123
 	crun -1 ccc-rand combine "${K[@]}" -o r2 fx/c1 fx/c2
 	assert_stderr "ccc-rand: not enough shares: 2 valid shares, 3 needed"
 	crun -2 ccc-rand combine "${K[@]}" -o r2 fx/c1 absent fx/c2 fx/c3
