@@ -724,7 +724,8 @@ main(int argc, char **argv)
 	double margin = 0.10;
 	static const char *tools[] = { "ccc-encrypt", "ccc-reencrypt",
 	    "ccc-combine", "ccc-keygen", "ccc-inspect", "ccc-quorum-sign",
-	    "ccc-enclave-run", "ccc-attest-verify", "ccc-share" };
+	    "ccc-enclave-run", "ccc-attest-verify", "ccc-share",
+	    "ccc-rand" };
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--check") == 0)
