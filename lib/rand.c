@@ -15,6 +15,53 @@
 #include "schemas.h"
 
 int
+ccc_rand_key_check(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
+    struct ccc_err *err)
+{
+	const EC_POINT *pts[CCC_TDH2_MAX_N];
+	BIGNUM *lambda[CCC_TDH2_MAX_N];
+	uint32_t xs[CCC_TDH2_MAX_N], t = pub->t, i, j;
+	EC_POINT *p;
+	int rc = 0;
+
+	/*
+	 * Any t points of a polynomial of degree t-1 interpolate it; the
+	 * coefficient of node j at 0 is never zero, so h and h_1..h_(t-1)
+	 * fix h_j, and it must be where they put it.
+	 */
+	BN_CTX_start(ec->bn);
+	for (i = 0; i < t; i++)
+		lambda[i] = BN_CTX_get(ec->bn);
+	p = EC_POINT_new(ec->group);
+	if (p == NULL || lambda[t - 1] == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "public key");
+		goto out;
+	}
+	for (i = 0; i + 1 < t; i++) {
+		xs[i] = i + 1;
+		pts[i] = pub->hi[i];
+	}
+	for (j = t; j <= pub->n && rc == 0; j++) {
+		xs[t - 1] = j;
+		pts[t - 1] = pub->hi[j - 1];
+		if (ccc_tdh2_lagrange(ec, lambda, xs, t) != 0 ||
+		    EC_POINTs_mul(ec->group, p, NULL, t, pts,
+		    (const BIGNUM **)lambda, ec->bn) != 1) {
+			rc = ccc_err_openssl(err, "public key");
+			break;
+		}
+		if (EC_POINT_cmp(ec->group, p, pub->h, ec->bn) != 0)
+			rc = ccc_err_set(err, CCC_E_FIELD, -1, "h_i",
+			    "h and the h_i lie on no polynomial of degree %u "
+			    "(found at h_%u)", t - 1, j);
+	}
+out:
+	EC_POINT_free(p);
+	BN_CTX_end(ec->bn);
+	return rc;
+}
+
+int
 ccc_rand_coin(struct ccc_coin *c, const struct ccc_tdh2_pub *pub,
     const uint8_t rid[32], struct ccc_err *err)
 {

@@ -36,6 +36,15 @@ struct ccc_rand {
 	struct ccc_tdh2_dshare ds[CCC_TDH2_MAX_N];
 };
 
+/*
+ * Whether pub's h and h_1..h_n lie on one polynomial of degree t-1, so
+ * that every t nodes give the same value: for each j from t to n, the
+ * nodes 1..t-1 and j interpolate h at 0; (n - t + 1) t-point
+ * multiplications.  CCC_E_FIELD (field h_i) naming the first node off.
+ */
+int ccc_rand_key_check(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
+    struct ccc_err *err) CCC_WUR;
+
 /* The public coin of request rid under pub (ccc_coin_init). */
 int ccc_rand_coin(struct ccc_coin *c, const struct ccc_tdh2_pub *pub,
     const uint8_t rid[32], struct ccc_err *err) CCC_WUR;
@@ -83,7 +92,8 @@ int ccc_rand_load(struct ccc_rand *r, const uint8_t *p, size_t len,
  * is NULL: CCC_E_KEY, CCC_E_EPOCH, CCC_E_FIELD (another request, more
  * than t shares, shares out of node order, a sigma or value that is not
  * the shares'), CCC_E_THRESHOLD (fewer than t shares), CCC_E_SHARE (a
- * share whose proof does not verify: err->item is its node).
+ * share whose proof does not verify; the detail names its node).  pub is
+ * taken as it is: see ccc_rand_key_check.
  */
 int ccc_rand_verify(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
     const struct ccc_rand *r, const uint8_t *rid, struct ccc_err *err)

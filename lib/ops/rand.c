@@ -35,6 +35,22 @@ request_id(uint8_t rid[32], const char *hex, struct ccc_err *err)
 	return 0;
 }
 
+/*
+ * The public key of a combination or a verification, which every t nodes
+ * must answer alike (ccc_rand_key_check).
+ */
+static int
+read_key(struct ccc_tdh2_pub *pub, const char *path, struct ccc_err *err)
+{
+	int rc;
+
+	if ((rc = ccc_op_read_tpk(pub, path, err)) != 0)
+		return rc;
+	if ((rc = ccc_rand_key_check(ccc_ec_default(), pub, err)) != 0)
+		ccc_err_what(err, path);
+	return rc;
+}
+
 /* A blob to o->out: binary, so not to a terminal unless -T. */
 static int
 out_flags(const struct ccc_rand_opts *o)
@@ -198,7 +214,7 @@ ccc_rand_combine_run(const struct ccc_rand_opts *o, struct ccc_err *err)
 	memset(&pub, 0, sizeof(pub));
 	ccc_buf_init(&b, 0);
 	if ((rc = request_id(rid, o->rid, err)) != 0 ||
-	    (rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0 ||
+	    (rc = read_key(&pub, o->tpk, err)) != 0 ||
 	    (rc = ccc_rand_coin(&c, &pub, rid, err)) != 0)
 		goto out;
 	js = calloc(n, sizeof(*js));
@@ -266,7 +282,7 @@ ccc_rand_verify_run(const struct ccc_rand_opts *o, FILE *f,
 	memset(&pub, 0, sizeof(pub));
 	ccc_buf_init(&b, 0);
 	if ((o->rid != NULL && (rc = request_id(rid, o->rid, err)) != 0) ||
-	    (rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0 ||
+	    (rc = read_key(&pub, o->tpk, err)) != 0 ||
 	    (rc = ccc_read_named(&b, o->in, RAND_MAX_BYTES, false, err)) != 0)
 		goto out;
 	if ((r = calloc(1, sizeof(*r))) == NULL) {

@@ -233,3 +233,20 @@ rand_parts() {
 	write_hex "${p[0]}83${p[1]}${p[2]}${p[3]}" same
 	assert_same same fx/r123
 }
+
+@test "ccc-rand: a public key whose h_i lie on no polynomial of degree t-1 is refused" {
+	local hex n
+	# h_5 replaced by h_4: a valid point, but not where h, h_1 and h_2 put it.
+	hex=$(hex_of fx/k/tpk.cbor)
+	n=${#hex}
+	write_hex "${hex:0:n-130}${hex:n-264:130}" bad.tpk
+	crun -1 ccc-rand verify -k bad.tpk fx/r123
+	assert_stderr "ccc-rand: invalid field: bad.tpk: h and the h_i lie on no polynomial of degree 2 (found at h_5)"
+	assert_output_empty
+	crun -1 ccc-rand combine -k bad.tpk -I "$R" -o r fx/c1 fx/c2 fx/c3
+	assert_stderr "ccc-rand: invalid field: bad.tpk: h and the h_i lie on no polynomial of degree 2 (found at h_5)"
+	assert_no_file r
+	# The splice itself is sound: h_5 put back is the key.
+	write_hex "${hex:0:n-130}${hex:n-130}" same.tpk
+	assert_same same.tpk fx/k/tpk.cbor
+}

@@ -17,6 +17,36 @@
 
 static struct ccc_ec *ec;
 
+/* 1-of-3 (every h_i is h) and 3-of-3 (no node to check but h). */
+static void
+edges(void)
+{
+	static const uint32_t tn[2][2] = { { 1, 3 }, { 3, 3 } };
+	struct ccc_tdh2_pub pub;
+	BIGNUM *x[3];
+	EC_POINT *tmp;
+	uint32_t k, i;
+
+	for (k = 0; k < 2; k++) {
+		if (ccc_tdh2_pub_alloc(ec, &pub, tn[k][1]) != 0)
+			return;
+		memset(pub.key_id, 0x4c, 32);
+		for (i = 0; i < tn[k][1]; i++)
+			x[i] = BN_secure_new();
+		ok(ccc_tdh2_deal(ec, &pub, x, tn[k][0], NULL) == 0 &&
+		    ccc_rand_key_check(ec, &pub, NULL) == 0,
+		    "%u-of-%u: consistent", tn[k][0], tn[k][1]);
+		tmp = pub.hi[1];
+		pub.hi[1] = pub.gbar;
+		ok_eq_int(ccc_rand_key_check(ec, &pub, NULL), CCC_E_FIELD,
+		    "%u-of-%u: g_bar as h_2: refused", tn[k][0], tn[k][1]);
+		pub.hi[1] = tmp;
+		for (i = 0; i < tn[k][1]; i++)
+			BN_clear_free(x[i]);
+		ccc_tdh2_pub_free(&pub);
+	}
+}
+
 int
 main(void)
 {
@@ -45,6 +75,20 @@ main(void)
 	for (i = 0; i < 5; i++)
 		x[i] = BN_secure_new();
 	ok(ccc_tdh2_deal(ec, &pub, x, 3, NULL) == 0, "deal 3-of-5");
+	ok_eq_int(ccc_rand_key_check(ec, &pub, NULL), 0,
+	    "the dealer's key is consistent");
+	{
+		EC_POINT *tmp = pub.hi[3];
+		pub.hi[3] = pub.hi[4];
+		pub.hi[4] = tmp;
+		ccc_err_clear(&e);
+		ok_eq_int(ccc_rand_key_check(ec, &pub, &e), CCC_E_FIELD,
+		    "h_4 and h_5 swapped: refused");
+		ok_eq_str(e.detail, "h and the h_i lie on no polynomial of "
+		    "degree 2 (found at h_4)", "why");
+		pub.hi[4] = pub.hi[3];
+		pub.hi[3] = tmp;
+	}
 	memset(rid, 0x22, 32);
 	ok(ccc_rand_coin(&pc, &pub, rid, NULL) == 0 &&
 	    strcmp(pc.use, CCC_COIN_PUBLIC) == 0, "ccc-rand's coin is the "
@@ -115,6 +159,7 @@ main(void)
 	for (i = 0; i < 5; i++)
 		BN_clear_free(x[i]);
 	ccc_tdh2_pub_free(&pub);
+	edges();
 	ccc_buf_free(&b);
 	ccc_buf_free(&b2);
 	free(r);
