@@ -296,9 +296,9 @@ ccc_rand_verify_run(const struct ccc_rand_opts *o, FILE *f,
 		goto out;
 	}
 	sodium_bin2hex(hex, sizeof(hex), r->value, CCC_COIN_SEED_BYTES);
-	if (fprintf(f, "%s\n", hex) < 0 || fflush(f) != 0)
-		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "stdout: cannot "
-		    "write");
+	if (fprintf(f, "%s\n", hex) < 0 || fflush(f) != 0 || ferror(f))
+		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "stdout: write "
+		    "failed");
 out:
 	free(r);
 	ccc_tdh2_pub_free(&pub);

@@ -137,6 +137,8 @@ rand_parts() {
 	# Without -I, from standard input: the request the value names.
 	crun -0 bash -c 'ccc-rand verify -k fx/k/tpk.cbor < fx/r345'
 	assert_output "$value"
+	crun -2 bash -c 'ccc-rand verify -k fx/k/tpk.cbor fx/r345 >/dev/full'
+	assert_stderr "ccc-rand: i/o error: stdout: write failed"
 	crun -0 ccc-inspect fx/r123
 	[[ "$(grep -o '^  "[a-z_]*"' <<<"$output" | tr -d ' "' | tr '\n' ' ')" == "type key_id epoch request_id value sigma shares " ]]
 	assert_contains "$output" "\"value\": \"$value\","
