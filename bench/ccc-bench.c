@@ -32,6 +32,8 @@
 #include <openssl/evp.h>
 #include <sodium.h>
 
+#include "coin.h"
+#include "h2c.h"
 #include "hash.h"
 #include "hpke.h"
 #include "keys.h"
@@ -189,6 +191,52 @@ static void f_combine5(void *a) { (void)a; if (ccc_tdh2_combine(ec, out32, &pub5
 		abort(); }
 static void f_combine11(void *a) { (void)a; if (ccc_tdh2_combine(ec, out32, &pub11, &ct11, sel11, 11, NULL) != 0)
 		abort(); }
+/* The public coin of one request (ccc-rand): a node's share, from the
+ * request id, and the combination of 5 of them into the seed. */
+static uint8_t rid5[32], seed32[32];
+static struct ccc_coin coin5;
+static struct ccc_tdh2_dshare cds5[5];
+static const struct ccc_tdh2_dshare *csel5[5];
+static void f_H2C(void *a)
+{
+	uint8_t o[65];
+	(void)a;
+	/* A coin's message: "public" || 0 || key id || epoch || request. */
+	if (ccc_h2c_p256(o, sha_in, 7 + 32 + 8 + 32,
+	    (const uint8_t *)CCC_COIN_DST, sizeof(CCC_COIN_DST) - 1) != 0)
+		abort();
+}
+static void f_coin_share(void *a)
+{
+	struct ccc_coin c;
+	(void)a;
+	if (ccc_coin_init(&c, CCC_COIN_PUBLIC, &pub5, rid5, NULL) != 0 ||
+	    ccc_coin_share(ec, &cds5[0], &pub5, x5[0], 1, &c, NULL) != 0)
+		abort();
+}
+static void f_coin_combine5(void *a)
+{
+	(void)a;
+	if (ccc_coin_combine(ec, seed32, NULL, &pub5, &coin5, csel5, 5,
+	    NULL) != 0)
+		abort();
+}
+static void
+setup_coin(void)
+{
+	uint32_t i;
+
+	randombytes_buf(rid5, 32);
+	if (ccc_coin_init(&coin5, CCC_COIN_PUBLIC, &pub5, rid5, NULL) != 0)
+		exit(2);
+	for (i = 0; i < 5; i++) {
+		if (ccc_coin_share(ec, &cds5[i], &pub5, x5[i], i + 1, &coin5,
+		    NULL) != 0)
+			exit(2);
+		csel5[i] = &cds5[i];
+	}
+}
+
 static void f_hybrid(void *a)
 {
 	(void)a;
@@ -669,13 +717,15 @@ int
 main(int argc, char **argv)
 {
 	double F, V, D, D2, M5, M11, X, XB, ENC, DEC, SHA, SMP, L5, L11, TRUE_;
+	double H2C;
 	double AES;
 	int i, check = 0, bad = 0;
 	long batch_max = 100000;
 	double margin = 0.10;
 	static const char *tools[] = { "ccc-encrypt", "ccc-reencrypt",
 	    "ccc-combine", "ccc-keygen", "ccc-inspect", "ccc-quorum-sign",
-	    "ccc-enclave-run", "ccc-attest-verify", "ccc-share" };
+	    "ccc-enclave-run", "ccc-attest-verify", "ccc-share",
+	    "ccc-rand" };
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--check") == 0)
@@ -731,6 +781,7 @@ main(int argc, char **argv)
 		return 2;
 	setup_key(&pub5, x5, 5, 7, &ct5, ds5, sel5);
 	setup_key(&pub11, x11, 11, 16, &ct11, ds11, sel11);
+	setup_coin();
 	ccc_buf_init(&ctbuf, 0);
 	ccc_buf_init(&bigct, 0);
 	payload = malloc(1 << 20);
@@ -760,6 +811,7 @@ main(int argc, char **argv)
 	X = measure(f_X, NULL);
 	XB = measure(f_XB, NULL);
 	AES = measure(f_AES, NULL);
+	H2C = measure(f_H2C, NULL);
 	printf("  %-40s %9.2f us\n", "F     fixed-base mult", F);
 	printf("  %-40s %9.2f us\n", "V     variable-base mult", V);
 	printf("  %-40s %9.2f us\n", "D     aG + bP", D);
@@ -775,6 +827,7 @@ main(int argc, char **argv)
 	printf("  %-40s %9.2f us\n", "X     X25519", X);
 	printf("  %-40s %9.2f us\n", "XB    X25519 base", XB);
 	printf("  %-40s %9.2f us\n", "AES   AES-256-GCM of 1 MiB (OpenSSL)", AES);
+	printf("  %-40s %9.2f us\n", "H2C   hash to P-256 (RFC 9380, lib/h2c)", H2C);
 
 	/*
 	 * Each floor is the cheapest sequence of these an operation needs
@@ -793,6 +846,16 @@ main(int argc, char **argv)
 	    M5 + L5 + 5 * DEC + ENC + SHA, 1.20);
 	row("combine k=11", f_combine11, NULL, "MSM11+LAG11+11DEC+ENC+SHA",
 	    M11 + L11 + 11 * DEC + ENC + SHA, 1.20);
+	/*
+	 * The public coin (ccc-rand): a share is a decryption share of the
+	 * hashed point U, plus U and the coin id; the combination is a
+	 * decryption's, its HKDF (four HMAC blocks) for the final SHA.
+	 */
+	row("coin share (U, U^x_i, proof)", f_coin_share, NULL,
+	    "H2C+F+2V+3ENC+DEC+SMP+3SHA", H2C + F + 2 * V + 3 * ENC + DEC +
+	    SMP + 3 * SHA, 1.10);
+	row("coin combine k=5", f_coin_combine5, NULL,
+	    "MSM5+LAG5+5DEC+ENC+SHA", M5 + L5 + 5 * DEC + ENC + SHA, 1.20);
 	row("seal (HPKE setup + 1 share)", f_seal, NULL, "XB+X", X + XB, 0);
 	row("open (HPKE setup)", f_open, NULL, "X", X, 0);
 	payload_len = 32;

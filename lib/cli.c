@@ -176,6 +176,31 @@ ccc_cli_sub(const struct ccc_cli_sub *subs, const char *name)
 }
 
 int
+ccc_cli_subcommand(struct ccc_cli_opts *p, const struct ccc_cli_sub *subs,
+    const char *list, const char *usage, const struct ccc_cli_help *help,
+    int *argc, char ***argv)
+{
+	const struct ccc_cli_sub *sub;
+	char **av = *argv;
+
+	if (*argc >= 2 && (strcmp(av[1], "-h") == 0 ||
+	    strcmp(av[1], "--help") == 0))
+		return ccc_cli_help(usage, help);
+	if (*argc >= 2 && (strcmp(av[1], "-V") == 0 ||
+	    strcmp(av[1], "--version") == 0))
+		return ccc_cli_version();
+	if (*argc < 2 || av[1][0] == '-')
+		return ccc_cli_usage("missing subcommand (%s)", list);
+	if ((sub = ccc_cli_sub(subs, av[1])) == NULL)
+		return ccc_cli_usage("unknown subcommand \"%s\"", av[1]);
+	p->cmd = sub->name;
+	p->takes = sub->takes;
+	(*argv)++;
+	(*argc)--;
+	return -1;
+}
+
+int
 ccc_cli_getopt(struct ccc_cli_opts *p, int argc, char **argv)
 {
 	const struct option *lo = p->longopts;

@@ -64,6 +64,18 @@ struct ccc_cli_sub {
 const struct ccc_cli_sub *ccc_cli_sub(const struct ccc_cli_sub *subs,
     const char *name);
 
+/*
+ * The start of a subcommand tool: -h/--help or -V/--version as the first
+ * argument answer at once; else argv[1] must name one of subs ("missing
+ * subcommand (LIST)" or "unknown subcommand" otherwise).  Then p->cmd and
+ * p->takes are set, *argc and *argv shifted past the subcommand, and -1
+ * is returned; else the exit status, the usage line printed.
+ */
+struct ccc_cli_help;
+int ccc_cli_subcommand(struct ccc_cli_opts *p, const struct ccc_cli_sub *subs,
+    const char *list, const char *usage, const struct ccc_cli_help *help,
+    int *argc, char ***argv);
+
 enum { CCC_CLI_BAD = -2 };
 /*
  * The next option, as getopt_long returns it (an alias as the option it

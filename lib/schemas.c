@@ -91,6 +91,39 @@ static const struct ccc_field sealed_fields[] = {
 SCHEMA(ccc_schema_sealed, "ccc/sealed/v1", "sealed decryption shares",
     sealed_fields);
 
+/* ---- the public threshold coin (lib/rand.c, ccc-rand) ------------------ */
+
+static const struct ccc_field coin_share_fields[] = {
+	B(1, "key_id", 32, 32, 0),
+	U(2, "epoch", 0, INT64_MAX, 0),
+	B(3, "request_id", 32, 32, 0),
+	U(4, "index", 1, 255, 0),
+	B(5, "u_i", 65, 65, 0),
+	B(6, "e_i", 32, 32, 0),
+	B(7, "f_i", 32, 32, 0),
+};
+SCHEMA(ccc_schema_coin_share, "ccc/coin-share/v1", "coin share",
+    coin_share_fields);
+
+/* A coin share inside a random value: its node and proof only. */
+static const struct ccc_field rand_share_fields[] = {
+	U(1, "index", 1, 255, 0),
+	B(2, "u_i", 65, 65, 0),
+	B(3, "e_i", 32, 32, 0),
+	B(4, "f_i", 32, 32, 0),
+};
+SCHEMA(ccc_schema_rand_share, NULL, "node's coin share", rand_share_fields);
+
+static const struct ccc_field rand_fields[] = {
+	B(1, "key_id", 32, 32, 0),
+	U(2, "epoch", 0, INT64_MAX, 0),
+	B(3, "request_id", 32, 32, 0),
+	B(4, "value", 32, 32, 0),
+	B(5, "sigma", 65, 65, 0),
+	MA(6, "shares", 1, 255, &ccc_schema_rand_share),
+};
+SCHEMA(ccc_schema_rand, "ccc/rand/v1", "random value", rand_fields);
+
 /* ---- identities (lib/identity.c) ----------------------------------------- */
 
 static const struct ccc_field idpub_fields[] = {
@@ -483,6 +516,7 @@ const struct ccc_schema *const ccc_schemas[] = {
 	&ccc_schema_share_deal, &ccc_schema_share_respond,
 	&ccc_schema_share_confirm, &ccc_schema_transport_key,
 	&ccc_schema_approved, &ccc_schema_retire, &ccc_schema_operators,
+	&ccc_schema_coin_share, &ccc_schema_rand,
 	NULL
 };
 

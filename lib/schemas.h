@@ -37,6 +37,16 @@ enum { SEALED_KEY_ID, SEALED_EPOCH, SEALED_INDEX, SEALED_CONTEXT,
     SEALED_RECIPIENT, SEALED_COUNT, SEALED_ENC, SEALED_SHARES,
     SEALED_NFIELDS };
 
+/* ---- the public threshold coin (ccc-rand) --------------------------------- */
+extern const struct ccc_schema ccc_schema_coin_share;
+extern const struct ccc_schema ccc_schema_rand;
+extern const struct ccc_schema ccc_schema_rand_share;	/* RSHR_* */
+enum { CSH_KEY_ID, CSH_EPOCH, CSH_REQUEST, CSH_INDEX, CSH_U_I, CSH_E_I,
+    CSH_F_I, CSH_NFIELDS };
+enum { RAND_KEY_ID, RAND_EPOCH, RAND_REQUEST, RAND_VALUE, RAND_SIGMA,
+    RAND_SHARES, RAND_NFIELDS };
+enum { RSHR_INDEX, RSHR_U_I, RSHR_E_I, RSHR_F_I, RSHR_NFIELDS };
+
 /* ---- identities ------------------------------------------------------------ */
 extern const struct ccc_schema ccc_schema_identity_pub;
 extern const struct ccc_schema ccc_schema_identity_key;

@@ -412,6 +412,32 @@ struct ccc_serve_opts {
 int ccc_reencrypt_request(const struct ccc_serve_opts *o,
     struct ccc_err *err) CCC_WUR;
 
+/* ---- ccc-rand (lib/ops/rand.c) ---- */
+
+struct ccc_rand_opts {
+	const char *tpk;
+	const char *share;	/* share: the node's key share file */
+	const char *rid;	/* -I: the request id, hex (verify: or NULL) */
+	const char *in;		/* verify: the value, NULL or "-": stdin */
+	const char *out;
+	bool force, tty_ok;
+	char **shares;		/* combine: coin share files */
+	int nshares;
+};
+/* A node's public coin share of request o->rid, to o->out. */
+int ccc_rand_share_run(const struct ccc_rand_opts *o, struct ccc_err *err)
+    CCC_WUR;
+/*
+ * The random value of o->rid from the coin shares o->shares (a share that
+ * is not one of this coin is named: a warning if t good ones remain, part
+ * of the error if not), to o->out.
+ */
+int ccc_rand_combine_run(const struct ccc_rand_opts *o, struct ccc_err *err)
+    CCC_WUR;
+/* Verify the value in o->in; its hex on f. */
+int ccc_rand_verify_run(const struct ccc_rand_opts *o, FILE *f,
+    struct ccc_err *err) CCC_WUR;
+
 /* ---- ccc-enclave-run (lib/ops/enclave_run.c) ---- */
 
 struct ccc_enclave_opts {

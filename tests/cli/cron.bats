@@ -76,7 +76,7 @@ done_all() {
 	local b=$DEST$PREFIX t
 	for t in ccc-keygen ccc-encrypt ccc-share ccc-reencrypt ccc-combine \
 	    ccc-enclave-run ccc-attest-verify ccc-quorum-sign ccc-inspect \
-	    ccc-flow; do
+	    ccc-flow ccc-rand; do
 		[[ -x $b/bin/$t ]] || fail "$t not installed"
 		[[ -f $b/share/man/man1/$t.1 ]] || fail "$t.1 not installed"
 		[[ -L $(find "$DEST" -path "*/bash-completion/completions/$t") ]] ||

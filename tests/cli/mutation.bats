@@ -199,24 +199,21 @@ share_worker() {
 
 # ---- sealed shares -----------------------------------------------------------------
 
-# A mutant of node 1's sealed share, given to ccc-combine with node 2's
-# (t = 2): the mutant never counts, so exit 1 with one line naming it, no
-# output.  The clear header is checked against the key and recipient and
-# bound into the HPKE info; the shares are AEAD ciphertexts.
-sealed_worker() {
+# named_worker KIND FIRST END ID: each mutant given to `consume MUTANT
+# OUT` (a function the test defines) must exit 1, write no OUT and print
+# one line: $PRE, then "node N (MUTANT): why" or "MUTANT: why".
+named_worker() {
 	local kind=$1 i b st e m=$4
-	local pre="ccc-combine: not enough shares: fx/ct.l: item 1: 1 valid share, 2 needed; "
 	for ((i = $2; i < $3; i++)); do
 		for b in $(bits "$kind" "$i"); do
 			mutant "$kind" "$i" "$b" "$m"
 			st=0
-			ccc-combine -k fx/k23/tpk.cbor -i fx/rk -c fx/ct.l \
-			    -o "$m.out" "$m" fx/s2 2>"$m.err" || st=$?
+			consume "$m" "$m.out" 2>"$m.err" || st=$?
 			read -r -d '' e <"$m.err" || true
 			if ((st != 1)) || [[ -e "$m.out" ]] ||
-			    ! one_line "$e" ccc-combine ||
-			    ! [[ "$e" == "$pre""node "*" ($m): "* ||
-			    "$e" == "$pre$m: "* ]]; then
+			    ! one_line "$e" "${PRE%%:*}" ||
+			    ! [[ "$e" == "$PRE""node "*" ($m): "* ||
+			    "$e" == "$PRE$m: "* ]]; then
 				echo "$kind $i.$b: status $st: $e" >>"$m.fail"
 				rm -f "$m.out"
 			fi
@@ -224,12 +221,85 @@ sealed_worker() {
 	done
 }
 
-@test "mutation: a bit flip in each byte of a sealed share is refused by ccc-combine (exit 1)" {
+# A mutant of node 1's sealed share, given to ccc-combine with node 2's
+# (t = 2): the mutant never counts, so exit 1 with one line naming it, no
+# output.  The clear header is checked against the key and recipient and
+# bound into the HPKE info; the shares are AEAD ciphertexts.
+sealed_mutants() {
+	PRE="ccc-combine: not enough shares: fx/ct.l: item 1: 1 valid share, 2 needed; "
+	consume() {
+		ccc-combine -k fx/k23/tpk.cbor -i fx/rk -c fx/ct.l -o "$2" \
+		    "$1" fx/s2
+	}
 	load_blob fx/s1
-	in_parallel sealed_worker flip
+	in_parallel named_worker "$1"
+}
+
+@test "mutation: a bit flip in each byte of a sealed share is refused by ccc-combine (exit 1)" {
+	sealed_mutants flip
 }
 
 @test "mutation: sampled truncations of a sealed share are refused by ccc-combine (exit 1)" {
-	load_blob fx/s1
-	in_parallel sealed_worker cut
+	sealed_mutants cut
+}
+
+# ---- coin shares and random values (ccc-rand) ----------------------------------------
+
+# rand_fixtures: in the test's directory, a 2-of-3 key's coin shares of
+# request RID from nodes 1 and 2 (c1, c2) and their value (r).
+RID=5ad1ee0ff1cec0de5ad1ee0ff1cec0de5ad1ee0ff1cec0de5ad1ee0ff1cec0de
+rand_fixtures() {
+	local i
+	for i in 1 2; do
+		ccc-rand share -k fx/k23/tpk.cbor -s "fx/k23/share-$i.cbor" \
+		    -I "$RID" -o "c$i"
+	done
+	ccc-rand combine -k fx/k23/tpk.cbor -I "$RID" -o r c1 c2
+}
+
+# A mutant of node 1's coin share, combined with node 2's (t = 2): it is
+# never one of the coin's (the key, epoch, request and node are checked,
+# and the proof covers the point), so exit 1 with one line naming it and
+# no output.
+coin_mutants() {
+	PRE="ccc-rand: not enough shares: 1 valid share, 2 needed; "
+	consume() {
+		ccc-rand combine -k fx/k23/tpk.cbor -I "$RID" -o "$2" "$1" c2
+	}
+	load_blob c1
+	in_parallel named_worker "$1"
+}
+
+# A mutant of the value: ccc-rand verify exits 1 with one line naming it,
+# and prints no value (every field is checked: key, epoch, the request
+# through the shares' proofs, each share, sigma and the value).
+rand_worker() {
+	local kind=$1 i b st e m=$4
+	for ((i = $2; i < $3; i++)); do
+		for b in $(bits "$kind" "$i"); do
+			mutant "$kind" "$i" "$b" "$m"
+			st=0
+			ccc-rand verify -k fx/k23/tpk.cbor "$m" >"$m.out" \
+			    2>"$m.err" || st=$?
+			read -r -d '' e <"$m.err" || true
+			if ((st != 1)) || [[ -s "$m.out" ]] ||
+			    ! one_line "$e" ccc-rand || [[ "$e" != *": $m: "* ]]; then
+				echo "$kind $i.$b: status $st: $e" >>"$m.fail"
+			fi
+		done
+	done
+}
+
+@test "mutation: a bit flip in each byte of a coin share or a random value is refused by ccc-rand (exit 1)" {
+	rand_fixtures
+	coin_mutants flip
+	load_blob r
+	in_parallel rand_worker flip
+}
+
+@test "mutation: sampled truncations of a coin share or a random value are refused by ccc-rand (exit 1)" {
+	rand_fixtures
+	coin_mutants cut
+	load_blob r
+	in_parallel rand_worker cut
 }

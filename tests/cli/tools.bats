@@ -12,7 +12,8 @@ bats_require_minimum_version 1.5.0
 load helpers
 
 TOOLS=(ccc-keygen ccc-encrypt ccc-share ccc-reencrypt ccc-combine
-    ccc-enclave-run ccc-attest-verify ccc-quorum-sign ccc-inspect ccc-flow)
+    ccc-enclave-run ccc-attest-verify ccc-quorum-sign ccc-inspect ccc-flow
+    ccc-rand)
 PAGES=(ccc.7 "${TOOLS[@]/%/.1}")
 
 setup_file() {
@@ -47,6 +48,7 @@ MISSING=(
 	'ccc-quorum-sign => missing subcommand (roster, request, sign, agree, pool, assign, reassign, combine or verify)'
 	'ccc-inspect -L x y => -L takes no other files'
 	'ccc-flow -n 3 -t 5 => the threshold -t 5 is more than the 3 nodes'
+	'ccc-rand => missing subcommand (share, combine or verify)'
 )
 # An unknown option, long and short:
 UNKNOWN=(
@@ -70,6 +72,8 @@ UNKNOWN=(
 	'ccc-inspect -Z => unknown option "-Z"'
 	'ccc-flow --bogus => unknown option --bogus'
 	'ccc-flow -Z => unknown option -Z'
+	'ccc-rand verify --bogus => unknown option "--bogus"'
+	'ccc-rand share -Z => unknown option "-Z"'
 )
 # An option without its argument, or with one it does not take:
 BADARG=(
@@ -84,6 +88,7 @@ BADARG=(
 	'ccc-quorum-sign verify -r => option "-r" needs an argument'
 	'ccc-inspect --diag=1 => option "--diag" takes no argument'
 	'ccc-flow -n => -n needs an argument'
+	'ccc-rand combine -I => option "-I" needs an argument'
 )
 # An option of another subcommand (subcommand tools only):
 FOREIGN=(
@@ -96,6 +101,8 @@ FOREIGN=(
 	'ccc-share status -d x -v => status does not take "-v"'
 	'ccc-share init -d x -i k --now 5 => init does not take "--now"'
 	'ccc-share verify -d x => verify does not take "-d"'
+	'ccc-rand verify -k x -o y => verify does not take "-o"'
+	'ccc-rand combine -k x --share y => combine does not take "--share"'
 )
 # An option given twice (the second spelling is the one named):
 REPEATED=(
@@ -111,6 +118,7 @@ REPEATED=(
 	'ccc-inspect -d -d => option "-d" given twice'
 	'ccc-flow -n 3 -n 4 => option "-n" given twice'
 	'ccc-flow --force -f => option "-f" given twice'
+	'ccc-rand share -I a --request-id b => option "--request-id" given twice'
 )
 # Deprecated spellings name the same option as the new ones (ccc(7),
 # OPTION LETTERS): given with it, the option is given twice.
@@ -167,7 +175,8 @@ usage_block() {
 		assert_output "$long"
 	done
 	# After a subcommand too.
-	for t in "ccc-keygen dealer" "ccc-quorum-sign sign" "ccc-share advance"; do
+	for t in "ccc-keygen dealer" "ccc-quorum-sign sign" "ccc-share advance" \
+	    "ccc-rand verify"; do
 		crun -0 $t --help
 		assert_output "$(${t%% *} --help)"
 		crun -0 $t -h
@@ -256,7 +265,7 @@ help_options() {
 	usage_rows "${FOREIGN[@]}"
 	# Every subcommand tool is in the table.
 	local t
-	for t in ccc-keygen ccc-quorum-sign ccc-share; do
+	for t in ccc-keygen ccc-quorum-sign ccc-share ccc-rand; do
 		[[ ${FOREIGN[*]} == *"$t "* ]] || fail "$t: no foreign-option row"
 	done
 }
@@ -343,6 +352,12 @@ examples_say() {
 		assert_contains "$output" "ok: the group of key"
 		[[ ${lines[-1]} == "a secret" ]] || fail "$1: last line"
 		assert_stderr "ccc-share: epoch mismatch: b-0.share: the share is for epoch 0, the public key for epoch 1"
+		;;
+	ccc-rand.1)
+		# verify a.rand, then c.rand (the test prints nothing).
+		[[ ${#lines[@]} == 2 && ${lines[0]} =~ ^[0-9a-f]{64}$ &&
+		    ${lines[1]} == "${lines[0]}" ]] || fail "$1: the values"
+		assert_stderr "ccc-rand: warning: node 4 (late-4.cbor): a share of request $(printf 'lottery 2026-12-06' | sha256sum | cut -c1-8), not of request $(printf 'lottery 2026-12-05' | sha256sum | cut -c1-8); not used"
 		;;
 	ccc-flow.1)
 		assert_contains "$output" "run/00-nodes/node-1/access.log: 1 entry, chained and matching its head"

@@ -2,13 +2,14 @@
  * The typed loaders behind the registry, which check what a schema does
  * not (points on the curve, scalars below the order, ids matching keys,
  * digests): threshold public key, key share, ciphertext, recipient keys,
- * identities, results.
+ * identities, results, coin shares and random values.
  */
 #include "config.h"
 
 #include "ec.h"
 #include "identity.h"
 #include "keys.h"
+#include "rand.h"
 #include "result.h"
 #include "fuzz.h"
 
@@ -20,6 +21,8 @@ FUZZ_TARGET(keys)
 	struct ccc_identity *id;
 	struct ccc_ct ct;
 	struct ccc_result res;
+	struct ccc_rand_share cs;
+	struct ccc_rand *r;
 	struct ccc_err err;
 	uint8_t *sk, pk[32];
 
@@ -60,5 +63,13 @@ FUZZ_TARGET(keys)
 		uint8_t b[32];
 		ccc_result_binding(b, &res);
 	}
+
+	ccc_err_clear(&err);
+	(void)!ccc_rand_share_load(&cs, data, size, &err);
+	if ((r = malloc(sizeof(*r))) == NULL)
+		abort();
+	ccc_err_clear(&err);
+	(void)!ccc_rand_load(r, data, size, &err);
+	free(r);
 	return 0;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Seeds for the fuzz harnesses, made with the built tools: every blob type
-# of an end-to-end run (ccc-flow), a dealer key in Chainlink's JSON, a DKG
+# of an end-to-end run (ccc-flow), a dealer key in Chainlink's JSON and a
+# random value of its coin (ccc-rand) with a share, a DKG
 # and a reshare (examples/dkg-reshare.sh), access logs with their heads,
 # policies, attestation documents.
 #
@@ -72,6 +73,15 @@ ccc-keygen dealer -t 2 -n 3 -d k --json
 printf 'attack at dawn\n' >msg
 ccc-encrypt -k k/tpk.cbor --json -o ct.json msg
 seed json k/*.json ct.json
+
+# The public coin (ccc-rand): node 1's share of a request, and the value.
+rid=$(printf 'corpus' | sha256sum | cut -c1-64)
+for i in 1 2; do
+	ccc-rand share -k k/tpk.cbor -s "k/share-$i.cbor" -I "$rid" -o "coin-$i"
+done
+ccc-rand combine -k k/tpk.cbor -I "$rid" -o rand coin-1 coin-2
+seed keys coin-1 rand
+seed blob coin-1 rand
 
 # Label policies in the file format (ccc-reencrypt(1)).
 printf '# comment\nallow demo app:demo/extra\nallow * app:shared*\nallow-unlabelled demo\n' >labels
