@@ -57,8 +57,8 @@ ccc_result_entry(struct ccc_result *out, const struct ccc_result *r,
 int
 ccc_result_attest_all(const struct ccc_result *r,
     const struct ccc_request *rq, const struct ccc_attest_policy *pol,
-    int64_t at_ms, struct ccc_attest_report *rep, uint32_t *replica,
-    struct ccc_err *err)
+    const struct ccc_attest_expect *extra, int64_t at_ms,
+    struct ccc_attest_report *rep, uint32_t *replica, struct ccc_err *err)
 {
 	struct ccc_result e;
 	struct ccc_request view;
@@ -74,7 +74,7 @@ ccc_result_attest_all(const struct ccc_result *r,
 			    "result of a level-1 request");
 		if (replica != NULL)
 			replica[0] = 0;
-		return ccc_result_attest(r, rq, pol, NULL, at_ms, rep, err);
+		return ccc_result_attest(r, rq, pol, extra, at_ms, rep, err);
 	}
 	memset(seen, 0, sizeof(seen));
 	for (i = 0; i < n; i++) {
@@ -92,7 +92,7 @@ ccc_result_attest_all(const struct ccc_result *r,
 			    "none of the request's replicas" : "a replica "
 			    "already counted");
 		seen[j] = true;
-		if ((rc = ccc_result_attest(&e, &view, pol, NULL, at_ms, rep,
+		if ((rc = ccc_result_attest(&e, &view, pol, extra, at_ms, rep,
 		    err)) != 0) {
 			ccc_err_prefix(err, "replica %u: ", j + 1);
 			return rc;

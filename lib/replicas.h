@@ -38,9 +38,11 @@ int ccc_result_entry(struct ccc_result *out, const struct ccc_result *r,
  */
 struct ccc_attest_policy;
 struct ccc_attest_report;
+struct ccc_attest_expect;
 int ccc_result_attest_all(const struct ccc_result *r,
     const struct ccc_request *rq, const struct ccc_attest_policy *pol,
-    int64_t at_ms, struct ccc_attest_report *rep, uint32_t *replica,
-    struct ccc_err *err) CCC_WUR;
+    const struct ccc_attest_expect *extra, int64_t at_ms,
+    struct ccc_attest_report *rep, uint32_t *replica, struct ccc_err *err)
+    CCC_WUR;
 
 #endif

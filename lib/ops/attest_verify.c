@@ -14,6 +14,7 @@
 
 #include "attest.h"
 #include "quorum.h"
+#include "replicas.h"
 #include "result.h"
 #include "cose.h"
 #include "io.h"
@@ -235,8 +236,11 @@ ccc_attest_verify_run(const struct ccc_attest_verify_opts *o,
 		if (o->request != NULL && (rc = ccc_request_read(&rb, &rq,
 		    o->request, err)) != 0)
 			goto out;
-		if ((rc = ccc_result_attest(&res, o->request ? &rq : NULL, pol,
-		    o->expect, o->at_ms, rep, err)) != 0) {
+		/* Level 2: every replica's attestation it carries. */
+		if ((rc = o->request != NULL ? ccc_result_attest_all(&res, &rq,
+		    pol, o->expect, o->at_ms, rep, NULL, err) :
+		    ccc_result_attest(&res, NULL, pol, o->expect, o->at_ms,
+		    rep, err)) != 0) {
 			(void)ccc_err_what(err, name);
 			goto out;
 		}

@@ -447,7 +447,7 @@ check_result(const struct ccc_sign_opts *o, const struct ccc_buf *in,
 	    o->now, err)) != 0)
 		goto out;
 	/* Level 2: every attestation it carries, m replicas at least. */
-	if ((rc = ccc_result_attest_all(&r, &rq, t.pol,
+	if ((rc = ccc_result_attest_all(&r, &rq, t.pol, NULL,
 	    (int64_t)o->now * 1000, rep, NULL, err)) != 0)
 		goto out;
 	for (j = 0; j < rq.nreplicas && rc == 0; j++)
