@@ -54,6 +54,7 @@ struct ccc_additive {
 	const uint8_t *pok;	/* k x CCC_ADD_POK_BYTES */
 	size_t sa, sc, sr, sp;	/* strides: a and b, commit, resp, pok */
 	uint8_t digest[32];	/* SHA-256 of the blob */
+	size_t tag;		/* the caller's (sorting keeps it along) */
 };
 
 /*
