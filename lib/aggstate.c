@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -18,6 +19,7 @@
 #include "io.h"
 
 #define PATH_CAP 4096
+#define REC 64	/* input digest || aggregate digest */
 
 static int
 path_of(char *out, const char *dir, const char *sub, const uint8_t d[32],
@@ -45,41 +47,50 @@ static int
 mkdirs(const char *dir, struct ccc_err *err)
 {
 	char p[PATH_CAP];
-	static const char *const sub[2] = { "used", "released" };
-	int i;
 
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return sys_err(err, dir);
-	for (i = 0; i < 2; i++) {
-		if (snprintf(p, sizeof(p), "%s/%s", dir, sub[i]) >=
-		    (int)sizeof(p))
-			return ccc_err_set(err, CCC_E_IO, -1, NULL,
-			    "path too long");
-		if (mkdir(p, 0700) != 0 && errno != EEXIST)
-			return sys_err(err, p);
-	}
+	if (snprintf(p, sizeof(p), "%s/released", dir) >= (int)sizeof(p))
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "path too long");
+	if (mkdir(p, 0700) != 0 && errno != EEXIST)
+		return sys_err(err, p);
 	return 0;
 }
 
-/* The aggregate input d was released in, into agg; 1 if any, 0 if none. */
 static int
-used_by(const char *dir, const uint8_t d[32], uint8_t agg[32],
+cmp_rec(const void *a, const void *b)
+{
+	return memcmp(a, b, 32);
+}
+
+/*
+ * The used-input log: records of input digest || aggregate digest, read
+ * whole and sorted (a torn last record, from a crash while appending, is
+ * cut off: its release never gave out a share).
+ */
+static int
+read_used(int fd, const char *path, struct ccc_buf *b, size_t *nrec,
     struct ccc_err *err)
 {
-	char p[PATH_CAP];
-	int fd;
-	ssize_t n;
+	struct stat st;
+	size_t len;
 
-	if (path_of(p, dir, "used", d, "") != 0)
-		return ccc_err_set(err, CCC_E_IO, -1, NULL, "path too long");
-	if ((fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
-		return errno == ENOENT ? 0 : sys_err(err, p);
-	n = ccc_read_full(fd, agg, 32);
-	close(fd);
-	if (n != 32)
-		return ccc_err_set(err, CCC_E_STATE, -1, NULL,
-		    "%s: not an aggregate digest", p);
-	return 1;
+	if (fstat(fd, &st) != 0)
+		return sys_err(err, path);
+	len = (size_t)st.st_size;
+	if ((st.st_size % REC) != 0) {
+		len -= len % REC;
+		if (ftruncate(fd, (off_t)len) != 0)
+			return sys_err(err, path);
+	}
+	if (ccc_buf_reserve(b, len + 1) != 0)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "release log");
+	if (ccc_read_full(fd, b->p, len) != (ssize_t)len)
+		return sys_err(err, path);
+	b->len = len;
+	*nrec = len / REC;
+	qsort(b->p, *nrec, REC, cmp_rec);
+	return 0;
 }
 
 int
@@ -87,61 +98,67 @@ ccc_aggstate_release(const char *dir, const uint8_t agg[32],
     const uint8_t *blob, size_t blen, const uint8_t *inputs, size_t stride,
     size_t n, size_t *bad, struct ccc_err *err)
 {
-	char p[PATH_CAP], lock[PATH_CAP];
-	uint8_t prev[32];
-	size_t i;
-	int lfd = -1, rc, r;
+	char p[PATH_CAP], used[PATH_CAP];
+	struct ccc_buf log, add;
+	const uint8_t *r;
+	size_t i, nrec = 0;
+	int fd = -1, rc;
 
 	*bad = n;
+	ccc_buf_init(&log, 0);
+	ccc_buf_init(&add, 0);
 	if ((rc = mkdirs(dir, err)) != 0)
 		return rc;
-	if (snprintf(lock, sizeof(lock), "%s/lock", dir) >= (int)sizeof(lock))
+	if (snprintf(used, sizeof(used), "%s/used", dir) >= (int)sizeof(used))
 		return ccc_err_set(err, CCC_E_IO, -1, NULL, "path too long");
-	if ((lfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	if ((fd = open(used, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
 	    0600)) < 0)
-		return sys_err(err, lock);
-	if (flock(lfd, LOCK_EX | LOCK_NB) != 0) {
+		return sys_err(err, used);
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		rc = errno == EWOULDBLOCK ? ccc_err_set(err, CCC_E_LOCKED, -1,
 		    NULL, "another process holds the release log") :
-		    sys_err(err, lock);
+		    sys_err(err, used);
 		goto out;
 	}
+	if ((rc = read_used(fd, used, &log, &nrec, err)) != 0)
+		goto out;
 	/* Every input unused, or used by this very aggregate. */
 	for (i = 0; i < n; i++) {
-		if ((r = used_by(dir, inputs + i * stride, prev, err)) < 0) {
-			rc = r;
-			goto out;
-		}
-		if (r == 1 && sodium_memcmp(prev, agg, 32) != 0) {
+		r = bsearch(inputs + i * stride, log.p, nrec, REC, cmp_rec);
+		if (r == NULL) {
+			if ((rc = ccc_buf_put(&add, inputs + i * stride,
+			    32)) != 0 || (rc = ccc_buf_put(&add, agg, 32)) != 0) {
+				rc = ccc_err_set(err, rc, -1, NULL,
+				    "release log");
+				goto out;
+			}
+		} else if (sodium_memcmp(r + 32, agg, 32) != 0) {
 			char hex[17];
 
 			*bad = i;
-			sodium_bin2hex(hex, sizeof(hex), prev, 8);
+			sodium_bin2hex(hex, sizeof(hex), r + 32, 8);
 			rc = ccc_err_set(err, CCC_E_REPLAY, -1, NULL,
 			    "already released in aggregate %s...", hex);
 			goto out;
 		}
 	}
-	/* The release first, then the inputs it uses. */
+	/* The release first, then the inputs it uses, durably. */
 	if (path_of(p, dir, "released", agg, ".cbor") != 0) {
 		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "path too long");
 		goto out;
 	}
 	if ((rc = ccc_write_file(p, blob, blen, CCC_OUT_FORCE, err)) != 0)
 		goto out;
-	for (i = 0; i < n; i++) {
-		if (path_of(p, dir, "used", inputs + i * stride, "") != 0) {
-			rc = ccc_err_set(err, CCC_E_IO, -1, NULL,
-			    "path too long");
-			goto out;
-		}
-		if ((rc = ccc_write_file(p, agg, 32, CCC_OUT_FORCE,
-		    err)) != 0)
-			goto out;
+	if (add.len > 0 && (lseek(fd, 0, SEEK_END) < 0 ||
+	    ccc_write_full(fd, add.p, add.len) != 0 || fsync(fd) != 0)) {
+		rc = sys_err(err, used);
+		goto out;
 	}
 	rc = 0;
 out:
-	if (lfd >= 0)
-		close(lfd);
+	if (fd >= 0)
+		close(fd);
+	ccc_buf_free(&log);
+	ccc_buf_free(&add);
 	return rc;
 }

@@ -2,9 +2,10 @@
  * A decryption node's release log of aggregates (security level 4), in a
  * state directory of its own per pool:
  *   DIR/released/<hex digest>.cbor  each aggregate it shared, as released
- *   DIR/used/<hex input digest>     the digest of the aggregate that input
- *                                   was released in (32 bytes)
- *   DIR/lock                        held while a release is decided
+ *   DIR/used                        records of 64 bytes, appended: an
+ *                                   input's digest, then the digest of
+ *                                   the aggregate it was released in;
+ *                                   locked while a release is decided
  * Each input is in at most one released aggregate, so that "all" minus
  * "all but one" never singles out a contributor; sharing the same
  * aggregate again is allowed (it releases nothing new).
