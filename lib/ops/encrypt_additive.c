@@ -87,7 +87,7 @@ ccc_encrypt_additive(const struct ccc_encrypt_opts *o, struct ccc_err *err)
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "values");
 	if ((rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0)
 		goto out;
-	if ((rc = ccc_read_named(&text, o->in, TEXT_MAX, true, err)) != 0)
+	if ((rc = ccc_read_named(&text, o->in, TEXT_MAX, false, err)) != 0)
 		goto out;
 	if ((rc = ccc_out_open(&out, o->out, CCC_OUT_BINARY | (o->force ?
 	    CCC_OUT_FORCE : 0) | (o->tty_ok ? CCC_OUT_TTY_OK : CCC_OUT_HAS_T),

@@ -121,6 +121,15 @@ elem_hex() {
 	assert_same two.cbor one.cbor
 }
 
+@test "examples/data-pool.sh 4: three hospitals' counts and sums at level 4, no enclave" {
+	mkdir work
+	crun -0 env WORKDIR="$BATS_TEST_TMPDIR/work" \
+	    bash "$TOP_SRCDIR/examples/data-pool.sh" 4
+	assert_stderr_empty
+	[[ "${lines[-1]}" == "ok: level 4 released only the sums of the three hospitals' counts, with no enclave; files are in $BATS_TEST_TMPDIR/work" ]]
+	assert_same work/aggregate.txt <(echo 'hospitals: 3; patients: 11; with type 2 diabetes: 7; their mean HbA1c: 7.76%')
+}
+
 # ---- refusals --------------------------------------------------------------
 
 @test "aggregate: a value of 2^B is refused by the encryptor" {
