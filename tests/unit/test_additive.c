@@ -3,7 +3,7 @@
  * batches, aggregate, share, open and take the discrete log; a forged
  * response, a relabelled input, a value out of range, a wrong share and a
  * batch with one bad input among good ones are refused (the bad one
- * named).
+ * named); no bit flip of an input or a share is accepted.
  */
 #include "config.h"
 
@@ -153,6 +153,64 @@ refusals(void)
 	ccc_buf_free(&ab);
 }
 
+/*
+ * Every byte of an input flipped (one bit): the blob no longer decodes,
+ * or its proofs no longer verify; never accepted.  The same for a share
+ * of an aggregate.
+ */
+static void
+mutations(void)
+{
+	struct ccc_buf b, ab, sb;
+	struct ccc_additive in;
+	struct ccc_aggregate a;
+	struct ccc_agg_share s;
+	uint64_t m[] = { 2, 1 };
+	size_t i, bad, accepted = 0, tried = 0;
+	uint8_t *p;
+
+	ccc_buf_init(&b, 0);
+	ccc_buf_init(&ab, 0);
+	ccc_buf_init(&sb, 0);
+	if (ccc_additive_encrypt(ec, &b, &pub, "m", 1, 2, m, 2, NULL) != 0 ||
+	    ccc_additive_decode(&in, b.p, b.len, 0, NULL) != 0 ||
+	    ccc_aggregate_build(ec, &pub, &in, 1, NULL, 0, &ab, &bad,
+	    NULL) != 0 ||
+	    ccc_aggregate_decode(&a, ab.p, ab.len, 0, NULL) != 0 ||
+	    ccc_aggregate_share(ec, &pub, x[1], 2, &a, NULL, &sb, NULL) != 0) {
+		ok(0, "mutation fixtures");
+		return;
+	}
+	p = (uint8_t *)b.p;
+	for (i = 0; i < b.len; i++) {
+		p[i] ^= (uint8_t)(1u << (i % 8));
+		tried++;
+		if (ccc_additive_decode(&in, b.p, b.len, 0, NULL) == 0 &&
+		    ccc_additive_verify(ec, &pub, &in, 1, NULL, &bad,
+		    NULL) == 0)
+			accepted++;
+		p[i] ^= (uint8_t)(1u << (i % 8));
+	}
+	ok(accepted == 0, "no bit flip of an input is accepted (%zu of %zu)",
+	    accepted, tried);
+	p = (uint8_t *)sb.p;
+	for (accepted = 0, i = 0; i < sb.len; i++) {
+		p[i] ^= (uint8_t)(1u << (i % 8));
+		if (ccc_agg_share_decode(&s, sb.p, sb.len, 0, NULL) == 0 &&
+		    ccc_agg_share_verify(ec, &pub, &a, &s, NULL, NULL) == 0)
+			accepted++;
+		p[i] ^= (uint8_t)(1u << (i % 8));
+	}
+	ok(accepted == 0, "no bit flip of a share is accepted (%zu of %zu)",
+	    accepted, sb.len);
+	ok(ccc_agg_share_decode(&s, sb.p, sb.len, 0, NULL) == 0 &&
+	    ccc_agg_share_verify(ec, &pub, &a, &s, NULL, NULL) == 0,
+	    "the share itself verifies");
+	ccc_buf_free(&b);
+	ccc_buf_free(&ab);
+	ccc_buf_free(&sb);
+}
+
 static void
 bsgs(void)
 {
@@ -190,6 +248,7 @@ main(void)
 		return 99;
 	sums();
 	refusals();
+	mutations();
 	bsgs();
 	for (i = 0; i < 3; i++)
 		BN_clear_free(x[i]);
