@@ -856,7 +856,9 @@ level4:
 		if (ccc_tdh2_pub_alloc(ec, &p2, 3) != 0 ||
 		    ccc_tdh2_deal(ec, &p2, x2, 2, NULL) != 0)
 			return 2;
+		use_cpus(1);	/* its -j 2 row */
 		aggregate_section(ec, &p2, x2);
+		use_cpus(0);
 		for (i = 0; i < 3; i++)
 			BN_clear_free(x2[i]);
 		ccc_tdh2_pub_free(&p2);

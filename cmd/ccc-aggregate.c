@@ -10,12 +10,12 @@
 
 static const char usage[] =
 "usage: ccc-aggregate -k TPK [-l CONTEXT | -W ADDRESS | -G ORGID | -L HEX] "
-"[-o OUT] [-f] [-T] INPUTS ...\n"
+"[-j N] [-o OUT] [-f] [-T] INPUTS ...\n"
 "       ccc-aggregate -s SHARE -k TPK -a AGGREGATE -d STATE [-m MIN] "
-"[-l CONTEXT | -W ADDRESS | -G ORGID | -L HEX] [-o OUT] [-f] [-T] "
-"INPUTS ...\n"
+"[-l CONTEXT | -W ADDRESS | -G ORGID | -L HEX] [-j N] [-o OUT] [-f] "
+"[-T] INPUTS ...\n"
 "       ccc-aggregate --verify RESULT -k TPK [-l CONTEXT | -W ADDRESS | "
-"-G ORGID | -L HEX] [-o OUT] [-f] INPUTS ...\n"
+"-G ORGID | -L HEX] [-j N] [-o OUT] [-f] INPUTS ...\n"
 "       ccc-aggregate -h | -V\n";
 
 static const struct ccc_cli_help help[] = {
@@ -39,6 +39,8 @@ static const struct ccc_cli_help help[] = {
 	    "with -s: release no aggregate of fewer than MIN inputs" },
 	{ "--verify RESULT",
 	    "re-verify a result and print its sums" },
+	{ "-j, --jobs N",
+	    "verify the inputs with N threads (0: one per CPU)" },
 	CCC_HELP_OUTPUT,
 	CCC_HELP_FORCE,
 	CCC_HELP_TTY,
@@ -58,6 +60,7 @@ static const struct option longopts[] = {
 	{ "state", required_argument, NULL, 'd' },
 	{ "min", required_argument, NULL, 'm' },
 	{ "verify", required_argument, NULL, OPT_VERIFY },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "tty", no_argument, NULL, 'T' },
@@ -70,7 +73,7 @@ int
 main(int argc, char **argv)
 {
 	struct ccc_aggregate_opts o = { 0 };
-	struct ccc_cli_opts p = { .shortopts = ":k:l:W:G:L:s:a:d:m:o:fThV",
+	struct ccc_cli_opts p = { .shortopts = ":k:l:W:G:L:s:a:d:m:j:o:fThV",
 	    .longopts = longopts };
 	struct ccc_err err;
 	long long min;
@@ -97,6 +100,10 @@ main(int argc, char **argv)
 			have_min = true;
 			break;
 		case OPT_VERIFY: o.verify = optarg; break;
+		case 'j':
+			if (ccc_cli_jobs(optarg, &o.jobs) != 0)
+				return 2;
+			break;
 		case 'o': o.out = optarg; break;
 		case 'f': o.force = true; break;
 		case 'T': o.tty_ok = true; break;

@@ -6,6 +6,7 @@
 
 #include "aggregate.h"
 #include "blob.h"
+#include "par.h"
 #include "hash.h"
 #include "schemas.h"
 
@@ -126,10 +127,108 @@ check_input(const struct ccc_tdh2_pub *pub, const struct ccc_additive *in,
 	return 0;
 }
 
+/* One thread's slice of the inputs: verified, its bits summed in acc. */
+struct slice {
+	const struct ccc_tdh2_pub *pub;
+	struct ccc_additive *in;
+	size_t n, nslices, nacc;
+	EC_POINT ***acc;	/* per slice, nacc points */
+	int *rc;
+	size_t *bad;
+	struct ccc_err *err;
+};
+
+static void
+verify_slice(void *arg, struct ccc_ec *ec, size_t s)
+{
+	struct slice *sl = arg;
+	size_t lo = sl->n * s / sl->nslices, hi = sl->n * (s + 1) /
+	    sl->nslices;
+
+	ccc_err_clear(&sl->err[s]);
+	sl->bad[s] = 0;
+	sl->rc[s] = hi == lo ? 0 : ccc_additive_verify(ec, sl->pub,
+	    sl->in + lo, hi - lo, sl->acc[s], &sl->bad[s], &sl->err[s]);
+	sl->bad[s] += lo;
+}
+
+static int
+verify_par(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
+    struct ccc_additive *in, size_t n, unsigned jobs, EC_POINT **acc,
+    size_t nacc, size_t *bad, struct ccc_err *err)
+{
+	struct ccc_par par;
+	struct slice sl;
+	size_t s, i;
+	int rc = CCC_E_NOMEM;
+
+	if (jobs > n)
+		jobs = (unsigned)n;
+	if (jobs <= 1)
+		return ccc_additive_verify(ec, pub, in, n, acc, bad, err);
+	if ((rc = ccc_par_init(&par, jobs, err)) != 0)
+		return rc;
+	memset(&sl, 0, sizeof(sl));
+	sl.pub = pub;
+	sl.in = in;
+	sl.n = n;
+	sl.nslices = jobs;
+	sl.nacc = nacc;
+	sl.acc = calloc(jobs, sizeof(*sl.acc));
+	sl.rc = calloc(jobs, sizeof(*sl.rc));
+	sl.bad = calloc(jobs, sizeof(*sl.bad));
+	sl.err = calloc(jobs, sizeof(*sl.err));
+	rc = CCC_E_NOMEM;
+	if (sl.acc == NULL || sl.rc == NULL || sl.bad == NULL ||
+	    sl.err == NULL)
+		goto out;
+	for (s = 0; s < jobs; s++) {
+		if ((sl.acc[s] = calloc(nacc, sizeof(**sl.acc))) == NULL)
+			goto out;
+		for (i = 0; i < nacc; i++)
+			if ((sl.acc[s][i] = EC_POINT_new(ec->group)) == NULL ||
+			    EC_POINT_set_to_infinity(ec->group,
+			    sl.acc[s][i]) != 1)
+				goto out;
+	}
+	ccc_par_run(&par, jobs, verify_slice, &sl);
+	/* The first slice at fault holds the first input at fault. */
+	for (s = 0; s < jobs; s++)
+		if ((rc = sl.rc[s]) != 0) {
+			*bad = sl.bad[s];
+			if (err != NULL)
+				*err = sl.err[s];
+			goto out;
+		}
+	rc = CCC_E_CRYPTO;
+	for (s = 0; s < jobs; s++)
+		for (i = 0; i < nacc; i++)
+			if (EC_POINT_add(ec->group, acc[i], acc[i], sl.acc[s][i],
+			    ec->bn) != 1)
+				goto out;
+	rc = 0;
+out:
+	if (rc == CCC_E_NOMEM)
+		ccc_err_set(err, rc, -1, NULL, "aggregate");
+	else if (rc == CCC_E_CRYPTO)
+		ccc_err_openssl(err, "aggregate");
+	for (s = 0; sl.acc != NULL && s < jobs; s++) {
+		for (i = 0; sl.acc[s] != NULL && i < nacc; i++)
+			EC_POINT_free(sl.acc[s][i]);
+		free(sl.acc[s]);
+	}
+	free(sl.acc);
+	free(sl.rc);
+	free(sl.bad);
+	free(sl.err);
+	ccc_par_free(&par);
+	return rc;
+}
+
 int
 ccc_aggregate_build(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
     struct ccc_additive *in, size_t n, const char *want, size_t wlen,
-    struct ccc_buf *out, size_t *bad, struct ccc_err *err)
+    unsigned jobs, struct ccc_buf *out, size_t *bad, struct ccc_err *err)
 {
 	EC_POINT **acc = NULL;
 	uint8_t *dig = NULL, *u = NULL, *v = NULL;
@@ -170,7 +269,7 @@ ccc_aggregate_build(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
 			    "aggregate");
 			goto out;
 		}
-	if ((rc = ccc_additive_verify(ec, pub, in, n, acc, bad, err)) != 0)
+	if ((rc = verify_par(ec, pub, in, n, jobs, acc, nacc, bad, err)) != 0)
 		goto out;
 	if (products(ec, in[0].k, in[0].bits, acc, u, v) != 0) {
 		rc = ccc_err_openssl(err, "aggregate");

@@ -57,11 +57,14 @@ int ccc_aggregate_decode(struct ccc_aggregate *a, const uint8_t *p,
  * append the aggregate blob to out.  in is sorted by digest.  On failure
  * *bad is the index (into the sorted in) of the input at fault, or n when
  * none is: CCC_E_KEY/EPOCH, CCC_E_POLICY (another label or shape),
- * CCC_E_DUPLICATE, or the verifier's errors.
+ * CCC_E_DUPLICATE, or the verifier's errors.  With jobs > 1 the inputs
+ * are verified in that many slices on as many threads (the same bytes
+ * and the same input at fault as with one).
  */
 int ccc_aggregate_build(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
     struct ccc_additive *in, size_t n, const char *want, size_t wlen,
-    struct ccc_buf *out, size_t *bad, struct ccc_err *err) CCC_WUR;
+    unsigned jobs, struct ccc_buf *out, size_t *bad, struct ccc_err *err)
+    CCC_WUR;
 
 /* The largest sum of a value: n (2^bits - 1). */
 uint64_t ccc_aggregate_max(const struct ccc_aggregate *a);

@@ -130,7 +130,8 @@ build(struct ccc_tdh2_pub *pub, struct inputs *s, struct ccc_buf *agg,
 	    (rc = inputs_load(s, o->inputs, o->ninputs, err)) != 0)
 		return rc;
 	if ((rc = ccc_aggregate_build(ccc_ec_default(), pub, s->in, s->n,
-	    context, context ? strlen(context) : 0, agg, &bad, err)) != 0)
+	    context, context ? strlen(context) : 0, o->jobs, agg, &bad,
+	    err)) != 0)
 		inputs_blame(s, bad, err);
 	return rc;
 }

@@ -135,6 +135,7 @@ struct ccc_aggregate_opts {
 	const char *state;	/* --share: the node's release log */
 	uint64_t min;		/* --share: fewest inputs released */
 	const char *verify;	/* --verify: the result */
+	unsigned jobs;		/* -j: threads verifying (0 or 1: one) */
 };
 int ccc_aggregate_run(const struct ccc_aggregate_opts *o, struct ccc_err *err)
     CCC_WUR;

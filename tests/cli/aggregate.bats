@@ -96,7 +96,7 @@ elem_hex() {
 	K=(-k fx/k11/tpk.cbor)
 	awk 'BEGIN { for (i = 0; i < 10000; i++) print (i * 7) % 2 }' |
 	    ccc-encrypt "${K[@]}" --additive -B 1 -l big -o big.cbor
-	crun -0 ccc-aggregate "${K[@]}" -o agg.cbor big.cbor
+	crun -0 ccc-aggregate "${K[@]}" -j 2 -o agg.cbor big.cbor
 	crun -0 ccc-aggregate -s fx/k11/share-1.cbor "${K[@]}" -a agg.cbor \
 	    -d node -m 10000 -o share.cbor big.cbor
 	crun -0 ccc-combine --aggregate agg.cbor "${K[@]}" --cache fx/cache \
@@ -119,6 +119,8 @@ elem_hex() {
 	ccc-aggregate "${K[@]}" -o one.cbor a-1.cbor a-2.cbor a-3.cbor
 	ccc-aggregate "${K[@]}" -o two.cbor a-3.cbor a-1.cbor a-2.cbor
 	assert_same two.cbor one.cbor
+	crun -0 ccc-aggregate "${K[@]}" -j 2 -o par.cbor a-2.cbor a-3.cbor a-1.cbor
+	assert_same par.cbor one.cbor
 }
 
 @test "examples/data-pool.sh 4: three hospitals' counts and sums at level 4, no enclave" {
@@ -150,6 +152,8 @@ elem_hex() {
 	at=$(find_hex a-2.cbor "$pok")
 	flip_bit a-2.cbor $((at + 96)) 0 forged.cbor
 	crun -1 ccc-aggregate "${K[@]}" -o agg.cbor a-1.cbor forged.cbor a-3.cbor
+	assert_stderr "ccc-aggregate: invalid ciphertext: forged.cbor: item 1: proof does not verify"
+	crun -1 ccc-aggregate "${K[@]}" -j 3 -o agg.cbor a-1.cbor forged.cbor a-3.cbor
 	assert_stderr "ccc-aggregate: invalid ciphertext: forged.cbor: item 1: proof does not verify"
 	assert_no_file agg.cbor
 }

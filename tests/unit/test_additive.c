@@ -52,7 +52,7 @@ round_trip(struct ccc_additive *in, size_t n, uint64_t *out)
 	ccc_buf_init(&ab, 0);
 	ccc_buf_init(&sb[0], 0);
 	ccc_buf_init(&sb[1], 0);
-	if (ccc_aggregate_build(ec, &pub, in, n, NULL, 0, &ab, &bad,
+	if (ccc_aggregate_build(ec, &pub, in, n, NULL, 0, 1, &ab, &bad,
 	    NULL) != 0 ||
 	    ccc_aggregate_decode(&a, ab.p, ab.len, 0, NULL) != 0)
 		goto out;
@@ -146,7 +146,7 @@ refusals(void)
 	    CCC_E_CIPHERTEXT && bad == 3, "relabelled input refused");
 	in[3].context = in[0].context;
 	in[1] = in[0];
-	ok(ccc_aggregate_build(ec, &pub, in, 2, NULL, 0, &ab, &bad, NULL) ==
+	ok(ccc_aggregate_build(ec, &pub, in, 2, NULL, 0, 1, &ab, &bad, NULL) ==
 	    CCC_E_DUPLICATE, "duplicate refused");
 	for (i = 0; i < 4; i++)
 		ccc_buf_free(&b[i]);
@@ -174,7 +174,7 @@ mutations(void)
 	ccc_buf_init(&sb, 0);
 	if (ccc_additive_encrypt(ec, &b, &pub, "m", 1, 2, m, 2, NULL) != 0 ||
 	    ccc_additive_decode(&in, b.p, b.len, 0, NULL) != 0 ||
-	    ccc_aggregate_build(ec, &pub, &in, 1, NULL, 0, &ab, &bad,
+	    ccc_aggregate_build(ec, &pub, &in, 1, NULL, 0, 1, &ab, &bad,
 	    NULL) != 0 ||
 	    ccc_aggregate_decode(&a, ab.p, ab.len, 0, NULL) != 0 ||
 	    ccc_aggregate_share(ec, &pub, x[1], 2, &a, NULL, &sb, NULL) != 0) {
