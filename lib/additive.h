@@ -86,4 +86,13 @@ int ccc_additive_verify(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
     const struct ccc_additive *in, size_t n, EC_POINT **acc, size_t *bad,
     struct ccc_err *err) CCC_WUR;
 
+#ifdef CCC_TEST_HOOKS
+/*
+ * Test hook: when set, ccc_additive_encrypt takes values of 2^B and more
+ * and proves the top bit as if it were 0 or 1 (a cheating contributor);
+ * verification must refuse what it makes.
+ */
+extern int ccc_additive_test_out_of_range;
+#endif
+
 #endif

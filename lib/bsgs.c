@@ -333,10 +333,12 @@ ccc_bsgs_solve(struct ccc_ec *ec, const EC_POINT *p, uint64_t max,
 		goto out;
 	}
 	if (cache_dir == NULL || load((const char *)path.p, tab, l) != 0) {
-		if ((rc = build(ec, tab, l, err)) != 0 ||
-		    (cache_dir != NULL && (rc = save(cache_dir,
-		    (const char *)path.p, tab, l, err)) != 0))
+		if ((rc = build(ec, tab, l, err)) != 0)
 			goto out;
+		/* A cache that cannot be written costs time, not the sum. */
+		if (cache_dir != NULL)
+			(void)save(cache_dir, (const char *)path.p, tab, l,
+			    NULL);
 	}
 	rc = search(ec, p, max, tab, l, m, err);
 out:

@@ -21,9 +21,10 @@
 
 /*
  * m in [0, max] with mG == p (p may be the identity: m = 0), into *m.
- * cache_dir NULL: the table is built in memory and dropped.  CCC_E_FIELD
- * when there is no such m; CCC_E_IO if the cache cannot be written
- * (a missing directory is created, mode 0700).
+ * cache_dir NULL: the table is built in memory and dropped; a missing
+ * directory is created (mode 0700), and one that cannot be written only
+ * costs the next run the table's build.  CCC_E_FIELD when there is no
+ * such m.
  */
 int ccc_bsgs_solve(struct ccc_ec *ec, const EC_POINT *p, uint64_t max,
     const char *cache_dir, uint64_t *m, struct ccc_err *err) CCC_WUR;

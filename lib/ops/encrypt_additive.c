@@ -83,6 +83,11 @@ ccc_encrypt_additive(const struct ccc_encrypt_opts *o, struct ccc_err *err)
 	if (context == NULL)
 		return ccc_err_set(err, CCC_E_USAGE, -1, NULL,
 		    "--additive needs a label (-l, -W, -G or -L)");
+#ifdef CCC_TEST_HOOKS
+	/* Test hook: make out-of-range inputs, as a cheater would. */
+	ccc_additive_test_out_of_range =
+	    getenv("CCC_ADDITIVE_OUT_OF_RANGE") != NULL;
+#endif
 	if ((m = sodium_malloc(CCC_ADD_MAX_VALUES * sizeof(*m))) == NULL)
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "values");
 	if ((rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0)

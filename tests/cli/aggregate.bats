@@ -145,6 +145,16 @@ elem_hex() {
 	assert_stderr "ccc-encrypt: usage: --additive and -B go together (see ccc-encrypt --help)"
 }
 
+@test "aggregate: an input of 2^B made by a cheater (test hook) is refused" {
+	need_test_hooks
+	inputs p 4 a 3 4
+	crun -0 env CCC_ADDITIVE_OUT_OF_RANGE=1 ccc-encrypt "${K[@]}" --additive \
+	    -B 4 -l p -o cheat.cbor <<<16
+	crun -1 ccc-aggregate "${K[@]}" -o agg.cbor a-1.cbor cheat.cbor a-2.cbor
+	assert_stderr "ccc-aggregate: invalid ciphertext: cheat.cbor: item 1: proof does not verify"
+	assert_no_file agg.cbor
+}
+
 @test "aggregate: a forged proof of knowledge is refused, the input named" {
 	inputs p 4 a 3 4 5
 	local pok at
