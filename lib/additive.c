@@ -530,6 +530,15 @@ add_input(struct ccc_ec *ec, struct msm *m, const struct ccc_additive *in,
 	return 0;
 }
 
+/* Reset m: no terms. */
+static void
+msm_reset(struct msm *m)
+{
+	m->n = 0;
+	BN_zero(m->gs);
+	BN_zero(m->hs);
+}
+
 /* Check sum s_p P_p + gs G + hs H == O, and reset m. */
 static int
 msm_check(struct ccc_ec *ec, struct msm *m, const struct ccc_tdh2_pub *pub,
@@ -546,10 +555,30 @@ msm_check(struct ccc_ec *ec, struct msm *m, const struct ccc_tdh2_pub *pub,
 	else if (!EC_POINT_is_at_infinity(ec->group, r))
 		rc = CCC_E_CIPHERTEXT;
 	EC_POINT_free(r);
-	m->n = 0;
-	BN_zero(m->gs);
-	BN_zero(m->hs);
+	msm_reset(m);
 	return rc;
+}
+
+/*
+ * The first of in[from..to) at fault, checked one at a time: its index
+ * into *at and its error, or 0 if none is.
+ */
+static int
+culprit(struct ccc_ec *ec, struct msm *m, const struct ccc_tdh2_pub *pub,
+    const struct ccc_additive *in, size_t from, size_t to, size_t *at,
+    struct ccc_err *err)
+{
+	size_t j;
+	int rc;
+
+	msm_reset(m);
+	for (j = from; j < to; j++)
+		if ((rc = add_input(ec, m, &in[j], NULL, err)) != 0 ||
+		    (rc = msm_check(ec, m, pub, err)) != 0) {
+			*at = j;
+			return rc;
+		}
+	return 0;
 }
 
 int
@@ -558,8 +587,9 @@ ccc_additive_verify(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
     struct ccc_err *err)
 {
 	struct msm m;
-	size_t i, first = 0, j;
-	int rc = 0;
+	struct ccc_err de;
+	size_t i, first = 0;
+	int rc = 0, drc;
 
 	memset(&m, 0, sizeof(m));
 	m.gs = BN_new(); m.hs = BN_new(); m.c = BN_new(); m.c0 = BN_new();
@@ -574,8 +604,7 @@ ccc_additive_verify(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "batch");
 		goto out;
 	}
-	BN_zero(m.gs);
-	BN_zero(m.hs);
+	msm_reset(&m);
 	for (i = 0; i <= n; i++) {
 		/* Flush before the batch outgrows BATCH_POINTS, and at the end. */
 		if (i == n || (m.n > 0 && m.n + (size_t)in[i].k * in[i].bits *
@@ -583,38 +612,36 @@ ccc_additive_verify(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
 			if (m.n == 0)
 				break;
 			rc = msm_check(ec, &m, pub, err);
-			if (rc == CCC_E_CIPHERTEXT && i - first > 1) {
-				/* Find the culprit, one at a time. */
-				for (j = first; j < i; j++)
-					if ((rc = add_input(ec, &m, &in[j],
-					    NULL, err)) != 0 ||
-					    (rc = msm_check(ec, &m, pub,
-					    err)) != 0) {
-						first = j;
-						break;
-					}
-				if (rc == 0)
-					rc = ccc_err_set(err,
-					    CCC_E_CRYPTO, -1, NULL,
-					    "batch check failed, single "
-					    "checks passed");
-			}
+			if (rc == CCC_E_CIPHERTEXT && i - first > 1 &&
+			    (rc = culprit(ec, &m, pub, in, first, i, &first,
+			    err)) == 0)
+				rc = ccc_err_set(err, CCC_E_CRYPTO, -1, NULL,
+				    "batch check failed, single checks passed");
 			if (rc != 0) {
 				*bad = first;
-				if (rc == CCC_E_CIPHERTEXT)
-					ccc_err_set(err, rc, -1, NULL,
-					    "proof does not verify");
-				goto out;
+				goto fail;
 			}
 			first = i;
 			if (i == n)
 				break;
 		}
-		if ((rc = add_input(ec, &m, &in[i], acc, err)) != 0) {
-			*bad = i;
-			goto out;
+		ccc_err_clear(&de);
+		if ((drc = add_input(ec, &m, &in[i], acc, &de)) != 0) {
+			/* Bad encoding: unless an input before it is bad. */
+			if ((rc = culprit(ec, &m, pub, in, first, i, bad,
+			    err)) == 0) {
+				rc = drc;
+				*bad = i;
+				if (err != NULL)
+					*err = de;
+			}
+			goto fail;
 		}
 	}
+	goto out;
+fail:
+	if (rc == CCC_E_CIPHERTEXT)
+		ccc_err_set(err, rc, -1, NULL, "proof does not verify");
 out:
 	msm_free(&m);
 	return rc;

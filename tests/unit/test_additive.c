@@ -117,7 +117,7 @@ refusals(void)
 	struct ccc_additive in[4];
 	uint64_t m[] = { 5 }, over[] = { 16 };
 	size_t bad = 99, i;
-	uint8_t *p;
+	uint8_t *p, *q;
 
 	for (i = 0; i < 4; i++)
 		ccc_buf_init(&b[i], 0);
@@ -140,6 +140,17 @@ refusals(void)
 	ok(ccc_additive_verify(ec, &pub, in, 4, NULL, &bad, NULL) ==
 	    CCC_E_CIPHERTEXT && bad == 1, "forged proof of knowledge");
 	p[0] ^= 1;
+	/* A forged proof before a point off the curve: the first is named. */
+	p = (uint8_t *)in[1].resp + 40;
+	p[0] ^= 1;
+	q = (uint8_t *)in[3].a + 64;
+	q[0] ^= 1;
+	ok(ccc_additive_verify(ec, &pub, in, 4, NULL, &bad, NULL) ==
+	    CCC_E_CIPHERTEXT && bad == 1, "the first input at fault is named");
+	p[0] ^= 1;
+	ok(ccc_additive_verify(ec, &pub, in, 4, NULL, &bad, NULL) ==
+	    CCC_E_POINT && bad == 3, "then the bad point (%zu)", bad);
+	q[0] ^= 1;
 	/* Relabelled: the same proofs under another context. */
 	in[3].context = "d";
 	ok(ccc_additive_verify(ec, &pub, in, 4, NULL, &bad, NULL) ==
