@@ -96,12 +96,15 @@ ccc_combine_aggregate(const struct ccc_combine_opts *o, struct ccc_err *err)
 		    CCC_AGG_SHARE_BLOB_MAX, false, err)) != 0)
 			goto out;
 		if ((rc = ccc_agg_share_decode(&sh[used], sb[i].p, sb[i].len, 0,
-		    &e)) != 0 ||
-		    (rc = ccc_agg_share_verify(ec, &pub, &a, &sh[used], NULL,
+		    &e)) != 0) {
+			ccc_cli_warn("%s: not a decryption share: %s",
+			    o->sealed[i], e.detail);
+			continue;
+		}
+		if ((rc = ccc_agg_share_verify(ec, &pub, &a, &sh[used], NULL,
 		    &e)) != 0) {
 			ccc_cli_warn("%s: node %u: invalid decryption share: "
-			    "%s", o->sealed[i], rc == CCC_E_SHARE ||
-			    rc == CCC_E_FIELD ? sh[used].index : 0, e.detail);
+			    "%s", o->sealed[i], sh[used].index, e.detail);
 			continue;
 		}
 		for (dup = false, j = 0; j < used; j++)

@@ -242,8 +242,10 @@ elem_hex() {
 	    "ccc-combine: not enough shares: 1 valid shares, the key needs 2")"
 	assert_no_file sum.cbor
 	crun -0 ccc-combine --aggregate agg.cbor "${K[@]}" --cache fx/cache \
-	    -o sum.cbor share-1.cbor bad-2.cbor share-3.cbor
-	assert_stderr "ccc-combine: warning: bad-2.cbor: node 2: invalid decryption share: proof does not verify"
+	    -o sum.cbor share-1.cbor bad-2.cbor a-1.cbor share-3.cbor
+	assert_stderr "$(printf '%s\n' \
+	    "ccc-combine: warning: bad-2.cbor: node 2: invalid decryption share: proof does not verify" \
+	    "ccc-combine: warning: a-1.cbor: not a decryption share: expected an aggregate decryption share (ccc/agg-share/v1), found an additive input (ccc/additive/v1)")"
 	crun -0 ccc-aggregate --verify sum.cbor "${K[@]}" a-1.cbor a-2.cbor
 	assert_output 7
 }
