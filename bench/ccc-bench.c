@@ -34,6 +34,7 @@
 
 #include "coin.h"
 #include "h2c.h"
+#include "bench.h"
 #include "hash.h"
 #include "hpke.h"
 #include "keys.h"
@@ -817,7 +818,7 @@ main(int argc, char **argv)
 	double F, V, D, D2, M5, M11, X, XB, ENC, DEC, SHA, SMP, L5, L11, TRUE_;
 	double H2C;
 	double AES;
-	int i, check = 0, bad = 0;
+	int i, check = 0, bad = 0, level4 = 0;
 	long batch_max = 100000;
 	double margin = 0.10;
 	static const char *tools[] = { "ccc-encrypt", "ccc-reencrypt",
@@ -830,11 +831,13 @@ main(int argc, char **argv)
 			check = 1;
 		else if (strcmp(argv[i], "--quick") == 0)
 			run_seconds = 0.03;
+		else if (strcmp(argv[i], "--level4") == 0)
+			level4 = 1;
 		else if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc)
 			batch_max = atol(argv[++i]);
 		else {
 			fprintf(stderr, "usage: ccc-bench [--check] [--quick] "
-			    "[--batch MAX]\n");
+			    "[--batch MAX] [--level4]\n");
 			return 2;
 		}
 	}
@@ -890,6 +893,8 @@ main(int argc, char **argv)
 	EC_POINT_point2oct(ec->group, pa, POINT_CONVERSION_UNCOMPRESSED,
 	    enc65, 65, ec->bn);
 
+	if (level4)	/* --level4: that section alone */
+		goto level4;
 	printf("ccc-bench: TDH2 on P-256, %s, libsodium %s, one thread, "
 	    "median of %d runs\n\n", OpenSSL_version(OPENSSL_VERSION),
 	    sodium_version_string(), RUNS);
@@ -1002,6 +1007,25 @@ main(int argc, char **argv)
 		}
 	}
 	flow_section();
+level4:
+	{
+		/* Level 4 needs a key of t <= 2 for its two shares. */
+		struct ccc_tdh2_pub p2;
+		BIGNUM *x2[3];
+		for (i = 0; i < 3; i++)
+			x2[i] = BN_secure_new();
+		if (ccc_tdh2_pub_alloc(ec, &p2, 3) != 0 ||
+		    ccc_tdh2_deal(ec, &p2, x2, 2, NULL) != 0)
+			return 2;
+		use_cpus(1);	/* its -j 2 row */
+		aggregate_section(ec, &p2, x2);
+		use_cpus(0);
+		for (i = 0; i < 3; i++)
+			BN_clear_free(x2[i]);
+		ccc_tdh2_pub_free(&p2);
+	}
+	if (level4)
+		return 0;
 	if (batch_max > 0)
 		/*
 		 * Per item: reencrypt verifies and shares; combine of a

@@ -12,6 +12,8 @@ static const char usage[] =
 "usage: ccc-combine -k TPK [-i KEY] [-x BOXKEY] [-b CT | -R REQUEST] [--seq] "
 "[-j N] [-v] [--report FILE] [-o OUT] [-f] [-T] SEALED ...\n"
 "       ccc-combine --result RESULT [-i KEY] [-o OUT] [-f] [-T]\n"
+"       ccc-combine --aggregate AGGREGATE -k TPK [--cache DIR] [-o OUT] "
+"[-f] [-T] SHARE ...\n"
 "       ccc-combine -h | -V\n";
 
 static const struct ccc_cli_help help[] = {
@@ -35,13 +37,17 @@ static const struct ccc_cli_help help[] = {
 	    "print the output of a computation result" },
 	{ "-v, --verbose",
 	    "a summary line (items, time) at the end" },
+	{ "--aggregate AGGREGATE",
+	    "the sums of an aggregate, from the nodes' shares" },
+	{ "--cache DIR",
+	    "with --aggregate: keep the discrete-log table in DIR" },
 	CCC_HELP_OUTPUT,
 	CCC_HELP_FORCE,
 	CCC_HELP_TTY,
 	{ NULL, NULL }
 };
 
-enum { OPT_SEQ = 256, OPT_RESULT, OPT_REPORT };
+enum { OPT_SEQ = 256, OPT_RESULT, OPT_REPORT, OPT_AGGREGATE, OPT_CACHE };
 
 static const struct option longopts[] = {
 	{ "key", required_argument, NULL, 'k' },
@@ -57,6 +63,8 @@ static const struct option longopts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "result", required_argument, NULL, OPT_RESULT },
 	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "aggregate", required_argument, NULL, OPT_AGGREGATE },
+	{ "cache", required_argument, NULL, OPT_CACHE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -96,11 +104,28 @@ main(int argc, char **argv)
 		case OPT_SEQ: o.seq = true; break;
 		case OPT_RESULT: o.result = optarg; break;
 		case OPT_REPORT: o.report = optarg; break;
+		case OPT_AGGREGATE: o.aggregate = optarg; break;
+		case OPT_CACHE: o.cache = optarg; break;
 		case 'h': return ccc_cli_help(usage, help);
 		case 'V': return ccc_cli_version();
 		default: return 2;	/* the usage line is printed */
 		}
 	}
+	if (o.aggregate != NULL) {
+		if (o.tpk == NULL || o.key != NULL || o.box_key != NULL ||
+		    o.in != NULL || o.request != NULL || o.result != NULL ||
+		    o.seq || have_jobs || o.report != NULL || verbose)
+			return ccc_cli_usage("--aggregate takes -k, --cache, "
+			    "-o, -f and -T");
+		if (optind == argc)
+			return ccc_cli_usage("no shares given");
+		o.sealed = argv + optind;
+		o.nsealed = argc - optind;
+		return ccc_combine_aggregate(&o, &err) ? ccc_cli_fail(&err) :
+		    0;
+	}
+	if (o.cache != NULL)
+		return ccc_cli_usage("--cache applies to --aggregate");
 	if (o.result != NULL) {
 		if (o.tpk != NULL || o.in != NULL || o.request != NULL ||
 		    o.box_key != NULL ||

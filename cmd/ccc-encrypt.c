@@ -15,6 +15,8 @@ static const char usage[] =
 "[-o OUT] [-f] [-T] [--seq [-j N] [-v] | --json [-e FORM]] [FILE]\n"
 "       ccc-encrypt -k TPK --from-json [-l CONTEXT | -W ADDRESS | -G ORGID | "
 "-L HEX] [-o OUT] [-f] [-T] [FILE]\n"
+"       ccc-encrypt -k TPK --additive -B BITS (-l CONTEXT | -W ADDRESS | "
+"-G ORGID | -L HEX) [-o OUT] [-f] [-T] [FILE]\n"
 "       ccc-encrypt -h | -V\n";
 
 static const struct ccc_cli_help help[] = {
@@ -40,13 +42,17 @@ static const struct ccc_cli_help help[] = {
 	    "convert a Chainlink JSON ciphertext to a blob" },
 	{ "-v, --verbose",
 	    "with --seq: a summary line (items, time) at the end" },
+	{ "--additive",
+	    "lines of integers to additive inputs (level 4)" },
+	{ "-B, --bits BITS",
+	    "with --additive: each value below 2^BITS (1 to 32)" },
 	CCC_HELP_OUTPUT,
 	CCC_HELP_FORCE,
 	CCC_HELP_TTY,
 	{ NULL, NULL }
 };
 
-enum { OPT_SEQ = 256, OPT_JSON, OPT_FROM_JSON };
+enum { OPT_SEQ = 256, OPT_JSON, OPT_FROM_JSON, OPT_ADDITIVE };
 
 static const struct option longopts[] = {
 	{ "key", required_argument, NULL, 'k' },
@@ -63,6 +69,8 @@ static const struct option longopts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "from-json", no_argument, NULL, OPT_FROM_JSON },
 	{ "verbose", no_argument, NULL, 'v' },
+	{ "additive", no_argument, NULL, OPT_ADDITIVE },
+	{ "bits", required_argument, NULL, 'B' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -72,11 +80,12 @@ int
 main(int argc, char **argv)
 {
 	struct ccc_encrypt_opts o = { 0 };
-	struct ccc_cli_opts p = { .shortopts = ":k:l:W:G:L:e:o:fTvhVj:",
+	struct ccc_cli_opts p = { .shortopts = ":k:l:W:G:L:e:o:fTvhVj:B:",
 	    .longopts = longopts };
 	struct ccc_err err;
 	struct ccc_cli_progress prog;
 	bool have_jobs = false, have_form = false, verbose = false;
+	long long bits;
 	int c, rc;
 
 	ccc_cli_init(argc, argv);
@@ -112,6 +121,12 @@ main(int argc, char **argv)
 			break;
 		case OPT_JSON: o.json = true; break;
 		case OPT_FROM_JSON: o.from_json = true; break;
+		case OPT_ADDITIVE: o.additive = true; break;
+		case 'B':
+			if ((bits = ccc_cli_number(optarg, 1, 32)) < 0)
+				return ccc_cli_usage("-B: 1 to 32");
+			o.bits = (uint32_t)bits;
+			break;
 		case 'h': return ccc_cli_help(usage, help);
 		case 'V': return ccc_cli_version();
 		default: return 2;	/* the usage line is printed */
@@ -119,6 +134,21 @@ main(int argc, char **argv)
 	}
 	if (o.tpk == NULL)
 		return ccc_cli_usage("missing -k TPK");
+	if (o.additive != (o.bits != 0))
+		return ccc_cli_usage("--additive and -B go together");
+	if (o.additive && (o.seq || o.json || o.from_json || have_form ||
+	    have_jobs || verbose))
+		return ccc_cli_usage("--additive takes only -B, a label, -o, "
+		    "-f and -T");
+	if (o.additive) {
+		if (optind < argc)
+			o.in = argv[optind++];
+		if (optind < argc)
+			return ccc_cli_usage("unexpected argument \"%s\"",
+			    argv[optind]);
+		return ccc_encrypt_additive(&o, &err) ? ccc_cli_fail(&err) :
+		    0;
+	}
 	if (have_form && !o.json)
 		return ccc_cli_usage("-e applies to --json");
 	if (have_jobs && !o.seq)

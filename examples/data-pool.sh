@@ -26,6 +26,15 @@
 # The set-up: 3 decryption nodes (threshold 2), 3 oracles (quorum 2), one
 # software enclave in a certified enclave pool.  Every file stays in the
 # work directory.
+#
+# With the argument 4, the same statistic at security level 4 instead:
+# no enclave at all.  Each hospital counts its own patients, its type 2
+# diabetics and the sum of their HbA1c, and encrypts the three counts as an
+# additive input; anyone aggregates the three inputs; each node checks the
+# aggregate against them, its floor of 3 inputs and its release log, and
+# shares it; the sums are decrypted and anyone re-verifies them.  Level 1
+# trusts the enclave's hardware with the records; level 4 trusts no machine
+# with them, and computes only sums.
 set -euo pipefail
 examples=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -35,6 +44,78 @@ step() { printf '\n== %s\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
 # shellcheck source-path=SCRIPTDIR source=enclave-pool.bash
 . "$examples/enclave-pool.bash"
+
+# The three hospitals' records: "id age sex diagnosis hba1c".
+write_records() {
+	cat >hospital-a.records <<'EOF'
+A-1001 54 F T2D 7.9
+A-1002 61 M none 5.4
+A-1003 47 M T2D 8.3
+A-1004 70 F T2D 6.8
+EOF
+	cat >hospital-b.records <<'EOF'
+B-2001 38 F none 5.1
+B-2002 66 M T2D 7.2
+B-2003 59 F T2D 9.1
+EOF
+	cat >hospital-c.records <<'EOF'
+C-3001 72 M T2D 7.0
+C-3002 45 F none 5.6
+C-3003 51 M none 5.9
+C-3004 63 F T2D 8.0
+EOF
+}
+
+# Level 4: counts and sums of the three hospitals, aggregated with no enclave.
+level4() {
+	step "0. the deployment: a 2-of-3 threshold key; no enclave, no oracle"
+	run ccc-keygen dealer -t 2 -n 3 -d committee
+	write_records
+	step "1. each hospital counts its own records and encrypts the counts (patients, T2D, sum of T2D HbA1c in tenths)"
+	for h in a b c; do
+		awk '{ n++ } $4 == "T2D" { t++; split($5, x, "."); s += x[1] * 10 + x[2] }
+		    END { print n, t + 0, s + 0 }' "hospital-$h.records" >"hospital-$h.counts"
+		run ccc-encrypt -k committee/tpk.cbor --additive -B 16 -l pool:cohort \
+		    -o "hospital-$h.input" "hospital-$h.counts"
+	done
+	step "2. anyone aggregates the inputs (their proofs verified)"
+	run ccc-aggregate -k committee/tpk.cbor -l pool:cohort -o aggregate \
+	    hospital-a.input hospital-b.input hospital-c.input
+	step "3. each node checks the aggregate, its floor of 3 inputs and its release log, and shares it"
+	for i in 1 2 3; do
+		run ccc-aggregate -s "committee/share-$i.cbor" -k committee/tpk.cbor \
+		    -a aggregate -d "node-$i" -m 3 -l pool:cohort -o "share-$i" \
+		    hospital-a.input hospital-b.input hospital-c.input
+	done
+	step "4. any two shares decrypt the sums; anyone re-verifies them"
+	run ccc-combine --aggregate aggregate -k committee/tpk.cbor --cache cache \
+	    -o sums share-1 share-3
+	echo '$ ccc-aggregate --verify sums -k committee/tpk.cbor hospital-?.input > sums.txt'
+	ccc-aggregate --verify sums -k committee/tpk.cbor hospital-a.input \
+	    hospital-b.input hospital-c.input >sums.txt
+	local n t s mean
+	{ read -r n; read -r t; read -r s; } <sums.txt
+	mean=$(((s * 10 + t / 2) / t))
+	printf 'hospitals: 3; patients: %d; with type 2 diabetes: %d; their mean HbA1c: %d.%02d%%\n' \
+	    "$n" "$t" $((mean / 100)) $((mean % 100)) | tee aggregate.txt
+	step "check"
+	[ "$(cat aggregate.txt)" = 'hospitals: 3; patients: 11; with type 2 diabetes: 7; their mean HbA1c: 7.76%' ]
+	# No record leaves a hospital, and no machine saw even its counts.
+	for h in a b c; do
+		while read -r id _; do
+			if grep -aqF "$id" aggregate sums share-? node-*/used; then
+				echo "FAIL: record $id appears in an output" >&2
+				exit 1
+			fi
+		done <"hospital-$h.records"
+	done
+	echo "ok: level 4 released only the sums of the three hospitals' counts, with no enclave; files are in $work"
+}
+
+if [ "${1:-}" = 4 ]; then
+	level4
+	exit 0
+fi
 
 step "0. the deployment: a 2-of-3 threshold key, 3 oracles (quorum 2), an enclave in a certified enclave pool"
 run ccc-keygen dealer -t 2 -n 3 -d committee
@@ -91,23 +172,7 @@ mkdir -p code
 run cp program "code/$(sha384sum <program | cut -d' ' -f1)"
 
 step "1. each hospital encrypts its own records under the threshold key"
-cat >hospital-a.records <<'EOF'
-A-1001 54 F T2D 7.9
-A-1002 61 M none 5.4
-A-1003 47 M T2D 8.3
-A-1004 70 F T2D 6.8
-EOF
-cat >hospital-b.records <<'EOF'
-B-2001 38 F none 5.1
-B-2002 66 M T2D 7.2
-B-2003 59 F T2D 9.1
-EOF
-cat >hospital-c.records <<'EOF'
-C-3001 72 M T2D 7.0
-C-3002 45 F none 5.6
-C-3003 51 M none 5.9
-C-3004 63 F T2D 8.0
-EOF
+write_records
 for h in a b c; do
 	run ccc-encrypt -k committee/tpk.cbor -l app:cohort -o "hospital-$h.ct" "hospital-$h.records"
 done

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "accesslog.h"
+#include "additive.h"
+#include "aggregate.h"
 #include "blob.h"
 #include "dkg.h"
 #include "identity.h"
@@ -502,6 +504,57 @@ SCHEMA(ccc_schema_operators, "ccc/operators/v1", "node operators",
 /* ---- the registry -------------------------------------------------------- */
 
 /* Every blob type the toolkit knows, for ccc-inspect and the codec. */
+/* ---- level 4: additive inputs and their aggregates (lib/additive.c) ---- */
+
+static const struct ccc_field additive_fields[] = {
+	T(1, "group", 4, 4, 0),
+	B(2, "key_id", 32, 32, 0),
+	U(3, "epoch", 0, INT64_MAX, 0),
+	T(4, "context", 1, CCC_CONTEXT_MAX, 0),
+	U(5, "bits", 1, CCC_ADD_MAX_BITS, 0),
+	BA(6, "a", 1, CCC_ADD_MAX_BITS * CCC_ADD_MAX_VALUES, 65),
+	BA(7, "b", 1, CCC_ADD_MAX_BITS * CCC_ADD_MAX_VALUES, 65),
+	BA(8, "commitments", 1, CCC_ADD_MAX_BITS * CCC_ADD_MAX_VALUES,
+	    CCC_ADD_COMMIT_BYTES),
+	BA(9, "responses", 1, CCC_ADD_MAX_BITS * CCC_ADD_MAX_VALUES,
+	    CCC_ADD_RESP_BYTES),
+	BA(10, "pok", 1, CCC_ADD_MAX_VALUES, CCC_ADD_POK_BYTES),
+};
+SCHEMA(ccc_schema_additive, "ccc/additive/v1", "additive input",
+    additive_fields);
+
+static const struct ccc_field aggregate_fields[] = {
+	B(1, "key_id", 32, 32, 0),
+	U(2, "epoch", 0, INT64_MAX, 0),
+	T(3, "context", 1, CCC_CONTEXT_MAX, 0),
+	U(4, "bits", 1, CCC_ADD_MAX_BITS, 0),
+	BA(5, "inputs", 1, CCC_AGG_MAX_INPUTS, 32),
+	BA(6, "u", 1, CCC_ADD_MAX_VALUES, 65),
+	BA(7, "v", 1, CCC_ADD_MAX_VALUES, 65),
+};
+SCHEMA(ccc_schema_aggregate, "ccc/aggregate/v1", "aggregate",
+    aggregate_fields);
+
+static const struct ccc_field agg_share_fields[] = {
+	B(1, "key_id", 32, 32, 0),
+	U(2, "epoch", 0, INT64_MAX, 0),
+	U(3, "index", 1, 255, 0),
+	B(4, "aggregate", 32, 32, 0),
+	B(5, "request", 32, 32, CCC_F_OPT),
+	BA(6, "shares", 1, CCC_ADD_MAX_VALUES, CCC_AGG_SHARE_BYTES),
+};
+SCHEMA(ccc_schema_agg_share, "ccc/agg-share/v1",
+    "aggregate decryption share", agg_share_fields);
+
+static const struct ccc_field agg_result_fields[] = {
+	BLOB(1, "aggregate", CCC_AGG_BLOB_MAX, &ccc_schema_aggregate),
+	BA(2, "sums", 1, CCC_ADD_MAX_VALUES, 8),
+	{ 3, "shares", CCC_F_BLOB_ARRAY, 0, 1, 255, CCC_AGG_SHARE_BLOB_MAX,
+	    &ccc_schema_agg_share },
+};
+SCHEMA(ccc_schema_agg_result, "ccc/agg-result/v1", "aggregate result",
+    agg_result_fields);
+
 const struct ccc_schema *const ccc_schemas[] = {
 	&ccc_schema_tpk, &ccc_schema_share, &ccc_schema_ct,
 	&ccc_schema_recipient_pub, &ccc_schema_recipient_key,
@@ -517,6 +570,8 @@ const struct ccc_schema *const ccc_schemas[] = {
 	&ccc_schema_share_confirm, &ccc_schema_transport_key,
 	&ccc_schema_approved, &ccc_schema_retire, &ccc_schema_operators,
 	&ccc_schema_coin_share, &ccc_schema_rand,
+	&ccc_schema_additive, &ccc_schema_aggregate, &ccc_schema_agg_share,
+	&ccc_schema_agg_result,
 	NULL
 };
 

@@ -136,6 +136,18 @@ enum { APS_ID, APS_SIG, APS_NFIELDS };
 enum { RET_KEY_ID, RET_EPOCH, RET_GROUP, RET_NFIELDS };
 enum { OPS_T, OPS_MEMBERS, OPS_NFIELDS };
 
+/* ---- level 4: additive inputs and aggregates (lib/additive.c) ------------ */
+extern const struct ccc_schema ccc_schema_additive;
+extern const struct ccc_schema ccc_schema_aggregate;
+extern const struct ccc_schema ccc_schema_agg_share;
+extern const struct ccc_schema ccc_schema_agg_result;
+enum { ADD_GROUP, ADD_KEY_ID, ADD_EPOCH, ADD_CONTEXT, ADD_BITS, ADD_A, ADD_B,
+    ADD_COMMIT, ADD_RESP, ADD_POK, ADD_NFIELDS };
+enum { AGG_KEY_ID, AGG_EPOCH, AGG_CONTEXT, AGG_BITS, AGG_INPUTS, AGG_U,
+    AGG_V, AGG_NFIELDS };
+enum { ASH_KEY_ID, ASH_EPOCH, ASH_INDEX, ASH_AGGREGATE, ASH_REQUEST,
+    ASH_SHARES, ASH_NFIELDS };
+enum { ARES_AGGREGATE, ARES_SUMS, ARES_SHARES, ARES_NFIELDS };
 
 /* Maps nested in the blobs above. */
 extern const struct ccc_schema ccc_schema_roster_member;	/* MEMBER_* */

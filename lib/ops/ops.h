@@ -74,9 +74,14 @@ struct ccc_encrypt_opts {
 	const char *in, *out;
 	bool seq, json, from_json, force, tty_ok;
 	const struct ccc_progress *progress;	/* --seq, or NULL */
+	bool additive;		/* --additive: lines of integers */
+	uint32_t bits;		/* --additive: -B, bits a value */
 };
 int ccc_encrypt_run(const struct ccc_encrypt_opts *o, struct ccc_err *err)
     CCC_WUR;
+/* --additive (lib/ops/encrypt_additive.c). */
+int ccc_encrypt_additive(const struct ccc_encrypt_opts *o,
+    struct ccc_err *err) CCC_WUR;
 
 struct ccc_reencrypt_opts {
 	unsigned jobs;		/* threads (0 or 1: one) */
@@ -102,12 +107,42 @@ struct ccc_combine_opts {
 	unsigned jobs;		/* threads (0 or 1: one) */
 	bool seq, force, tty_ok;
 	const struct ccc_progress *progress;	/* or NULL */
+	const char *aggregate;	/* --aggregate: shares of this aggregate */
+	const char *cache;	/* --cache: the discrete-log table's dir */
 };
 int ccc_combine_run(const struct ccc_combine_opts *o, struct ccc_err *err)
     CCC_WUR;
+/* --aggregate (lib/ops/combine_aggregate.c): shares -> the sums. */
+int ccc_combine_aggregate(const struct ccc_combine_opts *o,
+    struct ccc_err *err) CCC_WUR;
 /* The output of a result (ccc/result/v1): opened with -i when sealed. */
 int ccc_combine_result(const struct ccc_combine_opts *o, struct ccc_err *err)
     CCC_WUR;
+
+/*
+ * ccc-aggregate (lib/ops/aggregate.c): the aggregate of additive inputs,
+ * a decryption node's share of one (--share), or the re-verification of
+ * a published result (--verify).
+ */
+struct ccc_aggregate_opts {
+	const char *tpk, *out;
+	struct ccc_op_label label;	/* the inputs' label, or none */
+	char **inputs;		/* files of additive inputs (sequences) */
+	int ninputs;
+	bool force, tty_ok;
+	const char *share;	/* --share: the node's key share */
+	const char *aggregate;	/* --share: the aggregate asked for */
+	const char *state;	/* --share: the node's release log */
+	uint64_t min;		/* --share: fewest inputs released */
+	const char *verify;	/* --verify: the result */
+	unsigned jobs;		/* -j: threads verifying (0 or 1: one) */
+};
+int ccc_aggregate_run(const struct ccc_aggregate_opts *o, struct ccc_err *err)
+    CCC_WUR;
+int ccc_aggregate_share_run(const struct ccc_aggregate_opts *o,
+    struct ccc_err *err) CCC_WUR;
+int ccc_aggregate_verify_run(const struct ccc_aggregate_opts *o,
+    struct ccc_err *err) CCC_WUR;
 
 struct ccc_inspect_opts {
 	bool diag, show_secrets;

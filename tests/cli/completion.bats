@@ -7,7 +7,7 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-TOOLS=(ccc-keygen ccc-encrypt ccc-share ccc-reencrypt ccc-combine
+TOOLS=(ccc-keygen ccc-encrypt ccc-share ccc-reencrypt ccc-combine ccc-aggregate
 	ccc-enclave-run ccc-attest-verify ccc-quorum-sign ccc-inspect ccc-flow
 	ccc-rand)
 

@@ -11,7 +11,7 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-TOOLS=(ccc-keygen ccc-encrypt ccc-share ccc-reencrypt ccc-combine
+TOOLS=(ccc-keygen ccc-encrypt ccc-share ccc-reencrypt ccc-combine ccc-aggregate
     ccc-enclave-run ccc-attest-verify ccc-quorum-sign ccc-inspect ccc-flow
     ccc-rand)
 PAGES=(ccc.7 "${TOOLS[@]/%/.1}")
@@ -43,6 +43,7 @@ MISSING=(
 	'ccc-share => missing subcommand (init, committee, approve, dkg, reshare, advance, status, abort, export, verify, retirement or retire)'
 	'ccc-reencrypt => needs -s SHARE, -k TPK and one of --to PUB and -x HEX'
 	'ccc-combine => needs -k TPK and -i KEY or -x BOXKEY'
+	'ccc-aggregate => missing -k TPK'
 	'ccc-enclave-run => needs -r, -k, -i, -a and -x'
 	'ccc-attest-verify => missing -p POLICY'
 	'ccc-quorum-sign => missing subcommand (roster, request, sign, agree, pool, assign, reassign, combine or verify)'
@@ -62,6 +63,8 @@ UNKNOWN=(
 	'ccc-reencrypt -Z => unknown option "-Z"'
 	'ccc-combine --bogus => unknown option "--bogus"'
 	'ccc-combine -Z => unknown option "-Z"'
+	'ccc-aggregate --bogus => unknown option "--bogus"'
+	'ccc-aggregate -Z => unknown option "-Z"'
 	'ccc-enclave-run --bogus => unknown option "--bogus"'
 	'ccc-enclave-run -Z => unknown option "-Z"'
 	'ccc-attest-verify --bogus => unknown option "--bogus"'
@@ -83,6 +86,7 @@ BADARG=(
 	'ccc-share advance --dir => option "--dir" needs an argument'
 	'ccc-reencrypt -s => option "-s" needs an argument'
 	'ccc-combine --key => option "--key" needs an argument'
+	'ccc-aggregate -s => option "-s" needs an argument'
 	'ccc-enclave-run -r => option "-r" needs an argument'
 	'ccc-attest-verify -p => option "-p" needs an argument'
 	'ccc-quorum-sign verify -r => option "-r" needs an argument'
@@ -112,6 +116,7 @@ REPEATED=(
 	'ccc-share advance -d a -d b => option "-d" given twice'
 	'ccc-reencrypt -T -T => option "-T" given twice'
 	'ccc-combine -f --force => option "--force" given twice'
+	'ccc-aggregate -m 2 --min 3 => option "--min" given twice'
 	'ccc-enclave-run -r a -r b => option "-r" given twice'
 	'ccc-attest-verify -p a -p b => option "-p" given twice'
 	'ccc-quorum-sign verify -v -v => option "-v" given twice'

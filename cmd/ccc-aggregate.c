@@ -1,0 +1,138 @@
+/* ccc-aggregate: aggregate additive inputs, share or re-verify the sums. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ops/ops.h"
+
+static const char usage[] =
+"usage: ccc-aggregate -k TPK [-l CONTEXT | -W ADDRESS | -G ORGID | -L HEX] "
+"[-j N] [-o OUT] [-f] [-T] INPUTS ...\n"
+"       ccc-aggregate -s SHARE -k TPK -a AGGREGATE -d STATE [-m MIN] "
+"[-l CONTEXT | -W ADDRESS | -G ORGID | -L HEX] [-j N] [-o OUT] [-f] "
+"[-T] INPUTS ...\n"
+"       ccc-aggregate --verify RESULT -k TPK [-l CONTEXT | -W ADDRESS | "
+"-G ORGID | -L HEX] [-j N] [-o OUT] [-f] INPUTS ...\n"
+"       ccc-aggregate -h | -V\n";
+
+static const struct ccc_cli_help help[] = {
+	{ "-k, --key TPK",
+	    "the threshold public key (ccc/tpk/v1)" },
+	{ "-l, --label CONTEXT",
+	    "accept only inputs labelled with CONTEXT" },
+	{ "-W, --owner ADDRESS",
+	    "... labelled for a Vault DON workflow owner" },
+	{ "-G, --org-id ORGID",
+	    "... labelled for a Vault DON organisation" },
+	{ "-L, --label-hex HEX",
+	    "... labelled with these 32 bytes" },
+	{ "-s, --share SHARE",
+	    "as a decryption node: share the aggregate with SHARE" },
+	{ "-a, --aggregate AGGREGATE",
+	    "with -s: the aggregate asked for (ccc/aggregate/v1)" },
+	{ "-d, --state STATE",
+	    "with -s: the node's release log of this pool" },
+	{ "-m, --min MIN",
+	    "with -s: release no aggregate of fewer than MIN inputs" },
+	{ "--verify RESULT",
+	    "re-verify a result and print its sums" },
+	{ "-j, --jobs N",
+	    "verify the inputs with N threads (0: one per CPU)" },
+	CCC_HELP_OUTPUT,
+	CCC_HELP_FORCE,
+	CCC_HELP_TTY,
+	{ NULL, NULL }
+};
+
+enum { OPT_VERIFY = 256 };
+
+static const struct option longopts[] = {
+	{ "key", required_argument, NULL, 'k' },
+	{ "label", required_argument, NULL, 'l' },
+	{ "owner", required_argument, NULL, 'W' },
+	{ "org-id", required_argument, NULL, 'G' },
+	{ "label-hex", required_argument, NULL, 'L' },
+	{ "share", required_argument, NULL, 's' },
+	{ "aggregate", required_argument, NULL, 'a' },
+	{ "state", required_argument, NULL, 'd' },
+	{ "min", required_argument, NULL, 'm' },
+	{ "verify", required_argument, NULL, OPT_VERIFY },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "tty", no_argument, NULL, 'T' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+int
+main(int argc, char **argv)
+{
+	struct ccc_aggregate_opts o = { 0 };
+	struct ccc_cli_opts p = { .shortopts = ":k:l:W:G:L:s:a:d:m:j:o:fThV",
+	    .longopts = longopts };
+	struct ccc_err err;
+	long long min;
+	bool have_min = false;
+	int c, rc;
+
+	ccc_cli_init(argc, argv);
+	ccc_err_clear(&err);
+	opterr = 0;
+	while ((c = ccc_cli_getopt(&p, argc, argv)) != -1) {
+		switch (c) {
+		case 'k': o.tpk = optarg; break;
+		case 'l': o.label.context = optarg; break;
+		case 'W': o.label.owner = optarg; break;
+		case 'G': o.label.org_id = optarg; break;
+		case 'L': o.label.hex = optarg; break;
+		case 's': o.share = optarg; break;
+		case 'a': o.aggregate = optarg; break;
+		case 'd': o.state = optarg; break;
+		case 'm':
+			if ((min = ccc_cli_number(optarg, 1, 1LL << 20)) < 0)
+				return ccc_cli_usage("-m: 1 to 1048576");
+			o.min = (uint64_t)min;
+			have_min = true;
+			break;
+		case OPT_VERIFY: o.verify = optarg; break;
+		case 'j':
+			if (ccc_cli_jobs(optarg, &o.jobs) != 0)
+				return 2;
+			break;
+		case 'o': o.out = optarg; break;
+		case 'f': o.force = true; break;
+		case 'T': o.tty_ok = true; break;
+		case 'h': return ccc_cli_help(usage, help);
+		case 'V': return ccc_cli_version();
+		default: return 2;	/* the usage line is printed */
+		}
+	}
+	if (o.tpk == NULL)
+		return ccc_cli_usage("missing -k TPK");
+	if (optind == argc)
+		return ccc_cli_usage("no inputs given");
+	o.inputs = argv + optind;
+	o.ninputs = argc - optind;
+	if (o.share != NULL && o.verify != NULL)
+		return ccc_cli_usage("-s and --verify exclude each other");
+	if (o.share == NULL && (o.aggregate != NULL || o.state != NULL ||
+	    have_min))
+		return ccc_cli_usage("-a, -d and -m apply to -s");
+	if (o.verify != NULL) {
+		if (o.tty_ok)
+			return ccc_cli_usage("--verify writes text: no -T");
+		rc = ccc_aggregate_verify_run(&o, &err);
+	} else if (o.share != NULL) {
+		if (o.aggregate == NULL || o.state == NULL)
+			return ccc_cli_usage("-s needs -a AGGREGATE and "
+			    "-d STATE");
+		rc = ccc_aggregate_share_run(&o, &err);
+	} else
+		rc = ccc_aggregate_run(&o, &err);
+	return rc != 0 ? ccc_cli_fail(&err) : 0;
+}

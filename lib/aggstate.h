@@ -1,0 +1,32 @@
+/*
+ * A decryption node's release log of aggregates (security level 4), in a
+ * state directory of its own per pool:
+ *   DIR/released/<hex digest>.cbor  each aggregate it shared, as released
+ *   DIR/used                        records of 64 bytes, appended: an
+ *                                   input's digest, then the digest of
+ *                                   the aggregate it was released in;
+ *                                   locked while a release is decided
+ * Each input is in at most one released aggregate, so that "all" minus
+ * "all but one" never singles out a contributor; sharing the same
+ * aggregate again is allowed (it releases nothing new).
+ */
+#ifndef CCC_AGGSTATE_H
+#define CCC_AGGSTATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ccc.h"
+
+/*
+ * Record the release of the aggregate blob (digest agg) over the n input
+ * digests at inputs + i * stride, unless one of them is in another
+ * released aggregate: then CCC_E_REPLAY, *bad its index.  Files are
+ * written atomically, the release before the inputs' markers.
+ * CCC_E_LOCKED if another process is deciding a release.
+ */
+int ccc_aggstate_release(const char *dir, const uint8_t agg[32],
+    const uint8_t *blob, size_t blen, const uint8_t *inputs, size_t stride,
+    size_t n, size_t *bad, struct ccc_err *err) CCC_WUR;
+
+#endif

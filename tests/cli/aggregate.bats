@@ -1,0 +1,294 @@
+#!/usr/bin/env bats
+# Security level 4: ccc-encrypt --additive, ccc-aggregate (aggregate, node
+# share, --verify) and ccc-combine --aggregate.  Round trips for B = 1, 16
+# and 32 bits and 1, 100 and 10,000 inputs, a histogram of 8 buckets, the
+# refusals (out of range, forged proof, relabelled copy, duplicate, an
+# aggregate not of its inputs, the floor, an input already released, a
+# wrong share) and the offline re-verification of a published result.
+bats_require_minimum_version 1.5.0
+load helpers
+
+# Fixtures, once: keys k23 (2 of 3) and k11 (1 of 1), a shared table cache.
+setup_file() {
+	(
+		set -e
+		cd "$BATS_FILE_TMPDIR"
+		ccc-keygen dealer -t 2 -n 3 -d k23
+		ccc-keygen dealer -t 1 -n 1 -d k11
+		mkdir cache
+	)
+}
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+	ln -s "$BATS_FILE_TMPDIR" fx
+	K=(-k fx/k23/tpk.cbor)
+}
+
+# inputs LABEL BITS PREFIX VALUE...: one input file PREFIX-N.cbor a value.
+inputs() {
+	local label=$1 bits=$2 prefix=$3 n=0 v
+	shift 3
+	for v; do
+		n=$((n + 1))
+		echo "$v" | ccc-encrypt "${K[@]}" --additive -B "$bits" \
+		    -l "$label" -o "$prefix-$n.cbor" || return 1
+	done
+}
+
+# node I AGG INPUT...: node I's share of AGG as share-I.cbor (state node-I).
+node() {
+	local i=$1 agg=$2
+	shift 2
+	ccc-aggregate -s "fx/k23/share-$i.cbor" "${K[@]}" -a "$agg" \
+	    -d "node-$i" -f -o "share-$i.cbor" "$@"
+}
+
+# sums AGG INPUT...: nodes 1 and 3 share AGG, the result is sum.cbor, and
+# its re-verification prints the sums (in $output).
+sums() {
+	local agg=$1
+	shift
+	node 1 "$agg" "$@" && node 3 "$agg" "$@" || return 1
+	crun -0 ccc-combine --aggregate "$agg" "${K[@]}" --cache fx/cache \
+	    -f -o sum.cbor share-1.cbor share-3.cbor
+	assert_stderr_empty
+	crun -0 ccc-aggregate --verify sum.cbor "${K[@]}" "$@"
+	assert_stderr_empty
+}
+
+# elem_hex FILE FIELD: the hex of the first element of an array field.
+elem_hex() {
+	ccc-inspect "$1" | sed -n "/\"$2\": \[/{n;s/^ *\"\(.*\)\",\{0,1\}\$/\1/p}"
+}
+
+# ---- round trips -----------------------------------------------------------
+
+@test "aggregate: B = 1, 16 and 32 bits, one input each: the sum is the value" {
+	inputs p 1 a 1
+	crun -0 ccc-aggregate "${K[@]}" -o agg.cbor a-1.cbor
+	sums agg.cbor a-1.cbor
+	assert_output 1
+	inputs p 16 b 65535
+	ccc-aggregate "${K[@]}" -o aggb.cbor b-1.cbor
+	sums aggb.cbor b-1.cbor
+	assert_output 65535
+	inputs p 32 c 4294967295
+	ccc-aggregate "${K[@]}" -o aggc.cbor c-1.cbor
+	sums aggc.cbor c-1.cbor
+	assert_output 4294967295
+}
+
+@test "aggregate: 100 inputs of 1 and of 16 bits, in one sequence file" {
+	awk 'BEGIN { for (i = 1; i <= 100; i++) print i % 3 == 0 }' |
+	    ccc-encrypt "${K[@]}" --additive -B 1 -l p -o bits.cbor
+	crun -0 ccc-aggregate "${K[@]}" -l p -o agg.cbor bits.cbor
+	sums agg.cbor bits.cbor
+	assert_output 33
+	awk 'BEGIN { for (i = 1; i <= 100; i++) print i * 600 }' |
+	    ccc-encrypt "${K[@]}" --additive -B 16 -l p -o v.cbor
+	ccc-aggregate "${K[@]}" -o agg16.cbor v.cbor
+	sums agg16.cbor v.cbor
+	assert_output 3030000
+}
+
+@test "aggregate: 10,000 inputs, one node of a 1-of-1 key, re-verified" {
+	K=(-k fx/k11/tpk.cbor)
+	awk 'BEGIN { for (i = 0; i < 10000; i++) print (i * 7) % 2 }' |
+	    ccc-encrypt "${K[@]}" --additive -B 1 -l big -o big.cbor
+	crun -0 ccc-aggregate "${K[@]}" -j 2 -o agg.cbor big.cbor
+	crun -0 ccc-aggregate -s fx/k11/share-1.cbor "${K[@]}" -a agg.cbor \
+	    -d node -m 10000 -o share.cbor big.cbor
+	crun -0 ccc-combine --aggregate agg.cbor "${K[@]}" --cache fx/cache \
+	    -o sum.cbor share.cbor
+	crun -0 ccc-aggregate --verify sum.cbor "${K[@]}" big.cbor
+	assert_output 5000
+	assert_stderr_empty
+}
+
+@test "aggregate: a histogram of 8 buckets from three contributors" {
+	printf '%s\n' '1 0 0 2 0 0 0 7' '0 1 0 2 0 0 3 0' '1 1 1 1 1 1 1 1' |
+	    ccc-encrypt "${K[@]}" --additive -B 4 -l hist -o h.cbor
+	ccc-aggregate "${K[@]}" -l hist -o agg.cbor h.cbor
+	sums agg.cbor h.cbor
+	assert_output "$(printf '%s\n' 2 2 1 5 1 1 4 8)"
+}
+
+@test "aggregate: the aggregate is the same bytes whatever the order of the inputs" {
+	inputs p 8 a 5 6 7
+	ccc-aggregate "${K[@]}" -o one.cbor a-1.cbor a-2.cbor a-3.cbor
+	ccc-aggregate "${K[@]}" -o two.cbor a-3.cbor a-1.cbor a-2.cbor
+	assert_same two.cbor one.cbor
+	crun -0 ccc-aggregate "${K[@]}" -j 2 -o par.cbor a-2.cbor a-3.cbor a-1.cbor
+	assert_same par.cbor one.cbor
+}
+
+@test "examples/data-pool.sh 4: three hospitals' counts and sums at level 4, no enclave" {
+	mkdir work
+	crun -0 env WORKDIR="$BATS_TEST_TMPDIR/work" \
+	    bash "$TOP_SRCDIR/examples/data-pool.sh" 4
+	assert_stderr_empty
+	[[ "${lines[-1]}" == "ok: level 4 released only the sums of the three hospitals' counts, with no enclave; files are in $BATS_TEST_TMPDIR/work" ]]
+	assert_same work/aggregate.txt <(echo 'hospitals: 3; patients: 11; with type 2 diabetes: 7; their mean HbA1c: 7.76%')
+}
+
+# ---- refusals --------------------------------------------------------------
+
+@test "aggregate: a value of 2^B is refused by the encryptor" {
+	crun -1 ccc-encrypt "${K[@]}" --additive -B 16 -l p -o x.cbor \
+	    <<<$'65535\n65536'
+	assert_stderr "ccc-encrypt: invalid field: stdin: item 2: value 1 is not below 2^16"
+	assert_no_file x.cbor
+	crun -2 ccc-encrypt "${K[@]}" --additive -B 4 -o x.cbor <<<1
+	assert_stderr "ccc-encrypt: usage: --additive needs a label (-l, -W, -G or -L) (see ccc-encrypt --help)"
+	crun -2 ccc-encrypt "${K[@]}" --additive -l p <<<1
+	assert_stderr "ccc-encrypt: usage: --additive and -B go together (see ccc-encrypt --help)"
+}
+
+@test "aggregate: an input of 2^B made by a cheater (test hook) is refused" {
+	need_test_hooks
+	inputs p 4 a 3 4
+	crun -0 env CCC_ADDITIVE_OUT_OF_RANGE=1 ccc-encrypt "${K[@]}" --additive \
+	    -B 4 -l p -o cheat.cbor <<<16
+	crun -1 ccc-aggregate "${K[@]}" -o agg.cbor a-1.cbor cheat.cbor a-2.cbor
+	assert_stderr "ccc-aggregate: invalid ciphertext: cheat.cbor: item 1: proof does not verify"
+	assert_no_file agg.cbor
+}
+
+@test "aggregate: a forged proof of knowledge is refused, the input named" {
+	inputs p 4 a 3 4 5
+	local pok at
+	pok=$(elem_hex a-2.cbor pok)
+	at=$(find_hex a-2.cbor "$pok")
+	flip_bit a-2.cbor $((at + 96)) 0 forged.cbor
+	crun -1 ccc-aggregate "${K[@]}" -o agg.cbor a-1.cbor forged.cbor a-3.cbor
+	assert_stderr "ccc-aggregate: invalid ciphertext: forged.cbor: item 1: proof does not verify"
+	crun -1 ccc-aggregate "${K[@]}" -j 3 -o agg.cbor a-1.cbor forged.cbor a-3.cbor
+	assert_stderr "ccc-aggregate: invalid ciphertext: forged.cbor: item 1: proof does not verify"
+	assert_no_file agg.cbor
+}
+
+@test "aggregate: an input copied under another label is refused" {
+	inputs pool:a 4 a 3 4
+	local at
+	at=$(find_hex a-2.cbor "$(hex_str pool:a)")
+	replace_bytes a-2.cbor "$at" "$(hex_str pool:b)" copy.cbor
+	inputs pool:b 4 b 9
+	crun -1 ccc-aggregate "${K[@]}" -l pool:b -o agg.cbor b-1.cbor copy.cbor
+	assert_stderr "ccc-aggregate: invalid ciphertext: copy.cbor: item 1: proof does not verify"
+	crun -1 ccc-aggregate "${K[@]}" -l pool:b -o agg.cbor b-1.cbor a-1.cbor
+	assert_stderr "ccc-aggregate: refused by policy: a-1.cbor: item 1: labelled for another context"
+	assert_no_file agg.cbor
+}
+
+@test "aggregate: the same input twice is refused" {
+	inputs p 4 a 3 4
+	cat a-1.cbor a-2.cbor a-1.cbor >three.cbor
+	crun -1 ccc-aggregate "${K[@]}" -o agg.cbor three.cbor
+	assert_contains "$stderr" "ccc-aggregate: duplicate: three.cbor: item "
+	assert_contains "$stderr" ": the same input twice"
+	assert_no_file agg.cbor
+}
+
+@test "aggregate: a node refuses an aggregate that does not match its inputs" {
+	inputs p 4 a 3 4 5
+	ccc-aggregate "${K[@]}" -o agg.cbor a-1.cbor a-2.cbor a-3.cbor
+	crun -1 node 1 agg.cbor a-1.cbor a-2.cbor
+	assert_stderr "ccc-aggregate: invalid field: agg.cbor: does not match its inputs"
+	assert_no_file share-1.cbor node-1/used
+}
+
+@test "aggregate: a node refuses fewer inputs than its floor" {
+	inputs p 4 a 3 4 5
+	ccc-aggregate "${K[@]}" -o agg.cbor a-1.cbor a-2.cbor a-3.cbor
+	crun -1 node 1 agg.cbor -m 4 a-1.cbor a-2.cbor a-3.cbor
+	assert_stderr "ccc-aggregate: refused by policy: agg.cbor: 3 inputs, fewer than the floor of 4"
+	assert_no_file share-1.cbor
+	crun -0 node 1 agg.cbor -m 3 a-1.cbor a-2.cbor a-3.cbor
+}
+
+@test "aggregate: a node releases each input in one aggregate only" {
+	inputs p 4 a 3 4 5
+	ccc-aggregate "${K[@]}" -o all.cbor a-1.cbor a-2.cbor a-3.cbor
+	ccc-aggregate "${K[@]}" -o most.cbor a-1.cbor a-2.cbor
+	crun -0 node 1 all.cbor a-1.cbor a-2.cbor a-3.cbor
+	save share-1.cbor
+	# The same aggregate again: nothing new is released.
+	rm share-1.cbor
+	crun -0 node 1 all.cbor a-1.cbor a-2.cbor a-3.cbor
+	crun -1 node 1 most.cbor a-1.cbor a-2.cbor
+	assert_contains "$stderr" "ccc-aggregate: replayed: a-"
+	assert_contains "$stderr" ".cbor: item 1: already released in aggregate "
+	[[ $(size_of node-1/used) == 192 ]] || fail "used log: $(size_of node-1/used) bytes"
+	[[ $(ls node-1/released | wc -l) == 1 ]] || fail "released: $(ls node-1/released)"
+	# Another node's log is its own.
+	crun -0 node 2 most.cbor a-1.cbor a-2.cbor
+}
+
+@test "aggregate: a wrong decryption share is named, and t good ones are needed" {
+	inputs p 4 a 3 4
+	ccc-aggregate "${K[@]}" -o agg.cbor a-1.cbor a-2.cbor
+	node 1 agg.cbor a-1.cbor a-2.cbor
+	node 2 agg.cbor a-1.cbor a-2.cbor
+	node 3 agg.cbor a-1.cbor a-2.cbor
+	local sh at
+	sh=$(elem_hex share-2.cbor shares)
+	at=$(find_hex share-2.cbor "$sh")
+	flip_bit share-2.cbor $((at + 70)) 0 bad-2.cbor
+	crun -1 ccc-combine --aggregate agg.cbor "${K[@]}" --cache fx/cache \
+	    -o sum.cbor share-1.cbor bad-2.cbor
+	assert_stderr "$(printf '%s\n' \
+	    "ccc-combine: warning: bad-2.cbor: node 2: invalid decryption share: proof does not verify" \
+	    "ccc-combine: not enough shares: 1 valid shares, the key needs 2")"
+	assert_no_file sum.cbor
+	crun -0 ccc-combine --aggregate agg.cbor "${K[@]}" --cache fx/cache \
+	    -o sum.cbor share-1.cbor bad-2.cbor a-1.cbor share-3.cbor
+	assert_stderr "$(printf '%s\n' \
+	    "ccc-combine: warning: bad-2.cbor: node 2: invalid decryption share: proof does not verify" \
+	    "ccc-combine: warning: a-1.cbor: not a decryption share: expected an aggregate decryption share (ccc/agg-share/v1), found an additive input (ccc/additive/v1)")"
+	crun -0 ccc-aggregate --verify sum.cbor "${K[@]}" a-1.cbor a-2.cbor
+	assert_output 7
+}
+
+@test "aggregate: a share of another aggregate does not pass for this one" {
+	inputs p 4 a 3 4 5
+	ccc-aggregate "${K[@]}" -o agg.cbor a-1.cbor a-2.cbor
+	ccc-aggregate "${K[@]}" -o other.cbor a-3.cbor
+	node 1 agg.cbor a-1.cbor a-2.cbor
+	node 3 other.cbor a-3.cbor
+	crun -1 ccc-combine --aggregate agg.cbor "${K[@]}" --cache fx/cache \
+	    -o sum.cbor share-1.cbor share-3.cbor
+	assert_contains "$stderr" "ccc-combine: warning: share-3.cbor: node 3: invalid decryption share: a share of another aggregate"
+}
+
+# ---- re-verification -------------------------------------------------------
+
+@test "aggregate: the result re-verifies from the public key and the inputs alone" {
+	inputs p 8 a 10 20 30
+	ccc-aggregate "${K[@]}" -o agg.cbor a-1.cbor a-2.cbor a-3.cbor
+	sums agg.cbor a-1.cbor a-2.cbor a-3.cbor
+	assert_output 60
+	# Without one input, the aggregate is not theirs.
+	crun -1 ccc-aggregate --verify sum.cbor "${K[@]}" a-1.cbor a-2.cbor
+	assert_stderr "ccc-aggregate: invalid field: sum.cbor: at byte 21: does not match the inputs"
+	# A stated sum changed: 60 -> 61 (the last byte of the 8-byte sum).
+	local at
+	at=$(find_hex sum.cbor 000000000000003c)
+	replace_bytes sum.cbor "$at" 000000000000003d lie.cbor
+	crun -1 ccc-aggregate --verify lie.cbor "${K[@]}" a-1.cbor a-2.cbor a-3.cbor
+	assert_stderr "ccc-aggregate: invalid field: lie.cbor: sum 1 is not what the shares decrypt"
+	assert_output_empty
+}
+
+@test "aggregate: usage errors exit 2 with one line" {
+	crun -2 ccc-aggregate "${K[@]}"
+	assert_stderr "ccc-aggregate: usage: no inputs given (see ccc-aggregate --help)"
+	crun -2 ccc-aggregate "${K[@]}" -s fx/k23/share-1.cbor x.cbor
+	assert_stderr "ccc-aggregate: usage: -s needs -a AGGREGATE and -d STATE (see ccc-aggregate --help)"
+	crun -2 ccc-aggregate "${K[@]}" -m 3 x.cbor
+	assert_stderr "ccc-aggregate: usage: -a, -d and -m apply to -s (see ccc-aggregate --help)"
+	crun -2 ccc-combine --aggregate x "${K[@]}" -i y z
+	assert_stderr "ccc-combine: usage: --aggregate takes -k, --cache, -o, -f and -T (see ccc-combine --help)"
+	crun -2 ccc-combine "${K[@]}" -i y --cache d z
+	assert_stderr "ccc-combine: usage: --cache applies to --aggregate (see ccc-combine --help)"
+}
