@@ -148,6 +148,125 @@ srv() {
 	assert_same w/attempt-2/07-output <(printf '%s\n' "$DEMO_RESULT")
 }
 
+# ---- the key's lifecycle over ssh --------------------------------------------
+
+# on NODE CMD...: CMD through the operator's key on NODE's host, in this
+# test's directory.
+on() {
+	local h=$1
+	shift
+	app ssh -F "$LAB/ssh_config" -o ControlMaster=auto \
+	    -o ControlPath="$BATS_TEST_TMPDIR/cm-%C" -o ControlPersist=60 \
+	    "$h" in "$T" "$@"
+}
+
+# send NODE FILE...: the files to NODE's directory.
+send() {
+	local h=$1
+	shift
+	tar -cf - "$@" | on "$h" put "$@"
+}
+
+# ticks NODE...: the crontab's ssh line on every node at once (cron starts
+# it at the same minute on every host; GNU parallel), until no node has a
+# transition under way (at most 10 ticks).
+ticks() {
+	local pass i
+	for pass in 1 2 3 4 5 6 7 8 9 10; do
+		parallel -j0 --halt now,fail=1 "$TOP_SRCDIR/scripts/ccc-lab" exec "$LAB" \
+		    node-{} env -i HOME="$PWD" LOGNAME=ccc SHELL=/bin/sh \
+		    PATH="$LAB/node-{}/bin:/usr/bin:/bin" /bin/sh "$PWD/tick-{}" ::: "$@" ||
+		    fail "a tick failed"
+		for i; do
+			ccc-share status -d "$(srv node-$i)/share" |
+			    grep -qx 'transition: none' || continue 2
+		done
+		return 0
+	done
+	fail "not done after 10 ticks"
+}
+
+@test "ccc-share over ssh: a 5-of-7 DKG and a reshare to 3 of 4, each node on its own host, driven by cron; the epoch-0 ciphertext decrypts" {
+	local i j line
+	# The crontab's ssh line, as installed, for each node's host.
+	line=$(sed -n 's/^#\*\/5 \* \* \* \*  \(.*ccc-share-ssh-transport.*\)$/\1/p' \
+	    "$TOP_SRCDIR/examples/crontab.example")
+	[[ $line == 'ccc-share advance -d /var/lib/ccc/node && /usr/local/libexec/ccc/ccc-share-ssh-transport /var/lib/ccc/node /etc/ccc/peers' ]]
+	for i in 1 2 3 4 5 6 7; do
+		# Its identity and state, made on its host by its operator.
+		on node-$i ccc-keygen identity -o id.key -p - -N node-$i >node-$i.pub
+		on node-$i ccc-share init -d share -i id.key
+		# Its key to its peers: the peer role on every other node.
+		mkdir node-$i
+		ssh-keygen -q -t ed25519 -N '' -C node-$i -f node-$i/key
+		# (one connection per peer, kept between ticks)
+		sed -e "s|IdentityFile .*|IdentityFile $PWD/node-$i/key|" \
+		    -e "s|^Host \*\$|&\n    ControlMaster auto\n    ControlPath $PWD/node-$i/cm-%C\n    ControlPersist 120|" \
+		    "$LAB/ssh_config" >node-$i/ssh_config
+		echo 'ssh-config ssh_config' >node-$i/peers
+		for j in 1 2 3 4 5 6 7; do
+			((i == j)) && continue
+			echo "node-$j $T/share" >>node-$i/peers
+		done
+		sed -e "s|/usr/local/libexec/ccc/ccc-share-ssh-transport|sh $TOP_SRCDIR/examples/ccc-share-ssh-transport.sh|" \
+		    -e "s|/var/lib/ccc/node|$(srv node-$i)/share|g" \
+		    -e "s|/etc/ccc/peers|$PWD/node-$i/peers|" <<<"$line" >tick-$i
+	done
+	for i in 1 2 3 4 5 6 7; do
+		for j in 1 2 3 4 5 6 7; do
+			((i == j)) ||
+			    printf 'restrict,command="%s peer %s" %s\n' "$LAB/node-$j/bin/ccc-serve" \
+			    "$LAB/node-$j/srv" "$(cat node-$i/key.pub)" >>"$LAB/node-$j/authorized_keys"
+		done
+	done
+	# The DKG: the committee goes to every node, which starts it.
+	ccc-share committee -t 5 -o dkg.committee node-{1..7}.pub
+	for i in 1 2 3 4 5 6 7; do
+		send node-$i dkg.committee
+		on node-$i ccc-share dkg -d share -c dkg.committee
+	done
+	ticks 1 2 3 4 5 6 7
+	on node-1 ccc-share export -d share -k tpk0.cbor -g group0.cbor
+	on node-1 get tpk0.cbor >tpk0.cbor
+	on node-1 get group0.cbor >group0.cbor
+	for i in 2 3 4 5 6 7; do
+		crun -0 ccc-share status -d "$(srv node-$i)/share"
+		assert_contains "$output" "certified by: 7 of 7"
+	done
+	# Nothing but the protocol's messages came in over the peers' keys.
+	[[ -z $(find "$(srv node-1)/share/in" -type f ! -name 'e0-*.cbor') ]]
+	printf 'made at epoch 0\n' >msg
+	ccc-encrypt -k tpk0.cbor -l app:demo -o msg.ct msg
+	# The reshare to nodes 1-4, 3 of 4: approved by 5 members in turn.
+	ccc-share committee -t 3 -g group0.cbor -G 0 -o reshare.committee node-{1..4}.pub
+	for i in 1 2 3 4 5; do
+		send node-$i reshare.committee
+		on node-$i ccc-share approve -d share -c reshare.committee -f -o reshare.committee
+		on node-$i get reshare.committee >reshare.committee.new
+		mv reshare.committee.new reshare.committee
+	done
+	for i in 1 2 3 4 5 6 7; do
+		send node-$i reshare.committee
+		on node-$i ccc-share reshare -d share -c reshare.committee
+	done
+	ticks 1 2 3 4 5 6 7
+	crun -0 ccc-share status -d "$(srv node-7)/share"
+	assert_contains "$output" "member: none (left the committee)"
+	# Three of the new committee decrypt the epoch-0 ciphertext, their
+	# shares never leaving their hosts.
+	on node-2 ccc-share export -d share -k tpk1.cbor
+	on node-2 get tpk1.cbor >tpk1.cbor
+	[[ $(ccc-inspect tpk0.cbor | grep '"h"') == $(ccc-inspect tpk1.cbor | grep '"h"') ]]
+	ccc-keygen recipient -o rk -p rpub
+	for i in 2 3 4; do
+		on node-$i ccc-share export -d share -s s1.cbor
+		send node-$i rpub msg.ct tpk1.cbor
+		on node-$i ccc-reencrypt -s s1.cbor -k tpk1.cbor --to rpub -l app:demo msg.ct >node-$i.sealed
+	done
+	crun -0 ccc-combine -k tpk1.cbor -i rk -b msg.ct -o msg.out node-{2,3,4}.sealed
+	assert_same msg.out msg
+}
+
 @test "ccc-serve: the forced command runs only its role's ccc commands, inside its directory" {
 	local s="ssh -F $LAB/ssh_config"
 	# The lab's authorized_keys lines are ccc-flow(1)'s, with the lab's paths.
@@ -195,23 +314,27 @@ srv() {
 }
 
 @test "ccc-flow --hosts: a hosts file that does not fit is one line, exit 2" {
-	printf 'node 1 node-1 d\nnode 1 node-2 d\n' >twice
-	crun -2 ccc-flow --hosts twice -d w
-	assert_stderr "ccc-flow: bad hosts file: $PWD/twice: line 2: node 1 is given twice"
-	printf 'nod 1 node-1 d\n' >bad
-	crun -2 ccc-flow --hosts bad -d w
-	assert_stderr "ccc-flow: bad hosts file: $PWD/bad: line 1: unknown role 'nod' (node, oracle, enclave or ssh-config)"
-	printf 'node 1 -oProxyCommand=x d\n' >bad
-	crun -2 ccc-flow --hosts bad -d w
-	assert_stderr "ccc-flow: bad hosts file: $PWD/bad: line 1: '-oProxyCommand=x' is not an ssh destination ([USER@]HOST)"
-	printf 'node 1 node-1 ../d\n' >bad
-	crun -2 ccc-flow --hosts bad -d w
-	assert_stderr "ccc-flow: bad hosts file: $PWD/bad: line 1: '../d' is not a relative directory (no \"..\")"
+	local row file why
+	# "LINES => WHY": the file, its lines separated by "|", and the detail.
+	for row in \
+	    "node 1 node-1 d|node 1 node-2 d => line 2: node 1 is given twice" \
+	    "nod 1 node-1 d => line 1: unknown role 'nod' (node, oracle, enclave or ssh-config)" \
+	    "node 1 -oProxyCommand=x d => line 1: '-oProxyCommand=x' is not an ssh destination ([USER@]HOST)" \
+	    "node 1 node-1 ../d => line 1: '../d' is not a relative directory (no \"..\")" \
+	    "node 0 node-1 d => line 1: the index '0' is not a number from 1 to 255" \
+	    "node 1 node-1 => line 1: not ROLE INDEX DESTINATION DIRECTORY"; do
+		file=${row% => *} why=${row#* => }
+		tr '|' '\n' <<<"$file" >bad
+		crun -2 ccc-flow --hosts bad -d w
+		assert_stderr "ccc-flow: bad hosts file: $PWD/bad: $why"
+	done
 	crun -2 ccc-flow --hosts hosts -d w -n 8 -t 5
 	assert_stderr "ccc-flow: bad hosts file: $PWD/hosts: no host for node 8"
 	crun -2 ccc-flow --hosts hosts -d w --dry-run
 	assert_stderr "ccc-flow: usage: --dry-run cannot be used with --hosts (the hosts make the assignment) (see ccc-flow --help)"
 	crun -2 ccc-flow --hosts hosts -d w --step-timeout 0
 	assert_stderr "ccc-flow: usage: --step-timeout takes 1 to 86400 seconds, not '0' (see ccc-flow --help)"
+	crun -2 ccc-flow --hosts nothing -d w
+	assert_stderr "ccc-flow: i/o error: nothing: not a readable file"
 	assert_no_file w
 }
