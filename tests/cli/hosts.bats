@@ -274,7 +274,7 @@ ticks() {
 	doc=$(sed -n 's/^restrict,command="\/usr\/local\/libexec\/ccc\/ccc-serve \([a-z]*\) \/var\/lib\/ccc" ssh-ed25519 AAAA\.\.\. orchestrator$/\1/p' \
 	    "$TOP_SRCDIR/man/ccc-flow.1")
 	[[ $doc == node ]]
-	[[ $(cat "$LAB/node-1/authorized_keys") == "restrict,command=\"$LAB/node-1/bin/ccc-serve node $LAB/node-1/srv\" $(cat "$LAB/client_key.pub")" ]]
+	[[ $(head -n 1 "$LAB/node-1/authorized_keys") == "restrict,command=\"$LAB/node-1/bin/ccc-serve node $LAB/node-1/srv\" $(cat "$LAB/client_key.pub")" ]]
 	crun -2 app $s node-1 ls
 	assert_stderr "ccc-serve: refused: ls: not a command of the node role"
 	crun -2 app $s oracle-1 ccc-reencrypt -h
