@@ -290,6 +290,10 @@ ticks() {
 	assert_stderr "ccc-serve: refused: '/tmp/x': an absolute path"
 	crun -2 app $s node-1 ccc-keygen identity -o/tmp/x
 	assert_stderr "ccc-serve: refused: '-o/tmp/x': an absolute path"
+	crun -2 app $s node-1 ccc-keygen identity -fo/tmp/x
+	assert_stderr "ccc-serve: refused: '-fo/tmp/x': an absolute path"
+	crun -2 app $s node-1 ccc-keygen identity --output=/tmp/x
+	assert_stderr "ccc-serve: refused: '--output=/tmp/x': an absolute path"
 	crun -2 app $s node-1 in .. ccc-keygen identity -o x
 	assert_stderr "ccc-serve: refused: '..': a \"..\" (nothing outside the directory is named)"
 	crun -2 app $s node-1
