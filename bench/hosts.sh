@@ -45,10 +45,15 @@ for n in $sizes; do
 	local_ms=$(latency ccc-flow -n "$n" -t "$t" -d "$work/local" -f)
 	hosts_ms=$(latency "$lab_cmd" exec "$lab" app ccc-flow --hosts "$lab/hosts" \
 	    -n "$n" -t "$t" -d "$work/h" -f)
-	"$lab_cmd" delay "$lab" "$delay"
-	wan_ms=$(latency "$lab_cmd" exec "$lab" app ccc-flow --hosts "$lab/hosts" \
-	    -n "$n" -t "$t" -d "$work/h" -f)
-	printf '%-4s %-4s %12s %12s %16s %6.1f\n' "$n" "$t" "$local_ms" "$hosts_ms" \
-	    "$wan_ms" "$(awk -v a="$wan_ms" -v b="$hosts_ms" -v d="$delay" 'BEGIN { print (a - b) / d }')"
+	# (Without netem in the kernel, no delay: "-".)
+	wan_ms=- rtts=-
+	if "$lab_cmd" delay "$lab" "$delay"; then
+		wan_ms=$(latency "$lab_cmd" exec "$lab" app ccc-flow --hosts "$lab/hosts" \
+		    -n "$n" -t "$t" -d "$work/h" -f)
+		rtts=$(awk -v a="$wan_ms" -v b="$hosts_ms" -v d="$delay" \
+		    'BEGIN { printf "%.1f", (a - b) / d }')
+	fi
+	printf '%-4s %-4s %12s %12s %16s %6s\n' "$n" "$t" "$local_ms" "$hosts_ms" \
+	    "$wan_ms" "$rtts"
 	"$lab_cmd" down "$lab"
 done
