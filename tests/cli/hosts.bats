@@ -177,6 +177,19 @@ send() {
 	tar -cf - "$@" | on "$h" put "$@"
 }
 
+# each "I..." FUNC: FUNC I for every node I at once; fails if one failed.
+each() {
+	local i p rc=0 pids=()
+	for i in $1; do
+		"$2" "$i" &
+		pids+=($!)
+	done
+	for p in "${pids[@]}"; do
+		wait "$p" || rc=1
+	done
+	return $rc
+}
+
 # ticks NODE...: the crontab's ssh line on every node at once (cron starts
 # it at the same minute on every host; GNU parallel), until no node has a
 # transition under way (at most 10 ticks).
@@ -202,10 +215,13 @@ ticks() {
 	line=$(sed -n 's/^#\*\/5 \* \* \* \*  \(.*ccc-share-ssh-transport.*\)$/\1/p' \
 	    "$TOP_SRCDIR/examples/crontab.example")
 	[[ $line == 'ccc-share advance -d /var/lib/ccc/node && /usr/local/libexec/ccc/ccc-share-ssh-transport /var/lib/ccc/node /etc/ccc/peers' ]]
+	# Each node's identity and state, made on its host by its operator.
+	init() {
+		on node-$1 ccc-keygen identity -o id.key -p - -N node-$1 >node-$1.pub &&
+		    on node-$1 ccc-share init -d share -i id.key
+	}
+	each "1 2 3 4 5 6 7" init
 	for i in 1 2 3 4 5 6 7; do
-		# Its identity and state, made on its host by its operator.
-		on node-$i ccc-keygen identity -o id.key -p - -N node-$i >node-$i.pub
-		on node-$i ccc-share init -d share -i id.key
 		# Its key to its peers: the peer role on every other node.
 		mkdir node-$i
 		ssh-keygen -q -t ed25519 -N '' -C node-$i -f node-$i/key
@@ -231,10 +247,8 @@ ticks() {
 	done
 	# The DKG: the committee goes to every node, which starts it.
 	ccc-share committee -t 5 -o dkg.committee node-{1..7}.pub
-	for i in 1 2 3 4 5 6 7; do
-		send node-$i dkg.committee
-		on node-$i ccc-share dkg -d share -c dkg.committee
-	done
+	dkg() { send node-$1 dkg.committee && on node-$1 ccc-share dkg -d share -c dkg.committee; }
+	each "1 2 3 4 5 6 7" dkg
 	ticks 1 2 3 4 5 6 7
 	on node-1 ccc-share export -d share -k tpk0.cbor -g group0.cbor
 	on node-1 get tpk0.cbor >tpk0.cbor
@@ -255,10 +269,8 @@ ticks() {
 		on node-$i get reshare.committee >reshare.committee.new
 		mv reshare.committee.new reshare.committee
 	done
-	for i in 1 2 3 4 5 6 7; do
-		send node-$i reshare.committee
-		on node-$i ccc-share reshare -d share -c reshare.committee
-	done
+	reshare() { send node-$1 reshare.committee && on node-$1 ccc-share reshare -d share -c reshare.committee; }
+	each "1 2 3 4 5 6 7" reshare
 	ticks 1 2 3 4 5 6 7
 	crun -0 ccc-share status -d "$(srv node-7)/share"
 	assert_contains "$output" "member: none (left the committee)"
@@ -268,11 +280,12 @@ ticks() {
 	on node-2 get tpk1.cbor >tpk1.cbor
 	[[ $(ccc-inspect tpk0.cbor | grep '"h"') == $(ccc-inspect tpk1.cbor | grep '"h"') ]]
 	ccc-keygen recipient -o rk -p rpub
-	for i in 2 3 4; do
-		on node-$i ccc-share export -d share -s s1.cbor
-		send node-$i rpub msg.ct tpk1.cbor
-		on node-$i ccc-reencrypt -s s1.cbor -k tpk1.cbor --to rpub -l app:demo msg.ct >node-$i.sealed
-	done
+	serve() {
+		on node-$1 ccc-share export -d share -s s1.cbor &&
+		    send node-$1 rpub msg.ct tpk1.cbor &&
+		    on node-$1 ccc-reencrypt -s s1.cbor -k tpk1.cbor --to rpub -l app:demo msg.ct >node-$1.sealed
+	}
+	each "2 3 4" serve
 	crun -0 ccc-combine -k tpk1.cbor -i rk -b msg.ct -o msg.out node-{2,3,4}.sealed
 	assert_same msg.out msg
 }
