@@ -124,12 +124,12 @@ srv() {
 @test "ccc-flow --hosts: a node host down (its sshd stopped) and one that hangs: the flow goes on with the t others at the deadline and names both" {
 	"$TOP_SRCDIR/scripts/ccc-lab" stop "$LAB" node-3
 	hang node-7 ccc-reencrypt
-	crun -0 app ccc-flow --hosts hosts -d w --step-timeout 20
+	crun -0 app ccc-flow --hosts hosts -d w --step-timeout 30
 	assert_stderr "ccc-flow: warning: nodes 3 and 7 did not answer (down)"
 	[[ ${lines[-1]} == "$DEMO_RESULT" ]]
 	assert_contains "$output" "   node 3 did not answer: ssh: connect to host 10.231.0.12 port 22: Connection refused"
 	[[ $(grep -c 'node 3 did not answer' <<<"$output") == 2 ]] # deploy, step 4
-	assert_contains "$output" "   node 7 did not answer: no answer within 20 s"
+	assert_contains "$output" "   node 7 did not answer: no answer within 30 s"
 	[[ -s $LAB/node-7/bin/ccc-reencrypt.pid ]] # it did hang
 	assert_same w/05-forwarded <(printf '%s\n' 03-certified 04-sealed-node-{1,2,4,5,6})
 }
@@ -148,13 +148,13 @@ srv() {
 	# Enclave 1's ccc-enclave-run makes keys but stops for ever when it
 	# would run a request.
 	hang enclave-1 ccc-enclave-run
-	crun -0 app ccc-flow --hosts hosts -d w --first-enclave 1 --enclave-timeout 20
-	assert_stderr "ccc-flow: warning: enclave 1 failed: no answer within 20 s; the request is reassigned"
+	crun -0 app ccc-flow --hosts hosts -d w --first-enclave 1 --enclave-timeout 30
+	assert_stderr "ccc-flow: warning: enclave 1 failed: no answer within 30 s; the request is reassigned"
 	[[ ${lines[-1]} == "$DEMO_RESULT" ]]
 	[[ -s $LAB/enclave-1/bin/ccc-enclave-run.pid ]] # it did hang
 	assert_contains "$output" "== 6. enclave 2 opens the shares"
 	crun -0 ccc-inspect w/08-reassign
-	assert_contains "$output" '"reason": "no answer within 20 s",'
+	assert_contains "$output" '"reason": "no answer within 30 s",'
 	assert_same w/attempt-2/07-output <(printf '%s\n' "$DEMO_RESULT")
 }
 
