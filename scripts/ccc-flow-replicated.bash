@@ -4,10 +4,15 @@
 # they return and certify it when --agree M of them agree.
 
 # serve_nodes P CERT: step 4 for the certified request CERT (files
-# prefixed P); sets back, down, refused, corrupt and missing.
+# prefixed P), each node on its host with --hosts, all started at once;
+# sets back, down, refused, corrupt and missing.
 serve_nodes() {
-	local P=$1 CERT=$2 i s why
+	local P=$1 CERT=$2 i s why up=()
 	back=() down=() refused=() corrupt=()
+	for ((i = 1; i <= n; i++)); do
+		in_list "$i" "${fail_nodes[@]}" || up+=("$i")
+	done
+	ahead "${up[*]}" node_serve {} "${P}04-sealed-node-{}" "$CERT"
 	for ((i = 1; i <= n; i++)); do
 		s=${P}04-sealed-node-$i
 		if in_list "$i" "${fail_nodes[@]}"; then
@@ -15,7 +20,12 @@ serve_nodes() {
 			down+=("$i")
 			continue
 		fi
-		if ! run "ccc-reencrypt -s $K/committee/share-$i.cbor -k $TPK -r $ROSTER -A $POLICY -P $POOL -d 00-nodes/node-$i -o $s $CERT"; then
+		if ! run "$(node_serve $i $s $CERT)"; then
+			if no_answer; then
+				note "node $i did not answer: $errs"
+				down+=("$i")
+				continue
+			fi
 			why=${errs#ccc-reencrypt: }
 			note "node $i refused: $why"
 			refused+=("node $i refused: ${why:-no reason given}")

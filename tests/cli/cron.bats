@@ -85,6 +85,14 @@ done_all() {
 	[[ -x $b/libexec/ccc/ccc-share-transport ]]
 	cmp "$TOP_SRCDIR/examples/ccc-share-transport.sh" \
 	    "$b/libexec/ccc/ccc-share-transport"
+	cmp "$TOP_SRCDIR/examples/ccc-share-ssh-transport.sh" \
+	    "$b/libexec/ccc/ccc-share-ssh-transport"
+	# ccc-flow --hosts: the forced command, and the part ccc-flow sources
+	# from where it was installed.
+	cmp "$TOP_SRCDIR/scripts/ccc-serve" "$b/libexec/ccc/ccc-serve"
+	[[ -x $b/libexec/ccc/ccc-serve ]]
+	cmp "$TOP_SRCDIR/scripts/ccc-flow-hosts.sh" "$b/libexec/ccc/ccc-flow-hosts.sh"
+	grep -qF "'$PREFIX/libexec/ccc/ccc-flow-hosts.sh'" "$b/bin/ccc-flow"
 	for t in "$TOP_SRCDIR"/examples/*; do
 		cmp "$t" "$b/share/doc/ccc/examples/${t##*/}"
 	done

@@ -53,6 +53,8 @@ setup() {
 @test "style: no trailing white space, no space before a tab in indentation" {
 	local bad
 	bad=$(grep -n '[[:space:]]$\|^ *	* 	' lib/*.[ch] lib/ops/*.[ch] \
-	    cmd/*.c tests/unit/*.[ch] bench/*.c scripts/ccc-flow.in || true)
+	    cmd/*.c tests/unit/*.[ch] bench/*.c scripts/ccc-flow.in \
+	    scripts/ccc-flow-hosts.sh scripts/ccc-serve scripts/ccc-lab \
+	    bench/hosts.sh || true)
 	[[ -z $bad ]] || fail "$bad"
 }

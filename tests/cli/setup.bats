@@ -47,7 +47,7 @@ bootstrap() {
 @test "bootstrap test: also the tests' packages, node for interop, clang optionally" {
 	crun -0 bootstrap
 	assert_output_empty
-	[[ $stderr == "bootstrap: installing gcc make pkg-config autoconf automake libtool libssl-dev libsodium-dev libcbor-dev bats mandoc bsdextrautils openssl strace bsdutils python3 nodejs npm (log: $PWD/log/b.log)
+	[[ $stderr == "bootstrap: installing gcc make pkg-config autoconf automake libtool libssl-dev libsodium-dev libcbor-dev bats mandoc bsdextrautils openssl strace bsdutils python3 iproute2 openssh-server openssh-client parallel nodejs npm (log: $PWD/log/b.log)
 bootstrap: installing clang libclang-rt-14-dev (optional, for fuzzing; log: $PWD/log/b.log)" ]]
 }
 

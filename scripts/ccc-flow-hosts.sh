@@ -1,0 +1,227 @@
+# ccc-flow-hosts.sh: ccc-flow --hosts FILE, sourced by ccc-flow (see
+# ccc-flow(1), HOSTS).  Every command of an oracle, a decryption node or an
+# enclave runs on that role's host over OpenSSH, in the host's directory
+# the hosts file names, with the same relative paths as in the work
+# directory; blobs go on ssh's standard input and output, the files a
+# command needs besides its standard input in a tar archive its host's
+# forced command (ccc-serve) stores.  The commands of one step's loop (every
+# oracle's signature, every node's shares) are started at once and the loop
+# takes their outcomes (ahead).  Each remote command has a deadline
+# (--step-timeout; the enclave's run, --enclave-timeout): a node that does
+# not answer is named and the flow goes on with those that did; an enclave
+# that does not answer loses the request (ccc-flow reassigns it).
+#
+# It replaces ccc-flow's functions ahead, deploy, no_answer and the command
+# makers oracle_id, oracle_sign, node_serve, load_program, enclave_keygen,
+# enclave_run; it uses ccc-flow's variables and its die, must, run, note,
+# step and q.
+
+declare -A dest=() where=()
+SSH= cm=
+
+# bad LINE DETAIL: the hosts file is wrong.
+bad() {
+	die 2 "bad hosts file: $hosts_file: ${1:+line $1: }$2"
+}
+
+hosts_load() {
+	local f=$hosts_file line no=0 role idx d w extra cfg= base r i count
+	((!dry)) || usage_error "--dry-run cannot be used with --hosts (the hosts make the assignment)"
+	((${#hang_enclaves[@]} == 0)) ||
+	    usage_error "--hang-enclave cannot be used with --hosts (an enclave host that hangs is detected)"
+	((replicas == 1)) ||
+	    usage_error "--replicas cannot be used with --hosts yet (level 2 runs on one machine)"
+	[[ -f $f && -r $f ]] || die 2 "i/o error: $f: not a readable file"
+	base=$(cd "$(dirname "$f")" && pwd)
+	hosts_file=$base/${f##*/}
+	while IFS= read -r line || [[ -n $line ]]; do
+		no=$((no + 1))
+		line=${line%%#*}
+		read -r role idx d w extra <<<"$line"
+		[[ -n $role ]] || continue
+		case $role in
+		ssh-config)
+			[[ -n $idx && -z $d ]] || bad $no "ssh-config takes one file"
+			[[ $idx == /* ]] && cfg=$idx || cfg=$base/$idx
+			[[ -f $cfg && -r $cfg ]] || bad $no "$cfg: not a readable file"
+			;;
+		node | oracle | enclave)
+			[[ -n $w && -z $extra ]] ||
+			    bad $no "not ROLE INDEX DESTINATION DIRECTORY"
+			[[ $idx =~ ^[0-9]{1,3}$ ]] && ((10#$idx >= 1 && 10#$idx <= 255)) ||
+			    bad $no "the index '$idx' is not a number from 1 to 255"
+			idx=$((10#$idx))
+			[[ $d =~ ^[A-Za-z0-9_][A-Za-z0-9_.@:-]*$ ]] ||
+			    bad $no "'$d' is not an ssh destination ([USER@]HOST)"
+			[[ $w =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$ &&
+			    $w != *..* ]] ||
+			    bad $no "'$w' is not a relative directory (no \"..\")"
+			[[ -z ${dest[$role $idx]+set} ]] || bad $no "$role $idx is given twice"
+			dest[$role $idx]=$d where[$role $idx]=$w
+			;;
+		*) bad $no "unknown role '$role' (node, oracle, enclave or ssh-config)" ;;
+		esac
+	done <"$f"
+	for r in "node $n" "oracle $oracles" "enclave $enclaves"; do
+		count=${r#* } role=${r% *}
+		for ((i = 1; i <= count; i++)); do
+			[[ -n ${dest[$role $i]+set} ]] || bad '' "no host for $role $i"
+		done
+	done
+	for r in "${!dest[@]}"; do
+		role=${r% *} i=${r#* }
+		case $role in
+		node) count=$n ;;
+		oracle) count=$oracles ;;
+		enclave) count=$enclaves ;;
+		esac
+		((i <= count)) || bad '' "$role $i is not one of the $count (${role}s)"
+	done
+	command -v ssh >/dev/null 2>&1 || die 2 "i/o error: ssh: not found on PATH (OpenSSH)"
+	# One ssh connection per host, made at its first command and closed
+	# at the end (OpenSSH's multiplexing, in a directory of this run).
+	cm=$(mktemp -d "${TMPDIR:-/tmp}/ccc-flow.ssh.XXXXXX") ||
+	    die 2 "i/o error: cannot make a temporary directory"
+	SSH="ssh${cfg:+ -F $(q "$cfg")} -o ControlMaster=auto -o ControlPath=$cm/%C -o ControlPersist=yes"
+	trap 'rm -f "$errf"; hosts_close' EXIT
+}
+
+# hosts_close: end this run's ssh connections.
+hosts_close() {
+	local d
+	[[ -n $cm ]] || return 0
+	for d in $(printf '%s\n' "${dest[@]}" | sort -u); do
+		$SSH -O exit "$d" >/dev/null 2>&1 &
+	done
+	wait
+	rm -rf "$cm"
+}
+
+# at ROLE I CMD [TIMEOUT]: CMD on the host of ROLE I, in its directory.
+at() {
+	printf 'timeout %s $SSH %s in %s %s' "${4:-$step_timeout}" \
+	    "$(q "${dest[$1 $2]}")" "$(q "${where[$1 $2]}")" "$3"
+}
+
+# ship ROLE I FILE... [TIMEOUT]: the files to the same names on the host.
+ship() {
+	local role=$1 i=$2 t=$step_timeout
+	shift 2
+	[[ ${*: -1} =~ ^[0-9]+$ ]] && { t=${*: -1}; set -- "${@:1:$#-1}"; }
+	printf 'tar -cf - %s | %s' "$*" "$(at "$role" "$i" "put $*" "$t")"
+}
+
+no_answer() {
+	((ran_rc == 124 || ran_rc == 255)) || return 1
+	((ran_rc == 255)) || errs="no answer within $step_timeout s"
+	errs=${errs##*$'\n'}
+	return 0
+}
+
+# ahead "I..." FUNC ARG...: start FUNC's command for each I at once ({} in
+# an ARG stands for I); run takes their outcomes.
+ahead_n=0
+ahead() {
+	local list=$1 fn=$2 i a c k dir pids=()
+	shift 2
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/ccc-flow.ahead.XXXXXX") ||
+	    die 2 "i/o error: cannot make a temporary directory"
+	for i in $list; do
+		local args=()
+		for a; do
+			args+=("${a//\{\}/$i}")
+		done
+		c=$("$fn" "${args[@]}")
+		k=$((ahead_n++))
+		ahead_cmd[k]=$c
+		(eval "$c") 2>"$dir/$k" &
+		pids[k]=$!
+	done
+	for k in "${!pids[@]}"; do
+		wait "${pids[k]}" && ahead_rc[k]=0 || ahead_rc[k]=$?
+		ahead_err[k]=$(<"$dir/$k")
+	done
+	rm -rf "$dir"
+}
+
+# deploy: each host gets its role's files; the application keeps no
+# node's share and no enclave's key.  A node host that does not answer is
+# only noted (step 4 names it again); any other host ends the run.
+deploy() {
+	local i r cmds=() who=()
+	step "0. each host receives its role's files, over ssh (hosts file $hosts_file)"
+	for ((i = 1; i <= n; i++)); do
+		who+=("node $i")
+		cmds+=("$(ship node $i $TPK $K/committee/share-$i.cbor $ROSTER $POOL $POLICY $K/attest-root.pem)")
+	done
+	for ((i = 1; i <= oracles; i++)); do
+		who+=("oracle $i")
+		cmds+=("$(ship oracle $i $TPK $ROSTER $POOL $POLICY $K/attest-root.pem)")
+	done
+	for ((i = 1; i <= enclaves; i++)); do
+		who+=("enclave $i")
+		cmds+=("$(ship enclave $i $K/enclave-$i.key $TPK $ROSTER 00-enclaves/enclave-$i/policy)")
+	done
+	deploy_cmd() { printf '%s' "${cmds[$1]}"; }
+	ahead "$(seq 0 $((${#cmds[@]} - 1)))" deploy_cmd {}
+	for i in "${!cmds[@]}"; do
+		run "${cmds[i]}" && continue
+		if [[ ${who[i]} == node* ]] && no_answer; then
+			note "${who[i]} did not answer: $errs"
+			continue
+		fi
+		printf '%s\n' "${errs:-ccc-flow: ${who[i]}: command failed (status $ran_rc): ${cmds[i]}}" >&2
+		exit 2
+	done
+	must "rm -f $K/committee/share-*.cbor $K/enclave-*.key"
+}
+
+# An oracle's key is made on its host, as oracle.key in its directory (-f:
+# replacing that of an earlier run).
+oracle_id() {
+	local fflag=
+	((force)) && fflag=' -f'
+	printf '%s > %s' "$(at oracle "$1" "ccc-keygen identity -o oracle.key -p - -N oracle-$1$fflag")" \
+	    "$K/oracle-$1.pub"
+}
+
+# oracle_sign I OUT IN [OPTIONS]: the files OPTIONS names after -F and -X
+# are shipped first.
+oracle_sign() {
+	local files=() w prev=
+	for w in ${4-}; do
+		[[ $prev == -F || $prev == -X ]] && files+=("$w")
+		prev=$w
+	done
+	((${#files[@]} == 0)) || printf '%s && ' "$(ship oracle "$1" "${files[@]}")"
+	printf '%s < %s > %s' \
+	    "$(at oracle "$1" "ccc-quorum-sign sign -i oracle.key${4:+ $4}")" "$3" "$2"
+}
+
+# node_serve I OUT CERTIFIED: its access log is in "state" on its host.
+node_serve() {
+	printf '%s < %s > %s' "$(at node "$1" "ccc-reencrypt -s $K/committee/share-$1.cbor -k $TPK -r $ROSTER -A $POLICY -P $POOL -d state")" \
+	    "$3" "$2"
+}
+
+load_program() {
+	printf 'code=00-enclaves/enclave-%s/code/$(sha384sum < 02-program | cut -d'"' '"' -f1) && cp 02-program $code && %s' \
+	    "$1" "$(ship enclave "$1" '$code')"
+}
+
+# The assigned enclave's (its per-request key stays on its host).
+enclave_keygen() {
+	printf '%s > %s' "$(at enclave "${enclave#enclave-}" \
+	    "ccc-enclave-run keygen -a $K/\$enclave.key -n \$request_id -s 02-request.key -f")" \
+	    "${1}02-request.pub"
+}
+
+# enclave_run P WRAP REPORT: WRAP is "timeout S"; the shares and the
+# certified request are shipped, the report fetched (unless it timed out).
+enclave_run() {
+	local k=${enclave#enclave-} t=${2#timeout }
+	printf '%s && { %s > %s; erc=$?; [ $erc -eq 124 ] || %s > %s; (exit $erc); }' \
+	    "$(ship enclave "$k" "\$(cat ${1}05-forwarded)" "$t")" \
+	    "$(at enclave "$k" "ccc-enclave-run -r $ROSTER -k $TPK -i 02-request.key -a $K/\$enclave.key -x 00-enclaves/\$enclave/code -p 00-enclaves/\$enclave/policy --report $3 -f \$(cat ${1}05-forwarded)" "$t")" \
+	    "${1}06-result" "$(at enclave "$k" "get $3" "$t")" "$3"
+}
