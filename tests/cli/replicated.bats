@@ -109,7 +109,7 @@ enclave() {
 	crun -1 ccc-quorum-sign sign -i w/00-keys/oracle-1.key \
 	    -A w/00-keys/attest.policy -r w/00-keys/roster -P w/00-keys/pool \
 	    -F w/03-certified -o sig w/06-result-2
-	assert_stderr "ccc-quorum-sign: attestation refused: binding mismatch: 1 of the request's 3 replicas attest the result, 3 needed"
+	assert_stderr "ccc-quorum-sign: attestation refused: w/06-result-2: binding mismatch: 1 of the request's 3 replicas attest the result, 3 needed"
 	assert_no_file sig
 	# Decrypted by the nodes (direct mode): a permutation of the input.
 	crun -0 ccc-keygen recipient -o r.key -p r.pub
