@@ -805,7 +805,7 @@ flow_section(void)
 	    w2 / 2, r2 / 2);
 	printf("  %-16s %8.2fx %8.2fx %15.2fx\n", "ratio", c2 / c1, w2 / w1,
 	    r1 > 0 ? r2 / r1 : 0);
-	printf("level 2's steps 2-7:\n");
+	printf("level 2, each step (its last run):\n");
 	flow_steps(dir, "level2");
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
 	if (system(path) != 0)
@@ -833,11 +833,16 @@ main(int argc, char **argv)
 			run_seconds = 0.03;
 		else if (strcmp(argv[i], "--level4") == 0)
 			level4 = 1;
+		else if (strcmp(argv[i], "--flow") == 0) {
+			/* The whole requests alone: levels 1 and 2. */
+			flow_section();
+			return 0;
+		}
 		else if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc)
 			batch_max = atol(argv[++i]);
 		else {
 			fprintf(stderr, "usage: ccc-bench [--check] [--quick] "
-			    "[--batch MAX] [--level4]\n");
+			    "[--batch MAX] [--level4 | --flow]\n");
 			return 2;
 		}
 	}
