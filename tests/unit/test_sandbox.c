@@ -49,9 +49,9 @@ deterministic(struct ccc_buf *out)
 	    "print \"random: \", (open(my $g, \"<\", \"/dev/random\") ?"
 	    " \"read\" : \"$!\"), \"\\n\";\n", (int)SYS_getrandom);
 	rc = run(script, NULL, out, &r);
-	ok(rc == 0 && r.outcome == CCC_RUN_OK && out->len == 43 &&
+	ok(rc == 0 && r.outcome == CCC_RUN_OK && out->len == 47 &&
 	    memcmp(out->p, "getrandom: 16 bytes\nurandom: read\n"
-	    "random: read\n", 43) == 0, "level 1: the program may draw "
+	    "random: read\n", 47) == 0, "level 1: the program may draw "
 	    "random bytes: %s %.*s", ccc_sandbox_describe(&r, d, sizeof(d)),
 	    (int)out->len, out->p);
 	lim.deterministic = true;
