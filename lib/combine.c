@@ -104,6 +104,22 @@ node_name(const struct node *nd, char *buf, size_t len)
  * Only a regular file is looked at: a FIFO's first byte is not taken from
  * the sealed-blob reader, which opens it once.
  */
+/* "; NODE: why" for every node whose shares were not all used. */
+static void
+bad_list(char *list, size_t len, const struct node *nodes, int n)
+{
+	char name[256];
+	size_t off = 0;
+	int k;
+
+	list[0] = '\0';
+	for (k = 0; k < n && off < len; k++)
+		if (nodes[k].why[0] != '\0')
+			off += (size_t)snprintf(list + off, len - off,
+			    "; %s: %s", node_name(&nodes[k], name,
+			    sizeof(name)), nodes[k].why);
+}
+
 static int
 is_vault_file(const char *path, bool *vault, struct ccc_err *err)
 {
@@ -375,8 +391,7 @@ apply(struct batch *b, size_t i, struct ccc_err *err)
 {
 	const struct ccc_combine_in *in = b->in;
 	const struct node *first[CCC_TDH2_MAX_N + 1];
-	char list[1024], name[256];
-	size_t off = 0;
+	char list[1024];
 	int k;
 
 	if (!b->checked[i])
@@ -416,13 +431,7 @@ apply(struct batch *b, size_t i, struct ccc_err *err)
 		}
 	}
 	if (b->rc[i] == CCC_E_THRESHOLD && b->err[i].code == 0) {
-		list[0] = '\0';
-		for (k = 0; k < in->nsealed && off < sizeof(list); k++)
-			if (b->nodes[k].why[0] != '\0')
-				off += (size_t)snprintf(list + off,
-				    sizeof(list) - off, "; %s: %s",
-				    node_name(&b->nodes[k], name,
-				    sizeof(name)), b->nodes[k].why);
+		bad_list(list, sizeof(list), b->nodes, in->nsealed);
 		ccc_err_set(err, CCC_E_THRESHOLD, -1, NULL, "%zu valid share%s, "
 		    "%u needed%s", b->ngood[i], b->ngood[i] == 1 ? "" : "s",
 		    in->pub->t, list);
@@ -449,10 +458,10 @@ coin_collect(const struct ccc_combine_in *in, struct node *nodes,
 	const struct ccc_tdh2_dshare *good[CCC_TDH2_MAX_N];
 	struct ccc_tdh2_dshare *ds;
 	bool by[CCC_TDH2_MAX_N + 1];
-	char list[1024], name[256];
+	char list[1024];
 	uint8_t digest[32];
 	struct ccc_err e;
-	size_t ngood = 0, off = 0;
+	size_t ngood = 0;
 	int k, rc = 0;
 
 	if ((ds = calloc((size_t)in->nsealed, sizeof(*ds))) == NULL)
@@ -485,13 +494,7 @@ coin_collect(const struct ccc_combine_in *in, struct node *nodes,
 		}
 	}
 	if (ngood < in->pub->t) {
-		list[0] = '\0';
-		for (k = 0; k < in->nsealed && off < sizeof(list); k++)
-			if (nodes[k].why[0] != '\0')
-				off += (size_t)snprintf(list + off,
-				    sizeof(list) - off, "; %s: %s",
-				    node_name(&nodes[k], name, sizeof(name)),
-				    nodes[k].why);
+		bad_list(list, sizeof(list), nodes, in->nsealed);
 		rc = ccc_err_set(err, CCC_E_THRESHOLD, -1, NULL, "the coin: "
 		    "%zu valid share%s, %u needed%s", ngood, ngood == 1 ?
 		    "" : "s", in->pub->t, list);

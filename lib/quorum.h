@@ -129,9 +129,13 @@ int ccc_app_id_check(const char *app, size_t len, long long off,
  */
 int ccc_request_replica(struct ccc_request *view,
     const struct ccc_request *rq, uint32_t j, struct ccc_err *err) CCC_WUR;
-/* The index of the replica whose per-request key is pk, or -1. */
-long ccc_request_replica_of(const struct ccc_request *rq,
-    const uint8_t pk[32]);
+/*
+ * The view of the replica whose enclave is enclave_id (view->replica
+ * its index): 0, or 1 if no replica is that enclave, or an error.
+ */
+int ccc_request_replica_of(struct ccc_request *view,
+    const struct ccc_request *rq, const uint8_t enclave_id[32],
+    struct ccc_err *err) CCC_WUR;
 /* Decode a request: every field checked, the app id as above. */
 int ccc_request_decode(struct ccc_request *rq, const uint8_t *p, size_t len,
     struct ccc_err *err) CCC_WUR;

@@ -80,17 +80,15 @@ ccc_result_attest_all(const struct ccc_result *r,
 	for (i = 0; i < n; i++) {
 		if ((rc = ccc_result_entry(&e, r, i, err)) != 0)
 			return rc;
-		for (j = 0; j < rq->nreplicas; j++)
-			if ((rc = ccc_request_replica(&view, rq, j, err)) != 0)
-				return rc;
-			else if (memcmp(view.enclave_id, e.enclave_id, 32) == 0)
-				break;
-		if (j == rq->nreplicas || seen[j])
+		if ((rc = ccc_request_replica_of(&view, rq, e.enclave_id,
+		    err)) < 0)
+			return rc;
+		j = view.replica;
+		if (rc == 1 || seen[j])
 			return ccc_err_set(err, CCC_E_ATTEST, -1, "replicas",
 			    "binding mismatch: attestation %zu comes from %s",
-			    i + 1, j == rq->nreplicas ? "an enclave that is "
-			    "none of the request's replicas" : "a replica "
-			    "already counted");
+			    i + 1, rc == 1 ? "an enclave that is none of the "
+			    "request's replicas" : "a replica already counted");
 		seen[j] = true;
 		if ((rc = ccc_result_attest(&e, &view, pol, extra, at_ms, rep,
 		    err)) != 0) {

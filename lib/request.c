@@ -204,17 +204,19 @@ ccc_request_replica(struct ccc_request *view, const struct ccc_request *rq,
 	return 0;
 }
 
-long
-ccc_request_replica_of(const struct ccc_request *rq, const uint8_t pk[32])
+int
+ccc_request_replica_of(struct ccc_request *view, const struct ccc_request *rq,
+    const uint8_t enclave_id[32], struct ccc_err *err)
 {
-	struct ccc_request v;
 	uint32_t j;
+	int rc;
 
 	for (j = 0; j < rq->nreplicas; j++)
-		if (ccc_request_replica(&v, rq, j, NULL) == 0 &&
-		    memcmp(v.enclave_key, pk, 32) == 0)
-			return (long)j;
-	return -1;
+		if ((rc = ccc_request_replica(view, rq, j, err)) != 0)
+			return rc;
+		else if (memcmp(view->enclave_id, enclave_id, 32) == 0)
+			return 0;
+	return 1;
 }
 
 int

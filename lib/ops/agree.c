@@ -59,23 +59,21 @@ judge(struct slot *slots, const struct ccc_request *rq,
 		    file, e.detail);
 		goto out;
 	}
-	for (j = 0; j < rq->nreplicas; j++)
-		if ((rc = ccc_request_replica(&view, rq, j, err)) != 0)
-			goto out;
-		else if (memcmp(view.enclave_id, r.enclave_id, 32) == 0)
-			break;
-	if (j == rq->nreplicas || slots[j].state != R_MISSING) {
-		ccc_cli_warn("%s: %s; ignored", file, j == rq->nreplicas ?
+	if ((rc = ccc_request_replica_of(&view, rq, r.enclave_id, err)) < 0)
+		goto out;
+	j = view.replica;
+	if (rc == 1 || slots[j].state != R_MISSING) {
+		ccc_cli_warn("%s: %s; ignored", file, rc == 1 ?
 		    "from an enclave that is none of the request's replicas" :
 		    "a second result of the same replica");
+		rc = 0;
 		goto out;
 	}
+	/* The slot keeps the bytes; r's views into them stay valid. */
 	slots[j].file = file;
 	slots[j].blob = b;
+	slots[j].r = r;
 	ccc_buf_init(&b, 0);
-	if ((rc = ccc_result_decode(&slots[j].r, slots[j].blob.p,
-	    slots[j].blob.len, err)) != 0)
-		goto out;
 	ccc_err_clear(&e);
 	if (slots[j].r.replicas.count > 0)
 		ccc_err_set(&e, CCC_E_ATTEST, -1, NULL, "it already carries "

@@ -209,7 +209,6 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	struct ccc_coin coin;
 	uint8_t *seed = NULL;
 	uint64_t rtime;
-	uint32_t j;
 	bool level2 = false;
 	struct ccc_op_nodes nr;
 	struct verdicts vs;
@@ -273,12 +272,9 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	    err)) != 0)
 		goto in_err;
 	/* Ours: the enclave, or at level 2 one of its replicas. */
-	for (j = 0; j < rq.nreplicas; j++)
-		if ((rc = ccc_request_replica(&view, &rq, j, err)) != 0)
-			goto in_err;
-		else if (memcmp(view.enclave_id, eid, 32) == 0)
-			break;
-	if (j == rq.nreplicas) {
+	if ((rc = ccc_request_replica_of(&view, &rq, eid, err)) < 0)
+		goto in_err;
+	if (rc == 1) {
 		rc = ccc_err_set(err, CCC_E_KEY, -1, "enclave_id", "the "
 		    "request is assigned to another enclave than %s",
 		    ccc_attest_signer_module_id(signer));
