@@ -145,8 +145,9 @@ ahead() {
 }
 
 # deploy: each host gets its role's files; the application keeps no
-# node's share and no enclave's key.  A node host that does not answer is
-# only noted (step 4 names it again); any other host ends the run.
+# node's share and no enclave's key.  A host that does not answer is
+# named: a node is asked again at step 4, an oracle or an enclave is not
+# asked again in this run; any other failure ends it.
 deploy() {
 	local i r cmds=() who=()
 	step "0. each host receives its role's files, over ssh (hosts file $hosts_file)"
@@ -166,8 +167,11 @@ deploy() {
 	ahead "$(seq 0 $((${#cmds[@]} - 1)))" deploy_cmd {}
 	for i in "${!cmds[@]}"; do
 		run "${cmds[i]}" && continue
-		if [[ ${who[i]} == node* ]] && no_answer; then
+		if [[ ${who[i]} == enclave* ]]; then
+			enclave_gone "${who[i]#* }" && continue
+		elif no_answer; then
 			note "${who[i]} did not answer: $errs"
+			[[ ${who[i]} == node* ]] || oracles_down+=("${who[i]#* }")
 			continue
 		fi
 		printf '%s\n' "${errs:-ccc-flow: ${who[i]}: command failed (status $ran_rc): ${cmds[i]}}" >&2

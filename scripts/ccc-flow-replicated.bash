@@ -68,11 +68,7 @@ attempt_replicated() {
 	must "ccc-quorum-sign request -a $(q "$app") -x 02-program -k $TPK -r $ROSTER -P $POOL$keys --agree $agree -I \$request_id -O $mode$extra -o $REQ 01-input.ct"
 
 	step "3. each oracle checks the request and every replica's attested key, and signs it; $quorum signatures make the certificate"
-	sigs=
-	for ((i = 1; i <= oracles; i++)); do
-		must "ccc-quorum-sign sign -i $K/oracle-$i.key -k $TPK $TRUST -o 03-sig-oracle-$i $REQ"
-		sigs+=" 03-sig-oracle-$i"
-	done
+	oracles_must 03-sig-oracle $REQ "-k $TPK $TRUST"
 	must "ccc-quorum-sign combine -r $ROSTER -b $REQ -o $CERT$sigs"
 
 	step "4. each decryption node checks the certificate and every replica's key, and seals its decryption shares and its share of the request's coin to each replica, in one release"

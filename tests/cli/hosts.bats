@@ -55,7 +55,7 @@ setup() {
 
 teardown() {
 	local h
-	for h in node-{1..7}; do
+	for h in node-{1..7} oracle-{1..4} enclave-{1,2}; do
 		"$TOP_SRCDIR/scripts/ccc-lab" start "$LAB" "$h"
 	done
 	for h in "$LAB"/*/bin/*.real; do
@@ -146,6 +146,27 @@ srv() {
 	assert_contains "$output" "   node 7 did not answer: no answer within 30 s"
 	[[ -s $LAB/node-7/bin/ccc-reencrypt.pid ]] # it did hang
 	assert_same w/05-forwarded <(printf '%s\n' 03-certified 04-sealed-node-{1,2,4,5,6})
+}
+
+@test "ccc-flow --hosts: an oracle host that hangs and an enclave host down: the quorum certifies, the other enclave serves, both named" {
+	"$TOP_SRCDIR/scripts/ccc-lab" stop "$LAB" enclave-1
+	hang oracle-4 ccc-quorum-sign
+	crun -0 app ccc-flow --hosts hosts -d w --step-timeout 20
+	assert_stderr "ccc-flow: warning: oracle 4 did not answer (down)
+ccc-flow: warning: enclave 1 did not answer (down)"
+	[[ ${lines[-1]} == "$DEMO_RESULT" ]]
+	[[ -s $LAB/oracle-4/bin/ccc-quorum-sign.pid ]] # it did hang
+	# Enclave 1 is named once, at deploy, and never assigned the request.
+	assert_contains "$output" "   enclave 1 did not answer: ssh: connect to host 10.231.0.21 port 22: Connection refused"
+	[[ $(grep -c 'enclave 1 did not answer' <<<"$output") == 1 ]]
+	assert_contains "$output" "   fresh ids are drawn until one is assigned to an enclave that answered"
+	assert_contains "$output" "== 6. enclave 2 opens the shares"
+	# Oracle 4 is named at step 3 and not asked again at step 7: the
+	# request and the result are certified by oracles 1 to 3.
+	assert_contains "$output" "   oracle 4 did not answer: no answer within 20 s"
+	[[ $(grep -c 'oracle 4 did not answer' <<<"$output") == 1 ]]
+	assert_no_file w/03-sig-oracle-4 w/07-sig-oracle-4
+	crun -0 ccc-quorum-sign verify -r w/00-keys/roster w/07-certified-result
 }
 
 @test "ccc-flow --hosts: only t-1 node hosts up: a clear failure at once, naming who answered and who did not" {
