@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -76,132 +75,6 @@ ccc_accesslog_close(struct ccc_accesslog *st)
 	st->lockfd = -1;
 	free(st->dir);
 	st->dir = NULL;
-}
-
-/*
- * Read a small state file whole: one larger than max is not what it should
- * be (kind), a bad state rather than a too large input.
- */
-static int
-read_small(struct ccc_buf *b, const char *path, size_t max, const char *kind,
-    struct ccc_err *err)
-{
-	struct stat sb;
-	int rc;
-
-	if (stat(path, &sb) == 0 && (uint64_t)sb.st_size > max) {
-		rc = ccc_err_set(err, CCC_E_STATE, -1, NULL, "not %s: larger "
-		    "than %zu bytes", kind, max);
-		(void)ccc_err_what(err, path);
-		return rc;
-	}
-	return ccc_read_file(b, path, max, err);
-}
-
-static int
-marker_path(const struct ccc_accesslog *st, const uint8_t rid[32], char **p)
-{
-	char hex[65];
-
-	sodium_bin2hex(hex, sizeof(hex), rid, 32);
-	return asprintf(p, "%s/served/%s", st->dir, hex) < 0 ? CCC_E_NOMEM : 0;
-}
-
-int
-ccc_accesslog_served(struct ccc_accesslog *st, const uint8_t rid[32],
-    enum ccc_served *how, struct ccc_err *err)
-{
-	struct ccc_buf b;
-	char *p;
-	int rc;
-
-	*how = CCC_SERVED_NO;
-	if (marker_path(st, rid, &p) != 0)
-		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "state");
-	if (access(p, F_OK) != 0) {
-		free(p);
-		return 0;
-	}
-	ccc_buf_init(&b, 0);
-	if ((rc = read_small(&b, p, 256, "a replay marker", err)) == 0) {
-		if (b.len >= 8 && memcmp(b.p, "released", 8) == 0)
-			*how = CCC_SERVED_RELEASED;
-		else if (b.len >= 8 && memcmp(b.p, "recorded", 8) == 0)
-			*how = CCC_SERVED_RECORDED;
-		else if (b.len >= 6 && memcmp(b.p, "logged", 6) == 0)
-			*how = CCC_SERVED_LOGGED;
-		else if (b.len >= 7 && memcmp(b.p, "pending", 7) == 0)
-			*how = CCC_SERVED_PENDING;
-		else
-			rc = ccc_err_set(err, CCC_E_STATE, -1, NULL,
-			    "%s: not a replay marker", p);
-	}
-	ccc_buf_free(&b);
-	free(p);
-	return rc;
-}
-
-static int
-write_marker(struct ccc_accesslog *st, const uint8_t rid[32], const char *what,
-    uint64_t expires, struct ccc_err *err)
-{
-	char *p, line[64];
-	int rc;
-
-	if (marker_path(st, rid, &p) != 0)
-		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "state");
-	snprintf(line, sizeof(line), "%s %" PRIu64 "\n", what, expires);
-	rc = ccc_write_file(p, line, strlen(line), CCC_OUT_FORCE, err);
-	free(p);
-	return rc;
-}
-
-int
-ccc_accesslog_released(struct ccc_accesslog *st, const uint8_t rid[32],
-    uint64_t expires, struct ccc_err *err)
-{
-	return write_marker(st, rid, "released", expires, err);
-}
-
-void
-ccc_accesslog_prune(struct ccc_accesslog *st, uint64_t now)
-{
-	struct dirent *de;
-	struct ccc_buf b;
-	unsigned long long exp;
-	char *dir, *p;
-	const char *sp;
-	DIR *d;
-
-	if ((dir = path_of(st, "served")) == NULL)
-		return;
-	if ((d = opendir(dir)) == NULL) {
-		free(dir);
-		return;
-	}
-	ccc_buf_init(&b, 0);
-	while ((de = readdir(d)) != NULL) {
-		if (strlen(de->d_name) != 64 ||
-		    asprintf(&p, "%s/%s", dir, de->d_name) < 0)
-			continue;
-		ccc_buf_reset(&b);
-		if (ccc_read_file(&b, p, 256, NULL) == 0 &&
-		    ccc_buf_put(&b, "", 1) == 0 &&
-		    (sp = strchr((char *)b.p, ' ')) != NULL &&
-		    sscanf(sp + 1, "%llu", &exp) == 1 &&
-		    exp + CCC_PRUNE_GRACE < now) {
-			(void)unlink(p);
-			free(p);
-			/* A blob kept for a rerun that never came, too. */
-			if (asprintf(&p, "%s/%s.sealed", dir, de->d_name) < 0)
-				continue;
-			(void)unlink(p);
-		}
-		free(p);
-	}
-	closedir(d);
-	ccc_buf_free(&b);
-	free(dir);
 }
 
 /*
@@ -470,16 +343,6 @@ ccc_accesslog_find(struct ccc_accesslog *st, const uint8_t rid[32],
 	return rc;
 }
 
-int
-ccc_accesslog_kept_path(const struct ccc_accesslog *st, const uint8_t rid[32],
-    char **p)
-{
-	char hex[65];
-
-	sodium_bin2hex(hex, sizeof(hex), rid, 32);
-	return asprintf(p, "%s/served/%s.sealed", st->dir, hex) < 0 ?
-	    CCC_E_NOMEM : 0;
-}
 
 /* served/log-index: "SEQ LENGTH\n", (0, 0) when missing or not one. */
 static void
@@ -491,7 +354,7 @@ index_read(const char *path, uint64_t *seq, uint64_t *len)
 
 	*seq = *len = 0;
 	ccc_buf_init(&b, 0);
-	if (read_small(&b, path, 64, "an index", NULL) == 0 &&
+	if (ccc_accesslog_read_small(&b, path, 64, "an index", NULL) == 0 &&
 	    ccc_buf_put(&b, "", 1) == 0 &&
 	    sscanf((char *)b.p, "%llu %llu%c", &s, &n, &c) == 3 && c == '\n') {
 		*seq = s;
@@ -543,7 +406,7 @@ markers_from(struct ccc_accesslog *st, int fd, const struct ccc_access_head *h,
 		    err)) != 0)
 			goto out;
 		if (how == CCC_SERVED_NO) {
-			if ((rc = write_marker(st, v[ACC_REQUEST].p, "recorded",
+			if ((rc = ccc_accesslog_mark(st, v[ACC_REQUEST].p, "recorded",
 			    exp, err)) != 0)
 				goto out;
 			(*rebuilt)++;
@@ -700,7 +563,7 @@ ccc_accesslog_append(struct ccc_accesslog *st,
 	    (rc = ccc_access_head_read(head, &h, err)) != 0)
 		goto out;
 	/* Announce the append first: a crash anywhere after it is seen. */
-	if (how == CCC_SERVED_NO && (rc = write_marker(st, e->request_id,
+	if (how == CCC_SERVED_NO && (rc = ccc_accesslog_mark(st, e->request_id,
 	    "pending", expires, err)) != 0)
 		goto out;
 	if ((fd = open(log, O_RDWR | O_APPEND | O_CLOEXEC)) < 0 &&
@@ -759,7 +622,7 @@ ccc_accesslog_append(struct ccc_accesslog *st,
 	if ((rc = ccc_access_head_write(head, &h, err)) != 0)
 		goto out;
 mark:
-	rc = write_marker(st, e->request_id, "logged", expires, err);
+	rc = ccc_accesslog_mark(st, e->request_id, "logged", expires, err);
 out:
 	if (fd >= 0)
 		close(fd);

@@ -15,7 +15,9 @@
  * serving), lib/accesslog_head.c the head files, lib/accesslog_verify.c
  * the auditor's verification.
  *
- * STATE/served/<request id hex> is a replay marker: "pending" before the
+ * STATE/served/e<N>/<request id hex> is a replay marker (lib/markers.c),
+ * filed in the bucket N of its expiry (N = expiry / CCC_MARKER_BUCKET):
+ * "pending" before the
  * log entry is appended, "logged" once it is in the log, "released" once
  * the sealed shares were written, "recorded" when rebuilt from the log.
  * A node refuses a request whose marker says released or recorded.  The
@@ -24,10 +26,12 @@
  * the release with exactly one log entry: a pending marker makes it look
  * the request up in the log before appending, a logged one skips the log.
  * Markers of requests expired for longer than the grace period are
- * pruned: such requests are refused as expired anyway.
+ * pruned, a whole bucket at a time: such requests are refused as expired
+ * anyway.  Neither pruning nor a lookup reads a live marker, so serving
+ * costs the same whatever the node's history.
  *
  * Each entry names the sealed blob released by its SHA-256
- * (sealed_digest).  The blob is kept as STATE/served/<id hex>.sealed,
+ * (sealed_digest).  The blob is kept as STATE/served/e<N>/<id hex>.sealed,
  * durable before the entry is appended, until it is released; a rerun of
  * a logged release writes that very blob, so the digest logged is the
  * digest of what left the node (lib/ops/reencrypt_request.c).
@@ -43,6 +47,7 @@
 
 
 #define CCC_PRUNE_GRACE (24 * 3600)
+#define CCC_MARKER_BUCKET (6 * 3600)	/* s of expiry a bucket of markers spans */
 
 struct ccc_access_entry {
 	uint64_t time;
@@ -106,18 +111,37 @@ int ccc_accesslog_append(struct ccc_accesslog *st,
 int ccc_accesslog_find(struct ccc_accesslog *st, const uint8_t rid[32],
     bool *found, uint8_t sealed_digest[32], struct ccc_err *err) CCC_WUR;
 /*
- * STATE/served/<request id hex>.sealed: the sealed blob of a release,
- * made durable before the release is logged and removed once it is
- * written, so a rerun after a crash releases the very blob the log names
- * (malloc'd path in *p; CCC_E_NOMEM).  Pruned with the request's marker.
+ * STATE/served/e<N>/<request id hex>.sealed: the sealed blob of a
+ * release, made durable before the release is logged and removed once it
+ * is written, so a rerun after a crash releases the very blob the log
+ * names (malloc'd path in *p; ccc_accesslog_bucket makes its directory).
+ * Pruned with the request's marker.
  */
 int ccc_accesslog_kept_path(const struct ccc_accesslog *st,
-    const uint8_t rid[32], char **p) CCC_WUR;
+    const uint8_t rid[32], uint64_t expires, char **p, struct ccc_err *err)
+    CCC_WUR;
+/* The bucket of expires, made (and made durable) if it is new. */
+int ccc_accesslog_bucket(const struct ccc_accesslog *st, uint64_t expires,
+    struct ccc_err *err) CCC_WUR;
+/*
+ * Remove a kept blob nothing names (a release that failed before it was
+ * logged), and its bucket if that leaves it empty.
+ */
+void ccc_accesslog_unkeep(char *kept);
 /* Mark a request released. */
 int ccc_accesslog_released(struct ccc_accesslog *st, const uint8_t rid[32],
     uint64_t expires, struct ccc_err *err) CCC_WUR;
-/* Remove markers of requests expired before now - grace. */
+/* Write request rid's marker: WHAT (pending, logged, ...) and expires. */
+int ccc_accesslog_mark(struct ccc_accesslog *st, const uint8_t rid[32],
+    const char *what, uint64_t expires, struct ccc_err *err) CCC_WUR;
+/*
+ * Remove the buckets of markers whose requests all expired before now -
+ * grace (and flat markers of earlier versions so expired).
+ */
 void ccc_accesslog_prune(struct ccc_accesslog *st, uint64_t now);
+/* A small state file whole; one larger than max is not KIND (CCC_E_STATE). */
+int ccc_accesslog_read_small(struct ccc_buf *b, const char *path, size_t max,
+    const char *kind, struct ccc_err *err) CCC_WUR;
 
 /*
  * STATE/access.head: "SEQ HASH REQUEST-ID LENGTH\n" (decimal, lowercase

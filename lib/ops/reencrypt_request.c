@@ -259,10 +259,9 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	 * blob, that blob, kept, is the release (entries of older versions
 	 * name none: the shares are made again).
 	 */
-	if ((rc = ccc_accesslog_kept_path(&st, rq.id, &kept)) != 0) {
-		rc = ccc_err_set(err, rc, -1, NULL, "state");
+	if ((rc = ccc_accesslog_kept_path(&st, rq.id, rq.expires, &kept,
+	    err)) != 0)
 		goto out;
-	}
 	if ((served == CCC_SERVED_LOGGED || served == CCC_SERVED_PENDING) &&
 	    (rc = ccc_accesslog_find(&st, rq.id, &found, logged, err)) != 0)
 		goto out;
@@ -326,6 +325,8 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	    CCC_OUT_FORCE : 0) | (o->tty_ok ? CCC_OUT_TTY_OK : CCC_OUT_HAS_T), err)) != 0)
 		goto out;
 	out_open = true;
+	if ((rc = ccc_accesslog_bucket(&st, rq.expires, err)) != 0)
+		goto out;
 	if ((spool.fd = open(kept, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC |
 	    O_NOFOLLOW, 0600)) < 0) {
 		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", kept,
@@ -414,7 +415,7 @@ out:
 	if (spool.fd >= 0)
 		close(spool.fd);
 	if (unlogged && rc != 0)
-		(void)unlink(kept);	/* nothing names it */
+		ccc_accesslog_unkeep(kept);	/* nothing names it */
 	if (src_open)
 		ccc_ct_src_close(&src);
 	ccc_certified_request_close(&rf);

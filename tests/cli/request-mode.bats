@@ -137,6 +137,12 @@ num() {
 	ccc-inspect "$1" | sed -n "s/^  \"$2\": \\([0-9]*\\),\\{0,1\\}\$/\\1/p"
 }
 
+# marker STATE REQ [SUFFIX]: the path of request REQ's replay marker in
+# STATE, in the bucket of its expiry (6 hours wide: ccc-reencrypt(1), FILES).
+marker() {
+	echo "$1/served/e$(($(num "$2" expires) / 21600))/$(field_hex "$2" request_id)${3-}"
+}
+
 # rid FILE: the first 16 hex digits of a request's id, as messages give it.
 rid() {
 	field_hex "$1" request_id | cut -c1-16
@@ -238,7 +244,7 @@ entries() {
 	assert_contains "$output" '  "epoch": 0,'
 	assert_contains "$output" "  \"key_id\": \"$(field_hex fx/k57/tpk.cbor key_id)\""
 	[[ -f st4/lock && -d st4/served ]]
-	[[ "$(cat "st4/served/$(field_hex fx/req request_id)")" == "released $(num fx/req expires)" ]]
+	[[ "$(cat "$(marker st4 fx/req)")" == "released $(num fx/req expires)" ]]
 	read -r seq hash id len <st4/access.head
 	[[ "$seq $hash $id $len" == "1 $(sha256sum <st4/access.log | cut -c1-64) $(field_hex fx/req request_id) $(size_of st4/access.log)" ]]
 }
@@ -356,7 +362,7 @@ entries() {
 	assert_no_file s2
 	cp head1 st1/access.head
 	local m
-	m=st1/served/$(field_hex fx/req request_id)
+	m=$(marker st1 fx/req)
 	printf 'released %0300d\n' 0 >"$m"
 	node 1 -o again fx/cert
 	((status == 2))
@@ -656,12 +662,14 @@ served_two() {
 	replayed fx/cert fx/req " (its access log records the release)"
 	# Rebuilt: the entry's time plus the longest request lifetime.
 	local m
-	m=$(cat "st1/served/$(field_hex r2 request_id)")
+	local rebuilt=(st1/served/e*/"$(field_hex r2 request_id)")
+	[[ ${#rebuilt[@]} == 1 ]]
+	m=$(cat "${rebuilt[0]}")
 	[[ $m == "recorded "* ]] || fail "marker: $m"
 	[[ "$(cat st1/served/log-index)" == "2 $(size_of st1/access.log)" ]]
 	# One marker removed, with the index that says markers are complete:
 	# rebuilt as well.
-	rm "st1/served/$(field_hex r2 request_id)" st1/served/log-index
+	rm "${rebuilt[0]}" st1/served/log-index
 	replayed c2 r2 " (its access log records the release)"
 	crun -0 ccc-inspect -L st1
 	assert_output "st1/access.log: 2 entries, chained and matching its head"
@@ -677,11 +685,11 @@ served_two() {
 	rm -f s1.tmp*
 	crun -0 ccc-inspect -L st1
 	assert_output "st1/access.log: 1 entry, chained and matching its head"
-	[[ "$(cat "st1/served/$(field_hex fx/req request_id)")" == "logged $(num fx/req expires)" ]]
+	[[ "$(cat "$(marker st1 fx/req)")" == "logged $(num fx/req expires)" ]]
 	save st1/access.log st1/access.head
 	# The blob was kept, durable, before the release was logged.
 	local kept
-	kept="st1/served/$(field_hex fx/req request_id).sealed"
+	kept=$(marker st1 fx/req .sealed)
 	[[ "$(field_hex st1/access.log sealed_digest)" == "$(sha256sum <"$kept" | cut -c1-64)" ]]
 	# The rerun finishes the release without a second entry, with the
 	# very blob the entry names.
@@ -713,7 +721,7 @@ served_two() {
 	((status == 137))
 	rm -f s1.tmp*
 	local kept hex
-	kept="st1/served/$(field_hex fx/req request_id).sealed"
+	kept=$(marker st1 fx/req .sealed)
 	# Before the fix a rerun sealed new shares, a blob other than the one
 	# logged; now it releases the kept one or nothing.
 	cp "$kept" kept.saved
@@ -733,7 +741,7 @@ served_two() {
 	((status == 2))
 	assert_stderr "ccc-reencrypt: bad node state: $kept: request $(rid fx/req)... is logged with the digest of its sealed blob, which is gone; nothing released"
 	assert_no_file s1
-	[[ "$(cat "st1/served/$(field_hex fx/req request_id)")" == "logged $(num fx/req expires)" ]]
+	[[ "$(cat "$(marker st1 fx/req)")" == "logged $(num fx/req expires)" ]]
 	# Put back, it is released, to standard output too.
 	cp kept.saved "$kept"
 	save st1/access.log st1/access.head
@@ -745,22 +753,39 @@ served_two() {
 	replayed fx/cert fx/req
 }
 
-@test "request mode: a kept blob is pruned with its replay marker" {
-	local old
-	old=$(printf 'ab%.0s' {1..32})
+@test "request mode: a kept blob is pruned with its replay marker, a whole bucket at a time" {
+	local old old2
+	old=$(printf 'ab%.0s' {1..32}) old2=$(printf 'cd%.0s' {1..32})
 	node 1 -o s1 fx/cert
 	((status == 0))
-	# A release logged long ago and never rerun, and one still fresh.
-	mkdir -p st1/served
+	# Releases logged long ago and never rerun: one in the bucket of its
+	# expiry, one in the flat layout of earlier versions; and one fresh.
+	mkdir -p st1/served/e0
+	echo "logged 1000" >"st1/served/e0/$old2"
+	echo kept >"st1/served/e0/$old2.sealed"
 	echo "logged 1000" >"st1/served/$old"
 	echo kept >"st1/served/$old.sealed"
 	crun -0 request r2 A fx/ct.A
 	crun -0 certify r2 c2
 	node 1 -o s2 c2
 	((status == 0))
-	assert_no_file "st1/served/$old" "st1/served/$old.sealed"
-	[[ "$(ls st1/served)" == *"$(field_hex r2 request_id)"* ]]
-	[[ "$(ls st1/served)" != *.sealed* ]]
+	assert_no_file "st1/served/$old" "st1/served/$old.sealed" st1/served/e0
+	[[ "$(cat "$(marker st1 r2)")" == "released $(num r2 expires)" ]]
+	[[ "$(cat "$(marker st1 fx/req)")" == "released $(num fx/req expires)" ]]
+	[[ "$(ls -R st1/served)" != *.sealed* ]]
+	# A bucket is dropped once its latest expiry is a day (the grace
+	# period) before the node's time: bucket n - 1 is, bucket n is not.
+	local now n
+	crun -0 request r3 A fx/ct.A
+	crun -0 certify r3 c3
+	now=$(($(num r3 created) + 10)) n=$(((now - 86400) / 21600))
+	mkdir st1/served/e$((n - 1)) st1/served/e$n
+	echo "logged $(((n - 1) * 21600))" >"st1/served/e$((n - 1))/$old"
+	echo "logged $((n * 21600))" >"st1/served/e$n/$old"
+	node 1 -o s3 --now "$now" c3
+	((status == 0))
+	assert_no_file "st1/served/e$((n - 1))"
+	[[ "$(ls "st1/served/e$n")" == "$old" ]]
 }
 
 @test "request mode: a crash after the append, before the head, is recovered once" {
@@ -776,7 +801,7 @@ served_two() {
 	# "logged" marker were written (the "pending" one always precedes the
 	# append): the auditor sees an entry past the head.
 	cp head1 st1/access.head
-	echo "pending $(num r2 expires)" >"st1/served/$(field_hex r2 request_id)"
+	echo "pending $(num r2 expires)" >"$(marker st1 r2)"
 	crun -1 ccc-inspect -L st1
 	assert_stderr "ccc-inspect: malformed input: st1: item 2: the log ends at entry 2, its head names entry 1"
 	# The node adopts the entry and does not log r2 again.
@@ -789,7 +814,7 @@ served_two() {
 	# A torn append (part of an entry) is cut off and the entry rewritten.
 	cp head1 st1/access.head
 	head -c $(($(size_of log2) - 50)) log2 >st1/access.log
-	echo "pending $(num r2 expires)" >"st1/served/$(field_hex r2 request_id)"
+	echo "pending $(num r2 expires)" >"$(marker st1 r2)"
 	node 1 -o s2b c2
 	((status == 0))
 	crun -0 ccc-inspect -L st1
@@ -962,7 +987,7 @@ refused_custody() {
 	# As if killed inside the append of r2's entry.
 	cp head1 st1/access.head
 	head -c $(($(size_of log2) - 50)) log2 >st1/access.log
-	echo "pending $(num r2 expires)" >"st1/served/$(field_hex r2 request_id)"
+	echo "pending $(num r2 expires)" >"$(marker st1 r2)"
 	node 1 -o s2b c2
 	((status == 0))
 	assert_stderr_empty
