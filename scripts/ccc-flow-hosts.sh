@@ -45,7 +45,7 @@ hosts_load() {
 			[[ $idx == /* ]] && cfg=$idx || cfg=$base/$idx
 			[[ -f $cfg && -r $cfg ]] || bad $no "$cfg: not a readable file"
 			;;
-		node | oracle | enclave)
+		node | oracle | enclave | application)
 			[[ -n $w && -z $extra ]] ||
 			    bad $no "not ROLE INDEX DESTINATION DIRECTORY"
 			[[ $idx =~ ^[0-9]{1,3}$ ]] && ((10#$idx >= 1 && 10#$idx <= 255)) ||
@@ -59,7 +59,7 @@ hosts_load() {
 			[[ -z ${dest[$role $idx]+set} ]] || bad $no "$role $idx is given twice"
 			dest[$role $idx]=$d where[$role $idx]=$w
 			;;
-		*) bad $no "unknown role '$role' (node, oracle, enclave or ssh-config)" ;;
+		*) bad $no "unknown role '$role' (node, oracle, enclave, application or ssh-config)" ;;
 		esac
 	done <"$f"
 	for r in "node $n" "oracle $oracles" "enclave $enclaves"; do
@@ -74,9 +74,11 @@ hosts_load() {
 		node) count=$n ;;
 		oracle) count=$oracles ;;
 		enclave) count=$enclaves ;;
+		application) count=1 ;;
 		esac
 		((i <= count)) || bad '' "$role $i is not one of the $count (${role}s)"
 	done
+	[[ -z ${dest[application 1]+set} ]] || app_at_host
 	command -v ssh >/dev/null 2>&1 || die 2 "i/o error: ssh: not found on PATH (OpenSSH)"
 	# One ssh connection per host, made at its first command and closed
 	# at the end (OpenSSH's multiplexing, in a directory of this run).
@@ -159,6 +161,10 @@ deploy() {
 		who+=("oracle $i")
 		cmds+=("$(ship oracle $i $TPK $ROSTER $POOL $POLICY $K/attest-root.pem)")
 	done
+	if [[ -n ${dest[application 1]+set} ]]; then
+		who+=("application 1")
+		cmds+=("$(ship application 1 $TPK $ROSTER $POOL)")
+	fi
 	for ((i = 1; i <= enclaves; i++)); do
 		who+=("enclave $i")
 		cmds+=("$(ship enclave $i $K/enclave-$i.key $TPK $ROSTER 00-enclaves/enclave-$i/policy)")
@@ -169,7 +175,7 @@ deploy() {
 		run "${cmds[i]}" && continue
 		if [[ ${who[i]} == enclave* ]]; then
 			enclave_gone "${who[i]#* }" && continue
-		elif no_answer; then
+		elif [[ ${who[i]} != application* ]] && no_answer; then
 			note "${who[i]} did not answer: $errs"
 			[[ ${who[i]} == node* ]] || oracles_down+=("${who[i]#* }")
 			continue
@@ -228,4 +234,39 @@ enclave_run() {
 	    "$(ship enclave "$k" "\$(cat ${1}05-forwarded)" "$t")" \
 	    "$(at enclave "$k" "ccc-enclave-run -r $ROSTER -k $TPK -i 02-request.key -a $K/\$enclave.key -x 00-enclaves/\$enclave/code -p 00-enclaves/\$enclave/policy --report $3 -f \$(cat ${1}05-forwarded)" "$t")" \
 	    "${1}06-result" "$(at enclave "$k" "get $3" "$t")" "$3"
+}
+
+# app_at_host: with an application host, the user's and the application's
+# commands run there: the input is encrypted there, the recipient key of
+# a sealed output made and kept there, the request built there, and the
+# certified result verified and its output read there (to standard
+# output, which is the flow's P07-output).
+app_at_host() {
+	user_encrypt() {
+		printf '%s && %s && %s > 01-input.ct' "$(ship application 1 01-input)" \
+		    "$(at application 1 "ccc-encrypt -k $TPK -l $(q "app:$app") -o 01-input.ct 01-input")" \
+		    "$(at application 1 "get 01-input.ct")"
+	}
+	app_recipient() {
+		local fflag=
+		((force)) && fflag=' -f'
+		printf '%s > %s' "$(at application 1 "ccc-keygen recipient -o recipient.key -p -$fflag")" \
+		    "$K/recipient.pub"
+	}
+	app_request() {
+		local files=(02-program) w prev=
+		for w in $2; do
+			[[ $prev == -[KXR] ]] && files+=("$w")
+			prev=$w
+		done
+		printf '%s && %s > %s' "$(ship application 1 "${files[@]}")" \
+		    "$(at application 1 "ccc-quorum-sign request $2 01-input.ct")" "$1"
+	}
+	app_read() {
+		local key=
+		[[ -z $2 ]] || key=' -i recipient.key'
+		printf '%s && %s && %s > %s07-output' "$(ship application 1 "${1}07-certified-result")" \
+		    "$(at application 1 "ccc-quorum-sign verify -r $ROSTER -o ${1}07-verified -f ${1}07-certified-result")" \
+		    "$(at application 1 "ccc-combine --result ${1}07-verified$key")" "$1"
+	}
 }

@@ -65,7 +65,7 @@ attempt_replicated() {
 	done
 	[[ $mode == sealed ]] && extra+=" -R $K/recipient.pub"
 	((network)) && extra+=" -n"
-	must "ccc-quorum-sign request -a $(q "$app") -x 02-program -k $TPK -r $ROSTER -P $POOL$keys --agree $agree -I \$request_id -O $mode$extra -o $REQ 01-input.ct"
+	must "$(app_request $REQ "-a $(q "$app") -x 02-program -k $TPK -r $ROSTER -P $POOL$keys --agree $agree -I \$request_id -O $mode$extra")"
 
 	step "3. each oracle checks the request and every replica's attested key, and signs it; $quorum signatures make the certificate"
 	oracles_must 03-sig-oracle $REQ "-k $TPK $TRUST"
@@ -121,7 +121,7 @@ attempt_replicated() {
 	step "7. the application verifies the oracles' certificate and reads the output"
 	local key=
 	[[ $mode == sealed ]] && key=" -i $K/recipient.key"
-	must "ccc-quorum-sign verify -r $ROSTER 07-certified-result | ccc-combine --result -$key -o 07-output"
+	must "$(app_read "" "$key")"
 	((${#down[@]} == 0)) ||
 	    warn "$(nodes_list "${down[@]}") did not answer (down)"
 	for why in "${refused[@]}"; do

@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # ccc-flow --hosts on a lab of network-namespace hosts (scripts/ccc-lab):
-# 7 node hosts, 4 oracle hosts, 2 enclave hosts, each with its own sshd and
-# the forced command of ccc-flow(1)'s HOSTS, and the application host where
-# ccc-flow runs.  One lab for the file; each test has its own directory on
+# 7 node hosts, 4 oracle hosts, 2 enclave hosts and an application host,
+# each with its own sshd and the forced command of ccc-flow(1)'s HOSTS,
+# and the orchestrator's namespace where ccc-flow runs.  One lab for the file; each test has its own directory on
 # the hosts (the hosts file's last column).  Root only.
 #
 # Deadlines: a host that is down refuses connections at once; a host that
@@ -35,7 +35,7 @@ setup_file() {
 	export CCC_LAB_OWNER=${BATS_ROOT_PID:-$$}
 	"$TOP_SRCDIR/scripts/ccc-lab" sweep
 	"$TOP_SRCDIR/scripts/ccc-lab" up "$LAB" node-{1..7} oracle-{1..4} \
-	    enclave-{1,2} >&3 2>&1
+	    enclave-{1,2} application-1 >&3 2>&1
 }
 
 teardown_file() {
@@ -77,7 +77,7 @@ hang() {
 	chmod +x "$t"
 }
 
-# app CMD...: CMD on the application host.
+# app CMD...: CMD in the orchestrator's namespace (the lab's "app").
 app() {
 	"$TOP_SRCDIR/scripts/ccc-lab" exec "$LAB" app "$@"
 }
@@ -118,13 +118,23 @@ srv() {
 		assert_no_file "$(srv oracle-$i)/00-keys/committee/share-1.cbor"
 	done
 	[[ -f $(srv enclave-1)/00-keys/enclave-1.key && ! -e $(srv enclave-1)/00-keys/enclave-2.key ]]
+	# The input was encrypted, the request built and the result verified
+	# on the application host.
+	assert_same "$(srv application-1)/01-input.ct" w/01-input.ct
+	assert_same "$(srv application-1)/07-certified-result" w/07-certified-result
+	[[ -s $(srv application-1)/07-verified ]]
 	# The enclave erased the request's key on its host.
 	assert_no_file "$(srv enclave-1)/02-request.key"
 }
 
 @test "ccc-flow --hosts --print: the ssh commands, each host's in its directory, blobs on stdin and stdout" {
-	crun -0 app ccc-flow --hosts hosts -d w --print --step-timeout 90
+	crun -0 app ccc-flow --hosts hosts -d w --print --step-timeout 90 -O sealed
 	[[ ${lines[-1]} == "$DEMO_RESULT" ]]
+	# The output's recipient key is made and kept on the application host.
+	assert_contains "$output" "timeout 90 \$SSH application-1 in $T ccc-keygen recipient -o recipient.key -p - > 00-keys/recipient.pub"
+	assert_contains "$output" "timeout 90 \$SSH application-1 in $T ccc-combine --result 07-verified -i recipient.key > 07-output"
+	assert_mode 600 "$(srv application-1)/recipient.key"
+	assert_no_file w/00-keys/recipient.key
 	local cm
 	cm=$(sed -n 's|^SSH=.*ControlPath=\(.*\)/%C .*|\1|p' <<<"$output")
 	[[ -n $cm && ! -e $cm ]] # this run's connections are closed
@@ -380,7 +390,7 @@ ticks() {
 	# "LINES => WHY": the file, its lines separated by "|", and the detail.
 	for row in \
 	    "node 1 node-1 d|node 1 node-2 d => line 2: node 1 is given twice" \
-	    "nod 1 node-1 d => line 1: unknown role 'nod' (node, oracle, enclave or ssh-config)" \
+	    "nod 1 node-1 d => line 1: unknown role 'nod' (node, oracle, enclave, application or ssh-config)" \
 	    "node 1 -oProxyCommand=x d => line 1: '-oProxyCommand=x' is not an ssh destination ([USER@]HOST)" \
 	    "node 1 node-1 ../d => line 1: '../d' is not a relative directory (no \"..\")" \
 	    "node 0 node-1 d => line 1: the index '0' is not a number from 1 to 255" \
