@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 
 #include "enclave.h"
 #include "io.h"
@@ -140,21 +139,6 @@ bad:
 out:
 	if (rc != 0)
 		ccc_err_what(err, path);
-	ccc_buf_free(&b);
-	return rc;
-}
-
-/* SHA-384 of the running executable: the enclave runtime's measurement. */
-int
-ccc_enclave_runtime(uint8_t out[48], struct ccc_err *err)
-{
-	struct ccc_buf b;
-	int rc;
-
-	ccc_buf_init(&b, 0);
-	if ((rc = ccc_read_file(&b, "/proc/self/exe", 1UL << 30, err)) == 0 &&
-	    EVP_Digest(b.p, b.len, out, NULL, EVP_sha384(), NULL) != 1)
-		rc = ccc_err_openssl(err, "sha384");
 	ccc_buf_free(&b);
 	return rc;
 }

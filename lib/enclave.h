@@ -47,7 +47,11 @@ int ccc_enclave_policy_load(struct ccc_enclave_policy *p, const char *path,
 
 /*
  * The enclave runtime's measurement (PCR 0 of its documents): the SHA-384
- * of the running executable.
+ * of the running executable (lib/runtime.c).  It is computed once per
+ * binary: the user's cache, $XDG_CACHE_HOME/ccc/runtime (else
+ * ~/.cache/ccc/runtime), keeps it by the binary's device, inode, size,
+ * modification and change times, so a binary changed in any way is
+ * hashed again.  Without a usable cache it is computed every time.
  */
 int ccc_enclave_runtime(uint8_t out[48], struct ccc_err *err) CCC_WUR;
 

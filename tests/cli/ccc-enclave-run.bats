@@ -212,6 +212,38 @@ od -An -v -tx1 | tr -d " \n"'
 	assert_no_file again
 }
 
+# pcr0 FILE: PCR 0 of the attestation in an enclave key FILE.
+pcr0() {
+	ccc-inspect "$1" | sed -n 's/^        "0": "\([0-9a-f]*\)"$/\1/p'
+}
+
+@test "keygen: the runtime's measurement is hashed once per binary, and again for a binary changed in any way" {
+	export XDG_CACHE_HOME=$PWD/cache
+	# A copy of the runtime of its own (the cache keys it by device,
+	# inode, size, modification and change times).
+	cp "$(command -v ccc-enclave-run)" rt
+	local key h c
+	key=$(stat -c '%d %i %s' rt)
+	h=$(sha384sum <rt | cut -d' ' -f1)
+	crun -0 ./rt keygen -a fx/e1.key -s k1 -o p1
+	[[ $(pcr0 p1) == "$h" ]]
+	c=$(cat cache/ccc/runtime)
+	[[ $c == "$key "*" $h" && $c != *$'\n'* ]] || fail "cache: $c"
+	crun -0 ./rt keygen -a fx/e1.key -s k2 -o p2
+	[[ $(pcr0 p2) == "$h" ]]
+	[[ $(cat cache/ccc/runtime) == "$c" ]]
+	# Changed in place (a byte appended: ELF runs the same): hashed again,
+	# its line first, the other kept.
+	printf '\0' >>rt
+	crun -0 ./rt keygen -a fx/e1.key -s k3 -o p3
+	[[ $(pcr0 p3) == "$(sha384sum <rt | cut -d' ' -f1)" && $(pcr0 p3) != "$h" ]]
+	[[ $(sed -n 1p cache/ccc/runtime) == "$(stat -c '%d %i %s' rt) "*" $(pcr0 p3)" ]]
+	[[ $(sed -n 2p cache/ccc/runtime) == "$c" ]]
+	# No cache where none can be (no HOME, no XDG_CACHE_HOME): hashed.
+	crun -0 env -u XDG_CACHE_HOME -u HOME ./rt keygen -a fx/e1.key -s k4 -o p4
+	[[ $(pcr0 p4) == "$(pcr0 p3)" ]]
+}
+
 @test "run: an existing output file or a terminal stops the run before the key is used" {
 	program hello 'echo hello'
 	request r hello
