@@ -30,6 +30,7 @@ export CCC_BIN=$bin PATH=$bin:$PATH
 work=$(mktemp -d "${TMPDIR:-/tmp}/ccc-bench-hosts.XXXXXX")
 lab=$work/lab
 trap '"$lab_cmd" down "$lab" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
 
 # latency ARGS...: ccc-flow's request latency in ms (steps 1-7).
 latency() {

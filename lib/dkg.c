@@ -923,7 +923,7 @@ ccc_subshare_open(struct ccc_ec *ec, BIGNUM *y, const struct ccc_msg *d,
 		rc = CCC_E_SCALAR;
 		goto out;
 	}
-	rc = ccc_vss_check(ec, C, d->t, j, y);
+	rc = C != NULL ? ccc_vss_check(ec, C, d->t, j, y) : 0;
 out:
 	if (rc != 0)
 		BN_clear(y);

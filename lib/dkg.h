@@ -283,7 +283,9 @@ int ccc_deal_check(struct ccc_ec *ec, const struct ccc_msg *d, uint32_t t,
 
 /*
  * Open recipient j's sub-share of a checked dealing with the transport
- * secret key sk, into y (secure), and check it against the commitments.
+ * secret key sk, into y (secure), and check it against the commitments
+ * (C NULL: not checked, for a caller that checks the sum of the
+ * sub-shares instead, and each only when the sum fails).
  * CCC_E_DECRYPT (not dealt to j, or the seal does not open),
  * CCC_E_SCALAR (not a scalar), CCC_E_SHARE (Feldman check fails).
  */

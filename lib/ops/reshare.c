@@ -386,6 +386,14 @@ dealers_needed(const struct tx *x)
 	return x->cm.t < x->n ? x->cm.t + 1 : x->n;
 }
 
+/* The sub-share of dealer i to this node is bad (CCC_E_SHARE). */
+static int
+subshare_bad(struct ccc_err *err, uint32_t i)
+{
+	return ccc_err_set(err, CCC_E_SHARE, -1, NULL, "the sub-share of "
+	    "dealer %u to this node does not open or does not verify", i);
+}
+
 /*
  * The result of dealings S[0..k-1] (checked): the group, and with xj this
  * member's share.  DKG: sums; resharing: Lagrange coefficients at 0 over
@@ -447,16 +455,20 @@ rs_derive(struct tx *x, const uint8_t *S, uint32_t k, BIGNUM *xj,
 		goto out;
 	}
 	if (xj != NULL) {
+		/*
+		 * Each sub-share was checked against its dealer's commitments
+		 * when this node responded; here only their sum is, against
+		 * h_j, which is what the share must match.  Each is checked
+		 * again only when the sum fails, to name the dealer.
+		 */
 		for (i = 0; i < k; i++) {
 			if ((rc = ccc_transport_keypair(sk, pk, x->seed,
 			    S[i])) != 0)
 				goto crypto;
 			if (ccc_subshare_open(x->ec, y[i],
-			    &x->s[CCC_MSG_DEAL][S[i]].m, x->C[S[i]], x->me_m,
+			    &x->s[CCC_MSG_DEAL][S[i]].m, NULL, x->me_m,
 			    sk) != 0) {
-				rc = ccc_err_set(err, CCC_E_SHARE, -1, NULL,
-				    "the sub-share of dealer %u to this node "
-				    "does not open or does not verify", S[i]);
+				rc = subshare_bad(err, S[i]);
 				goto out;
 			}
 		}
@@ -466,6 +478,13 @@ rs_derive(struct tx *x, const uint8_t *S, uint32_t k, BIGNUM *xj,
 		    1) != 0)
 			goto crypto;
 		if (memcmp(gxe[0], g->hi[x->me_m - 1], CCC_POINT_BYTES) != 0) {
+			for (i = 0; i < k; i++)
+				if (ccc_vss_check(x->ec, x->C[S[i]],
+				    x->s[CCC_MSG_DEAL][S[i]].m.t, x->me_m,
+				    y[i]) != 0) {
+					rc = subshare_bad(err, S[i]);
+					goto out;
+				}
 			rc = ccc_err_set(err, CCC_E_SHARE, -1, NULL, "the new "
 			    "share does not match h_%u", x->me_m);
 			goto out;

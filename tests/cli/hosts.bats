@@ -351,6 +351,12 @@ ticks() {
 	assert_stderr "ccc-serve: refused: ccc-quorum-sign sign: not a command of the enclave role"
 	crun -2 app $s oracle-1 ccc-quorum-sign roster -h
 	assert_stderr "ccc-serve: refused: ccc-quorum-sign roster: not a command of the oracle role"
+	crun -2 app $s application-1 ccc-reencrypt -h
+	assert_stderr "ccc-serve: refused: ccc-reencrypt: not a command of the application role"
+	crun -2 app $s application-1 ccc-quorum-sign sign -h
+	assert_stderr "ccc-serve: refused: ccc-quorum-sign sign: not a command of the application role"
+	crun -2 app $s application-1 ccc-keygen identity -o x
+	assert_stderr "ccc-serve: refused: ccc-keygen identity: not a command of the application role"
 	# No shell: $(id) is a file name.
 	crun -0 app $s node-1 in "$T" 'ccc-keygen identity -o $(id); -p $(id).pub'
 	[[ -f $(srv node-1)/'$(id);' && -f $(srv node-1)/'$(id).pub' ]]
