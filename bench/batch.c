@@ -113,67 +113,99 @@ batch_print(long n, const struct batch_row *r)
 	    r->rss2);
 }
 
+/* Run a set-up step (output to /dev/null); exits if it fails. */
+static void
+step(char *const argv[])
+{
+	long rss;
+
+	(void)run_tool(argv[0], argv, "/dev/null", "/dev/null", &rss, NULL);
+}
+
+/*
+ * The oracle, the attestation root, the enclave and its pool of the
+ * request rows, in the current directory: what tests/cli/helpers.bash's
+ * oracle_fixtures makes, with one oracle and a roster of quorum 1.
+ */
+static int
+request_fixtures(char *kg, char *qs, char *er)
+{
+	char nb[24], na[24];
+	FILE *f;
+
+	snprintf(nb, sizeof(nb), "%lld", (long long)time(NULL) - 3600);
+	snprintf(na, sizeof(na), "%lld", (long long)time(NULL) + 86400);
+	step((char *[]){ kg, "identity", "-o", "o.key", "-p", "o.pub", "-N",
+	    "oracle", NULL });
+	step((char *[]){ qs, "roster", "-q", "1", "-N", "bench",
+	    "--not-before", nb, "--not-after", na, "-o", "roster", "o.pub",
+	    NULL });
+	step((char *[]){ kg, "attest-root", "-o", "aroot.key", "-p",
+	    "aroot.pem", "-N", "bench-root", NULL });
+	step((char *[]){ kg, "enclave-cert", "-r", "aroot.key", "-o", "enc.key",
+	    "-p", "enc.pem", "-N", "enclave-1", NULL });
+	if ((f = fopen("attest.policy", "w")) == NULL)
+		return -1;
+	fputs("ccc-attest-policy 1\nroot software aroot.pem bench-root\n"
+	    "measurements any\nallow-software yes\nmax-age 316224000\n", f);
+	if (fclose(f) != 0)
+		return -1;
+	step((char *[]){ qs, "pool", "-N", "pool", "-o", "pool.blob",
+	    "enc.pem,operator=bench,name=enclave-1", NULL });
+	step((char *[]){ qs, "sign", "-i", "o.key", "-o", "pool.o",
+	    "pool.blob", NULL });
+	step((char *[]){ qs, "combine", "-r", "roster", "-b", "pool.blob", "-o",
+	    "pool", "pool.o", NULL });
+	step((char *[]){ er, "keygen", "-a", "enc.key", "-s", "ek", "-o",
+	    "epub", "-E", "604800", NULL });
+	return 0;
+}
+
 /*
  * Request mode: the same N ciphertexts in one certified request (app
- * "bench", one oracle, quorum 1), served by ccc-reencrypt -r -j 0: time
- * per ciphertext and peak RSS.  dir holds key/ (the 2-of-3 key) and
- * ct.seq; the oracle and enclave keys are made on the first call.
+ * "bench", one oracle, quorum 1), served by ccc-reencrypt -r -j 0: wall
+ * time per ciphertext (every CPU) and peak RSS, or -1.  dir holds key/
+ * (the 2-of-3 key) and ct.seq; the fixtures are made on the first call.
  */
 static long
 request_row(const char *dir, long n, double *us)
 {
-	char qs[PATH_MAX], kg[PATH_MAX], re[PATH_MAX], p[12][PATH_MAX + 32];
-	char nb[24], na[24], st[PATH_MAX + 32];
+	char qs[PATH_MAX], kg[PATH_MAX], re[PATH_MAX], er[PATH_MAX];
+	char st[32];
 	static const char meas[] = "00000000000000000000000000000000"
 	    "0000000000000000000000000000000000000000000000000000000000000000";
-	long rss;
+	long rss = -1;
 	double t;
-	int i;
+	int here;
 
 	if (bench_path(qs, sizeof(qs), "cmd", "ccc-quorum-sign") ||
 	    bench_path(kg, sizeof(kg), "cmd", "ccc-keygen") ||
-	    bench_path(re, sizeof(re), "cmd", "ccc-reencrypt"))
+	    bench_path(re, sizeof(re), "cmd", "ccc-reencrypt") ||
+	    bench_path(er, sizeof(er), "cmd", "ccc-enclave-run") ||
+	    (here = open(".", O_RDONLY | O_DIRECTORY)) < 0)
 		return -1;
-	static const char *names[] = { "o.key", "o.pub", "enc.key", "enc.pub",
-	    "ek", "epub", "roster", "req", "sig", "cert", "key/tpk.cbor",
-	    "key/share-1.cbor" };
-	for (i = 0; i < 12; i++)
-		snprintf(p[i], sizeof(p[i]), "%s/%s", dir, names[i]);
-	snprintf(st, sizeof(st), "%s/state-%ld", dir, n);
-	if (access(p[6], F_OK) != 0) {
-		char *a1[] = { kg, "identity", "-o", p[0], "-p", p[1], "-N",
-		    "oracle", NULL };
-		char *a2[] = { kg, "identity", "-o", p[2], "-p", p[3], "-N",
-		    "enclave", NULL };
-		char *a3[] = { kg, "recipient", "-o", p[4], "-p", p[5], NULL };
-		char *a4[] = { qs, "roster", "-q", "1", "-N", "bench",
-		    "--not-before", nb, "--not-after", na, "-o", p[6], p[1],
-		    NULL };
-		snprintf(nb, sizeof(nb), "%lld", (long long)time(NULL) - 3600);
-		snprintf(na, sizeof(na), "%lld", (long long)time(NULL) + 86400);
-		(void)run_tool(kg, a1, "/dev/null", "/dev/null", &rss, NULL);
-		(void)run_tool(kg, a2, "/dev/null", "/dev/null", &rss, NULL);
-		(void)run_tool(kg, a3, "/dev/null", "/dev/null", &rss, NULL);
-		(void)run_tool(qs, a4, "/dev/null", "/dev/null", &rss, NULL);
-	}
-	{
-		char ct[PATH_MAX + 32];
-		char *a1[] = { qs, "request", "-a", "bench", "-m",
-		    (char *)meas, "-k", p[10], "-e", p[3], "-K", p[5], "-E",
-		    "3600", "-o", p[7], "-f", ct, NULL };
-		char *a2[] = { qs, "sign", "-i", p[0], "-k", p[10], "-o", p[8],
-		    "-f", p[7], NULL };
-		char *a3[] = { qs, "combine", "-r", p[6], "-c", p[7], "-o",
-		    p[9], "-f", p[8], NULL };
-		char *a4[] = { re, "-s", p[11], "-k", p[10], "-r", p[6], "-d",
-		    st, "-j", "0", p[9], NULL };
-		snprintf(ct, sizeof(ct), "%s/ct.seq", dir);
-		(void)run_tool(qs, a1, "/dev/null", "/dev/null", &rss, NULL);
-		(void)run_tool(qs, a2, "/dev/null", "/dev/null", &rss, NULL);
-		(void)run_tool(qs, a3, "/dev/null", "/dev/null", &rss, NULL);
-		t = run_tool(re, a4, "/dev/null", "/dev/null", &rss, NULL);
-	}
+	if (chdir(dir) != 0)
+		goto out;
+	if (access("roster", F_OK) != 0 && request_fixtures(kg, qs, er) != 0)
+		goto out;
+	snprintf(st, sizeof(st), "state-%ld", n);
+	step((char *[]){ qs, "request", "-a", "bench", "-m", (char *)meas,
+	    "-k", "key/tpk.cbor", "-r", "roster", "-P", "pool", "-K", "epub",
+	    "-E", "3600", "-o", "req", "-f", "ct.seq", NULL });
+	step((char *[]){ qs, "sign", "-i", "o.key", "-k", "key/tpk.cbor", "-A",
+	    "attest.policy", "-r", "roster", "-P", "pool", "-o", "sig", "-f",
+	    "req", NULL });
+	step((char *[]){ qs, "combine", "-r", "roster", "-c", "req", "-o",
+	    "cert", "-f", "sig", NULL });
+	t = run_tool(re, (char *[]){ re, "-s", "key/share-1.cbor", "-k",
+	    "key/tpk.cbor", "-r", "roster", "-A", "attest.policy", "-P", "pool",
+	    "-d", st, "-j", "0", "cert", NULL }, "/dev/null", "/dev/null", &rss,
+	    NULL);
 	*us = t / n * 1e6;
+out:
+	if (fchdir(here) != 0)
+		rss = -1;
+	close(here);
 	return rss;
 }
 

@@ -60,6 +60,7 @@ struct bench_opts {
 	int pairs;		/* A B pairs per row */
 	double sample;		/* CPU seconds one side of a pair lasts */
 	double margin;		/* --check: ratio limit = target x margin */
+	const char *rows;	/* --rows: only rows whose name has this */
 };
 extern struct bench_opts bench_opts;
 extern struct ccc_ec *bench_ec;
@@ -80,6 +81,8 @@ void bench_add(const struct bench_row *row);
 /* Measure every registered row, print the table; the rows over target x
  * margin, each also named in one line on stderr. */
 int bench_run_rows(void);
+/* Whether --rows lets the row named name run. */
+int bench_wanted(const char *name);
 /* Over target x margin: print "  OVER", a line on stderr, return 1. */
 int bench_over(const char *name, double ratio, double target);
 /* Pin the bench to one of its CPUs (all 0) or give it back all of them

@@ -24,13 +24,16 @@
 #include "tdh2.h"
 
 static const char usage[] =
-    "usage: ccc-bench [-c] [-q] [-m FACTOR] [-b MAX] [-L | -F]\n"
+    "usage: ccc-bench [-c] [-q] [-m FACTOR] [-r TEXT] [-b MAX] [-L | -F]\n"
     "  -c, --check        exit 1 if a ratio exceeds its target x FACTOR;\n"
     "                     one line on stderr for each such row\n"
     "  -q, --quick        short samples, 5 pairs a row: the single\n"
     "                     operations and the start-ups only (seconds)\n"
     "  -m, --margin FACTOR  --check's margin over each target (default "
     "1.10)\n"
+    "  -r, --rows TEXT    only the rows whose name contains TEXT (a tool's\n"
+    "                     start-up row: \"ccc-encrypt start-up\"); no other\n"
+    "                     section\n"
     "  -b, --batch MAX    batch rows up to MAX items (default 100000;\n"
     "                     0: none)\n"
     "  -L, --level4       security level 4's section alone\n"
@@ -82,6 +85,7 @@ main(int argc, char **argv)
 		{ "check", no_argument, NULL, 'c' },
 		{ "quick", no_argument, NULL, 'q' },
 		{ "margin", required_argument, NULL, 'm' },
+		{ "rows", required_argument, NULL, 'r' },
 		{ "batch", required_argument, NULL, 'b' },
 		{ "level4", no_argument, NULL, 'L' },
 		{ "flow", no_argument, NULL, 'F' },
@@ -91,7 +95,8 @@ main(int argc, char **argv)
 	int c, check = 0, only = 0, bad = 0;
 	long batch_max = 100000;
 
-	while ((c = getopt_long(argc, argv, "cqm:b:LFh", longopts,
+	opterr = 0;	/* its messages name the path ccc-bench ran by */
+	while ((c = getopt_long(argc, argv, "cqm:r:b:LFh", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -104,6 +109,9 @@ main(int argc, char **argv)
 			break;
 		case 'm':
 			bench_opts.margin = number("--margin", optarg, 1, 100);
+			break;
+		case 'r':
+			bench_opts.rows = optarg;
 			break;
 		case 'b':
 			batch_max = (long)number("--batch", optarg, 0, 1e7);
@@ -121,7 +129,8 @@ main(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		default:
-			fputs(usage, stderr);
+			fprintf(stderr, "ccc-bench: usage: bad option '%s'\n%s",
+			    argv[optind - 1], usage);
 			return 2;
 		}
 	}
@@ -149,10 +158,11 @@ main(int argc, char **argv)
 	    "time,\neach row interleaved with its floor, median of %d pairs%s"
 	    "\n\n", OpenSSL_version(OPENSSL_VERSION), sodium_version_string(),
 	    bench_opts.pairs, bench_opts.quick ? " (--quick)" : "");
-	bench_floor_print();
+	if (bench_opts.rows == NULL)
+		bench_floor_print();
 	bad += bench_run_rows();
 	bad += bench_startup();
-	if (!bench_opts.quick) {
+	if (!bench_opts.quick && bench_opts.rows == NULL) {
 		bench_flow();
 		if (level4() != 0)
 			return 2;

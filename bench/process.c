@@ -21,15 +21,17 @@
  * The goal (issue 18) is 1.3x of an empty static program.  The tools
  * carry libcrypto and libsodium statically but are PIE with a dynamic
  * libc: loading, relocating and initialising them cost about 3x the empty
- * program's CPU time here (README.md, Performance).  The target guards
- * that from regressions; the goal is reported beside it.
+ * program's CPU time here, 3.0-3.7x with the load (README.md,
+ * Performance).  The target guards that from regressions; the goal is
+ * reported beside it.
  */
 #define STARTUP_GOAL 1.30
-#define STARTUP_TARGET 4.0
+#define STARTUP_TARGET 4.5
 
 static const char *const tools[] = { "ccc-encrypt", "ccc-reencrypt",
 	"ccc-combine", "ccc-keygen", "ccc-inspect", "ccc-quorum-sign",
 	"ccc-enclave-run", "ccc-attest-verify", "ccc-share", "ccc-rand" };
+#define NTOOLS (int)(sizeof(tools) / sizeof(tools[0]))
 
 /* CPU seconds (the child's user + system) of n runs of path --version. */
 static double
@@ -64,6 +66,13 @@ bench_startup(void)
 	int i, j, bad = 0, n = bench_opts.quick ? 5 : 20;
 	int pairs = bench_opts.pairs;
 
+	for (i = 0; i < NTOOLS; i++) {
+		snprintf(what, sizeof(what), "%s start-up", tools[i]);
+		if (bench_wanted(what))
+			break;
+	}
+	if (i == NTOOLS)
+		return 0;
 	if (bench_path(empty, sizeof(empty), "bench", "empty") != 0) {
 		printf("\nprocess start-up: no bench/empty beside ccc-bench "
 		    "(make bench builds it); skipped\n");
@@ -77,8 +86,10 @@ bench_startup(void)
 	printf("%-38s %10s %10s %-26s %7s %7s\n", "tool", "us", "empty",
 	    "", "ratio", "target");
 	(void)spawn_cpu(empty, n, &fa);	/* page cache, lazy set-up */
-	for (i = 0; i < (int)(sizeof(tools) / sizeof(tools[0])); i++) {
-		if (bench_path(tool, sizeof(tool), "cmd", tools[i]) != 0)
+	for (i = 0; i < NTOOLS; i++) {
+		snprintf(what, sizeof(what), "%s start-up", tools[i]);
+		if (!bench_wanted(what) ||
+		    bench_path(tool, sizeof(tool), "cmd", tools[i]) != 0)
 			continue;
 		(void)spawn_cpu(tool, 1, &fa);
 		for (j = 0; j < pairs; j++) {
@@ -91,7 +102,6 @@ bench_startup(void)
 		    "%.2fx: %s", tools[i], bench_median(a, pairs),
 		    bench_median(b, pairs), "", ra, STARTUP_TARGET,
 		    STARTUP_GOAL, ra <= STARTUP_GOAL ? "met" : "not met");
-		snprintf(what, sizeof(what), "%s start-up", tools[i]);
 		bad += bench_over(what, ra, STARTUP_TARGET);
 		printf("\n");
 		fflush(stdout);
