@@ -1,24 +1,37 @@
 /*
  * ccc-bench's harness and the interface between its files.
  *
- * Every figure is CPU time, never wall time: thread CPU time
+ * Every ratio is one of CPU times: thread CPU time
  * (CLOCK_THREAD_CPUTIME_ID) for in-process rows, the children's user +
  * system time (wait4's rusage) for whole processes.  An operation is
  * measured interleaved with its floor, A B A B ..., and its ratio is the
  * median of the per-pair ratios, so that a load that comes and goes
- * weighs on both sides of each ratio alike.
+ * weighs on both sides of each ratio alike.  Wall time is printed only
+ * where it is the point (a request's latency, a speed-up over threads)
+ * and never checked.
  *
  * Adding rows.  A file of rows exports one function, bench_rows_X(void),
  * declared below and called once from main (bench/ccc-bench.c) before
- * anything is measured.  It does its own set-up (keys, ciphertexts: in
+ * anything is measured; the file goes in bench_ccc_bench_SOURCES
+ * (mk/bench.am).  bench_rows_X does its own set-up (keys, ciphertexts: in
  * static storage of its file, using bench_ec) and calls bench_add() once
  * per row.  A row is an operation and its floor: the raw OpenSSL and
  * libsodium operations it cannot avoid, as a list of bench_part (the
  * components below, bench/floor.c, or any function of the file's own),
  * and a target: the ratio the row should stay under.  --check fails when
- * a ratio exceeds target x margin.  Rows print in the order added.
- * The harness keeps the pointers it is given: rows, parts and names live
- * for the whole run.
+ * a ratio exceeds target x margin.  Rows print in the order added; the
+ * harness keeps the pointers it is given, so rows, parts and names live
+ * for the whole run.  For example:
+ *
+ *	static const struct bench_part fl67[] = { { bench_MSM, (void *)67L, 1 },
+ *	    { bench_LAG, (void *)67L, 1 }, { bench_DEC, NULL, 67 },
+ *	    { NULL, NULL, 0 } };
+ *	static const struct bench_row r67 = { "combine k=67, verified",
+ *	    f_combine67, NULL, "MSM67+LAG67+67DEC", fl67, 0, 1.20 };
+ *	void bench_rows_scale(void) { set_up(); bench_add(&r67); }
+ *
+ * bench/chart.sh plots the rows named exactly "combine k=N" (nothing
+ * after N) as one series: another kind of combination needs another name.
  */
 #ifndef CCC_BENCH_H
 #define CCC_BENCH_H
