@@ -109,6 +109,14 @@ over() {
 	    --rows 'ccc-inspect start-up'
 	((${#stderr_lines[@]} == 1)) || fail "not one line on stderr"
 	over "${stderr_lines[0]}" "ccc-inspect start-up"
+
+	# The dynamic empty program is a reference: no target, never over.
+	CCC_BENCH_TARGET_SCALE=0.0001 crun -0 "$BENCH" --quick --check \
+	    --rows 'empty-dynamic start-up'
+	assert_stderr_empty
+	r=$(row empty-dynamic)
+	[[ $r =~ ^empty-dynamic\ +[0-9]+\ +[0-9]+\ +[0-9]+\.[0-9]{2}x\ \ \(reference\)$ ]] ||
+	    fail "row: $r"
 }
 
 # points SVG: the number of circles, and of points of each polyline.
