@@ -69,6 +69,7 @@ struct bench_pair {
 
 /* The options main parsed, for the files of rows. */
 struct bench_opts {
+	int check;		/* --check: a line on stderr per row over */
 	int quick;		/* --quick: short samples, fewer pairs */
 	int pairs;		/* A B pairs per row */
 	double sample;		/* CPU seconds one side of a pair lasts */
@@ -84,8 +85,8 @@ extern struct ccc_ec *bench_ec;
 double bench_median(double *v, int n);
 /* Median CPU microseconds of one call of fn(arg) (not paired). */
 double bench_time(bench_fn fn, void *arg);
-/* op against floor, interleaved (floor NULL: only op, ratio 0). */
-void bench_pair_fns(bench_fn op, void *oarg, bench_fn floor, void *farg,
+/* op against its floor fl, interleaved (fl NULL: only op, ratio 0). */
+void bench_pair_fns(bench_fn op, void *oarg, bench_fn fl, void *farg,
     struct bench_pair *out);
 /* Run a floor: each part's fn(arg), times times (arg: the part array). */
 void bench_floor_run(void *parts);
@@ -96,7 +97,8 @@ void bench_add(const struct bench_row *row);
 int bench_run_rows(void);
 /* Whether --rows lets the row named name run. */
 int bench_wanted(const char *name);
-/* Over target x margin: print "  OVER", a line on stderr, return 1. */
+/* Over target x margin: print "  OVER" (and with --check a line on
+ * stderr), return 1. */
 int bench_over(const char *name, double ratio, double target);
 /* Pin the bench to one of its CPUs (all 0) or give it back all of them
  * (all 1): single operations run on one, the batch -j rows on every one.

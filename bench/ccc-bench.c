@@ -92,7 +92,7 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int c, check = 0, only = 0, bad = 0;
+	int c, only = 0, bad = 0;
 	long batch_max = 100000;
 
 	opterr = 0;	/* its messages name the path ccc-bench ran by */
@@ -100,7 +100,7 @@ main(int argc, char **argv)
 	    NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			check = 1;
+			bench_opts.check = 1;
 			break;
 		case 'q':
 			bench_opts.quick = 1;
@@ -169,7 +169,7 @@ main(int argc, char **argv)
 		if (batch_max > 0)
 			bad += bench_batch(batch_max);
 	}
-	if (check) {
+	if (bench_opts.check) {
 		printf("\n--check: %d row(s) over target x %.2f\n", bad,
 		    bench_opts.margin);
 		return bad ? 1 : 0;

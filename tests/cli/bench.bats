@@ -77,6 +77,8 @@ over() {
 	# Without --check the same figures only report.
 	CCC_BENCH_TARGET_SCALE=0.0001 crun -0 "$BENCH" --quick \
 	    --rows 'parse a 1 MiB'
+	assert_stderr_empty
+	[[ $output == *"  OVER"* ]] || fail "no OVER in the table"
 }
 
 @test "bench: an operation is paired with its floor and the ratio printed" {
