@@ -607,57 +607,97 @@ out:
 	return rc;
 }
 
-/* d = prod_{m != j} (x_m - x_j) mod n, from small-integer factors. */
-static int
-lagrange_den(struct ccc_ec *ec, BIGNUM *d, const uint32_t *xs, size_t k,
-    size_t j)
-{
-	size_t m;
-	int neg = 0;
+/*
+ * Small-integer products: factors are gathered in a 64-bit word while it
+ * cannot overflow, and a full word goes into acc by one BN_mul_word, so a
+ * product of k node numbers (< 2^8 each) costs about k/8 of them.
+ */
+struct wprod {
+	BIGNUM *acc;
+	uint64_t w;
+};
 
-	BN_one(d);
-	for (m = 0; m < k; m++) {
-		if (m == j)
-			continue;
-		if (xs[m] == xs[j])
-			return CCC_E_DUPLICATE;
-		if (BN_mul_word(d, xs[m] > xs[j] ? xs[m] - xs[j] :
-		    xs[j] - xs[m]) != 1)
+static int
+wprod_mul(struct wprod *p, uint64_t f)
+{
+	if (f != 0 && p->w > UINT64_MAX / f) {
+		if (BN_mul_word(p->acc, p->w) != 1)
 			return CCC_E_CRYPTO;
-		neg ^= xs[m] < xs[j];
+		p->w = 1;
 	}
-	BN_set_negative(d, neg);
-	return BN_nnmod(d, d, ec->n, ec->bn) == 1 ? 0 : CCC_E_CRYPTO;
+	p->w *= f;
+	return 0;
+}
+
+/* acc = acc * w mod n, negated when neg. */
+static int
+wprod_end(struct ccc_ec *ec, struct wprod *p, int neg)
+{
+	if (BN_mul_word(p->acc, p->w) != 1)
+		return CCC_E_CRYPTO;
+	BN_set_negative(p->acc, neg);
+	return BN_nnmod(p->acc, p->acc, ec->n, ec->bn) == 1 ? 0 : CCC_E_CRYPTO;
 }
 
 int
 ccc_tdh2_lagrange(struct ccc_ec *ec, BIGNUM **lambda, const uint32_t *xs,
     size_t k)
 {
-	BIGNUM **den = NULL, *acc, *inv;
+	struct wprod p;
+	BIGNUM **den = NULL, *num, *acc, *inv;
 	size_t j, m;
-	int rc = CCC_E_NOMEM;
+	int neg, rc = CCC_E_NOMEM;
 
 	/*
-	 * lambda_j = prod_{m != j} x_m / (x_m - x_j).  Numerators and
-	 * denominators are products of small integers (BN_mul_word); the k
-	 * denominators are inverted with one BN_mod_inverse (Montgomery's
-	 * trick: prefix products, invert the total, unwind).
+	 * lambda_j = prod_{m != j} x_m / (x_m - x_j) = N / d_j with
+	 * N = prod_m x_m (k word products, once) and
+	 * d_j = x_j prod_{m != j} (x_m - x_j) (k word products each: the
+	 * k^2 differences are unavoidable for an arbitrary set of nodes, but
+	 * they are machine-word products, 8 to a BN_mul_word).  The k d_j are
+	 * inverted with one BN_mod_inverse (Montgomery's trick: prefix
+	 * products, invert the total, unwind): 3k modular multiplications.
 	 */
 	BN_CTX_start(ec->bn);
+	num = BN_CTX_get(ec->bn);
 	acc = BN_CTX_get(ec->bn);
 	inv = BN_CTX_get(ec->bn);
-	if (inv == NULL || (den = calloc(k, sizeof(*den))) == NULL)
+	if (inv == NULL || (den = calloc(k ? k : 1, sizeof(*den))) == NULL)
 		goto out;
 	for (j = 0; j < k; j++)
 		if ((den[j] = BN_CTX_get(ec->bn)) == NULL)
 			goto out;
+	rc = CCC_E_CRYPTO;
+	BN_one(num);
+	p = (struct wprod){ num, 1 };
+	for (j = 0; j < k; j++) {
+		if (xs[j] == 0) {
+			rc = CCC_E_FIELD;	/* node numbers are 1-based */
+			goto out;
+		}
+		if (wprod_mul(&p, xs[j]) != 0)
+			goto out;
+	}
+	if (wprod_end(ec, &p, 0) != 0)
+		goto out;
 	BN_one(acc);
 	for (j = 0; j < k; j++) {
-		if ((rc = lagrange_den(ec, den[j], xs, k, j)) != 0)
-			goto out;
-		rc = CCC_E_CRYPTO;
-		if (BN_copy(lambda[j], acc) == NULL ||
+		BN_one(den[j]);
+		p = (struct wprod){ den[j], xs[j] };
+		neg = 0;
+		for (m = 0; m < k; m++) {
+			if (m == j)
+				continue;
+			if (xs[m] == xs[j]) {
+				rc = CCC_E_DUPLICATE;
+				goto out;
+			}
+			if (wprod_mul(&p, xs[m] > xs[j] ? xs[m] - xs[j] :
+			    xs[j] - xs[m]) != 0)
+				goto out;
+			neg ^= xs[m] < xs[j];
+		}
+		if (wprod_end(ec, &p, neg) != 0 ||
+		    BN_copy(lambda[j], acc) == NULL ||
 		    BN_mod_mul(acc, acc, den[j], ec->n, ec->bn) != 1)
 			goto out;
 	}
@@ -666,12 +706,8 @@ ccc_tdh2_lagrange(struct ccc_ec *ec, BIGNUM **lambda, const uint32_t *xs,
 	for (j = k; j-- > 0;) {
 		/* inv = 1/(d_0...d_j), so inv * prefix_j = 1/d_j. */
 		if (BN_mod_mul(lambda[j], lambda[j], inv, ec->n, ec->bn) != 1 ||
-		    BN_mod_mul(inv, inv, den[j], ec->n, ec->bn) != 1)
-			goto out;
-		for (m = 0; m < k; m++)
-			if (m != j && BN_mul_word(lambda[j], xs[m]) != 1)
-				goto out;
-		if (BN_nnmod(lambda[j], lambda[j], ec->n, ec->bn) != 1)
+		    BN_mod_mul(inv, inv, den[j], ec->n, ec->bn) != 1 ||
+		    BN_mod_mul(lambda[j], lambda[j], num, ec->n, ec->bn) != 1)
 			goto out;
 	}
 	rc = 0;

@@ -174,7 +174,10 @@ int ccc_tdh2_combine_point(struct ccc_ec *ec, uint8_t out[CCC_POINT_BYTES],
 
 /*
  * Lagrange coefficients at 0 for the 1-based node numbers xs[0..k-1]
- * (distinct), into lambda[0..k-1] (allocated by the caller).
+ * (distinct), into lambda[0..k-1] (allocated by the caller): one
+ * inversion, O(k) modular multiplications and k^2 machine-word products
+ * of differences.  CCC_E_DUPLICATE for a repeated number, CCC_E_FIELD
+ * for 0.
  */
 int ccc_tdh2_lagrange(struct ccc_ec *ec, BIGNUM **lambda, const uint32_t *xs,
     size_t k) CCC_WUR;
