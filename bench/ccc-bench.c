@@ -993,6 +993,7 @@ main(int argc, char **argv)
 		printf("\n");
 	}
 
+	bench_rows_scale(run_seconds);
 	/* Start-up: a whole process, against an empty C program's. */
 	if (access("/bin/true", X_OK) == 0) {
 		snprintf(spawn_path, sizeof(spawn_path), "/bin/true");
