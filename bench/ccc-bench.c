@@ -163,6 +163,8 @@ main(int argc, char **argv)
 	bad += bench_run_rows();
 	bad += bench_startup();
 	if (!bench_opts.quick && bench_opts.rows == NULL) {
+		/* Combine and validity checks at scale (bench/scale.c). */
+		bench_rows_scale(0.15);
 		bench_flow();
 		if (level4() != 0)
 			return 2;

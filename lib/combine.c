@@ -1,6 +1,6 @@
 /*
- * The combine engine: open every node's sealed shares, verify every proof,
- * combine t valid shares per ciphertext and decrypt, in batches on worker
+ * The combine engine: open every node's sealed shares, verify proofs until
+ * t are valid, combine them per ciphertext and decrypt, in batches on worker
  * threads.  Used by ccc-combine and ccc-enclave-run.  Verdicts on the
  * nodes go to the caller's callback; nothing is printed here.
  */
@@ -31,6 +31,7 @@ struct node {
 	struct ccc_sealed_file f;	/* f.s.index also for a Vault file */
 	struct ccc_tdh2_dshare *vds;	/* a Vault file: its shares, or NULL */
 	bool bad;		/* excluded for every ciphertext */
+	bool unchecked;		/* some share not checked: t others were */
 	bool warned;		/* "repeats" reported */
 	const char *repeats;	/* the file of the same node it repeats */
 	char why[200];		/* first failure, for the report */
@@ -42,7 +43,7 @@ struct node {
 static const char *const cause_names[CCC_CAUSE_N] = {
 	"verified", "duplicate", "undecodable", "unopenable", "wrong-key",
 	"wrong-epoch", "unknown-node", "wrong-request", "wrong-recipient",
-	"wrong-count", "wrong-ciphertext", "failed-proof"
+	"wrong-count", "wrong-ciphertext", "failed-proof", "unchecked"
 };
 
 const char *
@@ -288,7 +289,7 @@ load_node(struct node *nd, const struct ccc_tdh2_pub *pub,
  */
 #define TABLES_FROM 1024
 
-enum { SH_UNUSED, SH_GOOD, SH_REPEAT, SH_OTHER_CT, SH_BAD_PROOF };
+enum { SH_UNUSED, SH_GOOD, SH_REPEAT, SH_OTHER_CT, SH_BAD_PROOF, SH_UNCHECKED };
 
 struct batch {
 	const struct ccc_combine_in *in;
@@ -338,6 +339,25 @@ combine_item(struct batch *b, struct ccc_ec *ec, size_t i,
 			b->verdict[at] = SH_OTHER_CT;
 			continue;
 		}
+		/*
+		 * Two blobs from one node count once: a node whose share was
+		 * used has its later ones ignored, unchecked.  Only valid
+		 * shares mark a node: its blob for another ciphertext, or a
+		 * bad one, must not shadow its valid one.
+		 */
+		if (by[nd->f.s.index]) {
+			b->verdict[at] = SH_REPEAT;
+			continue;
+		}
+		/*
+		 * Proofs are checked until t verified (in input order): the
+		 * rest are not needed, and a bad share among them is not
+		 * looked for.
+		 */
+		if (ngood >= pub->t) {
+			b->verdict[at] = SH_UNCHECKED;
+			continue;
+		}
 		if (nd->vds == NULL)
 			ccc_tdh2_share_bind(bind, pub->key_id, pub->epoch,
 			    nd->f.s.index, ccc_ct_digest(&ct), nd->f.s.context,
@@ -347,15 +367,6 @@ combine_item(struct batch *b, struct ccc_ec *ec, size_t i,
 		    nd->vds == NULL ? bind : NULL, &e) != 0) {
 			b->verdict[at] = SH_BAD_PROOF;
 			b->why[at] = strdup(e.detail);
-			continue;
-		}
-		/*
-		 * Two blobs from one node count once.  Only valid shares are
-		 * compared: a node's blob for another ciphertext must not
-		 * shadow its valid one.
-		 */
-		if (by[nd->f.s.index]) {
-			b->verdict[at] = SH_REPEAT;
 			continue;
 		}
 		by[nd->f.s.index] = true;
@@ -428,6 +439,9 @@ apply(struct batch *b, size_t i, struct ccc_err *err)
 			    b->why[at] ? b->why[at] :
 			    "share proof does not verify");
 			break;
+		case SH_UNCHECKED:
+			nd->unchecked = true;
+			break;
 		}
 	}
 	if (b->rc[i] == CCC_E_THRESHOLD && b->err[i].code == 0) {
@@ -471,6 +485,10 @@ coin_collect(const struct ccc_combine_in *in, struct node *nodes,
 		struct node *nd = &nodes[k];
 		if (nd->bad || nd->vds != NULL)
 			continue;
+		if (ngood >= in->pub->t) {	/* not needed: not read */
+			nd->unchecked = true;
+			continue;
+		}
 		ccc_err_clear(&e);
 		if ((rc = ccc_sealed_file_next(&nd->f, digest, &ds[k],
 		    &e)) != 0) {
@@ -657,10 +675,12 @@ out:
 			struct ccc_node_report r = {
 				.verdict = nodes[k].why[0] != '\0' ?
 				    CCC_NODE_BAD : nodes[k].repeats != NULL ?
-				    CCC_NODE_REPEAT : CCC_NODE_OK,
+				    CCC_NODE_REPEAT : nodes[k].unchecked ?
+				    CCC_NODE_UNCHECKED : CCC_NODE_OK,
 				.cause = nodes[k].why[0] != '\0' ?
 				    nodes[k].cause : nodes[k].repeats != NULL ?
-				    CCC_CAUSE_DUPLICATE : CCC_CAUSE_VERIFIED,
+				    CCC_CAUSE_DUPLICATE : nodes[k].unchecked ?
+				    CCC_CAUSE_UNCHECKED : CCC_CAUSE_VERIFIED,
 				.final = true,
 				.failed = rc != 0,
 				.index = nodes[k].f.s.index,

@@ -21,10 +21,14 @@ struct ccc_progress;
  * stops, with the plaintexts or with CCC_E_THRESHOLD, every file is
  * reported once, in input order (final true): CCC_NODE_OK, its shares were
  * good; CCC_NODE_BAD, some were not used (why: the first failure);
- * CCC_NODE_REPEAT.  failed tells the final reports that some ciphertext
- * had fewer than t valid shares.
+ * CCC_NODE_REPEAT; CCC_NODE_UNCHECKED, none failed but some were not
+ * checked (proofs are checked in input order until t verified).  failed
+ * tells the final reports that some ciphertext had fewer than t valid
+ * shares.
  */
-enum ccc_node_verdict { CCC_NODE_OK, CCC_NODE_REPEAT, CCC_NODE_BAD };
+enum ccc_node_verdict {
+	CCC_NODE_OK, CCC_NODE_REPEAT, CCC_NODE_BAD, CCC_NODE_UNCHECKED
+};
 /*
  * Why a file's shares were not used, as a code a result can record
  * (ccc/result/v1 field 11, ccc(7)): its name, ccc_combine_cause_name().
@@ -42,6 +46,7 @@ enum ccc_combine_cause {
 	CCC_CAUSE_WRONG_COUNT,	/* shares for another number of inputs */
 	CCC_CAUSE_WRONG_CIPHERTEXT,	/* a share made for another input */
 	CCC_CAUSE_FAILED_PROOF,	/* a share whose proof does not verify */
+	CCC_CAUSE_UNCHECKED,	/* not every share checked: not needed */
 	CCC_CAUSE_N
 };
 /* "verified", "failed-proof", ...: the code's name (NULL if none). */
@@ -95,9 +100,9 @@ struct ccc_combine_in {
 /*
  * Open the sealed shares in files sealed[] with the recipient key (sk,
  * pk), keep the shares bound to ctx, or, for a file of Chainlink shares
- * (text, a share a line), open them with (box_sk, box_pk); verify every
- * proof, combine t valid
- * shares per ciphertext of cts and decrypt; emit() receives each
+ * (text, a share a line), open them with (box_sk, box_pk); per ciphertext
+ * of cts, verify proofs in input order until t verified, combine those t
+ * and decrypt; emit() receives each
  * plaintext (secret memory, valid during the call) once it has
  * authenticated.  Nodes whose shares were not used, or that repeat
  * another file, go to in->verdict; fewer than t valid shares for a

@@ -53,8 +53,8 @@ h1_xor(uint8_t out[32], const uint8_t p[CCC_POINT_BYTES], const uint8_t m[32])
 	sodium_memzero(&st, sizeof(st));
 }
 
-static void
-h2(uint8_t out[32], const uint8_t c[32], const uint8_t label[32],
+void
+ccc_tdh2_ct_challenge(uint8_t out[32], const uint8_t c[32], const uint8_t label[32],
     const uint8_t *u, const uint8_t *w, const uint8_t *ub, const uint8_t *wb)
 {
 	struct ccc_sha256 st;
@@ -70,12 +70,8 @@ h2(uint8_t out[32], const uint8_t c[32], const uint8_t label[32],
 	ccc_sha256_final(&st, out);
 }
 
-/*
- * The share proof's challenge: ccc's (bind non-NULL), or Chainlink's H4
- * = SHA256("tdh2hash4" || concat(u_i, u_hat, h_hat)) (bind NULL).
- */
-static void
-share_proof_hash(uint8_t out[32], const uint8_t bind[32], const uint8_t *u,
+void
+ccc_tdh2_share_challenge(uint8_t out[32], const uint8_t bind[32], const uint8_t *u,
     const uint8_t *hi, const uint8_t *ui, const uint8_t *uhat,
     const uint8_t *hhat)
 {
@@ -334,6 +330,14 @@ ccc_tdh2_encrypt(struct ccc_ec *ec, struct ccc_tdh2_ct *ct,
     const struct ccc_tdh2_pub *pub, const uint8_t m[32],
     const uint8_t label[32], struct ccc_err *err)
 {
+	return ccc_tdh2_encrypt_comm(ec, ct, NULL, pub, m, label, err);
+}
+
+int
+ccc_tdh2_encrypt_comm(struct ccc_ec *ec, struct ccc_tdh2_ct *ct,
+    uint8_t (*comm)[CCC_POINT_BYTES], const struct ccc_tdh2_pub *pub,
+    const uint8_t m[32], const uint8_t label[32], struct ccc_err *err)
+{
 	EC_POINT *pt[5] = { NULL };	/* h^r, u, w, u_bar, w_bar */
 	uint8_t enc[5][CCC_POINT_BYTES];
 	BIGNUM *r, *s, *e, *f;
@@ -373,7 +377,11 @@ ccc_tdh2_encrypt(struct ccc_ec *ec, struct ccc_tdh2_ct *ct,
 	memcpy(ct->label, label, 32);
 	memcpy(ct->u, enc[1], CCC_POINT_BYTES);
 	memcpy(ct->u_bar, enc[3], CCC_POINT_BYTES);
-	h2(ct->e, ct->c, label, enc[1], enc[2], enc[3], enc[4]);
+	if (comm != NULL) {
+		memcpy(comm[0], enc[2], CCC_POINT_BYTES);
+		memcpy(comm[1], enc[4], CCC_POINT_BYTES);
+	}
+	ccc_tdh2_ct_challenge(ct->e, ct->c, label, enc[1], enc[2], enc[3], enc[4]);
 	rc = CCC_E_CRYPTO;
 	if (ccc_ec_scalar_from_hash(ec, e, ct->e, 32) != 0 ||
 	    ccc_ec_scalar_encode(ct->e, e) != 0 ||
@@ -445,7 +453,7 @@ ccc_tdh2_verify(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
 		rc = ccc_err_openssl(err, "verify");
 		goto out;
 	}
-	h2(e2, ct->c, ct->label, ct->u, enc[0], ct->u_bar, enc[1]);
+	ccc_tdh2_ct_challenge(e2, ct->c, ct->label, ct->u, enc[0], ct->u_bar, enc[1]);
 	/* e2 is the raw digest: reduce it as the encryptor did. */
 	if (ccc_ec_scalar_from_hash(ec, f, e2, 32) != 0 ||
 	    ccc_ec_scalar_encode(e2, f) != 0) {
@@ -468,6 +476,16 @@ int
 ccc_tdh2_share(struct ccc_ec *ec, struct ccc_tdh2_dshare *ds,
     const struct ccc_tdh2_pub *pub, const BIGNUM *x_i, uint32_t index,
     const struct ccc_tdh2_ct *ct, const uint8_t bind[32], struct ccc_err *err)
+{
+	return ccc_tdh2_share_comm(ec, ds, NULL, pub, x_i, index, ct, bind,
+	    err);
+}
+
+int
+ccc_tdh2_share_comm(struct ccc_ec *ec, struct ccc_tdh2_dshare *ds,
+    uint8_t (*comm)[CCC_POINT_BYTES], const struct ccc_tdh2_pub *pub,
+    const BIGNUM *x_i, uint32_t index, const struct ccc_tdh2_ct *ct,
+    const uint8_t bind[32], struct ccc_err *err)
 {
 	EC_POINT *u = NULL, *pt[3] = { NULL };	/* u_i, u_hat, h_hat */
 	uint8_t enc[3][CCC_POINT_BYTES], d[32];
@@ -499,7 +517,7 @@ ccc_tdh2_share(struct ccc_ec *ec, struct ccc_tdh2_dshare *ds,
 	    EC_POINT_mul(ec->group, pt[2], s, NULL, NULL, ec->bn) != 1 ||
 	    ccc_ec_points_encode(ec, enc, pt, 3) != 0)
 		goto out;
-	share_proof_hash(d, bind, ct->u, pub->hi_enc[index - 1], enc[0],
+	ccc_tdh2_share_challenge(d, bind, ct->u, pub->hi_enc[index - 1], enc[0],
 	    enc[1], enc[2]);
 	if (ccc_ec_scalar_from_hash(ec, e, d, 32) != 0 ||
 	    BN_mod_mul(f, x_i, e, ec->n, ec->bn) != 1 ||
@@ -509,6 +527,8 @@ ccc_tdh2_share(struct ccc_ec *ec, struct ccc_tdh2_dshare *ds,
 		goto out;
 	ds->index = index;
 	memcpy(ds->u_i, enc[0], CCC_POINT_BYTES);
+	if (comm != NULL)
+		memcpy(comm, enc[1], 2 * CCC_POINT_BYTES);
 	rc = 0;
 out:
 	if (rc == CCC_E_CRYPTO)
@@ -588,7 +608,7 @@ ccc_tdh2_share_verify(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
 		rc = ccc_err_openssl(err, "share verify");
 		goto out;
 	}
-	share_proof_hash(d, bind, ct->u, pub->hi_enc[ds->index - 1], ds->u_i,
+	ccc_tdh2_share_challenge(d, bind, ct->u, pub->hi_enc[ds->index - 1], ds->u_i,
 	    enc[0], enc[1]);
 	if (ccc_ec_scalar_from_hash(ec, ec2, d, 32) != 0 ||
 	    ccc_ec_scalar_encode(e2, ec2) != 0) {
@@ -607,57 +627,97 @@ out:
 	return rc;
 }
 
-/* d = prod_{m != j} (x_m - x_j) mod n, from small-integer factors. */
-static int
-lagrange_den(struct ccc_ec *ec, BIGNUM *d, const uint32_t *xs, size_t k,
-    size_t j)
-{
-	size_t m;
-	int neg = 0;
+/*
+ * Small-integer products: factors are gathered in a 64-bit word while it
+ * cannot overflow, and a full word goes into acc by one BN_mul_word, so a
+ * product of k node numbers (< 2^8 each) costs about k/8 of them.
+ */
+struct wprod {
+	BIGNUM *acc;
+	uint64_t w;
+};
 
-	BN_one(d);
-	for (m = 0; m < k; m++) {
-		if (m == j)
-			continue;
-		if (xs[m] == xs[j])
-			return CCC_E_DUPLICATE;
-		if (BN_mul_word(d, xs[m] > xs[j] ? xs[m] - xs[j] :
-		    xs[j] - xs[m]) != 1)
+static int
+wprod_mul(struct wprod *p, uint64_t f)
+{
+	if (f != 0 && p->w > UINT64_MAX / f) {
+		if (BN_mul_word(p->acc, p->w) != 1)
 			return CCC_E_CRYPTO;
-		neg ^= xs[m] < xs[j];
+		p->w = 1;
 	}
-	BN_set_negative(d, neg);
-	return BN_nnmod(d, d, ec->n, ec->bn) == 1 ? 0 : CCC_E_CRYPTO;
+	p->w *= f;
+	return 0;
+}
+
+/* acc = acc * w mod n, negated when neg. */
+static int
+wprod_end(struct ccc_ec *ec, struct wprod *p, int neg)
+{
+	if (BN_mul_word(p->acc, p->w) != 1)
+		return CCC_E_CRYPTO;
+	BN_set_negative(p->acc, neg);
+	return BN_nnmod(p->acc, p->acc, ec->n, ec->bn) == 1 ? 0 : CCC_E_CRYPTO;
 }
 
 int
 ccc_tdh2_lagrange(struct ccc_ec *ec, BIGNUM **lambda, const uint32_t *xs,
     size_t k)
 {
-	BIGNUM **den = NULL, *acc, *inv;
+	struct wprod p;
+	BIGNUM **den = NULL, *num, *acc, *inv;
 	size_t j, m;
-	int rc = CCC_E_NOMEM;
+	int neg, rc = CCC_E_NOMEM;
 
 	/*
-	 * lambda_j = prod_{m != j} x_m / (x_m - x_j).  Numerators and
-	 * denominators are products of small integers (BN_mul_word); the k
-	 * denominators are inverted with one BN_mod_inverse (Montgomery's
-	 * trick: prefix products, invert the total, unwind).
+	 * lambda_j = prod_{m != j} x_m / (x_m - x_j) = N / d_j with
+	 * N = prod_m x_m (k word products, once) and
+	 * d_j = x_j prod_{m != j} (x_m - x_j) (k word products each: the
+	 * k^2 differences are unavoidable for an arbitrary set of nodes, but
+	 * they are machine-word products, 8 to a BN_mul_word).  The k d_j are
+	 * inverted with one BN_mod_inverse (Montgomery's trick: prefix
+	 * products, invert the total, unwind): 3k modular multiplications.
 	 */
 	BN_CTX_start(ec->bn);
+	num = BN_CTX_get(ec->bn);
 	acc = BN_CTX_get(ec->bn);
 	inv = BN_CTX_get(ec->bn);
-	if (inv == NULL || (den = calloc(k, sizeof(*den))) == NULL)
+	if (inv == NULL || (den = calloc(k ? k : 1, sizeof(*den))) == NULL)
 		goto out;
 	for (j = 0; j < k; j++)
 		if ((den[j] = BN_CTX_get(ec->bn)) == NULL)
 			goto out;
+	rc = CCC_E_CRYPTO;
+	BN_one(num);
+	p = (struct wprod){ num, 1 };
+	for (j = 0; j < k; j++) {
+		if (xs[j] == 0) {
+			rc = CCC_E_FIELD;	/* node numbers are 1-based */
+			goto out;
+		}
+		if (wprod_mul(&p, xs[j]) != 0)
+			goto out;
+	}
+	if (wprod_end(ec, &p, 0) != 0)
+		goto out;
 	BN_one(acc);
 	for (j = 0; j < k; j++) {
-		if ((rc = lagrange_den(ec, den[j], xs, k, j)) != 0)
-			goto out;
-		rc = CCC_E_CRYPTO;
-		if (BN_copy(lambda[j], acc) == NULL ||
+		BN_one(den[j]);
+		p = (struct wprod){ den[j], xs[j] };
+		neg = 0;
+		for (m = 0; m < k; m++) {
+			if (m == j)
+				continue;
+			if (xs[m] == xs[j]) {
+				rc = CCC_E_DUPLICATE;
+				goto out;
+			}
+			if (wprod_mul(&p, xs[m] > xs[j] ? xs[m] - xs[j] :
+			    xs[j] - xs[m]) != 0)
+				goto out;
+			neg ^= xs[m] < xs[j];
+		}
+		if (wprod_end(ec, &p, neg) != 0 ||
+		    BN_copy(lambda[j], acc) == NULL ||
 		    BN_mod_mul(acc, acc, den[j], ec->n, ec->bn) != 1)
 			goto out;
 	}
@@ -666,12 +726,8 @@ ccc_tdh2_lagrange(struct ccc_ec *ec, BIGNUM **lambda, const uint32_t *xs,
 	for (j = k; j-- > 0;) {
 		/* inv = 1/(d_0...d_j), so inv * prefix_j = 1/d_j. */
 		if (BN_mod_mul(lambda[j], lambda[j], inv, ec->n, ec->bn) != 1 ||
-		    BN_mod_mul(inv, inv, den[j], ec->n, ec->bn) != 1)
-			goto out;
-		for (m = 0; m < k; m++)
-			if (m != j && BN_mul_word(lambda[j], xs[m]) != 1)
-				goto out;
-		if (BN_nnmod(lambda[j], lambda[j], ec->n, ec->bn) != 1)
+		    BN_mod_mul(inv, inv, den[j], ec->n, ec->bn) != 1 ||
+		    BN_mod_mul(lambda[j], lambda[j], num, ec->n, ec->bn) != 1)
 			goto out;
 	}
 	rc = 0;

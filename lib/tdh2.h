@@ -117,6 +117,29 @@ int ccc_tdh2_encrypt(struct ccc_ec *ec, struct ccc_tdh2_ct *ct,
     const uint8_t label[32], struct ccc_err *err) CCC_WUR;
 
 /*
+ * The same, with the commitments of the proof, w = s*G and w_bar =
+ * s*g_bar, into comm[0], comm[1] (NULL: not wanted), for a batch check
+ * (lib/batchverify.h).
+ */
+int ccc_tdh2_encrypt_comm(struct ccc_ec *ec, struct ccc_tdh2_ct *ct,
+    uint8_t (*comm)[CCC_POINT_BYTES], const struct ccc_tdh2_pub *pub,
+    const uint8_t m[32], const uint8_t label[32], struct ccc_err *err)
+    CCC_WUR;
+
+/*
+ * The challenges, as raw digests (reduce mod n to compare):
+ * H2(c, label, u, w, u_bar, w_bar) of a ciphertext's proof, and a
+ * decryption share's (ccc's, or Chainlink's H4 when bind is NULL; see
+ * ccc_tdh2_share).
+ */
+void ccc_tdh2_ct_challenge(uint8_t out[32], const uint8_t c[32],
+    const uint8_t label[32], const uint8_t *u, const uint8_t *w,
+    const uint8_t *ub, const uint8_t *wb);
+void ccc_tdh2_share_challenge(uint8_t out[32], const uint8_t bind[32],
+    const uint8_t *u, const uint8_t *hi, const uint8_t *ui,
+    const uint8_t *uhat, const uint8_t *hhat);
+
+/*
  * Check the ciphertext's proof (one double multiplication plus one two-point
  * multiplication).  CCC_E_POINT/CCC_E_SCALAR for bad encodings,
  * CCC_E_CIPHERTEXT if the proof does not verify.
@@ -148,6 +171,13 @@ int ccc_tdh2_share(struct ccc_ec *ec, struct ccc_tdh2_dshare *ds,
     const struct ccc_tdh2_ct *ct, const uint8_t bind[32],
     struct ccc_err *err) CCC_WUR;
 
+/* The same, with the proof's commitments u_hat = s*u, h_hat = s*G into
+ * comm[0], comm[1] (NULL: not wanted), for a batch check. */
+int ccc_tdh2_share_comm(struct ccc_ec *ec, struct ccc_tdh2_dshare *ds,
+    uint8_t (*comm)[CCC_POINT_BYTES], const struct ccc_tdh2_pub *pub,
+    const BIGNUM *x_i, uint32_t index, const struct ccc_tdh2_ct *ct,
+    const uint8_t bind[32], struct ccc_err *err) CCC_WUR;
+
 /* Verify a decryption share: CCC_E_SHARE if its proof does not verify
  * (bind NULL: Chainlink's proof, as above). */
 int ccc_tdh2_share_verify(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
@@ -174,7 +204,10 @@ int ccc_tdh2_combine_point(struct ccc_ec *ec, uint8_t out[CCC_POINT_BYTES],
 
 /*
  * Lagrange coefficients at 0 for the 1-based node numbers xs[0..k-1]
- * (distinct), into lambda[0..k-1] (allocated by the caller).
+ * (distinct), into lambda[0..k-1] (allocated by the caller): one
+ * inversion, O(k) modular multiplications and k^2 machine-word products
+ * of differences.  CCC_E_DUPLICATE for a repeated number, CCC_E_FIELD
+ * for 0.
  */
 int ccc_tdh2_lagrange(struct ccc_ec *ec, BIGNUM **lambda, const uint32_t *xs,
     size_t k) CCC_WUR;

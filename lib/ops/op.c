@@ -141,7 +141,9 @@ ccc_op_nodes_open(struct ccc_op_nodes *nr, const char *path, bool force,
 void
 ccc_op_node_note(void *arg, const struct ccc_node_report *r)
 {
-	static const char *const verdict[] = { "ok", "repeat", "bad" };
+	static const char *const verdict[] = {
+		"ok", "repeat", "bad", "unchecked"
+	};
 	struct ccc_op_nodes *nr = arg;
 	struct ccc_buf *b = &nr->json;
 	char name[256];
@@ -178,10 +180,12 @@ ccc_op_node_note(void *arg, const struct ccc_node_report *r)
 	if (rc == 0)
 		rc = ccc_buf_printf(b, ", \"node\": %u, \"verdict\": \"%s\"",
 		    r->index, verdict[r->verdict]);
-	if (rc == 0 && r->verdict != CCC_NODE_OK)
+	if (rc == 0 && (r->verdict == CCC_NODE_BAD ||
+	    r->verdict == CCC_NODE_REPEAT))
 		rc = ccc_buf_printf(b, ", \"%s\": ", r->verdict ==
 		    CCC_NODE_BAD ? "why" : "repeats");
-	if (rc == 0 && r->verdict != CCC_NODE_OK)
+	if (rc == 0 && (r->verdict == CCC_NODE_BAD ||
+	    r->verdict == CCC_NODE_REPEAT))
 		rc = ccc_json_put_str(b, r->verdict == CCC_NODE_BAD ? r->why :
 		    r->other);
 	if (rc == 0)

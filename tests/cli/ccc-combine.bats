@@ -144,6 +144,43 @@ OPEN_FAIL="cannot open (sealed to another key, or altered)"
 	assert_same out fx/msg
 }
 
+@test "ccc-combine: proofs are checked until t verified; a bad one among them is named" {
+	# Node 6 releases a wrong share, well sealed: only its proof fails.
+	"$CCC_BIN/../tests/unit/share-tamper" -i fx/rk -n 1 -o t6.bad fx/t6
+	# Among the first t checked: named, and the next file is checked.
+	crun -0 ccc-combine "${K57[@]}" -c fx/ct57 --report rep -o out \
+	    fx/t1 t6.bad fx/t2 fx/t3 fx/t4 fx/t5 fx/t7
+	assert_stderr "ccc-combine: warning: node 6 (t6.bad): proof does not verify; its shares were not used"
+	assert_same out fx/msg
+	printf '%s\n' \
+	    '{"tool": "ccc-combine", "complete": true, "needed": 5, "valid": 5, "nodes": [' \
+	    '{"file": "fx/t1", "node": 1, "verdict": "ok"},' \
+	    '{"file": "t6.bad", "node": 6, "verdict": "bad", "why": "proof does not verify"},' \
+	    '{"file": "fx/t2", "node": 2, "verdict": "ok"},' \
+	    '{"file": "fx/t3", "node": 3, "verdict": "ok"},' \
+	    '{"file": "fx/t4", "node": 4, "verdict": "ok"},' \
+	    '{"file": "fx/t5", "node": 5, "verdict": "ok"},' \
+	    '{"file": "fx/t7", "node": 7, "verdict": "unchecked"}' \
+	    ']}' >want
+	cmp want rep
+	# After t verified, the rest are not checked: nothing is named.
+	crun -0 ccc-combine "${K57[@]}" -c fx/ct57 --report rep2 -o out2 \
+	    fx/t1 fx/t2 fx/t3 fx/t4 fx/t5 t6.bad fx/t7
+	assert_stderr_empty
+	assert_same out2 fx/msg
+	printf '%s\n' \
+	    '{"tool": "ccc-combine", "complete": true, "needed": 5, "valid": 5, "nodes": [' \
+	    '{"file": "fx/t1", "node": 1, "verdict": "ok"},' \
+	    '{"file": "fx/t2", "node": 2, "verdict": "ok"},' \
+	    '{"file": "fx/t3", "node": 3, "verdict": "ok"},' \
+	    '{"file": "fx/t4", "node": 4, "verdict": "ok"},' \
+	    '{"file": "fx/t5", "node": 5, "verdict": "ok"},' \
+	    '{"file": "t6.bad", "node": 6, "verdict": "unchecked"},' \
+	    '{"file": "fx/t7", "node": 7, "verdict": "unchecked"}' \
+	    ']}' >want2
+	cmp want2 rep2
+}
+
 @test "ccc-combine: sealed shares opened with the wrong recipient key name each node (exit 1)" {
 	crun -1 ccc-combine -k fx/k23/tpk.cbor -i fx/rk2 -c fx/ct.l -o out fx/s1 fx/s2
 	assert_stderr "ccc-combine: not enough shares: fx/ct.l: item 1: 0 valid shares, 2 needed; node 1 (fx/s1): made for another request or recipient; node 2 (fx/s2): made for another request or recipient"

@@ -662,6 +662,21 @@ entry_digest() {
 	assert_stderr "ccc-attest-verify: invalid field: odd: at byte $at: shares: entry 2: unknown verdict \"failed-pro0f\""
 }
 
+@test "audit: files beyond the first t that verified are recorded as unchecked" {
+	program hello 'echo hello'
+	request u hello
+	# Node 4's share is wrong, but t = 3 verified before it: not looked at.
+	"$CCC_BIN/../tests/unit/share-tamper" -i u.key -n 1 -o u.s4x u.s4
+	enclave -i u.key -o u.res u.cert u.s1 u.s2 u.s3 u.s4x
+	((status == 0))
+	assert_stderr_empty
+	crun -0 shares u.res
+	assert_output "$(verdicts 1:verified:u.s1 2:verified:u.s2 \
+	    3:verified:u.s3 4:unchecked:u.s4x)"
+	crun -0 ccc-attest-verify -p fx/pol -r u.cert u.res
+	assert_stderr_empty
+}
+
 @test "audit: a result without the share verdicts is refused as malformed" {
 	program hello 'echo hello'
 	request r hello

@@ -465,6 +465,88 @@ lagrange_small(void)
 		BN_free(l[i]);
 }
 
+/* lambda_j = prod_{m != j} x_m / (x_m - x_j), one inversion per j. */
+static int
+lagrange_ref(BIGNUM *out, const uint32_t *xs, size_t k, size_t j)
+{
+	BIGNUM *num = BN_new(), *den = BN_new(), *f = BN_new();
+	BN_CTX *bn = BN_CTX_new();
+	size_t m;
+	int r = 0;
+
+	if (num == NULL || den == NULL || f == NULL || bn == NULL)
+		goto out;
+	BN_one(num);
+	BN_one(den);
+	for (m = 0; m < k; m++) {
+		if (m == j)
+			continue;
+		if (!BN_set_word(f, xs[m]) ||
+		    !BN_mod_mul(num, num, f, ec->n, bn) ||
+		    !BN_set_word(f, xs[j]) ||
+		    !BN_sub(f, ec->n, f) ||
+		    !BN_add_word(f, xs[m]) ||
+		    !BN_mod_mul(den, den, f, ec->n, bn))
+			goto out;
+	}
+	r = BN_mod_inverse(den, den, ec->n, bn) != NULL &&
+	    BN_mod_mul(out, num, den, ec->n, bn);
+out:
+	BN_free(num);
+	BN_free(den);
+	BN_free(f);
+	BN_CTX_free(bn);
+	return r;
+}
+
+/* Random subsets of 1..255, against the formula taken one j at a time. */
+static void
+lagrange_random(void)
+{
+	static const size_t ks[] = { 1, 2, 7, 16, 67, 100, 255 };
+	uint32_t all[CCC_TDH2_MAX_N], xs[CCC_TDH2_MAX_N], tmp;
+	BIGNUM *l[CCC_TDH2_MAX_N], *want = BN_new();
+	size_t i, j, r, trial;
+	int same;
+
+	for (i = 0; i < CCC_TDH2_MAX_N; i++) {
+		all[i] = (uint32_t)i + 1;
+		l[i] = BN_new();
+	}
+	for (i = 0; i < sizeof(ks) / sizeof(ks[0]); i++)
+		for (trial = 0; trial < 3; trial++) {
+			/* A random k-subset in random order (Fisher-Yates). */
+			for (j = 0; j < ks[i]; j++) {
+				r = j + randombytes_uniform(
+				    (uint32_t)(CCC_TDH2_MAX_N - j));
+				tmp = all[j];
+				all[j] = all[r];
+				all[r] = tmp;
+				xs[j] = all[j];
+			}
+			same = ccc_tdh2_lagrange(ec, l, xs, ks[i]) == 0;
+			for (j = 0; j < ks[i] && same; j++)
+				same = lagrange_ref(want, xs, ks[i], j) &&
+				    BN_cmp(want, l[j]) == 0;
+			ok(same, "lagrange over a random %zu-subset of 1..255 "
+			    "matches the one-by-one formula", ks[i]);
+		}
+	xs[0] = 0;
+	xs[1] = 4;
+	ok(ccc_tdh2_lagrange(ec, l, xs, 2) == CCC_E_FIELD,
+	    "node number 0 is refused");
+	xs[0] = UINT32_MAX;
+	xs[1] = UINT32_MAX - 1;
+	xs[2] = 1;
+	same = ccc_tdh2_lagrange(ec, l, xs, 3) == 0;
+	for (j = 0; j < 3 && same; j++)
+		same = lagrange_ref(want, xs, 3, j) && BN_cmp(want, l[j]) == 0;
+	ok(same, "lagrange with 32-bit node numbers (no word overflow)");
+	for (i = 0; i < CCC_TDH2_MAX_N; i++)
+		BN_free(l[i]);
+	BN_free(want);
+}
+
 int
 main(void)
 {
@@ -478,5 +560,6 @@ main(void)
 	tables();
 	decoders();
 	lagrange_small();
+	lagrange_random();
 	return tap_done();
 }
