@@ -29,8 +29,8 @@ hosts_load() {
 	((!dry)) || usage_error "--dry-run cannot be used with --hosts (the hosts make the assignment)"
 	((${#hang_enclaves[@]} == 0)) ||
 	    usage_error "--hang-enclave cannot be used with --hosts (an enclave host that hangs is detected)"
-	((replicas == 1)) ||
-	    usage_error "--replicas cannot be used with --hosts yet (level 2 runs on one machine)"
+	((${#corrupt_replicas[@]} == 0)) ||
+	    usage_error "--corrupt-replica cannot be used with --hosts (it is a test hook of the local run)"
 	[[ -f $f && -r $f ]] || die 2 "i/o error: $f: not a readable file"
 	base=$(cd "$(dirname "$f")" && pwd)
 	hosts_file=$base/${f##*/}
@@ -219,21 +219,53 @@ load_program() {
 	    "$1" "$(ship enclave "$1" '$code')"
 }
 
-# The assigned enclave's (its per-request key stays on its host).
-enclave_keygen() {
-	printf '%s > %s' "$(at enclave "${enclave#enclave-}" \
-	    "ccc-enclave-run keygen -a $K/\$enclave.key -n \$request_id -s 02-request.key -f")" \
-	    "${1}02-request.pub"
+# keygen_on K E KEY PUB: enclave K (E: its name in the command, as
+# "$enclave") makes the request's key KEY, which stays on its host.
+keygen_on() {
+	printf '%s > %s' "$(at enclave "$1" \
+	    "ccc-enclave-run keygen -a $K/$2.key -n \$request_id -s $3 -f")" "$4"
 }
 
-# enclave_run P WRAP REPORT: WRAP is "timeout S"; the shares and the
-# certified request are shipped, the report fetched (unless it timed out).
-enclave_run() {
-	local k=${enclave#enclave-} t=${2#timeout }
+# run_on K E T KEY FWD RESULT REPORT: enclave K runs the request with the
+# files FWD lists, deadline T; the shares and the certified request are
+# shipped, the report fetched (unless it timed out).
+run_on() {
+	local k=$1 e=$2 t=$3
 	printf '%s && { %s > %s; erc=$?; [ $erc -eq 124 ] || %s > %s; (exit $erc); }' \
-	    "$(ship enclave "$k" "\$(cat ${1}05-forwarded)" "$t")" \
-	    "$(at enclave "$k" "ccc-enclave-run -r $ROSTER -k $TPK -i 02-request.key -a $K/\$enclave.key -x 00-enclaves/\$enclave/code -p 00-enclaves/\$enclave/policy --report $3 -f \$(cat ${1}05-forwarded)" "$t")" \
-	    "${1}06-result" "$(at enclave "$k" "get $3" "$t")" "$3"
+	    "$(ship enclave "$k" "\$(cat $5)" "$t")" \
+	    "$(at enclave "$k" "ccc-enclave-run -r $ROSTER -k $TPK -i $4 -a $K/$e.key -x 00-enclaves/$e/code -p 00-enclaves/$e/policy --report $7 -f \$(cat $5)" "$t")" \
+	    "$6" "$(at enclave "$k" "get $7" "$t")" "$7"
+}
+
+# The assigned enclave's; enclave_run P WRAP REPORT: WRAP is "timeout S".
+enclave_keygen() {
+	keygen_on "${enclave#enclave-}" '$enclave' 02-request.key "${1}02-request.pub"
+}
+enclave_run() {
+	run_on "${enclave#enclave-}" '$enclave' "${2#timeout }" 02-request.key \
+	    "${1}05-forwarded" "${1}06-result" "$3"
+}
+
+# Replica J's (security level 2): the enclave ${replica[J-1]}.
+replica_keygen() {
+	local e=${replica[$1 - 1]}
+	keygen_on "${e#enclave-}" "\${replica[$(($1 - 1))]}" "02-request-$1.key" "02-request-$1.pub"
+}
+replica_run() {
+	local e=${replica[$1 - 1]}
+	run_on "${e#enclave-}" "\${replica[$(($1 - 1))]}" "${2#timeout }" \
+	    "02-request-$1.key" 05-forwarded "06-result-$1" "06-nodes-$1.json"
+}
+
+# oracle_agree I OUT RESULT...: on oracle I's host, the results and the
+# certified request shipped; its divergence record, if it made one, fetched.
+oracle_agree() {
+	local i=$1 out=$2
+	shift 2
+	printf '%s && { %s > %s; arc=$?; %s > 07-divergence 2>/dev/null || rm -f 07-divergence; (exit $arc); }' \
+	    "$(ship oracle "$i" 03-certified "$@")" \
+	    "$(at oracle "$i" "ccc-quorum-sign agree $TRUST -F 03-certified -D 07-divergence -f $*")" \
+	    "$out" "$(at oracle "$i" "get 07-divergence")"
 }
 
 # app_at_host: with an application host, the user's and the application's

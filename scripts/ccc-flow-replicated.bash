@@ -48,8 +48,29 @@ serve_nodes() {
 	fi
 }
 
+# replica_keygen J, replica_run J WRAP: replica J's commands (its enclave
+# is ${replica[J-1]}); oracle_agree I OUT RESULT...: oracle I's comparison
+# of the results.  Here unless ccc-flow-hosts.sh, sourced first, made
+# them run on the hosts.
+if ! declare -F replica_keygen >/dev/null; then
+replica_keygen() {
+	printf 'ccc-enclave-run keygen -a %s/${replica[%d]}.key -n $request_id -s 02-request-%d.key -o 02-request-%d.pub' \
+	    "$K" "$(($1 - 1))" "$1" "$1"
+}
+replica_run() {
+	local e="\${replica[$(($1 - 1))]}"
+	printf '%s ccc-enclave-run -r %s -k %s -i 02-request-%d.key -a %s/%s.key -x 00-enclaves/%s/code -p 00-enclaves/%s/policy --report 06-nodes-%d.json -o 06-result-%d $(cat 05-forwarded)' \
+	    "$2" "$ROSTER" "$TPK" "$1" "$K" "$e" "$e" "$e" "$1" "$1"
+}
+oracle_agree() {
+	local i=$1 out=$2
+	shift 2
+	printf 'ccc-quorum-sign agree %s -F 03-certified -D 07-divergence -f -o %s %s' "$TRUST" "$out" "$*"
+}
+fi
+
 attempt_replicated() {
-	local REQ=02-request CERT=03-certified i j sigs keys= extra= fwd e
+	local REQ=02-request CERT=03-certified i j sigs keys= extra= fwd
 	local results=() failed=() said=
 
 	step "2. the pool assigns the request to $replicas enclaves, one per operator first (by its id: every oracle and node recomputes it)"
@@ -60,7 +81,7 @@ attempt_replicated() {
 
 	step "2. each replica's enclave makes and attests a fresh key for this request; the application builds the level-2 request with the $replicas keys, $agree of which must agree"
 	for ((j = 1; j <= replicas; j++)); do
-		must "ccc-enclave-run keygen -a $K/\${replica[$((j - 1))]}.key -n \$request_id -s 02-request-$j.key -o 02-request-$j.pub"
+		must "$(replica_keygen $j)"
 		keys+=" -K 02-request-$j.pub"
 	done
 	[[ $mode == sealed ]] && extra+=" -R $K/recipient.pub"
@@ -83,13 +104,12 @@ attempt_replicated() {
 
 	step "6. each replica opens its shares, combines the coin into its seed, runs the program with no randomness but the seed, and attests its result (deadline $enclave_timeout s)"
 	for ((j = 1; j <= replicas; j++)); do
-		e="\${replica[$((j - 1))]}"
 		local wrap="timeout $enclave_timeout"
 		if in_list "$j" "${corrupt_replicas[@]}"; then
 			note "replica $j is compromised (--corrupt-replica $j): its program's output is altered before it is attested"
 			wrap="CCC_TEST_CORRUPT_OUTPUT=1 $wrap"
 		fi
-		if run "$wrap ccc-enclave-run -r $ROSTER -k $TPK -i 02-request-$j.key -a $K/$e.key -x 00-enclaves/$e/code -p 00-enclaves/$e/policy --report 06-nodes-$j.json -o 06-result-$j \$(cat 05-forwarded)"; then
+		if run "$(replica_run $j "$wrap")"; then
 			results+=("06-result-$j")
 		else
 			why=${errs##*$'\n'}
@@ -102,14 +122,14 @@ attempt_replicated() {
 	step "7. each oracle compares the replicas' results (their attestations, then their cores) and signs the one result of the $agree or more that agree; any that differs is named in a divergence record"
 	sigs=
 	for ((i = 1; i <= oracles; i++)); do
-		if ! run "ccc-quorum-sign agree $TRUST -F $CERT -D 07-divergence -f -o 07-agreed-oracle-$i ${results[*]}"; then
+		if ! run "$(oracle_agree $i 07-agreed-oracle-$i "${results[@]}")"; then
 			printf '%s\n' "$errs" >&2
 			[[ -s 07-divergence ]] &&
 			    note "the divergence record: 07-divergence (ccc-inspect shows it)"
 			exit 1
 		fi
 		((i == 1)) && said=$errs
-		must "ccc-quorum-sign sign -i $K/oracle-$i.key $TRUST -F $CERT -o 07-sig-oracle-$i 07-agreed-oracle-$i"
+		must "$(oracle_sign $i 07-sig-oracle-$i 07-agreed-oracle-$i "$TRUST -F $CERT")"
 		sigs+=" 07-sig-oracle-$i"
 	done
 	# What agree said of the replicas, once (each oracle says the same).

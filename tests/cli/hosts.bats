@@ -203,6 +203,31 @@ ccc-flow: warning: enclave 1 did not answer (down)"
 	assert_same w/attempt-2/07-output <(printf '%s\n' "$DEMO_RESULT")
 }
 
+@test "ccc-flow --hosts --replicas 2: each replica on its enclave's host, each oracle comparing the results on its own" {
+	crun -0 app ccc-flow --hosts hosts -d w --replicas 2
+	assert_stderr_empty
+	[[ ${lines[-1]} == "$DEMO_RESULT" ]]
+	# Each replica's key was made on its host and stayed there (erased
+	# after its run), each result attested there.
+	local j k
+	for j in 1 2; do
+		k=$(sed -n "${j}p" w/02-assigned | cut -d' ' -f3)
+		k=${k#enclave-}
+		assert_no_file w/02-request-$j.key "$(srv enclave-$k)/02-request-$j.key"
+		assert_same "$(srv enclave-$k)/06-nodes-$j.json" w/06-nodes-$j.json
+	done
+	[[ $(cut -d' ' -f3 w/02-assigned | sort | tr '\n' ' ') == "enclave-1 enclave-2 " ]]
+	# Every oracle compared the two results on its host and agreed.
+	local i
+	for i in 1 2 3 4; do
+		assert_same "$(srv oracle-$i)/06-result-1" w/06-result-1
+		[[ -s w/07-agreed-oracle-$i ]]
+	done
+	assert_no_file w/07-divergence
+	crun -2 ccc-flow --hosts hosts -d w2 --replicas 2 --corrupt-replica 1
+	assert_stderr "ccc-flow: usage: --corrupt-replica cannot be used with --hosts (it is a test hook of the local run) (see ccc-flow --help)"
+}
+
 # ---- the key's lifecycle over ssh --------------------------------------------
 
 # on NODE CMD...: CMD through the operator's key on NODE's host, in this
