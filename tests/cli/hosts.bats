@@ -87,7 +87,7 @@ srv() {
 	echo "$LAB/$1/srv/$T"
 }
 
-@test "ccc-flow --hosts: 7 node hosts, 4 oracle hosts, 2 enclave hosts: the output of the local run, each host holding only its role's files" {
+@test "ccc-flow --hosts: 7 node hosts, 4 oracle hosts, 2 enclave hosts and an application host: the output of the local run, each host holding only its role's files" {
 	local here
 	crun -0 ccc-flow -d local --first-enclave 1
 	here=$output
