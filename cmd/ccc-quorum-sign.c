@@ -24,8 +24,8 @@ static const char usage[] =
 "[-R PUB] [-n [--connect PORT ...]] [-E SECS] [-I HEX] [--now T] [-o OUT] "
 "[-f] CT ...\n"
 "       ccc-quorum-sign sign -i KEY [-k TPK] [-p POLICY] [-U] [-A POLICY "
-"-r ROSTER -P POOL] [-F REQUEST] [-X REASSIGN ...] [--now T] [-o OUT] [-f] "
-"[FILE]\n"
+"-r ROSTER -P POOL] [-F REQUEST [-C CHAIN]] [-X REASSIGN ...] [--now T] "
+"[-o OUT] [-f] [FILE]\n"
 "       ccc-quorum-sign agree -A POLICY -r ROSTER -P POOL -F REQUEST "
 "[-D DIVERGENCE] [--now T] [-o OUT] [-f] RESULT ...\n"
 "       ccc-quorum-sign pool -N NAME [-s SERIAL] [-o OUT] [-f] ENCLAVE ...\n"
@@ -37,6 +37,10 @@ static const char usage[] =
 "SIG ...\n"
 "       ccc-quorum-sign verify -r ROSTER [-v] [--now T] [-o OUT] [-f] "
 "[FILE]\n"
+"       ccc-quorum-sign transfer -i KEY -t PUB --nonce N [-o OUT] [-f] "
+"[CT]\n"
+"       ccc-quorum-sign accept --from PUB -t PUB -S NONCES [-o OUT] [-f] "
+"[TRANSFER]\n"
 "       ccc-quorum-sign -h | -V\n";
 
 static const struct ccc_cli_help help[] = {
@@ -102,6 +106,16 @@ static const struct ccc_cli_help help[] = {
 	    "combine: the blob to certify" },
 	{ "-v, --verbose",
 	    "verify: describe the certificate, not the blob" },
+	{ "-C, --chain CHAIN",
+	    "sign, with -F: the table chain the result advances" },
+	{ "-t, --to PUB",
+	    "transfer, accept: the recipient's identity public key" },
+	{ "--nonce N",
+	    "transfer: the sender's next nonce" },
+	{ "--from PUB",
+	    "accept: the sender's identity public key" },
+	{ "-S, --nonces NONCES",
+	    "accept: the record of the nonces accepted" },
 	CCC_HELP_NOW,
 	CCC_HELP_OUTPUT,
 	CCC_HELP_FORCE,
@@ -109,7 +123,7 @@ static const struct ccc_cli_help help[] = {
 };
 
 enum { OPT_NOW = 256, OPT_NOT_BEFORE, OPT_NOT_AFTER, OPT_ASSIGNMENT,
-    OPT_CONNECT, OPT_AGREE, OPT_REPLICAS };
+    OPT_CONNECT, OPT_AGREE, OPT_REPLICAS, OPT_NONCE, OPT_FROM };
 
 static const struct option longopts[] = {
 	{ "quorum", required_argument, NULL, 'q' },
@@ -143,6 +157,11 @@ static const struct option longopts[] = {
 	{ "roster", required_argument, NULL, 'r' },
 	{ "certify", required_argument, NULL, 'b' },
 	{ "verbose", no_argument, NULL, 'v' },
+	{ "chain", required_argument, NULL, 'C' },
+	{ "to", required_argument, NULL, 't' },
+	{ "nonce", required_argument, NULL, OPT_NONCE },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "nonces", required_argument, NULL, 'S' },
 	{ "now", required_argument, NULL, OPT_NOW },
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, 'f' },
@@ -158,7 +177,7 @@ static const struct ccc_cli_sub subs[] = {
 	    "expires-in "
 	    "request-id now output force" },
 	{ "sign", "identity key policy allow-unlabelled attest-policy roster "
-	    "pool for reassigned now output force" },
+	    "pool for reassigned chain now output force" },
 	{ "agree", "attest-policy roster pool for divergence now output "
 	    "force" },
 	{ "pool", "name serial output force" },
@@ -166,6 +185,8 @@ static const struct ccc_cli_sub subs[] = {
 	{ "reassign", "for why now output force" },
 	{ "combine", "roster certify now output force" },
 	{ "verify", "roster verbose now output force" },
+	{ "transfer", "identity to nonce output force" },
+	{ "accept", "from to nonces output force" },
 	{ NULL, NULL }
 };
 
@@ -185,7 +206,7 @@ main(int argc, char **argv)
 {
 	/* -c: the old spelling of -b (ccc(7), OPTION LETTERS). */
 	struct ccc_cli_opts p = {
-	    .shortopts = ":q:N:a:x:m:k:K:P:X:s:w:O:R:nE:I:i:p:A:F:Ur:b:c:D:vo:fhV",
+	    .shortopts = ":q:N:a:x:m:k:K:P:X:s:w:O:R:nE:I:i:p:A:F:Ur:b:c:D:vC:t:S:o:fhV",
 	    .longopts = longopts, .aliases = "cb",
 	    .lists = "reassigned connect enclave-key" };
 	const struct ccc_cli_sub *sub;
@@ -201,6 +222,9 @@ main(int argc, char **argv)
 	const char *ident = NULL, *roster = NULL, *certify = NULL;
 	const char *policy = NULL, *apol = NULL, *forreq = NULL;
 	const char *divfile = NULL;
+	struct ccc_transfer_opts xo = { 0 };
+	const char *chain = NULL;
+	bool have_nonce = false;
 	uint8_t meas[48], rid[32], assignment[32];
 	bool have_meas = false, have_rid = false, network = false;
 	bool have_assignment = false;
@@ -224,7 +248,8 @@ main(int argc, char **argv)
 		return ccc_cli_version();
 	if (argc < 2 || argv[1][0] == '-')
 		return ccc_cli_usage("missing subcommand (roster, request, "
-		    "sign, agree, pool, assign, reassign, combine or verify)");
+		    "sign, agree, pool, assign, reassign, combine, verify, "
+		    "transfer or accept)");
 	cmd = argv[1];
 	if ((sub = ccc_cli_sub(subs, cmd)) == NULL)
 		return ccc_cli_usage("unknown subcommand \"%s\"", cmd);
@@ -339,6 +364,16 @@ main(int argc, char **argv)
 		case 'r': roster = optarg; break;
 		case 'b': certify = optarg; break;
 		case 'v': verbose = true; break;
+		case 'C': chain = optarg; break;
+		case 't': xo.to = optarg; break;
+		case OPT_FROM: xo.from = optarg; break;
+		case 'S': xo.nonces = optarg; break;
+		case OPT_NONCE:
+			if ((v = ccc_cli_number(optarg, 0, INT64_MAX)) < 0)
+				return ccc_cli_usage("--nonce: a number");
+			xo.nonce = (uint64_t)v;
+			have_nonce = true;
+			break;
 		case OPT_NOW:
 			if ((now = ccc_cli_number(optarg, 0, INT64_MAX)) < 0)
 				return ccc_cli_usage("--now: a time in seconds "
@@ -438,6 +473,10 @@ main(int argc, char **argv)
 		o.reassigned = reassigned;
 		o.nreassigned = nreassigned;
 		o.allow_unlabelled = unlabelled;
+		if (chain != NULL && forreq == NULL)
+			return ccc_cli_usage("-C needs -F: a chain advances "
+			    "with a result");
+		o.chain = chain;
 		o.now = (uint64_t)now;
 		o.out = out;
 		o.force = force;
@@ -528,6 +567,22 @@ main(int argc, char **argv)
 		o.out = out;
 		o.force = force;
 		rc = ccc_quorum_verify(&o, &err);
+	} else if (strcmp(cmd, "transfer") == 0 ||
+	    strcmp(cmd, "accept") == 0) {
+		bool make = strcmp(cmd, "transfer") == 0;
+		if (make ? ident == NULL || xo.to == NULL || !have_nonce :
+		    xo.from == NULL || xo.to == NULL || xo.nonces == NULL)
+			return ccc_cli_usage(make ? "transfer needs -i, -t and "
+			    "--nonce" : "accept needs --from, -t and -S");
+		xo.key = ident;
+		if ((xo.in = optind < argc ? argv[optind++] : NULL) != NULL &&
+		    optind < argc)
+			return ccc_cli_usage("unexpected argument \"%s\"",
+			    argv[optind]);
+		xo.out = out;
+		xo.force = force;
+		rc = make ? ccc_transfer_make_run(&xo, &err) :
+		    ccc_transfer_accept_run(&xo, &err);
 	} else
 		return ccc_cli_usage("unknown subcommand \"%s\"", cmd);
 	free(reassigned);

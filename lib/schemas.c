@@ -19,6 +19,7 @@
 #include "quorum.h"
 #include "result.h"
 #include "schemas.h"
+#include "transfer.h"
 #include "vss.h"
 
 #define U(k, nm, lo, hi, fl) { k, nm, CCC_F_UINT, fl, lo, hi, 0, NULL }
@@ -555,6 +556,18 @@ static const struct ccc_field agg_result_fields[] = {
 SCHEMA(ccc_schema_agg_result, "ccc/agg-result/v1", "aggregate result",
     agg_result_fields);
 
+/* ---- private tokens: a transfer signed by its sender (lib/transfer.c) ---- */
+
+static const struct ccc_field transfer_fields[] = {
+	B(1, "sender", 32, 32, 0),
+	U(2, "nonce", 0, UINT64_MAX, 0),
+	B(3, "recipient", 32, 32, 0),
+	BLOB(4, "amount", CCC_TRANSFER_AMOUNT_MAX, &ccc_schema_ct),
+	B(5, "sig", 64, 64, CCC_F_OPT),
+};
+SCHEMA(ccc_schema_transfer, "ccc/transfer/v1", "signed transfer",
+    transfer_fields);
+
 const struct ccc_schema *const ccc_schemas[] = {
 	&ccc_schema_tpk, &ccc_schema_share, &ccc_schema_ct,
 	&ccc_schema_recipient_pub, &ccc_schema_recipient_key,
@@ -572,6 +585,7 @@ const struct ccc_schema *const ccc_schemas[] = {
 	&ccc_schema_coin_share, &ccc_schema_rand,
 	&ccc_schema_additive, &ccc_schema_aggregate, &ccc_schema_agg_share,
 	&ccc_schema_agg_result,
+	&ccc_schema_transfer,
 	NULL
 };
 

@@ -156,4 +156,9 @@ extern const struct ccc_schema ccc_schema_committee_member;	/* MEM_* */
 extern const struct ccc_schema ccc_schema_group_sig;
 extern const struct ccc_schema ccc_schema_complaint;
 
+/* ---- private tokens -------------------------------------------------------- */
+extern const struct ccc_schema ccc_schema_transfer;
+enum { XFER_SENDER, XFER_NONCE, XFER_RECIPIENT, XFER_AMOUNT, XFER_SIG,
+    XFER_NFIELDS };
+
 #endif

@@ -345,11 +345,27 @@ struct ccc_sign_opts {
 	const char *roster, *pool;	/* requests, results: the pool */
 	char **reassigned;	/* results: reassignments the oracle knows */
 	int nreassigned;
+	const char *chain;	/* results: the table chain they advance */
 	bool allow_unlabelled, force;
 	uint64_t now;
 };
 int ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
     CCC_WUR;
+
+/* Private tokens: ccc-quorum-sign transfer and accept (lib/transfer.h). */
+struct ccc_transfer_opts {
+	const char *key;	/* transfer: the sender's identity secret key */
+	const char *from;	/* accept: the sender's identity public key */
+	const char *to;		/* the recipient's identity public key */
+	const char *nonces;	/* accept: the nonce record */
+	const char *in, *out;
+	uint64_t nonce;		/* transfer */
+	bool force;
+};
+int ccc_transfer_make_run(const struct ccc_transfer_opts *o,
+    struct ccc_err *err) CCC_WUR;
+int ccc_transfer_accept_run(const struct ccc_transfer_opts *o,
+    struct ccc_err *err) CCC_WUR;
 
 /*
  * What an oracle trusts about enclaves: its roster, the certified pool

@@ -1,0 +1,124 @@
+/*
+ * ccc-quorum-sign transfer and accept: a sender signs a transfer of an
+ * encrypted amount; the application accepts it once.  See ccc(7) PRIVATE
+ * TOKENS.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "io.h"
+#include "ops.h"
+#include "schemas.h"
+#include "transfer.h"
+
+/* Load an identity (public or secret) from path; secret: must be one. */
+static int
+load_identity(struct ccc_identity **k, const char *path, bool secret,
+    struct ccc_err *err)
+{
+	struct ccc_buf b;
+	int rc;
+
+	if ((*k = ccc_identity_new()) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "key");
+	ccc_buf_init(&b, secret);
+	if ((rc = ccc_read_named(&b, path, 4096, secret, err)) == 0 &&
+	    (rc = ccc_identity_load(*k, b.p, b.len, err)) == 0 && secret &&
+	    !(*k)->has_secret)
+		rc = ccc_err_set(err, CCC_E_TYPE, -1, NULL, "expected an "
+		    "identity secret key (ccc/identity-key/v1)");
+	if (rc != 0)
+		ccc_err_what(err, path);
+	ccc_buf_free(&b);
+	return rc;
+}
+
+/* The two parties of a transfer, and its input, read. */
+static int
+load_parties(struct ccc_identity **a, struct ccc_identity **b,
+    struct ccc_buf *in, const struct ccc_transfer_opts *o,
+    struct ccc_err *err)
+{
+	bool make = o->key != NULL;
+	int rc;
+
+	if ((rc = load_identity(a, make ? o->key : o->from, make, err)) != 0 ||
+	    (rc = load_identity(b, o->to, false, err)) != 0)
+		return rc;
+	return ccc_read_named(in, o->in, make ? CCC_TRANSFER_AMOUNT_MAX :
+	    2 * CCC_TRANSFER_AMOUNT_MAX, false, err);
+}
+
+int
+ccc_transfer_make_run(const struct ccc_transfer_opts *o, struct ccc_err *err)
+{
+	struct ccc_identity *k = NULL, *to = NULL;
+	struct ccc_val v[CT_NFIELDS];
+	struct ccc_buf in, out;
+	int rc;
+
+	ccc_buf_init(&in, 0);
+	ccc_buf_init(&out, 0);
+	if ((rc = load_parties(&k, &to, &in, o, err)) != 0)
+		goto out;
+	if ((rc = ccc_blob_decode(&ccc_schema_ct, in.p, in.len, v, 0,
+	    err)) != 0) {
+		ccc_err_what(err, ccc_io_name(o->in, 0));
+		goto out;
+	}
+	if ((rc = ccc_transfer_make(&out, k, to->pk, o->nonce, in.p, in.len,
+	    err)) == 0)
+		rc = ccc_write_file(o->out, out.p, out.len, CCC_OUT_BINARY |
+		    (o->force ? CCC_OUT_FORCE : 0), err);
+out:
+	ccc_identity_free(k);
+	ccc_identity_free(to);
+	ccc_buf_free(&in);
+	ccc_buf_free(&out);
+	return rc;
+}
+
+int
+ccc_transfer_accept_run(const struct ccc_transfer_opts *o,
+    struct ccc_err *err)
+{
+	struct ccc_identity *from = NULL, *to = NULL;
+	struct ccc_transfer t;
+	struct ccc_buf in, rec;
+	struct ccc_out out;
+	bool out_open = false;
+	int rc;
+
+	ccc_buf_init(&in, 0);
+	ccc_buf_init(&rec, 0);
+	if ((rc = load_parties(&from, &to, &in, o, err)) != 0)
+		goto out;
+	if ((rc = ccc_transfer_decode(&t, in.p, in.len, err)) != 0 ||
+	    (rc = ccc_transfer_verify(&t, from->pk, to->pk, err)) != 0 ||
+	    (rc = ccc_nonces_accept(&rec, o->nonces, from->id, t.nonce,
+	    err)) != 0) {
+		ccc_err_what(err, ccc_io_name(o->in, 0));
+		goto out;
+	}
+	/* The amount is released only once its nonce is on record. */
+	if ((rc = ccc_out_open(&out, o->out, CCC_OUT_BINARY |
+	    (o->force ? CCC_OUT_FORCE : 0), err)) != 0)
+		goto out;
+	out_open = true;
+	if ((rc = ccc_out_write(&out, t.amount, t.amount_len, err)) != 0 ||
+	    (rc = ccc_write_file(o->nonces, rec.p, rec.len, CCC_OUT_FORCE,
+	    err)) != 0)
+		goto out;
+	if ((rc = ccc_out_commit(&out, err)) == 0)
+		out_open = false;
+out:
+	if (out_open)
+		ccc_out_abort(&out);
+	ccc_identity_free(from);
+	ccc_identity_free(to);
+	ccc_buf_free(&in);
+	ccc_buf_free(&rec);
+	return rc;
+}
