@@ -38,6 +38,13 @@ setup() {
 	assert_no_file work/batch-2.result
 }
 
+@test "examples/private-token-accounts.sh: signed transfers accepted once, amounts moved in the enclave, overdraft rejected" {
+	example private-token-accounts.sh
+	assert_stderr_empty
+	[[ "${lines[-1]}" == "ok: only transfers signed by their sender were accepted, once each; the enclave moved the amounts and refused the overdraft, and every entry stays encrypted under the threshold key; files are in $BATS_TEST_TMPDIR/work" ]]
+	assert_no_file work/move-4.result
+}
+
 @test "examples/identity.sh: only the residency attribute, as a one-time certificate the relying party verifies" {
 	example identity.sh
 	assert_stderr_empty

@@ -1,0 +1,126 @@
+# The private-token examples' shared steps (ccc(7) PRIVATE TOKENS), sourced
+# by private-token.sh and private-token-accounts.sh after they define step
+# and run (which prints a command and runs it) and source enclave-pool.bash.
+
+# deploy: a 2-of-3 threshold key in committee/, 3 oracles (quorum 2) in
+# ./roster, an enclave in the certified pool ./pool, and the attestation
+# policy the oracles and nodes check it under.
+deploy() {
+	step "0. the deployment: a 2-of-3 threshold key, 3 oracles (quorum 2), an enclave in a certified pool"
+	run ccc-keygen dealer -t 2 -n 3 -d committee
+	for i in 1 2 3; do
+		run ccc-keygen identity -o "oracle-$i.key" -p "oracle-$i.pub" \
+		    -N "oracle-$i"
+	done
+	run ccc-quorum-sign roster -q 2 -N oracles -o roster oracle-1.pub \
+	    oracle-2.pub oracle-3.pub
+	run ccc-keygen attest-root -o root.key -p root.pem -N example-root
+	run ccc-keygen enclave-cert -r root.key -o enclave-1.key \
+	    -p enclave-1.pem -N enclave-1
+	printf 'ccc-attest-policy 1\nroot software root.pem example-root\nmeasurements any\nallow-software yes\n' >attest.policy
+	certify_pool enclave-1.pem
+}
+
+# read_input: the programs' common part, printed: the enclave input, one
+# CBOR map {0: type, 1: request id, 2: app id, 3: [input, ...]}, read with
+# bash builtins only (the sandbox has no PATH); the inputs are text, in
+# the array "inputs".
+read_input() {
+	cat "$examples/enclave-input.bash"
+	cat <<'PROG'
+inputs=()
+hd
+for k in 0 1 2 3; do
+	hd; hd
+	case $k in
+	2) txt; app=$s ;;
+	3) for ((m = v; m > 0; m--)); do hd; txt; inputs+=("$s"); done ;;
+	*) p=$((p + v)) ;;
+	esac
+done
+PROG
+}
+
+# install_programs PROGRAM...: each program in code/ under its SHA-384, where
+# ccc-enclave-run -x code finds it.
+install_programs() {
+	local prog
+	mkdir -p code
+	for prog; do
+		run cp "$prog" "code/$(sha384sum <"$prog" | cut -d' ' -f1)"
+	done
+}
+
+# request NAME PROGRAM CT...: one request for app "token", output
+# threshold, steps 2-7 (serve, execute, certify), its output in
+# NAME.output.  Returns 1 when the enclave gives no result (why in
+# NAME.refused), 2 when the oracles do not certify it (why in
+# NAME.result-refused).
+request() {
+	serve "$@"
+	execute "$1" || return 1
+	certify "$1" || return 2
+}
+
+# serve NAME PROGRAM CT...: the request NAME.certified, for the enclave
+# the pool assigns (its name the third word of NAME.assigned), and the
+# nodes' sealed shares NAME.sealed-1..3.
+serve() {
+	local r=$1 prog=$2 i
+	shift 2
+	step "$r: a request to run $prog on $*, output threshold, for the attested key of the enclave the pool assigns, certified by 2 oracles"
+	assigned_key "$r"
+	run ccc-quorum-sign request -a token -x "$prog" -O threshold \
+	    -k committee/tpk.cbor -r roster -P pool -K "$r.pub" \
+	    -I "$request_id" -o "$r.request" "$@"
+	for i in 1 2; do
+		run ccc-quorum-sign sign -i "oracle-$i.key" -k committee/tpk.cbor \
+		    -A attest.policy -r roster -P pool -o "$r.sig-$i" "$r.request"
+	done
+	run ccc-quorum-sign combine -r roster -b "$r.request" -o "$r.certified" \
+	    "$r.sig-1" "$r.sig-2"
+	step "$r: the decryption nodes serve it"
+	for i in 1 2 3; do
+		run ccc-reencrypt -s "committee/share-$i.cbor" -k committee/tpk.cbor \
+		    -r roster -A attest.policy -P pool -d "node-$i" \
+		    -o "$r.sealed-$i" "$r.certified"
+	done
+}
+
+# execute NAME: the enclave runs the request, NAME.result.
+execute() {
+	local r=$1 e
+	read -r _ _ e <"$r.assigned"
+	step "$r: the enclave runs it"
+	echo "\$ ccc-enclave-run -r roster -k committee/tpk.cbor -i $r.key -a $e.key -x code -o $r.result $r.certified $r.sealed-1 $r.sealed-2 $r.sealed-3"
+	if ! ccc-enclave-run -r roster -k committee/tpk.cbor -i "$r.key" \
+	    -a "$e.key" -x code -o "$r.result" "$r.certified" \
+	    "$r.sealed-1" "$r.sealed-2" "$r.sealed-3" 2>"$r.refused"; then
+		cat "$r.refused"
+		return 1
+	fi
+}
+
+# certify NAME: oracles 1 and 2 verify the attestation and sign the
+# result, NAME.certified-result, whose output is NAME.output.  With
+# chained=1 each signs only if the result continues the table chain in its
+# oracle-N.chain (ccc-quorum-sign sign -C), which then advances.
+certify() {
+	local r=$1 i chain=()
+	step "$r: the oracles verify the attestation and certify the result"
+	for i in 1 2; do
+		((${chained:-0})) && chain=(-C "oracle-$i.chain")
+		echo "\$ ccc-quorum-sign sign -i oracle-$i.key -A attest.policy -r roster -P pool -F $r.certified ${chain[*]} -o $r.result-sig-$i $r.result"
+		if ! ccc-quorum-sign sign -i "oracle-$i.key" -A attest.policy \
+		    -r roster -P pool -F "$r.certified" "${chain[@]}" \
+		    -o "$r.result-sig-$i" "$r.result" 2>"$r.result-refused"; then
+			cat "$r.result-refused"
+			return 2
+		fi
+	done
+	run ccc-quorum-sign combine -r roster -b "$r.result" \
+	    -o "$r.certified-result" "$r.result-sig-1" "$r.result-sig-2"
+	echo "\$ ccc-quorum-sign verify -r roster $r.certified-result | ccc-combine --result - -o $r.output"
+	ccc-quorum-sign verify -r roster "$r.certified-result" |
+	    ccc-combine --result - -o "$r.output"
+}

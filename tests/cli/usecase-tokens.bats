@@ -1,0 +1,161 @@
+#!/usr/bin/env bats
+# The private token of whitepaper 4.3, both variants (ccc(7) PRIVATE
+# TOKENS): transfers signed by their sender and accepted once
+# (ccc-quorum-sign transfer, accept), the enclave's overdraft refusal, and
+# the oracles' table chain (ccc-quorum-sign sign -C) refusing a stale table.
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup_file() {
+	local ex
+	for ex in private-token-accounts private-token; do
+		mkdir "$BATS_FILE_TMPDIR/$ex"
+		WORKDIR="$BATS_FILE_TMPDIR/$ex" bash \
+		    "$TOP_SRCDIR/examples/$ex.sh" >"$BATS_FILE_TMPDIR/$ex.log" 2>&1 ||
+		    return 1
+	done
+}
+
+# work EXAMPLE: a copy of the example's work directory, made the current one.
+work() {
+	cp -a "$BATS_FILE_TMPDIR/$1" "$BATS_TEST_TMPDIR/w"
+	cd "$BATS_TEST_TMPDIR/w" || return
+}
+
+# steps FUNCTION ARG...: one of the examples' shared steps
+# (examples/token-common.bash), quietly, in the current directory.
+steps() {
+	(
+		step() { :; }
+		run() { "$@"; }
+		examples=$TOP_SRCDIR/examples
+		. "$examples/enclave-pool.bash"
+		. "$examples/token-common.bash"
+		"$@"
+	) >/dev/null
+}
+
+# open_ct CT OUT: CT decrypted (a test's view, through nodes 1 and 2).
+open_ct() {
+	[[ -e r.key ]] || ccc-keygen recipient -o r.key -p r.pub
+	local i
+	for i in 1 2; do
+		ccc-reencrypt -s "committee/share-$i.cbor" -k committee/tpk.cbor \
+		    --to r.pub -l "$(ccc-inspect "$1" |
+		    sed -n 's/^  "context": "\(.*\)",$/\1/p')" -o "$2.s$i" "$1"
+	done
+	ccc-combine -k committee/tpk.cbor -i r.key -b "$1" -o "$2" \
+	    "$2.s1" "$2.s2"
+}
+
+# enclave_run NAME: the enclave's run of the request NAME, as crun -N.
+enclave_run() {
+	local n=$1 e
+	read -r _ _ e <"$2.assigned"
+	crun "$n" ccc-enclave-run -r roster -k committee/tpk.cbor -i "$2.key" \
+	    -a "$e.key" -x code -o "$2.result" "$2.certified" "$2.sealed-1" \
+	    "$2.sealed-2" "$2.sealed-3"
+}
+
+# ---- the first variant: public accounts, signed transfers ----------------
+
+# a transfer from alice to bob of amount.ct with nonce 7, in t
+signed_transfer() {
+	work private-token-accounts
+	echo 5 | ccc-encrypt -k committee/tpk.cbor -l app:token -o amount.ct
+	rm nonces
+	crun -0 ccc-quorum-sign transfer -i alice.key -t bob.pub --nonce 7 \
+	    -o t amount.ct
+}
+
+@test "transfer, accept: the amount of a transfer signed by its sender comes out once, its nonce on record" {
+	signed_transfer
+	assert_stderr_empty
+	crun -0 ccc-quorum-sign accept --from alice.pub -t bob.pub -S nonces \
+	    -o amount t
+	assert_stderr_empty
+	assert_same amount amount.ct
+	assert_same nonces <(printf '%s 7\n' "$(field_hex alice.pub id)")
+	crun -0 ccc-inspect t
+	assert_contains "$output" '"type": "ccc/transfer/v1"'
+	assert_contains "$output" "\"recipient\": \"$(field_hex bob.pub pk)\""
+}
+
+@test "accept: an unsigned transfer is refused, nothing released, no nonce recorded" {
+	signed_transfer
+	# The transfer without its signature (its last field, 67 bytes).
+	{ printf '\xa5'; tail -c +2 t | head -c -67; } >unsigned
+	crun -1 ccc-quorum-sign accept --from alice.pub -t bob.pub -S nonces \
+	    -o amount unsigned
+	assert_stderr "ccc-quorum-sign: bad signature: unsigned: unsigned: a transfer must be signed by its sender"
+	assert_output_empty
+	assert_no_file amount nonces
+}
+
+@test "accept: a transfer whose signature is not its sender's is refused" {
+	signed_transfer
+	flip_bit t $(($(size_of t) - 1)) 0 forged
+	crun -1 ccc-quorum-sign accept --from alice.pub -t bob.pub -S nonces \
+	    -o amount forged
+	assert_stderr "ccc-quorum-sign: bad signature: forged: the sender's signature does not verify"
+	assert_no_file amount nonces
+	crun -0 ccc-quorum-sign transfer -i mallory.key -t bob.pub --nonce 8 \
+	    -o by-mallory amount.ct
+	crun -1 ccc-quorum-sign accept --from alice.pub -t bob.pub -S nonces \
+	    -o amount by-mallory
+	assert_stderr "ccc-quorum-sign: key mismatch: by-mallory: the transfer is from another key than the sender's"
+	crun -1 ccc-quorum-sign accept --from alice.pub -t carol.pub -S nonces \
+	    -o amount t
+	assert_stderr "ccc-quorum-sign: key mismatch: t: the transfer is to another key than the recipient's"
+	assert_no_file amount nonces
+}
+
+@test "accept: a replayed nonce is refused, the record unchanged" {
+	signed_transfer
+	crun -0 ccc-quorum-sign accept --from alice.pub -t bob.pub -S nonces \
+	    -o amount t
+	save nonces
+	crun -1 ccc-quorum-sign accept --from alice.pub -t bob.pub -S nonces \
+	    -o again t
+	assert_stderr "ccc-quorum-sign: replayed: t: nonce 7 is not above 7, the sender's last"
+	assert_output_empty
+	assert_no_file again
+	assert_unchanged nonces
+	crun -0 ccc-quorum-sign transfer -i alice.key -t bob.pub --nonce 6 \
+	    -o older amount.ct
+	crun -1 ccc-quorum-sign accept --from alice.pub -t bob.pub -S nonces \
+	    -o again older
+	assert_stderr "ccc-quorum-sign: replayed: older: nonce 6 is not above 7, the sender's last"
+	assert_unchanged nonces
+}
+
+@test "transfer, accept: usage" {
+	crun -2 ccc-quorum-sign transfer -i k -t p
+	assert_stderr "ccc-quorum-sign: usage: transfer needs -i, -t and --nonce (see ccc-quorum-sign --help)"
+	crun -2 ccc-quorum-sign accept --from p -t p
+	assert_stderr "ccc-quorum-sign: usage: accept needs --from, -t and -S (see ccc-quorum-sign --help)"
+	crun -2 ccc-quorum-sign sign -i k -C chain r
+	assert_stderr "ccc-quorum-sign: usage: -C needs -F: a chain advances with a result (see ccc-quorum-sign --help)"
+}
+
+@test "examples/private-token-accounts.sh: each entry holds its account's balance after the two transfers" {
+	work private-token-accounts
+	open_ct entries/alice.ct alice
+	assert_same alice <(printf 'alice 70\nbob 80\n')
+	open_ct entries/carol.ct carol
+	assert_same carol <(printf 'bob 10\ncarol 70\n')
+	assert_same entries/bob.ct entries/carol.ct
+}
+
+@test "the enclave refuses an overdraft: no result, no attestation" {
+	work private-token-accounts
+	echo 500 | ccc-encrypt -k committee/tpk.cbor -l app:token -o over.ct
+	echo carol alice | ccc-encrypt -k committee/tpk.cbor -l app:token \
+	    -o parties.ct
+	steps serve over move entries/carol.ct entries/alice.ct over.ct \
+	    parties.ct
+	enclave_run -1 over
+	assert_stderr "ccc-enclave-run: code failed: the code exited with status 1; no result and no attestation"
+	assert_output_empty
+	assert_no_file over.result
+}
