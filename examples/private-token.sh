@@ -1,34 +1,30 @@
 #!/usr/bin/env bash
-# A private token (whitepaper 4.3).
+# A private token with hidden sender and receiver (whitepaper 4.3, the
+# second variant).
 #
-# The token's balance table exists only encrypted under the threshold key.
-# A batch of transfers, each encrypted by its sender, is applied inside an
-# enclave; the new table comes out encrypted under the threshold key again
-# (output mode threshold), so it can be the input of the next batch, and
-# nobody outside an enclave ever sees a balance.  An overdraft makes the
-# program exit non-zero: the enclave then gives no result at all, and the
-# table stays as it was.
+# The balance table exists only encrypted under the threshold key: one
+# line "NAME BALANCE NONCE KEY" per account, KEY the account's Ed25519
+# public key (base64 of its DER form).  A transfer is encrypted whole by
+# its sender: "FROM TO AMOUNT NONCE SIGNATURE", SIGNATURE the sender's
+# Ed25519 signature (base64) of "ccc/token-transfer/v1 FROM TO AMOUNT
+# NONCE", so nobody outside an enclave learns who pays whom, or how much.
+# A batch of transfers is applied inside an enclave, which verifies each
+# signature under the sender's key in the table (with /usr/bin/openssl
+# pkeyutl -verify -rawin, in its sandbox), refuses a nonce not above the
+# sender's last and an overdraft, and prints the new table, encrypted
+# under the threshold key again (output mode threshold).  A bad transfer
+# makes the program exit non-zero: the enclave then gives no result at
+# all, and the table stays as it was.
 #
-# The public output.  With -O threshold the enclave encrypts the program's
-# whole standard output, so one request cannot release both the new table
-# and something public.  The public part, a commitment to the table,
-# SHA-256 of its text, comes from a second request: a program that reads
-# the new table (the first request's output, a ciphertext labelled
-# "app:token/output", which the oracles and nodes serve for app "token")
-# and prints only its hash.  The table carries a random salt line that only
-# the issuer knows and the programs keep, so the hash cannot be found by
-# trying likely balances.  Whoever holds a copy of a table can check it
-# against the published hash.
-#
-# Not shown: a real token checks that each transfer is signed by its
-# sender (the application, before it builds the request, or the program);
-# here the application vouches for the batch.
-#
-# The enclave that sees the balances is not the application's choice: the
-# oracles certify a pool of enclaves, the pool assigns each request id its
-# enclave, and that enclave makes the request's key, attested.  The oracles
-# and the nodes check the attestation and the assignment before they sign
-# or serve.
+# State continuity.  The certified result of a batch names the SHA-256 of
+# the table it was applied to (its first input) and that of the new table
+# (its output digest): the public commitment to the new table, in the same
+# result.  Each oracle keeps the head of the token's chain of tables, a
+# file ccc-chain/v1 with the sequence number and the digest of the current
+# table, and signs a result only if its first input is that head, which
+# then advances (ccc-quorum-sign sign -C).  A batch applied to an older
+# table, or to a fork of the chain, is refused by the oracles: it never
+# has a certificate, so no later batch can continue from it.
 #
 # The set-up: 3 decryption nodes (threshold 2), 3 oracles (quorum 2), one
 # software enclave in a certified pool.  Every file stays in the work
@@ -38,170 +34,150 @@ examples=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 work=${WORKDIR:-$(mktemp -d)}
 cd "$work"
+umask 077
 step() { printf '\n== %s\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
 # shellcheck source-path=SCRIPTDIR source=enclave-pool.bash
 . "$examples/enclave-pool.bash"
+# shellcheck source-path=SCRIPTDIR source=token-common.bash
+. "$examples/token-common.bash"
 
-step "0. the deployment: a 2-of-3 threshold key, 3 oracles (quorum 2), an enclave in a certified pool"
-run ccc-keygen dealer -t 2 -n 3 -d committee
-for i in 1 2 3; do
-	run ccc-keygen identity -o "oracle-$i.key" -p "oracle-$i.pub" -N "oracle-$i"
-done
-run ccc-quorum-sign roster -q 2 -N oracles -o roster oracle-1.pub oracle-2.pub oracle-3.pub
-run ccc-keygen attest-root -o root.key -p root.pem -N example-root
-run ccc-keygen enclave-cert -r root.key -o enclave-1.key -p enclave-1.pem -N enclave-1
-printf 'ccc-attest-policy 1\nroot software root.pem example-root\nmeasurements any\nallow-software yes\n' >attest.policy
-# The oracles certify the pool of enclaves that may serve requests.
-certify_pool enclave-1.pem
+deploy
 
-# The programs' common part: the enclave input, one CBOR map {0: type,
-# 1: request id, 2: app id, 3: [input, ...]}, read with bash builtins only
-# (the sandbox has no PATH); the inputs are text, in the array "inputs".
-read_input() {
-	cat "$examples/enclave-input.bash"
-	cat <<'EOF'
-inputs=()
-hd
-for k in 0 1 2 3; do
-	hd; hd
-	case $k in
-	2) txt; app=$s ;;
-	3) for ((m = v; m > 0; m--)); do hd; txt; inputs+=("$s"); done ;;
-	*) p=$((p + v)) ;;
-	esac
-done
-EOF
-}
-
-step "the programs: apply a batch of transfers; publish a table's hash"
+step "the program: apply a batch of signed transfers to the table"
 {
-	cat <<'EOF'
+	cat <<'EOF2'
 #!/bin/bash
-# apply: inputs are the balance table ("salt HEX", then "name balance"
-# lines) and transfers ("FROM -> TO AMOUNT"); prints the new table, or
-# exits 1 on an overdraft, an unknown account or a bad amount.
-EOF
+# apply: inputs are the balance table and the transfers; prints the new
+# table, or exits 1 on an unknown account or a bad amount or an
+# overdraft, 3 on a transfer not signed by its sender, 4 on a nonce not
+# above the sender's last.
+EOF2
 	read_input
-	cat <<'EOF'
-declare -A bal
+	cat <<'EOF2'
+declare -A bal nonce key
 names=()
 IFS=$'\n'; set -f; rows=(${inputs[0]}); set +f; IFS=$' \t\n'
 for r in "${rows[@]}"; do
 	set -f; f=($r); set +f
-	if [[ ${f[0]} == salt ]]; then salt=${f[1]}; continue; fi
-	[[ ${f[1]} =~ ^[0-9]+$ ]] || exit 2
-	names+=("${f[0]}"); bal[${f[0]}]=$((10#${f[1]}))
+	[[ ${#f[@]} == 4 && ${f[1]} =~ ^(0|[1-9][0-9]{0,14})$ &&
+	    ${f[2]} =~ ^(0|[1-9][0-9]{0,14})$ ]] || exit 1
+	names+=("${f[0]}") bal[${f[0]}]=${f[1]} nonce[${f[0]}]=${f[2]}
+	key[${f[0]}]=${f[3]}
 done
 before=0; for a in "${names[@]}"; do before=$((before + bal[$a])); done
 for ((i = 1; i < ${#inputs[@]}; i++)); do
 	set -f; f=(${inputs[i]}); set +f
-	from=${f[0]} to=${f[2]} amount=${f[3]}
-	[[ ${f[1]} == '->' && -n ${bal[$from]+x} && -n ${bal[$to]+x} &&
-	    $amount =~ ^[1-9][0-9]*$ ]] || exit 1
+	from=${f[0]-} to=${f[1]-} amount=${f[2]-} n=${f[3]-}
+	[[ -n $from && -n ${bal[$from]+x} && -n $to && -n ${bal[$to]+x} &&
+	    $from != "$to" && $amount =~ ^[1-9][0-9]{0,14}$ &&
+	    $n =~ ^[1-9][0-9]{0,14}$ ]] || exit 1
+	# The sender's signature, under the key the table holds for it.
+	[[ ${#f[@]} == 5 ]] || exit 3
+	printf -- '-----BEGIN PUBLIC KEY-----\n%s\n-----END PUBLIC KEY-----\n' \
+	    "${key[$from]}" >sender.pem
+	printf 'ccc/token-transfer/v1 %s %s %s %s' "$from" "$to" "$amount" "$n" \
+	    >message
+	printf '%s\n' "${f[4]}" | /usr/bin/base64 -d >signature 2>/dev/null ||
+	    exit 3
+	/usr/bin/openssl pkeyutl -verify -pubin -inkey sender.pem -rawin \
+	    -in message -sigfile signature >/dev/null 2>&1 || exit 3
+	((n > nonce[$from])) || exit 4 # a replay
 	((bal[$from] >= amount)) || exit 1 # overdraft
 	bal[$from]=$((bal[$from] - amount)) bal[$to]=$((bal[$to] + amount))
+	nonce[$from]=$n
 done
 after=0; for a in "${names[@]}"; do after=$((after + bal[$a])); done
 ((after == before)) || exit 1 # no token made or lost
-printf 'salt %s\n' "$salt"
-for a in "${names[@]}"; do printf '%s %d\n' "$a" "${bal[$a]}"; done
-EOF
+for a in "${names[@]}"; do
+	printf '%s %d %d %s\n' "$a" "${bal[$a]}" "${nonce[$a]}" "${key[$a]}"
+done
+EOF2
 } >apply
-{
-	cat <<'EOF'
-#!/bin/bash
-# commit: the input is a balance table; prints only its SHA-256.
-EOF
-	read_input
-	cat <<'EOF'
-printf '%s' "${inputs[0]}" | /usr/bin/sha256sum | { read -r h _; printf 'sha256:%s\n' "$h"; }
-EOF
-} >commit
-mkdir -p code
-for prog in apply commit; do
-	run cp "$prog" "code/$(sha384sum <"$prog" | cut -d' ' -f1)"
+install_programs apply
+
+step "1. the accounts' keys; the issuer encrypts the initial table; each oracle starts its chain at it"
+for a in alice bob carol; do
+	run openssl genpkey -algorithm ed25519 -out "$a.pem"
+	openssl pkey -in "$a.pem" -pubout | sed -n 2p >"$a.key64"
+done
+printf 'alice 100 0 %s\nbob 50 0 %s\ncarol 0 0 %s\n' "$(cat alice.key64)" \
+    "$(cat bob.key64)" "$(cat carol.key64)" >issuer-table-0.txt
+run ccc-encrypt -k committee/tpk.cbor -l app:token -o table-0.ct \
+    issuer-table-0.txt
+head0=$(sha256sum <table-0.ct | cut -d' ' -f1)
+for i in 1 2; do
+	echo "\$ printf 'ccc-chain/v1 token 0 %s\\n' $head0 >oracle-$i.chain"
+	printf 'ccc-chain/v1 token 0 %s\n' "$head0" >"oracle-$i.chain"
 done
 
-# request NAME MODE PROGRAM CT...: one request, steps 2-7, its output in
-# NAME.output.  Returns 1 when the enclave gives no result.
-request() {
-	local r=$1 mode=$2 prog=$3 i
-	shift 3
-	step "$r: a request to run $prog on $*, output $mode, for the attested key of the enclave the pool assigns, certified by 2 oracles"
-	assigned_key "$r"
-	run ccc-quorum-sign request -a token -x "$prog" -O "$mode" \
-	    -k committee/tpk.cbor -r roster -P pool -K "$r.pub" \
-	    -I "$request_id" -o "$r.request" "$@"
-	for i in 1 2; do
-		run ccc-quorum-sign sign -i "oracle-$i.key" -k committee/tpk.cbor \
-		    -A attest.policy -r roster -P pool -o "$r.sig-$i" "$r.request"
-	done
-	run ccc-quorum-sign combine -r roster -b "$r.request" -o "$r.certified" \
-	    "$r.sig-1" "$r.sig-2"
-	step "$r: the decryption nodes serve it; the enclave runs $prog"
-	for i in 1 2 3; do
-		run ccc-reencrypt -s "committee/share-$i.cbor" -k committee/tpk.cbor \
-		    -r roster -A attest.policy -P pool -d "node-$i" \
-		    -o "$r.sealed-$i" "$r.certified"
-	done
-	echo "\$ ccc-enclave-run -r roster -k committee/tpk.cbor -i $r.key -a $enclave.key -x code -o $r.result $r.certified $r.sealed-1 $r.sealed-2 $r.sealed-3"
-	if ! ccc-enclave-run -r roster -k committee/tpk.cbor -i "$r.key" \
-	    -a "$enclave.key" -x code -o "$r.result" "$r.certified" \
-	    "$r.sealed-1" "$r.sealed-2" "$r.sealed-3" 2>"$r.refused"; then
-		cat "$r.refused"
-		return 1
-	fi
-	step "$r: the oracles verify the attestation and certify the result"
-	for i in 1 2; do
-		run ccc-quorum-sign sign -i "oracle-$i.key" -A attest.policy \
-		    -r roster -P pool -F "$r.certified" -o "$r.result-sig-$i" \
-		    "$r.result"
-	done
-	run ccc-quorum-sign combine -r roster -b "$r.result" \
-	    -o "$r.certified-result" "$r.result-sig-1" "$r.result-sig-2"
-	echo "\$ ccc-quorum-sign verify -r roster $r.certified-result | ccc-combine --result - -o $r.output"
-	ccc-quorum-sign verify -r roster "$r.certified-result" |
-	    ccc-combine --result - -o "$r.output"
+# transfer NAME FROM TO AMOUNT NONCE: FROM signs the transfer and encrypts
+# it whole, NAME.ct.
+transfer() {
+	printf 'ccc/token-transfer/v1 %s %s %s %s' "$2" "$3" "$4" "$5" \
+	    >"$1.message"
+	echo "\$ openssl pkeyutl -sign -rawin -inkey $2.pem -in $1.message | base64 -w0 >$1.sig"
+	openssl pkeyutl -sign -rawin -inkey "$2.pem" -in "$1.message" |
+	    base64 -w0 >"$1.sig"
+	echo "\$ echo \"$2 $3 $4 $5 \$(cat $1.sig)\" | ccc-encrypt -k committee/tpk.cbor -l app:token -o $1.ct"
+	echo "$2 $3 $4 $5 $(cat "$1.sig")" |
+	    ccc-encrypt -k committee/tpk.cbor -l app:token -o "$1.ct"
 }
 
-step "1. the issuer encrypts the initial table; alice and bob encrypt their transfers"
-salt=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
-printf 'salt %s\nalice 100\nbob 50\ncarol 0\n' "$salt" >issuer-table-0.txt
-echo '$ ccc-encrypt -k committee/tpk.cbor -l app:token -o table-0.ct issuer-table-0.txt'
-ccc-encrypt -k committee/tpk.cbor -l app:token -o table-0.ct issuer-table-0.txt
-echo '$ echo "alice -> bob 30" | ccc-encrypt -k committee/tpk.cbor -l app:token -o transfer-1.ct'
-echo "alice -> bob 30" | ccc-encrypt -k committee/tpk.cbor -l app:token -o transfer-1.ct
-echo '$ echo "bob -> carol 70" | ccc-encrypt -k committee/tpk.cbor -l app:token -o transfer-2.ct'
-echo "bob -> carol 70" | ccc-encrypt -k committee/tpk.cbor -l app:token -o transfer-2.ct
+step "2. alice and bob sign and encrypt their transfers"
+transfer transfer-1 alice bob 30 1
+transfer transfer-2 bob carol 70 1
 
-request batch-1 threshold apply table-0.ct transfer-1.ct transfer-2.ct
+chained=1
+request batch-1 apply table-0.ct transfer-1.ct transfer-2.ct
 run cp batch-1.output table-1.ct
 echo "the new table, encrypted under the threshold key:"
 ccc-inspect table-1.ct | grep '"context"'
-
-request commit-1 public commit table-1.ct
-echo "the public output, the new table's hash: $(cat commit-1.output)"
+echo "the certified result names the table it was applied to and the new one:"
+ccc-inspect batch-1.certified-result | grep -A1 '"inputs"' | sed -n 2p
+ccc-inspect batch-1.certified-result | grep '"output_digest"'
+echo "the oracles' chain head: $(cat oracle-1.chain)"
 
 step "an overdraft: carol sends 500 (she has 70)"
-echo '$ echo "carol -> alice 500" | ccc-encrypt -k committee/tpk.cbor -l app:token -o transfer-3.ct'
-echo "carol -> alice 500" | ccc-encrypt -k committee/tpk.cbor -l app:token -o transfer-3.ct
-if request batch-2 threshold apply table-1.ct transfer-3.ct; then
+transfer transfer-3 carol alice 500 1
+if request batch-2 apply table-1.ct transfer-3.ct; then
 	echo "FAIL: the overdraft was applied" >&2
 	exit 1
 fi
 echo "rejected: no result, no attestation; table-1.ct is still the table"
 
-step "check"
-# The commitment is that of the expected table (the issuer knows the salt).
-printf 'salt %s\nalice 70\nbob 10\ncarol 70\n' "$salt" >expected-table-1.txt
-[ "$(cat commit-1.output)" = "sha256:$(sha256sum <expected-table-1.txt | cut -d' ' -f1)" ]
-# The new table is a ciphertext for the token app, not plaintext.
-ccc-inspect table-1.ct | grep '"context": "app:token/output"' >/dev/null
-if grep -aq 'alice' batch-1.result commit-1.result table-1.ct; then
-	echo "FAIL: a balance left the enclave in the clear" >&2
+step "an unsigned transfer: carol -> alice 5, without a signature"
+echo '$ echo "carol alice 5 1" | ccc-encrypt -k committee/tpk.cbor -l app:token -o transfer-4.ct'
+echo "carol alice 5 1" | ccc-encrypt -k committee/tpk.cbor -l app:token \
+    -o transfer-4.ct
+if request batch-3 apply table-1.ct transfer-4.ct; then
+	echo "FAIL: an unsigned transfer was applied" >&2
 	exit 1
 fi
+
+step "a stale table: alice's transfer applied again to table-0.ct, where alice still has 100"
+if request batch-4 apply table-0.ct transfer-1.ct; then
+	echo "FAIL: a batch on a stale table was certified" >&2
+	exit 1
+fi
+echo "rejected by the oracles: batch-4.result has no certificate"
+
+step "check"
 grep -q 'exited with status 1' batch-2.refused
-[ ! -e batch-2.result ]
-echo "ok: the transfers were applied inside the enclave, the new table is encrypted under the threshold key with its hash public, and the overdraft was rejected; files are in $work"
+grep -q 'exited with status 3' batch-3.refused
+[ -e batch-4.result ] && [ ! -e batch-4.certified-result ]
+grep -q 'stale table' batch-4.result-refused
+# The chain advanced once, to the new table.
+head1=$(sha256sum <table-1.ct | cut -d' ' -f1)
+for i in 1 2; do
+	[ "$(cat "oracle-$i.chain")" = "ccc-chain/v1 token 1 $head1" ]
+done
+result=$(ccc-inspect batch-1.certified-result)
+[[ $result == *"\"output_digest\": \"$head1\""* ]]
+[[ $result == *"\"inputs\": ["*"\"$head0\""* ]]
+# No balance, name or amount left an enclave in the clear.
+if grep -aq -e alice -e carol batch-1.result table-1.ct transfer-*.ct; then
+	echo "FAIL: a balance or a party left the enclave in the clear" >&2
+	exit 1
+fi
+echo "ok: the signed transfers were applied inside the enclave with sender, receiver and balances hidden, the certified result chains the new table to the old, and the overdraft, the unsigned transfer and the stale table were rejected; files are in $work"

@@ -31,11 +31,12 @@ setup() {
 	assert_no_file work/mallory.certified work/mallory.feed
 }
 
-@test "examples/private-token.sh: transfers applied in the enclave, new table under the threshold key, overdraft rejected" {
+@test "examples/private-token.sh: signed transfers applied in the enclave, new table chained to the old, overdraft, unsigned transfer and stale table rejected" {
 	example private-token.sh
 	assert_stderr_empty
-	[[ "${lines[-1]}" == "ok: the transfers were applied inside the enclave, the new table is encrypted under the threshold key with its hash public, and the overdraft was rejected; files are in $BATS_TEST_TMPDIR/work" ]]
-	assert_no_file work/batch-2.result
+	[[ "${lines[-1]}" == "ok: the signed transfers were applied inside the enclave with sender, receiver and balances hidden, the certified result chains the new table to the old, and the overdraft, the unsigned transfer and the stale table were rejected; files are in $BATS_TEST_TMPDIR/work" ]]
+	assert_no_file work/batch-2.result work/batch-3.result \
+	    work/batch-4.certified-result
 }
 
 @test "examples/private-token-accounts.sh: signed transfers accepted once, amounts moved in the enclave, overdraft rejected" {

@@ -159,3 +159,102 @@ signed_transfer() {
 	assert_output_empty
 	assert_no_file over.result
 }
+
+# ---- the second variant: hidden parties, the oracles' table chain --------
+
+# signed NAME FROM TO AMOUNT NONCE [SIGNER]: FROM's transfer, signed (by
+# SIGNER's key, default FROM's) and encrypted whole, in NAME.ct (as
+# examples/private-token.sh makes them).
+signed() {
+	printf 'ccc/token-transfer/v1 %s %s %s %s' "$2" "$3" "$4" "$5" >"$1.msg"
+	echo "$2 $3 $4 $5 $(openssl pkeyutl -sign -rawin -inkey "${6:-$2}.pem" \
+	    -in "$1.msg" | base64 -w0)" |
+	    ccc-encrypt -k committee/tpk.cbor -l app:token -o "$1.ct"
+}
+
+# head: the digest the oracles' chain head names, in hex.
+head_of() {
+	local f
+	read -r -a f <oracle-1.chain
+	echo "${f[3]}"
+}
+
+@test "examples/private-token.sh: the new table holds the batch applied, and the chain names it" {
+	work private-token
+	open_ct table-1.ct table-1
+	assert_same table-1 <(printf 'alice 70 1 %s\nbob 10 1 %s\ncarol 70 0 %s\n' \
+	    "$(cat alice.key64)" "$(cat bob.key64)" "$(cat carol.key64)")
+	assert_same oracle-2.chain <(printf 'ccc-chain/v1 token 1 %s\n' \
+	    "$(sha256sum <table-1.ct | cut -d' ' -f1)")
+}
+
+@test "the enclave refuses a batch with a transfer not signed by its sender" {
+	work private-token
+	# carol's key signs a transfer from alice.
+	signed forged alice carol 5 2 carol
+	steps serve forged apply table-1.ct forged.ct
+	enclave_run -1 forged
+	assert_stderr "ccc-enclave-run: code failed: the code exited with status 3; no result and no attestation"
+	assert_output_empty
+	assert_no_file forged.result
+}
+
+@test "the enclave refuses a batch with an unsigned transfer, or a replayed nonce" {
+	work private-token
+	echo "carol alice 5 1" |
+	    ccc-encrypt -k committee/tpk.cbor -l app:token -o unsigned.ct
+	steps serve unsigned apply table-1.ct unsigned.ct
+	enclave_run -1 unsigned
+	assert_stderr "ccc-enclave-run: code failed: the code exited with status 3; no result and no attestation"
+	assert_no_file unsigned.result
+	steps serve replay apply table-1.ct transfer-1.ct
+	enclave_run -1 replay
+	assert_stderr "ccc-enclave-run: code failed: the code exited with status 4; no result and no attestation"
+	assert_no_file replay.result
+}
+
+@test "the oracles refuse a result applied to a stale table, and the chain stays" {
+	work private-token
+	save oracle-1.chain
+	crun -1 ccc-quorum-sign sign -i oracle-1.key -A attest.policy -r roster \
+	    -P pool -F batch-4.certified -C oracle-1.chain -o sig batch-4.result
+	assert_stderr "ccc-quorum-sign: refused by policy: batch-4.result: stale table: the result's first input is not the chain head $(head_of | cut -c1-16)... (sequence 1)"
+	assert_output_empty
+	assert_no_file sig
+	assert_unchanged oracle-1.chain
+}
+
+@test "two batches on the same table: the first certified advances the chain, the fork is refused" {
+	work private-token
+	signed a carol alice 5 1
+	signed b carol bob 5 1
+	steps serve fork-a apply table-1.ct a.ct
+	steps serve fork-b apply table-1.ct b.ct
+	enclave_run -0 fork-a
+	enclave_run -0 fork-b
+	chained=1 steps certify fork-a
+	assert_same oracle-1.chain <(printf 'ccc-chain/v1 token 2 %s\n' \
+	    "$(sha256sum <fork-a.output | cut -d' ' -f1)")
+	save oracle-2.chain
+	crun -1 ccc-quorum-sign sign -i oracle-2.key -A attest.policy -r roster \
+	    -P pool -F fork-b.certified -C oracle-2.chain -o sig fork-b.result
+	assert_stderr "ccc-quorum-sign: refused by policy: fork-b.result: stale table: the result's first input is not the chain head $(head_of | cut -c1-16)... (sequence 2)"
+	assert_no_file sig
+	assert_unchanged oracle-2.chain
+	# Without -C the oracle would sign it: the chain is what refuses.
+	crun -0 ccc-quorum-sign sign -i oracle-2.key -A attest.policy -r roster \
+	    -P pool -F fork-b.certified -o sig fork-b.result
+}
+
+@test "sign -C: a malformed chain file, or a chain of another app, signs nothing" {
+	work private-token
+	printf 'ccc-chain/v1 token 1\n' >bad.chain
+	crun -1 ccc-quorum-sign sign -i oracle-1.key -A attest.policy -r roster \
+	    -P pool -F batch-4.certified -C bad.chain -o sig batch-4.result
+	assert_stderr "ccc-quorum-sign: malformed input: bad.chain: expected one line \"ccc-chain/v1 APP SEQ HEAD\""
+	printf 'ccc-chain/v1 other 0 %s\n' "$(head_of)" >other.chain
+	crun -1 ccc-quorum-sign sign -i oracle-1.key -A attest.policy -r roster \
+	    -P pool -F batch-4.certified -C other.chain -o sig batch-4.result
+	assert_stderr "ccc-quorum-sign: refused by policy: batch-4.result: the result is for app \"token\", the chain for \"other\""
+	assert_no_file sig
+}
