@@ -351,6 +351,13 @@ struct ccc_sign_opts {
 };
 int ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
     CCC_WUR;
+/*
+ * Write the signature sig of the blob in (a result with o->chain): the
+ * output is opened first, then the chain advanced (lib/transfer.h), then
+ * the signature committed (lib/ops/transfer.c).
+ */
+int ccc_op_sign_write(const struct ccc_sign_opts *o, const struct ccc_buf *in,
+    const struct ccc_buf *sig, struct ccc_err *err) CCC_WUR;
 
 /* Private tokens: ccc-quorum-sign transfer and accept (lib/transfer.h). */
 struct ccc_transfer_opts {

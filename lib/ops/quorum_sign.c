@@ -21,7 +21,6 @@
 #include "replicas.h"
 #include "result.h"
 #include "schemas.h"
-#include "transfer.h"
 
 static int
 member_cmp(const void *a, const void *b)
@@ -465,39 +464,6 @@ out:
 	return rc;
 }
 
-/*
- * The signature, and with -C the table chain advanced: the output is
- * opened first, so a chain never advances for a signature not written.
- */
-static int
-write_signed(const struct ccc_sign_opts *o, const struct ccc_buf *in,
-    const struct ccc_buf *sig, struct ccc_err *err)
-{
-	struct ccc_result r;
-	struct ccc_buf next;
-	struct ccc_out out;
-	int rc;
-
-	ccc_buf_init(&next, 0);
-	if (o->chain != NULL &&
-	    ((rc = ccc_result_decode(&r, in->p, in->len, err)) != 0 ||
-	    (rc = ccc_chain_next(&next, o->chain, &r, err)) != 0)) {
-		ccc_err_what(err, ccc_io_name(o->in, 0));
-		goto done;
-	}
-	if ((rc = ccc_out_open(&out, o->out, CCC_OUT_BINARY |
-	    (o->force ? CCC_OUT_FORCE : 0), err)) != 0)
-		goto done;
-	if ((rc = ccc_out_write(&out, sig->p, sig->len, err)) != 0 ||
-	    (o->chain != NULL && (rc = ccc_write_file(o->chain, next.p,
-	    next.len, CCC_OUT_FORCE, err)) != 0) ||
-	    (rc = ccc_out_commit(&out, err)) != 0)
-		ccc_out_abort(&out);
-done:
-	ccc_buf_free(&next);
-	return rc;
-}
-
 int
 ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
 {
@@ -604,7 +570,7 @@ ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
 		rc = ccc_err_set(err, rc, -1, NULL, "signature");
 		goto out;
 	}
-	rc = write_signed(o, &in, &out, err);
+	rc = ccc_op_sign_write(o, &in, &out, err);
 	goto out;
 fail_in:
 	ccc_err_what(err, ccc_io_name(o->in, 0));

@@ -1,7 +1,8 @@
 /*
  * ccc-quorum-sign transfer and accept: a sender signs a transfer of an
- * encrypted amount; the application accepts it once.  See ccc(7) PRIVATE
- * TOKENS.
+ * encrypted amount; the application accepts it once.  And sign -C: an
+ * oracle's signature of a result that advances a table chain.  See ccc(7)
+ * PRIVATE TOKENS.
  */
 #include "config.h"
 
@@ -10,6 +11,7 @@
 
 #include "io.h"
 #include "ops.h"
+#include "result.h"
 #include "schemas.h"
 #include "transfer.h"
 
@@ -120,5 +122,38 @@ out:
 	ccc_identity_free(to);
 	ccc_buf_free(&in);
 	ccc_buf_free(&rec);
+	return rc;
+}
+
+/*
+ * The signature, and with -C the table chain advanced: the output is
+ * opened first, so a chain never advances for a signature not written.
+ */
+int
+ccc_op_sign_write(const struct ccc_sign_opts *o, const struct ccc_buf *in,
+    const struct ccc_buf *sig, struct ccc_err *err)
+{
+	struct ccc_result r;
+	struct ccc_buf next;
+	struct ccc_out out;
+	int rc;
+
+	ccc_buf_init(&next, 0);
+	if (o->chain != NULL &&
+	    ((rc = ccc_result_decode(&r, in->p, in->len, err)) != 0 ||
+	    (rc = ccc_chain_next(&next, o->chain, &r, err)) != 0)) {
+		ccc_err_what(err, ccc_io_name(o->in, 0));
+		goto done;
+	}
+	if ((rc = ccc_out_open(&out, o->out, CCC_OUT_BINARY |
+	    (o->force ? CCC_OUT_FORCE : 0), err)) != 0)
+		goto done;
+	if ((rc = ccc_out_write(&out, sig->p, sig->len, err)) != 0 ||
+	    (o->chain != NULL && (rc = ccc_write_file(o->chain, next.p,
+	    next.len, CCC_OUT_FORCE, err)) != 0) ||
+	    (rc = ccc_out_commit(&out, err)) != 0)
+		ccc_out_abort(&out);
+done:
+	ccc_buf_free(&next);
 	return rc;
 }
