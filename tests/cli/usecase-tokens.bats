@@ -129,6 +129,36 @@ signed_transfer() {
 	assert_unchanged nonces
 }
 
+# A sample of the mutants (each costs a process; tests/unit/test_mutate
+# decodes every one of every schema): a bit of every byte of the head
+# (type, sender, nonce), of every 11th byte after it, and every 23rd cut.
+@test "accept: bit flips and truncations of a transfer are refused with one line, nothing released" {
+	signed_transfer
+	local n i st e fails=
+	n=$(size_of t)
+	for ((i = 0; i < n; i++)); do
+		((i < 60 || i % 11 == 0)) || continue
+		flip_bit t "$i" $(((5 * i + 3) % 8)) m
+		st=0
+		ccc-quorum-sign accept --from alice.pub -t bob.pub -S nonces \
+		    -o out m 2>err || st=$?
+		read -r -d '' e <err || true
+		[[ $st == 1 && $e == "ccc-quorum-sign: "*": m"* &&
+		    $e != *$'\n'?* && ! -e out && ! -e nonces ]] ||
+		    fails+="flip $i: status $st: $e"$'\n'
+		if ((i % 23 == 0)); then
+			head -c "$i" t >m
+			st=0
+			ccc-quorum-sign accept --from alice.pub -t bob.pub \
+			    -S nonces -o out m 2>err || st=$?
+			read -r -d '' e <err || true
+			[[ $st == 1 && ! -e out && ! -e nonces ]] ||
+			    fails+="cut $i: status $st: $e"$'\n'
+		fi
+	done
+	[[ -z $fails ]] || fail "$fails"
+}
+
 @test "transfer, accept: usage" {
 	crun -2 ccc-quorum-sign transfer -i k -t p
 	assert_stderr "ccc-quorum-sign: usage: transfer needs -i, -t and --nonce (see ccc-quorum-sign --help)"
