@@ -41,6 +41,7 @@ static const char usage[] =
 "[CT]\n"
 "       ccc-quorum-sign accept --from PUB -t PUB -S NONCES [-o OUT] [-f] "
 "[TRANSFER]\n"
+"       ccc-quorum-sign chain -a APP [-o OUT] [-f] [CT]\n"
 "       ccc-quorum-sign -h | -V\n";
 
 static const struct ccc_cli_help help[] = {
@@ -53,7 +54,7 @@ static const struct ccc_cli_help help[] = {
 	{ "--not-after T",
 	    "roster: valid before T (seconds since 1970)" },
 	{ "-a, --app APP",
-	    "request: the application id" },
+	    "request, chain: the application id" },
 	{ "-x, --code CODE",
 	    "request: the program file" },
 	{ "-m, --measurement HEX",
@@ -187,6 +188,7 @@ static const struct ccc_cli_sub subs[] = {
 	{ "verify", "roster verbose now output force" },
 	{ "transfer", "identity to nonce output force" },
 	{ "accept", "from to nonces output force" },
+	{ "chain", "app output force" },
 	{ NULL, NULL }
 };
 
@@ -249,7 +251,7 @@ main(int argc, char **argv)
 	if (argc < 2 || argv[1][0] == '-')
 		return ccc_cli_usage("missing subcommand (roster, request, "
 		    "sign, agree, pool, assign, reassign, combine, verify, "
-		    "transfer or accept)");
+		    "transfer, accept or chain)");
 	cmd = argv[1];
 	if ((sub = ccc_cli_sub(subs, cmd)) == NULL)
 		return ccc_cli_usage("unknown subcommand \"%s\"", cmd);
@@ -568,20 +570,24 @@ main(int argc, char **argv)
 		o.force = force;
 		rc = ccc_quorum_verify(&o, &err);
 	} else if (strcmp(cmd, "transfer") == 0 ||
-	    strcmp(cmd, "accept") == 0) {
+	    strcmp(cmd, "accept") == 0 || strcmp(cmd, "chain") == 0) {
 		bool make = strcmp(cmd, "transfer") == 0;
-		if (make ? ident == NULL || xo.to == NULL || !have_nonce :
-		    xo.from == NULL || xo.to == NULL || xo.nonces == NULL)
-			return ccc_cli_usage(make ? "transfer needs -i, -t and "
-			    "--nonce" : "accept needs --from, -t and -S");
+		if (*cmd == 'c' ? app == NULL : make ? ident == NULL ||
+		    xo.to == NULL || !have_nonce : xo.from == NULL ||
+		    xo.to == NULL || xo.nonces == NULL)
+			return ccc_cli_usage(*cmd == 'c' ? "chain needs -a" :
+			    make ? "transfer needs -i, -t and --nonce" :
+			    "accept needs --from, -t and -S");
 		xo.key = ident;
+		xo.app = app;
 		if ((xo.in = optind < argc ? argv[optind++] : NULL) != NULL &&
 		    optind < argc)
 			return ccc_cli_usage("unexpected argument \"%s\"",
 			    argv[optind]);
 		xo.out = out;
 		xo.force = force;
-		rc = make ? ccc_transfer_make_run(&xo, &err) :
+		rc = *cmd == 'c' ? ccc_chain_start_run(&xo, &err) : make ?
+		    ccc_transfer_make_run(&xo, &err) :
 		    ccc_transfer_accept_run(&xo, &err);
 	} else
 		return ccc_cli_usage("unknown subcommand \"%s\"", cmd);

@@ -105,11 +105,10 @@ printf 'alice 100 0 %s\nbob 50 0 %s\ncarol 0 0 %s\n' "$(cat alice.key64)" \
     "$(cat bob.key64)" "$(cat carol.key64)" >issuer-table-0.txt
 run ccc-encrypt -k committee/tpk.cbor -l app:token -o table-0.ct \
     issuer-table-0.txt
-head0=$(sha256sum <table-0.ct | cut -d' ' -f1)
 for i in 1 2; do
-	echo "\$ printf 'ccc-chain/v1 token 0 %s\\n' $head0 >oracle-$i.chain"
-	printf 'ccc-chain/v1 token 0 %s\n' "$head0" >"oracle-$i.chain"
+	run ccc-quorum-sign chain -a token -o "oracle-$i.chain" table-0.ct
 done
+head0=$(sha256sum <table-0.ct | cut -d' ' -f1)
 
 # transfer NAME FROM TO AMOUNT NONCE: FROM signs the transfer and encrypts
 # it whole, NAME.ct.

@@ -177,6 +177,24 @@ out:
 }
 
 int
+ccc_chain_start(struct ccc_buf *out, const char *app, const uint8_t *ct,
+    size_t len, struct ccc_err *err)
+{
+	struct ccc_val v[CT_NFIELDS];
+	char hex[65];
+	uint8_t d[32];
+	int rc;
+
+	if ((rc = ccc_app_id_check(app, strlen(app), -1, err)) != 0 ||
+	    (rc = ccc_blob_decode(&ccc_schema_ct, ct, len, v, 0, err)) != 0)
+		return rc;
+	crypto_hash_sha256(d, ct, len);
+	sodium_bin2hex(hex, sizeof(hex), d, sizeof(d));
+	return ccc_buf_printf(out, "ccc-chain/v1 %s 0 %s\n", app, hex) != 0 ?
+	    ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "chain") : 0;
+}
+
+int
 ccc_chain_next(struct ccc_buf *next, const char *path,
     const struct ccc_result *r, struct ccc_err *err)
 {

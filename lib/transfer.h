@@ -70,6 +70,9 @@ int ccc_nonces_accept(struct ccc_buf *rec, const char *path,
  * digest.  A stale or forked table is CCC_E_POLICY.
  */
 struct ccc_result;
+/* The first line of a chain: APP's table starts at the ciphertext ct. */
+int ccc_chain_start(struct ccc_buf *out, const char *app, const uint8_t *ct,
+    size_t len, struct ccc_err *err) CCC_WUR;
 int ccc_chain_next(struct ccc_buf *next, const char *path,
     const struct ccc_result *r, struct ccc_err *err) CCC_WUR;
 

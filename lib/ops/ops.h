@@ -365,6 +365,7 @@ struct ccc_transfer_opts {
 	const char *from;	/* accept: the sender's identity public key */
 	const char *to;		/* the recipient's identity public key */
 	const char *nonces;	/* accept: the nonce record */
+	const char *app;	/* chain: the table's application */
 	const char *in, *out;
 	uint64_t nonce;		/* transfer */
 	bool force;
@@ -372,6 +373,9 @@ struct ccc_transfer_opts {
 int ccc_transfer_make_run(const struct ccc_transfer_opts *o,
     struct ccc_err *err) CCC_WUR;
 int ccc_transfer_accept_run(const struct ccc_transfer_opts *o,
+    struct ccc_err *err) CCC_WUR;
+/* ccc-quorum-sign chain: an oracle's chain file for a first table. */
+int ccc_chain_start_run(const struct ccc_transfer_opts *o,
     struct ccc_err *err) CCC_WUR;
 
 /*

@@ -11,6 +11,7 @@
 
 #include "io.h"
 #include "ops.h"
+#include "quorum.h"
 #include "result.h"
 #include "schemas.h"
 #include "transfer.h"
@@ -122,6 +123,33 @@ out:
 	ccc_identity_free(to);
 	ccc_buf_free(&in);
 	ccc_buf_free(&rec);
+	return rc;
+}
+
+int
+ccc_chain_start_run(const struct ccc_transfer_opts *o, struct ccc_err *err)
+{
+	struct ccc_buf in, out;
+	int rc;
+
+	ccc_buf_init(&in, 0);
+	ccc_buf_init(&out, 0);
+	if ((rc = ccc_app_id_check(o->app, strlen(o->app), -1, err)) != 0) {
+		ccc_err_what(err, "-a");
+		goto out;
+	}
+	if ((rc = ccc_read_named(&in, o->in, CCC_CT_SYM_MAX + 4096, false,
+	    err)) != 0)
+		goto out;
+	if ((rc = ccc_chain_start(&out, o->app, in.p, in.len, err)) != 0) {
+		ccc_err_what(err, ccc_io_name(o->in, 0));
+		goto out;
+	}
+	rc = ccc_write_file(o->out, out.p, out.len, o->force ? CCC_OUT_FORCE :
+	    0, err);
+out:
+	ccc_buf_free(&in);
+	ccc_buf_free(&out);
 	return rc;
 }
 

@@ -276,6 +276,23 @@ head_of() {
 	    -P pool -F fork-b.certified -o sig fork-b.result
 }
 
+@test "chain: an oracle's chain starts at the first table" {
+	work private-token
+	crun -0 ccc-quorum-sign chain -a token -o start table-0.ct
+	assert_stderr_empty
+	assert_same start <(printf 'ccc-chain/v1 token 0 %s\n' \
+	    "$(sha256sum <table-0.ct | cut -d' ' -f1)")
+	crun -0 ccc-quorum-sign chain -a token table-1.ct
+	assert_output "ccc-chain/v1 token 0 $(sha256sum <table-1.ct | cut -d' ' -f1)"
+	crun -1 ccc-quorum-sign chain -a token -o bad roster
+	assert_stderr "ccc-quorum-sign: wrong blob type: roster: at byte 0: expected a ciphertext (ccc/ct/v1), found an oracle roster (ccc/roster/v1)"
+	crun -1 ccc-quorum-sign chain -a 'to/ken' -o bad table-0.ct
+	assert_stderr "ccc-quorum-sign: invalid field: -a: app_id: byte 2 (0x2f) is not a letter, digit, '.', '_' or '-'"
+	assert_no_file bad
+	crun -2 ccc-quorum-sign chain -o bad table-0.ct
+	assert_stderr "ccc-quorum-sign: usage: chain needs -a (see ccc-quorum-sign --help)"
+}
+
 @test "sign -C: a malformed chain file, or a chain of another app, signs nothing" {
 	work private-token
 	printf 'ccc-chain/v1 token 1\n' >bad.chain
