@@ -42,6 +42,7 @@ static const char usage[] =
 "       ccc-quorum-sign accept --from PUB -t PUB -S NONCES [-o OUT] [-f] "
 "[TRANSFER]\n"
 "       ccc-quorum-sign chain -a APP [-o OUT] [-f] [CT]\n"
+"       ccc-quorum-sign chain -C CHAIN -r ROSTER [--now T] [CERTIFIED]\n"
 "       ccc-quorum-sign -h | -V\n";
 
 static const struct ccc_cli_help help[] = {
@@ -108,7 +109,7 @@ static const struct ccc_cli_help help[] = {
 	{ "-v, --verbose",
 	    "verify: describe the certificate, not the blob" },
 	{ "-C, --chain CHAIN",
-	    "sign, with -F: the table chain the result advances" },
+	    "sign -F, chain: the table chain a result advances" },
 	{ "-t, --to PUB",
 	    "transfer, accept: the recipient's identity public key" },
 	{ "--nonce N",
@@ -188,7 +189,7 @@ static const struct ccc_cli_sub subs[] = {
 	{ "verify", "roster verbose now output force" },
 	{ "transfer", "identity to nonce output force" },
 	{ "accept", "from to nonces output force" },
-	{ "chain", "app output force" },
+	{ "chain", "app chain roster now output force" },
 	{ NULL, NULL }
 };
 
@@ -572,21 +573,29 @@ main(int argc, char **argv)
 	} else if (strcmp(cmd, "transfer") == 0 ||
 	    strcmp(cmd, "accept") == 0 || strcmp(cmd, "chain") == 0) {
 		bool make = strcmp(cmd, "transfer") == 0;
-		if (*cmd == 'c' ? app == NULL : make ? ident == NULL ||
-		    xo.to == NULL || !have_nonce : xo.from == NULL ||
-		    xo.to == NULL || xo.nonces == NULL)
-			return ccc_cli_usage(*cmd == 'c' ? "chain needs -a" :
+		if (*cmd == 'c' ? (app == NULL) == (chain == NULL) ||
+		    (chain != NULL) != (roster != NULL) ||
+		    (chain != NULL && (out != NULL || force)) :
+		    make ? ident == NULL || xo.to == NULL || !have_nonce :
+		    xo.from == NULL || xo.to == NULL || xo.nonces == NULL)
+			return ccc_cli_usage(*cmd == 'c' ? "chain needs -a, or "
+			    "-C and -r (which write CHAIN: no -o, no -f)" :
 			    make ? "transfer needs -i, -t and --nonce" :
 			    "accept needs --from, -t and -S");
 		xo.key = ident;
 		xo.app = app;
+		xo.chain = chain;
+		xo.roster = roster;
+		xo.now = (uint64_t)now;
 		if ((xo.in = optind < argc ? argv[optind++] : NULL) != NULL &&
 		    optind < argc)
 			return ccc_cli_usage("unexpected argument \"%s\"",
 			    argv[optind]);
 		xo.out = out;
 		xo.force = force;
-		rc = *cmd == 'c' ? ccc_chain_start_run(&xo, &err) : make ?
+		rc = *cmd == 'c' ? (chain != NULL ?
+		    ccc_chain_follow_run(&xo, &err) :
+		    ccc_chain_start_run(&xo, &err)) : make ?
 		    ccc_transfer_make_run(&xo, &err) :
 		    ccc_transfer_accept_run(&xo, &err);
 	} else

@@ -22,9 +22,11 @@
 # result.  Each oracle keeps the head of the token's chain of tables, a
 # file ccc-chain/v1 with the sequence number and the digest of the current
 # table, and signs a result only if its first input is that head, which
-# then advances (ccc-quorum-sign sign -C).  A batch applied to an older
-# table, or to a fork of the chain, is refused by the oracles: it never
-# has a certificate, so no later batch can continue from it.
+# then advances (ccc-quorum-sign sign -C); an oracle that did not sign a
+# certified result advances its chain from the certificate (ccc-quorum-sign
+# chain -C).  A batch applied to an older table, or to a fork of the
+# chain, is refused by the oracles: it never has a certificate, so no
+# later batch can continue from it.
 #
 # The set-up: 3 decryption nodes (threshold 2), 3 oracles (quorum 2), one
 # software enclave in a certified pool.  Every file stays in the work
@@ -105,7 +107,7 @@ printf 'alice 100 0 %s\nbob 50 0 %s\ncarol 0 0 %s\n' "$(cat alice.key64)" \
     "$(cat bob.key64)" "$(cat carol.key64)" >issuer-table-0.txt
 run ccc-encrypt -k committee/tpk.cbor -l app:token -o table-0.ct \
     issuer-table-0.txt
-for i in 1 2; do
+for i in 1 2 3; do
 	run ccc-quorum-sign chain -a token -o "oracle-$i.chain" table-0.ct
 done
 head0=$(sha256sum <table-0.ct | cut -d' ' -f1)
@@ -135,7 +137,9 @@ ccc-inspect table-1.ct | grep '"context"'
 echo "the certified result names the table it was applied to and the new one:"
 ccc-inspect batch-1.certified-result | grep -A1 '"inputs"' | sed -n 2p
 ccc-inspect batch-1.certified-result | grep '"output_digest"'
-echo "the oracles' chain head: $(cat oracle-1.chain)"
+echo "oracle 3 did not sign the result: it follows its certificate"
+run ccc-quorum-sign chain -C oracle-3.chain -r roster batch-1.certified-result
+echo "the oracles' chain head: $(cat oracle-3.chain)"
 
 step "an overdraft: carol sends 500 (she has 70)"
 transfer transfer-3 carol alice 500 1
@@ -168,7 +172,7 @@ grep -q 'exited with status 3' batch-3.refused
 grep -q 'stale table' batch-4.result-refused
 # The chain advanced once, to the new table.
 head1=$(sha256sum <table-1.ct | cut -d' ' -f1)
-for i in 1 2; do
+for i in 1 2 3; do
 	[ "$(cat "oracle-$i.chain")" = "ccc-chain/v1 token 1 $head1" ]
 done
 result=$(ccc-inspect batch-1.certified-result)

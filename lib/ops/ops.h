@@ -366,6 +366,8 @@ struct ccc_transfer_opts {
 	const char *to;		/* the recipient's identity public key */
 	const char *nonces;	/* accept: the nonce record */
 	const char *app;	/* chain: the table's application */
+	const char *chain, *roster;	/* chain -C: a certified result's */
+	uint64_t now;
 	const char *in, *out;
 	uint64_t nonce;		/* transfer */
 	bool force;
@@ -376,6 +378,9 @@ int ccc_transfer_accept_run(const struct ccc_transfer_opts *o,
     struct ccc_err *err) CCC_WUR;
 /* ccc-quorum-sign chain: an oracle's chain file for a first table. */
 int ccc_chain_start_run(const struct ccc_transfer_opts *o,
+    struct ccc_err *err) CCC_WUR;
+/* ccc-quorum-sign chain -C: advance a chain to a certified result. */
+int ccc_chain_follow_run(const struct ccc_transfer_opts *o,
     struct ccc_err *err) CCC_WUR;
 
 /*

@@ -154,6 +154,45 @@ out:
 }
 
 /*
+ * An oracle that did not sign a certified result of the chain takes it
+ * from the certificate, so that it is not left behind at the old head.
+ */
+int
+ccc_chain_follow_run(const struct ccc_transfer_opts *o, struct ccc_err *err)
+{
+	struct ccc_roster roster;
+	struct ccc_result r;
+	const struct ccc_schema *type;
+	const uint8_t *blob;
+	size_t len;
+	struct ccc_buf in, next;
+	int rc;
+
+	memset(&roster, 0, sizeof(roster));
+	ccc_buf_init(&in, 0);
+	ccc_buf_init(&next, 0);
+	if ((rc = ccc_roster_read(&roster, o->roster, err)) != 0 ||
+	    (rc = ccc_read_named(&in, o->in, CCC_BLOB_MAX, false, err)) != 0)
+		goto out;
+	if ((rc = ccc_cert_verify(&roster, in.p, in.len, o->now, &blob, &len,
+	    &type, err)) != 0 || (type != &ccc_schema_result &&
+	    (rc = ccc_err_set(err, CCC_E_TYPE, -1, NULL, "expected a "
+	    "certified result (%s), found %s", ccc_schema_result.type,
+	    type->type)) != 0) ||
+	    (rc = ccc_result_decode(&r, blob, len, err)) != 0 ||
+	    (rc = ccc_chain_next(&next, o->chain, &r, err)) != 0) {
+		ccc_err_what(err, ccc_io_name(o->in, 0));
+		goto out;
+	}
+	rc = ccc_write_file(o->chain, next.p, next.len, CCC_OUT_FORCE, err);
+out:
+	ccc_roster_free(&roster);
+	ccc_buf_free(&in);
+	ccc_buf_free(&next);
+	return rc;
+}
+
+/*
  * The signature, and with -C the table chain advanced: the output is
  * opened first, so a chain never advances for a signature not written.
  */

@@ -290,7 +290,30 @@ head_of() {
 	assert_stderr "ccc-quorum-sign: invalid field: -a: app_id: byte 2 (0x2f) is not a letter, digit, '.', '_' or '-'"
 	assert_no_file bad
 	crun -2 ccc-quorum-sign chain -o bad table-0.ct
-	assert_stderr "ccc-quorum-sign: usage: chain needs -a (see ccc-quorum-sign --help)"
+	assert_stderr "ccc-quorum-sign: usage: chain needs -a, or -C and -r (which write CHAIN: no -o, no -f) (see ccc-quorum-sign --help)"
+}
+
+@test "chain -C: an oracle that did not sign a result follows its certificate, once" {
+	work private-token
+	# An oracle that signed nothing: its chain is at the first table.
+	crun -0 ccc-quorum-sign chain -a token -o behind.chain table-0.ct
+	crun -0 ccc-quorum-sign chain -C behind.chain -r roster \
+	    batch-1.certified-result
+	assert_stderr_empty
+	assert_output_empty
+	assert_same behind.chain oracle-1.chain
+	save behind.chain
+	crun -1 ccc-quorum-sign chain -C behind.chain -r roster \
+	    batch-1.certified-result
+	assert_stderr "ccc-quorum-sign: refused by policy: batch-1.certified-result: stale table: the result's first input is not the chain head $(head_of | cut -c1-16)... (sequence 1)"
+	crun -1 ccc-quorum-sign chain -C behind.chain -r roster batch-1.result
+	assert_stderr "ccc-quorum-sign: wrong blob type: batch-1.result: at byte 0: expected a quorum certificate (ccc/certified/v1), found a computation result (ccc/result/v1)"
+	crun -1 ccc-quorum-sign chain -C behind.chain -r roster batch-1.certified
+	assert_stderr "ccc-quorum-sign: wrong blob type: batch-1.certified: expected a certified result (ccc/result/v1), found ccc/request/v1"
+	assert_unchanged behind.chain
+	crun -2 ccc-quorum-sign chain -C behind.chain -r roster -o x \
+	    batch-1.certified-result
+	assert_stderr "ccc-quorum-sign: usage: chain needs -a, or -C and -r (which write CHAIN: no -o, no -f) (see ccc-quorum-sign --help)"
 }
 
 @test "sign -C: a malformed chain file, or a chain of another app, signs nothing" {
