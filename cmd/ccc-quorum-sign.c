@@ -23,6 +23,8 @@ static const char usage[] =
 "[-X REASSIGN ...] [-O MODE] "
 "[-R PUB] [-n [--connect PORT ...]] [-E SECS] [-I HEX] [--now T] [-o OUT] "
 "[-f] CT ...\n"
+"       ccc-quorum-sign request -a APP -k TPK --aggregate AGGREGATE [-E SECS] "
+"[-I HEX] [--now T] [-o OUT] [-f]\n"
 "       ccc-quorum-sign sign -i KEY [-k TPK] [-p POLICY] [-U] [-A POLICY "
 "-r ROSTER -P POOL] [-F REQUEST] [-X REASSIGN ...] [--now T] [-o OUT] [-f] "
 "[FILE]\n"
@@ -56,6 +58,8 @@ static const struct ccc_cli_help help[] = {
 	    "request: the program's measurement (96 hex)" },
 	{ "-k, --key TPK",
 	    "request, sign: the threshold public key" },
+	{ "--aggregate AGGREGATE",
+	    "request, level 4: share out this aggregate's sums" },
 	{ "-K, --enclave-key ENCLAVE_KEY",
 	    "request: an attested key, one per replica" },
 	{ "--agree M",
@@ -109,7 +113,7 @@ static const struct ccc_cli_help help[] = {
 };
 
 enum { OPT_NOW = 256, OPT_NOT_BEFORE, OPT_NOT_AFTER, OPT_ASSIGNMENT,
-    OPT_CONNECT, OPT_AGREE, OPT_REPLICAS };
+    OPT_CONNECT, OPT_AGREE, OPT_REPLICAS, OPT_AGGREGATE };
 
 static const struct option longopts[] = {
 	{ "quorum", required_argument, NULL, 'q' },
@@ -121,6 +125,7 @@ static const struct option longopts[] = {
 	{ "measurement", required_argument, NULL, 'm' },
 	{ "key", required_argument, NULL, 'k' },
 	{ "enclave-key", required_argument, NULL, 'K' },
+	{ "aggregate", required_argument, NULL, OPT_AGGREGATE },
 	{ "pool", required_argument, NULL, 'P' },
 	{ "assignment", required_argument, NULL, OPT_ASSIGNMENT },
 	{ "reassigned", required_argument, NULL, 'X' },
@@ -154,6 +159,7 @@ static const struct option longopts[] = {
 static const struct ccc_cli_sub subs[] = {
 	{ "roster", "quorum name not-before not-after output force" },
 	{ "request", "app code measurement key roster pool enclave-key agree "
+	    "aggregate "
 	    "assignment reassigned output-mode recipient network connect "
 	    "expires-in "
 	    "request-id now output force" },
@@ -200,7 +206,7 @@ main(int argc, char **argv)
 	uint32_t agree = 0, nrep = 0;
 	const char *ident = NULL, *roster = NULL, *certify = NULL;
 	const char *policy = NULL, *apol = NULL, *forreq = NULL;
-	const char *divfile = NULL;
+	const char *divfile = NULL, *aggregate = NULL;
 	uint8_t meas[48], rid[32], assignment[32];
 	bool have_meas = false, have_rid = false, network = false;
 	bool have_assignment = false;
@@ -256,6 +262,7 @@ main(int argc, char **argv)
 			have_meas = true;
 			break;
 		case 'k': tpk = optarg; break;
+		case OPT_AGGREGATE: aggregate = optarg; break;
 		case 'K':
 			if (ekey == NULL) {
 				ekey = optarg;
@@ -374,6 +381,29 @@ main(int argc, char **argv)
 		o.members = argv + optind;
 		o.nmembers = argc - optind;
 		rc = ccc_quorum_roster(&o, &err);
+	} else if (strcmp(cmd, "request") == 0 && aggregate != NULL) {
+		struct ccc_agg_request_opts o = { 0 };
+		if (app == NULL || tpk == NULL)
+			return ccc_cli_usage("request --aggregate needs -a and "
+			    "-k");
+		if (code != NULL || have_meas || roster != NULL ||
+		    pool != NULL || ekey != NULL || agree > 0 ||
+		    have_assignment || nreassigned > 0 || mode != 0 ||
+		    rcpt != NULL || network || negress > 0 || optind < argc)
+			return ccc_cli_usage("request --aggregate (level 4) "
+			    "names no code, enclave, output or ciphertext");
+		if (strlen(app) > CCC_APP_ID_MAX)
+			return ccc_cli_usage("-a: at most %d bytes",
+			    CCC_APP_ID_MAX);
+		o.app = app;
+		o.tpk = tpk;
+		o.aggregate = aggregate;
+		o.request_id = have_rid ? rid : NULL;
+		o.now = (uint64_t)now;
+		o.expires = (uint64_t)(now + expires_in);
+		o.out = out;
+		o.force = force;
+		rc = ccc_quorum_agg_request(&o, &err);
 	} else if (strcmp(cmd, "request") == 0) {
 		struct ccc_request_opts o = { 0 };
 		if (app == NULL || tpk == NULL || roster == NULL ||

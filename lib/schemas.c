@@ -203,6 +203,25 @@ SCHEMA(ccc_schema_request, "ccc/request/v1", "computation request",
 SCHEMA(ccc_schema_request_head, "ccc/request/v1", "computation request",
     request_head_fields);
 
+/*
+ * A request at security level 4 (lib/aggrequest.h): it names an
+ * aggregate, not code, ciphertexts or an enclave.  Keys as in
+ * ccc/request/v1 where they mean the same.
+ */
+static const struct ccc_field agg_request_fields[] = {
+	B(1, "request_id", 32, 32, 0),
+	T(2, "app_id", 1, CCC_APP_ID_MAX, 0),
+	B(4, "key_id", 32, 32, 0),
+	U(5, "epoch", 0, INT64_MAX, 0),
+	U(9, "created", 0, UINT64_MAX, 0),
+	U(10, "expires", 0, UINT64_MAX, 0),
+	U(11, "security", 4, 4, 0),
+	B(22, "aggregate", 32, 32, 0),
+	U(23, "inputs", 1, CCC_AGG_MAX_INPUTS, 0),
+};
+SCHEMA(ccc_schema_agg_request, "ccc/agg-request/v1", "aggregate request",
+    agg_request_fields);
+
 static const struct ccc_field sig_fields[] = {
 	B(1, "signer", 32, 32, 0),
 	T(2, "blob_type", 1, 64, 0),
@@ -281,6 +300,7 @@ static const struct ccc_field access_fields[] = {
 	B(10, "key_id", 32, 32, 0),
 	B(11, "output_recipient", 32, 32, CCC_F_OPT),
 	B(12, "sealed_digest", 32, 32, CCC_F_OPT),
+	B(13, "aggregate", 32, 32, CCC_F_OPT),
 };
 SCHEMA(ccc_schema_access, "ccc/access/v1", "access log entry",
     access_fields);
@@ -560,6 +580,7 @@ const struct ccc_schema *const ccc_schemas[] = {
 	&ccc_schema_recipient_pub, &ccc_schema_recipient_key,
 	&ccc_schema_sealed, &ccc_schema_identity_pub,
 	&ccc_schema_identity_key, &ccc_schema_roster, &ccc_schema_request,
+	&ccc_schema_agg_request,
 	&ccc_schema_signature, &ccc_schema_certified, &ccc_schema_access,
 	&ccc_schema_result, &ccc_schema_enclave_input,
 	&ccc_schema_divergence,

@@ -216,15 +216,9 @@ ccc_aggregate_share_run(const struct ccc_aggregate_opts *o,
 		ccc_err_what(err, ccc_io_name(o->aggregate, 0));
 		goto out;
 	}
-	if ((rc = ccc_aggstate_release(o->state, a.digest, asked.p, asked.len,
-	    a.inputs, a.si, a.n, &bad, err)) != 0) {
+	if ((rc = ccc_aggregate_release(o, &pub, sh->index, x, &a, &asked,
+	    &bad, err)) != 0)
 		inputs_blame(&s, bad, err);
-		goto out;
-	}
-	if ((rc = ccc_aggregate_share(ccc_ec_default(), &pub, x, sh->index,
-	    &a, NULL, &out, err)) != 0)
-		goto out;
-	rc = write_out(o, &out, err);
 out:
 	inputs_free(&s);
 	ccc_buf_free(&asked);
@@ -288,8 +282,8 @@ ccc_aggregate_verify_run(const struct ccc_aggregate_opts *o,
 	for (i = 0; i < v[ARES_SHARES].count; i++) {
 		if ((rc = ccc_cur_bstr(&c, &p, &len, "shares")) != 0 ||
 		    (rc = ccc_agg_share_decode(&sh[i], p, len, 0, err)) != 0 ||
-		    (rc = ccc_agg_share_verify(ec, &pub, &a, &sh[i], NULL,
-		    err)) != 0) {
+		    (rc = ccc_agg_share_verify(ec, &pub, &a, &sh[i],
+		    sh[0].request, err)) != 0) {
 			ccc_err_item(err, (long)i + 1);
 			goto named;
 		}

@@ -132,7 +132,12 @@ struct ccc_aggregate_opts {
 	bool force, tty_ok;
 	const char *share;	/* --share: the node's key share */
 	const char *aggregate;	/* --share: the aggregate asked for */
-	const char *state;	/* --share: the node's release log */
+	const char *state;	/* --share: the node's state directory */
+	const char *request;	/* --share: the certified request */
+	const char *roster;	/* --share: the oracle roster */
+	const char *policy;	/* --share: the label policy, or NULL */
+	const char *identity;	/* --share: signs the log head, or NULL */
+	uint64_t now;		/* --share: the time */
 	uint64_t min;		/* --share: fewest inputs released */
 	const char *verify;	/* --verify: the result */
 	unsigned jobs;		/* -j: threads verifying (0 or 1: one) */
@@ -142,6 +147,28 @@ int ccc_aggregate_run(const struct ccc_aggregate_opts *o, struct ccc_err *err)
 int ccc_aggregate_share_run(const struct ccc_aggregate_opts *o,
     struct ccc_err *err) CCC_WUR;
 int ccc_aggregate_verify_run(const struct ccc_aggregate_opts *o,
+    struct ccc_err *err) CCC_WUR;
+/*
+ * The release of node index's share (x) of the aggregate a (its bytes in
+ * blob), once its inputs and floor are checked, for the certified request
+ * o->request (lib/ops/aggregate_release.c); *bad the index of an input
+ * already released in another aggregate (else a->n).
+ */
+struct ccc_aggregate;
+struct ccc_buf;
+int ccc_aggregate_release(const struct ccc_aggregate_opts *o,
+    const struct ccc_tdh2_pub *pub, uint32_t index, const BIGNUM *x,
+    const struct ccc_aggregate *a, const struct ccc_buf *blob, size_t *bad,
+    struct ccc_err *err) CCC_WUR;
+
+/* ccc-quorum-sign request --aggregate: a request at security level 4. */
+struct ccc_agg_request_opts {
+	const char *tpk, *aggregate, *app, *out;
+	const uint8_t *request_id;	/* or NULL: a random one */
+	uint64_t now, expires;
+	bool force;
+};
+int ccc_quorum_agg_request(const struct ccc_agg_request_opts *o,
     struct ccc_err *err) CCC_WUR;
 
 struct ccc_inspect_opts {
@@ -446,6 +473,36 @@ struct ccc_serve_opts {
 };
 int ccc_reencrypt_request(const struct ccc_serve_opts *o,
     struct ccc_err *err) CCC_WUR;
+
+/*
+ * A node's releases (lib/ops/release.c), of sealed shares or of a share of
+ * an aggregate.  ccc_release_copy: the kept blob (fd, named name) from its
+ * start to out, or when out is NULL its SHA-256 into digest.
+ * ccc_release_kept: the rerun of a release that was logged, with its
+ * blob's digest, by a run that did not write it: the blob kept then,
+ * exactly as logged, or nothing.  ccc_node_identity_load: the node's
+ * identity secret key, which signs its access log head.
+ */
+struct ccc_out;
+struct ccc_identity;
+int ccc_release_copy(struct ccc_out *out, int fd, const char *name,
+    uint8_t *digest, struct ccc_err *err) CCC_WUR;
+int ccc_release_kept(struct ccc_out *out, const char *kept,
+    const uint8_t rid[32], const uint8_t logged[32], struct ccc_err *err)
+    CCC_WUR;
+int ccc_node_identity_load(struct ccc_identity **id, const char *path,
+    struct ccc_err *err) CCC_WUR;
+/*
+ * Open and lock the node's state dir (st), check its access log against
+ * its head, prune expired markers and read request rid's marker into
+ * *served: CCC_E_REPLAY (naming node index) if it was served.  On any
+ * failure st->lockfd >= 0 says whether st is open (to close).
+ */
+struct ccc_accesslog;
+enum ccc_served;
+int ccc_release_begin(struct ccc_accesslog *st, const char *dir,
+    const uint8_t rid[32], uint64_t now, uint32_t index,
+    enum ccc_served *served, struct ccc_err *err) CCC_WUR;
 
 /* ---- ccc-rand (lib/ops/rand.c) ---- */
 
