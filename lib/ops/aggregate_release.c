@@ -122,18 +122,39 @@ sign_head(struct ccc_accesslog *st, const struct ccc_identity *id,
 }
 
 int
-ccc_aggregate_release(const struct ccc_aggregate_opts *o,
-    const struct ccc_tdh2_pub *pub, uint32_t index, const BIGNUM *x,
-    const struct ccc_aggregate *a, const struct ccc_buf *blob, size_t *bad,
-    struct ccc_err *err)
+ccc_aggregate_request_load(const struct ccc_aggregate_opts *o,
+    const struct ccc_tdh2_pub *pub, const struct ccc_aggregate *a,
+    struct ccc_buf *cb, struct ccc_agg_request *ar, struct ccc_err *err)
 {
 	struct ccc_roster roster;
 	struct ccc_label_policy pol;
-	struct ccc_agg_request ar;
+	int rc;
+
+	memset(&roster, 0, sizeof(roster));
+	memset(&pol, 0, sizeof(pol));
+	/* Certified, fresh, for this key, this aggregate, its label. */
+	if ((rc = ccc_roster_read(&roster, o->roster, err)) == 0 &&
+	    (rc = ccc_label_policy_load(&pol, o->policy, err)) == 0 &&
+	    (rc = ccc_certified_agg_request_read(cb, ar, &roster, o->request,
+	    o->now, err)) == 0 &&
+	    (rc = ccc_agg_request_check(ar, pub->key_id, pub->epoch, a, &pol,
+	    o->now, err)) != 0)
+		ccc_err_what(err, ccc_io_name(o->request, 0));
+	ccc_roster_free(&roster);
+	ccc_label_policy_free(&pol);
+	return rc;
+}
+
+int
+ccc_aggregate_release(const struct ccc_aggregate_opts *o,
+    const struct ccc_tdh2_pub *pub, uint32_t index, const BIGNUM *x,
+    const struct ccc_aggregate *a, const struct ccc_buf *blob,
+    const struct ccc_agg_request *ar, size_t *bad, struct ccc_err *err)
+{
 	struct ccc_accesslog st = { NULL, -1 };
 	struct ccc_access_entry ae;
 	struct ccc_identity *id = NULL;
-	struct ccc_buf cb, share;
+	struct ccc_buf share;
 	struct ccc_out out;
 	enum ccc_served served = CCC_SERVED_NO;
 	uint8_t logged[32];
@@ -143,27 +164,13 @@ ccc_aggregate_release(const struct ccc_aggregate_opts *o,
 	bool unlogged = false;
 
 	*bad = a->n;
-	memset(&roster, 0, sizeof(roster));
-	memset(&pol, 0, sizeof(pol));
-	ccc_buf_init(&cb, 0);
 	ccc_buf_init(&share, 0);
-	if ((rc = ccc_roster_read(&roster, o->roster, err)) != 0 ||
-	    (rc = ccc_label_policy_load(&pol, o->policy, err)) != 0 ||
-	    (o->identity != NULL && (rc = ccc_node_identity_load(&id,
-	    o->identity, err)) != 0))
+	if (o->identity != NULL && (rc = ccc_node_identity_load(&id,
+	    o->identity, err)) != 0)
 		goto out;
-	/* Certified, fresh, for this key, this aggregate, its label. */
-	if ((rc = ccc_certified_agg_request_read(&cb, &ar, &roster,
-	    o->request, o->now, err)) != 0)
-		goto out;
-	if ((rc = ccc_agg_request_check(&ar, pub->key_id, pub->epoch, a, &pol,
-	    o->now, err)) != 0) {
-		ccc_err_what(err, ccc_io_name(o->request, 0));
-		goto out;
-	}
 
 	/* Under the state lock: served before? */
-	if ((rc = ccc_release_begin(&st, o->state, ar.rq.id, o->now, index,
+	if ((rc = ccc_release_begin(&st, o->state, ar->rq.id, o->now, index,
 	    &served, err)) != 0) {
 		state_open = st.lockfd >= 0;
 		if (rc == CCC_E_REPLAY)
@@ -171,7 +178,7 @@ ccc_aggregate_release(const struct ccc_aggregate_opts *o,
 		goto out;
 	}
 	state_open = true;
-	if ((rc = ccc_accesslog_kept_path(&st, ar.rq.id, ar.rq.expires, &kept,
+	if ((rc = ccc_accesslog_kept_path(&st, ar->rq.id, ar->rq.expires, &kept,
 	    err)) != 0)
 		goto out;
 	if ((rc = ccc_out_open(&out, o->out, CCC_OUT_BINARY | (o->force ?
@@ -180,12 +187,12 @@ ccc_aggregate_release(const struct ccc_aggregate_opts *o,
 		goto out;
 	out_open = true;
 	if ((served == CCC_SERVED_LOGGED || served == CCC_SERVED_PENDING) &&
-	    (rc = ccc_accesslog_find(&st, ar.rq.id, &found, logged,
+	    (rc = ccc_accesslog_find(&st, ar->rq.id, &found, logged,
 	    err)) != 0)
 		goto out;
 	if (found) {
 		/* Logged by a run that did not finish: its kept blob. */
-		if ((rc = ccc_release_kept(&out, kept, ar.rq.id, logged,
+		if ((rc = ccc_release_kept(&out, kept, ar->rq.id, logged,
 		    err)) != 0 || (rc = sign_head(&st, id, index, pub,
 		    err)) != 0)
 			goto out;
@@ -202,9 +209,9 @@ ccc_aggregate_release(const struct ccc_aggregate_opts *o,
 	    a->inputs, a->si, a->n, bad, err)) != 0)
 		goto out;
 	if ((rc = ccc_aggregate_share(ccc_ec_default(), pub, x, index, a,
-	    ar.rq.id, &share, err)) != 0)
+	    ar->rq.id, &share, err)) != 0)
 		goto out;
-	if ((rc = ccc_accesslog_bucket(&st, ar.rq.expires, err)) != 0)
+	if ((rc = ccc_accesslog_bucket(&st, ar->rq.expires, err)) != 0)
 		goto out;
 	unlogged = true;	/* the kept blob goes on failure until logged */
 	if ((rc = keep(kept, &share, err)) != 0)
@@ -214,9 +221,9 @@ ccc_aggregate_release(const struct ccc_aggregate_opts *o,
 			goto out;
 		memset(&ae, 0, sizeof(ae));
 		ae.time = o->now;
-		memcpy(ae.request_id, ar.rq.id, 32);
-		ae.app = ar.rq.app;
-		ae.app_len = ar.rq.app_len;
+		memcpy(ae.request_id, ar->rq.id, 32);
+		ae.app = ar->rq.app;
+		ae.app_len = ar->rq.app_len;
 		ae.ct_digests_fd = dfd;
 		ae.nct = a->n;
 		/* recipient: none, the share is public (32 zero bytes) */
@@ -226,7 +233,7 @@ ccc_aggregate_release(const struct ccc_aggregate_opts *o,
 		crypto_hash_sha256(ae.sealed_digest, share.p, share.len);
 		ae.has_aggregate = true;
 		memcpy(ae.aggregate, a->digest, 32);
-		if ((rc = ccc_accesslog_append(&st, &ae, ar.rq.expires,
+		if ((rc = ccc_accesslog_append(&st, &ae, ar->rq.expires,
 		    err)) != 0)
 			goto out;
 	}
@@ -239,7 +246,7 @@ commit:
 	if ((rc = ccc_out_commit(&out, err)) != 0)
 		goto out;
 	out_open = false;
-	if ((rc = ccc_accesslog_released(&st, ar.rq.id, ar.rq.expires,
+	if ((rc = ccc_accesslog_released(&st, ar->rq.id, ar->rq.expires,
 	    err)) == 0)
 		(void)unlink(kept);
 out:
@@ -252,9 +259,6 @@ out:
 	if (dfd >= 0)
 		close(dfd);
 	ccc_identity_free(id);
-	ccc_roster_free(&roster);
-	ccc_label_policy_free(&pol);
-	ccc_buf_free(&cb);
 	ccc_buf_free(&share);
 	free(kept);
 	free(used);

@@ -149,17 +149,26 @@ int ccc_aggregate_share_run(const struct ccc_aggregate_opts *o,
 int ccc_aggregate_verify_run(const struct ccc_aggregate_opts *o,
     struct ccc_err *err) CCC_WUR;
 /*
- * The release of node index's share (x) of the aggregate a (its bytes in
- * blob), once its inputs and floor are checked, for the certified request
- * o->request (lib/ops/aggregate_release.c); *bad the index of an input
- * already released in another aggregate (else a->n).
+ * A node's level-4 release (lib/ops/aggregate_release.c).  First, before
+ * the inputs are verified, the certified request o->request (read into
+ * cb, decoded into ar): certified by o->roster's quorum, fresh at o->now,
+ * for pub, for the aggregate a (its bytes as asked), whose label o->policy
+ * gives the request's app.  Then, once the inputs and the floor are
+ * checked, the release of node index's share (x) of a (its bytes in
+ * blob): once, recorded and logged before it is written; *bad the index
+ * of an input already released in another aggregate (else a->n).
  */
 struct ccc_aggregate;
-struct ccc_buf;
+struct ccc_agg_request;
+int ccc_aggregate_request_load(const struct ccc_aggregate_opts *o,
+    const struct ccc_tdh2_pub *pub, const struct ccc_aggregate *a,
+    struct ccc_buf *cb, struct ccc_agg_request *ar, struct ccc_err *err)
+    CCC_WUR;
 int ccc_aggregate_release(const struct ccc_aggregate_opts *o,
     const struct ccc_tdh2_pub *pub, uint32_t index, const BIGNUM *x,
-    const struct ccc_aggregate *a, const struct ccc_buf *blob, size_t *bad,
-    struct ccc_err *err) CCC_WUR;
+    const struct ccc_aggregate *a, const struct ccc_buf *blob,
+    const struct ccc_agg_request *ar, size_t *bad, struct ccc_err *err)
+    CCC_WUR;
 
 /* ccc-quorum-sign request --aggregate: a request at security level 4. */
 struct ccc_agg_request_opts {
