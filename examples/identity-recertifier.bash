@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154 # b, p, v, mt, s: enclave-input.bash
 # The re-certifier's enclave program (examples/identity.sh): it follows
 # enclave-input.bash, and identity.sh puts the issuer's pinned key in
 # ISSUER_PK (64 hex digits: the raw Ed25519 public key) before both.
@@ -35,8 +36,9 @@ for k in 0 1 2 3; do
 done
 ((${#off[@]} == 5)) || exit 1
 put() { # the bytes of hex $1 to standard output
-	local f= i
+	local f='' i
 	for ((i = 0; i < ${#1}; i += 2)); do f+="\\x${1:i:2}"; done
+	# shellcheck disable=SC2059 # the escapes are the format
 	printf "$f"
 }
 inhex() { # input $1's bytes $2.. ($3 of them, default all) as hex, in x
@@ -115,7 +117,7 @@ field country "$cred" && [[ $f =~ ^[A-Z]{2}$ ]] || exit 4
 ((len[1] == 32)) || exit 8
 inhex 1
 key=$x
-ip= op=
+ip='' op=''
 for ((i = 0; i < 128; i += 2)); do
 	kb=$((i < 64 ? 16#${key:i:2} : 0))
 	printf -v ip '%s%02x' "$ip" $((kb ^ 0x36))

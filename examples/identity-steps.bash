@@ -76,6 +76,20 @@ revocation_list() {
 	run ccc-encrypt -k committee/tpk.cbor -l app:idcert -o revoked.ct revoked
 }
 
+# request NAME APP CODE CT...: NAME's request for APP and CODE over CT...,
+# for the enclave the pool assigns, in NAME.request.  Options of the
+# request before NAME go to it.
+request() {
+	local opts=()
+	while [[ $1 == -* ]]; do opts+=("$1" "$2"); shift 2; done
+	local n=$1 app=$2 code=$3
+	shift 3
+	assigned_key "$n.request"
+	run ccc-quorum-sign request -a "$app" -x "$code" -k committee/tpk.cbor \
+	    -r roster -P pool -K "$n.request.pub" -I "$request_id" "${opts[@]}" \
+	    -o "$n.request" "$@"
+}
+
 # serve NAME APP CODE CT...: NAME's request for APP and CODE over CT...,
 # certified by 2 oracles, served by the 3 nodes, run by the assigned
 # enclave into NAME.result.  Options of the request before NAME go to it.
@@ -84,10 +98,7 @@ serve() {
 	while [[ $1 == -* ]]; do opts+=("$1" "$2"); shift 2; done
 	local n=$1 app=$2 code=$3
 	shift 3
-	assigned_key "$n.request"
-	run ccc-quorum-sign request -a "$app" -x "$code" -k committee/tpk.cbor \
-	    -r roster -P pool -K "$n.request.pub" -I "$request_id" "${opts[@]}" \
-	    -o "$n.request" "$@"
+	request "${opts[@]}" "$n" "$app" "$code" "$@"
 	for i in 1 2; do
 		run ccc-quorum-sign sign -i "oracle-$i.key" -k committee/tpk.cbor \
 		    -A attest.policy -r roster -P pool -o "$n.sig-$i" "$n.request"
@@ -104,18 +115,27 @@ serve() {
 	    "$n.sealed-1" "$n.sealed-2" "$n.sealed-3"
 }
 
-# recertify NAME USER ADDRESS AUDIENCE NONCE: USER's query for a
-# certificate of the claim for ADDRESS, AUDIENCE and NONCE (hex), served
-# as NAME; the certificate is NAME.cert.
-recertify() {
-	local n=$1 u=$2
-	step "$u asks the re-certifier for a certificate for $4 at $3"
+# query NAME USER ADDRESS AUDIENCE NONCE: USER's query for a certificate
+# of the claim for ADDRESS, AUDIENCE and NONCE (hex), encrypted in
+# NAME.query.ct; then serve_query NAME USER serves it with USER's
+# credential (the certificate, if any, is in NAME.result).
+query() {
+	step "$2 asks the re-certifier for a certificate for $4 at $3"
 	printf 'subject: %s\naudience: %s\nnonce: %s\nclaim: resident of a non-embargoed country\n' \
-	    "$3" "$4" "$5" >"$n.query"
-	run ccc-encrypt -k committee/tpk.cbor -l app:idcert -o "$n.query.ct" "$n.query"
-	serve "$n" idcert recertifier recertifier.key.ct pseudonym.key.ct \
-	    "$u.credential.ct" revoked.ct "$n.query.ct"
-	run ccc-combine --result "$n.result" -o "$n.cert"
+	    "$3" "$4" "$5" >"$1.query"
+	run ccc-encrypt -k committee/tpk.cbor -l app:idcert -o "$1.query.ct" "$1.query"
+}
+serve_query() {
+	serve "$1" idcert recertifier recertifier.key.ct pseudonym.key.ct \
+	    "$2.credential.ct" revoked.ct "$1.query.ct"
+}
+
+# recertify NAME USER ADDRESS AUDIENCE NONCE: query and serve_query; the
+# certificate is NAME.cert.
+recertify() {
+	query "$@"
+	serve_query "$1" "$2"
+	run ccc-combine --result "$1.result" -o "$1.cert"
 }
 
 # escrow_setup: the regulator's recipient key (regulator.key, .pub) and the
