@@ -116,10 +116,10 @@ field country "$cred" && [[ $f =~ ^[A-Z]{2}$ ]] || exit 4
 # command line, not even in here).
 ((len[1] == 32)) || exit 8
 inhex 1
-key=$x
+printf -v key '%s%064d' "$x" 0
 ip='' op=''
 for ((i = 0; i < 128; i += 2)); do
-	kb=$((i < 64 ? 16#${key:i:2} : 0))
+	kb=$((16#${key:i:2}))
 	printf -v ip '%s%02x' "$ip" $((kb ^ 0x36))
 	printf -v op '%s%02x' "$op" $((kb ^ 0x5c))
 done
