@@ -8,8 +8,9 @@
 #   1  the pseudonym key (32 random bytes)
 #   2  the user's credential: "field: value" lines, the last one
 #      "signature: HEX", the issuer's Ed25519 signature of the lines before
-#   3  the issuer's revocation list: "issued: SECONDS" and one
-#      "revoked: DOCUMENT" line per revoked credential, signed the same way
+#   3  the issuer's revocation list: a line "ccc revocation list", then
+#      "issued: SECONDS" and one "revoked: DOCUMENT" line per revoked
+#      credential, signed the same way
 #   4  the query: "subject: 0xADDRESS", "audience: RELYING-PARTY",
 #      "nonce: HEX" and "claim: CLAIM" lines
 # and its output is one ccc/id-cert/v1 blob (ccc(7)): the claim for the
@@ -98,9 +99,10 @@ nonce=$f
 field claim "$q" && [[ $f == "$CLAIM" ]] || exit 1
 
 # The credential and the revocation list, each signed by the pinned issuer.
-signed 2 || exit 4
+# (a list is no credential, and no credential a list)
+signed 2 && [[ $body != "ccc revocation list"$'\n'* ]] || exit 4
 cred=$body
-signed 3 || exit 5
+signed 3 && [[ $body == "ccc revocation list"$'\n'* ]] || exit 5
 list=$body
 field issued "$list" && [[ $f =~ ^[1-9][0-9]{0,10}$ ]] || exit 5
 issued=$f

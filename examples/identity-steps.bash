@@ -22,7 +22,7 @@ deploy() {
 	pool_deployment
 
 	step "the issuer: an Ed25519 key (OpenSSL's), its public key pinned in the re-certifier's program"
-	run openssl genpkey -algorithm ed25519 -out issuer.pem
+	(umask 077 && run openssl genpkey -algorithm ed25519 -out issuer.pem)
 	openssl pkey -in issuer.pem -pubout -outform DER -out issuer.der
 	tail -c 32 issuer.der >issuer.raw
 	issuer_pk=$(hex_of issuer.raw)
@@ -39,7 +39,8 @@ deploy() {
 
 	step "the re-certifier's keys, threshold-encrypted in custody for that measurement only"
 	run ccc-keygen identity -o recertifier.key -p recertifier.pub -N recertifier
-	[[ -e pseudonym.key ]] || run openssl rand -out pseudonym.key 32
+	# (0600, as the key files ccc-keygen writes)
+	[[ -e pseudonym.key ]] || (umask 077 && run openssl rand -out pseudonym.key 32)
 	for i in recertifier pseudonym; do
 		run ccc-encrypt -k committee/tpk.cbor -l "app:idcert/code=$measurement" \
 		    -o "$i.key.ct" "$i.key"

@@ -103,7 +103,9 @@ ccc_idcert_verify(const struct ccc_idcert_opts *o, struct ccc_err *err)
 	}
 	if ((rc = ccc_read_named(&kb, o->key, 4096, false, err)) != 0)
 		goto out;
-	if ((rc = ccc_identity_load(k, kb.p, kb.len, err)) != 0) {
+	if ((rc = ccc_identity_load(k, kb.p, kb.len, err)) != 0 ||
+	    (k->has_secret && (rc = ccc_err_set(err, CCC_E_TYPE, -1, NULL,
+	    "a secret key: give the re-certifier's public key")) != 0)) {
 		ccc_err_what(err, ccc_io_name(o->key, 0));
 		goto out;
 	}

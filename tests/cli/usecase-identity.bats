@@ -44,7 +44,8 @@ setup() {
 	cd "$BATS_FILE_TMPDIR/work" || return
 }
 
-# pseudonym AUDIENCE PERSON: the pseudonym HMAC-SHA256 gives, by OpenSSL.
+# pseudonym AUDIENCE PERSON: the pseudonym HMAC-SHA256 gives, by OpenSSL
+# (the test's key on its command line: a test key, no secret).
 pseudonym() {
 	printf 'ccc/pseudonym/v1\0%s\0%s' "$1" "$2" >hmac.in
 	openssl mac -digest SHA256 -macopt "hexkey:$(printf '%02x' {1..32})" \
@@ -100,6 +101,12 @@ verify() {
 	    pseudonym.key.ct carol.credential.ct forged.list.ct t4.query.ct
 	assert_stderr "ccc-enclave-run: code failed: the code exited with status 5; no result and no attestation"
 	assert_no_file t4.result
+	# A credential the issuer signed is no revocation list.
+	steps query t4b carol "$ALICE" exchange.example 0011223344556677
+	crun -1 steps serve t4b idcert recertifier recertifier.key.ct \
+	    pseudonym.key.ct carol.credential.ct alice.credential.ct t4b.query.ct
+	assert_stderr "ccc-enclave-run: code failed: the code exited with status 5; no result and no attestation"
+	assert_no_file t4b.result
 }
 
 @test "usecase-identity: a claim that does not hold is refused (status 7)" {
@@ -156,6 +163,8 @@ verify() {
 	sed 's/resident/residenT/' t10.cert >t10x.cert
 	crun -1 ccc-attest-verify cert -i recertifier.pub -a "$AT" t10x.cert
 	assert_stderr "ccc-attest-verify: bad signature: t10x.cert: not signed by the re-certifier recertifier"
+	crun -1 ccc-attest-verify cert -i oracle-1.key -a "$AT" t10.cert
+	assert_stderr "ccc-attest-verify: wrong blob type: oracle-1.key: a secret key: give the re-certifier's public key"
 	crun -2 ccc-attest-verify cert t10.cert
 	assert_stderr "ccc-attest-verify: usage: missing -i PUB (see ccc-attest-verify --help)"
 }
