@@ -167,6 +167,11 @@ verify() {
 	assert_stderr "ccc-attest-verify: wrong blob type: oracle-1.key: a secret key: give the re-certifier's public key"
 	crun -2 ccc-attest-verify cert t10.cert
 	assert_stderr "ccc-attest-verify: usage: missing -i PUB (see ccc-attest-verify --help)"
+	crun -2 ccc-attest-verify cert -i recertifier.pub -a document t10.cert
+	assert_stderr "ccc-attest-verify: usage: --at: expected seconds since the epoch, YYYY-MM-DDTHH:MM:SSZ or now (see ccc-attest-verify --help)"
+	crun -2 ccc-attest-verify cert -i recertifier.pub -p attest.policy t10.cert
+	assert_stderr 'ccc-attest-verify: usage: unknown option "-p" (see ccc-attest-verify --help)'
+	assert_output_empty
 }
 
 @test "usecase-identity: escrow: only the regulator's certified disclosure opens the credential" {
