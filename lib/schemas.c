@@ -575,6 +575,21 @@ static const struct ccc_field agg_result_fields[] = {
 SCHEMA(ccc_schema_agg_result, "ccc/agg-result/v1", "aggregate result",
     agg_result_fields);
 
+/* ---- identity certificates (lib/ops/idcert.c, examples/identity.sh) ------ */
+
+static const struct ccc_field idcert_fields[] = {
+	T(1, "subject", 42, 42, 0),
+	T(2, "audience", 1, 64, 0),
+	B(3, "nonce", 8, 32, 0),
+	T(4, "claim", 1, 256, 0),
+	B(5, "pseudonym", 32, 32, 0),
+	U(6, "as_of", 0, INT64_MAX, 0),
+	U(7, "expires", 0, INT64_MAX, 0),
+	B(8, "sig", 64, 64, 0),
+};
+SCHEMA(ccc_schema_idcert, "ccc/id-cert/v1", "identity certificate",
+    idcert_fields);
+
 const struct ccc_schema *const ccc_schemas[] = {
 	&ccc_schema_tpk, &ccc_schema_share, &ccc_schema_ct,
 	&ccc_schema_recipient_pub, &ccc_schema_recipient_key,
@@ -593,6 +608,7 @@ const struct ccc_schema *const ccc_schemas[] = {
 	&ccc_schema_coin_share, &ccc_schema_rand,
 	&ccc_schema_additive, &ccc_schema_aggregate, &ccc_schema_agg_share,
 	&ccc_schema_agg_result,
+	&ccc_schema_idcert,
 	NULL
 };
 

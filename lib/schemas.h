@@ -152,6 +152,11 @@ enum { ASH_KEY_ID, ASH_EPOCH, ASH_INDEX, ASH_AGGREGATE, ASH_REQUEST,
     ASH_SHARES, ASH_NFIELDS };
 enum { ARES_AGGREGATE, ARES_SUMS, ARES_SHARES, ARES_NFIELDS };
 
+/* ---- identity certificates (lib/ops/idcert.c) ---------------------------- */
+extern const struct ccc_schema ccc_schema_idcert;
+enum { IDC_SUBJECT, IDC_AUDIENCE, IDC_NONCE, IDC_CLAIM, IDC_PSEUDONYM,
+    IDC_AS_OF, IDC_EXPIRES, IDC_SIG, IDC_NFIELDS };
+
 /* Maps nested in the blobs above. */
 extern const struct ccc_schema ccc_schema_roster_member;	/* MEMBER_* */
 extern const struct ccc_schema ccc_schema_cert_sig;	/* CSIG_* */

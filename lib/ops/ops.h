@@ -273,6 +273,23 @@ int ccc_attest_verify_run(const struct ccc_attest_verify_opts *o,
     struct ccc_err *err) CCC_WUR;
 
 /*
+ * ccc-attest-verify cert (lib/ops/idcert.c): an identity certificate
+ * (ccc/id-cert/v1) checked with the re-certifier's public key alone, at
+ * now; subject, audience and nonce, when not NULL, must be those.
+ * Prints its fields.
+ */
+struct ccc_idcert_opts {
+	const char *key;	/* the re-certifier's ccc/identity-pub/v1 */
+	const char *in;		/* NULL or "-": stdin */
+	uint64_t now;
+	const char *subject, *audience;
+	const uint8_t *nonce;
+	size_t nonce_len;
+};
+int ccc_idcert_verify(const struct ccc_idcert_opts *o, struct ccc_err *err)
+    CCC_WUR;
+
+/*
  * ccc-share: the key lifecycle of a decryption node (lib/sharecmd.c,
  * lib/reshare.c; the protocol is in ccc-share(1)).
  */
