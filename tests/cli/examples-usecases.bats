@@ -23,12 +23,17 @@ setup() {
 	assert_same work/output <(echo 'balance: 1234.56 EUR')
 }
 
-@test "examples/data-feed.sh: subscribers on the allow-list get the feed, mallory nothing, every access logged" {
+@test "examples/data-feed.sh: the provider's subscribers get the items, mallory is refused, ccc-inspect -R says who read what when" {
 	example data-feed.sh
 	assert_stderr_empty
-	[[ "${lines[-1]}" == "ok: alice and bob got the feed under their own keys, mallory got nothing, and every release is in the access logs; files are in $BATS_TEST_TMPDIR/work" ]]
-	assert_same work/alice.feed work/feed.txt
-	assert_no_file work/mallory.certified work/mallory.feed
+	[[ "${lines[-1]}" == "ok: the provider's subscribers got the items they asked for under their own keys, mallory was refused by every oracle, and one ccc-inspect call over the nodes' logs says who read which item when; files are in $BATS_TEST_TMPDIR/work" ]]
+	assert_same work/alice-1.feed work/item-1.txt
+	assert_same work/alice-2.feed work/item-2.txt
+	assert_same work/bob-1.feed work/item-1.txt
+	assert_no_file work/mallory-1.certified work/mallory.feed
+	assert_same work/mallory.refused <(for i in 1 2 3; do
+		echo 'ccc-quorum-sign: refused by policy: mallory-1.request: its output is sealed to a key that is not a subscriber of feed "feed"'
+	done)
 }
 
 @test "examples/private-token.sh: transfers applied in the enclave, new table under the threshold key, overdraft rejected" {
