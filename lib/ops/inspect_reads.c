@@ -7,7 +7,7 @@
  * A read is one request: every node that served it logged it, with the
  * SHA-256 of each ciphertext (the item) and of the key its output was
  * sealed to (the subscriber).  One line per request and item, in the
- * order of the first node's time:
+ * order of the earliest node's time, with the nodes that served it:
  *
  *   TIME WHO read APP item ITEM published PTIME (request RID, nodes N ...)
  */
@@ -172,7 +172,7 @@ out:
 	return rc;
 }
 
-/* Entries by request, then time, then node. */
+/* Entries by request, then node. */
 static int
 entry_cmp(const void *a, const void *b)
 {
@@ -181,12 +181,10 @@ entry_cmp(const void *a, const void *b)
 
 	if ((c = memcmp(x->rid, y->rid, 32)) != 0)
 		return c;
-	if (x->time != y->time)
-		return x->time < y->time ? -1 : 1;
 	return x->node < y->node ? -1 : x->node > y->node;
 }
 
-/* A request's entries e[0..n): its first, with the others' nodes. */
+/* A request's entries: the earliest, and every node's number. */
 struct read {
 	const struct entry *first;
 	char nodes[4 * 255 + 1];
@@ -270,11 +268,14 @@ ccc_inspect_reads(const struct ccc_inspect_opts *o, struct ccc_err *err)
 	for (i = 0; i < r.ne; i = j) {
 		rd[nrd].first = &r.e[i];
 		for (j = i, off = 0; j < r.ne && memcmp(r.e[j].rid, r.e[i].rid,
-		    32) == 0; j++)
+		    32) == 0; j++) {
+			if (r.e[j].time < rd[nrd].first->time)
+				rd[nrd].first = &r.e[j];
 			if (off < sizeof(rd[nrd].nodes))
 				off += (size_t)snprintf(rd[nrd].nodes + off,
 				    sizeof(rd[nrd].nodes) - off, "%s%u",
 				    off ? " " : "", (unsigned)r.e[j].node);
+		}
 		nrd++;
 	}
 	qsort(rd, nrd, sizeof(*rd), read_cmp);
