@@ -28,7 +28,7 @@ static const struct ccc_cli_help help[] = {
 	{ "--since HEAD",
 	    "with -L -I: the log only grew since HEAD" },
 	{ "-R, --reads ROSTER",
-	    "who read which feed item when, under the provider's roster" },
+	    "who read which feed item when (the provider's roster)" },
 	CCC_HELP_NOW,
 	{ NULL, NULL }
 };

@@ -52,7 +52,7 @@ static const struct ccc_cli_help help[] = {
 	{ "--not-after T",
 	    "roster: valid before T (seconds since 1970)" },
 	{ "-a, --app APP",
-	    "request: the application id; subscribers, publish: the feed" },
+	    "the application id (the feed of subscribers, publish)" },
 	{ "-x, --code CODE",
 	    "request: the program file" },
 	{ "-m, --measurement HEX",
