@@ -301,3 +301,62 @@ $(utc $((T + 30))) alice read feed item $(item_of 2) not published (request a2a2
 	crun -2 ccc-inspect --now "$T" fx/subs
 	assert_stderr 'ccc-inspect: usage: --now applies to -R (see ccc-inspect --help)'
 }
+
+# Confidential API (whitepaper 4.1): examples/confidential-api.sh runs the
+# request through a TLS server of the API's own CA; here the same
+# deployment meets a server whose certificate is of another CA.
+teardown() {
+	if [[ -s $BATS_TEST_TMPDIR/api-server.pid ]]; then
+		kill "$(cat "$BATS_TEST_TMPDIR/api-server.pid")" 2>/dev/null || true
+	fi
+}
+
+@test "confidential API: a server with a certificate of another CA is refused by the enclave's program, and nothing is released" {
+	local w=$BATS_TEST_TMPDIR/work port rid eid enclave i
+	command -v python3 >/dev/null || skip "python3 not installed"
+	mkdir "$w"
+	crun -0 env WORKDIR="$w" bash "$TOP_SRCDIR/examples/confidential-api.sh"
+	assert_stderr_empty
+	cd "$w"
+	port=$(cat api.port)
+	# A server for the same name, on the API's port, under its own CA.
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout rogue-server.key -subj /CN=api.example -days 30 \
+	    -addext subjectAltName=DNS:api.example,IP:127.0.0.1 \
+	    -out rogue-server.pem 2>/dev/null
+	rm -f rogue.port
+	printf 'not-the-token\n' | python3 api-server.py rogue-server.pem \
+	    rogue-server.key "rogue.port:$port" >/dev/null 2>&1 3>&- &
+	echo $! >"$BATS_TEST_TMPDIR/api-server.pid"
+	while [[ ! -s rogue.port ]]; do
+		kill -0 "$(cat "$BATS_TEST_TMPDIR/api-server.pid")" ||
+		    fail "the server died"
+		sleep 0.05
+	done
+	read -r rid eid enclave < <(ccc-quorum-sign assign -r roster -P pool)
+	ccc-enclave-run keygen -a "$enclave.key" -s rogue-ca.key -o rogue-ca.pub
+	ccc-quorum-sign request -a bank-balance -x program -n --connect "$port" \
+	    -k committee/tpk.cbor -r roster -P pool -K rogue-ca.pub -I "$rid" \
+	    -o rogue-ca.req credential.ct
+	for i in 1 2; do
+		ccc-quorum-sign sign -i "oracle-$i.key" -k committee/tpk.cbor \
+		    -A attest.policy -r roster -P pool -o "rogue-ca.sig-$i" \
+		    rogue-ca.req
+	done
+	ccc-quorum-sign combine -r roster -b rogue-ca.req -o rogue-ca.cert \
+	    rogue-ca.sig-1 rogue-ca.sig-2
+	for i in 1 2 3; do
+		ccc-reencrypt -s "committee/share-$i.cbor" -k committee/tpk.cbor \
+		    -r roster -A attest.policy -P pool -d "node-$i" \
+		    -o "rogue-ca.sealed-$i" rogue-ca.cert
+	done
+	# curl's status 60: the certificate does not chain to the pinned CA.
+	crun -1 ccc-enclave-run -r roster -k committee/tpk.cbor -i rogue-ca.key \
+	    -a "$enclave.key" -c code -p enclave.policy -o rogue-ca.result \
+	    rogue-ca.cert rogue-ca.sealed-1 rogue-ca.sealed-2 rogue-ca.sealed-3
+	assert_output_empty
+	assert_stderr 'ccc-enclave-run: code failed: the code exited with status 60; no result and no attestation'
+	assert_no_file rogue-ca.result
+	# The rogue server got no request, hence no credential.
+	[[ $(cat api.log) == '"GET /v1/account HTTP/1.1" 200 -' ]]
+}
