@@ -34,7 +34,7 @@ struct entry {
 	uint32_t node;
 	bool has_out;
 	uint8_t out[32];
-	char app[CCC_APP_ID_MAX + 1];
+	char app[4 * CCC_APP_ID_MAX + 1];	/* escaped (ccc_vis) */
 	size_t nct;
 	uint8_t *cts;		/* nct digests of 32 bytes */
 };
@@ -156,7 +156,9 @@ read_log(struct reads *r, const char *dir, struct ccc_err *err)
 		memcpy(e->rid, v[ACC_REQUEST].p, 32);
 		e->time = v[ACC_TIME].u;
 		e->node = (uint32_t)v[ACC_NODE].u;
-		memcpy(e->app, v[ACC_APP].p, v[ACC_APP].n);
+		/* A node's text reaches the terminal only escaped. */
+		ccc_vis(e->app, sizeof(e->app), (const char *)v[ACC_APP].p,
+		    v[ACC_APP].n, CCC_VIS_SLASH);
 		if ((e->has_out = v[ACC_OUTPUT_TO].present))
 			memcpy(e->out, v[ACC_OUTPUT_TO].p, 32);
 		for (e->nct = 0; e->nct < v[ACC_CTS].count; e->nct++)
