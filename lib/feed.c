@@ -175,3 +175,22 @@ ccc_subscribers_check(const struct ccc_subscribers *s,
 		    s->feed);
 	return 0;
 }
+
+int
+ccc_subscribers_check_files(const char *provider, const char *subscribers,
+    const struct ccc_request *rq, uint64_t now, struct ccc_err *err)
+{
+	struct ccc_subscribers subs;
+	struct ccc_roster pr;
+	int rc;
+
+	memset(&subs, 0, sizeof(subs));
+	memset(&pr, 0, sizeof(pr));
+	if ((rc = ccc_roster_read(&pr, provider, err)) == 0 &&
+	    (rc = ccc_subscribers_read(&subs, &pr, subscribers, now,
+	    err)) == 0)
+		rc = ccc_subscribers_check(&subs, rq, err);
+	ccc_subscribers_free(&subs);
+	ccc_roster_free(&pr);
+	return rc;
+}

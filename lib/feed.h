@@ -68,5 +68,11 @@ int ccc_subscribers_read(struct ccc_subscribers *s, const struct ccc_roster *r,
  */
 int ccc_subscribers_check(const struct ccc_subscribers *s,
     const struct ccc_request *rq, struct ccc_err *err) CCC_WUR;
+/*
+ * The same from files: the provider's roster and the certified subscriber
+ * roster, verified under it at now.
+ */
+int ccc_subscribers_check_files(const char *provider, const char *subscribers,
+    const struct ccc_request *rq, uint64_t now, struct ccc_err *err) CCC_WUR;
 
 #endif

@@ -465,29 +465,6 @@ out:
 	return rc;
 }
 
-/*
- * A request of a data feed: its output sealed to a subscriber on the
- * provider's certified roster (lib/feed.h).
- */
-static int
-check_subscriber(const struct ccc_sign_opts *o, const struct ccc_request *rq,
-    struct ccc_err *err)
-{
-	struct ccc_subscribers subs;
-	struct ccc_roster pr;
-	int rc;
-
-	memset(&subs, 0, sizeof(subs));
-	memset(&pr, 0, sizeof(pr));
-	if ((rc = ccc_roster_read(&pr, o->provider, err)) == 0 &&
-	    (rc = ccc_subscribers_read(&subs, &pr, o->subscribers, o->now,
-	    err)) == 0)
-		rc = ccc_subscribers_check(&subs, rq, err);
-	ccc_subscribers_free(&subs);
-	ccc_roster_free(&pr);
-	return rc;
-}
-
 int
 ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
 {
@@ -581,8 +558,8 @@ ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
 		    (rc = ccc_request_enclave_check(&rq, &t.pool, &t.roster,
 		    t.pol, o->now, err)) != 0)
 			goto fail_in;
-		if (o->subscribers != NULL && (rc = check_subscriber(o, &rq,
-		    err)) != 0)
+		if (o->subscribers != NULL && (rc = ccc_subscribers_check_files(
+		    o->provider, o->subscribers, &rq, o->now, err)) != 0)
 			goto fail_in;
 	}
 	if (s == &ccc_schema_result &&
