@@ -40,7 +40,7 @@ setup() {
 	assert_same work/alice-2.feed work/item-2.txt
 	assert_same work/bob-1.feed work/item-1.txt
 	assert_no_file work/mallory-1.certified work/mallory.feed
-	assert_same work/mallory.refused <(for i in 1 2 3; do
+	assert_same work/mallory.refused <(for _ in 1 2 3; do
 		echo 'ccc-quorum-sign: refused by policy: mallory-1.request: its output is sealed to a key that is not a subscriber of feed "feed"'
 	done)
 }

@@ -1,8 +1,12 @@
 #!/usr/bin/env bats
-# Data feeds (whitepaper 4.2, issue 17): the provider's certified
-# subscriber roster, checked by the oracles before they sign a request of
-# the feed; a published record per item; and ccc-inspect -R, which says
-# from the nodes' access logs which subscriber read which item when.
+# The use cases' security properties (issue 17).  Data feeds (whitepaper
+# 4.2): the provider's certified subscriber roster, checked by the oracles
+# before they sign a request of the feed; a published record per item;
+# and ccc-inspect -R, which says from the nodes' access logs which
+# subscriber read which item when.  Confidential API access (4.1): the
+# enclave's program refuses a server whose certificate is not the pinned
+# one (examples/confidential-api.sh, run by examples-usecases.bats, shows
+# the rest).
 bats_require_minimum_version 1.5.0
 load helpers
 
@@ -312,7 +316,7 @@ teardown() {
 }
 
 @test "confidential API: a server with a certificate of another CA is refused by the enclave's program, and nothing is released" {
-	local w=$BATS_TEST_TMPDIR/work port rid eid enclave i
+	local w=$BATS_TEST_TMPDIR/work port rid enclave i
 	command -v python3 >/dev/null || skip "python3 not installed"
 	mkdir "$w"
 	crun -0 env WORKDIR="$w" bash "$TOP_SRCDIR/examples/confidential-api.sh"
@@ -333,7 +337,7 @@ teardown() {
 		    fail "the server died"
 		sleep 0.05
 	done
-	read -r rid eid enclave < <(ccc-quorum-sign assign -r roster -P pool)
+	read -r rid _ enclave < <(ccc-quorum-sign assign -r roster -P pool)
 	ccc-enclave-run keygen -a "$enclave.key" -s rogue-ca.key -o rogue-ca.pub
 	ccc-quorum-sign request -a bank-balance -x program -n --connect "$port" \
 	    -k committee/tpk.cbor -r roster -P pool -K rogue-ca.pub -I "$rid" \
