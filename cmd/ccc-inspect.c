@@ -53,7 +53,8 @@ int
 main(int argc, char **argv)
 {
 	struct ccc_inspect_opts o = { 0 };
-	struct ccc_cli_opts p = { .shortopts = ":dsL:I:R:hV", .longopts = longopts };
+	struct ccc_cli_opts p = { .shortopts = ":dsL:I:R:hV",
+	    .longopts = longopts };
 	struct ccc_err err;
 	long long now = (long long)time(NULL);
 	int c;

@@ -561,8 +561,8 @@ main(int argc, char **argv)
 	} else if (strcmp(cmd, "subscribers") == 0) {
 		struct ccc_subscribers_opts o = { 0 };
 		if (app == NULL || optind == argc)
-			return ccc_cli_usage("subscribers needs -a and NAME=PUB "
-			    "arguments");
+			return ccc_cli_usage("subscribers needs -a and "
+			    "NAME=PUB arguments");
 		if ((rc = feed_arg(app)) != 0)
 			return rc;
 		o.feed = app;

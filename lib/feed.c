@@ -15,15 +15,15 @@
 #include "schemas.h"
 
 void
-ccc_subscribers_free(struct ccc_subscribers *s)
+ccc_feed_subscribers_free(struct ccc_subscribers *s)
 {
 	free(s->s);
 	memset(s, 0, sizeof(*s));
 }
 
 int
-ccc_subscribers_load(struct ccc_subscribers *s, const uint8_t *p, size_t len,
-    struct ccc_err *err)
+ccc_feed_subscribers_load(struct ccc_subscribers *s, const uint8_t *p,
+    size_t len, struct ccc_err *err)
 {
 	struct ccc_val v[SUBS_NFIELDS], sv[SUB_NFIELDS];
 	struct ccc_cur c;
@@ -63,12 +63,12 @@ ccc_subscribers_load(struct ccc_subscribers *s, const uint8_t *p, size_t len,
 	}
 	return 0;
 fail:
-	ccc_subscribers_free(s);
+	ccc_feed_subscribers_free(s);
 	return rc;
 }
 
 const struct ccc_subscriber *
-ccc_subscribers_find(const struct ccc_subscribers *s, const uint8_t pk[32])
+ccc_feed_subscriber_find(const struct ccc_subscribers *s, const uint8_t pk[32])
 {
 	size_t i;
 
@@ -79,7 +79,7 @@ ccc_subscribers_find(const struct ccc_subscribers *s, const uint8_t pk[32])
 }
 
 const struct ccc_subscriber *
-ccc_subscribers_find_digest(const struct ccc_subscribers *s,
+ccc_feed_subscriber_by_digest(const struct ccc_subscribers *s,
     const uint8_t d[32])
 {
 	uint8_t h[32];
@@ -94,7 +94,7 @@ ccc_subscribers_find_digest(const struct ccc_subscribers *s,
 }
 
 int
-ccc_published_load(struct ccc_published *pb, const uint8_t *p, size_t len,
+ccc_feed_published_load(struct ccc_published *pb, const uint8_t *p, size_t len,
     struct ccc_err *err)
 {
 	struct ccc_val v[PUB_NFIELDS];
@@ -132,7 +132,7 @@ ccc_feed_cert_open(const struct ccc_roster *r, const uint8_t *p, size_t len,
 }
 
 int
-ccc_subscribers_read(struct ccc_subscribers *s, const struct ccc_roster *r,
+ccc_feed_subscribers_read(struct ccc_subscribers *s, const struct ccc_roster *r,
     const char *path, uint64_t now, struct ccc_err *err)
 {
 	static const struct ccc_schema *const want[] = {
@@ -148,14 +148,14 @@ ccc_subscribers_read(struct ccc_subscribers *s, const struct ccc_roster *r,
 	if ((rc = ccc_read_named(&b, path, CCC_BLOB_MAX, false, err)) == 0 &&
 	    ((rc = ccc_feed_cert_open(r, b.p, b.len, now, want, &blob, &blen,
 	    &type, err)) != 0 ||
-	    (rc = ccc_subscribers_load(s, blob, blen, err)) != 0))
+	    (rc = ccc_feed_subscribers_load(s, blob, blen, err)) != 0))
 		ccc_err_what(err, path);
 	ccc_buf_free(&b);
 	return rc;
 }
 
 int
-ccc_subscribers_check(const struct ccc_subscribers *s,
+ccc_feed_check(const struct ccc_subscribers *s,
     const struct ccc_request *rq, struct ccc_err *err)
 {
 	char app[4 * CCC_APP_ID_MAX + 1];
@@ -163,13 +163,13 @@ ccc_subscribers_check(const struct ccc_subscribers *s,
 	ccc_vis(app, sizeof(app), rq->app, rq->app_len, CCC_VIS_SLASH);
 	if (strlen(s->feed) != rq->app_len ||
 	    memcmp(s->feed, rq->app, rq->app_len) != 0)
-		return ccc_err_set(err, CCC_E_POLICY, -1, NULL, "the subscriber "
-		    "roster is for feed \"%s\", the request for \"%s\"",
-		    s->feed, app);
+		return ccc_err_set(err, CCC_E_POLICY, -1, NULL, "the "
+		    "subscriber roster is for feed \"%s\", the request for "
+		    "\"%s\"", s->feed, app);
 	if (rq->output != CCC_OUTPUT_SEALED || !rq->has_recipient)
 		return ccc_err_set(err, CCC_E_POLICY, -1, NULL, "its output is "
 		    "not sealed to a subscriber of feed \"%s\"", s->feed);
-	if (ccc_subscribers_find(s, rq->recipient) == NULL)
+	if (ccc_feed_subscriber_find(s, rq->recipient) == NULL)
 		return ccc_err_set(err, CCC_E_POLICY, -1, NULL, "its output is "
 		    "sealed to a key that is not a subscriber of feed \"%s\"",
 		    s->feed);
@@ -177,7 +177,7 @@ ccc_subscribers_check(const struct ccc_subscribers *s,
 }
 
 int
-ccc_subscribers_check_files(const char *provider, const char *subscribers,
+ccc_feed_check_files(const char *provider, const char *subscribers,
     const struct ccc_request *rq, uint64_t now, struct ccc_err *err)
 {
 	struct ccc_subscribers subs;
@@ -187,10 +187,10 @@ ccc_subscribers_check_files(const char *provider, const char *subscribers,
 	memset(&subs, 0, sizeof(subs));
 	memset(&pr, 0, sizeof(pr));
 	if ((rc = ccc_roster_read(&pr, provider, err)) == 0 &&
-	    (rc = ccc_subscribers_read(&subs, &pr, subscribers, now,
+	    (rc = ccc_feed_subscribers_read(&subs, &pr, subscribers, now,
 	    err)) == 0)
-		rc = ccc_subscribers_check(&subs, rq, err);
-	ccc_subscribers_free(&subs);
+		rc = ccc_feed_check(&subs, rq, err);
+	ccc_feed_subscribers_free(&subs);
 	ccc_roster_free(&pr);
 	return rc;
 }

@@ -39,15 +39,15 @@ struct ccc_published {
 	uint64_t time;
 };
 
-int ccc_subscribers_load(struct ccc_subscribers *s, const uint8_t *p,
+int ccc_feed_subscribers_load(struct ccc_subscribers *s, const uint8_t *p,
     size_t len, struct ccc_err *err) CCC_WUR;
-void ccc_subscribers_free(struct ccc_subscribers *s);
-const struct ccc_subscriber *ccc_subscribers_find(
+void ccc_feed_subscribers_free(struct ccc_subscribers *s);
+const struct ccc_subscriber *ccc_feed_subscriber_find(
     const struct ccc_subscribers *s, const uint8_t pk[32]);
 /* The subscriber whose key has this SHA-256 (an access log's output_to). */
-const struct ccc_subscriber *ccc_subscribers_find_digest(
+const struct ccc_subscriber *ccc_feed_subscriber_by_digest(
     const struct ccc_subscribers *s, const uint8_t d[32]);
-int ccc_published_load(struct ccc_published *pb, const uint8_t *p,
+int ccc_feed_published_load(struct ccc_published *pb, const uint8_t *p,
     size_t len, struct ccc_err *err) CCC_WUR;
 /*
  * The blob a certificate p[0..len) carries, verified under the
@@ -59,20 +59,21 @@ int ccc_feed_cert_open(const struct ccc_roster *r, const uint8_t *p,
     const uint8_t **blob, size_t *blob_len, const struct ccc_schema **type,
     struct ccc_err *err) CCC_WUR;
 /* Read the certified subscriber roster in path (errors name it). */
-int ccc_subscribers_read(struct ccc_subscribers *s, const struct ccc_roster *r,
-    const char *path, uint64_t now, struct ccc_err *err) CCC_WUR;
+int ccc_feed_subscribers_read(struct ccc_subscribers *s,
+    const struct ccc_roster *r, const char *path, uint64_t now,
+    struct ccc_err *err) CCC_WUR;
 /*
  * What an oracle checks before it signs a request of a feed: the roster
  * is the request's application's, the output is sealed, to a subscriber
  * (CCC_E_POLICY otherwise).
  */
-int ccc_subscribers_check(const struct ccc_subscribers *s,
+int ccc_feed_check(const struct ccc_subscribers *s,
     const struct ccc_request *rq, struct ccc_err *err) CCC_WUR;
 /*
  * The same from files: the provider's roster and the certified subscriber
  * roster, verified under it at now.
  */
-int ccc_subscribers_check_files(const char *provider, const char *subscribers,
+int ccc_feed_check_files(const char *provider, const char *subscribers,
     const struct ccc_request *rq, uint64_t now, struct ccc_err *err) CCC_WUR;
 
 #endif

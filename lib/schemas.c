@@ -556,7 +556,7 @@ static const struct ccc_field agg_result_fields[] = {
 SCHEMA(ccc_schema_agg_result, "ccc/agg-result/v1", "aggregate result",
     agg_result_fields);
 
-/* ---- data feeds (lib/feed.c) ---------------------------------------------- */
+/* ---- data feeds (lib/feed.c) --------------------------------------------- */
 
 static const struct ccc_field subscriber_fields[] = {
 	B(1, "pk", 32, 32, 0),
@@ -567,7 +567,8 @@ SCHEMA(ccc_schema_subscriber, NULL, "subscriber", subscriber_fields);
 static const struct ccc_field subscribers_fields[] = {
 	T(1, "feed", 1, CCC_APP_ID_MAX, 0),
 	U(2, "issued", 0, UINT64_MAX, 0),
-	MA(3, "subscribers", 1, CCC_FEED_SUBSCRIBERS_MAX, &ccc_schema_subscriber),
+	MA(3, "subscribers", 1, CCC_FEED_SUBSCRIBERS_MAX,
+	    &ccc_schema_subscriber),
 };
 SCHEMA(ccc_schema_subscribers, "ccc/subscribers/v1", "subscriber roster",
     subscribers_fields);

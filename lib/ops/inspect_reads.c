@@ -56,7 +56,7 @@ reads_free(struct reads *r)
 
 	ccc_roster_free(&r->provider);
 	for (i = 0; i < r->nsubs; i++)
-		ccc_subscribers_free(&r->subs[i]);
+		ccc_feed_subscribers_free(&r->subs[i]);
 	free(r->subs);
 	free(r->pub);
 	for (i = 0; i < r->ne; i++)
@@ -108,8 +108,8 @@ read_certs(struct reads *r, const char *path, uint64_t now,
 			break;
 		}
 		if ((rc = type == &ccc_schema_subscribers ?
-		    ccc_subscribers_load(slot, blob, blen, err) :
-		    ccc_published_load(slot, blob, blen, err)) != 0)
+		    ccc_feed_subscribers_load(slot, blob, blen, err) :
+		    ccc_feed_published_load(slot, blob, blen, err)) != 0)
 			break;
 	}
 	if (rc < 0) {
@@ -214,7 +214,7 @@ who(const struct reads *r, const struct entry *e, char *buf, size_t len)
 		return "an unsealed output";
 	for (i = 0; i < r->nsubs; i++)
 		if (strcmp(r->subs[i].feed, e->app) == 0 &&
-		    (s = ccc_subscribers_find_digest(&r->subs[i],
+		    (s = ccc_feed_subscriber_by_digest(&r->subs[i],
 		    e->out)) != NULL)
 			return s->name;
 	sodium_bin2hex(hex, sizeof(hex), e->out, 8);

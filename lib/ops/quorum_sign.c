@@ -558,7 +558,7 @@ ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
 		    (rc = ccc_request_enclave_check(&rq, &t.pool, &t.roster,
 		    t.pol, o->now, err)) != 0)
 			goto fail_in;
-		if (o->subscribers != NULL && (rc = ccc_subscribers_check_files(
+		if (o->subscribers != NULL && (rc = ccc_feed_check_files(
 		    o->provider, o->subscribers, &rq, o->now, err)) != 0)
 			goto fail_in;
 	}
