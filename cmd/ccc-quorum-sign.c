@@ -26,8 +26,8 @@ static const char usage[] =
 "       ccc-quorum-sign request -a APP -k TPK --aggregate AGGREGATE [-E SECS] "
 "[-I HEX] [--now T] [-o OUT] [-f]\n"
 "       ccc-quorum-sign sign -i KEY [-k TPK] [-p POLICY] [-U] [-A POLICY "
-"-r ROSTER -P POOL] [-F REQUEST] [-X REASSIGN ...] [--now T] [-o OUT] [-f] "
-"[FILE]\n"
+"-r ROSTER -P POOL] [-F REQUEST] [-X REASSIGN ...] [-S SUBSCRIBERS "
+"--provider ROSTER] [--now T] [-o OUT] [-f] [FILE]\n"
 "       ccc-quorum-sign agree -A POLICY -r ROSTER -P POOL -F REQUEST "
 "[-D DIVERGENCE] [--now T] [-o OUT] [-f] RESULT ...\n"
 "       ccc-quorum-sign pool -N NAME [-s SERIAL] [-o OUT] [-f] ENCLAVE ...\n"
@@ -39,6 +39,9 @@ static const char usage[] =
 "SIG ...\n"
 "       ccc-quorum-sign verify -r ROSTER [-v] [--now T] [-o OUT] [-f] "
 "[FILE]\n"
+"       ccc-quorum-sign subscribers -a APP [--now T] [-o OUT] [-f] "
+"NAME=PUB ...\n"
+"       ccc-quorum-sign publish -a APP [--now T] [-o OUT] [-f] CT\n"
 "       ccc-quorum-sign -h | -V\n";
 
 static const struct ccc_cli_help help[] = {
@@ -51,7 +54,7 @@ static const struct ccc_cli_help help[] = {
 	{ "--not-after T",
 	    "roster: valid before T (seconds since 1970)" },
 	{ "-a, --app APP",
-	    "request: the application id" },
+	    "the application id (the feed of subscribers, publish)" },
 	{ "-x, --code CODE",
 	    "request: the program file" },
 	{ "-m, --measurement HEX",
@@ -104,6 +107,10 @@ static const struct ccc_cli_help help[] = {
 	    "the oracle roster (ccc/roster/v1)" },
 	{ "-b, --certify FILE",
 	    "combine: the blob to certify" },
+	{ "-S, --subscribers SUBSCRIBERS",
+	    "sign: a feed's certified subscriber roster" },
+	{ "--provider ROSTER",
+	    "sign, with -S: the feed provider's roster" },
 	{ "-v, --verbose",
 	    "verify: describe the certificate, not the blob" },
 	CCC_HELP_NOW,
@@ -113,7 +120,7 @@ static const struct ccc_cli_help help[] = {
 };
 
 enum { OPT_NOW = 256, OPT_NOT_BEFORE, OPT_NOT_AFTER, OPT_ASSIGNMENT,
-    OPT_CONNECT, OPT_AGREE, OPT_REPLICAS, OPT_AGGREGATE };
+    OPT_CONNECT, OPT_AGREE, OPT_REPLICAS, OPT_AGGREGATE, OPT_PROVIDER };
 
 static const struct option longopts[] = {
 	{ "quorum", required_argument, NULL, 'q' },
@@ -147,6 +154,8 @@ static const struct option longopts[] = {
 	{ "allow-unlabelled", no_argument, NULL, 'U' },
 	{ "roster", required_argument, NULL, 'r' },
 	{ "certify", required_argument, NULL, 'b' },
+	{ "subscribers", required_argument, NULL, 'S' },
+	{ "provider", required_argument, NULL, OPT_PROVIDER },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "now", required_argument, NULL, OPT_NOW },
 	{ "output", required_argument, NULL, 'o' },
@@ -164,7 +173,7 @@ static const struct ccc_cli_sub subs[] = {
 	    "expires-in "
 	    "request-id now output force" },
 	{ "sign", "identity key policy allow-unlabelled attest-policy roster "
-	    "pool for reassigned now output force" },
+	    "pool for reassigned subscribers provider now output force" },
 	{ "agree", "attest-policy roster pool for divergence now output "
 	    "force" },
 	{ "pool", "name serial output force" },
@@ -172,6 +181,8 @@ static const struct ccc_cli_sub subs[] = {
 	{ "reassign", "for why now output force" },
 	{ "combine", "roster certify now output force" },
 	{ "verify", "roster verbose now output force" },
+	{ "subscribers", "app now output force" },
+	{ "publish", "app now output force" },
 	{ NULL, NULL }
 };
 
@@ -186,12 +197,24 @@ hex_arg(uint8_t *out, size_t n, const char *s, const char *opt)
 	return 0;
 }
 
+/* -a of a feed: an application id (ccc_app_id_check). */
+static int
+feed_arg(const char *app)
+{
+	struct ccc_err e;
+
+	ccc_err_clear(&e);
+	if (ccc_app_id_check(app, strlen(app), -1, &e) != 0)
+		return ccc_cli_usage("-a: %s", e.detail);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	/* -c: the old spelling of -b (ccc(7), OPTION LETTERS). */
 	struct ccc_cli_opts p = {
-	    .shortopts = ":q:N:a:x:m:k:K:P:X:s:w:O:R:nE:I:i:p:A:F:Ur:b:c:D:vo:fhV",
+	    .shortopts = ":q:N:a:x:m:k:K:P:X:s:w:O:R:nE:I:i:p:A:F:Ur:b:c:D:S:vo:fhV",
 	    .longopts = longopts, .aliases = "cb",
 	    .lists = "reassigned connect enclave-key" };
 	const struct ccc_cli_sub *sub;
@@ -207,6 +230,7 @@ main(int argc, char **argv)
 	const char *ident = NULL, *roster = NULL, *certify = NULL;
 	const char *policy = NULL, *apol = NULL, *forreq = NULL;
 	const char *divfile = NULL, *aggregate = NULL;
+	const char *subsfile = NULL, *provider = NULL;
 	uint8_t meas[48], rid[32], assignment[32];
 	bool have_meas = false, have_rid = false, network = false;
 	bool have_assignment = false;
@@ -230,7 +254,8 @@ main(int argc, char **argv)
 		return ccc_cli_version();
 	if (argc < 2 || argv[1][0] == '-')
 		return ccc_cli_usage("missing subcommand (roster, request, "
-		    "sign, agree, pool, assign, reassign, combine or verify)");
+		    "sign, agree, pool, assign, reassign, combine, verify, "
+		    "subscribers or publish)");
 	cmd = argv[1];
 	if ((sub = ccc_cli_sub(subs, cmd)) == NULL)
 		return ccc_cli_usage("unknown subcommand \"%s\"", cmd);
@@ -342,6 +367,8 @@ main(int argc, char **argv)
 		case 'A': apol = optarg; break;
 		case 'F': forreq = optarg; break;
 		case 'D': divfile = optarg; break;
+		case 'S': subsfile = optarg; break;
+		case OPT_PROVIDER: provider = optarg; break;
 		case 'U': unlabelled = true; break;
 		case 'r': roster = optarg; break;
 		case 'b': certify = optarg; break;
@@ -467,6 +494,10 @@ main(int argc, char **argv)
 		o.pool = pool;
 		o.reassigned = reassigned;
 		o.nreassigned = nreassigned;
+		if ((subsfile == NULL) != (provider == NULL))
+			return ccc_cli_usage("-S and --provider go together");
+		o.subscribers = subsfile;
+		o.provider = provider;
 		o.allow_unlabelled = unlabelled;
 		o.now = (uint64_t)now;
 		o.out = out;
@@ -558,6 +589,33 @@ main(int argc, char **argv)
 		o.out = out;
 		o.force = force;
 		rc = ccc_quorum_verify(&o, &err);
+	} else if (strcmp(cmd, "subscribers") == 0) {
+		struct ccc_subscribers_opts o = { 0 };
+		if (app == NULL || optind == argc)
+			return ccc_cli_usage("subscribers needs -a and "
+			    "NAME=PUB arguments");
+		if ((rc = feed_arg(app)) != 0)
+			return rc;
+		o.feed = app;
+		o.subscribers = argv + optind;
+		o.nsubscribers = argc - optind;
+		o.now = (uint64_t)now;
+		o.out = out;
+		o.force = force;
+		rc = ccc_quorum_subscribers(&o, &err);
+	} else if (strcmp(cmd, "publish") == 0) {
+		struct ccc_publish_opts o = { 0 };
+		if (app == NULL || argc - optind != 1)
+			return ccc_cli_usage("publish needs -a and one "
+			    "ciphertext file");
+		if ((rc = feed_arg(app)) != 0)
+			return rc;
+		o.feed = app;
+		o.ct = argv[optind];
+		o.now = (uint64_t)now;
+		o.out = out;
+		o.force = force;
+		rc = ccc_quorum_publish(&o, &err);
 	} else
 		return ccc_cli_usage("unknown subcommand \"%s\"", cmd);
 	free(reassigned);

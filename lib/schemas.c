@@ -14,6 +14,7 @@
 #include "aggregate.h"
 #include "blob.h"
 #include "dkg.h"
+#include "feed.h"
 #include "identity.h"
 #include "pool.h"
 #include "quorum.h"
@@ -590,6 +591,31 @@ static const struct ccc_field idcert_fields[] = {
 SCHEMA(ccc_schema_idcert, "ccc/id-cert/v1", "identity certificate",
     idcert_fields);
 
+/* ---- data feeds (lib/feed.c) --------------------------------------------- */
+
+static const struct ccc_field subscriber_fields[] = {
+	B(1, "pk", 32, 32, 0),
+	T(2, "name", 1, CCC_ID_NAME_MAX, 0),
+};
+SCHEMA(ccc_schema_subscriber, NULL, "subscriber", subscriber_fields);
+
+static const struct ccc_field subscribers_fields[] = {
+	T(1, "feed", 1, CCC_APP_ID_MAX, 0),
+	U(2, "issued", 0, UINT64_MAX, 0),
+	MA(3, "subscribers", 1, CCC_FEED_SUBSCRIBERS_MAX,
+	    &ccc_schema_subscriber),
+};
+SCHEMA(ccc_schema_subscribers, "ccc/subscribers/v1", "subscriber roster",
+    subscribers_fields);
+
+static const struct ccc_field published_fields[] = {
+	T(1, "feed", 1, CCC_APP_ID_MAX, 0),
+	B(2, "item", 32, 32, 0),
+	U(3, "time", 0, UINT64_MAX, 0),
+};
+SCHEMA(ccc_schema_published, "ccc/published/v1", "published feed item",
+    published_fields);
+
 const struct ccc_schema *const ccc_schemas[] = {
 	&ccc_schema_tpk, &ccc_schema_share, &ccc_schema_ct,
 	&ccc_schema_recipient_pub, &ccc_schema_recipient_key,
@@ -609,6 +635,7 @@ const struct ccc_schema *const ccc_schemas[] = {
 	&ccc_schema_additive, &ccc_schema_aggregate, &ccc_schema_agg_share,
 	&ccc_schema_agg_result,
 	&ccc_schema_idcert,
+	&ccc_schema_subscribers, &ccc_schema_published,
 	NULL
 };
 

@@ -114,6 +114,14 @@ enum { RA_ASSIGNMENT, RA_REQUEST, RA_ENCLAVE, RA_REASON, RA_TIME,
     RA_NFIELDS };
 enum { EIN_REQUEST, EIN_APP, EIN_INPUTS, EIN_SEED, EIN_NFIELDS };
 
+/* ---- data feeds (lib/feed.c) ----------------------------------------------- */
+extern const struct ccc_schema ccc_schema_subscribers;
+extern const struct ccc_schema ccc_schema_subscriber;	/* SUB_* */
+extern const struct ccc_schema ccc_schema_published;
+enum { SUBS_FEED, SUBS_ISSUED, SUBS_LIST, SUBS_NFIELDS };
+enum { SUB_PK, SUB_NAME, SUB_NFIELDS };
+enum { PUB_FEED, PUB_ITEM, PUB_TIME, PUB_NFIELDS };
+
 /* ---- key lifecycle --------------------------------------------------------- */
 extern const struct ccc_schema ccc_schema_committee;
 extern const struct ccc_schema ccc_schema_group;

@@ -187,10 +187,16 @@ struct ccc_inspect_opts {
 	const char *identity;	/* -I: the node's identity, to check its
 				 * signed head, or NULL */
 	const char *since;	/* --since: an earlier signed head, or NULL */
+	const char *reads;	/* -R: a feed provider's roster: print who
+				 * read which item when (inspect_reads.c) */
+	uint64_t now;
+	bool has_now;		/* --now given (it applies to -R only) */
 	char **files;
 	int nfiles;
 };
 int ccc_inspect_run(const struct ccc_inspect_opts *o, struct ccc_err *err)
+    CCC_WUR;
+int ccc_inspect_reads(const struct ccc_inspect_opts *o, struct ccc_err *err)
     CCC_WUR;
 
 /*
@@ -398,10 +404,35 @@ struct ccc_sign_opts {
 	const char *roster, *pool;	/* requests, results: the pool */
 	char **reassigned;	/* results: reassignments the oracle knows */
 	int nreassigned;
+	/* requests of a feed: its certified subscriber roster, the
+	 * provider's roster (lib/feed.h) */
+	const char *subscribers, *provider;
 	bool allow_unlabelled, force;
 	uint64_t now;
 };
 int ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
+    CCC_WUR;
+
+/*
+ * A data feed's provider (lib/feed.h, lib/ops/feed.c): its subscriber
+ * roster from NAME=PUB arguments, and the record of one posted item (the
+ * ciphertext file ct, labelled for the feed), both at now.
+ */
+struct ccc_subscribers_opts {
+	const char *feed, *out;
+	char **subscribers;
+	int nsubscribers;
+	uint64_t now;
+	bool force;
+};
+int ccc_quorum_subscribers(const struct ccc_subscribers_opts *o,
+    struct ccc_err *err) CCC_WUR;
+struct ccc_publish_opts {
+	const char *feed, *ct, *out;
+	uint64_t now;
+	bool force;
+};
+int ccc_quorum_publish(const struct ccc_publish_opts *o, struct ccc_err *err)
     CCC_WUR;
 
 /*

@@ -18,6 +18,7 @@
 #include "policy.h"
 #include "pool.h"
 #include "ctsrc.h"
+#include "feed.h"
 #include "quorum.h"
 #include "replicas.h"
 #include "result.h"
@@ -513,6 +514,11 @@ ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
 		    "result (%s), not %s", ccc_schema_result.type, s->type);
 		goto fail_in;
 	}
+	if (o->subscribers != NULL && s != &ccc_schema_request) {
+		rc = ccc_err_set(err, CCC_E_TYPE, -1, NULL, "-S signs only a "
+		    "request (%s), not %s", ccc_schema_request.type, s->type);
+		goto fail_in;
+	}
 	if ((o->attest_policy != NULL || o->pool != NULL ||
 	    o->nreassigned > 0) && s != &ccc_schema_result &&
 	    s != &ccc_schema_request) {
@@ -552,6 +558,9 @@ ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
 		    err)) != 0 ||
 		    (rc = ccc_request_enclave_check(&rq, &t.pool, &t.roster,
 		    t.pol, o->now, err)) != 0)
+			goto fail_in;
+		if (o->subscribers != NULL && (rc = ccc_feed_check_files(
+		    o->provider, o->subscribers, &rq, o->now, err)) != 0)
 			goto fail_in;
 	}
 	if (s == &ccc_schema_agg_request) {
