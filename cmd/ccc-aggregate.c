@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "ops/ops.h"
@@ -11,7 +12,8 @@
 static const char usage[] =
 "usage: ccc-aggregate -k TPK [-l CONTEXT | -W ADDRESS | -G ORGID | -L HEX] "
 "[-j N] [-o OUT] [-f] [-T] INPUTS ...\n"
-"       ccc-aggregate -s SHARE -k TPK -a AGGREGATE -d STATE [-m MIN] "
+"       ccc-aggregate -s SHARE -k TPK -a AGGREGATE -F CERTIFIED -r ROSTER "
+"-d STATE [-p POLICY] [-I IDENTITY] [-m MIN] [--now T] "
 "[-l CONTEXT | -W ADDRESS | -G ORGID | -L HEX] [-j N] [-o OUT] [-f] "
 "[-T] INPUTS ...\n"
 "       ccc-aggregate --verify RESULT -k TPK [-l CONTEXT | -W ADDRESS | "
@@ -33,21 +35,30 @@ static const struct ccc_cli_help help[] = {
 	    "as a decryption node: share the aggregate with SHARE" },
 	{ "-a, --aggregate AGGREGATE",
 	    "with -s: the aggregate asked for (ccc/aggregate/v1)" },
+	{ "-F, --for CERTIFIED",
+	    "with -s: the certified request (ccc/agg-request/v1)" },
+	{ "-r, --roster ROSTER",
+	    "with -s: the oracle roster that certifies requests" },
 	{ "-d, --state STATE",
-	    "with -s: the node's release log of this pool" },
+	    "with -s: the node's state directory (its access log)" },
+	{ "-p, --policy POLICY",
+	    "with -s: the node's label policy" },
+	{ "-I, --identity IDENTITY",
+	    "with -s: the node's identity, to sign its log head" },
 	{ "-m, --min MIN",
 	    "with -s: release no aggregate of fewer than MIN inputs" },
 	{ "--verify RESULT",
 	    "re-verify a result and print its sums" },
 	{ "-j, --jobs N",
 	    "verify the inputs with N threads (0: one per CPU)" },
+	CCC_HELP_NOW,
 	CCC_HELP_OUTPUT,
 	CCC_HELP_FORCE,
 	CCC_HELP_TTY,
 	{ NULL, NULL }
 };
 
-enum { OPT_VERIFY = 256 };
+enum { OPT_VERIFY = 256, OPT_NOW };
 
 static const struct option longopts[] = {
 	{ "key", required_argument, NULL, 'k' },
@@ -58,6 +69,11 @@ static const struct option longopts[] = {
 	{ "share", required_argument, NULL, 's' },
 	{ "aggregate", required_argument, NULL, 'a' },
 	{ "state", required_argument, NULL, 'd' },
+	{ "for", required_argument, NULL, 'F' },
+	{ "roster", required_argument, NULL, 'r' },
+	{ "policy", required_argument, NULL, 'p' },
+	{ "identity", required_argument, NULL, 'I' },
+	{ "now", required_argument, NULL, OPT_NOW },
 	{ "min", required_argument, NULL, 'm' },
 	{ "verify", required_argument, NULL, OPT_VERIFY },
 	{ "jobs", required_argument, NULL, 'j' },
@@ -73,10 +89,10 @@ int
 main(int argc, char **argv)
 {
 	struct ccc_aggregate_opts o = { 0 };
-	struct ccc_cli_opts p = { .shortopts = ":k:l:W:G:L:s:a:d:m:j:o:fThV",
+	struct ccc_cli_opts p = { .shortopts = ":k:l:W:G:L:s:a:d:F:r:p:I:m:j:o:fThV",
 	    .longopts = longopts };
 	struct ccc_err err;
-	long long min;
+	long long min, now = -1;
 	bool have_min = false;
 	int c, rc;
 
@@ -93,6 +109,15 @@ main(int argc, char **argv)
 		case 's': o.share = optarg; break;
 		case 'a': o.aggregate = optarg; break;
 		case 'd': o.state = optarg; break;
+		case 'F': o.request = optarg; break;
+		case 'r': o.roster = optarg; break;
+		case 'p': o.policy = optarg; break;
+		case 'I': o.identity = optarg; break;
+		case OPT_NOW:
+			if ((now = ccc_cli_number(optarg, 0, INT64_MAX)) < 0)
+				return ccc_cli_usage("--now: a time in seconds "
+				    "since 1970");
+			break;
 		case 'm':
 			if ((min = ccc_cli_number(optarg, 1, 1LL << 20)) < 0)
 				return ccc_cli_usage("-m: 1 to 1048576");
@@ -121,16 +146,20 @@ main(int argc, char **argv)
 	if (o.share != NULL && o.verify != NULL)
 		return ccc_cli_usage("-s and --verify exclude each other");
 	if (o.share == NULL && (o.aggregate != NULL || o.state != NULL ||
-	    have_min))
-		return ccc_cli_usage("-a, -d and -m apply to -s");
+	    have_min || o.request != NULL || o.roster != NULL ||
+	    o.policy != NULL || o.identity != NULL || now >= 0))
+		return ccc_cli_usage("-a, -d, -F, -I, -m, -p, -r and --now "
+		    "apply to -s");
+	o.now = (uint64_t)(now >= 0 ? now : (long long)time(NULL));
 	if (o.verify != NULL) {
 		if (o.tty_ok)
 			return ccc_cli_usage("--verify writes text: no -T");
 		rc = ccc_aggregate_verify_run(&o, &err);
 	} else if (o.share != NULL) {
-		if (o.aggregate == NULL || o.state == NULL)
-			return ccc_cli_usage("-s needs -a AGGREGATE and "
-			    "-d STATE");
+		if (o.aggregate == NULL || o.state == NULL ||
+		    o.request == NULL || o.roster == NULL)
+			return ccc_cli_usage("-s needs -a AGGREGATE, "
+			    "-F CERTIFIED, -r ROSTER and -d STATE");
 		rc = ccc_aggregate_share_run(&o, &err);
 	} else
 		rc = ccc_aggregate_run(&o, &err);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -14,6 +15,8 @@
 static const char usage[] =
 "usage: ccc-attest-verify -p POLICY [--json] [-a TIME] [-r REQUEST]\n"
 "                         [-k HEX] [-m I=HEX] [-n HEX] [-u HEX] [FILE]\n"
+"       ccc-attest-verify cert -i PUB [-a TIME] [-s ADDRESS] [-d AUDIENCE]\n"
+"                         [-n HEX] [FILE]\n"
 "       ccc-attest-verify -h | -V\n";
 
 static const struct ccc_cli_help help[] = {
@@ -33,6 +36,12 @@ static const struct ccc_cli_help help[] = {
 	    "the document's nonce must be HEX" },
 	{ "-u, --user-data-hex HEX",
 	    "the document's user_data must be HEX" },
+	{ "-i, --identity PUB",
+	    "cert: the re-certifier's public key" },
+	{ "-s, --subject ADDRESS",
+	    "cert: the certificate's subject must be ADDRESS" },
+	{ "-d, --audience AUDIENCE",
+	    "cert: its audience must be AUDIENCE" },
 	{ NULL, NULL }
 };
 
@@ -87,6 +96,82 @@ pcrarg(const char *s, long *n)
 	return i;
 }
 
+/* The optional FILE after the options, in *in; 2 after more. */
+static int
+file_arg(int argc, char **argv, const char **in)
+{
+	if (optind < argc)
+		*in = argv[optind++];
+	if (optind < argc)
+		return ccc_cli_usage("unexpected argument \"%s\"",
+		    argv[optind]);
+	return 0;
+}
+
+static const struct option cert_longopts[] = {
+	{ "at", required_argument, NULL, 'a' },
+	{ "audience", required_argument, NULL, 'd' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "identity", required_argument, NULL, 'i' },
+	{ "nonce-hex", required_argument, NULL, 'n' },
+	{ "subject", required_argument, NULL, 's' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* ccc-attest-verify cert: an identity certificate (lib/ops/idcert.c). */
+static int
+cert_main(int argc, char **argv)
+{
+	struct ccc_idcert_opts o = { .now = (uint64_t)time(NULL) };
+	struct ccc_cli_opts p = { .shortopts = ":a:d:hi:n:s:",
+	    .longopts = cert_longopts };
+	struct ccc_err err;
+	int64_t at;
+	long n;
+	int c;
+
+	ccc_err_clear(&err);
+	opterr = 0;
+	while ((c = ccc_cli_getopt(&p, argc, argv)) != -1) {
+		switch (c) {
+		case 'a':
+			if (ccc_attest_parse_time(optarg, &at) != 0 ||
+			    at == CCC_ATTEST_AT_DOCUMENT)
+				return ccc_cli_usage("--at: expected seconds "
+				    "since the epoch, YYYY-MM-DDTHH:MM:SSZ or "
+				    "now");
+			if (at >= 0)
+				o.now = (uint64_t)at / 1000;
+			break;
+		case 'd':
+			o.audience = optarg;
+			break;
+		case 'h':
+			return ccc_cli_help(usage, help);
+		case 'i':
+			o.key = optarg;
+			break;
+		case 'n':
+			if ((n = hexarg(optarg, nonce, sizeof(nonce))) < 0)
+				return ccc_cli_usage("--nonce-hex: at most %d "
+				    "bytes of hex", CCC_NITRO_FIELD_MAX);
+			o.nonce = nonce;
+			o.nonce_len = (size_t)n;
+			break;
+		case 's':
+			o.subject = optarg;
+			break;
+		default:
+			return 2;	/* the usage line is printed */
+		}
+	}
+	if (o.key == NULL)
+		return ccc_cli_usage("missing -i PUB");
+	if (file_arg(argc, argv, &o.in) != 0)
+		return 2;
+	return ccc_idcert_verify(&o, &err) ? ccc_cli_fail(&err) : 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -100,6 +185,8 @@ main(int argc, char **argv)
 	int c;
 
 	ccc_cli_init(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "cert") == 0)
+		return cert_main(argc - 1, argv + 1);
 	ccc_err_clear(&err);
 	memset(&x, 0, sizeof(x));
 	opterr = 0;
@@ -169,11 +256,8 @@ main(int argc, char **argv)
 	}
 	if (o.policy == NULL)
 		return ccc_cli_usage("missing -p POLICY");
-	if (optind < argc)
-		o.in = argv[optind++];
-	if (optind < argc)
-		return ccc_cli_usage("unexpected argument \"%s\"",
-		    argv[optind]);
+	if (file_arg(argc, argv, &o.in) != 0)
+		return 2;
 	if (strcmp(o.policy, "-") == 0 && (o.in == NULL ||
 	    strcmp(o.in, "-") == 0))
 		return ccc_cli_usage("the policy and the document cannot both "

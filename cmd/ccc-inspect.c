@@ -3,6 +3,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "cli.h"
 #include "ops/ops.h"
@@ -10,6 +11,7 @@
 static const char usage[] =
 "usage: ccc-inspect [-d] [-s] [--show-secrets] [FILE ...]\n"
 "       ccc-inspect -L STATE [-I PUB [--since HEAD]]\n"
+"       ccc-inspect -R ROSTER [--now T] FILE|STATE ...\n"
 "       ccc-inspect -h | -V\n";
 
 static const struct ccc_cli_help help[] = {
@@ -25,10 +27,13 @@ static const struct ccc_cli_help help[] = {
 	    "with -L: check the log's signed head under PUB" },
 	{ "--since HEAD",
 	    "with -L -I: the log only grew since HEAD" },
+	{ "-R, --reads ROSTER",
+	    "who read which feed item when (the provider's roster)" },
+	CCC_HELP_NOW,
 	{ NULL, NULL }
 };
 
-enum { OPT_SECRETS = 256, OPT_SINCE };
+enum { OPT_SECRETS = 256, OPT_SINCE, OPT_NOW };
 
 static const struct option longopts[] = {
 	{ "diag", no_argument, NULL, 'd' },
@@ -37,6 +42,8 @@ static const struct option longopts[] = {
 	{ "verify-log", required_argument, NULL, 'L' },
 	{ "identity", required_argument, NULL, 'I' },
 	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "reads", required_argument, NULL, 'R' },
+	{ "now", required_argument, NULL, OPT_NOW },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -46,8 +53,10 @@ int
 main(int argc, char **argv)
 {
 	struct ccc_inspect_opts o = { 0 };
-	struct ccc_cli_opts p = { .shortopts = ":dsL:I:hV", .longopts = longopts };
+	struct ccc_cli_opts p = { .shortopts = ":dsL:I:R:hV",
+	    .longopts = longopts };
 	struct ccc_err err;
+	long long now = (long long)time(NULL);
 	int c;
 
 	ccc_cli_init(argc, argv);
@@ -61,6 +70,13 @@ main(int argc, char **argv)
 		case 'L': o.verify_log = optarg; break;
 		case 'I': o.identity = optarg; break;
 		case OPT_SINCE: o.since = optarg; break;
+		case 'R': o.reads = optarg; break;
+		case OPT_NOW:
+			if ((now = ccc_cli_number(optarg, 0, INT64_MAX)) < 0)
+				return ccc_cli_usage("--now: a time in seconds "
+				    "since 1970");
+			o.has_now = true;
+			break;
 		case 'h': return ccc_cli_help(usage, help);
 		case 'V': return ccc_cli_version();
 		default: return 2;	/* the usage line is printed */
@@ -72,6 +88,16 @@ main(int argc, char **argv)
 		return ccc_cli_usage("-I and --since apply to -L");
 	if (o.since != NULL && o.identity == NULL)
 		return ccc_cli_usage("--since needs the node's identity (-I)");
+	if (o.reads != NULL && (o.verify_log != NULL || o.diag ||
+	    o.sha256 || o.show_secrets))
+		return ccc_cli_usage("-R takes none of -L, -d, -s and "
+		    "--show-secrets");
+	if (o.reads != NULL && optind == argc)
+		return ccc_cli_usage("-R needs the provider's certificates and "
+		    "the nodes' state directories");
+	if (o.has_now && o.reads == NULL)
+		return ccc_cli_usage("--now applies to -R");
+	o.now = (uint64_t)now;
 	o.files = argv + optind;
 	o.nfiles = argc - optind;
 	return ccc_inspect_run(&o, &err) ? ccc_cli_fail(&err) : 0;

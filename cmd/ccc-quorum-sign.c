@@ -23,9 +23,11 @@ static const char usage[] =
 "[-X REASSIGN ...] [-O MODE] "
 "[-R PUB] [-n [--connect PORT ...]] [-E SECS] [-I HEX] [--now T] [-o OUT] "
 "[-f] CT ...\n"
+"       ccc-quorum-sign request -a APP -k TPK --aggregate AGGREGATE [-E SECS] "
+"[-I HEX] [--now T] [-o OUT] [-f]\n"
 "       ccc-quorum-sign sign -i KEY [-k TPK] [-p POLICY] [-U] [-A POLICY "
-"-r ROSTER -P POOL] [-F REQUEST [-C CHAIN]] [-X REASSIGN ...] [--now T] "
-"[-o OUT] [-f] [FILE]\n"
+"-r ROSTER -P POOL] [-F REQUEST [-C CHAIN]] [-X REASSIGN ...] [-S SUBSCRIBERS "
+"--provider ROSTER] [--now T] [-o OUT] [-f] [FILE]\n"
 "       ccc-quorum-sign agree -A POLICY -r ROSTER -P POOL -F REQUEST "
 "[-D DIVERGENCE] [--now T] [-o OUT] [-f] RESULT ...\n"
 "       ccc-quorum-sign pool -N NAME [-s SERIAL] [-o OUT] [-f] ENCLAVE ...\n"
@@ -37,10 +39,13 @@ static const char usage[] =
 "SIG ...\n"
 "       ccc-quorum-sign verify -r ROSTER [-v] [--now T] [-o OUT] [-f] "
 "[FILE]\n"
+"       ccc-quorum-sign subscribers -a APP [--now T] [-o OUT] [-f] "
+"NAME=PUB ...\n"
+"       ccc-quorum-sign publish -a APP [--now T] [-o OUT] [-f] CT\n"
 "       ccc-quorum-sign transfer -i KEY -t PUB --nonce N [-o OUT] [-f] "
 "[CT]\n"
-"       ccc-quorum-sign accept --from PUB -t PUB -S NONCES [-o OUT] [-f] "
-"[TRANSFER]\n"
+"       ccc-quorum-sign accept --from PUB -t PUB --nonces NONCES [-o OUT] "
+"[-f] [TRANSFER]\n"
 "       ccc-quorum-sign chain -a APP [-o OUT] [-f] [CT]\n"
 "       ccc-quorum-sign chain -C CHAIN -r ROSTER [--now T] [CERTIFIED]\n"
 "       ccc-quorum-sign -h | -V\n";
@@ -55,13 +60,15 @@ static const struct ccc_cli_help help[] = {
 	{ "--not-after T",
 	    "roster: valid before T (seconds since 1970)" },
 	{ "-a, --app APP",
-	    "request, chain: the application id" },
+	    "the application id (of a request, feed or chain)" },
 	{ "-x, --code CODE",
 	    "request: the program file" },
 	{ "-m, --measurement HEX",
 	    "request: the program's measurement (96 hex)" },
 	{ "-k, --key TPK",
 	    "request, sign: the threshold public key" },
+	{ "--aggregate AGGREGATE",
+	    "request, level 4: share out this aggregate's sums" },
 	{ "-K, --enclave-key ENCLAVE_KEY",
 	    "request: an attested key, one per replica" },
 	{ "--agree M",
@@ -106,6 +113,10 @@ static const struct ccc_cli_help help[] = {
 	    "the oracle roster (ccc/roster/v1)" },
 	{ "-b, --certify FILE",
 	    "combine: the blob to certify" },
+	{ "-S, --subscribers SUBSCRIBERS",
+	    "sign: a feed's certified subscriber roster" },
+	{ "--provider ROSTER",
+	    "sign, with -S: the feed provider's roster" },
 	{ "-v, --verbose",
 	    "verify: describe the certificate, not the blob" },
 	{ "-C, --chain CHAIN",
@@ -116,7 +127,7 @@ static const struct ccc_cli_help help[] = {
 	    "transfer: the sender's next nonce" },
 	{ "--from PUB",
 	    "accept: the sender's identity public key" },
-	{ "-S, --nonces NONCES",
+	{ "--nonces NONCES",
 	    "accept: the record of the nonces accepted" },
 	CCC_HELP_NOW,
 	CCC_HELP_OUTPUT,
@@ -125,7 +136,8 @@ static const struct ccc_cli_help help[] = {
 };
 
 enum { OPT_NOW = 256, OPT_NOT_BEFORE, OPT_NOT_AFTER, OPT_ASSIGNMENT,
-    OPT_CONNECT, OPT_AGREE, OPT_REPLICAS, OPT_NONCE, OPT_FROM };
+    OPT_CONNECT, OPT_AGREE, OPT_REPLICAS, OPT_AGGREGATE, OPT_PROVIDER,
+    OPT_NONCE, OPT_FROM, OPT_NONCES };
 
 static const struct option longopts[] = {
 	{ "quorum", required_argument, NULL, 'q' },
@@ -137,6 +149,7 @@ static const struct option longopts[] = {
 	{ "measurement", required_argument, NULL, 'm' },
 	{ "key", required_argument, NULL, 'k' },
 	{ "enclave-key", required_argument, NULL, 'K' },
+	{ "aggregate", required_argument, NULL, OPT_AGGREGATE },
 	{ "pool", required_argument, NULL, 'P' },
 	{ "assignment", required_argument, NULL, OPT_ASSIGNMENT },
 	{ "reassigned", required_argument, NULL, 'X' },
@@ -158,12 +171,14 @@ static const struct option longopts[] = {
 	{ "allow-unlabelled", no_argument, NULL, 'U' },
 	{ "roster", required_argument, NULL, 'r' },
 	{ "certify", required_argument, NULL, 'b' },
+	{ "subscribers", required_argument, NULL, 'S' },
+	{ "provider", required_argument, NULL, OPT_PROVIDER },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "chain", required_argument, NULL, 'C' },
 	{ "to", required_argument, NULL, 't' },
 	{ "nonce", required_argument, NULL, OPT_NONCE },
 	{ "from", required_argument, NULL, OPT_FROM },
-	{ "nonces", required_argument, NULL, 'S' },
+	{ "nonces", required_argument, NULL, OPT_NONCES },
 	{ "now", required_argument, NULL, OPT_NOW },
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, 'f' },
@@ -175,11 +190,12 @@ static const struct option longopts[] = {
 static const struct ccc_cli_sub subs[] = {
 	{ "roster", "quorum name not-before not-after output force" },
 	{ "request", "app code measurement key roster pool enclave-key agree "
+	    "aggregate "
 	    "assignment reassigned output-mode recipient network connect "
 	    "expires-in "
 	    "request-id now output force" },
 	{ "sign", "identity key policy allow-unlabelled attest-policy roster "
-	    "pool for reassigned chain now output force" },
+	    "pool for reassigned subscribers provider chain now output force" },
 	{ "agree", "attest-policy roster pool for divergence now output "
 	    "force" },
 	{ "pool", "name serial output force" },
@@ -187,6 +203,8 @@ static const struct ccc_cli_sub subs[] = {
 	{ "reassign", "for why now output force" },
 	{ "combine", "roster certify now output force" },
 	{ "verify", "roster verbose now output force" },
+	{ "subscribers", "app now output force" },
+	{ "publish", "app now output force" },
 	{ "transfer", "identity to nonce output force" },
 	{ "accept", "from to nonces output force" },
 	{ "chain", "app chain roster now output force" },
@@ -204,12 +222,24 @@ hex_arg(uint8_t *out, size_t n, const char *s, const char *opt)
 	return 0;
 }
 
+/* -a of a feed: an application id (ccc_app_id_check). */
+static int
+feed_arg(const char *app)
+{
+	struct ccc_err e;
+
+	ccc_err_clear(&e);
+	if (ccc_app_id_check(app, strlen(app), -1, &e) != 0)
+		return ccc_cli_usage("-a: %s", e.detail);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	/* -c: the old spelling of -b (ccc(7), OPTION LETTERS). */
 	struct ccc_cli_opts p = {
-	    .shortopts = ":q:N:a:x:m:k:K:P:X:s:w:O:R:nE:I:i:p:A:F:Ur:b:c:D:vC:t:S:o:fhV",
+	    .shortopts = ":q:N:a:x:m:k:K:P:X:s:w:O:R:nE:I:i:p:A:F:Ur:b:c:D:S:vC:t:o:fhV",
 	    .longopts = longopts, .aliases = "cb",
 	    .lists = "reassigned connect enclave-key" };
 	const struct ccc_cli_sub *sub;
@@ -224,7 +254,8 @@ main(int argc, char **argv)
 	uint32_t agree = 0, nrep = 0;
 	const char *ident = NULL, *roster = NULL, *certify = NULL;
 	const char *policy = NULL, *apol = NULL, *forreq = NULL;
-	const char *divfile = NULL;
+	const char *divfile = NULL, *aggregate = NULL;
+	const char *subsfile = NULL, *provider = NULL;
 	struct ccc_transfer_opts xo = { 0 };
 	const char *chain = NULL;
 	bool have_nonce = false;
@@ -252,7 +283,7 @@ main(int argc, char **argv)
 	if (argc < 2 || argv[1][0] == '-')
 		return ccc_cli_usage("missing subcommand (roster, request, "
 		    "sign, agree, pool, assign, reassign, combine, verify, "
-		    "transfer, accept or chain)");
+		    "subscribers, publish, transfer, accept or chain)");
 	cmd = argv[1];
 	if ((sub = ccc_cli_sub(subs, cmd)) == NULL)
 		return ccc_cli_usage("unknown subcommand \"%s\"", cmd);
@@ -284,6 +315,7 @@ main(int argc, char **argv)
 			have_meas = true;
 			break;
 		case 'k': tpk = optarg; break;
+		case OPT_AGGREGATE: aggregate = optarg; break;
 		case 'K':
 			if (ekey == NULL) {
 				ekey = optarg;
@@ -363,6 +395,8 @@ main(int argc, char **argv)
 		case 'A': apol = optarg; break;
 		case 'F': forreq = optarg; break;
 		case 'D': divfile = optarg; break;
+		case 'S': subsfile = optarg; break;
+		case OPT_PROVIDER: provider = optarg; break;
 		case 'U': unlabelled = true; break;
 		case 'r': roster = optarg; break;
 		case 'b': certify = optarg; break;
@@ -370,7 +404,7 @@ main(int argc, char **argv)
 		case 'C': chain = optarg; break;
 		case 't': xo.to = optarg; break;
 		case OPT_FROM: xo.from = optarg; break;
-		case 'S': xo.nonces = optarg; break;
+		case OPT_NONCES: xo.nonces = optarg; break;
 		case OPT_NONCE:
 			if ((v = ccc_cli_number(optarg, 0, INT64_MAX)) < 0)
 				return ccc_cli_usage("--nonce: a number");
@@ -412,6 +446,29 @@ main(int argc, char **argv)
 		o.members = argv + optind;
 		o.nmembers = argc - optind;
 		rc = ccc_quorum_roster(&o, &err);
+	} else if (strcmp(cmd, "request") == 0 && aggregate != NULL) {
+		struct ccc_agg_request_opts o = { 0 };
+		if (app == NULL || tpk == NULL)
+			return ccc_cli_usage("request --aggregate needs -a and "
+			    "-k");
+		if (code != NULL || have_meas || roster != NULL ||
+		    pool != NULL || ekey != NULL || agree > 0 ||
+		    have_assignment || nreassigned > 0 || mode != 0 ||
+		    rcpt != NULL || network || negress > 0 || optind < argc)
+			return ccc_cli_usage("request --aggregate (level 4) "
+			    "names no code, enclave, output or ciphertext");
+		if (strlen(app) > CCC_APP_ID_MAX)
+			return ccc_cli_usage("-a: at most %d bytes",
+			    CCC_APP_ID_MAX);
+		o.app = app;
+		o.tpk = tpk;
+		o.aggregate = aggregate;
+		o.request_id = have_rid ? rid : NULL;
+		o.now = (uint64_t)now;
+		o.expires = (uint64_t)(now + expires_in);
+		o.out = out;
+		o.force = force;
+		rc = ccc_quorum_agg_request(&o, &err);
 	} else if (strcmp(cmd, "request") == 0) {
 		struct ccc_request_opts o = { 0 };
 		if (app == NULL || tpk == NULL || roster == NULL ||
@@ -475,6 +532,10 @@ main(int argc, char **argv)
 		o.pool = pool;
 		o.reassigned = reassigned;
 		o.nreassigned = nreassigned;
+		if ((subsfile == NULL) != (provider == NULL))
+			return ccc_cli_usage("-S and --provider go together");
+		o.subscribers = subsfile;
+		o.provider = provider;
 		o.allow_unlabelled = unlabelled;
 		if (chain != NULL && forreq == NULL)
 			return ccc_cli_usage("-C needs -F: a chain advances "
@@ -570,6 +631,33 @@ main(int argc, char **argv)
 		o.out = out;
 		o.force = force;
 		rc = ccc_quorum_verify(&o, &err);
+	} else if (strcmp(cmd, "subscribers") == 0) {
+		struct ccc_subscribers_opts o = { 0 };
+		if (app == NULL || optind == argc)
+			return ccc_cli_usage("subscribers needs -a and "
+			    "NAME=PUB arguments");
+		if ((rc = feed_arg(app)) != 0)
+			return rc;
+		o.feed = app;
+		o.subscribers = argv + optind;
+		o.nsubscribers = argc - optind;
+		o.now = (uint64_t)now;
+		o.out = out;
+		o.force = force;
+		rc = ccc_quorum_subscribers(&o, &err);
+	} else if (strcmp(cmd, "publish") == 0) {
+		struct ccc_publish_opts o = { 0 };
+		if (app == NULL || argc - optind != 1)
+			return ccc_cli_usage("publish needs -a and one "
+			    "ciphertext file");
+		if ((rc = feed_arg(app)) != 0)
+			return rc;
+		o.feed = app;
+		o.ct = argv[optind];
+		o.now = (uint64_t)now;
+		o.out = out;
+		o.force = force;
+		rc = ccc_quorum_publish(&o, &err);
 	} else if (strcmp(cmd, "transfer") == 0 ||
 	    strcmp(cmd, "accept") == 0 || strcmp(cmd, "chain") == 0) {
 		bool make = strcmp(cmd, "transfer") == 0;
@@ -581,7 +669,7 @@ main(int argc, char **argv)
 			return ccc_cli_usage(*cmd == 'c' ? "chain needs -a, or "
 			    "-C and -r (which write CHAIN: no -o, no -f)" :
 			    make ? "transfer needs -i, -t and --nonce" :
-			    "accept needs --from, -t and -S");
+			    "accept needs --from, -t and --nonces");
 		xo.key = ident;
 		xo.app = app;
 		xo.chain = chain;

@@ -8,14 +8,25 @@
 # and releases only the part of the response the application asked for
 # (the account balance), not the owner, the IBAN or the credential.
 #
-# The "API" is a small HTTP server on 127.0.0.1 started by this script
-# (python3's http.server); it answers only with the right bearer token.
-# The enclave's program names the API it calls (so its measurement covers
-# the endpoint), connects with bash's /dev/tcp, and is allowed the network
-# only because the request asks for it (-n) and the enclave's policy allows
-# it (network allow, and the API's port in its allow-list: connect *:PORT);
-# any other request's program is killed by the sandbox the moment it opens
-# a network socket.
+# The "API" is a small HTTPS server on 127.0.0.1 started by this script
+# (python3's http.server with ssl), under a certificate of the API
+# provider's own CA, made here with the openssl CLI; it answers only with
+# the right bearer token.  The enclave's program names the API it calls,
+# the CA it trusts and the server key it pins (the SHA-256 of its
+# SubjectPublicKeyInfo), so its measurement covers all three.  It calls
+# the API with /usr/bin/curl (the sandbox executes under /usr), handing it
+# the credential on a pipe, never on a command line, in the environment or
+# in a file, and may use the network only because the request asks for
+# it (-n --connect PORT) and the enclave's policy allows it (network
+# allow, connect *:PORT); any other request's program is killed by the
+# sandbox the moment it opens a network socket.
+#
+# What it releases binds where it came from: the SHA-256 of the server's
+# certificate, as the TLS connection presented it, and the SHA-256 of the
+# whole response it took the balance from, both in the output that the
+# enclave's attestation binds.  A server with another certificate, even
+# one of the same CA for the same name, fails the pin: the program stops,
+# and there is no result.
 #
 # The enclave is not the application's choice: the oracles certify a pool
 # of enclaves, the pool assigns each request id its enclave, and that
@@ -56,19 +67,42 @@ certify_pool enclave-1.pem
 # to the API's port only (added below, once the API listens).
 printf 'network allow\n' >enclave.policy
 
-step "the API: an HTTP server on 127.0.0.1 that wants a bearer token"
+step "the API: an HTTPS server on 127.0.0.1, under the API provider's own CA, that wants a bearer token"
+# cert NAME: a P-256 key NAME.key and a certificate NAME.pem for the name
+# api.example (and 127.0.0.1), issued by the CA.
+cert() {
+	run openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$1.key" -subj /CN=api.example -out "$1.csr" 2>>openssl.log
+	printf 'subjectAltName=DNS:api.example,IP:127.0.0.1\n' >san.ext
+	run openssl x509 -req -in "$1.csr" -CA api-ca.pem -CAkey api-ca.key \
+	    -CAcreateserial -days 30 -extfile san.ext -out "$1.pem" 2>>openssl.log
+}
+run openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -keyout api-ca.key -subj /CN=example-api-ca -days 30 -out api-ca.pem \
+    2>>openssl.log
+cert api-server
+# The pin: the SHA-256 of the server's public key (SubjectPublicKeyInfo).
+pin="sha256//$(openssl x509 -in api-server.pem -noout -pubkey |
+    openssl pkey -pubin -outform DER | openssl dgst -sha256 -binary | base64)"
+echo "the server key's pin: $pin"
 # The token exists in the clear only here (the API provider issued it) and,
-# for one request, inside the enclave.
+# for one request, inside the enclave.  The server reads it from a pipe.
 token="tok_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
-cat >api-server.py <<'EOF'
-# A toy bank API: GET /v1/account with "Authorization: Bearer TOKEN".
-import http.server, json, os, sys
-TOKEN = os.environ["API_TOKEN"]
+cat >api-server.py <<'PY'
+# A toy bank API over HTTPS: GET /v1/account with "Authorization: Bearer
+# TOKEN", the token the first line of stdin.  Arguments: the certificate,
+# its key, and the file to write the port to (any free port), or
+# FILE:PORT for that port.
+import hmac, http.server, json, os, ssl, sys
+TOKEN = sys.stdin.readline().rstrip("\n")
+cert, key, where = sys.argv[1:4]
+portfile, _, port = where.partition(":")
 class Api(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path != "/v1/account":
             return self.send_error(404)
-        if self.headers.get("Authorization") != "Bearer " + TOKEN:
+        given = self.headers.get("Authorization", "")
+        if not hmac.compare_digest(given.encode(), ("Bearer " + TOKEN).encode()):
             return self.send_error(401)
         body = json.dumps({"owner": "Alice Example",
                            "iban": "DE89370400440532013000",
@@ -81,22 +115,32 @@ class Api(http.server.BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
         with open("api.log", "a") as f:
             f.write("%s\n" % (fmt % args))
-server = http.server.HTTPServer(("127.0.0.1", 0), Api)
-with open("api.port.tmp", "w") as f:
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(cert, key)
+server = http.server.HTTPServer(("127.0.0.1", int(port or 0)), Api)
+server.socket = ctx.wrap_socket(server.socket, server_side=True)
+with open(portfile + ".tmp", "w") as f:
     f.write(str(server.server_port))
-os.rename("api.port.tmp", "api.port")
+os.rename(portfile + ".tmp", portfile)
 server.serve_forever()
-EOF
-rm -f api.port api.log
-API_TOKEN=$token python3 api-server.py &
-server=$!
+PY
+# serve NAME FILE[:PORT]: the API under NAME.pem in the background
+# ($server), its port in FILE once it listens.  No deadline a slow machine
+# could miss: it waits as long as the server runs.
+serve() {
+	rm -f "${2%%:*}"
+	printf '%s\n' "$token" | python3 api-server.py "$1.pem" "$1.key" "$2" &
+	server=$!
+	while [ ! -s "${2%%:*}" ]; do
+		kill -0 "$server" 2>/dev/null || { echo "the API server died" >&2; exit 1; }
+		sleep 0.05
+	done
+}
+rm -f api.log
+# shellcheck disable=SC2016 # the command as typed, $token unexpanded
+printf '%s\n' '$ printf "%s\n" "$token" | python3 api-server.py api-server.pem api-server.key api.port &'
+serve api-server api.port
 trap 'kill "$server" 2>/dev/null || true' EXIT
-# Wait for the server as long as it runs: no deadline a slow machine
-# could miss.
-while [ ! -s api.port ]; do
-	kill -0 "$server" 2>/dev/null || { echo "the API server died" >&2; exit 1; }
-	sleep 0.05
-done
 port=$(cat api.port)
 echo "the API listens on 127.0.0.1:$port"
 # The enclave's egress allow-list: a TCP connection to any other port is
@@ -109,12 +153,17 @@ step "1. the developer encrypts the credential under the threshold key"
 printf '$ printf %%s "$token" | ccc-encrypt -k committee/tpk.cbor -l app:bank-balance -o credential.ct\n'
 printf %s "$token" | ccc-encrypt -k committee/tpk.cbor -l app:bank-balance -o credential.ct
 
-step "2. the program: call the API with the credential, release only the balance"
+step "2. the program: call the API over TLS with the credential, release only the balance, bound to the server and the response"
 cat >program <<EOF
 #!/bin/bash
-# Calls the bank API at 127.0.0.1:$port with the credential (the request's
-# only input) and prints the account balance, nothing else.
-API_HOST=127.0.0.1 API_PORT=$port
+# Calls the bank API at https://api.example:$port (127.0.0.1) with the
+# credential (the request's only input), trusting the API's CA below and
+# only the server key it pins, and prints the SHA-256 of the server's
+# certificate, the SHA-256 of the response and the account balance,
+# nothing else.
+API_HOST=api.example API_PORT=$port
+API_PIN='$pin'
+API_CA='$(cat api-ca.pem)'
 EOF
 cat "$examples/enclave-input.bash" >>program
 cat >>program <<'EOF'
@@ -129,30 +178,42 @@ for k in 0 1 2 3; do
 	esac
 done
 token=${inputs[0]}
+inputs=()
 
-# The call (HTTP/1.0: the server closes the connection after its answer).
-exec 3<>"/dev/tcp/$API_HOST/$API_PORT" || exit 4
-printf 'GET /v1/account HTTP/1.0\r\nHost: %s\r\nAuthorization: Bearer %s\r\n\r\n' \
-    "$API_HOST" "$token" >&3
+# The call: the credential goes to curl on a pipe (its configuration on
+# stdin), the response to a file in the scratch directory, the server's
+# certificate, as the connection presented it, to another.  curl's exit
+# status is the program's when the call fails (90: the pin failed).
+printf '%s\n' "$API_CA" >ca.pem || exit 4
+printf 'header = "Authorization: Bearer %s"\n' "$token" |
+    /usr/bin/curl -sS --config - --proto =https --tlsv1.2 --cacert ca.pem \
+    --pinnedpubkey "$API_PIN" --resolve "$API_HOST:$API_PORT:127.0.0.1" \
+    --fail -o response -w '%{certs}' \
+    "https://$API_HOST:$API_PORT/v1/account" >chain
+rc=$?
 token= # used; gone
-resp=
-while IFS= read -r -u 3 line || [[ -n $line ]]; do
-	resp+=$line$'\n'
-done
-[[ $resp == 'HTTP/1.'?' 200 '* ]] || exit 5
+((rc == 0)) || exit "$rc"
+# The server's certificate: the first of the chain, as DER.
+/usr/bin/openssl x509 -in chain -outform DER -out server.der || exit 5
+cert_sha=$(/usr/bin/sha256sum <server.der) || exit 5
+resp_sha=$(/usr/bin/sha256sum <response) || exit 5
+cert_sha=${cert_sha%% *} resp_sha=${resp_sha%% *}
+resp=$(<response)
 # The selected part: the balance and its currency.
 [[ $resp =~ \"balance\":\ *\"([0-9]+\.[0-9]+)\" ]] || exit 6
 balance=${BASH_REMATCH[1]}
 [[ $resp =~ \"currency\":\ *\"([A-Z]{3})\" ]] || exit 6
-printf 'balance: %s %s\n' "$balance" "${BASH_REMATCH[1]}"
+printf 'server certificate sha256: %s\nresponse sha256: %s\nbalance: %s %s\n' \
+    "$cert_sha" "$resp_sha" "$balance" "${BASH_REMATCH[1]}"
 EOF
 mkdir -p code
 run cp program "code/$(sha384sum <program | cut -d' ' -f1)"
 
 step "2. the application asks for it: the pool assigns the enclave, which makes an attested key"
 assigned_key request
-run ccc-quorum-sign request -a bank-balance -x program -n -k committee/tpk.cbor \
-    -r roster -P pool -K request.pub -I "$request_id" -o request credential.ct
+run ccc-quorum-sign request -a bank-balance -x program -n --connect "$port" \
+    -k committee/tpk.cbor -r roster -P pool -K request.pub -I "$request_id" \
+    -o request credential.ct
 
 step "3. two oracles check it (the key attested by the enclave the pool assigns) and sign: a certificate"
 for i in 1 2; do
@@ -201,39 +262,79 @@ for k in rogue.pub rogue-enclave.request.pub; do
 done
 cat rogue.refused
 
-step "the same request without network use (no -n): the sandbox kills the program"
-assigned_key offline
-run ccc-quorum-sign request -a bank-balance -x program -k committee/tpk.cbor \
-    -r roster -P pool -K offline.pub -I "$request_id" -o offline-request credential.ct
-for i in 1 2; do
-	run ccc-quorum-sign sign -i "oracle-$i.key" -k committee/tpk.cbor \
-	    -A attest.policy -r roster -P pool -o "offline-sig-$i" offline-request
-done
-run ccc-quorum-sign combine -r roster -b offline-request -o offline-certified \
-    offline-sig-1 offline-sig-2
-for i in 1 2 3; do
-	run ccc-reencrypt -s "committee/share-$i.cbor" -k committee/tpk.cbor \
-	    -r roster -A attest.policy -P pool -d "node-$i" \
-	    -o "offline-sealed-$i" offline-certified
-done
-echo '$ ccc-enclave-run ... -o offline-result offline-certified offline-sealed-1 offline-sealed-2 offline-sealed-3'
-if ccc-enclave-run -r roster -k committee/tpk.cbor -i offline.key -a "$enclave.key" \
-    -c code -p enclave.policy -o offline-result offline-certified \
-    offline-sealed-1 offline-sealed-2 offline-sealed-3 2>offline-refused.txt; then
-	echo "FAIL: the program reached the network without -n" >&2
-	exit 1
-fi
-cat offline-refused.txt
+# served NAME ARG...: a request NAME of the program for the credential,
+# with ARG... (its network options), assigned, made, certified and served
+# by the nodes: NAME-certified and NAME-sealed-1..3, for the enclave.
+served() {
+	local name=$1 i
+	shift
+	assigned_key "$name"
+	run ccc-quorum-sign request -a bank-balance -x program "$@" \
+	    -k committee/tpk.cbor -r roster -P pool -K "$name.pub" \
+	    -I "$request_id" -o "$name-request" credential.ct
+	for i in 1 2; do
+		run ccc-quorum-sign sign -i "oracle-$i.key" -k committee/tpk.cbor \
+		    -A attest.policy -r roster -P pool -o "$name-sig-$i" \
+		    "$name-request"
+	done
+	run ccc-quorum-sign combine -r roster -b "$name-request" \
+	    -o "$name-certified" "$name-sig-1" "$name-sig-2"
+	for i in 1 2 3; do
+		run ccc-reencrypt -s "committee/share-$i.cbor" -k committee/tpk.cbor \
+		    -r roster -A attest.policy -P pool -d "node-$i" \
+		    -o "$name-sealed-$i" "$name-certified"
+	done
+}
+
+# refused NAME: the enclave runs request NAME, which must fail: its status
+# to NAME.status, its error line to NAME.refused.
+refused() {
+	local rc=0
+	echo "\$ ccc-enclave-run -r roster -k committee/tpk.cbor -i $1.key -a $enclave.key -c code -p enclave.policy -o $1-result $1-certified $1-sealed-1 $1-sealed-2 $1-sealed-3"
+	ccc-enclave-run -r roster -k committee/tpk.cbor -i "$1.key" \
+	    -a "$enclave.key" -c code -p enclave.policy -o "$1-result" \
+	    "$1-certified" "$1-sealed-1" "$1-sealed-2" "$1-sealed-3" \
+	    2>"$1.refused" || rc=$?
+	echo "$rc" >"$1.status"
+	if [ "$rc" = 0 ]; then
+		echo "FAIL: request $1 got a result" >&2
+		exit 1
+	fi
+	cat "$1.refused"
+}
+
+step "the same request without network use (no -n): the sandbox kills curl at its socket"
+served offline
+refused offline
+
+step "a server with another certificate (the same CA, the same name, another key) on the API's port: the pin fails"
+cert other-server
+kill "$server"
+wait "$server" 2>/dev/null || true
+# shellcheck disable=SC2016 # the command as typed, $token unexpanded
+printf '%s%s &\n' '$ printf "%s\n" "$token" | python3 api-server.py other-server.pem other-server.key other.port:' "$port"
+serve other-server "other.port:$port"
+served other -n --connect "$port"
+refused other
 
 step "check"
 grep -q 'expected an attested enclave key' rogue.refused
 grep -q 'not in pool "example-pool"' rogue.refused
 [ ! -e rogue-request ]
-grep -q 'network access' offline-refused.txt
-[ ! -e offline-result ]
+# curl, killed by the sandbox for its socket (SIGSYS): 128 + 31.
+[ "$(cat offline.status)" = 1 ]
+[ "$(cat offline.refused)" = "ccc-enclave-run: code failed: the code exited with status 159; no result and no attestation" ]
+# curl's status 90: the server's key is not the pinned one.
+[ "$(cat other.status)" = 1 ]
+[ "$(cat other.refused)" = "ccc-enclave-run: code failed: the code exited with status 90; no result and no attestation" ]
+[ ! -e offline-result ] && [ ! -e other-result ]
+# The output binds the server's certificate and the response.
+[ "$(sed -n 's/^server certificate sha256: //p' output)" = "$(openssl x509 -in api-server.pem -outform DER | sha256sum | cut -d' ' -f1)" ]
+# and the response: the API's answer, byte for byte.
+[ "$(sed -n 's/^response sha256: //p' output)" = "$(printf '%s' '{"owner": "Alice Example", "iban": "DE89370400440532013000", "balance": "1234.56", "currency": "EUR"}' | sha256sum | cut -d' ' -f1)" ]
 grep -qx 'balance: 1234.56 EUR' output
 # The API was called once, with the right token (a 401 would be logged).
-grep -q '"GET /v1/account HTTP/1.0" 200' api.log
+[ "$(cat api.log)" = '"GET /v1/account HTTP/1.1" 200 -' ]
 # Only the selected part came out, and the credential is nowhere in the
 # clear: not in the result, its certificate, or any other file here.
 for secret in "Alice Example" DE89370400440532013000; do
@@ -246,4 +347,4 @@ if grep -rqaF "$token" .; then
 	echo "FAIL: the credential is in the clear in $work" >&2
 	exit 1
 fi
-echo "ok: the enclave called the API with the encrypted credential and released only the balance; files are in $work"
+echo "ok: the enclave called the API over TLS with the pinned key and the encrypted credential, and released only the balance, bound to the server's certificate and the response; another server was refused; files are in $work"

@@ -30,9 +30,12 @@
 # With the argument 4, the same statistic at security level 4 instead:
 # no enclave at all.  Each hospital counts its own patients, its type 2
 # diabetics and the sum of their HbA1c, and encrypts the three counts as an
-# additive input; anyone aggregates the three inputs; each node checks the
-# aggregate against them, its floor of 3 inputs and its release log, and
-# shares it; the sums are decrypted and anyone re-verifies them.  Level 1
+# additive input; anyone aggregates the three inputs; the application asks
+# for the aggregate's sums in a level-4 request, which the oracles certify;
+# each node checks the certificate, the aggregate against its inputs, its
+# label, its floor of 3 inputs and that no input was in another aggregate
+# it released, logs the release in its access log, and shares it; the sums
+# are decrypted and anyone re-verifies them.  Level 1
 # trusts the enclave's hardware with the records; level 4 trusts no machine
 # with them, and computes only sums.
 set -euo pipefail
@@ -68,26 +71,36 @@ EOF
 
 # Level 4: counts and sums of the three hospitals, aggregated with no enclave.
 level4() {
-	step "0. the deployment: a 2-of-3 threshold key; no enclave, no oracle"
+	step "0. the deployment: a 2-of-3 threshold key, 3 oracles (quorum 2); no enclave"
 	run ccc-keygen dealer -t 2 -n 3 -d committee
+	for i in 1 2 3; do
+		run ccc-keygen identity -o "oracle-$i.key" -p "oracle-$i.pub" -N "oracle-$i"
+	done
+	run ccc-quorum-sign roster -q 2 -N oracles -o roster oracle-1.pub oracle-2.pub oracle-3.pub
 	write_records
 	step "1. each hospital counts its own records and encrypts the counts (patients, T2D, sum of T2D HbA1c in tenths)"
 	for h in a b c; do
 		awk '{ n++ } $4 == "T2D" { t++; split($5, x, "."); s += x[1] * 10 + x[2] }
 		    END { print n, t + 0, s + 0 }' "hospital-$h.records" >"hospital-$h.counts"
-		run ccc-encrypt -k committee/tpk.cbor --additive -B 16 -l pool:cohort \
+		run ccc-encrypt -k committee/tpk.cbor --additive -B 16 -l app:cohort \
 		    -o "hospital-$h.input" "hospital-$h.counts"
 	done
 	step "2. anyone aggregates the inputs (their proofs verified)"
-	run ccc-aggregate -k committee/tpk.cbor -l pool:cohort -o aggregate \
+	run ccc-aggregate -k committee/tpk.cbor -l app:cohort -o aggregate \
 	    hospital-a.input hospital-b.input hospital-c.input
-	step "3. each node checks the aggregate, its floor of 3 inputs and its release log, and shares it"
+	step "3. the application asks for the aggregate's sums (level 4); 2 oracles certify the request"
+	run ccc-quorum-sign request -a cohort -k committee/tpk.cbor --aggregate aggregate -o request
+	for i in 1 2; do
+		run ccc-quorum-sign sign -i "oracle-$i.key" -k committee/tpk.cbor -o "request.sig-$i" request
+	done
+	run ccc-quorum-sign combine -r roster -b request -o certified request.sig-1 request.sig-2
+	step "4. each node checks the request, the aggregate, its floor of 3 inputs and its release record, logs the release, and shares it"
 	for i in 1 2 3; do
 		run ccc-aggregate -s "committee/share-$i.cbor" -k committee/tpk.cbor \
-		    -a aggregate -d "node-$i" -m 3 -l pool:cohort -o "share-$i" \
+		    -a aggregate -F certified -r roster -d "node-$i" -m 3 -o "share-$i" \
 		    hospital-a.input hospital-b.input hospital-c.input
 	done
-	step "4. any two shares decrypt the sums; anyone re-verifies them"
+	step "5. any two shares decrypt the sums; anyone re-verifies them"
 	run ccc-combine --aggregate aggregate -k committee/tpk.cbor --cache cache \
 	    -o sums share-1 share-3
 	echo '$ ccc-aggregate --verify sums -k committee/tpk.cbor hospital-?.input > sums.txt'
@@ -103,7 +116,7 @@ level4() {
 	# No record leaves a hospital, and no machine saw even its counts.
 	for h in a b c; do
 		while read -r id _; do
-			if grep -aqF "$id" aggregate sums share-? node-*/used; then
+			if grep -raqF "$id" aggregate sums share-? node-*; then
 				echo "FAIL: record $id appears in an output" >&2
 				exit 1
 			fi

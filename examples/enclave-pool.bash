@@ -36,3 +36,21 @@ assigned_key() {
 	read -r request_id _ enclave <"$1.assigned"
 	run ccc-enclave-run keygen -a "$enclave.key" -s "$1.key" -o "$1.pub"
 }
+
+# pool_deployment: the examples' deployment, in the current directory: a
+# 2-of-3 threshold key (committee/), 3 oracles (oracle-N.key, .pub) with
+# their roster (quorum 2), an attestation root (root.key, root.pem), the
+# enclave enclave-1 certified by it, the oracles' and nodes' attestation
+# policy (attest.policy) and the pool of that enclave (pool).
+pool_deployment() {
+	local i
+	run ccc-keygen dealer -t 2 -n 3 -d committee
+	for i in 1 2 3; do
+		run ccc-keygen identity -o "oracle-$i.key" -p "oracle-$i.pub" -N "oracle-$i"
+	done
+	run ccc-quorum-sign roster -q 2 -N oracles -o roster oracle-1.pub oracle-2.pub oracle-3.pub
+	run ccc-keygen attest-root -o root.key -p root.pem -N example-root
+	run ccc-keygen enclave-cert -r root.key -o enclave-1.key -p enclave-1.pem -N enclave-1
+	printf 'ccc-attest-policy 1\nroot software root.pem example-root\nmeasurements any\nallow-software yes\n' >attest.policy
+	certify_pool enclave-1.pem
+}

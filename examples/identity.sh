@@ -1,33 +1,42 @@
 #!/usr/bin/env bash
-# Identity (whitepaper 4.4): prove an attribute, not the document.
+# Identity (whitepaper 4.4): prove an attribute, not the document, with
+# the enclave as a credential re-certifier.
 #
-# A user's identity credential (name, birth date, country, document
-# number) is encrypted under the threshold key.  A relying party, say an
-# exchange that may not serve residents of embargoed countries, wants to
-# know one thing.  The enclave decrypts the credential, checks it, and
-# releases only "resident of a non-embargoed country: yes" (or "no").
+# An issuer (a state, a bank) signs each user's credential with its
+# Ed25519 key: "field: value" lines (the person, name, birth date,
+# country, document number) and the signature.  The user encrypts it under
+# the threshold key.  The re-certifier is an enclave program that pins the
+# issuer's public key: it checks the signature, checks the issuer's signed
+# revocation list, checks the claim ("resident of a non-embargoed
+# country") and, only if all hold, issues a one-time certificate
+# (ccc/id-cert/v1) for the user's blockchain address, the relying party and
+# its challenge.  Nothing else leaves the enclave: not the name, the birth
+# date, the country or the document.
 #
-# The certificate is the enclave's result itself: the ccc/result/v1 blob
-# carries the output, the request id, the code measurement and the input
-# digests, bound by an attestation document the enclave signed with its
-# attestation key (a certificate chain to the operator's root).  It is
-# one-time: the relying party's fresh challenge is the attestation's nonce
-# (ccc-enclave-run -n), the request id is served once by every decryption
-# node, and the per-request key is erased after the run.  The relying party
-# checks it with ccc-attest-verify against its own policy (which root, which
-# nonce) and the certified request; nothing in it names the user's country,
-# birth date or document.
+# The certificate is signed with the re-certifier's long-term key, which
+# exists only threshold-encrypted under the custody label
+# app:idcert/code=<the program's SHA-384>: the oracles and every node serve
+# it only to a request that runs exactly that program in an attested
+# enclave of the certified pool.  So the relying party (or a contract)
+# checks a certificate offline, with the re-certifier's public key alone
+# (ccc-attest-verify cert), with no call to the service.
 #
-# The enclave is not the user's choice: the oracles certify a pool of
-# enclaves, the pool assigns each request id its enclave, and that enclave
-# makes the request's key, attested.  The oracles and the nodes check the
-# attestation and the assignment (attest.policy, the pool) before they
-# sign or serve, so the credential is opened only in the assigned enclave,
-# and the result must be signed by that same enclave.
+# Sybil-resistant pseudonyms: the certificate carries the user's pseudonym
+# at that relying party, HMAC-SHA256 of the relying party and the
+# credential's person, keyed by a second key in the same custody: the
+# same person always has the same pseudonym at a relying party, whatever
+# address or document, and unlinkable ones at two.
+#
+# Escrow: the user also encrypts the credential under a label that binds
+# it to a disclosure program and to the regulator's key
+# (app:escrow/code=<sha384>/recipient=<sha256>): only a request certified
+# by the oracles, running that program, with its output sealed to the
+# regulator, opens it.
 #
 # The set-up: 3 decryption nodes (threshold 2), 3 oracles (quorum 2), one
 # software enclave in a certified pool.  Every file stays in the work
-# directory.
+# directory.  Time is fixed: the revocation list is of 2026-01-01 and the
+# relying parties check the certificates an hour later.
 set -euo pipefail
 examples=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -35,129 +44,117 @@ work=${WORKDIR:-$(mktemp -d)}
 cd "$work"
 step() { printf '\n== %s\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
-# shellcheck source-path=SCRIPTDIR source=enclave-pool.bash
-. "$examples/enclave-pool.bash"
+# shellcheck source-path=SCRIPTDIR source=identity-steps.bash
+. "$examples/identity-steps.bash"
+issued=1767225600 at=1767229200
+alice=0x00000000000000000000000000000000000a11ce
+alice2=0x000000000000000000000000000000000a11ce02
+bob=0x0000000000000000000000000000000000000b0b
+carol=0x00000000000000000000000000000000000ca201
+mallory=0x0000000000000000000000000000000000bad001
 
-step "0. the deployment: a 2-of-3 threshold key, 3 oracles (quorum 2), an enclave in a certified pool"
-run ccc-keygen dealer -t 2 -n 3 -d committee
-for i in 1 2 3; do
-	run ccc-keygen identity -o "oracle-$i.key" -p "oracle-$i.pub" -N "oracle-$i"
-done
-run ccc-quorum-sign roster -q 2 -N oracles -o roster oracle-1.pub oracle-2.pub oracle-3.pub
-run ccc-keygen attest-root -o root.key -p root.pem -N example-root
-run ccc-keygen enclave-cert -r root.key -o enclave-1.key -p enclave-1.pem -N enclave-1
-# The oracles' and nodes' policy for the enclave's attested keys.
-printf 'ccc-attest-policy 1\nroot software root.pem example-root\nmeasurements any\nallow-software yes\n' >attest.policy
-# The oracles certify the pool of enclaves that may serve requests.
-certify_pool enclave-1.pem
-
-step "the program: check the credential's country against the embargo list"
-cat >program <<'EOF'
-#!/bin/bash
-# residency: the input is a credential of "field: value" lines; prints
-# whether its country is outside the embargo list, and nothing else.
-# Exits 1 on a credential without a well-formed country.
-EMBARGOED=" CU IR KP SY "
-EOF
-cat "$examples/enclave-input.bash" >>program
-cat >>program <<'EOF'
-inputs=()
-hd
-for k in 0 1 2 3; do
-	hd; hd
-	case $k in
-	2) txt; app=$s ;;
-	3) for ((m = v; m > 0; m--)); do hd; txt; inputs+=("$s"); done ;;
-	*) p=$((p + v)) ;;
-	esac
-done
-[[ ${inputs[0]} =~ (^|$'\n')country:\ ([A-Z]{2})($'\n'|$) ]] || exit 1
-country=${BASH_REMATCH[2]}
-if [[ $EMBARGOED == *" $country "* ]]; then answer=no; else answer=yes; fi
-printf 'resident of a non-embargoed country: %s\n' "$answer"
-EOF
-mkdir -p code
-run cp program "code/$(sha384sum <program | cut -d' ' -f1)"
-# The relying party's policy: documents from this operator's software root,
-# and only from this program (PCR 2 is the code's SHA-384): a program that
-# always says yes would have another measurement.
-printf 'ccc-attest-policy 1\nroot software root.pem example-root\nmeasurements residency pcr2=%s\nallow-software yes\n' \
-    "$(sha384sum <program | cut -d' ' -f1)" >relying-party.policy
-cat relying-party.policy
-
-# certificate USER CHALLENGE: USER's credential checked for the relying
-# party's challenge (hex); the certificate is USER.result.
-certificate() {
-	local u=$1 nonce=$2 i
-	step "$u: a request for the attested key of the enclave the pool assigns, certified by 2 oracles"
-	assigned_key "$u.request"
-	run ccc-quorum-sign request -a residency -x program -k committee/tpk.cbor \
-	    -r roster -P pool -K "$u.request.pub" -I "$request_id" \
-	    -o "$u.request" "$u.credential.ct"
-	for i in 1 2; do
-		run ccc-quorum-sign sign -i "oracle-$i.key" -k committee/tpk.cbor \
-		    -A attest.policy -r roster -P pool -o "$u.sig-$i" "$u.request"
-	done
-	run ccc-quorum-sign combine -r roster -b "$u.request" -o "$u.certified" \
-	    "$u.sig-1" "$u.sig-2"
-	step "$u: the nodes serve it; the enclave checks the credential and attests the answer, with the challenge as nonce"
-	for i in 1 2 3; do
-		run ccc-reencrypt -s "committee/share-$i.cbor" -k committee/tpk.cbor \
-		    -r roster -A attest.policy -P pool -d "node-$i" \
-		    -o "$u.sealed-$i" "$u.certified"
-	done
-	run ccc-enclave-run -r roster -k committee/tpk.cbor -i "$u.request.key" \
-	    -a "$enclave.key" -x code -n "$nonce" -o "$u.result" "$u.certified" \
-	    "$u.sealed-1" "$u.sealed-2" "$u.sealed-3"
+# refused NAME WHAT: serve_query NAME as refused, its reason printed.
+refused() {
+	if serve_query "$1" "$2" 2>"$1.refused"; then
+		echo "FAIL: the re-certifier certified $2's query" >&2
+		exit 1
+	fi
+	tail -n 1 "$1.refused"
 }
 
-# check USER CHALLENGE: what the relying party does with the certificate.
-check() {
-	local u=$1 nonce=$2
-	step "the relying party checks $u's certificate: its root, its challenge, the request it answers"
-	echo "\$ ccc-attest-verify -p relying-party.policy -r $u.certified -n $nonce $u.result > $u.verified"
-	ccc-attest-verify -p relying-party.policy -r "$u.certified" -n "$nonce" \
-	    "$u.result" >"$u.verified"
-	grep -E '^(mode|root|module_id|nonce|pcr2):' "$u.verified"
-	run ccc-combine --result "$u.result" -o "$u.attribute"
-	cat "$u.attribute"
+# oracle_refuses NAME APP CODE CT...: NAME's request, which an oracle
+# must refuse to sign; its reason printed.
+oracle_refuses() {
+	request "$@"
+	echo "\$ ccc-quorum-sign sign -i oracle-1.key -k committee/tpk.cbor -A attest.policy -r roster -P pool -o $1.sig-1 $1.request"
+	if ccc-quorum-sign sign -i oracle-1.key -k committee/tpk.cbor \
+	    -A attest.policy -r roster -P pool -o "$1.sig-1" "$1.request" \
+	    2>"$1.refused"; then
+		echo "FAIL: an oracle signed $1.request" >&2
+		exit 1
+	fi
+	cat "$1.refused"
 }
 
-step "1. alice and bob encrypt their credentials under the threshold key"
-printf 'name: Alice Example\nborn: 1990-04-01\ncountry: PT\ndocument: P1234567\n' >alice.credential
-printf 'name: Bob Example\nborn: 1985-09-12\ncountry: KP\ndocument: K7654321\n' >bob.credential
-for u in alice bob; do
-	run ccc-encrypt -k committee/tpk.cbor -l app:residency -o "$u.credential.ct" "$u.credential"
+# verify NAME ADDRESS AUDIENCE NONCE: the relying party's offline check.
+verify() {
+	run ccc-attest-verify cert -i recertifier.pub -a "$at" -s "$2" -d "$3" \
+	    -n "$4" "$1.cert" | tee "$1.verified"
+}
+
+deploy
+
+step "1. the issuer signs credentials and a revocation list; mallory forges one"
+credential alice $'person: PT-1990-0042\nname: Alice Example\nborn: 1990-04-01\ncountry: PT\ndocument: P1234567\n'
+credential bob $'person: KP-1985-0007\nname: Bob Example\nborn: 1985-09-12\ncountry: KP\ndocument: K7654321\n'
+credential carol $'person: PT-1979-0311\nname: Carol Example\nborn: 1979-02-28\ncountry: PT\ndocument: P7777777\n'
+revocation_list "$issued" P7777777
+# bob's credential, country PT: the issuer's signature no longer matches.
+sed 's/^country: KP$/country: PT/' bob.credential >mallory.credential
+run ccc-encrypt -k committee/tpk.cbor -l app:idcert -o mallory.credential.ct mallory.credential
+
+challenge=00112233445566778899aabbccddeeff
+step "2. alice's certificate for the exchange, checked offline with the re-certifier's public key"
+recertify a1 alice "$alice" exchange.example "$challenge"
+verify a1 "$alice" exchange.example "$challenge"
+
+step "3. alice again, from another address: the same pseudonym at the exchange (no second account)"
+recertify a2 alice "$alice2" exchange.example 0102030405060708
+verify a2 "$alice2" exchange.example 0102030405060708
+step "4. alice at the lender: another pseudonym, unlinkable to the first"
+recertify a3 alice "$alice" lender.example 0a0b0c0d0e0f1011
+verify a3 "$alice" lender.example 0a0b0c0d0e0f1011
+
+step "5. no certificate: bob's claim does not hold (7), carol's credential is revoked (6), mallory's is forged (4)"
+query b1 bob "$bob" exchange.example "$challenge"
+refused b1 bob
+query c1 carol "$carol" exchange.example "$challenge"
+refused c1 carol
+query m1 mallory "$mallory" exchange.example "$challenge"
+refused m1 mallory
+
+step "6. one-time: alice's certificate does not answer another challenge, address or relying party"
+for opt in "-n 0102030405060708" "-s $bob" "-d lender.example"; do
+	# shellcheck disable=SC2086 # opt is an option and its value
+	echo "\$ ccc-attest-verify cert -i recertifier.pub -a $at $opt a1.cert"
+	# shellcheck disable=SC2086
+	if ccc-attest-verify cert -i recertifier.pub -a "$at" $opt a1.cert \
+	    >/dev/null 2>a1.misused; then
+		echo "FAIL: the certificate was accepted with $opt" >&2
+		exit 1
+	fi
+	cat a1.misused
 done
 
-challenge_a=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
-challenge_b=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
-echo "the relying party's challenges: $challenge_a (alice), $challenge_b (bob)"
-certificate alice "$challenge_a"
-check alice "$challenge_a"
-certificate bob "$challenge_b"
-check bob "$challenge_b"
+step "7. the re-certifier's key for other code: the oracles refuse"
+printf '#!/bin/bash\n# leak: prints its inputs.\n' >leak
+cat "$examples/enclave-input.bash" >>leak
+oracle_refuses leak idcert leak recertifier.key.ct
 
-step "one-time: alice's certificate does not answer another challenge"
-echo "\$ ccc-attest-verify -p relying-party.policy -r alice.certified -n $challenge_b alice.result"
-if ccc-attest-verify -p relying-party.policy -r alice.certified \
-    -n "$challenge_b" alice.result >/dev/null 2>replay.refused; then
-	echo "FAIL: the certificate was accepted for another challenge" >&2
-	exit 1
-fi
-cat replay.refused
+step "8. escrow: alice's credential, for the regulator's certified disclosure only"
+escrow_setup
+escrow alice
+serve -O sealed -R regulator.pub r1 escrow disclose alice.escrow.ct
+run ccc-combine --result r1.result -i regulator.key -o r1.credential
+cat r1.credential
+oracle_refuses r2 escrow disclose alice.escrow.ct
 
 step "check"
-grep -qx 'resident of a non-embargoed country: yes' alice.attribute
-grep -qx 'resident of a non-embargoed country: no' bob.attribute
-grep -q "^nonce: $challenge_a\$" alice.verified
+pseudonym() { sed -n 's/^pseudonym: //p' "$1.verified"; }
+[[ $(pseudonym a1) == "$(pseudonym a2)" ]]
+[[ $(pseudonym a1) != "$(pseudonym a3)" ]]
+grep -qx 'claim: resident of a non-embargoed country' a1.verified
+grep -q 'status 7;' b1.refused
+grep -q 'status 6;' c1.refused
+grep -q 'status 4;' m1.refused
+assert_no() { [[ ! -e $1 ]] || { echo "FAIL: $1" >&2; exit 1; }; }
+assert_no b1.result; assert_no c1.result; assert_no m1.result
+cmp -s r1.credential alice.credential
 # The certificates say nothing else about the credentials.
-for secret in 'Alice Example' 1990-04-01 P1234567 'Bob Example' K7654321 \
-    'country: PT' 'country: KP'; do
-	if grep -aqF "$secret" alice.result bob.result alice.attribute \
-	    bob.attribute alice.verified bob.verified; then
+for secret in 'Alice Example' 1990-04-01 P1234567 PT-1990-0042 'country: PT'; do
+	if grep -aqF "$secret" a1.cert a2.cert a3.cert a1.result a1.verified; then
 		echo "FAIL: '$secret' is in a certificate" >&2
 		exit 1
 	fi
 done
-echo "ok: only the residency attribute was released, as one-time certificates signed by the enclave and verified by the relying party; files are in $work"
+echo "ok: the re-certifier in custody issued one-time certificates of the claim only, with one pseudonym per person and relying party, refused a false claim, a revoked and a forged credential, and only the regulator opened the escrow; files are in $work"

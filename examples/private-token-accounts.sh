@@ -109,8 +109,8 @@ transfer() {
 
 # accept N FROM TO: the application checks transfer-N.
 accept() {
-	echo "\$ ccc-quorum-sign accept --from $2.pub -t $3.pub -S nonces -o transfer-$1.amount transfer-$1"
-	if ! ccc-quorum-sign accept --from "$2.pub" -t "$3.pub" -S nonces \
+	echo "\$ ccc-quorum-sign accept --from $2.pub -t $3.pub --nonces nonces -o transfer-$1.amount transfer-$1"
+	if ! ccc-quorum-sign accept --from "$2.pub" -t "$3.pub" --nonces nonces \
 	    -o "transfer-$1.amount" "transfer-$1" 2>"transfer-$1.refused"; then
 		cat "transfer-$1.refused"
 		return 1

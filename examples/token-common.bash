@@ -2,23 +2,10 @@
 # by private-token.sh and private-token-accounts.sh after they define step
 # and run (which prints a command and runs it) and source enclave-pool.bash.
 
-# deploy: a 2-of-3 threshold key in committee/, 3 oracles (quorum 2) in
-# ./roster, an enclave in the certified pool ./pool, and the attestation
-# policy the oracles and nodes check it under.
+# deploy: the examples' deployment (enclave-pool.bash's pool_deployment).
 deploy() {
 	step "0. the deployment: a 2-of-3 threshold key, 3 oracles (quorum 2), an enclave in a certified pool"
-	run ccc-keygen dealer -t 2 -n 3 -d committee
-	for i in 1 2 3; do
-		run ccc-keygen identity -o "oracle-$i.key" -p "oracle-$i.pub" \
-		    -N "oracle-$i"
-	done
-	run ccc-quorum-sign roster -q 2 -N oracles -o roster oracle-1.pub \
-	    oracle-2.pub oracle-3.pub
-	run ccc-keygen attest-root -o root.key -p root.pem -N example-root
-	run ccc-keygen enclave-cert -r root.key -o enclave-1.key \
-	    -p enclave-1.pem -N enclave-1
-	printf 'ccc-attest-policy 1\nroot software root.pem example-root\nmeasurements any\nallow-software yes\n' >attest.policy
-	certify_pool enclave-1.pem
+	pool_deployment
 }
 
 # read_input: the programs' common part, printed: the enclave input, one

@@ -107,6 +107,7 @@ entry_prefix(struct ccc_buf *b, uint64_t seq, const uint8_t *prev,
 	else
 		v[ACC_OUTPUT_TO].present = false;
 	ccc_val_bytes(&v[ACC_SEALED], z, 32);
+	v[ACC_AGGREGATE].present = false;
 	if (ccc_blob_encode(b, &ccc_schema_access, v) != 0 ||
 	    ccc_cbor_map_find(b->p, b->len,
 	    ccc_schema_access.fields[ACC_PREV].key, &at, &last) != 0)
@@ -605,6 +606,10 @@ ccc_accesslog_append(struct ccc_accesslog *st,
 	else
 		v[ACC_OUTPUT_TO].present = false;
 	ccc_val_bytes(&v[ACC_SEALED], e->sealed_digest, 32);
+	if (e->has_aggregate)
+		ccc_val_bytes(&v[ACC_AGGREGATE], e->aggregate, 32);
+	else
+		v[ACC_AGGREGATE].present = false;
 	if ((rc = ccc_blob_encode(&b, &ccc_schema_access, v)) != 0) {
 		rc = ccc_err_set(err, rc, -1, NULL, "access log");
 		goto out;

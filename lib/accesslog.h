@@ -63,6 +63,8 @@ struct ccc_access_entry {
 	uint64_t epoch;
 	uint8_t key_id[32];
 	uint8_t sealed_digest[32];	/* SHA-256 of the sealed blob released */
+	bool has_aggregate;		/* level 4: */
+	uint8_t aggregate[32];		/* SHA-256 of the aggregate shared */
 };
 
 /* A locked state directory (flock on STATE/lock). */

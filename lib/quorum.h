@@ -121,6 +121,12 @@ struct ccc_request {
  * separator or a control character; else CCC_E_FIELD at the offending
  * byte (off: the text string's head, -1 for none).
  */
+/*
+ * The same rule for another name, 1 to max bytes, field naming it in the
+ * error.
+ */
+int ccc_name_check(const char *field, const char *name, size_t len,
+    size_t max, long long off, struct ccc_err *err) CCC_WUR;
 int ccc_app_id_check(const char *app, size_t len, long long off,
     struct ccc_err *err) CCC_WUR;
 /*

@@ -56,25 +56,33 @@ ccc_request_decode_head(struct ccc_request *rq, const uint8_t *p,
 }
 
 int
-ccc_app_id_check(const char *app, size_t len, long long off,
-    struct ccc_err *err)
+ccc_name_check(const char *field, const char *name, size_t len, size_t max,
+    long long off, struct ccc_err *err)
 {
 	size_t i;
 	char c;
 
-	if (len == 0 || len > CCC_APP_ID_MAX)
-		return ccc_err_set(err, CCC_E_FIELD, off, "app_id", "app_id: "
-		    "%zu bytes, expected 1 to %d", len, CCC_APP_ID_MAX);
+	if (len == 0 || len > max)
+		return ccc_err_set(err, CCC_E_FIELD, off, field, "%s: "
+		    "%zu bytes, expected 1 to %zu", field, len, max);
 	for (i = 0; i < len; i++) {
-		c = app[i];
+		c = name[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
 			return ccc_err_set(err, CCC_E_FIELD, off < 0 ? -1 :
-			    off + (len < 24 ? 1 : 2) + (long long)i, "app_id",
-			    "app_id: byte %zu (0x%02x) is not a letter, digit, "
-			    "'.', '_' or '-'", i, (unsigned)(unsigned char)c);
+			    off + (len < 24 ? 1 : 2) + (long long)i, field,
+			    "%s: byte %zu (0x%02x) is not a letter, digit, "
+			    "'.', '_' or '-'", field, i,
+			    (unsigned)(unsigned char)c);
 	}
 	return 0;
+}
+
+int
+ccc_app_id_check(const char *app, size_t len, long long off,
+    struct ccc_err *err)
+{
+	return ccc_name_check("app_id", app, len, CCC_APP_ID_MAX, off, err);
 }
 
 static int

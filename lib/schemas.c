@@ -14,6 +14,7 @@
 #include "aggregate.h"
 #include "blob.h"
 #include "dkg.h"
+#include "feed.h"
 #include "identity.h"
 #include "pool.h"
 #include "quorum.h"
@@ -204,6 +205,25 @@ SCHEMA(ccc_schema_request, "ccc/request/v1", "computation request",
 SCHEMA(ccc_schema_request_head, "ccc/request/v1", "computation request",
     request_head_fields);
 
+/*
+ * A request at security level 4 (lib/aggrequest.h): it names an
+ * aggregate, not code, ciphertexts or an enclave.  Keys as in
+ * ccc/request/v1 where they mean the same.
+ */
+static const struct ccc_field agg_request_fields[] = {
+	B(1, "request_id", 32, 32, 0),
+	T(2, "app_id", 1, CCC_APP_ID_MAX, 0),
+	B(4, "key_id", 32, 32, 0),
+	U(5, "epoch", 0, INT64_MAX, 0),
+	U(9, "created", 0, UINT64_MAX, 0),
+	U(10, "expires", 0, UINT64_MAX, 0),
+	U(11, "security", 4, 4, 0),
+	B(22, "aggregate", 32, 32, 0),
+	U(23, "inputs", 1, CCC_AGG_MAX_INPUTS, 0),
+};
+SCHEMA(ccc_schema_agg_request, "ccc/agg-request/v1", "aggregate request",
+    agg_request_fields);
+
 static const struct ccc_field sig_fields[] = {
 	B(1, "signer", 32, 32, 0),
 	T(2, "blob_type", 1, 64, 0),
@@ -282,6 +302,7 @@ static const struct ccc_field access_fields[] = {
 	B(10, "key_id", 32, 32, 0),
 	B(11, "output_recipient", 32, 32, CCC_F_OPT),
 	B(12, "sealed_digest", 32, 32, CCC_F_OPT),
+	B(13, "aggregate", 32, 32, CCC_F_OPT),
 };
 SCHEMA(ccc_schema_access, "ccc/access/v1", "access log entry",
     access_fields);
@@ -556,6 +577,45 @@ static const struct ccc_field agg_result_fields[] = {
 SCHEMA(ccc_schema_agg_result, "ccc/agg-result/v1", "aggregate result",
     agg_result_fields);
 
+/* ---- identity certificates (lib/ops/idcert.c, examples/identity.sh) ------ */
+
+static const struct ccc_field idcert_fields[] = {
+	T(1, "subject", 42, 42, 0),
+	T(2, "audience", 1, 64, 0),
+	B(3, "nonce", 8, 32, 0),
+	T(4, "claim", 1, 256, 0),
+	B(5, "pseudonym", 32, 32, 0),
+	U(6, "as_of", 0, INT64_MAX, 0),
+	U(7, "expires", 0, INT64_MAX, 0),
+	B(8, "sig", 64, 64, 0),
+};
+SCHEMA(ccc_schema_idcert, "ccc/id-cert/v1", "identity certificate",
+    idcert_fields);
+
+/* ---- data feeds (lib/feed.c) --------------------------------------------- */
+
+static const struct ccc_field subscriber_fields[] = {
+	B(1, "pk", 32, 32, 0),
+	T(2, "name", 1, CCC_ID_NAME_MAX, 0),
+};
+SCHEMA(ccc_schema_subscriber, NULL, "subscriber", subscriber_fields);
+
+static const struct ccc_field subscribers_fields[] = {
+	T(1, "feed", 1, CCC_APP_ID_MAX, 0),
+	U(2, "issued", 0, UINT64_MAX, 0),
+	MA(3, "subscribers", 1, CCC_FEED_SUBSCRIBERS_MAX,
+	    &ccc_schema_subscriber),
+};
+SCHEMA(ccc_schema_subscribers, "ccc/subscribers/v1", "subscriber roster",
+    subscribers_fields);
+
+static const struct ccc_field published_fields[] = {
+	T(1, "feed", 1, CCC_APP_ID_MAX, 0),
+	B(2, "item", 32, 32, 0),
+	U(3, "time", 0, UINT64_MAX, 0),
+};
+SCHEMA(ccc_schema_published, "ccc/published/v1", "published feed item",
+    published_fields);
 /* ---- private tokens: a transfer signed by its sender (lib/transfer.c) ---- */
 
 static const struct ccc_field transfer_fields[] = {
@@ -573,6 +633,7 @@ const struct ccc_schema *const ccc_schemas[] = {
 	&ccc_schema_recipient_pub, &ccc_schema_recipient_key,
 	&ccc_schema_sealed, &ccc_schema_identity_pub,
 	&ccc_schema_identity_key, &ccc_schema_roster, &ccc_schema_request,
+	&ccc_schema_agg_request,
 	&ccc_schema_signature, &ccc_schema_certified, &ccc_schema_access,
 	&ccc_schema_result, &ccc_schema_enclave_input,
 	&ccc_schema_divergence,
@@ -585,6 +646,8 @@ const struct ccc_schema *const ccc_schemas[] = {
 	&ccc_schema_coin_share, &ccc_schema_rand,
 	&ccc_schema_additive, &ccc_schema_aggregate, &ccc_schema_agg_share,
 	&ccc_schema_agg_result,
+	&ccc_schema_idcert,
+	&ccc_schema_subscribers, &ccc_schema_published,
 	&ccc_schema_transfer,
 	NULL
 };

@@ -56,12 +56,15 @@ enum { IDKEY_SK, IDKEY_PK, IDKEY_NAME, IDKEY_NFIELDS };
 /* ---- oracle quorums -------------------------------------------------------- */
 extern const struct ccc_schema ccc_schema_roster;
 extern const struct ccc_schema ccc_schema_request;
+extern const struct ccc_schema ccc_schema_agg_request;	/* AREQ_* */
 extern const struct ccc_schema ccc_schema_signature;
 extern const struct ccc_schema ccc_schema_certified;
 
 enum { ROSTER_NAME, ROSTER_Q, ROSTER_MEMBERS, ROSTER_NOT_BEFORE,
     ROSTER_NOT_AFTER, ROSTER_NFIELDS };
 enum { MEMBER_ID, MEMBER_PK, MEMBER_NAME, MEMBER_NFIELDS };
+enum { AREQ_ID, AREQ_APP, AREQ_KEY_ID, AREQ_EPOCH, AREQ_CREATED,
+    AREQ_EXPIRES, AREQ_SECURITY, AREQ_AGGREGATE, AREQ_INPUTS, AREQ_NFIELDS };
 enum { REQ_ID, REQ_APP, REQ_CODE, REQ_KEY_ID, REQ_EPOCH, REQ_CTS,
     REQ_ENCLAVE, REQ_ENCLAVE_KEY, REQ_CREATED, REQ_EXPIRES, REQ_SECURITY,
     REQ_OUTPUT, REQ_RECIPIENT, REQ_NETWORK, REQ_POOL, REQ_ENCLAVE_ATT,
@@ -83,7 +86,7 @@ extern const struct ccc_schema ccc_schema_divergence;
 extern const struct ccc_schema ccc_schema_divergence_replica;
 enum { ACC_SEQ, ACC_PREV, ACC_TIME, ACC_REQUEST, ACC_APP, ACC_CTS,
     ACC_RECIPIENT, ACC_NODE, ACC_EPOCH, ACC_KEY_ID, ACC_OUTPUT_TO,
-    ACC_SEALED, ACC_NFIELDS };
+    ACC_SEALED, ACC_AGGREGATE, ACC_NFIELDS };
 extern const struct ccc_schema ccc_schema_result;
 enum { RES_REQUEST, RES_APP, RES_CODE, RES_INPUTS, RES_MODE, RES_OUTPUT,
     RES_OUTPUT_DIGEST, RES_TIME, RES_ENCLAVE, RES_DOC, RES_SHARES,
@@ -110,6 +113,14 @@ enum { POOL_NAME, POOL_SERIAL, POOL_ENCLAVES, POOL_NFIELDS };
 enum { RA_ASSIGNMENT, RA_REQUEST, RA_ENCLAVE, RA_REASON, RA_TIME,
     RA_NFIELDS };
 enum { EIN_REQUEST, EIN_APP, EIN_INPUTS, EIN_SEED, EIN_NFIELDS };
+
+/* ---- data feeds (lib/feed.c) ----------------------------------------------- */
+extern const struct ccc_schema ccc_schema_subscribers;
+extern const struct ccc_schema ccc_schema_subscriber;	/* SUB_* */
+extern const struct ccc_schema ccc_schema_published;
+enum { SUBS_FEED, SUBS_ISSUED, SUBS_LIST, SUBS_NFIELDS };
+enum { SUB_PK, SUB_NAME, SUB_NFIELDS };
+enum { PUB_FEED, PUB_ITEM, PUB_TIME, PUB_NFIELDS };
 
 /* ---- key lifecycle --------------------------------------------------------- */
 extern const struct ccc_schema ccc_schema_committee;
@@ -148,6 +159,11 @@ enum { AGG_KEY_ID, AGG_EPOCH, AGG_CONTEXT, AGG_BITS, AGG_INPUTS, AGG_U,
 enum { ASH_KEY_ID, ASH_EPOCH, ASH_INDEX, ASH_AGGREGATE, ASH_REQUEST,
     ASH_SHARES, ASH_NFIELDS };
 enum { ARES_AGGREGATE, ARES_SUMS, ARES_SHARES, ARES_NFIELDS };
+
+/* ---- identity certificates (lib/ops/idcert.c) ---------------------------- */
+extern const struct ccc_schema ccc_schema_idcert;
+enum { IDC_SUBJECT, IDC_AUDIENCE, IDC_NONCE, IDC_CLAIM, IDC_PSEUDONYM,
+    IDC_AS_OF, IDC_EXPIRES, IDC_SIG, IDC_NFIELDS };
 
 /* Maps nested in the blobs above. */
 extern const struct ccc_schema ccc_schema_roster_member;	/* MEMBER_* */

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "aggregate.h"
-#include "aggstate.h"
+#include "aggrequest.h"
 #include "blob.h"
 #include "io.h"
 #include "keys.h"
@@ -186,8 +186,9 @@ ccc_aggregate_share_run(const struct ccc_aggregate_opts *o,
 	struct ccc_share *sh = NULL;
 	BIGNUM *x = NULL;
 	struct inputs s;
-	struct ccc_buf asked, agg, out;
+	struct ccc_buf asked, agg, cb;
 	struct ccc_aggregate a;
+	struct ccc_agg_request ar;
 	size_t bad;
 	int rc;
 
@@ -195,10 +196,14 @@ ccc_aggregate_share_run(const struct ccc_aggregate_opts *o,
 	memset(&s, 0, sizeof(s));
 	ccc_buf_init(&asked, 0);
 	ccc_buf_init(&agg, 0);
-	ccc_buf_init(&out, 0);
+	ccc_buf_init(&cb, 0);
 	if ((rc = ccc_node_keys_load(&pub, &sh, &x, o->tpk, o->share,
 	    err)) != 0 ||
 	    (rc = read_aggregate(&asked, &a, o->aggregate, err)) != 0)
+		goto out;
+	/* The certified request first: nothing is verified for nobody. */
+	if ((rc = ccc_aggregate_request_load(o, &pub, &a, &cb, &ar,
+	    err)) != 0)
 		goto out;
 	/* The aggregate is what its inputs make, nothing else. */
 	if ((rc = build(&pub, &s, &agg, o, err)) != 0)
@@ -216,20 +221,14 @@ ccc_aggregate_share_run(const struct ccc_aggregate_opts *o,
 		ccc_err_what(err, ccc_io_name(o->aggregate, 0));
 		goto out;
 	}
-	if ((rc = ccc_aggstate_release(o->state, a.digest, asked.p, asked.len,
-	    a.inputs, a.si, a.n, &bad, err)) != 0) {
+	if ((rc = ccc_aggregate_release(o, &pub, sh->index, x, &a, &asked,
+	    &ar, &bad, err)) != 0)
 		inputs_blame(&s, bad, err);
-		goto out;
-	}
-	if ((rc = ccc_aggregate_share(ccc_ec_default(), &pub, x, sh->index,
-	    &a, NULL, &out, err)) != 0)
-		goto out;
-	rc = write_out(o, &out, err);
 out:
 	inputs_free(&s);
 	ccc_buf_free(&asked);
 	ccc_buf_free(&agg);
-	ccc_buf_free(&out);
+	ccc_buf_free(&cb);
 	ccc_share_free(sh);
 	BN_clear_free(x);
 	ccc_tdh2_pub_free(&pub);
@@ -288,8 +287,8 @@ ccc_aggregate_verify_run(const struct ccc_aggregate_opts *o,
 	for (i = 0; i < v[ARES_SHARES].count; i++) {
 		if ((rc = ccc_cur_bstr(&c, &p, &len, "shares")) != 0 ||
 		    (rc = ccc_agg_share_decode(&sh[i], p, len, 0, err)) != 0 ||
-		    (rc = ccc_agg_share_verify(ec, &pub, &a, &sh[i], NULL,
-		    err)) != 0) {
+		    (rc = ccc_agg_share_verify(ec, &pub, &a, &sh[i],
+		    sh[0].request, err)) != 0) {
 			ccc_err_item(err, (long)i + 1);
 			goto named;
 		}

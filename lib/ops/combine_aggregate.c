@@ -101,8 +101,9 @@ ccc_combine_aggregate(const struct ccc_combine_opts *o, struct ccc_err *err)
 			    o->sealed[i], e.detail);
 			continue;
 		}
-		if ((rc = ccc_agg_share_verify(ec, &pub, &a, &sh[used], NULL,
-		    &e)) != 0) {
+		/* All for the request of the first good one. */
+		if ((rc = ccc_agg_share_verify(ec, &pub, &a, &sh[used],
+		    sh[0].request, &e)) != 0) {
 			ccc_cli_warn("%s: node %u: invalid decryption share: "
 			    "%s", o->sealed[i], sh[used].index, e.detail);
 			continue;

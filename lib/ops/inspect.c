@@ -455,8 +455,9 @@ ccc_inspect_run(const struct ccc_inspect_opts *o, struct ccc_err *err)
 	struct inspect_pr pr = { stdout, o->diag, o->show_secrets, o->sha256 };
 	int i, rc;
 
-	if (o->verify_log != NULL) {
-		rc = verify_log(o, err);
+	if (o->verify_log != NULL || o->reads != NULL) {
+		rc = o->reads != NULL ? ccc_inspect_reads(o, err) :
+		    verify_log(o, err);
 		if (fflush(stdout) != 0 || ferror(stdout))
 			return ccc_err_set(err, CCC_E_IO, -1, NULL, "stdout: "
 			    "write failed");

@@ -132,7 +132,12 @@ struct ccc_aggregate_opts {
 	bool force, tty_ok;
 	const char *share;	/* --share: the node's key share */
 	const char *aggregate;	/* --share: the aggregate asked for */
-	const char *state;	/* --share: the node's release log */
+	const char *state;	/* --share: the node's state directory */
+	const char *request;	/* --share: the certified request */
+	const char *roster;	/* --share: the oracle roster */
+	const char *policy;	/* --share: the label policy, or NULL */
+	const char *identity;	/* --share: signs the log head, or NULL */
+	uint64_t now;		/* --share: the time */
 	uint64_t min;		/* --share: fewest inputs released */
 	const char *verify;	/* --verify: the result */
 	unsigned jobs;		/* -j: threads verifying (0 or 1: one) */
@@ -143,6 +148,37 @@ int ccc_aggregate_share_run(const struct ccc_aggregate_opts *o,
     struct ccc_err *err) CCC_WUR;
 int ccc_aggregate_verify_run(const struct ccc_aggregate_opts *o,
     struct ccc_err *err) CCC_WUR;
+/*
+ * A node's level-4 release (lib/ops/aggregate_release.c).  First, before
+ * the inputs are verified, the certified request o->request (read into
+ * cb, decoded into ar): certified by o->roster's quorum, fresh at o->now,
+ * for pub, for the aggregate a (its bytes as asked), whose label o->policy
+ * gives the request's app.  Then, once the inputs and the floor are
+ * checked, the release of node index's share (x) of a (its bytes in
+ * blob): once, recorded and logged before it is written; *bad the index
+ * of an input already released in another aggregate (else a->n).
+ */
+struct ccc_aggregate;
+struct ccc_agg_request;
+int ccc_aggregate_request_load(const struct ccc_aggregate_opts *o,
+    const struct ccc_tdh2_pub *pub, const struct ccc_aggregate *a,
+    struct ccc_buf *cb, struct ccc_agg_request *ar, struct ccc_err *err)
+    CCC_WUR;
+int ccc_aggregate_release(const struct ccc_aggregate_opts *o,
+    const struct ccc_tdh2_pub *pub, uint32_t index, const BIGNUM *x,
+    const struct ccc_aggregate *a, const struct ccc_buf *blob,
+    const struct ccc_agg_request *ar, size_t *bad, struct ccc_err *err)
+    CCC_WUR;
+
+/* ccc-quorum-sign request --aggregate: a request at security level 4. */
+struct ccc_agg_request_opts {
+	const char *tpk, *aggregate, *app, *out;
+	const uint8_t *request_id;	/* or NULL: a random one */
+	uint64_t now, expires;
+	bool force;
+};
+int ccc_quorum_agg_request(const struct ccc_agg_request_opts *o,
+    struct ccc_err *err) CCC_WUR;
 
 struct ccc_inspect_opts {
 	bool diag, show_secrets;
@@ -151,10 +187,16 @@ struct ccc_inspect_opts {
 	const char *identity;	/* -I: the node's identity, to check its
 				 * signed head, or NULL */
 	const char *since;	/* --since: an earlier signed head, or NULL */
+	const char *reads;	/* -R: a feed provider's roster: print who
+				 * read which item when (inspect_reads.c) */
+	uint64_t now;
+	bool has_now;		/* --now given (it applies to -R only) */
 	char **files;
 	int nfiles;
 };
 int ccc_inspect_run(const struct ccc_inspect_opts *o, struct ccc_err *err)
+    CCC_WUR;
+int ccc_inspect_reads(const struct ccc_inspect_opts *o, struct ccc_err *err)
     CCC_WUR;
 
 /*
@@ -235,6 +277,23 @@ struct ccc_attest_verify_opts {
 /* Verify one document (raw CBOR or base64) and print the claims. */
 int ccc_attest_verify_run(const struct ccc_attest_verify_opts *o,
     struct ccc_err *err) CCC_WUR;
+
+/*
+ * ccc-attest-verify cert (lib/ops/idcert.c): an identity certificate
+ * (ccc/id-cert/v1) checked with the re-certifier's public key alone, at
+ * now; subject, audience and nonce, when not NULL, must be those.
+ * Prints its fields.
+ */
+struct ccc_idcert_opts {
+	const char *key;	/* the re-certifier's ccc/identity-pub/v1 */
+	const char *in;		/* NULL or "-": stdin */
+	uint64_t now;
+	const char *subject, *audience;
+	const uint8_t *nonce;
+	size_t nonce_len;
+};
+int ccc_idcert_verify(const struct ccc_idcert_opts *o, struct ccc_err *err)
+    CCC_WUR;
 
 /*
  * ccc-share: the key lifecycle of a decryption node (lib/sharecmd.c,
@@ -345,6 +404,9 @@ struct ccc_sign_opts {
 	const char *roster, *pool;	/* requests, results: the pool */
 	char **reassigned;	/* results: reassignments the oracle knows */
 	int nreassigned;
+	/* requests of a feed: its certified subscriber roster, the
+	 * provider's roster (lib/feed.h) */
+	const char *subscribers, *provider;
 	const char *chain;	/* results: the table chain they advance */
 	bool allow_unlabelled, force;
 	uint64_t now;
@@ -382,6 +444,28 @@ int ccc_chain_start_run(const struct ccc_transfer_opts *o,
 /* ccc-quorum-sign chain -C: advance a chain to a certified result. */
 int ccc_chain_follow_run(const struct ccc_transfer_opts *o,
     struct ccc_err *err) CCC_WUR;
+
+/*
+ * A data feed's provider (lib/feed.h, lib/ops/feed.c): its subscriber
+ * roster from NAME=PUB arguments, and the record of one posted item (the
+ * ciphertext file ct, labelled for the feed), both at now.
+ */
+struct ccc_subscribers_opts {
+	const char *feed, *out;
+	char **subscribers;
+	int nsubscribers;
+	uint64_t now;
+	bool force;
+};
+int ccc_quorum_subscribers(const struct ccc_subscribers_opts *o,
+    struct ccc_err *err) CCC_WUR;
+struct ccc_publish_opts {
+	const char *feed, *ct, *out;
+	uint64_t now;
+	bool force;
+};
+int ccc_quorum_publish(const struct ccc_publish_opts *o, struct ccc_err *err)
+    CCC_WUR;
 
 /*
  * What an oracle trusts about enclaves: its roster, the certified pool
@@ -478,6 +562,36 @@ struct ccc_serve_opts {
 };
 int ccc_reencrypt_request(const struct ccc_serve_opts *o,
     struct ccc_err *err) CCC_WUR;
+
+/*
+ * A node's releases (lib/ops/release.c), of sealed shares or of a share of
+ * an aggregate.  ccc_release_copy: the kept blob (fd, named name) from its
+ * start to out, or when out is NULL its SHA-256 into digest.
+ * ccc_release_kept: the rerun of a release that was logged, with its
+ * blob's digest, by a run that did not write it: the blob kept then,
+ * exactly as logged, or nothing.  ccc_node_identity_load: the node's
+ * identity secret key, which signs its access log head.
+ */
+struct ccc_out;
+struct ccc_identity;
+int ccc_release_copy(struct ccc_out *out, int fd, const char *name,
+    uint8_t *digest, struct ccc_err *err) CCC_WUR;
+int ccc_release_kept(struct ccc_out *out, const char *kept,
+    const uint8_t rid[32], const uint8_t logged[32], struct ccc_err *err)
+    CCC_WUR;
+int ccc_node_identity_load(struct ccc_identity **id, const char *path,
+    struct ccc_err *err) CCC_WUR;
+/*
+ * Open and lock the node's state dir (st), check its access log against
+ * its head, prune expired markers and read request rid's marker into
+ * *served: CCC_E_REPLAY (naming node index) if it was served.  On any
+ * failure st->lockfd >= 0 says whether st is open (to close).
+ */
+struct ccc_accesslog;
+enum ccc_served;
+int ccc_release_begin(struct ccc_accesslog *st, const char *dir,
+    const uint8_t rid[32], uint64_t now, uint32_t index,
+    enum ccc_served *served, struct ccc_err *err) CCC_WUR;
 
 /* ---- ccc-rand (lib/ops/rand.c) ---- */
 

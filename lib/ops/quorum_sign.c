@@ -11,12 +11,14 @@
 
 #include "attest.h"
 #include "cli.h"
+#include "aggrequest.h"
 #include "io.h"
 #include "keys.h"
 #include "ops.h"
 #include "policy.h"
 #include "pool.h"
 #include "ctsrc.h"
+#include "feed.h"
 #include "quorum.h"
 #include "replicas.h"
 #include "result.h"
@@ -512,6 +514,11 @@ ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
 		    "result (%s), not %s", ccc_schema_result.type, s->type);
 		goto fail_in;
 	}
+	if (o->subscribers != NULL && s != &ccc_schema_request) {
+		rc = ccc_err_set(err, CCC_E_TYPE, -1, NULL, "-S signs only a "
+		    "request (%s), not %s", ccc_schema_request.type, s->type);
+		goto fail_in;
+	}
 	if ((o->attest_policy != NULL || o->pool != NULL ||
 	    o->nreassigned > 0) && s != &ccc_schema_result &&
 	    s != &ccc_schema_request) {
@@ -551,6 +558,24 @@ ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
 		    err)) != 0 ||
 		    (rc = ccc_request_enclave_check(&rq, &t.pool, &t.roster,
 		    t.pol, o->now, err)) != 0)
+			goto fail_in;
+		if (o->subscribers != NULL && (rc = ccc_feed_check_files(
+		    o->provider, o->subscribers, &rq, o->now, err)) != 0)
+			goto fail_in;
+	}
+	if (s == &ccc_schema_agg_request) {
+		/* Level 4: fresh and for this key (nodes check the rest). */
+		struct ccc_agg_request ar;
+		if (o->tpk == NULL) {
+			rc = ccc_err_set(err, CCC_E_USAGE, -1, NULL, "signing a "
+			    "request needs the threshold public key (-k)");
+			goto out;
+		}
+		if ((rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0)
+			goto out;
+		if ((rc = ccc_agg_request_decode(&ar, in.p, in.len,
+		    err)) != 0 || (rc = ccc_agg_request_check(&ar, pub.key_id,
+		    pub.epoch, NULL, NULL, o->now, err)) != 0)
 			goto fail_in;
 	}
 	if (s == &ccc_schema_result &&

@@ -35,75 +35,6 @@
 #include "shares.h"
 
 /*
- * The kept blob (fd, named name) from its start: to the output, or when
- * out is NULL its SHA-256 into digest.
- */
-static int
-copy_out(struct ccc_out *out, int fd, const char *name, uint8_t *digest,
-    struct ccc_err *err)
-{
-	crypto_hash_sha256_state h;
-	uint8_t b[65536];
-	ssize_t r;
-	int rc;
-
-	if (lseek(fd, 0, SEEK_SET) != 0)
-		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", name,
-		    strerror(errno));
-	crypto_hash_sha256_init(&h);
-	while ((r = ccc_read_full(fd, b, sizeof(b))) > 0) {
-		if (out == NULL)
-			crypto_hash_sha256_update(&h, b, (size_t)r);
-		else if ((rc = ccc_out_write(out, b, (size_t)r, err)) != 0)
-			return rc;
-	}
-	if (r < 0)
-		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", name,
-		    strerror(errno));
-	if (out == NULL)
-		crypto_hash_sha256_final(&h, digest);
-	return 0;
-}
-
-/*
- * The rerun of a release that was logged, with its blob's digest, by a
- * run that did not write it: the blob kept then, exactly as logged, or
- * nothing.
- */
-static int
-release_kept(struct ccc_out *out, const char *kept, const uint8_t rid[32],
-    const uint8_t logged[32], struct ccc_err *err)
-{
-	uint8_t d[32];
-	char hex[17];
-	int fd, rc;
-
-	sodium_bin2hex(hex, sizeof(hex), rid, 8);
-	if ((fd = open(kept, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
-		if (errno != ENOENT)
-			return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s",
-			    kept, strerror(errno));
-		rc = ccc_err_set(err, CCC_E_STATE, -1, NULL, "request %s... "
-		    "is logged with the digest of its sealed blob, which is "
-		    "gone; nothing released", hex);
-		ccc_err_what(err, kept);
-		return rc;
-	}
-	/* Checked whole before a byte goes out (stdout cannot be undone). */
-	if ((rc = copy_out(NULL, fd, kept, d, err)) == 0 &&
-	    sodium_memcmp(d, logged, 32) != 0) {
-		rc = ccc_err_set(err, CCC_E_STATE, -1, NULL, "request %s...: "
-		    "not the sealed blob its log entry names; nothing "
-		    "released", hex);
-		ccc_err_what(err, kept);
-	}
-	if (rc == 0)
-		rc = copy_out(out, fd, kept, NULL, err);
-	close(fd);
-	return rc;
-}
-
-/*
  * Level 2: this node's share of the request's enclave coin (lib/coin.h)
  * closes each replica's blob; the blobs of replicas 2..k, in scratch
  * files, are then appended to replica 1's in out[0], so that the node
@@ -130,27 +61,8 @@ seal_coin(const struct ccc_request *rq, const struct ccc_tdh2_pub *pub,
 			ccc_buf_reset(&ob[j]);
 	sodium_memzero(&ds, sizeof(ds));
 	for (j = 1; j < k && rc == 0; j++)
-		rc = copy_out(&out[0], out[j].fd, "replica blob", NULL, err);
-	return rc;
-}
-
-/* The node's identity secret key, which signs its access log head. */
-static int
-identity_load(struct ccc_identity **id, const char *path, struct ccc_err *err)
-{
-	struct ccc_buf b;
-	int rc;
-
-	ccc_buf_init(&b, 1);
-	if ((*id = ccc_identity_new()) == NULL)
-		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "%s", path);
-	else if ((rc = ccc_read_named(&b, path, 4096, true, err)) == 0 &&
-	    ((rc = ccc_identity_load(*id, b.p, b.len, err)) != 0 ||
-	    (!(*id)->has_secret && (rc = ccc_err_set(err, CCC_E_TYPE, -1,
-	    NULL, "expected an identity secret key (ccc/identity-key/v1), "
-	    "to sign the access log head")) != 0)))
-		ccc_err_what(err, path);
-	ccc_buf_free(&b);
+		rc = ccc_release_copy(&out[0], out[j].fd, "replica blob", NULL,
+		    err);
 	return rc;
 }
 
@@ -210,8 +122,8 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 		goto out;
 	if ((rc = ccc_label_policy_load(&pol, o->policy, err)) != 0)
 		goto out;
-	if (o->identity != NULL && (rc = identity_load(&id, o->identity,
-	    err)) != 0)
+	if (o->identity != NULL && (rc = ccc_node_identity_load(&id,
+	    o->identity, err)) != 0)
 		goto out;
 	/* The enclaves: the certified pool and the attestation policy. */
 	if ((apol = ccc_attest_policy_new()) == NULL) {
@@ -236,24 +148,14 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 		goto in_err;
 
 	/* Served before?  (Under the state lock from here on.) */
-	if ((rc = ccc_accesslog_open(&st, o->state, err)) != 0)
+	if ((rc = ccc_release_begin(&st, o->state, rq.id, o->now, sh->index,
+	    &served, err)) != 0) {
+		state_open = st.lockfd >= 0;
+		if (rc == CCC_E_REPLAY)
+			goto in_err;
 		goto out;
-	state_open = true;
-	/* The log must match its head; markers it lacks are rebuilt. */
-	if ((rc = ccc_accesslog_check(&st, o->now, err)) != 0)
-		goto out;
-	ccc_accesslog_prune(&st, o->now);
-	if ((rc = ccc_accesslog_served(&st, rq.id, &served, err)) != 0)
-		goto out;
-	if (served == CCC_SERVED_RELEASED || served == CCC_SERVED_RECORDED) {
-		char hex[17];
-		sodium_bin2hex(hex, sizeof(hex), rq.id, 8);
-		rc = ccc_err_set(err, CCC_E_REPLAY, -1, NULL, "request %s... "
-		    "was already served by node %u%s", hex, sh->index,
-		    served == CCC_SERVED_RECORDED ? " (its access log records "
-		    "the release)" : "");
-		goto in_err;
 	}
+	state_open = true;
 	/*
 	 * Logged by a run that did not finish: if the entry names its sealed
 	 * blob, that blob, kept, is the release (entries of older versions
@@ -271,7 +173,7 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 		    CCC_OUT_TTY_OK : 0), err)) != 0)
 			goto out;
 		out_open = true;
-		if ((rc = release_kept(&out, kept, rq.id, logged, err)) != 0 ||
+		if ((rc = ccc_release_kept(&out, kept, rq.id, logged, err)) != 0 ||
 		    (id != NULL && (rc = ccc_accesslog_sign_head(&st, id,
 		    sh->index, pub.key_id, pub.epoch, err)) != 0))
 			goto out;
@@ -386,7 +288,7 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 		if (k == 1)
 			crypto_hash_sha256_final(&sealed_hash,
 			    ae.sealed_digest);
-		else if ((rc = copy_out(NULL, spool.fd, kept,
+		else if ((rc = ccc_release_copy(NULL, spool.fd, kept,
 		    ae.sealed_digest, err)) != 0)
 			goto out;
 		if ((rc = ccc_accesslog_append(&st, &ae, rq.expires, err)) != 0)
@@ -397,7 +299,7 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	if (id != NULL && (rc = ccc_accesslog_sign_head(&st, id, sh->index,
 	    pub.key_id, pub.epoch, err)) != 0)
 		goto out;
-	if ((rc = copy_out(&out, spool.fd, kept, NULL, err)) != 0)
+	if ((rc = ccc_release_copy(&out, spool.fd, kept, NULL, err)) != 0)
 		goto out;
 commit:
 	if ((rc = ccc_out_commit(&out, err)) != 0)

@@ -8,7 +8,12 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-# Fixtures, once: keys k23 (2 of 3) and k11 (1 of 1), a shared table cache.
+# The time of every request and release.
+NOW=1800000000
+
+# Fixtures, once: keys k23 (2 of 3) and k11 (1 of 1), a shared table cache,
+# two oracles (quorum 2) and the nodes' label policy: app "pool" may have
+# the sums of any label.
 setup_file() {
 	(
 		set -e
@@ -16,6 +21,13 @@ setup_file() {
 		ccc-keygen dealer -t 2 -n 3 -d k23
 		ccc-keygen dealer -t 1 -n 1 -d k11
 		mkdir cache
+		for i in 1 2; do
+			ccc-keygen identity -o "oracle-$i.key" \
+			    -p "oracle-$i.pub" -N "oracle-$i"
+		done
+		ccc-quorum-sign roster -q 2 -N oracles --not-before 0 \
+		    -o roster oracle-1.pub oracle-2.pub
+		echo 'allow pool *' >policy
 	)
 }
 
@@ -36,11 +48,30 @@ inputs() {
 	done
 }
 
-# node I AGG INPUT...: node I's share of AGG as share-I.cbor (state node-I).
+# certify AGG [APP [ID]]: app APP's (default pool) level-4 request for
+# AGG (request id ID, default random), certified by both oracles, as
+# AGG.cert (made once).
+certify() {
+	local agg=$1 app=${2:-pool} i
+	[[ -e $agg.cert ]] && return
+	ccc-quorum-sign request -a "$app" "${K[@]}" --aggregate "$agg" \
+	    ${3:+-I "$3"} --now $NOW -f -o "$agg.req" || return 1
+	for i in 1 2; do
+		ccc-quorum-sign sign -i "fx/oracle-$i.key" "${K[@]}" --now $NOW \
+		    -f -o "$agg.sig-$i" "$agg.req" || return 1
+	done
+	ccc-quorum-sign combine -r fx/roster -b "$agg.req" --now $NOW \
+	    -o "$agg.cert" "$agg.sig-1" "$agg.sig-2"
+}
+
+# node I AGG INPUT...: node I's share of AGG as share-I.cbor (state
+# node-I), for AGG's certified request.
 node() {
 	local i=$1 agg=$2
 	shift 2
-	ccc-aggregate -s "fx/k23/share-$i.cbor" "${K[@]}" -a "$agg" \
+	certify "$agg" || return 1
+	ccc-aggregate -s "${K[1]%/tpk.cbor}/share-$i.cbor" "${K[@]}" -a "$agg" \
+	    -F "$agg.cert" -r fx/roster -p fx/policy --now "${NODE_NOW:-$NOW}" \
 	    -d "node-$i" -f -o "share-$i.cbor" "$@"
 }
 
@@ -97,10 +128,9 @@ elem_hex() {
 	awk 'BEGIN { for (i = 0; i < 10000; i++) print (i * 7) % 2 }' |
 	    ccc-encrypt "${K[@]}" --additive -B 1 -l big -o big.cbor
 	crun -0 ccc-aggregate "${K[@]}" -j 2 -o agg.cbor big.cbor
-	crun -0 ccc-aggregate -s fx/k11/share-1.cbor "${K[@]}" -a agg.cbor \
-	    -d node -m 10000 -o share.cbor big.cbor
+	crun -0 node 1 agg.cbor -m 10000 big.cbor
 	crun -0 ccc-combine --aggregate agg.cbor "${K[@]}" --cache fx/cache \
-	    -o sum.cbor share.cbor
+	    -o sum.cbor share-1.cbor
 	crun -0 ccc-aggregate --verify sum.cbor "${K[@]}" big.cbor
 	assert_output 5000
 	assert_stderr_empty
@@ -195,7 +225,7 @@ elem_hex() {
 	ccc-aggregate "${K[@]}" -o agg.cbor a-1.cbor a-2.cbor a-3.cbor
 	crun -1 node 1 agg.cbor a-1.cbor a-2.cbor
 	assert_stderr "ccc-aggregate: invalid field: agg.cbor: does not match its inputs"
-	assert_no_file share-1.cbor node-1/used
+	assert_no_file share-1.cbor node-1
 }
 
 @test "aggregate: a node refuses fewer inputs than its floor" {
@@ -212,17 +242,97 @@ elem_hex() {
 	ccc-aggregate "${K[@]}" -o all.cbor a-1.cbor a-2.cbor a-3.cbor
 	ccc-aggregate "${K[@]}" -o most.cbor a-1.cbor a-2.cbor
 	crun -0 node 1 all.cbor a-1.cbor a-2.cbor a-3.cbor
-	save share-1.cbor
-	# The same aggregate again: nothing new is released.
-	rm share-1.cbor
+	# The same aggregate under another request: the same sums again.
+	mv all.cbor.cert first.cert
 	crun -0 node 1 all.cbor a-1.cbor a-2.cbor a-3.cbor
+	rm share-1.cbor
 	crun -1 node 1 most.cbor a-1.cbor a-2.cbor
 	assert_contains "$stderr" "ccc-aggregate: replayed: a-"
 	assert_contains "$stderr" ".cbor: item 1: already released in aggregate "
-	[[ $(size_of node-1/used) == 192 ]] || fail "used log: $(size_of node-1/used) bytes"
-	[[ $(ls node-1/released | wc -l) == 1 ]] || fail "released: $(ls node-1/released)"
+	assert_no_file share-1.cbor
+	[[ $(size_of node-1/aggregates/used) == 192 ]] || fail "used log: $(size_of node-1/aggregates/used) bytes"
+	[[ $(ls node-1/aggregates/released | wc -l) == 1 ]] || fail "released: $(ls node-1/aggregates/released)"
+	# Two releases in the access log, none of most.cbor.
+	crun -0 ccc-inspect -L node-1
+	assert_output "node-1/access.log: 2 entries, chained and matching its head"
 	# Another node's log is its own.
 	crun -0 node 2 most.cbor a-1.cbor a-2.cbor
+}
+
+@test "aggregate: a node serves a certified level-4 request once, for an app its policy allows, and logs it" {
+	local rid=$(printf '5a%.0s' {1..32})
+	inputs p 4 a 3 4
+	ccc-aggregate "${K[@]}" -o agg.cbor a-1.cbor a-2.cbor
+	certify agg.cbor pool "$rid"
+	# Not certified by this roster's quorum: one signature only.
+	ccc-quorum-sign combine -r fx/roster -b agg.cbor.req --now $NOW \
+	    -o one.cert agg.cbor.sig-1 2>/dev/null && fail "one signature certified"
+	crun -1 ccc-aggregate -s fx/k23/share-1.cbor "${K[@]}" -a agg.cbor \
+	    -F agg.cbor.req -r fx/roster -p fx/policy --now $NOW -d node-1 \
+	    -o share-1.cbor a-1.cbor a-2.cbor
+	assert_stderr "ccc-aggregate: wrong blob type: agg.cbor.req: at byte 0: expected a quorum certificate (ccc/certified/v1), found an aggregate request (ccc/agg-request/v1)"
+	# Expired: requests live 600 s by default.
+	NODE_NOW=$((NOW + 600)) crun -1 node 1 agg.cbor a-1.cbor a-2.cbor
+	assert_stderr "ccc-aggregate: expired: agg.cbor.cert: the request expired at 2027-01-15T08:10:00Z (now 2027-01-15T08:10:00Z)"
+	assert_no_file share-1.cbor node-1
+	crun -0 node 1 agg.cbor a-1.cbor a-2.cbor
+	assert_stderr_empty
+	# Served once.
+	mv share-1.cbor first.cbor
+	crun -1 node 1 agg.cbor a-1.cbor a-2.cbor
+	assert_stderr "ccc-aggregate: replayed: agg.cbor.cert: request 5a5a5a5a5a5a5a5a... was already served by node 1"
+	assert_no_file share-1.cbor
+	# The log entry: the request, the inputs, the aggregate, the share.
+	crun -0 ccc-inspect -L node-1
+	assert_output "node-1/access.log: 1 entry, chained and matching its head"
+	ccc-inspect node-1/access.log >entry.txt
+	grep -q "\"request_id\": \"$rid\"" entry.txt || fail "$(cat entry.txt)"
+	grep -q "\"aggregate\": \"$(sha256sum agg.cbor | cut -c1-64)\"" entry.txt ||
+	    fail "$(cat entry.txt)"
+	grep -q "\"sealed_digest\": \"$(sha256sum first.cbor | cut -c1-64)\"" entry.txt ||
+	    fail "$(cat entry.txt)"
+	grep -q "\"$(sha256sum a-1.cbor | cut -c1-64)\"" entry.txt || fail "$(cat entry.txt)"
+	# A share for another request does not combine with this one's.
+	rm agg.cbor.*
+	certify agg.cbor
+	crun -0 node 2 agg.cbor a-1.cbor a-2.cbor
+	crun -1 ccc-combine --aggregate agg.cbor "${K[@]}" --cache fx/cache \
+	    -o sum.cbor first.cbor share-2.cbor
+	assert_stderr "$(printf '%s\n' \
+	    "ccc-combine: warning: share-2.cbor: node 2: invalid decryption share: a share for another request" \
+	    "ccc-combine: not enough shares: 1 valid shares, the key needs 2")"
+	# Another app, whose labels the policy does not give it.
+	rm agg.cbor.* share-2.cbor
+	certify agg.cbor other
+	crun -1 node 2 agg.cbor a-1.cbor a-2.cbor
+	assert_stderr "ccc-aggregate: refused by policy: agg.cbor.cert: a ciphertext labelled \"p\" is not allowed for app \"other\""
+	assert_no_file share-2.cbor
+}
+
+@test "aggregate: an oracle signs a level-4 request only fresh and for its key" {
+	inputs p 4 a 3
+	ccc-aggregate "${K[@]}" -o agg.cbor a-1.cbor
+	crun -0 ccc-quorum-sign request -a pool "${K[@]}" --aggregate agg.cbor \
+	    -E 60 --now $NOW -o req
+	crun -0 ccc-inspect req
+	assert_contains "$output" '"type": "ccc/agg-request/v1"'
+	assert_contains "$output" '"security": 4'
+	assert_contains "$output" "\"aggregate\": \"$(sha256sum agg.cbor | cut -c1-64)\""
+	assert_contains "$output" '"inputs": 1'
+	crun -2 ccc-quorum-sign sign -i fx/oracle-1.key --now $NOW -o sig req
+	assert_stderr "ccc-quorum-sign: usage: signing a request needs the threshold public key (-k) (see ccc-quorum-sign --help)"
+	crun -1 ccc-quorum-sign sign -i fx/oracle-1.key "${K[@]}" \
+	    --now $((NOW + 60)) -o sig req
+	assert_stderr "ccc-quorum-sign: expired: req: the request expired at 2027-01-15T08:01:00Z (now 2027-01-15T08:01:00Z)"
+	crun -1 ccc-quorum-sign sign -i fx/oracle-1.key -k fx/k11/tpk.cbor \
+	    --now $NOW -o sig req
+	assert_stderr "ccc-quorum-sign: key mismatch: req: the request is for key $(ccc-inspect fx/k23/tpk.cbor | sed -n 's/^ *"key_id": "\(.\{8\}\).*/\1/p'), not this public key"
+	assert_no_file sig
+	crun -1 ccc-quorum-sign request -a pool -k fx/k11/tpk.cbor \
+	    --aggregate agg.cbor -o req2
+	assert_stderr "ccc-quorum-sign: key mismatch: agg.cbor: an aggregate of another key or epoch"
+	crun -0 ccc-quorum-sign sign -i fx/oracle-1.key "${K[@]}" --now $NOW \
+	    -o sig req
 }
 
 @test "aggregate: a wrong decryption share is named, and t good ones are needed" {
@@ -283,10 +393,12 @@ elem_hex() {
 @test "aggregate: usage errors exit 2 with one line" {
 	crun -2 ccc-aggregate "${K[@]}"
 	assert_stderr "ccc-aggregate: usage: no inputs given (see ccc-aggregate --help)"
-	crun -2 ccc-aggregate "${K[@]}" -s fx/k23/share-1.cbor x.cbor
-	assert_stderr "ccc-aggregate: usage: -s needs -a AGGREGATE and -d STATE (see ccc-aggregate --help)"
+	crun -2 ccc-aggregate "${K[@]}" -s fx/k23/share-1.cbor -a x -d s x.cbor
+	assert_stderr "ccc-aggregate: usage: -s needs -a AGGREGATE, -F CERTIFIED, -r ROSTER and -d STATE (see ccc-aggregate --help)"
 	crun -2 ccc-aggregate "${K[@]}" -m 3 x.cbor
-	assert_stderr "ccc-aggregate: usage: -a, -d and -m apply to -s (see ccc-aggregate --help)"
+	assert_stderr "ccc-aggregate: usage: -a, -d, -F, -I, -m, -p, -r and --now apply to -s (see ccc-aggregate --help)"
+	crun -2 ccc-quorum-sign request -a pool "${K[@]}" --aggregate x -r r x
+	assert_stderr "ccc-quorum-sign: usage: request --aggregate (level 4) names no code, enclave, output or ciphertext (see ccc-quorum-sign --help)"
 	crun -2 ccc-combine --aggregate x "${K[@]}" -i y z
 	assert_stderr "ccc-combine: usage: --aggregate takes -k, --cache, -o, -f and -T (see ccc-combine --help)"
 	crun -2 ccc-combine "${K[@]}" -i y --cache d z

@@ -71,7 +71,7 @@ signed_transfer() {
 @test "transfer, accept: the amount of a transfer signed by its sender comes out once, its nonce on record" {
 	signed_transfer
 	assert_stderr_empty
-	crun -0 ccc-quorum-sign accept --from alice.pub -t bob.pub -S nonces \
+	crun -0 ccc-quorum-sign accept --from alice.pub -t bob.pub --nonces nonces \
 	    -o amount t
 	assert_stderr_empty
 	assert_same amount amount.ct
@@ -85,7 +85,7 @@ signed_transfer() {
 	signed_transfer
 	# The transfer without its signature (its last field, 67 bytes).
 	{ printf '\xa5'; tail -c +2 t | head -c -67; } >unsigned
-	crun -1 ccc-quorum-sign accept --from alice.pub -t bob.pub -S nonces \
+	crun -1 ccc-quorum-sign accept --from alice.pub -t bob.pub --nonces nonces \
 	    -o amount unsigned
 	assert_stderr "ccc-quorum-sign: bad signature: unsigned: unsigned: a transfer must be signed by its sender"
 	assert_output_empty
@@ -95,16 +95,16 @@ signed_transfer() {
 @test "accept: a transfer whose signature is not its sender's is refused" {
 	signed_transfer
 	flip_bit t $(($(size_of t) - 1)) 0 forged
-	crun -1 ccc-quorum-sign accept --from alice.pub -t bob.pub -S nonces \
+	crun -1 ccc-quorum-sign accept --from alice.pub -t bob.pub --nonces nonces \
 	    -o amount forged
 	assert_stderr "ccc-quorum-sign: bad signature: forged: the sender's signature does not verify"
 	assert_no_file amount nonces
 	crun -0 ccc-quorum-sign transfer -i mallory.key -t bob.pub --nonce 8 \
 	    -o by-mallory amount.ct
-	crun -1 ccc-quorum-sign accept --from alice.pub -t bob.pub -S nonces \
+	crun -1 ccc-quorum-sign accept --from alice.pub -t bob.pub --nonces nonces \
 	    -o amount by-mallory
 	assert_stderr "ccc-quorum-sign: key mismatch: by-mallory: the transfer is from another key than the sender's"
-	crun -1 ccc-quorum-sign accept --from alice.pub -t carol.pub -S nonces \
+	crun -1 ccc-quorum-sign accept --from alice.pub -t carol.pub --nonces nonces \
 	    -o amount t
 	assert_stderr "ccc-quorum-sign: key mismatch: t: the transfer is to another key than the recipient's"
 	assert_no_file amount nonces
@@ -112,10 +112,10 @@ signed_transfer() {
 
 @test "accept: a replayed nonce is refused, the record unchanged" {
 	signed_transfer
-	crun -0 ccc-quorum-sign accept --from alice.pub -t bob.pub -S nonces \
+	crun -0 ccc-quorum-sign accept --from alice.pub -t bob.pub --nonces nonces \
 	    -o amount t
 	save nonces
-	crun -1 ccc-quorum-sign accept --from alice.pub -t bob.pub -S nonces \
+	crun -1 ccc-quorum-sign accept --from alice.pub -t bob.pub --nonces nonces \
 	    -o again t
 	assert_stderr "ccc-quorum-sign: replayed: t: nonce 7 is not above 7, the sender's last"
 	assert_output_empty
@@ -123,7 +123,7 @@ signed_transfer() {
 	assert_unchanged nonces
 	crun -0 ccc-quorum-sign transfer -i alice.key -t bob.pub --nonce 6 \
 	    -o older amount.ct
-	crun -1 ccc-quorum-sign accept --from alice.pub -t bob.pub -S nonces \
+	crun -1 ccc-quorum-sign accept --from alice.pub -t bob.pub --nonces nonces \
 	    -o again older
 	assert_stderr "ccc-quorum-sign: replayed: older: nonce 6 is not above 7, the sender's last"
 	assert_unchanged nonces
@@ -140,7 +140,7 @@ signed_transfer() {
 		((i < 60 || i % 11 == 0)) || continue
 		flip_bit t "$i" $(((5 * i + 3) % 8)) m
 		st=0
-		ccc-quorum-sign accept --from alice.pub -t bob.pub -S nonces \
+		ccc-quorum-sign accept --from alice.pub -t bob.pub --nonces nonces \
 		    -o out m 2>err || st=$?
 		read -r -d '' e <err || true
 		[[ $st == 1 && $e == "ccc-quorum-sign: "*": m"* &&
@@ -150,7 +150,7 @@ signed_transfer() {
 			head -c "$i" t >m
 			st=0
 			ccc-quorum-sign accept --from alice.pub -t bob.pub \
-			    -S nonces -o out m 2>err || st=$?
+			    --nonces nonces -o out m 2>err || st=$?
 			read -r -d '' e <err || true
 			[[ $st == 1 && ! -e out && ! -e nonces ]] ||
 			    fails+="cut $i: status $st: $e"$'\n'
@@ -163,7 +163,7 @@ signed_transfer() {
 	crun -2 ccc-quorum-sign transfer -i k -t p
 	assert_stderr "ccc-quorum-sign: usage: transfer needs -i, -t and --nonce (see ccc-quorum-sign --help)"
 	crun -2 ccc-quorum-sign accept --from p -t p
-	assert_stderr "ccc-quorum-sign: usage: accept needs --from, -t and -S (see ccc-quorum-sign --help)"
+	assert_stderr "ccc-quorum-sign: usage: accept needs --from, -t and --nonces (see ccc-quorum-sign --help)"
 	crun -2 ccc-quorum-sign sign -i k -C chain r
 	assert_stderr "ccc-quorum-sign: usage: -C needs -F: a chain advances with a result (see ccc-quorum-sign --help)"
 }
