@@ -329,6 +329,47 @@ out:
 }
 
 int
+ccc_accesslog_used_inputs(struct ccc_accesslog *st, struct ccc_buf *out,
+    struct ccc_err *err)
+{
+	struct ccc_val v[ACC_NFIELDS];
+	struct ccc_buf b;
+	char *log;
+	size_t off = 0, ilen, i;
+	int rc = 0;
+
+	ccc_buf_init(&b, 0);
+	if ((log = path_of(st, "access.log")) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "state");
+	if (access(log, F_OK) != 0 ||
+	    (rc = ccc_read_file(&b, log, 1UL << 31, err)) != 0)
+		goto out;
+	for (; off < b.len; off += ilen) {
+		if ((rc = ccc_cbor_check(b.p + off, b.len - off,
+		    CCC_CBOR_STRICT, b.len - off, &ilen, (long long)off,
+		    err)) != 0 || (rc = ccc_blob_decode(&ccc_schema_access,
+		    b.p + off, ilen, v, (long long)off, err)) != 0) {
+			ccc_err_what(err, log);
+			goto out;
+		}
+		if (!v[ACC_AGGREGATE].present)
+			continue;
+		for (i = 0; i < v[ACC_CTS].count; i++)
+			if (ccc_buf_put(out, ccc_val_elem(&v[ACC_CTS], 32, i),
+			    32) != 0 || ccc_buf_put(out, v[ACC_AGGREGATE].p,
+			    32) != 0) {
+				rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL,
+				    "access log");
+				goto out;
+			}
+	}
+out:
+	free(log);
+	ccc_buf_free(&b);
+	return rc;
+}
+
+int
 ccc_accesslog_find(struct ccc_accesslog *st, const uint8_t rid[32],
     bool *found, uint8_t sealed_digest[32], struct ccc_err *err)
 {

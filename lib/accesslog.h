@@ -113,6 +113,14 @@ int ccc_accesslog_append(struct ccc_accesslog *st,
 int ccc_accesslog_find(struct ccc_accesslog *st, const uint8_t rid[32],
     bool *found, uint8_t sealed_digest[32], struct ccc_err *err) CCC_WUR;
 /*
+ * Level 4: append to out, for every input of every aggregate the log
+ * records released (entries with an aggregate), input digest || aggregate
+ * digest (64 bytes), so that a lost record of used inputs (lib/aggstate.h)
+ * is rebuilt from the log.
+ */
+int ccc_accesslog_used_inputs(struct ccc_accesslog *st, struct ccc_buf *out,
+    struct ccc_err *err) CCC_WUR;
+/*
  * STATE/served/e<N>/<request id hex>.sealed: the sealed blob of a
  * release, made durable before the release is logged and removed once it
  * is written, so a rerun after a crash releases the very blob the log

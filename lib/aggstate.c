@@ -162,3 +162,28 @@ out:
 	ccc_buf_free(&add);
 	return rc;
 }
+
+bool
+ccc_aggstate_missing(const char *dir)
+{
+	char used[PATH_CAP];
+
+	return snprintf(used, sizeof(used), "%s/used", dir) <
+	    (int)sizeof(used) && access(used, F_OK) != 0 && errno == ENOENT;
+}
+
+int
+ccc_aggstate_rebuild(const char *dir, const struct ccc_buf *recs,
+    struct ccc_err *err)
+{
+	char used[PATH_CAP];
+	int rc;
+
+	if (snprintf(used, sizeof(used), "%s/used", dir) >= (int)sizeof(used))
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "path too long");
+	if (recs->len == 0)
+		return 0;
+	if ((rc = mkdirs(dir, err)) != 0)
+		return rc;
+	return ccc_write_file(used, recs->p, recs->len, CCC_OUT_SECRET, err);
+}

@@ -13,9 +13,11 @@
 #ifndef CCC_AGGSTATE_H
 #define CCC_AGGSTATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "ccc.h"
 
 /*
@@ -28,5 +30,15 @@
 int ccc_aggstate_release(const char *dir, const uint8_t agg[32],
     const uint8_t *blob, size_t blen, const uint8_t *inputs, size_t stride,
     size_t n, size_t *bad, struct ccc_err *err) CCC_WUR;
+
+/*
+ * Whether dir/used is missing (never made, lost or removed); then write it
+ * from recs (records of input digest || aggregate digest, as the access
+ * log gives them: ccc_accesslog_used_inputs), so that no input is released
+ * again.
+ */
+bool ccc_aggstate_missing(const char *dir);
+int ccc_aggstate_rebuild(const char *dir, const struct ccc_buf *recs,
+    struct ccc_err *err) CCC_WUR;
 
 #endif

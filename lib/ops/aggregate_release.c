@@ -154,7 +154,7 @@ ccc_aggregate_release(const struct ccc_aggregate_opts *o,
 	struct ccc_accesslog st = { NULL, -1 };
 	struct ccc_access_entry ae;
 	struct ccc_identity *id = NULL;
-	struct ccc_buf share;
+	struct ccc_buf share, recs;
 	struct ccc_out out;
 	enum ccc_served served = CCC_SERVED_NO;
 	uint8_t logged[32];
@@ -165,6 +165,7 @@ ccc_aggregate_release(const struct ccc_aggregate_opts *o,
 
 	*bad = a->n;
 	ccc_buf_init(&share, 0);
+	ccc_buf_init(&recs, 0);
 	if (o->identity != NULL && (rc = ccc_node_identity_load(&id,
 	    o->identity, err)) != 0)
 		goto out;
@@ -205,6 +206,11 @@ ccc_aggregate_release(const struct ccc_aggregate_opts *o,
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "state");
 		goto out;
 	}
+	/* The log is the record: a lost record of used inputs is rebuilt. */
+	if (ccc_aggstate_missing(used) &&
+	    ((rc = ccc_accesslog_used_inputs(&st, &recs, err)) != 0 ||
+	    (rc = ccc_aggstate_rebuild(used, &recs, err)) != 0))
+		goto out;
 	if ((rc = ccc_aggstate_release(used, a->digest, blob->p, blob->len,
 	    a->inputs, a->si, a->n, bad, err)) != 0)
 		goto out;
@@ -260,6 +266,7 @@ out:
 		close(dfd);
 	ccc_identity_free(id);
 	ccc_buf_free(&share);
+	ccc_buf_free(&recs);
 	free(kept);
 	free(used);
 	return rc;

@@ -255,6 +255,12 @@ elem_hex() {
 	# Two releases in the access log, none of most.cbor.
 	crun -0 ccc-inspect -L node-1
 	assert_output "node-1/access.log: 2 entries, chained and matching its head"
+	# The record of used inputs lost: rebuilt from the access log.
+	rm -r node-1/aggregates
+	crun -1 node 1 most.cbor a-1.cbor a-2.cbor
+	assert_contains "$stderr" ".cbor: item 1: already released in aggregate "
+	assert_no_file share-1.cbor
+	[[ $(size_of node-1/aggregates/used) == 384 ]] || fail "used log: $(size_of node-1/aggregates/used) bytes"
 	# Another node's log is its own.
 	crun -0 node 2 most.cbor a-1.cbor a-2.cbor
 }
