@@ -133,7 +133,10 @@ ccc_bp_tr_init(struct ccc_bp_tr *t, const struct ccc_bp_stmt *st)
 	ccc_sha256_update(&h, st->context, st->clen);
 	put_u32(w, st->bits);
 	put_u32(w + 4, ccc_bp_n(st->bits));
-	ccc_sha256_update(&h, w, 8);
+	put_u32(w + 8, (uint32_t)st->adlen);
+	ccc_sha256_update(&h, w, 12);
+	if (st->adlen > 0)
+		ccc_sha256_update(&h, st->ad, st->adlen);
 	ccc_sha256_final(&h, t->st);
 	t->open = 0;
 }
@@ -398,27 +401,20 @@ rand_vec(struct ccc_ec *ec, BIGNUM **v, size_t n)
 static int
 prove(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
     const struct ccc_bp_gens *gn, const struct ccc_bp_stmt *st,
-    struct prover *p, uint8_t *u, uint8_t *v, uint8_t *proof)
+    struct prover *p, uint8_t *proof)
 {
 	struct ccc_bp_tr t;
 	uint8_t *o = proof, *rs;
 	uint32_t n = p->n, i;
 	EC_POINT *pt = p->pt;
 
-	/* u = gamma G, v = m G + gamma H; Tu = kr G, Tv = km G + kr H */
-	if (ccc_ec_scalar_random(ec, p->gamma) != 0 ||
-	    ccc_ec_scalar_random(ec, p->km) != 0 ||
-	    ccc_ec_scalar_random(ec, p->kr) != 0 ||
-	    EC_POINT_mul(ec->group, pt, p->gamma, NULL, NULL, ec->bn) != 1 ||
-	    ccc_ec_points_encode(ec, (uint8_t (*)[CCC_POINT_BYTES])u, &pt,
-	    1) != 0 ||
-	    EC_POINT_mul(ec->group, pt, p->m, pub->h, p->gamma, ec->bn) != 1 ||
-	    ccc_ec_points_encode(ec, (uint8_t (*)[CCC_POINT_BYTES])v, &pt,
-	    1) != 0)
+	/* Tu = kr G, Tv = km G + kr H */
+	if (ccc_ec_scalar_random(ec, p->km) != 0 ||
+	    ccc_ec_scalar_random(ec, p->kr) != 0)
 		return 0;
 	ccc_bp_tr_init(&t, st);
-	ccc_bp_tr_add(&t, u, CCC_POINT_BYTES);
-	ccc_bp_tr_add(&t, v, CCC_POINT_BYTES);
+	ccc_bp_tr_add(&t, st->u, CCC_POINT_BYTES);
+	ccc_bp_tr_add(&t, st->v, CCC_POINT_BYTES);
 	if (EC_POINT_mul(ec->group, pt, p->kr, NULL, NULL, ec->bn) != 1 ||
 	    !emit_point(ec, &t, &o, pt) ||
 	    EC_POINT_mul(ec->group, pt, p->km, pub->h, p->kr, ec->bn) != 1 ||
@@ -547,14 +543,42 @@ fail:
 	return 0;
 }
 
+int
+ccc_bp_commit(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
+    uint64_t m, BIGNUM *r, uint8_t *u, uint8_t *v, struct ccc_err *err)
+{
+	EC_POINT *pt = EC_POINT_new(ec->group);
+	BIGNUM *bm = BN_secure_new();
+	int rc = CCC_E_CRYPTO;
+
+	if (pt == NULL || bm == NULL)
+		goto out;
+	BN_set_flags(bm, BN_FLG_CONSTTIME);
+	if (ccc_ec_scalar_random(ec, r) != 0 || BN_set_word(bm, m) != 1 ||
+	    EC_POINT_mul(ec->group, pt, r, NULL, NULL, ec->bn) != 1 ||
+	    ccc_ec_points_encode(ec, (uint8_t (*)[CCC_POINT_BYTES])u, &pt,
+	    1) != 0 ||
+	    EC_POINT_mul(ec->group, pt, bm, pub->h, r, ec->bn) != 1 ||
+	    ccc_ec_points_encode(ec, (uint8_t (*)[CCC_POINT_BYTES])v, &pt,
+	    1) != 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc != 0)
+		ccc_err_openssl(err, "additive ciphertext");
+	EC_POINT_clear_free(pt);
+	BN_clear_free(bm);
+	return rc;
+}
+
 /*
- * The A, S, T1, T2 points are written in order after Tu, Tv; the
- * layout's offsets: Tu 0, Tv 1, A 2, S 3, T1 4, T2 5, L 6.., R 6+k..
+ * The points are written in order: Tu 0, Tv 1, A 2, S 3, T1 4, T2 5,
+ * L 6.., R 6+k..; then the scalars.
  */
 int
 ccc_bp_prove(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
-    const struct ccc_bp_stmt *st, uint8_t *u, uint8_t *v, uint8_t *proof,
-    uint64_t m, struct ccc_err *err)
+    const struct ccc_bp_stmt *st, const BIGNUM *r, uint64_t m,
+    uint8_t *proof, struct ccc_err *err)
 {
 	const struct ccc_bp_gens *gn;
 	struct prover *p;
@@ -574,8 +598,8 @@ ccc_bp_prove(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
 		ccc_err_set(err, rc, -1, NULL, "range proof");
 		goto out;
 	}
-	if (BN_set_word(p->m, m) != 1 || !prove(ec, pub, gn, st, p, u, v,
-	    proof))
+	if (BN_set_word(p->m, m) != 1 || BN_copy(p->gamma, r) == NULL ||
+	    !prove(ec, pub, gn, st, p, proof))
 		rc = ccc_err_openssl(err, "range proof");
 out:
 	prover_free(p);

@@ -30,7 +30,9 @@
  *
  * One Fiat-Shamir transcript, a SHA-256 chain: st0 = SHA-256(CCC_BP_DST
  * || 0x00 || key_id || u64be(epoch) || u32be(clen) || context ||
- * u32be(B) || u32be(n)); absorbing items sets st = SHA-256(st || items)
+ * u32be(B) || u32be(n) || u32be(adlen) || ad), ad being the caller's
+ * (additive inputs: the value's index, their count and a hash of every
+ * value's u and v, so values cannot be moved between inputs); absorbing items sets st = SHA-256(st || items)
  * and a challenge is st reduced mod the order:
  *   u v Tu Tv A S -> y;  (nothing) -> z;  T1 T2 -> x;
  *   t_hat tau_x mu -> w (U' = w U);  L_j R_j -> x_j (j = 1..log n);
@@ -91,19 +93,31 @@ struct ccc_bp_stmt {
 	size_t clen;
 	uint32_t bits;
 	const uint8_t *u, *v, *proof;
+	/* extra bytes bound into the transcript (the caller's), or NULL */
+	const uint8_t *ad;
+	size_t adlen;
 };
 
 /*
- * Encrypt m (< 2^bits) under pub and prove it: u, v and the proof written
- * to st->u, st->v, st->proof (the caller's buffers, cast away from const
- * here: pass writable ones).  The randomness (r, the blinding vectors,
- * the nonces) is fresh, in secure BIGNUMs, cleared at every exit.
- * CCC_E_USAGE for bits outside 1..32, CCC_E_FIELD if m >= 2^bits,
- * CCC_E_CRYPTO if OpenSSL fails (err says why).
+ * Encrypt m under pub: draw r (into the caller's BIGNUM, which should be
+ * BN_secure_new and is BN_FLG_CONSTTIME here; the caller clears it) and
+ * write u = rG and v = mG + rH (CCC_POINT_BYTES each).  CCC_E_CRYPTO if
+ * OpenSSL fails.
+ */
+int ccc_bp_commit(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
+    uint64_t m, BIGNUM *r, uint8_t *u, uint8_t *v, struct ccc_err *err)
+    CCC_WUR;
+
+/*
+ * Prove that st->u, st->v (made by ccc_bp_commit with m and r) hold
+ * m < 2^st->bits: the proof written to proof (ccc_bp_proof_bytes(bits)).
+ * The randomness (the blinding vectors, the nonces) is fresh, in secure
+ * BIGNUMs, cleared at every exit.  CCC_E_USAGE for bits outside 1..32,
+ * CCC_E_FIELD if m >= 2^bits, CCC_E_CRYPTO if OpenSSL fails.
  */
 int ccc_bp_prove(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
-    const struct ccc_bp_stmt *st, uint8_t *u, uint8_t *v, uint8_t *proof,
-    uint64_t m, struct ccc_err *err) CCC_WUR;
+    const struct ccc_bp_stmt *st, const BIGNUM *r, uint64_t m,
+    uint8_t *proof, struct ccc_err *err) CCC_WUR;
 
 /*
  * Verify st[0..n-1] (all under pub's key: the caller has checked key_id

@@ -30,6 +30,9 @@ struct item {
 static int
 make(struct item *it, const char *ctx, uint32_t bits, uint64_t m)
 {
+	BIGNUM *r = BN_secure_new();
+	int rc;
+
 	memset(&it->st, 0, sizeof(it->st));
 	it->st.key_id = pub.key_id;
 	it->st.epoch = pub.epoch;
@@ -39,8 +42,10 @@ make(struct item *it, const char *ctx, uint32_t bits, uint64_t m)
 	it->st.u = it->u;
 	it->st.v = it->v;
 	it->st.proof = it->proof;
-	return ccc_bp_prove(ec, &pub, &it->st, it->u, it->v, it->proof, m,
-	    NULL);
+	if ((rc = ccc_bp_commit(ec, &pub, m, r, it->u, it->v, NULL)) == 0)
+		rc = ccc_bp_prove(ec, &pub, &it->st, r, m, it->proof, NULL);
+	BN_clear_free(r);
+	return rc;
 }
 
 static int
