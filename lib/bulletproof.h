@@ -47,8 +47,8 @@
  * Verification of many proofs is one EC_POINTs_mul a batch: each proof's
  * four equations (inner product, t(x), the two link equations) times
  * independent random 128-bit weights, summed; the 2n + 3 shared bases'
- * scalars (G_i, H_i, U, G, H) added up, so a proof costs 9 + 2 log n
- * points of its own (19 for B = 32).  A forged proof passes with
+ * scalars (G_i, H_i, U, G, H) added up, so a proof costs 8 + 2 log n
+ * points of its own (18 for B = 32).  A forged proof passes with
  * probability about 2^-128.  A failed batch is checked proof by proof to
  * name the first bad one.
  *

@@ -16,11 +16,12 @@
  *
  * delta = (z - z^2) sum_(i<n) y^i - z^3 (2^B - 1).  The G_i, H_i, U, G
  * and H scalars of a batch are summed, so a proof adds 8 + 2k points
- * (u v Tu Tv A S T1 T2 L R) to one EC_POINTs_mul.
+ * (u v Tu Tv A S T1 T2 L R) to one EC_POINTs_mul, which also takes the
+ * G_i, H_i below the batch's largest n, U and H.
  *
  * Why EC_POINTs_mul and no multi-exponentiation of our own: OpenSSL's
  * nistz256 method does the many-point product with its assembler point
- * arithmetic (measured here: ~21 us a point in batches of 6,000), while
+ * arithmetic (measured here: ~19-26 us a point, see BATCH_POINTS), while
  * EC_POINT_add goes through the generic BIGNUM field code (~0.8 us an
  * addition), so Pippenger's buckets over it would need ~20 additions a
  * point and be no faster.
@@ -34,11 +35,19 @@
 
 #include "bulletproof.h"
 
-#define BATCH_POINTS 6144
+/*
+ * Measured (EC_POINTs_mul, nistz256): ~19 us a point in products of 256
+ * points, ~23 at 2,048, ~26 at 6,144 (the precomputed tables, 1.5 KiB a
+ * point, fall out of the caches); with the shared bases (66 for 32 bits)
+ * batches of 512 to 2,048 points verify 32-bit inputs fastest, ~1,024
+ * by a few per cent.
+ */
+#define BATCH_POINTS 1024
 #define NSHARED (2 * CCC_BP_GENS + 2)	/* G_i, H_i, U, H */
 
 struct batch {
 	size_t n, cap;
+	uint32_t nmax;		/* the largest n of the batch's proofs */
 	EC_POINT **p;		/* the proofs' own points, cap of them */
 	BIGNUM **s;
 	const EC_POINT **pp;	/* p then the shared bases, for the MSM */
@@ -50,6 +59,7 @@ struct batch {
 	/* one proof's scalars */
 	BIGNUM *sc[CCC_BP_SCALARS], *y, *z, *z2, *x, *w, *e;
 	BIGNUM *xj[CCC_BP_MAX_ROUNDS + 1], *xinv[CCC_BP_MAX_ROUNDS + 1];
+	BIGNUM *xsq[CCC_BP_MAX_ROUNDS];	/* x_j^2 */
 	BIGNUM *si[CCC_BP_MAX_BITS], *wt[4];
 	BIGNUM *t, *t2, *yp, *yip, *ysum, *wa, *wb, *d;
 };
@@ -70,6 +80,8 @@ bn_members(struct batch *b, BIGNUM ***out)
 		out[n++] = &b->xj[i];
 		out[n++] = &b->xinv[i];
 	}
+	for (i = 0; i < CCC_BP_MAX_ROUNDS; i++)
+		out[n++] = &b->xsq[i];
 	for (i = 0; i < CCC_BP_MAX_BITS; i++)
 		out[n++] = &b->si[i];
 	for (i = 0; i < 4; i++)
@@ -85,7 +97,8 @@ bn_members(struct batch *b, BIGNUM ***out)
 	return n;
 }
 #define NBN (2 * CCC_BP_GENS + CCC_BP_SCALARS + \
-	3 * (CCC_BP_MAX_ROUNDS + 1) + CCC_BP_MAX_BITS + 4 + 17)
+	3 * (CCC_BP_MAX_ROUNDS + 1) + CCC_BP_MAX_ROUNDS + \
+	CCC_BP_MAX_BITS + 4 + 17)
 
 static void
 batch_reset(struct batch *b)
@@ -93,6 +106,7 @@ batch_reset(struct batch *b)
 	size_t i;
 
 	b->n = 0;
+	b->nmax = 0;
 	for (i = 0; i < CCC_BP_GENS; i++) {
 		BN_zero(b->gc[i]);
 		BN_zero(b->hc[i]);
@@ -287,14 +301,13 @@ add_proof(struct ccc_ec *ec, struct batch *b, const struct ccc_bp_stmt *st,
 	/* s_0 = prod 1/x_j; s_i = s_(i - 2^c) x_(k-1-c)^2, c = top bit of i */
 	BN_one(b->si[0]);
 	for (j = 0; j < k; j++)
-		if (!MUL(b->si[0], b->si[0], b->xinv[j]))
+		if (!MUL(b->si[0], b->si[0], b->xinv[j]) ||
+		    !MUL(b->xsq[j], b->xj[j], b->xj[j]))
 			goto crypto;
 	for (i = 1, j = 0; i < n; i++) {
 		if (i == (2u << j))
 			j++;
-		/* x_(k-1-j)^2 as x * x (reused rarely enough) */
-		if (!MUL(b->t, b->xj[k - 1 - j], b->xj[k - 1 - j]) ||
-		    !MUL(b->si[i], b->si[i - (1u << j)], b->t))
+		if (!MUL(b->si[i], b->si[i - (1u << j)], b->xsq[k - 1 - j]))
 			goto crypto;
 	}
 	/*
@@ -365,12 +378,13 @@ add_proof(struct ccc_ec *ec, struct batch *b, const struct ccc_bp_stmt *st,
 		goto crypto;
 	/* L_j: w1 x_j^2; R_j: w1 x_j^-2 */
 	for (j = 0; j < k; j++)
-		if (!MUL(b->t, b->xj[j], b->xj[j]) ||
-		    !MUL(s[8 + j], b->t, w[0]) ||
+		if (!MUL(s[8 + j], b->xsq[j], w[0]) ||
 		    !MUL(b->t, b->xinv[j], b->xinv[j]) ||
 		    !MUL(s[8 + k + j], b->t, w[0]))
 			goto crypto;
 	b->n += 8 + 2 * k;
+	if (n > b->nmax)
+		b->nmax = n;
 	return 0;
 chal:
 	ccc_bp_tr_end(&t);
@@ -407,7 +421,7 @@ batch_check(struct ccc_ec *ec, struct batch *b,
 			rc = ccc_err_openssl(err, "batch");
 			goto out;
 		}
-	for (i = 0, k = 0; i < CCC_BP_GENS; i++) {
+	for (i = 0, k = 0; i < b->nmax; i++) {
 		while (k <= CCC_BP_MAX_ROUNDS && (1u << k) <= i)
 			k++;
 		if (k <= CCC_BP_MAX_ROUNDS && (!SUB(b->gc[i], b->gc[i],
