@@ -76,22 +76,24 @@ gens_free(struct ccc_bp_gens *g)
 
 /*
  * Made on first use, under a mutex (threads of ccc-aggregate -j verify at
- * once); a failure is retried by the next call.  Points of the default
- * context's group: usable with any P-256 context's (same method).
+ * once); a failure is retried by the next call.  They are made with a
+ * context of their own, kept for the life of the process (the default
+ * one's BN_CTX may be in use by another thread); points of any P-256
+ * context's group work with them (same method and curve).
  */
 int
 ccc_bp_gens_get(const struct ccc_bp_gens **out)
 {
 	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	static struct ccc_bp_gens g;
+	static struct ccc_ec *ec;
 	static int ready;
-	struct ccc_ec *ec;
 	int rc = 0, i;
 
 	if (pthread_mutex_lock(&lock) != 0)
 		return CCC_E_INTERNAL;
 	if (!ready) {
-		if ((ec = ccc_ec_default()) == NULL)
+		if (ec == NULL && (ec = ccc_ec_new()) == NULL)
 			rc = CCC_E_NOMEM;
 		for (i = 0; rc == 0 && i < CCC_BP_GENS; i++)
 			if ((rc = gen_point(ec, &g.g[i], 'G', i)) != 0 ||

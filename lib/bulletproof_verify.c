@@ -252,6 +252,9 @@ add_proof(struct ccc_ec *ec, struct batch *b, const struct ccc_bp_stmt *st,
 	struct ccc_bp_tr t;
 	int rc;
 
+	if (st->bits < 1 || st->bits > CCC_BP_MAX_BITS)
+		return ccc_err_set(err, CCC_E_FIELD, -1, "bits",
+		    "1 to %d bits", CCC_BP_MAX_BITS);
 	if ((rc = batch_grow(ec, b, b->n + 8 + 2 * k)) != 0)
 		return ccc_err_set(err, rc, -1, NULL, "batch");
 	p = b->p + b->n;

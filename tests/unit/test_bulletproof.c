@@ -225,6 +225,16 @@ refusals(void)
 	ok_eq_int(verify1(&t2), CCC_E_CIPHERTEXT, "15 bits claimed");
 	t2.st.bits = 16;
 	ok_eq_int(verify1(&t2), 0, "restored");
+	t2.st.ad = (const uint8_t *)"x";
+	t2.st.adlen = 1;
+	ok_eq_int(verify1(&t2), CCC_E_CIPHERTEXT, "other associated data");
+	t2.st.ad = NULL;
+	t2.st.adlen = 0;
+	t2.st.bits = 33;
+	ok_eq_int(verify1(&t2), CCC_E_FIELD, "33 bits refused");
+	t2.st.bits = 0;
+	ok_eq_int(verify1(&t2), CCC_E_FIELD, "0 bits refused");
+	t2.st.bits = 16;
 }
 
 static void
