@@ -236,6 +236,8 @@ ccc_additive_verify(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
 
 	for (i = 0; i < n; i++)
 		total += in[i].k;
+	if (total == 0)
+		return 0;
 	st = calloc(total, sizeof(*st));
 	ad = calloc(total, sizeof(*ad));
 	owner = calloc(total, sizeof(*owner));
