@@ -82,15 +82,32 @@ ccc_additive_decode(struct ccc_additive *in, const uint8_t *p, size_t len,
 	in->su = (size_t)(ccc_val_elem(&v[ADD_U], CCC_POINT_BYTES, 1) - in->u);
 	in->proof = v[ADD_PROOFS].p + PROOF_HEAD;
 	in->sp = PROOF_HEAD + plen;
+	in->sum_bits = 0;
+	in->sum_proof = NULL;
+	if (v[ADD_SUM_BITS].present != v[ADD_SUM_PROOF].present)
+		return ccc_err_set(err, CCC_E_FIELD, -1, "sum_bits",
+		    "sum_bits and sum_proof go together");
+	if (v[ADD_SUM_BITS].present) {
+		in->sum_bits = (uint32_t)v[ADD_SUM_BITS].u;
+		in->sum_proof = v[ADD_SUM_PROOF].p;
+		if (v[ADD_SUM_PROOF].n != ccc_bp_proof_bytes(in->sum_bits))
+			return ccc_err_set(err, CCC_E_FIELD,
+			    v[ADD_SUM_PROOF].off, "sum_proof",
+			    "a sum of %u bits needs a proof of %zu bytes",
+			    in->sum_bits, ccc_bp_proof_bytes(in->sum_bits));
+	}
 	values_hash(in->values, in->u, in->v, in->su, in->k);
 	ccc_sha256(in->digest, p, len);
 	return 0;
 }
 
-/* Value j's statement, its associated data in ad (AD_BYTES). */
+/*
+ * Value j's statement, its associated data in ad (AD_BYTES); j = k is the
+ * sum's, with sum (sum u || sum v, 130 bytes).
+ */
 static void
 statement(struct ccc_bp_stmt *st, uint8_t *ad, const struct ccc_additive *in,
-    uint32_t j)
+    uint32_t j, const uint8_t *sum)
 {
 	put_u32(ad, j);
 	put_u32(ad + 4, in->k);
@@ -104,8 +121,66 @@ statement(struct ccc_bp_stmt *st, uint8_t *ad, const struct ccc_additive *in,
 	st->u = in->u + j * in->su;
 	st->v = in->v + j * in->su;
 	st->proof = in->proof + j * in->sp;
+	if (j == in->k) {
+		st->bits = in->sum_bits;
+		st->u = sum;
+		st->v = sum + CCC_POINT_BYTES;
+		st->proof = in->sum_proof;
+	}
 	st->ad = ad;
 	st->adlen = AD_BYTES;
+}
+
+/*
+ * The sum's proof into self (sum_proof, sum_bits): (R G, M G + R H) with
+ * R = sum r_j, M = sum m_j, the product of the values' ciphertexts.
+ */
+static int
+prove_sum(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
+    struct ccc_additive *self, BIGNUM **r, const uint64_t *m, int cheat,
+    uint8_t *proof, struct ccc_err *err)
+{
+	uint8_t sum[2 * CCC_POINT_BYTES], ad[AD_BYTES];
+	struct ccc_bp_stmt st;
+	EC_POINT *pt = EC_POINT_new(ec->group);
+	BIGNUM *rs = BN_secure_new(), *bm = BN_secure_new();
+	uint64_t msum = 0;
+	uint32_t j;
+	int rc = CCC_E_CRYPTO;
+
+	for (j = 0; j < self->k; j++)
+		msum += m[j];
+	if (msum >> self->sum_bits != 0 && !cheat)
+		return ccc_err_set(err, CCC_E_FIELD, -1, "value",
+		    "the values' sum %llu is not below 2^%u",
+		    (unsigned long long)msum, self->sum_bits);
+	if (pt == NULL || rs == NULL || bm == NULL)
+		goto out;
+	BN_set_flags(rs, BN_FLG_CONSTTIME);
+	BN_set_flags(bm, BN_FLG_CONSTTIME);
+	BN_zero(rs);
+	for (j = 0; j < self->k; j++)
+		if (BN_mod_add(rs, rs, r[j], ec->n, ec->bn) != 1)
+			goto out;
+	if (BN_set_word(bm, msum) != 1 ||
+	    EC_POINT_mul(ec->group, pt, rs, NULL, NULL, ec->bn) != 1 ||
+	    ccc_ec_points_encode(ec, (uint8_t (*)[CCC_POINT_BYTES])sum, &pt,
+	    1) != 0 ||
+	    EC_POINT_mul(ec->group, pt, bm, pub->h, rs, ec->bn) != 1 ||
+	    ccc_ec_points_encode(ec, (uint8_t (*)[CCC_POINT_BYTES])(sum +
+	    CCC_POINT_BYTES), &pt, 1) != 0)
+		goto out;
+	self->sum_proof = proof;
+	statement(&st, ad, self, self->k, sum);
+	rc = ccc_bp_prove(ec, pub, &st, rs, msum, proof, err);
+	goto done;
+out:
+	ccc_err_openssl(err, "sum proof");
+done:
+	EC_POINT_clear_free(pt);
+	BN_clear_free(rs);
+	BN_clear_free(bm);
+	return rc;
 }
 
 int
@@ -113,8 +188,19 @@ ccc_additive_encrypt(struct ccc_ec *ec, struct ccc_buf *out,
     const struct ccc_tdh2_pub *pub, const char *context, size_t clen,
     uint32_t bits, const uint64_t *m, uint32_t k, struct ccc_err *err)
 {
+	return ccc_additive_encrypt_sum(ec, out, pub, context, clen, bits, 0,
+	    m, k, err);
+}
+
+int
+ccc_additive_encrypt_sum(struct ccc_ec *ec, struct ccc_buf *out,
+    const struct ccc_tdh2_pub *pub, const char *context, size_t clen,
+    uint32_t bits, uint32_t sum_bits, const uint64_t *m, uint32_t k,
+    struct ccc_err *err)
+{
 	size_t plen = ccc_bp_proof_bytes(bits), j;
 	uint8_t *uv = NULL, *pr = NULL, ad[AD_BYTES];
+	uint8_t *sp = NULL;
 	BIGNUM **r = NULL;
 	struct ccc_bp_stmt st;
 	struct ccc_additive self;
@@ -126,7 +212,7 @@ ccc_additive_encrypt(struct ccc_ec *ec, struct ccc_buf *out,
 	ccc_bp_test_out_of_range = cheat;
 #endif
 	if (bits < 1 || bits > CCC_ADD_MAX_BITS || k < 1 ||
-	    k > CCC_ADD_MAX_VALUES)
+	    k > CCC_ADD_MAX_VALUES || sum_bits > CCC_ADD_MAX_BITS)
 		return ccc_err_set(err, CCC_E_USAGE, -1, NULL,
 		    "1 to %d values of 1 to %d bits", CCC_ADD_MAX_VALUES,
 		    CCC_ADD_MAX_BITS);
@@ -137,8 +223,9 @@ ccc_additive_encrypt(struct ccc_ec *ec, struct ccc_buf *out,
 	/* uv: u_0 .. u_(k-1), then v_0 ..; pr: head + proof, k times */
 	uv = malloc(2 * (size_t)k * CCC_POINT_BYTES);
 	pr = malloc((size_t)k * (PROOF_HEAD + plen));
+	sp = malloc(CCC_BP_PROOF_MAX);
 	r = calloc(k, sizeof(*r));
-	if (uv == NULL || pr == NULL || r == NULL)
+	if (uv == NULL || pr == NULL || sp == NULL || r == NULL)
 		goto fail;
 	for (j = 0; j < k; j++) {
 		if ((r[j] = BN_secure_new()) == NULL)
@@ -160,6 +247,7 @@ ccc_additive_encrypt(struct ccc_ec *ec, struct ccc_buf *out,
 	self.su = CCC_POINT_BYTES;
 	self.proof = pr + PROOF_HEAD;
 	self.sp = PROOF_HEAD + plen;
+	self.sum_bits = sum_bits;
 	values_hash(self.values, self.u, self.v, self.su, k);
 	for (j = 0; j < k; j++) {
 		uint8_t *h = pr + j * (PROOF_HEAD + plen);
@@ -167,12 +255,20 @@ ccc_additive_encrypt(struct ccc_ec *ec, struct ccc_buf *out,
 		h[0] = 0x59;
 		h[1] = (uint8_t)(plen >> 8);
 		h[2] = (uint8_t)plen;
-		statement(&st, ad, &self, (uint32_t)j);
+		statement(&st, ad, &self, (uint32_t)j, NULL);
 		if ((rc = ccc_bp_prove(ec, pub, &st, r[j], m[j],
 		    h + PROOF_HEAD, err)) != 0)
 			goto out;
 	}
+	if (sum_bits > 0 && (rc = prove_sum(ec, pub, &self, r, m, cheat, sp,
+	    err)) != 0)
+		goto out;
 	memset(v, 0, sizeof(v));
+	if (sum_bits > 0) {
+		ccc_val_uint(&v[ADD_SUM_BITS], sum_bits);
+		ccc_val_bytes(&v[ADD_SUM_PROOF], sp,
+		    ccc_bp_proof_bytes(sum_bits));
+	}
 	ccc_val_bytes(&v[ADD_GROUP], "P256", 4);
 	ccc_val_bytes(&v[ADD_KEY_ID], pub->key_id, 32);
 	ccc_val_uint(&v[ADD_EPOCH], pub->epoch);
@@ -193,6 +289,7 @@ out:
 	free(r);
 	free(uv);
 	free(pr);
+	free(sp);
 	return rc;
 }
 
@@ -223,33 +320,95 @@ accumulate(struct ccc_ec *ec, const struct ccc_additive *in, size_t n,
 	return rc;
 }
 
+/* sum (130 bytes): sum u_j || sum v_j of in, encoded. */
+static int
+sum_points(struct ccc_ec *ec, const struct ccc_additive *in, uint8_t *sum,
+    struct ccc_err *err)
+{
+	EC_POINT *p = EC_POINT_new(ec->group), *su = EC_POINT_new(ec->group),
+	    *sv = EC_POINT_new(ec->group);
+	EC_POINT *both[2];
+	uint32_t j;
+	int rc = CCC_E_NOMEM;
+
+	if (p == NULL || su == NULL || sv == NULL)
+		goto out;
+	rc = CCC_E_CRYPTO;
+	if (EC_POINT_set_to_infinity(ec->group, su) != 1 ||
+	    EC_POINT_set_to_infinity(ec->group, sv) != 1)
+		goto out;
+	for (j = 0; j < in->k; j++)
+		if ((rc = ccc_ec_point_decode(ec, p, in->u + j * in->su, "u",
+		    err)) != 0 ||
+		    (rc = CCC_E_CRYPTO, EC_POINT_add(ec->group, su, su, p,
+		    ec->bn) != 1) ||
+		    (rc = ccc_ec_point_decode(ec, p, in->v + j * in->su, "v",
+		    err)) != 0 ||
+		    (rc = CCC_E_CRYPTO, EC_POINT_add(ec->group, sv, sv, p,
+		    ec->bn) != 1))
+			goto out;
+	if (EC_POINT_is_at_infinity(ec->group, su) ||
+	    EC_POINT_is_at_infinity(ec->group, sv)) {
+		rc = ccc_err_set(err, CCC_E_POINT, -1, "u",
+		    "the values' sum is the identity");
+		goto done;
+	}
+	both[0] = su;
+	both[1] = sv;
+	rc = ccc_ec_points_encode(ec, (uint8_t (*)[CCC_POINT_BYTES])sum,
+	    both, 2) != 0 ? CCC_E_CRYPTO : 0;
+out:
+	if (rc == CCC_E_NOMEM)
+		ccc_err_set(err, rc, -1, NULL, "sum");
+	else if (rc == CCC_E_CRYPTO)
+		ccc_err_openssl(err, "sum");
+done:
+	EC_POINT_free(p);
+	EC_POINT_free(su);
+	EC_POINT_free(sv);
+	return rc;
+}
+
 int
 ccc_additive_verify(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
     const struct ccc_additive *in, size_t n, EC_POINT **acc, size_t *bad,
     struct ccc_err *err)
 {
 	struct ccc_bp_stmt *st = NULL;
-	uint8_t (*ad)[AD_BYTES] = NULL;
-	size_t *owner = NULL, total = 0, i, b = 0;
+	uint8_t (*ad)[AD_BYTES] = NULL, (*sums)[2 * CCC_POINT_BYTES] = NULL;
+	size_t *owner = NULL, total = 0, nsum = 0, i, b = 0;
 	uint32_t j;
 	int rc;
 
-	for (i = 0; i < n; i++)
-		total += in[i].k;
+	for (i = 0; i < n; i++) {
+		total += in[i].k + (in[i].sum_bits > 0);
+		nsum += in[i].sum_bits > 0;
+	}
 	if (total == 0)
 		return 0;
 	st = calloc(total, sizeof(*st));
 	ad = calloc(total, sizeof(*ad));
 	owner = calloc(total, sizeof(*owner));
-	if (st == NULL || ad == NULL || owner == NULL) {
+	sums = calloc(nsum + 1, sizeof(*sums));
+	if (st == NULL || ad == NULL || owner == NULL || sums == NULL) {
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "batch");
 		goto out;
 	}
-	for (i = 0, total = 0; i < n; i++)
+	for (i = 0, total = 0, nsum = 0; i < n; i++) {
 		for (j = 0; j < in[i].k; j++, total++) {
-			statement(&st[total], ad[total], &in[i], j);
+			statement(&st[total], ad[total], &in[i], j, NULL);
 			owner[total] = i;
 		}
+		if (in[i].sum_bits == 0)
+			continue;
+		if ((rc = sum_points(ec, &in[i], sums[nsum], err)) != 0) {
+			*bad = i;
+			goto out;
+		}
+		statement(&st[total], ad[total], &in[i], in[i].k,
+		    sums[nsum++]);
+		owner[total++] = i;
+	}
 	if ((rc = ccc_bp_verify(ec, pub, st, total, &b, err)) != 0)
 		*bad = owner[b];
 	else if (acc != NULL)
@@ -258,5 +417,6 @@ out:
 	free(st);
 	free(ad);
 	free(owner);
+	free(sums);
 	return rc;
 }

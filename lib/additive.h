@@ -15,6 +15,11 @@
  *
  * so no proof can be moved to another label, key or input.
  *
+ * Optionally (sum_bits S) the input also proves that its values' sum is
+ * below 2^S: a range proof of the product of its ciphertexts, (sum u_j,
+ * sum v_j) = (R G, (sum m_j) G + R H) with R = sum r_j, under ad with
+ * j = k (a one-hot histogram: B = 1, S = 1).
+ *
  * Verification is batched (ccc_bp_verify): one multi-scalar
  * multiplication a batch of proofs, a failed batch checked proof by
  * proof to name the first bad input.
@@ -48,6 +53,8 @@ struct ccc_additive {
 	uint32_t bits, k;	/* bits a value, values */
 	const uint8_t *u, *v, *proof;
 	size_t su, sp;		/* strides: u and v, proof */
+	uint32_t sum_bits;	/* 0: no bound on the sum */
+	const uint8_t *sum_proof;	/* ccc_bp_proof_bytes(sum_bits) */
 	uint8_t values[32];	/* the hash of every (u, v), for ad */
 	uint8_t digest[32];	/* SHA-256 of the blob */
 	size_t tag;		/* the caller's (sorting keeps it along) */
@@ -69,6 +76,14 @@ int ccc_additive_encrypt(struct ccc_ec *ec, struct ccc_buf *out,
     const struct ccc_tdh2_pub *pub, const char *context, size_t clen,
     uint32_t bits, const uint64_t *m, uint32_t k, struct ccc_err *err)
     CCC_WUR;
+/*
+ * The same, with sum_bits non-zero also proving that the values' sum is
+ * below 2^sum_bits (CCC_E_FIELD if it is not).
+ */
+int ccc_additive_encrypt_sum(struct ccc_ec *ec, struct ccc_buf *out,
+    const struct ccc_tdh2_pub *pub, const char *context, size_t clen,
+    uint32_t bits, uint32_t sum_bits, const uint64_t *m, uint32_t k,
+    struct ccc_err *err) CCC_WUR;
 
 /*
  * Verify the proofs of in[0..n-1] (all of pub's key, as checked by the
@@ -76,7 +91,9 @@ int ccc_additive_encrypt(struct ccc_ec *ec, struct ccc_buf *out,
  * u into acc[2 * j] and its v into acc[2 * j + 1], points of ec->group
  * set by the caller (to the identity first).  On failure *bad is the
  * index of the first input at fault: CCC_E_POINT/SCALAR for an encoding,
- * CCC_E_CIPHERTEXT if a proof does not verify.
+ * CCC_E_CIPHERTEXT if a proof does not verify.  (The sums of inputs with
+ * a sum proof are made first: a bad point there is named before a bad
+ * proof of an earlier input.)
  */
 int ccc_additive_verify(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
     const struct ccc_additive *in, size_t n, EC_POINT **acc, size_t *bad,

@@ -102,6 +102,10 @@ check_input(const struct ccc_tdh2_pub *pub, const struct ccc_additive *in,
 		return ccc_err_set(err, CCC_E_POLICY, -1, "bits",
 		    "%u values of %u bits, the first input has %u of %u",
 		    in->k, in->bits, first->k, first->bits);
+	if (in->sum_bits != first->sum_bits)
+		return ccc_err_set(err, CCC_E_POLICY, -1, "sum_bits",
+		    "a sum bound of %u bits, the first input's is %u",
+		    in->sum_bits, first->sum_bits);
 	return 0;
 }
 

@@ -516,6 +516,8 @@ static const struct ccc_field additive_fields[] = {
 	BA(7, "v", 1, CCC_ADD_MAX_VALUES, 65),
 	{ 8, "proofs", CCC_F_BYTES_ARRAY, 0, 1, CCC_ADD_MAX_VALUES,
 	    CCC_BP_PROOF_MAX, NULL },
+	U(9, "sum_bits", 1, CCC_ADD_MAX_BITS, CCC_F_OPT),
+	B(10, "sum_proof", CCC_BP_PROOF_BYTES_K(0), CCC_BP_PROOF_MAX, CCC_F_OPT),
 };
 SCHEMA(ccc_schema_additive, "ccc/additive/v2", "additive input",
     additive_fields);
