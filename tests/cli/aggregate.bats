@@ -114,6 +114,34 @@ elem_hex() {
 	assert_output "$(printf '%s\n' 2 2 1 5 1 1 4 8)"
 }
 
+@test "aggregate: one-hot histograms (-B 1 -S 1): each bucket and the sum below 2" {
+	printf '%s\n' '0 1 0' '1 0 0' '0 0 0' '0 1 0' |
+	    ccc-encrypt "${K[@]}" --additive -B 1 -S 1 -l oh -o oh.cbor
+	crun -0 ccc-aggregate "${K[@]}" -l oh -o agg.cbor oh.cbor
+	assert_stderr_empty
+	sums agg.cbor oh.cbor
+	assert_output "$(printf '%s\n' 1 2 0)"
+	crun -1 ccc-encrypt "${K[@]}" --additive -B 1 -S 1 -l oh -o x.cbor \
+	    <<<$'0 1 0\n1 1 0'
+	assert_stderr "ccc-encrypt: invalid field: stdin: item 2: the values' sum 2 is not below 2^1"
+	assert_no_file x.cbor
+	crun -2 ccc-encrypt "${K[@]}" -S 1 -l oh <<<1
+	assert_stderr "ccc-encrypt: usage: -S applies to --additive (see ccc-encrypt --help)"
+	crun -2 ccc-encrypt "${K[@]}" --additive -B 1 -S 33 -l oh <<<1
+	assert_stderr "ccc-encrypt: usage: -S: 1 to 32 (see ccc-encrypt --help)"
+}
+
+@test "aggregate: a one-hot input with two buckets set (test hook) is refused" {
+	need_test_hooks
+	printf '%s\n' '0 1 0' '1 0 0' |
+	    ccc-encrypt "${K[@]}" --additive -B 1 -S 1 -l oh -o oh.cbor
+	crun -0 env CCC_ADDITIVE_OUT_OF_RANGE=1 ccc-encrypt "${K[@]}" --additive \
+	    -B 1 -S 1 -l oh -o cheat.cbor <<<'1 1 0'
+	crun -1 ccc-aggregate "${K[@]}" -o agg.cbor oh.cbor cheat.cbor
+	assert_stderr "ccc-aggregate: invalid ciphertext: cheat.cbor: item 1: range proof does not verify"
+	assert_no_file agg.cbor
+}
+
 @test "aggregate: the aggregate is the same bytes whatever the order of the inputs" {
 	inputs p 8 a 5 6 7
 	ccc-aggregate "${K[@]}" -o one.cbor a-1.cbor a-2.cbor a-3.cbor
