@@ -142,8 +142,8 @@ prove_sum(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
 {
 	uint8_t sum[2 * CCC_POINT_BYTES], ad[AD_BYTES];
 	struct ccc_bp_stmt st;
-	EC_POINT *pt = EC_POINT_new(ec->group);
-	BIGNUM *rs = BN_secure_new(), *bm = BN_secure_new();
+	EC_POINT *pt;
+	BIGNUM *rs, *bm;
 	uint64_t msum = 0;
 	uint32_t j;
 	int rc = CCC_E_CRYPTO;
@@ -154,6 +154,9 @@ prove_sum(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
 		return ccc_err_set(err, CCC_E_FIELD, -1, "value",
 		    "the values' sum %llu is not below 2^%u",
 		    (unsigned long long)msum, self->sum_bits);
+	pt = EC_POINT_new(ec->group);
+	rs = BN_secure_new();
+	bm = BN_secure_new();
 	if (pt == NULL || rs == NULL || bm == NULL)
 		goto out;
 	BN_set_flags(rs, BN_FLG_CONSTTIME);
