@@ -273,6 +273,42 @@ batches(void)
 	free(it);
 }
 
+/* More proofs than one batch holds (73 of 8 bits fill one): bad ones
+ * in the second and the third are named by their index in the whole. */
+static void
+many_batches(void)
+{
+	enum { N = 160 };
+	struct item *it = calloc(N, sizeof(*it));
+	struct ccc_bp_stmt *st = calloc(N, sizeof(*st));
+	size_t i, bad = 0;
+
+	if (it == NULL || st == NULL) {
+		free(it);
+		free(st);
+		return;
+	}
+	for (i = 0; i < N; i++) {
+		if (make(&it[i], "many", 8, i) != 0)
+			break;
+		st[i] = it[i].st;
+	}
+	ok_eq_int(i, N, "%d proofs of 8 bits (14 points each)", N);
+	ok_eq_int(ccc_bp_verify(ec, &pub, st, N, &bad, NULL), 0,
+	    "%d proofs over three batches", N);
+	it[150].proof[4 * CCC_POINT_BYTES + 64] ^= 0x01;	/* T1's y */
+	ok_eq_int(ccc_bp_verify(ec, &pub, st, N, &bad, NULL), CCC_E_POINT,
+	    "T1 off the curve in the third batch");
+	ok_eq_int(bad, 150, "named");
+	it[150].proof[4 * CCC_POINT_BYTES + 64] ^= 0x01;
+	st[130].epoch++;
+	ok_eq_int(ccc_bp_verify(ec, &pub, st, N, &bad, NULL),
+	    CCC_E_CIPHERTEXT, "another epoch in the second batch");
+	ok_eq_int(bad, 130, "named");
+	free(it);
+	free(st);
+}
+
 int
 main(void)
 {
@@ -296,6 +332,7 @@ main(void)
 	tampering();
 	refusals();
 	batches();
+	many_batches();
 	for (i = 0; i < 3; i++)
 		BN_clear_free(x[i]);
 	BN_clear_free(key);
