@@ -15,8 +15,8 @@ static const char usage[] =
 "[-o OUT] [-f] [-T] [--seq [-j N] [-v] | --json [-e FORM]] [FILE]\n"
 "       ccc-encrypt -k TPK --from-json [-l CONTEXT | -W ADDRESS | -G ORGID | "
 "-L HEX] [-o OUT] [-f] [-T] [FILE]\n"
-"       ccc-encrypt -k TPK --additive -B BITS (-l CONTEXT | -W ADDRESS | "
-"-G ORGID | -L HEX) [-o OUT] [-f] [-T] [FILE]\n"
+"       ccc-encrypt -k TPK --additive -B BITS [-S BITS] (-l CONTEXT | "
+"-W ADDRESS | -G ORGID | -L HEX) [-o OUT] [-f] [-T] [FILE]\n"
 "       ccc-encrypt -h | -V\n";
 
 static const struct ccc_cli_help help[] = {
@@ -46,6 +46,8 @@ static const struct ccc_cli_help help[] = {
 	    "lines of integers to additive inputs (level 4)" },
 	{ "-B, --bits BITS",
 	    "with --additive: each value below 2^BITS (1 to 32)" },
+	{ "-S, --sum-bits BITS",
+	    "with --additive: also prove each line's sum below 2^BITS" },
 	CCC_HELP_OUTPUT,
 	CCC_HELP_FORCE,
 	CCC_HELP_TTY,
@@ -71,6 +73,7 @@ static const struct option longopts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "additive", no_argument, NULL, OPT_ADDITIVE },
 	{ "bits", required_argument, NULL, 'B' },
+	{ "sum-bits", required_argument, NULL, 'S' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -80,7 +83,7 @@ int
 main(int argc, char **argv)
 {
 	struct ccc_encrypt_opts o = { 0 };
-	struct ccc_cli_opts p = { .shortopts = ":k:l:W:G:L:e:o:fTvhVj:B:",
+	struct ccc_cli_opts p = { .shortopts = ":k:l:W:G:L:e:o:fTvhVj:B:S:",
 	    .longopts = longopts };
 	struct ccc_err err;
 	struct ccc_cli_progress prog;
@@ -127,6 +130,11 @@ main(int argc, char **argv)
 				return ccc_cli_usage("-B: 1 to 32");
 			o.bits = (uint32_t)bits;
 			break;
+		case 'S':
+			if ((bits = ccc_cli_number(optarg, 1, 32)) < 0)
+				return ccc_cli_usage("-S: 1 to 32");
+			o.sum_bits = (uint32_t)bits;
+			break;
 		case 'h': return ccc_cli_help(usage, help);
 		case 'V': return ccc_cli_version();
 		default: return 2;	/* the usage line is printed */
@@ -136,10 +144,12 @@ main(int argc, char **argv)
 		return ccc_cli_usage("missing -k TPK");
 	if (o.additive != (o.bits != 0))
 		return ccc_cli_usage("--additive and -B go together");
+	if (o.sum_bits != 0 && !o.additive)
+		return ccc_cli_usage("-S applies to --additive");
 	if (o.additive && (o.seq || o.json || o.from_json || have_form ||
 	    have_jobs || verbose))
-		return ccc_cli_usage("--additive takes only -B, a label, -o, "
-		    "-f and -T");
+		return ccc_cli_usage("--additive takes only -B, -S, a label, "
+		    "-o, -f and -T");
 	if (o.additive) {
 		if (optind < argc)
 			o.in = argv[optind++];

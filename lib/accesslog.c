@@ -293,56 +293,20 @@ out:
 }
 
 /*
- * Whether the log has an entry for request rid (the crash-retry path), and
- * the sealed_digest it names, if any (else 32 zero bytes).
+ * Call each(v, ctx) on every entry of the log, decoded, until it returns
+ * non-zero (1: stop, else an error it set in err).
  */
 static int
-log_has(const char *log, const uint8_t rid[32], bool *found,
-    uint8_t digest[32], struct ccc_err *err)
+log_each(const char *log, int (*each)(const struct ccc_val *, void *,
+    struct ccc_err *), void *ctx, struct ccc_err *err)
 {
 	struct ccc_val v[ACC_NFIELDS];
 	struct ccc_buf b;
 	size_t off = 0, ilen;
 	int rc;
 
-	*found = false;
-	memset(digest, 0, 32);
 	ccc_buf_init(&b, 0);
 	if ((rc = ccc_read_file(&b, log, 1UL << 31, err)) != 0)
-		goto out;
-	while (off < b.len && !*found) {
-		if ((rc = ccc_cbor_check(b.p + off, b.len - off,
-		    CCC_CBOR_STRICT, b.len - off, &ilen, (long long)off,
-		    err)) != 0 || (rc = ccc_blob_decode(&ccc_schema_access,
-		    b.p + off, ilen, v, (long long)off, err)) != 0) {
-			ccc_err_what(err, log);
-			goto out;
-		}
-		*found = memcmp(v[ACC_REQUEST].p, rid, 32) == 0;
-		if (*found && v[ACC_SEALED].present)
-			memcpy(digest, v[ACC_SEALED].p, 32);
-		off += ilen;
-	}
-out:
-	ccc_buf_free(&b);
-	return rc;
-}
-
-int
-ccc_accesslog_used_inputs(struct ccc_accesslog *st, struct ccc_buf *out,
-    struct ccc_err *err)
-{
-	struct ccc_val v[ACC_NFIELDS];
-	struct ccc_buf b;
-	char *log;
-	size_t off = 0, ilen, i;
-	int rc = 0;
-
-	ccc_buf_init(&b, 0);
-	if ((log = path_of(st, "access.log")) == NULL)
-		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "state");
-	if (access(log, F_OK) != 0 ||
-	    (rc = ccc_read_file(&b, log, 1UL << 31, err)) != 0)
 		goto out;
 	for (; off < b.len; off += ilen) {
 		if ((rc = ccc_cbor_check(b.p + off, b.len - off,
@@ -352,20 +316,80 @@ ccc_accesslog_used_inputs(struct ccc_accesslog *st, struct ccc_buf *out,
 			ccc_err_what(err, log);
 			goto out;
 		}
-		if (!v[ACC_AGGREGATE].present)
-			continue;
-		for (i = 0; i < v[ACC_CTS].count; i++)
-			if (ccc_buf_put(out, ccc_val_elem(&v[ACC_CTS], 32, i),
-			    32) != 0 || ccc_buf_put(out, v[ACC_AGGREGATE].p,
-			    32) != 0) {
-				rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL,
-				    "access log");
-				goto out;
-			}
+		if ((rc = each(v, ctx, err)) != 0)
+			break;
 	}
+	if (rc == 1)
+		rc = 0;
 out:
-	free(log);
 	ccc_buf_free(&b);
+	return rc;
+}
+
+/* log_has's search: the request, and the sealed_digest it names. */
+struct has {
+	const uint8_t *rid;
+	bool *found;
+	uint8_t *digest;
+};
+
+static int
+has_each(const struct ccc_val *v, void *ctx, struct ccc_err *err)
+{
+	struct has *h = ctx;
+
+	(void)err;
+	if (memcmp(v[ACC_REQUEST].p, h->rid, 32) != 0)
+		return 0;
+	*h->found = true;
+	if (v[ACC_SEALED].present)
+		memcpy(h->digest, v[ACC_SEALED].p, 32);
+	return 1;
+}
+
+/*
+ * Whether the log has an entry for request rid (the crash-retry path), and
+ * the sealed_digest it names, if any (else 32 zero bytes).
+ */
+static int
+log_has(const char *log, const uint8_t rid[32], bool *found,
+    uint8_t digest[32], struct ccc_err *err)
+{
+	struct has h = { rid, found, digest };
+
+	*found = false;
+	memset(digest, 0, 32);
+	return log_each(log, has_each, &h, err);
+}
+
+/* Every input of a level-4 entry, with its aggregate, into the buffer. */
+static int
+used_each(const struct ccc_val *v, void *ctx, struct ccc_err *err)
+{
+	struct ccc_buf *out = ctx;
+	size_t i;
+
+	if (!v[ACC_AGGREGATE].present)
+		return 0;
+	for (i = 0; i < v[ACC_CTS].count; i++)
+		if (ccc_buf_put(out, ccc_val_elem(&v[ACC_CTS], 32, i),
+		    32) != 0 || ccc_buf_put(out, v[ACC_AGGREGATE].p, 32) != 0)
+			return ccc_err_set(err, CCC_E_NOMEM, -1, NULL,
+			    "access log");
+	return 0;
+}
+
+int
+ccc_accesslog_used_inputs(struct ccc_accesslog *st, struct ccc_buf *out,
+    struct ccc_err *err)
+{
+	char *log;
+	int rc;
+
+	if ((log = path_of(st, "access.log")) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "state");
+	rc = access(log, F_OK) == 0 ? log_each(log, used_each, out, err) : 0;
+	free(log);
 	return rc;
 }
 

@@ -60,42 +60,20 @@ by_digest(const void *x, const void *y)
 	    ((const struct ccc_additive *)y)->digest, 32);
 }
 
-/* The per-value products from the per-bit sums acc (see verify). */
+/* The per-value sums acc (u_j at 2j, v_j at 2j + 1) encoded. */
 static int
-products(struct ccc_ec *ec, uint32_t k, uint32_t bits, EC_POINT **acc,
-    uint8_t *u, uint8_t *v)
+products(struct ccc_ec *ec, uint32_t k, EC_POINT **acc, uint8_t *u,
+    uint8_t *v)
 {
-	const EC_POINT **pts = calloc(bits, sizeof(*pts));
-	BIGNUM **pw = calloc(bits, sizeof(*pw));
-	EC_POINT *r = EC_POINT_new(ec->group);
-	uint32_t i, j, c;
-	int rc = CCC_E_CRYPTO;
+	uint32_t j;
 
-	if (pts == NULL || pw == NULL || r == NULL)
-		goto out;
-	for (i = 0; i < bits; i++)
-		if ((pw[i] = BN_new()) == NULL || BN_set_bit(pw[i], i) != 1)
-			goto out;
 	for (j = 0; j < k; j++)
-		for (c = 0; c < 2; c++) {
-			for (i = 0; i < bits; i++)
-				pts[i] = acc[2 * (j * bits + i) + c];
-			if (EC_POINTs_mul(ec->group, r, NULL, bits, pts,
-			    (const BIGNUM **)pw, ec->bn) != 1 ||
-			    ccc_ec_points_encode(ec, (uint8_t (*)[
-			    CCC_POINT_BYTES])((c ? v : u) + j *
-			    CCC_POINT_BYTES), &r, 1) != 0)
-				goto out;
-		}
-	rc = 0;
-out:
-	if (pw != NULL)
-		for (i = 0; i < bits; i++)
-			BN_free(pw[i]);
-	free(pw);
-	free(pts);
-	EC_POINT_free(r);
-	return rc;
+		if (ccc_ec_points_encode(ec, (uint8_t (*)[CCC_POINT_BYTES])(u +
+		    j * CCC_POINT_BYTES), &acc[2 * j], 1) != 0 ||
+		    ccc_ec_points_encode(ec, (uint8_t (*)[CCC_POINT_BYTES])(v +
+		    j * CCC_POINT_BYTES), &acc[2 * j + 1], 1) != 0)
+			return CCC_E_CRYPTO;
+	return 0;
 }
 
 /* Same key, label and shape as the first (or as want). */
@@ -124,6 +102,10 @@ check_input(const struct ccc_tdh2_pub *pub, const struct ccc_additive *in,
 		return ccc_err_set(err, CCC_E_POLICY, -1, "bits",
 		    "%u values of %u bits, the first input has %u of %u",
 		    in->k, in->bits, first->k, first->bits);
+	if (in->sum_bits != first->sum_bits)
+		return ccc_err_set(err, CCC_E_POLICY, -1, "sum_bits",
+		    "a sum bound of %u bits, the first input's is %u",
+		    in->sum_bits, first->sum_bits);
 	return 0;
 }
 
@@ -253,7 +235,7 @@ ccc_aggregate_build(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
 			    "the same input twice");
 		}
 	}
-	nacc = 2 * (size_t)in[0].k * in[0].bits;
+	nacc = 2 * (size_t)in[0].k;
 	acc = calloc(nacc, sizeof(*acc));
 	dig = malloc(32 * n);
 	u = malloc((size_t)in[0].k * CCC_POINT_BYTES);
@@ -271,7 +253,7 @@ ccc_aggregate_build(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
 		}
 	if ((rc = verify_par(ec, pub, in, n, jobs, acc, nacc, bad, err)) != 0)
 		goto out;
-	if (products(ec, in[0].k, in[0].bits, acc, u, v) != 0) {
+	if (products(ec, in[0].k, acc, u, v) != 0) {
 		rc = ccc_err_openssl(err, "aggregate");
 		goto out;
 	}

@@ -534,15 +534,14 @@ static const struct ccc_field additive_fields[] = {
 	U(3, "epoch", 0, INT64_MAX, 0),
 	T(4, "context", 1, CCC_CONTEXT_MAX, 0),
 	U(5, "bits", 1, CCC_ADD_MAX_BITS, 0),
-	BA(6, "a", 1, CCC_ADD_MAX_BITS * CCC_ADD_MAX_VALUES, 65),
-	BA(7, "b", 1, CCC_ADD_MAX_BITS * CCC_ADD_MAX_VALUES, 65),
-	BA(8, "commitments", 1, CCC_ADD_MAX_BITS * CCC_ADD_MAX_VALUES,
-	    CCC_ADD_COMMIT_BYTES),
-	BA(9, "responses", 1, CCC_ADD_MAX_BITS * CCC_ADD_MAX_VALUES,
-	    CCC_ADD_RESP_BYTES),
-	BA(10, "pok", 1, CCC_ADD_MAX_VALUES, CCC_ADD_POK_BYTES),
+	BA(6, "u", 1, CCC_ADD_MAX_VALUES, 65),
+	BA(7, "v", 1, CCC_ADD_MAX_VALUES, 65),
+	{ 8, "proofs", CCC_F_BYTES_ARRAY, 0, 1, CCC_ADD_MAX_VALUES,
+	    CCC_BP_PROOF_MAX, NULL },
+	U(9, "sum_bits", 1, CCC_ADD_MAX_BITS, CCC_F_OPT),
+	B(10, "sum_proof", CCC_BP_PROOF_BYTES_K(0), CCC_BP_PROOF_MAX, CCC_F_OPT),
 };
-SCHEMA(ccc_schema_additive, "ccc/additive/v1", "additive input",
+SCHEMA(ccc_schema_additive, "ccc/additive/v2", "additive input",
     additive_fields);
 
 static const struct ccc_field aggregate_fields[] = {

@@ -152,8 +152,8 @@ extern const struct ccc_schema ccc_schema_additive;
 extern const struct ccc_schema ccc_schema_aggregate;
 extern const struct ccc_schema ccc_schema_agg_share;
 extern const struct ccc_schema ccc_schema_agg_result;
-enum { ADD_GROUP, ADD_KEY_ID, ADD_EPOCH, ADD_CONTEXT, ADD_BITS, ADD_A, ADD_B,
-    ADD_COMMIT, ADD_RESP, ADD_POK, ADD_NFIELDS };
+enum { ADD_GROUP, ADD_KEY_ID, ADD_EPOCH, ADD_CONTEXT, ADD_BITS, ADD_U, ADD_V,
+    ADD_PROOFS, ADD_SUM_BITS, ADD_SUM_PROOF, ADD_NFIELDS };
 enum { AGG_KEY_ID, AGG_EPOCH, AGG_CONTEXT, AGG_BITS, AGG_INPUTS, AGG_U,
     AGG_V, AGG_NFIELDS };
 enum { ASH_KEY_ID, ASH_EPOCH, ASH_INDEX, ASH_AGGREGATE, ASH_REQUEST,

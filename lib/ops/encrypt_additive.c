@@ -1,6 +1,6 @@
 /*
  * ccc-encrypt --additive: lines of decimal integers -> additive inputs
- * (ccc/additive/v1), one blob a line, as a CBOR sequence.
+ * (ccc/additive/v2), one blob a line, as a CBOR sequence.
  */
 #include "config.h"
 
@@ -111,8 +111,8 @@ ccc_encrypt_additive(const struct ccc_encrypt_opts *o, struct ccc_err *err)
 			goto out;
 		ccc_buf_reset(&ob);
 		if ((rc = parse_line(p, (size_t)(nl - p), m, &k, err)) != 0 ||
-		    (rc = ccc_additive_encrypt(ec, &ob, &pub, context,
-		    strlen(context), o->bits, m, k, err)) != 0) {
+		    (rc = ccc_additive_encrypt_sum(ec, &ob, &pub, context,
+		    strlen(context), o->bits, o->sum_bits, m, k, err)) != 0) {
 			ccc_err_item(err, line);
 			ccc_err_what(err, ccc_io_name(o->in, 0));
 			goto out;

@@ -76,6 +76,7 @@ struct ccc_encrypt_opts {
 	const struct ccc_progress *progress;	/* --seq, or NULL */
 	bool additive;		/* --additive: lines of integers */
 	uint32_t bits;		/* --additive: -B, bits a value */
+	uint32_t sum_bits;	/* --additive: -S, bits of a line's sum (0: none) */
 };
 int ccc_encrypt_run(const struct ccc_encrypt_opts *o, struct ccc_err *err)
     CCC_WUR;

@@ -144,6 +144,34 @@ elem_hex() {
 	assert_output "$(printf '%s\n' 2 2 1 5 1 1 4 8)"
 }
 
+@test "aggregate: one-hot histograms (-B 1 -S 1): each bucket and the sum below 2" {
+	printf '%s\n' '0 1 0' '1 0 0' '0 0 0' '0 1 0' |
+	    ccc-encrypt "${K[@]}" --additive -B 1 -S 1 -l oh -o oh.cbor
+	crun -0 ccc-aggregate "${K[@]}" -l oh -o agg.cbor oh.cbor
+	assert_stderr_empty
+	sums agg.cbor oh.cbor
+	assert_output "$(printf '%s\n' 1 2 0)"
+	crun -1 ccc-encrypt "${K[@]}" --additive -B 1 -S 1 -l oh -o x.cbor \
+	    <<<$'0 1 0\n1 1 0'
+	assert_stderr "ccc-encrypt: invalid field: stdin: item 2: the values' sum 2 is not below 2^1"
+	assert_no_file x.cbor
+	crun -2 ccc-encrypt "${K[@]}" -S 1 -l oh <<<1
+	assert_stderr "ccc-encrypt: usage: -S applies to --additive (see ccc-encrypt --help)"
+	crun -2 ccc-encrypt "${K[@]}" --additive -B 1 -S 33 -l oh <<<1
+	assert_stderr "ccc-encrypt: usage: -S: 1 to 32 (see ccc-encrypt --help)"
+}
+
+@test "aggregate: a one-hot input with two buckets set (test hook) is refused" {
+	need_test_hooks
+	printf '%s\n' '0 1 0' '1 0 0' |
+	    ccc-encrypt "${K[@]}" --additive -B 1 -S 1 -l oh -o oh.cbor
+	crun -0 env CCC_ADDITIVE_OUT_OF_RANGE=1 ccc-encrypt "${K[@]}" --additive \
+	    -B 1 -S 1 -l oh -o cheat.cbor <<<'1 1 0'
+	crun -1 ccc-aggregate "${K[@]}" -o agg.cbor oh.cbor cheat.cbor
+	assert_stderr "ccc-aggregate: invalid ciphertext: cheat.cbor: item 1: range proof does not verify"
+	assert_no_file agg.cbor
+}
+
 @test "aggregate: the aggregate is the same bytes whatever the order of the inputs" {
 	inputs p 8 a 5 6 7
 	ccc-aggregate "${K[@]}" -o one.cbor a-1.cbor a-2.cbor a-3.cbor
@@ -181,20 +209,31 @@ elem_hex() {
 	crun -0 env CCC_ADDITIVE_OUT_OF_RANGE=1 ccc-encrypt "${K[@]}" --additive \
 	    -B 4 -l p -o cheat.cbor <<<16
 	crun -1 ccc-aggregate "${K[@]}" -o agg.cbor a-1.cbor cheat.cbor a-2.cbor
-	assert_stderr "ccc-aggregate: invalid ciphertext: cheat.cbor: item 1: proof does not verify"
+	assert_stderr "ccc-aggregate: invalid ciphertext: cheat.cbor: item 1: range proof does not verify"
 	assert_no_file agg.cbor
 }
 
-@test "aggregate: a forged proof of knowledge is refused, the input named" {
+# The proof of a 4-bit value: 10 points (Tu Tv A S T1 T2 L1 L2 R1 R2),
+# then t_hat tau_x mu a b z_m z_r (ccc(7)).
+@test "aggregate: a forged range proof or link proof is refused, the input named" {
 	inputs p 4 a 3 4 5
-	local pok at
-	pok=$(elem_hex a-2.cbor pok)
-	at=$(find_hex a-2.cbor "$pok")
-	flip_bit a-2.cbor $((at + 96)) 0 forged.cbor
+	local proof at
+	proof=$(elem_hex a-2.cbor proofs)
+	at=$(find_hex a-2.cbor "$proof")
+	# the last byte of t_hat
+	flip_bit a-2.cbor $((at + 650 + 31)) 0 forged.cbor
 	crun -1 ccc-aggregate "${K[@]}" -o agg.cbor a-1.cbor forged.cbor a-3.cbor
-	assert_stderr "ccc-aggregate: invalid ciphertext: forged.cbor: item 1: proof does not verify"
+	assert_stderr "ccc-aggregate: invalid ciphertext: forged.cbor: item 1: range proof does not verify"
 	crun -1 ccc-aggregate "${K[@]}" -j 3 -o agg.cbor a-1.cbor forged.cbor a-3.cbor
-	assert_stderr "ccc-aggregate: invalid ciphertext: forged.cbor: item 1: proof does not verify"
+	assert_stderr "ccc-aggregate: invalid ciphertext: forged.cbor: item 1: range proof does not verify"
+	# the last byte of z_r, the link proof's
+	flip_bit a-2.cbor $((at + 650 + 6 * 32 + 31)) 0 forged.cbor
+	crun -1 ccc-aggregate "${K[@]}" -o agg.cbor a-1.cbor a-3.cbor forged.cbor
+	assert_stderr "ccc-aggregate: invalid ciphertext: forged.cbor: item 1: range proof does not verify"
+	# a byte of A (x coordinate): off the curve
+	flip_bit a-2.cbor $((at + 2 * 65 + 20)) 0 forged.cbor
+	crun -1 ccc-aggregate "${K[@]}" -o agg.cbor a-1.cbor forged.cbor
+	assert_stderr "ccc-aggregate: invalid point: forged.cbor: item 1: proof: not a point on P-256"
 	assert_no_file agg.cbor
 }
 
@@ -205,7 +244,7 @@ elem_hex() {
 	replace_bytes a-2.cbor "$at" "$(hex_str pool:b)" copy.cbor
 	inputs pool:b 4 b 9
 	crun -1 ccc-aggregate "${K[@]}" -l pool:b -o agg.cbor b-1.cbor copy.cbor
-	assert_stderr "ccc-aggregate: invalid ciphertext: copy.cbor: item 1: proof does not verify"
+	assert_stderr "ccc-aggregate: invalid ciphertext: copy.cbor: item 1: range proof does not verify"
 	crun -1 ccc-aggregate "${K[@]}" -l pool:b -o agg.cbor b-1.cbor a-1.cbor
 	assert_stderr "ccc-aggregate: refused by policy: a-1.cbor: item 1: labelled for another context"
 	assert_no_file agg.cbor
@@ -361,7 +400,7 @@ elem_hex() {
 	    -o sum.cbor share-1.cbor bad-2.cbor a-1.cbor share-3.cbor
 	assert_stderr "$(printf '%s\n' \
 	    "ccc-combine: warning: bad-2.cbor: node 2: invalid decryption share: proof does not verify" \
-	    "ccc-combine: warning: a-1.cbor: not a decryption share: expected an aggregate decryption share (ccc/agg-share/v1), found an additive input (ccc/additive/v1)")"
+	    "ccc-combine: warning: a-1.cbor: not a decryption share: expected an aggregate decryption share (ccc/agg-share/v1), found an additive input (ccc/additive/v2)")"
 	crun -0 ccc-aggregate --verify sum.cbor "${K[@]}" a-1.cbor a-2.cbor
 	assert_output 7
 }

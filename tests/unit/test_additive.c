@@ -1,9 +1,10 @@
 /*
  * Additive inputs and aggregates (security level 4): encrypt, verify in
  * batches, aggregate, share, open and take the discrete log; a forged
- * response, a relabelled input, a value out of range, a wrong share and a
- * batch with one bad input among good ones are refused (the bad one
- * named); no bit flip of an input or a share is accepted.
+ * range or link proof, a relabelled input, a histogram value moved to
+ * another input, a value out of range, a wrong share and a batch with one
+ * bad input among good ones are refused (the bad one named); no bit flip
+ * of an input or a share is accepted.
  */
 #include "config.h"
 
@@ -115,7 +116,7 @@ refusals(void)
 {
 	struct ccc_buf b[4], ab;
 	struct ccc_additive in[4];
-	uint64_t m[] = { 5 }, over[] = { 16 };
+	uint64_t m[] = { 5 }, over[] = { 16 }, h1[] = { 1, 2 }, h2[] = { 3, 0 };
 	size_t bad = 99, i;
 	uint8_t *p, *q;
 
@@ -126,24 +127,24 @@ refusals(void)
 	    NULL) == CCC_E_FIELD, "2^B is out of range");
 	for (i = 0; i < 4; i++)
 		ok(input(&b[i], "c", 4, m, 1, &in[i]) == 0, "input %zu", i);
-	/* Flip a bit of one response: the batch fails and names it. */
-	p = (uint8_t *)in[2].resp + 40;
+	/* Flip a bit of t_hat (4 bits: 2 rounds, 10 points before it). */
+	p = (uint8_t *)in[2].proof + 10 * CCC_POINT_BYTES + 31;
 	p[0] ^= 1;
 	ok(ccc_additive_verify(ec, &pub, in, 4, NULL, &bad, NULL) ==
 	    CCC_E_CIPHERTEXT && bad == 2, "forged response named (%zu)", bad);
 	p[0] ^= 1;
 	ok(ccc_additive_verify(ec, &pub, in, 4, NULL, &bad, NULL) == 0,
 	    "restored");
-	/* The PoK's response */
-	p = (uint8_t *)in[1].pok + CCC_POINT_BYTES + 31;
+	/* The link proof's z_r, the last scalar */
+	p = (uint8_t *)in[1].proof + 10 * CCC_POINT_BYTES + 6 * 32 + 31;
 	p[0] ^= 1;
 	ok(ccc_additive_verify(ec, &pub, in, 4, NULL, &bad, NULL) ==
 	    CCC_E_CIPHERTEXT && bad == 1, "forged proof of knowledge");
 	p[0] ^= 1;
 	/* A forged proof before a point off the curve: the first is named. */
-	p = (uint8_t *)in[1].resp + 40;
+	p = (uint8_t *)in[1].proof + 10 * CCC_POINT_BYTES + 40;
 	p[0] ^= 1;
-	q = (uint8_t *)in[3].a + 64;
+	q = (uint8_t *)in[3].u + 64;
 	q[0] ^= 1;
 	ok(ccc_additive_verify(ec, &pub, in, 4, NULL, &bad, NULL) ==
 	    CCC_E_CIPHERTEXT && bad == 1, "the first input at fault is named");
@@ -156,6 +157,21 @@ refusals(void)
 	ok(ccc_additive_verify(ec, &pub, in, 4, NULL, &bad, NULL) ==
 	    CCC_E_CIPHERTEXT && bad == 3, "relabelled input refused");
 	in[3].context = in[0].context;
+	/* Value 1 of a histogram moved into another input: refused. */
+	ok(input(&b[0], "c", 2, h1, 2, &in[0]) == 0 &&
+	    input(&b[1], "c", 2, h2, 2, &in[1]) == 0 &&
+	    ccc_additive_verify(ec, &pub, in, 2, NULL, &bad, NULL) == 0,
+	    "two histograms");
+	memcpy((uint8_t *)in[1].u + in[1].su, in[0].u + in[0].su,
+	    CCC_POINT_BYTES);
+	memcpy((uint8_t *)in[1].v + in[1].su, in[0].v + in[0].su,
+	    CCC_POINT_BYTES);
+	memcpy((uint8_t *)in[1].proof + in[1].sp, in[0].proof + in[0].sp,
+	    in[0].sp - 3);
+	ok(ccc_additive_decode(&in[1], b[1].p, b[1].len, 0, NULL) == 0,
+	    "the mixed input decodes");
+	ok(ccc_additive_verify(ec, &pub, in, 2, NULL, &bad, NULL) ==
+	    CCC_E_CIPHERTEXT && bad == 1, "a value moved between inputs");
 	in[1] = in[0];
 	ok(ccc_aggregate_build(ec, &pub, in, 2, NULL, 0, 1, &ab, &bad, NULL) ==
 	    CCC_E_DUPLICATE, "duplicate refused");
@@ -222,6 +238,65 @@ mutations(void)
 	ccc_buf_free(&sb);
 }
 
+/* One-hot histograms: each bucket below 2, their sum below 2 too. */
+static void
+sum_bound(void)
+{
+	struct ccc_buf b[3], ab;
+	struct ccc_additive in[3], rt[3];
+	uint64_t h1[] = { 0, 1, 0, 0 }, h2[] = { 1, 0, 0, 0 },
+	    two[] = { 1, 0, 1, 0 }, none[] = { 0, 0, 0, 0 }, out[4];
+	size_t bad = 99, i;
+	uint8_t *p;
+
+	for (i = 0; i < 3; i++)
+		ccc_buf_init(&b[i], 0);
+	ok(ccc_additive_encrypt_sum(ec, &b[0], &pub, "oh", 2, 1, 1, h1, 4,
+	    NULL) == 0 && ccc_additive_decode(&in[0], b[0].p, b[0].len, 0,
+	    NULL) == 0 && in[0].sum_bits == 1, "one-hot input");
+	ok(ccc_additive_encrypt_sum(ec, &b[1], &pub, "oh", 2, 1, 1, h2, 4,
+	    NULL) == 0 && ccc_additive_decode(&in[1], b[1].p, b[1].len, 0,
+	    NULL) == 0, "another");
+	ok(ccc_additive_encrypt_sum(ec, &b[2], &pub, "oh", 2, 1, 1, none, 4,
+	    NULL) == 0 && ccc_additive_decode(&in[2], b[2].p, b[2].len, 0,
+	    NULL) == 0, "an empty one (sum 0)");
+	ok(ccc_additive_verify(ec, &pub, in, 3, NULL, &bad, NULL) == 0,
+	    "their proofs and sum proofs verify");
+	memcpy(rt, in, sizeof(rt));	/* sorted by the aggregation */
+	ok(round_trip(rt, 3, out) == 0 && out[0] == 1 && out[1] == 1 &&
+	    out[2] == 0 && out[3] == 0, "their histogram");
+	ok_eq_int(ccc_additive_encrypt_sum(ec, &b[2], &pub, "oh", 2, 1, 1, two,
+	    4, NULL), CCC_E_FIELD, "a sum of 2 refused by the encryptor");
+#ifdef CCC_TEST_HOOKS
+	ccc_buf_reset(&b[2]);
+	ccc_additive_test_out_of_range = 1;
+	ok(ccc_additive_encrypt_sum(ec, &b[2], &pub, "oh", 2, 1, 1, two, 4,
+	    NULL) == 0 && ccc_additive_decode(&in[2], b[2].p, b[2].len, 0,
+	    NULL) == 0, "the hook makes a two-hot input");
+	ccc_additive_test_out_of_range = 0;
+	ok(ccc_additive_verify(ec, &pub, in, 3, NULL, &bad, NULL) ==
+	    CCC_E_CIPHERTEXT && bad == 2, "its sum proof is refused");
+#endif
+	/* the sum proof's t_hat (1 bit: 6 points before it) */
+	p = (uint8_t *)in[1].sum_proof + 6 * CCC_POINT_BYTES + 31;
+	p[0] ^= 1;
+	ok(ccc_additive_verify(ec, &pub, in, 2, NULL, &bad, NULL) ==
+	    CCC_E_CIPHERTEXT && bad == 1, "a forged sum proof named");
+	p[0] ^= 1;
+	/* an input without a sum bound among inputs with one */
+	ok(input(&b[2], "oh", 1, h1, 4, &in[2]) == 0 && in[2].sum_bits == 0,
+	    "an input without a bound");
+	ok(ccc_additive_verify(ec, &pub, in, 3, NULL, &bad, NULL) == 0,
+	    "verifies");
+	memcpy(rt, in, sizeof(rt));
+	ccc_buf_init(&ab, 0);
+	ok(ccc_aggregate_build(ec, &pub, rt, 3, NULL, 0, 1, &ab, &bad,
+	    NULL) == CCC_E_POLICY, "but is not aggregated with them");
+	ccc_buf_free(&ab);
+	for (i = 0; i < 3; i++)
+		ccc_buf_free(&b[i]);
+}
+
 static void
 bsgs(void)
 {
@@ -260,6 +335,7 @@ main(void)
 	sums();
 	refusals();
 	mutations();
+	sum_bound();
 	bsgs();
 	for (i = 0; i < 3; i++)
 		BN_clear_free(x[i]);
