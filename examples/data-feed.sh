@@ -51,16 +51,7 @@ hexfield() {
 }
 
 step "0. the deployment: a 2-of-3 threshold key, 3 oracles (quorum 2), an enclave in a certified pool"
-run ccc-keygen dealer -t 2 -n 3 -d committee
-for i in 1 2 3; do
-	run ccc-keygen identity -o "oracle-$i.key" -p "oracle-$i.pub" -N "oracle-$i"
-done
-run ccc-quorum-sign roster -q 2 -N oracles -o roster oracle-1.pub oracle-2.pub oracle-3.pub
-run ccc-keygen attest-root -o root.key -p root.pem -N example-root
-run ccc-keygen enclave-cert -r root.key -o enclave-1.key -p enclave-1.pem -N enclave-1
-printf 'ccc-attest-policy 1\nroot software root.pem example-root\nmeasurements any\nallow-software yes\n' >attest.policy
-# The oracles certify the pool of enclaves that may serve requests.
-certify_pool enclave-1.pem
+pool_deployment
 
 step "the provider's identity, and its one-member roster that certifies what it signs"
 run ccc-keygen identity -o provider.key -p provider.pub -N acme-data
@@ -105,18 +96,8 @@ cat >program <<'EOF'
 # {0: type, 1: request id, 2: app id, 3: [input]}, read with bash
 # builtins only (the sandbox has no PATH).
 EOF
-cat "$examples/enclave-input.bash" >>program
+read_input >>program
 cat >>program <<'EOF'
-inputs=()
-hd
-for k in 0 1 2 3; do
-	hd; hd
-	case $k in
-	2) txt; app=$s ;;
-	3) for ((m = v; m > 0; m--)); do hd; txt; inputs+=("$s"); done ;;
-	*) p=$((p + v)) ;;
-	esac
-done
 printf '%s' "${inputs[0]}"
 EOF
 mkdir -p code

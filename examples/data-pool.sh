@@ -131,16 +131,7 @@ if [ "${1:-}" = 4 ]; then
 fi
 
 step "0. the deployment: a 2-of-3 threshold key, 3 oracles (quorum 2), an enclave in a certified enclave pool"
-run ccc-keygen dealer -t 2 -n 3 -d committee
-for i in 1 2 3; do
-	run ccc-keygen identity -o "oracle-$i.key" -p "oracle-$i.pub" -N "oracle-$i"
-done
-run ccc-quorum-sign roster -q 2 -N oracles -o roster oracle-1.pub oracle-2.pub oracle-3.pub
-run ccc-keygen attest-root -o root.key -p root.pem -N example-root
-run ccc-keygen enclave-cert -r root.key -o enclave-1.key -p enclave-1.pem -N enclave-1
-printf 'ccc-attest-policy 1\nroot software root.pem example-root\nmeasurements any\nallow-software yes\n' >attest.policy
-# The oracles certify the pool of enclaves that may serve requests.
-certify_pool enclave-1.pem
+pool_deployment
 
 step "the agreed program: a cohort statistic over every record, nothing else"
 cat >program <<'EOF'
@@ -151,18 +142,8 @@ cat >program <<'EOF'
 # HbA1c; exits 1 if there are fewer than 5 patients, or a malformed line.
 MIN_COHORT=5
 EOF
-cat "$examples/enclave-input.bash" >>program
+read_input >>program
 cat >>program <<'EOF'
-inputs=()
-hd
-for k in 0 1 2 3; do
-	hd; hd
-	case $k in
-	2) txt; app=$s ;;
-	3) for ((m = v; m > 0; m--)); do hd; txt; inputs+=("$s"); done ;;
-	*) p=$((p + v)) ;;
-	esac
-done
 patients=0 t2d=0 tenths=0
 for records in "${inputs[@]}"; do
 	IFS=$'\n'; set -f; lines=($records); set +f; IFS=$' \t\n'

@@ -54,3 +54,23 @@ pool_deployment() {
 	printf 'ccc-attest-policy 1\nroot software root.pem example-root\nmeasurements any\nallow-software yes\n' >attest.policy
 	certify_pool enclave-1.pem
 }
+
+# read_input: the programs' common part, printed: the enclave input, one
+# CBOR map {0: type, 1: request id, 2: app id, 3: [input, ...]}, read with
+# bash builtins only (the sandbox has no PATH); the inputs are text, in
+# the array "inputs".
+read_input() {
+	cat "$examples/enclave-input.bash"
+	cat <<'PROG'
+inputs=()
+hd
+for k in 0 1 2 3; do
+	hd; hd
+	case $k in
+	2) txt; app=$s ;;
+	3) for ((m = v; m > 0; m--)); do hd; txt; inputs+=("$s"); done ;;
+	*) p=$((p + v)) ;;
+	esac
+done
+PROG
+}

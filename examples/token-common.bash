@@ -8,26 +8,6 @@ deploy() {
 	pool_deployment
 }
 
-# read_input: the programs' common part, printed: the enclave input, one
-# CBOR map {0: type, 1: request id, 2: app id, 3: [input, ...]}, read with
-# bash builtins only (the sandbox has no PATH); the inputs are text, in
-# the array "inputs".
-read_input() {
-	cat "$examples/enclave-input.bash"
-	cat <<'PROG'
-inputs=()
-hd
-for k in 0 1 2 3; do
-	hd; hd
-	case $k in
-	2) txt; app=$s ;;
-	3) for ((m = v; m > 0; m--)); do hd; txt; inputs+=("$s"); done ;;
-	*) p=$((p + v)) ;;
-	esac
-done
-PROG
-}
-
 # install_programs PROGRAM...: each program in code/ under its SHA-384, where
 # ccc-enclave-run -x code finds it.
 install_programs() {
