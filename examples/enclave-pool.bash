@@ -60,6 +60,7 @@ pool_deployment() {
 # bash builtins only (the sandbox has no PATH); the inputs are text, in
 # the array "inputs".
 read_input() {
+	# shellcheck disable=SC2154 # examples: set by the sourcing script
 	cat "$examples/enclave-input.bash"
 	cat <<'PROG'
 inputs=()

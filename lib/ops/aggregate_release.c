@@ -16,7 +16,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -94,22 +93,6 @@ digests_file(int *fd, const struct ccc_aggregate *a, struct ccc_err *err)
 			return ccc_err_set(err, CCC_E_IO, -1, NULL, "scratch "
 			    "file: %s", strerror(errno));
 	return 0;
-}
-
-/* The share blob b, kept at path (durable) before the release is logged. */
-static int
-keep(const char *path, const struct ccc_buf *b, struct ccc_err *err)
-{
-	int fd, rc = 0;
-
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
-	    O_NOFOLLOW, 0600)) < 0 || ccc_write_full(fd, b->p, b->len) != 0 ||
-	    fsync(fd) != 0)
-		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", path,
-		    strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	return rc != 0 ? rc : ccc_fsync_dir_of(path, err);
 }
 
 /* With the node's identity: its signed access log head, as it stands. */
@@ -220,7 +203,9 @@ ccc_aggregate_release(const struct ccc_aggregate_opts *o,
 	if ((rc = ccc_accesslog_bucket(&st, ar->rq.expires, err)) != 0)
 		goto out;
 	unlogged = true;	/* the kept blob goes on failure until logged */
-	if ((rc = keep(kept, &share, err)) != 0)
+	/* Durable (file and directory) before the release is logged. */
+	if ((rc = ccc_write_file(kept, share.p, share.len, CCC_OUT_SECRET |
+	    CCC_OUT_FORCE, err)) != 0)
 		goto out;
 	if (served != CCC_SERVED_LOGGED) {
 		if ((rc = digests_file(&dfd, a, err)) != 0)
