@@ -292,12 +292,8 @@ out:
 	return rc;
 }
 
-/*
- * Call each(v, ctx) on every entry of the log, decoded, until it returns
- * non-zero (1: stop, else an error it set in err).
- */
-static int
-log_each(const char *log, int (*each)(const struct ccc_val *, void *,
+int
+ccc_accesslog_each(const char *log, int (*each)(const struct ccc_val *, void *,
     struct ccc_err *), void *ctx, struct ccc_err *err)
 {
 	struct ccc_val v[ACC_NFIELDS];
@@ -359,7 +355,7 @@ log_has(const char *log, const uint8_t rid[32], bool *found,
 
 	*found = false;
 	memset(digest, 0, 32);
-	return log_each(log, has_each, &h, err);
+	return ccc_accesslog_each(log, has_each, &h, err);
 }
 
 /* Every input of a level-4 entry, with its aggregate, into the buffer. */
@@ -388,7 +384,7 @@ ccc_accesslog_used_inputs(struct ccc_accesslog *st, struct ccc_buf *out,
 
 	if ((log = path_of(st, "access.log")) == NULL)
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "state");
-	rc = access(log, F_OK) == 0 ? log_each(log, used_each, out, err) : 0;
+	rc = access(log, F_OK) == 0 ? ccc_accesslog_each(log, used_each, out, err) : 0;
 	free(log);
 	return rc;
 }

@@ -113,6 +113,14 @@ int ccc_accesslog_append(struct ccc_accesslog *st,
 int ccc_accesslog_find(struct ccc_accesslog *st, const uint8_t rid[32],
     bool *found, uint8_t sealed_digest[32], struct ccc_err *err) CCC_WUR;
 /*
+ * Call each(v, ctx, err) on every entry of the log file, decoded (v as
+ * ccc_schema_access gives it), until it returns non-zero: 1 stops (and
+ * gives 0), anything else is an error it set in err.  A malformed entry
+ * is an error naming log.
+ */
+int ccc_accesslog_each(const char *log, int (*each)(const struct ccc_val *,
+    void *, struct ccc_err *), void *ctx, struct ccc_err *err) CCC_WUR;
+/*
  * Level 4: append to out, for every input of every aggregate the log
  * records released (entries with an aggregate), input digest || aggregate
  * digest (64 bytes), so that a lost record of used inputs (lib/aggstate.h)

@@ -120,55 +120,49 @@ read_certs(struct reads *r, const char *path, uint64_t now,
 	return rc < 0 ? rc : 0;
 }
 
+/* One entry kept (ccc_accesslog_each's callback). */
+static int
+keep_entry(const struct ccc_val *v, void *ctx, struct ccc_err *err)
+{
+	struct reads *r = ctx;
+	struct entry *e;
+
+	if ((e = grow(&r->e, &r->ne, sizeof(*r->e))) == NULL ||
+	    (e->cts = malloc(v[ACC_CTS].count * 32)) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "reads");
+	memcpy(e->rid, v[ACC_REQUEST].p, 32);
+	e->time = v[ACC_TIME].u;
+	e->node = (uint32_t)v[ACC_NODE].u;
+	/* A node's text reaches the terminal only escaped. */
+	ccc_vis(e->app, sizeof(e->app), (const char *)v[ACC_APP].p,
+	    v[ACC_APP].n, CCC_VIS_SLASH);
+	if ((e->has_out = v[ACC_OUTPUT_TO].present))
+		memcpy(e->out, v[ACC_OUTPUT_TO].p, 32);
+	for (e->nct = 0; e->nct < v[ACC_CTS].count; e->nct++)
+		memcpy(e->cts + 32 * e->nct, ccc_val_elem(&v[ACC_CTS], 32,
+		    e->nct), 32);
+	return 0;
+}
+
 /* A node's state directory: its log verified, then its entries kept. */
 static int
 read_log(struct reads *r, const char *dir, struct ccc_err *err)
 {
-	struct ccc_val v[ACC_NFIELDS];
-	struct ccc_buf b;
-	struct entry *e;
 	char *log = NULL, *head = NULL;
 	uint64_t count;
-	size_t off = 0, ilen;
 	int rc;
 
-	ccc_buf_init(&b, 0);
 	if (asprintf(&log, "%s/access.log", dir) < 0 ||
 	    asprintf(&head, "%s/access.head", dir) < 0) {
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "log");
 		goto out;
 	}
-	if ((rc = ccc_access_verify(log, head, &count, err)) != 0 ||
-	    count == 0 || (rc = ccc_read_file(&b, log, 1UL << 31, err)) != 0)
-		goto out;
-	while (off < b.len) {
-		if ((rc = ccc_cbor_check(b.p + off, b.len - off,
-		    CCC_CBOR_STRICT, CCC_BLOB_MAX, &ilen, (long long)off,
-		    err)) != 0 || (rc = ccc_blob_decode(&ccc_schema_access,
-		    b.p + off, ilen, v, (long long)off, err)) != 0)
-			goto out;
-		off += ilen;
-		if ((e = grow(&r->e, &r->ne, sizeof(*r->e))) == NULL ||
-		    (e->cts = malloc(v[ACC_CTS].count * 32)) == NULL) {
-			rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "reads");
-			goto out;
-		}
-		memcpy(e->rid, v[ACC_REQUEST].p, 32);
-		e->time = v[ACC_TIME].u;
-		e->node = (uint32_t)v[ACC_NODE].u;
-		/* A node's text reaches the terminal only escaped. */
-		ccc_vis(e->app, sizeof(e->app), (const char *)v[ACC_APP].p,
-		    v[ACC_APP].n, CCC_VIS_SLASH);
-		if ((e->has_out = v[ACC_OUTPUT_TO].present))
-			memcpy(e->out, v[ACC_OUTPUT_TO].p, 32);
-		for (e->nct = 0; e->nct < v[ACC_CTS].count; e->nct++)
-			memcpy(e->cts + 32 * e->nct, ccc_val_elem(&v[ACC_CTS],
-			    32, e->nct), 32);
-	}
+	if ((rc = ccc_access_verify(log, head, &count, err)) == 0 &&
+	    count > 0)
+		rc = ccc_accesslog_each(log, keep_entry, r, err);
 out:
 	if (rc != 0 && err != NULL && strcmp(err->what, log) == 0)
 		(void)ccc_err_rename(err, dir);
-	ccc_buf_free(&b);
 	free(log);
 	free(head);
 	return rc;
