@@ -420,7 +420,8 @@ ccc_out_commit(struct ccc_out *o, struct ccc_err *err)
 
 	if (o->path == NULL)
 		return 0;	/* stdout: a pipe or terminal, nothing to sync */
-	if (fsync(o->fd) != 0 || close(o->fd) != 0) {
+	if ((!(o->flags & CCC_OUT_NOSYNC) && fsync(o->fd) != 0) ||
+	    close(o->fd) != 0) {
 		o->fd = -1;
 		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", o->path,
 		    strerror(errno));
@@ -439,7 +440,8 @@ ccc_out_commit(struct ccc_out *o, struct ccc_err *err)
 		    "file exists (use -f to replace it)" : strerror(errno));
 		goto fail;
 	}
-	rc = ccc_fsync_dir_of(o->path, err);
+	if (!(o->flags & CCC_OUT_NOSYNC))
+		rc = ccc_fsync_dir_of(o->path, err);
 	free(o->tmp);
 	free(o->path);
 	o->tmp = o->path = NULL;

@@ -69,7 +69,10 @@ enum {
 	CCC_OUT_FORCE = 2,	/* may replace an existing file */
 	CCC_OUT_SECRET = 4,	/* mode 0600 */
 	CCC_OUT_TTY_OK = 8,	/* binary to a terminal was asked for */
-	CCC_OUT_HAS_T = 16	/* the tool has -T: the refusal names it */
+	CCC_OUT_HAS_T = 16,	/* the tool has -T: the refusal names it */
+	CCC_OUT_NOSYNC = 32	/* atomic but not synced: the caller syncs
+				 * the file system before anything depends
+				 * on the file (ccc_keystate_sync) */
 };
 
 struct ccc_out {

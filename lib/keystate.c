@@ -158,6 +158,14 @@ ccc_keystate_put(const struct ccc_keystate *st, const void *p, size_t n,
 	return ccc_write_file(path, p, n, flags, err);
 }
 
+int
+ccc_keystate_sync(const struct ccc_keystate *st, struct ccc_err *err)
+{
+	if (syncfs(st->lockfd) != 0)
+		return io_fail(err, st->dir);
+	return 0;
+}
+
 static int
 erase_path(const char *path, struct ccc_err *err)
 {

@@ -70,10 +70,19 @@ int ccc_keystate_read(const struct ccc_keystate *st, struct ccc_buf *b,
  * Write rel atomically and durably, creating its directory.  If it exists
  * with the same bytes nothing happens; with other bytes it is replaced
  * only with CCC_OUT_FORCE (else CCC_E_EXISTS).  Flags: CCC_OUT_SECRET,
- * CCC_OUT_FORCE.
+ * CCC_OUT_FORCE, CCC_OUT_NOSYNC (atomic, durable only after
+ * ccc_keystate_sync).
  */
 int ccc_keystate_put(const struct ccc_keystate *st, const void *p, size_t n,
     int flags, struct ccc_err *err, const char *fmt, ...) CCC_PRINTF(6, 7)
+    CCC_WUR;
+
+/*
+ * Make every write so far durable with one syncfs(2) of the state's file
+ * system: what many CCC_OUT_NOSYNC writes need, one device flush instead
+ * of two per file.
+ */
+int ccc_keystate_sync(const struct ccc_keystate *st, struct ccc_err *err)
     CCC_WUR;
 
 /* mkdir rel (0700) if absent, durably. */

@@ -169,6 +169,16 @@ ccc_vss_combine(struct ccc_ec *ec, EC_POINT **A, EC_POINT **const *C,
 		return rc;
 	rc = 0;
 	for (j = 0; j < t && rc == 0; j++) {
+		if (w == NULL) {
+			/* Weights all 1 (a DKG): k - 1 additions. */
+			if (EC_POINT_copy(A[j], C[0][j]) != 1)
+				rc = CCC_E_CRYPTO;
+			for (i = 1; i < k && rc == 0; i++)
+				if (EC_POINT_add(ec->group, A[j], A[j], C[i][j],
+				    ec->bn) != 1)
+					rc = CCC_E_CRYPTO;
+			continue;
+		}
 		for (i = 0; i < k; i++)
 			col[i] = C[i][j];
 		if (EC_POINTs_mul(ec->group, A[j], NULL, k, col,

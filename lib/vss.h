@@ -53,8 +53,9 @@ int ccc_vss_check(struct ccc_ec *ec, EC_POINT *const *C, uint32_t t,
 
 /*
  * Linear combination of k dealings' commitments: A[j] = sum_i w[i] C[i][j]
- * for j < t.  With every w[i] = 1 it is the Joint-Feldman sum; with
- * Lagrange coefficients at 0 it is the resharing interpolation.
+ * for j < t.  With w NULL (every w[i] = 1) it is the Joint-Feldman sum,
+ * made of additions; with Lagrange coefficients at 0 it is the resharing
+ * interpolation.
  */
 int ccc_vss_combine(struct ccc_ec *ec, EC_POINT **A, EC_POINT **const *C,
     const BIGNUM *const *w, size_t k, uint32_t t) CCC_WUR;

@@ -438,8 +438,8 @@ rs_derive(struct tx *x, const uint8_t *S, uint32_t k, BIGNUM *xj,
 		if ((H[i] = EC_POINT_new(x->ec->group)) == NULL)
 			goto out;
 	if ((x->reshare && ccc_tdh2_lagrange(x->ec, w, xs, k) != 0) ||
-	    ccc_vss_combine(x->ec, A, Cs, (const BIGNUM *const *)w, k,
-	    t) != 0)
+	    ccc_vss_combine(x->ec, A, Cs, x->reshare ?
+	    (const BIGNUM *const *)w : NULL, k, t) != 0)
 		goto crypto;
 	for (i = 0; i < n; i++)
 		if (ccc_vss_eval(x->ec, H[i], A, t, i + 1) != 0)

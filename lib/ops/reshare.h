@@ -34,6 +34,7 @@ struct tx {
 	const struct ccc_node_opts *o;
 	uint64_t now;
 	bool has_cur, pending, reshare, has_seed;
+	bool exclusive;			/* opened to advance, not to read */
 	uint64_t cur;
 	struct ccc_committee cm;
 	struct ccc_group old;		/* resharing: the group dealt from */

@@ -145,6 +145,7 @@ rs_slot_max(const struct tx *x, int kind)
 static int
 load_msgs(struct tx *x, struct ccc_err *err)
 {
+	struct ccc_err e;
 	char **names;
 	size_t nn, k;
 	uint32_t i;
@@ -165,10 +166,33 @@ load_msgs(struct tx *x, struct ccc_err *err)
 			continue;
 		}
 		if ((rc = ccc_keystate_read(&x->st, &s->raw, false, err,
-		    "pending/msgs/%s", names[k])) != 0 ||
-		    (rc = ccc_msg_decode(&s->m, s->raw.p, s->raw.len,
-		    err)) != 0)
+		    "pending/msgs/%s", names[k])) != 0)
 			break;
+		ccc_err_clear(&e);
+		if (ccc_msg_decode(&s->m, s->raw.p, s->raw.len, &e) != 0) {
+			/*
+			 * Another's message, admitted without a sync of its
+			 * own (rs_intake): a power loss before the sync can
+			 * leave it damaged, while its original is still in
+			 * in/, which admits it again.  Ours were synced.
+			 */
+			if (i == (kind == CCC_MSG_DEAL ? x->me_d : x->me_m)) {
+				rc = ccc_err_set(err, e.code, -1, NULL,
+				    "%s/pending/msgs/%s: %s", x->st.dir,
+				    names[k], e.detail);
+				break;
+			}
+			ccc_buf_reset(&s->raw);
+			if (!x->exclusive)
+				continue;	/* status: read only */
+			ccc_cli_warn("%s/pending/msgs/%s: damaged, dropped "
+			    "(admitted again if it is still in in/): %s",
+			    x->st.dir, names[k], e.detail);
+			if ((rc = ccc_keystate_erase(&x->st, err,
+			    "pending/msgs/%s", names[k])) != 0)
+				break;
+			continue;
+		}
 		s->have = true;
 	}
 	ccc_keystate_names_free(names, nn);
@@ -260,6 +284,7 @@ rs_tx_open(struct tx *x, const struct ccc_node_opts *o, int mode,
 
 	memset(x, 0, sizeof(*x));
 	x->o = o;
+	x->exclusive = mode == CCC_KEYSTATE_EXCLUSIVE;
 	x->now = o->now != 0 ? o->now : ccc_keystate_now();
 	if ((x->ec = ccc_ec_default()) == NULL)
 		return ccc_err_set(err, CCC_E_CRYPTO, -1, NULL, "P-256");

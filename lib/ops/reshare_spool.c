@@ -135,8 +135,12 @@ admit(const struct tx *x, const struct ccc_msg *m, struct ccc_err *err)
 	return 0;
 }
 
-/* Keep the first message of each sender and round; a different second
- * one is evidence of equivocation and excludes its sender. */
+/*
+ * Keep the first message of each sender and round; a different second
+ * one is evidence of equivocation and excludes its sender.  Written
+ * without a sync each: rs_intake syncs them all at once before it takes
+ * their originals out of in/.
+ */
 static int
 store(struct tx *x, const struct ccc_msg *m, const struct ccc_buf *raw,
     struct ccc_err *err)
@@ -152,8 +156,9 @@ store(struct tx *x, const struct ccc_msg *m, const struct ccc_buf *raw,
 			return 0;
 		if (s->equiv)
 			return 0;
-		if ((rc = ccc_keystate_put(&x->st, raw->p, raw->len, 0, err,
-		    "pending/msgs/%s-%u.equiv.cbor", kind, m->from)) != 0)
+		if ((rc = ccc_keystate_put(&x->st, raw->p, raw->len,
+		    CCC_OUT_NOSYNC, err, "pending/msgs/%s-%u.equiv.cbor", kind,
+		    m->from)) != 0)
 			return rc;
 		s->equiv = true;
 		ccc_cli_warn("%s %s sent two different messages: excluded",
@@ -162,8 +167,8 @@ store(struct tx *x, const struct ccc_msg *m, const struct ccc_buf *raw,
 		    sizeof(who)));
 		return 0;
 	}
-	if ((rc = ccc_keystate_put(&x->st, raw->p, raw->len, 0, err,
-	    "pending/msgs/%s-%u.cbor", kind, m->from)) != 0)
+	if ((rc = ccc_keystate_put(&x->st, raw->p, raw->len, CCC_OUT_NOSYNC,
+	    err, "pending/msgs/%s-%u.cbor", kind, m->from)) != 0)
 		return rc;
 	ccc_buf_reset(&s->raw);
 	if ((rc = ccc_buf_put(&s->raw, raw->p, raw->len)) != 0)
@@ -224,6 +229,15 @@ out:
 	ccc_buf_free(&b);
 }
 
+/*
+ * Admit in/ into pending/msgs.  The admitted messages are written without
+ * a sync each, then made durable together by one syncfs(2), and only then
+ * taken out of in/: a crash before that leaves them in in/, and the next
+ * run admits them again (an identical message is a no-op); a power loss
+ * can leave one of them damaged in pending/msgs, which rs_load_pending
+ * then drops (its original is still in in/).  One device flush a run
+ * instead of two a message: O(1) syncs a run, whatever n.
+ */
 int
 rs_intake(struct tx *x, struct ccc_err *err)
 {
@@ -231,11 +245,16 @@ rs_intake(struct tx *x, struct ccc_err *err)
 	struct ccc_msg m;
 	struct ccc_err e;
 	char **names, path[4200];
-	size_t nn, k;
+	bool *done = NULL;
+	size_t nn, k, ndone = 0;
 	int rc = 0;
 
 	if ((rc = ccc_keystate_list(&x->st, "in", &names, &nn, err)) != 0)
 		return rc;
+	if (nn > 0 && (done = calloc(nn, sizeof(*done))) == NULL) {
+		ccc_keystate_names_free(names, nn);
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "in/");
+	}
 	ccc_buf_init(&raw, 0);
 	for (k = 0; k < nn && rc == 0; k++) {
 		ccc_err_clear(&e);
@@ -259,8 +278,10 @@ rs_intake(struct tx *x, struct ccc_err *err)
 		if (x->pending && memcmp(m.sid, x->cm.sid, 32) == 0) {
 			if (admit(x, &m, &e) != 0)
 				reject(x, names[k], &e);
-			else if ((rc = store(x, &m, &raw, err)) == 0)
-				(void)unlink(path);
+			else if ((rc = store(x, &m, &raw, err)) == 0) {
+				done[k] = true;
+				ndone++;
+			}
 		} else if (x->has_cur && m.epoch <= x->cur) {
 			if (m.epoch == x->cur)
 				late_confirm(x, &m);
@@ -269,6 +290,13 @@ rs_intake(struct tx *x, struct ccc_err *err)
 		/* Else a future transition's: it waits in in/. */
 		ccc_msg_free(&m);
 	}
+	if (rc == 0 && ndone > 0)
+		rc = ccc_keystate_sync(&x->st, err);
+	for (k = 0; k < nn && rc == 0; k++)
+		if (done[k] && ccc_keystate_path(&x->st, path, sizeof(path),
+		    "in/%s", names[k]) == 0)
+			(void)unlink(path);
+	free(done);
 	ccc_buf_free(&raw);
 	ccc_keystate_names_free(names, nn);
 	return rc;

@@ -177,3 +177,23 @@ EOF
 	[[ ${lines[0]} == "bench/chart.sh [FILE]: an SVG chart, on stdout, of what \`make bench\`" ]] ||
 	    fail "help: ${lines[0]}"
 }
+
+@test "bench/dkg.py: a DKG row and a reshare row per n, every node at epoch 1; usage" {
+	local dkg=$TOP_SRCDIR/bench/dkg.py shim=${CCC_BIN%/cmd}/bench/fsync-count.so
+	crun -0 "$dkg" -n 3,4 -s "$shim"
+	assert_stderr_empty
+	[[ ${#lines[@]} == 6 ]] || fail "${#lines[@]} lines"
+	[[ ${lines[1]} == "            n    t CPU s mean  CPU s max    syncs   runs  growth committee" ]] ||
+	    fail "header: ${lines[1]}"
+	# Each row: kind, n, t, then figures (a node's syncs and runs are the
+	# same for every run of the protocol: 5 ccc-share runs each).
+	[[ ${lines[2]} =~ ^dkg\ +3\ +3\ +[0-9]+\.[0-9]{3}\ +[0-9]+\.[0-9]{3}\ +[0-9]+\.0\ +5\.0\ +[0-9.]+s$ ]] ||
+	    fail "row: ${lines[2]}"
+	[[ ${lines[3]} =~ ^reshare\ +3\ +3\  ]] || fail "row: ${lines[3]}"
+	[[ ${lines[4]} =~ ^dkg\ +4\ +3\ .*\ 5\.0\ +n\^-?[0-9]+\.[0-9]{2}\ +[0-9.]+s$ ]] ||
+	    fail "row: ${lines[4]}"
+	crun -2 "$dkg" -n 1
+	assert_stderr "bench/dkg.py: usage: -n takes increasing committee sizes from 2 to 255, separated by commas, not '1'"
+	crun -2 "$dkg" -n 3 -s nowhere.so
+	assert_stderr "bench/dkg.py: usage: nowhere.so: no such shim (make bench/fsync-count.so)"
+}

@@ -530,6 +530,40 @@ transition: none"
 	assert_stderr "ccc-share: locked: a: another ccc-share is working on this node"
 }
 
+@test "advance: others' messages synced once a run; one a power loss damaged is dropped and taken again from in/, ours is not" {
+	nodes a b c
+	ccc-share committee -t 2 -o dkg.committee $(pubs a b c)
+	local n
+	for n in a b c; do
+		ccc-share dkg -d "$n" -c dkg.committee
+	done
+	sync a b c
+	# a takes b's and c's acceptances: written, synced together, and
+	# then out of in/.
+	crun -0 ccc-share advance -d a
+	assert_stderr_empty
+	cmp a/pending/msgs/accept-2.cbor "$(ls b/out/*-accept-2.cbor)"
+	[[ -z $(ls a/in) ]]
+	# A power loss before the sync: b's acceptance zeroed in pending/,
+	# its original still in in/.
+	cp "$(ls b/out/*-accept-2.cbor)" a/in/
+	: >a/pending/msgs/accept-2.cbor
+	crun -0 ccc-share status -d a
+	crun -0 ccc-share advance -d a
+	assert_stderr "ccc-share: warning: a/pending/msgs/accept-2.cbor: damaged, dropped (admitted again if it is still in in/): empty input, expected a signed protocol message"
+	cmp a/pending/msgs/accept-2.cbor "$(ls b/out/*-accept-2.cbor)"
+	settle a b c
+	crun -0 ccc-share status -d a
+	assert_contains "$output" "epoch: 0"
+	# Its own messages were synced each: a damaged one is an error.
+	nodes d e
+	ccc-share committee -t 2 -o de.committee $(pubs d e)
+	ccc-share dkg -d d -c de.committee
+	: >d/pending/msgs/accept-1.cbor
+	crun -1 ccc-share advance -d d
+	assert_stderr "ccc-share: truncated input: d/pending/msgs/accept-1.cbor: empty input, expected a signed protocol message"
+}
+
 @test "ccc-share: its blobs print with ccc-inspect" {
 	nodes a b
 	dkg 2 a b

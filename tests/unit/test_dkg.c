@@ -207,6 +207,20 @@ test_dkg_math(void)
 		bad |= memcmp(gx, hj, 65) != 0;
 	}
 	ok(!bad, "dkg: h_j = x_j G for every node");
+	{
+		/* w NULL: the same sum, by additions. */
+		EC_POINT **A1 = pts(T);
+		uint8_t a[65], b[65];
+
+		bad = ccc_vss_combine(ec, A1, Cp, NULL, N, T) != 0;
+		for (j = 0; j < T; j++) {
+			enc1(a, A[j]);
+			enc1(b, A1[j]);
+			bad |= memcmp(a, b, 65) != 0;
+		}
+		ok(!bad, "dkg: combine without weights is the sum with weights 1");
+		pts_free(A1, T);
+	}
 	interpolate(r, x, xs + 1, T);
 	ok(BN_cmp(r, s) == 0, "dkg: nodes 2,3,4 recombine the key");
 	for (i = 0; i < N; i++) {
