@@ -76,7 +76,11 @@ class Node:
 
     def run(self, *argv):
         """ccc-share ARGV -d DIR, counted against this node."""
-        env = dict(os.environ, LD_PRELOAD=SHIM, CCC_FSYNC_LOG=self.log)
+        # A sanitizer build would refuse a preload before its runtime.
+        asan = os.environ.get("ASAN_OPTIONS", "")
+        env = dict(os.environ, LD_PRELOAD=SHIM, CCC_FSYNC_LOG=self.log,
+                   ASAN_OPTIONS=(asan + ":" if asan else "") +
+                   "verify_asan_link_order=0")
         p = subprocess.Popen(("ccc-share",) + argv + ("-d", self.dir),
                              cwd=os.path.dirname(self.dir), env=env,
                              stdout=subprocess.DEVNULL,
