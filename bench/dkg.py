@@ -25,7 +25,6 @@ noise, fails it.  make bench-dkg runs it.
 import argparse, math, os, shutil, statistics, subprocess, sys, tempfile
 
 
-
 def usage(msg):
     print("bench/dkg.py: usage: " + msg, file=sys.stderr)
     sys.exit(2)
@@ -144,6 +143,12 @@ def drive(nodes, bus, start):
     fail("the transition did not end in 20 passes")
 
 
+def row(kind, nodes):
+    """KIND's figures: each node's CPU time, syncs and runs."""
+    return (kind, [nd.cpu for nd in nodes], [nd.syncs() for nd in nodes],
+            [nd.runs for nd in nodes])
+
+
 def measure(n):
     t = 2 * n // 3 + 1
     work = tempfile.mkdtemp(prefix="ccc-bench-dkg.")
@@ -159,18 +164,13 @@ def measure(n):
         os.mkdir(bus)
         sh(work, "ccc-share", "committee", "-t", str(t), "-o", "dkg.c",
            *pubs)
-        rows = []
         drive(nodes, bus, ("dkg", "-c", os.path.join(work, "dkg.c")))
-        rows.append(("dkg", [nd.cpu for nd in nodes],
-                     [nd.syncs() for nd in nodes],
-                     [nd.runs for nd in nodes]))
+        rows = [row("dkg", nodes)]
         sh(work, "ccc-share", "export", "-d", "n1", "-g", "group0")
         sh(work, "ccc-share", "committee", "-t", str(t), "-G", "0", "-g",
            "group0", "-o", "re.c", *pubs)
         drive(nodes, bus, ("reshare", "-c", os.path.join(work, "re.c")))
-        rows.append(("reshare", [nd.cpu for nd in nodes],
-                     [nd.syncs() for nd in nodes],
-                     [nd.runs for nd in nodes]))
+        rows.append(row("reshare", nodes))
         for nd in nodes:
             st = sh(work, "ccc-share", "status", "-d", nd.dir)
             if "epoch: 1" not in st.splitlines():

@@ -80,6 +80,8 @@ int rs_load_group(struct tx *x, struct ccc_group *g, uint64_t e,
 int rs_load_share(struct tx *x, struct ccc_share *sh, uint64_t e,
     struct ccc_err *err) CCC_WUR;
 uint32_t rs_slot_max(const struct tx *x, int kind);
+/* This node's index among the senders of kind (dealer or member), or 0. */
+uint32_t rs_own_index(const struct tx *x, int kind);
 
 /* reshare_commit.c: the commit and the erasure of old shares */
 int rs_finish(struct tx *x, struct ccc_err *err) CCC_WUR;

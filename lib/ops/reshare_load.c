@@ -142,6 +142,12 @@ rs_slot_max(const struct tx *x, int kind)
 	return kind == CCC_MSG_DEAL ? x->D : x->n;
 }
 
+uint32_t
+rs_own_index(const struct tx *x, int kind)
+{
+	return kind == CCC_MSG_DEAL ? x->me_d : x->me_m;
+}
+
 static int
 load_msgs(struct tx *x, struct ccc_err *err)
 {
@@ -176,7 +182,7 @@ load_msgs(struct tx *x, struct ccc_err *err)
 			 * leave it damaged, while its original is still in
 			 * in/, which admits it again.  Ours were synced.
 			 */
-			if (i == (kind == CCC_MSG_DEAL ? x->me_d : x->me_m)) {
+			if (i == rs_own_index(x, kind)) {
 				rc = ccc_err_set(err, e.code, -1, NULL,
 				    "%s/pending/msgs/%s: %s", x->st.dir,
 				    names[k], e.detail);

@@ -71,7 +71,7 @@ rs_resend(struct tx *x, struct ccc_err *err)
 	uint32_t i;
 
 	for (kind = 0; kind < CCC_MSG_NKINDS; kind++) {
-		i = kind == CCC_MSG_DEAL ? x->me_d : x->me_m;
+		i = rs_own_index(x, kind);
 		if (i == 0 || !x->s[kind][i].have)
 			continue;
 		if ((rc = rs_out_name(name, sizeof(name), x->cm.epoch, x->sid8,
