@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""bench/replay.py: what a decryption node's history costs a request.
+"""bench/replay.py: what a request costs a decryption node.
 
 A node serves a certified request (ccc-reencrypt in request mode, the
 whole process) from a state directory holding no replay markers, and from
@@ -9,22 +9,32 @@ time (user + system, from wait4), so the ratio holds on a busy machine.
 The row is the median of the per-pair ratios; the goal is at most 1.1x.
 A third state holds the same markers in the flat layout of earlier
 versions (one directory, every marker read to prune): the cost the
-buckets remove.  Not a test: it reports.  make bench-replay runs it.
+buckets remove.
 
-    bench/replay.py [-m MARKERS] [-p PAIRS] [--check]
+Then serving: BATCH requests served by one ccc-reencrypt --serve process
+against the same number served one process each (-r), in turn, from
+empty states; the ratio of the CPU time per request, median of PAIRS
+pairs.  The goal is at most a quarter.  Not a test: it reports.  make
+bench-replay runs it.
 
---check exits 1 when the bucketed ratio exceeds 1.1 by more than 2x
-(2.2): only an algorithmic regression, never noise, fails it.
+    bench/replay.py [-m MARKERS] [-p PAIRS] [-b BATCH] [--check]
+
+--check exits 1 when the bucketed ratio exceeds 1.1, or the serving
+ratio 0.25, by more than 2x (2.2, 0.5): only an algorithmic regression,
+never noise, fails it.
 """
 import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
 
 ap = argparse.ArgumentParser(usage=__doc__.split("\n\n")[2].strip())
 ap.add_argument("-m", type=int, default=100000, dest="markers")
 ap.add_argument("-p", type=int, default=15, dest="pairs")
+ap.add_argument("-b", type=int, default=10, dest="batch")
 ap.add_argument("--check", action="store_true")
 args = ap.parse_args()
-if args.markers < 1 or args.pairs < 3:
-    sys.exit("bench/replay.py: -m takes 1 or more markers, -p 3 or more pairs")
+if args.markers < 1 or args.pairs < 3 or args.batch < 1:
+    print("bench/replay.py: usage: -m takes 1 or more markers, -p 3 or more "
+          "pairs, -b 1 or more requests", file=sys.stderr)
+    sys.exit(2)
 
 work = tempfile.mkdtemp(prefix="ccc-bench-replay.")
 W = os.path.join(work, "w")
@@ -82,18 +92,40 @@ def fill(state, flat):
             f.write("released %d\n" % exp)
 
 
-def serve(state, cert):
-    """The node's CPU seconds for serving cert from state."""
-    pid = os.posix_spawnp("ccc-reencrypt", [
-        "ccc-reencrypt", "-s", K + "/committee/share-1.cbor", "-k", TPK,
-        "-r", ROSTER, "-A", POLICY, "-P", POOL, "-d", state, "-o",
-        cert + "." + state, cert], os.environ,
-        file_actions=[(os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0)])
+NODE = ["ccc-reencrypt", "-s", K + "/committee/share-1.cbor", "-k", TPK,
+        "-r", ROSTER, "-A", POLICY, "-P", POOL]
+
+
+def cpu(args, stdin="/dev/null", stdout="/dev/null"):
+    """The CPU seconds of one ccc-reencrypt process (exit 0 or fail)."""
+    pid = os.posix_spawnp(args[0], args, os.environ, file_actions=[
+        (os.POSIX_SPAWN_OPEN, 0, stdin, os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 1, stdout, os.O_WRONLY | os.O_CREAT |
+         os.O_TRUNC, 0o644)])
     _, status, ru = os.wait4(pid, 0)
     if status != 0:
-        sys.exit("bench/replay.py: ccc-reencrypt from %s failed (status %d)"
-                 % (state, status))
+        sys.exit("bench/replay.py: %s failed (status %d)"
+                 % (" ".join(args[-3:]), status))
     return ru.ru_utime + ru.ru_stime
+
+
+def serve(state, cert):
+    """The node's CPU seconds for serving cert from state."""
+    return cpu(NODE + ["-d", state, "-o", cert + "." + state, cert])
+
+
+def serve_batch(state, certs):
+    """The node's CPU seconds for serving certs in one --serve process."""
+    with open(state + ".in", "wb") as f:
+        for c in certs:
+            with open(c, "rb") as g:
+                f.write(g.read())
+    t = cpu(NODE + ["-d", state, "--serve"], state + ".in", state + ".out")
+    n = sh("ccc-inspect", state + ".out").count('"status": 0,')
+    if n != len(certs):
+        sys.exit("bench/replay.py: --serve released %d of %d requests"
+                 % (n, len(certs)))
+    return t
 
 
 try:
@@ -127,9 +159,36 @@ try:
     print("  %-44s %10.2f %7.2fx %8s" % (
         "%d markers, flat (before the buckets)" % args.markers,
         1e3 * statistics.median(flat), rf, ""))
+    one, many = [], []
+    for i in range(args.pairs + 1):
+        certs = [certified(1000 + 2 * args.batch * i + j)
+                 for j in range(2 * args.batch)]
+        a = sum(serve("oneshot", c) for c in certs[:args.batch])
+        b = serve_batch("serving", certs[args.batch:])
+        if i > 0:
+            one.append(a / args.batch)
+            many.append(b / args.batch)
+    rs = statistics.median(b / a for a, b in zip(one, many))
+    print("node serving: %d requests, one process each (-r) or one process "
+          "(--serve), CPU time a request, median of %d pairs"
+          % (args.batch, args.pairs))
+    print("  %-44s %10s %8s %8s" % ("node", "ms", "ratio", "target"))
+    print("  %-44s %10.2f %8s %8s" % ("a process a request",
+                                      1e3 * statistics.median(one), "1.00x",
+                                      ""))
+    print("  %-44s %10.2f %7.2fx %7.2fx" % (
+        "one process (--serve)", 1e3 * statistics.median(many), rs, 0.25))
+    bad = False
     if args.check and rb > 2.2:
         print("bench/replay.py: check: %.2fx with %d markers, over 2.2x "
               "(the 1.1x target, doubled)" % (rb, args.markers), file=sys.stderr)
+        bad = True
+    if args.check and rs > 0.5:
+        print("bench/replay.py: check: serving at %.2fx of a process a "
+              "request, over 0.5x (the 0.25x target, doubled)" % rs,
+              file=sys.stderr)
+        bad = True
+    if bad:
         sys.exit(1)
 finally:
     shutil.rmtree(work, ignore_errors=True)

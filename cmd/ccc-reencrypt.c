@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "ops/ops.h"
@@ -15,6 +16,8 @@ static const char usage[] =
 "       ccc-reencrypt -s SHARE -k TPK -r ROSTER -A POLICY -P POOL -d STATE "
 "[-p POLICY] [-I IDENTITY] [--now T] [-j N] [-v] [-o OUT] [-f] [-T] "
 "[CERTIFIED]\n"
+"       ccc-reencrypt -s SHARE -k TPK -r ROSTER -A POLICY -P POOL -d STATE "
+"[-p POLICY] [-I IDENTITY] [--now T] [-j N] [-T] --serve\n"
 "       ccc-reencrypt -h | -V\n";
 
 static const struct ccc_cli_help help[] = {
@@ -48,6 +51,8 @@ static const struct ccc_cli_help help[] = {
 	    "request: the node's label policy" },
 	{ "-I, --identity IDENTITY",
 	    "request: sign the access log's head" },
+	{ "--serve",
+	    "request: many requests on stdin, an answer each" },
 	CCC_HELP_NOW,
 	{ "-j, --jobs N",
 	    "N threads (0: one per CPU)" },
@@ -59,7 +64,7 @@ static const struct ccc_cli_help help[] = {
 	{ NULL, NULL }
 };
 
-enum { OPT_NOW = 256 };
+enum { OPT_NOW = 256, OPT_SERVE };
 
 static const struct option longopts[] = {
 	{ "share", required_argument, NULL, 's' },
@@ -79,6 +84,7 @@ static const struct option longopts[] = {
 	{ "policy", required_argument, NULL, 'p' },
 	{ "identity", required_argument, NULL, 'I' },
 	{ "now", required_argument, NULL, OPT_NOW },
+	{ "serve", no_argument, NULL, OPT_SERVE },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, 'f' },
@@ -101,7 +107,7 @@ main(int argc, char **argv)
 	struct ccc_err err;
 	long long now = (long long)time(NULL);
 	struct ccc_cli_progress prog;
-	bool verbose = false;
+	bool verbose = false, serve = false, fixed_now = false;
 	int c, have_stdin, rc;
 
 	ccc_cli_init(argc, argv);
@@ -128,7 +134,9 @@ main(int argc, char **argv)
 			if ((now = ccc_cli_number(optarg, 0, INT64_MAX)) < 0)
 				return ccc_cli_usage("--now: a time in seconds "
 				    "since 1970");
+			fixed_now = true;
 			break;
+		case OPT_SERVE: serve = true; break;
 		case 'j':
 			if (ccc_cli_jobs(optarg, &o.jobs) != 0)
 				return 2;
@@ -160,6 +168,11 @@ main(int argc, char **argv)
 			    "not apply to "
 			    "a certified request (it names its enclave; the "
 			    "label policy is -p)");
+		if (serve && (argc > optind || o.out != NULL || o.force ||
+		    verbose))
+			return ccc_cli_usage("--serve reads its requests from "
+			    "standard input and answers on standard output "
+			    "(no CERTIFIED, -o, -f or -v)");
 		if (argc - optind > 1)
 			return ccc_cli_usage("one certified request at a time");
 		so.jobs = o.jobs;
@@ -170,6 +183,14 @@ main(int argc, char **argv)
 		so.force = o.force;
 		so.tty_ok = o.tty_ok;
 		so.now = (uint64_t)now;
+		if (serve) {
+			if (!o.tty_ok && isatty(STDOUT_FILENO))
+				return ccc_cli_usage("--serve: standard output "
+				    "is a terminal (answers are binary; -T "
+				    "to write them anyway)");
+			rc = ccc_reencrypt_serve(&so, fixed_now, &err);
+			return rc != 0 ? ccc_cli_fail(&err) : 0;
+		}
 		so.progress = ccc_cli_progress_start(&prog, verbose);
 		rc = ccc_cli_progress_end(&prog,
 		    ccc_reencrypt_request(&so, &err));
@@ -183,6 +204,8 @@ main(int argc, char **argv)
 		    "(-r)");
 	if (so.identity != NULL)
 		return ccc_cli_usage("-I applies to request mode (-r)");
+	if (serve)
+		return ccc_cli_usage("--serve applies to request mode (-r)");
 	if (o.share == NULL || o.tpk == NULL || (o.to == NULL) ==
 	    (o.box_to == NULL))
 		return ccc_cli_usage("needs -s SHARE, -k TPK and one of --to PUB "

@@ -21,6 +21,7 @@
 #include <sodium.h>
 
 #include "attest.h"
+#include "attest_chain.h"
 #include "cose.h"
 #include "x509.h"
 
@@ -545,7 +546,7 @@ ccc_attest_verify(const uint8_t *doc, size_t len,
 	struct ccc_err e;
 	const struct ccc_attest_root *root = NULL;
 	X509 *leaf = NULL, *cab[CCC_NITRO_CABUNDLE_MAX] = { NULL };
-	uint8_t fp[32];
+	uint8_t fp[32], chain[32];
 	char fphex[65], at[40], cn[80];
 	bool sw, named;
 	size_t i, prefix = strlen(CCC_NITRO_SOFTWARE_PREFIX);
@@ -667,16 +668,11 @@ ccc_attest_verify(const uint8_t *doc, size_t len,
 		goto out;
 	}
 
-	/* 5. The chain, at the check time. */
-	for (i = 0; i < d.ncabundle; i++)
-		if ((cab[i] = ccc_x509_parse(d.cabundle[i].p,
-		    d.cabundle[i].n)) == NULL) {
-			ERR_clear_error();
-			rc = refuse(rep, err, CCC_ATTEST_MALFORMED,
-			    CCC_E_MALFORMED, -1, "cabundle[%zu]: not one DER "
-			    "X.509 certificate", i);
-			goto out;
-		}
+	/*
+	 * 5. The chain, at the check time: validated in full unless this
+	 * process validated these very certificates, and the time is inside
+	 * all their validity periods (lib/attest_chain.c).
+	 */
 	if (at_ms == CCC_ATTEST_AT_NOW)
 		t = (uint64_t)ccc_attest_now_ms();
 	else if (at_ms == CCC_ATTEST_AT_DOCUMENT)
@@ -694,12 +690,26 @@ ccc_attest_verify(const uint8_t *doc, size_t len,
 		goto out;
 	}
 	rep->checked_at_ms = t;
+	ccc_attest_chain_key(&d, chain);
+	if (ccc_attest_chain_known(chain, (time_t)(t / 1000)))
+		goto claims;
+	for (i = 0; i < d.ncabundle; i++)
+		if ((cab[i] = ccc_x509_parse(d.cabundle[i].p,
+		    d.cabundle[i].n)) == NULL) {
+			ERR_clear_error();
+			rc = refuse(rep, err, CCC_ATTEST_MALFORMED,
+			    CCC_E_MALFORMED, -1, "cabundle[%zu]: not one DER "
+			    "X.509 certificate", i);
+			goto out;
+		}
 	ccc_attest_format_time(at, sizeof(at), t);
 	if ((rc = check_chain(leaf, cab, d.ncabundle, (time_t)(t / 1000), at,
 	    rep, err)) != 0)
 		goto out;
+	ccc_attest_chain_remember(chain, leaf, cab, d.ncabundle);
 
 	/* 6. Policy on the authenticated claims. */
+claims:
 	if ((rc = check_fresh(pol, d.timestamp_ms, t, rep, err)) != 0)
 		goto out;
 	/* No PCR0 proves nothing about the image: as debug as all zero. */

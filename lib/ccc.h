@@ -134,4 +134,14 @@ const char *ccc_utc(char *buf, uint64_t t);
 /* The exit status for a code: 0, 1 or 2. */
 int ccc_err_exit(int code);
 
+/*
+ * The error as one line, without the program's name or a newline
+ * ("replayed: req: request 1f2e...: was already served by node 1"), every
+ * piece from an input escaped by ccc_vis; a usage error ends with
+ * " (see PROG --help)".  Cut to cap - 1 bytes; returns buf.
+ */
+#define CCC_ERR_LINE_MAX 8192
+char *ccc_err_line(char *buf, size_t cap, const struct ccc_err *err,
+    const char *prog);
+
 #endif

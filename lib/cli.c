@@ -61,26 +61,12 @@ ccc_cli_init(int argc, char **argv)
 int
 ccc_cli_fail(const struct ccc_err *err)
 {
-	int code = err->code ? err->code : CCC_E_INTERNAL;
-
-	char v[4 * sizeof(err->detail)];
+	char line[CCC_ERR_LINE_MAX];
 
 	/* One line, whatever an input put into a name or a detail. */
-	fprintf(stderr, "%s: %s", ccc_progname, ccc_strerror(code));
-	if (err->what[0] != '\0')
-		fprintf(stderr, ": %s", ccc_vis(v, sizeof(v), err->what,
-		    strlen(err->what), 0));
-	if (err->item > 0)
-		fprintf(stderr, ": item %ld", err->item);
-	if (err->off >= 0)
-		fprintf(stderr, ": at byte %lld", err->off);
-	if (err->detail[0] != '\0')
-		fprintf(stderr, ": %s", ccc_vis(v, sizeof(v), err->detail,
-		    strlen(err->detail), 0));
-	if (code == CCC_E_USAGE)
-		fprintf(stderr, " (see %s --help)", ccc_progname);
-	fputc('\n', stderr);
-	return ccc_err_exit(code);
+	fprintf(stderr, "%s: %s\n", ccc_progname, ccc_err_line(line,
+	    sizeof(line), err, ccc_progname));
+	return ccc_err_exit(err->code ? err->code : CCC_E_INTERNAL);
 }
 
 /* fmt and ap, escaped as ccc_vis does, on stderr. */

@@ -159,6 +159,40 @@ ccc_err_exit(int code)
 }
 
 char *
+ccc_err_line(char *buf, size_t cap, const struct ccc_err *err,
+    const char *prog)
+{
+	int code = err->code ? err->code : CCC_E_INTERNAL;
+	char v[4 * sizeof(err->detail)];
+	size_t o = 0;
+
+#define LINE_ADD(...) do { \
+	if (o < cap) { \
+		int n_ = snprintf(buf + o, cap - o, __VA_ARGS__); \
+		o = n_ < 0 ? o : o + (size_t)n_; \
+	} \
+} while (0)
+	if (cap == 0)
+		return buf;
+	buf[0] = '\0';
+	LINE_ADD("%s", ccc_strerror(code));
+	if (err->what[0] != '\0')
+		LINE_ADD(": %s", ccc_vis(v, sizeof(v), err->what,
+		    strlen(err->what), 0));
+	if (err->item > 0)
+		LINE_ADD(": item %ld", err->item);
+	if (err->off >= 0)
+		LINE_ADD(": at byte %lld", err->off);
+	if (err->detail[0] != '\0')
+		LINE_ADD(": %s", ccc_vis(v, sizeof(v), err->detail,
+		    strlen(err->detail), 0));
+	if (code == CCC_E_USAGE)
+		LINE_ADD(" (see %s --help)", prog);
+#undef LINE_ADD
+	return buf;
+}
+
+char *
 ccc_vis(char *dst, size_t cap, const char *src, size_t len, int flags)
 {
 	const unsigned char *s = (const unsigned char *)src;

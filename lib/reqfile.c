@@ -148,7 +148,7 @@ whole(struct ccc_request_file *f, struct ccc_request *rq,
  */
 static int
 open_request(struct ccc_request_file *f, struct ccc_request *rq,
-    const struct ccc_roster *r, const char *path, uint64_t now,
+    const struct ccc_roster *r, int fd, const char *path, uint64_t now,
     struct ccc_err *err)
 {
 	const char *name = ccc_io_name(path, 0);
@@ -175,8 +175,10 @@ open_request(struct ccc_request_file *f, struct ccc_request *rq,
 	ccc_buf_init(&tail, 0);
 	ccc_buf_init(&rtail, 0);
 	ccc_err_clear(&e);
-	if ((rc = ccc_private_copy(path, CCC_BLOB_MAX, r != NULL ? first_cert :
-	    first_any, &f->fd, err)) != 0)
+	if (fd >= 0)
+		f->fd = fd;
+	else if ((rc = ccc_private_copy(path, CCC_BLOB_MAX, r != NULL ?
+	    first_cert : first_any, &f->fd, err)) != 0)
 		goto out;
 	if (fstat(f->fd, &st) != 0) {
 		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s", strerror(errno));
@@ -274,14 +276,22 @@ ccc_certified_request_open(struct ccc_request_file *f,
     struct ccc_request *rq, const struct ccc_roster *r, const char *path,
     uint64_t now, struct ccc_err *err)
 {
-	return open_request(f, rq, r, path, now, err);
+	return open_request(f, rq, r, -1, path, now, err);
+}
+
+int
+ccc_certified_request_open_fd(struct ccc_request_file *f,
+    struct ccc_request *rq, const struct ccc_roster *r, int fd,
+    const char *path, uint64_t now, struct ccc_err *err)
+{
+	return open_request(f, rq, r, fd, path, now, err);
 }
 
 int
 ccc_request_open(struct ccc_request_file *f, struct ccc_request *rq,
     const char *path, struct ccc_err *err)
 {
-	return open_request(f, rq, NULL, path, 0, err);
+	return open_request(f, rq, NULL, -1, path, 0, err);
 }
 
 void

@@ -29,6 +29,10 @@ struct ccc_request_file {
 int ccc_certified_request_open(struct ccc_request_file *f,
     struct ccc_request *rq, const struct ccc_roster *r, const char *path,
     uint64_t now, struct ccc_err *err) CCC_WUR;
+/* The same from fd, a private copy of the input named path (closed here). */
+int ccc_certified_request_open_fd(struct ccc_request_file *f,
+    struct ccc_request *rq, const struct ccc_roster *r, int fd,
+    const char *path, uint64_t now, struct ccc_err *err) CCC_WUR;
 /*
  * As ccc_request_read, in pieces: a request, or a certificate of one whose
  * signatures are not checked here.

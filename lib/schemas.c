@@ -95,6 +95,19 @@ static const struct ccc_field sealed_fields[] = {
 SCHEMA(ccc_schema_sealed, "ccc/sealed/v1", "sealed decryption shares",
     sealed_fields);
 
+/*
+ * A serving node's answer to one request (ccc-reencrypt --serve): the
+ * exit status and error line the one-shot tool would have given, and what
+ * it would have written (a CBOR sequence of ccc/sealed/v1).
+ */
+static const struct ccc_field answer_fields[] = {
+	U(1, "status", 0, 2, 0),
+	B(2, "request_id", 32, 32, CCC_F_OPT),
+	T(3, "error", 1, CCC_ERR_LINE_MAX, CCC_F_OPT),
+	B(4, "output", 1, CCC_ANSWER_OUTPUT_MAX, CCC_F_OPT),
+};
+SCHEMA(ccc_schema_answer, "ccc/answer/v1", "node's answer", answer_fields);
+
 /* ---- the public threshold coin (lib/rand.c, ccc-rand) ------------------ */
 
 static const struct ccc_field coin_share_fields[] = {
@@ -630,7 +643,7 @@ SCHEMA(ccc_schema_transfer, "ccc/transfer/v1", "signed transfer",
 const struct ccc_schema *const ccc_schemas[] = {
 	&ccc_schema_tpk, &ccc_schema_share, &ccc_schema_ct,
 	&ccc_schema_recipient_pub, &ccc_schema_recipient_key,
-	&ccc_schema_sealed, &ccc_schema_identity_pub,
+	&ccc_schema_sealed, &ccc_schema_answer, &ccc_schema_identity_pub,
 	&ccc_schema_identity_key, &ccc_schema_roster, &ccc_schema_request,
 	&ccc_schema_agg_request,
 	&ccc_schema_signature, &ccc_schema_certified, &ccc_schema_access,

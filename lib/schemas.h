@@ -23,6 +23,7 @@ extern const struct ccc_schema ccc_schema_ct;
 extern const struct ccc_schema ccc_schema_recipient_pub;
 extern const struct ccc_schema ccc_schema_recipient_key;
 extern const struct ccc_schema ccc_schema_sealed;
+extern const struct ccc_schema ccc_schema_answer;
 
 /* Field indexes into vals, per schema (keep in step with the tables). */
 enum { TPK_GROUP, TPK_T, TPK_N, TPK_EPOCH, TPK_KEY_ID, TPK_H, TPK_GBAR,
@@ -36,6 +37,10 @@ enum { RKEY_SK, RKEY_PK, RKEY_NFIELDS };
 enum { SEALED_KEY_ID, SEALED_EPOCH, SEALED_INDEX, SEALED_CONTEXT,
     SEALED_RECIPIENT, SEALED_COUNT, SEALED_ENC, SEALED_SHARES,
     SEALED_NFIELDS };
+enum { ANSWER_STATUS, ANSWER_REQUEST_ID, ANSWER_ERROR, ANSWER_OUTPUT,
+    ANSWER_NFIELDS };
+/* An answer's output: at most 4 GiB. */
+#define CCC_ANSWER_OUTPUT_MAX (1ULL << 32)
 
 /* ---- the public threshold coin (ccc-rand) --------------------------------- */
 extern const struct ccc_schema ccc_schema_coin_share;

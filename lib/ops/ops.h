@@ -563,6 +563,25 @@ struct ccc_serve_opts {
 };
 int ccc_reencrypt_request(const struct ccc_serve_opts *o,
     struct ccc_err *err) CCC_WUR;
+/*
+ * The node's side of a request, in two parts (lib/ops/reencrypt_request.c)
+ * so that one process serves many: ccc_node_open reads the keys, the
+ * roster, the label and attestation policies and the identity once;
+ * ccc_node_serve serves one certified request as ccc_reencrypt_request
+ * does (the pool is read for each).  ccc_reencrypt_serve
+ * (lib/ops/reencrypt_serve.c): a CBOR sequence of certified requests on
+ * standard input, one ccc/answer/v1 on standard output for each.
+ */
+struct ccc_node;
+struct ccc_out;
+int ccc_node_open(struct ccc_node **nd, const struct ccc_serve_opts *o,
+    struct ccc_err *err) CCC_WUR;
+int ccc_node_serve(struct ccc_node *nd, const struct ccc_serve_opts *o,
+    int in_fd, struct ccc_out *to, uint8_t rid[32], bool *have_rid,
+    struct ccc_err *err) CCC_WUR;
+void ccc_node_close(struct ccc_node *nd);
+int ccc_reencrypt_serve(const struct ccc_serve_opts *o, bool fixed_now,
+    struct ccc_err *err) CCC_WUR;
 
 /*
  * A node's releases (lib/ops/release.c), of sealed shares or of a share of

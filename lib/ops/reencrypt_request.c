@@ -66,15 +66,97 @@ seal_coin(const struct ccc_request *rq, const struct ccc_tdh2_pub *pub,
 	return rc;
 }
 
+/* What a node reads once to serve any number of requests. */
+struct ccc_node {
+	struct ccc_tdh2_pub pub;
+	struct ccc_share *sh;
+	BIGNUM *x;
+	struct ccc_roster roster;
+	struct ccc_label_policy pol;
+	struct ccc_attest_policy *apol;
+	struct ccc_identity *id;
+};
+
+void
+ccc_node_close(struct ccc_node *nd)
+{
+	if (nd == NULL)
+		return;
+	ccc_identity_free(nd->id);
+	BN_clear_free(nd->x);
+	ccc_share_free(nd->sh);
+	ccc_tdh2_pub_free(&nd->pub);
+	ccc_roster_free(&nd->roster);
+	ccc_attest_policy_free(nd->apol);
+	ccc_label_policy_free(&nd->pol);
+	free(nd);
+}
+
+int
+ccc_node_open(struct ccc_node **ndp, const struct ccc_serve_opts *o,
+    struct ccc_err *err)
+{
+	struct ccc_node *nd;
+	int rc;
+
+	*ndp = NULL;
+	if ((nd = calloc(1, sizeof(*nd))) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "node");
+	/* Keys: the public key, this node's share (which must match it). */
+	if ((rc = ccc_node_keys_load(&nd->pub, &nd->sh, &nd->x, o->tpk,
+	    o->share, err)) != 0 ||
+	    (rc = ccc_roster_read(&nd->roster, o->roster, err)) != 0 ||
+	    (rc = ccc_label_policy_load(&nd->pol, o->policy, err)) != 0 ||
+	    (o->identity != NULL && (rc = ccc_node_identity_load(&nd->id,
+	    o->identity, err)) != 0))
+		goto fail;
+	/* The enclaves' attestation policy (the pool is read per request). */
+	if ((nd->apol = ccc_attest_policy_new()) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "policy");
+		goto fail;
+	}
+	if ((rc = ccc_attest_policy_load(nd->apol, o->attest_policy,
+	    err)) != 0)
+		goto fail;
+	*ndp = nd;
+	return 0;
+fail:
+	ccc_node_close(nd);
+	return rc;
+}
+
 int
 ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 {
-	struct ccc_tdh2_pub pub;
-	struct ccc_share *sh = NULL;
-	struct ccc_roster roster;
-	struct ccc_label_policy pol;
+	struct ccc_node *nd;
+	uint8_t rid[32];
+	bool have_rid;
+	int rc;
+
+	if ((rc = ccc_node_open(&nd, o, err)) != 0)
+		return rc;
+	rc = ccc_node_serve(nd, o, -1, NULL, rid, &have_rid, err);
+	ccc_node_close(nd);
+	return rc;
+}
+
+/*
+ * One request: from o->in, or when in_fd >= 0 from that private copy of
+ * it (closed here); released to o->out, or when to is not NULL to that
+ * open output (written, not committed).  *have_rid says whether rid is
+ * the request's id (it was read).
+ */
+int
+ccc_node_serve(struct ccc_node *nd, const struct ccc_serve_opts *o,
+    int in_fd, struct ccc_out *to, uint8_t rid[32], bool *have_rid,
+    struct ccc_err *err)
+{
+	struct ccc_tdh2_pub *pubp = &nd->pub;
+	const struct ccc_share *sh = nd->sh;
+	const struct ccc_roster *roster = &nd->roster;
+	const BIGNUM *x = nd->x;
+	struct ccc_identity *id = nd->id;
 	struct ccc_pool pool;
-	struct ccc_attest_policy *apol = NULL;
 	struct ccc_request rq;
 	struct ccc_accesslog st = { NULL, -1 };
 	struct ccc_access_entry ae;
@@ -90,18 +172,14 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	struct ccc_par par;
 	struct ccc_share_run run;
 	crypto_hash_sha256_state sealed_hash;
-	struct ccc_identity *id = NULL;
 	enum ccc_served served = CCC_SERVED_NO;
-	BIGNUM *x = NULL;
 	uint8_t logged[32];
 	char *kept = NULL;
 	int rc, dfd = -1;
 	bool state_open = false, par_open = false, out_open = false;
 	bool src_open = false, found = false, unlogged = false;
 
-	memset(&pub, 0, sizeof(pub));
-	memset(&roster, 0, sizeof(roster));
-	memset(&pol, 0, sizeof(pol));
+	*have_rid = false;
 	memset(&pool, 0, sizeof(pool));
 	memset(hctx, 0, sizeof(hctx));
 	memset(rep_out, 0, sizeof(rep_out));
@@ -114,36 +192,27 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	spool.fd = -1;
 	ccc_buf_init(&kb, 0);
 
-	/* Keys: the public key, this node's share (which must match it). */
-	if ((rc = ccc_node_keys_load(&pub, &sh, &x, o->tpk, o->share,
-	    err)) != 0)
-		goto out;
-	if ((rc = ccc_roster_read(&roster, o->roster, err)) != 0)
-		goto out;
-	if ((rc = ccc_label_policy_load(&pol, o->policy, err)) != 0)
-		goto out;
-	if (o->identity != NULL && (rc = ccc_node_identity_load(&id,
-	    o->identity, err)) != 0)
-		goto out;
-	/* The enclaves: the certified pool and the attestation policy. */
-	if ((apol = ccc_attest_policy_new()) == NULL) {
-		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "policy");
+	/* The certified enclave pool, as it stands for this request. */
+	if ((rc = ccc_pool_read(&pool, roster, o->pool, o->now, err)) != 0) {
+		if (in_fd >= 0)
+			close(in_fd);
 		goto out;
 	}
-	if ((rc = ccc_attest_policy_load(apol, o->attest_policy, err)) != 0 ||
-	    (rc = ccc_pool_read(&pool, &roster, o->pool, o->now, err)) != 0)
-		goto out;
 
 	/* The request: certified, fresh, for this key, labels allowed. */
-	if ((rc = ccc_certified_request_open(&rf, &rq, &roster, o->in, o->now,
-	    err)) != 0)
+	rc = in_fd >= 0 ? ccc_certified_request_open_fd(&rf, &rq, roster,
+	    in_fd, o->in, o->now, err) : ccc_certified_request_open(&rf, &rq,
+	    roster, o->in, o->now, err);
+	if (rc != 0)
 		goto out;
+	memcpy(rid, rq.id, 32);
+	*have_rid = true;
 	/* Labels and proofs are checked with the shares, on the workers. */
-	if ((rc = ccc_request_accept(&rq, pub.key_id, pub.epoch, o->now,
+	if ((rc = ccc_request_accept(&rq, pubp->key_id, pubp->epoch, o->now,
 	    err)) != 0)
 		goto in_err;
 	/* Its key attested by the enclave the pool assigns it to. */
-	if ((rc = ccc_request_enclave_check(&rq, &pool, &roster, apol, o->now,
+	if ((rc = ccc_request_enclave_check(&rq, &pool, roster, nd->apol, o->now,
 	    err)) != 0)
 		goto in_err;
 
@@ -168,14 +237,16 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	    (rc = ccc_accesslog_find(&st, rq.id, &found, logged, err)) != 0)
 		goto out;
 	if (found && !sodium_is_zero(logged, 32)) {
-		if ((rc = ccc_out_open(&out, o->out, CCC_OUT_BINARY |
+		if (to != NULL)
+			out = *to;
+		else if ((rc = ccc_out_open(&out, o->out, CCC_OUT_BINARY |
 		    (o->force ? CCC_OUT_FORCE : 0) | (o->tty_ok ?
 		    CCC_OUT_TTY_OK : 0), err)) != 0)
 			goto out;
 		out_open = true;
 		if ((rc = ccc_release_kept(&out, kept, rq.id, logged, err)) != 0 ||
 		    (id != NULL && (rc = ccc_accesslog_sign_head(&st, id,
-		    sh->index, pub.key_id, pub.epoch, err)) != 0))
+		    sh->index, pubp->key_id, pubp->epoch, err)) != 0))
 			goto out;
 		goto commit;
 	}
@@ -192,10 +263,10 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 		goto out;
 	par_open = true;
 	par.progress = o->progress;
-	if ((rc = ccc_shares_tables(&par, &pub, src.n, err)) != 0)
+	if ((rc = ccc_shares_tables(&par, pubp, src.n, err)) != 0)
 		goto out;
-	memcpy(hdr.key_id, pub.key_id, 32);
-	hdr.epoch = pub.epoch;
+	memcpy(hdr.key_id, pubp->key_id, 32);
+	hdr.epoch = pubp->epoch;
 	hdr.index = sh->index;
 	hdr.context = rq.id;
 	hdr.context_len = 32;
@@ -223,7 +294,9 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	 * whole blob), durable before the release is logged, and copied to
 	 * the output once it is: a rerun after a crash releases this blob.
 	 */
-	if ((rc = ccc_out_open(&out, o->out, CCC_OUT_BINARY | (o->force ?
+	if (to != NULL)
+		out = *to;
+	else if ((rc = ccc_out_open(&out, o->out, CCC_OUT_BINARY | (o->force ?
 	    CCC_OUT_FORCE : 0) | (o->tty_ok ? CCC_OUT_TTY_OK : CCC_OUT_HAS_T), err)) != 0)
 		goto out;
 	out_open = true;
@@ -242,12 +315,12 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	rep_out[0] = spool;
 	memset(&run, 0, sizeof(run));
 	run.par = &par;
-	run.pub = &pub;
+	run.pub = pubp;
 	run.x = x;
 	run.index = sh->index;
 	run.bind = rq.id;	/* request mode: proofs bound to the request */
 	run.rq = &rq;
-	run.pol = &pol;
+	run.pol = &nd->pol;
 	run.nrecip = k;
 	run.hctx = hctx;
 	run.ob = ob;
@@ -257,7 +330,7 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	crypto_hash_sha256_init(&sealed_hash);
 	run.out_hash = k == 1 ? &sealed_hash : NULL;
 	if ((rc = ccc_shares_seal(&run, &src, err)) != 0 ||
-	    (k > 1 && (rc = seal_coin(&rq, &pub, x, sh->index, k, hctx, ob,
+	    (k > 1 && (rc = seal_coin(&rq, pubp, x, sh->index, k, hctx, ob,
 	    rep_out, err)) != 0))
 		goto out;
 	if (fsync(spool.fd) != 0) {
@@ -283,8 +356,8 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 		    rq.has_recipient))
 			crypto_hash_sha256(ae.output_to, rq.recipient, 32);
 		ae.node = sh->index;
-		ae.epoch = pub.epoch;
-		memcpy(ae.key_id, pub.key_id, 32);
+		ae.epoch = pubp->epoch;
+		memcpy(ae.key_id, pubp->key_id, 32);
 		if (k == 1)
 			crypto_hash_sha256_final(&sealed_hash,
 			    ae.sealed_digest);
@@ -297,12 +370,12 @@ ccc_reencrypt_request(const struct ccc_serve_opts *o, struct ccc_err *err)
 	}
 	/* The head as it stands, signed before anything is released. */
 	if (id != NULL && (rc = ccc_accesslog_sign_head(&st, id, sh->index,
-	    pub.key_id, pub.epoch, err)) != 0)
+	    pubp->key_id, pubp->epoch, err)) != 0)
 		goto out;
 	if ((rc = ccc_release_copy(&out, spool.fd, kept, NULL, err)) != 0)
 		goto out;
 commit:
-	if ((rc = ccc_out_commit(&out, err)) != 0)
+	if (to == NULL && (rc = ccc_out_commit(&out, err)) != 0)
 		goto out;
 	out_open = false;
 	/* Released: the kept blob is no longer needed. */
@@ -312,7 +385,7 @@ commit:
 in_err:
 	ccc_err_what(err, ccc_io_name(o->in, 0));
 out:
-	if (out_open)
+	if (out_open && to == NULL)
 		ccc_out_abort(&out);
 	if (spool.fd >= 0)
 		close(spool.fd);
@@ -331,14 +404,7 @@ out:
 		if (j > 0 && rep_out[j].fd >= 0)
 			close(rep_out[j].fd);
 	}
-	ccc_identity_free(id);
-	BN_clear_free(x);
-	ccc_share_free(sh);
-	ccc_tdh2_pub_free(&pub);
-	ccc_roster_free(&roster);
 	ccc_pool_free(&pool);
-	ccc_attest_policy_free(apol);
-	ccc_label_policy_free(&pol);
 	if (dfd >= 0)
 		close(dfd);
 	free(kept);

@@ -64,6 +64,12 @@ for d in flow/00-nodes/node-*; do
 	cat "$d/access.head" "$d/access.log" >"$d/both"
 	seed accesslog "$d/both" "$d/access.log"
 done
+# A serving node's answers: the request released, then refused as replayed.
+(cd flow && cat 03-certified 03-certified | ccc-reencrypt \
+    -s 00-keys/committee/share-1.cbor -k 00-keys/committee/tpk.cbor \
+    -r 00-keys/roster -A 00-keys/attest.policy -P 00-keys/pool \
+    -d ../serve-state --serve >../answers.seq)
+seed seq answers.seq
 cat flow/04-sealed-node-* >sealed.seq
 cat flow/01-input.ct flow/01-input.ct >cts.seq
 seed seq sealed.seq cts.seq flow/01-input.ct flow/03-sig-oracle-1

@@ -1,0 +1,221 @@
+#!/usr/bin/env bats
+# A node serving many requests in one process (ccc-reencrypt --serve): a
+# CBOR sequence of certified requests in, one ccc/answer/v1 out for each,
+# in order, each written as soon as its request is served; every request
+# served exactly as the one-shot request mode serves it, on the same
+# state.
+bats_require_minimum_version 1.5.0
+load helpers
+
+NB=1000000000
+NA=4000000000
+
+# In $BATS_FILE_TMPDIR, made once: the oracles, roster, pool, attestation
+# policy and enclave key of oracle_fixtures; k57/ the 5-of-7 key; msg,
+# encrypted for app:A as ct.A; req1 and req2, two requests of app A for
+# ct.A, certified by oracles 1-3 as cert1 and cert2.
+setup_file() {
+	local i r
+	(
+		set -e
+		cd "$BATS_FILE_TMPDIR"
+		oracle_fixtures
+		ccc-keygen dealer -t 5 -n 7 -d k57
+		printf 'the enclave reads this\n' >msg
+		ccc-encrypt -k k57/tpk.cbor -l app:A -o ct.A msg
+		for r in 1 2; do
+			ccc-quorum-sign request -a A -m "$(printf '%096d' 0)" \
+			    -k k57/tpk.cbor -r roster -P pool -K epub \
+			    -E "$((3600 + r))" -o "req$r" ct.A
+			for i in 1 2 3; do
+				ccc-quorum-sign sign -i "o$i.key" -k k57/tpk.cbor \
+				    -A attest.policy -r roster -P pool \
+				    -o "req$r.sig$i" "req$r"
+			done
+			ccc-quorum-sign combine -r roster -c "req$r" \
+			    -o "cert$r" "req$r.sig1" "req$r.sig2" "req$r.sig3"
+		done
+	)
+}
+
+setup() {
+	use_fixtures
+}
+
+# serve I IN OUT [ARG...]: node I serves the requests in IN, in one
+# process, its state in stI, its answers to OUT.
+serve() {
+	local i=$1 in=$2 out=$3
+	shift 3
+	crun bash -c 'o=$1; shift; ccc-reencrypt "$@" <"$0" >"$o"' "$in" "$out" \
+	    -s "fx/k57/share-$i.cbor" -k fx/k57/tpk.cbor -r fx/roster \
+	    -A fx/attest.policy -P fx/pool -d "st$i" --serve "$@"
+}
+
+# released ANSWERS N OUT: the released bytes of the Nth answer, to OUT.
+released() {
+	write_hex "$(ccc-inspect "$1" |
+	    sed -n 's/^  "output": "\(.*\)"$/\1/p' | sed -n "$2p")" "$3"
+}
+
+# answer STATUS RID ERROR: an answer without released bytes, as
+# ccc-inspect prints it.
+answer() {
+	printf '{\n  "type": "ccc/answer/v1",\n  "status": %s,\n' "$1"
+	[[ -z $2 ]] || printf '  "request_id": "%s",\n' "$2"
+	printf '  "error": "%s"\n}\n' "$3"
+}
+
+@test "--serve: one process per node serves two requests; any 5 nodes' answers decrypt each" {
+	local i n
+	cat fx/cert1 fx/cert2 >in
+	for i in 1 2 3 4 5 6; do
+		serve "$i" in "a$i"
+		((status == 0))
+		assert_stderr_empty
+		assert_output_empty
+		for n in 1 2; do
+			released "a$i" "$n" "s$i.$n"
+			# Sealed to the enclave key, bound to the request.
+			[[ "$(field_hex "s$i.$n" recipient)" == "$(field_hex fx/epub pk)" ]]
+			[[ "$(field_hex "s$i.$n" context)" == "$(field_hex "fx/req$n" request_id)" ]]
+		done
+		# Each answer: status 0, the request's id, what was released.
+		crun -0 ccc-inspect "a$i"
+		assert_output "$(printf '{\n  "type": "ccc/answer/v1",\n  "status": 0,\n  "request_id": "%s",\n  "output": "%s"\n}\n{\n  "type": "ccc/answer/v1",\n  "status": 0,\n  "request_id": "%s",\n  "output": "%s"\n}' \
+		    "$(field_hex fx/req1 request_id)" "$(hex_of "s$i.1")" \
+		    "$(field_hex fx/req2 request_id)" "$(hex_of "s$i.2")")"
+		# Logged as the one-shot mode logs.
+		crun -0 ccc-inspect -L "st$i"
+		assert_output "st$i/access.log: 2 entries, chained and matching its head"
+	done
+	for n in 1 2; do
+		crun -0 ccc-combine -k fx/k57/tpk.cbor -i fx/ek -R "fx/req$n" \
+		    -o "pt$n" "s2.$n" "s4.$n" "s6.$n" "s1.$n" "s3.$n"
+		assert_stderr_empty
+		assert_same "pt$n" fx/msg
+		crun -0 ccc-combine -k fx/k57/tpk.cbor -i fx/ek -R "fx/req$n" \
+		    -o "pt$n.b" "s2.$n" "s3.$n" "s4.$n" "s5.$n" "s6.$n"
+		assert_same "pt$n.b" fx/msg
+	done
+	# A share of one request does not count for the other.
+	crun -1 ccc-combine -k fx/k57/tpk.cbor -i fx/ek -R fx/req1 -o x \
+	    s1.1 s2.1 s3.1 s4.1 s5.2
+	assert_stderr "ccc-combine: not enough shares: fx/req1: item 1: 4 valid shares, 5 needed; node 5 (s5.2): made for another request"
+}
+
+@test "--serve: a refused request is answered with the one-shot's status and reason, and the next is served" {
+	cat fx/cert1 fx/cert1 fx/ct.A fx/cert2 >in
+	serve 1 in a
+	((status == 0))
+	assert_stderr_empty
+	released a 1 s1
+	released a 2 s2
+	crun -0 ccc-inspect a
+	assert_output "$(printf '{\n  "type": "ccc/answer/v1",\n  "status": 0,\n  "request_id": "%s",\n  "output": "%s"\n}\n' \
+	    "$(field_hex fx/req1 request_id)" "$(hex_of s1)")
+$(answer 1 "$(field_hex fx/req1 request_id)" "replayed: request 2: request $(field_hex fx/req1 request_id | cut -c1-16)... was already served by node 1")
+$(answer 1 "" "wrong blob type: request 3: at byte 0: expected a quorum certificate (ccc/certified/v1), found a ciphertext (ccc/ct/v1)")
+$(printf '{\n  "type": "ccc/answer/v1",\n  "status": 0,\n  "request_id": "%s",\n  "output": "%s"\n}' \
+	    "$(field_hex fx/req2 request_id)" "$(hex_of s2)")"
+	crun -0 ccc-inspect -L st1
+	assert_output "st1/access.log: 2 entries, chained and matching its head"
+	# The same state as the one-shot mode: what one served, the other
+	# refuses.
+	crun -1 ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor \
+	    -r fx/roster -A fx/attest.policy -P fx/pool -d st1 -o again fx/cert2
+	assert_stderr "ccc-reencrypt: replayed: fx/cert2: request $(field_hex fx/req2 request_id | cut -c1-16)... was already served by node 1"
+	assert_no_file again
+	crun -0 ccc-reencrypt -s fx/k57/share-2.cbor -k fx/k57/tpk.cbor \
+	    -r fx/roster -A fx/attest.policy -P fx/pool -d st2 -o once fx/cert1
+	serve 2 fx/cert1 b
+	((status == 0))
+	crun -0 ccc-inspect b
+	assert_output "$(answer 1 "$(field_hex fx/req1 request_id)" "replayed: request 1: request $(field_hex fx/req1 request_id | cut -c1-16)... was already served by node 2")"
+}
+
+@test "--serve: input that is not a CBOR item ends serving after the answers before it" {
+	{ cat fx/cert1; printf '\xff\x00'; } >in
+	serve 1 in a
+	((status == 1))
+	assert_stderr "ccc-reencrypt: malformed input: standard input: item 2: at byte $(size_of fx/cert1): unexpected break"
+	released a 1 s1
+	crun -0 ccc-inspect a
+	assert_output "$(printf '{\n  "type": "ccc/answer/v1",\n  "status": 0,\n  "request_id": "%s",\n  "output": "%s"\n}' \
+	    "$(field_hex fx/req1 request_id)" "$(hex_of s1)")"
+	# No input: no answer, exit 0.
+	serve 1 /dev/null none
+	((status == 0))
+	assert_stderr_empty
+	[[ -f none && ! -s none ]]
+}
+
+@test "--serve: each answer is written when its request is served, before the next arrives" {
+	local size pid
+	# What a refusal answers, byte for byte.
+	serve 1 fx/ct.A expected
+	((status == 0))
+	size=$(size_of expected)
+	coproc SRV { ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor \
+	    -r fx/roster -A fx/attest.policy -P fx/pool -d st1 --serve \
+	    2>err; }
+	pid=$SRV_PID
+	cat fx/ct.A >&"${SRV[1]}"
+	# Blocks until the answer is there: a server that waited for more
+	# input would never answer (timeout: status 124).
+	timeout 600 head -c "$size" <&"${SRV[0]}" >got
+	assert_same got expected
+	cat fx/cert1 >&"${SRV[1]}"
+	exec {SRV[1]}>&-
+	cat <&"${SRV[0]}" >rest
+	wait "$pid"
+	[[ ! -s err ]] || fail "stderr: $(cat err)"
+	crun -0 ccc-inspect rest
+	assert_contains "$output" "  \"status\": 0,"
+	assert_contains "$output" "  \"request_id\": \"$(field_hex fx/req1 request_id)\","
+}
+
+@test "--serve: usage errors exit 2" {
+	serve 1 fx/cert1 a fx/cert1
+	((status == 2))
+	assert_stderr "ccc-reencrypt: usage: --serve reads its requests from standard input and answers on standard output (no CERTIFIED, -o, -f or -v) (see ccc-reencrypt --help)"
+	serve 1 fx/cert1 a -o out
+	((status == 2))
+	assert_stderr "ccc-reencrypt: usage: --serve reads its requests from standard input and answers on standard output (no CERTIFIED, -o, -f or -v) (see ccc-reencrypt --help)"
+	crun -2 ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor \
+	    --to fx/epub --serve
+	assert_stderr "ccc-reencrypt: usage: --serve applies to request mode (-r) (see ccc-reencrypt --help)"
+	assert_no_file st1 out
+}
+
+@test "--serve: the keys and policies are read once, before any request" {
+	serve 1 fx/cert1 a -p missing.policy
+	((status == 2))
+	assert_stderr "ccc-reencrypt: i/o error: missing.policy: No such file or directory"
+	[[ -f a && ! -s a ]]
+	assert_no_file st1
+}
+
+@test "--serve: through ccc-serve, the forced command of a node's ssh key, over one connection" {
+	local f
+	mkdir srv
+	for f in k57/share-3.cbor k57/tpk.cbor roster attest.policy aroot.pem pool; do
+		cp "fx/$f" "srv/${f#k57/}"
+	done
+	cat fx/cert1 fx/cert2 >in
+	SSH_ORIGINAL_COMMAND='in node-3 ccc-reencrypt -s ../share-3.cbor -k ../tpk.cbor -r ../roster -A ../attest.policy -P ../pool -d st --serve' \
+	    crun -2 "$TOP_SRCDIR/scripts/ccc-serve" node srv
+	assert_stderr "ccc-serve: refused: '../share-3.cbor': a \"..\" (nothing outside the directory is named)"
+	SSH_ORIGINAL_COMMAND='ccc-reencrypt -s share-3.cbor -k tpk.cbor -r roster -A attest.policy -P pool -d st --serve' \
+	    crun -0 bash -c '"$0" node srv <in >a' "$TOP_SRCDIR/scripts/ccc-serve"
+	assert_stderr_empty
+	released a 1 s1
+	released a 2 s2
+	crun -0 ccc-inspect a
+	assert_output "$(printf '{\n  "type": "ccc/answer/v1",\n  "status": 0,\n  "request_id": "%s",\n  "output": "%s"\n}\n{\n  "type": "ccc/answer/v1",\n  "status": 0,\n  "request_id": "%s",\n  "output": "%s"\n}' \
+	    "$(field_hex fx/req1 request_id)" "$(hex_of s1)" \
+	    "$(field_hex fx/req2 request_id)" "$(hex_of s2)")"
+	[[ "$(ccc-inspect s1 | sed -n 's/^  "index": \([0-9]*\),$/\1/p')" == 3 ]]
+	crun -0 ccc-inspect -L srv/st
+	assert_output "srv/st/access.log: 2 entries, chained and matching its head"
+}
