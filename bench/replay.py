@@ -13,13 +13,14 @@ buckets remove.
 
 Then serving: BATCH requests served by one ccc-reencrypt --serve process
 against the same number served one process each (-r), in turn, from
-empty states; the ratio of the CPU time per request, median of PAIRS
-pairs.  The goal is at most a quarter.  Not a test: it reports.  make
+empty states, and signed by one ccc-quorum-sign sign --serve process
+against a sign process each; the ratio of the CPU time per request,
+median of PAIRS pairs.  The goal is at most a quarter.  Not a test: it reports.  make
 bench-replay runs it.
 
     bench/replay.py [-m MARKERS] [-p PAIRS] [-b BATCH] [--check]
 
---check exits 1 when the bucketed ratio exceeds 1.1, or the serving
+--check exits 1 when the bucketed ratio exceeds 1.1, or a serving
 ratio 0.25, by more than 2x (2.2, 0.5): only an algorithmic regression,
 never noise, fails it.
 """
@@ -114,6 +115,29 @@ def serve(state, cert):
     return cpu(NODE + ["-d", state, "-o", cert + "." + state, cert])
 
 
+ORACLE = ["ccc-quorum-sign", "sign", "-i", K + "/oracle-4.key", "-k", TPK,
+          "-A", POLICY, "-r", ROSTER, "-P", POOL]
+
+
+def sign_each(reqs):
+    """An oracle's CPU seconds for signing reqs, a process each."""
+    return sum(cpu(ORACLE + ["-f", "-o", r + ".sig", r]) for r in reqs)
+
+
+def sign_batch(reqs):
+    """An oracle's CPU seconds for signing reqs in one --serve process."""
+    with open("oracle.in", "wb") as f:
+        for r in reqs:
+            with open(r, "rb") as g:
+                f.write(g.read())
+    t = cpu(ORACLE + ["--serve"], "oracle.in", "oracle.out")
+    n = sh("ccc-inspect", "oracle.out").count('"status": 0,')
+    if n != len(reqs):
+        sys.exit("bench/replay.py: sign --serve signed %d of %d requests"
+                 % (n, len(reqs)))
+    return t
+
+
 def serve_batch(state, certs):
     """The node's CPU seconds for serving certs in one --serve process."""
     with open(state + ".in", "wb") as f:
@@ -159,17 +183,23 @@ try:
     print("  %-44s %10.2f %7.2fx %8s" % (
         "%d markers, flat (before the buckets)" % args.markers,
         1e3 * statistics.median(flat), rf, ""))
-    one, many = [], []
+    one, many, sone, smany = [], [], [], []
     for i in range(args.pairs + 1):
         certs = [certified(1000 + 2 * args.batch * i + j)
                  for j in range(2 * args.batch)]
+        reqs = [c[:-len(".cert")] + ".req" for c in certs[:args.batch]]
         a = sum(serve("oneshot", c) for c in certs[:args.batch])
         b = serve_batch("serving", certs[args.batch:])
+        c = sign_each(reqs)
+        d = sign_batch(reqs)
         if i > 0:
             one.append(a / args.batch)
             many.append(b / args.batch)
+            sone.append(c / args.batch)
+            smany.append(d / args.batch)
     rs = statistics.median(b / a for a, b in zip(one, many))
-    print("node serving: %d requests, one process each (-r) or one process "
+    ro = statistics.median(b / a for a, b in zip(sone, smany))
+    print("serving: %d requests, one process each or one process "
           "(--serve), CPU time a request, median of %d pairs"
           % (args.batch, args.pairs))
     print("  %-44s %10s %8s %8s" % ("node", "ms", "ratio", "target"))
@@ -178,16 +208,24 @@ try:
                                       ""))
     print("  %-44s %10.2f %7.2fx %7.2fx" % (
         "one process (--serve)", 1e3 * statistics.median(many), rs, 0.25))
+    print("  %-44s %10s %8s %8s" % ("oracle (sign)", "ms", "ratio",
+                                     "target"))
+    print("  %-44s %10.2f %8s %8s" % ("a process a request",
+                                      1e3 * statistics.median(sone),
+                                      "1.00x", ""))
+    print("  %-44s %10.2f %7.2fx %7.2fx" % (
+        "one process (--serve)", 1e3 * statistics.median(smany), ro, 0.25))
     bad = False
     if args.check and rb > 2.2:
         print("bench/replay.py: check: %.2fx with %d markers, over 2.2x "
               "(the 1.1x target, doubled)" % (rb, args.markers), file=sys.stderr)
         bad = True
-    if args.check and rs > 0.5:
-        print("bench/replay.py: check: serving at %.2fx of a process a "
-              "request, over 0.5x (the 0.25x target, doubled)" % rs,
-              file=sys.stderr)
-        bad = True
+    for who, r in (("node", rs), ("oracle", ro)):
+        if args.check and r > 0.5:
+            print("bench/replay.py: check: %s serving at %.2fx of a process "
+                  "a request, over 0.5x (the 0.25x target, doubled)"
+                  % (who, r), file=sys.stderr)
+            bad = True
     if bad:
         sys.exit(1)
 finally:

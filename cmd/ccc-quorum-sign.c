@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -28,6 +29,8 @@ static const char usage[] =
 "       ccc-quorum-sign sign -i KEY [-k TPK] [-p POLICY] [-U] [-A POLICY "
 "-r ROSTER -P POOL] [-F REQUEST [-C CHAIN]] [-X REASSIGN ...] [-S SUBSCRIBERS "
 "--provider ROSTER] [--now T] [-o OUT] [-f] [FILE]\n"
+"       ccc-quorum-sign sign -i KEY -k TPK [-p POLICY] [-U] -A POLICY "
+"-r ROSTER -P POOL [--now T] --serve\n"
 "       ccc-quorum-sign agree -A POLICY -r ROSTER -P POOL -F REQUEST "
 "[-D DIVERGENCE] [--now T] [-o OUT] [-f] RESULT ...\n"
 "       ccc-quorum-sign pool -N NAME [-s SERIAL] [-o OUT] [-f] ENCLAVE ...\n"
@@ -113,6 +116,8 @@ static const struct ccc_cli_help help[] = {
 	    "the oracle roster (ccc/roster/v1)" },
 	{ "-b, --certify FILE",
 	    "combine: the blob to certify" },
+	{ "--serve",
+	    "sign: many requests on stdin, an answer each" },
 	{ "-S, --subscribers SUBSCRIBERS",
 	    "sign: a feed's certified subscriber roster" },
 	{ "--provider ROSTER",
@@ -137,7 +142,7 @@ static const struct ccc_cli_help help[] = {
 
 enum { OPT_NOW = 256, OPT_NOT_BEFORE, OPT_NOT_AFTER, OPT_ASSIGNMENT,
     OPT_CONNECT, OPT_AGREE, OPT_REPLICAS, OPT_AGGREGATE, OPT_PROVIDER,
-    OPT_NONCE, OPT_FROM, OPT_NONCES };
+    OPT_NONCE, OPT_FROM, OPT_NONCES, OPT_SERVE };
 
 static const struct option longopts[] = {
 	{ "quorum", required_argument, NULL, 'q' },
@@ -180,6 +185,7 @@ static const struct option longopts[] = {
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "nonces", required_argument, NULL, OPT_NONCES },
 	{ "now", required_argument, NULL, OPT_NOW },
+	{ "serve", no_argument, NULL, OPT_SERVE },
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
@@ -195,7 +201,8 @@ static const struct ccc_cli_sub subs[] = {
 	    "expires-in "
 	    "request-id now output force" },
 	{ "sign", "identity key policy allow-unlabelled attest-policy roster "
-	    "pool for reassigned subscribers provider chain now output force" },
+	    "pool for reassigned subscribers provider chain now serve output "
+	    "force" },
 	{ "agree", "attest-policy roster pool for divergence now output "
 	    "force" },
 	{ "pool", "name serial output force" },
@@ -266,6 +273,7 @@ main(int argc, char **argv)
 	uint16_t egress[CCC_EGRESS_MAX];
 	size_t negress = 0;
 	bool force = false, unlabelled = false, verbose = false;
+	bool serve = false, fixed_now = false;
 	long long q = 0, now, nb = -1, na = -1, expires_in = 600, v;
 	uint32_t mode = 0;
 	int c, rc;
@@ -415,7 +423,9 @@ main(int argc, char **argv)
 			if ((now = ccc_cli_number(optarg, 0, INT64_MAX)) < 0)
 				return ccc_cli_usage("--now: a time in seconds "
 				    "since 1970");
+			fixed_now = true;
 			break;
+		case OPT_SERVE: serve = true; break;
 		case 'o': out = optarg; break;
 		case 'f': force = true; break;
 		case 'h': return ccc_cli_help(usage, help);
@@ -544,7 +554,25 @@ main(int argc, char **argv)
 		o.now = (uint64_t)now;
 		o.out = out;
 		o.force = force;
-		rc = ccc_quorum_sign(&o, &err);
+		if (serve) {
+			if (tpk == NULL || apol == NULL || roster == NULL ||
+			    pool == NULL)
+				return ccc_cli_usage("sign --serve signs "
+				    "requests: it needs -k TPK, -A POLICY, "
+				    "-r ROSTER and -P POOL");
+			if (optind < argc || out != NULL || force ||
+			    forreq != NULL || chain != NULL ||
+			    nreassigned > 0 || subsfile != NULL)
+				return ccc_cli_usage("sign --serve reads its "
+				    "requests from standard input and answers "
+				    "on standard output (no FILE, -o, -f, -F, "
+				    "-C, -X or -S)");
+			if (isatty(STDOUT_FILENO))
+				return ccc_cli_usage("--serve: standard output "
+				    "is a terminal (answers are binary)");
+			rc = ccc_quorum_sign_serve(&o, fixed_now, &err);
+		} else
+			rc = ccc_quorum_sign(&o, &err);
 	} else if (strcmp(cmd, "agree") == 0) {
 		struct ccc_agree_opts o = { 0 };
 		if (apol == NULL || roster == NULL || pool == NULL ||

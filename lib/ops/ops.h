@@ -415,6 +415,33 @@ struct ccc_sign_opts {
 int ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
     CCC_WUR;
 /*
+ * ccc_quorum_sign in parts (lib/ops/quorum_sign.c), so that one oracle
+ * process signs many requests (ccc-quorum-sign sign --serve,
+ * lib/ops/quorum_serve.c): the identity key, read once; and one blob,
+ * named name, checked as its type requires and signed into out, with what
+ * sg holds preloaded (the threshold key, the label policy, the trust; NULL:
+ * read from o's files) and, with requests_only, nothing but requests.
+ */
+struct ccc_identity;
+struct ccc_tdh2_pub;
+struct ccc_label_policy;
+struct ccc_op_trust;
+struct ccc_signer {
+	struct ccc_identity *k;
+	const struct ccc_tdh2_pub *pub;
+	const struct ccc_label_policy *pol;
+	const struct ccc_op_trust *trusted;
+	bool requests_only;
+};
+int ccc_quorum_sign_key(struct ccc_identity **k, const char *path,
+    struct ccc_err *err) CCC_WUR;
+int ccc_quorum_sign_blob(const struct ccc_sign_opts *o,
+    const struct ccc_signer *sg, const struct ccc_buf *in, const char *name,
+    struct ccc_buf *out, uint8_t rid[32], bool *have_rid,
+    struct ccc_err *err) CCC_WUR;
+int ccc_quorum_sign_serve(const struct ccc_sign_opts *o, bool fixed_now,
+    struct ccc_err *err) CCC_WUR;
+/*
  * Write the signature sig of the blob in (a result with o->chain): the
  * output is opened first, then the chain advanced (lib/transfer.h), then
  * the signature committed (lib/ops/transfer.c).
@@ -582,6 +609,18 @@ int ccc_node_serve(struct ccc_node *nd, const struct ccc_serve_opts *o,
 void ccc_node_close(struct ccc_node *nd);
 int ccc_reencrypt_serve(const struct ccc_serve_opts *o, bool fixed_now,
     struct ccc_err *err) CCC_WUR;
+/*
+ * The --serve loop (lib/ops/serve.c): every item of the CBOR sequence on
+ * standard input to fn, named name ("request N"), which writes what the
+ * one-shot tool would write to out and, when it knows it, the request's
+ * id to rid (*have_rid); one ccc/answer/v1 on standard output for each.
+ * Returns 0 at the end of the input, or the error that ended serving.
+ */
+typedef int ccc_serve_fn(void *ctx, const uint8_t *p, size_t n,
+    const char *name, struct ccc_out *out, uint8_t rid[32], bool *have_rid,
+    struct ccc_err *err);
+int ccc_serve_loop(ccc_serve_fn *fn, void *ctx, struct ccc_err *err)
+    CCC_WUR;
 
 /*
  * A node's releases (lib/ops/release.c), of sealed shares or of a share of

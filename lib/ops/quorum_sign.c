@@ -237,42 +237,69 @@ out:
 }
 
 int
-ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
+ccc_quorum_sign_key(struct ccc_identity **kp, const char *path,
+    struct ccc_err *err)
 {
-	struct ccc_identity *k = NULL;
-	struct ccc_tdh2_pub pub;
-	struct ccc_label_policy pol;
-	struct trust t;
-	const struct ccc_schema *s;
-	struct ccc_val v[SIG_NFIELDS];
-	struct ccc_buf kb, in, out;
-	uint8_t d[32], sig[64];
-	char purpose[CCC_ORACLE_PURPOSE_MAX];
+	struct ccc_identity *k;
+	struct ccc_buf kb;
 	int rc;
 
-	memset(&pub, 0, sizeof(pub));
-	memset(&pol, 0, sizeof(pol));
-	memset(&t, 0, sizeof(t));
-	pol.allow_unlabelled_all = o->allow_unlabelled;
+	*kp = NULL;
 	ccc_buf_init(&kb, 1);
-	ccc_buf_init(&in, 0);
-	ccc_buf_init(&out, 0);
 	if ((k = ccc_identity_new()) == NULL) {
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "key");
 		goto out;
 	}
-	if ((rc = ccc_read_named(&kb, o->key, 4096, true, err)) != 0)
+	if ((rc = ccc_read_named(&kb, path, 4096, true, err)) != 0)
 		goto out;
 	if ((rc = ccc_identity_load(k, kb.p, kb.len, err)) != 0 ||
 	    (!k->has_secret && (rc = ccc_err_set(err, CCC_E_TYPE, -1, NULL,
 	    "expected an identity secret key (ccc/identity-key/v1)")) != 0)) {
-		ccc_err_what(err, o->key);
+		ccc_err_what(err, path);
 		goto out;
 	}
-	if ((rc = ccc_read_named(&in, o->in, CCC_BLOB_MAX, false, err)) != 0)
-		goto out;
-	if ((s = ccc_blob_peek_type(in.p, in.len)) == NULL) {
+	*kp = k;
+	k = NULL;
+out:
+	ccc_identity_free(k);
+	ccc_buf_free(&kb);
+	return rc;
+}
+
+/*
+ * Check the blob in (named name) as its type requires and sign it into
+ * out.  What sg holds preloaded (--serve) is used, the rest read here.
+ */
+int
+ccc_quorum_sign_blob(const struct ccc_sign_opts *o,
+    const struct ccc_signer *sg, const struct ccc_buf *in, const char *name,
+    struct ccc_buf *out, uint8_t rid[32], bool *have_rid,
+    struct ccc_err *err)
+{
+	struct ccc_tdh2_pub pub;
+	struct ccc_label_policy pol;
+	struct trust t;
+	const struct ccc_tdh2_pub *pubp = sg->pub;
+	const struct ccc_label_policy *polp = sg->pol;
+	const struct trust *tp = sg->trusted;
+	const struct ccc_schema *s;
+	struct ccc_val v[SIG_NFIELDS];
+	uint8_t d[32], sig[64];
+	char purpose[CCC_ORACLE_PURPOSE_MAX];
+	int rc;
+
+	*have_rid = false;
+	memset(&pub, 0, sizeof(pub));
+	memset(&pol, 0, sizeof(pol));
+	memset(&t, 0, sizeof(t));
+	pol.allow_unlabelled_all = o->allow_unlabelled;
+	if ((s = ccc_blob_peek_type(in->p, in->len)) == NULL) {
 		rc = ccc_err_set(err, CCC_E_TYPE, 0, NULL, "not a ccc blob");
+		goto fail_in;
+	}
+	if (sg->requests_only && s != &ccc_schema_request) {
+		rc = ccc_err_set(err, CCC_E_TYPE, -1, NULL, "--serve signs only "
+		    "requests (%s), not %s", ccc_schema_request.type, s->type);
 		goto fail_in;
 	}
 	/*
@@ -307,27 +334,39 @@ ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
 				    ccc_article(s->title), s->title);
 				goto fail_in;
 			}
-		if ((rc = ccc_blob_decode(s, in.p, in.len, tmp, 0, err)) != 0)
+		if ((rc = ccc_blob_decode(s, in->p, in->len, tmp, 0, err)) != 0)
 			goto fail_in;
 	}
 	if (s == &ccc_schema_request) {
 		struct ccc_request rq;
-		if (o->tpk == NULL) {
+		if (pubp == NULL && o->tpk == NULL) {
 			rc = ccc_err_set(err, CCC_E_USAGE, -1, NULL, "signing a "
 			    "request needs the threshold public key (-k) to "
 			    "check its ciphertexts");
 			goto out;
 		}
-		if ((rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0 ||
-		    (rc = ccc_label_policy_load(&pol, o->policy, err)) != 0 ||
-		    (rc = trust_load(&t, o, s, err)) != 0)
+		if ((pubp == NULL &&
+		    (rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0) ||
+		    (polp == NULL &&
+		    (rc = ccc_label_policy_load(&pol, o->policy, err)) != 0) ||
+		    (tp == NULL && (rc = trust_load(&t, o, s, err)) != 0))
 			goto out;
-		pol.allow_unlabelled_all = o->allow_unlabelled;
-		if ((rc = ccc_request_decode(&rq, in.p, in.len, err)) != 0 ||
-		    (rc = ccc_request_check(&rq, &pub, &pol, o->now,
+		if (pubp == NULL)
+			pubp = &pub;
+		if (polp == NULL) {
+			pol.allow_unlabelled_all = o->allow_unlabelled;
+			polp = &pol;
+		}
+		if (tp == NULL)
+			tp = &t;
+		if ((rc = ccc_request_decode(&rq, in->p, in->len, err)) != 0)
+			goto fail_in;
+		memcpy(rid, rq.id, 32);
+		*have_rid = true;
+		if ((rc = ccc_request_check(&rq, pubp, polp, o->now,
 		    err)) != 0 ||
-		    (rc = ccc_request_enclave_check(&rq, &t.pool, &t.roster,
-		    t.pol, o->now, err)) != 0)
+		    (rc = ccc_request_enclave_check(&rq, &tp->pool, &tp->roster,
+		    tp->pol, o->now, err)) != 0)
 			goto fail_in;
 		if (o->subscribers != NULL && (rc = ccc_feed_check_files(
 		    o->provider, o->subscribers, &rq, o->now, err)) != 0)
@@ -343,38 +382,56 @@ ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
 		}
 		if ((rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0)
 			goto out;
-		if ((rc = ccc_agg_request_decode(&ar, in.p, in.len,
+		if ((rc = ccc_agg_request_decode(&ar, in->p, in->len,
 		    err)) != 0 || (rc = ccc_agg_request_check(&ar, pub.key_id,
 		    pub.epoch, NULL, NULL, o->now, err)) != 0)
 			goto fail_in;
 	}
 	if (s == &ccc_schema_result &&
-	    (rc = check_result(o, &in, s, err)) != 0)
+	    (rc = check_result(o, in, s, err)) != 0)
 		goto fail_in;
-	crypto_hash_sha256(d, in.p, in.len);
-	if ((rc = ccc_identity_sign_digest(sig, k,
+	crypto_hash_sha256(d, in->p, in->len);
+	if ((rc = ccc_identity_sign_digest(sig, sg->k,
 	    ccc_cert_purpose(purpose, s), d)) != 0) {
 		rc = ccc_err_set(err, rc, -1, NULL, "sign");
 		goto out;
 	}
-	ccc_val_bytes(&v[SIG_SIGNER], k->id, 32);
+	ccc_val_bytes(&v[SIG_SIGNER], sg->k->id, 32);
 	ccc_val_bytes(&v[SIG_TYPE], s->type, strlen(s->type));
 	ccc_val_bytes(&v[SIG_DIGEST], d, 32);
 	ccc_val_bytes(&v[SIG_SIG], sig, 64);
-	if ((rc = ccc_blob_encode(&out, &ccc_schema_signature, v)) != 0) {
+	if ((rc = ccc_blob_encode(out, &ccc_schema_signature, v)) != 0)
 		rc = ccc_err_set(err, rc, -1, NULL, "signature");
-		goto out;
-	}
-	rc = ccc_op_sign_write(o, &in, &out, err);
 	goto out;
 fail_in:
-	ccc_err_what(err, ccc_io_name(o->in, 0));
+	ccc_err_what(err, name);
 out:
-	ccc_identity_free(k);
 	ccc_tdh2_pub_free(&pub);
 	ccc_label_policy_free(&pol);
 	trust_free(&t);
-	ccc_buf_free(&kb);
+	return rc;
+}
+
+int
+ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
+{
+	struct ccc_signer sg;
+	struct ccc_buf in, out;
+	uint8_t rid[32];
+	bool have_rid;
+	int rc;
+
+	memset(&sg, 0, sizeof(sg));
+	ccc_buf_init(&in, 0);
+	ccc_buf_init(&out, 0);
+	if ((rc = ccc_quorum_sign_key(&sg.k, o->key, err)) != 0 ||
+	    (rc = ccc_read_named(&in, o->in, CCC_BLOB_MAX, false, err)) != 0 ||
+	    (rc = ccc_quorum_sign_blob(o, &sg, &in, ccc_io_name(o->in, 0),
+	    &out, rid, &have_rid, err)) != 0)
+		goto out;
+	rc = ccc_op_sign_write(o, &in, &out, err);
+out:
+	ccc_identity_free(sg.k);
 	ccc_buf_free(&in);
 	ccc_buf_free(&out);
 	return rc;

@@ -1,37 +1,26 @@
 /*
- * ccc-reencrypt --serve: one node process serves many certified requests,
- * in the style of git cat-file --batch.  Standard input is a CBOR sequence
- * of certified requests; for each, in order, one ccc/answer/v1 goes to
- * standard output, written whole and at once, so that a client can send a
- * request, read its answer and send the next over one pipe or one ssh
- * connection.
- *
- * The keys, the roster and the policies are read once (ccc_node_open);
- * each request is then served exactly as ccc-reencrypt -r serves one
- * (ccc_node_serve: the pool read again, the state locked, logged, kept),
- * at the time of its arrival unless --now fixes it; errors name it
- * "request N", its place in the sequence.  A request that is
- * refused gets an answer with the status and error line the one-shot
- * tool would have given, and serving goes on; input that is not a CBOR
- * item ends it (the items before it are answered), as does a failure to
- * write an answer.
+ * ccc-reencrypt --serve: one node process serves many certified requests
+ * (the loop and the answers: lib/ops/serve.c).  The keys, the roster and
+ * the policies are read once (ccc_node_open); each request is then served
+ * exactly as ccc-reencrypt -r serves one (ccc_node_serve: the pool read
+ * again, the state locked, logged, kept), at the time of its arrival
+ * unless --now fixes it.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "blob.h"
-#include "cbor.h"
-#include "cli.h"
 #include "io.h"
 #include "ops.h"
-#include "quorum.h"
-#include "schemas.h"
-#include "seq.h"
+
+struct node_serving {
+	struct ccc_node *nd;
+	const struct ccc_serve_opts *o;
+	bool fixed_now;
+};
 
 /* The request's bytes in a private unlinked file, from its start. */
 static int
@@ -50,102 +39,34 @@ spool(const uint8_t *p, size_t n, int *fd, struct ccc_err *err)
 	return rc;
 }
 
-/*
- * The answer: its fields, then what was released (the scratch file rel,
- * of size len) as its last field, output, copied in pieces.
- */
 static int
-answer(int status, const uint8_t *rid, const char *line, int rel,
-    off_t len, struct ccc_buf *b, struct ccc_err *err)
+serve_request(void *ctx, const uint8_t *p, size_t n, const char *name,
+    struct ccc_out *out, uint8_t rid[32], bool *have_rid,
+    struct ccc_err *err)
 {
-	struct ccc_val v[ANSWER_NFIELDS];
-	uint8_t chunk[65536];
-	ssize_t r;
+	struct node_serving *s = ctx;
+	struct ccc_serve_opts so = *s->o;
+	int in, rc;
 
-	memset(v, 0, sizeof(v));
-	ccc_buf_reset(b);
-	ccc_val_uint(&v[ANSWER_STATUS], (uint64_t)status);
-	if (rid != NULL)
-		ccc_val_bytes(&v[ANSWER_REQUEST_ID], rid, 32);
-	if (line != NULL)
-		ccc_val_bytes(&v[ANSWER_ERROR], line, strlen(line));
-	if (ccc_blob_encode_prefix(b, &ccc_schema_answer, v, len > 0) != 0 ||
-	    (len > 0 && (ccc_cbor_put_uint(b, 4) != 0 ||
-	    ccc_cbor_put_bstr_head(b, (size_t)len) != 0)))
-		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "answer");
-	if (ccc_write_full(STDOUT_FILENO, b->p, b->len) != 0)
-		goto wfail;
-	if (len > 0 && lseek(rel, 0, SEEK_SET) != 0)
-		return ccc_err_set(err, CCC_E_IO, -1, NULL, "released blob: %s",
-		    strerror(errno));
-	while (len > 0 && (r = ccc_read_full(rel, chunk, sizeof(chunk))) > 0)
-		if (ccc_write_full(STDOUT_FILENO, chunk, (size_t)r) != 0)
-			goto wfail;
-	return 0;
-wfail:
-	return ccc_err_set(err, CCC_E_IO, -1, NULL, "standard output: %s",
-	    strerror(errno));
-}
-
-/* One request: served, its answer written. */
-static int
-serve_one(struct ccc_node *nd, const struct ccc_serve_opts *o,
-    bool fixed_now, const uint8_t *p, size_t n, long item,
-    struct ccc_buf *b, struct ccc_err *err)
-{
-	struct ccc_serve_opts so = *o;
-	struct ccc_out out = { -1, 0, NULL, NULL };
-	struct ccc_err e;
-	char line[CCC_ERR_LINE_MAX], name[32];
-	uint8_t rid[32];
-	bool have_rid = false;
-	off_t len = 0;
-	int in = -1, rc;
-
-	ccc_err_clear(&e);
-	snprintf(name, sizeof(name), "request %ld", item);
 	so.in = name;
 	so.out = NULL;
-	if (!fixed_now)
+	if (!s->fixed_now)
 		so.now = (uint64_t)time(NULL);
-	if ((rc = ccc_tmpfile(&out.fd, err)) != 0)
+	if ((rc = spool(p, n, &in, err)) != 0)
 		return rc;
-	if ((rc = spool(p, n, &in, &e)) == 0)
-		rc = ccc_node_serve(nd, &so, in, &out, rid, &have_rid, &e);
-	if (rc == 0 && (len = lseek(out.fd, 0, SEEK_END)) < 0)
-		rc = ccc_err_set(&e, CCC_E_IO, -1, NULL, "released blob: %s",
-		    strerror(errno));
-	if (rc != 0) {
-		ccc_err_line(line, sizeof(line), &e, ccc_progname);
-		len = 0;
-	}
-	rc = answer(ccc_err_exit(rc), have_rid ? rid : NULL, rc != 0 ? line :
-	    NULL, out.fd, len, b, err);
-	close(out.fd);
-	return rc;
+	return ccc_node_serve(s->nd, &so, in, out, rid, have_rid, err);
 }
 
 int
 ccc_reencrypt_serve(const struct ccc_serve_opts *o, bool fixed_now,
     struct ccc_err *err)
 {
-	struct ccc_node *nd;
-	struct ccc_seq seq;
-	struct ccc_buf b;
-	const uint8_t *p;
-	size_t n;
+	struct node_serving s = { NULL, o, fixed_now };
 	int rc;
 
-	if ((rc = ccc_node_open(&nd, o, err)) != 0)
+	if ((rc = ccc_node_open(&s.nd, o, err)) != 0)
 		return rc;
-	ccc_buf_init(&b, 0);
-	ccc_seq_open_fd(&seq, STDIN_FILENO, "standard input", CCC_BLOB_MAX, 0);
-	while ((rc = ccc_seq_next(&seq, &p, &n, NULL, err)) == 1)
-		if ((rc = serve_one(nd, o, fixed_now, p, n, seq.item, &b,
-		    err)) != 0)
-			break;
-	ccc_seq_close(&seq);
-	ccc_buf_free(&b);
-	ccc_node_close(nd);
+	rc = ccc_serve_loop(serve_request, &s, err);
+	ccc_node_close(s.nd);
 	return rc;
 }

@@ -198,23 +198,29 @@ EOF
 	assert_stderr "bench/dkg.py: usage: nowhere.so: no such shim (make bench/fsync-count.so)"
 }
 
-@test "bench/replay.py: the replay-marker rows and the serving rows; usage" {
+@test "bench/replay.py: the replay-marker rows, a node's and an oracle's serving rows; usage" {
 	local replay=$TOP_SRCDIR/bench/replay.py
 	crun -0 "$replay" -m 10 -p 3 -b 2
 	assert_stderr_empty
-	[[ ${#lines[@]} == 9 ]] || fail "${#lines[@]} lines"
+	[[ ${#lines[@]} == 12 ]] || fail "${#lines[@]} lines"
 	[[ ${lines[0]} == "replay markers: one request served by a node (ccc-reencrypt, CPU time, median of 3 pairs)" ]] ||
 	    fail "title: ${lines[0]}"
 	[[ ${lines[2]} =~ ^\ \ no\ markers\ +[0-9]+\.[0-9]{2}\ +1\.00x\ *$ ]] ||
 	    fail "row: ${lines[2]}"
 	[[ ${lines[3]} =~ ^\ \ 10\ markers,\ in\ buckets\ of\ expiry\ +[0-9]+\.[0-9]{2}\ +[0-9]+\.[0-9]{2}x\ +1\.10x$ ]] ||
 	    fail "row: ${lines[3]}"
-	[[ ${lines[5]} == "node serving: 2 requests, one process each (-r) or one process (--serve), CPU time a request, median of 3 pairs" ]] ||
+	[[ ${lines[5]} == "serving: 2 requests, one process each or one process (--serve), CPU time a request, median of 3 pairs" ]] ||
 	    fail "title: ${lines[5]}"
 	[[ ${lines[7]} =~ ^\ \ a\ process\ a\ request\ +[0-9]+\.[0-9]{2}\ +1\.00x\ *$ ]] ||
 	    fail "row: ${lines[7]}"
 	[[ ${lines[8]} =~ ^\ \ one\ process\ \(--serve\)\ +[0-9]+\.[0-9]{2}\ +[0-9]+\.[0-9]{2}x\ +0\.25x$ ]] ||
 	    fail "row: ${lines[8]}"
+	[[ ${lines[9]} =~ ^\ \ oracle\ \(sign\)\ +ms\ +ratio\ +target$ ]] ||
+	    fail "header: ${lines[9]}"
+	[[ ${lines[10]} =~ ^\ \ a\ process\ a\ request\ +[0-9]+\.[0-9]{2}\ +1\.00x\ *$ ]] ||
+	    fail "row: ${lines[10]}"
+	[[ ${lines[11]} =~ ^\ \ one\ process\ \(--serve\)\ +[0-9]+\.[0-9]{2}\ +[0-9]+\.[0-9]{2}x\ +0\.25x$ ]] ||
+	    fail "row: ${lines[11]}"
 	crun -2 "$replay" -p 2
 	assert_stderr "bench/replay.py: usage: -m takes 1 or more markers, -p 3 or more pairs, -b 1 or more requests"
 }

@@ -219,3 +219,51 @@ $(printf '{\n  "type": "ccc/answer/v1",\n  "status": 0,\n  "request_id": "%s",\n
 	crun -0 ccc-inspect -L srv/st
 	assert_output "srv/st/access.log: 2 entries, chained and matching its head"
 }
+
+# ---- an oracle: ccc-quorum-sign sign --serve ---------------------------------
+
+# oracle_serve I IN OUT [ARG...]: oracle I checks and signs the requests in
+# IN, in one process, its answers to OUT.
+oracle_serve() {
+	local i=$1 in=$2 out=$3
+	shift 3
+	crun bash -c 'o=$1; shift; ccc-quorum-sign "$@" <"$0" >"$o"' "$in" "$out" \
+	    sign -i "fx/o$i.key" -k fx/k57/tpk.cbor -A fx/attest.policy \
+	    -r fx/roster -P fx/pool --serve "$@"
+}
+
+@test "sign --serve: one oracle process signs a stream of requests, byte for byte as sign signs each" {
+	cat fx/req1 fx/ct.A fx/req2 fx/cert1 >in
+	oracle_serve 1 in a
+	((status == 0))
+	assert_stderr_empty
+	assert_output_empty
+	# Ed25519 is deterministic: the very signatures sign made of each.
+	crun -0 ccc-inspect a
+	assert_output "$(printf '{\n  "type": "ccc/answer/v1",\n  "status": 0,\n  "request_id": "%s",\n  "output": "%s"\n}' \
+	    "$(field_hex fx/req1 request_id)" "$(hex_of fx/req1.sig1)")
+$(answer 1 "" "wrong blob type: request 2: --serve signs only requests (ccc/request/v1), not ccc/ct/v1")
+$(printf '{\n  "type": "ccc/answer/v1",\n  "status": 0,\n  "request_id": "%s",\n  "output": "%s"\n}' \
+	    "$(field_hex fx/req2 request_id)" "$(hex_of fx/req2.sig1)")
+$(answer 1 "" "wrong blob type: request 4: --serve signs only requests (ccc/request/v1), not ccc/certified/v1")"
+	# A request the oracle refuses: expired at the time given.
+	local exp
+	exp=$(ccc-inspect fx/req1 | sed -n 's/^  "expires": \([0-9]*\),$/\1/p')
+	oracle_serve 2 fx/req1 b --now "$((exp + 1))"
+	((status == 0))
+	crun -0 ccc-inspect b
+	assert_output "$(answer 1 "$(field_hex fx/req1 request_id)" "expired: request 1: the request expired at $(utc "$exp") (now $(utc "$((exp + 1))"))")"
+}
+
+@test "sign --serve: usage errors exit 2" {
+	crun -2 bash -c 'ccc-quorum-sign sign -i fx/o1.key -k fx/k57/tpk.cbor -r fx/roster -P fx/pool --serve <fx/req1 >a'
+	assert_stderr "ccc-quorum-sign: usage: sign --serve signs requests: it needs -k TPK, -A POLICY, -r ROSTER and -P POOL (see ccc-quorum-sign --help)"
+	oracle_serve 1 fx/req1 a fx/req1
+	((status == 2))
+	assert_stderr "ccc-quorum-sign: usage: sign --serve reads its requests from standard input and answers on standard output (no FILE, -o, -f, -F, -C, -X or -S) (see ccc-quorum-sign --help)"
+	oracle_serve 1 fx/req1 a -F fx/cert1
+	((status == 2))
+	assert_stderr "ccc-quorum-sign: usage: sign --serve reads its requests from standard input and answers on standard output (no FILE, -o, -f, -F, -C, -X or -S) (see ccc-quorum-sign --help)"
+	crun -2 ccc-quorum-sign roster -q 1 -N x --serve fx/o1.pub
+	assert_stderr "ccc-quorum-sign: usage: roster does not take \"--serve\" (see ccc-quorum-sign --help)"
+}

@@ -1,0 +1,120 @@
+/*
+ * The serving loop of the tools' --serve modes, in the style of git
+ * cat-file --batch: standard input is a CBOR sequence of items (requests,
+ * blobs to sign); for each, in order, one ccc/answer/v1 goes to standard
+ * output, written whole and at once, so that a client can send an item,
+ * read its answer and send the next over one pipe or one ssh connection.
+ *
+ * Each item is handed to the tool's function as the one-shot form would
+ * read it, named "request N" (its place in the sequence); what that
+ * function writes to its output (a private scratch file) becomes the
+ * answer's output, and an error becomes the answer's status and error
+ * line, the one the one-shot tool would have printed.  Serving goes on
+ * after a refused item; input that is not a CBOR item ends it (the items
+ * before it are answered), as does a failure to write an answer.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "blob.h"
+#include "cbor.h"
+#include "cli.h"
+#include "io.h"
+#include "ops.h"
+#include "quorum.h"
+#include "schemas.h"
+#include "seq.h"
+
+/*
+ * The answer: its fields, then the output (the scratch file out, of size
+ * len) as its last field, copied in pieces.
+ */
+static int
+answer(int status, const uint8_t *rid, const char *line, int out,
+    off_t len, struct ccc_buf *b, struct ccc_err *err)
+{
+	struct ccc_val v[ANSWER_NFIELDS];
+	uint8_t chunk[65536];
+	ssize_t r = 0;
+
+	memset(v, 0, sizeof(v));
+	ccc_buf_reset(b);
+	ccc_val_uint(&v[ANSWER_STATUS], (uint64_t)status);
+	if (rid != NULL)
+		ccc_val_bytes(&v[ANSWER_REQUEST_ID], rid, 32);
+	if (line != NULL)
+		ccc_val_bytes(&v[ANSWER_ERROR], line, strlen(line));
+	if (ccc_blob_encode_prefix(b, &ccc_schema_answer, v, len > 0) != 0 ||
+	    (len > 0 && (ccc_cbor_put_uint(b, 4) != 0 ||
+	    ccc_cbor_put_bstr_head(b, (size_t)len) != 0)))
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "answer");
+	if (ccc_write_full(STDOUT_FILENO, b->p, b->len) != 0)
+		goto wfail;
+	if (len > 0 && lseek(out, 0, SEEK_SET) != 0)
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "answer: %s",
+		    strerror(errno));
+	while (len > 0 && (r = ccc_read_full(out, chunk, sizeof(chunk))) > 0)
+		if (ccc_write_full(STDOUT_FILENO, chunk, (size_t)r) != 0)
+			goto wfail;
+	if (r < 0)
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "answer: %s",
+		    strerror(errno));
+	return 0;
+wfail:
+	return ccc_err_set(err, CCC_E_IO, -1, NULL, "standard output: %s",
+	    strerror(errno));
+}
+
+/* One item: served by fn, its answer written. */
+static int
+serve_one(ccc_serve_fn *fn, void *ctx, const uint8_t *p, size_t n,
+    long item, struct ccc_buf *b, struct ccc_err *err)
+{
+	struct ccc_out out = { -1, 0, NULL, NULL };
+	struct ccc_err e;
+	char line[CCC_ERR_LINE_MAX], name[32];
+	uint8_t rid[32];
+	bool have_rid = false;
+	off_t len = 0;
+	int rc;
+
+	ccc_err_clear(&e);
+	snprintf(name, sizeof(name), "request %ld", item);
+	if ((rc = ccc_tmpfile(&out.fd, err)) != 0)
+		return rc;
+	rc = fn(ctx, p, n, name, &out, rid, &have_rid, &e);
+	if (rc == 0 && (len = lseek(out.fd, 0, SEEK_END)) < 0)
+		rc = ccc_err_set(&e, CCC_E_IO, -1, NULL, "answer: %s",
+		    strerror(errno));
+	if (rc != 0) {
+		ccc_err_line(line, sizeof(line), &e, ccc_progname);
+		len = 0;
+	}
+	rc = answer(ccc_err_exit(rc), have_rid ? rid : NULL, rc != 0 ? line :
+	    NULL, out.fd, len, b, err);
+	close(out.fd);
+	return rc;
+}
+
+int
+ccc_serve_loop(ccc_serve_fn *fn, void *ctx, struct ccc_err *err)
+{
+	struct ccc_seq seq;
+	struct ccc_buf b;
+	const uint8_t *p;
+	size_t n;
+	int rc;
+
+	ccc_buf_init(&b, 0);
+	ccc_seq_open_fd(&seq, STDIN_FILENO, "standard input", CCC_BLOB_MAX, 0);
+	while ((rc = ccc_seq_next(&seq, &p, &n, NULL, err)) == 1)
+		if ((rc = serve_one(fn, ctx, p, n, seq.item, &b, err)) != 0)
+			break;
+	ccc_seq_close(&seq);
+	ccc_buf_free(&b);
+	return rc;
+}
