@@ -26,6 +26,9 @@ never noise, fails it.
 """
 import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from flowwork import K, TPK, ROSTER, POOL, POLICY, Work
+
 ap = argparse.ArgumentParser(usage=__doc__.split("\n\n")[2].strip())
 ap.add_argument("-m", type=int, default=100000, dest="markers")
 ap.add_argument("-p", type=int, default=15, dest="pairs")
@@ -39,33 +42,11 @@ if args.markers < 1 or args.pairs < 3 or args.batch < 1:
 
 work = tempfile.mkdtemp(prefix="ccc-bench-replay.")
 W = os.path.join(work, "w")
-K = "00-keys"
-TPK, ROSTER, POOL, POLICY = (K + "/committee/tpk.cbor", K + "/roster",
-                             K + "/pool", K + "/attest.policy")
-
-
-def sh(*cmd, out=None):
-    r = subprocess.run(cmd, cwd=W, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, check=False)
-    if r.returncode != 0:
-        sys.exit("bench/replay.py: %s: %s" % (" ".join(cmd),
-                                             r.stderr.decode().strip()))
-    if out is not None:
-        with open(os.path.join(W, out), "wb") as f:
-            f.write(r.stdout)
-    return r.stdout.decode()
 
 
 def certified(i):
     """A fresh certified request, as ccc-flow makes one (steps 2 and 3)."""
-    p = "r%d" % i
-    rid, _, enclave = sh("ccc-quorum-sign", "assign", "-r", ROSTER,
-                         "-P", POOL).split()
-    sh("ccc-enclave-run", "keygen", "-a", "%s/%s.key" % (K, enclave), "-n",
-       rid, "-s", p + ".key", "-o", p + ".pub")
-    sh("ccc-quorum-sign", "request", "-a", "demo", "-x", "02-program", "-k",
-       TPK, "-r", ROSTER, "-P", POOL, "-K", p + ".pub", "-I", rid, "-O",
-       "public", "-o", p + ".req", "01-input.ct")
+    p = fw.request(i)
     sigs = []
     for o in (1, 2, 3):
         sh("ccc-quorum-sign", "sign", "-i", "%s/oracle-%d.key" % (K, o), "-k",
@@ -153,10 +134,8 @@ def serve_batch(state, certs):
 
 
 try:
-    r = subprocess.run(["ccc-flow", "-d", W, "-f"], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.PIPE, check=False)
-    if r.returncode != 0:
-        sys.exit("bench/replay.py: ccc-flow: " + r.stderr.decode().strip())
+    fw = Work(W, "bench/replay.py")
+    sh = fw.sh
     os.chdir(W)
     fill("full", False)
     fill("flat", True)

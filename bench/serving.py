@@ -23,6 +23,9 @@ request.  Not a test: it reports.  make bench-serving runs it.
 """
 import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from flowwork import K, TPK, ROSTER, POOL, POLICY, Work
+
 ap = argparse.ArgumentParser(usage=__doc__.split("\n\n")[-1].strip())
 ap.add_argument("-n", type=int, default=20, dest="requests")
 args = ap.parse_args()
@@ -34,31 +37,6 @@ if args.requests < 1:
 N, ORACLES = 7, 4
 work = tempfile.mkdtemp(prefix="ccc-bench-serving.")
 W = os.path.join(work, "w")
-K = "00-keys"
-TPK, ROSTER, POOL, POLICY = (K + "/committee/tpk.cbor", K + "/roster",
-                             K + "/pool", K + "/attest.policy")
-
-
-def sh(*cmd):
-    r = subprocess.run(cmd, cwd=W, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, check=False)
-    if r.returncode != 0:
-        sys.exit("bench/serving.py: %s: %s" % (" ".join(cmd),
-                                              r.stderr.decode().strip()))
-    return r.stdout.decode()
-
-
-def request(i):
-    """A fresh request, as ccc-flow makes one (step 2)."""
-    p = "r%d" % i
-    rid, _, enclave = sh("ccc-quorum-sign", "assign", "-r", ROSTER,
-                         "-P", POOL).split()
-    sh("ccc-enclave-run", "keygen", "-a", "%s/%s.key" % (K, enclave), "-n",
-       rid, "-s", p + ".key", "-o", p + ".pub")
-    sh("ccc-quorum-sign", "request", "-a", "demo", "-x", "02-program", "-k",
-       TPK, "-r", ROSTER, "-P", POOL, "-K", p + ".pub", "-I", rid, "-O",
-       "public", "-o", p + ".req", "01-input.ct")
-    return p
 
 
 def oracle(o):
@@ -145,11 +123,9 @@ def serving(p, oracles, nodes):
 
 
 try:
-    r = subprocess.run(["ccc-flow", "-d", W, "-f"], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.PIPE, check=False)
-    if r.returncode != 0:
-        sys.exit("bench/serving.py: ccc-flow: " + r.stderr.decode().strip())
-    reqs = [request(i) for i in range(2 * args.requests)]
+    fw = Work(W, "bench/serving.py")
+    sh = fw.sh
+    reqs = [fw.request(i) for i in range(2 * args.requests)]
     oracles = [subprocess.Popen(oracle(o) + ["--serve"], cwd=W,
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE)
                for o in range(1, ORACLES + 1)]
