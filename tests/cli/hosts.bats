@@ -360,6 +360,57 @@ ticks() {
 	assert_same msg.out msg
 }
 
+@test "--serve over ssh: an oracle host signs and a node host serves two requests, each over one connection" {
+	local s="ssh -F $LAB/ssh_config" i k rid enclave
+	crun -0 ccc-flow -d w
+	cd w
+	# Two fresh requests, as ccc-flow's step 2 makes them.
+	for i in 1 2; do
+		read -r rid _ enclave < <(ccc-quorum-sign assign -r 00-keys/roster -P 00-keys/pool)
+		ccc-enclave-run keygen -a "00-keys/$enclave.key" -n "$rid" -s "r$i.key" -o "r$i.pub"
+		ccc-quorum-sign request -a demo -x 02-program -k 00-keys/committee/tpk.cbor \
+		    -r 00-keys/roster -P 00-keys/pool -K "r$i.pub" -I "$rid" -O public -o "r$i.req" 01-input.ct
+	done
+	local trust=(00-keys/committee/tpk.cbor 00-keys/roster 00-keys/attest.policy
+	    00-keys/attest-root.pem 00-keys/pool)
+	# Oracle 1's host: its key and what it trusts, then the requests.
+	tar -cf - 00-keys/oracle-1.key "${trust[@]}" |
+	    app $s oracle-1 in "$T" put 00-keys/oracle-1.key "${trust[@]}"
+	cat r1.req r2.req >reqs
+	crun -0 app bash -c '"$@" <reqs >a.oracle' - $s oracle-1 in "$T" \
+	    ccc-quorum-sign sign -i 00-keys/oracle-1.key -k 00-keys/committee/tpk.cbor \
+	    -A 00-keys/attest.policy -r 00-keys/roster -P 00-keys/pool --serve
+	assert_stderr_empty
+	# Its answers carry the signatures sign makes here, byte for byte.
+	for i in 1 2; do
+		for k in 1 2 3; do
+			ccc-quorum-sign sign -i "00-keys/oracle-$k.key" -k 00-keys/committee/tpk.cbor \
+			    -A 00-keys/attest.policy -r 00-keys/roster -P 00-keys/pool -o "r$i.sig$k" "r$i.req"
+		done
+	done
+	crun -0 ccc-inspect a.oracle
+	assert_output "$(printf '{\n  "type": "ccc/answer/v1",\n  "status": 0,\n  "request_id": "%s",\n  "output": "%s"\n}\n{\n  "type": "ccc/answer/v1",\n  "status": 0,\n  "request_id": "%s",\n  "output": "%s"\n}' \
+	    "$(field_hex r1.req request_id)" "$(hex_of r1.sig1)" \
+	    "$(field_hex r2.req request_id)" "$(hex_of r2.sig1)")"
+	# Node 1's host: its share and what it trusts, then the certificates.
+	for i in 1 2; do
+		ccc-quorum-sign combine -r 00-keys/roster -b "r$i.req" -o "r$i.cert" \
+		    "r$i.sig1" "r$i.sig2" "r$i.sig3"
+	done
+	tar -cf - 00-keys/committee/share-1.cbor "${trust[@]}" |
+	    app $s node-1 in "$T" put 00-keys/committee/share-1.cbor "${trust[@]}"
+	cat r1.cert r2.cert >certs
+	crun -0 app bash -c '"$@" <certs >a.node' - $s node-1 in "$T" \
+	    ccc-reencrypt -s 00-keys/committee/share-1.cbor -k 00-keys/committee/tpk.cbor \
+	    -r 00-keys/roster -A 00-keys/attest.policy -P 00-keys/pool -d state --serve
+	assert_stderr_empty
+	crun -0 ccc-inspect a.node
+	[[ $(grep -c '^  "status": 0,$' <<<"$output") == 2 ]] || fail "not two releases"
+	assert_contains "$output" "  \"request_id\": \"$(field_hex r2.req request_id)\","
+	crun -0 ccc-inspect -L "$(srv node-1)/state"
+	assert_output "$(srv node-1)/state/access.log: 2 entries, chained and matching its head"
+}
+
 @test "ccc-serve: the forced command runs only its role's ccc commands, inside its directory" {
 	local s="ssh -F $LAB/ssh_config"
 	# The lab's authorized_keys lines are ccc-flow(1)'s, with the lab's paths.
