@@ -19,24 +19,23 @@
 struct node_serving {
 	struct ccc_node *nd;
 	const struct ccc_serve_opts *o;
+	int spool;		/* a private unlinked file, for every request */
 	bool fixed_now;
 };
 
-/* The request's bytes in a private unlinked file, from its start. */
+/*
+ * The request's bytes in the spool, from its start; *fd, a descriptor of
+ * it for the request reader (which closes it).
+ */
 static int
-spool(const uint8_t *p, size_t n, int *fd, struct ccc_err *err)
+spool(int sp, const uint8_t *p, size_t n, int *fd, struct ccc_err *err)
 {
-	int rc;
-
-	if ((rc = ccc_tmpfile(fd, err)) != 0)
-		return rc;
-	if (ccc_write_full(*fd, p, n) != 0 || lseek(*fd, 0, SEEK_SET) != 0) {
-		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "request spool: %s",
+	if (ftruncate(sp, 0) != 0 || lseek(sp, 0, SEEK_SET) != 0 ||
+	    ccc_write_full(sp, p, n) != 0 || lseek(sp, 0, SEEK_SET) != 0 ||
+	    (*fd = dup(sp)) < 0)
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "request spool: %s",
 		    strerror(errno));
-		close(*fd);
-		*fd = -1;
-	}
-	return rc;
+	return 0;
 }
 
 static int
@@ -46,13 +45,13 @@ serve_request(void *ctx, const uint8_t *p, size_t n, const char *name,
 {
 	struct node_serving *s = ctx;
 	struct ccc_serve_opts so = *s->o;
-	int in, rc;
+	int in = -1, rc;
 
 	so.in = name;
 	so.out = NULL;
 	if (!s->fixed_now)
 		so.now = (uint64_t)time(NULL);
-	if ((rc = spool(p, n, &in, err)) != 0)
+	if ((rc = spool(s->spool, p, n, &in, err)) != 0)
 		return rc;
 	return ccc_node_serve(s->nd, &so, in, out, rid, have_rid, err);
 }
@@ -61,12 +60,15 @@ int
 ccc_reencrypt_serve(const struct ccc_serve_opts *o, bool fixed_now,
     struct ccc_err *err)
 {
-	struct node_serving s = { NULL, o, fixed_now };
+	struct node_serving s = { NULL, o, -1, fixed_now };
 	int rc;
 
 	if ((rc = ccc_node_open(&s.nd, o, err)) != 0)
 		return rc;
-	rc = ccc_serve_loop(serve_request, &s, err);
+	if ((rc = ccc_tmpfile(&s.spool, err)) == 0) {
+		rc = ccc_serve_loop(serve_request, &s, err);
+		close(s.spool);
+	}
 	ccc_node_close(s.nd);
 	return rc;
 }

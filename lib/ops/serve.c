@@ -69,12 +69,16 @@ wfail:
 	    strerror(errno));
 }
 
-/* One item: served by fn, its answer written. */
+/*
+ * One item: served by fn, its answer written.  The output goes to the
+ * scratch file scratch, emptied first (one file for every item: creating
+ * a file costs more than emptying one).
+ */
 static int
 serve_one(ccc_serve_fn *fn, void *ctx, const uint8_t *p, size_t n,
-    long item, struct ccc_buf *b, struct ccc_err *err)
+    long item, int scratch, struct ccc_buf *b, struct ccc_err *err)
 {
-	struct ccc_out out = { -1, 0, NULL, NULL };
+	struct ccc_out out = { scratch, 0, NULL, NULL };
 	struct ccc_err e;
 	char line[CCC_ERR_LINE_MAX], name[32];
 	uint8_t rid[32];
@@ -84,8 +88,9 @@ serve_one(ccc_serve_fn *fn, void *ctx, const uint8_t *p, size_t n,
 
 	ccc_err_clear(&e);
 	snprintf(name, sizeof(name), "request %ld", item);
-	if ((rc = ccc_tmpfile(&out.fd, err)) != 0)
-		return rc;
+	if (ftruncate(scratch, 0) != 0 || lseek(scratch, 0, SEEK_SET) != 0)
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "answer: %s",
+		    strerror(errno));
 	rc = fn(ctx, p, n, name, &out, rid, &have_rid, &e);
 	if (rc == 0 && (len = lseek(out.fd, 0, SEEK_END)) < 0)
 		rc = ccc_err_set(&e, CCC_E_IO, -1, NULL, "answer: %s",
@@ -94,10 +99,8 @@ serve_one(ccc_serve_fn *fn, void *ctx, const uint8_t *p, size_t n,
 		ccc_err_line(line, sizeof(line), &e, ccc_progname);
 		len = 0;
 	}
-	rc = answer(ccc_err_exit(rc), have_rid ? rid : NULL, rc != 0 ? line :
-	    NULL, out.fd, len, b, err);
-	close(out.fd);
-	return rc;
+	return answer(ccc_err_exit(rc), have_rid ? rid : NULL, rc != 0 ?
+	    line : NULL, scratch, len, b, err);
 }
 
 int
@@ -107,14 +110,18 @@ ccc_serve_loop(ccc_serve_fn *fn, void *ctx, struct ccc_err *err)
 	struct ccc_buf b;
 	const uint8_t *p;
 	size_t n;
-	int rc;
+	int rc, scratch;
 
+	if ((rc = ccc_tmpfile(&scratch, err)) != 0)
+		return rc;
 	ccc_buf_init(&b, 0);
 	ccc_seq_open_fd(&seq, STDIN_FILENO, "standard input", CCC_BLOB_MAX, 0);
 	while ((rc = ccc_seq_next(&seq, &p, &n, NULL, err)) == 1)
-		if ((rc = serve_one(fn, ctx, p, n, seq.item, &b, err)) != 0)
+		if ((rc = serve_one(fn, ctx, p, n, seq.item, scratch, &b,
+		    err)) != 0)
 			break;
 	ccc_seq_close(&seq);
 	ccc_buf_free(&b);
+	close(scratch);
 	return rc;
 }
