@@ -658,6 +658,16 @@ ccc_accesslog_append(struct ccc_accesslog *st,
 		if (found)
 			goto mark;
 	}
+	/*
+	 * What the entry will name is durable before it: the pending marker
+	 * and the release's kept blob, written without a sync of their own
+	 * (one sync of the state's file system for all of them).
+	 */
+	if (syncfs(st->lockfd) != 0) {
+		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", st->dir,
+		    strerror(errno));
+		goto out;
+	}
 	ccc_val_uint(&v[ACC_SEQ], h.seq + 1);
 	ccc_val_bytes(&v[ACC_PREV], h.hash, 32);
 	ccc_val_uint(&v[ACC_TIME], e->time);

@@ -181,7 +181,14 @@ ccc_accesslog_mark(struct ccc_accesslog *st, const uint8_t rid[32],
 	if ((p = marker_at(st, rid, &expires, "")) == NULL)
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "state");
 	snprintf(line, sizeof(line), "%s %" PRIu64 "\n", what, expires);
-	rc = ccc_write_file(p, line, strlen(line), CCC_OUT_FORCE, err);
+	/*
+	 * Atomic, not synced: the markers are an index of the log.  The
+	 * state is synced before an entry is appended (ccc_accesslog_append),
+	 * which makes a pending marker durable before its entry; a later
+	 * marker lost to a power cut reads as the one before it.
+	 */
+	rc = ccc_write_file(p, line, strlen(line), CCC_OUT_FORCE |
+	    CCC_OUT_NOSYNC, err);
 	free(p);
 	/* The flat marker it replaces (the bucketed one is read first). */
 	if (rc == 0 && (p = marker_at(st, rid, NULL, "")) != NULL) {

@@ -333,13 +333,7 @@ ccc_node_serve(struct ccc_node *nd, const struct ccc_serve_opts *o,
 	    (k > 1 && (rc = seal_coin(&rq, pubp, x, sh->index, k, hctx, ob,
 	    rep_out, err)) != 0))
 		goto out;
-	if (fsync(spool.fd) != 0) {
-		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", kept,
-		    strerror(errno));
-		goto out;
-	}
-	if ((rc = ccc_fsync_dir_of(kept, err)) != 0)
-		goto out;
+	/* (Durable before it is logged: ccc_accesslog_append syncs.) */
 
 	/* Log first; only a logged release is written out. */
 	if (served != CCC_SERVED_LOGGED) {

@@ -267,3 +267,33 @@ $(answer 1 "" "wrong blob type: request 4: --serve signs only requests (ccc/requ
 	crun -2 ccc-quorum-sign roster -q 1 -N x --serve fx/o1.pub
 	assert_stderr "ccc-quorum-sign: usage: roster does not take \"--serve\" (see ccc-quorum-sign --help)"
 }
+
+# preload_ok OPTIONS: ASan's options with the sync counter preloaded
+# before its runtime (a sanitizer build; harmless in the release one).
+preload_ok() {
+	echo "${1:+$1:}verify_asan_link_order=0"
+}
+
+@test "--serve: a release syncs the node's state four times, whatever it serves before" {
+	local shim=${CCC_BIN%/cmd}/bench/fsync-count.so
+	[[ -f $shim ]] || fail "no $shim (make check builds it)"
+	cat fx/cert1 fx/cert2 >in
+	# Two releases: each a syncfs before its entry, an fsync of the log,
+	# of the new head and of its directory; once, the new bucket's and
+	# the new log's directory.
+	CCC_FSYNC_LOG=$PWD/syncs LD_PRELOAD=$shim ASAN_OPTIONS=$(preload_ok "${ASAN_OPTIONS-}") \
+	    CCC_CRUN_ASAN_OPTIONS=$(preload_ok "${CCC_CRUN_ASAN_OPTIONS-}") serve 1 in a
+	((status == 0))
+	# (Every process of the command reports: the shell's count is 0.)
+	[[ $(awk '{ s += $1 } END { print s }' syncs) == 10 ]] ||
+	    fail "syncs: $(cat syncs)"
+	crun -0 ccc-inspect -L st1
+	assert_output "st1/access.log: 2 entries, chained and matching its head"
+	# A refusal syncs nothing.
+	rm syncs
+	CCC_FSYNC_LOG=$PWD/syncs LD_PRELOAD=$shim ASAN_OPTIONS=$(preload_ok "${ASAN_OPTIONS-}") \
+	    CCC_CRUN_ASAN_OPTIONS=$(preload_ok "${CCC_CRUN_ASAN_OPTIONS-}") serve 1 in b
+	((status == 0))
+	[[ $(awk '{ s += $1 } END { print s }' syncs) == 0 ]] ||
+	    fail "syncs: $(cat syncs)"
+}
