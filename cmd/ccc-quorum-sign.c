@@ -117,7 +117,7 @@ static const struct ccc_cli_help help[] = {
 	{ "-b, --certify FILE",
 	    "combine: the blob to certify" },
 	{ "--serve",
-	    "sign: many requests on stdin, an answer each" },
+	    "sign: many requests, results on stdin, an answer each" },
 	{ "-S, --subscribers SUBSCRIBERS",
 	    "sign: a feed's certified subscriber roster" },
 	{ "--provider ROSTER",
@@ -558,8 +558,8 @@ main(int argc, char **argv)
 			if (tpk == NULL || apol == NULL || roster == NULL ||
 			    pool == NULL)
 				return ccc_cli_usage("sign --serve signs "
-				    "requests: it needs -k TPK, -A POLICY, "
-				    "-r ROSTER and -P POOL");
+				    "requests and results: it needs -k TPK, "
+				    "-A POLICY, -r ROSTER and -P POOL");
 			if (optind < argc || out != NULL || force ||
 			    forreq != NULL || chain != NULL ||
 			    nreassigned > 0 || subsfile != NULL)

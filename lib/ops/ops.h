@@ -419,8 +419,10 @@ int ccc_quorum_sign(const struct ccc_sign_opts *o, struct ccc_err *err)
  * process signs many requests (ccc-quorum-sign sign --serve,
  * lib/ops/quorum_serve.c): the identity key, read once; and one blob,
  * named name, checked as its type requires and signed into out, with what
- * sg holds preloaded (the threshold key, the label policy, the trust; NULL:
- * read from o's files) and, with requests_only, nothing but requests.
+ * sg holds preloaded (the threshold key, the label policy, the trust, a
+ * result's certified request; NULL: read from o's files) and, serving,
+ * nothing but requests and results.  *have_rid is set (not cleared) when
+ * the blob is a request.
  */
 struct ccc_identity;
 struct ccc_tdh2_pub;
@@ -431,7 +433,10 @@ struct ccc_signer {
 	const struct ccc_tdh2_pub *pub;
 	const struct ccc_label_policy *pol;
 	const struct ccc_op_trust *trusted;
-	bool requests_only;
+	/* a result's certified request, named certified_name (NULL: -F) */
+	const struct ccc_buf *certified;
+	const char *certified_name;
+	bool serving;		/* --serve: requests and results only */
 };
 int ccc_quorum_sign_key(struct ccc_identity **k, const char *path,
     struct ccc_err *err) CCC_WUR;

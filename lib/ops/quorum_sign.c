@@ -191,44 +191,54 @@ check_not_reassigned(const struct ccc_request *rq, const struct trust *t,
  * and its attestation verifies under the oracle's policy now.
  */
 static int
-check_result(const struct ccc_sign_opts *o, const struct ccc_buf *in,
-    const struct ccc_schema *s, struct ccc_err *err)
+check_result(const struct ccc_sign_opts *o, const struct ccc_signer *sg,
+    const struct ccc_buf *in, const struct ccc_schema *s,
+    struct ccc_err *err)
 {
 	struct ccc_attest_report *rep = NULL;
 	struct trust t;
+	const struct trust *tp = sg->trusted;
+	const char *rname = sg->certified != NULL ? sg->certified_name :
+	    o->request;
 	struct ccc_result r;
 	struct ccc_request rq, view;
 	struct ccc_buf rb;
 	uint32_t j;
 	int rc;
 
+	memset(&t, 0, sizeof(t));
 	/* A result at odds with itself is refused before anything else. */
 	if ((rc = ccc_result_decode(&r, in->p, in->len, err)) != 0)
 		return rc;
-	if (o->request == NULL)
+	if (rname == NULL)
 		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "signing a "
 		    "result needs the request it answers (-F)");
 	ccc_buf_init(&rb, 0);
-	if ((rc = trust_load(&t, o, s, err)) != 0)
+	if (tp == NULL && (rc = trust_load(&t, o, s, err)) != 0)
 		goto out;
+	if (tp == NULL)
+		tp = &t;
 	if ((rep = malloc(sizeof(*rep))) == NULL) {
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "report");
 		goto out;
 	}
-	if ((rc = ccc_certified_request_read(&rb, &rq, &t.roster, o->request,
+	if ((rc = sg->certified != NULL ?
+	    ccc_certified_request_decode(sg->certified->p, sg->certified->len,
+	    &rq, &tp->roster, o->now, rname, err) :
+	    ccc_certified_request_read(&rb, &rq, &tp->roster, o->request,
 	    o->now, err)) != 0)
 		goto out;
 	/* Level 2: every attestation it carries, m replicas at least. */
-	if ((rc = ccc_result_attest_all(&r, &rq, t.pol, NULL,
+	if ((rc = ccc_result_attest_all(&r, &rq, tp->pol, NULL,
 	    (int64_t)o->now * 1000, rep, NULL, err)) != 0)
 		goto out;
 	for (j = 0; j < rq.nreplicas && rc == 0; j++)
 		if ((rc = ccc_request_replica(&view, &rq, j, err)) == 0)
-			rc = ccc_request_assign_check(&view, &t.pool,
-			    &t.roster, o->now, NULL, err);
-	if (rc != 0 || (rc = check_not_reassigned(&rq, &t, o->reassigned,
+			rc = ccc_request_assign_check(&view, &tp->pool,
+			    &tp->roster, o->now, NULL, err);
+	if (rc != 0 || (rc = check_not_reassigned(&rq, tp, o->reassigned,
 	    o->nreassigned, o->now, err)) != 0)
-		ccc_err_what(err, o->request);
+		ccc_err_what(err, rname);
 out:
 	trust_free(&t);
 	free(rep);
@@ -288,7 +298,6 @@ ccc_quorum_sign_blob(const struct ccc_sign_opts *o,
 	char purpose[CCC_ORACLE_PURPOSE_MAX];
 	int rc;
 
-	*have_rid = false;
 	memset(&pub, 0, sizeof(pub));
 	memset(&pol, 0, sizeof(pol));
 	memset(&t, 0, sizeof(t));
@@ -297,9 +306,11 @@ ccc_quorum_sign_blob(const struct ccc_sign_opts *o,
 		rc = ccc_err_set(err, CCC_E_TYPE, 0, NULL, "not a ccc blob");
 		goto fail_in;
 	}
-	if (sg->requests_only && s != &ccc_schema_request) {
+	if (sg->serving && s != &ccc_schema_request &&
+	    s != &ccc_schema_result) {
 		rc = ccc_err_set(err, CCC_E_TYPE, -1, NULL, "--serve signs only "
-		    "requests (%s), not %s", ccc_schema_request.type, s->type);
+		    "requests (%s) and results (%s), not %s",
+		    ccc_schema_request.type, ccc_schema_result.type, s->type);
 		goto fail_in;
 	}
 	/*
@@ -388,7 +399,7 @@ ccc_quorum_sign_blob(const struct ccc_sign_opts *o,
 			goto fail_in;
 	}
 	if (s == &ccc_schema_result &&
-	    (rc = check_result(o, in, s, err)) != 0)
+	    (rc = check_result(o, sg, in, s, err)) != 0)
 		goto fail_in;
 	crypto_hash_sha256(d, in->p, in->len);
 	if ((rc = ccc_identity_sign_digest(sig, sg->k,

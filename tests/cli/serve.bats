@@ -242,10 +242,10 @@ oracle_serve() {
 	crun -0 ccc-inspect a
 	assert_output "$(printf '{\n  "type": "ccc/answer/v1",\n  "status": 0,\n  "request_id": "%s",\n  "output": "%s"\n}' \
 	    "$(field_hex fx/req1 request_id)" "$(hex_of fx/req1.sig1)")
-$(answer 1 "" "wrong blob type: request 2: --serve signs only requests (ccc/request/v1), not ccc/ct/v1")
+$(answer 1 "" "wrong blob type: request 2: --serve signs only requests (ccc/request/v1) and results (ccc/result/v1), not ccc/ct/v1")
 $(printf '{\n  "type": "ccc/answer/v1",\n  "status": 0,\n  "request_id": "%s",\n  "output": "%s"\n}' \
 	    "$(field_hex fx/req2 request_id)" "$(hex_of fx/req2.sig1)")
-$(answer 1 "" "wrong blob type: request 4: --serve signs only requests (ccc/request/v1), not ccc/certified/v1")"
+$(printf '{\n  "type": "ccc/answer/v1",\n  "status": 0,\n  "request_id": "%s"\n}' "$(field_hex fx/req1 request_id)")"
 	# A request the oracle refuses: expired at the time given.
 	local exp
 	exp=$(ccc-inspect fx/req1 | sed -n 's/^  "expires": \([0-9]*\),$/\1/p')
@@ -255,9 +255,31 @@ $(answer 1 "" "wrong blob type: request 4: --serve signs only requests (ccc/requ
 	assert_output "$(answer 1 "$(field_hex fx/req1 request_id)" "expired: request 1: the request expired at $(utc "$exp") (now $(utc "$((exp + 1))"))")"
 }
 
+@test "sign --serve: a result is signed after the certified request it answers, byte for byte as sign -F signs it" {
+	crun -0 ccc-flow -d f -x /bin/cat
+	cd f
+	local rid o=(-i 00-keys/oracle-2.key -k 00-keys/committee/tpk.cbor
+	    -A 00-keys/attest.policy -r 00-keys/roster -P 00-keys/pool --serve)
+	rid=$(field_hex 02-request request_id)
+	cat 03-certified 06-result >in
+	crun -0 bash -c 'ccc-quorum-sign sign "$@" <in >a' - "${o[@]}"
+	assert_stderr_empty
+	# The certified request: checked, kept, answered without a signature;
+	# the result: the very signature ccc-flow's oracle 2 made with -F.
+	crun -0 ccc-inspect a
+	assert_output "$(printf '{\n  "type": "ccc/answer/v1",\n  "status": 0,\n  "request_id": "%s"\n}\n{\n  "type": "ccc/answer/v1",\n  "status": 0,\n  "request_id": "%s",\n  "output": "%s"\n}' \
+	    "$rid" "$rid" "$(hex_of 07-sig-oracle-2)")"
+	# Without it, or after a certificate of something else, refused.
+	cat 00-keys/pool 06-result >in2
+	crun -0 bash -c 'ccc-quorum-sign sign "$@" <in2 >b' - "${o[@]}"
+	crun -0 ccc-inspect b
+	assert_output "$(answer 1 "" "wrong blob type: request 1: the certificate carries an enclave pool, not a computation request")
+$(answer 1 "$rid" "refused by policy: request 2: no certified request ${rid:0:16}... came before its result (send it first)")"
+}
+
 @test "sign --serve: usage errors exit 2" {
 	crun -2 bash -c 'ccc-quorum-sign sign -i fx/o1.key -k fx/k57/tpk.cbor -r fx/roster -P fx/pool --serve <fx/req1 >a'
-	assert_stderr "ccc-quorum-sign: usage: sign --serve signs requests: it needs -k TPK, -A POLICY, -r ROSTER and -P POOL (see ccc-quorum-sign --help)"
+	assert_stderr "ccc-quorum-sign: usage: sign --serve signs requests and results: it needs -k TPK, -A POLICY, -r ROSTER and -P POOL (see ccc-quorum-sign --help)"
 	oracle_serve 1 fx/req1 a fx/req1
 	((status == 2))
 	assert_stderr "ccc-quorum-sign: usage: sign --serve reads its requests from standard input and answers on standard output (no FILE, -o, -f, -F, -C, -X or -S) (see ccc-quorum-sign --help)"
