@@ -199,6 +199,10 @@ EOF
 }
 
 @test "bench/replay.py: the replay-marker rows, a node's and an oracle's serving rows; usage" {
+	# The script's rows and usage: the tools' memory safety is the other
+	# suites' (a few hundred processes under ASan cost minutes).
+	[[ ${CCC_SANITIZERS:-no} != yes ]] ||
+	    skip "the bench scripts run in the release build only"
 	local replay=$TOP_SRCDIR/bench/replay.py
 	crun -0 "$replay" -m 10 -p 3 -b 2
 	assert_stderr_empty
@@ -226,6 +230,10 @@ EOF
 }
 
 @test "bench/serving.py: steps 3 and 4 a process a command and through serving processes; usage" {
+	# The script's rows and usage: the tools' memory safety is the other
+	# suites' (a few hundred processes under ASan cost minutes).
+	[[ ${CCC_SANITIZERS:-no} != yes ]] ||
+	    skip "the bench scripts run in the release build only"
 	local serving=$TOP_SRCDIR/bench/serving.py
 	crun -0 "$serving" -n 2
 	assert_stderr_empty
