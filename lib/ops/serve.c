@@ -31,15 +31,15 @@
 
 /*
  * The answer: its fields, then the output (the scratch file out, of size
- * len) as its last field, copied in pieces.
+ * len) as its last field, copied from the file.
  */
 static int
 answer(int status, const uint8_t *rid, const char *line, int out,
     off_t len, struct ccc_buf *b, struct ccc_err *err)
 {
+	struct ccc_out so = { STDOUT_FILENO, 0, NULL, NULL };
 	struct ccc_val v[ANSWER_NFIELDS];
-	uint8_t chunk[65536];
-	ssize_t r = 0;
+	int rc;
 
 	memset(v, 0, sizeof(v));
 	ccc_buf_reset(b);
@@ -49,24 +49,13 @@ answer(int status, const uint8_t *rid, const char *line, int out,
 	if (line != NULL)
 		ccc_val_bytes(&v[ANSWER_ERROR], line, strlen(line));
 	if (ccc_blob_encode_prefix(b, &ccc_schema_answer, v, len > 0) != 0 ||
-	    (len > 0 && (ccc_cbor_put_uint(b, 4) != 0 ||
+	    (len > 0 && (ccc_cbor_put_uint(b,
+	    ccc_schema_answer.fields[ANSWER_OUTPUT].key) != 0 ||
 	    ccc_cbor_put_bstr_head(b, (size_t)len) != 0)))
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "answer");
-	if (ccc_write_full(STDOUT_FILENO, b->p, b->len) != 0)
-		goto wfail;
-	if (len > 0 && lseek(out, 0, SEEK_SET) != 0)
-		return ccc_err_set(err, CCC_E_IO, -1, NULL, "answer: %s",
-		    strerror(errno));
-	while (len > 0 && (r = ccc_read_full(out, chunk, sizeof(chunk))) > 0)
-		if (ccc_write_full(STDOUT_FILENO, chunk, (size_t)r) != 0)
-			goto wfail;
-	if (r < 0)
-		return ccc_err_set(err, CCC_E_IO, -1, NULL, "answer: %s",
-		    strerror(errno));
-	return 0;
-wfail:
-	return ccc_err_set(err, CCC_E_IO, -1, NULL, "standard output: %s",
-	    strerror(errno));
+	if ((rc = ccc_out_write(&so, b->p, b->len, err)) != 0)
+		return rc;
+	return len > 0 ? ccc_release_copy(&so, out, "answer", NULL, err) : 0;
 }
 
 /*
