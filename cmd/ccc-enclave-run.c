@@ -153,7 +153,7 @@ main(int argc, char **argv)
 	struct ccc_cli_opts p = { .shortopts = ":r:k:i:a:x:c:p:n:o:fhV",
 	    .longopts = longopts, .aliases = "cx" };
 	struct ccc_err err;
-	uint8_t nonce[512];
+	uint8_t nonce[CCC_NONCE_MAX];
 	size_t nlen;
 	long long now = (long long)time(NULL);
 	int c;

@@ -214,7 +214,8 @@ load_vault_node(struct node *nd, const struct ccc_combine_in *in, size_t nct,
 static int
 load_node(struct node *nd, const struct ccc_tdh2_pub *pub,
     const uint8_t *sk, const uint8_t pk[32], const uint8_t *ctx,
-    size_t ctx_len, size_t nct, bool digest, bool seq, struct ccc_err *err)
+    size_t ctx_len, size_t nct, bool digest, bool seq,
+    const struct ccc_combine_mem *mem, struct ccc_err *err)
 {
 	const struct ccc_sealed *s = &nd->f.s;
 	struct ccc_err e;
@@ -226,7 +227,9 @@ load_node(struct node *nd, const struct ccc_tdh2_pub *pub,
 		    "blob needs the recipient key (-i)");
 		return 0;
 	}
-	if ((rc = ccc_sealed_file_open_for(&nd->f, nd->file, seq ? pk : NULL,
+	if ((rc = mem != NULL ? ccc_sealed_file_open_mem(&nd->f, mem->p,
+	    mem->len, seq ? pk : NULL, nd->file, &e) :
+	    ccc_sealed_file_open_for(&nd->f, nd->file, seq ? pk : NULL,
 	    &e)) != 0) {
 		if (rc == CCC_E_IO) {
 			*err = e;	/* an unreadable file is an I/O error */
@@ -601,12 +604,14 @@ ccc_combine_core(const struct ccc_combine_in *in, ccc_plain_fn emit,
 	for (k = 0; k < in->nsealed; k++)
 		nodes[k].f.fd = -1;
 	for (k = 0; k < in->nsealed; k++) {
-		bool vault;
+		bool vault = false;
 		nodes[k].file = in->sealed[k];
-		if ((rc = is_vault_file(nodes[k].file, &vault, err)) != 0 ||
+		if ((in->sealed_mem == NULL &&
+		    (rc = is_vault_file(nodes[k].file, &vault, err)) != 0) ||
 		    (rc = vault ? load_vault_node(&nodes[k], in, src->n, err) :
 		    load_node(&nodes[k], pub, in->sk, in->pk, in->ctx,
 		    in->ctx_len, src->n, in->digests, in->coin != NULL,
+		    in->sealed_mem != NULL ? &in->sealed_mem[k] : NULL,
 		    err)) != 0)
 			goto out;
 	}

@@ -69,6 +69,11 @@ struct ccc_node_report {
 };
 typedef void (*ccc_node_fn)(void *arg, const struct ccc_node_report *r);
 
+struct ccc_combine_mem {
+	const uint8_t *p;
+	size_t len;
+};
+
 struct ccc_tdh2_pub;
 struct ccc_ct_src;
 struct ccc_coin;
@@ -81,8 +86,11 @@ struct ccc_combine_in {
 	const uint8_t *ctx;
 	size_t ctx_len;
 	struct ccc_ct_src *cts;	/* opened (counted) */
-	char **sealed;
+	char **sealed;		/* the files, or with sealed_mem their names */
 	int nsealed;
+	/* Or NULL: node k's release is the bytes sealed_mem[k] (a ccc
+	 * sealed blob, or a level-2 sequence of them), not a file. */
+	const struct ccc_combine_mem *sealed_mem;
 	unsigned jobs;		/* threads (0 or 1: one) */
 	const struct ccc_progress *progress;	/* or NULL */
 	bool digests;		/* each file's SHA-256 in its final report */

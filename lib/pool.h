@@ -35,6 +35,7 @@
 #define CCC_POOL_MAX 255		/* enclaves in a pool */
 #define CCC_POOL_LABELS_MAX 256
 #define CCC_CHALLENGE_MAX 64
+#define CCC_NONCE_MAX 512		/* a result attestation's nonce (-n) */
 #define CCC_ENCLAVE_KEY_MAX (48UL * 1024)	/* attestation included */
 #define CCC_REASSIGN_MAX (16UL * 1024)	/* a certified reassignment */
 #define CCC_REASON_MAX 256

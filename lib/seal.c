@@ -207,6 +207,9 @@ get(struct ccc_sealed_file *f, uint8_t *p, size_t n)
 	return (ssize_t)n;
 }
 
+static int open_at(struct ccc_sealed_file *, uint64_t, const uint8_t *,
+    const char *, struct ccc_err *);
+
 int
 ccc_sealed_file_open(struct ccc_sealed_file *f, const char *path,
     struct ccc_err *err)
@@ -218,12 +221,7 @@ int
 ccc_sealed_file_open_for(struct ccc_sealed_file *f, const char *path,
     const uint8_t *pk, struct ccc_err *err)
 {
-	struct ccc_val v[SEALED_NFIELDS];
 	struct stat st;
-	uint8_t win[HEAD_MAX];
-	ssize_t r;
-	size_t len, at, end;
-	uint64_t count, want, size, base = 0;
 	int rc;
 
 	memset(f, 0, sizeof(*f));
@@ -234,14 +232,44 @@ ccc_sealed_file_open_for(struct ccc_sealed_file *f, const char *path,
 		ccc_err_what(err, path);
 		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s", strerror(errno));
 	}
-	size = (uint64_t)st.st_size;
 	if (!S_ISREG(st.st_mode)) {
 		if ((rc = ccc_read_file(&f->mem, path, 1UL << 30, err)) != 0)
 			return rc;
 		close(f->fd);
 		f->fd = -1;
-		size = f->mem.len;
+		return open_at(f, f->mem.len, pk, path, err);
 	}
+	return open_at(f, (uint64_t)st.st_size, pk, path, err);
+}
+
+int
+ccc_sealed_file_open_mem(struct ccc_sealed_file *f, const uint8_t *p,
+    size_t n, const uint8_t *pk, const char *name, struct ccc_err *err)
+{
+	memset(f, 0, sizeof(*f));
+	ccc_buf_init(&f->head, 0);
+	ccc_buf_init(&f->mem, 0);
+	f->fd = -1;
+	if (ccc_buf_put(&f->mem, p, n) != 0)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "sealed shares");
+	return open_at(f, n, pk, name, err);
+}
+
+/*
+ * The header of the sealed blob (of a sequence, the one sealed to pk) in
+ * f, of size bytes, opened from its descriptor or held in f->mem.
+ */
+static int
+open_at(struct ccc_sealed_file *f, uint64_t size, const uint8_t *pk,
+    const char *path, struct ccc_err *err)
+{
+	struct ccc_val v[SEALED_NFIELDS];
+	uint8_t win[HEAD_MAX];
+	ssize_t r;
+	size_t len, at, end;
+	uint64_t count, want, base = 0;
+	int rc;
+
 next:
 	if (f->fd >= 0 && lseek(f->fd, (off_t)base, SEEK_SET) != (off_t)base) {
 		ccc_err_what(err, path);

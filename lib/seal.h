@@ -84,6 +84,10 @@ int ccc_sealed_file_open(struct ccc_sealed_file *f, const char *path,
  */
 int ccc_sealed_file_open_for(struct ccc_sealed_file *f, const char *path,
     const uint8_t *pk, struct ccc_err *err) CCC_WUR;
+/* The same for the n bytes at p (copied), named name in errors. */
+int ccc_sealed_file_open_mem(struct ccc_sealed_file *f, const uint8_t *p,
+    size_t n, const uint8_t *pk, const char *name, struct ccc_err *err)
+    CCC_WUR;
 /*
  * SHA-256 of the whole file as opened (re-read from its start; a pipe's
  * bytes as read); the file position is not moved.  CCC_E_IO.

@@ -196,13 +196,66 @@ make_output(struct ccc_buf *outp, const struct ccc_request *rq,
 	return ccc_err_set(err, CCC_E_INTERNAL, -1, NULL, "output mode");
 }
 
-int
-ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
-{
-	struct ccc_tdh2_pub pub;
+/* What an enclave host trusts and is, read once (ccc_enclave_open). */
+struct ccc_enclave {
+	struct ccc_tdh2_pub pub;	/* its tables kept from job to job */
 	struct ccc_roster roster;
 	struct ccc_enclave_policy pol;
-	struct ccc_attest_signer *signer = NULL;
+	struct ccc_attest_signer *signer;
+	const char *codedir;
+	uint8_t eid[32], rt[48];
+};
+
+int
+ccc_enclave_open(struct ccc_enclave **ep, const struct ccc_enclave_opts *o,
+    struct ccc_err *err)
+{
+	struct ccc_enclave *e;
+	int rc;
+
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "enclave");
+	e->codedir = o->codedir;
+	if ((rc = ccc_enclave_policy_load(&e->pol, o->policy, err)) != 0 ||
+	    (rc = ccc_roster_read(&e->roster, o->roster, err)) != 0 ||
+	    (rc = ccc_op_read_tpk(&e->pub, o->tpk, err)) != 0 ||
+	    (rc = ccc_attest_signer_load(&e->signer, o->attest_key,
+	    err)) != 0 ||
+	    (rc = ccc_enclave_runtime(e->rt, err)) != 0) {
+		ccc_enclave_close(e);
+		return rc;
+	}
+	ccc_attest_signer_id(e->signer, e->eid);
+	*ep = e;
+	return 0;
+}
+
+void
+ccc_enclave_close(struct ccc_enclave *e)
+{
+	if (e == NULL)
+		return;
+	ccc_attest_signer_free(e->signer);
+	ccc_tdh2_pub_free(&e->pub);
+	ccc_roster_free(&e->roster);
+	free(e);
+}
+
+void
+ccc_enclave_identity(const struct ccc_enclave *e, struct ccc_attest_signer
+    **signer, const uint8_t **rt)
+{
+	*signer = e->signer;
+	*rt = e->rt;
+}
+
+int
+ccc_enclave_job_run(struct ccc_enclave *e, const struct ccc_enclave_job *j,
+    const struct ccc_enclave_keysrc *ks, struct ccc_out *out, uint8_t rid[32],
+    bool *have_rid, struct ccc_err *err)
+{
+	struct ccc_tdh2_pub *pub = &e->pub;
+	struct ccc_enclave_policy pol = e->pol;
 	struct ccc_request rq, view;
 	struct ccc_ct_src src;
 	struct ccc_combine_in cin;
@@ -215,18 +268,14 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	struct ccc_sandbox_result res;
 	struct ccc_nitro_claims claims;
 	struct ccc_val v[RES_NFIELDS], ev[EIN_NFIELDS];
-	struct ccc_buf kb, cb, code, in, so, outp, digests, doc, blob;
-	struct ccc_out out;
-	bool out_open = false, src_open = false;
+	struct ccc_buf cb, code, in, so, outp, digests, doc, blob;
+	bool src_open = false, key_held = false;
 	const uint8_t *p;
 	size_t n;
-	uint8_t *sk = NULL, pk[32], eid[32], rt[48], binding[32], od[32];
+	uint8_t *sk = NULL, pk[32], binding[32], od[32];
 	char desc[128], gaps[1024];
-	int rc, keyfd = -1;
+	int rc;
 
-	memset(&pub, 0, sizeof(pub));
-	memset(&roster, 0, sizeof(roster));
-	ccc_buf_init(&kb, 1);
 	ccc_buf_init(&cb, 0);
 	ccc_buf_init(&code, 0);
 	ccc_buf_init(&in, 1);
@@ -238,46 +287,36 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	memset(&vs, 0, sizeof(vs));
 	vs.nr = &nr;
 	ccc_buf_init(&vs.maps, 0);
+	*have_rid = false;
 
-	/* Who we are and what we trust. */
-	if ((rc = ccc_op_nodes_open(&nr, o->report, o->force, err)) != 0 ||
-	    (rc = ccc_enclave_policy_load(&pol, o->policy, err)) != 0)
+	if ((rc = ccc_op_nodes_open(&nr, j->report, j->force, err)) != 0)
 		goto out;
 	/* Every file's verdict goes into the result. */
-	if (o->nsealed > CCC_RESULT_SHARES_MAX) {
+	if (j->nsealed > CCC_RESULT_SHARES_MAX) {
 		rc = ccc_err_set(err, CCC_E_USAGE, -1, NULL, "%d sealed-share "
-		    "files, at most %d", o->nsealed, CCC_RESULT_SHARES_MAX);
+		    "files, at most %d", j->nsealed, CCC_RESULT_SHARES_MAX);
 		goto out;
 	}
-	/*
-	 * The output is opened now: an existing file or a terminal must stop
-	 * the run before the per-request key is used up.
-	 */
-	if ((rc = ccc_out_open(&out, o->out, CCC_OUT_BINARY |
-	    (o->force ? CCC_OUT_FORCE : 0), err)) != 0)
-		goto out;
-	out_open = true;
-	if ((rc = ccc_roster_read(&roster, o->roster, err)) != 0 ||
-	    (rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0)
-		goto out;
-	if ((rc = ccc_attest_signer_load(&signer, o->attest_key, err)) != 0)
-		goto out;
-	ccc_attest_signer_id(signer, eid);
 
 	/* The request: certified, fresh, ours. */
-	if ((rc = ccc_certified_request_read(&cb, &rq, &roster, o->in, o->now,
+	if ((rc = j->in_p != NULL ?
+	    ccc_certified_request_decode(j->in_p, j->in_len, &rq, &e->roster,
+	    j->now, j->in, err) :
+	    ccc_certified_request_read(&cb, &rq, &e->roster, j->in, j->now,
 	    err)) != 0)
 		goto out;
-	if ((rc = ccc_request_accept(&rq, pub.key_id, pub.epoch, o->now,
+	memcpy(rid, rq.id, 32);
+	*have_rid = true;
+	if ((rc = ccc_request_accept(&rq, pub->key_id, pub->epoch, j->now,
 	    err)) != 0)
 		goto in_err;
 	/* Ours: the enclave, or at level 2 one of its replicas. */
-	if ((rc = ccc_request_replica_of(&view, &rq, eid, err)) < 0)
+	if ((rc = ccc_request_replica_of(&view, &rq, e->eid, err)) < 0)
 		goto in_err;
 	if (rc == 1) {
 		rc = ccc_err_set(err, CCC_E_KEY, -1, "enclave_id", "the "
 		    "request is assigned to another enclave than %s",
-		    ccc_attest_signer_module_id(signer));
+		    ccc_attest_signer_module_id(e->signer));
 		goto in_err;
 	}
 	rq = view;
@@ -295,7 +334,7 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	if (pol.lim.network && rq.negress > 0 &&
 	    (rc = narrow_ports(&pol.lim, &rq, err)) != 0)
 		goto in_err;
-	if ((rc = load_code(&code, o->codedir, rq.code, err)) != 0 ||
+	if ((rc = load_code(&code, e->codedir, rq.code, err)) != 0 ||
 	    (rc = ccc_sandbox_check(&pol.lim, err)) != 0)
 		goto out;
 
@@ -305,21 +344,9 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "key");
 		goto out;
 	}
-	/* Kept open: the erasure goes to the file read, not to a name. */
-	if ((rc = ccc_read_secret_keep(&kb, o->key, 4096, &keyfd, err)) != 0) {
-		ccc_err_what(err, ccc_io_name(o->key, 0));
+	if ((rc = ks->get(ks->arg, rq.enclave_key, sk, pk, err)) != 0)
 		goto out;
-	}
-	if ((rc = ccc_recipient_key_load(sk, pk, kb.p, kb.len, err)) != 0) {
-		ccc_err_what(err, o->key);
-		goto out;
-	}
-	if (memcmp(pk, rq.enclave_key, 32) != 0) {
-		rc = ccc_err_set(err, CCC_E_KEY, -1, NULL, "the request names "
-		    "another per-request key than %s", o->key);
-		ccc_err_what(err, ccc_io_name(o->in, 0));
-		goto out;
-	}
+	key_held = true;
 
 	/* Open, verify, combine, decrypt: the code's input. */
 	/*
@@ -338,21 +365,22 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 		goto out;
 	}
 	memset(&cin, 0, sizeof(cin));
-	cin.pub = &pub;
+	cin.pub = pub;
 	cin.sk = sk;
 	cin.pk = pk;
 	cin.ctx = rq.id;
 	cin.ctx_len = 32;
-	ccc_request_cts(&rq, &src, ccc_io_name(o->in, 0));
+	ccc_request_cts(&rq, &src, j->in);
 	src_open = true;
 	cin.cts = &src;
-	cin.sealed = o->sealed;
-	cin.nsealed = o->nsealed;
+	cin.sealed = j->sealed;
+	cin.sealed_mem = j->sealed_mem;
+	cin.nsealed = j->nsealed;
 	cin.digests = true;
 	cin.verdict = verdict_note;
 	cin.verdict_arg = &vs;
 	if (level2) {
-		if ((rc = ccc_coin_init(&coin, CCC_COIN_ENCLAVE, &pub, rq.id,
+		if ((rc = ccc_coin_init(&coin, CCC_COIN_ENCLAVE, pub, rq.id,
 		    err)) != 0)
 			goto out;
 		cin.coin = &coin;
@@ -366,14 +394,13 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "inputs");
 	/* Used: gone from memory and disk, whatever the shares were. */
 	sodium_memzero(sk, 32);
-	ccc_buf_reset(&kb);
-	(void)ccc_erase_fd(keyfd, o->key);	/* best effort */
-	keyfd = -1;
+	ks->used(ks->arg);
+	key_held = false;
 	/* The verdicts on the nodes, also when too few shares were valid. */
 	rc = ccc_op_nodes_commit(&nr, "ccc-enclave-run", rc, err);
 	if (rc != 0)
 		goto out;
-	if (vs.nomem || vs.n != (size_t)o->nsealed) {
+	if (vs.nomem || vs.n != (size_t)j->nsealed) {
 		rc = ccc_err_set(err, vs.nomem ? CCC_E_NOMEM : CCC_E_INTERNAL,
 		    -1, NULL, "the shares' verdicts");
 		goto out;
@@ -403,7 +430,7 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	if (getenv("CCC_TEST_CORRUPT_OUTPUT") != NULL && so.len > 0)
 		so.p[0] ^= 1;
 #endif
-	if ((rc = make_output(&outp, &rq, &pub, &so, level2 ? seed : NULL,
+	if ((rc = make_output(&outp, &rq, pub, &so, level2 ? seed : NULL,
 	    err)) != 0)
 		goto out;
 	ccc_buf_reset(&so);
@@ -423,7 +450,7 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 		goto out;
 	crypto_hash_sha256(od, outp.p, outp.len);
 	/* Level 2: the request's time, the same on every replica. */
-	rtime = level2 ? rq.created : o->now;
+	rtime = level2 ? rq.created : j->now;
 	ccc_binding_digest(binding, rq.id, rq.app, rq.app_len, rq.code,
 	    digests.p, src.n, od, rtime, vs.maps.p, vs.maps.len, vs.n);
 	ccc_val_bytes(&v[RES_REQUEST], rq.id, 32);
@@ -434,20 +461,19 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 	ccc_val_bytes(&v[RES_OUTPUT], outp.p, outp.len);
 	ccc_val_bytes(&v[RES_OUTPUT_DIGEST], od, 32);
 	ccc_val_uint(&v[RES_TIME], rtime);
-	ccc_val_bytes(&v[RES_ENCLAVE], eid, 32);
-	if ((rc = ccc_enclave_runtime(rt, err)) != 0)
-		goto out;
+	ccc_val_bytes(&v[RES_ENCLAVE], e->eid, 32);
 	memset(&claims, 0, sizeof(claims));
-	claims.timestamp_ms = o->now * 1000;
-	claims.pcr[CCC_PCR_RUNTIME] = rt;
+	claims.timestamp_ms = j->now * 1000;
+	claims.pcr[CCC_PCR_RUNTIME] = e->rt;
 	claims.pcr[CCC_PCR_CODE] = rq.code;
 	claims.public_key = rq.enclave_key;
 	claims.public_key_len = 32;
 	claims.user_data = binding;
 	claims.user_data_len = 32;
-	claims.nonce = o->nonce;
-	claims.nonce_len = o->nonce_len;
-	if ((rc = ccc_attest_sign_software(&doc, signer, &claims, err)) != 0)
+	claims.nonce = j->nonce;
+	claims.nonce_len = j->nonce_len;
+	if ((rc = ccc_attest_sign_software(&doc, e->signer, &claims,
+	    err)) != 0)
 		goto out;
 	ccc_val_bytes(&v[RES_DOC], doc.p, doc.len);
 	ccc_val_array(&v[RES_SHARES], vs.maps.p, vs.maps.len, vs.n);
@@ -455,28 +481,23 @@ ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "result");
 		goto out;
 	}
-	if ((rc = ccc_out_write(&out, blob.p, blob.len, err)) == 0 &&
-	    (rc = ccc_out_commit(&out, err)) == 0)
-		out_open = false;
+	rc = ccc_out_write(out, blob.p, blob.len, err);
 	goto out;
 in_err:
-	ccc_err_what(err, ccc_io_name(o->in, 0));
+	ccc_err_what(err, ccc_io_name(j->in, 0));
 out:
-	if (out_open)
-		ccc_out_abort(&out);
+	if (key_held) {
+		/* Not used (no share was opened with it): kept. */
+		sodium_memzero(sk, 32);
+		ks->unused(ks->arg);
+	}
 	if (src_open)
 		ccc_ct_src_close(&src);
 	if (sk != NULL)
 		sodium_free(sk);
 	if (seed != NULL)
 		sodium_free(seed);
-	if (keyfd >= 0)
-		close(keyfd);	/* not used: not erased */
 	ccc_op_nodes_close(&nr);
-	ccc_attest_signer_free(signer);
-	ccc_tdh2_pub_free(&pub);
-	ccc_roster_free(&roster);
-	ccc_buf_free(&kb);
 	ccc_buf_free(&cb);
 	ccc_buf_free(&code);
 	ccc_buf_free(&in);
@@ -486,5 +507,103 @@ out:
 	ccc_buf_free(&doc);
 	ccc_buf_free(&blob);
 	ccc_buf_free(&vs.maps);
+	return rc;
+}
+
+/*
+ * The one-shot form's per-request key: the file -i, read once the request
+ * is accepted; erased through the descriptor it was read from (a name
+ * swapped for a link in between erases nothing else).
+ */
+struct keyfile {
+	const char *path, *in;
+	struct ccc_buf kb;
+	int fd;
+};
+
+static int
+keyfile_get(void *arg, const uint8_t want[32], uint8_t sk[32], uint8_t pk[32],
+    struct ccc_err *err)
+{
+	struct keyfile *k = arg;
+	int rc;
+
+	if ((rc = ccc_read_secret_keep(&k->kb, k->path, 4096, &k->fd,
+	    err)) != 0) {
+		ccc_err_what(err, ccc_io_name(k->path, 0));
+		return rc;
+	}
+	if ((rc = ccc_recipient_key_load(sk, pk, k->kb.p, k->kb.len,
+	    err)) != 0) {
+		ccc_err_what(err, k->path);
+		return rc;
+	}
+	if (memcmp(pk, want, 32) != 0) {
+		rc = ccc_err_set(err, CCC_E_KEY, -1, NULL, "the request names "
+		    "another per-request key than %s", k->path);
+		ccc_err_what(err, ccc_io_name(k->in, 0));
+		return rc;
+	}
+	return 0;
+}
+
+static void
+keyfile_used(void *arg)
+{
+	struct keyfile *k = arg;
+
+	ccc_buf_reset(&k->kb);
+	(void)ccc_erase_fd(k->fd, k->path);	/* best effort */
+	k->fd = -1;
+}
+
+static void
+keyfile_unused(void *arg)
+{
+	struct keyfile *k = arg;
+
+	ccc_buf_reset(&k->kb);
+}
+
+int
+ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
+{
+	struct ccc_enclave *e = NULL;
+	struct keyfile kf = { o->key, o->in, { 0 }, -1 };
+	struct ccc_enclave_keysrc ks = { keyfile_get, keyfile_used,
+	    keyfile_unused, &kf };
+	struct ccc_enclave_job j = { 0 };
+	struct ccc_out out;
+	uint8_t rid[32];
+	bool have_rid;
+	int rc;
+
+	ccc_buf_init(&kf.kb, 1);
+	/* Who we are and what we trust. */
+	if ((rc = ccc_enclave_open(&e, o, err)) != 0)
+		return rc;
+	/*
+	 * The output is opened now: an existing file or a terminal must stop
+	 * the run before the per-request key is used up.
+	 */
+	if ((rc = ccc_out_open(&out, o->out, CCC_OUT_BINARY |
+	    (o->force ? CCC_OUT_FORCE : 0), err)) != 0)
+		goto done;
+	j.in = o->in;
+	j.sealed = o->sealed;
+	j.nsealed = o->nsealed;
+	j.nonce = o->nonce;
+	j.nonce_len = o->nonce_len;
+	j.now = o->now;
+	j.report = o->report;
+	j.force = o->force;
+	if ((rc = ccc_enclave_job_run(e, &j, &ks, &out, rid, &have_rid,
+	    err)) != 0 || (rc = ccc_out_commit(&out, err)) != 0)
+		ccc_out_abort(&out);
+done:
+	if (kf.fd >= 0)
+		close(kf.fd);	/* not used: not erased */
+	ccc_buf_free(&kf.kb);
+	ccc_enclave_close(e);
 	return rc;
 }

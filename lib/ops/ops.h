@@ -701,6 +701,53 @@ int ccc_enclave_run(const struct ccc_enclave_opts *o, struct ccc_err *err)
     CCC_WUR;
 
 /*
+ * The same in pieces, so that one process serves many requests
+ * (ccc-enclave-run --serve, lib/ops/enclave_serve.c).  ccc_enclave_open
+ * reads what the host trusts and is (o's roster, tpk, attest_key, policy,
+ * codedir; the runtime's measurement).  ccc_enclave_job_run runs one
+ * certified request as ccc_enclave_run does, its result to out (not
+ * committed); *have_rid and rid: the request's id once it is read.
+ */
+struct ccc_enclave;
+struct ccc_combine_mem;
+struct ccc_enclave_job {
+	const char *in;			/* the certified request, or its name */
+	const uint8_t *in_p;		/* or NULL: its bytes */
+	size_t in_len;
+	char **sealed;			/* the files, or the names of */
+	const struct ccc_combine_mem *sealed_mem;	/* NULL, or bytes */
+	int nsealed;
+	const uint8_t *nonce;
+	size_t nonce_len;
+	uint64_t now;
+	const char *report;
+	bool force;
+};
+/*
+ * The per-request key: get() gives the secret and public key for the
+ * request's key want, once the request is accepted (else fails with the
+ * reason); used() once a share may have been opened with it (it must be
+ * erased), unused() when the run stopped before.
+ */
+struct ccc_enclave_keysrc {
+	int (*get)(void *arg, const uint8_t want[32], uint8_t sk[32],
+	    uint8_t pk[32], struct ccc_err *err);
+	void (*used)(void *arg);
+	void (*unused)(void *arg);
+	void *arg;
+};
+int ccc_enclave_open(struct ccc_enclave **e,
+    const struct ccc_enclave_opts *o, struct ccc_err *err) CCC_WUR;
+void ccc_enclave_close(struct ccc_enclave *e);
+/* Its attestation key and runtime measurement (owned by e). */
+void ccc_enclave_identity(const struct ccc_enclave *e,
+    struct ccc_attest_signer **signer, const uint8_t **rt);
+int ccc_enclave_job_run(struct ccc_enclave *e,
+    const struct ccc_enclave_job *j, const struct ccc_enclave_keysrc *ks,
+    struct ccc_out *out, uint8_t rid[32], bool *have_rid,
+    struct ccc_err *err) CCC_WUR;
+
+/*
  * ccc-enclave-run keygen (lib/ops/enclave_keygen.c): a fresh per-request
  * key, its secret to the secret file (0600), its attested public blob
  * (ccc/enclave-key/v1) to out.
@@ -714,5 +761,14 @@ struct ccc_ekeygen_opts {
 };
 int ccc_enclave_keygen(const struct ccc_ekeygen_opts *o, struct ccc_err *err)
     CCC_WUR;
+/*
+ * Its core: a fresh key pair (sk, pk) of the enclave whose attestation key
+ * is signer and runtime rt, valid lifetime s from now, its attested
+ * public blob appended to pb.  sk is cleared on failure.
+ */
+int ccc_enclave_key_make(struct ccc_attest_signer *signer,
+    const uint8_t rt[48], uint64_t now, uint64_t lifetime,
+    const uint8_t *challenge, size_t challenge_len, uint8_t sk[32],
+    uint8_t pk[32], struct ccc_buf *pb, struct ccc_err *err) CCC_WUR;
 
 #endif
