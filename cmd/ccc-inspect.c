@@ -12,6 +12,7 @@ static const char usage[] =
 "usage: ccc-inspect [-d] [-s] [--show-secrets] [FILE ...]\n"
 "       ccc-inspect -L STATE [-I PUB [--since HEAD]]\n"
 "       ccc-inspect -R ROSTER [--now T] FILE|STATE ...\n"
+"       ccc-inspect --answer [-o OUT] [-f]\n"
 "       ccc-inspect -h | -V\n";
 
 static const struct ccc_cli_help help[] = {
@@ -30,10 +31,15 @@ static const struct ccc_cli_help help[] = {
 	{ "-R, --reads ROSTER",
 	    "who read which feed item when (the provider's roster)" },
 	CCC_HELP_NOW,
+	{ "--answer",
+	    "read one answer of a serving tool from stdin: its output out, "
+	    "its status the exit status" },
+	CCC_HELP_OUTPUT,
+	CCC_HELP_FORCE,
 	{ NULL, NULL }
 };
 
-enum { OPT_SECRETS = 256, OPT_SINCE, OPT_NOW };
+enum { OPT_SECRETS = 256, OPT_SINCE, OPT_NOW, OPT_ANSWER };
 
 static const struct option longopts[] = {
 	{ "diag", no_argument, NULL, 'd' },
@@ -44,6 +50,9 @@ static const struct option longopts[] = {
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "reads", required_argument, NULL, 'R' },
 	{ "now", required_argument, NULL, OPT_NOW },
+	{ "answer", no_argument, NULL, OPT_ANSWER },
+	{ "output", required_argument, NULL, 'o' },
+	{ "force", no_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -53,11 +62,13 @@ int
 main(int argc, char **argv)
 {
 	struct ccc_inspect_opts o = { 0 };
-	struct ccc_cli_opts p = { .shortopts = ":dsL:I:R:hV",
+	struct ccc_cli_opts p = { .shortopts = ":dsL:I:R:o:fhV",
 	    .longopts = longopts };
 	struct ccc_err err;
 	long long now = (long long)time(NULL);
-	int c;
+	const char *out = NULL;
+	bool answer = false, force = false;
+	int c, status;
 
 	ccc_cli_init(argc, argv);
 	ccc_err_clear(&err);
@@ -77,11 +88,25 @@ main(int argc, char **argv)
 				    "since 1970");
 			o.has_now = true;
 			break;
+		case OPT_ANSWER: answer = true; break;
+		case 'o': out = optarg; break;
+		case 'f': force = true; break;
 		case 'h': return ccc_cli_help(usage, help);
 		case 'V': return ccc_cli_version();
 		default: return 2;	/* the usage line is printed */
 		}
 	}
+	if (answer) {
+		if (optind < argc || o.diag || o.sha256 || o.show_secrets ||
+		    o.verify_log != NULL || o.identity != NULL ||
+		    o.since != NULL || o.reads != NULL || o.has_now)
+			return ccc_cli_usage("--answer reads standard input "
+			    "and takes only -o and -f");
+		return ccc_inspect_answer(out, force, &status, &err) ?
+		    ccc_cli_fail(&err) : status;
+	}
+	if (out != NULL || force)
+		return ccc_cli_usage("-o and -f apply to --answer");
 	if (o.verify_log != NULL && optind < argc)
 		return ccc_cli_usage("-L takes no other files");
 	if ((o.identity != NULL || o.since != NULL) && o.verify_log == NULL)

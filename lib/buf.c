@@ -1,9 +1,12 @@
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -98,4 +101,46 @@ ccc_buf_printf(struct ccc_buf *b, const char *fmt, ...)
 	va_end(ap);
 	b->len += (size_t)n;
 	return 0;
+}
+
+static size_t
+pages(size_t size)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	size_t p = pg > 0 ? (size_t)pg : 4096;
+
+	return (size + p - 1) / p * p;
+}
+
+void *
+ccc_secret_pages(size_t size)
+{
+	void *p;
+	int e;
+
+	size = pages(size);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	if (madvise(p, size, MADV_WIPEONFORK) != 0) {
+		e = errno;
+		(void)munmap(p, size);
+		errno = e;
+		return NULL;
+	}
+	(void)madvise(p, size, MADV_DONTDUMP);
+	(void)mlock(p, size);
+	return p;
+}
+
+void
+ccc_secret_pages_free(void *p, size_t size)
+{
+	if (p == NULL)
+		return;
+	size = pages(size);
+	sodium_memzero(p, size);
+	(void)munlock(p, size);
+	(void)munmap(p, size);
 }

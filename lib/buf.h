@@ -31,4 +31,14 @@ void ccc_buf_free(struct ccc_buf *b);
 /* Append printf-formatted text (without its NUL); 0 or CCC_E_NOMEM. */
 int ccc_buf_printf(struct ccc_buf *b, const char *fmt, ...) CCC_PRINTF(2, 3);
 
+/*
+ * Memory for secrets that no child process holds: whole pages of their
+ * own (size rounded up), wiped in any child (MADV_WIPEONFORK: a fork's
+ * copy reads zeros), left out of core dumps, locked as the limits allow.
+ * NULL with errno set (EINVAL: a kernel without MADV_WIPEONFORK).
+ */
+void *ccc_secret_pages(size_t size);
+/* Wipe and release memory of ccc_secret_pages(size). */
+void ccc_secret_pages_free(void *p, size_t size);
+
 #endif

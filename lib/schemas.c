@@ -96,9 +96,9 @@ SCHEMA(ccc_schema_sealed, "ccc/sealed/v1", "sealed decryption shares",
     sealed_fields);
 
 /*
- * A serving node's answer to one request (ccc-reencrypt --serve): the
- * exit status and error line the one-shot tool would have given, and what
- * it would have written (a CBOR sequence of ccc/sealed/v1).
+ * A serving tool's answer to one item (ccc-reencrypt, ccc-quorum-sign
+ * sign and ccc-enclave-run --serve): the exit status and error line the
+ * one-shot tool would have given, and what it would have written.
  */
 static const struct ccc_field answer_fields[] = {
 	U(1, "status", 0, 2, 0),
@@ -106,7 +106,8 @@ static const struct ccc_field answer_fields[] = {
 	T(3, "error", 1, CCC_ERR_LINE_MAX, CCC_F_OPT),
 	B(4, "output", 1, CCC_ANSWER_OUTPUT_MAX, CCC_F_OPT),
 };
-SCHEMA(ccc_schema_answer, "ccc/answer/v1", "node's answer", answer_fields);
+SCHEMA(ccc_schema_answer, "ccc/answer/v1", "serving tool's answer",
+    answer_fields);
 
 /* ---- the public threshold coin (lib/rand.c, ccc-rand) ------------------ */
 
@@ -272,6 +273,28 @@ static const struct ccc_field ekey_fields[] = {
 };
 SCHEMA(ccc_schema_enclave_key, "ccc/enclave-key/v1", "attested enclave key",
     ekey_fields);
+
+/*
+ * What a serving enclave host is asked (ccc-enclave-run --serve): a fresh
+ * attested per-request key, kept in the process; and a certified request
+ * to run with the nodes' releases (each as its sealed-share file holds
+ * it), with the key made for it.
+ */
+static const struct ccc_field ekeygen_fields[] = {
+	U(1, "expires_in", 1, CCC_ENCLAVE_KEY_MAX_LIFETIME, CCC_F_OPT),
+	B(2, "challenge", 1, CCC_CHALLENGE_MAX, CCC_F_OPT),
+};
+SCHEMA(ccc_schema_enclave_keygen, "ccc/enclave-keygen/v1",
+    "enclave key order", ekeygen_fields);
+
+static const struct ccc_field ejob_fields[] = {
+	B(1, "certified", 1, CCC_BLOB_MAX, 0),
+	{ 2, "sealed", CCC_F_BYTES_ARRAY, 0, 1, CCC_RESULT_SHARES_MAX,
+	    (uint32_t)CCC_BLOB_MAX, NULL },
+	B(3, "nonce", 1, CCC_NONCE_MAX, CCC_F_OPT),
+};
+SCHEMA(ccc_schema_enclave_job, "ccc/enclave-job/v1", "enclave job",
+    ejob_fields);
 
 static const struct ccc_field pool_enclave_fields[] = {
 	B(1, "id", 32, 32, 0),
@@ -649,7 +672,8 @@ const struct ccc_schema *const ccc_schemas[] = {
 	&ccc_schema_signature, &ccc_schema_certified, &ccc_schema_access,
 	&ccc_schema_result, &ccc_schema_enclave_input,
 	&ccc_schema_divergence,
-	&ccc_schema_enclave_key, &ccc_schema_pool, &ccc_schema_reassign,
+	&ccc_schema_enclave_key, &ccc_schema_enclave_keygen,
+	&ccc_schema_enclave_job, &ccc_schema_pool, &ccc_schema_reassign,
 	&ccc_schema_committee, &ccc_schema_group, &ccc_schema_group_cert,
 	&ccc_schema_share_msg, &ccc_schema_share_accept,
 	&ccc_schema_share_deal, &ccc_schema_share_respond,

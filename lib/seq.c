@@ -154,3 +154,90 @@ ccc_seq_next(struct ccc_seq *s, const uint8_t **p, size_t *len,
 			return rc;
 	}
 }
+
+/*
+ * One item for ccc_seq_read_one: its head, then what it holds, each read
+ * to the byte (depth: nesting left).
+ */
+static int
+read_item(int fd, struct ccc_buf *b, size_t max, int depth, bool first,
+    struct ccc_err *err)
+{
+	uint8_t h[9];
+	uint64_t v, i, n;
+	size_t at = b->len;
+	ssize_t r;
+	int mt, ai, rc;
+
+	if ((r = ccc_read_full(fd, h, 1)) < 0)
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
+		    strerror(errno));
+	if (r == 0)
+		return first ? 1 : ccc_err_set(err, CCC_E_TRUNCATED,
+		    (long long)at, NULL, "input ends inside an item");
+	mt = h[0] >> 5;
+	ai = h[0] & 31;
+	v = (uint64_t)ai;
+	if (ai >= 24 && ai <= 27) {
+		n = 1U << (ai - 24);
+		if ((r = ccc_read_full(fd, h + 1, (size_t)n)) < 0)
+			return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
+			    strerror(errno));
+		if ((size_t)r != n)
+			return ccc_err_set(err, CCC_E_TRUNCATED, (long long)at,
+			    NULL, "input ends inside an item");
+		for (v = 0, i = 1; i <= n; i++)
+			v = v << 8 | h[i];
+	} else if (ai > 27)
+		/* Indefinite lengths, reserved values. */
+		return ccc_err_set(err, CCC_E_MALFORMED, (long long)at, NULL,
+		    "not a definite-length item");
+	if (mt >= 4 && mt <= 6 && depth == 0)
+		return ccc_err_set(err, CCC_E_MALFORMED, (long long)at, NULL,
+		    "nested too deep");
+	n = ai >= 24 && ai <= 27 ? 1U + (1U << (ai - 24)) : 1;
+	if (ccc_buf_put(b, h, (size_t)n) != 0)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "item");
+	if (b->len > max)
+		return ccc_err_set(err, CCC_E_TOOBIG, (long long)at, NULL,
+		    "an item over %zu bytes", max);
+	switch (mt) {
+	case 2:
+	case 3:
+		if (v > max || b->len > max - v)
+			return ccc_err_set(err, CCC_E_TOOBIG, (long long)at, NULL,
+			    "an item over %zu bytes", max);
+		if (ccc_buf_reserve(b, (size_t)v) != 0)
+			return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "item");
+		if ((r = ccc_read_full(fd, b->p + b->len, (size_t)v)) < 0)
+			return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
+			    strerror(errno));
+		if ((uint64_t)r != v)
+			return ccc_err_set(err, CCC_E_TRUNCATED, (long long)at,
+			    NULL, "input ends inside an item");
+		b->len += (size_t)v;
+		return 0;
+	case 4:
+	case 5:
+		n = mt == 5 ? 2 * v : v;
+		if (v > max || n > max - b->len)	/* a byte each at least */
+			return ccc_err_set(err, CCC_E_TOOBIG, (long long)at, NULL,
+			    "an item over %zu bytes", max);
+		for (i = 0; i < n; i++)
+			if ((rc = read_item(fd, b, max, depth - 1, false,
+			    err)) != 0)
+				return rc;
+		return 0;
+	case 6:
+		return read_item(fd, b, max, depth - 1, false, err);
+	default:
+		return 0;
+	}
+}
+
+int
+ccc_seq_read_one(int fd, struct ccc_buf *b, size_t max, struct ccc_err *err)
+{
+	ccc_buf_reset(b);
+	return read_item(fd, b, max, 16, true, err);
+}

@@ -52,4 +52,14 @@ int ccc_seq_peek(struct ccc_seq *s, const uint8_t **p, size_t *len,
 int ccc_seq_rest(struct ccc_seq *s, const uint8_t **p, size_t *len,
     struct ccc_err *err) CCC_WUR;
 
+/*
+ * Exactly one CBOR item (definite lengths, nested at most 16 deep) from
+ * fd into b, not a byte past it, so that the next item stays in fd for
+ * another reader (a pipe shared with a serving process): 0, or 1 at the
+ * end of input before any byte, or a negative CCC_E_* (TOOBIG over max
+ * bytes).
+ */
+int ccc_seq_read_one(int fd, struct ccc_buf *b, size_t max,
+    struct ccc_err *err) CCC_WUR;
+
 #endif

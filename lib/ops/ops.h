@@ -199,6 +199,15 @@ int ccc_inspect_run(const struct ccc_inspect_opts *o, struct ccc_err *err)
     CCC_WUR;
 int ccc_inspect_reads(const struct ccc_inspect_opts *o, struct ccc_err *err)
     CCC_WUR;
+/*
+ * --answer (lib/ops/inspect_answer.c): one ccc/answer/v1 from standard
+ * input, read to the byte; its output to out (NULL: standard output),
+ * its error line to standard error, its status to *status.  At most
+ * CCC_ANSWER_READ_MAX bytes.
+ */
+#define CCC_ANSWER_READ_MAX (1UL << 30)
+int ccc_inspect_answer(const char *out, bool force, int *status,
+    struct ccc_err *err) CCC_WUR;
 
 /*
  * A decryption node's keys: the public key from tpk and the node's share
@@ -626,6 +635,8 @@ typedef int ccc_serve_fn(void *ctx, const uint8_t *p, size_t n,
     struct ccc_err *err);
 int ccc_serve_loop(ccc_serve_fn *fn, void *ctx, struct ccc_err *err)
     CCC_WUR;
+/* The time an item arrives (with test hooks, CCC_TEST_CLOCK may fix it). */
+uint64_t ccc_serve_clock(void);
 
 /*
  * A node's releases (lib/ops/release.c), of sealed shares or of a share of
@@ -746,6 +757,38 @@ int ccc_enclave_job_run(struct ccc_enclave *e,
     const struct ccc_enclave_job *j, const struct ccc_enclave_keysrc *ks,
     struct ccc_out *out, uint8_t rid[32], bool *have_rid,
     struct ccc_err *err) CCC_WUR;
+
+/*
+ * ccc-enclave-run --serve (lib/ops/enclave_serve.c): items of the CBOR
+ * sequence on standard input, ccc/enclave-keygen/v1 (a key made and held,
+ * valid lifetime s unless the item says) and ccc/enclave-job/v1 (a request
+ * run with the key held for it), answered on standard output.  At most
+ * CCC_ENCLAVE_HELD_MAX keys are held at once.
+ */
+#define CCC_ENCLAVE_HELD_MAX 1024
+struct ccc_eserve_opts {
+	struct ccc_enclave_opts host;	/* roster, tpk, attest_key, ... */
+	uint64_t lifetime, now;
+	bool fixed_now;			/* --now: every item at now */
+};
+int ccc_enclave_serve(const struct ccc_eserve_opts *o, struct ccc_err *err)
+    CCC_WUR;
+/*
+ * An item for it (ccc-enclave-run item), to out: with in NULL a key order
+ * (lifetime 0: the server's; nonce: the key's challenge), else the job of
+ * certified request in and releases sealed[] (nonce: the result's).
+ */
+struct ccc_eitem_opts {
+	const char *in, *out;
+	char **sealed;
+	int nsealed;
+	const uint8_t *nonce;
+	size_t nonce_len;
+	uint64_t lifetime;
+	bool force;
+};
+int ccc_enclave_item(const struct ccc_eitem_opts *o, struct ccc_err *err)
+    CCC_WUR;
 
 /*
  * ccc-enclave-run keygen (lib/ops/enclave_keygen.c): a fresh per-request

@@ -15,7 +15,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <sodium.h>
 
@@ -103,7 +102,7 @@ sign_request(void *ctx, const uint8_t *p, size_t n, const char *name,
 
 	*have_rid = false;
 	if (!s->fixed_now)
-		so.now = (uint64_t)time(NULL);
+		so.now = ccc_serve_clock();
 	so.in = name;
 	ccc_pool_free(&s->t.pool);
 	if ((rc = ccc_pool_read(&s->t.pool, &s->t.roster, so.pool, so.now,

@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "io.h"
@@ -50,7 +49,7 @@ serve_request(void *ctx, const uint8_t *p, size_t n, const char *name,
 	so.in = name;
 	so.out = NULL;
 	if (!s->fixed_now)
-		so.now = (uint64_t)time(NULL);
+		so.now = ccc_serve_clock();
 	if ((rc = spool(s->spool, p, n, &in, err)) != 0)
 		return rc;
 	return ccc_node_serve(s->nd, &so, in, out, rid, have_rid, err);

@@ -9,7 +9,7 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-# In $BATS_FILE_TMPDIR, made once:
+# In $BATS_FILE_TMPDIR, made once (enclave_fixtures, and more):
 #   key/             the 3-of-5 dealer key
 #   o1..o4.key/.pub  the oracles "oracle-1".."oracle-4"
 #   roster           q=3 of o1..o4 ("oracles"); roster2 q=2 of the same
@@ -23,31 +23,16 @@ load helpers
 #   attest.policy    the same for documents of any age (the enclave keys)
 #   pool             the enclave pool: enclave-1 (operator "test")
 setup_file() {
-	local i
 	(
 		set -e
 		cd "$BATS_FILE_TMPDIR"
-		ccc-keygen dealer -t 3 -n 5 -d key
-		for i in 1 2 3 4; do
-			ccc-keygen identity -o "o$i.key" -p "o$i.pub" \
-			    -N "oracle-$i"
-		done
-		ccc-quorum-sign roster -q 3 -N oracles -o roster o1.pub o2.pub \
-		    o3.pub o4.pub
+		enclave_fixtures
 		ccc-quorum-sign roster -q 2 -N two -o roster2 o1.pub o2.pub \
 		    o3.pub o4.pub
-		ccc-keygen attest-root -o root.key -p root.pem -N demo-root
-		ccc-keygen enclave-cert -r root.key -o e1.key -p e1.pem \
-		    -N enclave-1
 		ccc-keygen enclave-cert -r root.key -o e2.key -p e2.pem \
 		    -N enclave-2
 		ccc-keygen recipient -o rcpt.key -p rcpt.pub
 		ccc-keygen recipient -o other.key -p other.pub
-		printf 'hello\n' >msg
-		ccc-encrypt -k key/tpk.cbor -l app:demo -o ct msg
-		printf 'ccc-attest-policy 1\nroot software root.pem demo\nmeasurements any\nallow-software yes\n' >pol
-		printf 'max-age 316224000\n' | cat pol - >attest.policy
-		make_pool pool e1.pem,operator=test
 	)
 }
 

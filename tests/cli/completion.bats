@@ -105,6 +105,10 @@ synopsis() {
 	touch 'my notes*' && [[ $(comp ccc-inspect my) == 'my notes*' ]]
 	[[ $(comp ccc-enclave-run n) == $'node1\nnode1.pub\nnode2\nnotes.cbor' ]]
 	[[ $(comp ccc-enclave-run k) == keygen ]]
+	[[ $(comp ccc-enclave-run item '') == $'job\nkey' ]]
+	[[ $(comp ccc-enclave-run item job -o no) == $'node1\nnode1.pub\nnode2\nnotes.cbor' ]]
+	[[ $(comp ccc-enclave-run item key --ex) == --expires-in ]]
+	[[ $(comp ccc-enclave-run --se) == --serve ]]
 	[[ $(comp ccc-enclave-run notes.cbor --re) == $'--report' ]]
 	# Tools without subcommands have -V; a subcommand does not.
 	[[ $(comp ccc-flow --ver) == --version ]]

@@ -328,6 +328,29 @@ oracle_fixtures() {
 	ccc-enclave-run keygen -a enc.key -s ek -o epub -E 604800
 }
 
+# enclave_fixtures: in the current directory, a 3-of-5 dealer key key/,
+# the oracles o1..o4 ("oracle-1".."oracle-4") and their roster (q=3), a
+# software attestation root root.key/.pem ("demo-root") and enclave-1
+# under it (e1.key/.pem), msg ("hello\n") encrypted for app:demo as ct,
+# pol (an attestation policy trusting the root), attest.policy (the same
+# for documents of any age) and pool (enclave-1, operator "test").
+enclave_fixtures() {
+	local i
+	ccc-keygen dealer -t 3 -n 5 -d key
+	for i in 1 2 3 4; do
+		ccc-keygen identity -o "o$i.key" -p "o$i.pub" -N "oracle-$i"
+	done
+	ccc-quorum-sign roster -q 3 -N oracles -o roster o1.pub o2.pub o3.pub \
+	    o4.pub
+	ccc-keygen attest-root -o root.key -p root.pem -N demo-root
+	ccc-keygen enclave-cert -r root.key -o e1.key -p e1.pem -N enclave-1
+	printf 'hello\n' >msg
+	ccc-encrypt -k key/tpk.cbor -l app:demo -o ct msg
+	printf 'ccc-attest-policy 1\nroot software root.pem demo\nmeasurements any\nallow-software yes\n' >pol
+	printf 'max-age 316224000\n' | cat pol - >attest.policy
+	make_pool pool e1.pem,operator=test
+}
+
 # make_pool OUT ENTRY...: the pool of ENTRY... (ccc-quorum-sign pool),
 # signed by every oracle o<N>.key here and certified under ./roster, to
 # OUT (its parts OUT.*).

@@ -175,6 +175,42 @@ $(printf '{\n  "type": "ccc/answer/v1",\n  "status": 0,\n  "request_id": "%s",\n
 	assert_contains "$output" "  \"request_id\": \"$(field_hex fx/req1 request_id)\","
 }
 
+@test "ccc-inspect --answer: one answer read to the byte, its output out, its status the exit status" {
+	cat fx/cert1 fx/cert1 fx/cert2 >in
+	serve 1 in a
+	((status == 0))
+	released a 1 s1
+	released a 2 s2
+	# Three answers on one input, read one by one; nothing is read past
+	# an answer, so the next reader gets the next.
+	crun bash -c 'ccc-inspect --answer -o o1 && { ccc-inspect --answer >o2; echo "second: $?"; } && ccc-inspect --answer -o o3' <a
+	((status == 0))
+	assert_output "second: 1"
+	assert_stderr "ccc-inspect: replayed: request 2: request $(field_hex fx/req1 request_id | cut -c1-16)... was already served by node 1"
+	assert_same o1 s1
+	[[ -f o2 && ! -s o2 ]]
+	assert_same o3 s2
+	# No answer left.
+	crun -1 ccc-inspect --answer -o o4 </dev/null
+	assert_stderr "ccc-inspect: truncated input: standard input: no answer: the input ended"
+	assert_no_file o4
+	# An answer's status 2 is the exit status; its line is escaped.
+	write_hex a3006d6363632f616e737765722f76310102036b6e6f0a7370616365211b5b a2
+	crun -2 ccc-inspect --answer <a2
+	assert_stderr 'ccc-inspect: no\nspace!\033['
+	assert_output_empty
+	# Not an answer; half an answer.
+	crun -1 ccc-inspect --answer <fx/cert1
+	assert_stderr "ccc-inspect: wrong blob type: standard input: at byte 0: expected a serving tool's answer (ccc/answer/v1), found a quorum certificate (ccc/certified/v1)"
+	head -c 20 a >half
+	crun -1 ccc-inspect --answer <half
+	assert_stderr "ccc-inspect: truncated input: standard input: at byte 19: input ends inside an item"
+	crun -2 ccc-inspect --answer a
+	assert_stderr "ccc-inspect: usage: --answer reads standard input and takes only -o and -f (see ccc-inspect --help)"
+	crun -2 ccc-inspect -o x a
+	assert_stderr "ccc-inspect: usage: -o and -f apply to --answer (see ccc-inspect --help)"
+}
+
 @test "--serve: usage errors exit 2" {
 	serve 1 fx/cert1 a fx/cert1
 	((status == 2))

@@ -70,6 +70,11 @@ done
     -r 00-keys/roster -A 00-keys/attest.policy -P 00-keys/pool \
     -d ../serve-state --serve >../answers.seq)
 seed seq answers.seq
+# The items of a serving enclave host: a key order and a job.
+ccc-enclave-run item key -E 60 -n 01 -o keyorder.cbor
+ccc-enclave-run item job -n 02 -o job.cbor flow/03-certified \
+    flow/04-sealed-node-*
+seed blob keyorder.cbor job.cbor
 cat flow/04-sealed-node-* >sealed.seq
 cat flow/01-input.ct flow/01-input.ct >cts.seq
 seed seq sealed.seq cts.seq flow/01-input.ct flow/03-sig-oracle-1

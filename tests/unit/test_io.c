@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "io.h"
+#include "seq.h"
 #include "tap.h"
 
 static char dir[] = "/tmp/ccc-test-io-XXXXXX";
@@ -92,6 +93,62 @@ check(const char *how, int rc, const struct ccc_buf *b, size_t n, size_t max,
 	    how, n, max, b->cap);
 }
 
+/*
+ * ccc_seq_read_one on a pipe holding the n bytes at p: each item to the
+ * byte, the rest left in the pipe (what the next read finds: *rest).
+ */
+static int
+one_of(const char *hex, struct ccc_buf *b, size_t max, int *rc2,
+    struct ccc_buf *b2, struct ccc_err *err)
+{
+	uint8_t p[256];
+	size_t n;
+	int pfd[2], rc;
+
+	if (sodium_hex2bin(p, sizeof(p), hex, strlen(hex), NULL, &n,
+	    NULL) != 0 || pipe(pfd) != 0 || ccc_write_full(pfd[1], p, n) != 0)
+		abort();
+	close(pfd[1]);
+	rc = ccc_seq_read_one(pfd[0], b, max, err);
+	*rc2 = ccc_seq_read_one(pfd[0], b2, max, err);
+	close(pfd[0]);
+	return rc;
+}
+
+static void
+read_one(void)
+{
+	struct ccc_buf b, b2;
+	struct ccc_err err;
+	int rc, rc2;
+
+	ccc_buf_init(&b, 0);
+	ccc_buf_init(&b2, 0);
+	/* {1: [h'0102', "a"], 2: 24(h'')} then 7: two items, apart. */
+	rc = one_of("a20182420102616102d8184007", &b, 100, &rc2, &b2, &err);
+	ok(rc == 0 && b.len == 12 && rc2 == 0 && b2.len == 1 &&
+	    b2.p[0] == 0x07, "items read to the byte, the next left");
+	ok(ccc_seq_read_one(-1, &b, 1, &err) == CCC_E_IO, "a bad fd: i/o");
+	rc = one_of("", &b, 100, &rc2, &b2, &err);
+	ok(rc == 1 && rc2 == 1, "no byte: the end, 1");
+	rc = one_of("4301", &b, 100, &rc2, &b2, &err);
+	ok(rc == CCC_E_TRUNCATED, "the end inside an item: %d", rc);
+	rc = one_of("5f4101ff", &b, 100, &rc2, &b2, &err);
+	ok(rc == CCC_E_MALFORMED, "an indefinite length is refused");
+	rc = one_of("5a000000ff", &b, 100, &rc2, &b2, &err);
+	ok(rc == CCC_E_TOOBIG, "over the cap, before reading it");
+	rc = one_of("9bffffffffffffffff", &b, 1 << 20, &rc2, &b2, &err);
+	ok(rc == CCC_E_TOOBIG, "an array longer than any input");
+	rc = one_of("818181818181818181818181818181818100", &b, 100, &rc2,
+	    &b2, &err);
+	ok(rc == CCC_E_MALFORMED, "nested 17 deep: refused");
+	rc = one_of("8181818181818181818181818181818100", &b, 100, &rc2, &b2,
+	    &err);
+	ok(rc == 0 && b.len == 17, "nested 16 deep: read");
+	ccc_buf_free(&b);
+	ccc_buf_free(&b2);
+}
+
 int
 main(void)
 {
@@ -139,6 +196,7 @@ main(void)
 	ok(rc == 0 && b.len > 100 && memmem(b.p, b.len, "VmRSS", 5) != NULL,
 	    "/proc/self/status: read whole (%zu bytes)", b.len);
 	ccc_buf_free(&b);
+	read_one();
 	unlink(file_of(0));
 	rmdir(dir);
 	return tap_done();

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -63,6 +64,37 @@ deterministic(struct ccc_buf *out)
 	    89) == 0, "level 2: no getrandom, no /dev/urandom, no "
 	    "/dev/random: %s %.*s", ccc_sandbox_describe(&r, d, sizeof(d)),
 	    (int)out->len, out->p);
+}
+
+/*
+ * A serving enclave's held keys (ccc_secret_pages): a child of the process,
+ * as the sandbox's is before it executes the code, reads zeros where they
+ * are; the parent keeps them.
+ */
+static void
+held_keys(void)
+{
+	size_t size = 3 * 4096 + 100, i;
+	uint8_t *p = ccc_secret_pages(size);
+	pid_t pid;
+	int st = -1;
+
+	ok(p != NULL, "secret pages are mapped");
+	if (p == NULL)
+		return;
+	memset(p, 0xa5, size);
+	if ((pid = fork()) == 0) {
+		for (i = 0; i < size; i++)
+			if (p[i] != 0)
+				_exit(1);
+		_exit(0);
+	}
+	ok(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	    WEXITSTATUS(st) == 0, "a child reads zeros in secret pages");
+	for (i = 0; i < size && p[i] == 0xa5; i++)
+		;
+	ok(i == size, "the parent keeps them");
+	ccc_secret_pages_free(p, size);
 }
 
 int
@@ -159,6 +191,7 @@ main(void)
 	ok(rc == 0 && r.outcome == CCC_RUN_FAILED && r.status == 127,
 	    "a non-executable image fails to start");
 	deterministic(&out);
+	held_keys();
 	ccc_buf_free(&out);
 	return tap_done();
 }
