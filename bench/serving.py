@@ -1,23 +1,25 @@
 #!/usr/bin/env python3
-"""bench/serving.py: steps 3 and 4 of a request through serving processes.
+"""bench/serving.py: a whole request (steps 1 to 7) through serving processes.
 
-A committee of ccc-flow's shape (n=7, t=5, 4 oracles, quorum 3) certifies
-and serves REQUESTS requests two ways, in turn (A B A B ...):
+A committee of ccc-flow's shape (n=7, t=5, 4 oracles, quorum 3, 2
+enclaves) serves REQUESTS requests two ways, in turn (A B A B ...):
 
-  one-shot   as ccc-flow runs them: 4 ccc-quorum-sign sign processes, one
-             ccc-quorum-sign combine, 7 ccc-reencrypt -r processes;
-  serving    each oracle one ccc-quorum-sign sign --serve process and each
-             node one ccc-reencrypt --serve process, started once: a
-             request goes to the 4 oracles at once, their signatures are
-             combined (one combine process), the certificate goes to the
-             7 nodes at once, and the answers are read.
+  one-shot   as ccc-flow runs them, a process a command: the user's
+             ccc-encrypt (1); assign, the enclave's keygen and the request
+             (2); 4 oracles sign, one combine (3); 7 ccc-reencrypt -r (4);
+             ccc-enclave-run (5, 6); 4 oracles sign the result, one combine
+             (7); the application's verify and ccc-combine --result (7);
+  serving    each oracle, node and enclave one serving process (--serve),
+             started once: the enclave makes the key from a key order and
+             runs the job; the oracles sign the request, then the result
+             after its certified request; the nodes serve the certificate.
+             The user's encryption, assign, the request, the two combines
+             and the application's two reads stay a process each.
 
-For each request: the wall time of steps 3 and 4 (median over the
-requests; a wall time, so run it on an idle machine) and the CPU time of
-every ccc process those steps cost (a serving process's CPU time over its
-whole life, shared out over its requests).  The enclave (step 5 on) and
-the application keep a process a request, so this is not a whole
-request.  Not a test: it reports.  make bench-serving runs it.
+For each request: its wall time (median over the requests; a wall time,
+so run it on an idle machine) and the CPU time of every ccc process it
+cost (a serving process's CPU time over its whole life, shared out over
+its requests).  Not a test: it reports.  make bench-serving runs it.
 
     bench/serving.py [-n REQUESTS]
 """
@@ -34,7 +36,7 @@ if args.requests < 1:
           file=sys.stderr)
     sys.exit(2)
 
-N, ORACLES = 7, 4
+N, ORACLES, ENCLAVES = 7, 4, 2
 work = tempfile.mkdtemp(prefix="ccc-bench-serving.")
 W = os.path.join(work, "w")
 
@@ -49,9 +51,34 @@ def node(i, state):
             "-k", TPK, "-r", ROSTER, "-A", POLICY, "-P", POOL, "-d", state]
 
 
-def combine(p):
-    sh("ccc-quorum-sign", "combine", "-r", ROSTER, "-b", p + ".req", "-f",
-       "-o", p + ".cert", *["%s.sig%d" % (p, o) for o in range(1, 4)])
+def enclave(e):
+    d = "00-enclaves/enclave-%d" % e
+    return ["ccc-enclave-run", "-r", ROSTER, "-k", TPK, "-a",
+            "%s/enclave-%d.key" % (K, e), "-x", d + "/code", "-p",
+            d + "/policy"]
+
+
+def combine(blob, out, sigs):
+    sh("ccc-quorum-sign", "combine", "-r", ROSTER, "-b", blob, "-f", "-o",
+       out, *sigs[:3])
+
+
+def assign():
+    rid, _, name = sh("ccc-quorum-sign", "assign", "-r", ROSTER, "-P",
+                      POOL).split()
+    return rid, int(name.rsplit("-", 1)[1])
+
+
+def encrypt_and_request(p, pub):
+    sh("ccc-quorum-sign", "request", "-a", "demo", "-x", "02-program",
+       "-k", TPK, "-r", ROSTER, "-P", POOL, "-K", pub, "-I", p["rid"],
+       "-O", "public", "-f", "-o", p["n"] + ".req", p["n"] + ".ct")
+
+
+def read_output(p):
+    sh("ccc-quorum-sign", "verify", "-r", ROSTER, "-f", "-o",
+       p + ".vres", p + ".rcert")
+    sh("ccc-combine", "--result", p + ".vres", "-f", "-o", p + ".out")
 
 
 def children_cpu():
@@ -59,19 +86,66 @@ def children_cpu():
     return ru.children_user + ru.children_system
 
 
-def one_shot(p):
-    """Steps 3 and 4, a process a command, in turn."""
+def one_shot(n):
+    """Steps 1 to 7, a process a command."""
+    sh("ccc-encrypt", "-k", TPK, "-l", "app:demo", "-f", "-o", n + ".ct",
+       "01-input")
+    rid, e = assign()
+    sh("ccc-enclave-run", "keygen", "-a", "%s/enclave-%d.key" % (K, e),
+       "-n", rid, "-f", "-s", n + ".key", "-o", n + ".pub")
+    encrypt_and_request({"n": n, "rid": rid}, n + ".pub")
+    sigs = ["%s.sig%d" % (n, o) for o in range(1, ORACLES + 1)]
     for o in range(1, ORACLES + 1):
-        sh(*oracle(o), "-f", "-o", "%s.sig%d" % (p, o), p + ".req")
-    combine(p)
+        sh(*oracle(o), "-f", "-o", sigs[o - 1], n + ".req")
+    combine(n + ".req", n + ".cert", sigs)
+    sealed = ["%s.sealed%d" % (n, i) for i in range(1, N + 1)]
     for i in range(1, N + 1):
-        sh(*node(i, "one-%d" % i), "-f", "-o", "%s.sealed%d" % (p, i),
-           p + ".cert")
+        sh(*node(i, "one-%d" % i), "-f", "-o", sealed[i - 1], n + ".cert")
+    sh(*enclave(e), "-i", n + ".key", "-f", "-o", n + ".res", n + ".cert",
+       *sealed)
+    rsigs = ["%s.rsig%d" % (n, o) for o in range(1, ORACLES + 1)]
+    for o in range(1, ORACLES + 1):
+        sh(*oracle(o), "-F", n + ".cert", "-f", "-o", rsigs[o - 1],
+           n + ".res")
+    combine(n + ".res", n + ".rcert", rsigs)
+    read_output(n)
+
+
+# ---- the serving side: CBOR items to the servers, answers back ----------
+
+def head(major, v):
+    if v < 24:
+        return bytes([major << 5 | v])
+    for ai, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if v < 1 << (8 * size):
+            return bytes([major << 5 | ai]) + v.to_bytes(size, "big")
+    raise ValueError(v)
+
+
+def bstr(b):
+    return head(2, len(b)) + b
+
+
+def tstr(s):
+    return head(3, len(s)) + s.encode()
+
+
+def key_order(rid):
+    """ccc/enclave-keygen/v1 with the request id as its challenge."""
+    return (head(5, 2) + head(0, 0) + tstr("ccc/enclave-keygen/v1") +
+            head(0, 2) + bstr(bytes.fromhex(rid)))
+
+
+def job(cert, sealed):
+    """ccc/enclave-job/v1: the certified request and the releases."""
+    return (head(5, 3) + head(0, 0) + tstr("ccc/enclave-job/v1") +
+            head(0, 1) + bstr(cert) + head(0, 2) + head(4, len(sealed)) +
+            b"".join(bstr(s) for s in sealed))
 
 
 def item(f):
-    """One CBOR item from the pipe f (a map of uint keys and strings)."""
-    def head():
+    """One answer from the pipe f (a map of uint keys and strings)."""
+    def h():
         b = f.read(1)
         if not b:
             sys.exit("bench/serving.py: a server closed its output")
@@ -81,85 +155,110 @@ def item(f):
         n = {24: 1, 25: 2, 26: 4, 27: 8}[low]
         return major, int.from_bytes(f.read(n), "big")
 
-    major, count = head()
+    major, count = h()
     if major != 5:
         sys.exit("bench/serving.py: an answer that is not a map")
     fields = {}
     for _ in range(count):
-        _, key = head()
-        m, v = head()
+        _, key = h()
+        m, v = h()
         fields[key] = f.read(v) if m in (2, 3) else v
     return fields
 
 
-def answered(procs, what):
+def ask(procs, data, what):
+    """data to every server of procs at once; their answers' outputs."""
+    for pr in procs:
+        pr.stdin.write(data)
+        pr.stdin.flush()
+    outs = []
     for pr in procs:
         a = item(pr.stdout)
         if a.get(1) != 0:
-            sys.exit("bench/serving.py: %s refused a request: %s"
+            sys.exit("bench/serving.py: %s refused: %s"
                      % (what, a.get(3, b"").decode()))
-        yield a
+        outs.append(a.get(4, b""))
+    return outs
 
 
-def serving(p, oracles, nodes):
-    """Steps 3 and 4 through the serving processes."""
-    with open(os.path.join(W, p + ".req"), "rb") as f:
-        req = f.read()
-    for pr in oracles:
-        pr.stdin.write(req)
-        pr.stdin.flush()
-    for o, a in enumerate(answered(oracles, "an oracle"), 1):
-        if o <= 3:
-            with open(os.path.join(W, "%s.sig%d" % (p, o)), "wb") as f:
-                f.write(a[4])
-    combine(p)
-    with open(os.path.join(W, p + ".cert"), "rb") as f:
-        cert = f.read()
-    for pr in nodes:
-        pr.stdin.write(cert)
-        pr.stdin.flush()
-    for _ in answered(nodes, "a node"):
-        pass
+def put(name, data):
+    with open(os.path.join(W, name), "wb") as f:
+        f.write(data)
+
+
+def get(name):
+    with open(os.path.join(W, name), "rb") as f:
+        return f.read()
+
+
+def serving(n, oracles, nodes, enclaves):
+    """Steps 1 to 7 through the serving processes."""
+    sh("ccc-encrypt", "-k", TPK, "-l", "app:demo", "-f", "-o", n + ".ct",
+       "01-input")
+    rid, e = assign()
+    put(n + ".pub", ask([enclaves[e - 1]], key_order(rid), "the enclave")[0])
+    encrypt_and_request({"n": n, "rid": rid}, n + ".pub")
+    sigs = ["%s.sig%d" % (n, o) for o in range(1, ORACLES + 1)]
+    for s, sig in zip(sigs, ask(oracles, get(n + ".req"), "an oracle")):
+        put(s, sig)
+    combine(n + ".req", n + ".cert", sigs)
+    cert = get(n + ".cert")
+    sealed = ask(nodes, cert, "a node")
+    put(n + ".res", ask([enclaves[e - 1]], job(cert, sealed),
+                        "the enclave")[0])
+    ask(oracles, cert, "an oracle")  # kept for the result
+    rsigs = ["%s.rsig%d" % (n, o) for o in range(1, ORACLES + 1)]
+    for s, sig in zip(rsigs, ask(oracles, get(n + ".res"), "an oracle")):
+        put(s, sig)
+    combine(n + ".res", n + ".rcert", rsigs)
+    read_output(n)
+
+
+def start(cmd):
+    return subprocess.Popen(cmd + ["--serve"], cwd=W, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE)
 
 
 try:
     fw = Work(W, "bench/serving.py")
     sh = fw.sh
-    reqs = [fw.request(i) for i in range(2 * args.requests)]
-    oracles = [subprocess.Popen(oracle(o) + ["--serve"], cwd=W,
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-               for o in range(1, ORACLES + 1)]
-    nodes = [subprocess.Popen(node(i, "srv-%d" % i) + ["--serve"], cwd=W,
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-             for i in range(1, N + 1)]
+    oracles = [start(oracle(o)) for o in range(1, ORACLES + 1)]
+    nodes = [start(node(i, "srv-%d" % i)) for i in range(1, N + 1)]
+    enclaves = [start(enclave(e)) for e in range(1, ENCLAVES + 1)]
     wall_one, wall_srv, cpu_one = [], [], 0.0
     base = children_cpu()
     for k in range(args.requests):
         c0, t0 = children_cpu(), time.perf_counter()
-        one_shot(reqs[2 * k])
+        one_shot("o%d" % k)
         t1 = time.perf_counter()
         cpu_one += children_cpu() - c0
-        serving(reqs[2 * k + 1], oracles, nodes)
+        serving("s%d" % k, oracles, nodes, enclaves)
         t2 = time.perf_counter()
         wall_one.append(t1 - t0)
         wall_srv.append(t2 - t1)
-    for pr in oracles + nodes:
+        if get("o%d.out" % k) != get("07-output") or \
+                get("s%d.out" % k) != get("07-output"):
+            sys.exit("bench/serving.py: a request's output is not "
+                     "ccc-flow's (07-output)")
+    for pr in oracles + nodes + enclaves:
         pr.stdin.close()
-    for pr in oracles + nodes:
+    for pr in oracles + nodes + enclaves:
         if pr.wait() != 0:
             sys.exit("bench/serving.py: a server exited with status %d"
                      % pr.returncode)
     # Children count once waited for: the servers' whole lives now, with
-    # the serving side's combine processes.
+    # the serving side's own processes.
     cpu_srv = children_cpu() - base - cpu_one
-    print("steps 3 and 4 of a request (4 oracles sign, q=3 combined, 7 "
-          "nodes serve), %d requests each way, interleaved" % args.requests)
+    m_one, m_srv = statistics.median(wall_one), statistics.median(wall_srv)
+    print("a whole request, steps 1 to 7 (n=7, t=5, 4 oracles, q=3), "
+          "%d requests each way, interleaved" % args.requests)
     print("  %-36s %12s %14s" % ("", "wall ms", "CPU ms"))
-    print("  %-36s %12.1f %14.1f" % ("a process a command",
-                                     1e3 * statistics.median(wall_one),
+    print("  %-36s %12.1f %14.1f" % ("a process a command", 1e3 * m_one,
                                      1e3 * cpu_one / args.requests))
     print("  %-36s %12.1f %14.1f" % (
-        "serving processes (--serve)", 1e3 * statistics.median(wall_srv),
+        "serving processes (--serve)", 1e3 * m_srv,
         1e3 * cpu_srv / args.requests))
+    print("  %-36s %11.2fx %13.2fx" % ("ratio", m_srv / m_one,
+                                      cpu_srv / cpu_one))
 finally:
     shutil.rmtree(work, ignore_errors=True)

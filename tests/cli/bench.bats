@@ -229,7 +229,7 @@ EOF
 	assert_stderr "bench/replay.py: usage: -m takes 1 or more markers, -p 3 or more pairs, -b 1 or more requests"
 }
 
-@test "bench/serving.py: steps 3 and 4 a process a command and through serving processes; usage" {
+@test "bench/serving.py: a whole request a process a command and through serving processes; usage" {
 	# The script's rows and usage: the tools' memory safety is the other
 	# suites' (a few hundred processes under ASan cost minutes).
 	[[ ${CCC_SANITIZERS:-no} != yes ]] ||
@@ -237,14 +237,16 @@ EOF
 	local serving=$TOP_SRCDIR/bench/serving.py
 	crun -0 "$serving" -n 2
 	assert_stderr_empty
-	[[ ${#lines[@]} == 4 ]] || fail "${#lines[@]} lines"
-	[[ ${lines[0]} == "steps 3 and 4 of a request (4 oracles sign, q=3 combined, 7 nodes serve), 2 requests each way, interleaved" ]] ||
+	[[ ${#lines[@]} == 5 ]] || fail "${#lines[@]} lines"
+	[[ ${lines[0]} == "a whole request, steps 1 to 7 (n=7, t=5, 4 oracles, q=3), 2 requests each way, interleaved" ]] ||
 	    fail "title: ${lines[0]}"
 	[[ ${lines[1]} =~ ^\ +wall\ ms\ +CPU\ ms$ ]] || fail "header: ${lines[1]}"
 	[[ ${lines[2]} =~ ^\ \ a\ process\ a\ command\ +[0-9]+\.[0-9]\ +[0-9]+\.[0-9]$ ]] ||
 	    fail "row: ${lines[2]}"
 	[[ ${lines[3]} =~ ^\ \ serving\ processes\ \(--serve\)\ +[0-9]+\.[0-9]\ +[0-9]+\.[0-9]$ ]] ||
 	    fail "row: ${lines[3]}"
+	[[ ${lines[4]} =~ ^\ \ ratio\ +[0-9]+\.[0-9]{2}x\ +[0-9]+\.[0-9]{2}x$ ]] ||
+	    fail "row: ${lines[4]}"
 	crun -2 "$serving" -n 0
 	assert_stderr "bench/serving.py: usage: -n takes 1 or more requests"
 }
