@@ -411,6 +411,60 @@ ticks() {
 	assert_output "$(srv node-1)/state/access.log: 2 entries, chained and matching its head"
 }
 
+@test "--serve over ssh: an enclave host makes a key and runs the request made for it over one connection, read an answer at a time" {
+	local s="ssh -F $LAB/ssh_config" i pid code rid enclave
+	crun -0 ccc-flow -d w
+	cd w
+	code=00-enclaves/enclave-1/code/$(sha384sum <02-program | cut -d' ' -f1)
+	# Enclave 1's host: its attestation key, code, policy and trust.
+	tar -cf - 00-keys/enclave-1.key 00-keys/committee/tpk.cbor \
+	    00-keys/roster "$code" 00-enclaves/enclave-1/policy |
+	    app $s enclave-1 in "$T" put 00-keys/enclave-1.key \
+	    00-keys/committee/tpk.cbor 00-keys/roster "$code" \
+	    00-enclaves/enclave-1/policy
+	coproc HOST { app $s enclave-1 in "$T" ccc-enclave-run -r 00-keys/roster \
+	    -k 00-keys/committee/tpk.cbor -a 00-keys/enclave-1.key \
+	    -x 00-enclaves/enclave-1/code -p 00-enclaves/enclave-1/policy \
+	    --serve 2>err; }
+	pid=$HOST_PID
+	# A request id the pool assigns to enclave 1; a key for it, made on
+	# the host; the request, certified and served here; then the job,
+	# over the same connection.
+	rid=
+	while [[ -z $rid ]]; do
+		read -r rid _ enclave < <(ccc-quorum-sign assign -r 00-keys/roster -P 00-keys/pool)
+		[[ $enclave == enclave-1 ]] || rid=
+	done
+	touch before
+	ccc-enclave-run item key -n "$rid" >&"${HOST[1]}"
+	timeout 600 ccc-inspect --answer -o r.pub <&"${HOST[0]}"
+	[[ "$(field_hex r.pub enclave_id)" == "$(openssl x509 -in 00-keys/enclave-1.pem -outform DER | sha256sum | cut -d' ' -f1)" ]]
+	ccc-quorum-sign request -a demo -x 02-program -k 00-keys/committee/tpk.cbor \
+	    -r 00-keys/roster -P 00-keys/pool -K r.pub -I "$rid" -O public -o r.req 01-input.ct
+	for i in 1 2 3; do
+		ccc-quorum-sign sign -i "00-keys/oracle-$i.key" -k 00-keys/committee/tpk.cbor \
+		    -A 00-keys/attest.policy -r 00-keys/roster -P 00-keys/pool -o "r.sig$i" r.req
+	done
+	ccc-quorum-sign combine -r 00-keys/roster -b r.req -o r.cert r.sig1 r.sig2 r.sig3
+	for i in 1 2 3 4 5; do
+		ccc-reencrypt -s "00-keys/committee/share-$i.cbor" -k 00-keys/committee/tpk.cbor \
+		    -r 00-keys/roster -A 00-keys/attest.policy -P 00-keys/pool -d "st$i" \
+		    -o "r.sealed$i" r.cert
+	done
+	ccc-enclave-run item job r.cert r.sealed{1..5} >&"${HOST[1]}"
+	timeout 600 ccc-inspect --answer -o r.res <&"${HOST[0]}"
+	exec {HOST[1]}>&-
+	wait "$pid"
+	[[ ! -s err ]] || fail "stderr: $(cat err)"
+	# The attested result, and the output ccc-flow's own run read.
+	crun -0 ccc-attest-verify -p 00-keys/attest.policy -r r.cert r.res
+	crun -0 ccc-combine --result r.res -o out
+	assert_same out 07-output
+	# The per-request key never reached the host's disk.
+	[[ -z $(find "$(srv enclave-1)" -newer before -type f) ]] ||
+	    fail "files made on the host: $(find "$(srv enclave-1)" -newer before -type f)"
+}
+
 @test "ccc-serve: the forced command runs only its role's ccc commands, inside its directory" {
 	local s="ssh -F $LAB/ssh_config"
 	# The lab's authorized_keys lines are ccc-flow(1)'s, with the lab's paths.
