@@ -49,8 +49,7 @@ static const struct ccc_cli_help help[] = {
 	{ "--report FILE",
 	    "write the verdict on every node's shares (JSON)" },
 	{ "--serve",
-	    "make keys and run jobs from a CBOR sequence on stdin, an answer "
-	    "each on stdout" },
+	    "key orders and jobs on stdin, answers on stdout" },
 	CCC_HELP_OUTPUT,
 	CCC_HELP_FORCE,
 	{ NULL, NULL }

@@ -32,8 +32,7 @@ static const struct ccc_cli_help help[] = {
 	    "who read which feed item when (the provider's roster)" },
 	CCC_HELP_NOW,
 	{ "--answer",
-	    "read one answer of a serving tool from stdin: its output out, "
-	    "its status the exit status" },
+	    "one serving tool's answer on stdin: output and status" },
 	CCC_HELP_OUTPUT,
 	CCC_HELP_FORCE,
 	{ NULL, NULL }
