@@ -25,6 +25,12 @@ setup() {
 	W=$BATS_FILE_TMPDIR/w
 }
 
+teardown() {
+	# Serving processes a failed test left waiting on their FIFOs.
+	[[ ! -s $BATS_TEST_TMPDIR/servers ]] ||
+	    kill $(cat "$BATS_TEST_TMPDIR/servers") 2>/dev/null || :
+}
+
 # output_of RESULT: the hex of a result's output field.
 output_of() {
 	field_hex "$1" output
@@ -39,14 +45,16 @@ level2() {
 	mkdir -p "$d"
 	(
 	cd "$W" || exit 1
-	ccc-quorum-sign assign -r 00-keys/roster -P 00-keys/pool \
-	    --replicas "$k" >"$d/assigned" || exit 1
+	# (Already in DIR: the assignment, and keys made elsewhere.)
+	[[ -f $d/assigned ]] || ccc-quorum-sign assign -r 00-keys/roster \
+	    -P 00-keys/pool --replicas "$k" >"$d/assigned" || exit 1
 	rid=$(cut -d' ' -f1 "$d/assigned" | head -n 1)
 	cut -d' ' -f3 "$d/assigned" >"$d/replica"
 	j=0
 	while read -r e; do
 		j=$((j + 1))
-		ccc-enclave-run keygen -a "00-keys/$e.key" -n "$rid" \
+		[[ -f $d/key-$j.pub ]] ||
+		    ccc-enclave-run keygen -a "00-keys/$e.key" -n "$rid" \
 		    -s "$d/key-$j" -o "$d/key-$j.pub" || exit 1
 		keys+=" -K $d/key-$j.pub"
 	done <"$d/replica"
@@ -227,6 +235,50 @@ enclave() {
 	[[ $stderr == "ccc-reencrypt: replayed: a/certified: request "*"... was already served by node 1" ]]
 	# Its release: one sealed blob per replica, in replica order.
 	[ "$(ccc-inspect a/sealed-1 | grep -c '"type": "ccc/sealed/v1"')" = 3 ]
+}
+
+@test "level 2 through serving enclave hosts: each replica's key held by its process, the three result cores byte-identical" {
+	local d=$PWD/d j e rid pids=()
+	mkdir d
+	(cd "$W" && ccc-quorum-sign assign -r 00-keys/roster -P 00-keys/pool \
+	    --replicas 3) >d/assigned
+	rid=$(cut -d' ' -f1 d/assigned | head -n 1)
+	# Each replica's enclave a serving process, on a pair of FIFOs, all
+	# started before this shell opens one (so none inherits another's).
+	for j in 1 2 3; do
+		e=$(sed -n "${j}p" d/assigned | cut -d' ' -f3)
+		mkfifo "in-$j" "out-$j"
+		ccc-enclave-run -r "$W/00-keys/roster" -k "$W/00-keys/committee/tpk.cbor" \
+		    -a "$W/00-keys/$e.key" -x "$W/00-enclaves/$e/code" \
+		    -p "$W/00-enclaves/$e/policy" --serve <"in-$j" >"out-$j" \
+		    2>"err-$j" 3>&- &
+		pids+=($!)
+		echo "$!" >>servers
+	done
+	for j in 1 2 3; do
+		eval "exec {to_$j}>in-$j {from_$j}<out-$j"
+		ccc-enclave-run item key -n "$rid" >&"$((to_$j))"
+		timeout 600 ccc-inspect --answer -o "d/key-$j.pub" <&"$((from_$j))"
+	done
+	level2 "$d" 3 3
+	for j in 1 2 3; do
+		ccc-enclave-run item job d/certified d/sealed-{1..7} >&"$((to_$j))"
+		timeout 600 ccc-inspect --answer -o "d/result-$j" <&"$((from_$j))"
+		eval "exec {to_$j}>&- {from_$j}<&-"
+		wait "${pids[j - 1]}"
+		[[ ! -s err-$j ]] || fail "replica $j: $(cat "err-$j")"
+		ccc-inspect -d "d/result-$j" | sed '/^  9 \/ enclave_id \/:/,$d' >"core-$j"
+	done
+	[ "$(wc -l <core-1)" = 12 ]
+	assert_same core-1 core-2
+	assert_same core-1 core-3
+	assert_differ d/result-1 d/result-2
+	# The oracles' comparison: all three agree, one result to sign.
+	crun -0 ccc-quorum-sign agree -A "$W/00-keys/attest.policy" \
+	    -r "$W/00-keys/roster" -P "$W/00-keys/pool" -F d/certified \
+	    -o agreed d/result-{1..3}
+	assert_stderr_empty
+	[ "$(ccc-inspect agreed | grep -c '"enclave_id"')" = 3 ]
 }
 
 @test "level 2: ccc-flow's setup run printed the shuffled input and certified it" {
