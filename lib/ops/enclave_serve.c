@@ -102,8 +102,10 @@ keygen_item(struct enclave_serving *s, const uint8_t *p, size_t n,
 	int rc;
 
 	if ((rc = ccc_blob_decode(&ccc_schema_enclave_keygen, p, n, v, 0,
-	    err)) != 0)
-		return ccc_err_what(err, name), rc;
+	    err)) != 0) {
+		ccc_err_what(err, name);
+		return rc;
+	}
 	for (i = 0; i < CCC_ENCLAVE_HELD_MAX && h == NULL; i++)
 		if (!s->keys[i].live)
 			h = &s->keys[i];
@@ -189,8 +191,10 @@ job_item(struct enclave_serving *s, const uint8_t *p, size_t n,
 	int rc;
 
 	if ((rc = ccc_blob_decode(&ccc_schema_enclave_job, p, n, v, 0,
-	    err)) != 0)
-		return ccc_err_what(err, name), rc;
+	    err)) != 0) {
+		ccc_err_what(err, name);
+		return rc;
+	}
 	j.nsealed = (int)v[EJOB_SEALED].count;
 	if ((mem = calloc(v[EJOB_SEALED].count, sizeof(*mem))) == NULL ||
 	    (names = calloc(v[EJOB_SEALED].count, sizeof(*names))) == NULL) {

@@ -61,11 +61,21 @@ request() {
 	ccc-enclave-run item job -o "$n.job" "$n.cert" "$n.s1" "$n.s2" "$n.s3"
 }
 
-# start: the host as a coprocess (HOST), its stderr to err; keyorder, a
-# key order for an hour.
+# start: the host in the background (HOST_PID), on two FIFOs this shell
+# holds as TO (its input) and FROM (its answers), its stderr to err;
+# keyorder, a key order for an hour.  (Not a coprocess: bash closes a
+# coprocess's descriptors when it exits, before its last answers are read.)
 start() {
 	ccc-enclave-run item key -E 3600 -o keyorder
-	coproc HOST { host 2>err; }
+	mkfifo to from
+	host <to >from 2>err 3>&- &
+	HOST_PID=$!
+	exec {TO}>to {FROM}<from
+}
+
+teardown() {
+	# A host a failed test left waiting.
+	[[ -z ${HOST_PID:-} ]] || kill "$HOST_PID" 2>/dev/null || :
 }
 
 # ITEMS N (python3 -c "$ITEMS" N): N CBOR items (of definite lengths, as
@@ -104,20 +114,21 @@ for _ in range(int(sys.argv[1])):
 # (ccc-inspect --answer reads the answer and nothing past it, and exits
 # with its status).
 ask() {
-	cat "$1" >&"${HOST[1]}"
+	cat "$1" >&"$TO"
 	# Blocks until the answer is there (a host that waited for more
 	# input would never answer: status 124).
-	timeout 600 ccc-inspect --answer -o "$2" <&"${HOST[0]}"
+	timeout 600 ccc-inspect --answer -o "$2" <&"$FROM"
 }
 
 # finish OUT: the host's input closed, the rest of its answers to OUT; its
 # exit status in status.
 finish() {
-	local pid=$HOST_PID
-	exec {HOST[1]}>&-
-	cat <&"${HOST[0]}" >"$1"
+	exec {TO}>&-
+	cat <&"$FROM" >"$1"
+	exec {FROM}<&-
 	status=0
-	wait "$pid" || status=$?
+	wait "$HOST_PID" || status=$?
+	HOST_PID=
 }
 
 # answer STATUS RID ERROR: an answer without output, as ccc-inspect
@@ -151,7 +162,7 @@ answer() {
 	# check its attestation when they sign the request).
 	[[ "$(field_hex epub enclave_id)" == "$(openssl x509 -in fx/e1.pem -outform DER | sha256sum | cut -d' ' -f1)" ]]
 	request r epub
-	cat r.job >&"${HOST[1]}"
+	cat r.job >&"$TO"
 	finish j.ans
 	((status == 0))
 	[[ ! -s err ]] || fail "stderr: $(cat err)"
@@ -169,7 +180,7 @@ answer() {
 	start
 	ask keyorder epub
 	request r epub
-	cat r.job r.job keyorder >&"${HOST[1]}"
+	cat r.job r.job keyorder >&"$TO"
 	finish rest
 	((status == 0))
 	[[ ! -s err ]] || fail "stderr: $(cat err)"
@@ -189,7 +200,7 @@ answer() {
 	request r epub
 	# The bare request, not its certificate.
 	ccc-enclave-run item job -o bare.job r.req r.s1 r.s2 r.s3
-	cat bare.job r.job >&"${HOST[1]}"
+	cat bare.job r.job >&"$TO"
 	finish rest
 	((status == 0))
 	rid=$(field_hex r.req request_id)
@@ -212,11 +223,11 @@ answer() {
 	done
 	cat short >>orders
 	CCC_TEST_CLOCK=$PWD/clock start
-	cat orders >&"${HOST[1]}"
-	timeout 600 python3 -c "$ITEMS" 1025 <&"${HOST[0]}" >first
+	cat orders >&"$TO"
+	timeout 600 python3 -c "$ITEMS" 1025 <&"$FROM" >first
 	# All 1024 expire at now + 60: past that, one more is made.
 	echo "$((now + 61))" >clock
-	cat short >&"${HOST[1]}"
+	cat short >&"$TO"
 	finish rest
 	((status == 0))
 	[[ ! -s err ]] || fail "stderr: $(cat err)"

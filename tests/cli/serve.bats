@@ -151,23 +151,28 @@ $(printf '{\n  "type": "ccc/answer/v1",\n  "status": 0,\n  "request_id": "%s",\n
 }
 
 @test "--serve: each answer is written when its request is served, before the next arrives" {
-	local size pid
+	local size pid to from
 	# What a refusal answers, byte for byte.
 	serve 1 fx/ct.A expected
 	((status == 0))
 	size=$(size_of expected)
-	coproc SRV { ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor \
+	# On two FIFOs, not a coprocess: bash closes a coprocess's
+	# descriptors when it exits, before its last answer is read.
+	mkfifo to from
+	ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor \
 	    -r fx/roster -A fx/attest.policy -P fx/pool -d st1 --serve \
-	    2>err; }
-	pid=$SRV_PID
-	cat fx/ct.A >&"${SRV[1]}"
+	    <to >from 2>err 3>&- &
+	pid=$!
+	exec {to}>to {from}<from
+	cat fx/ct.A >&"$to"
 	# Blocks until the answer is there: a server that waited for more
 	# input would never answer (timeout: status 124).
-	timeout 600 head -c "$size" <&"${SRV[0]}" >got
+	timeout 600 head -c "$size" <&"$from" >got
 	assert_same got expected
-	cat fx/cert1 >&"${SRV[1]}"
-	exec {SRV[1]}>&-
-	cat <&"${SRV[0]}" >rest
+	cat fx/cert1 >&"$to"
+	exec {to}>&-
+	cat <&"$from" >rest
+	exec {from}<&-
 	wait "$pid"
 	[[ ! -s err ]] || fail "stderr: $(cat err)"
 	crun -0 ccc-inspect rest
