@@ -155,9 +155,25 @@ ccc_seq_next(struct ccc_seq *s, const uint8_t **p, size_t *len,
 	}
 }
 
+/* Exactly n bytes of fd into p, else why (at: the item's offset). */
+static int
+read_exact(int fd, uint8_t *p, size_t n, size_t at, struct ccc_err *err)
+{
+	ssize_t r = ccc_read_full(fd, p, n);
+
+	if (r < 0)
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
+		    strerror(errno));
+	if ((size_t)r != n)
+		return ccc_err_set(err, CCC_E_TRUNCATED, (long long)at, NULL,
+		    "input ends inside an item");
+	return 0;
+}
+
 /*
  * One item for ccc_seq_read_one: its head, then what it holds, each read
- * to the byte (depth: nesting left).
+ * to the byte (depth: nesting left; first: the end of input before its
+ * first byte is no error, but 1).
  */
 static int
 read_item(int fd, struct ccc_buf *b, size_t max, int depth, bool first,
@@ -165,38 +181,36 @@ read_item(int fd, struct ccc_buf *b, size_t max, int depth, bool first,
 {
 	uint8_t h[9];
 	uint64_t v, i, n;
-	size_t at = b->len;
+	size_t at = b->len, hl = 1;
 	ssize_t r;
 	int mt, ai, rc;
 
-	if ((r = ccc_read_full(fd, h, 1)) < 0)
-		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
-		    strerror(errno));
-	if (r == 0)
-		return first ? 1 : ccc_err_set(err, CCC_E_TRUNCATED,
-		    (long long)at, NULL, "input ends inside an item");
+	if (first) {
+		if ((r = ccc_read_full(fd, h, 1)) < 0)
+			return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
+			    strerror(errno));
+		if (r == 0)
+			return 1;
+	} else if ((rc = read_exact(fd, h, 1, at, err)) != 0)
+		return rc;
 	mt = h[0] >> 5;
 	ai = h[0] & 31;
 	v = (uint64_t)ai;
-	if (ai >= 24 && ai <= 27) {
-		n = 1U << (ai - 24);
-		if ((r = ccc_read_full(fd, h + 1, (size_t)n)) < 0)
-			return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
-			    strerror(errno));
-		if ((size_t)r != n)
-			return ccc_err_set(err, CCC_E_TRUNCATED, (long long)at,
-			    NULL, "input ends inside an item");
-		for (v = 0, i = 1; i <= n; i++)
-			v = v << 8 | h[i];
-	} else if (ai > 27)
+	if (ai > 27)
 		/* Indefinite lengths, reserved values. */
 		return ccc_err_set(err, CCC_E_MALFORMED, (long long)at, NULL,
 		    "not a definite-length item");
+	if (ai >= 24) {
+		hl += (size_t)1 << (ai - 24);
+		if ((rc = read_exact(fd, h + 1, hl - 1, at, err)) != 0)
+			return rc;
+		for (v = 0, i = 1; i < hl; i++)
+			v = v << 8 | h[i];
+	}
 	if (mt >= 4 && mt <= 6 && depth == 0)
 		return ccc_err_set(err, CCC_E_MALFORMED, (long long)at, NULL,
 		    "nested too deep");
-	n = ai >= 24 && ai <= 27 ? 1U + (1U << (ai - 24)) : 1;
-	if (ccc_buf_put(b, h, (size_t)n) != 0)
+	if (ccc_buf_put(b, h, hl) != 0)
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "item");
 	if (b->len > max)
 		return ccc_err_set(err, CCC_E_TOOBIG, (long long)at, NULL,
@@ -209,12 +223,9 @@ read_item(int fd, struct ccc_buf *b, size_t max, int depth, bool first,
 			    "an item over %zu bytes", max);
 		if (ccc_buf_reserve(b, (size_t)v) != 0)
 			return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "item");
-		if ((r = ccc_read_full(fd, b->p + b->len, (size_t)v)) < 0)
-			return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
-			    strerror(errno));
-		if ((uint64_t)r != v)
-			return ccc_err_set(err, CCC_E_TRUNCATED, (long long)at,
-			    NULL, "input ends inside an item");
+		if ((rc = read_exact(fd, b->p + b->len, (size_t)v, at,
+		    err)) != 0)
+			return rc;
 		b->len += (size_t)v;
 		return 0;
 	case 4:

@@ -80,9 +80,6 @@ ccc_enclave_keygen(const struct ccc_ekeygen_opts *o, struct ccc_err *err)
 
 	ccc_buf_init(&sb, 1);
 	ccc_buf_init(&pb, 0);
-	if (o->lifetime == 0 || o->lifetime > CCC_ENCLAVE_KEY_MAX_LIFETIME)
-		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "-E: a key "
-		    "lives 1 to %d seconds", CCC_ENCLAVE_KEY_MAX_LIFETIME);
 	if ((rc = ccc_attest_signer_load(&signer, o->attest_key, err)) != 0 ||
 	    (rc = ccc_enclave_runtime(rt, err)) != 0)
 		goto out;

@@ -88,24 +88,20 @@ keys_unmap(struct enclave_serving *s)
 	s->keys = NULL;
 }
 
-/* A ccc/enclave-keygen/v1 item: a key made, held, its public blob out. */
+/* A ccc/enclave-keygen/v1 item (v): a key made, held, its public blob out. */
 static int
-keygen_item(struct enclave_serving *s, const uint8_t *p, size_t n,
+keygen_item(struct enclave_serving *s, const struct ccc_val *v,
     const char *name, struct ccc_out *out, struct ccc_err *err)
 {
-	struct ccc_val v[EKG_NFIELDS];
 	struct ccc_attest_signer *signer;
 	const uint8_t *rt;
 	struct ccc_buf pb;
 	struct held *h = NULL;
+	uint64_t lifetime = v[EKG_EXPIRES_IN].present ? v[EKG_EXPIRES_IN].u :
+	    s->o->lifetime;
 	size_t i;
 	int rc;
 
-	if ((rc = ccc_blob_decode(&ccc_schema_enclave_keygen, p, n, v, 0,
-	    err)) != 0) {
-		ccc_err_what(err, name);
-		return rc;
-	}
 	for (i = 0; i < CCC_ENCLAVE_HELD_MAX && h == NULL; i++)
 		if (!s->keys[i].live)
 			h = &s->keys[i];
@@ -118,14 +114,12 @@ keygen_item(struct enclave_serving *s, const uint8_t *p, size_t n,
 	}
 	ccc_enclave_identity(s->e, &signer, &rt);
 	ccc_buf_init(&pb, 0);
-	if ((rc = ccc_enclave_key_make(signer, rt, s->now,
-	    v[EKG_EXPIRES_IN].present ? v[EKG_EXPIRES_IN].u : s->o->lifetime,
+	if ((rc = ccc_enclave_key_make(signer, rt, s->now, lifetime,
 	    v[EKG_CHALLENGE].present ? v[EKG_CHALLENGE].p : NULL,
 	    v[EKG_CHALLENGE].present ? v[EKG_CHALLENGE].n : 0, h->sk,
 	    h->pk, &pb, err)) == 0 &&
 	    (rc = ccc_out_write(out, pb.p, pb.len, err)) == 0) {
-		h->expires = s->now + (v[EKG_EXPIRES_IN].present ?
-		    v[EKG_EXPIRES_IN].u : s->o->lifetime);
+		h->expires = s->now + lifetime;
 		h->live = true;
 	} else
 		erase(h);
@@ -175,26 +169,20 @@ held_unused(void *arg)
 	s->current = NULL;
 }
 
-/* A ccc/enclave-job/v1 item: run, its result out. */
+/* A ccc/enclave-job/v1 item (v): run, its result out. */
 static int
-job_item(struct enclave_serving *s, const uint8_t *p, size_t n,
+job_item(struct enclave_serving *s, const struct ccc_val *v,
     const char *name, struct ccc_out *out, uint8_t rid[32], bool *have_rid,
     struct ccc_err *err)
 {
 	struct ccc_enclave_keysrc ks = { held_get, held_used, held_unused, s };
 	struct ccc_enclave_job j = { 0 };
-	struct ccc_val v[EJOB_NFIELDS];
 	struct ccc_combine_mem *mem = NULL;
 	char **names = NULL;
 	struct ccc_cur c;
 	size_t i;
-	int rc;
+	int rc = 0;
 
-	if ((rc = ccc_blob_decode(&ccc_schema_enclave_job, p, n, v, 0,
-	    err)) != 0) {
-		ccc_err_what(err, name);
-		return rc;
-	}
 	j.nsealed = (int)v[EJOB_SEALED].count;
 	if ((mem = calloc(v[EJOB_SEALED].count, sizeof(*mem))) == NULL ||
 	    (names = calloc(v[EJOB_SEALED].count, sizeof(*names))) == NULL) {
@@ -240,12 +228,22 @@ serve_item(void *ctx, const uint8_t *p, size_t n, const char *name,
     struct ccc_err *err)
 {
 	struct enclave_serving *s = ctx;
+	/* A key order, else a job (whose decoder names any other type). */
+	const struct ccc_schema *type = ccc_blob_peek_type(p, n) ==
+	    &ccc_schema_enclave_keygen ? &ccc_schema_enclave_keygen :
+	    &ccc_schema_enclave_job;
+	struct ccc_val v[CCC_BLOB_MAX_FIELDS];
+	int rc;
 
 	s->now = s->o->fixed_now ? s->o->now : ccc_serve_clock();
 	expire(s);
-	if (ccc_blob_peek_type(p, n) == &ccc_schema_enclave_keygen)
-		return keygen_item(s, p, n, name, out, err);
-	return job_item(s, p, n, name, out, rid, have_rid, err);
+	if ((rc = ccc_blob_decode(type, p, n, v, 0, err)) != 0) {
+		ccc_err_what(err, name);
+		return rc;
+	}
+	if (type == &ccc_schema_enclave_keygen)
+		return keygen_item(s, v, name, out, err);
+	return job_item(s, v, name, out, rid, have_rid, err);
 }
 
 int
