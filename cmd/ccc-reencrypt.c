@@ -11,13 +11,13 @@
 #include "ops/ops.h"
 
 static const char usage[] =
-"usage: ccc-reencrypt -s SHARE -k TPK (--to PUB | -x HEX) [-l CONTEXT | -W ADDRESS | -G ORGID | -L HEX] [-U] [-j N] [-v] "
-"[-o OUT] [-f] [-T] [CT ...]\n"
+"usage: ccc-reencrypt -s SHARE -k TPK (--to PUB | -x HEX) [-l CONTEXT | -W ADDRESS | -G ORGID | -L HEX] [-U] "
+"[--commitments] [-j N] [-v] [-o OUT] [-f] [-T] [CT ...]\n"
 "       ccc-reencrypt -s SHARE -k TPK -r ROSTER -A POLICY -P POOL -d STATE "
-"[-p POLICY] [-I IDENTITY] [--now T] [-j N] [-v] [-o OUT] [-f] [-T] "
-"[CERTIFIED]\n"
+"[-p POLICY] [-I IDENTITY] [--now T] [--commitments] [-j N] [-v] [-o OUT] "
+"[-f] [-T] [CERTIFIED]\n"
 "       ccc-reencrypt -s SHARE -k TPK -r ROSTER -A POLICY -P POOL -d STATE "
-"[-p POLICY] [-I IDENTITY] [--now T] [-j N] [-T] --serve\n"
+"[-p POLICY] [-I IDENTITY] [--now T] [--commitments] [-j N] [-T] --serve\n"
 "       ccc-reencrypt -h | -V\n";
 
 static const struct ccc_cli_help help[] = {
@@ -54,6 +54,8 @@ static const struct ccc_cli_help help[] = {
 	{ "--serve",
 	    "request: many requests on stdin, an answer each" },
 	CCC_HELP_NOW,
+	{ "--commitments",
+	    "each share carries its proof's commitments (batch check)" },
 	{ "-j, --jobs N",
 	    "N threads (0: one per CPU)" },
 	{ "-v, --verbose",
@@ -64,7 +66,7 @@ static const struct ccc_cli_help help[] = {
 	{ NULL, NULL }
 };
 
-enum { OPT_NOW = 256, OPT_SERVE };
+enum { OPT_NOW = 256, OPT_SERVE, OPT_COMM };
 
 static const struct option longopts[] = {
 	{ "share", required_argument, NULL, 's' },
@@ -85,6 +87,7 @@ static const struct option longopts[] = {
 	{ "identity", required_argument, NULL, 'I' },
 	{ "now", required_argument, NULL, OPT_NOW },
 	{ "serve", no_argument, NULL, OPT_SERVE },
+	{ "commitments", no_argument, NULL, OPT_COMM },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, 'f' },
@@ -137,6 +140,7 @@ main(int argc, char **argv)
 			fixed_now = true;
 			break;
 		case OPT_SERVE: serve = true; break;
+		case OPT_COMM: o.comm = true; break;
 		case 'j':
 			if (ccc_cli_jobs(optarg, &o.jobs) != 0)
 				return 2;
@@ -182,6 +186,7 @@ main(int argc, char **argv)
 		so.out = o.out;
 		so.force = o.force;
 		so.tty_ok = o.tty_ok;
+		so.comm = o.comm;
 		so.now = (uint64_t)now;
 		if (serve) {
 			if (!o.tty_ok && isatty(STDOUT_FILENO))
@@ -210,6 +215,9 @@ main(int argc, char **argv)
 	    (o.box_to == NULL))
 		return ccc_cli_usage("needs -s SHARE, -k TPK and one of --to PUB "
 		    "and -x HEX");
+	if (o.comm && o.box_to != NULL)
+		return ccc_cli_usage("--commitments: Chainlink's shares (-x) "
+		    "have no room for them");
 	o.cts = argv + optind;
 	o.ncts = argc - optind;
 	for (c = 0, have_stdin = 0; c < o.ncts; c++)

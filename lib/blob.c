@@ -66,6 +66,35 @@ array_head(struct ccc_cur *c, const struct ccc_field *f, struct ccc_val *v,
 	return 0;
 }
 
+/*
+ * Element i of a BSTR_ARRAY: elem bytes, or with an alternative size, the
+ * first element picks one of the two (v->elem) and every other has it.
+ */
+static int
+elem_check(struct ccc_cur *c, const struct ccc_field *f, struct ccc_val *v,
+    size_t i)
+{
+	long long at = ccc_cur_pos(c);
+	const uint8_t *p;
+	size_t n;
+	int rc;
+
+	if (f->elem_alt == 0)
+		return ccc_cur_bstr_n(c, &p, f->elem, f->name);
+	if ((rc = ccc_cur_bstr(c, &p, &n, f->name)) != 0)
+		return rc;
+	if (i == 0 && n == f->elem_alt)
+		v->elem = f->elem_alt;
+	if (n == v->elem)
+		return 0;
+	if (i == 0)
+		return ccc_err_set(c->err, CCC_E_FIELD, at, f->name, "%s: "
+		    "%zu bytes, expected %u or %u", f->name, n, f->elem,
+		    f->elem_alt);
+	return ccc_err_set(c->err, CCC_E_FIELD, at, f->name, "%s: %zu bytes, "
+	    "expected %u as the first", f->name, n, v->elem);
+}
+
 static int
 decode_value(const struct ccc_field *f, struct ccc_cur *c, struct ccc_val *v)
 {
@@ -118,12 +147,12 @@ decode_value(const struct ccc_field *f, struct ccc_cur *c, struct ccc_val *v)
 	case CCC_F_MAP_ARRAY:
 		if ((rc = array_head(c, f, v, at)) != 0)
 			return rc;
+		v->elem = f->elem;
 		v->p = c->p + c->off;
 		for (i = 0; i < v->count; i++) {
 			long long bat = ccc_cur_pos(c);
 			if (f->kind == CCC_F_BSTR_ARRAY) {
-				if ((rc = ccc_cur_bstr_n(c, &p, f->elem,
-				    f->name)) != 0)
+				if ((rc = elem_check(c, f, v, i)) != 0)
 					return rc;
 			} else if (f->kind == CCC_F_BYTES_ARRAY) {
 				if ((rc = ccc_cur_bstr(c, &p, &n,

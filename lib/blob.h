@@ -19,7 +19,8 @@ enum ccc_fkind {
 	CCC_F_BSTR,		/* min..max length */
 	CCC_F_TSTR,		/* min..max length, UTF-8 */
 	CCC_F_BOOL,
-	CCC_F_BSTR_ARRAY,	/* min..max elements of exactly elem bytes */
+	CCC_F_BSTR_ARRAY,	/* min..max elements of exactly elem bytes
+				   (or all of elem_alt bytes, if set) */
 	CCC_F_MAP_ARRAY,	/* min..max maps of schema sub */
 	CCC_F_MAP,		/* one map of schema sub */
 	CCC_F_BLOB,		/* a byte string holding a blob of schema sub
@@ -45,6 +46,7 @@ struct ccc_field {
 	uint64_t min, max;
 	uint32_t elem;		/* BSTR_ARRAY: element size; BLOB*: max size */
 	const struct ccc_schema *sub;
+	uint32_t elem_alt;	/* BSTR_ARRAY: another size all may have */
 };
 
 struct ccc_schema {
@@ -61,6 +63,7 @@ struct ccc_val {
 	const uint8_t *p;	/* BSTR/TSTR bytes; arrays: first element */
 	size_t n;		/* BSTR/TSTR length; arrays: bytes spanned */
 	size_t count;		/* arrays: elements */
+	uint32_t elem;		/* decoded BSTR_ARRAY: its elements' size */
 	long long off;		/* absolute offset of the value */
 };
 
@@ -121,6 +124,9 @@ void ccc_val_array(struct ccc_val *v, const void *p, size_t n, size_t count);
 
 #define CCC_SEALED_RECORD_BYTES (32 + 65 + 32 + 32)
 #define CCC_SEALED_ELEM_BYTES (CCC_SEALED_RECORD_BYTES + 16)
+/* A record that also carries the proof's commitments u_hat, h_hat. */
+#define CCC_SEALED_RECORD_COMM_BYTES (CCC_SEALED_RECORD_BYTES + 2 * 65)
+#define CCC_SEALED_ELEM_COMM_BYTES (CCC_SEALED_RECORD_COMM_BYTES + 16)
 #define CCC_SEALED_MAX (1UL << 24)	/* shares in one sealed blob */
 #define CCC_CONTEXT_MAX 1024
 #define CCC_CT_SYM_MAX (1UL << 30)

@@ -66,10 +66,20 @@ ccc_coin_share(struct ccc_ec *ec, struct ccc_tdh2_dshare *ds,
     const struct ccc_tdh2_pub *pub, const BIGNUM *x_i, uint32_t index,
     const struct ccc_coin *c, struct ccc_err *err)
 {
+	return ccc_coin_share_comm(ec, ds, NULL, pub, x_i, index, c, err);
+}
+
+int
+ccc_coin_share_comm(struct ccc_ec *ec, struct ccc_tdh2_dshare *ds,
+    uint8_t (*comm)[CCC_POINT_BYTES], const struct ccc_tdh2_pub *pub,
+    const BIGNUM *x_i, uint32_t index, const struct ccc_coin *c,
+    struct ccc_err *err)
+{
 	uint8_t bind[32];
 
 	ccc_coin_bind(bind, c, index);
-	return ccc_tdh2_share(ec, ds, pub, x_i, index, &c->ct, bind, err);
+	return ccc_tdh2_share_comm(ec, ds, comm, pub, x_i, index, &c->ct,
+	    bind, err);
 }
 
 int

@@ -51,6 +51,11 @@ void ccc_coin_bind(uint8_t out[32], const struct ccc_coin *c,
 int ccc_coin_share(struct ccc_ec *ec, struct ccc_tdh2_dshare *ds,
     const struct ccc_tdh2_pub *pub, const BIGNUM *x_i, uint32_t index,
     const struct ccc_coin *c, struct ccc_err *err) CCC_WUR;
+/* The same, with the proof's commitments into comm (ccc_tdh2_share_comm). */
+int ccc_coin_share_comm(struct ccc_ec *ec, struct ccc_tdh2_dshare *ds,
+    uint8_t (*comm)[CCC_POINT_BYTES], const struct ccc_tdh2_pub *pub,
+    const BIGNUM *x_i, uint32_t index, const struct ccc_coin *c,
+    struct ccc_err *err) CCC_WUR;
 /* CCC_E_SHARE if ds is not node ds->index's share of this coin. */
 int ccc_coin_share_verify(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
     const struct ccc_coin *c, const struct ccc_tdh2_dshare *ds,

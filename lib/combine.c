@@ -18,6 +18,7 @@
 #include <openssl/crypto.h>
 #include <sodium.h>
 
+#include "batchverify.h"
 #include "coin.h"
 #include "combine.h"
 #include "io.h"
@@ -301,6 +302,7 @@ struct batch {
 	/* Node k's share for item i at [k * BATCH + i]. */
 	uint8_t (*digest)[32];
 	struct ccc_tdh2_dshare *ds;
+	uint8_t (*comm)[2][CCC_POINT_BYTES];	/* its proof's commitments */
 	uint8_t *verdict;
 	char **why;			/* a bad proof's reason */
 	bool checked[BATCH];		/* the ciphertext verified */
@@ -310,6 +312,83 @@ struct batch {
 	struct ccc_buf pt[BATCH];	/* secret */
 };
 
+/*
+ * The shares of one ciphertext waiting to be checked together: proofs are
+ * checked in rounds of at most the shares still needed, of distinct
+ * nodes.  A round of two or more shares that all carry their commitments
+ * is checked with one multi-scalar multiplication (lib/batchverify.h),
+ * which names the bad ones as a check one by one would; any other round,
+ * one by one.  The verdicts are those of checking in input order.
+ */
+struct round {
+	struct batch *b;
+	const struct ccc_tdh2_ct *ct;
+	size_t n, at[CCC_TDH2_MAX_N];
+	uint8_t bind[CCC_TDH2_MAX_N][32];
+	bool all_comm;
+};
+
+static bool
+in_round(const struct round *r, uint32_t index)
+{
+	size_t j;
+
+	for (j = 0; j < r->n; j++)
+		if (r->b->nodes[r->at[j] / BATCH].f.s.index == index)
+			return true;
+	return false;
+}
+
+/*
+ * Check the round's shares; the good ones go to good[] and mark by[].  A
+ * share the batch found bad is checked once more alone, for its reason.
+ */
+static void
+round_check(struct round *r, struct ccc_ec *ec,
+    const struct ccc_tdh2_dshare **good, size_t *ngood, bool *by)
+{
+	struct batch *b = r->b;
+	const struct ccc_tdh2_dshare *ds[CCC_TDH2_MAX_N];
+	uint8_t (*comm)[2][CCC_POINT_BYTES] = NULL;
+	int verdict[CCC_TDH2_MAX_N];
+	struct ccc_err e;
+	size_t j;
+	int rc = -1;
+
+	for (j = 0; j < r->n; j++)
+		ds[j] = &b->ds[r->at[j]];
+	if (r->n >= 2 && r->all_comm &&
+	    (comm = malloc(r->n * sizeof(*comm))) != NULL) {
+		for (j = 0; j < r->n; j++)
+			memcpy(comm[j], b->comm[r->at[j]], sizeof(*comm));
+		ccc_err_clear(&e);
+		rc = ccc_tdh2_share_verify_batch(ec, b->in->pub, r->ct, ds,
+		    (const uint8_t (*)[2][CCC_POINT_BYTES])comm,
+		    (const uint8_t (*)[32])r->bind, r->n, verdict, NULL, &e);
+		sodium_memzero(comm, r->n * sizeof(*comm));
+		free(comm);
+	}
+	for (j = 0; j < r->n; j++) {
+		size_t at = r->at[j];
+		/* No batch (or it could not be made): one by one. */
+		if (rc != 0 && (rc != CCC_E_SHARE || verdict[j] != 0)) {
+			ccc_err_clear(&e);
+			if (ccc_tdh2_share_verify(ec, b->in->pub, r->ct,
+			    ds[j], b->nodes[at / BATCH].vds == NULL ?
+			    r->bind[j] : NULL, &e) != 0) {
+				b->verdict[at] = SH_BAD_PROOF;
+				b->why[at] = strdup(e.detail);
+				continue;
+			}
+		}
+		by[b->nodes[at / BATCH].f.s.index] = true;
+		b->verdict[at] = SH_GOOD;
+		good[(*ngood)++] = ds[j];
+	}
+	r->n = 0;
+	r->all_comm = true;
+}
+
 static int
 combine_item(struct batch *b, struct ccc_ec *ec, size_t i,
     struct ccc_err *err)
@@ -317,10 +396,10 @@ combine_item(struct batch *b, struct ccc_ec *ec, size_t i,
 	const struct ccc_combine_in *in = b->in;
 	const struct ccc_tdh2_pub *pub = in->pub;
 	const struct ccc_tdh2_dshare *good[CCC_TDH2_MAX_N];
-	bool by[CCC_TDH2_MAX_N + 1];	/* node number seen */
+	bool by[CCC_TDH2_MAX_N + 1];	/* node number with a valid share */
+	struct round r = { .b = b, .all_comm = true };
 	struct ccc_ct ct;
-	struct ccc_err e;
-	uint8_t bind[32], key[32];
+	uint8_t key[32];
 	size_t ngood = 0, at;
 	int k, rc;
 
@@ -329,9 +408,11 @@ combine_item(struct batch *b, struct ccc_ec *ec, size_t i,
 	    (rc = ccc_tdh2_verify(ec, pub, &ct.t, err)) != 0)
 		return rc;
 	b->checked[i] = true;
+	r.ct = &ct.t;
 	memset(by, 0, sizeof(by));
 	for (k = 0; k < in->nsealed; k++) {
 		const struct node *nd = &b->nodes[k];
+		uint32_t idx = nd->f.s.index;
 		at = (size_t)k * BATCH + i;
 		b->verdict[at] = SH_UNUSED;
 		if (nd->bad)
@@ -346,37 +427,30 @@ combine_item(struct batch *b, struct ccc_ec *ec, size_t i,
 		 * Two blobs from one node count once: a node whose share was
 		 * used has its later ones ignored, unchecked.  Only valid
 		 * shares mark a node: its blob for another ciphertext, or a
-		 * bad one, must not shadow its valid one.
+		 * bad one, must not shadow its valid one.  Proofs are
+		 * checked until t verified (in input order): the rest are
+		 * not needed, and a bad share among them is not looked for.
+		 * Whether the node, or t, is reached depends on the round
+		 * waiting: it is checked first.
 		 */
-		if (by[nd->f.s.index]) {
+		if (in_round(&r, idx) || ngood + r.n >= pub->t)
+			round_check(&r, ec, good, &ngood, by);
+		if (by[idx]) {
 			b->verdict[at] = SH_REPEAT;
 			continue;
 		}
-		/*
-		 * Proofs are checked until t verified (in input order): the
-		 * rest are not needed, and a bad share among them is not
-		 * looked for.
-		 */
 		if (ngood >= pub->t) {
 			b->verdict[at] = SH_UNCHECKED;
 			continue;
 		}
 		if (nd->vds == NULL)
-			ccc_tdh2_share_bind(bind, pub->key_id, pub->epoch,
-			    nd->f.s.index, ccc_ct_digest(&ct), nd->f.s.context,
-			    nd->f.s.context_len);
-		ccc_err_clear(&e);
-		if (ccc_tdh2_share_verify(ec, pub, &ct.t, &b->ds[at],
-		    nd->vds == NULL ? bind : NULL, &e) != 0) {
-			b->verdict[at] = SH_BAD_PROOF;
-			b->why[at] = strdup(e.detail);
-			continue;
-		}
-		by[nd->f.s.index] = true;
-		b->verdict[at] = SH_GOOD;
-		if (ngood < CCC_TDH2_MAX_N)
-			good[ngood++] = &b->ds[at];
+			ccc_tdh2_share_bind(r.bind[r.n], pub->key_id,
+			    pub->epoch, idx, ccc_ct_digest(&ct),
+			    nd->f.s.context, nd->f.s.context_len);
+		r.all_comm = r.all_comm && nd->vds == NULL && nd->f.s.comm;
+		r.at[r.n++] = at;
 	}
+	round_check(&r, ec, good, &ngood, by);
 	b->ngood[i] = ngood;
 	if (ngood < pub->t)
 		return CCC_E_THRESHOLD;	/* reported with the node verdicts */
@@ -493,7 +567,7 @@ coin_collect(const struct ccc_combine_in *in, struct node *nodes,
 			continue;
 		}
 		ccc_err_clear(&e);
-		if ((rc = ccc_sealed_file_next(&nd->f, digest, &ds[k],
+		if ((rc = ccc_sealed_file_next(&nd->f, digest, &ds[k], NULL,
 		    &e)) != 0) {
 			if (rc == CCC_E_IO || rc == CCC_E_NOMEM) {
 				*err = e;
@@ -544,6 +618,10 @@ batch_free(struct batch *b, int nsealed)
 			free(b->why[i]);
 	if (b->ds != NULL)
 		sodium_memzero(b->ds, (size_t)nsealed * BATCH * sizeof(*b->ds));
+	if (b->comm != NULL)
+		sodium_memzero(b->comm, (size_t)nsealed * BATCH *
+		    sizeof(*b->comm));
+	free(b->comm);
 	free(b->digest);
 	free(b->ds);
 	free(b->verdict);
@@ -591,6 +669,7 @@ ccc_combine_core(const struct ccc_combine_in *in, ccc_plain_fn emit,
 	    (b = calloc(1, sizeof(*b))) == NULL ||
 	    (b->digest = calloc(slots, sizeof(*b->digest))) == NULL ||
 	    (b->ds = calloc(slots, sizeof(*b->ds))) == NULL ||
+	    (b->comm = calloc(slots, sizeof(*b->comm))) == NULL ||
 	    (b->verdict = calloc(slots, 1)) == NULL ||
 	    (b->why = calloc(slots, sizeof(*b->why))) == NULL) {
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "shares");
@@ -643,7 +722,7 @@ ccc_combine_core(const struct ccc_combine_in *in, ccc_plain_fn emit,
 				}
 				ccc_err_clear(&e);
 				rc = ccc_sealed_file_next(&nodes[k].f,
-				    b->digest[at], &b->ds[at], &e);
+				    b->digest[at], &b->ds[at], b->comm[at], &e);
 				if (rc == CCC_E_IO || rc == CCC_E_NOMEM) {
 					*err = e;
 					ccc_err_what(err, nodes[k].file);

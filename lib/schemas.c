@@ -23,12 +23,13 @@
 #include "transfer.h"
 #include "vss.h"
 
-#define U(k, nm, lo, hi, fl) { k, nm, CCC_F_UINT, fl, lo, hi, 0, NULL }
-#define B(k, nm, lo, hi, fl) { k, nm, CCC_F_BSTR, fl, lo, hi, 0, NULL }
-#define T(k, nm, lo, hi, fl) { k, nm, CCC_F_TSTR, fl, lo, hi, 0, NULL }
-#define BA(k, nm, lo, hi, el) { k, nm, CCC_F_BSTR_ARRAY, 0, lo, hi, el, NULL }
-#define MA(k, nm, lo, hi, sub) { k, nm, CCC_F_MAP_ARRAY, 0, lo, hi, 0, sub }
-#define BLOB(k, nm, max, sub) { k, nm, CCC_F_BLOB, 0, 0, 0, max, sub }
+#define U(k, nm, lo, hi, fl) { k, nm, CCC_F_UINT, fl, lo, hi, 0, NULL, 0 }
+#define B(k, nm, lo, hi, fl) { k, nm, CCC_F_BSTR, fl, lo, hi, 0, NULL, 0 }
+#define T(k, nm, lo, hi, fl) { k, nm, CCC_F_TSTR, fl, lo, hi, 0, NULL, 0 }
+#define BA(k, nm, lo, hi, el) \
+	{ k, nm, CCC_F_BSTR_ARRAY, 0, lo, hi, el, NULL, 0 }
+#define MA(k, nm, lo, hi, sub) { k, nm, CCC_F_MAP_ARRAY, 0, lo, hi, 0, sub, 0 }
+#define BLOB(k, nm, max, sub) { k, nm, CCC_F_BLOB, 0, 0, 0, max, sub, 0 }
 #define SCHEMA(var, type, title, tbl) \
 	const struct ccc_schema var = { type, title, tbl, \
 	    sizeof(tbl) / sizeof(tbl[0]) }
@@ -90,7 +91,9 @@ static const struct ccc_field sealed_fields[] = {
 	B(5, "recipient", 32, 32, 0),
 	U(6, "count", 0, CCC_SEALED_MAX, 0),
 	B(7, "enc", 32, 32, 0),
-	BA(8, "shares", 0, CCC_SEALED_MAX, CCC_SEALED_ELEM_BYTES),
+	/* Records with the proofs' commitments, or without (lib/seal.h). */
+	{ 8, "shares", CCC_F_BSTR_ARRAY, 0, 0, CCC_SEALED_MAX,
+	    CCC_SEALED_ELEM_BYTES, NULL, CCC_SEALED_ELEM_COMM_BYTES },
 };
 SCHEMA(ccc_schema_sealed, "ccc/sealed/v1", "sealed decryption shares",
     sealed_fields);
@@ -172,7 +175,8 @@ SCHEMA(ccc_schema_roster_member, NULL, "roster member", roster_member_fields);
 static const struct ccc_field roster_fields[] = {
 	T(1, "name", 1, CCC_ID_NAME_MAX, 0),
 	U(2, "q", 1, 255, 0),
-	{ 3, "members", CCC_F_MAP_ARRAY, 0, 1, 255, 0, &ccc_schema_roster_member },
+	{ 3, "members", CCC_F_MAP_ARRAY, 0, 1, 255, 0,
+	    &ccc_schema_roster_member, 0 },
 	U(4, "not_before", 0, UINT64_MAX, 0),
 	U(5, "not_after", 0, UINT64_MAX, 0),
 };
@@ -185,7 +189,7 @@ SCHEMA(ccc_schema_roster, "ccc/roster/v1", "oracle roster", roster_fields);
 	B(4, "key_id", 32, 32, 0), \
 	U(5, "epoch", 0, INT64_MAX, 0), \
 	{ 6, "ciphertexts", CCC_F_BLOB_ARRAY, 0, cts_min, CCC_REQUEST_MAX_CTS, \
-	    (uint32_t)CCC_CT_SYM_MAX + 4096, &ccc_schema_ct }, \
+	    (uint32_t)CCC_CT_SYM_MAX + 4096, &ccc_schema_ct, 0 }, \
 	B(7, "enclave_id", 32, 32, 0), \
 	B(8, "enclave_key", 32, 32, 0), \
 	U(9, "created", 0, UINT64_MAX, 0), \
@@ -193,18 +197,18 @@ SCHEMA(ccc_schema_roster, "ccc/roster/v1", "oracle roster", roster_fields);
 	U(11, "security", 1, 2, 0), \
 	U(12, "output", 0, 2, 0), \
 	B(13, "recipient", 32, 32, CCC_F_OPT), \
-	{ 14, "network", CCC_F_BOOL, CCC_F_OPT, 0, 1, 0, NULL }, \
+	{ 14, "network", CCC_F_BOOL, CCC_F_OPT, 0, 1, 0, NULL, 0 }, \
 	B(15, "pool", 32, 32, 0), \
 	BLOB(16, "enclave_attestation", CCC_ENCLAVE_KEY_MAX, \
 	    &ccc_schema_enclave_key), \
 	B(17, "assignment", 32, 32, CCC_F_OPT), \
 	{ 18, "reassigned", CCC_F_BLOB_ARRAY, CCC_F_OPT, 1, CCC_POOL_MAX, \
-	    CCC_REASSIGN_MAX, &ccc_schema_certified }, \
+	    CCC_REASSIGN_MAX, &ccc_schema_certified, 0 }, \
 	{ 19, "egress", CCC_F_BSTR_ARRAY, CCC_F_OPT, 1, CCC_EGRESS_MAX, 2, \
-	    NULL }, \
+	    NULL, 0 }, \
 	{ 20, "replicas", CCC_F_BLOB_ARRAY, CCC_F_OPT, 1, \
 	    CCC_REPLICAS_MAX - 1, CCC_ENCLAVE_KEY_MAX, \
-	    &ccc_schema_enclave_key }, \
+	    &ccc_schema_enclave_key, 0 }, \
 	U(21, "agree", 1, CCC_REPLICAS_MAX, CCC_F_OPT), \
 }
 static const struct ccc_field request_fields[] = REQUEST_FIELDS(1);
@@ -256,8 +260,9 @@ SCHEMA(ccc_schema_cert_sig, NULL, "certificate signature", qsig_fields);
 static const struct ccc_field cert_fields[] = {
 	B(1, "roster", 32, 32, 0),
 	T(2, "blob_type", 1, 64, 0),
-	{ 3, "blob", CCC_F_BLOB, 0, 0, 0, (uint32_t)CCC_BLOB_MAX, NULL },
-	{ 4, "signatures", CCC_F_MAP_ARRAY, 0, 1, 255, 0, &ccc_schema_cert_sig },
+	{ 3, "blob", CCC_F_BLOB, 0, 0, 0, (uint32_t)CCC_BLOB_MAX, NULL, 0 },
+	{ 4, "signatures", CCC_F_MAP_ARRAY, 0, 1, 255, 0, &ccc_schema_cert_sig,
+	    0 },
 };
 SCHEMA(ccc_schema_certified, "ccc/certified/v1", "quorum certificate",
     cert_fields);
@@ -290,7 +295,7 @@ SCHEMA(ccc_schema_enclave_keygen, "ccc/enclave-keygen/v1",
 static const struct ccc_field ejob_fields[] = {
 	B(1, "certified", 1, CCC_BLOB_MAX, 0),
 	{ 2, "sealed", CCC_F_BYTES_ARRAY, 0, 1, CCC_RESULT_SHARES_MAX,
-	    (uint32_t)CCC_BLOB_MAX, NULL },
+	    (uint32_t)CCC_BLOB_MAX, NULL, 0 },
 	B(3, "nonce", 1, CCC_NONCE_MAX, CCC_F_OPT),
 };
 SCHEMA(ccc_schema_enclave_job, "ccc/enclave-job/v1", "enclave job",
@@ -392,7 +397,7 @@ static const struct ccc_field result_fields[] = {
 	B(10, "attestation", 1, 1UL << 20, CCC_F_DOC),
 	MA(11, "shares", 1, CCC_RESULT_SHARES_MAX, &ccc_schema_result_share),
 	{ 12, "replicas", CCC_F_MAP_ARRAY, CCC_F_OPT, 1, CCC_REPLICAS_MAX - 1,
-	    0, &ccc_schema_result_replica },
+	    0, &ccc_schema_result_replica, 0 },
 };
 SCHEMA(ccc_schema_result, "ccc/result/v1", "computation result",
     result_fields);
@@ -405,7 +410,7 @@ static const struct ccc_field enclave_input_fields[] = {
 	B(1, "request_id", 32, 32, 0),
 	T(2, "app_id", 1, CCC_APP_ID_MAX, 0),
 	{ 3, "inputs", CCC_F_BYTES_ARRAY, CCC_F_SECRET, 1, CCC_REQUEST_MAX_CTS,
-	    (uint32_t)CCC_CT_SYM_MAX, NULL },
+	    (uint32_t)CCC_CT_SYM_MAX, NULL, 0 },
 	B(4, "seed", 32, 32, CCC_F_SECRET | CCC_F_OPT),
 };
 SCHEMA(ccc_schema_enclave_input, "ccc/enclave-input/v1", "enclave input",
@@ -573,7 +578,7 @@ static const struct ccc_field additive_fields[] = {
 	BA(6, "u", 1, CCC_ADD_MAX_VALUES, 65),
 	BA(7, "v", 1, CCC_ADD_MAX_VALUES, 65),
 	{ 8, "proofs", CCC_F_BYTES_ARRAY, 0, 1, CCC_ADD_MAX_VALUES,
-	    CCC_BP_PROOF_MAX, NULL },
+	    CCC_BP_PROOF_MAX, NULL, 0 },
 	U(9, "sum_bits", 1, CCC_ADD_MAX_BITS, CCC_F_OPT),
 	B(10, "sum_proof", CCC_BP_PROOF_BYTES_K(0), CCC_BP_PROOF_MAX, CCC_F_OPT),
 };
@@ -607,7 +612,7 @@ static const struct ccc_field agg_result_fields[] = {
 	BLOB(1, "aggregate", CCC_AGG_BLOB_MAX, &ccc_schema_aggregate),
 	BA(2, "sums", 1, CCC_ADD_MAX_VALUES, 8),
 	{ 3, "shares", CCC_F_BLOB_ARRAY, 0, 1, 255, CCC_AGG_SHARE_BLOB_MAX,
-	    &ccc_schema_agg_share },
+	    &ccc_schema_agg_share, 0 },
 };
 SCHEMA(ccc_schema_agg_result, "ccc/agg-result/v1", "aggregate result",
     agg_result_fields);

@@ -77,23 +77,31 @@ ccc_sealed_begin(struct ccc_buf *out, struct ccc_hpke_ctx *ctx,
 int
 ccc_sealed_add(struct ccc_buf *out, struct ccc_hpke_ctx *ctx,
     const uint8_t ct_digest[32], const struct ccc_tdh2_dshare *ds,
-    struct ccc_err *err)
+    const uint8_t (*comm)[CCC_POINT_BYTES], struct ccc_err *err)
 {
-	uint8_t rec[CCC_SEALED_RECORD_BYTES];
+	uint8_t rec[CCC_SEALED_RECORD_COMM_BYTES];
+	size_t n = comm != NULL ? CCC_SEALED_RECORD_COMM_BYTES :
+	    CCC_SEALED_RECORD_BYTES;
 	int rc;
 
 	memcpy(rec, ct_digest, 32);
 	memcpy(rec + 32, ds->u_i, 65);
 	memcpy(rec + 97, ds->e_i, 32);
 	memcpy(rec + 129, ds->f_i, 32);
-	if ((rc = ccc_cbor_put_bstr_head(out, CCC_SEALED_ELEM_BYTES)) != 0 ||
-	    (rc = ccc_buf_reserve(out, CCC_SEALED_ELEM_BYTES)) != 0)
-		return ccc_err_set(err, rc, -1, NULL, "sealed shares");
+	if (comm != NULL)
+		memcpy(rec + CCC_SEALED_RECORD_BYTES, comm, 2 * 65);
+	if ((rc = ccc_cbor_put_bstr_head(out, n + 16)) != 0 ||
+	    (rc = ccc_buf_reserve(out, n + 16)) != 0)
+		goto out;
 	if ((rc = ccc_hpke_seal(ctx, out->p + out->len, NULL, 0, rec,
-	    sizeof(rec))) != 0)
+	    n)) != 0) {
+		sodium_memzero(rec, sizeof(rec));
 		return ccc_err_set(err, rc, -1, NULL, "hpke seal");
-	out->len += CCC_SEALED_ELEM_BYTES;
-	return 0;
+	}
+	out->len += n + 16;
+out:
+	sodium_memzero(rec, sizeof(rec));
+	return rc ? ccc_err_set(err, rc, -1, NULL, "sealed shares") : 0;
 }
 
 static void
@@ -108,6 +116,7 @@ from_vals(struct ccc_sealed *s, const struct ccc_val *v)
 	s->count = (uint32_t)v[SEALED_COUNT].u;
 	memcpy(s->enc, v[SEALED_ENC].p, 32);
 	s->shares = v[SEALED_SHARES];
+	s->comm = v[SEALED_SHARES].elem == CCC_SEALED_ELEM_COMM_BYTES;
 }
 
 static int
@@ -150,14 +159,19 @@ ccc_sealed_open_begin(struct ccc_hpke_ctx *ctx, const struct ccc_sealed *s,
 	return 0;
 }
 
-/* Open one sealed share (elem: CCC_SEALED_ELEM_BYTES) of node index. */
+/*
+ * Open one sealed share (n bytes: CCC_SEALED_ELEM_BYTES, or with
+ * commitments CCC_SEALED_ELEM_COMM_BYTES, which go to comm unless NULL)
+ * of node index.
+ */
 static int
 open_share(struct ccc_hpke_ctx *ctx, uint32_t index, const uint8_t *elem,
-    uint8_t ct_digest[32], struct ccc_tdh2_dshare *ds, struct ccc_err *err)
+    size_t n, uint8_t ct_digest[32], struct ccc_tdh2_dshare *ds,
+    uint8_t (*comm)[CCC_POINT_BYTES], struct ccc_err *err)
 {
-	uint8_t rec[CCC_SEALED_RECORD_BYTES];
+	uint8_t rec[CCC_SEALED_RECORD_COMM_BYTES];
 
-	if (ccc_hpke_open(ctx, rec, NULL, 0, elem, CCC_SEALED_ELEM_BYTES) != 0)
+	if (ccc_hpke_open(ctx, rec, NULL, 0, elem, n) != 0)
 		return ccc_err_set(err, CCC_E_DECRYPT, -1, NULL,
 		    "cannot open (sealed to another key, or altered)");
 	memcpy(ct_digest, rec, 32);
@@ -165,6 +179,8 @@ open_share(struct ccc_hpke_ctx *ctx, uint32_t index, const uint8_t *elem,
 	memcpy(ds->u_i, rec + 32, 65);
 	memcpy(ds->e_i, rec + 97, 32);
 	memcpy(ds->f_i, rec + 129, 32);
+	if (comm != NULL && n == CCC_SEALED_ELEM_COMM_BYTES)
+		memcpy(comm, rec + CCC_SEALED_RECORD_BYTES, 2 * 65);
 	sodium_memzero(rec, sizeof(rec));
 	return 0;
 }
@@ -172,7 +188,27 @@ open_share(struct ccc_hpke_ctx *ctx, uint32_t index, const uint8_t *elem,
 /* ---- from a file, in constant memory ---------------------------------- */
 
 #define HEAD_MAX 4096	/* a header is < 400 bytes; more is not one */
-#define ELEM_STRIDE (2 + CCC_SEALED_ELEM_BYTES)	/* 0x58 0xb1, then bytes */
+/* A sealed share's CBOR head: 0x58 0xb1, or 0x59 0x01 0x33. */
+#define ELEM_HEAD(elem) ((elem) <= 0xff ? 2u : 3u)
+
+/*
+ * The size of the blob's sealed shares, from the head of the first
+ * (p[0..len), what the window holds of it): of the two sizes, the one it
+ * announces, else the short one (read_chunk then says it is not).
+ */
+static bool
+head_is(const uint8_t *p, size_t elem)
+{
+	return elem <= 0xff ? p[0] == 0x58 && p[1] == elem :
+	    p[0] == 0x59 && p[1] == elem >> 8 && p[2] == (elem & 0xff);
+}
+
+static size_t
+elem_size(const uint8_t *p, size_t len)
+{
+	return len >= 3 && head_is(p, CCC_SEALED_ELEM_COMM_BYTES) ?
+	    CCC_SEALED_ELEM_COMM_BYTES : CCC_SEALED_ELEM_BYTES;
+}
 
 /*
  * Find where field 8's array head starts (*at) and ends (*end), and its
@@ -301,7 +337,9 @@ next:
 	if ((rc = ccc_blob_decode(&ccc_schema_sealed, f->head.p, f->head.len,
 	    v, 0, err)) != 0)
 		return rc;
-	want = base + (uint64_t)end + count * ELEM_STRIDE;
+	f->elem = elem_size(win + end, len - end);
+	f->stride = ELEM_HEAD(f->elem) + f->elem;
+	want = base + (uint64_t)end + count * f->stride;
 	if (size < want)
 		return ccc_err_set(err, CCC_E_TRUNCATED, -1, NULL,
 		    "input ends inside an item");
@@ -320,6 +358,7 @@ next:
 		return count_mismatch(count, v[SEALED_COUNT].u, (long long)at,
 		    err);
 	from_vals(&f->s, v);
+	f->s.comm = f->elem == CCC_SEALED_ELEM_COMM_BYTES;
 	f->body = (long long)(base + end);
 	return 0;
 }
@@ -359,20 +398,19 @@ read_chunk(struct ccc_sealed_file *f, struct ccc_err *err)
 
 	if (want > CCC_SEALED_CHUNK)
 		want = CCC_SEALED_CHUNK;
-	r = get(f, f->chunk, want * ELEM_STRIDE);
+	r = get(f, f->chunk, want * f->stride);
 	if (r < 0)
 		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
 		    strerror(errno));
-	if ((size_t)r != want * ELEM_STRIDE)
+	if ((size_t)r != want * f->stride)
 		return ccc_err_set(err, CCC_E_TRUNCATED, -1, NULL,
 		    "input ends inside an item (the file shrank)");
 	for (i = 0; i < want; i++)
-		if (f->chunk[i * ELEM_STRIDE] != 0x58 ||
-		    f->chunk[i * ELEM_STRIDE + 1] != CCC_SEALED_ELEM_BYTES)
+		if (!head_is(f->chunk + i * f->stride, f->elem))
 			return ccc_err_set(err, CCC_E_FIELD, f->body +
-			    (long long)((f->next + i) * ELEM_STRIDE), "shares",
-			    "shares: element %zu is not a byte string of %d "
-			    "bytes", f->next + i + 1, CCC_SEALED_ELEM_BYTES);
+			    (long long)((f->next + i) * f->stride), "shares",
+			    "shares: element %zu is not a byte string of %zu "
+			    "bytes", f->next + i + 1, f->elem);
 	f->have = want;
 	f->used = 0;
 	return 0;
@@ -385,7 +423,7 @@ ccc_sealed_file_start(struct ccc_sealed_file *f, const uint8_t sk[32],
 	int rc;
 
 	if (f->chunk == NULL && (f->chunk = malloc(CCC_SEALED_CHUNK *
-	    ELEM_STRIDE)) == NULL)
+	    f->stride)) == NULL)
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "sealed shares");
 	ccc_hpke_ctx_wipe(&f->h);
 	if ((rc = ccc_sealed_open_begin(&f->h, &f->s, sk, err)) != 0)
@@ -402,7 +440,8 @@ ccc_sealed_file_start(struct ccc_sealed_file *f, const uint8_t sk[32],
 
 int
 ccc_sealed_file_next(struct ccc_sealed_file *f, uint8_t ct_digest[32],
-    struct ccc_tdh2_dshare *ds, struct ccc_err *err)
+    struct ccc_tdh2_dshare *ds, uint8_t (*comm)[CCC_POINT_BYTES],
+    struct ccc_err *err)
 {
 	int rc;
 
@@ -411,8 +450,8 @@ ccc_sealed_file_next(struct ccc_sealed_file *f, uint8_t ct_digest[32],
 		    "left");
 	if (f->used == f->have && (rc = read_chunk(f, err)) != 0)
 		return rc;
-	rc = open_share(&f->h, f->s.index, f->chunk + f->used * ELEM_STRIDE +
-	    2, ct_digest, ds, err);
+	rc = open_share(&f->h, f->s.index, f->chunk + f->used * f->stride +
+	    ELEM_HEAD(f->elem), f->elem, ct_digest, ds, comm, err);
 	f->used++;
 	f->next++;
 	return rc;
@@ -429,7 +468,7 @@ ccc_sealed_file_check(struct ccc_sealed_file *f, const uint8_t sk[32],
 	if ((rc = ccc_sealed_file_start(f, sk, err)) != 0)
 		return rc;
 	while (rc == 0 && f->next < f->s.count)
-		rc = ccc_sealed_file_next(f, d, &ds, err);
+		rc = ccc_sealed_file_next(f, d, &ds, NULL, err);
 	sodium_memzero(&ds, sizeof(ds));
 	return rc;
 }

@@ -13,7 +13,12 @@
  *
  * so a sealed blob cannot be re-addressed, re-numbered, truncated or moved
  * to another request without every open failing.  Each plaintext record is
- * ct_digest(32) || u_i(65) || e_i(32) || f_i(32).
+ * ct_digest(32) || u_i(65) || e_i(32) || f_i(32), 161 bytes; or, in a blob
+ * whose records carry the proofs' commitments (for a batch verification,
+ * lib/batchverify.h), that || u_hat(65) || h_hat(65), 291 bytes.  Every
+ * record of a blob has one size, which each record's AEAD tag
+ * authenticates: no record can be shortened or lengthened unnoticed.
+ * The commitments are sealed too: with (e_i, f_i) they give u_i.
  */
 #ifndef CCC_SEAL_H
 #define CCC_SEAL_H
@@ -32,15 +37,20 @@ struct ccc_sealed {
 	uint32_t count;
 	uint8_t enc[32];
 	struct ccc_val shares;
+	bool comm;		/* its records carry commitments */
 };
 
 /* Start a sealed blob in out; ctx is set up for the shares that follow. */
 int ccc_sealed_begin(struct ccc_buf *out, struct ccc_hpke_ctx *ctx,
     const struct ccc_sealed *hdr, struct ccc_err *err) CCC_WUR;
-/* Seal and append one share (call exactly hdr->count times). */
+/*
+ * Seal and append one share (call exactly hdr->count times), with its
+ * proof's commitments comm (u_hat, h_hat), or none (comm NULL): every
+ * share of a blob alike.
+ */
 int ccc_sealed_add(struct ccc_buf *out, struct ccc_hpke_ctx *ctx,
     const uint8_t ct_digest[32], const struct ccc_tdh2_dshare *ds,
-    struct ccc_err *err) CCC_WUR;
+    const uint8_t (*comm)[CCC_POINT_BYTES], struct ccc_err *err) CCC_WUR;
 
 /* Decode a sealed blob (views into p). */
 int ccc_sealed_decode(struct ccc_sealed *s, const uint8_t *p, size_t len,
@@ -57,7 +67,7 @@ int ccc_sealed_open_begin(struct ccc_hpke_ctx *ctx, const struct ccc_sealed *s,
  * at a time.  ccc_sealed_file_check opens every share once (nothing kept),
  * so a blob with any bad share can be refused before any is used.
  */
-#define CCC_SEALED_CHUNK 366	/* shares per read (64 KiB) */
+#define CCC_SEALED_CHUNK 366	/* shares per read (64 KiB, or 110 KiB) */
 struct ccc_sealed_file {
 	int fd;
 	struct ccc_buf mem;	/* all of it, when not a regular file */
@@ -69,6 +79,7 @@ struct ccc_sealed_file {
 	struct ccc_hpke_ctx h;
 	uint8_t *chunk;		/* shares read ahead */
 	size_t have, used;
+	size_t elem, stride;	/* a sealed share's size; with its head */
 };
 
 /*
@@ -100,9 +111,11 @@ int ccc_sealed_file_check(struct ccc_sealed_file *f, const uint8_t sk[32],
 /* Start reading shares from the first (after a check, or instead of it). */
 int ccc_sealed_file_start(struct ccc_sealed_file *f, const uint8_t sk[32],
     struct ccc_err *err) CCC_WUR;
-/* The next share, opened. */
+/* The next share, opened, and if f->s.comm and comm is not NULL, its
+ * proof's commitments into comm. */
 int ccc_sealed_file_next(struct ccc_sealed_file *f, uint8_t ct_digest[32],
-    struct ccc_tdh2_dshare *ds, struct ccc_err *err) CCC_WUR;
+    struct ccc_tdh2_dshare *ds, uint8_t (*comm)[CCC_POINT_BYTES],
+    struct ccc_err *err) CCC_WUR;
 void ccc_sealed_file_close(struct ccc_sealed_file *f);
 
 #endif

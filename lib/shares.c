@@ -31,6 +31,7 @@ struct batch {
 	struct ccc_ct_batch cts;
 	uint8_t digest[CCC_CT_BATCH][32];
 	struct ccc_tdh2_dshare ds[CCC_CT_BATCH];
+	uint8_t comm[CCC_CT_BATCH][2][CCC_POINT_BYTES];	/* with r->comm */
 	int rc[CCC_CT_BATCH];
 	struct ccc_err err[CCC_CT_BATCH];
 };
@@ -68,8 +69,8 @@ share_item(struct batch *b, struct ccc_ec *ec, size_t i, struct ccc_err *err)
 	ccc_tdh2_share_bind(bind, r->pub->key_id, r->pub->epoch, r->index,
 	    ccc_ct_digest(&ct), r->bind, 32);
 	memcpy(b->digest[i], ccc_ct_digest(&ct), 32);
-	return ccc_tdh2_share(ec, &b->ds[i], r->pub, r->x, r->index, &ct.t,
-	    bind, err);
+	return ccc_tdh2_share_comm(ec, &b->ds[i], r->comm ? b->comm[i] :
+	    NULL, r->pub, r->x, r->index, &ct.t, bind, err);
 }
 
 static void
@@ -110,7 +111,8 @@ ccc_shares_seal(const struct ccc_share_run *r, struct ccc_ct_src *src,
 				for (j = 0, rc = 0; j < nr && rc == 0; j++)
 					rc = ccc_sealed_add(&r->ob[j],
 					    &r->hctx[j], b->digest[i],
-					    &b->ds[i], err);
+					    &b->ds[i], r->comm ? b->comm[i] :
+					    NULL, err);
 			if (rc != 0) {
 				if (r->box_to != NULL)
 					ccc_err_set(err, rc, -1, NULL,
@@ -137,6 +139,7 @@ ccc_shares_seal(const struct ccc_share_run *r, struct ccc_ct_src *src,
 out:
 	ccc_buf_free(&b->cts.data);
 	sodium_memzero(b->ds, sizeof(b->ds));
+	sodium_memzero(b->comm, sizeof(b->comm));
 	free(b);
 	return rc;
 }

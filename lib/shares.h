@@ -41,6 +41,8 @@ struct ccc_share_run {
 	/* Request mode: each ciphertext's label, under the node's policy. */
 	const struct ccc_request *rq;
 	const struct ccc_label_policy *pol;
+	/* Each sealed share carries its proof's commitments (lib/seal.h). */
+	bool comm;
 	/*
 	 * The shares are sealed to nrecip recipients (0 means 1): hctx,
 	 * ob and out are arrays of nrecip, one per recipient, each blob

@@ -145,8 +145,8 @@ print_field(const struct inspect_pr *pr, const struct ccc_field *fd,
 		for (i = 0; i < v->count; i++) {
 			fputs(i ? ",\n" : "\n", pr->f);
 			inspect_indent(pr->f, depth + 2);
-			inspect_bytes(pr, ccc_val_elem(v, fd->elem, i),
-			    fd->elem);
+			inspect_bytes(pr, ccc_val_elem(v, v->elem, i),
+			    v->elem);
 		}
 		fputc('\n', pr->f);
 		inspect_indent(pr->f, depth + 1);

@@ -90,6 +90,7 @@ struct ccc_reencrypt_opts {
 	const char *box_to;	/* Chainlink share mode: X25519 key, hex */
 	struct ccc_op_label label;	/* the required label, or none */
 	bool allow_unlabelled, force, tty_ok;
+	bool comm;		/* --commitments (lib/seal.h) */
 	char **cts;		/* ciphertext files; none: stdin */
 	int ncts;
 	const struct ccc_progress *progress;	/* or NULL */
@@ -599,6 +600,7 @@ struct ccc_serve_opts {
 	const char *attest_policy, *pool;	/* the request's enclave */
 	const char *identity;	/* -I: signs the access log head, or NULL */
 	bool force, tty_ok;
+	bool comm;		/* --commitments (lib/seal.h) */
 	uint64_t now;
 	const struct ccc_progress *progress;	/* or NULL */
 };

@@ -108,6 +108,7 @@ ccc_reencrypt_run(const struct ccc_reencrypt_opts *o, struct ccc_err *err)
 	run.ob = &ob;
 	run.out = &out;
 	run.digests_fd = -1;
+	run.comm = o->comm;
 	if ((rc = ccc_shares_seal(&run, &src, err)) != 0 ||
 	    (rc = ccc_out_commit(&out, err)) != 0)
 		goto out;

@@ -42,24 +42,27 @@
  */
 static int
 seal_coin(const struct ccc_request *rq, const struct ccc_tdh2_pub *pub,
-    const BIGNUM *x, uint32_t index, uint32_t k, struct ccc_hpke_ctx *hctx,
-    struct ccc_buf *ob, struct ccc_out *out, struct ccc_err *err)
+    const BIGNUM *x, uint32_t index, uint32_t k, bool comm,
+    struct ccc_hpke_ctx *hctx, struct ccc_buf *ob, struct ccc_out *out,
+    struct ccc_err *err)
 {
 	struct ccc_coin c;
 	struct ccc_tdh2_dshare ds;
+	uint8_t cm[2][CCC_POINT_BYTES];
 	uint32_t j;
 	int rc;
 
 	if ((rc = ccc_coin_init(&c, CCC_COIN_ENCLAVE, pub, rq->id,
-	    err)) != 0 || (rc = ccc_coin_share(ccc_ec_default(), &ds, pub,
-	    x, index, &c, err)) != 0)
+	    err)) != 0 || (rc = ccc_coin_share_comm(ccc_ec_default(), &ds,
+	    cm, pub, x, index, &c, err)) != 0)
 		return rc;
 	for (j = 0; j < k && rc == 0; j++)
 		if ((rc = ccc_sealed_add(&ob[j], &hctx[j], c.id, &ds,
-		    err)) == 0 && (rc = ccc_out_write(&out[j], ob[j].p,
-		    ob[j].len, err)) == 0)
+		    comm ? cm : NULL, err)) == 0 && (rc =
+		    ccc_out_write(&out[j], ob[j].p, ob[j].len, err)) == 0)
 			ccc_buf_reset(&ob[j]);
 	sodium_memzero(&ds, sizeof(ds));
+	sodium_memzero(cm, sizeof(cm));
 	for (j = 1; j < k && rc == 0; j++)
 		rc = ccc_release_copy(&out[0], out[j].fd, "replica blob", NULL,
 		    err);
@@ -329,9 +332,10 @@ ccc_node_serve(struct ccc_node *nd, const struct ccc_serve_opts *o,
 	/* The log names the exact blob released, by its SHA-256. */
 	crypto_hash_sha256_init(&sealed_hash);
 	run.out_hash = k == 1 ? &sealed_hash : NULL;
+	run.comm = o->comm;
 	if ((rc = ccc_shares_seal(&run, &src, err)) != 0 ||
-	    (k > 1 && (rc = seal_coin(&rq, pubp, x, sh->index, k, hctx, ob,
-	    rep_out, err)) != 0))
+	    (k > 1 && (rc = seal_coin(&rq, pubp, x, sh->index, k, o->comm,
+	    hctx, ob, rep_out, err)) != 0))
 		goto out;
 	/* (Durable before it is logged: ccc_accesslog_append syncs.) */
 

@@ -55,7 +55,8 @@ sha384() {
 # request NAME PROG [REQUEST-OPTION...]: a request of app demo for fx/ct
 # to run PROG on enclave-1 with a fresh per-request key NAME.key (its
 # attested public blob NAME.pub), certified
-# by oracles 1-3 (NAME.cert) and served by nodes 1-4 (NAME.s1..NAME.s4).
+# by oracles 1-3 (NAME.cert) and served by nodes 1-4 (NAME.s1..NAME.s4),
+# with the options in the array NODE_OPTS (if set).
 request() {
 	local n=$1 prog=$2 i
 	shift 2
@@ -73,7 +74,8 @@ request() {
 	for i in 1 2 3 4; do
 		ccc-reencrypt -s "fx/key/share-$i.cbor" -k fx/key/tpk.cbor \
 		    -r fx/roster -A fx/attest.policy -P fx/pool -d "st$i" \
-		    -o "$n.s$i" "$n.cert" || return
+		    ${NODE_OPTS+"${NODE_OPTS[@]}"} -o "$n.s$i" "$n.cert" ||
+		    return
 	done
 }
 
@@ -645,6 +647,29 @@ entry_digest() {
 	replace_bytes r.res $((at + 5)) "$(hex_str failed-pro0f)" odd
 	crun -1 ccc-attest-verify -p fx/pol -r r.cert odd
 	assert_stderr "ccc-attest-verify: invalid field: odd: at byte $at: shares: entry 2: unknown verdict \"failed-pro0f\""
+}
+
+@test "audit: shares that carry their commitments are checked in one batch, with the same verdicts" {
+	program hello 'echo hello'
+	local NODE_OPTS=(--commitments)
+	request c hello
+	# Each node's release holds one share, with its commitments: a
+	# sealed record of 307 bytes.
+	crun -0 ccc-inspect c.s1
+	[[ $output == *$'\n  "shares": [\n    "'[0-9a-f]*$'"\n  ]\n}' ]]
+	local rec=${output##*\"shares\": \[$'\n'    \"}
+	rec=${rec%%\"*}
+	((${#rec} == 2 * 307))
+	"$CCC_BIN/../tests/unit/share-tamper" -i c.key -n 1 -o c.s2x c.s2
+	enclave -i c.key -o c.res c.cert c.s2x c.s1 c.s3 c.s4
+	((status == 0))
+	assert_stderr "ccc-enclave-run: warning: node 2 (c.s2x): proof does not verify; its shares were not used"
+	crun -0 shares c.res
+	assert_output "$(verdicts 2:failed-proof:c.s2x 1:verified:c.s1 \
+	    3:verified:c.s3 4:verified:c.s4)"
+	crun -0 ccc-attest-verify -p fx/pol -r c.cert c.res
+	crun -0 ccc-combine --result c.res
+	assert_output hello
 }
 
 @test "audit: files beyond the first t that verified are recorded as unchecked" {

@@ -39,7 +39,8 @@ output_of() {
 # level2 DIR K M: in the deployment $W, a level-2 request of the shuffle
 # program for K replicas of which M must agree, built, certified and
 # served by the 7 nodes, in DIR: DIR/key-J is replica J's per-request key,
-# DIR/sealed-I node I's release, DIR/replica the replicas' names.
+# DIR/sealed-I node I's release, DIR/replica the replicas' names.  The
+# nodes take the options in the array NODE_OPTS (if set).
 level2() {
 	local d=$1 k=$2 m=$3 j i sigs= keys=
 	mkdir -p "$d"
@@ -76,8 +77,8 @@ level2() {
 		ccc-reencrypt -s "00-keys/committee/share-$i.cbor" \
 		    -k 00-keys/committee/tpk.cbor -r 00-keys/roster \
 		    -A 00-keys/attest.policy -P 00-keys/pool \
-		    -d "00-nodes/node-$i" -o "$d/sealed-$i" "$d/certified" ||
-		    exit 1
+		    -d "00-nodes/node-$i" ${NODE_OPTS+"${NODE_OPTS[@]}"} \
+		    -o "$d/sealed-$i" "$d/certified" || exit 1
 	done
 	)
 }
@@ -206,6 +207,28 @@ enclave() {
 	[ "$status" = 1 ]
 	[[ $stderr == *"ccc-enclave-run: not enough shares: the coin: 4 valid shares, 5 needed; "* ]]
 	assert_no_file a/result-1
+}
+
+@test "level 2: releases whose shares carry their commitments, the coin share's too, run the same" {
+	local NODE_OPTS=(--commitments)
+	level2 "$PWD/c" 3 3
+	# Replica 2 with every release as made: nothing to say.
+	enclave "$PWD/c" 2
+	[ "$status" = 0 ]
+	assert_stderr_empty
+	# Replica 1 with node 1's coin share altered: named, as without.
+	crun -0 "$CCC_BIN/../tests/unit/share-tamper" -i c/key-1 -n 2 \
+	    -o c/bad-1 c/sealed-1
+	enclave "$PWD/c" 1 c/bad-1 c/sealed-{2..7}
+	[ "$status" = 0 ]
+	assert_stderr "ccc-enclave-run: warning: node 1 (c/bad-1): coin share: proof does not verify; its shares were not used"
+	# The two results agree on their cores.
+	for j in 1 2; do
+		ccc-inspect -d "c/result-$j" |
+		    sed '/^  9 \/ enclave_id \/:/,$d' >"core-$j"
+	done
+	[ "$(wc -l <core-1)" = 12 ]
+	assert_same core-1 core-2
 }
 
 @test "level 2: requests and their checks: k and m in the request, a majority, replicas on distinct enclaves of the pool" {

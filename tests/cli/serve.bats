@@ -104,6 +104,22 @@ answer() {
 	assert_stderr "ccc-combine: not enough shares: fx/req1: item 1: 4 valid shares, 5 needed; node 5 (s5.2): made for another request"
 }
 
+@test "--serve --commitments: each release's shares carry their commitments; any 5 decrypt" {
+	local i
+	for i in 1 2 3 4 5; do
+		serve "$i" fx/cert1 "a$i" --commitments
+		((status == 0))
+		assert_stderr_empty
+		released "a$i" 1 "s$i"
+		# One sealed record of 307 bytes (614 hex digits).
+		[[ $(ccc-inspect "s$i" | grep -c '^    "[0-9a-f]\{614\}"$') == 1 ]]
+	done
+	crun -0 ccc-combine -k fx/k57/tpk.cbor -i fx/ek -R fx/req1 -o pt \
+	    s5 s1 s4 s2 s3
+	assert_stderr_empty
+	assert_same pt fx/msg
+}
+
 @test "--serve: a refused request is answered with the one-shot's status and reason, and the next is served" {
 	cat fx/cert1 fx/cert1 fx/ct.A fx/cert2 >in
 	serve 1 in a

@@ -85,6 +85,15 @@ printf 'attack at dawn\n' >msg
 ccc-encrypt -k k/tpk.cbor --json -o ct.json msg
 seed json k/*.json ct.json
 
+# Sealed shares with their proofs' commitments (ccc-reencrypt
+# --commitments): records of the long size, two of them.
+ccc-keygen recipient -o rk -p rpub
+ccc-encrypt -k k/tpk.cbor -l app1 -o ct1 msg
+ccc-reencrypt --commitments -s k/share-1.cbor -k k/tpk.cbor --to rpub \
+    -l app1 -o sealed-comm ct1 ct1
+seed blob sealed-comm
+seed keys sealed-comm
+
 # The public coin (ccc-rand): node 1's share of a request, and the value.
 rid=$(printf 'corpus' | sha256sum | cut -c1-64)
 for i in 1 2; do

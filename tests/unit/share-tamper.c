@@ -4,8 +4,10 @@
  * blob with the recipient's secret key, alters the proof of one share
  * (its last byte of f_i) and seals them all again to the same recipient
  * under the same header, so the blob opens and only the proof fails.
+ * Shares that carry their proofs' commitments keep them; with -c it is
+ * the commitment h_hat that is altered, and the proof is left valid.
  *
- *   share-tamper -i RECIPIENT.key -n N -o OUT SEALED
+ *   share-tamper -i RECIPIENT.key -n N [-c] -o OUT SEALED
  *
  * N is the 1-based share to alter.  From a level-2 release (a sequence
  * of blobs, one per replica) it takes the blob sealed to the key's
@@ -39,6 +41,7 @@ main(int argc, char **argv)
 	struct ccc_sealed hdr;
 	struct ccc_hpke_ctx h;
 	struct ccc_tdh2_dshare ds;
+	uint8_t comm[2][CCC_POINT_BYTES];
 	struct ccc_buf kb, ob;
 	struct ccc_err err;
 	const char *key = NULL, *out = NULL;
@@ -47,11 +50,13 @@ main(int argc, char **argv)
 	char *end;
 	size_t i;
 	int c, rc;
+	bool hint = false;
 
 	ccc_cli_init(argc, argv);
 	ccc_err_clear(&err);
-	while ((c = getopt(argc, argv, "i:n:o:")) != -1) {
+	while ((c = getopt(argc, argv, "ci:n:o:")) != -1) {
 		switch (c) {
+		case 'c': hint = true; break;
 		case 'i': key = optarg; break;
 		case 'o': out = optarg; break;
 		case 'n':
@@ -60,7 +65,7 @@ main(int argc, char **argv)
 				return die("-n: a share number from 1");
 			break;
 		default:
-			return die("usage: share-tamper -i KEY -n N -o OUT "
+			return die("usage: share-tamper -i KEY -n N [-c] -o OUT "
 			    "SEALED");
 		}
 	}
@@ -76,6 +81,12 @@ main(int argc, char **argv)
 	    (rc = ccc_sealed_file_open_for(&f, argv[optind], pk, &err)) != 0 ||
 	    (rc = ccc_sealed_file_start(&f, sk, &err)) != 0)
 		goto out;
+	if (hint && !f.s.comm) {
+		sodium_memzero(sk, sizeof(sk));
+		ccc_sealed_file_close(&f);
+		ccc_buf_free(&kb);
+		return die("-c: the shares carry no commitments");
+	}
 	if (which > f.s.count) {
 		rc = ccc_err_set(&err, CCC_E_USAGE, -1, NULL, "-n: the blob "
 		    "has %u shares", f.s.count);
@@ -85,11 +96,14 @@ main(int argc, char **argv)
 	if ((rc = ccc_sealed_begin(&ob, &h, &hdr, &err)) != 0)
 		goto out;
 	for (i = 1; i <= f.s.count; i++) {
-		if ((rc = ccc_sealed_file_next(&f, d, &ds, &err)) != 0)
+		if ((rc = ccc_sealed_file_next(&f, d, &ds, comm, &err)) != 0)
 			goto out;
-		if (i == which)
+		if (i == which && hint)
+			comm[1][64] ^= 1;
+		else if (i == which)
 			ds.f_i[31] ^= 1;
-		if ((rc = ccc_sealed_add(&ob, &h, d, &ds, &err)) != 0)
+		if ((rc = ccc_sealed_add(&ob, &h, d, &ds, f.s.comm ? comm :
+		    NULL, &err)) != 0)
 			goto out;
 	}
 	rc = ccc_write_file(out, ob.p, ob.len, CCC_OUT_BINARY, &err);

@@ -13,6 +13,7 @@
 #include "keys.h"
 #include "quorum.h"
 #include "schemas.h"
+#include "seal.h"
 #include "tap.h"
 
 static int
@@ -24,6 +25,41 @@ decode_hex(const struct ccc_schema *s, const char *hex, struct ccc_err *err)
 
 	ccc_err_clear(err);
 	return ccc_blob_decode(s, in, (size_t)n, v, 0, err);
+}
+
+/*
+ * A sealed blob whose shares are byte strings of sizes[0..n) (all zero
+ * bytes), in b, decoded into v and s.
+ */
+static int
+sealed_with(struct ccc_buf *b, const size_t *sizes, size_t n,
+    struct ccc_val *v, struct ccc_sealed *s, struct ccc_err *err)
+{
+	struct ccc_val hv[SEALED_NFIELDS];
+	static const uint8_t z[400];
+	size_t i;
+	int rc;
+
+	memset(hv, 0, sizeof(hv));
+	ccc_val_bytes(&hv[SEALED_KEY_ID], z, 32);
+	ccc_val_uint(&hv[SEALED_EPOCH], 0);
+	ccc_val_uint(&hv[SEALED_INDEX], 1);
+	ccc_val_bytes(&hv[SEALED_CONTEXT], z, 32);
+	ccc_val_bytes(&hv[SEALED_RECIPIENT], z, 32);
+	ccc_val_uint(&hv[SEALED_COUNT], n);
+	ccc_val_bytes(&hv[SEALED_ENC], z, 32);
+	ccc_buf_reset(b);
+	if (ccc_blob_encode_prefix(b, &ccc_schema_sealed, hv, 1) != 0 ||
+	    ccc_cbor_put_uint(b, 8) != 0 || ccc_cbor_put_array(b, n) != 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (ccc_cbor_put_bstr(b, z, sizes[i]) != 0)
+			return -1;
+	ccc_err_clear(err);
+	if ((rc = ccc_blob_decode(&ccc_schema_sealed, b->p, b->len, v, 0,
+	    err)) != 0)
+		return rc;
+	return ccc_sealed_decode(s, b->p, b->len, err);
 }
 
 int
@@ -131,6 +167,38 @@ main(void)
 				bad++;
 		ok(i > 10 && bad == 0, "no type has a ':' and every oracle "
 		    "purpose fits (%zu types)", i);
+	}
+	{
+		/*
+		 * Sealed shares come in two sizes (lib/seal.h): the first
+		 * picks one, every other has it.
+		 */
+		static const size_t shorts[] = { 177, 177 },
+		    longs[] = { 307, 307 }, long_short[] = { 307, 177 },
+		    short_long[] = { 177, 307 }, odd[] = { 200 };
+		struct ccc_sealed s;
+		ok(sealed_with(&b, shorts, 2, v, &s, &err) == 0 &&
+		    v[SEALED_SHARES].elem == 177 && !s.comm,
+		    "shares of 177 bytes: records without commitments");
+		ok(sealed_with(&b, longs, 2, v, &s, &err) == 0 &&
+		    v[SEALED_SHARES].elem == 307 && s.comm &&
+		    ccc_val_elem(&v[SEALED_SHARES], 307, 1) ==
+		    b.p + b.len - 307,
+		    "shares of 307 bytes: records with commitments");
+		ok(sealed_with(&b, long_short, 2, v, &s, &err) ==
+		    CCC_E_FIELD && strcmp(err.detail, "shares: 177 bytes, "
+		    "expected 307 as the first") == 0 && err.off ==
+		    (long long)(b.len - 179), "a short share after a long "
+		    "one is refused where it starts: %s", err.detail);
+		ok(sealed_with(&b, short_long, 2, v, &s, &err) ==
+		    CCC_E_FIELD && strcmp(err.detail, "shares: 307 bytes, "
+		    "expected 177 as the first") == 0,
+		    "a long share after a short one is refused: %s",
+		    err.detail);
+		ok(sealed_with(&b, odd, 1, v, &s, &err) == CCC_E_FIELD &&
+		    strcmp(err.detail, "shares: 200 bytes, expected 177 or "
+		    "307") == 0, "a share of neither size is refused: %s",
+		    err.detail);
 	}
 	ccc_share_free(sh);
 	ccc_share_free(sh2);
