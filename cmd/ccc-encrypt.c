@@ -12,7 +12,8 @@
 
 static const char usage[] =
 "usage: ccc-encrypt -k TPK [-l CONTEXT | -W ADDRESS | -G ORGID | -L HEX] "
-"[-o OUT] [-f] [-T] [--seq [-j N] [-v] | --json [-e FORM]] [FILE]\n"
+"[--commitments] [-o OUT] [-f] [-T] [--seq [-j N] [-v] | --json [-e FORM]] "
+"[FILE]\n"
 "       ccc-encrypt -k TPK --from-json [-l CONTEXT | -W ADDRESS | -G ORGID | "
 "-L HEX] [-o OUT] [-f] [-T] [FILE]\n"
 "       ccc-encrypt -k TPK --additive -B BITS [-S BITS] (-l CONTEXT | "
@@ -30,6 +31,8 @@ static const struct ccc_cli_help help[] = {
 	    "label it for a Vault DON organisation" },
 	{ "-L, --label-hex HEX",
 	    "label it with these 32 bytes" },
+	{ "--commitments",
+	    "carry the proof's commitments (batch checks)" },
 	{ "--seq",
 	    "encrypt each byte string of a CBOR sequence" },
 	{ "-j, --jobs N",
@@ -54,7 +57,7 @@ static const struct ccc_cli_help help[] = {
 	{ NULL, NULL }
 };
 
-enum { OPT_SEQ = 256, OPT_JSON, OPT_FROM_JSON, OPT_ADDITIVE };
+enum { OPT_SEQ = 256, OPT_JSON, OPT_FROM_JSON, OPT_ADDITIVE, OPT_COMM };
 
 static const struct option longopts[] = {
 	{ "key", required_argument, NULL, 'k' },
@@ -67,6 +70,7 @@ static const struct option longopts[] = {
 	{ "force", no_argument, NULL, 'f' },
 	{ "tty", no_argument, NULL, 'T' },
 	{ "seq", no_argument, NULL, OPT_SEQ },
+	{ "commitments", no_argument, NULL, OPT_COMM },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "from-json", no_argument, NULL, OPT_FROM_JSON },
@@ -125,6 +129,7 @@ main(int argc, char **argv)
 		case OPT_JSON: o.json = true; break;
 		case OPT_FROM_JSON: o.from_json = true; break;
 		case OPT_ADDITIVE: o.additive = true; break;
+		case OPT_COMM: o.hints = true; break;
 		case 'B':
 			if ((bits = ccc_cli_number(optarg, 1, 32)) < 0)
 				return ccc_cli_usage("-B: 1 to 32");
@@ -147,7 +152,7 @@ main(int argc, char **argv)
 	if (o.sum_bits != 0 && !o.additive)
 		return ccc_cli_usage("-S applies to --additive");
 	if (o.additive && (o.seq || o.json || o.from_json || have_form ||
-	    have_jobs || verbose))
+	    have_jobs || verbose || o.hints))
 		return ccc_cli_usage("--additive takes only -B, -S, a label, "
 		    "-o, -f and -T");
 	if (o.additive) {
@@ -168,6 +173,9 @@ main(int argc, char **argv)
 	if (o.seq + o.json + o.from_json > 1)
 		return ccc_cli_usage("--seq, --json and --from-json exclude "
 		    "each other");
+	if (o.hints && (o.json || o.from_json))
+		return ccc_cli_usage("--commitments: Chainlink's JSON form has "
+		    "no room for them");
 	if (optind < argc)
 		o.in = argv[optind++];
 	if (optind < argc)

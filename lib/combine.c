@@ -20,6 +20,7 @@
 
 #include "batchverify.h"
 #include "coin.h"
+#include "ctcheck.h"
 #include "combine.h"
 #include "io.h"
 #include "keys.h"
@@ -306,6 +307,7 @@ struct batch {
 	uint8_t *verdict;
 	char **why;			/* a bad proof's reason */
 	bool checked[BATCH];		/* the ciphertext verified */
+	bool ct_ok[BATCH];	/* verified with others (lib/ctcheck.h) */
 	size_t ngood[BATCH];
 	int rc[BATCH];
 	struct ccc_err err[BATCH];
@@ -405,7 +407,8 @@ combine_item(struct batch *b, struct ccc_ec *ec, size_t i,
 
 	if ((rc = ccc_ct_decode(&ct, b->cts.data.p + b->cts.off[i],
 	    b->cts.len[i], b->cts.at[i], err)) != 0 ||
-	    (rc = ccc_tdh2_verify(ec, pub, &ct.t, err)) != 0)
+	    (!b->ct_ok[i] && (rc = ccc_tdh2_verify(ec, pub, &ct.t,
+	    err)) != 0))
 		return rc;
 	b->checked[i] = true;
 	r.ct = &ct.t;
@@ -461,6 +464,15 @@ combine_item(struct batch *b, struct ccc_ec *ec, size_t i,
 	}
 	sodium_memzero(key, sizeof(key));
 	return rc;
+}
+
+/* Chunk j's ciphertexts with commitments, checked together first. */
+static void
+check_chunk(void *arg, struct ccc_ec *ec, size_t j)
+{
+	struct batch *b = arg;
+
+	ccc_ct_check_chunk(ec, b->in->pub, &b->cts, j, b->ct_ok);
 }
 
 static void
@@ -734,6 +746,8 @@ ccc_combine_core(const struct ccc_combine_in *in, ccc_plain_fn emit,
 					    e.detail);
 			}
 		rc = 0;
+		ccc_par_each(&par, CCC_CT_CHECK_CHUNKS(b->cts.n), check_chunk,
+		    b);
 		ccc_par_run(&par, b->cts.n, combine_one, b);
 		for (i = 0; i < b->cts.n; i++) {
 			if ((rc = apply(b, i, err)) != 0)

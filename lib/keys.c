@@ -210,6 +210,14 @@ ccc_ct_decode(struct ccc_ct *ct, const uint8_t *p, size_t len, long long base,
 	memcpy(ct->nonce, v[CT_NONCE].p, 12);
 	ct->sym = v[CT_SYM].p;
 	ct->sym_len = v[CT_SYM].n;
+	/* The hints come as a pair. */
+	if (v[CT_W].present != v[CT_WBAR].present)
+		return ccc_err_set(err, CCC_E_FIELD, v[CT_W].present ?
+		    v[CT_W].off : v[CT_WBAR].off, v[CT_W].present ? "w" :
+		    "w_bar", "%s without %s", v[CT_W].present ? "w" : "w_bar",
+		    v[CT_W].present ? "w_bar" : "w");
+	ct->w = v[CT_W].present ? v[CT_W].p : NULL;
+	ct->w_bar = v[CT_WBAR].present ? v[CT_WBAR].p : NULL;
 	ct->blob = p;
 	ct->blob_len = len;
 	ct->have_digest = false;
@@ -240,6 +248,11 @@ ct_vals(struct ccc_val *v, const struct ccc_ct *ct)
 	ccc_val_bytes(&v[CT_F], ct->t.f, 32);
 	ccc_val_bytes(&v[CT_NONCE], ct->nonce, 12);
 	ccc_val_bytes(&v[CT_SYM], ct->sym, ct->sym_len);
+	memset(&v[CT_W], 0, 2 * sizeof(v[CT_W]));
+	if (ct->w != NULL) {
+		ccc_val_bytes(&v[CT_W], ct->w, 65);
+		ccc_val_bytes(&v[CT_WBAR], ct->w_bar, 65);
+	}
 }
 
 int
@@ -277,8 +290,18 @@ ccc_ct_encrypt(struct ccc_ec *ec, struct ccc_buf *out,
     const struct ccc_tdh2_pub *pub, const char *context, size_t context_len,
     const uint8_t *msg, size_t msg_len, struct ccc_err *err)
 {
+	return ccc_ct_encrypt_hints(ec, out, pub, context, context_len, msg,
+	    msg_len, false, err);
+}
+
+int
+ccc_ct_encrypt_hints(struct ccc_ec *ec, struct ccc_buf *out,
+    const struct ccc_tdh2_pub *pub, const char *context, size_t context_len,
+    const uint8_t *msg, size_t msg_len, bool hints, struct ccc_err *err)
+{
 	struct ccc_val v[CT_NFIELDS];
 	struct ccc_ct ct;
+	uint8_t comm[2][CCC_POINT_BYTES];
 	EVP_CIPHER_CTX *cx = NULL;
 	/* A stack array, wiped at the exit (sodium_malloc costs ~10 us). */
 	uint8_t key[32], label[32];
@@ -293,18 +316,21 @@ ccc_ct_encrypt(struct ccc_ec *ec, struct ccc_buf *out,
 	ccc_ec_random(ec, ct.nonce, 12);
 	if ((rc = ccc_label(label, context, context_len, err)) != 0)
 		goto out;
-	if ((rc = ccc_tdh2_encrypt(ec, &ct.t, pub, key, label, err)) != 0)
+	if ((rc = ccc_tdh2_encrypt_comm(ec, &ct.t, hints ? comm : NULL, pub,
+	    key, label, err)) != 0)
 		goto out;
 	ct.context = context;
 	ct.context_len = context_len;
 	/*
 	 * Encode everything but the payload, then encrypt straight into the
-	 * output buffer: field 9 (sym) is last, so its head and bytes close
-	 * the blob and no copy of a large payload is made.
+	 * output buffer: field 9 (sym) comes after the others but the hints,
+	 * so its head and bytes (then the hints) close the blob and no copy
+	 * of a large payload is made.
 	 */
 	ct_vals(v, &ct);
 	v[CT_SYM].present = false;
-	if ((rc = ccc_blob_encode_prefix(out, &ccc_schema_ct, v, 1)) != 0)
+	if ((rc = ccc_blob_encode_prefix(out, &ccc_schema_ct, v,
+	    hints ? 3 : 1)) != 0)
 		goto nomem;
 	if ((rc = ccc_cbor_put_uint(out, 9)) != 0 ||
 	    (rc = ccc_cbor_put_bstr_head(out, msg_len + 16)) != 0 ||
@@ -328,6 +354,11 @@ ccc_ct_encrypt(struct ccc_ec *ec, struct ccc_buf *out,
 		goto out;
 	}
 	out->len = symoff + msg_len + 16;
+	if (hints && (ccc_cbor_put_uint(out, 10) != 0 ||
+	    ccc_cbor_put_bstr(out, comm[0], 65) != 0 ||
+	    ccc_cbor_put_uint(out, 11) != 0 ||
+	    ccc_cbor_put_bstr(out, comm[1], 65) != 0))
+		goto nomem;
 	rc = 0;
 	goto out;
 nomem:

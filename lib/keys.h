@@ -46,6 +46,13 @@ struct ccc_ct {
 	uint8_t nonce[12];
 	const uint8_t *sym;	/* AES-256-GCM ciphertext || tag */
 	size_t sym_len;
+	/*
+	 * The proof's commitments w = s*G, w_bar = s*g_bar (65 bytes each),
+	 * or NULL: public (g^f u^-e recomputes them), a hint that lets many
+	 * ciphertexts be checked in one multi-scalar multiplication
+	 * (lib/ctcheck.h); the proof (e, f) alone decides.
+	 */
+	const uint8_t *w, *w_bar;
 	const uint8_t *blob;	/* the exact bytes it was decoded from */
 	size_t blob_len;
 	uint8_t digest_[32];	/* see ccc_ct_digest() */
@@ -73,6 +80,11 @@ int ccc_ct_encode(struct ccc_buf *b, const struct ccc_ct *ct) CCC_WUR;
 int ccc_ct_encrypt(struct ccc_ec *ec, struct ccc_buf *out,
     const struct ccc_tdh2_pub *pub, const char *context, size_t context_len,
     const uint8_t *msg, size_t msg_len, struct ccc_err *err) CCC_WUR;
+/* The same, with the proof's commitments (fields 10 and 11) if hints. */
+int ccc_ct_encrypt_hints(struct ccc_ec *ec, struct ccc_buf *out,
+    const struct ccc_tdh2_pub *pub, const char *context, size_t context_len,
+    const uint8_t *msg, size_t msg_len, bool hints, struct ccc_err *err)
+    CCC_WUR;
 
 /*
  * Open the AES-256-GCM part with the recovered key into pt (a buffer the

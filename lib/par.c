@@ -63,6 +63,15 @@ thread_main(void *arg)
 void
 ccc_par_run(struct ccc_par *p, size_t n, ccc_par_fn fn, void *arg)
 {
+	ccc_par_each(p, n, fn, arg);
+	p->done += n;
+	if (p->progress != NULL)
+		p->progress->fn(p->progress->ctx, p->done);
+}
+
+void
+ccc_par_each(struct ccc_par *p, size_t n, ccc_par_fn fn, void *arg)
+{
 	struct worker w[CCC_MAX_JOBS];
 	pthread_t tid[CCC_MAX_JOBS];
 	bool started[CCC_MAX_JOBS];
@@ -88,9 +97,6 @@ ccc_par_run(struct ccc_par *p, size_t n, ccc_par_fn fn, void *arg)
 			(void)pthread_join(tid[k], NULL);
 		else
 			(void)work(&w[k]);
-	p->done += n;
-	if (p->progress != NULL)
-		p->progress->fn(p->progress->ctx, p->done);
 }
 
 unsigned

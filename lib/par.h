@@ -44,6 +44,9 @@ void ccc_par_free(struct ccc_par *p);
  */
 typedef void (*ccc_par_fn)(void *arg, struct ccc_ec *ec, size_t i);
 void ccc_par_run(struct ccc_par *p, size_t n, ccc_par_fn fn, void *arg);
+/* The same for work on the way to the items, which progress does not
+ * count (n pieces of it, not items). */
+void ccc_par_each(struct ccc_par *p, size_t n, ccc_par_fn fn, void *arg);
 
 /* The -j argument: 0 means every online CPU. */
 unsigned ccc_par_jobs(long long j);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctcheck.h"
 #include "ctsrc.h"
 #include "io.h"
 #include "keys.h"
@@ -311,8 +312,9 @@ ccc_request_check(const struct ccc_request *rq,
     const struct ccc_tdh2_pub *pub, const struct ccc_label_policy *pol,
     uint64_t now, struct ccc_err *err)
 {
-	struct ccc_ec *ec = ccc_ec_default();
+	struct ccc_ct_check *chk;
 	struct ccc_ct_src src;
+	struct ccc_err e;
 	struct ccc_ct ct;
 	const uint8_t *p;
 	size_t n;
@@ -321,16 +323,36 @@ ccc_request_check(const struct ccc_request *rq,
 	if ((rc = ccc_request_accept(rq, pub->key_id, pub->epoch, now,
 	    err)) != 0)
 		return rc;
-	/* The ciphertexts, in memory or left in the request's file. */
+	if ((chk = malloc(sizeof(*chk))) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "request");
+	/*
+	 * The ciphertexts, in memory or left in the request's file; their
+	 * proofs in batches where they carry commitments, the first failure
+	 * in input order reported (a policy refusal waits for the proofs
+	 * before it).
+	 */
+	ccc_ct_check_init(chk, ccc_ec_default(), pub);
 	ccc_request_cts(rq, &src, NULL);
-	while ((rc = ccc_ct_src_next(&src, &p, &n, err)) == 1)
+	while ((rc = ccc_ct_src_next(&src, &p, &n, err)) == 1) {
 		if ((rc = ccc_ct_decode(&ct, p, n, 0, err)) != 0 ||
-		    (rc = ccc_request_check_ct(rq, &ct, pol, err)) != 0 ||
-		    (rc = ccc_tdh2_verify(ec, pub, &ct.t, err)) != 0) {
+		    (rc = ccc_request_check_ct(rq, &ct, pol, err)) != 0) {
 			ccc_err_item(err, src.item);
 			break;
 		}
+		/* (Its error is the first: those before it were checked.) */
+		if ((rc = ccc_ct_check_add(chk, &ct, src.item, NULL,
+		    err)) != 0)
+			goto out;
+	}
+	/* Those still waiting come before whatever ended the loop. */
+	ccc_err_clear(&e);
+	if (ccc_ct_check_flush(chk, &e) != 0) {
+		*err = e;
+		rc = e.code;
+	}
+out:
 	ccc_ct_src_close(&src);
+	free(chk);
 	return rc;
 }
 

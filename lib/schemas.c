@@ -67,6 +67,9 @@ static const struct ccc_field ct_fields[] = {
 	B(7, "f", 32, 32, 0),
 	B(8, "nonce", 12, 12, 0),
 	B(9, "sym", 16, CCC_CT_SYM_MAX, 0),
+	/* The proof's commitments, a hint for batch checks (lib/keys.h). */
+	B(10, "w", 65, 65, CCC_F_OPT),
+	B(11, "w_bar", 65, 65, CCC_F_OPT),
 };
 SCHEMA(ccc_schema_ct, "ccc/ct/v1", "ciphertext", ct_fields);
 

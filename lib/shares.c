@@ -9,6 +9,7 @@
 #include <openssl/bn.h>
 #include <sodium.h>
 
+#include "ctcheck.h"
 #include "io.h"
 #include "keys.h"
 #include "par.h"
@@ -32,6 +33,7 @@ struct batch {
 	uint8_t digest[CCC_CT_BATCH][32];
 	struct ccc_tdh2_dshare ds[CCC_CT_BATCH];
 	uint8_t comm[CCC_CT_BATCH][2][CCC_POINT_BYTES];	/* with r->comm */
+	bool ct_ok[CCC_CT_BATCH];	/* verified with others (lib/ctcheck.h) */
 	int rc[CCC_CT_BATCH];
 	struct ccc_err err[CCC_CT_BATCH];
 };
@@ -61,7 +63,8 @@ share_item(struct batch *b, struct ccc_ec *ec, size_t i, struct ccc_err *err)
 	if (r->rq != NULL && (rc = ccc_request_check_ct(r->rq, &ct, r->pol,
 	    err)) != 0)
 		return rc;
-	if ((rc = ccc_tdh2_verify(ec, r->pub, &ct.t, err)) != 0)
+	if (!b->ct_ok[i] && (rc = ccc_tdh2_verify(ec, r->pub, &ct.t,
+	    err)) != 0)
 		return rc;
 	if (r->box_to != NULL)	/* Chainlink's share: its proof binds none */
 		return ccc_tdh2_share(ec, &b->ds[i], r->pub, r->x, r->index,
@@ -82,6 +85,15 @@ share_one(void *arg, struct ccc_ec *ec, size_t i)
 	b->rc[i] = share_item(b, ec, i, &b->err[i]);
 }
 
+/* Chunk j's ciphertexts with commitments, checked together first. */
+static void
+check_chunk(void *arg, struct ccc_ec *ec, size_t j)
+{
+	struct batch *b = arg;
+
+	ccc_ct_check_chunk(ec, b->r->pub, &b->cts, j, b->ct_ok);
+}
+
 int
 ccc_shares_seal(const struct ccc_share_run *r, struct ccc_ct_src *src,
     struct ccc_err *err)
@@ -96,6 +108,8 @@ ccc_shares_seal(const struct ccc_share_run *r, struct ccc_ct_src *src,
 	ccc_buf_init(&b->cts.data, 0);
 	while ((rc = ccc_ct_batch_read(&b->cts, src, err)) == 0 &&
 	    b->cts.n > 0) {
+		ccc_par_each(r->par, CCC_CT_CHECK_CHUNKS(b->cts.n),
+		    check_chunk, b);
 		ccc_par_run(r->par, b->cts.n, share_one, b);
 		for (i = 0; i < b->cts.n; i++) {
 			if ((rc = b->rc[i]) != 0) {

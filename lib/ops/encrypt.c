@@ -49,6 +49,7 @@ struct batch {
 	const struct ccc_tdh2_pub *pub;
 	const char *context;
 	size_t clen;
+	bool hints;
 	const uint8_t *pt[BATCH];	/* the batch's plaintexts */
 	size_t ptlen[BATCH];
 	struct ccc_buf ct[BATCH];	/* one output per item */
@@ -63,8 +64,8 @@ encrypt_one(void *arg, struct ccc_ec *ec, size_t i)
 
 	b->ct[i].len = 0;
 	ccc_err_clear(&b->err[i]);
-	b->rc[i] = ccc_ct_encrypt(ec, &b->ct[i], b->pub, b->context, b->clen,
-	    b->pt[i], b->ptlen[i], &b->err[i]);
+	b->rc[i] = ccc_ct_encrypt_hints(ec, &b->ct[i], b->pub, b->context,
+	    b->clen, b->pt[i], b->ptlen[i], b->hints, &b->err[i]);
 }
 
 /*
@@ -77,7 +78,7 @@ encrypt_one(void *arg, struct ccc_ec *ec, size_t i)
 static int
 encrypt_seq(struct ccc_seq *seq, struct ccc_out *out,
     struct ccc_tdh2_pub *pub, const char *context, size_t clen,
-    unsigned jobs, const struct ccc_progress *progress, struct ccc_err *err)
+    const struct ccc_encrypt_opts *o, struct ccc_err *err)
 {
 	struct ccc_par par;
 	struct batch *b;
@@ -90,14 +91,15 @@ encrypt_seq(struct ccc_seq *seq, struct ccc_out *out,
 
 	if ((b = calloc(1, sizeof(*b))) == NULL)
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "batch");
-	if ((rc = ccc_par_init(&par, jobs, err)) != 0) {
+	if ((rc = ccc_par_init(&par, o->jobs, err)) != 0) {
 		free(b);
 		return rc;
 	}
-	par.progress = progress;
+	par.progress = o->progress;
 	b->pub = pub;
 	b->context = context;
 	b->clen = clen;
+	b->hints = o->hints;
 	ccc_buf_init(&plain, 1);
 	for (i = 0; i < BATCH; i++)
 		ccc_buf_init(&b->ct[i], 0);
@@ -190,16 +192,16 @@ ccc_encrypt_run(const struct ccc_encrypt_opts *o, struct ccc_err *err)
 	} else if (!o->seq) {
 		if ((rc = ccc_read_named(&pt, o->in, PLAIN_MAX, false, err)) != 0)
 			goto out;
-		if ((rc = ccc_ct_encrypt(ec, &ob, &pub, context, clen,
-		    pt.p, pt.len, err)) != 0)
+		if ((rc = ccc_ct_encrypt_hints(ec, &ob, &pub, context, clen,
+		    pt.p, pt.len, o->hints, err)) != 0)
 			goto out;
 	} else {
 		if ((rc = ccc_seq_open(&seq, o->in, PLAIN_MAX + 16, 1,
 		    err)) != 0)
 			goto out;
 		seq_open = true;
-		if ((rc = encrypt_seq(&seq, &out, &pub, context, clen,
-		    o->jobs, o->progress, err)) != 0)
+		if ((rc = encrypt_seq(&seq, &out, &pub, context, clen, o,
+		    err)) != 0)
 			goto out;
 	}
 	if (o->json && ob.len > 0) {

@@ -73,6 +73,7 @@ struct ccc_encrypt_opts {
 	enum ccc_form form;		/* --json: how the JSON is carried */
 	const char *in, *out;
 	bool seq, json, from_json, force, tty_ok;
+	bool hints;		/* --commitments: the proof's (lib/keys.h) */
 	const struct ccc_progress *progress;	/* --seq, or NULL */
 	bool additive;		/* --additive: lines of integers */
 	uint32_t bits;		/* --additive: -B, bits a value */

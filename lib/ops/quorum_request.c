@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "attest.h"
+#include "ctcheck.h"
 #include "ctsrc.h"
 #include "io.h"
 #include "keys.h"
@@ -67,6 +68,7 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 	struct ccc_pool pool;
 	struct ccc_enclave_key ek;
 	struct ccc_ct_src src;
+	struct ccc_ct_check *chk = NULL;
 	struct ccc_ct ct;
 	struct ccc_err e;
 	struct ccc_val v[REQ_NFIELDS];
@@ -141,20 +143,31 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 	    err)) != 0)
 		goto out;
 	src_open = true;
+	if ((chk = malloc(sizeof(*chk))) == NULL)
+		goto nomem;
+	ccc_ct_check_init(chk, ccc_ec_default(), &pub);
 	while ((rc = ccc_ct_src_next(&src, &p, &n, err)) == 1) {
 		/*
 		 * What every node will check, checked now: points and
-		 * scalars valid, the proof verifying under this key.
+		 * scalars valid, the proof verifying under this key (in
+		 * batches where the ciphertexts carry their commitments).
 		 */
-		if ((rc = ccc_ct_decode(&ct, p, n, 0, err)) != 0 ||
-		    (rc = ccc_tdh2_verify(ccc_ec_default(), &pub, &ct.t,
-		    err)) != 0) {
+		if ((rc = ccc_ct_decode(&ct, p, n, 0, err)) != 0) {
 			ccc_err_item(err, src.item);
 			ccc_err_what(err, src.name);
-			goto out;
+			break;
 		}
+		if ((rc = ccc_ct_check_add(chk, &ct, src.item, src.name,
+		    err)) != 0)
+			goto out;
 		if ((rc = ccc_cbor_put_bstr(&cts, p, n)) != 0)
 			goto nomem;
+	}
+	/* Those still waiting come before whatever ended the loop. */
+	ccc_err_clear(&e);
+	if (ccc_ct_check_flush(chk, &e) != 0) {
+		*err = e;
+		rc = e.code;
 	}
 	if (rc != 0)
 		goto out;
@@ -236,6 +249,7 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 nomem:
 	rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "request");
 out:
+	free(chk);
 	ccc_tdh2_pub_free(&pub);
 	ccc_roster_free(&roster);
 	ccc_pool_free(&pool);

@@ -5,11 +5,15 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
+NB=1000000000
+NA=4000000000
+
 setup_file() {
 	make_fixtures
 	(
 		set -e
 		cd "$BATS_FILE_TMPDIR"
+		oracle_fixtures
 		for i in 1 2 3 4 5 6 7; do
 			ccc-reencrypt --commitments -s "k57/share-$i.cbor" \
 			    -k k57/tpk.cbor --to rpub -l app1 -o "c$i" ct57
@@ -141,4 +145,152 @@ report_of() {
 	assert_output_empty
 	assert_stderr "ccc-reencrypt: usage: --commitments: Chainlink's shares (-x) have no room for them (see ccc-reencrypt --help)"
 	assert_no_file out
+}
+
+# ---- ciphertexts that carry their proof's commitments ----------------------
+
+# item_hex FILE K FIELD: the hex of FIELD of the Kth ciphertext of FILE.
+item_hex() {
+	ccc-inspect "$1" | sed -n "s/^  \"$3\": \"\\([0-9a-f]*\\)\",\\{0,1\\}\$/\\1/p" |
+	    sed -n "$2p"
+}
+
+# hinted_seq OUT N [LABEL]: N one-line plaintexts (the sequence pts)
+# encrypted under k57 for LABEL (default app1) with commitments (OUT), and
+# without (OUT.plain).
+hinted_seq() {
+	python3 -c '
+import sys
+for i in range(1, int(sys.argv[1]) + 1):
+    b = b"line %d\n" % i
+    sys.stdout.buffer.write(bytes([0x40 + len(b)]) + b)' "$2" >pts
+	ccc-encrypt --commitments --seq -k fx/k57/tpk.cbor -l "${3-app1}" \
+	    -o "$1" pts
+	ccc-encrypt --seq -k fx/k57/tpk.cbor -l "${3-app1}" -o "$1.plain" pts
+}
+
+@test "ccc-encrypt --commitments: a ciphertext carries w and w_bar, 136 bytes more, and decrypts as any" {
+	crun -0 ccc-encrypt --commitments -k fx/k57/tpk.cbor -l app1 -o ct fx/msg
+	assert_stderr_empty
+	(($(size_of ct) == $(size_of fx/ct57) + 136))
+	local w wb
+	w=$(item_hex ct 1 w)
+	wb=$(item_hex ct 1 w_bar)
+	((${#w} == 130 && ${#wb} == 130))
+	[[ ${w:0:2} == 04 && ${wb:0:2} == 04 ]]
+	for i in 1 2 3 4 5; do
+		crun -0 ccc-reencrypt -s "fx/k57/share-$i.cbor" -k fx/k57/tpk.cbor \
+		    --to fx/rpub -l app1 -o "s$i" ct
+	done
+	crun -0 ccc-combine "${K57[@]}" -b ct -o out s1 s2 s3 s4 s5
+	assert_stderr_empty
+	assert_same out fx/msg
+	# Chainlink's JSON form has no room for them.
+	crun -2 ccc-encrypt --commitments --json -k fx/k57/tpk.cbor -o j fx/msg
+	assert_stderr "ccc-encrypt: usage: --commitments: Chainlink's JSON form has no room for them (see ccc-encrypt --help)"
+	assert_no_file j
+}
+
+@test "ciphertexts with commitments: nodes and combine check them in batches, with the same results" {
+	hinted_seq cts 100
+	local i
+	for i in 1 2 3 4 5; do
+		crun -0 ccc-reencrypt -s "fx/k57/share-$i.cbor" -k fx/k57/tpk.cbor \
+		    --to fx/rpub -l app1 -j 2 -o "s$i" cts
+		assert_stderr_empty
+	done
+	crun -0 ccc-combine "${K57[@]}" -b cts --seq -o out s5 s1 s4 s2 s3
+	assert_stderr_empty
+	assert_same out pts
+}
+
+@test "ciphertexts with commitments: a bad proof at item 37 of 100 is named as one by one names it (exit 1)" {
+	hinted_seq cts 100
+	local f at
+	for f in cts cts.plain; do
+		at=$(find_hex "$f" "$(item_hex "$f" 37 e)")
+		flip_bit "$f" $((at + 5)) 2 "$f.bad"
+		crun -1 ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor \
+		    --to fx/rpub -l app1 -o out "$f.bad"
+		assert_output_empty
+		assert_stderr "ccc-reencrypt: invalid ciphertext: $f.bad: item 37: proof does not verify (tampered, or made for another key)"
+		assert_no_file out
+		# The recipient checks them again, as one by one.
+		for i in 1 2 3 4 5; do
+			ccc-reencrypt -s "fx/k57/share-$i.cbor" \
+			    -k fx/k57/tpk.cbor --to fx/rpub -l app1 \
+			    -o "$f.s$i" "$f"
+		done
+		crun -1 ccc-combine "${K57[@]}" -b "$f.bad" --seq -o out \
+		    "$f".s{1..5}
+		assert_output_empty
+		assert_stderr "ccc-combine: invalid ciphertext: $f.bad: item 37: proof does not verify (tampered, or made for another key)"
+		assert_no_file out
+	done
+}
+
+@test "ciphertexts with commitments: a wrong commitment with a right proof is only a hint that failed" {
+	hinted_seq cts 40
+	local at
+	# Item 5's w replaced by item 6's: a point, the wrong one.
+	at=$(find_hex cts "$(item_hex cts 5 w)")
+	replace_bytes cts "$at" "$(item_hex cts 6 w)" cts.hint
+	crun -0 ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor \
+	    --to fx/rpub -l app1 -o s1 cts.hint
+	assert_stderr_empty
+	for i in 2 3 4 5; do
+		crun -0 ccc-reencrypt -s "fx/k57/share-$i.cbor" -k fx/k57/tpk.cbor \
+		    --to fx/rpub -l app1 -o "s$i" cts.hint
+	done
+	crun -0 ccc-combine "${K57[@]}" -b cts.hint --seq -o out s1 s2 s3 s4 s5
+	assert_stderr_empty
+	assert_same out pts
+}
+
+@test "ciphertexts with commitments: w without w_bar is refused" {
+	crun -0 ccc-encrypt --commitments -k fx/k57/tpk.cbor -l app1 -o ct fx/msg
+	local hex wb
+	hex=$(hex_of ct)
+	wb=$(item_hex ct 1 w_bar)
+	# The map of 12 entries less its last (key 11, w_bar).
+	[[ ${hex:0:2} == ac && $hex == *"0b5841$wb" ]]
+	write_hex "ab${hex:2:${#hex}-2-2*68}" half
+	crun -1 ccc-reencrypt -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor \
+	    --to fx/rpub -l app1 -o out half
+	assert_output_empty
+	# (At the value of w, after its key.)
+	assert_stderr "ccc-reencrypt: invalid field: half: item 1: at byte $(($(find_hex half "0a5841") + 1)): w without w_bar"
+	assert_no_file out
+}
+
+@test "ciphertexts with commitments: a request of many is built and signed with batched checks; a bad one is named at its item" {
+	hinted_seq cts 100 app:A
+	local f at
+	for f in cts cts.plain; do
+		crun -0 ccc-quorum-sign request -a A -m "$(printf '%096d' 0)" \
+		    -k fx/k57/tpk.cbor -r fx/roster -P fx/pool -K fx/epub \
+		    -E 3600 -o "$f.req" "$f"
+		assert_stderr_empty
+		crun -0 ccc-quorum-sign sign -i fx/o1.key -k fx/k57/tpk.cbor \
+		    -A fx/attest.policy -r fx/roster -P fx/pool -o "$f.sig" \
+		    "$f.req"
+		assert_stderr_empty
+		at=$(find_hex "$f" "$(item_hex "$f" 37 f)")
+		flip_bit "$f" $((at + 3)) 0 "$f.bad"
+		crun -1 ccc-quorum-sign request -a A -m "$(printf '%096d' 0)" \
+		    -k fx/k57/tpk.cbor -r fx/roster -P fx/pool -K fx/epub \
+		    -E 3600 -o "$f.breq" "$f.bad"
+		assert_output_empty
+		assert_stderr "ccc-quorum-sign: invalid ciphertext: $f.bad: item 37: proof does not verify (tampered, or made for another key)"
+		assert_no_file "$f.breq"
+		# A request altered after it was built: the oracle names it.
+		at=$(find_hex "$f.req" "$(item_hex "$f" 37 f)")
+		flip_bit "$f.req" $((at + 3)) 0 "$f.req.bad"
+		crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k57/tpk.cbor \
+		    -A fx/attest.policy -r fx/roster -P fx/pool -o "$f.bsig" \
+		    "$f.req.bad"
+		assert_output_empty
+		assert_stderr "ccc-quorum-sign: invalid ciphertext: $f.req.bad: item 37: proof does not verify (tampered, or made for another key)"
+		assert_no_file "$f.bsig"
+	done
 }
