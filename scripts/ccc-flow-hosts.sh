@@ -210,7 +210,7 @@ oracle_sign() {
 
 # node_serve I OUT CERTIFIED: its access log is in "state" on its host.
 node_serve() {
-	printf '%s < %s > %s' "$(at node "$1" "ccc-reencrypt -s $K/committee/share-$1.cbor -k $TPK -r $ROSTER -A $POLICY -P $POOL -d state")" \
+	printf '%s < %s > %s' "$(at node "$1" "ccc-reencrypt -s $K/committee/share-$1.cbor -k $TPK -r $ROSTER -A $POLICY -P $POOL -d state$comm")" \
 	    "$3" "$2"
 }
 
@@ -276,7 +276,7 @@ oracle_agree() {
 app_at_host() {
 	user_encrypt() {
 		printf '%s && %s && %s > 01-input.ct' "$(ship application 1 01-input)" \
-		    "$(at application 1 "ccc-encrypt -k $TPK -l $(q "app:$app") -o 01-input.ct 01-input")" \
+		    "$(at application 1 "ccc-encrypt -k $TPK -l $(q "app:$app")$comm -o 01-input.ct 01-input")" \
 		    "$(at application 1 "get 01-input.ct")"
 	}
 	app_recipient() {

@@ -188,6 +188,25 @@ assigned() {
 
 # ---- decryption nodes down or misbehaving ----------------------------------------
 
+@test "ccc-flow --commitments: the input and every node's shares carry their proofs' commitments; the run is the same" {
+	crun -0 ccc-flow -d w --commitments --fail-node 6
+	[[ "${lines[-1]}" == "$DEMO_RESULT" ]]
+	assert_stderr "ccc-flow: warning: node 6 did not answer (down)"
+	assert_same w/07-output <(printf '%s\n' "$DEMO_RESULT")
+	# The ciphertext's w and w_bar; each release one 307-byte record.
+	crun -0 ccc-inspect w/01-input.ct
+	assert_contains "$output" $'\n  "w": "04'
+	assert_contains "$output" $'\n  "w_bar": "04'
+	for i in 1 2 3 4 5 7; do
+		[[ $(ccc-inspect "w/04-sealed-node-$i" |
+		    grep -c '^    "[0-9a-f]\{614\}"$') == 1 ]]
+	done
+	# The enclave judged the nodes as always.
+	crun -0 ccc-inspect w/06-result
+	[[ $(grep -c '"verdict": "verified"' <<<"$output") == 5 ]]
+	[[ $(grep -c '"verdict": "unchecked"' <<<"$output") == 1 ]]
+}
+
 @test "ccc-flow: node 2 down and node 3 corrupting its shares: the flow succeeds and names both" {
 	crun -0 ccc-flow -d w --fail-node 2 --corrupt-node 3
 	[[ "${lines[-1]}" == "$DEMO_RESULT" ]]

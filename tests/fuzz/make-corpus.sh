@@ -93,6 +93,12 @@ ccc-reencrypt --commitments -s k/share-1.cbor -k k/tpk.cbor --to rpub \
     -l app1 -o sealed-comm ct1 ct1
 seed blob sealed-comm
 seed keys sealed-comm
+# A ciphertext with its proof's commitments (ccc-encrypt --commitments).
+ccc-encrypt --commitments -k k/tpk.cbor -l app1 -o ct-comm msg
+cat ct-comm ct1 ct-comm >cts-comm.seq
+seed blob ct-comm
+seed keys ct-comm
+seed seq cts-comm.seq
 
 # The public coin (ccc-rand): node 1's share of a request, and the value.
 rid=$(printf 'corpus' | sha256sum | cut -c1-64)
