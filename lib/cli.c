@@ -50,8 +50,14 @@ ccc_cli_init(int argc, char **argv)
 		    "initialisation failed\n", ccc_progname);
 		exit(2);
 	}
-	/* The config file is not needed and costs ~0.4 ms at start-up. */
-	if (OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL) != 1) {
+	/*
+	 * The config file is not needed and costs ~0.4 ms at start-up; and
+	 * no OPENSSL_cleanup at exit, which would first set up the library
+	 * context most runs never use, only to free it (~0.5 ms): the exit
+	 * releases the memory, and ccc wipes its own secrets when done.
+	 */
+	if (OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG |
+	    OPENSSL_INIT_NO_ATEXIT, NULL) != 1) {
 		fprintf(stderr, "%s: crypto library failure: OpenSSL "
 		    "initialisation failed\n", ccc_progname);
 		exit(2);
