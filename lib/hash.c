@@ -80,6 +80,8 @@ ccc_sha256_update(struct ccc_sha256 *h, const void *p, size_t n)
 		crypto_hash_sha256_update(&h->st, p, n);
 		return;
 	}
+	if (n == 0)		/* (p may then be NULL: no memcpy) */
+		return;
 	if (n <= CCC_SHA256_SMALL - h->held) {
 		memcpy(h->small + h->held, p, n);
 		h->held += n;

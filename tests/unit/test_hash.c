@@ -73,5 +73,18 @@ main(void)
 	}
 	ccc_sha256_thread_end();
 	ok(same(100, 7) && same(sizeof(data), 0), "after the thread's end");
+	{
+		/* An empty update, whose pointer may be NULL. */
+		struct ccc_sha256 h;
+		uint8_t got[32], want[32];
+		ccc_sha256_thread_end();
+		ccc_sha256_init(&h);
+		ccc_sha256_update(&h, NULL, 0);
+		ccc_sha256_update(&h, data, 10);
+		ccc_sha256_update(&h, NULL, 0);
+		ccc_sha256_final(&h, got);
+		crypto_hash_sha256(want, data, 10);
+		ok(memcmp(got, want, 32) == 0, "empty updates, NULL pointers");
+	}
 	return tap_done();
 }
