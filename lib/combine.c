@@ -307,7 +307,7 @@ struct batch {
 	uint8_t *verdict;
 	char **why;			/* a bad proof's reason */
 	bool checked[BATCH];		/* the ciphertext verified */
-	bool ct_ok[BATCH];	/* verified with others (lib/ctcheck.h) */
+	struct ccc_ct_pre pre;	/* decoded, and checked where they allow */
 	size_t ngood[BATCH];
 	int rc[BATCH];
 	struct ccc_err err[BATCH];
@@ -400,18 +400,18 @@ combine_item(struct batch *b, struct ccc_ec *ec, size_t i,
 	const struct ccc_tdh2_dshare *good[CCC_TDH2_MAX_N];
 	bool by[CCC_TDH2_MAX_N + 1];	/* node number with a valid share */
 	struct round r = { .b = b, .all_comm = true };
-	struct ccc_ct ct;
+	struct ccc_ct *ct = &b->pre.ct[i];
 	uint8_t key[32];
 	size_t ngood = 0, at;
 	int k, rc;
 
-	if ((rc = ccc_ct_decode(&ct, b->cts.data.p + b->cts.off[i],
-	    b->cts.len[i], b->cts.at[i], err)) != 0 ||
-	    (!b->ct_ok[i] && (rc = ccc_tdh2_verify(ec, pub, &ct.t,
+	if ((!b->pre.decoded[i] && (rc = ccc_ct_decode(ct, b->cts.data.p +
+	    b->cts.off[i], b->cts.len[i], b->cts.at[i], err)) != 0) ||
+	    (!b->pre.ok[i] && (rc = ccc_tdh2_verify(ec, pub, &ct->t,
 	    err)) != 0))
 		return rc;
 	b->checked[i] = true;
-	r.ct = &ct.t;
+	r.ct = &ct->t;
 	memset(by, 0, sizeof(by));
 	for (k = 0; k < in->nsealed; k++) {
 		const struct node *nd = &b->nodes[k];
@@ -422,7 +422,7 @@ combine_item(struct batch *b, struct ccc_ec *ec, size_t i,
 			continue;
 		/* A Chainlink share names no ciphertext: its proof decides. */
 		if (nd->vds == NULL && CRYPTO_memcmp(b->digest[at],
-		    ccc_ct_digest(&ct), 32) != 0) {
+		    ccc_ct_digest(ct), 32) != 0) {
 			b->verdict[at] = SH_OTHER_CT;
 			continue;
 		}
@@ -448,7 +448,7 @@ combine_item(struct batch *b, struct ccc_ec *ec, size_t i,
 		}
 		if (nd->vds == NULL)
 			ccc_tdh2_share_bind(r.bind[r.n], pub->key_id,
-			    pub->epoch, idx, ccc_ct_digest(&ct),
+			    pub->epoch, idx, ccc_ct_digest(ct),
 			    nd->f.s.context, nd->f.s.context_len);
 		r.all_comm = r.all_comm && nd->vds == NULL && nd->f.s.comm;
 		r.at[r.n++] = at;
@@ -457,22 +457,22 @@ combine_item(struct batch *b, struct ccc_ec *ec, size_t i,
 	b->ngood[i] = ngood;
 	if (ngood < pub->t)
 		return CCC_E_THRESHOLD;	/* reported with the node verdicts */
-	rc = ccc_tdh2_combine(ec, key, pub, &ct.t, good, ngood, err);
+	rc = ccc_tdh2_combine(ec, key, pub, &ct->t, good, ngood, err);
 	if (rc == 0) {
 		b->pt[i].len = 0;
-		rc = ccc_ct_open_sym(&b->pt[i], &ct, key, err);
+		rc = ccc_ct_open_sym(&b->pt[i], ct, key, err);
 	}
 	sodium_memzero(key, sizeof(key));
 	return rc;
 }
 
-/* Chunk j's ciphertexts with commitments, checked together first. */
+/* Chunk j's ciphertexts decoded, those with commitments checked together. */
 static void
 check_chunk(void *arg, struct ccc_ec *ec, size_t j)
 {
 	struct batch *b = arg;
 
-	ccc_ct_check_chunk(ec, b->in->pub, &b->cts, j, b->ct_ok);
+	ccc_ct_check_chunk(ec, b->in->pub, &b->cts, j, &b->pre);
 }
 
 static void

@@ -59,6 +59,19 @@ ccc_ct_check_flush(struct ccc_ct_check *c, struct ccc_err *err)
 }
 
 int
+ccc_ct_check_end(struct ccc_ct_check *c, int rc, struct ccc_err *err)
+{
+	struct ccc_err e;
+	int frc;
+
+	ccc_err_clear(&e);
+	if ((frc = ccc_ct_check_flush(c, &e)) == 0)
+		return rc;
+	*err = e;
+	return frc;
+}
+
+int
 ccc_ct_check_add(struct ccc_ct_check *c, const struct ccc_ct *ct, long item,
     const char *name, struct ccc_err *err)
 {
@@ -122,20 +135,19 @@ check_group(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
 
 void
 ccc_ct_check_chunk(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
-    const struct ccc_ct_batch *b, size_t j, bool *ok)
+    const struct ccc_ct_batch *b, size_t j, struct ccc_ct_pre *pre)
 {
-	struct ccc_ct cts[CCC_CT_CHECK_BATCH];
 	size_t lo = j * CCC_CT_CHECK_BATCH, n = b->n - lo, i;
 	struct ccc_err e;
 
 	if (n > CCC_CT_CHECK_BATCH)
 		n = CCC_CT_CHECK_BATCH;
-	for (i = 0; i < n; i++) {
-		ok[lo + i] = false;
-		/* One that does not decode is left to the engine to name. */
-		if (ccc_ct_decode(&cts[i], b->data.p + b->off[lo + i],
-		    b->len[lo + i], b->at[lo + i], &e) != 0)
-			cts[i].w = NULL;
+	for (i = lo; i < lo + n; i++) {
+		pre->ok[i] = false;
+		pre->decoded[i] = ccc_ct_decode(&pre->ct[i], b->data.p +
+		    b->off[i], b->len[i], b->at[i], &e) == 0;
+		if (!pre->decoded[i])
+			pre->ct[i].w = NULL;
 	}
-	check_group(ec, pub, cts, n, ok + lo);
+	check_group(ec, pub, pre->ct + lo, n, pre->ok + lo);
 }

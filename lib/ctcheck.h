@@ -45,19 +45,32 @@ int ccc_ct_check_add(struct ccc_ct_check *c, const struct ccc_ct *ct,
     long item, const char *name, struct ccc_err *err) CCC_WUR;
 /* Check every ciphertext still waiting. */
 int ccc_ct_check_flush(struct ccc_ct_check *c, struct ccc_err *err) CCC_WUR;
+/*
+ * The input ended with rc (0, or an error already in err): those still
+ * waiting came before it and are checked first; the first of them that
+ * fails replaces it.
+ */
+int ccc_ct_check_end(struct ccc_ct_check *c, int rc, struct ccc_err *err)
+    CCC_WUR;
 
 /*
  * For the engines that check a batch of ciphertexts (lib/ctsrc.h) on
  * worker threads, before they take them one by one: chunk j of b's
  * ciphertexts (CCC_CT_CHECK_BATCH of them; CCC_CT_CHECK_CHUNKS(b->n) in
- * all, for ccc_par_each), those with commitments checked together.
- * ok[i] is set true for each such ciphertext that verified, false for the
- * others, which the engine checks alone (ccc_tdh2_verify) so that a bad
- * one is named with its own error, in its place.
+ * all, for ccc_par_each) decoded into pre->ct, and those with commitments
+ * checked together.  decoded[i] is false for a ciphertext that did not
+ * decode (the engine decodes it again, for its error); ok[i] is true for
+ * each that verified with others, false for the rest, which the engine
+ * checks alone (ccc_tdh2_verify) so that a bad one is named with its own
+ * error, in its place.
  */
+struct ccc_ct_pre {
+	struct ccc_ct ct[CCC_CT_BATCH];	/* views into the batch's data */
+	bool decoded[CCC_CT_BATCH], ok[CCC_CT_BATCH];
+};
 #define CCC_CT_CHECK_CHUNKS(n) \
 	(((n) + CCC_CT_CHECK_BATCH - 1) / CCC_CT_CHECK_BATCH)
 void ccc_ct_check_chunk(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
-    const struct ccc_ct_batch *b, size_t j, bool *ok);
+    const struct ccc_ct_batch *b, size_t j, struct ccc_ct_pre *pre);
 
 #endif

@@ -248,7 +248,8 @@ ct_vals(struct ccc_val *v, const struct ccc_ct *ct)
 	ccc_val_bytes(&v[CT_F], ct->t.f, 32);
 	ccc_val_bytes(&v[CT_NONCE], ct->nonce, 12);
 	ccc_val_bytes(&v[CT_SYM], ct->sym, ct->sym_len);
-	memset(&v[CT_W], 0, 2 * sizeof(v[CT_W]));
+	memset(&v[CT_W], 0, sizeof(v[CT_W]));
+	memset(&v[CT_WBAR], 0, sizeof(v[CT_WBAR]));
 	if (ct->w != NULL) {
 		ccc_val_bytes(&v[CT_W], ct->w, 65);
 		ccc_val_bytes(&v[CT_WBAR], ct->w_bar, 65);

@@ -314,7 +314,6 @@ ccc_request_check(const struct ccc_request *rq,
 {
 	struct ccc_ct_check *chk;
 	struct ccc_ct_src src;
-	struct ccc_err e;
 	struct ccc_ct ct;
 	const uint8_t *p;
 	size_t n;
@@ -344,12 +343,7 @@ ccc_request_check(const struct ccc_request *rq,
 		    err)) != 0)
 			goto out;
 	}
-	/* Those still waiting come before whatever ended the loop. */
-	ccc_err_clear(&e);
-	if (ccc_ct_check_flush(chk, &e) != 0) {
-		*err = e;
-		rc = e.code;
-	}
+	rc = ccc_ct_check_end(chk, rc, err);
 out:
 	ccc_ct_src_close(&src);
 	free(chk);

@@ -82,6 +82,7 @@ ccc_sealed_add(struct ccc_buf *out, struct ccc_hpke_ctx *ctx,
 	uint8_t rec[CCC_SEALED_RECORD_COMM_BYTES];
 	size_t n = comm != NULL ? CCC_SEALED_RECORD_COMM_BYTES :
 	    CCC_SEALED_RECORD_BYTES;
+	const char *what = NULL;
 	int rc;
 
 	memcpy(rec, ct_digest, 32);
@@ -89,19 +90,17 @@ ccc_sealed_add(struct ccc_buf *out, struct ccc_hpke_ctx *ctx,
 	memcpy(rec + 97, ds->e_i, 32);
 	memcpy(rec + 129, ds->f_i, 32);
 	if (comm != NULL)
-		memcpy(rec + CCC_SEALED_RECORD_BYTES, comm, 2 * 65);
+		memcpy(rec + CCC_SEALED_RECORD_BYTES, comm, 2 * CCC_POINT_BYTES);
 	if ((rc = ccc_cbor_put_bstr_head(out, n + 16)) != 0 ||
 	    (rc = ccc_buf_reserve(out, n + 16)) != 0)
-		goto out;
-	if ((rc = ccc_hpke_seal(ctx, out->p + out->len, NULL, 0, rec,
-	    n)) != 0) {
-		sodium_memzero(rec, sizeof(rec));
-		return ccc_err_set(err, rc, -1, NULL, "hpke seal");
-	}
-	out->len += n + 16;
-out:
+		what = "sealed shares";
+	else if ((rc = ccc_hpke_seal(ctx, out->p + out->len, NULL, 0, rec,
+	    n)) != 0)
+		what = "hpke seal";
+	else
+		out->len += n + 16;
 	sodium_memzero(rec, sizeof(rec));
-	return rc ? ccc_err_set(err, rc, -1, NULL, "sealed shares") : 0;
+	return rc ? ccc_err_set(err, rc, -1, NULL, "%s", what) : 0;
 }
 
 static void
@@ -180,7 +179,8 @@ open_share(struct ccc_hpke_ctx *ctx, uint32_t index, const uint8_t *elem,
 	memcpy(ds->e_i, rec + 97, 32);
 	memcpy(ds->f_i, rec + 129, 32);
 	if (comm != NULL && n == CCC_SEALED_ELEM_COMM_BYTES)
-		memcpy(comm, rec + CCC_SEALED_RECORD_BYTES, 2 * 65);
+		memcpy(comm, rec + CCC_SEALED_RECORD_BYTES,
+		    2 * CCC_POINT_BYTES);
 	sodium_memzero(rec, sizeof(rec));
 	return 0;
 }
@@ -191,11 +191,7 @@ open_share(struct ccc_hpke_ctx *ctx, uint32_t index, const uint8_t *elem,
 /* A sealed share's CBOR head: 0x58 0xb1, or 0x59 0x01 0x33. */
 #define ELEM_HEAD(elem) ((elem) <= 0xff ? 2u : 3u)
 
-/*
- * The size of the blob's sealed shares, from the head of the first
- * (p[0..len), what the window holds of it): of the two sizes, the one it
- * announces, else the short one (read_chunk then says it is not).
- */
+/* p begins with the CBOR head of a byte string of elem bytes. */
 static bool
 head_is(const uint8_t *p, size_t elem)
 {
@@ -203,6 +199,11 @@ head_is(const uint8_t *p, size_t elem)
 	    p[0] == 0x59 && p[1] == elem >> 8 && p[2] == (elem & 0xff);
 }
 
+/*
+ * The size of the blob's sealed shares, from the head of the first
+ * (p[0..len), what the window holds of it): of the two sizes, the one it
+ * announces, else the short one (read_chunk then says it is not).
+ */
 static size_t
 elem_size(const uint8_t *p, size_t len)
 {

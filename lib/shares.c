@@ -33,7 +33,7 @@ struct batch {
 	uint8_t digest[CCC_CT_BATCH][32];
 	struct ccc_tdh2_dshare ds[CCC_CT_BATCH];
 	uint8_t comm[CCC_CT_BATCH][2][CCC_POINT_BYTES];	/* with r->comm */
-	bool ct_ok[CCC_CT_BATCH];	/* verified with others (lib/ctcheck.h) */
+	struct ccc_ct_pre pre;	/* decoded, and checked where they allow */
 	int rc[CCC_CT_BATCH];
 	struct ccc_err err[CCC_CT_BATCH];
 };
@@ -43,37 +43,37 @@ share_item(struct batch *b, struct ccc_ec *ec, size_t i, struct ccc_err *err)
 {
 	const struct ccc_share_run *r = b->r;
 	size_t clen = r->context ? strlen(r->context) : 0;
-	struct ccc_ct ct;
+	struct ccc_ct *ct = &b->pre.ct[i];
 	uint8_t bind[32], want[32];
 	int rc;
 
-	if ((rc = ccc_ct_decode(&ct, b->cts.data.p + b->cts.off[i],
-	    b->cts.len[i], b->cts.at[i], err)) != 0)
+	if (!b->pre.decoded[i] && (rc = ccc_ct_decode(ct, b->cts.data.p +
+	    b->cts.off[i], b->cts.len[i], b->cts.at[i], err)) != 0)
 		return rc;
-	if (r->labels && ct.context == NULL && !r->allow_unlabelled)
+	if (r->labels && ct->context == NULL && !r->allow_unlabelled)
 		return ccc_err_set(err, CCC_E_POLICY, -1, "context",
 		    "unlabelled ciphertext (all-zero label) refused; "
 		    "--allow-unlabelled accepts it");
-	if (r->labels && r->context != NULL && (ct.context == NULL ||
+	if (r->labels && r->context != NULL && (ct->context == NULL ||
 	    ccc_label(want, r->context, clen, NULL) != 0 ||
-	    sodium_memcmp(want, ct.t.label, 32) != 0))
+	    sodium_memcmp(want, ct->t.label, 32) != 0))
 		return ccc_err_set(err, CCC_E_POLICY, -1, "context",
 		    "the ciphertext's label context is not \"%s\"",
 		    r->context);
-	if (r->rq != NULL && (rc = ccc_request_check_ct(r->rq, &ct, r->pol,
+	if (r->rq != NULL && (rc = ccc_request_check_ct(r->rq, ct, r->pol,
 	    err)) != 0)
 		return rc;
-	if (!b->ct_ok[i] && (rc = ccc_tdh2_verify(ec, r->pub, &ct.t,
+	if (!b->pre.ok[i] && (rc = ccc_tdh2_verify(ec, r->pub, &ct->t,
 	    err)) != 0)
 		return rc;
 	if (r->box_to != NULL)	/* Chainlink's share: its proof binds none */
 		return ccc_tdh2_share(ec, &b->ds[i], r->pub, r->x, r->index,
-		    &ct.t, NULL, err);
+		    &ct->t, NULL, err);
 	ccc_tdh2_share_bind(bind, r->pub->key_id, r->pub->epoch, r->index,
-	    ccc_ct_digest(&ct), r->bind, 32);
-	memcpy(b->digest[i], ccc_ct_digest(&ct), 32);
+	    ccc_ct_digest(ct), r->bind, 32);
+	memcpy(b->digest[i], ccc_ct_digest(ct), 32);
 	return ccc_tdh2_share_comm(ec, &b->ds[i], r->comm ? b->comm[i] :
-	    NULL, r->pub, r->x, r->index, &ct.t, bind, err);
+	    NULL, r->pub, r->x, r->index, &ct->t, bind, err);
 }
 
 static void
@@ -85,13 +85,13 @@ share_one(void *arg, struct ccc_ec *ec, size_t i)
 	b->rc[i] = share_item(b, ec, i, &b->err[i]);
 }
 
-/* Chunk j's ciphertexts with commitments, checked together first. */
+/* Chunk j's ciphertexts decoded, those with commitments checked together. */
 static void
 check_chunk(void *arg, struct ccc_ec *ec, size_t j)
 {
 	struct batch *b = arg;
 
-	ccc_ct_check_chunk(ec, b->r->pub, &b->cts, j, b->ct_ok);
+	ccc_ct_check_chunk(ec, b->r->pub, &b->cts, j, &b->pre);
 }
 
 int

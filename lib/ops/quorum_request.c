@@ -163,13 +163,7 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 		if ((rc = ccc_cbor_put_bstr(&cts, p, n)) != 0)
 			goto nomem;
 	}
-	/* Those still waiting come before whatever ended the loop. */
-	ccc_err_clear(&e);
-	if (ccc_ct_check_flush(chk, &e) != 0) {
-		*err = e;
-		rc = e.code;
-	}
-	if (rc != 0)
+	if ((rc = ccc_ct_check_end(chk, rc, err)) != 0)
 		goto out;
 	memset(v, 0, sizeof(v));
 	ccc_val_bytes(&v[REQ_ID], rid, 32);

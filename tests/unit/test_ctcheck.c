@@ -125,8 +125,8 @@ main(void)
 	}
 	{
 		/* The engines' chunks: item 30's proof broken. */
-		struct ccc_ct_batch b;
-		bool okv[CCC_CT_BATCH];
+		static struct ccc_ct_batch b;
+		static struct ccc_ct_pre pre;
 		size_t good = 0, n = 0;
 		memset(&b, 0, sizeof(b));
 		ccc_buf_init(&b.data, 0);
@@ -143,10 +143,10 @@ main(void)
 				break;
 		b.data.p[b.off[30] + i + 31] ^= 1;
 		for (i = 0; i < CCC_CT_CHECK_CHUNKS(b.n); i++)
-			ccc_ct_check_chunk(ec, &pub, &b, i, okv);
+			ccc_ct_check_chunk(ec, &pub, &b, i, &pre);
 		for (i = 0; i < 100; i++) {
-			good += okv[i];
-			n += okv[i] == (i % 7 != 3 && i != 30);
+			good += pre.ok[i];
+			n += pre.ok[i] == (i % 7 != 3 && i != 30);
 		}
 		ok(CCC_CT_CHECK_CHUNKS(100) == 2 && n == 100 && good == 85,
 		    "chunks: %zu of 100 marked, the hinted good ones", good);
