@@ -603,11 +603,14 @@ ccc_attest_verify(const uint8_t *doc, size_t len,
 	}
 
 	/*
-	 * 3. The leaf certificate, and the root pinned by the fingerprint of
-	 * its bytes.  The cabundle is parsed only once the signature holds
+	 * 3. The leaf certificate (as parsed before if this process kept its
+	 * chain, lib/attest_chain.c), and the root pinned by the fingerprint
+	 * of its bytes.  The cabundle is parsed only once the signature holds
 	 * (each parse builds a P-384 key): a tampered document costs little.
 	 */
-	if ((leaf = ccc_x509_parse(d.certificate.p,
+	ccc_attest_chain_key(&d, chain);
+	if ((leaf = ccc_attest_chain_leaf(chain)) == NULL &&
+	    (leaf = ccc_x509_parse(d.certificate.p,
 	    d.certificate.n)) == NULL) {
 		ERR_clear_error();
 		rc = refuse(rep, err, CCC_ATTEST_MALFORMED, CCC_E_MALFORMED, -1,
@@ -690,7 +693,6 @@ ccc_attest_verify(const uint8_t *doc, size_t len,
 		goto out;
 	}
 	rep->checked_at_ms = t;
-	ccc_attest_chain_key(&d, chain);
 	if (ccc_attest_chain_known(chain, (time_t)(t / 1000)))
 		goto claims;
 	for (i = 0; i < d.ncabundle; i++)

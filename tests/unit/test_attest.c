@@ -477,11 +477,12 @@ out:
 /* ---- software mode ------------------------------------------------------- */
 
 static char root_pem[128], root2_pem[128], enc_key[128], enc2_key[128];
+static char enc3_key[128];
 
 static bool
 make_identities(void)
 {
-	char rk[128], r2k[128], chain[128];
+	char rk[128], r2k[128], chain[128], chain3[128];
 	struct ccc_err err;
 	bool good;
 
@@ -494,12 +495,16 @@ make_identities(void)
 	snprintf(root2_pem, sizeof(root2_pem), "%s/root2.pem", tmpdir);
 	snprintf(enc_key, sizeof(enc_key), "%s/enclave.key", tmpdir);
 	snprintf(enc2_key, sizeof(enc2_key), "%s/enclave2.key", tmpdir);
+	snprintf(enc3_key, sizeof(enc3_key), "%s/enclave3.key", tmpdir);
 	snprintf(chain, sizeof(chain), "%s/chain.pem", tmpdir);
+	snprintf(chain3, sizeof(chain3), "%s/chain3.pem", tmpdir);
 	ccc_err_clear(&err);
 	good = ccc_keygen_attest_root(rk, "test-root", false, root_pem,
 	    &err) == 0 &&
 	    ccc_keygen_attest_root(r2k, NULL, false, root2_pem, &err) == 0 &&
 	    ccc_keygen_enclave_cert(rk, enc_key, "job-1", false, chain,
+	    &err) == 0 &&
+	    ccc_keygen_enclave_cert(rk, enc3_key, "job-2", false, chain3,
 	    &err) == 0;
 	/* chain.pem exists: without force, neither file is written. */
 	ccc_err_clear(&err);
@@ -515,7 +520,7 @@ remove_identities(void)
 {
 	static const char *const names[] = { "root.key", "root2.key",
 	    "root.pem", "root2.pem", "enclave.key", "enclave2.key",
-	    "chain.pem", "root.der", NULL };
+	    "enclave3.key", "chain.pem", "chain3.pem", "root.der", NULL };
 	char p[160];
 	int i;
 
@@ -553,13 +558,13 @@ test_software(void)
 	char pol_debug[1024], hexpcr[97], d[512];
 	struct ccc_attest_policy *sw = NULL, *hw = NULL, *byfile = NULL;
 	struct ccc_attest_policy *asnitro = NULL, *dbg = NULL;
-	struct ccc_attest_signer *s = NULL, *s2 = NULL;
+	struct ccc_attest_signer *s = NULL, *s2 = NULL, *s3 = NULL;
 	struct ccc_attest_report rep;
 	struct ccc_attest_expect x;
 	struct ccc_nitro_claims cl;
-	struct ccc_buf doc, pem, b;
+	struct ccc_buf doc, doc3, pem, b;
 	struct ccc_err err;
-	uint8_t fp[32], ud[32], zero[48] = { 0 }, other[48];
+	uint8_t fp[32], ud[32], zero[48] = { 0 }, other[48], id1[32];
 	unsigned char *der = NULL;
 	BIO *bio = NULL;
 	X509 *root = NULL;
@@ -567,6 +572,7 @@ test_software(void)
 	int rc, n = 0;
 
 	ccc_buf_init(&doc, 0);
+	ccc_buf_init(&doc3, 0);
 	ccc_buf_init(&pem, 0);
 	ccc_buf_init(&b, 0);
 	ccc_err_clear(&err);
@@ -633,6 +639,29 @@ test_software(void)
 	    strstr(rep.leaf_subject, "not hardware-backed") != NULL,
 	    "verifies under a policy that pins the root and allows software "
 	    "(%s)", d);
+	memcpy(id1, rep.enclave_id, 32);
+	/*
+	 * Another enclave under the same root: its own leaf, not the one
+	 * this process keeps for the first (lib/attest_chain.c), and then
+	 * the first's again.
+	 */
+	ccc_err_clear(&err);
+	if (ok(ccc_attest_signer_load(&s3, enc3_key, &err) == 0 &&
+	    sw_doc(&doc3, s3, 0, code_pcr, ud, 32) == 0, "sign a document as a "
+	    "second enclave under the same root (%s)", err.detail)) {
+		rc = verify(&doc3, sw, NULL, CCC_ATTEST_AT_NOW, &rep, d,
+		    sizeof(d));
+		ok(rc == 0 && strcmp(rep.module_id, "ccc-software-job-2") ==
+		    0 && strstr(rep.leaf_subject, "CN=ccc-software-job-2") !=
+		    NULL && memcmp(rep.enclave_id, id1, 32) != 0,
+		    "the second enclave's document verifies with its own leaf "
+		    "(%s)", d);
+		rc = verify(&doc, sw, NULL, CCC_ATTEST_AT_NOW, &rep, d,
+		    sizeof(d));
+		ok(rc == 0 && strcmp(rep.module_id, "ccc-software-job-1") ==
+		    0 && memcmp(rep.enclave_id, id1, 32) == 0,
+		    "then the first's again with the first's (%s)", d);
+	}
 	rc = verify(&doc, byfile, NULL, CCC_ATTEST_AT_NOW, &rep, d, sizeof(d));
 	ok(rc == 0, "verifies with the root pinned by file (%s)", d);
 	memset(&x, 0, sizeof(x));
@@ -729,12 +758,14 @@ out:
 	BIO_free(bio);
 	ccc_attest_signer_free(s);
 	ccc_attest_signer_free(s2);
+	ccc_attest_signer_free(s3);
 	ccc_attest_policy_free(sw);
 	ccc_attest_policy_free(hw);
 	ccc_attest_policy_free(byfile);
 	ccc_attest_policy_free(asnitro);
 	ccc_attest_policy_free(dbg);
 	ccc_buf_free(&doc);
+	ccc_buf_free(&doc3);
 	ccc_buf_free(&pem);
 	ccc_buf_free(&b);
 }
