@@ -166,6 +166,19 @@ $(printf '{\n  "type": "ccc/answer/v1",\n  "status": 0,\n  "request_id": "%s",\n
 	[[ -f none && ! -s none ]]
 }
 
+# rest TO FROM PID: the end of a server on two FIFOs: its input closed
+# (descriptor TO), the answers left on FROM read into rest, its exit
+# awaited (status 0, nothing on its stderr, err), rest inspected (crun).
+rest() {
+	local to=$1 from=$2
+	exec {to}>&-
+	cat <&"$from" >rest
+	exec {from}<&-
+	wait "$3" || fail "the server exited with status $?"
+	[[ ! -s err ]] || fail "stderr: $(cat err)"
+	crun -0 ccc-inspect rest
+}
+
 @test "--serve: each answer is written when its request is served, before the next arrives" {
 	local size pid to from
 	# What a refusal answers, byte for byte.
@@ -186,12 +199,7 @@ $(printf '{\n  "type": "ccc/answer/v1",\n  "status": 0,\n  "request_id": "%s",\n
 	timeout 600 head -c "$size" <&"$from" >got
 	assert_same got expected
 	cat fx/cert1 >&"$to"
-	exec {to}>&-
-	cat <&"$from" >rest
-	exec {from}<&-
-	wait "$pid"
-	[[ ! -s err ]] || fail "stderr: $(cat err)"
-	crun -0 ccc-inspect rest
+	rest "$to" "$from" "$pid"
 	assert_contains "$output" "  \"status\": 0,"
 	assert_contains "$output" "  \"request_id\": \"$(field_hex fx/req1 request_id)\","
 }
@@ -332,6 +340,40 @@ $(printf '{\n  "type": "ccc/answer/v1",\n  "status": 0,\n  "request_id": "%s"\n}
 	crun -0 ccc-inspect b
 	assert_output "$(answer 1 "" "wrong blob type: request 1: the certificate carries an enclave pool, not a computation request")
 $(answer 1 "$rid" "refused by policy: request 2: no certified request ${rid:0:16}... came before its result (send it first)")"
+}
+
+@test "sign --serve: the pool's certificate, counted once, is counted again when its bytes change: one bad signature of three is refused" {
+	local pid to from reason
+	# The pool signed by oracles 1-3 only (the roster needs 3), then the
+	# same with a bit of the last signature flipped.
+	ccc-quorum-sign combine -r fx/roster -b fx/pool.blob -o pool3 \
+	    fx/pool.o1 fx/pool.o2 fx/pool.o3
+	flip_bit pool3 "$(($(size_of pool3) - 1))" 0 bad3
+	# What the one-shot sign says of req2 under that pool.
+	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k57/tpk.cbor \
+	    -A fx/attest.policy -r fx/roster -P bad3 -o x fx/req2
+	# (Oracle 4 and the one whose signature is last, in the roster's
+	# order of ids: it depends on the fixture's keys.)
+	[[ $stderr =~ ^ccc-quorum-sign:\ bad\ signature:\ bad3:\ (2\ valid\ signatures,\ roster\ \"oracles\"\ needs\ 3\;\ not\ signed\ by\ oracle-[1-4],\ oracle-[1-4])$ ]] ||
+	    fail "stderr: $stderr"
+	reason=${BASH_REMATCH[1]}
+	cp pool3 pool
+	mkfifo to from
+	ccc-quorum-sign sign -i fx/o1.key -k fx/k57/tpk.cbor \
+	    -A fx/attest.policy -r fx/roster -P pool --serve <to >from \
+	    2>err 3>&- &
+	pid=$!
+	exec {to}>to {from}<from
+	cat fx/req1 >&"$to"
+	# The first request under the good pool: signed (its answer read
+	# to the byte before the pool changes).
+	timeout 600 ccc-inspect --answer <&"$from" >got1
+	assert_same got1 fx/req1.sig1
+	cp bad3 pool
+	cat fx/req2 >&"$to"
+	rest "$to" "$from" "$pid"
+	# As the one-shot says it of the pool (its quotes escaped in JSON).
+	assert_output "$(answer 1 "" "bad signature: pool: ${reason//\"/\\\"}")"
 }
 
 @test "sign --serve: usage errors exit 2" {
