@@ -69,9 +69,9 @@ ccc_cert_verify(const struct ccc_roster *r, const uint8_t *cert, size_t len,
  * blob's digest.  So a certificate counted once is not counted again.
  * The key is the SHA-256 of everything the count depends on: the roster
  * (its id, the hash of its bytes: members, keys, quorum), the blob's
- * digest (which fixes its type) and the signatures' exact bytes.  Only
- * successes are kept; the roster's validity at the time, the roster id
- * and the blob type are checked every time.
+ * type (the signatures' purpose), its digest and the signatures' exact
+ * bytes.  Only successes are kept; the roster's validity at the time,
+ * the roster id and the blob type are checked every time.
  */
 #define KEPT 8
 
@@ -81,12 +81,15 @@ static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void
 kept_key(uint8_t key[32], const struct ccc_roster *r,
-    const struct ccc_val *cv, const uint8_t d[32])
+    const struct ccc_schema *s, const struct ccc_val *cv, const uint8_t d[32])
 {
 	crypto_hash_sha256_state h;
 
 	crypto_hash_sha256_init(&h);
 	crypto_hash_sha256_update(&h, r->roster_id, 32);
+	/* The type with its terminating NUL: no prefix of another. */
+	crypto_hash_sha256_update(&h, (const uint8_t *)s->type,
+	    strlen(s->type) + 1);
 	crypto_hash_sha256_update(&h, d, 32);
 	crypto_hash_sha256_update(&h, cv[CERT_SIGS].p, cv[CERT_SIGS].n);
 	crypto_hash_sha256_final(&h, key);
@@ -144,7 +147,7 @@ ccc_cert_check(const struct ccc_roster *r, const struct ccc_val *cv,
 		return ccc_err_set(err, CCC_E_TYPE, cv[CERT_TYPE].off,
 		    "blob_type", "the certified blob is not of the type the "
 		    "certificate names");
-	kept_key(key, r, cv, d);
+	kept_key(key, r, s, cv, d);
 	if (kept_has(key)) {
 		*type = s;
 		return 0;
