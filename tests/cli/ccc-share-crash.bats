@@ -174,6 +174,9 @@ reshare_rounds() {
 }
 
 # one_run: restore the base, reshare with one kill, check the result.
+# Its checks are commands that fail under set -e: call it on its own, never
+# as `one_run || ...`, where bash would ignore every failure inside it but
+# the last (the runs print what they are before they start instead).
 one_run() {
 	local dir=$WORK/run$RUN n i busy
 	cp -a "$WORK/base" "$dir"
@@ -224,7 +227,8 @@ one_run() {
 		deal|erase) VICTIM=c$((RANDOM % 3 + 1)) ;;
 		*) VICTIM=${ALL[RANDOM % 4]} ;;
 		esac
-		one_run || { echo "seed $SEED, run $k: step $STEP on $VICTIM" >&2; return 1; }
+		echo "seed $SEED, run $k: step $STEP on $VICTIM" >&2
+		one_run
 		[[ -n $KILLED ]] ||
 		    { echo "run $k: $VICTIM never reached step $STEP" >&2; return 1; }
 	done
@@ -241,7 +245,8 @@ one_run() {
 		RUN=$k
 		VICTIM=${ALL[RANDOM % 4]}
 		KILL_AT=$((RANDOM % 6))
-		one_run || { echo "seed $SEED, run $k: $VICTIM, call $KILL_AT" >&2; return 1; }
+		echo "seed $SEED, run $k: $VICTIM, call $KILL_AT" >&2
+		one_run
 		[[ -z $KILLED ]] || kills=$((kills + 1))
 	done
 	echo "# $kills of $runs runs killed a ccc-share before it finished" >&3
@@ -339,7 +344,8 @@ shim_flow() {
 		RUN=$k
 		STEP=${STEPS[k]}
 		VICTIM=c$((k % 3 + 1))
-		one_run || { echo "step $STEP on $VICTIM" >&2; return 1; }
+		echo "step $STEP on $VICTIM" >&2
+		one_run
 		[[ -z $KILLED ]] ||
 		    { echo "run $k: CCC_CRASH_AT=$STEP killed $VICTIM" >&2; return 1; }
 	done
