@@ -739,7 +739,7 @@ mutant_worker() {
 	# tool itself gets: every byte of the COSE framing, protected header
 	# and signature, one byte in 7 of the payload (the bit rotating), and
 	# one truncation in 13 plus the last 16.
-	local hex i n flips0="" flips1="" cuts0="" cuts1="" k=0
+	local hex i n flips0="" flips1="" cuts0="" cuts1="" k=0 w0
 	hex=$(hex_of fx/veracruz.cbor)
 	n=$((${#hex} / 2))
 	# shellcheck disable=SC2207
@@ -761,9 +761,13 @@ mutant_worker() {
 	done
 	: >w0.fail
 	: >w1.fail
+	# Each worker's own status too: one that stopped early (set -e)
+	# left its last mutants untried and wrote no failure for them.
 	mutant_worker "$flips0" "$cuts0" w0 &
+	w0=$!
 	mutant_worker "$flips1" "$cuts1" w1 &
-	wait
+	wait "$!" || fail "worker w1 stopped with status $?"
+	wait "$w0" || fail "worker w0 stopped with status $?"
 	if [[ -s w0.fail || -s w1.fail ]]; then
 		cat w0.fail w1.fail >&2
 		fail "$(cat w0.fail w1.fail | wc -l) mutants were not refused"

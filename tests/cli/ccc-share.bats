@@ -415,7 +415,11 @@ transition: none"
 	# A share of another key, a tampered certificate, another group's.
 	local off
 	nodes d e f
-	mkdir other && cd other && dkg 2 ../d ../e ../f && cd ..
+	# (dkg on its own line: in an && list, set -e would not stop it.)
+	mkdir other
+	cd other
+	dkg 2 ../d ../e ../f
+	cd ..
 	ccc-share export -d e -s share.e
 	crun -1 ccc-share verify -k tpk -s share.e
 	assert_stderr "ccc-share: key mismatch: share.e: the share belongs to key $(field share.e key_id | cut -c1-8), not to this public key"

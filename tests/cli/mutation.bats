@@ -73,12 +73,16 @@ bits() {
 # offsets (flip: 0..N-1, cut: prefix lengths 0..N-1) in two workers, then
 # print the failures they recorded and fail if there were any.
 in_parallel() {
-	local half=$((N / 2))
+	local half=$((N / 2)) w0
 	: >w0.fail
 	: >w1.fail
+	# Each worker's own status too: one that stopped early (set -e)
+	# left its last mutants untried and wrote no failure for them.
 	"$1" "$2" 0 "$half" w0 &
+	w0=$!
 	"$1" "$2" "$half" "$N" w1 &
-	wait
+	wait "$!" || fail "worker w1 stopped with status $?"
+	wait "$w0" || fail "worker w0 stopped with status $?"
 	if [[ -s w0.fail || -s w1.fail ]]; then
 		cat w0.fail w1.fail >&2
 		fail "$(cat w0.fail w1.fail | wc -l) mutants were not refused as they should be"
