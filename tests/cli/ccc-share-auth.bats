@@ -313,6 +313,8 @@ idx() {
 	ccc-share retirement -d a -o r
 	approve r a b
 	crun -137 env CCC_CRASH_AT=retire ccc-share retire -d a -c r
+	assert_stderr_empty
+	assert_output_empty
 	[[ -e a/retired.cbor && -e a/epochs/0/share.cbor ]]
 	crun -1 ccc-share export -d a -s a.share
 	assert_stderr "ccc-share: refused by policy: key $(field tpk key_id | cut -c1-8) was retired at epoch 0 (a/retired.cbor): the node serves it no more"

@@ -383,6 +383,7 @@ transition: none"
 	crun -1 ccc-share reshare -d a -c dkg.committee
 	assert_stderr "ccc-share: invalid field: dkg.committee: the committee makes a new key: use ccc-share dkg"
 	crun -1 ccc-share dkg -d x -c c1
+	assert_stderr "ccc-share: invalid field: c1: the committee reshares epoch 0: use ccc-share reshare"
 	crun -2 ccc-share reshare -d x -c c1
 	assert_stderr "ccc-share: usage: this node holds no key yet: give the group being reshared with -g (see ccc-share --help)"
 	crun -1 ccc-share reshare -d x -c c1 -g group0
