@@ -97,6 +97,16 @@ int ccc_write_file(const char *path, const void *p, size_t n, int flags,
     struct ccc_err *err) CCC_WUR;
 
 /*
+ * Serialise the read, check and replacement of a small state file
+ * (accept's nonce record, an oracle's chain): an exclusive flock(2) on
+ * "PATH.lock" beside it, 0600, made if missing; never waits (a second
+ * process is refused with CCC_E_LOCKED, to run again).  The lock's
+ * descriptor in *fd, to close once the file is replaced and the output
+ * committed (-1 on failure).
+ */
+int ccc_lock_beside(const char *path, int *fd, struct ccc_err *err) CCC_WUR;
+
+/*
  * Write a secret file (0600) and its public companion (path NULL or "-":
  * stdout; pub_flags CCC_OUT_BINARY refuses a terminal) as a pair: both are
  * opened before either is committed, so a refused public output leaves no

@@ -45,6 +45,28 @@ exists:
 	    "%s: file exists (use -f to replace the key in %s)", path, dir);
 }
 
+/*
+ * With -f, the old public key goes before the first new share is
+ * written: a run that fails partway leaves shares and no public key,
+ * never a public key whose shares were replaced (data encrypted to it
+ * could not be decrypted).
+ */
+static int
+retire_public(const char *dir, struct ccc_err *err)
+{
+	static const char *const names[] = { "tpk.cbor", "tpk.json" };
+	char path[4096];
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (unlink(path) != 0 && errno != ENOENT)
+			return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s",
+			    path, strerror(errno));
+	}
+	return ccc_fsync_dir_of(path, err);
+}
+
 int
 ccc_keygen_dealer(const struct ccc_dealer_opts *o, struct ccc_err *err)
 {
@@ -84,6 +106,8 @@ ccc_keygen_dealer(const struct ccc_dealer_opts *o, struct ccc_err *err)
 		if ((x[i] = BN_secure_new()) == NULL)
 			goto nomem;
 	if ((rc = ccc_tdh2_deal(ec, &pub, x, o->t, err)) != 0)
+		goto out;
+	if (o->force && (rc = retire_public(o->dir, err)) != 0)
 		goto out;
 	/* Shares first, the public key last: its presence marks success. */
 	for (i = 1; i <= o->n; i++) {

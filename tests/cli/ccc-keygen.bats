@@ -127,6 +127,26 @@ setup() {
 	[[ "$(cat k/tpk.json)" =~ ^\{\"Group\":\"P256\",\"G_bar\":\"[A-Za-z0-9+/]{87}=\",\"H\":\"[A-Za-z0-9+/]{87}=\",\"HArray\":\[(\"[A-Za-z0-9+/]{87}=\",){2}\"[A-Za-z0-9+/]{87}=\"\]\}$ ]]
 }
 
+@test "ccc-keygen dealer -f that fails partway leaves no public key beside the new shares" {
+	crun -0 ccc-keygen dealer -t 2 -n 3 -d k --json
+	save k/share-1.cbor
+	# The third share cannot be written: a directory holds its name.
+	rm k/share-3.cbor
+	mkdir -p k/share-3.cbor/x
+	crun -2 ccc-keygen dealer -t 2 -n 3 -d k --json -f
+	assert_stderr "ccc-keygen: i/o error: k/share-3.cbor: Is a directory"
+	assert_output_empty
+	# The old public key is gone before the first new share is written:
+	# nothing encrypts to a key whose shares were replaced.
+	assert_no_file k/tpk.cbor
+	assert_no_file k/tpk.json
+	assert_differ k/share-1.cbor.saved k/share-1.cbor
+	assert_no_temp_files k
+	rmdir k/share-3.cbor/x k/share-3.cbor
+	crun -0 ccc-keygen dealer -t 2 -n 3 -d k -f
+	[[ -f k/tpk.cbor && -f k/share-3.cbor ]]
+}
+
 # ---- recipient ---------------------------------------------------------------
 
 @test "ccc-keygen recipient writes a 0600 secret key and its public key" {
@@ -196,6 +216,35 @@ setup() {
 	crun -0 ccc-keygen recipient -o key -p pub -f
 	assert_stderr_empty
 	assert_mode 600 key
+	crun -0 ccc-inspect pub
+	assert_contains "$output" "\"pk\": \"$(field_hex key pk)\""
+}
+
+@test "ccc-keygen recipient: -p naming the key's own file is refused, even spelt otherwise, even with -f" {
+	crun -2 ccc-keygen recipient -o same -p same -f
+	assert_stderr "ccc-keygen: usage: same: the public key would replace its own secret key (give the two files different names) (see ccc-keygen --help)"
+	assert_no_file same
+	# Another spelling of a new file: the key is erased, nothing is left.
+	crun -2 ccc-keygen recipient -o same -p ./same -f
+	assert_stderr "ccc-keygen: usage: same: the public key would replace its own secret key (give the two files different names) (see ccc-keygen --help)"
+	assert_no_file same
+	assert_no_temp_files .
+	# Of an existing key: refused before anything is written.
+	crun -0 ccc-keygen recipient -o key -p pub
+	save key
+	crun -2 ccc-keygen recipient -o key -p ./key -f
+	assert_stderr "ccc-keygen: usage: key: the public key would replace its own secret key (give the two files different names) (see ccc-keygen --help)"
+	assert_unchanged key
+	assert_mode 600 key
+}
+
+@test "ccc-keygen recipient: a public key that cannot be written leaves no key behind" {
+	crun -2 bash -c 'ccc-keygen recipient -o key >/dev/full'
+	assert_stderr "ccc-keygen: i/o error: stdout: No space left on device"
+	assert_no_file key
+	assert_no_temp_files .
+	# So the same command can be run again.
+	crun -0 bash -c 'ccc-keygen recipient -o key >pub'
 	crun -0 ccc-inspect pub
 	assert_contains "$output" "\"pk\": \"$(field_hex key pk)\""
 }
