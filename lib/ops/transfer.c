@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "io.h"
 #include "ops.h"
@@ -92,11 +93,14 @@ ccc_transfer_accept_run(const struct ccc_transfer_opts *o,
 	struct ccc_buf in, rec;
 	struct ccc_out out;
 	bool out_open = false;
-	int rc;
+	int rc, lock = -1;
 
 	ccc_buf_init(&in, 0);
 	ccc_buf_init(&rec, 0);
 	if ((rc = load_parties(&from, &to, &in, o, err)) != 0)
+		goto out;
+	/* One accept at a time on a record: two could take one nonce. */
+	if ((rc = ccc_lock_beside(o->nonces, &lock, err)) != 0)
 		goto out;
 	if ((rc = ccc_transfer_decode(&t, in.p, in.len, err)) != 0 ||
 	    (rc = ccc_transfer_verify(&t, from->pk, to->pk, err)) != 0 ||
@@ -119,6 +123,8 @@ ccc_transfer_accept_run(const struct ccc_transfer_opts *o,
 out:
 	if (out_open)
 		ccc_out_abort(&out);
+	if (lock >= 0)
+		close(lock);
 	ccc_identity_free(from);
 	ccc_identity_free(to);
 	ccc_buf_free(&in);
@@ -166,13 +172,15 @@ ccc_chain_follow_run(const struct ccc_transfer_opts *o, struct ccc_err *err)
 	const uint8_t *blob;
 	size_t len;
 	struct ccc_buf in, next;
-	int rc;
+	int rc, lock = -1;
 
 	memset(&roster, 0, sizeof(roster));
 	ccc_buf_init(&in, 0);
 	ccc_buf_init(&next, 0);
 	if ((rc = ccc_roster_read(&roster, o->roster, err)) != 0 ||
 	    (rc = ccc_read_named(&in, o->in, CCC_BLOB_MAX, false, err)) != 0)
+		goto out;
+	if ((rc = ccc_lock_beside(o->chain, &lock, err)) != 0)
 		goto out;
 	if ((rc = ccc_cert_verify(&roster, in.p, in.len, o->now, &blob, &len,
 	    &type, err)) != 0 || (type != &ccc_schema_result &&
@@ -186,6 +194,8 @@ ccc_chain_follow_run(const struct ccc_transfer_opts *o, struct ccc_err *err)
 	}
 	rc = ccc_write_file(o->chain, next.p, next.len, CCC_OUT_FORCE, err);
 out:
+	if (lock >= 0)
+		close(lock);
 	ccc_roster_free(&roster);
 	ccc_buf_free(&in);
 	ccc_buf_free(&next);
@@ -203,9 +213,12 @@ ccc_op_sign_write(const struct ccc_sign_opts *o, const struct ccc_buf *in,
 	struct ccc_result r;
 	struct ccc_buf next;
 	struct ccc_out out;
-	int rc;
+	int rc, lock = -1;
 
 	ccc_buf_init(&next, 0);
+	if (o->chain != NULL &&
+	    (rc = ccc_lock_beside(o->chain, &lock, err)) != 0)
+		goto done;
 	if (o->chain != NULL &&
 	    ((rc = ccc_result_decode(&r, in->p, in->len, err)) != 0 ||
 	    (rc = ccc_chain_next(&next, o->chain, &r, err)) != 0)) {
@@ -221,6 +234,8 @@ ccc_op_sign_write(const struct ccc_sign_opts *o, const struct ccc_buf *in,
 	    (rc = ccc_out_commit(&out, err)) != 0)
 		ccc_out_abort(&out);
 done:
+	if (lock >= 0)
+		close(lock);
 	ccc_buf_free(&next);
 	return rc;
 }

@@ -129,6 +129,26 @@ signed_transfer() {
 	assert_unchanged nonces
 }
 
+@test "accept: while another process holds the record, a second accept is refused, nothing released" {
+	signed_transfer
+	# flock(1) holds the record's lock as a concurrent accept does
+	# between reading the record and replacing it: two accepts of one
+	# transfer must not both find its nonce new.
+	crun -2 flock nonces.lock ccc-quorum-sign accept --from alice.pub \
+	    -t bob.pub --nonces nonces -o amount t
+	assert_stderr "ccc-quorum-sign: locked: nonces: another process is updating it (run again when it is done)"
+	assert_output_empty
+	assert_no_file amount nonces
+	crun -0 ccc-quorum-sign accept --from alice.pub -t bob.pub --nonces nonces \
+	    -o amount t
+	assert_same nonces <(printf '%s 7\n' "$(field_hex alice.pub id)")
+	assert_mode 600 nonces.lock
+	crun -2 flock nonces.lock ccc-quorum-sign accept --from alice.pub \
+	    -t bob.pub --nonces nonces -o again t
+	assert_stderr "ccc-quorum-sign: locked: nonces: another process is updating it (run again when it is done)"
+	assert_no_file again
+}
+
 # A sample of the mutants (each costs a process; tests/unit/test_mutate
 # decodes every one of every schema): a bit of every byte of the head
 # (type, sender, nonce), of every 11th byte after it, and every 23rd cut.
@@ -314,6 +334,25 @@ head_of() {
 	crun -2 ccc-quorum-sign chain -C behind.chain -r roster -o x \
 	    batch-1.certified-result
 	assert_stderr "ccc-quorum-sign: usage: chain needs -a, or -C and -r (which write CHAIN: no -o, no -f) (see ccc-quorum-sign --help)"
+}
+
+@test "sign -C, chain -C: a chain another process is advancing is left alone, nothing signed" {
+	work private-token
+	save oracle-1.chain
+	crun -2 flock oracle-1.chain.lock ccc-quorum-sign sign -i oracle-1.key \
+	    -A attest.policy -r roster -P pool -F batch-4.certified \
+	    -C oracle-1.chain -o sig batch-4.result
+	assert_stderr "ccc-quorum-sign: locked: oracle-1.chain: another process is updating it (run again when it is done)"
+	assert_no_file sig
+	crun -0 ccc-quorum-sign chain -a token -o behind.chain table-0.ct
+	save behind.chain
+	crun -2 flock behind.chain.lock ccc-quorum-sign chain -C behind.chain \
+	    -r roster batch-1.certified-result
+	assert_stderr "ccc-quorum-sign: locked: behind.chain: another process is updating it (run again when it is done)"
+	assert_unchanged oracle-1.chain behind.chain
+	crun -0 ccc-quorum-sign chain -C behind.chain -r roster \
+	    batch-1.certified-result
+	assert_same behind.chain oracle-1.chain
 }
 
 @test "sign -C: a malformed chain file, or a chain of another app, signs nothing" {
