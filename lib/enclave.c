@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,19 +20,24 @@ size_value(const char *s, uint64_t *v)
 {
 	char *end;
 	unsigned long long x;
+	unsigned shift = 0;
 
+	/* strtoull takes "-1" as ULLONG_MAX: digits only. */
+	if (*s < '0' || *s > '9')
+		return -1;
 	errno = 0;
 	x = strtoull(s, &end, 10);
 	if (errno != 0 || end == s)
 		return -1;
 	switch (*end) {
-	case 'K': x <<= 10; end++; break;
-	case 'M': x <<= 20; end++; break;
-	case 'G': x <<= 30; end++; break;
+	case 'K': shift = 10; end++; break;
+	case 'M': shift = 20; end++; break;
+	case 'G': shift = 30; end++; break;
 	default: break;
 	}
-	if (*end != '\0')
+	if (*end != '\0' || x > (ULLONG_MAX >> shift))
 		return -1;
+	x <<= shift;
 	*v = x;
 	return 0;
 }

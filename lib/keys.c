@@ -339,9 +339,13 @@ ccc_ct_encrypt_hints(struct ccc_ec *ec, struct ccc_buf *out,
 		goto nomem;
 	symoff = out->len;
 	if (use_sodium_gcm(msg_len)) {
-		crypto_aead_aes256gcm_encrypt_detached(out->p + symoff,
+		if (crypto_aead_aes256gcm_encrypt_detached(out->p + symoff,
 		    out->p + symoff + msg_len, NULL, msg, msg_len, NULL, 0,
-		    NULL, ct.nonce, key);
+		    NULL, ct.nonce, key) != 0) {
+			rc = ccc_err_set(err, CCC_E_CRYPTO, -1, NULL,
+			    "aes-256-gcm");
+			goto out;
+		}
 	} else if ((cx = EVP_CIPHER_CTX_new()) == NULL) {
 		goto nomem;
 	} else if (EVP_EncryptInit_ex(cx, aes256gcm(), NULL, key,

@@ -92,7 +92,11 @@ read_box_key(uint8_t **sk, uint8_t pk[32], const char *path,
 		ccc_err_what(err, path);
 		goto out;
 	}
-	crypto_scalarmult_base(pk, *sk);
+	if (crypto_scalarmult_base(pk, *sk) != 0) {
+		rc = ccc_err_set(err, CCC_E_KEY, -1, NULL, "not a usable "
+		    "X25519 secret key");
+		ccc_err_what(err, path);
+	}
 out:
 	ccc_buf_free(&kb);
 	return rc;

@@ -157,14 +157,17 @@ make_output(struct ccc_buf *outp, const struct ccc_request *rq,
 
 	switch (rq->output) {
 	case CCC_OUTPUT_PUBLIC:
-		return ccc_buf_put(outp, stdout_bytes->p, stdout_bytes->len) ?
+		rc = ccc_buf_put(outp, stdout_bytes->p, stdout_bytes->len) ?
 		    ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "output") : 0;
+		break;
 	case CCC_OUTPUT_SEALED:
 		memcpy(info, CCC_OUTPUT_INFO, sizeof(CCC_OUTPUT_INFO));
 		memcpy(info + sizeof(CCC_OUTPUT_INFO), rq->id, 32);
-		if (ccc_buf_reserve(outp, 32 + stdout_bytes->len + 16) != 0)
-			return ccc_err_set(err, CCC_E_NOMEM, -1, NULL,
+		if (ccc_buf_reserve(outp, 32 + stdout_bytes->len + 16) != 0) {
+			rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL,
 			    "output");
+			break;
+		}
 		if (seed != NULL)
 			ccc_drbg_bytes(&d, ikm, sizeof(ikm));
 		rc = ccc_hpke_setup_s(&h, outp->p, rq->recipient, info,
@@ -173,15 +176,14 @@ make_output(struct ccc_buf *outp, const struct ccc_request *rq,
 		sodium_memzero(ikm, sizeof(ikm));
 		if (rc != 0 ||
 		    (rc = ccc_hpke_seal(&h, outp->p + 32, NULL, 0,
-		    stdout_bytes->p, stdout_bytes->len)) != 0) {
-			ccc_hpke_ctx_wipe(&h);
-			return ccc_err_set(err, CCC_E_KEY, -1, "recipient",
+		    stdout_bytes->p, stdout_bytes->len)) != 0)
+			rc = ccc_err_set(err, CCC_E_KEY, -1, "recipient",
 			    "cannot seal the output to the request's "
 			    "recipient");
-		}
+		else
+			outp->len = 32 + stdout_bytes->len + 16;
 		ccc_hpke_ctx_wipe(&h);
-		outp->len = 32 + stdout_bytes->len + 16;
-		return 0;
+		break;
 	case CCC_OUTPUT_THRESHOLD:
 		snprintf(ctx, sizeof(ctx), CCC_OUTPUT_CONTEXT_FMT,
 		    (int)rq->app_len, rq->app);
@@ -190,10 +192,13 @@ make_output(struct ccc_buf *outp, const struct ccc_request *rq,
 		rc = ccc_ct_encrypt(ec, outp, pub, ctx, strlen(ctx),
 		    stdout_bytes->p, stdout_bytes->len, err);
 		ec->drbg = NULL;
-		sodium_memzero(&d, sizeof(d));
-		return rc;
+		break;
+	default:
+		rc = ccc_err_set(err, CCC_E_INTERNAL, -1, NULL, "output mode");
 	}
-	return ccc_err_set(err, CCC_E_INTERNAL, -1, NULL, "output mode");
+	/* The output key stream, seeded by the coin: wiped on every path. */
+	sodium_memzero(&d, sizeof(d));
+	return rc;
 }
 
 /* What an enclave host trusts and is, read once (ccc_enclave_open). */

@@ -153,7 +153,7 @@ elem_hex() {
 	assert_output "$(printf '%s\n' 1 2 0)"
 	crun -1 ccc-encrypt "${K[@]}" --additive -B 1 -S 1 -l oh -o x.cbor \
 	    <<<$'0 1 0\n1 1 0'
-	assert_stderr "ccc-encrypt: invalid field: stdin: item 2: the values' sum 2 is not below 2^1"
+	assert_stderr "ccc-encrypt: invalid field: stdin: item 2: the values' sum is not below 2^1"
 	assert_no_file x.cbor
 	crun -2 ccc-encrypt "${K[@]}" -S 1 -l oh <<<1
 	assert_stderr "ccc-encrypt: usage: -S applies to --additive (see ccc-encrypt --help)"

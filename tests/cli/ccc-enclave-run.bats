@@ -413,7 +413,8 @@ pcr0() {
 	local bad
 	for bad in 'timeout' 'timeout 0' 'timeout 86401' 'memory 1T' \
 	    'network maybe' 'processes 5000' 'speed 3' 'cpu 1 2' 'uid 0' \
-	    'scratch-max 1X' 'connect'; do
+	    'scratch-max 1X' 'connect' 'memory -1' 'scratch-max -1' \
+	    'memory +5' 'memory 17179869185G' 'output-max 18446744073709551616'; do
 		printf '# limits\ntimeout 5\n%s\n' "$bad" >p
 		enclave -p p -i r.key -o r.res r.cert r.s1 r.s2 r.s3
 		((status == 1))
