@@ -285,6 +285,81 @@ rest() {
 	assert_output "srv/st/access.log: 2 entries, chained and matching its head"
 }
 
+# serve_as ROLE DIR COMMAND [PINNED...]: ccc-serve as sshd runs it for a
+# key whose forced command is "ccc-serve ROLE DIR PINNED...", the client
+# having asked for COMMAND; standard input and output are the caller's.
+serve_as() {
+	SSH_ORIGINAL_COMMAND=$3 "$TOP_SRCDIR/scripts/ccc-serve" "$1" "$2" \
+	    "${@:4}"
+}
+
+@test "ccc-serve, a pinned command: the orchestrating key gets it served and nothing else, never the node's files" {
+	local f pin
+	mkdir srv
+	for f in k57/share-3.cbor k57/tpk.cbor roster attest.policy aroot.pem pool; do
+		cp "fx/$f" "srv/${f#k57/}"
+	done
+	ccc-keygen recipient -o evil.key -p srv/evil.pub
+	cat fx/cert1 fx/cert2 >in
+	pin=(ccc-reencrypt -s share-3.cbor -k tpk.cbor -r roster -A attest.policy
+	    -P pool -d st --serve)
+	export -f serve_as
+	crun -0 bash -c 'serve_as node srv serve "${@}" <in >a' _ "${pin[@]}"
+	assert_stderr_empty
+	released a 1 s1
+	released a 2 s2
+	[[ "$(ccc-inspect s1 | sed -n 's/^  "index": \([0-9]*\),$/\1/p')" == 3 ]]
+	crun -0 ccc-inspect -L srv/st
+	assert_output "srv/st/access.log: 2 entries, chained and matching its head"
+	# The client's own command line: direct mode to its key, its own
+	# roster and state, the enclave's key to standard output; a file put.
+	for f in 'ccc-reencrypt -s share-3.cbor -k tpk.cbor --to evil.pub' \
+	    'ccc-reencrypt -s share-3.cbor -k tpk.cbor -r evil -A evil -P evil -d evil' \
+	    'serve --to evil.pub' 'in x serve' 'put roster' \
+	    'ccc-enclave-run keygen -a e.key -n 00 -s - -o k.pub'; do
+		crun -2 serve_as node srv "$f" "${pin[@]}" <fx/ct.A
+		assert_stderr "ccc-serve: refused: '${f%% *}': this key may only ask for serve (the pinned ccc-reencrypt) or get"
+		assert_output_empty
+	done
+	crun -2 serve_as node srv 'get share-3.cbor' "${pin[@]}"
+	assert_stderr "ccc-serve: refused: get: share-3.cbor: a secret (others cannot read it)"
+	serve_as node srv 'get pool' "${pin[@]}" >got
+	assert_same got fx/pool
+	crun -2 serve_as node srv serve put x
+	assert_stderr "ccc-serve: refused: a pinned command is a ccc tool, not 'put'"
+	crun -2 serve_as node srv serve ccc-encrypt -k tpk.cbor
+	assert_stderr "ccc-serve: refused: ccc-encrypt: not a command of the node role"
+	crun -0 ccc-inspect -L srv/st
+	assert_output "srv/st/access.log: 2 entries, chained and matching its head"
+}
+
+@test "ccc-serve put: no set-id bit survives, and a secret is never replaced by a file others can read" {
+	mkdir -p srv src/st
+	printf 'secret\n' >srv/identity.key
+	chmod 600 srv/identity.key
+	save srv/identity.key
+	printf 'attacker\n' >src/identity.key
+	chmod 644 src/identity.key
+	(cd src && tar -cf ../p.tar identity.key)
+	crun -2 serve_as node srv 'put identity.key' <p.tar
+	assert_stderr "ccc-serve: refused: put: identity.key: a secret is there (others cannot read it); the archive's file would be readable by others"
+	assert_unchanged srv/identity.key
+	assert_mode 600 srv/identity.key
+	# A secret for a secret (a share shipped again): stored, still 0600.
+	chmod 600 src/identity.key
+	(cd src && tar -cf ../p.tar identity.key)
+	crun -0 serve_as node srv 'put identity.key' <p.tar
+	assert_same srv/identity.key src/identity.key
+	assert_mode 600 srv/identity.key
+	# Set-user-id, set-group-id and sticky bits are dropped.
+	printf '#!/bin/sh\n' >src/tool
+	chmod 6755 src/tool
+	(cd src && tar -cf ../t.tar tool)
+	crun -0 serve_as node srv 'put tool' <t.tar
+	assert_mode 755 srv/tool
+	[[ $(stat -c %A srv/tool) == -rwxr-xr-x ]]
+}
+
 # ---- an oracle: ccc-quorum-sign sign --serve ---------------------------------
 
 # oracle_serve I IN OUT [ARG...]: oracle I checks and signs the requests in
