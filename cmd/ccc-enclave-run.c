@@ -138,6 +138,10 @@ keygen(int argc, char **argv)
 	}
 	if (o.attest_key == NULL || o.secret == NULL)
 		return ccc_cli_usage("keygen needs -a and -s");
+	/* The per-request secret never leaves the enclave's host. */
+	if (strcmp(o.secret, "-") == 0)
+		return ccc_cli_usage("keygen -s names a file: the per-request "
+		    "secret key is never printed");
 	if (optind != argc)
 		return ccc_cli_usage("keygen takes no operand");
 	o.now = (uint64_t)now;

@@ -142,6 +142,12 @@ names_except() {
 	((status == 2))
 	assert_stderr "ccc-enclave-run: usage: --now: a time in seconds since 1970 (see ccc-enclave-run --help)"
 	assert_output_empty
+	# The per-request secret never leaves the host: not to a pipe, not
+	# through an ssh connection's standard output.
+	crun -2 ccc-enclave-run keygen -a fx/e1.key -n 00 -s - -o k.pub
+	assert_stderr "ccc-enclave-run: usage: keygen -s names a file: the per-request secret key is never printed (see ccc-enclave-run --help)"
+	assert_output_empty
+	assert_no_file k.pub
 }
 
 # ---- the run -------------------------------------------------------------------
