@@ -350,6 +350,31 @@ ccc_request_excluded(const struct ccc_request *rq, const struct ccc_roster *r,
 	return 0;
 }
 
+/* A key made for a request (keygen -n ID) serves that request only. */
+static int
+key_bound(const struct ccc_enclave_key *k, const struct ccc_request *rq,
+    struct ccc_err *err)
+{
+	if (k->challenge != NULL && (k->challenge_len != 32 ||
+	    memcmp(k->challenge, rq->id, 32) != 0))
+		return ccc_err_set(err, CCC_E_ATTEST, -1, "enclave_attestation",
+		    "the enclave key was made for another request (its "
+		    "challenge is not the request id)");
+	return 0;
+}
+
+int
+ccc_request_key_bound(const struct ccc_request *rq, struct ccc_err *err)
+{
+	struct ccc_enclave_key k;
+	int rc;
+
+	if ((rc = ccc_enclave_key_decode(&k, rq->enclave_att,
+	    rq->enclave_att_len, err)) != 0)
+		return rc;
+	return key_bound(&k, rq, err);
+}
+
 /* The per-request key: attested by the enclave, fresh, for this request. */
 static int
 check_key(const struct ccc_request *rq, const struct ccc_pool_enclave *e,
@@ -374,6 +399,8 @@ check_key(const struct ccc_request *rq, const struct ccc_pool_enclave *e,
 		    "the enclave key's attestation is for another %s than the "
 		    "request's", memcmp(k.enclave_id, rq->enclave_id, 32) ?
 		    "enclave" : "key");
+	if ((rc = key_bound(&k, rq, err)) != 0)
+		return rc;
 	if (k.expires < now)
 		return ccc_err_set(err, CCC_E_EXPIRED, -1,
 		    "enclave_attestation", "the enclave key expired at %s",

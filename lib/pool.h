@@ -135,6 +135,14 @@ int ccc_request_enclave_check(const struct ccc_request *rq,
     const struct ccc_attest_policy *pol, uint64_t now, struct ccc_err *err)
     CCC_WUR;
 /*
+ * Whether the request's enclave key was made for it: a key that carries a
+ * challenge (ccc-enclave-run keygen -n) must carry the request id, so one
+ * attested key cannot collect shares for other requests.  CCC_E_ATTEST
+ * if not.  Part of ccc_request_enclave_check; the builder checks it too.
+ */
+int ccc_request_key_bound(const struct ccc_request *rq, struct ccc_err *err)
+    CCC_WUR;
+/*
  * The assignment part of that check alone (what the application checks
  * when it builds the request); *e (if not NULL) is then the enclave.
  */

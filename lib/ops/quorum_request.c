@@ -218,7 +218,8 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 	{
 		/*
 		 * What a consumer will check, checked before it leaves: the
-		 * fields, and that the pool assigns the request to the key's
+		 * fields, that a key made for a request was made for this
+		 * one, and that the pool assigns the request to the key's
 		 * enclave (the attestation is the oracles' and nodes' to
 		 * judge, under their policy).
 		 */
@@ -230,6 +231,7 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 		}
 		for (j = 0; j < rq.nreplicas; j++)
 			if ((rc = ccc_request_replica(&view, &rq, j,
+			    err)) != 0 || (rc = ccc_request_key_bound(&view,
 			    err)) != 0 || (rc = ccc_request_assign_check(&view,
 			    &pool, &roster, o->now, NULL, err)) != 0) {
 				ccc_err_what(err, j == 0 ? o->enclave_key :

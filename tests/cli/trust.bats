@@ -194,6 +194,26 @@ refused_by_nodes() {
 	assert_no_file r
 }
 
+@test "a per-request key serves the request it was made for: another request's is refused by the builder, every oracle and every node" {
+	local id1 id2 why
+	id1=$(printf %064x 1) id2=$(printf %064x 2)
+	ccc-enclave-run keygen -a fx/enc.key -n "$id1" -s k1.key -o k1.pub \
+	    --now "$T"
+	crun -0 request r1 pool k1.pub "$id1"
+	why="the enclave key was made for another request (its challenge is not the request id)"
+	crun -1 request r2 pool k1.pub "$id2"
+	assert_stderr "ccc-quorum-sign: attestation refused: k1.pub: $why"
+	assert_no_file r2
+	# By hand: the first request under the second id.
+	replace_bytes r1 "$(field_offset r1 request_id)" "$id2" forged
+	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor \
+	    -A fx/attest.policy -r fx/roster -P fx/pool --now "$T" -o s forged
+	assert_stderr "ccc-quorum-sign: attestation refused: forged: $why"
+	assert_no_file s
+	collude forged cert r1
+	refused_by_nodes cert pool "attestation refused: cert: $why"
+}
+
 @test "attack 4: another enclave of the pool forges the result: refused by ccc-attest-verify and every oracle" {
 	local id
 	id=$(pick pool2 enclave-1)
