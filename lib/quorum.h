@@ -5,10 +5,12 @@
  * A certificate carries the exact bytes of the blob it certifies and at
  * least q signatures by distinct members of a roster, each over
  *   "ccc/sig/v1" 0 || "ccc/oracle/v1:" <blob type> || 0 || SHA-256(blob bytes)
- * (lib/identity.h), so a certificate is bound to one blob, of one type,
- * under one roster (named by the SHA-256 of the roster's bytes), and no
- * oracle signature is ever one of the signatures an identity makes in DKG
- * (whose purposes are bare type strings, none with a ':').
+ * (lib/identity.h), so a signature is bound to one blob, of one type, and
+ * no oracle signature is ever one of the signatures an identity makes in
+ * DKG (whose purposes are bare type strings, none with a ':').  The
+ * certificate names its roster (the SHA-256 of the roster's bytes) but the
+ * signatures do not cover it: a key in two rosters signs for both
+ * (ccc-quorum-sign(1), SECURITY CONSIDERATIONS).
  */
 #ifndef CCC_QUORUM_H
 #define CCC_QUORUM_H
