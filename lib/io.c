@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,6 +317,25 @@ out:
 	return rc;
 }
 
+/*
+ * The temporary beside path: "PATH.tmpXXXXXX", its last name shortened
+ * where that would pass NAME_MAX (so that every name a file system takes
+ * can be written); it still ends in ".tmpXXXXXX", which is what a state
+ * directory's clean-up looks for.
+ */
+static void
+tmp_name(char *tmp, size_t cap, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t dir = base != NULL ? (size_t)(base - path) + 1 : 0;
+	size_t keep = strlen(path + dir);
+
+	if (keep > NAME_MAX - 10)
+		keep = NAME_MAX - 10;
+	snprintf(tmp, cap, "%.*s%.*s.tmpXXXXXX", (int)dir, path, (int)keep,
+	    path + dir);
+}
+
 int
 ccc_out_open(struct ccc_out *o, const char *path, int flags,
     struct ccc_err *err)
@@ -346,7 +366,7 @@ ccc_out_open(struct ccc_out *o, const char *path, int flags,
 		o->path = NULL;
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "%s", path);
 	}
-	snprintf(o->tmp, n, "%s.tmpXXXXXX", path);
+	tmp_name(o->tmp, n, path);
 	if ((o->fd = mkostemp(o->tmp, O_CLOEXEC)) < 0) {
 		ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", path,
 		    strerror(errno));

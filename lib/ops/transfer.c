@@ -204,7 +204,10 @@ out:
 
 /*
  * The signature, and with -C the table chain advanced: the output is
- * opened first, so a chain never advances for a signature not written.
+ * opened and written first, so a chain never advances for a signature
+ * that was refused or could not be written; only an I/O error of the
+ * final commit (sync or rename) leaves the chain advanced without it:
+ * the oracle is then at the head the result makes, as if it had signed.
  */
 int
 ccc_op_sign_write(const struct ccc_sign_opts *o, const struct ccc_buf *in,

@@ -178,6 +178,20 @@ decrypt() {
 	assert_no_temp_files .
 }
 
+@test "ccc-encrypt: an output name as long as the file system takes (255 bytes) is written, its temporary name shortened" {
+	local name
+	name=$(printf 'n%.0s' {1..255})
+	mkdir d
+	crun -0 ccc-encrypt -k fx/k23/tpk.cbor -l app1 -o "d/$name" fx/msg
+	assert_stderr_empty
+	decrypt "d/$name" dec -c app1
+	assert_same dec fx/msg
+	[[ $(ls d) == "$name" ]]
+	# Replaced with -f, the same way.
+	crun -0 ccc-encrypt -k fx/k23/tpk.cbor -l app1 -f -o "d/$name" fx/msg
+	[[ $(ls d) == "$name" ]]
+}
+
 @test "ccc-encrypt refuses to write a ciphertext to a terminal (exit 2)" {
 	command -v script >/dev/null || skip "script(1) is not installed"
 	crun -2 script -qec "ccc-encrypt -k fx/k23/tpk.cbor fx/msg 2>err" /dev/null
