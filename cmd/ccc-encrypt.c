@@ -40,7 +40,7 @@ static const struct ccc_cli_help help[] = {
 	{ "--json",
 	    "write Chainlink's hybrid JSON form" },
 	{ "-e, --encoding FORM",
-	    "with --json: raw, hex or base64" },
+	    "with --json: json, hex or base64" },
 	{ "--from-json",
 	    "convert a Chainlink JSON ciphertext to a blob" },
 	{ "-v, --verbose",

@@ -99,7 +99,7 @@ static const struct ccc_cli_help help[] = {
 	{ "--connect PORT",
 	    "request, with -n: a TCP port it may connect to" },
 	{ "-E, --expires-in SECS",
-	    "request: lifetime (default one hour)" },
+	    "request: lifetime (default 600 s)" },
 	{ "-I, --request-id HEX",
 	    "request: this request id, not a random one" },
 	{ "-i, --identity KEY",
@@ -335,13 +335,18 @@ main(int argc, char **argv)
 			reps[nreps++] = optarg;
 			break;
 		case OPT_AGREE:
-		case OPT_REPLICAS:
 			if ((v = ccc_cli_number(optarg, 1,
 			    CCC_REPLICAS_MAX)) < 0)
-				return ccc_cli_usage("--%s: 1 to %d",
-				    c == OPT_AGREE ? "agree" : "replicas",
+				return ccc_cli_usage("--agree: 1 to %d",
 				    CCC_REPLICAS_MAX);
-			*(c == OPT_AGREE ? &agree : &nrep) = (uint32_t)v;
+			agree = (uint32_t)v;
+			break;
+		case OPT_REPLICAS:
+			if ((v = ccc_cli_number(optarg, 2,
+			    CCC_REPLICAS_MAX)) < 0)
+				return ccc_cli_usage("--replicas: 2 to %d",
+				    CCC_REPLICAS_MAX);
+			nrep = (uint32_t)v;
 			break;
 		case 'P': pool = optarg; break;
 		case OPT_ASSIGNMENT:

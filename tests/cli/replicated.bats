@@ -244,6 +244,12 @@ enclave() {
 	    -P "$W/00-keys/pool" -K a/key-1.pub -K a/key-2.pub -K a/key-3.pub \
 	    --agree 1 "$W/01-input.ct"
 	assert_stderr "ccc-quorum-sign: usage: --agree: a majority of the 3 replicas, at most all (see ccc-quorum-sign --help)"
+	# --replicas takes 2 to 16: 1 is no replication.
+	crun -2 ccc-quorum-sign assign -r "$W/00-keys/roster" -P "$W/00-keys/pool" \
+	    --replicas 1
+	assert_stderr "ccc-quorum-sign: usage: --replicas: 2 to 16 (see ccc-quorum-sign --help)"
+	crun -2 ccc-flow -d w2 --enclaves 3 --replicas 1
+	assert_stderr "ccc-flow: usage: --replicas takes 2 to 16 enclaves, not 1 (see ccc-flow --help)"
 	# Replicas given in another order than the pool assigns them.
 	crun -1 ccc-quorum-sign request -a demo -x "$W/02-program" \
 	    -k "$W/00-keys/committee/tpk.cbor" -r "$W/00-keys/roster" \
