@@ -25,16 +25,16 @@ certify_pool() {
 
 # assigned_key NAME: the pool assigns a fresh request id, $request_id, its
 # enclave, $enclave (its name in the pool: its files are $enclave.key and
-# $enclave.pem), and that enclave makes the request's key: NAME.key, the
+# $enclave.pem), and that enclave makes the request's key, bound to that
+# request id (keygen -n; the policy requires it): NAME.key, the
 # secret (0600, for its ccc-enclave-run -i only), and NAME.pub, the public
 # key with the enclave's attestation document, for the request's -K.
 assigned_key() {
 	echo '$ ccc-quorum-sign assign -r roster -P pool'
 	ccc-quorum-sign assign -r roster -P pool >"$1.assigned"
 	cat "$1.assigned"
-	# shellcheck disable=SC2034 # request_id: for the script's request -I
 	read -r request_id _ enclave <"$1.assigned"
-	run ccc-enclave-run keygen -a "$enclave.key" -s "$1.key" -o "$1.pub"
+	run ccc-enclave-run keygen -a "$enclave.key" -n "$request_id" -s "$1.key" -o "$1.pub"
 }
 
 # pool_deployment: the examples' deployment, in the current directory: a
@@ -51,7 +51,7 @@ pool_deployment() {
 	run ccc-quorum-sign roster -q 2 -N oracles -o roster oracle-1.pub oracle-2.pub oracle-3.pub
 	run ccc-keygen attest-root -o root.key -p root.pem -N example-root
 	run ccc-keygen enclave-cert -r root.key -o enclave-1.key -p enclave-1.pem -N enclave-1
-	printf 'ccc-attest-policy 1\nroot software root.pem example-root\nmeasurements any\nallow-software yes\n' >attest.policy
+	printf 'ccc-attest-policy 1\nroot software root.pem example-root\nmeasurements any\nallow-software yes\nrequire-challenge yes\n' >attest.policy
 	certify_pool enclave-1.pem
 }
 

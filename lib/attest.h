@@ -117,6 +117,12 @@ struct ccc_attest_policy {
 	uint64_t future_skew_ms;
 	bool allow_software;
 	bool allow_debug;
+	/*
+	 * "require-challenge yes": an enclave's per-request key must have
+	 * been made with a challenge (ccc-enclave-run keygen -n), which binds
+	 * it to one request.
+	 */
+	bool require_challenge;
 };
 
 /* A policy with the defaults, or NULL if out of memory. */

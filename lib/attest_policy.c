@@ -11,6 +11,7 @@
  *   future-skew SECONDS           default 30
  *   allow-software yes|no         default no
  *   allow-debug yes|no            default no
+ *   require-challenge yes|no      default no
  *
  * '#' starts a comment, a backslash at the end of a line continues it.
  * Anything unknown, repeated or out of range is an error naming the line:
@@ -40,7 +41,7 @@ struct pstate {
 	const char *dir;
 	struct ccc_err *err;
 	unsigned line;
-	bool version, max_age, skew, sw, debug;
+	bool version, max_age, skew, sw, debug, challenge;
 };
 
 static int
@@ -316,6 +317,8 @@ directive(struct pstate *ps, char **tok, size_t n)
 		once = &ps->sw;
 	else if (strcmp(tok[0], "allow-debug") == 0)
 		once = &ps->debug;
+	else if (strcmp(tok[0], "require-challenge") == 0)
+		once = &ps->challenge;
 	else if (strcmp(tok[0], "ccc-attest-policy") == 0)
 		return bad(ps, "\"ccc-attest-policy\" repeated");
 	else
@@ -331,8 +334,10 @@ directive(struct pstate *ps, char **tok, size_t n)
 		rc = seconds(ps, tok[1], 0, &pol->future_skew_ms);
 	else if (once == &ps->sw)
 		rc = yesno(ps, tok[1], &pol->allow_software);
-	else
+	else if (once == &ps->debug)
 		rc = yesno(ps, tok[1], &pol->allow_debug);
+	else
+		rc = yesno(ps, tok[1], &pol->require_challenge);
 	return rc;
 }
 

@@ -401,6 +401,10 @@ check_key(const struct ccc_request *rq, const struct ccc_pool_enclave *e,
 		    "enclave" : "key");
 	if ((rc = key_bound(&k, rq, err)) != 0)
 		return rc;
+	if (k.challenge == NULL && pol->require_challenge)
+		return ccc_err_set(err, CCC_E_ATTEST, -1, "enclave_attestation",
+		    "the enclave key was made without a challenge, and the "
+		    "policy requires one (require-challenge yes)");
 	if (k.expires < now)
 		return ccc_err_set(err, CCC_E_EXPIRED, -1,
 		    "enclave_attestation", "the enclave key expired at %s",

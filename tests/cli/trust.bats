@@ -214,6 +214,44 @@ refused_by_nodes() {
 	refused_by_nodes cert pool "attestation refused: cert: $why"
 }
 
+@test "a per-request key made without a challenge serves any number of requests, unless the policy says require-challenge yes: then every oracle and every node refuses it" {
+	local id1 id2 i why
+	id1=$(printf %064x 1) id2=$(printf %064x 2)
+	cp fx/aroot.pem .
+	printf 'require-challenge yes\n' | cat fx/attest.policy - >chal.policy
+	ccc-enclave-run keygen -a fx/enc.key -s k0.key -o k0.pub --now "$T"
+	request r1 pool k0.pub "$id1"
+	request r2 pool k0.pub "$id2"
+	# Under a policy without the directive, one key serves both.
+	for r in r1 r2; do
+		crun -0 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor \
+		    -A fx/attest.policy -r fx/roster -P fx/pool --now "$T" \
+		    -o "$r.s" "$r"
+		assert_stderr_empty
+	done
+	why="the enclave key was made without a challenge, and the policy requires one (require-challenge yes)"
+	crun -1 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor \
+	    -A chal.policy -r fx/roster -P fx/pool --now "$T" -o s r1
+	assert_stderr "ccc-quorum-sign: attestation refused: r1: $why"
+	assert_no_file s
+	# Certified all the same by a colluding quorum: no such node serves it.
+	collude r1 cert r1
+	for i in 1 2 3; do
+		crun -1 ccc-reencrypt -s "fx/k23/share-$i.cbor" \
+		    -k fx/k23/tpk.cbor -r fx/roster -A chal.policy -P fx/pool \
+		    -d "st$i" --now "$T" -o "cert.s$i" cert
+		assert_stderr "ccc-reencrypt: attestation refused: cert: $why"
+		assert_no_file "cert.s$i" "st$i/access.log"
+	done
+	# A key made for the request (keygen -n) passes the same policy.
+	ccc-enclave-run keygen -a fx/enc.key -n "$id1" -s k1.key -o k1.pub \
+	    --now "$T"
+	request r3 pool k1.pub "$id1"
+	crun -0 ccc-quorum-sign sign -i fx/o1.key -k fx/k23/tpk.cbor \
+	    -A chal.policy -r fx/roster -P fx/pool --now "$T" -o s r3
+	assert_stderr_empty
+}
+
 @test "attack 4: another enclave of the pool forges the result: refused by ccc-attest-verify and every oracle" {
 	local id
 	id=$(pick pool2 enclave-1)

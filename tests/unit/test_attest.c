@@ -879,6 +879,10 @@ static const struct badpol badpols[] = {
 	    "line 4: expected yes or no" },
 	{ V1 R1 "measurements any\nallow-debug\n",
 	    "line 4: \"allow-debug\" takes one value" },
+	{ V1 R1 "measurements any\nrequire-challenge always\n",
+	    "line 4: expected yes or no" },
+	{ V1 R1 "measurements any\nrequire-challenge no\nrequire-challenge "
+	    "yes\n", "line 5: \"require-challenge\" repeated" },
 	{ V1 R1 "measurements any\nfuture-skew -1\n",
 	    "line 4: \"-1\" is not a number" },
 	{ V1 "root aws-nitro \\\n sha256:" AWS_ROOT_SHA256 " bad/name\n",
@@ -901,21 +905,23 @@ test_policy(void)
 	    "    pcr0=" P48 " \\\n"
 	    "    pcr15=" P48 "\n"
 	    "\tmeasurements any\n"
-	    "max-age 60\nfuture-skew 0\nallow-software yes\nallow-debug no\n");
+	    "max-age 60\nfuture-skew 0\nallow-software yes\nallow-debug no\n"
+	    "require-challenge yes\n");
 	ok(pol != NULL && pol->nroots == 1 && pol->roots[0].kind ==
 	    CCC_ATTEST_KIND_AWS_NITRO && hex_is(pol->roots[0].sha256, 32,
 	    AWS_ROOT_SHA256) && pol->nsets == 1 && pol->sets[0].len[0] == 48 &&
 	    pol->sets[0].len[15] == 48 && pol->sets[0].len[1] == 0 &&
 	    pol->any_measurement && pol->max_age_ms == 60000 &&
 	    pol->future_skew_ms == 0 && pol->allow_software &&
-	    !pol->allow_debug, "a policy with comments, CRLF, continued "
-	    "lines, the AWS colon fingerprint form");
+	    !pol->allow_debug && pol->require_challenge, "a policy with "
+	    "comments, CRLF, continued lines, the AWS colon fingerprint form");
 	ccc_attest_policy_free(pol);
 	pol = policy(V1 R1 "measurements any\n");
 	ok(pol != NULL && pol->max_age_ms == 300000 &&
 	    pol->future_skew_ms == 30000 && !pol->allow_software &&
-	    !pol->allow_debug && strcmp(pol->roots[0].name, "aws-nitro") == 0,
-	    "defaults: max-age 300, future-skew 30, no software, no debug");
+	    !pol->allow_debug && !pol->require_challenge &&
+	    strcmp(pol->roots[0].name, "aws-nitro") == 0, "defaults: max-age "
+	    "300, future-skew 30, no software, no debug, no challenge needed");
 	ccc_attest_policy_free(pol);
 	for (i = 0; i < sizeof(badpols) / sizeof(badpols[0]); i++) {
 		pol = ccc_attest_policy_new();
