@@ -1,6 +1,7 @@
 /*
  * The transition engine of ccc-share, private to lib/ops/reshare*.c:
- * reshare.c runs the rounds, reshare_load.c loads a transition's state,
+ * reshare.c runs the rounds, reshare_start.c begins and aborts a
+ * transition, reshare_load.c loads a transition's state,
  * reshare_commit.c commits a certified group and erases old shares,
  * reshare_spool.c sends our messages and takes in the others' (in/ ->
  * pending/msgs), reshare_status.c is the read-only report of
@@ -62,6 +63,8 @@ const char *rs_dealer_label(const struct tx *x, uint32_t i, char *buf,
 uint32_t rs_count_have(const struct tx *x, int kind);
 bool rs_deal_ok(struct tx *x, uint32_t i);
 int rs_qualify(struct tx *x, struct ccc_err *err) CCC_WUR;
+/* Every step that can be taken now (advance, and after a start). */
+int rs_run(struct tx *x, struct ccc_err *err) CCC_WUR;
 int rs_derive(struct tx *x, const uint8_t *S, uint32_t k, BIGNUM *xj,
     struct ccc_buf *gb, struct ccc_group *g, struct ccc_err *err) CCC_WUR;
 int rs_share_blob(struct tx *x, struct ccc_buf *b, const BIGNUM *xj,
