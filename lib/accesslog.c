@@ -18,6 +18,7 @@
 #include "io.h"
 #include "quorum.h"
 #include "schemas.h"
+#include "seq.h"
 
 static char *
 path_of(const struct ccc_accesslog *st, const char *rel)
@@ -297,28 +298,28 @@ ccc_accesslog_each(const char *log, int (*each)(const struct ccc_val *, void *,
     struct ccc_err *), void *ctx, struct ccc_err *err)
 {
 	struct ccc_val v[ACC_NFIELDS];
-	struct ccc_buf b;
-	size_t off = 0, ilen;
+	struct ccc_seq s;
+	const uint8_t *p;
+	size_t n;
+	long long at;
 	int rc;
 
-	ccc_buf_init(&b, 0);
-	if ((rc = ccc_read_file(&b, log, 1UL << 31, err)) != 0)
-		goto out;
-	for (; off < b.len; off += ilen) {
-		if ((rc = ccc_cbor_check(b.p + off, b.len - off,
-		    CCC_CBOR_STRICT, b.len - off, &ilen, (long long)off,
-		    err)) != 0 || (rc = ccc_blob_decode(&ccc_schema_access,
-		    b.p + off, ilen, v, (long long)off, err)) != 0) {
+	/* An entry at a time: the log may be larger than memory. */
+	if ((rc = ccc_seq_open(&s, log, CCC_BLOB_MAX, 0, err)) != 0)
+		return rc;
+	while ((rc = ccc_seq_next(&s, &p, &n, &at, err)) == 1) {
+		if ((rc = ccc_blob_decode(&ccc_schema_access, p, n, v, at,
+		    err)) != 0) {
+			ccc_err_item(err, s.item);
 			ccc_err_what(err, log);
-			goto out;
+			break;
 		}
 		if ((rc = each(v, ctx, err)) != 0)
 			break;
 	}
 	if (rc == 1)
 		rc = 0;
-out:
-	ccc_buf_free(&b);
+	ccc_seq_close(&s);
 	return rc;
 }
 

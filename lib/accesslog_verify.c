@@ -14,29 +14,28 @@
 #include "cbor.h"
 #include "io.h"
 #include "quorum.h"
+#include "seq.h"
 
 /*
  * Whether the entry p[0..n) (number seq) is vouched for by what follows
- * it: the next entry's prev, or the head when it is the last entry.  1
- * yes, 0 no, -1 cannot tell (nothing follows, or it does not decode).
- * When the chain breaks at entry k, this tells an altered entry k-1
- * (entry k still vouched for) from an altered entry k (not).
+ * it: the next entry's prev (next[0..next_len), NULL if it is not an
+ * item), or the head at the end of the log.  1 yes, 0 no, -1 cannot tell
+ * (no head, or the next item does not decode).  When the chain breaks at
+ * entry k, this tells an altered entry k-1 (entry k still vouched for)
+ * from an altered entry k (not).
  */
 static int
-vouched(const uint8_t *p, size_t n, const uint8_t *rest, size_t rest_len,
-    const char *head_path, uint64_t seq)
+vouched(const uint8_t *p, size_t n, const uint8_t *next, size_t next_len,
+    bool at_end, const char *head_path, uint64_t seq)
 {
 	struct ccc_val v[ACC_NFIELDS];
 	struct ccc_access_head h;
 	uint8_t d[32];
-	size_t ilen;
 
 	crypto_hash_sha256(d, p, n);
-	if (rest_len > 0) {
-		if (ccc_cbor_check(rest, rest_len, CCC_CBOR_STRICT,
-		    CCC_BLOB_MAX, &ilen, 0, NULL) != 0 ||
-		    ccc_blob_decode(&ccc_schema_access, rest, ilen, v, 0,
-		    NULL) != 0)
+	if (!at_end) {
+		if (next == NULL || ccc_blob_decode(&ccc_schema_access, next,
+		    next_len, v, 0, NULL) != 0)
 			return -1;
 		return memcmp(v[ACC_PREV].p, d, 32) == 0;
 	}
@@ -127,15 +126,18 @@ ccc_access_verify_signed(const char *log, const char *head_path,
     struct ccc_err *err)
 {
 	struct ccc_val v[ACC_NFIELDS];
-	struct ccc_buf b;
+	struct ccc_seq s;
+	struct ccc_buf cur;
+	struct ccc_err nerr;
+	const uint8_t *np = NULL;
 	uint8_t prev[32], rid[32];
-	size_t off = 0, prev_off = 0, ilen, i;
+	size_t nn = 0, i;
+	long long at, nat = 0, prev_off = 0, end = 0;
 	uint64_t seq = 0;
-	int rc, vouch;
+	int rc, nrc, vouch;
 
 	memset(prev, 0, sizeof(prev));
 	memset(rid, 0, sizeof(rid));
-	ccc_buf_init(&b, 0);
 	/* A node that never served has neither file: an empty log. */
 	if (nsh == 0 && access(log, F_OK) != 0 && errno == ENOENT &&
 	    (head_path == NULL || (access(head_path, F_OK) != 0 &&
@@ -143,15 +145,30 @@ ccc_access_verify_signed(const char *log, const char *head_path,
 		*count = 0;
 		return 0;
 	}
-	if ((rc = ccc_read_file(&b, log, 1UL << 31, err)) != 0)
-		goto out;
-	while (off < b.len) {
-		long long at = (long long)off;
-		/* A per-entry cap, not the bytes left: a cut entry is
-		 * truncated, not too large. */
-		if ((rc = ccc_cbor_check(b.p + off, b.len - off,
-		    CCC_CBOR_STRICT, CCC_BLOB_MAX, &ilen, at, err)) != 0 ||
-		    (rc = ccc_blob_decode(&ccc_schema_access, b.p + off, ilen,
+	/*
+	 * An entry at a time, the log may be larger than memory; each is
+	 * kept while the one after it is read, which may vouch for it.  A
+	 * per-entry cap, not the bytes left: a cut entry is truncated, not
+	 * too large.
+	 */
+	if ((rc = ccc_seq_open(&s, log, CCC_BLOB_MAX, 0, err)) != 0) {
+		ccc_err_what(err, log);
+		return rc;
+	}
+	ccc_buf_init(&cur, 0);
+	ccc_err_clear(&nerr);
+	nrc = ccc_seq_next(&s, &np, &nn, &nat, &nerr);
+	while (nrc == 1) {
+		ccc_buf_reset(&cur);
+		if (ccc_buf_put(&cur, np, nn) != 0) {
+			rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL,
+			    "access log");
+			goto out;
+		}
+		at = nat;
+		ccc_err_clear(&nerr);
+		nrc = ccc_seq_next(&s, &np, &nn, &nat, &nerr);
+		if ((rc = ccc_blob_decode(&ccc_schema_access, cur.p, cur.len,
 		    v, at, err)) != 0) {
 			ccc_err_item(err, (long)seq + 1);
 			goto out;
@@ -170,13 +187,13 @@ ccc_access_verify_signed(const char *log, const char *head_path,
 				rc = ccc_err_set(err, CCC_E_MALFORMED, at,
 				    "prev", "the first entry's prev is not "
 				    "zero (it was altered)");
-			else if ((vouch = vouched(b.p + off, ilen, b.p + off +
-			    ilen, b.len - off - ilen, head_path,
+			else if ((vouch = vouched(cur.p, cur.len, nrc == 1 ?
+			    np : NULL, nn, nrc == 0, head_path,
 			    seq + 1)) == 1) {
 				/* This entry is intact: the one before it
 				 * is not what was hashed. */
 				rc = ccc_err_set(err, CCC_E_MALFORMED,
-				    (long long)prev_off, NULL, "entry %llu "
+				    prev_off, NULL, "entry %llu "
 				    "was altered (entry %llu's prev is not its "
 				    "hash)", (unsigned long long)seq,
 				    (unsigned long long)seq + 1);
@@ -191,15 +208,23 @@ ccc_access_verify_signed(const char *log, const char *head_path,
 			ccc_err_item(err, (long)seq + 1);
 			goto out;
 		}
-		crypto_hash_sha256(prev, b.p + off, ilen);
+		crypto_hash_sha256(prev, cur.p, cur.len);
 		memcpy(rid, v[ACC_REQUEST].p, 32);
 		seq++;
 		if ((rc = signed_check(sh, nsh, seq, prev, v, at, err)) != 0) {
 			ccc_err_item(err, (long)seq);
 			goto out;
 		}
-		prev_off = off;
-		off += ilen;
+		prev_off = at;
+		end = at + (long long)cur.len;
+	}
+	if (nrc < 0) {
+		/* The item after entry seq is not an entry. */
+		rc = nrc;
+		if (err != NULL && err->code == 0)
+			*err = nerr;
+		ccc_err_item(err, (long)seq + 1);
+		goto out;
 	}
 	for (i = 0; i < nsh; i++)
 		if (sh[i].seq > seq) {
@@ -212,13 +237,14 @@ ccc_access_verify_signed(const char *log, const char *head_path,
 			goto out;
 		}
 	if (head_path != NULL && (rc = head_check(head_path, seq, prev, rid,
-	    b.len, err)) != 0)
+	    (size_t)end, err)) != 0)
 		goto out;
 	*count = seq;
 out:
 	if (rc != 0)
 		ccc_err_what(err, log);
-	ccc_buf_free(&b);
+	ccc_seq_close(&s);
+	ccc_buf_free(&cur);
 	return rc;
 }
 
