@@ -11,7 +11,8 @@ load helpers
 # The time of every request and release.
 NOW=1800000000
 
-# Fixtures, once: keys k23 (2 of 3) and k11 (1 of 1), a shared table cache,
+# Fixtures, once: keys k23 (2 of 3), k11 (1 of 1) and k24 (2 of 4), a
+# shared table cache,
 # two oracles (quorum 2) and the nodes' label policy: app "pool" may have
 # the sums of any label.
 setup_file() {
@@ -20,6 +21,7 @@ setup_file() {
 		cd "$BATS_FILE_TMPDIR"
 		ccc-keygen dealer -t 2 -n 3 -d k23
 		ccc-keygen dealer -t 1 -n 1 -d k11
+		ccc-keygen dealer -t 2 -n 4 -d k24
 		mkdir cache
 		for i in 1 2; do
 			ccc-keygen identity -o "oracle-$i.key" \
@@ -86,6 +88,17 @@ sums() {
 	assert_stderr_empty
 	crun -0 ccc-aggregate --verify sum.cbor "${K[@]}" "$@"
 	assert_stderr_empty
+}
+
+# strip_sum_proof IN OUT: IN without its sum proof (keys 9 and 10, the
+# last of the map): the same ciphertexts, another blob.
+strip_sum_proof() {
+	local at hex
+	at=$(field_offset "$1" sum_proof) || return 1
+	hex=$(hex_of "$1")
+	# 09 SS 0a 59 LL LL: key 9 and its value, key 10 and the proof's head.
+	[[ ${hex:0:2} == ab && ${hex:(at-6)*2:2} == 09 ]] || return 1
+	write_hex "a9${hex:2:(at-7)*2}" "$2"
 }
 
 # elem_hex FILE FIELD: the hex of the first element of an array field.
@@ -414,6 +427,60 @@ elem_hex() {
 	crun -1 ccc-combine --aggregate agg.cbor "${K[@]}" --cache fx/cache \
 	    -o sum.cbor share-1.cbor share-3.cbor
 	assert_contains "$stderr" "ccc-combine: warning: share-3.cbor: node 3: invalid decryption share: a share of another aggregate"
+}
+
+# ---- attacks -----------------------------------------------------------------
+
+@test "aggregate attack: a requester pads one real input with its own zeros up to the floor" {
+	inputs p 8 real 42
+	# Anyone with the public key makes valid inputs, of values it knows.
+	inputs p 8 pad 0 0
+	ccc-aggregate "${K[@]}" -o agg.cbor real-1.cbor pad-1.cbor pad-2.cbor
+	# Nodes 1 and 3 each check their floor of 3 inputs, and share.
+	node 1 agg.cbor -m 3 real-1.cbor pad-1.cbor pad-2.cbor
+	node 3 agg.cbor -m 3 real-1.cbor pad-1.cbor pad-2.cbor
+	crun -0 ccc-combine --aggregate agg.cbor "${K[@]}" --cache fx/cache \
+	    -o sum.cbor share-1.cbor share-3.cbor
+	crun -0 ccc-aggregate --verify sum.cbor "${K[@]}" real-1.cbor \
+	    pad-1.cbor pad-2.cbor
+	# The attack succeeds: the one real input is the sum.
+	assert_output 42
+}
+
+@test "aggregate attack: two disjoint pairs of a 2-of-4 key release all and all but one" {
+	K=(-k fx/k24/tpk.cbor)
+	inputs p 8 a 40 5 3
+	ccc-aggregate "${K[@]}" -o all.cbor a-1.cbor a-2.cbor a-3.cbor
+	ccc-aggregate "${K[@]}" -o most.cbor a-2.cbor a-3.cbor
+	node 1 all.cbor a-1.cbor a-2.cbor a-3.cbor
+	node 2 all.cbor a-1.cbor a-2.cbor a-3.cbor
+	crun -0 ccc-combine --aggregate all.cbor "${K[@]}" --cache fx/cache \
+	    -f -o all.sum share-1.cbor share-2.cbor
+	node 3 most.cbor a-2.cbor a-3.cbor
+	node 4 most.cbor a-2.cbor a-3.cbor
+	crun -0 ccc-combine --aggregate most.cbor "${K[@]}" --cache fx/cache \
+	    -f -o most.sum share-3.cbor share-4.cbor
+	crun -0 ccc-aggregate --verify all.sum "${K[@]}" a-1.cbor a-2.cbor a-3.cbor
+	assert_output 48
+	crun -0 ccc-aggregate --verify most.sum "${K[@]}" a-2.cbor a-3.cbor
+	# The attack succeeds: 48 - 8 is the first input.
+	assert_output 8
+}
+
+@test "aggregate attack: inputs stripped of their sum proofs pass for new ones" {
+	local i
+	for i in 40 5 3; do
+		echo $i | ccc-encrypt "${K[@]}" --additive -B 8 -S 8 -l p -o "a-$i.cbor"
+	done
+	ccc-aggregate "${K[@]}" -o all.cbor a-40.cbor a-5.cbor a-3.cbor
+	sums all.cbor a-40.cbor a-5.cbor a-3.cbor
+	assert_output 48
+	strip_sum_proof a-5.cbor s-5.cbor
+	strip_sum_proof a-3.cbor s-3.cbor
+	crun -0 ccc-aggregate "${K[@]}" -o most.cbor s-5.cbor s-3.cbor
+	sums most.cbor s-5.cbor s-3.cbor
+	# The attack succeeds: the same nodes release all but one.
+	assert_output 8
 }
 
 # ---- re-verification -------------------------------------------------------
