@@ -198,8 +198,21 @@ ccc_aggregate_share_run(const struct ccc_aggregate_opts *o,
 	ccc_buf_init(&agg, 0);
 	ccc_buf_init(&cb, 0);
 	if ((rc = ccc_node_keys_load(&pub, &sh, &x, o->tpk, o->share,
-	    err)) != 0 ||
-	    (rc = read_aggregate(&asked, &a, o->aggregate, err)) != 0)
+	    err)) != 0)
+		goto out;
+	/*
+	 * Each node keeps its own record of used inputs: two disjoint sets
+	 * of t nodes (n >= 2t) could release "all" and "all but one".  With
+	 * t > n/2 any two sets share a node, which refuses the second.
+	 */
+	if (2 * pub.t <= pub.n) {
+		rc = ccc_err_set(err, CCC_E_STATE, -1, NULL, "a %u-of-%u key: "
+		    "level 4 needs t > n/2, so that any two sets of t nodes "
+		    "share one that refuses an input twice", pub.t, pub.n);
+		ccc_err_what(err, ccc_io_name(o->tpk, 0));
+		goto out;
+	}
+	if ((rc = read_aggregate(&asked, &a, o->aggregate, err)) != 0)
 		goto out;
 	/* The certified request first: nothing is verified for nobody. */
 	if ((rc = ccc_aggregate_request_load(o, &pub, &a, &cb, &ar,

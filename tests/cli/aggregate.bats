@@ -447,24 +447,20 @@ elem_hex() {
 	assert_output 42
 }
 
-@test "aggregate attack: two disjoint pairs of a 2-of-4 key release all and all but one" {
+@test "aggregate attack: two disjoint pairs of a 2-of-4 key would release all and all but one: t <= n/2 is refused" {
+	# Each node's record of used inputs is its own: nodes 1 and 2 would
+	# release all (48), nodes 3 and 4 all but one (8), and 48 - 8 = 40.
 	K=(-k fx/k24/tpk.cbor)
 	inputs p 8 a 40 5 3
 	ccc-aggregate "${K[@]}" -o all.cbor a-1.cbor a-2.cbor a-3.cbor
 	ccc-aggregate "${K[@]}" -o most.cbor a-2.cbor a-3.cbor
-	node 1 all.cbor a-1.cbor a-2.cbor a-3.cbor
-	node 2 all.cbor a-1.cbor a-2.cbor a-3.cbor
-	crun -0 ccc-combine --aggregate all.cbor "${K[@]}" --cache fx/cache \
-	    -f -o all.sum share-1.cbor share-2.cbor
-	node 3 most.cbor a-2.cbor a-3.cbor
-	node 4 most.cbor a-2.cbor a-3.cbor
-	crun -0 ccc-combine --aggregate most.cbor "${K[@]}" --cache fx/cache \
-	    -f -o most.sum share-3.cbor share-4.cbor
-	crun -0 ccc-aggregate --verify all.sum "${K[@]}" a-1.cbor a-2.cbor a-3.cbor
-	assert_output 48
-	crun -0 ccc-aggregate --verify most.sum "${K[@]}" a-2.cbor a-3.cbor
-	# The attack succeeds: 48 - 8 is the first input.
-	assert_output 8
+	crun -2 node 1 all.cbor a-1.cbor a-2.cbor a-3.cbor
+	assert_stderr "ccc-aggregate: bad node state: fx/k24/tpk.cbor: a 2-of-4 key: level 4 needs t > n/2, so that any two sets of t nodes share one that refuses an input twice"
+	assert_output_empty
+	assert_no_file share-1.cbor node-1
+	crun -2 node 3 most.cbor a-2.cbor a-3.cbor
+	assert_stderr "ccc-aggregate: bad node state: fx/k24/tpk.cbor: a 2-of-4 key: level 4 needs t > n/2, so that any two sets of t nodes share one that refuses an input twice"
+	assert_no_file share-3.cbor node-3
 }
 
 @test "aggregate attack: inputs stripped of their sum proofs pass for new ones" {
