@@ -347,6 +347,9 @@ static const struct ccc_field access_fields[] = {
 	B(11, "output_recipient", 32, 32, CCC_F_OPT),
 	B(12, "sealed_digest", 32, 32, CCC_F_OPT),
 	B(13, "aggregate", 32, 32, CCC_F_OPT),
+	/* Level 4: each input's values (ccc_additive.values), as key 6. */
+	{ 14, "values", CCC_F_BSTR_ARRAY, CCC_F_OPT, 1, CCC_REQUEST_MAX_CTS,
+	    32, NULL, 0 },
 };
 SCHEMA(ccc_schema_access, "ccc/access/v1", "access log entry",
     access_fields);

@@ -91,7 +91,7 @@ extern const struct ccc_schema ccc_schema_divergence;
 extern const struct ccc_schema ccc_schema_divergence_replica;
 enum { ACC_SEQ, ACC_PREV, ACC_TIME, ACC_REQUEST, ACC_APP, ACC_CTS,
     ACC_RECIPIENT, ACC_NODE, ACC_EPOCH, ACC_KEY_ID, ACC_OUTPUT_TO,
-    ACC_SEALED, ACC_AGGREGATE, ACC_NFIELDS };
+    ACC_SEALED, ACC_AGGREGATE, ACC_VALUES, ACC_NFIELDS };
 extern const struct ccc_schema ccc_schema_result;
 enum { RES_REQUEST, RES_APP, RES_CODE, RES_INPUTS, RES_MODE, RES_OUTPUT,
     RES_OUTPUT_DIGEST, RES_TIME, RES_ENCLAVE, RES_DOC, RES_SHARES,

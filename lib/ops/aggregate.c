@@ -189,7 +189,8 @@ ccc_aggregate_share_run(const struct ccc_aggregate_opts *o,
 	struct ccc_buf asked, agg, cb;
 	struct ccc_aggregate a;
 	struct ccc_agg_request ar;
-	size_t bad;
+	uint8_t *values = NULL;
+	size_t bad, i;
 	int rc;
 
 	memset(&pub, 0, sizeof(pub));
@@ -234,10 +235,18 @@ ccc_aggregate_share_run(const struct ccc_aggregate_opts *o,
 		ccc_err_what(err, ccc_io_name(o->aggregate, 0));
 		goto out;
 	}
+	/* Each input's values digest, in the aggregate's (digest) order. */
+	if ((values = malloc(32 * s.n)) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "inputs");
+		goto out;
+	}
+	for (i = 0; i < s.n; i++)
+		memcpy(values + 32 * i, s.in[i].values, 32);
 	if ((rc = ccc_aggregate_release(o, &pub, sh->index, x, &a, &asked,
-	    &ar, &bad, err)) != 0)
+	    values, &ar, &bad, err)) != 0)
 		inputs_blame(&s, bad, err);
 out:
+	free(values);
 	inputs_free(&s);
 	ccc_buf_free(&asked);
 	ccc_buf_free(&agg);

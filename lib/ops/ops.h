@@ -158,8 +158,9 @@ int ccc_aggregate_verify_run(const struct ccc_aggregate_opts *o,
  * for pub, for the aggregate a (its bytes as asked), whose label o->policy
  * gives the request's app.  Then, once the inputs and the floor are
  * checked, the release of node index's share (x) of a (its bytes in
- * blob): once, recorded and logged before it is written; *bad the index
- * of an input already released in another aggregate (else a->n).
+ * blob; values the n digests of its inputs' values, in a's order): once,
+ * recorded and logged before it is written; *bad the index of an input
+ * already released in another aggregate (else a->n).
  */
 struct ccc_aggregate;
 struct ccc_agg_request;
@@ -170,8 +171,8 @@ int ccc_aggregate_request_load(const struct ccc_aggregate_opts *o,
 int ccc_aggregate_release(const struct ccc_aggregate_opts *o,
     const struct ccc_tdh2_pub *pub, uint32_t index, const BIGNUM *x,
     const struct ccc_aggregate *a, const struct ccc_buf *blob,
-    const struct ccc_agg_request *ar, size_t *bad, struct ccc_err *err)
-    CCC_WUR;
+    const uint8_t *values, const struct ccc_agg_request *ar, size_t *bad,
+    struct ccc_err *err) CCC_WUR;
 
 /* ccc-quorum-sign request --aggregate: a request at security level 4. */
 struct ccc_agg_request_opts {
