@@ -168,6 +168,13 @@ enum { AGG_KEY_ID, AGG_EPOCH, AGG_CONTEXT, AGG_BITS, AGG_INPUTS, AGG_U,
 enum { ASH_KEY_ID, ASH_EPOCH, ASH_INDEX, ASH_AGGREGATE, ASH_REQUEST,
     ASH_SHARES, ASH_NFIELDS };
 enum { ARES_AGGREGATE, ARES_SUMS, ARES_SHARES, ARES_NFIELDS };
+/* Who may contribute, and a contribution (lib/contributors.c). */
+extern const struct ccc_schema ccc_schema_contributors;
+extern const struct ccc_schema ccc_schema_contributor;	/* CTR_* */
+extern const struct ccc_schema ccc_schema_contribution;
+enum { CTRS_APP, CTRS_NOT_BEFORE, CTRS_NOT_AFTER, CTRS_LIST, CTRS_NFIELDS };
+enum { CTR_PK, CTR_NAME, CTR_NFIELDS };
+enum { CTB_INPUT, CTB_CONTRIBUTOR, CTB_SIG, CTB_NFIELDS };
 
 /* ---- identity certificates (lib/ops/idcert.c) ---------------------------- */
 extern const struct ccc_schema ccc_schema_idcert;

@@ -7,103 +7,14 @@
 # wrong share) and the offline re-verification of a published result.
 bats_require_minimum_version 1.5.0
 load helpers
+load aggregate-helpers
 
-# The time of every request and release.
-NOW=1800000000
-
-# Fixtures, once: keys k23 (2 of 3), k11 (1 of 1) and k24 (2 of 4), a
-# shared table cache,
-# two oracles (quorum 2) and the nodes' label policy: app "pool" may have
-# the sums of any label.
 setup_file() {
-	(
-		set -e
-		cd "$BATS_FILE_TMPDIR"
-		ccc-keygen dealer -t 2 -n 3 -d k23
-		ccc-keygen dealer -t 1 -n 1 -d k11
-		ccc-keygen dealer -t 2 -n 4 -d k24
-		mkdir cache
-		for i in 1 2; do
-			ccc-keygen identity -o "oracle-$i.key" \
-			    -p "oracle-$i.pub" -N "oracle-$i"
-		done
-		ccc-quorum-sign roster -q 2 -N oracles --not-before 0 \
-		    -o roster oracle-1.pub oracle-2.pub
-		echo 'allow pool *' >policy
-	)
+	aggregate_fixtures
 }
 
 setup() {
-	cd "$BATS_TEST_TMPDIR"
-	ln -s "$BATS_FILE_TMPDIR" fx
-	K=(-k fx/k23/tpk.cbor)
-}
-
-# inputs LABEL BITS PREFIX VALUE...: one input file PREFIX-N.cbor a value.
-inputs() {
-	local label=$1 bits=$2 prefix=$3 n=0 v
-	shift 3
-	for v; do
-		n=$((n + 1))
-		echo "$v" | ccc-encrypt "${K[@]}" --additive -B "$bits" \
-		    -l "$label" -o "$prefix-$n.cbor" || return 1
-	done
-}
-
-# certify AGG [APP [ID]]: app APP's (default pool) level-4 request for
-# AGG (request id ID, default random), certified by both oracles, as
-# AGG.cert (made once).
-certify() {
-	local agg=$1 app=${2:-pool} i
-	[[ -e $agg.cert ]] && return
-	ccc-quorum-sign request -a "$app" "${K[@]}" --aggregate "$agg" \
-	    ${3:+-I "$3"} --now $NOW -f -o "$agg.req" || return 1
-	for i in 1 2; do
-		ccc-quorum-sign sign -i "fx/oracle-$i.key" "${K[@]}" --now $NOW \
-		    -f -o "$agg.sig-$i" "$agg.req" || return 1
-	done
-	ccc-quorum-sign combine -r fx/roster -b "$agg.req" --now $NOW \
-	    -o "$agg.cert" "$agg.sig-1" "$agg.sig-2"
-}
-
-# node I AGG INPUT...: node I's share of AGG as share-I.cbor (state
-# node-I), for AGG's certified request.
-node() {
-	local i=$1 agg=$2
-	shift 2
-	certify "$agg" || return 1
-	ccc-aggregate -s "${K[1]%/tpk.cbor}/share-$i.cbor" "${K[@]}" -a "$agg" \
-	    -F "$agg.cert" -r fx/roster -p fx/policy --now "${NODE_NOW:-$NOW}" \
-	    -d "node-$i" -f -o "share-$i.cbor" "$@"
-}
-
-# sums AGG INPUT...: nodes 1 and 3 share AGG, the result is sum.cbor, and
-# its re-verification prints the sums (in $output).
-sums() {
-	local agg=$1
-	shift
-	node 1 "$agg" "$@" && node 3 "$agg" "$@" || return 1
-	crun -0 ccc-combine --aggregate "$agg" "${K[@]}" --cache fx/cache \
-	    -f -o sum.cbor share-1.cbor share-3.cbor
-	assert_stderr_empty
-	crun -0 ccc-aggregate --verify sum.cbor "${K[@]}" "$@"
-	assert_stderr_empty
-}
-
-# strip_sum_proof IN OUT: IN without its sum proof (keys 9 and 10, the
-# last of the map): the same ciphertexts, another blob.
-strip_sum_proof() {
-	local at hex
-	at=$(field_offset "$1" sum_proof) || return 1
-	hex=$(hex_of "$1")
-	# 09 SS 0a 59 LL LL: key 9 and its value, key 10 and the proof's head.
-	[[ ${hex:0:2} == ab && ${hex:(at-6)*2:2} == 09 ]] || return 1
-	write_hex "a9${hex:2:(at-7)*2}" "$2"
-}
-
-# elem_hex FILE FIELD: the hex of the first element of an array field.
-elem_hex() {
-	ccc-inspect "$1" | sed -n "/\"$2\": \[/{n;s/^ *\"\(.*\)\",\{0,1\}\$/\1/p}"
+	aggregate_setup
 }
 
 # ---- round trips -----------------------------------------------------------
@@ -325,10 +236,10 @@ elem_hex() {
 	certify agg.cbor pool "$rid"
 	# Not certified by this roster's quorum: one signature only.
 	ccc-quorum-sign combine -r fx/roster -b agg.cbor.req --now $NOW \
-	    -o one.cert agg.cbor.sig-1 2>/dev/null && fail "one signature certified"
+	    -o one.cert agg.cbor.req.sig-1 2>/dev/null && fail "one signature certified"
 	crun -1 ccc-aggregate -s fx/k23/share-1.cbor "${K[@]}" -a agg.cbor \
 	    -F agg.cbor.req -r fx/roster -p fx/policy --now $NOW -d node-1 \
-	    -o share-1.cbor a-1.cbor a-2.cbor
+	    --anyone -o share-1.cbor a-1.cbor a-2.cbor
 	assert_stderr "ccc-aggregate: wrong blob type: agg.cbor.req: at byte 0: expected a quorum certificate (ccc/certified/v1), found an aggregate request (ccc/agg-request/v1)"
 	# Expired: requests live 600 s by default.
 	NODE_NOW=$((NOW + 600)) crun -1 node 1 agg.cbor a-1.cbor a-2.cbor
@@ -432,20 +343,35 @@ elem_hex() {
 
 # ---- attacks -----------------------------------------------------------------
 
-@test "aggregate attack: a requester pads one real input with its own zeros up to the floor" {
-	inputs p 8 real 42
-	# Anyone with the public key makes valid inputs, of values it knows.
+@test "aggregate attack: a requester pads one real input with its own: only listed contributors count, each once" {
+	# Anyone with the public key makes valid inputs, of values it knows:
+	# 42 (c1's) padded with two zeros of the requester's would pass a
+	# floor of 3 inputs, and the sum would be c1's input.
+	BY=c1 inputs p 8 real 42
 	inputs p 8 pad 0 0
 	ccc-aggregate "${K[@]}" -o agg.cbor real-1.cbor pad-1.cbor pad-2.cbor
-	# Nodes 1 and 3 each check their floor of 3 inputs, and share.
-	node 1 agg.cbor -m 3 real-1.cbor pad-1.cbor pad-2.cbor
-	node 3 agg.cbor -m 3 real-1.cbor pad-1.cbor pad-2.cbor
-	crun -0 ccc-combine --aggregate agg.cbor "${K[@]}" --cache fx/cache \
-	    -o sum.cbor share-1.cbor share-3.cbor
-	crun -0 ccc-aggregate --verify sum.cbor "${K[@]}" real-1.cbor \
-	    pad-1.cbor pad-2.cbor
-	# The attack succeeds: the one real input is the sum.
-	assert_output 42
+	MODE=(-C fx/list.cert -m 3)
+	crun -1 node 1 agg.cbor real-1.cbor pad-1.cbor pad-2.cbor
+	assert_stderr 'ccc-aggregate: refused by policy: pad-1.cbor: item 1: not a contribution (ccc/contribution/v1): only contributors of app "pool" count'
+	assert_output_empty
+	assert_no_file share-1.cbor node-1
+	# Signed with a key of the requester's own: not on the list.
+	BY=c4 inputs p 8 own 0 0
+	ccc-aggregate "${K[@]}" -o agg4.cbor real-1.cbor own-1.cbor own-2.cbor
+	crun -1 node 1 agg4.cbor real-1.cbor own-1.cbor own-2.cbor
+	assert_stderr "ccc-aggregate: refused by policy: own-1.cbor: item 1: signed by $(pk_hex fx/c4.pub)..., not a contributor of app \"pool\""
+	assert_no_file share-1.cbor node-1
+	# A listed contributor padding with inputs of its own counts once.
+	BY=c2 inputs p 8 c2 0 0
+	ccc-aggregate "${K[@]}" -o agg2.cbor real-1.cbor c2-1.cbor c2-2.cbor
+	crun -1 node 1 agg2.cbor real-1.cbor c2-1.cbor c2-2.cbor
+	assert_stderr "ccc-aggregate: refused by policy: agg2.cbor: 2 contributors, fewer than the floor of 3"
+	assert_no_file share-1.cbor node-1
+	# Three contributors: released.
+	BY=c3 inputs p 8 third 1
+	ccc-aggregate "${K[@]}" -o agg3.cbor real-1.cbor c2-1.cbor third-1.cbor
+	sums agg3.cbor real-1.cbor c2-1.cbor third-1.cbor
+	assert_output 43
 }
 
 @test "aggregate attack: two disjoint pairs of a 2-of-4 key would release all and all but one: t <= n/2 is refused" {
@@ -526,7 +452,9 @@ elem_hex() {
 	crun -2 ccc-aggregate "${K[@]}" -s fx/k23/share-1.cbor -a x -d s x.cbor
 	assert_stderr "ccc-aggregate: usage: -s needs -a AGGREGATE, -F CERTIFIED, -r ROSTER and -d STATE (see ccc-aggregate --help)"
 	crun -2 ccc-aggregate "${K[@]}" -m 3 x.cbor
-	assert_stderr "ccc-aggregate: usage: -a, -d, -F, -I, -m, -p, -r and --now apply to -s (see ccc-aggregate --help)"
+	assert_stderr "ccc-aggregate: usage: -a, -C, -d, -F, -I, -m, -p, -r, --anyone and --now apply to -s (see ccc-aggregate --help)"
+	crun -2 ccc-aggregate "${K[@]}" --anyone x.cbor
+	assert_stderr "ccc-aggregate: usage: -a, -C, -d, -F, -I, -m, -p, -r, --anyone and --now apply to -s (see ccc-aggregate --help)"
 	crun -2 ccc-quorum-sign request -a pool "${K[@]}" --aggregate x -r r x
 	assert_stderr "ccc-quorum-sign: usage: request --aggregate (level 4) names no code, enclave, output or ciphertext (see ccc-quorum-sign --help)"
 	crun -2 ccc-combine --aggregate x "${K[@]}" -i y z
