@@ -12,6 +12,7 @@
 
 #include <sodium.h>
 
+#include "agg.h"
 #include "aggregate.h"
 #include "aggrequest.h"
 #include "blob.h"

@@ -24,6 +24,7 @@
 #include <sodium.h>
 
 #include "accesslog.h"
+#include "agg.h"
 #include "aggrequest.h"
 #include "aggstate.h"
 #include "io.h"

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agg.h"
 #include "aggrequest.h"
 #include "contributors.h"
 #include "io.h"
