@@ -13,9 +13,9 @@ static const char usage[] =
 "usage: ccc-aggregate -k TPK [-l CONTEXT | -W ADDRESS | -G ORGID | -L HEX] "
 "[-j N] [-o OUT] [-f] [-T] INPUTS ...\n"
 "       ccc-aggregate -s SHARE -k TPK -a AGGREGATE -F CERTIFIED -r ROSTER "
-"-d STATE [-p POLICY] [-I IDENTITY] [-m MIN] [--now T] "
-"[-l CONTEXT | -W ADDRESS | -G ORGID | -L HEX] [-j N] [-o OUT] [-f] "
-"[-T] INPUTS ...\n"
+"-d STATE (-C CONTRIBUTORS -m MIN | --anyone [-m MIN]) [-p POLICY] "
+"[-I IDENTITY] [--now T] [-l CONTEXT | -W ADDRESS | -G ORGID | -L HEX] "
+"[-j N] [-o OUT] [-f] [-T] INPUTS ...\n"
 "       ccc-aggregate --verify RESULT -k TPK [-l CONTEXT | -W ADDRESS | "
 "-G ORGID | -L HEX] [-j N] [-o OUT] [-f] INPUTS ...\n"
 "       ccc-aggregate -h | -V\n";
@@ -45,8 +45,12 @@ static const struct ccc_cli_help help[] = {
 	    "with -s: the node's label policy" },
 	{ "-I, --identity IDENTITY",
 	    "with -s: the node's identity, to sign its log head" },
+	{ "-C, --contributors CONTRIBUTORS",
+	    "with -s: only the contributions of this certified list" },
+	{ "--anyone",
+	    "with -s: inputs from anyone, listed or not" },
 	{ "-m, --min MIN",
-	    "with -s: release no aggregate of fewer than MIN inputs" },
+	    "with -s: fewest contributors (-C) or inputs released" },
 	{ "--verify RESULT",
 	    "re-verify a result and print its sums" },
 	{ "-j, --jobs N",
@@ -58,7 +62,7 @@ static const struct ccc_cli_help help[] = {
 	{ NULL, NULL }
 };
 
-enum { OPT_VERIFY = 256, OPT_NOW };
+enum { OPT_VERIFY = 256, OPT_NOW, OPT_ANYONE };
 
 static const struct option longopts[] = {
 	{ "key", required_argument, NULL, 'k' },
@@ -75,6 +79,8 @@ static const struct option longopts[] = {
 	{ "identity", required_argument, NULL, 'I' },
 	{ "now", required_argument, NULL, OPT_NOW },
 	{ "min", required_argument, NULL, 'm' },
+	{ "contributors", required_argument, NULL, 'C' },
+	{ "anyone", no_argument, NULL, OPT_ANYONE },
 	{ "verify", required_argument, NULL, OPT_VERIFY },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "output", required_argument, NULL, 'o' },
@@ -89,7 +95,8 @@ int
 main(int argc, char **argv)
 {
 	struct ccc_aggregate_opts o = { 0 };
-	struct ccc_cli_opts p = { .shortopts = ":k:l:W:G:L:s:a:d:F:r:p:I:m:j:o:fThV",
+	struct ccc_cli_opts p = {
+	    .shortopts = ":k:l:W:G:L:s:a:d:F:r:p:I:m:C:j:o:fThV",
 	    .longopts = longopts };
 	struct ccc_err err;
 	long long min, now = -1;
@@ -124,6 +131,8 @@ main(int argc, char **argv)
 			o.min = (uint64_t)min;
 			have_min = true;
 			break;
+		case 'C': o.contributors = optarg; break;
+		case OPT_ANYONE: o.anyone = true; break;
 		case OPT_VERIFY: o.verify = optarg; break;
 		case 'j':
 			if (ccc_cli_jobs(optarg, &o.jobs) != 0)
@@ -147,9 +156,10 @@ main(int argc, char **argv)
 		return ccc_cli_usage("-s and --verify exclude each other");
 	if (o.share == NULL && (o.aggregate != NULL || o.state != NULL ||
 	    have_min || o.request != NULL || o.roster != NULL ||
-	    o.policy != NULL || o.identity != NULL || now >= 0))
-		return ccc_cli_usage("-a, -d, -F, -I, -m, -p, -r and --now "
-		    "apply to -s");
+	    o.policy != NULL || o.identity != NULL || now >= 0 ||
+	    o.contributors != NULL || o.anyone))
+		return ccc_cli_usage("-a, -C, -d, -F, -I, -m, -p, -r, --anyone "
+		    "and --now apply to -s");
 	o.now = (uint64_t)(now >= 0 ? now : (long long)time(NULL));
 	if (o.verify != NULL) {
 		if (o.tty_ok)
@@ -160,6 +170,16 @@ main(int argc, char **argv)
 		    o.request == NULL || o.roster == NULL)
 			return ccc_cli_usage("-s needs -a AGGREGATE, "
 			    "-F CERTIFIED, -r ROSTER and -d STATE");
+		/* Whose inputs count: an explicit choice, never a default. */
+		if (o.contributors != NULL && o.anyone)
+			return ccc_cli_usage("-C and --anyone exclude each "
+			    "other");
+		if (o.contributors == NULL && !o.anyone)
+			return ccc_cli_usage("-s needs -C CONTRIBUTORS (whose "
+			    "inputs count) or --anyone");
+		if (o.contributors != NULL && !have_min)
+			return ccc_cli_usage("-C needs -m MIN, the fewest "
+			    "contributors an aggregate may have");
 		rc = ccc_aggregate_share_run(&o, &err);
 	} else
 		rc = ccc_aggregate_run(&o, &err);

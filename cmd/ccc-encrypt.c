@@ -16,8 +16,8 @@ static const char usage[] =
 "[FILE]\n"
 "       ccc-encrypt -k TPK --from-json [-l CONTEXT | -W ADDRESS | -G ORGID | "
 "-L HEX] [-o OUT] [-f] [-T] [FILE]\n"
-"       ccc-encrypt -k TPK --additive -B BITS [-S BITS] (-l CONTEXT | "
-"-W ADDRESS | -G ORGID | -L HEX) [-o OUT] [-f] [-T] [FILE]\n"
+"       ccc-encrypt -k TPK --additive -B BITS [-S BITS] [-I IDENTITY] "
+"(-l CONTEXT | -W ADDRESS | -G ORGID | -L HEX) [-o OUT] [-f] [-T] [FILE]\n"
 "       ccc-encrypt -h | -V\n";
 
 static const struct ccc_cli_help help[] = {
@@ -51,6 +51,8 @@ static const struct ccc_cli_help help[] = {
 	    "with --additive: each value below 2^BITS (1 to 32)" },
 	{ "-S, --sum-bits BITS",
 	    "with --additive: also prove each line's sum below 2^BITS" },
+	{ "-I, --identity IDENTITY",
+	    "with --additive: sign each input, a contribution" },
 	CCC_HELP_OUTPUT,
 	CCC_HELP_FORCE,
 	CCC_HELP_TTY,
@@ -78,6 +80,7 @@ static const struct option longopts[] = {
 	{ "additive", no_argument, NULL, OPT_ADDITIVE },
 	{ "bits", required_argument, NULL, 'B' },
 	{ "sum-bits", required_argument, NULL, 'S' },
+	{ "identity", required_argument, NULL, 'I' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -87,7 +90,7 @@ int
 main(int argc, char **argv)
 {
 	struct ccc_encrypt_opts o = { 0 };
-	struct ccc_cli_opts p = { .shortopts = ":k:l:W:G:L:e:o:fTvhVj:B:S:",
+	struct ccc_cli_opts p = { .shortopts = ":k:l:W:G:L:e:o:fTvhVj:B:S:I:",
 	    .longopts = longopts };
 	struct ccc_err err;
 	struct ccc_cli_progress prog;
@@ -140,6 +143,7 @@ main(int argc, char **argv)
 				return ccc_cli_usage("-S: 1 to 32");
 			o.sum_bits = (uint32_t)bits;
 			break;
+		case 'I': o.identity = optarg; break;
 		case 'h': return ccc_cli_help(usage, help);
 		case 'V': return ccc_cli_version();
 		default: return 2;	/* the usage line is printed */
@@ -151,10 +155,12 @@ main(int argc, char **argv)
 		return ccc_cli_usage("--additive and -B go together");
 	if (o.sum_bits != 0 && !o.additive)
 		return ccc_cli_usage("-S applies to --additive");
+	if (o.identity != NULL && !o.additive)
+		return ccc_cli_usage("-I applies to --additive");
 	if (o.additive && (o.seq || o.json || o.from_json || have_form ||
 	    have_jobs || verbose || o.hints))
-		return ccc_cli_usage("--additive takes only -B, -S, a label, "
-		    "-o, -f and -T");
+		return ccc_cli_usage("--additive takes only -B, -S, -I, a "
+		    "label, -o, -f and -T");
 	if (o.additive) {
 		if (optind < argc)
 			o.in = argv[optind++];

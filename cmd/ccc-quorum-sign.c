@@ -45,6 +45,8 @@ static const char usage[] =
 "       ccc-quorum-sign subscribers -a APP [--now T] [-o OUT] [-f] "
 "NAME=PUB ...\n"
 "       ccc-quorum-sign publish -a APP [--now T] [-o OUT] [-f] CT\n"
+"       ccc-quorum-sign contributors -a APP [--not-before T] [--not-after T] "
+"[-o OUT] [-f] NAME=PUB ...\n"
 "       ccc-quorum-sign transfer -i KEY -t PUB --nonce N [-o OUT] [-f] "
 "[CT]\n"
 "       ccc-quorum-sign accept --from PUB -t PUB --nonces NONCES [-o OUT] "
@@ -59,11 +61,11 @@ static const struct ccc_cli_help help[] = {
 	{ "-N, --name NAME",
 	    "roster, pool: the name" },
 	{ "--not-before T",
-	    "roster: valid from T (seconds since 1970)" },
+	    "roster, contributors: valid from T (s since 1970)" },
 	{ "--not-after T",
-	    "roster: valid before T (seconds since 1970)" },
+	    "roster, contributors: valid before T (s since 1970)" },
 	{ "-a, --app APP",
-	    "the application id (of a request, feed or chain)" },
+	    "the application id (of a request, feed, pool or chain)" },
 	{ "-x, --code CODE",
 	    "request: the program file" },
 	{ "-m, --measurement HEX",
@@ -212,6 +214,7 @@ static const struct ccc_cli_sub subs[] = {
 	{ "verify", "roster verbose now output force" },
 	{ "subscribers", "app now output force" },
 	{ "publish", "app now output force" },
+	{ "contributors", "app not-before not-after output force" },
 	{ "transfer", "identity to nonce output force" },
 	{ "accept", "from to nonces output force" },
 	{ "chain", "app chain roster now output force" },
@@ -229,7 +232,7 @@ hex_arg(uint8_t *out, size_t n, const char *s, const char *opt)
 	return 0;
 }
 
-/* -a of a feed: an application id (ccc_app_id_check). */
+/* -a of a feed or a pool: an application id (ccc_app_id_check). */
 static int
 feed_arg(const char *app)
 {
@@ -291,7 +294,8 @@ main(int argc, char **argv)
 	if (argc < 2 || argv[1][0] == '-')
 		return ccc_cli_usage("missing subcommand (roster, request, "
 		    "sign, agree, pool, assign, reassign, combine, verify, "
-		    "subscribers, publish, transfer, accept or chain)");
+		    "subscribers, publish, contributors, transfer, accept or "
+		    "chain)");
 	cmd = argv[1];
 	if ((sub = ccc_cli_sub(subs, cmd)) == NULL)
 		return ccc_cli_usage("unknown subcommand \"%s\"", cmd);
@@ -691,6 +695,27 @@ main(int argc, char **argv)
 		o.out = out;
 		o.force = force;
 		rc = ccc_quorum_publish(&o, &err);
+	} else if (strcmp(cmd, "contributors") == 0) {
+		struct ccc_contributors_opts o = { 0 };
+		if (app == NULL || optind == argc)
+			return ccc_cli_usage("contributors needs -a and "
+			    "NAME=PUB arguments");
+		if ((rc = feed_arg(app)) != 0)
+			return rc;
+		o.app = app;
+		o.not_before = (uint64_t)(nb >= 0 ? nb : now);
+		/* A year, saturating at the largest time a clock gives. */
+		o.not_after = na >= 0 ? (uint64_t)na :
+		    o.not_before > INT64_MAX - 365ULL * 86400 ?
+		    (uint64_t)INT64_MAX : o.not_before + 365ULL * 86400;
+		if (o.not_after <= o.not_before)
+			return ccc_cli_usage("--not-after must be later than "
+			    "--not-before (or now)");
+		o.contributors = argv + optind;
+		o.ncontributors = argc - optind;
+		o.out = out;
+		o.force = force;
+		rc = ccc_quorum_contributors(&o, &err);
 	} else if (strcmp(cmd, "transfer") == 0 ||
 	    strcmp(cmd, "accept") == 0 || strcmp(cmd, "chain") == 0) {
 		bool make = strcmp(cmd, "transfer") == 0;

@@ -28,16 +28,19 @@
 # work directory.
 #
 # With the argument 4, the same statistic at security level 4 instead:
-# no enclave at all.  Each hospital counts its own patients, its type 2
-# diabetics and the sum of their HbA1c, and encrypts the three counts as an
-# additive input; anyone aggregates the three inputs; the application asks
-# for the aggregate's sums in a level-4 request, which the oracles certify;
-# each node checks the certificate, the aggregate against its inputs, its
-# label, its floor of 3 inputs and that no input was in another aggregate
-# it released, logs the release in its access log, and shares it; the sums
-# are decrypted and anyone re-verifies them.  Level 1
-# trusts the enclave's hardware with the records; level 4 trusts no machine
-# with them, and computes only sums.
+# no enclave at all.  The oracles certify the pool's contributors: the
+# three hospitals' identity keys.  Each hospital counts its own patients,
+# its type 2 diabetics and the sum of their HbA1c, and encrypts the three
+# counts as an additive input signed with its key (a contribution); anyone
+# aggregates the three inputs; the application asks for the aggregate's
+# sums in a level-4 request, which the oracles certify; each node checks
+# the certificate, that every input is a listed hospital's, its floor of 3
+# hospitals (so that nobody pads the aggregate with inputs of its own), the
+# aggregate against its inputs, its label and that no input was in another
+# aggregate it released, logs the release in its access log, and shares
+# it; the sums are decrypted and anyone re-verifies them.  Level 1 trusts
+# the enclave's hardware with the records; level 4 trusts no machine with
+# them, and computes only sums.
 set -euo pipefail
 examples=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -77,13 +80,24 @@ level4() {
 		run ccc-keygen identity -o "oracle-$i.key" -p "oracle-$i.pub" -N "oracle-$i"
 	done
 	run ccc-quorum-sign roster -q 2 -N oracles -o roster oracle-1.pub oracle-2.pub oracle-3.pub
+	step "0. the pool's contributors: each hospital's identity key, listed for app cohort; 2 oracles certify the list"
+	for h in a b c; do
+		run ccc-keygen identity -o "hospital-$h.key" -p "hospital-$h.pub" -N "hospital-$h"
+	done
+	run ccc-quorum-sign contributors -a cohort -o contributors \
+	    hospital-a=hospital-a.pub hospital-b=hospital-b.pub hospital-c=hospital-c.pub
+	for i in 1 2; do
+		run ccc-quorum-sign sign -i "oracle-$i.key" -o "contributors.sig-$i" contributors
+	done
+	run ccc-quorum-sign combine -r roster -b contributors -o contributors.cert \
+	    contributors.sig-1 contributors.sig-2
 	write_records
-	step "1. each hospital counts its own records and encrypts the counts (patients, T2D, sum of T2D HbA1c in tenths)"
+	step "1. each hospital counts its own records, encrypts the counts (patients, T2D, sum of T2D HbA1c in tenths) and signs them"
 	for h in a b c; do
 		awk '{ n++ } $4 == "T2D" { t++; split($5, x, "."); s += x[1] * 10 + x[2] }
 		    END { print n, t + 0, s + 0 }' "hospital-$h.records" >"hospital-$h.counts"
 		run ccc-encrypt -k committee/tpk.cbor --additive -B 16 -l app:cohort \
-		    -o "hospital-$h.input" "hospital-$h.counts"
+		    -I "hospital-$h.key" -o "hospital-$h.input" "hospital-$h.counts"
 	done
 	step "2. anyone aggregates the inputs (their proofs verified)"
 	run ccc-aggregate -k committee/tpk.cbor -l app:cohort -o aggregate \
@@ -94,10 +108,11 @@ level4() {
 		run ccc-quorum-sign sign -i "oracle-$i.key" -k committee/tpk.cbor -o "request.sig-$i" request
 	done
 	run ccc-quorum-sign combine -r roster -b request -o certified request.sig-1 request.sig-2
-	step "4. each node checks the request, the aggregate, its floor of 3 inputs and its release record, logs the release, and shares it"
+	step "4. each node checks the request, the contributors and its floor of 3 hospitals, the aggregate and its release record, logs the release, and shares it"
 	for i in 1 2 3; do
 		run ccc-aggregate -s "committee/share-$i.cbor" -k committee/tpk.cbor \
-		    -a aggregate -F certified -r roster -d "node-$i" -m 3 -o "share-$i" \
+		    -a aggregate -F certified -r roster -d "node-$i" \
+		    -C contributors.cert -m 3 -o "share-$i" \
 		    hospital-a.input hospital-b.input hospital-c.input
 	done
 	step "5. any two shares decrypt the sums; anyone re-verifies them"

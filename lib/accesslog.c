@@ -80,19 +80,21 @@ ccc_accesslog_close(struct ccc_accesslog *st)
 
 /*
  * The first bytes of entry seq as ccc_accesslog_append writes it, through prev
- * (*plen bytes), or when prev is NULL through the head of prev's value;
- * of an entry with an output recipient when out_to (the map's head counts
- * one more field).
+ * (*plen bytes), or when prev is NULL through the head of prev's value.
+ * Only the map's head depends on the optional fields present
+ * (entry_starts): the prefix is made without them.
  */
 static int
 entry_prefix(struct ccc_buf *b, uint64_t seq, const uint8_t *prev,
-    bool out_to, size_t *plen)
+    size_t *plen)
 {
 	static const uint8_t z[32];
 	struct ccc_val v[ACC_NFIELDS];
 	size_t at;
 	bool last;
 
+	memset(v, 0, sizeof(v));
+	ccc_buf_init(b, 0);
 	ccc_val_uint(&v[ACC_SEQ], seq);
 	ccc_val_bytes(&v[ACC_PREV], prev != NULL ? prev : z, 32);
 	ccc_val_uint(&v[ACC_TIME], 0);
@@ -103,12 +105,6 @@ entry_prefix(struct ccc_buf *b, uint64_t seq, const uint8_t *prev,
 	ccc_val_uint(&v[ACC_NODE], 1);
 	ccc_val_uint(&v[ACC_EPOCH], 0);
 	ccc_val_bytes(&v[ACC_KEY_ID], z, 32);
-	if (out_to)
-		ccc_val_bytes(&v[ACC_OUTPUT_TO], z, 32);
-	else
-		v[ACC_OUTPUT_TO].present = false;
-	ccc_val_bytes(&v[ACC_SEALED], z, 32);
-	v[ACC_AGGREGATE].present = false;
 	if (ccc_blob_encode(b, &ccc_schema_access, v) != 0 ||
 	    ccc_cbor_map_find(b->p, b->len,
 	    ccc_schema_access.fields[ACC_PREV].key, &at, &last) != 0)
@@ -117,32 +113,29 @@ entry_prefix(struct ccc_buf *b, uint64_t seq, const uint8_t *prev,
 	return 0;
 }
 
-/* The longest entry: every ciphertext digest, and the rest. */
-#define ENTRY_MAX ((size_t)CCC_REQUEST_MAX_CTS * 34 + 4096)
+/* The longest entry: every input's two digests (level 4), and the rest. */
+#define ENTRY_MAX ((size_t)CCC_REQUEST_MAX_CTS * 2 * 34 + 4096)
 
-/* Whether p[0..n) begins as entry seq's prefixes pre[0..1] (either form). */
+/*
+ * Whether p[0..n) begins as entry seq's prefix pre: the same bytes after
+ * a map head of any count of fields an entry may have (the required ones
+ * and any of the optional ones: output_to, sealed_digest, aggregate,
+ * values).
+ */
 static bool
-entry_starts(const uint8_t *p, size_t n, const struct ccc_buf pre[2],
+entry_starts(const uint8_t *p, size_t n, const struct ccc_buf *pre,
     size_t plen)
 {
+	size_t f, lo = 1;
+
+	for (f = 0; f < ccc_schema_access.nfields; f++)
+		if (!(ccc_schema_access.fields[f].flags & CCC_F_OPT))
+			lo++;
 	if (n > plen)
 		n = plen;
-	return memcmp(p, pre[0].p, n) == 0 || memcmp(p, pre[1].p, n) == 0;
-}
-
-/* Both prefixes of entry seq (see entry_prefix); their common length. */
-static int
-entry_prefixes(struct ccc_buf pre[2], uint64_t seq, const uint8_t *prev,
-    size_t *plen)
-{
-	size_t l1;
-
-	ccc_buf_init(&pre[0], 0);
-	ccc_buf_init(&pre[1], 0);
-	if (entry_prefix(&pre[0], seq, prev, false, plen) != 0 ||
-	    entry_prefix(&pre[1], seq, prev, true, &l1) != 0 || l1 != *plen)
-		return CCC_E_INTERNAL;
-	return 0;
+	return n > 0 && p[0] >= 0xa0 + lo &&
+	    p[0] <= 0xa0 + 1 + ccc_schema_access.nfields &&
+	    memcmp(p + 1, pre->p + 1, n - 1) == 0;
 }
 
 /*
@@ -156,7 +149,7 @@ head_entry_found(int fd, const struct ccc_access_head *h, bool *ok,
     struct ccc_err *err)
 {
 	struct ccc_val v[ACC_NFIELDS];
-	struct ccc_buf pre[2], w;
+	struct ccc_buf pre, w;
 	uint8_t d[32];
 	size_t plen, want, p;
 	int rc = 0;
@@ -165,7 +158,7 @@ head_entry_found(int fd, const struct ccc_access_head *h, bool *ok,
 	if (h->seq == 0 || h->len == 0)
 		return 0;
 	ccc_buf_init(&w, 0);
-	if ((rc = entry_prefixes(pre, h->seq, NULL, &plen)) != 0) {
+	if ((rc = entry_prefix(&pre, h->seq, NULL, &plen)) != 0) {
 		rc = ccc_err_set(err, rc, -1, NULL, "access log");
 		goto out;
 	}
@@ -187,7 +180,7 @@ head_entry_found(int fd, const struct ccc_access_head *h, bool *ok,
 			goto out;
 		}
 		for (p = want >= plen ? want - plen + 1 : 0; p-- > 0 && !*ok;) {
-			if (!entry_starts(w.p + p, plen, pre, plen))
+			if (!entry_starts(w.p + p, plen, &pre, plen))
 				continue;
 			crypto_hash_sha256(d, w.p + p, want - p);
 			*ok = memcmp(d, h->hash, 32) == 0 &&
@@ -199,8 +192,7 @@ head_entry_found(int fd, const struct ccc_access_head *h, bool *ok,
 			break;
 	}
 out:
-	ccc_buf_free(&pre[0]);
-	ccc_buf_free(&pre[1]);
+	ccc_buf_free(&pre);
 	ccc_buf_free(&w);
 	return rc;
 }
@@ -209,15 +201,14 @@ out:
 static bool
 torn_next(const uint8_t *tail, size_t n, const struct ccc_access_head *h)
 {
-	struct ccc_buf pre[2];
+	struct ccc_buf pre;
 	size_t plen, ilen;
 	bool torn;
 
-	torn = entry_prefixes(pre, h->seq + 1, h->hash, &plen) == 0 &&
+	torn = entry_prefix(&pre, h->seq + 1, h->hash, &plen) == 0 &&
 	    ccc_cbor_check(tail, n, CCC_CBOR_STRICT, CCC_BLOB_MAX, &ilen, 0,
-	    NULL) == CCC_E_TRUNCATED && entry_starts(tail, n, pre, plen);
-	ccc_buf_free(&pre[0]);
-	ccc_buf_free(&pre[1]);
+	    NULL) == CCC_E_TRUNCATED && entry_starts(tail, n, &pre, plen);
+	ccc_buf_free(&pre);
 	return torn;
 }
 
@@ -359,20 +350,26 @@ log_has(const char *log, const uint8_t rid[32], bool *found,
 	return ccc_accesslog_each(log, has_each, &h, err);
 }
 
-/* Every input of a level-4 entry, with its aggregate, into the buffer. */
+/*
+ * Every input of a level-4 entry, with its aggregate, into the buffer:
+ * by its digest and, where the entry has them, by its values' digest.
+ */
 static int
 used_each(const struct ccc_val *v, void *ctx, struct ccc_err *err)
 {
 	struct ccc_buf *out = ctx;
-	size_t i;
+	const struct ccc_val *keys[2] = { &v[ACC_CTS], &v[ACC_VALUES] };
+	size_t i, k;
 
 	if (!v[ACC_AGGREGATE].present)
 		return 0;
-	for (i = 0; i < v[ACC_CTS].count; i++)
-		if (ccc_buf_put(out, ccc_val_elem(&v[ACC_CTS], 32, i),
-		    32) != 0 || ccc_buf_put(out, v[ACC_AGGREGATE].p, 32) != 0)
-			return ccc_err_set(err, CCC_E_NOMEM, -1, NULL,
-			    "access log");
+	for (k = 0; k < 2; k++)
+		for (i = 0; keys[k]->present && i < keys[k]->count; i++)
+			if (ccc_buf_put(out, ccc_val_elem(keys[k], 32, i),
+			    32) != 0 || ccc_buf_put(out, v[ACC_AGGREGATE].p,
+			    32) != 0)
+				return ccc_err_set(err, CCC_E_NOMEM, -1, NULL,
+				    "access log");
 	return 0;
 }
 
@@ -619,7 +616,7 @@ ccc_accesslog_append(struct ccc_accesslog *st,
 	struct ccc_buf b;
 	struct ccc_access_head h;
 	char *log = NULL, *head = NULL;
-	uint64_t len;
+	uint64_t len = 0;
 	int fd = -1, rc;
 
 	ccc_buf_init(&b, 0);
@@ -688,6 +685,10 @@ ccc_accesslog_append(struct ccc_accesslog *st,
 		ccc_val_bytes(&v[ACC_AGGREGATE], e->aggregate, 32);
 	else
 		v[ACC_AGGREGATE].present = false;
+	if (e->values != NULL)
+		ccc_val_array(&v[ACC_VALUES], e->values, 32 * e->nct, e->nct);
+	else
+		v[ACC_VALUES].present = false;
 	if ((rc = ccc_blob_encode(&b, &ccc_schema_access, v)) != 0) {
 		rc = ccc_err_set(err, rc, -1, NULL, "access log");
 		goto out;

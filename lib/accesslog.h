@@ -65,6 +65,8 @@ struct ccc_access_entry {
 	uint8_t sealed_digest[32];	/* SHA-256 of the sealed blob released */
 	bool has_aggregate;		/* level 4: */
 	uint8_t aggregate[32];		/* SHA-256 of the aggregate shared */
+	const uint8_t *values;		/* and nct digests of the inputs'
+					 * values, as the digests (or NULL) */
 };
 
 /* A locked state directory (flock on STATE/lock). */
@@ -123,8 +125,9 @@ int ccc_accesslog_each(const char *log, int (*each)(const struct ccc_val *,
 /*
  * Level 4: append to out, for every input of every aggregate the log
  * records released (entries with an aggregate), input digest || aggregate
- * digest (64 bytes), so that a lost record of used inputs (lib/aggstate.h)
- * is rebuilt from the log.
+ * digest (64 bytes), then, for the inputs of entries that have them
+ * (field values), values digest || aggregate digest, so that a lost record
+ * of used inputs (lib/aggstate.h) is rebuilt from the log.
  */
 int ccc_accesslog_used_inputs(struct ccc_accesslog *st, struct ccc_buf *out,
     struct ccc_err *err) CCC_WUR;

@@ -76,6 +76,45 @@ products(struct ccc_ec *ec, uint32_t k, EC_POINT **acc, uint8_t *u,
 	return 0;
 }
 
+/* Pointers to inputs, by values, then by place (for same_values). */
+static int
+by_values(const void *x, const void *y)
+{
+	const struct ccc_additive *const *a = x, *const *b = y;
+	int c = memcmp((*a)->values, (*b)->values, 32);
+
+	return c != 0 ? c : (*a > *b) - (*a < *b);
+}
+
+/*
+ * Whether two of in[0..n-1] carry the same values (the same ciphertexts,
+ * in two blobs: one stripped of its sum proof, or proved twice by its
+ * maker): *bad the later one's index.  0, CCC_E_DUPLICATE or
+ * CCC_E_NOMEM.
+ */
+static int
+same_values(const struct ccc_additive *in, size_t n, size_t *bad,
+    struct ccc_err *err)
+{
+	const struct ccc_additive **v;
+	size_t i;
+	int rc = 0;
+
+	if ((v = malloc(n * sizeof(*v))) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "aggregate");
+	for (i = 0; i < n; i++)
+		v[i] = &in[i];
+	qsort(v, n, sizeof(*v), by_values);
+	for (i = 1; i < n && rc == 0; i++)
+		if (memcmp(v[i - 1]->values, v[i]->values, 32) == 0) {
+			*bad = (size_t)(v[i] - in);
+			rc = ccc_err_set(err, CCC_E_DUPLICATE, -1, NULL,
+			    "the same ciphertexts as another input");
+		}
+	free(v);
+	return rc;
+}
+
 /* Same key, label and shape as the first (or as want). */
 static int
 check_input(const struct ccc_tdh2_pub *pub, const struct ccc_additive *in,
@@ -235,6 +274,8 @@ ccc_aggregate_build(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
 			    "the same input twice");
 		}
 	}
+	if ((rc = same_values(in, n, bad, err)) != 0)
+		return rc;
 	nacc = 2 * (size_t)in[0].k;
 	acc = calloc(nacc, sizeof(*acc));
 	dig = malloc(32 * n);

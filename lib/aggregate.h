@@ -53,7 +53,9 @@ int ccc_aggregate_decode(struct ccc_aggregate *a, const uint8_t *p,
 
 /*
  * Check in[0..n-1] against pub and each other (same context, bits and
- * values; with want non-NULL that context), verify their proofs and
+ * values; with want non-NULL that context; no two alike, by digest or by
+ * the digest of their values: the same ciphertexts count once), verify
+ * their proofs and
  * append the aggregate blob to out.  in is sorted by digest.  On failure
  * *bad is the index (into the sorted in) of the input at fault, or n when
  * none is: CCC_E_KEY/EPOCH, CCC_E_POLICY (another label or shape),

@@ -93,14 +93,38 @@ read_used(int fd, const char *path, struct ccc_buf *b, size_t *nrec,
 	return 0;
 }
 
+/*
+ * Key k of an input unused (then added to add), or used by this very
+ * aggregate; else CCC_E_REPLAY.
+ */
+static int
+check_key(const uint8_t k[32], const struct ccc_buf *log, size_t nrec,
+    const uint8_t agg[32], struct ccc_buf *add, struct ccc_err *err)
+{
+	const uint8_t *r;
+	char hex[17];
+
+	if ((r = bsearch(k, log->p, nrec, REC, cmp_rec)) == NULL) {
+		if (ccc_buf_put(add, k, 32) != 0 ||
+		    ccc_buf_put(add, agg, 32) != 0)
+			return ccc_err_set(err, CCC_E_NOMEM, -1, NULL,
+			    "release log");
+		return 0;
+	}
+	if (sodium_memcmp(r + 32, agg, 32) == 0)
+		return 0;
+	sodium_bin2hex(hex, sizeof(hex), r + 32, 8);
+	return ccc_err_set(err, CCC_E_REPLAY, -1, NULL,
+	    "already released in aggregate %s...", hex);
+}
+
 int
 ccc_aggstate_release(const char *dir, const uint8_t agg[32],
     const uint8_t *blob, size_t blen, const uint8_t *inputs, size_t stride,
-    size_t n, size_t *bad, struct ccc_err *err)
+    const uint8_t *values, size_t n, size_t *bad, struct ccc_err *err)
 {
 	char p[PATH_CAP], used[PATH_CAP];
 	struct ccc_buf log, add;
-	const uint8_t *r;
 	size_t i, nrec = 0;
 	int fd = -1, rc;
 
@@ -122,26 +146,19 @@ ccc_aggstate_release(const char *dir, const uint8_t agg[32],
 	}
 	if ((rc = read_used(fd, used, &log, &nrec, err)) != 0)
 		goto out;
-	/* Every input unused, or used by this very aggregate. */
-	for (i = 0; i < n; i++) {
-		r = bsearch(inputs + i * stride, log.p, nrec, REC, cmp_rec);
-		if (r == NULL) {
-			if ((rc = ccc_buf_put(&add, inputs + i * stride,
-			    32)) != 0 || (rc = ccc_buf_put(&add, agg, 32)) != 0) {
-				rc = ccc_err_set(err, rc, -1, NULL,
-				    "release log");
-				goto out;
-			}
-		} else if (sodium_memcmp(r + 32, agg, 32) != 0) {
-			char hex[17];
-
-			*bad = i;
-			sodium_bin2hex(hex, sizeof(hex), r + 32, 8);
-			rc = ccc_err_set(err, CCC_E_REPLAY, -1, NULL,
-			    "already released in aggregate %s...", hex);
+	/*
+	 * Every input unused, or used by this very aggregate: by its digest
+	 * and by its values' (the same ciphertexts in another blob, one
+	 * stripped of its sum proof, are the same input).
+	 */
+	for (i = 0; i < n; i++)
+		if ((rc = check_key(inputs + i * stride, &log, nrec, agg, &add,
+		    err)) != 0 || (rc = check_key(values + 32 * i, &log, nrec,
+		    agg, &add, err)) != 0) {
+			if (rc == CCC_E_REPLAY)
+				*bad = i;
 			goto out;
 		}
-	}
 	/* The release first, then the inputs it uses, durably. */
 	if (path_of(p, dir, "released", agg, ".cbor") != 0) {
 		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "path too long");

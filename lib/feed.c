@@ -9,7 +9,6 @@
 
 #include <sodium.h>
 
-#include "cbor.h"
 #include "feed.h"
 #include "io.h"
 #include "schemas.h"
@@ -25,9 +24,7 @@ int
 ccc_feed_subscribers_load(struct ccc_subscribers *s, const uint8_t *p,
     size_t len, struct ccc_err *err)
 {
-	struct ccc_val v[SUBS_NFIELDS], sv[SUB_NFIELDS];
-	struct ccc_cur c;
-	size_t i;
+	struct ccc_val v[SUBS_NFIELDS];
 	int rc;
 
 	memset(s, 0, sizeof(*s));
@@ -38,47 +35,20 @@ ccc_feed_subscribers_load(struct ccc_subscribers *s, const uint8_t *p,
 		return rc;
 	memcpy(s->feed, v[SUBS_FEED].p, v[SUBS_FEED].n);
 	s->issued = v[SUBS_ISSUED].u;
+	if ((rc = ccc_keylist_decode(&s->s, &v[SUBS_LIST],
+	    &ccc_schema_subscriber, "subscriber", err)) != 0)
+		return rc;
 	s->n = v[SUBS_LIST].count;
-	if ((s->s = calloc(s->n, sizeof(*s->s))) == NULL)
-		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "subscribers");
-	ccc_cur_init(&c, v[SUBS_LIST].p, v[SUBS_LIST].n, v[SUBS_LIST].off,
-	    err);
-	for (i = 0; i < s->n; i++) {
-		long long at = ccc_cur_pos(&c);
-		if ((rc = ccc_blob_decode_map(&ccc_schema_subscriber, &c,
-		    sv)) != 0 ||
-		    (rc = ccc_name_check("name", (const char *)sv[SUB_NAME].p,
-		    sv[SUB_NAME].n, CCC_ID_NAME_MAX, sv[SUB_NAME].off,
-		    err)) != 0)
-			goto fail;
-		memcpy(s->s[i].pk, sv[SUB_PK].p, 32);
-		memcpy(s->s[i].name, sv[SUB_NAME].p, sv[SUB_NAME].n);
-		/* Sorted, hence distinct: a key is one subscriber's. */
-		if (i > 0 && memcmp(s->s[i - 1].pk, s->s[i].pk, 32) >= 0) {
-			rc = ccc_err_set(err, CCC_E_FIELD, at, "subscribers",
-			    "subscriber %zu: keys not in ascending order or "
-			    "repeated", i + 1);
-			goto fail;
-		}
-	}
 	return 0;
-fail:
-	ccc_feed_subscribers_free(s);
-	return rc;
 }
 
-const struct ccc_subscriber *
+const struct ccc_named_key *
 ccc_feed_subscriber_find(const struct ccc_subscribers *s, const uint8_t pk[32])
 {
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		if (memcmp(s->s[i].pk, pk, 32) == 0)
-			return &s->s[i];
-	return NULL;
+	return ccc_keylist_find(s->s, s->n, pk);
 }
 
-const struct ccc_subscriber *
+const struct ccc_named_key *
 ccc_feed_subscriber_by_digest(const struct ccc_subscribers *s,
     const uint8_t d[32])
 {

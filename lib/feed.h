@@ -17,20 +17,16 @@
 
 #include "blob.h"
 #include "identity.h"
+#include "keylist.h"
 #include "quorum.h"
 
 #define CCC_FEED_SUBSCRIBERS_MAX 4096
-
-struct ccc_subscriber {
-	uint8_t pk[32];
-	char name[CCC_ID_NAME_MAX + 1];
-};
 
 struct ccc_subscribers {
 	char feed[CCC_APP_ID_MAX + 1];
 	uint64_t issued;
 	size_t n;
-	struct ccc_subscriber *s;	/* ascending pk */
+	struct ccc_named_key *s;	/* ascending pk (lib/keylist.h) */
 };
 
 struct ccc_published {
@@ -42,10 +38,10 @@ struct ccc_published {
 int ccc_feed_subscribers_load(struct ccc_subscribers *s, const uint8_t *p,
     size_t len, struct ccc_err *err) CCC_WUR;
 void ccc_feed_subscribers_free(struct ccc_subscribers *s);
-const struct ccc_subscriber *ccc_feed_subscriber_find(
+const struct ccc_named_key *ccc_feed_subscriber_find(
     const struct ccc_subscribers *s, const uint8_t pk[32]);
 /* The subscriber whose key has this SHA-256 (an access log's output_to). */
-const struct ccc_subscriber *ccc_feed_subscriber_by_digest(
+const struct ccc_named_key *ccc_feed_subscriber_by_digest(
     const struct ccc_subscribers *s, const uint8_t d[32]);
 int ccc_feed_published_load(struct ccc_published *pb, const uint8_t *p,
     size_t len, struct ccc_err *err) CCC_WUR;

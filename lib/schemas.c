@@ -13,6 +13,7 @@
 #include "additive.h"
 #include "aggregate.h"
 #include "blob.h"
+#include "contributors.h"
 #include "dkg.h"
 #include "feed.h"
 #include "identity.h"
@@ -347,6 +348,9 @@ static const struct ccc_field access_fields[] = {
 	B(11, "output_recipient", 32, 32, CCC_F_OPT),
 	B(12, "sealed_digest", 32, 32, CCC_F_OPT),
 	B(13, "aggregate", 32, 32, CCC_F_OPT),
+	/* Level 4: each input's values (ccc_additive.values), as key 6. */
+	{ 14, "values", CCC_F_BSTR_ARRAY, CCC_F_OPT, 1, CCC_REQUEST_MAX_CTS,
+	    32, NULL, 0 },
 };
 SCHEMA(ccc_schema_access, "ccc/access/v1", "access log entry",
     access_fields);
@@ -620,6 +624,34 @@ static const struct ccc_field agg_result_fields[] = {
 SCHEMA(ccc_schema_agg_result, "ccc/agg-result/v1", "aggregate result",
     agg_result_fields);
 
+/*
+ * Who may contribute to a pool (lib/contributors.c), certified by the
+ * oracles, and one contributor's signed input (lib/contribution.c).
+ */
+static const struct ccc_field contributor_fields[] = {
+	B(1, "pk", 32, 32, 0),
+	T(2, "name", 1, CCC_ID_NAME_MAX, 0),
+};
+SCHEMA(ccc_schema_contributor, NULL, "contributor", contributor_fields);
+
+static const struct ccc_field contributors_fields[] = {
+	T(1, "app_id", 1, CCC_APP_ID_MAX, 0),
+	U(2, "not_before", 0, UINT64_MAX, 0),
+	U(3, "not_after", 0, UINT64_MAX, 0),
+	MA(4, "contributors", 1, CCC_CONTRIBUTORS_MAX,
+	    &ccc_schema_contributor),
+};
+SCHEMA(ccc_schema_contributors, "ccc/contributors/v1", "contributor list",
+    contributors_fields);
+
+static const struct ccc_field contribution_fields[] = {
+	BLOB(1, "input", CCC_ADD_INPUT_MAX, &ccc_schema_additive),
+	B(2, "contributor", 32, 32, 0),
+	B(3, "sig", 64, 64, 0),
+};
+SCHEMA(ccc_schema_contribution, "ccc/contribution/v1", "contribution",
+    contribution_fields);
+
 /* ---- identity certificates (lib/ops/idcert.c, examples/identity.sh) ------ */
 
 static const struct ccc_field idcert_fields[] = {
@@ -689,7 +721,8 @@ const struct ccc_schema *const ccc_schemas[] = {
 	&ccc_schema_approved, &ccc_schema_retire, &ccc_schema_operators,
 	&ccc_schema_coin_share, &ccc_schema_rand,
 	&ccc_schema_additive, &ccc_schema_aggregate, &ccc_schema_agg_share,
-	&ccc_schema_agg_result,
+	&ccc_schema_agg_result, &ccc_schema_contributors,
+	&ccc_schema_contribution,
 	&ccc_schema_idcert,
 	&ccc_schema_subscribers, &ccc_schema_published,
 	&ccc_schema_transfer,

@@ -91,7 +91,7 @@ extern const struct ccc_schema ccc_schema_divergence;
 extern const struct ccc_schema ccc_schema_divergence_replica;
 enum { ACC_SEQ, ACC_PREV, ACC_TIME, ACC_REQUEST, ACC_APP, ACC_CTS,
     ACC_RECIPIENT, ACC_NODE, ACC_EPOCH, ACC_KEY_ID, ACC_OUTPUT_TO,
-    ACC_SEALED, ACC_AGGREGATE, ACC_NFIELDS };
+    ACC_SEALED, ACC_AGGREGATE, ACC_VALUES, ACC_NFIELDS };
 extern const struct ccc_schema ccc_schema_result;
 enum { RES_REQUEST, RES_APP, RES_CODE, RES_INPUTS, RES_MODE, RES_OUTPUT,
     RES_OUTPUT_DIGEST, RES_TIME, RES_ENCLAVE, RES_DOC, RES_SHARES,
@@ -168,6 +168,13 @@ enum { AGG_KEY_ID, AGG_EPOCH, AGG_CONTEXT, AGG_BITS, AGG_INPUTS, AGG_U,
 enum { ASH_KEY_ID, ASH_EPOCH, ASH_INDEX, ASH_AGGREGATE, ASH_REQUEST,
     ASH_SHARES, ASH_NFIELDS };
 enum { ARES_AGGREGATE, ARES_SUMS, ARES_SHARES, ARES_NFIELDS };
+/* Who may contribute, and a contribution (lib/contributors.c). */
+extern const struct ccc_schema ccc_schema_contributors;
+extern const struct ccc_schema ccc_schema_contributor;	/* CTR_* */
+extern const struct ccc_schema ccc_schema_contribution;
+enum { CTRS_APP, CTRS_NOT_BEFORE, CTRS_NOT_AFTER, CTRS_LIST, CTRS_NFIELDS };
+enum { CTR_PK, CTR_NAME, CTR_NFIELDS };
+enum { CTB_INPUT, CTB_CONTRIBUTOR, CTB_SIG, CTB_NFIELDS };
 
 /* ---- identity certificates (lib/ops/idcert.c) ---------------------------- */
 extern const struct ccc_schema ccc_schema_idcert;

@@ -1,7 +1,8 @@
 /*
- * ccc-aggregate: additive inputs -> their aggregate; a decryption node's
- * share of an aggregate (--share); the re-verification of a published
- * result from the public key and the inputs (--verify).
+ * ccc-aggregate: additive inputs (or contributions of them) -> their
+ * aggregate; a decryption node's share of an aggregate (--share); the
+ * re-verification of a published result from the public key and the
+ * inputs (--verify).
  */
 #include "config.h"
 
@@ -9,16 +10,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
+#include "agg.h"
 #include "aggregate.h"
 #include "aggrequest.h"
 #include "blob.h"
+#include "contribution.h"
+#include "contributors.h"
 #include "io.h"
 #include "keys.h"
 #include "ops.h"
 #include "schemas.h"
 #include "seq.h"
 
-/* The inputs of every file, decoded, and where each came from. */
+/*
+ * The inputs of every file, decoded, and where each came from: an
+ * additive input, or one inside a contribution (its signer's).
+ */
 struct inputs {
 	struct ccc_buf arena;	/* every item, back to back */
 	struct ccc_additive *in;
@@ -27,6 +36,8 @@ struct inputs {
 		size_t off, len;
 		int file;
 		long item;
+		bool contrib;
+		struct ccc_contribution c;	/* views into the arena */
 	} *org;
 	char **names;
 };
@@ -39,17 +50,40 @@ inputs_free(struct inputs *s)
 	free(s->org);
 }
 
+/* Name the input of origin g in err. */
+static void
+origin_blame(const struct inputs *s, const struct origin *g,
+    struct ccc_err *err)
+{
+	ccc_err_item(err, g->item);
+	ccc_err_what(err, ccc_io_name(s->names[g->file], 0));
+}
+
 /* Name the input at fault (sorted index i) in err. */
 static void
 inputs_blame(const struct inputs *s, size_t i, struct ccc_err *err)
 {
-	const struct origin *g;
+	if (i < s->n)
+		origin_blame(s, &s->org[s->in[i].tag], err);
+}
 
-	if (i >= s->n)
-		return;
-	g = &s->org[s->in[i].tag];
-	ccc_err_item(err, g->item);
-	ccc_err_what(err, ccc_io_name(s->names[g->file], 0));
+/* Decode input i: an additive input, or a contribution of one. */
+static int
+input_decode(struct inputs *s, size_t i, struct ccc_err *err)
+{
+	struct origin *g = &s->org[i];
+	const uint8_t *p = s->arena.p + g->off;
+	size_t len = g->len;
+	int rc;
+
+	g->contrib = ccc_blob_peek_type(p, len) == &ccc_schema_contribution;
+	if (g->contrib) {
+		if ((rc = ccc_contribution_decode(&g->c, p, len, 0, err)) != 0)
+			return rc;
+		p = g->c.input;
+		len = g->c.input_len;
+	}
+	return ccc_additive_decode(&s->in[i], p, len, 0, err);
 }
 
 static int
@@ -66,7 +100,7 @@ inputs_load(struct inputs *s, char **files, int nfiles, struct ccc_err *err)
 	ccc_buf_init(&s->arena, 0);
 	s->names = files;
 	for (f = 0; f < nfiles; f++) {
-		if ((rc = ccc_seq_open(&seq, files[f], CCC_ADD_INPUT_MAX, 0,
+		if ((rc = ccc_seq_open(&seq, files[f], CCC_CONTRIBUTION_MAX, 0,
 		    err)) != 0)
 			return rc;
 		while ((rc = ccc_seq_next(&seq, &p, &len, &at, err)) == 1) {
@@ -80,6 +114,7 @@ inputs_load(struct inputs *s, char **files, int nfiles, struct ccc_err *err)
 				s->org = g;
 			}
 			g = &s->org[s->n++];
+			memset(g, 0, sizeof(*g));
 			g->off = s->arena.len;
 			g->len = len;
 			g->file = f;
@@ -99,11 +134,8 @@ inputs_load(struct inputs *s, char **files, int nfiles, struct ccc_err *err)
 	if ((s->in = calloc(s->n, sizeof(*s->in))) == NULL)
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "inputs");
 	for (i = 0; i < s->n; i++) {
-		g = &s->org[i];
-		if ((rc = ccc_additive_decode(&s->in[i], s->arena.p + g->off,
-		    g->len, 0, err)) != 0) {
-			ccc_err_item(err, g->item);
-			ccc_err_what(err, ccc_io_name(files[g->file], 0));
+		if ((rc = input_decode(s, i, err)) != 0) {
+			origin_blame(s, &s->org[i], err);
 			return rc;
 		}
 		s->in[i].tag = i;
@@ -111,13 +143,87 @@ inputs_load(struct inputs *s, char **files, int nfiles, struct ccc_err *err)
 	return 0;
 }
 
+static int
+by_key(const void *a, const void *b)
+{
+	return memcmp(a, b, 32);
+}
+
 /*
- * Load the key and the inputs, check and aggregate them into agg (the
- * label of o, if any, required).
+ * The contributions among the inputs: with a contributor list, every
+ * input must be one, by a listed key, checked before its signature and
+ * before any proof, so that inputs from outside the list cost a node
+ * nothing; every contribution's signature verified.  *distinct: how many
+ * contributors, each counted once however many inputs it signed.
  */
 static int
-build(struct ccc_tdh2_pub *pub, struct inputs *s, struct ccc_buf *agg,
-    const struct ccc_aggregate_opts *o, struct ccc_err *err)
+inputs_contributors(const struct inputs *s,
+    const struct ccc_contributors *list, size_t *distinct,
+    struct ccc_err *err)
+{
+	const struct origin *g = NULL;
+	uint8_t (*pk)[32];
+	char hex[17];
+	size_t i, n = 0;
+	int rc = 0;
+
+	*distinct = 0;
+	if ((pk = malloc(s->n * sizeof(*pk))) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "inputs");
+	for (i = 0; i < s->n && rc == 0; i++) {
+		g = &s->org[i];
+		if (!g->contrib && list != NULL)
+			rc = ccc_err_set(err, CCC_E_POLICY, -1, NULL, "not a "
+			    "contribution (%s): only contributors of app "
+			    "\"%s\" count", ccc_schema_contribution.type,
+			    list->app);
+		else if (!g->contrib)
+			continue;
+		else if (list != NULL &&
+		    ccc_contributors_find(list, g->c.pk) == NULL) {
+			sodium_bin2hex(hex, sizeof(hex), g->c.pk, 8);
+			rc = ccc_err_set(err, CCC_E_POLICY, -1, NULL,
+			    "signed by %s..., not a contributor of app "
+			    "\"%s\"", hex, list->app);
+		} else if ((rc = ccc_contribution_verify(&g->c, err)) == 0)
+			memcpy(pk[n++], g->c.pk, 32);
+	}
+	if (rc != 0)
+		origin_blame(s, g, err);
+	else if (n > 0) {
+		qsort(pk, n, 32, by_key);
+		for (*distinct = 1, i = 1; i < n; i++)
+			*distinct += memcmp(pk[i - 1], pk[i], 32) != 0;
+	}
+	free(pk);
+	return rc;
+}
+
+/*
+ * Load the key (unless pub holds it) and the inputs, and check their
+ * contributions (against list, if any; *distinct their contributors).
+ */
+static int
+load(struct ccc_tdh2_pub *pub, struct inputs *s,
+    const struct ccc_aggregate_opts *o, const struct ccc_contributors *list,
+    size_t *distinct, struct ccc_err *err)
+{
+	int rc;
+
+	if ((pub->n == 0 && (rc = ccc_op_read_tpk(pub, o->tpk, err)) != 0) ||
+	    (rc = inputs_load(s, o->inputs, o->ninputs, err)) != 0)
+		return rc;
+	return inputs_contributors(s, list, distinct, err);
+}
+
+/*
+ * Check the loaded inputs and aggregate them into agg (the label of o,
+ * if any, required): their proofs verified.
+ */
+static int
+aggregate(const struct ccc_tdh2_pub *pub, struct inputs *s,
+    struct ccc_buf *agg, const struct ccc_aggregate_opts *o,
+    struct ccc_err *err)
 {
 	char cbuf[CCC_CONTEXT_MAX + 1];
 	const char *context;
@@ -125,15 +231,26 @@ build(struct ccc_tdh2_pub *pub, struct inputs *s, struct ccc_buf *agg,
 	int rc;
 
 	if ((rc = ccc_op_label_context(&context, cbuf, sizeof(cbuf),
-	    &o->label, err)) != 0 ||
-	    (pub->n == 0 && (rc = ccc_op_read_tpk(pub, o->tpk, err)) != 0) ||
-	    (rc = inputs_load(s, o->inputs, o->ninputs, err)) != 0)
+	    &o->label, err)) != 0)
 		return rc;
 	if ((rc = ccc_aggregate_build(ccc_ec_default(), pub, s->in, s->n,
 	    context, context ? strlen(context) : 0, o->jobs, agg, &bad,
 	    err)) != 0)
 		inputs_blame(s, bad, err);
 	return rc;
+}
+
+/* Load, check and aggregate the inputs (anyone's). */
+static int
+build(struct ccc_tdh2_pub *pub, struct inputs *s, struct ccc_buf *agg,
+    const struct ccc_aggregate_opts *o, struct ccc_err *err)
+{
+	size_t distinct;
+	int rc;
+
+	if ((rc = load(pub, s, o, NULL, &distinct, err)) != 0)
+		return rc;
+	return aggregate(pub, s, agg, o, err);
 }
 
 static int
@@ -189,24 +306,57 @@ ccc_aggregate_share_run(const struct ccc_aggregate_opts *o,
 	struct ccc_buf asked, agg, cb;
 	struct ccc_aggregate a;
 	struct ccc_agg_request ar;
-	size_t bad;
+	struct ccc_contributors list;
+	uint8_t *values = NULL;
+	size_t bad, i, distinct;
 	int rc;
 
 	memset(&pub, 0, sizeof(pub));
 	memset(&s, 0, sizeof(s));
+	memset(&list, 0, sizeof(list));
 	ccc_buf_init(&asked, 0);
 	ccc_buf_init(&agg, 0);
 	ccc_buf_init(&cb, 0);
 	if ((rc = ccc_node_keys_load(&pub, &sh, &x, o->tpk, o->share,
-	    err)) != 0 ||
-	    (rc = read_aggregate(&asked, &a, o->aggregate, err)) != 0)
+	    err)) != 0)
+		goto out;
+	/*
+	 * Each node keeps its own record of used inputs: two disjoint sets
+	 * of t nodes (n >= 2t) could release "all" and "all but one".  With
+	 * t > n/2 any two sets share a node, which refuses the second.
+	 */
+	if (2 * pub.t <= pub.n) {
+		rc = ccc_err_set(err, CCC_E_STATE, -1, NULL, "a %u-of-%u key: "
+		    "level 4 needs t > n/2, so that any two sets of t nodes "
+		    "share one that refuses an input twice", pub.t, pub.n);
+		ccc_err_what(err, ccc_io_name(o->tpk, 0));
+		goto out;
+	}
+	if ((rc = read_aggregate(&asked, &a, o->aggregate, err)) != 0)
 		goto out;
 	/* The certified request first: nothing is verified for nobody. */
 	if ((rc = ccc_aggregate_request_load(o, &pub, &a, &cb, &ar,
 	    err)) != 0)
 		goto out;
+	/*
+	 * Then who contributed, before any proof: with a contributor list,
+	 * only its keys' contributions, and a floor of contributors.
+	 */
+	if (o->contributors != NULL &&
+	    (rc = ccc_aggregate_contributors_load(o, &ar, &list, err)) != 0)
+		goto out;
+	if ((rc = load(&pub, &s, o, o->contributors != NULL ? &list : NULL,
+	    &distinct, err)) != 0)
+		goto out;
+	if (o->contributors != NULL && distinct < o->min) {
+		rc = ccc_err_set(err, CCC_E_POLICY, -1, "inputs",
+		    "%zu contributor%s, fewer than the floor of %" PRIu64,
+		    distinct, distinct == 1 ? "" : "s", o->min);
+		ccc_err_what(err, ccc_io_name(o->aggregate, 0));
+		goto out;
+	}
 	/* The aggregate is what its inputs make, nothing else. */
-	if ((rc = build(&pub, &s, &agg, o, err)) != 0)
+	if ((rc = aggregate(&pub, &s, &agg, o, err)) != 0)
 		goto out;
 	if (agg.len != asked.len || memcmp(agg.p, asked.p, agg.len) != 0) {
 		rc = ccc_err_set(err, CCC_E_FIELD, -1, "aggregate",
@@ -214,17 +364,26 @@ ccc_aggregate_share_run(const struct ccc_aggregate_opts *o,
 		ccc_err_what(err, ccc_io_name(o->aggregate, 0));
 		goto out;
 	}
-	if (a.n < o->min) {
+	if (o->contributors == NULL && a.n < o->min) {
 		rc = ccc_err_set(err, CCC_E_POLICY, -1, "inputs",
 		    "%zu inputs, fewer than the floor of %" PRIu64, a.n,
 		    o->min);
 		ccc_err_what(err, ccc_io_name(o->aggregate, 0));
 		goto out;
 	}
+	/* Each input's values digest, in the aggregate's (digest) order. */
+	if ((values = malloc(32 * s.n)) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "inputs");
+		goto out;
+	}
+	for (i = 0; i < s.n; i++)
+		memcpy(values + 32 * i, s.in[i].values, 32);
 	if ((rc = ccc_aggregate_release(o, &pub, sh->index, x, &a, &asked,
-	    &ar, &bad, err)) != 0)
+	    values, &ar, &bad, err)) != 0)
 		inputs_blame(&s, bad, err);
 out:
+	free(values);
+	ccc_contributors_free(&list);
 	inputs_free(&s);
 	ccc_buf_free(&asked);
 	ccc_buf_free(&agg);

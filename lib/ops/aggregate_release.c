@@ -11,7 +11,8 @@
  * is kept in the state until it is written, so a rerun after a crash
  * gives out the very blob the log names.  Before logging, the node's
  * record of used inputs (lib/aggstate.h) refuses an input already in
- * another aggregate it released.
+ * another aggregate it released, known by its digest or by its values'
+ * (which the entry lists too, so that the record is rebuilt whole).
  */
 #include "config.h"
 
@@ -23,6 +24,7 @@
 #include <sodium.h>
 
 #include "accesslog.h"
+#include "agg.h"
 #include "aggrequest.h"
 #include "aggstate.h"
 #include "io.h"
@@ -132,7 +134,8 @@ int
 ccc_aggregate_release(const struct ccc_aggregate_opts *o,
     const struct ccc_tdh2_pub *pub, uint32_t index, const BIGNUM *x,
     const struct ccc_aggregate *a, const struct ccc_buf *blob,
-    const struct ccc_agg_request *ar, size_t *bad, struct ccc_err *err)
+    const uint8_t *values, const struct ccc_agg_request *ar, size_t *bad,
+    struct ccc_err *err)
 {
 	struct ccc_accesslog st = { NULL, -1 };
 	struct ccc_access_entry ae;
@@ -195,7 +198,7 @@ ccc_aggregate_release(const struct ccc_aggregate_opts *o,
 	    (rc = ccc_aggstate_rebuild(used, &recs, err)) != 0))
 		goto out;
 	if ((rc = ccc_aggstate_release(used, a->digest, blob->p, blob->len,
-	    a->inputs, a->si, a->n, bad, err)) != 0)
+	    a->inputs, a->si, values, a->n, bad, err)) != 0)
 		goto out;
 	if ((rc = ccc_aggregate_share(ccc_ec_default(), pub, x, index, a,
 	    ar->rq.id, &share, err)) != 0)
@@ -224,6 +227,7 @@ ccc_aggregate_release(const struct ccc_aggregate_opts *o,
 		crypto_hash_sha256(ae.sealed_digest, share.p, share.len);
 		ae.has_aggregate = true;
 		memcpy(ae.aggregate, a->digest, 32);
+		ae.values = values;
 		if ((rc = ccc_accesslog_append(&st, &ae, ar->rq.expires,
 		    err)) != 0)
 			goto out;

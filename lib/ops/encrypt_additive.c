@@ -1,6 +1,7 @@
 /*
  * ccc-encrypt --additive: lines of decimal integers -> additive inputs
- * (ccc/additive/v2), one blob a line, as a CBOR sequence.
+ * (ccc/additive/v2), one blob a line, as a CBOR sequence; with -I, each
+ * in a contribution (ccc/contribution/v1) signed with the identity.
  */
 #include "config.h"
 
@@ -10,6 +11,7 @@
 #include <sodium.h>
 
 #include "additive.h"
+#include "contribution.h"
 #include "io.h"
 #include "keys.h"
 #include "ops.h"
@@ -64,7 +66,8 @@ ccc_encrypt_additive(const struct ccc_encrypt_opts *o, struct ccc_err *err)
 {
 	struct ccc_ec *ec = ccc_ec_default();
 	struct ccc_tdh2_pub pub;
-	struct ccc_buf text, ob;
+	struct ccc_identity *id = NULL;
+	struct ccc_buf text, ob, cb;
 	struct ccc_out out;
 	char cbuf[CCC_CONTEXT_MAX + 1];
 	const char *context, *p, *end, *nl;
@@ -77,6 +80,7 @@ ccc_encrypt_additive(const struct ccc_encrypt_opts *o, struct ccc_err *err)
 	memset(&pub, 0, sizeof(pub));
 	ccc_buf_init(&text, 1);
 	ccc_buf_init(&ob, 0);
+	ccc_buf_init(&cb, 0);
 	if ((rc = ccc_op_label_context(&context, cbuf, sizeof(cbuf), &o->label,
 	    err)) != 0)
 		return rc;
@@ -90,7 +94,9 @@ ccc_encrypt_additive(const struct ccc_encrypt_opts *o, struct ccc_err *err)
 #endif
 	if ((m = sodium_malloc(CCC_ADD_MAX_VALUES * sizeof(*m))) == NULL)
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "values");
-	if ((rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0)
+	if ((rc = ccc_op_read_tpk(&pub, o->tpk, err)) != 0 ||
+	    (o->identity != NULL && (rc = ccc_quorum_sign_key(&id,
+	    o->identity, err)) != 0))
 		goto out;
 	if ((rc = ccc_read_named(&text, o->in, TEXT_MAX, false, err)) != 0)
 		goto out;
@@ -117,7 +123,13 @@ ccc_encrypt_additive(const struct ccc_encrypt_opts *o, struct ccc_err *err)
 			ccc_err_what(err, ccc_io_name(o->in, 0));
 			goto out;
 		}
-		if ((rc = ccc_out_write(&out, ob.p, ob.len, err)) != 0)
+		/* A contribution: the input, signed. */
+		ccc_buf_reset(&cb);
+		if (id != NULL && (rc = ccc_contribution_make(&cb, ob.p, ob.len,
+		    id, err)) != 0)
+			goto out;
+		if ((rc = id != NULL ? ccc_out_write(&out, cb.p, cb.len, err) :
+		    ccc_out_write(&out, ob.p, ob.len, err)) != 0)
 			goto out;
 		p = nl + 1;
 	}
@@ -133,8 +145,10 @@ out:
 	if (out_open)
 		ccc_out_abort(&out);
 	sodium_free(m);
+	ccc_identity_free(id);
 	ccc_tdh2_pub_free(&pub);
 	ccc_buf_free(&text);
 	ccc_buf_free(&ob);
+	ccc_buf_free(&cb);
 	return rc;
 }

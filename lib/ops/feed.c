@@ -16,36 +16,22 @@
 #include "ops.h"
 #include "schemas.h"
 
+/* One NAME=PUB argument (a recipient public key) into s. */
 static int
-subscriber_cmp(const void *a, const void *b)
-{
-	return memcmp(((const struct ccc_subscriber *)a)->pk,
-	    ((const struct ccc_subscriber *)b)->pk, 32);
-}
-
-/* One NAME=PUB argument into s. */
-static int
-subscriber_arg(struct ccc_subscriber *s, const char *arg, struct ccc_buf *b,
+subscriber_arg(struct ccc_named_key *s, const char *arg, struct ccc_buf *b,
     struct ccc_err *err)
 {
-	const char *eq = strchr(arg, '=');
-	struct ccc_err nerr;
+	const char *file;
 	int rc;
 
-	if (eq == NULL || eq[1] == '\0')
-		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "\"%s\": "
-		    "expected NAME=PUB", arg);
-	ccc_err_clear(&nerr);
-	if (ccc_name_check("a subscriber's name", arg, (size_t)(eq - arg),
-	    CCC_ID_NAME_MAX, -1, &nerr) != 0)
-		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "%s",
-		    nerr.detail);
-	memcpy(s->name, arg, (size_t)(eq - arg));
+	if ((rc = ccc_op_name_arg(arg, "a subscriber's name", s->name, &file,
+	    err)) != 0)
+		return rc;
 	ccc_buf_reset(b);
-	if ((rc = ccc_read_named(b, eq + 1, 4096, false, err)) != 0)
+	if ((rc = ccc_read_named(b, file, 4096, false, err)) != 0)
 		return rc;
 	if ((rc = ccc_recipient_pub_load(s->pk, b->p, b->len, err)) != 0)
-		ccc_err_what(err, eq + 1);
+		ccc_err_what(err, file);
 	return rc;
 }
 
@@ -53,8 +39,8 @@ int
 ccc_quorum_subscribers(const struct ccc_subscribers_opts *o,
     struct ccc_err *err)
 {
-	struct ccc_subscriber *s;
-	struct ccc_val v[SUBS_NFIELDS], sv[SUB_NFIELDS];
+	struct ccc_named_key *s;
+	struct ccc_val v[SUBS_NFIELDS];
 	struct ccc_buf b, sb;
 	int i, rc = 0;
 
@@ -69,32 +55,19 @@ ccc_quorum_subscribers(const struct ccc_subscribers_opts *o,
 		if ((rc = subscriber_arg(&s[i], o->subscribers[i], &b,
 		    err)) != 0)
 			goto out;
-	qsort(s, (size_t)o->nsubscribers, sizeof(*s), subscriber_cmp);
-	for (i = 1; i < o->nsubscribers; i++)
-		if (memcmp(s[i - 1].pk, s[i].pk, 32) == 0) {
-			rc = ccc_err_set(err, CCC_E_DUPLICATE, -1, NULL, "the "
-			    "key of %s is given again for %s", s[i - 1].name,
-			    s[i].name);
-			goto out;
-		}
-	for (i = 0; i < o->nsubscribers; i++) {
-		ccc_val_bytes(&sv[SUB_PK], s[i].pk, 32);
-		ccc_val_bytes(&sv[SUB_NAME], s[i].name, strlen(s[i].name));
-		if ((rc = ccc_blob_encode(&sb, &ccc_schema_subscriber,
-		    sv)) != 0)
-			goto nomem;
-	}
+	if ((rc = ccc_keylist_encode(&sb, s, (size_t)o->nsubscribers,
+	    &ccc_schema_subscriber, err)) != 0)
+		goto out;
 	ccc_val_bytes(&v[SUBS_FEED], o->feed, strlen(o->feed));
 	ccc_val_uint(&v[SUBS_ISSUED], o->now);
 	ccc_val_array(&v[SUBS_LIST], sb.p, sb.len, (size_t)o->nsubscribers);
 	ccc_buf_reset(&b);
-	if ((rc = ccc_blob_encode(&b, &ccc_schema_subscribers, v)) != 0)
-		goto nomem;
+	if ((rc = ccc_blob_encode(&b, &ccc_schema_subscribers, v)) != 0) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "subscribers");
+		goto out;
+	}
 	rc = ccc_write_file(o->out, b.p, b.len, CCC_OUT_BINARY |
 	    (o->force ? CCC_OUT_FORCE : 0), err);
-	goto out;
-nomem:
-	rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "subscribers");
 out:
 	free(s);
 	ccc_buf_free(&b);

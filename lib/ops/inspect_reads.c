@@ -200,7 +200,7 @@ read_cmp(const void *a, const void *b)
 static const char *
 who(const struct reads *r, const struct entry *e, char *buf, size_t len)
 {
-	const struct ccc_subscriber *s;
+	const struct ccc_named_key *s;
 	char hex[17];
 	size_t i;
 

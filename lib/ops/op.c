@@ -15,6 +15,7 @@
 #include "json.h"
 #include "keys.h"
 #include "ops.h"
+#include "quorum.h"
 
 int
 ccc_op_read_tpk(struct ccc_tdh2_pub *pub, const char *path,
@@ -30,6 +31,27 @@ ccc_op_read_tpk(struct ccc_tdh2_pub *pub, const char *path,
 		ccc_err_what(err, path);
 	ccc_buf_free(&b);
 	return rc;
+}
+
+int
+ccc_op_name_arg(const char *arg, const char *what, char *name,
+    const char **file, struct ccc_err *err)
+{
+	const char *eq = strchr(arg, '=');
+	struct ccc_err nerr;
+
+	if (eq == NULL || eq[1] == '\0')
+		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "\"%s\": "
+		    "expected NAME=PUB", arg);
+	ccc_err_clear(&nerr);
+	if (ccc_name_check(what, arg, (size_t)(eq - arg), CCC_ID_NAME_MAX, -1,
+	    &nerr) != 0)
+		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "%s",
+		    nerr.detail);
+	memcpy(name, arg, (size_t)(eq - arg));
+	name[eq - arg] = '\0';
+	*file = eq + 1;
+	return 0;
 }
 
 int

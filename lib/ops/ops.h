@@ -78,6 +78,8 @@ struct ccc_encrypt_opts {
 	bool additive;		/* --additive: lines of integers */
 	uint32_t bits;		/* --additive: -B, bits a value */
 	uint32_t sum_bits;	/* --additive: -S, bits of a line's sum (0: none) */
+	const char *identity;	/* --additive -I: each input a contribution
+				 * signed with this identity, or NULL */
 };
 int ccc_encrypt_run(const struct ccc_encrypt_opts *o, struct ccc_err *err)
     CCC_WUR;
@@ -141,7 +143,11 @@ struct ccc_aggregate_opts {
 	const char *policy;	/* --share: the label policy, or NULL */
 	const char *identity;	/* --share: signs the log head, or NULL */
 	uint64_t now;		/* --share: the time */
-	uint64_t min;		/* --share: fewest inputs released */
+	uint64_t min;		/* --share: fewest inputs released (with
+				 * contributors: fewest contributors) */
+	const char *contributors;	/* --share -C: the certified list of
+					 * who may contribute, or NULL */
+	bool anyone;		/* --share --anyone: inputs from anyone */
 	const char *verify;	/* --verify: the result */
 	unsigned jobs;		/* -j: threads verifying (0 or 1: one) */
 };
@@ -152,26 +158,18 @@ int ccc_aggregate_share_run(const struct ccc_aggregate_opts *o,
 int ccc_aggregate_verify_run(const struct ccc_aggregate_opts *o,
     struct ccc_err *err) CCC_WUR;
 /*
- * A node's level-4 release (lib/ops/aggregate_release.c).  First, before
- * the inputs are verified, the certified request o->request (read into
- * cb, decoded into ar): certified by o->roster's quorum, fresh at o->now,
- * for pub, for the aggregate a (its bytes as asked), whose label o->policy
- * gives the request's app.  Then, once the inputs and the floor are
- * checked, the release of node index's share (x) of a (its bytes in
- * blob): once, recorded and logged before it is written; *bad the index
- * of an input already released in another aggregate (else a->n).
+ * ccc-quorum-sign contributors: a contributor list (ccc/contributors/v1)
+ * for app from NAME=PUB arguments (identity public keys).
  */
-struct ccc_aggregate;
-struct ccc_agg_request;
-int ccc_aggregate_request_load(const struct ccc_aggregate_opts *o,
-    const struct ccc_tdh2_pub *pub, const struct ccc_aggregate *a,
-    struct ccc_buf *cb, struct ccc_agg_request *ar, struct ccc_err *err)
-    CCC_WUR;
-int ccc_aggregate_release(const struct ccc_aggregate_opts *o,
-    const struct ccc_tdh2_pub *pub, uint32_t index, const BIGNUM *x,
-    const struct ccc_aggregate *a, const struct ccc_buf *blob,
-    const struct ccc_agg_request *ar, size_t *bad, struct ccc_err *err)
-    CCC_WUR;
+struct ccc_contributors_opts {
+	const char *app, *out;
+	char **contributors;
+	int ncontributors;
+	uint64_t not_before, not_after;
+	bool force;
+};
+int ccc_quorum_contributors(const struct ccc_contributors_opts *o,
+    struct ccc_err *err) CCC_WUR;
 
 /* ccc-quorum-sign request --aggregate: a request at security level 4. */
 struct ccc_agg_request_opts {
@@ -222,6 +220,14 @@ struct ccc_tdh2_pub;
 int ccc_node_keys_load(struct ccc_tdh2_pub *pub, struct ccc_share **sh,
     BIGNUM **x, const char *tpk, const char *share, struct ccc_err *err)
     CCC_WUR;
+
+/*
+ * One NAME=PUB argument (ccc-quorum-sign subscribers, contributors): the
+ * name, checked as ccc_name_check does (what names it), into name (of
+ * CCC_ID_NAME_MAX + 1 bytes), *file the rest.  CCC_E_USAGE otherwise.
+ */
+int ccc_op_name_arg(const char *arg, const char *what, char *name,
+    const char **file, struct ccc_err *err) CCC_WUR;
 
 /* Read and validate a threshold public key file, naming it in errors. */
 int ccc_op_read_tpk(struct ccc_tdh2_pub *pub, const char *path,

@@ -15,6 +15,7 @@
 #include "attest.h"
 #include "cli.h"
 #include "aggrequest.h"
+#include "contributors.h"
 #include "io.h"
 #include "keys.h"
 #include "ops.h"
@@ -396,6 +397,16 @@ ccc_quorum_sign_blob(const struct ccc_sign_opts *o,
 		if ((rc = ccc_agg_request_decode(&ar, in->p, in->len,
 		    err)) != 0 || (rc = ccc_agg_request_check(&ar, pub.key_id,
 		    pub.epoch, NULL, NULL, o->now, err)) != 0)
+			goto fail_in;
+	}
+	if (s == &ccc_schema_contributors) {
+		/* Level 4's contributors: well-formed and valid now. */
+		struct ccc_contributors l;
+		if ((rc = ccc_contributors_load(&l, in->p, in->len,
+		    err)) == 0)
+			rc = ccc_contributors_valid(&l, o->now, err);
+		ccc_contributors_free(&l);
+		if (rc != 0)
 			goto fail_in;
 	}
 	if (s == &ccc_schema_result &&

@@ -7,90 +7,14 @@
 # wrong share) and the offline re-verification of a published result.
 bats_require_minimum_version 1.5.0
 load helpers
+load aggregate-helpers
 
-# The time of every request and release.
-NOW=1800000000
-
-# Fixtures, once: keys k23 (2 of 3) and k11 (1 of 1), a shared table cache,
-# two oracles (quorum 2) and the nodes' label policy: app "pool" may have
-# the sums of any label.
 setup_file() {
-	(
-		set -e
-		cd "$BATS_FILE_TMPDIR"
-		ccc-keygen dealer -t 2 -n 3 -d k23
-		ccc-keygen dealer -t 1 -n 1 -d k11
-		mkdir cache
-		for i in 1 2; do
-			ccc-keygen identity -o "oracle-$i.key" \
-			    -p "oracle-$i.pub" -N "oracle-$i"
-		done
-		ccc-quorum-sign roster -q 2 -N oracles --not-before 0 \
-		    -o roster oracle-1.pub oracle-2.pub
-		echo 'allow pool *' >policy
-	)
+	aggregate_fixtures
 }
 
 setup() {
-	cd "$BATS_TEST_TMPDIR"
-	ln -s "$BATS_FILE_TMPDIR" fx
-	K=(-k fx/k23/tpk.cbor)
-}
-
-# inputs LABEL BITS PREFIX VALUE...: one input file PREFIX-N.cbor a value.
-inputs() {
-	local label=$1 bits=$2 prefix=$3 n=0 v
-	shift 3
-	for v; do
-		n=$((n + 1))
-		echo "$v" | ccc-encrypt "${K[@]}" --additive -B "$bits" \
-		    -l "$label" -o "$prefix-$n.cbor" || return 1
-	done
-}
-
-# certify AGG [APP [ID]]: app APP's (default pool) level-4 request for
-# AGG (request id ID, default random), certified by both oracles, as
-# AGG.cert (made once).
-certify() {
-	local agg=$1 app=${2:-pool} i
-	[[ -e $agg.cert ]] && return
-	ccc-quorum-sign request -a "$app" "${K[@]}" --aggregate "$agg" \
-	    ${3:+-I "$3"} --now $NOW -f -o "$agg.req" || return 1
-	for i in 1 2; do
-		ccc-quorum-sign sign -i "fx/oracle-$i.key" "${K[@]}" --now $NOW \
-		    -f -o "$agg.sig-$i" "$agg.req" || return 1
-	done
-	ccc-quorum-sign combine -r fx/roster -b "$agg.req" --now $NOW \
-	    -o "$agg.cert" "$agg.sig-1" "$agg.sig-2"
-}
-
-# node I AGG INPUT...: node I's share of AGG as share-I.cbor (state
-# node-I), for AGG's certified request.
-node() {
-	local i=$1 agg=$2
-	shift 2
-	certify "$agg" || return 1
-	ccc-aggregate -s "${K[1]%/tpk.cbor}/share-$i.cbor" "${K[@]}" -a "$agg" \
-	    -F "$agg.cert" -r fx/roster -p fx/policy --now "${NODE_NOW:-$NOW}" \
-	    -d "node-$i" -f -o "share-$i.cbor" "$@"
-}
-
-# sums AGG INPUT...: nodes 1 and 3 share AGG, the result is sum.cbor, and
-# its re-verification prints the sums (in $output).
-sums() {
-	local agg=$1
-	shift
-	node 1 "$agg" "$@" && node 3 "$agg" "$@" || return 1
-	crun -0 ccc-combine --aggregate "$agg" "${K[@]}" --cache fx/cache \
-	    -f -o sum.cbor share-1.cbor share-3.cbor
-	assert_stderr_empty
-	crun -0 ccc-aggregate --verify sum.cbor "${K[@]}" "$@"
-	assert_stderr_empty
-}
-
-# elem_hex FILE FIELD: the hex of the first element of an array field.
-elem_hex() {
-	ccc-inspect "$1" | sed -n "/\"$2\": \[/{n;s/^ *\"\(.*\)\",\{0,1\}\$/\1/p}"
+	aggregate_setup
 }
 
 # ---- round trips -----------------------------------------------------------
@@ -289,7 +213,8 @@ elem_hex() {
 	assert_contains "$stderr" "ccc-aggregate: replayed: a-"
 	assert_contains "$stderr" ".cbor: item 1: already released in aggregate "
 	assert_no_file share-1.cbor
-	[[ $(size_of node-1/aggregates/used) == 192 ]] || fail "used log: $(size_of node-1/aggregates/used) bytes"
+	# Each input twice: by its digest and by its values.
+	[[ $(size_of node-1/aggregates/used) == 384 ]] || fail "used log: $(size_of node-1/aggregates/used) bytes"
 	[[ $(ls node-1/aggregates/released | wc -l) == 1 ]] || fail "released: $(ls node-1/aggregates/released)"
 	# Two releases in the access log, none of most.cbor.
 	crun -0 ccc-inspect -L node-1
@@ -299,7 +224,7 @@ elem_hex() {
 	crun -1 node 1 most.cbor a-1.cbor a-2.cbor
 	assert_contains "$stderr" ".cbor: item 1: already released in aggregate "
 	assert_no_file share-1.cbor
-	[[ $(size_of node-1/aggregates/used) == 384 ]] || fail "used log: $(size_of node-1/aggregates/used) bytes"
+	[[ $(size_of node-1/aggregates/used) == 768 ]] || fail "used log: $(size_of node-1/aggregates/used) bytes"
 	# Another node's log is its own.
 	crun -0 node 2 most.cbor a-1.cbor a-2.cbor
 }
@@ -311,10 +236,10 @@ elem_hex() {
 	certify agg.cbor pool "$rid"
 	# Not certified by this roster's quorum: one signature only.
 	ccc-quorum-sign combine -r fx/roster -b agg.cbor.req --now $NOW \
-	    -o one.cert agg.cbor.sig-1 2>/dev/null && fail "one signature certified"
+	    -o one.cert agg.cbor.req.sig-1 2>/dev/null && fail "one signature certified"
 	crun -1 ccc-aggregate -s fx/k23/share-1.cbor "${K[@]}" -a agg.cbor \
 	    -F agg.cbor.req -r fx/roster -p fx/policy --now $NOW -d node-1 \
-	    -o share-1.cbor a-1.cbor a-2.cbor
+	    --anyone -o share-1.cbor a-1.cbor a-2.cbor
 	assert_stderr "ccc-aggregate: wrong blob type: agg.cbor.req: at byte 0: expected a quorum certificate (ccc/certified/v1), found an aggregate request (ccc/agg-request/v1)"
 	# Expired: requests live 600 s by default.
 	NODE_NOW=$((NOW + 600)) crun -1 node 1 agg.cbor a-1.cbor a-2.cbor
@@ -416,6 +341,92 @@ elem_hex() {
 	assert_contains "$stderr" "ccc-combine: warning: share-3.cbor: node 3: invalid decryption share: a share of another aggregate"
 }
 
+# ---- attacks -----------------------------------------------------------------
+
+@test "aggregate attack: a requester pads one real input with its own: only listed contributors count, each once" {
+	# Anyone with the public key makes valid inputs, of values it knows:
+	# 42 (c1's) padded with two zeros of the requester's would pass a
+	# floor of 3 inputs, and the sum would be c1's input.
+	BY=c1 inputs p 8 real 42
+	inputs p 8 pad 0 0
+	ccc-aggregate "${K[@]}" -o agg.cbor real-1.cbor pad-1.cbor pad-2.cbor
+	MODE=(-C fx/list.cert -m 3)
+	crun -1 node 1 agg.cbor real-1.cbor pad-1.cbor pad-2.cbor
+	assert_stderr 'ccc-aggregate: refused by policy: pad-1.cbor: item 1: not a contribution (ccc/contribution/v1): only contributors of app "pool" count'
+	assert_output_empty
+	assert_no_file share-1.cbor node-1
+	# Signed with a key of the requester's own: not on the list.
+	BY=c4 inputs p 8 own 0 0
+	ccc-aggregate "${K[@]}" -o agg4.cbor real-1.cbor own-1.cbor own-2.cbor
+	crun -1 node 1 agg4.cbor real-1.cbor own-1.cbor own-2.cbor
+	assert_stderr "ccc-aggregate: refused by policy: own-1.cbor: item 1: signed by $(pk_hex fx/c4.pub)..., not a contributor of app \"pool\""
+	assert_no_file share-1.cbor node-1
+	# A listed contributor padding with inputs of its own counts once.
+	BY=c2 inputs p 8 c2 0 0
+	ccc-aggregate "${K[@]}" -o agg2.cbor real-1.cbor c2-1.cbor c2-2.cbor
+	crun -1 node 1 agg2.cbor real-1.cbor c2-1.cbor c2-2.cbor
+	assert_stderr "ccc-aggregate: refused by policy: agg2.cbor: 2 contributors, fewer than the floor of 3"
+	assert_no_file share-1.cbor node-1
+	# Three contributors: released.
+	BY=c3 inputs p 8 third 1
+	ccc-aggregate "${K[@]}" -o agg3.cbor real-1.cbor c2-1.cbor third-1.cbor
+	sums agg3.cbor real-1.cbor c2-1.cbor third-1.cbor
+	assert_output 43
+}
+
+@test "aggregate attack: two disjoint pairs of a 2-of-4 key would release all and all but one: t <= n/2 is refused" {
+	# Each node's record of used inputs is its own: nodes 1 and 2 would
+	# release all (48), nodes 3 and 4 all but one (8), and 48 - 8 = 40.
+	K=(-k fx/k24/tpk.cbor)
+	inputs p 8 a 40 5 3
+	ccc-aggregate "${K[@]}" -o all.cbor a-1.cbor a-2.cbor a-3.cbor
+	ccc-aggregate "${K[@]}" -o most.cbor a-2.cbor a-3.cbor
+	crun -2 node 1 all.cbor a-1.cbor a-2.cbor a-3.cbor
+	assert_stderr "ccc-aggregate: bad node state: fx/k24/tpk.cbor: a 2-of-4 key: level 4 needs t > n/2, so that any two sets of t nodes share one that refuses an input twice"
+	assert_output_empty
+	assert_no_file share-1.cbor node-1
+	crun -2 node 3 most.cbor a-2.cbor a-3.cbor
+	assert_stderr "ccc-aggregate: bad node state: fx/k24/tpk.cbor: a 2-of-4 key: level 4 needs t > n/2, so that any two sets of t nodes share one that refuses an input twice"
+	assert_no_file share-3.cbor node-3
+}
+
+@test "aggregate attack: inputs stripped of their sum proofs are the same inputs to the record" {
+	local i first
+	for i in 40 5 3; do
+		echo $i | ccc-encrypt "${K[@]}" --additive -B 8 -S 8 -l p -o "a-$i.cbor"
+	done
+	ccc-aggregate "${K[@]}" -o all.cbor a-40.cbor a-5.cbor a-3.cbor
+	sums all.cbor a-40.cbor a-5.cbor a-3.cbor
+	assert_output 48
+	# Stripped, inputs 2 and 3 are other blobs, whose aggregate (8)
+	# would give input 1 away; the record knows them by their values.
+	strip_sum_proof a-5.cbor s-5.cbor
+	strip_sum_proof a-3.cbor s-3.cbor
+	crun -0 ccc-aggregate "${K[@]}" -o most.cbor s-5.cbor s-3.cbor
+	assert_stderr_empty
+	rm share-1.cbor share-3.cbor
+	# The input named is the first by digest.
+	first=s-5.cbor
+	[[ $(sha256sum s-3.cbor) < $(sha256sum s-5.cbor) ]] && first=s-3.cbor
+	for i in 1 3; do
+		crun -1 node $i most.cbor s-5.cbor s-3.cbor
+		assert_stderr "ccc-aggregate: replayed: $first: item 1: already released in aggregate $(sha256sum all.cbor | cut -c1-16)..."
+		assert_no_file share-$i.cbor
+		# Each input twice in the record: its digest and its values.
+		[[ $(size_of node-$i/aggregates/used) == 384 ]] ||
+		    fail "used: $(size_of node-$i/aggregates/used) bytes"
+	done
+	# The record rebuilt from the access log knows the values too.
+	rm -r node-1/aggregates
+	crun -1 node 1 most.cbor s-5.cbor s-3.cbor
+	assert_stderr "ccc-aggregate: replayed: $first: item 1: already released in aggregate $(sha256sum all.cbor | cut -c1-16)..."
+	assert_no_file share-1.cbor
+	[[ $(size_of node-1/aggregates/used) == 384 ]] ||
+	    fail "rebuilt: $(size_of node-1/aggregates/used) bytes"
+	ccc-inspect node-1/access.log >entry.txt
+	grep -q "\"values\": \[" entry.txt || fail "$(cat entry.txt)"
+}
+
 # ---- re-verification -------------------------------------------------------
 
 @test "aggregate: the result re-verifies from the public key and the inputs alone" {
@@ -441,7 +452,9 @@ elem_hex() {
 	crun -2 ccc-aggregate "${K[@]}" -s fx/k23/share-1.cbor -a x -d s x.cbor
 	assert_stderr "ccc-aggregate: usage: -s needs -a AGGREGATE, -F CERTIFIED, -r ROSTER and -d STATE (see ccc-aggregate --help)"
 	crun -2 ccc-aggregate "${K[@]}" -m 3 x.cbor
-	assert_stderr "ccc-aggregate: usage: -a, -d, -F, -I, -m, -p, -r and --now apply to -s (see ccc-aggregate --help)"
+	assert_stderr "ccc-aggregate: usage: -a, -C, -d, -F, -I, -m, -p, -r, --anyone and --now apply to -s (see ccc-aggregate --help)"
+	crun -2 ccc-aggregate "${K[@]}" --anyone x.cbor
+	assert_stderr "ccc-aggregate: usage: -a, -C, -d, -F, -I, -m, -p, -r, --anyone and --now apply to -s (see ccc-aggregate --help)"
 	crun -2 ccc-quorum-sign request -a pool "${K[@]}" --aggregate x -r r x
 	assert_stderr "ccc-quorum-sign: usage: request --aggregate (level 4) names no code, enclave, output or ciphertext (see ccc-quorum-sign --help)"
 	crun -2 ccc-combine --aggregate x "${K[@]}" -i y z

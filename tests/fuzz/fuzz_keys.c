@@ -2,10 +2,13 @@
  * The typed loaders behind the registry, which check what a schema does
  * not (points on the curve, scalars below the order, ids matching keys,
  * digests): threshold public key, key share, ciphertext, recipient keys,
- * identities, results, coin shares and random values.
+ * identities, results, coin shares and random values, level 4's
+ * contributions (their signatures checked) and contributor lists.
  */
 #include "config.h"
 
+#include "contribution.h"
+#include "contributors.h"
 #include "ec.h"
 #include "identity.h"
 #include "keys.h"
@@ -23,6 +26,8 @@ FUZZ_TARGET(keys)
 	struct ccc_result res;
 	struct ccc_rand_share cs;
 	struct ccc_rand *r;
+	struct ccc_contribution cb;
+	struct ccc_contributors cl;
 	struct ccc_err err;
 	uint8_t *sk, pk[32];
 
@@ -71,5 +76,16 @@ FUZZ_TARGET(keys)
 	ccc_err_clear(&err);
 	(void)!ccc_rand_load(r, data, size, &err);
 	free(r);
+
+	ccc_err_clear(&err);
+	if (ccc_contribution_decode(&cb, data, size, 0, &err) == 0)
+		(void)!ccc_contribution_verify(&cb, &err);
+	ccc_err_clear(&err);
+	if (ccc_contributors_load(&cl, data, size, &err) == 0) {
+		(void)!ccc_contributors_valid(&cl, 1800000000, &err);
+		if (ccc_contributors_find(&cl, cl.c[cl.n - 1].pk) == NULL)
+			abort();	/* every listed key is found */
+	}
+	ccc_contributors_free(&cl);
 	return 0;
 }

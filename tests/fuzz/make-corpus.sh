@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Seeds for the fuzz harnesses, made with the built tools: every blob type
 # of an end-to-end run (ccc-flow), a dealer key in Chainlink's JSON and a
-# random value of its coin (ccc-rand) with a share, a DKG
+# random value of its coin (ccc-rand) with a share, level 4's inputs,
+# contributions, contributor lists and release log, a DKG
 # and a reshare (examples/dkg-reshare.sh), access logs with their heads,
 # policies, attestation documents.
 #
@@ -108,6 +109,37 @@ done
 ccc-rand combine -k k/tpk.cbor -I "$rid" -o rand coin-1 coin-2
 seed keys coin-1 rand
 seed blob coin-1 rand
+
+# Level 4: an additive input and a contribution, a contributor list and
+# its certificate, and a node's access log of a release with them (an
+# entry that lists the inputs' values digests).
+for i in 1 2; do
+	ccc-keygen identity -o "o$i.key" -p "o$i.pub" -N "o$i"
+done
+ccc-quorum-sign roster -q 2 -N oracles --not-before 0 -o l4.roster o1.pub o2.pub
+ccc-keygen identity -o c1.key -p c1.pub -N c1
+ccc-quorum-sign contributors -a pool -o contributors c1=c1.pub
+echo 1 | ccc-encrypt -k k/tpk.cbor --additive -B 1 -l p -o additive.cbor
+echo 1 | ccc-encrypt -k k/tpk.cbor --additive -B 1 -l p -I c1.key \
+    -o contribution.cbor
+ccc-aggregate -k k/tpk.cbor -o aggregate contribution.cbor
+ccc-quorum-sign request -a pool -k k/tpk.cbor --aggregate aggregate -o agg.req
+for b in contributors agg.req; do
+	for i in 1 2; do
+		ccc-quorum-sign sign -i "o$i.key" -k k/tpk.cbor -o "$b.sig-$i" "$b"
+	done
+	ccc-quorum-sign combine -r l4.roster -b "$b" -o "$b.cert" "$b.sig-1" \
+	    "$b.sig-2"
+done
+echo 'allow pool *' >l4.policy
+ccc-aggregate -s k/share-1.cbor -k k/tpk.cbor -a aggregate -F agg.req.cert \
+    -r l4.roster -p l4.policy -d l4-node -C contributors.cert -m 1 \
+    -o agg.share contribution.cbor
+cat l4-node/access.head l4-node/access.log >l4-node/both
+seed blob additive.cbor contribution.cbor contributors contributors.cert \
+    l4-node/access.log
+seed keys contribution.cbor contributors
+seed accesslog l4-node/both l4-node/access.log
 
 # Label policies in the file format (ccc-reencrypt(1)).
 printf '# comment\nallow demo app:demo/extra\nallow * app:shared*\nallow-unlabelled demo\n' >labels

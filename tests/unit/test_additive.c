@@ -2,9 +2,10 @@
  * Additive inputs and aggregates (security level 4): encrypt, verify in
  * batches, aggregate, share, open and take the discrete log; a forged
  * range or link proof, a relabelled input, a histogram value moved to
- * another input, a value out of range, a wrong share and a batch with one
- * bad input among good ones are refused (the bad one named); no bit flip
- * of an input or a share is accepted.
+ * another input, a value out of range, a wrong share, a batch with one
+ * bad input among good ones and the same ciphertexts in two inputs are
+ * refused (the bad one named); no bit flip of an input or a share is
+ * accepted.
  */
 #include "config.h"
 
@@ -116,6 +117,7 @@ refusals(void)
 {
 	struct ccc_buf b[4], ab;
 	struct ccc_additive in[4];
+	struct ccc_err err;
 	uint64_t m[] = { 5 }, over[] = { 16 }, h1[] = { 1, 2 }, h2[] = { 3, 0 };
 	size_t bad = 99, i;
 	uint8_t *p, *q;
@@ -175,6 +177,13 @@ refusals(void)
 	in[1] = in[0];
 	ok(ccc_aggregate_build(ec, &pub, in, 2, NULL, 0, 1, &ab, &bad, NULL) ==
 	    CCC_E_DUPLICATE, "duplicate refused");
+	/* Another blob of the same ciphertexts (another digest). */
+	in[1] = in[0];
+	in[1].digest[0] ^= 1;
+	ccc_err_clear(&err);
+	ok(ccc_aggregate_build(ec, &pub, in, 2, NULL, 0, 1, &ab, &bad, &err) ==
+	    CCC_E_DUPLICATE && strcmp(err.detail, "the same ciphertexts as "
+	    "another input") == 0, "the same values twice refused");
 	for (i = 0; i < 4; i++)
 		ccc_buf_free(&b[i]);
 	ccc_buf_free(&ab);
