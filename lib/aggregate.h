@@ -27,7 +27,8 @@
 #include "ec.h"
 #include "tdh2.h"
 
-#define CCC_AGG_MAX_INPUTS (1UL << 20)
+/* At most as many as an access log entry lists (CCC_REQUEST_MAX_CTS). */
+#define CCC_AGG_MAX_INPUTS 100000UL
 #define CCC_AGG_SHARE_BYTES (CCC_POINT_BYTES + 2 * CCC_SCALAR_BYTES)
 #define CCC_AGG_BLOB_MAX (32 * CCC_AGG_MAX_INPUTS + 2 * 65 * \
 	CCC_ADD_MAX_VALUES + CCC_CONTEXT_MAX + 4096)

@@ -104,6 +104,14 @@ inputs_load(struct inputs *s, char **files, int nfiles, struct ccc_err *err)
 		    err)) != 0)
 			return rc;
 		while ((rc = ccc_seq_next(&seq, &p, &len, &at, err)) == 1) {
+			if (s->n == CCC_AGG_MAX_INPUTS) {
+				rc = ccc_err_set(err, CCC_E_TOOBIG, at, NULL,
+				    "more than %lu inputs (an aggregate has at "
+				    "most that many)", CCC_AGG_MAX_INPUTS);
+				ccc_err_item(err, seq.item);
+				ccc_err_what(err, files[f]);
+				break;
+			}
 			if (s->n == cap) {
 				cap = cap ? 2 * cap : 64;
 				if ((g = realloc(s->org, cap *

@@ -30,6 +30,11 @@
 #include "io.h"
 #include "keys.h"
 #include "ops.h"
+#include "quorum.h"
+
+/* The release's log entry lists every input of the aggregate. */
+_Static_assert(CCC_AGG_MAX_INPUTS <= CCC_REQUEST_MAX_CTS,
+    "an aggregate has more inputs than an access log entry lists");
 
 int
 ccc_quorum_agg_request(const struct ccc_agg_request_opts *o,

@@ -429,6 +429,16 @@ setup() {
 
 # ---- re-verification -------------------------------------------------------
 
+@test "aggregate: more than 100,000 inputs are refused at the 100,001st, unread and undecoded" {
+	# 100,001 one-byte CBOR items: counted before any is decoded, so the
+	# limit (that of a node's access log entry) stops the reading.
+	head -c 100001 /dev/zero >many.cbor
+	crun -1 ccc-aggregate "${K[@]}" -o agg.cbor many.cbor
+	assert_output_empty
+	assert_stderr "ccc-aggregate: input too large: many.cbor: item 100001: at byte 100000: more than 100000 inputs (an aggregate has at most that many)"
+	assert_no_file agg.cbor
+}
+
 @test "aggregate: the result re-verifies from the public key and the inputs alone" {
 	inputs p 8 a 10 20 30
 	ccc-aggregate "${K[@]}" -o agg.cbor a-1.cbor a-2.cbor a-3.cbor
