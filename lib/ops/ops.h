@@ -458,9 +458,10 @@ int ccc_quorum_sign_blob(const struct ccc_sign_opts *o,
 int ccc_quorum_sign_serve(const struct ccc_sign_opts *o, bool fixed_now,
     struct ccc_err *err) CCC_WUR;
 /*
- * Write the signature sig of the blob in (a result with o->chain): the
- * output is opened first, then the chain advanced (lib/transfer.h), then
- * the signature committed (lib/ops/transfer.c).
+ * Write the signature sig of the blob in (a result with o->chain) and the
+ * chain advanced (lib/transfer.h) as one set: both written beside their
+ * targets, then the chain put in place, then the signature
+ * (lib/ops/transfer.c).
  */
 int ccc_op_sign_write(const struct ccc_sign_opts *o, const struct ccc_buf *in,
     const struct ccc_buf *sig, struct ccc_err *err) CCC_WUR;
