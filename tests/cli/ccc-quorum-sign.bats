@@ -869,3 +869,73 @@ accept7() {
 	assert_no_file nonces
 	assert_no_temp_files .
 }
+
+# level2: in the current directory, a level-2 request of app A for
+# fx/ct.A, 3 replicas of which 2 must agree, on the pool "pool3" of
+# enclave-1 (fx/enc.key) and two more; certified as cert; each replica's
+# result (tests/unit/result-forge: no enclave runs) in res-1..res-3,
+# replica 3's output differing; the time they were made in now.
+level2() {
+	local j e keys=() rid out
+	cp fx/o[1-4].key fx/roster .
+	cp fx/enc.key enclave-1.key
+	cp fx/enc.pem enclave-1.pem
+	for j in 2 3; do
+		ccc-keygen enclave-cert -r fx/aroot.key -o "enclave-$j.key" \
+		    -p "enclave-$j.pem" -N "enclave-$j"
+	done
+	make_pool pool3 enclave-1.pem,operator=a,name=enclave-1 \
+	    enclave-2.pem,operator=b,name=enclave-2 \
+	    enclave-3.pem,operator=c,name=enclave-3
+	ccc-quorum-sign assign -r roster -P pool3 --replicas 3 >assigned
+	rid=$(head -n 1 assigned | cut -d' ' -f1)
+	j=0
+	while read -r _ _ e; do
+		j=$((j + 1))
+		ccc-enclave-run keygen -a "$e.key" -n "$rid" -s "key-$j" \
+		    -o "key-$j.pub"
+		keys+=(-K "key-$j.pub")
+	done <assigned
+	ccc-quorum-sign request -a A -m "$MEAS" -k fx/k23/tpk.cbor -r roster \
+	    -P pool3 "${keys[@]}" --agree 2 -I "$rid" -o req fx/ct.A
+	for j in 1 2 3; do
+		ccc-quorum-sign sign -i "o$j.key" -k fx/k23/tpk.cbor \
+		    -A fx/attest.policy -r roster -P pool3 -o "req.sig$j" req
+	done
+	ccc-quorum-sign combine -r roster -c req -o cert req.sig1 req.sig2 \
+	    req.sig3
+	date +%s >now
+	j=0
+	while read -r _ _ e; do
+		j=$((j + 1))
+		out='the result'
+		((j < 3)) || out='another result'
+		"$CCC_BIN/../tests/unit/result-forge" -c -k "$e.key" -F cert \
+		    -K "$(field_hex "key-$j.pub" pk)" -t "$out" -T "$(cat now)" \
+		    -o "res-$j"
+	done <assigned
+}
+
+# agree3 [ARG...]: the replicas' results of level2 compared
+agree3() {
+	ccc-quorum-sign agree -A fx/attest.policy -r roster -P pool3 -F cert \
+	    --now "$(cat now)" "$@" res-1 res-2 res-3
+}
+
+@test "agree -D: a result that cannot be written leaves no divergence record" {
+	level2
+	echo old >agreed
+	crun -2 agree3 -D div -o agreed
+	assert_no_file div
+	assert_stderr "ccc-quorum-sign: refusing to overwrite: agreed: file exists (use -f to replace it)"
+	mkdir -p dir/x
+	crun -2 agree3 -D div -o dir -f
+	assert_stderr "ccc-quorum-sign: i/o error: dir: Is a directory"
+	assert_no_file div
+	assert_no_temp_files .
+	# Written, both: the record names replica 3.
+	crun -0 agree3 -D div -o agreed -f
+	assert_stderr "ccc-quorum-sign: warning: 2 of 3 replicas agree: replica 3 differs"
+	assert_contains "$(ccc-inspect div)" '"verdict": "differs"'
+	assert_contains "$(ccc-inspect agreed)" '"replicas": ['
+}
