@@ -337,16 +337,30 @@ tmp_name(char *tmp, size_t cap, const char *path)
 }
 
 int
+ccc_stdout_check(struct ccc_err *err)
+{
+	int fl = fcntl(STDOUT_FILENO, F_GETFL);
+
+	if (fl == -1 || (fl & O_ACCMODE) == O_RDONLY)
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "stdout: standard "
+		    "output is closed");
+	return 0;
+}
+
+int
 ccc_out_open(struct ccc_out *o, const char *path, int flags,
     struct ccc_err *err)
 {
 	size_t n;
+	int rc;
 
 	o->fd = -1;
 	o->flags = flags;
 	o->path = NULL;
 	o->tmp = NULL;
 	if (path == NULL || strcmp(path, "-") == 0) {
+		if ((rc = ccc_stdout_check(err)) != 0)
+			return rc;
 		if ((flags & (CCC_OUT_BINARY | CCC_OUT_SECRET)) &&
 		    !(flags & CCC_OUT_TTY_OK) && isatty(STDOUT_FILENO))
 			return ccc_err_set(err, CCC_E_USAGE, -1, NULL,

@@ -82,7 +82,11 @@ struct ccc_out {
 	char *tmp;	/* temporary beside it */
 };
 
-/* Open an output; path NULL or "-" means stdout. */
+/*
+ * Open an output; path NULL or "-" means stdout, refused when standard
+ * output is closed (ccc_stdout_check) or, for CCC_OUT_BINARY and
+ * CCC_OUT_SECRET without CCC_OUT_TTY_OK, a terminal.
+ */
 int ccc_out_open(struct ccc_out *o, const char *path, int flags,
     struct ccc_err *err) CCC_WUR;
 int ccc_out_write(struct ccc_out *o, const void *p, size_t n,
@@ -97,6 +101,13 @@ int ccc_out_write(struct ccc_out *o, const void *p, size_t n,
 int ccc_out_commit(struct ccc_out *o, struct ccc_err *err) CCC_WUR;
 int ccc_out_close(struct ccc_out *o, struct ccc_err *err) CCC_WUR;
 int ccc_out_place(struct ccc_out *o, struct ccc_err *err) CCC_WUR;
+/*
+ * CCC_E_IO ("stdout: standard output is closed") unless standard output
+ * is open for writing.  A tool started with it closed has it open
+ * read-only on /dev/null (ccc_cli_init), so that no file of its own takes
+ * descriptor 1 and no output it writes there is silently lost.
+ */
+int ccc_stdout_check(struct ccc_err *err) CCC_WUR;
 /* Drop an uncommitted output: the temporary file is removed.  Idempotent. */
 void ccc_out_abort(struct ccc_out *o);
 

@@ -642,7 +642,7 @@ int ccc_reencrypt_serve(const struct ccc_serve_opts *o, bool fixed_now,
  * id to rid (*have_rid); one ccc/answer/v1 on standard output for each,
  * and once it is written, settle (if not NULL) marks done what fn left
  * waiting for it.  Returns 0 at the end of the input, or the error that
- * ended serving.
+ * ended serving (standard output closed: before the first item).
  */
 typedef int ccc_serve_fn(void *ctx, const uint8_t *p, size_t n,
     const char *name, struct ccc_out *out, uint8_t rid[32], bool *have_rid,

@@ -130,7 +130,9 @@ ccc_serve_loop(ccc_serve_fn *fn, ccc_settle_fn *settle, void *ctx,
 	size_t n;
 	int rc, scratch;
 
-	if ((rc = ccc_tmpfile(&scratch, err)) != 0)
+	/* Nothing is served for answers that could not go out. */
+	if ((rc = ccc_stdout_check(err)) != 0 ||
+	    (rc = ccc_tmpfile(&scratch, err)) != 0)
 		return rc;
 	ccc_buf_init(&b, 0);
 	ccc_seq_open_fd(&seq, STDIN_FILENO, "standard input", CCC_BLOB_MAX, 0);

@@ -316,6 +316,16 @@ setup() {
 	assert_mode 600 key
 }
 
+@test "ccc-keygen recipient with standard output closed makes no key" {
+	crun -2 bash -c 'ccc-keygen recipient -o key >&-'
+	assert_stderr "ccc-keygen: i/o error: stdout: standard output is closed"
+	assert_no_file key
+	assert_no_temp_files .
+	# A public file needs no standard output.
+	crun -0 bash -c 'ccc-keygen recipient -o key -p pub >&-'
+	[[ -f key && -f pub ]]
+}
+
 @test "ccc-keygen recipient refuses to write the public key to a terminal and then makes no key" {
 	command -v script >/dev/null || skip "script(1) is not installed"
 	crun -2 script -qec "ccc-keygen recipient -o key 2>err" /dev/null

@@ -867,6 +867,10 @@ accept7() {
 	crun -2 accept7 -o amount
 	assert_stderr "ccc-quorum-sign: refusing to overwrite: amount: file exists (use -f to replace it)"
 	assert_no_file nonces
+	crun -2 bash -c "$(declare -f accept7); accept7 >&-"
+	assert_stderr "ccc-quorum-sign: i/o error: stdout: standard output is closed"
+	assert_output_empty
+	assert_no_file nonces
 	assert_no_temp_files .
 }
 

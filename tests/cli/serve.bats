@@ -210,6 +210,25 @@ num() {
 	assert_same pt fx/msg
 }
 
+@test "--serve, request mode: with standard output closed nothing is served, nothing logged" {
+	crun -2 bash -c 'ccc-reencrypt "$@" <fx/cert1 >&-' _ \
+	    -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor -r fx/roster \
+	    -A fx/attest.policy -P fx/pool -d st1 --serve
+	assert_stderr "ccc-reencrypt: i/o error: stdout: standard output is closed"
+	assert_no_file st1/access.log
+	# The one-shot request mode, its release to standard output.
+	crun -2 bash -c 'ccc-reencrypt "$@" >&-' _ -s fx/k57/share-1.cbor \
+	    -k fx/k57/tpk.cbor -r fx/roster -A fx/attest.policy -P fx/pool \
+	    -d st1 fx/cert1
+	assert_stderr "ccc-reencrypt: i/o error: stdout: standard output is closed"
+	assert_no_file st1/access.log
+	# Served once it can answer.
+	serve 1 fx/cert1 a
+	((status == 0))
+	crun -0 ccc-inspect -L st1
+	assert_output "st1/access.log: 1 entry, chained and matching its head"
+}
+
 # rest TO FROM PID: the end of a server on two FIFOs: its input closed
 # (descriptor TO), the answers left on FROM read into rest, its exit
 # awaited (status 0, nothing on its stderr, err), rest inspected (crun).

@@ -2,7 +2,7 @@
  * lib/outset.c: what a rename would refuse is refused before any output
  * takes its place (an empty name, a directory in the way, an existing
  * file or dangling link without CCC_OUT_FORCE, one file named twice
- * however spelt); files are put in place in
+ * however spelt, a closed standard output); files are put in place in
  * the order added, standard output last; a failed rename leaves the
  * outputs before it in place and none after, and takes back a new
  * secret file; the files retired go before the first rename.
@@ -237,23 +237,31 @@ failed_rename(void)
 	    "the secret that replaced one stays");
 }
 
+/* Standard output made the file path, opened with oflags. */
+static void
+stdout_to(const char *path, int oflags)
+{
+	int fd = open(path, oflags, 0600);
+
+	if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
+		abort();
+	close(fd);
+}
+
 static void
 standard_output(void)
 {
 	struct ccc_outset set;
 	struct ccc_err err;
 	char b[16];
-	int saved, fd, rc;
+	int saved, rc, rc2;
 	ssize_t n;
 
 	fflush(stdout);
 	if ((saved = dup(STDOUT_FILENO)) < 0)
 		abort();
 	/* Standard output to a file: written after the files. */
-	fd = open(at("stdout"), O_RDWR | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
-		abort();
-	close(fd);
+	stdout_to(at("stdout"), O_RDWR | O_CREAT | O_TRUNC);
 	unlink(at("f"));
 	ccc_err_clear(&err);
 	ccc_outset_init(&set);
@@ -273,11 +281,24 @@ standard_output(void)
 	    ccc_outset_add(&set, NULL, "b", 1, 0, &err) != CCC_E_USAGE)
 		rc = -2;
 	ccc_outset_free(&set);
+	/* Closed (ccc_cli_init makes it /dev/null, read-only). */
+	stdout_to("/dev/null", O_RDONLY);
+	unlink(at("g"));
+	ccc_err_clear(&err);
+	ccc_outset_init(&set);
+	rc2 = ccc_outset_add(&set, at("g"), "g", 1, 0, &err);
+	if (rc2 == 0)
+		rc2 = ccc_outset_add(&set, NULL, "out", 3, 0, &err);
+	ccc_outset_free(&set);
 	dup2(saved, STDOUT_FILENO);
 	close(saved);
 	ok(rc == 0, "standard output: committed (%d)", rc);
 	ok(n == 3 && memcmp(b, "out", 3) == 0 && holds("f", "f"),
 	    "standard output written at the commit, after the file");
+	ok(rc2 == CCC_E_IO && strcmp(err.detail,
+	    "stdout: standard output is closed") == 0,
+	    "a closed standard output refused: %s", err.detail);
+	ok(!exists("g") && no_temps(), "... before anything is in place");
 }
 
 int
