@@ -640,8 +640,8 @@ int ccc_reencrypt_serve(const struct ccc_serve_opts *o, bool fixed_now,
  * standard input to fn, named name ("request N"), which writes what the
  * one-shot tool would write to out and, when it knows it, the request's
  * id to rid (*have_rid); one ccc/answer/v1 on standard output for each,
- * and once it is written, settle (if not NULL) marks done what fn left
- * waiting for it.  Returns 0 at the end of the input, or the error that
+ * and once an answer carrying fn's output is written, settle (if not
+ * NULL) marks done what fn left waiting for it.  Returns 0 at the end of the input, or the error that
  * ended serving (standard output closed: before the first item).
  */
 typedef int ccc_serve_fn(void *ctx, const uint8_t *p, size_t n,

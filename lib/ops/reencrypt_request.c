@@ -189,6 +189,8 @@ ccc_node_serve(struct ccc_node *nd, const struct ccc_serve_opts *o,
 	bool src_open = false, found = false, unlogged = false;
 
 	*have_rid = false;
+	/* One left by an answer that did not carry it stays logged. */
+	nd->pending = false;
 	memset(&pool, 0, sizeof(pool));
 	memset(hctx, 0, sizeof(hctx));
 	memset(rep_out, 0, sizeof(rep_out));

@@ -96,7 +96,7 @@ serve_one(ccc_serve_fn *fn, ccc_settle_fn *settle, void *ctx,
 	struct ccc_err e;
 	char line[CCC_ERR_LINE_MAX], name[32];
 	uint8_t rid[32];
-	bool have_rid = false;
+	bool have_rid = false, served;
 	off_t len = 0;
 	int rc;
 
@@ -113,11 +113,12 @@ serve_one(ccc_serve_fn *fn, ccc_settle_fn *settle, void *ctx,
 		ccc_err_line(line, sizeof(line), &e, ccc_progname);
 		len = 0;
 	}
+	served = rc == 0;
 	if ((rc = answer(ccc_err_exit(rc), have_rid ? rid : NULL, rc != 0 ?
 	    line : NULL, scratch, len, b, err)) != 0)
 		return rc;
-	/* What waited for the answer is done only now that it is out. */
-	return settle != NULL ? settle(ctx, err) : 0;
+	/* What waited for its output is done only now that it is out. */
+	return served && settle != NULL ? settle(ctx, err) : 0;
 }
 
 int
