@@ -4,11 +4,11 @@
  *
  * ccc_outset_add checks an output as a rename would and writes it beside
  * its target; ccc_outset_commit puts the set in place:
- *  1. Refused first: an empty name, a directory in the way, an existing
- *     file without CCC_OUT_FORCE (a dangling symbolic link exists), one
- *     file named twice however spelt (the same directory and last name),
- *     and standard output closed or, for a binary or secret output, a
- *     terminal (lib/io.h).
+ *  1. Refused when added, before a byte of it is written: an empty name,
+ *     a directory in the way, an existing file without CCC_OUT_FORCE (a
+ *     dangling symbolic link exists), one file named twice however spelt
+ *     (the same directory and last name), and standard output closed or,
+ *     for a binary or secret output, a terminal (lib/io.h).
  *  2. Each file is written and synced beside its target (a temporary in
  *     its directory, 0600 for CCC_OUT_SECRET) when it is added: a refusal
  *     or an error up to the commit leaves every target as it was.
