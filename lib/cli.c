@@ -33,10 +33,15 @@ ccc_cli_init(int argc, char **argv)
 		slash = strrchr(argv[0], '/');
 		ccc_progname = slash ? slash + 1 : argv[0];
 	}
-	/* A closed stdin/stdout/stderr must not be reused by our own files. */
+	/*
+	 * A closed stdin/stdout/stderr must not be reused by our own files.
+	 * Standard output is /dev/null read-only: every write to it fails,
+	 * and outputs to it are refused before anything is done
+	 * (ccc_stdout_check), instead of vanishing while the state moves on.
+	 */
 	for (fd = 0; fd <= 2; fd++)
 		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
-		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+		    open("/dev/null", fd == 2 ? O_WRONLY : O_RDONLY) != fd)
 			exit(2);
 	signal(SIGPIPE, SIG_DFL);
 	/* Keys live in this process: no core files, no ptrace by others. */

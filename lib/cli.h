@@ -20,7 +20,8 @@
 extern const char *ccc_progname;
 
 /*
- * Start-up: standard fds open (else /dev/null), SIGPIPE default, core
+ * Start-up: standard fds open (else /dev/null, standard output read-only
+ * so that writing to it fails: see ccc_stdout_check), SIGPIPE default, core
  * dumps off, libsodium and OpenSSL initialised (without loading the
  * OpenSSL config file), program name set.  Exits 2 if that fails.
  */

@@ -337,16 +337,30 @@ tmp_name(char *tmp, size_t cap, const char *path)
 }
 
 int
+ccc_stdout_check(struct ccc_err *err)
+{
+	int fl = fcntl(STDOUT_FILENO, F_GETFL);
+
+	if (fl == -1 || (fl & O_ACCMODE) == O_RDONLY)
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "stdout: standard "
+		    "output is closed");
+	return 0;
+}
+
+int
 ccc_out_open(struct ccc_out *o, const char *path, int flags,
     struct ccc_err *err)
 {
 	size_t n;
+	int rc;
 
 	o->fd = -1;
 	o->flags = flags;
 	o->path = NULL;
 	o->tmp = NULL;
 	if (path == NULL || strcmp(path, "-") == 0) {
+		if ((rc = ccc_stdout_check(err)) != 0)
+			return rc;
 		if ((flags & (CCC_OUT_BINARY | CCC_OUT_SECRET)) &&
 		    !(flags & CCC_OUT_TTY_OK) && isatty(STDOUT_FILENO))
 			return ccc_err_set(err, CCC_E_USAGE, -1, NULL,
@@ -435,11 +449,11 @@ publish_noreplace(const char *tmp, const char *path)
 }
 
 int
-ccc_out_commit(struct ccc_out *o, struct ccc_err *err)
+ccc_out_close(struct ccc_out *o, struct ccc_err *err)
 {
 	int rc = 0;
 
-	if (o->path == NULL)
+	if (o->path == NULL || o->fd < 0)
 		return 0;	/* stdout: a pipe or terminal, nothing to sync */
 	/* The descriptor is closed whatever fsync says; the first error counts. */
 	if (!(o->flags & CCC_OUT_NOSYNC) && fsync(o->fd) != 0)
@@ -450,8 +464,18 @@ ccc_out_commit(struct ccc_out *o, struct ccc_err *err)
 	if (rc != 0) {
 		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", o->path,
 		    strerror(rc));
-		goto fail;
+		ccc_out_abort(o);
 	}
+	return rc;
+}
+
+int
+ccc_out_place(struct ccc_out *o, struct ccc_err *err)
+{
+	int rc = 0;
+
+	if (o->path == NULL)
+		return 0;
 	if (o->flags & CCC_OUT_FORCE) {
 		if (rename(o->tmp, o->path) != 0) {
 			rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s",
@@ -473,6 +497,16 @@ ccc_out_commit(struct ccc_out *o, struct ccc_err *err)
 fail:
 	ccc_out_abort(o);
 	return rc;
+}
+
+int
+ccc_out_commit(struct ccc_out *o, struct ccc_err *err)
+{
+	int rc;
+
+	if ((rc = ccc_out_close(o, err)) != 0)
+		return rc;
+	return ccc_out_place(o, err);
 }
 
 void
@@ -533,94 +567,6 @@ ccc_lock_beside(const char *path, int *fd, struct ccc_err *err)
 		return rc;
 	}
 	return 0;
-}
-
-/* Whether path names the file open as fd. */
-static bool
-names_fd(const char *path, int fd)
-{
-	struct stat a, b;
-
-	return fd >= 0 && stat(path, &a) == 0 && fstat(fd, &b) == 0 &&
-	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
-
-static int
-same_file_err(const char *keyfile, struct ccc_err *err)
-{
-	return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "%s: the public key "
-	    "would replace its own secret key (give the two files different "
-	    "names)", keyfile);
-}
-
-/*
- * A secret key and its public half.  The key file is in place before a
- * byte of the public key reaches standard output: a public key is never
- * printed for a key that was refused (say, -o naming a dangling
- * symlink).  A public file is written before the key is committed, so
- * only its rename is left after; if that or the printing fails, the key
- * just published is erased: no key is left without its public half.
- */
-int
-ccc_write_key_pair(const char *keyfile, const void *sk, size_t sk_len,
-    const char *pubfile, const void *pk, size_t pk_len, int pub_flags,
-    bool force, struct ccc_err *err)
-{
-	struct ccc_out ko, po;
-	int rc, kfd = -1, f = force ? CCC_OUT_FORCE : 0;
-	bool ko_open = false, po_open = false, pub_file;
-	struct stat ks;
-
-	pub_file = pubfile != NULL && strcmp(pubfile, "-") != 0;
-	/* One file for both: the public half would replace the key. */
-	if (pub_file && keyfile != NULL && (strcmp(keyfile, pubfile) == 0 ||
-	    (stat(keyfile, &ks) == 0 && (kfd = open(keyfile, O_RDONLY |
-	    O_CLOEXEC | O_NONBLOCK)) >= 0 && names_fd(pubfile, kfd)))) {
-		if (kfd >= 0)
-			close(kfd);
-		return same_file_err(keyfile, err);
-	}
-	if (kfd >= 0)
-		close(kfd);
-	kfd = -1;
-	if ((rc = ccc_out_open(&ko, keyfile, CCC_OUT_SECRET | f, err)) != 0)
-		goto out;
-	ko_open = true;
-	if ((rc = ccc_out_open(&po, pubfile, pub_flags | f, err)) != 0)
-		goto out;
-	po_open = true;
-	if ((rc = ccc_out_write(&ko, sk, sk_len, err)) != 0 ||
-	    (pub_file && (rc = ccc_out_write(&po, pk, pk_len, err)) != 0))
-		goto out;
-	if (ko.path != NULL && (kfd = fcntl(ko.fd, F_DUPFD_CLOEXEC, 0)) < 0) {
-		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", keyfile,
-		    strerror(errno));
-		goto out;
-	}
-	ko_open = false;
-	if ((rc = ccc_out_commit(&ko, err)) != 0)
-		goto out;
-	if (!pub_file && (rc = ccc_out_write(&po, pk, pk_len, err)) != 0)
-		goto erase;
-	if (pub_file && names_fd(pubfile, kfd)) {
-		rc = same_file_err(keyfile, err);
-		goto erase;
-	}
-	po_open = false;
-	if ((rc = ccc_out_commit(&po, err)) != 0)
-		goto erase;
-	goto out;
-erase:
-	(void)ccc_erase_fd(kfd, keyfile);
-	kfd = -1;
-out:
-	if (kfd >= 0)
-		close(kfd);
-	if (ko_open)
-		ccc_out_abort(&ko);
-	if (po_open)
-		ccc_out_abort(&po);
-	return rc;
 }
 
 /* An unlinked read-write file in $TMPDIR (default /tmp); -1, errno set. */

@@ -82,13 +82,32 @@ struct ccc_out {
 	char *tmp;	/* temporary beside it */
 };
 
-/* Open an output; path NULL or "-" means stdout. */
+/*
+ * Open an output; path NULL or "-" means stdout, refused when standard
+ * output is closed (ccc_stdout_check) or, for CCC_OUT_BINARY and
+ * CCC_OUT_SECRET without CCC_OUT_TTY_OK, a terminal.
+ */
 int ccc_out_open(struct ccc_out *o, const char *path, int flags,
     struct ccc_err *err) CCC_WUR;
 int ccc_out_write(struct ccc_out *o, const void *p, size_t n,
     struct ccc_err *err) CCC_WUR;
-/* Make the output durable and visible (fsync, rename, fsync dir). */
+/*
+ * Make the output durable and visible (fsync, rename, fsync dir): the
+ * same as ccc_out_close then ccc_out_place.  ccc_out_close syncs and
+ * closes the temporary; ccc_out_place gives it the target's name and
+ * syncs the directory.  Each aborts the output on failure; for stdout
+ * both do nothing.
+ */
 int ccc_out_commit(struct ccc_out *o, struct ccc_err *err) CCC_WUR;
+int ccc_out_close(struct ccc_out *o, struct ccc_err *err) CCC_WUR;
+int ccc_out_place(struct ccc_out *o, struct ccc_err *err) CCC_WUR;
+/*
+ * CCC_E_IO ("stdout: standard output is closed") unless standard output
+ * is open for writing.  A tool started with it closed has it open
+ * read-only on /dev/null (ccc_cli_init), so that no file of its own takes
+ * descriptor 1 and no output it writes there is silently lost.
+ */
+int ccc_stdout_check(struct ccc_err *err) CCC_WUR;
 /* Drop an uncommitted output: the temporary file is removed.  Idempotent. */
 void ccc_out_abort(struct ccc_out *o);
 
@@ -105,16 +124,6 @@ int ccc_write_file(const char *path, const void *p, size_t n, int flags,
  * committed (-1 on failure).
  */
 int ccc_lock_beside(const char *path, int *fd, struct ccc_err *err) CCC_WUR;
-
-/*
- * Write a secret file (0600) and its public companion (path NULL or "-":
- * stdout; pub_flags CCC_OUT_BINARY refuses a terminal) as a pair: both are
- * opened before either is committed, so a refused public output leaves no
- * secret behind.
- */
-int ccc_write_key_pair(const char *keyfile, const void *sk, size_t sk_len,
-    const char *pubfile, const void *pk, size_t pk_len, int pub_flags,
-    bool force, struct ccc_err *err) CCC_WUR;
 
 /*
  * A private copy of path (NULL or "-": stdin), at most max bytes, in a

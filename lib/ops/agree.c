@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "io.h"
 #include "ops.h"
+#include "outset.h"
 #include "pool.h"
 #include "quorum.h"
 #include "replicas.h"
@@ -208,8 +209,9 @@ ccc_quorum_agree(const struct ccc_agree_opts *o, struct ccc_err *err)
 	struct slot slots[CCC_REPLICAS_MAX];
 	struct ccc_buf rb, out, div;
 	const uint8_t *major = NULL;
+	struct ccc_file f[2];
 	char names[512];
-	size_t off = 0;
+	size_t off = 0, n = 0;
 	uint32_t j, i, best = 0, cnt;
 	int k, rc;
 
@@ -259,26 +261,31 @@ ccc_quorum_agree(const struct ccc_agree_opts *o, struct ccc_err *err)
 		    s->state == R_MISSING ? "did not answer" :
 		    s->state == R_INVALID ? "is invalid" : "differs");
 	}
+	/*
+	 * The record and the result as one set: a result that cannot be
+	 * written leaves no record either, and the run can be repeated.
+	 */
 	if (names[0] != '\0' && o->divergence != NULL) {
-		if ((rc = divergence(&div, &rq, slots, major, err)) != 0 ||
-		    (rc = ccc_write_file(o->divergence, div.p, div.len,
-		    CCC_OUT_BINARY | (o->force ? CCC_OUT_FORCE : 0),
-		    err)) != 0)
+		if ((rc = divergence(&div, &rq, slots, major, err)) != 0)
 			goto out;
+		f[n++] = (struct ccc_file){ o->divergence, div.p, div.len,
+		    CCC_OUT_BINARY | (o->force ? CCC_OUT_FORCE : 0) };
 	}
 	if (best < rq.agree) {
-		rc = ccc_err_set(err, CCC_E_DIVERGED, -1, NULL, "%u of %u "
-		    "replicas agree, %u needed: %s", best, rq.nreplicas,
-		    rq.agree, names);
+		/* Only the record, then the refusal. */
+		if ((rc = ccc_write_files(f, n, err)) == 0)
+			rc = ccc_err_set(err, CCC_E_DIVERGED, -1, NULL, "%u of "
+			    "%u replicas agree, %u needed: %s", best,
+			    rq.nreplicas, rq.agree, names);
 		goto out;
 	}
-	if (names[0] != '\0')
-		ccc_cli_warn("%u of %u replicas agree: %s", best,
-		    rq.nreplicas, names);
 	if ((rc = merge(&out, &rq, slots, major, err)) != 0)
 		goto out;
-	rc = ccc_write_file(o->out, out.p, out.len, CCC_OUT_BINARY |
-	    (o->force ? CCC_OUT_FORCE : 0), err);
+	f[n++] = (struct ccc_file){ o->out, out.p, out.len, CCC_OUT_BINARY |
+	    (o->force ? CCC_OUT_FORCE : 0) };
+	if ((rc = ccc_write_files(f, n, err)) == 0 && names[0] != '\0')
+		ccc_cli_warn("%u of %u replicas agree: %s", best,
+		    rq.nreplicas, names);
 out:
 	for (j = 0; j < CCC_REPLICAS_MAX; j++)
 		ccc_buf_free(&slots[j].blob);

@@ -16,6 +16,7 @@
 #include "io.h"
 #include "keys.h"
 #include "ops.h"
+#include "outset.h"
 #include "pool.h"
 #include "result.h"
 #include "schemas.h"

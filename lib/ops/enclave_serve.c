@@ -254,7 +254,7 @@ ccc_enclave_serve(const struct ccc_eserve_opts *o, struct ccc_err *err)
 
 	if ((rc = ccc_enclave_open(&s.e, &o->host, err)) == 0 &&
 	    (rc = keys_map(&s, err)) == 0)
-		rc = ccc_serve_loop(serve_item, &s, err);
+		rc = ccc_serve_loop(serve_item, NULL, &s, err);
 	keys_unmap(&s);
 	ccc_enclave_close(s.e);
 	return rc;

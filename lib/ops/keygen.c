@@ -18,6 +18,7 @@
 #include "json.h"
 #include "keys.h"
 #include "ops.h"
+#include "outset.h"
 #include "schemas.h"
 
 static int
@@ -45,28 +46,6 @@ exists:
 	    "%s: file exists (use -f to replace the key in %s)", path, dir);
 }
 
-/*
- * With -f, the old public key goes before the first new share is
- * written: a run that fails partway leaves shares and no public key,
- * never a public key whose shares were replaced (data encrypted to it
- * could not be decrypted).
- */
-static int
-retire_public(const char *dir, struct ccc_err *err)
-{
-	static const char *const names[] = { "tpk.cbor", "tpk.json" };
-	char path[4096];
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		if (unlink(path) != 0 && errno != ENOENT)
-			return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s",
-			    path, strerror(errno));
-	}
-	return ccc_fsync_dir_of(path, err);
-}
-
 int
 ccc_keygen_dealer(const struct ccc_dealer_opts *o, struct ccc_err *err)
 {
@@ -74,6 +53,7 @@ ccc_keygen_dealer(const struct ccc_dealer_opts *o, struct ccc_err *err)
 	struct ccc_tdh2_pub pub;
 	struct ccc_share *sh = NULL;
 	struct ccc_buf b, sb;
+	struct ccc_outset set;
 	BIGNUM **x = NULL;
 	char path[4096];
 	uint32_t i;
@@ -81,6 +61,7 @@ ccc_keygen_dealer(const struct ccc_dealer_opts *o, struct ccc_err *err)
 
 	ccc_buf_init(&b, 0);
 	ccc_buf_init(&sb, 1);
+	ccc_outset_init(&set);
 	memset(&pub, 0, sizeof(pub));
 	if (o->t < 1 || o->n < 1 || o->t > o->n || o->n > CCC_TDH2_MAX_N)
 		return ccc_err_set(err, CCC_E_USAGE, -1, NULL,
@@ -107,9 +88,13 @@ ccc_keygen_dealer(const struct ccc_dealer_opts *o, struct ccc_err *err)
 			goto nomem;
 	if ((rc = ccc_tdh2_deal(ec, &pub, x, o->t, err)) != 0)
 		goto out;
-	if (o->force && (rc = retire_public(o->dir, err)) != 0)
-		goto out;
-	/* Shares first, the public key last: its presence marks success. */
+	/*
+	 * One set: every file written beside its target first, so that a
+	 * share that cannot be written leaves the old key as it was.  Then
+	 * (-f) the old public key goes, the shares take their places, and the
+	 * public key last: its presence marks a complete key, and nothing
+	 * encrypts to a key whose shares were replaced.
+	 */
 	for (i = 1; i <= o->n; i++) {
 		sh->index = i;
 		sh->epoch = o->epoch;
@@ -122,24 +107,28 @@ ccc_keygen_dealer(const struct ccc_dealer_opts *o, struct ccc_err *err)
 		if (ccc_share_encode(&sb, sh) != 0)
 			goto nomem;
 		snprintf(path, sizeof(path), "%s/share-%u.cbor", o->dir, i);
-		if ((rc = ccc_write_file(path, sb.p, sb.len,
+		if ((rc = ccc_outset_add(&set, path, sb.p, sb.len,
 		    flags | CCC_OUT_SECRET, err)) != 0)
 			goto out;
 	}
 	if (ccc_tpk_encode(&b, &pub) != 0)
 		goto nomem;
 	snprintf(path, sizeof(path), "%s/tpk.cbor", o->dir);
-	if ((rc = ccc_write_file(path, b.p, b.len, flags, err)) != 0)
+	if ((rc = ccc_outset_add(&set, path, b.p, b.len, flags, err)) != 0 ||
+	    (o->force && (rc = ccc_outset_retire(&set, path, err)) != 0))
+		goto out;
+	snprintf(path, sizeof(path), "%s/tpk.json", o->dir);
+	if (o->force && (rc = ccc_outset_retire(&set, path, err)) != 0)
 		goto out;
 	if (o->json) {
 		ccc_buf_reset(&b);
 		if (ccc_json_tpk_export(&b, &pub) != 0)
 			goto nomem;
-		snprintf(path, sizeof(path), "%s/tpk.json", o->dir);
-		if ((rc = ccc_write_file(path, b.p, b.len, flags, err)) != 0)
+		if ((rc = ccc_outset_add(&set, path, b.p, b.len, flags,
+		    err)) != 0)
 			goto out;
 	}
-	rc = 0;
+	rc = ccc_outset_commit(&set, err);
 	goto out;
 nomem:
 	rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "dealer");
@@ -148,6 +137,7 @@ out:
 		for (i = 0; i < o->n; i++)
 			BN_clear_free(x[i]);
 	free(x);
+	ccc_outset_free(&set);
 	ccc_share_free(sh);
 	ccc_tdh2_pub_free(&pub);
 	ccc_buf_free(&b);

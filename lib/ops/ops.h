@@ -464,9 +464,10 @@ int ccc_quorum_sign_blob(const struct ccc_sign_opts *o,
 int ccc_quorum_sign_serve(const struct ccc_sign_opts *o, bool fixed_now,
     struct ccc_err *err) CCC_WUR;
 /*
- * Write the signature sig of the blob in (a result with o->chain): the
- * output is opened first, then the chain advanced (lib/transfer.h), then
- * the signature committed (lib/ops/transfer.c).
+ * Write the signature sig of the blob in (a result with o->chain) and the
+ * chain advanced (lib/transfer.h) as one set: both written beside their
+ * targets, then the chain put in place, then the signature
+ * (lib/ops/transfer.c).
  */
 int ccc_op_sign_write(const struct ccc_sign_opts *o, const struct ccc_buf *in,
     const struct ccc_buf *sig, struct ccc_err *err) CCC_WUR;
@@ -629,6 +630,14 @@ int ccc_node_open(struct ccc_node **nd, const struct ccc_serve_opts *o,
 int ccc_node_serve(struct ccc_node *nd, const struct ccc_serve_opts *o,
     int in_fd, struct ccc_out *to, uint8_t rid[32], bool *have_rid,
     struct ccc_err *err) CCC_WUR;
+/*
+ * A release ccc_node_serve wrote into an open output (to) stays "logged",
+ * its blob kept, until that output is out: ccc_node_settle, called then,
+ * marks it released in the state dir and removes the kept blob (0 when
+ * nothing waits).  Until then, the same request is given that blob.
+ */
+int ccc_node_settle(struct ccc_node *nd, const char *state,
+    struct ccc_err *err) CCC_WUR;
 void ccc_node_close(struct ccc_node *nd);
 int ccc_reencrypt_serve(const struct ccc_serve_opts *o, bool fixed_now,
     struct ccc_err *err) CCC_WUR;
@@ -636,14 +645,17 @@ int ccc_reencrypt_serve(const struct ccc_serve_opts *o, bool fixed_now,
  * The --serve loop (lib/ops/serve.c): every item of the CBOR sequence on
  * standard input to fn, named name ("request N"), which writes what the
  * one-shot tool would write to out and, when it knows it, the request's
- * id to rid (*have_rid); one ccc/answer/v1 on standard output for each.
- * Returns 0 at the end of the input, or the error that ended serving.
+ * id to rid (*have_rid); one ccc/answer/v1 on standard output for each,
+ * and once an answer carrying fn's output is written, settle (if not
+ * NULL) marks done what fn left waiting for it.  Returns 0 at the end of the input, or the error that
+ * ended serving (standard output closed: before the first item).
  */
 typedef int ccc_serve_fn(void *ctx, const uint8_t *p, size_t n,
     const char *name, struct ccc_out *out, uint8_t rid[32], bool *have_rid,
     struct ccc_err *err);
-int ccc_serve_loop(ccc_serve_fn *fn, void *ctx, struct ccc_err *err)
-    CCC_WUR;
+typedef int ccc_settle_fn(void *ctx, struct ccc_err *err);
+int ccc_serve_loop(ccc_serve_fn *fn, ccc_settle_fn *settle, void *ctx,
+    struct ccc_err *err) CCC_WUR;
 /* The time an item arrives (with test hooks, CCC_TEST_CLOCK may fix it). */
 uint64_t ccc_serve_clock(void);
 

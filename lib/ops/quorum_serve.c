@@ -171,7 +171,7 @@ ccc_quorum_sign_serve(const struct ccc_sign_opts *o, bool fixed_now,
 	s.sg.pol = &pol;
 	s.sg.trusted = &s.t;
 	s.sg.serving = true;
-	rc = ccc_serve_loop(sign_request, &s, err);
+	rc = ccc_serve_loop(sign_request, NULL, &s, err);
 out:
 	for (size_t i = 0; i < CERTIFIED_KEPT; i++)
 		ccc_buf_free(&s.kept[i].b);

@@ -78,6 +78,11 @@ struct ccc_node {
 	struct ccc_label_policy pol;
 	struct ccc_attest_policy *apol;
 	struct ccc_identity *id;
+	/* Served into an open output, not yet marked (ccc_node_settle). */
+	bool pending;
+	uint8_t pending_rid[32];
+	uint64_t pending_expires;
+	char *pending_kept;
 };
 
 void
@@ -85,6 +90,7 @@ ccc_node_close(struct ccc_node *nd)
 {
 	if (nd == NULL)
 		return;
+	free(nd->pending_kept);
 	ccc_identity_free(nd->id);
 	BN_clear_free(nd->x);
 	ccc_share_free(nd->sh);
@@ -183,6 +189,8 @@ ccc_node_serve(struct ccc_node *nd, const struct ccc_serve_opts *o,
 	bool src_open = false, found = false, unlogged = false;
 
 	*have_rid = false;
+	/* One left by an answer that did not carry it stays logged. */
+	nd->pending = false;
 	memset(&pool, 0, sizeof(pool));
 	memset(hctx, 0, sizeof(hctx));
 	memset(rep_out, 0, sizeof(rep_out));
@@ -376,6 +384,21 @@ commit:
 	if (to == NULL && (rc = ccc_out_commit(&out, err)) != 0)
 		goto out;
 	out_open = false;
+	if (to != NULL) {
+		/*
+		 * Written into an answer not yet out: marked released once
+		 * it is (ccc_node_settle).  An answer lost meanwhile leaves
+		 * the release logged and its blob kept, which the same
+		 * request, sent again, gets.
+		 */
+		free(nd->pending_kept);
+		nd->pending = true;
+		memcpy(nd->pending_rid, rq.id, 32);
+		nd->pending_expires = rq.expires;
+		nd->pending_kept = kept;
+		kept = NULL;
+		goto out;
+	}
 	/* Released: the kept blob is no longer needed. */
 	if ((rc = ccc_accesslog_released(&st, rq.id, rq.expires, err)) == 0)
 		(void)unlink(kept);
@@ -407,5 +430,25 @@ out:
 		close(dfd);
 	free(kept);
 	ccc_buf_free(&kb);
+	return rc;
+}
+
+int
+ccc_node_settle(struct ccc_node *nd, const char *state, struct ccc_err *err)
+{
+	struct ccc_accesslog st = { NULL, -1 };
+	int rc;
+
+	if (!nd->pending)
+		return 0;
+	nd->pending = false;
+	if ((rc = ccc_accesslog_open(&st, state, err)) == 0 &&
+	    (rc = ccc_accesslog_released(&st, nd->pending_rid,
+	    nd->pending_expires, err)) == 0)
+		(void)unlink(nd->pending_kept);
+	if (st.lockfd >= 0)
+		ccc_accesslog_close(&st);
+	free(nd->pending_kept);
+	nd->pending_kept = NULL;
 	return rc;
 }

@@ -4,7 +4,9 @@
  * the policies are read once (ccc_node_open); each request is then served
  * exactly as ccc-reencrypt -r serves one (ccc_node_serve: the pool read
  * again, the state locked, logged, kept), at the time of its arrival
- * unless --now fixes it.
+ * unless --now fixes it; but it is marked released only once its answer
+ * is written (ccc_node_settle): a lost answer leaves it logged and its
+ * blob kept, which the same request, sent again, gets.
  */
 #include "config.h"
 
@@ -55,6 +57,15 @@ serve_request(void *ctx, const uint8_t *p, size_t n, const char *name,
 	return ccc_node_serve(s->nd, &so, in, out, rid, have_rid, err);
 }
 
+/* The release just answered, marked released now that its answer is out. */
+static int
+settle_request(void *ctx, struct ccc_err *err)
+{
+	struct node_serving *s = ctx;
+
+	return ccc_node_settle(s->nd, s->o->state, err);
+}
+
 int
 ccc_reencrypt_serve(const struct ccc_serve_opts *o, bool fixed_now,
     struct ccc_err *err)
@@ -65,7 +76,7 @@ ccc_reencrypt_serve(const struct ccc_serve_opts *o, bool fixed_now,
 	if ((rc = ccc_node_open(&s.nd, o, err)) != 0)
 		return rc;
 	if ((rc = ccc_tmpfile(&s.spool, err)) == 0) {
-		rc = ccc_serve_loop(serve_request, &s, err);
+		rc = ccc_serve_loop(serve_request, settle_request, &s, err);
 		close(s.spool);
 	}
 	ccc_node_close(s.nd);

@@ -88,14 +88,15 @@ answer(int status, const uint8_t *rid, const char *line, int out,
  * a file costs more than emptying one).
  */
 static int
-serve_one(ccc_serve_fn *fn, void *ctx, const uint8_t *p, size_t n,
-    long item, int scratch, struct ccc_buf *b, struct ccc_err *err)
+serve_one(ccc_serve_fn *fn, ccc_settle_fn *settle, void *ctx,
+    const uint8_t *p, size_t n, long item, int scratch, struct ccc_buf *b,
+    struct ccc_err *err)
 {
 	struct ccc_out out = { scratch, 0, NULL, NULL };
 	struct ccc_err e;
 	char line[CCC_ERR_LINE_MAX], name[32];
 	uint8_t rid[32];
-	bool have_rid = false;
+	bool have_rid = false, served;
 	off_t len = 0;
 	int rc;
 
@@ -112,12 +113,17 @@ serve_one(ccc_serve_fn *fn, void *ctx, const uint8_t *p, size_t n,
 		ccc_err_line(line, sizeof(line), &e, ccc_progname);
 		len = 0;
 	}
-	return answer(ccc_err_exit(rc), have_rid ? rid : NULL, rc != 0 ?
-	    line : NULL, scratch, len, b, err);
+	served = rc == 0;
+	if ((rc = answer(ccc_err_exit(rc), have_rid ? rid : NULL, rc != 0 ?
+	    line : NULL, scratch, len, b, err)) != 0)
+		return rc;
+	/* What waited for its output is done only now that it is out. */
+	return served && settle != NULL ? settle(ctx, err) : 0;
 }
 
 int
-ccc_serve_loop(ccc_serve_fn *fn, void *ctx, struct ccc_err *err)
+ccc_serve_loop(ccc_serve_fn *fn, ccc_settle_fn *settle, void *ctx,
+    struct ccc_err *err)
 {
 	struct ccc_seq seq;
 	struct ccc_buf b;
@@ -125,13 +131,15 @@ ccc_serve_loop(ccc_serve_fn *fn, void *ctx, struct ccc_err *err)
 	size_t n;
 	int rc, scratch;
 
-	if ((rc = ccc_tmpfile(&scratch, err)) != 0)
+	/* Nothing is served for answers that could not go out. */
+	if ((rc = ccc_stdout_check(err)) != 0 ||
+	    (rc = ccc_tmpfile(&scratch, err)) != 0)
 		return rc;
 	ccc_buf_init(&b, 0);
 	ccc_seq_open_fd(&seq, STDIN_FILENO, "standard input", CCC_BLOB_MAX, 0);
 	while ((rc = ccc_seq_next(&seq, &p, &n, NULL, err)) == 1)
-		if ((rc = serve_one(fn, ctx, p, n, seq.item, scratch, &b,
-		    err)) != 0)
+		if ((rc = serve_one(fn, settle, ctx, p, n, seq.item, scratch,
+		    &b, err)) != 0)
 			break;
 	ccc_seq_close(&seq);
 	ccc_buf_free(&b);

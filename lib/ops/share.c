@@ -16,6 +16,7 @@
 #include "io.h"
 #include "keys.h"
 #include "ops.h"
+#include "outset.h"
 #include "schemas.h"
 #include "keystate.h"
 #include "reshare.h"
@@ -282,15 +283,22 @@ ccc_node_export(const struct ccc_node_opts *o, struct ccc_err *err)
 			(void)ccc_err_what(err, path);
 		goto out;
 	}
-	if ((o->group && (rc = ccc_write_file(o->group, gb.p, gb.len,
-	    CCC_OUT_BINARY | f, err)) != 0) ||
-	    (o->cert && (rc = ccc_write_file(o->cert, cb.p, cb.len,
-	    CCC_OUT_BINARY | f, err)) != 0) ||
-	    (o->tpk && (rc = ccc_write_file(o->tpk, kb.p, kb.len,
-	    CCC_OUT_BINARY | f, err)) != 0) ||
-	    (o->share && (rc = ccc_write_file(o->share, sb.p, sb.len,
-	    CCC_OUT_BINARY | CCC_OUT_SECRET | f, err)) != 0))
-		goto out;
+	/* One set: a file that cannot be written leaves the others. */
+	{
+		const struct ccc_file all[4] = {
+			{ o->group, gb.p, gb.len, CCC_OUT_BINARY | f },
+			{ o->cert, cb.p, cb.len, CCC_OUT_BINARY | f },
+			{ o->tpk, kb.p, kb.len, CCC_OUT_BINARY | f },
+			{ o->share, sb.p, sb.len, CCC_OUT_BINARY |
+			    CCC_OUT_SECRET | f },
+		};
+		struct ccc_file asked[4];
+		size_t n = 0;
+		for (i = 0; i < 4; i++)
+			if (all[i].path != NULL)
+				asked[n++] = all[i];
+		rc = ccc_write_files(asked, n, err);
+	}
 out:
 	ccc_keystate_close(&st);
 	ccc_tdh2_pub_free(&pub);

@@ -12,6 +12,7 @@
 
 #include "io.h"
 #include "ops.h"
+#include "outset.h"
 #include "quorum.h"
 #include "result.h"
 #include "schemas.h"
@@ -91,8 +92,6 @@ ccc_transfer_accept_run(const struct ccc_transfer_opts *o,
 	struct ccc_identity *from = NULL, *to = NULL;
 	struct ccc_transfer t;
 	struct ccc_buf in, rec;
-	struct ccc_out out;
-	bool out_open = false;
 	int rc, lock = -1;
 
 	ccc_buf_init(&in, 0);
@@ -109,20 +108,16 @@ ccc_transfer_accept_run(const struct ccc_transfer_opts *o,
 		ccc_err_what(err, ccc_io_name(o->in, 0));
 		goto out;
 	}
-	/* The amount is released only once its nonce is on record. */
-	if ((rc = ccc_out_open(&out, o->out, CCC_OUT_BINARY |
-	    (o->force ? CCC_OUT_FORCE : 0), err)) != 0)
-		goto out;
-	out_open = true;
-	if ((rc = ccc_out_write(&out, t.amount, t.amount_len, err)) != 0 ||
-	    (rc = ccc_write_file(o->nonces, rec.p, rec.len, CCC_OUT_FORCE,
-	    err)) != 0)
-		goto out;
-	if ((rc = ccc_out_commit(&out, err)) == 0)
-		out_open = false;
+	/* The amount goes out only once its nonce is on record. */
+	{
+		const struct ccc_file f[2] = {
+			{ o->nonces, rec.p, rec.len, CCC_OUT_FORCE },
+			{ o->out, t.amount, t.amount_len, CCC_OUT_BINARY |
+			    (o->force ? CCC_OUT_FORCE : 0) },
+		};
+		rc = ccc_write_files(f, 2, err);
+	}
 out:
-	if (out_open)
-		ccc_out_abort(&out);
 	if (lock >= 0)
 		close(lock);
 	ccc_identity_free(from);
@@ -203,11 +198,13 @@ out:
 }
 
 /*
- * The signature, and with -C the table chain advanced: the output is
- * opened and written first, so a chain never advances for a signature
- * that was refused or could not be written; only an I/O error of the
- * final commit (sync or rename) leaves the chain advanced without it:
- * the oracle is then at the head the result makes, as if it had signed.
+ * The signature, and with -C the table chain advanced, as one set (lib/
+ * outset.h): the chain is in place before the signature goes out, so that
+ * an oracle never signs a result whose chain it could not advance (it
+ * would then sign another result at the old head: a fork).  Only a
+ * failure once the chain is in place (renaming the signature's file,
+ * writing standard output) loses the signature: the oracle is then at
+ * the head the result makes, as if it had signed.
  */
 int
 ccc_op_sign_write(const struct ccc_sign_opts *o, const struct ccc_buf *in,
@@ -215,7 +212,8 @@ ccc_op_sign_write(const struct ccc_sign_opts *o, const struct ccc_buf *in,
 {
 	struct ccc_result r;
 	struct ccc_buf next;
-	struct ccc_out out;
+	struct ccc_file f[2];
+	size_t n = 0;
 	int rc, lock = -1;
 
 	ccc_buf_init(&next, 0);
@@ -228,14 +226,12 @@ ccc_op_sign_write(const struct ccc_sign_opts *o, const struct ccc_buf *in,
 		ccc_err_what(err, ccc_io_name(o->in, 0));
 		goto done;
 	}
-	if ((rc = ccc_out_open(&out, o->out, CCC_OUT_BINARY |
-	    (o->force ? CCC_OUT_FORCE : 0), err)) != 0)
-		goto done;
-	if ((rc = ccc_out_write(&out, sig->p, sig->len, err)) != 0 ||
-	    (o->chain != NULL && (rc = ccc_write_file(o->chain, next.p,
-	    next.len, CCC_OUT_FORCE, err)) != 0) ||
-	    (rc = ccc_out_commit(&out, err)) != 0)
-		ccc_out_abort(&out);
+	if (o->chain != NULL)
+		f[n++] = (struct ccc_file){ o->chain, next.p, next.len,
+		    CCC_OUT_FORCE };
+	f[n++] = (struct ccc_file){ o->out, sig->p, sig->len, CCC_OUT_BINARY |
+	    (o->force ? CCC_OUT_FORCE : 0) };
+	rc = ccc_write_files(f, n, err);
 done:
 	if (lock >= 0)
 		close(lock);

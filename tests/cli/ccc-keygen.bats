@@ -127,24 +127,42 @@ setup() {
 	[[ "$(cat k/tpk.json)" =~ ^\{\"Group\":\"P256\",\"G_bar\":\"[A-Za-z0-9+/]{87}=\",\"H\":\"[A-Za-z0-9+/]{87}=\",\"HArray\":\[(\"[A-Za-z0-9+/]{87}=\",){2}\"[A-Za-z0-9+/]{87}=\"\]\}$ ]]
 }
 
-@test "ccc-keygen dealer -f that fails partway leaves no public key beside the new shares" {
+@test "ccc-keygen dealer -f: a share that cannot be written leaves the old key as it was" {
 	crun -0 ccc-keygen dealer -t 2 -n 3 -d k --json
-	save k/share-1.cbor
+	save k/tpk.cbor k/tpk.json k/share-1.cbor k/share-2.cbor
 	# The third share cannot be written: a directory holds its name.
 	rm k/share-3.cbor
 	mkdir -p k/share-3.cbor/x
 	crun -2 ccc-keygen dealer -t 2 -n 3 -d k --json -f
 	assert_stderr "ccc-keygen: i/o error: k/share-3.cbor: Is a directory"
 	assert_output_empty
-	# The old public key is gone before the first new share is written:
-	# nothing encrypts to a key whose shares were replaced.
-	assert_no_file k/tpk.cbor
-	assert_no_file k/tpk.json
-	assert_differ k/share-1.cbor.saved k/share-1.cbor
+	# Refused before anything took its place: the old key is whole.
+	assert_unchanged k/tpk.cbor k/tpk.json k/share-1.cbor k/share-2.cbor
 	assert_no_temp_files k
 	rmdir k/share-3.cbor/x k/share-3.cbor
 	crun -0 ccc-keygen dealer -t 2 -n 3 -d k -f
 	[[ -f k/tpk.cbor && -f k/share-3.cbor ]]
+	assert_no_file k/tpk.json
+}
+
+@test "ccc-keygen dealer -f: a rename that fails once shares are in place leaves no public key beside them" {
+	crun -0 ccc-keygen dealer -t 2 -n 3 -d k --json
+	save k/share-1.cbor k/share-2.cbor k/share-3.cbor
+	crun -2 eio share-2.cbor ccc-keygen dealer -t 2 -n 3 -d k --json -f
+	assert_stderr "ccc-keygen: i/o error: k/share-2.cbor: Input/output error"
+	# The old public key went first: nothing encrypts to a key whose
+	# shares were replaced (ccc-keygen(1), EXIT STATUS).
+	assert_no_file k/tpk.cbor k/tpk.json
+	assert_differ k/share-1.cbor.saved k/share-1.cbor
+	assert_unchanged k/share-2.cbor k/share-3.cbor
+	assert_no_temp_files k
+	# Without -f, a new key's shares are taken back: nothing is left.
+	crun -2 eio share-2.cbor ccc-keygen dealer -t 2 -n 3 -d new
+	assert_stderr "ccc-keygen: i/o error: new/share-2.cbor: Input/output error"
+	assert_no_file new/share-1.cbor new/share-2.cbor new/share-3.cbor \
+	    new/tpk.cbor
+	assert_no_temp_files new
+	crun -0 ccc-keygen dealer -t 2 -n 3 -d new
 }
 
 # ---- recipient ---------------------------------------------------------------
@@ -247,6 +265,65 @@ setup() {
 	crun -0 bash -c 'ccc-keygen recipient -o key >pub'
 	crun -0 ccc-inspect pub
 	assert_contains "$output" "\"pk\": \"$(field_hex key pk)\""
+}
+
+@test "ccc-keygen recipient -f: a public file that cannot be written leaves the old key as it was" {
+	crun -0 ccc-keygen recipient -o key -p pub
+	save key
+	rm pub
+	mkdir -p pub/x
+	crun -2 ccc-keygen recipient -o key -p pub -f
+	assert_stderr "ccc-keygen: i/o error: pub: Is a directory"
+	assert_unchanged key
+	assert_no_temp_files .
+}
+
+@test "ccc-keygen recipient -f: a failed rename never leaves a key beside another key's public half" {
+	crun -0 ccc-keygen recipient -o key -p pub
+	save key pub
+	# The public file's rename fails: the new key is in place, the old
+	# public file gone before it (the key holds its public half).
+	crun -2 eio pub ccc-keygen recipient -o key -p pub -f
+	assert_stderr "ccc-keygen: i/o error: pub: Input/output error"
+	[[ -f key ]]
+	assert_differ key.saved key
+	assert_mode 600 key
+	assert_no_file pub
+	assert_no_temp_files .
+	# The key's rename fails: the old key stays, without its public file.
+	cp key.saved key
+	cp pub.saved pub
+	crun -2 eio key ccc-keygen recipient -o key -p pub -f
+	assert_stderr "ccc-keygen: i/o error: key: Input/output error"
+	assert_unchanged key
+	assert_no_file pub
+	assert_no_temp_files .
+	crun -0 ccc-keygen recipient -o key -p pub -f
+	crun -0 ccc-inspect pub
+	assert_contains "$output" "\"pk\": \"$(field_hex key pk)\""
+}
+
+@test "ccc-keygen identity -f: a public key that cannot be printed does not take the new key away" {
+	[[ -w /dev/full ]] || skip "no /dev/full"
+	crun -0 ccc-keygen identity -o key -p pub -N alice
+	save key
+	crun -2 bash -c 'ccc-keygen identity -o key -N alice -f >/dev/full'
+	assert_stderr "ccc-keygen: i/o error: stdout: No space left on device"
+	# The old key was replaced: the new one stays (its public half is in
+	# it), rather than both being lost.
+	[[ -f key ]]
+	assert_differ key.saved key
+	assert_mode 600 key
+}
+
+@test "ccc-keygen recipient with standard output closed makes no key" {
+	crun -2 bash -c 'ccc-keygen recipient -o key >&-'
+	assert_stderr "ccc-keygen: i/o error: stdout: standard output is closed"
+	assert_no_file key
+	assert_no_temp_files .
+	# A public file needs no standard output.
+	crun -0 bash -c 'ccc-keygen recipient -o key -p pub >&-'
+	[[ -f key && -f pub ]]
 }
 
 @test "ccc-keygen recipient refuses to write the public key to a terminal and then makes no key" {

@@ -21,6 +21,11 @@ NA=4000000000
 #   req              a request of app A for ct.A (valid one hour)
 #   sig1..sig4 sigx  each oracle's (and mallory's) signature of req
 #   cert             req certified by sig1 sig2 sig3
+#   treq, tcert      a request of app A for ct.A with a threshold output,
+#                    made at time $(cat now), and its certificate
+#   chain            an oracle's table chain at ct.A
+#   tres             enc's result of tcert at that time, its output
+#                    "the next table" (tests/unit/result-forge: no enclave)
 quorum_fixtures() {
 	local i
 	(
@@ -43,6 +48,18 @@ quorum_fixtures() {
 		done
 		ccc-quorum-sign sign -i x.key -k k23/tpk.cbor -A attest.policy -r roster -P pool -o sigx req
 		ccc-quorum-sign combine -r roster -c req -o cert sig1 sig2 sig3
+		date +%s >now
+		ccc-quorum-sign request -a A -m "$MEAS" -k k23/tpk.cbor \
+		    -r roster -P pool -K epub -E 3600 -O threshold -o treq ct.A
+		for i in 1 2 3; do
+			ccc-quorum-sign sign -i "o$i.key" -k k23/tpk.cbor \
+			    -A attest.policy -r roster -P pool -o "treq.sig$i" treq
+		done
+		ccc-quorum-sign combine -r roster -c treq -o tcert treq.sig1 \
+		    treq.sig2 treq.sig3
+		ccc-quorum-sign chain -a A -o chain ct.A
+		"$CCC_BIN/../tests/unit/result-forge" -k enc.key -F tcert \
+		    -t 'the next table' -T "$(cat now)" -o tres
 	)
 	flip_bit "$BATS_FILE_TMPDIR/ct.A" \
 	    "$(field_offset "$BATS_FILE_TMPDIR/ct.A" c)" 0 \
@@ -734,4 +751,195 @@ names_except() {
 	crun -2 ccc-quorum-sign request "${REQ[@]}" -n --connect 0 -o r2 fx/ct.A
 	assert_stderr "ccc-quorum-sign: usage: --connect: a TCP port, 1 to 65535 (see ccc-quorum-sign --help)"
 	assert_no_file r2
+}
+
+# ---- outputs and state as one set: sign -C, accept ------------------------
+
+# sign_c [ARG...]: oracle 1 signs fx/tres, advancing the chain ./chain (a
+# copy of fx/chain), at the time the result was made.
+sign_c() {
+	ccc-quorum-sign sign -i fx/o1.key -A fx/attest.policy -r fx/roster \
+	    -P fx/pool -F fx/tcert -C chain --now "$(cat fx/now)" "$@" fx/tres
+}
+
+# the chain's next head, once it took fx/tres
+next_chain() {
+	printf 'ccc-chain/v1 A 1 %s\n' "$(printf 'the next table' |
+	    sha256sum | cut -c1-64)"
+}
+
+@test "sign -C: the chain advances with the signature" {
+	cp fx/chain chain
+	crun -0 sign_c -o sig
+	assert_stderr_empty
+	assert_same chain <(next_chain)
+	crun -0 ccc-inspect sig
+	assert_contains "$output" '"type": "ccc/signature/v1"'
+	assert_contains "$output" '"blob_type": "ccc/result/v1"'
+	assert_contains "$output" "\"digest\": \"$(sha256 fx/tres)\""
+	# Signed once: the chain has moved on, the result is now stale.
+	crun -1 sign_c -o sig2
+	assert_contains "$stderr" "stale table"
+	assert_no_file sig2
+	assert_no_temp_files .
+}
+
+@test "sign -C: a chain that cannot be put in place lets no signature out" {
+	cp fx/chain chain
+	save chain
+	crun -2 eio chain sign_c
+	assert_stderr "ccc-quorum-sign: i/o error: chain: Input/output error"
+	assert_output_empty
+	assert_unchanged chain
+	crun -2 eio chain sign_c -o sig
+	assert_stderr "ccc-quorum-sign: i/o error: chain: Input/output error"
+	assert_no_file sig
+	assert_unchanged chain
+	assert_no_temp_files .
+	# Nothing went out: the same result can be signed once it can be.
+	crun -0 sign_c -o sig
+	assert_same chain <(next_chain)
+}
+
+@test "sign -C: a signature that cannot be written leaves the chain where it was" {
+	cp fx/chain chain
+	save chain
+	echo old >sig
+	crun -2 sign_c -o sig
+	assert_stderr "ccc-quorum-sign: refusing to overwrite: sig: file exists (use -f to replace it)"
+	assert_unchanged chain
+	mkdir -p dir/x
+	crun -2 sign_c -o dir -f
+	assert_stderr "ccc-quorum-sign: i/o error: dir: Is a directory"
+	assert_unchanged chain
+	crun -2 eio sig sign_c -o sig -f
+	assert_stderr "ccc-quorum-sign: i/o error: sig: Input/output error"
+	# (A rename refused once the chain is in place: that signature is
+	# lost, the chain has moved on, as ccc-quorum-sign(1) says.)
+	assert_same chain <(next_chain)
+	assert_same sig <(echo old)
+	assert_no_temp_files .
+}
+
+@test "sign -C: standard output full after the chain moved on loses that signature, as documented" {
+	[[ -w /dev/full ]] || skip "no /dev/full"
+	cp fx/chain chain
+	crun -2 bash -c "$(declare -f sign_c); sign_c >/dev/full"
+	assert_stderr "ccc-quorum-sign: i/o error: stdout: No space left on device"
+	assert_same chain <(next_chain)
+}
+
+# transfer7: o1's transfer of fx/ct.A to o2, nonce 7, in t
+transfer7() {
+	ccc-quorum-sign transfer -i fx/o1.key -t fx/o2.pub --nonce 7 -o t \
+	    fx/ct.A
+}
+
+# accept7 [ARG...]: o2 accepts t, its record ./nonces
+accept7() {
+	ccc-quorum-sign accept --from fx/o1.pub -t fx/o2.pub --nonces nonces \
+	    "$@" t
+}
+
+@test "accept: a record that cannot be put in place lets no amount out" {
+	transfer7
+	crun -2 eio nonces accept7
+	assert_stderr "ccc-quorum-sign: i/o error: nonces: Input/output error"
+	assert_output_empty
+	assert_no_file nonces
+	crun -2 eio nonces accept7 -o amount
+	assert_no_file amount nonces
+	assert_no_temp_files .
+	# Accepted once, when the record can be written.
+	crun -0 accept7 -o amount
+	assert_same amount fx/ct.A
+	assert_same nonces <(printf '%s 7\n' "$(field_hex fx/o1.pub id)")
+	save nonces
+	crun -1 accept7 -o again
+	assert_stderr "ccc-quorum-sign: replayed: t: nonce 7 is not above 7, the sender's last"
+	assert_no_file again
+	assert_unchanged nonces
+}
+
+@test "accept: an amount that cannot be written leaves no nonce on record" {
+	transfer7
+	echo old >amount
+	crun -2 accept7 -o amount
+	assert_stderr "ccc-quorum-sign: refusing to overwrite: amount: file exists (use -f to replace it)"
+	assert_no_file nonces
+	crun -2 bash -c "$(declare -f accept7); accept7 >&-"
+	assert_stderr "ccc-quorum-sign: i/o error: stdout: standard output is closed"
+	assert_output_empty
+	assert_no_file nonces
+	assert_no_temp_files .
+}
+
+# level2: in the current directory, a level-2 request of app A for
+# fx/ct.A, 3 replicas of which 2 must agree, on the pool "pool3" of
+# enclave-1 (fx/enc.key) and two more; certified as cert; each replica's
+# result (tests/unit/result-forge: no enclave runs) in res-1..res-3,
+# replica 3's output differing; the time they were made in now.
+level2() {
+	local j e keys=() rid out
+	cp fx/o[1-4].key fx/roster .
+	cp fx/enc.key enclave-1.key
+	cp fx/enc.pem enclave-1.pem
+	for j in 2 3; do
+		ccc-keygen enclave-cert -r fx/aroot.key -o "enclave-$j.key" \
+		    -p "enclave-$j.pem" -N "enclave-$j"
+	done
+	make_pool pool3 enclave-1.pem,operator=a,name=enclave-1 \
+	    enclave-2.pem,operator=b,name=enclave-2 \
+	    enclave-3.pem,operator=c,name=enclave-3
+	ccc-quorum-sign assign -r roster -P pool3 --replicas 3 >assigned
+	rid=$(head -n 1 assigned | cut -d' ' -f1)
+	j=0
+	while read -r _ _ e; do
+		j=$((j + 1))
+		ccc-enclave-run keygen -a "$e.key" -n "$rid" -s "key-$j" \
+		    -o "key-$j.pub"
+		keys+=(-K "key-$j.pub")
+	done <assigned
+	ccc-quorum-sign request -a A -m "$MEAS" -k fx/k23/tpk.cbor -r roster \
+	    -P pool3 "${keys[@]}" --agree 2 -I "$rid" -o req fx/ct.A
+	for j in 1 2 3; do
+		ccc-quorum-sign sign -i "o$j.key" -k fx/k23/tpk.cbor \
+		    -A fx/attest.policy -r roster -P pool3 -o "req.sig$j" req
+	done
+	ccc-quorum-sign combine -r roster -c req -o cert req.sig1 req.sig2 \
+	    req.sig3
+	date +%s >now
+	j=0
+	while read -r _ _ e; do
+		j=$((j + 1))
+		out='the result'
+		((j < 3)) || out='another result'
+		"$CCC_BIN/../tests/unit/result-forge" -c -k "$e.key" -F cert \
+		    -K "$(field_hex "key-$j.pub" pk)" -t "$out" -T "$(cat now)" \
+		    -o "res-$j"
+	done <assigned
+}
+
+# agree3 [ARG...]: the replicas' results of level2 compared
+agree3() {
+	ccc-quorum-sign agree -A fx/attest.policy -r roster -P pool3 -F cert \
+	    --now "$(cat now)" "$@" res-1 res-2 res-3
+}
+
+@test "agree -D: a result that cannot be written leaves no divergence record" {
+	level2
+	echo old >agreed
+	crun -2 agree3 -D div -o agreed
+	assert_no_file div
+	assert_stderr "ccc-quorum-sign: refusing to overwrite: agreed: file exists (use -f to replace it)"
+	mkdir -p dir/x
+	crun -2 agree3 -D div -o dir -f
+	assert_stderr "ccc-quorum-sign: i/o error: dir: Is a directory"
+	assert_no_file div
+	assert_no_temp_files .
+	# Written, both: the record names replica 3.
+	crun -0 agree3 -D div -o agreed -f
+	assert_stderr "ccc-quorum-sign: warning: 2 of 3 replicas agree: replica 3 differs"
+	assert_contains "$(ccc-inspect div)" '"verdict": "differs"'
+	assert_contains "$(ccc-inspect agreed)" '"replicas": ['
 }

@@ -479,6 +479,37 @@ transition: none"
 	assert_no_file tpk5
 }
 
+@test "ccc-share export -f: a file that cannot be written leaves the others as they were" {
+	nodes a b
+	dkg 1 a b
+	local f
+	for f in group cert tpk; do
+		echo old >"$f"
+	done
+	save group cert tpk
+	# The fourth cannot be written: a directory holds its name.
+	mkdir -p share/x
+	crun -2 ccc-share export -d a -f -g group -C cert -k tpk -s share
+	assert_stderr "ccc-share: i/o error: share: Is a directory"
+	assert_output_empty
+	assert_unchanged group cert tpk
+	assert_no_temp_files .
+	rmdir share/x share
+	# A rename that fails once the first are in place: those stay, the
+	# rest are not written (ccc-share(1), EXIT STATUS).
+	crun -2 eio tpk ccc-share export -d a -f -g group -C cert -k tpk \
+	    -s share
+	assert_stderr "ccc-share: i/o error: tpk: Input/output error"
+	assert_same group a/epochs/0/group.cbor
+	assert_same cert a/epochs/0/cert.cbor
+	assert_unchanged tpk
+	assert_no_file share
+	assert_no_temp_files .
+	crun -0 ccc-share export -d a -f -g group -C cert -k tpk -s share
+	assert_mode 600 share
+	crun -0 ccc-share verify -k tpk -s share
+}
+
 @test "ccc-share export: a damaged share is not copied out (exit 1)" {
 	nodes a b
 	dkg 1 a b

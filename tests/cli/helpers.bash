@@ -167,6 +167,18 @@ assert_unchanged() {
 	done
 }
 
+# eio NAME CMD [ARG...]: CMD with every rename(2), renameat2(2) and link(2)
+# onto a file named NAME failing with EIO (tests/cli/ccc-crash-shim.so), as
+# a failing disk would fail one output of a run after the others.
+eio() {
+	local name=$1 shim=$CCC_BIN/../tests/cli/ccc-crash-shim.so
+	shift
+	[[ -f $shim ]] || { fail "the shim $shim was not built"; return; }
+	LD_PRELOAD=$shim CCC_SHIM_RENAME_EIO=$name \
+	    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+	    "$@"
+}
+
 # ---- bytes ---------------------------------------------------------------
 
 # hex_of FILE: lowercase hex of the whole file, one line.

@@ -166,6 +166,69 @@ $(printf '{\n  "type": "ccc/answer/v1",\n  "status": 0,\n  "request_id": "%s",\n
 	[[ -f none && ! -s none ]]
 }
 
+# num FILE FIELD: a numeric field of a blob, as ccc-inspect prints it.
+num() {
+	ccc-inspect "$1" | sed -n "s/^  \"$2\": \\([0-9]*\\),\\{0,1\\}\$/\\1/p"
+}
+
+@test "--serve: an answer that cannot be written leaves its release to the same request sent again" {
+	[[ -w /dev/full ]] || skip "no /dev/full"
+	local m kept rid
+	rid=$(field_hex fx/req1 request_id)
+	m=st1/served/e$(($(num fx/req1 expires) / 21600))/$rid
+	kept=$m.sealed
+	serve 1 fx/cert1 /dev/full
+	((status == 2))
+	assert_stderr "ccc-reencrypt: i/o error: stdout: No space left on device"
+	# Logged with the digest of the blob it kept, not marked released:
+	# its answer never went out.
+	[[ "$(cat "$m")" == "logged $(num fx/req1 expires)" ]]
+	[[ "$(field_hex st1/access.log sealed_digest)" == "$(sha256sum <"$kept" | cut -c1-64)" ]]
+	save st1/access.log st1/access.head
+	# Sent again, it gets the very blob the log entry names, logged once.
+	serve 1 fx/cert1 a
+	((status == 0))
+	assert_stderr_empty
+	released a 1 s1
+	[[ "$(field_hex st1/access.log sealed_digest)" == "$(sha256sum <s1 | cut -c1-64)" ]]
+	assert_unchanged st1/access.log st1/access.head
+	# Out now: released, the kept blob gone, and a third time a replay.
+	[[ "$(cat "$m")" == "released $(num fx/req1 expires)" ]]
+	assert_no_file "$kept"
+	serve 1 fx/cert1 b
+	((status == 0))
+	crun -0 ccc-inspect b
+	assert_output "$(answer 1 "$rid" "replayed: request 1: request $(echo "$rid" | cut -c1-16)... was already served by node 1")"
+	# What was released decrypts with four other nodes' shares.
+	local i
+	for i in 2 3 4 5; do
+		serve "$i" fx/cert1 "a$i"
+		released "a$i" 1 "s$i"
+	done
+	crun -0 ccc-combine -k fx/k57/tpk.cbor -i fx/ek -R fx/req1 -o pt s1 \
+	    s2 s3 s4 s5
+	assert_same pt fx/msg
+}
+
+@test "--serve, request mode: with standard output closed nothing is served, nothing logged" {
+	crun -2 bash -c 'ccc-reencrypt "$@" <fx/cert1 >&-' _ \
+	    -s fx/k57/share-1.cbor -k fx/k57/tpk.cbor -r fx/roster \
+	    -A fx/attest.policy -P fx/pool -d st1 --serve
+	assert_stderr "ccc-reencrypt: i/o error: stdout: standard output is closed"
+	assert_no_file st1/access.log
+	# The one-shot request mode, its release to standard output.
+	crun -2 bash -c 'ccc-reencrypt "$@" >&-' _ -s fx/k57/share-1.cbor \
+	    -k fx/k57/tpk.cbor -r fx/roster -A fx/attest.policy -P fx/pool \
+	    -d st1 fx/cert1
+	assert_stderr "ccc-reencrypt: i/o error: stdout: standard output is closed"
+	assert_no_file st1/access.log
+	# Served once it can answer.
+	serve 1 fx/cert1 a
+	((status == 0))
+	crun -0 ccc-inspect -L st1
+	assert_output "st1/access.log: 1 entry, chained and matching its head"
+}
+
 # rest TO FROM PID: the end of a server on two FIFOs: its input closed
 # (descriptor TO), the answers left on FROM read into rest, its exit
 # awaited (status 0, nothing on its stderr, err), rest inspected (crun).
