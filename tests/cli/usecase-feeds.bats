@@ -338,7 +338,8 @@ teardown() {
 		sleep 0.05
 	done
 	read -r rid _ enclave < <(ccc-quorum-sign assign -r roster -P pool)
-	ccc-enclave-run keygen -a "$enclave.key" -s rogue-ca.key -o rogue-ca.pub
+	ccc-enclave-run keygen -a "$enclave.key" -n "$rid" -s rogue-ca.key \
+	    -o rogue-ca.pub
 	ccc-quorum-sign request -a bank-balance -x program -n --connect "$port" \
 	    -k committee/tpk.cbor -r roster -P pool -K rogue-ca.pub -I "$rid" \
 	    -o rogue-ca.req credential.ct
