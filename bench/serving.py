@@ -13,8 +13,10 @@ enclaves) serves REQUESTS requests two ways, in turn (A B A B ...):
              started once: the enclave makes the key from a key order and
              runs the job; the oracles sign the request, then the result
              after its certified request; the nodes serve the certificate.
-             The user's encryption, assign, the request, the two combines
-             and the application's two reads stay a process each.
+             The application's side serves too: one combine --serve makes
+             both certificates, one verify --serve and one ccc-combine
+             --serve read the certified result.  The user's encryption,
+             assign and the request stay a process each.
 
 For each request: its wall time (median over the requests; a wall time,
 so run it on an idle machine) and the CPU time of every ccc process it
@@ -136,6 +138,13 @@ def key_order(rid):
             head(0, 2) + bstr(bytes.fromhex(rid)))
 
 
+def combine_order(blob, sigs):
+    """ccc/quorum-combine/v1: a blob and its oracles' signatures."""
+    return (head(5, 3) + head(0, 0) + tstr("ccc/quorum-combine/v1") +
+            head(0, 1) + bstr(blob) + head(0, 2) + head(4, len(sigs)) +
+            b"".join(bstr(s) for s in sigs))
+
+
 def job(cert, sealed):
     """ccc/enclave-job/v1: the certified request and the releases."""
     return (head(5, 3) + head(0, 0) + tstr("ccc/enclave-job/v1") +
@@ -191,27 +200,27 @@ def get(name):
         return f.read()
 
 
-def serving(n, oracles, nodes, enclaves):
+def serving(n, oracles, nodes, enclaves, app):
     """Steps 1 to 7 through the serving processes."""
     sh("ccc-encrypt", "-k", TPK, "-l", "app:demo", "-f", "-o", n + ".ct",
        "01-input")
     rid, e = assign()
     put(n + ".pub", ask([enclaves[e - 1]], key_order(rid), "the enclave")[0])
     encrypt_and_request({"n": n, "rid": rid}, n + ".pub")
-    sigs = ["%s.sig%d" % (n, o) for o in range(1, ORACLES + 1)]
-    for s, sig in zip(sigs, ask(oracles, get(n + ".req"), "an oracle")):
-        put(s, sig)
-    combine(n + ".req", n + ".cert", sigs)
-    cert = get(n + ".cert")
+    req = get(n + ".req")
+    sigs = ask(oracles, req, "an oracle")
+    cert = ask([app["combine"]], combine_order(req, sigs[:3]),
+               "the combiner")[0]
     sealed = ask(nodes, cert, "a node")
     put(n + ".res", ask([enclaves[e - 1]], job(cert, sealed),
                         "the enclave")[0])
     ask(oracles, cert, "an oracle")  # kept for the result
-    rsigs = ["%s.rsig%d" % (n, o) for o in range(1, ORACLES + 1)]
-    for s, sig in zip(rsigs, ask(oracles, get(n + ".res"), "an oracle")):
-        put(s, sig)
-    combine(n + ".res", n + ".rcert", rsigs)
-    read_output(n)
+    res = get(n + ".res")
+    rsigs = ask(oracles, res, "an oracle")
+    rcert = ask([app["combine"]], combine_order(res, rsigs[:3]),
+                "the combiner")[0]
+    vres = ask([app["verify"]], rcert, "the verifier")[0]
+    put(n + ".out", ask([app["read"]], vres, "the reader")[0])
 
 
 def start(cmd):
@@ -225,6 +234,9 @@ try:
     oracles = [start(oracle(o)) for o in range(1, ORACLES + 1)]
     nodes = [start(node(i, "srv-%d" % i)) for i in range(1, N + 1)]
     enclaves = [start(enclave(e)) for e in range(1, ENCLAVES + 1)]
+    app = {"combine": start(["ccc-quorum-sign", "combine", "-r", ROSTER]),
+           "verify": start(["ccc-quorum-sign", "verify", "-r", ROSTER]),
+           "read": start(["ccc-combine"])}
     wall_one, wall_srv, cpu_one = [], [], 0.0
     base = children_cpu()
     for k in range(args.requests):
@@ -232,7 +244,7 @@ try:
         one_shot("o%d" % k)
         t1 = time.perf_counter()
         cpu_one += children_cpu() - c0
-        serving("s%d" % k, oracles, nodes, enclaves)
+        serving("s%d" % k, oracles, nodes, enclaves, app)
         t2 = time.perf_counter()
         wall_one.append(t1 - t0)
         wall_srv.append(t2 - t1)
@@ -240,9 +252,10 @@ try:
                 get("s%d.out" % k) != get("07-output"):
             sys.exit("bench/serving.py: a request's output is not "
                      "ccc-flow's (07-output)")
-    for pr in oracles + nodes + enclaves:
+    servers = oracles + nodes + enclaves + list(app.values())
+    for pr in servers:
         pr.stdin.close()
-    for pr in oracles + nodes + enclaves:
+    for pr in servers:
         if pr.wait() != 0:
             sys.exit("bench/serving.py: a server exited with status %d"
                      % pr.returncode)

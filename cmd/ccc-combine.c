@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "ops/ops.h"
@@ -12,6 +13,7 @@ static const char usage[] =
 "usage: ccc-combine -k TPK [-i KEY] [-x BOXKEY] [-b CT | -R REQUEST] [--seq] "
 "[-j N] [-v] [--report FILE] [-o OUT] [-f] [-T] SEALED ...\n"
 "       ccc-combine --result RESULT [-i KEY] [-o OUT] [-f] [-T]\n"
+"       ccc-combine --serve [-i KEY]\n"
 "       ccc-combine --aggregate AGGREGATE -k TPK [--cache DIR] [-o OUT] "
 "[-f] [-T] SHARE ...\n"
 "       ccc-combine -h | -V\n";
@@ -35,6 +37,8 @@ static const struct ccc_cli_help help[] = {
 	    "write the verdict on every node's shares (JSON)" },
 	{ "--result RESULT",
 	    "print the output of a computation result" },
+	{ "--serve",
+	    "results on stdin, an answer with each one's output" },
 	{ "-v, --verbose",
 	    "a summary line (items, time) at the end" },
 	{ "--aggregate AGGREGATE",
@@ -47,7 +51,8 @@ static const struct ccc_cli_help help[] = {
 	{ NULL, NULL }
 };
 
-enum { OPT_SEQ = 256, OPT_RESULT, OPT_REPORT, OPT_AGGREGATE, OPT_CACHE };
+enum { OPT_SEQ = 256, OPT_RESULT, OPT_REPORT, OPT_AGGREGATE, OPT_CACHE,
+    OPT_SERVE };
 
 static const struct option longopts[] = {
 	{ "key", required_argument, NULL, 'k' },
@@ -65,6 +70,7 @@ static const struct option longopts[] = {
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "aggregate", required_argument, NULL, OPT_AGGREGATE },
 	{ "cache", required_argument, NULL, OPT_CACHE },
+	{ "serve", no_argument, NULL, OPT_SERVE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -79,7 +85,7 @@ main(int argc, char **argv)
 	    .longopts = longopts, .aliases = "cb" };
 	struct ccc_err err;
 	struct ccc_cli_progress prog;
-	bool have_jobs = false, verbose = false;
+	bool have_jobs = false, verbose = false, serve = false;
 	int c, rc;
 
 	ccc_cli_init(argc, argv);
@@ -106,10 +112,26 @@ main(int argc, char **argv)
 		case OPT_REPORT: o.report = optarg; break;
 		case OPT_AGGREGATE: o.aggregate = optarg; break;
 		case OPT_CACHE: o.cache = optarg; break;
+		case OPT_SERVE: serve = true; break;
 		case 'h': return ccc_cli_help(usage, help);
 		case 'V': return ccc_cli_version();
 		default: return 2;	/* the usage line is printed */
 		}
+	}
+	if (serve) {
+		if (o.tpk != NULL || o.in != NULL || o.request != NULL ||
+		    o.result != NULL || o.box_key != NULL || o.out != NULL ||
+		    o.force || o.tty_ok || o.seq || have_jobs ||
+		    o.report != NULL || verbose || o.aggregate != NULL ||
+		    o.cache != NULL || optind < argc)
+			return ccc_cli_usage("--serve reads results from "
+			    "standard input and answers on standard output: it "
+			    "takes only -i");
+		if (isatty(STDOUT_FILENO))
+			return ccc_cli_usage("--serve: standard output is a "
+			    "terminal (answers are binary)");
+		return ccc_combine_result_serve(&o, &err) ?
+		    ccc_cli_fail(&err) : 0;
 	}
 	if (o.aggregate != NULL) {
 		if (o.tpk == NULL || o.key != NULL || o.box_key != NULL ||

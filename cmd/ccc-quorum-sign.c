@@ -40,8 +40,10 @@ static const char usage[] =
 "[-f]\n"
 "       ccc-quorum-sign combine -r ROSTER [-b FILE] [--now T] [-o OUT] [-f] "
 "SIG ...\n"
+"       ccc-quorum-sign combine --item [-b FILE] [-o OUT] [-f] SIG ...\n"
 "       ccc-quorum-sign verify -r ROSTER [-v] [--now T] [-o OUT] [-f] "
 "[FILE]\n"
+"       ccc-quorum-sign combine|verify -r ROSTER [--now T] --serve\n"
 "       ccc-quorum-sign subscribers -a APP [--now T] [-o OUT] [-f] "
 "NAME=PUB ...\n"
 "       ccc-quorum-sign publish -a APP [--now T] [-o OUT] [-f] CT\n"
@@ -119,7 +121,9 @@ static const struct ccc_cli_help help[] = {
 	{ "-b, --certify FILE",
 	    "combine: the blob to certify" },
 	{ "--serve",
-	    "sign: many requests, results on stdin, an answer each" },
+	    "sign, combine, verify: items on stdin, an answer each" },
+	{ "--item",
+	    "combine: the item of -b and SIGs, for --serve" },
 	{ "-S, --subscribers SUBSCRIBERS",
 	    "sign: a feed's certified subscriber roster" },
 	{ "--provider ROSTER",
@@ -144,7 +148,7 @@ static const struct ccc_cli_help help[] = {
 
 enum { OPT_NOW = 256, OPT_NOT_BEFORE, OPT_NOT_AFTER, OPT_ASSIGNMENT,
     OPT_CONNECT, OPT_AGREE, OPT_REPLICAS, OPT_AGGREGATE, OPT_PROVIDER,
-    OPT_NONCE, OPT_FROM, OPT_NONCES, OPT_SERVE };
+    OPT_NONCE, OPT_FROM, OPT_NONCES, OPT_SERVE, OPT_ITEM };
 
 static const struct option longopts[] = {
 	{ "quorum", required_argument, NULL, 'q' },
@@ -188,6 +192,7 @@ static const struct option longopts[] = {
 	{ "nonces", required_argument, NULL, OPT_NONCES },
 	{ "now", required_argument, NULL, OPT_NOW },
 	{ "serve", no_argument, NULL, OPT_SERVE },
+	{ "item", no_argument, NULL, OPT_ITEM },
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
@@ -210,8 +215,8 @@ static const struct ccc_cli_sub subs[] = {
 	{ "pool", "name serial output force" },
 	{ "assign", "roster pool replicas assignment reassigned now" },
 	{ "reassign", "for why now output force" },
-	{ "combine", "roster certify now output force" },
-	{ "verify", "roster verbose now output force" },
+	{ "combine", "roster certify now serve item output force" },
+	{ "verify", "roster verbose now serve output force" },
 	{ "subscribers", "app now output force" },
 	{ "publish", "app now output force" },
 	{ "contributors", "app not-before not-after output force" },
@@ -220,6 +225,29 @@ static const struct ccc_cli_sub subs[] = {
 	{ "chain", "app chain roster now output force" },
 	{ NULL, NULL }
 };
+
+/* combine --serve, verify --serve; extra: options they do not take. */
+static int
+cert_serve(const char *roster, bool combine, bool extra, long long now,
+    bool fixed_now)
+{
+	struct ccc_err err;
+
+	ccc_err_clear(&err);
+	if (roster == NULL)
+		return ccc_cli_usage("%s --serve needs -r ROSTER", combine ?
+		    "combine" : "verify");
+	if (extra)
+		return ccc_cli_usage("%s --serve reads its items from standard "
+		    "input and answers on standard output (no FILE, SIG, -o, "
+		    "-f%s)", combine ? "combine" : "verify", combine ?
+		    ", -b or --item" : " or -v");
+	if (isatty(STDOUT_FILENO))
+		return ccc_cli_usage("--serve: standard output is a terminal "
+		    "(answers are binary)");
+	return ccc_quorum_cert_serve(roster, combine, (uint64_t)now,
+	    fixed_now, &err) ? ccc_cli_fail(&err) : 0;
+}
 
 static int
 hex_arg(uint8_t *out, size_t n, const char *s, const char *opt)
@@ -276,7 +304,7 @@ main(int argc, char **argv)
 	uint16_t egress[CCC_EGRESS_MAX];
 	size_t negress = 0;
 	bool force = false, unlabelled = false, verbose = false;
-	bool serve = false, fixed_now = false;
+	bool serve = false, fixed_now = false, item = false;
 	long long q = 0, now, nb = -1, na = -1, expires_in = 600, v;
 	uint32_t mode = 0;
 	int c, rc;
@@ -435,6 +463,7 @@ main(int argc, char **argv)
 			fixed_now = true;
 			break;
 		case OPT_SERVE: serve = true; break;
+		case OPT_ITEM: item = true; break;
 		case 'o': out = optarg; break;
 		case 'f': force = true; break;
 		case 'h': return ccc_cli_help(usage, help);
@@ -643,8 +672,16 @@ main(int argc, char **argv)
 		rc = ccc_quorum_reassign(&o, &err);
 	} else if (strcmp(cmd, "combine") == 0) {
 		struct ccc_qcombine_opts o = { 0 };
-		if (roster == NULL || optind == argc)
-			return ccc_cli_usage("combine needs -r ROSTER and "
+		if (serve)
+			return cert_serve(roster, true, certify != NULL ||
+			    item || out != NULL || force || optind < argc, now,
+			    fixed_now);
+		if (item && (roster != NULL || fixed_now))
+			return ccc_cli_usage("combine --item makes an item, it "
+			    "checks nothing (no -r, no --now)");
+		if ((!item && roster == NULL) || optind == argc)
+			return ccc_cli_usage(item ? "combine --item needs "
+			    "signatures" : "combine needs -r ROSTER and "
 			    "signatures");
 		o.roster = roster;
 		o.in = certify;
@@ -653,9 +690,14 @@ main(int argc, char **argv)
 		o.force = force;
 		o.sigs = argv + optind;
 		o.nsigs = argc - optind;
-		rc = ccc_quorum_combine(&o, &err);
+		rc = item ? ccc_quorum_combine_item(&o, &err) :
+		    ccc_quorum_combine(&o, &err);
 	} else if (strcmp(cmd, "verify") == 0) {
 		struct ccc_qverify_opts o = { 0 };
+		if (serve)
+			return cert_serve(roster, false, verbose ||
+			    out != NULL || force || optind < argc, now,
+			    fixed_now);
 		if (roster == NULL)
 			return ccc_cli_usage("verify needs -r ROSTER");
 		if (argc - optind > 1)

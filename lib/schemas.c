@@ -305,6 +305,14 @@ static const struct ccc_field ejob_fields[] = {
 SCHEMA(ccc_schema_enclave_job, "ccc/enclave-job/v1", "enclave job",
     ejob_fields);
 
+/* An item of ccc-quorum-sign combine --serve: a blob and its signatures. */
+static const struct ccc_field qcombine_fields[] = {
+	B(1, "blob", 1, CCC_BLOB_MAX, 0),
+	{ 2, "signatures", CCC_F_BYTES_ARRAY, 0, 1, 255, 4096, NULL, 0 },
+};
+SCHEMA(ccc_schema_quorum_combine, "ccc/quorum-combine/v1",
+    "quorum combine order", qcombine_fields);
+
 static const struct ccc_field pool_enclave_fields[] = {
 	B(1, "id", 32, 32, 0),
 	U(2, "kind", 1, 2, 0),
@@ -713,7 +721,8 @@ const struct ccc_schema *const ccc_schemas[] = {
 	&ccc_schema_result, &ccc_schema_enclave_input,
 	&ccc_schema_divergence,
 	&ccc_schema_enclave_key, &ccc_schema_enclave_keygen,
-	&ccc_schema_enclave_job, &ccc_schema_pool, &ccc_schema_reassign,
+	&ccc_schema_enclave_job, &ccc_schema_quorum_combine,
+	&ccc_schema_pool, &ccc_schema_reassign,
 	&ccc_schema_committee, &ccc_schema_group, &ccc_schema_group_cert,
 	&ccc_schema_share_msg, &ccc_schema_share_accept,
 	&ccc_schema_share_deal, &ccc_schema_share_respond,

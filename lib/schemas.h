@@ -116,6 +116,8 @@ extern const struct ccc_schema ccc_schema_enclave_keygen;
 extern const struct ccc_schema ccc_schema_enclave_job;
 enum { EKG_EXPIRES_IN, EKG_CHALLENGE, EKG_NFIELDS };
 enum { EJOB_CERTIFIED, EJOB_SEALED, EJOB_NONCE, EJOB_NFIELDS };
+extern const struct ccc_schema ccc_schema_quorum_combine;
+enum { QCOMB_BLOB, QCOMB_SIGS, QCOMB_NFIELDS };
 enum { PE_ID, PE_KIND, PE_OPERATOR, PE_NAME, PE_LABELS, PE_STATUS,
     PE_NFIELDS };
 enum { POOL_NAME, POOL_SERIAL, POOL_ENCLAVES, POOL_NFIELDS };

@@ -202,14 +202,74 @@ out:
 	return rc;
 }
 
-int
-ccc_combine_result(const struct ccc_combine_opts *o, struct ccc_err *err)
+/*
+ * The output of the result p, n (named name in errors): a view into p when
+ * it is public or a threshold ciphertext, else opened with the recipient
+ * key sk (NULL: none given) into pt; *secret when it was sealed.  Its
+ * request id into rid.
+ */
+static int
+result_output(const uint8_t *p, size_t n, const char *name,
+    const uint8_t *sk, struct ccc_buf *pt, const uint8_t **outp,
+    size_t *outn, bool *secret, uint8_t rid[32], struct ccc_err *err)
 {
 	struct ccc_hpke_ctx h;
 	struct ccc_result r;
-	struct ccc_buf in, pt;
-	uint8_t *sk = NULL, pk[32];
 	uint8_t info[sizeof(CCC_OUTPUT_INFO) + 32];
+	int rc;
+
+	*secret = false;
+	if ((rc = ccc_result_decode(&r, p, n, err)) != 0) {
+		ccc_err_what(err, name);
+		return rc;
+	}
+	memcpy(rid, r.request_id, 32);
+	if (r.mode != CCC_OUTPUT_SEALED && sk != NULL) {
+		rc = ccc_err_set(err, CCC_E_USAGE, -1, NULL, "the output is %s, "
+		    "not sealed: -i is only for a sealed output", r.mode ==
+		    CCC_OUTPUT_PUBLIC ? "public" : "a threshold ciphertext");
+		ccc_err_what(err, name);
+		return rc;
+	}
+	if (r.mode != CCC_OUTPUT_SEALED) {
+		/* Public bytes, or a ciphertext under the threshold key. */
+		*outp = r.output;
+		*outn = r.output_len;
+		return 0;
+	}
+	if (sk == NULL)
+		return ccc_err_set(err, CCC_E_USAGE, -1, NULL, "the output is "
+		    "sealed to a recipient: give its key with -i");
+	memcpy(info, CCC_OUTPUT_INFO, sizeof(CCC_OUTPUT_INFO));
+	memcpy(info + sizeof(CCC_OUTPUT_INFO), r.request_id, 32);
+	ccc_buf_reset(pt);
+	if (r.output_len < 32 + 16 || ccc_buf_reserve(pt, r.output_len) != 0 ||
+	    ccc_hpke_setup_r(&h, r.output, sk, info, sizeof(info)) != 0 ||
+	    ccc_hpke_open(&h, pt->p, NULL, 0, r.output + 32,
+	    r.output_len - 32) != 0) {
+		ccc_hpke_ctx_wipe(&h);
+		rc = ccc_err_set(err, CCC_E_DECRYPT, -1, NULL, "the output "
+		    "does not open with this key (sealed to another recipient, "
+		    "or altered)");
+		ccc_err_what(err, name);
+		return rc;
+	}
+	ccc_hpke_ctx_wipe(&h);
+	pt->len = r.output_len - 32 - 16;
+	*outp = pt->p;
+	*outn = pt->len;
+	*secret = true;
+	return 0;
+}
+
+int
+ccc_combine_result(const struct ccc_combine_opts *o, struct ccc_err *err)
+{
+	struct ccc_buf in, pt;
+	const uint8_t *op;
+	uint8_t *sk = NULL, pk[32], rid[32];
+	size_t on;
+	bool secret;
 	int rc;
 
 	ccc_buf_init(&in, 0);
@@ -217,53 +277,65 @@ ccc_combine_result(const struct ccc_combine_opts *o, struct ccc_err *err)
 	if ((rc = ccc_read_named(&in, o->result, CCC_RESULT_OUTPUT_MAX + (1 << 21),
 	    false, err)) != 0)
 		goto out;
-	if ((rc = ccc_result_decode(&r, in.p, in.len, err)) != 0) {
-		ccc_err_what(err, ccc_io_name(o->result, 0));
+	if (o->key != NULL &&
+	    (rc = read_recipient_key(&sk, pk, o->key, err)) != 0)
 		goto out;
-	}
-	if (r.mode != CCC_OUTPUT_SEALED && o->key != NULL) {
-		rc = ccc_err_set(err, CCC_E_USAGE, -1, NULL, "the output is %s, "
-		    "not sealed: -i is only for a sealed output", r.mode ==
-		    CCC_OUTPUT_PUBLIC ? "public" : "a threshold ciphertext");
-		ccc_err_what(err, ccc_io_name(o->result, 0));
+	if ((rc = result_output(in.p, in.len, ccc_io_name(o->result, 0), sk,
+	    &pt, &op, &on, &secret, rid, err)) != 0)
 		goto out;
-	}
-	if (r.mode != CCC_OUTPUT_SEALED) {
-		/* Public bytes, or a ciphertext under the threshold key. */
-		rc = ccc_write_file(o->out, r.output, r.output_len,
-		    CCC_OUT_BINARY | (o->force ? CCC_OUT_FORCE : 0) |
-		    (o->tty_ok ? CCC_OUT_TTY_OK : CCC_OUT_HAS_T), err);
-		goto out;
-	}
-	if (o->key == NULL) {
-		rc = ccc_err_set(err, CCC_E_USAGE, -1, NULL, "the output is "
-		    "sealed to a recipient: give its key with -i");
-		goto out;
-	}
-	if ((rc = read_recipient_key(&sk, pk, o->key, err)) != 0)
-		goto out;
-	memcpy(info, CCC_OUTPUT_INFO, sizeof(CCC_OUTPUT_INFO));
-	memcpy(info + sizeof(CCC_OUTPUT_INFO), r.request_id, 32);
-	if (r.output_len < 32 + 16 || ccc_buf_reserve(&pt, r.output_len) != 0 ||
-	    ccc_hpke_setup_r(&h, r.output, sk, info, sizeof(info)) != 0 ||
-	    ccc_hpke_open(&h, pt.p, NULL, 0, r.output + 32,
-	    r.output_len - 32) != 0) {
-		ccc_hpke_ctx_wipe(&h);
-		rc = ccc_err_set(err, CCC_E_DECRYPT, -1, NULL, "the output "
-		    "does not open with this key (sealed to another recipient, "
-		    "or altered)");
-		ccc_err_what(err, ccc_io_name(o->result, 0));
-		goto out;
-	}
-	ccc_hpke_ctx_wipe(&h);
-	pt.len = r.output_len - 32 - 16;
-	rc = ccc_write_file(o->out, pt.p, pt.len, CCC_OUT_BINARY |
-	    CCC_OUT_SECRET | (o->force ? CCC_OUT_FORCE : 0) |
+	rc = ccc_write_file(o->out, op, on, CCC_OUT_BINARY |
+	    (secret ? CCC_OUT_SECRET : 0) | (o->force ? CCC_OUT_FORCE : 0) |
 	    (o->tty_ok ? CCC_OUT_TTY_OK : CCC_OUT_HAS_T), err);
 out:
 	if (sk != NULL)
 		sodium_free(sk);
 	ccc_buf_free(&in);
 	ccc_buf_free(&pt);
+	return rc;
+}
+
+struct result_serving {
+	uint8_t *sk;		/* the recipient key, or NULL */
+	struct ccc_buf pt;	/* a sealed output, opened */
+};
+
+/* A result: its output out. */
+static int
+result_item(void *ctx, const uint8_t *p, size_t n, const char *name,
+    struct ccc_out *out, uint8_t rid[32], bool *have_rid,
+    struct ccc_err *err)
+{
+	struct result_serving *s = ctx;
+	const uint8_t *op;
+	size_t on;
+	bool secret = false;
+	int rc;
+
+	rc = result_output(p, n, name, s->sk, &s->pt, &op, &on, &secret, rid,
+	    err);
+	if ((*have_rid = rc == 0))
+		rc = ccc_out_write(out, op, on, err);
+	if (secret)
+		sodium_memzero(s->pt.p, s->pt.len);
+	return rc;
+}
+
+int
+ccc_combine_result_serve(const struct ccc_combine_opts *o,
+    struct ccc_err *err)
+{
+	struct result_serving s;
+	uint8_t pk[32];
+	int rc = 0;
+
+	s.sk = NULL;
+	ccc_buf_init(&s.pt, 1);
+	if (o->key != NULL)
+		rc = read_recipient_key(&s.sk, pk, o->key, err);
+	if (rc == 0)
+		rc = ccc_serve_loop(result_item, NULL, &s, err);
+	if (s.sk != NULL)
+		sodium_free(s.sk);
+	ccc_buf_free(&s.pt);
 	return rc;
 }

@@ -123,6 +123,9 @@ int ccc_combine_aggregate(const struct ccc_combine_opts *o,
 /* The output of a result (ccc/result/v1): opened with -i when sealed. */
 int ccc_combine_result(const struct ccc_combine_opts *o, struct ccc_err *err)
     CCC_WUR;
+/* --result --serve: results on stdin, their outputs answered. */
+int ccc_combine_result_serve(const struct ccc_combine_opts *o,
+    struct ccc_err *err) CCC_WUR;
 
 /*
  * ccc-aggregate (lib/ops/aggregate.c): the aggregate of additive inputs,
@@ -567,6 +570,17 @@ struct ccc_qverify_opts {
 };
 int ccc_quorum_verify(const struct ccc_qverify_opts *o, struct ccc_err *err)
     CCC_WUR;
+/*
+ * combine --serve (combine true: items ccc/quorum-combine/v1, answers the
+ * certificates) and verify --serve (items certificates, answers the blobs
+ * they certify), at each item's time unless fixed_now (lib/ops/
+ * quorum_combine.c).  ccc_quorum_combine_item: the item of o->in and
+ * o->sigs, to o->out, for a client of combine --serve.
+ */
+int ccc_quorum_cert_serve(const char *roster, bool combine, uint64_t now,
+    bool fixed_now, struct ccc_err *err) CCC_WUR;
+int ccc_quorum_combine_item(const struct ccc_qcombine_opts *o,
+    struct ccc_err *err) CCC_WUR;
 
 /* The enclave pool (lib/ops/pool.c). */
 struct ccc_pool_opts {
