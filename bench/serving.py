@@ -13,10 +13,11 @@ enclaves) serves REQUESTS requests two ways, in turn (A B A B ...):
              started once: the enclave makes the key from a key order and
              runs the job; the oracles sign the request, then the result
              after its certified request; the nodes serve the certificate.
-             The application's side serves too: one combine --serve makes
+             The application's side serves too: one request --serve
+             assigns and makes the request, one combine --serve makes
              both certificates, one verify --serve and one ccc-combine
-             --serve read the certified result.  The user's encryption,
-             assign and the request stay a process each.
+             --serve read the certified result.  The user's encryption
+             stays a process (each request is another user's).
 
 For each request: its wall time (median over the requests; a wall time,
 so run it on an idle machine) and the CPU time of every ccc process it
@@ -138,6 +139,18 @@ def key_order(rid):
             head(0, 2) + bstr(bytes.fromhex(rid)))
 
 
+def assign_order():
+    """ccc/assign-order/v1: a fresh request id and its enclave."""
+    return head(5, 1) + head(0, 0) + tstr("ccc/assign-order/v1")
+
+
+def request_order(pub, ct, rid):
+    """ccc/request-order/v1: the enclave's key, the input, the id."""
+    return (head(5, 4) + head(0, 0) + tstr("ccc/request-order/v1") +
+            head(0, 1) + head(4, 1) + bstr(pub) + head(0, 2) + head(4, 1) +
+            bstr(ct) + head(0, 3) + bstr(bytes.fromhex(rid)))
+
+
 def combine_order(blob, sigs):
     """ccc/quorum-combine/v1: a blob and its oracles' signatures."""
     return (head(5, 3) + head(0, 0) + tstr("ccc/quorum-combine/v1") +
@@ -204,10 +217,12 @@ def serving(n, oracles, nodes, enclaves, app):
     """Steps 1 to 7 through the serving processes."""
     sh("ccc-encrypt", "-k", TPK, "-l", "app:demo", "-f", "-o", n + ".ct",
        "01-input")
-    rid, e = assign()
-    put(n + ".pub", ask([enclaves[e - 1]], key_order(rid), "the enclave")[0])
-    encrypt_and_request({"n": n, "rid": rid}, n + ".pub")
-    req = get(n + ".req")
+    rid, _, name = ask([app["request"]], assign_order(),
+                       "the requester")[0].decode().split()
+    e = int(name.rsplit("-", 1)[1])
+    pub = ask([enclaves[e - 1]], key_order(rid), "the enclave")[0]
+    req = ask([app["request"]], request_order(pub, get(n + ".ct"), rid),
+              "the requester")[0]
     sigs = ask(oracles, req, "an oracle")
     cert = ask([app["combine"]], combine_order(req, sigs[:3]),
                "the combiner")[0]
@@ -234,7 +249,10 @@ try:
     oracles = [start(oracle(o)) for o in range(1, ORACLES + 1)]
     nodes = [start(node(i, "srv-%d" % i)) for i in range(1, N + 1)]
     enclaves = [start(enclave(e)) for e in range(1, ENCLAVES + 1)]
-    app = {"combine": start(["ccc-quorum-sign", "combine", "-r", ROSTER]),
+    app = {"request": start(["ccc-quorum-sign", "request", "-a", "demo",
+                             "-x", "02-program", "-k", TPK, "-r", ROSTER,
+                             "-P", POOL, "-O", "public"]),
+           "combine": start(["ccc-quorum-sign", "combine", "-r", ROSTER]),
            "verify": start(["ccc-quorum-sign", "verify", "-r", ROSTER]),
            "read": start(["ccc-combine"])}
     wall_one, wall_srv, cpu_one = [], [], 0.0

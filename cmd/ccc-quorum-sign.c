@@ -24,6 +24,12 @@ static const char usage[] =
 "[-X REASSIGN ...] [-O MODE] "
 "[-R PUB] [-n [--connect PORT ...]] [-E SECS] [-I HEX] [--now T] [-o OUT] "
 "[-f] CT ...\n"
+"       ccc-quorum-sign request -a APP (-x CODE | -m HEX) -k TPK -r ROSTER "
+"-P POOL [-O MODE] [-R PUB] [-n [--connect PORT ...]] [-E SECS] [--now T] "
+"--serve\n"
+"       ccc-quorum-sign request --item -K ENCLAVE_KEY [-K ENCLAVE_KEY ... "
+"[--agree M]] [--assignment HEX] [-X REASSIGN ...] [-I HEX] [-o OUT] [-f] "
+"CT ...\n"
 "       ccc-quorum-sign request -a APP -k TPK --aggregate AGGREGATE [-E SECS] "
 "[-I HEX] [--now T] [-o OUT] [-f]\n"
 "       ccc-quorum-sign sign -i KEY [-k TPK] [-p POLICY] [-U] [-A POLICY "
@@ -36,6 +42,8 @@ static const char usage[] =
 "       ccc-quorum-sign pool -N NAME [-s SERIAL] [-o OUT] [-f] ENCLAVE ...\n"
 "       ccc-quorum-sign assign -r ROSTER -P POOL [--replicas K] "
 "[--assignment HEX] [-X REASSIGN ...] [--now T]\n"
+"       ccc-quorum-sign assign --item [--replicas K] [--assignment HEX] "
+"[-X REASSIGN ...] [-o OUT] [-f]\n"
 "       ccc-quorum-sign reassign -F REQUEST -w REASON [--now T] [-o OUT] "
 "[-f]\n"
 "       ccc-quorum-sign combine -r ROSTER [-b FILE] [--now T] [-o OUT] [-f] "
@@ -121,9 +129,9 @@ static const struct ccc_cli_help help[] = {
 	{ "-b, --certify FILE",
 	    "combine: the blob to certify" },
 	{ "--serve",
-	    "sign, combine, verify: items on stdin, an answer each" },
+	    "sign, request, combine, verify: items on stdin, answers" },
 	{ "--item",
-	    "combine: the item of -b and SIGs, for --serve" },
+	    "request, assign, combine: an item for --serve" },
 	{ "-S, --subscribers SUBSCRIBERS",
 	    "sign: a feed's certified subscriber roster" },
 	{ "--provider ROSTER",
@@ -206,14 +214,15 @@ static const struct ccc_cli_sub subs[] = {
 	    "aggregate "
 	    "assignment reassigned output-mode recipient network connect "
 	    "expires-in "
-	    "request-id now output force" },
+	    "request-id now serve item output force" },
 	{ "sign", "identity key policy allow-unlabelled attest-policy roster "
 	    "pool for reassigned subscribers provider chain now serve output "
 	    "force" },
 	{ "agree", "attest-policy roster pool for divergence now output "
 	    "force" },
 	{ "pool", "name serial output force" },
-	{ "assign", "roster pool replicas assignment reassigned now" },
+	{ "assign", "roster pool replicas assignment reassigned now item "
+	    "output force" },
 	{ "reassign", "for why now output force" },
 	{ "combine", "roster certify now serve item output force" },
 	{ "verify", "roster verbose now serve output force" },
@@ -225,6 +234,52 @@ static const struct ccc_cli_sub subs[] = {
 	{ "chain", "app chain roster now output force" },
 	{ NULL, NULL }
 };
+
+/*
+ * What request and request --serve share, checked (0, or a usage error)
+ * and into o.
+ */
+static int
+request_shared(struct ccc_request_opts *o, const char *app, const char *code,
+    const uint8_t *meas, const char *tpk, const char *roster,
+    const char *pool, const char *rcpt, uint32_t mode, bool network,
+    const uint16_t *egress, size_t negress, long long now,
+    long long expires_in)
+{
+	if (strlen(app) > CCC_APP_ID_MAX)
+		return ccc_cli_usage("-a: at most %d bytes", CCC_APP_ID_MAX);
+	if (mode == CCC_OUTPUT_SEALED && rcpt == NULL)
+		return ccc_cli_usage("-O sealed needs -R PUB");
+	if (negress > 0 && !network)
+		return ccc_cli_usage("--connect needs -n");
+	o->app = app;
+	o->code_file = code;
+	o->measurement = meas;
+	o->tpk = tpk;
+	o->roster = roster;
+	o->pool = pool;
+	o->recipient = rcpt;
+	o->output = mode;
+	o->network = network;
+	o->negress = negress;
+	memcpy(o->egress, egress, negress * sizeof(egress[0]));
+	o->now = (uint64_t)now;
+	o->expires = (uint64_t)(now + expires_in);
+	return 0;
+}
+
+/* --agree M for k = nreps + 1 keys: 0, or a usage error. */
+static int
+agree_arg(uint32_t agree, int nreps)
+{
+	if (agree > 0 && nreps == 0)
+		return ccc_cli_usage("--agree needs several -K");
+	if (agree > 0 && (agree > (uint32_t)nreps + 1 ||
+	    2 * agree <= (uint32_t)nreps + 1))
+		return ccc_cli_usage("--agree: a majority of the %d "
+		    "replicas, at most all", nreps + 1);
+	return 0;
+}
 
 /* combine --serve, verify --serve; extra: options they do not take. */
 static int
@@ -305,6 +360,7 @@ main(int argc, char **argv)
 	size_t negress = 0;
 	bool force = false, unlabelled = false, verbose = false;
 	bool serve = false, fixed_now = false, item = false;
+	bool expires_set = false;
 	long long q = 0, now, nb = -1, na = -1, expires_in = 600, v;
 	uint32_t mode = 0;
 	int c, rc;
@@ -425,6 +481,7 @@ main(int argc, char **argv)
 		case 'R': rcpt = optarg; break;
 		case 'n': network = true; break;
 		case 'E':
+			expires_set = true;
 			if ((expires_in = ccc_cli_number(optarg, 1,
 			    100LL * 365 * 86400)) < 0)
 				return ccc_cli_usage("-E: seconds until the "
@@ -517,6 +574,54 @@ main(int argc, char **argv)
 		o.out = out;
 		o.force = force;
 		rc = ccc_quorum_agg_request(&o, &err);
+	} else if (strcmp(cmd, "request") == 0 && item) {
+		struct ccc_request_opts o = { 0 };
+		if (ekey == NULL || optind == argc)
+			return ccc_cli_usage("request --item needs -K and "
+			    "ciphertexts");
+		if (app != NULL || code != NULL || have_meas || tpk != NULL ||
+		    roster != NULL || pool != NULL || mode != 0 ||
+		    rcpt != NULL || network || negress > 0 || fixed_now ||
+		    expires_set || serve)
+			return ccc_cli_usage("request --item makes an item of "
+			    "keys, ciphertexts and ids: the serving process "
+			    "has the rest");
+		if ((rc = agree_arg(agree, nreps)) != 0)
+			return rc;
+		o.enclave_key = ekey;
+		o.replica_keys = reps;
+		o.nreplica_keys = nreps;
+		o.agree = agree;
+		o.request_id = have_rid ? rid : NULL;
+		o.assignment = have_assignment ? assignment : NULL;
+		o.reassigned = reassigned;
+		o.nreassigned = nreassigned;
+		o.cts = argv + optind;
+		o.ncts = argc - optind;
+		o.out = out;
+		o.force = force;
+		rc = ccc_quorum_request_item(&o, 0, &err);
+	} else if (strcmp(cmd, "request") == 0 && serve) {
+		struct ccc_request_opts o = { 0 };
+		if (app == NULL || tpk == NULL || roster == NULL ||
+		    pool == NULL || (code == NULL) == !have_meas)
+			return ccc_cli_usage("request --serve needs -a, -x or "
+			    "-m, -k, -r and -P");
+		if (ekey != NULL || agree > 0 || have_rid ||
+		    have_assignment || nreassigned > 0 || optind < argc ||
+		    out != NULL || force)
+			return ccc_cli_usage("request --serve reads its orders "
+			    "from standard input and answers on standard "
+			    "output (no CT, -K, --agree, -I, --assignment, -X, "
+			    "-o or -f)");
+		if ((rc = request_shared(&o, app, code, have_meas ? meas :
+		    NULL, tpk, roster, pool, rcpt, mode, network, egress,
+		    negress, now, expires_in)) != 0)
+			return rc;
+		if (isatty(STDOUT_FILENO))
+			return ccc_cli_usage("--serve: standard output is a "
+			    "terminal (answers are binary)");
+		rc = ccc_quorum_request_serve(&o, fixed_now, &err);
 	} else if (strcmp(cmd, "request") == 0) {
 		struct ccc_request_opts o = { 0 };
 		if (app == NULL || tpk == NULL || roster == NULL ||
@@ -524,26 +629,12 @@ main(int argc, char **argv)
 		    (code == NULL) == !have_meas || optind == argc)
 			return ccc_cli_usage("request needs -a, -x or -m, -k, "
 			    "-r, -P, -K and ciphertexts");
-		if (strlen(app) > CCC_APP_ID_MAX)
-			return ccc_cli_usage("-a: at most %d bytes",
-			    CCC_APP_ID_MAX);
-		if (mode == CCC_OUTPUT_SEALED && rcpt == NULL)
-			return ccc_cli_usage("-O sealed needs -R PUB");
-		if (agree > 0 && nreps == 0)
-			return ccc_cli_usage("--agree needs several -K");
-		if (agree > 0 && (agree > (uint32_t)nreps + 1 ||
-		    2 * agree <= (uint32_t)nreps + 1))
-			return ccc_cli_usage("--agree: a majority of the %d "
-			    "replicas, at most all", nreps + 1);
-		if (negress > 0 && !network)
-			return ccc_cli_usage("--connect needs -n");
-		o.app = app;
-		o.code_file = code;
-		o.measurement = have_meas ? meas : NULL;
+		if ((rc = request_shared(&o, app, code, have_meas ? meas :
+		    NULL, tpk, roster, pool, rcpt, mode, network, egress,
+		    negress, now, expires_in)) != 0 ||
+		    (rc = agree_arg(agree, nreps)) != 0)
+			return rc;
 		o.request_id = have_rid ? rid : NULL;
-		o.tpk = tpk;
-		o.roster = roster;
-		o.pool = pool;
 		o.assignment = have_assignment ? assignment : NULL;
 		o.reassigned = reassigned;
 		o.nreassigned = nreassigned;
@@ -551,13 +642,6 @@ main(int argc, char **argv)
 		o.replica_keys = reps;
 		o.nreplica_keys = nreps;
 		o.agree = agree;
-		o.recipient = rcpt;
-		o.output = mode;
-		o.network = network;
-		o.negress = negress;
-		memcpy(o.egress, egress, negress * sizeof(egress[0]));
-		o.now = (uint64_t)now;
-		o.expires = (uint64_t)(now + expires_in);
 		o.out = out;
 		o.force = force;
 		o.cts = argv + optind;
@@ -642,8 +726,25 @@ main(int argc, char **argv)
 		o.entries = argv + optind;
 		o.nentries = argc - optind;
 		rc = ccc_quorum_pool(&o, &err);
+	} else if (strcmp(cmd, "assign") == 0 && item) {
+		struct ccc_request_opts o = { 0 };
+		if (roster != NULL || pool != NULL || fixed_now)
+			return ccc_cli_usage("assign --item makes an item, it "
+			    "checks nothing (no -r, -P or --now)");
+		if (optind != argc)
+			return ccc_cli_usage("unexpected argument \"%s\"",
+			    argv[optind]);
+		o.assignment = have_assignment ? assignment : NULL;
+		o.reassigned = reassigned;
+		o.nreassigned = nreassigned;
+		o.out = out;
+		o.force = force;
+		rc = ccc_quorum_request_item(&o, nrep ? nrep : 1, &err);
 	} else if (strcmp(cmd, "assign") == 0) {
 		struct ccc_assign_opts o = { 0 };
+		if (out != NULL || force)
+			return ccc_cli_usage("assign prints its lines: -o and "
+			    "-f are for --item");
 		if (roster == NULL || pool == NULL)
 			return ccc_cli_usage("assign needs -r and -P");
 		if (optind != argc)

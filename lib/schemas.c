@@ -313,6 +313,32 @@ static const struct ccc_field qcombine_fields[] = {
 SCHEMA(ccc_schema_quorum_combine, "ccc/quorum-combine/v1",
     "quorum combine order", qcombine_fields);
 
+/*
+ * The items of ccc-quorum-sign request --serve: an assignment, then the
+ * request of the key the assigned enclave made for it.
+ */
+#define REASSIGNED_FIELD(k) { k, "reassigned", CCC_F_BLOB_ARRAY, CCC_F_OPT, \
+	1, CCC_POOL_MAX, CCC_REASSIGN_MAX, &ccc_schema_certified, 0 }
+static const struct ccc_field assign_order_fields[] = {
+	B(1, "assignment", 32, 32, CCC_F_OPT),
+	REASSIGNED_FIELD(2),
+	U(3, "replicas", 1, CCC_REPLICAS_MAX, CCC_F_OPT),
+};
+SCHEMA(ccc_schema_assign_order, "ccc/assign-order/v1", "assignment order",
+    assign_order_fields);
+static const struct ccc_field request_order_fields[] = {
+	{ 1, "enclave_keys", CCC_F_BLOB_ARRAY, 0, 1, CCC_REPLICAS_MAX,
+	    CCC_ENCLAVE_KEY_MAX, &ccc_schema_enclave_key, 0 },
+	{ 2, "ciphertexts", CCC_F_BLOB_ARRAY, 0, 1, CCC_REQUEST_MAX_CTS,
+	    (uint32_t)CCC_CT_SYM_MAX + 4096, &ccc_schema_ct, 0 },
+	B(3, "request_id", 32, 32, CCC_F_OPT),
+	B(4, "assignment", 32, 32, CCC_F_OPT),
+	REASSIGNED_FIELD(5),
+	U(6, "agree", 1, CCC_REPLICAS_MAX, CCC_F_OPT),
+};
+SCHEMA(ccc_schema_request_order, "ccc/request-order/v1", "request order",
+    request_order_fields);
+
 static const struct ccc_field pool_enclave_fields[] = {
 	B(1, "id", 32, 32, 0),
 	U(2, "kind", 1, 2, 0),
@@ -722,6 +748,7 @@ const struct ccc_schema *const ccc_schemas[] = {
 	&ccc_schema_divergence,
 	&ccc_schema_enclave_key, &ccc_schema_enclave_keygen,
 	&ccc_schema_enclave_job, &ccc_schema_quorum_combine,
+	&ccc_schema_assign_order, &ccc_schema_request_order,
 	&ccc_schema_pool, &ccc_schema_reassign,
 	&ccc_schema_committee, &ccc_schema_group, &ccc_schema_group_cert,
 	&ccc_schema_share_msg, &ccc_schema_share_accept,

@@ -118,6 +118,11 @@ enum { EKG_EXPIRES_IN, EKG_CHALLENGE, EKG_NFIELDS };
 enum { EJOB_CERTIFIED, EJOB_SEALED, EJOB_NONCE, EJOB_NFIELDS };
 extern const struct ccc_schema ccc_schema_quorum_combine;
 enum { QCOMB_BLOB, QCOMB_SIGS, QCOMB_NFIELDS };
+extern const struct ccc_schema ccc_schema_assign_order;
+enum { AORD_ASSIGNMENT, AORD_REASSIGNED, AORD_REPLICAS, AORD_NFIELDS };
+extern const struct ccc_schema ccc_schema_request_order;
+enum { RORD_KEYS, RORD_CTS, RORD_ID, RORD_ASSIGNMENT, RORD_REASSIGNED,
+    RORD_AGREE, RORD_NFIELDS };
 enum { PE_ID, PE_KIND, PE_OPERATOR, PE_NAME, PE_LABELS, PE_STATUS,
     PE_NFIELDS };
 enum { POOL_NAME, POOL_SERIAL, POOL_ENCLAVES, POOL_NFIELDS };

@@ -393,6 +393,13 @@ struct ccc_roster_opts {
 int ccc_quorum_roster(const struct ccc_roster_opts *o, struct ccc_err *err)
     CCC_WUR;
 
+/* Bytes received or read, named name in errors. */
+struct ccc_op_bytes {
+	const uint8_t *p;
+	size_t n;
+	const char *name;
+};
+
 struct ccc_request_opts {
 	const char *app, *code_file, *tpk, *enclave_key, *recipient;
 	const char *roster, *pool;	/* the certified enclave pool */
@@ -416,6 +423,48 @@ struct ccc_request_opts {
 };
 int ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
     CCC_WUR;
+/*
+ * What ccc_op_request_build builds a request of, besides o's fields: read
+ * from o's files by the one-shot request, received by request --serve
+ * (lib/ops/quorum_request.c, lib/ops/request_serve.c).
+ */
+struct ccc_op_request_parts {
+	const struct ccc_tdh2_pub *pub;
+	const struct ccc_roster *roster;
+	const struct ccc_pool *pool;
+	const uint8_t *meas;		/* 48 bytes */
+	const uint8_t *rcpt;		/* 32 bytes, or NULL */
+	struct ccc_op_bytes key;	/* the enclave's attested key */
+	const uint8_t *reps;		/* the replicas' keys, bstrs */
+	size_t reps_len;
+	int nreps;
+	const char *const *rep_names;
+	uint32_t agree;
+	const uint8_t *ra;		/* certified reassignments, bstrs */
+	size_t ra_len;
+	int nra;
+	const uint8_t *rid;		/* 32 bytes */
+	const uint8_t *assignment;	/* 32 bytes, or NULL */
+	struct ccc_ct_src *src;		/* the ciphertexts */
+};
+int ccc_op_request_build(const struct ccc_request_opts *o,
+    const struct ccc_op_request_parts *p, struct ccc_buf *b,
+    struct ccc_err *err) CCC_WUR;
+int ccc_op_read_recipient(uint8_t pk[32], const char *path,
+    struct ccc_err *err) CCC_WUR;
+int ccc_op_measure(uint8_t meas[48], const char *path, struct ccc_err *err)
+    CCC_WUR;
+/*
+ * request --serve (lib/ops/request_serve.c): assignment orders and request
+ * orders on stdin, at each item's time unless fixed_now; o gives what
+ * every request shares (its file fields for the requests are unused).
+ * ccc_quorum_request_item: the item of o for a client (no enclave key: an
+ * assignment order of replicas enclaves), to o->out.
+ */
+int ccc_quorum_request_serve(const struct ccc_request_opts *o, bool fixed_now,
+    struct ccc_err *err) CCC_WUR;
+int ccc_quorum_request_item(const struct ccc_request_opts *o,
+    uint32_t replicas, struct ccc_err *err) CCC_WUR;
 
 struct ccc_sign_opts {
 	const char *key, *in, *out, *tpk;
@@ -606,6 +655,24 @@ struct ccc_assign_opts {
 };
 int ccc_quorum_assign(const struct ccc_assign_opts *o, struct ccc_err *err)
     CCC_WUR;
+/*
+ * An assignment (assign's and request --serve's): a fresh request id into
+ * rid, and a line "RID ENCLAVE_ID LABEL" for each of the replicas
+ * enclaves the pool assigns it (or the given assignment) to, after the
+ * certified reassignments exclude theirs, appended to text.
+ */
+struct ccc_op_assignment {
+	const struct ccc_roster *roster;
+	const struct ccc_pool *pool;
+	const char *pool_name;		/* to name it in errors */
+	const uint8_t *assignment;	/* 32 bytes, or NULL: rid's own */
+	const struct ccc_op_bytes *reassigned;
+	int nreassigned;
+	uint32_t replicas;
+	uint64_t now;
+};
+int ccc_op_assign(const struct ccc_op_assignment *a, struct ccc_buf *text,
+    uint8_t rid[32], struct ccc_err *err) CCC_WUR;
 /* A reassignment of a certified request away from its enclave. */
 struct ccc_reassign_opts {
 	const char *request, *reason, *out;

@@ -188,86 +188,133 @@ out:
 }
 
 /*
- * The enclaves the certified reassignments in files exclude from
- * assignment (all of it, when assignment is not NULL).
+ * One certified reassignment, p[0..n) named name: the enclave it excludes
+ * from the assignment asg, added to excl.
  */
 static int
-read_excluded(char **files, int n, const struct ccc_roster *r, uint64_t now,
-    const uint8_t *assignment, uint8_t (*excl)[32], size_t *nexcl,
-    struct ccc_err *err)
+excluded_add(const uint8_t *p, size_t n, const char *name,
+    const struct ccc_roster *r, uint64_t now, const uint8_t asg[32],
+    uint8_t (*excl)[32], size_t *nexcl, struct ccc_err *err)
 {
 	struct ccc_reassign ra;
-	struct ccc_buf b;
-	int i, rc = 0;
+	int rc;
 
-	*nexcl = 0;
-	ccc_buf_init(&b, 0);
-	for (i = 0; i < n && rc == 0; i++) {
-		if ((rc = ccc_reassign_read(&b, &ra, files[i], r, now,
-		    err)) != 0)
-			break;
-		if (assignment != NULL && memcmp(ra.assignment, assignment,
-		    32) != 0) {
-			rc = ccc_err_set(err, CCC_E_POLICY, -1, NULL, "a "
-			    "reassignment of another request's assignment");
-			ccc_err_what(err, files[i]);
-			break;
-		}
-		if (*nexcl < CCC_POOL_MAX)
-			memcpy(excl[(*nexcl)++], ra.enclave_id, 32);
+	if ((rc = ccc_reassign_certified(&ra, p, n, r, now, err)) != 0) {
+		ccc_err_what(err, name);
+		return rc;
 	}
-	ccc_buf_free(&b);
+	if (memcmp(ra.assignment, asg, 32) != 0) {
+		rc = ccc_err_set(err, CCC_E_POLICY, -1, NULL, "a "
+		    "reassignment of another request's assignment");
+		ccc_err_what(err, name);
+		return rc;
+	}
+	if (*nexcl < CCC_POOL_MAX)
+		memcpy(excl[(*nexcl)++], ra.enclave_id, 32);
+	return 0;
+}
+
+int
+ccc_op_assign(const struct ccc_op_assignment *a, struct ccc_buf *text,
+    uint8_t rid[32], struct ccc_err *err)
+{
+	const struct ccc_pool_enclave *e[CCC_REPLICAS_MAX];
+	uint8_t (*excl)[32] = NULL;
+	const uint8_t *asg;
+	char rhex[65], ehex[65], name[80], line[256];
+	size_t nexcl = 0, n, i;
+	int k, rc = 0;
+
+	if ((excl = calloc(CCC_POOL_MAX, sizeof(*excl))) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "assignment");
+	/* A fresh request id, its own assignment unless one is given. */
+	randombytes_buf(rid, 32);
+	asg = a->assignment != NULL ? a->assignment : rid;
+	for (k = 0; k < a->nreassigned && rc == 0; k++)
+		rc = excluded_add(a->reassigned[k].p, a->reassigned[k].n,
+		    a->reassigned[k].name, a->roster, a->now, asg, excl,
+		    &nexcl, err);
+	if (rc != 0)
+		goto out;
+	if ((n = ccc_pool_assign_k(a->pool, asg,
+	    (const uint8_t (*)[32])excl, nexcl, a->replicas, e)) <
+	    a->replicas) {
+		rc = n == 0 ? ccc_err_set(err, CCC_E_POLICY, -1, NULL, "no "
+		    "active enclave of pool \"%s\" is left", a->pool->name) :
+		    ccc_err_set(err, CCC_E_POLICY, -1, NULL, "pool \"%s\" has "
+		    "%zu active enclave%s left, %u replicas asked",
+		    a->pool->name, n, n == 1 ? "" : "s", a->replicas);
+		ccc_err_what(err, a->pool_name);
+		goto out;
+	}
+	sodium_bin2hex(rhex, sizeof(rhex), rid, 32);
+	for (i = 0; i < n; i++) {
+		sodium_bin2hex(ehex, sizeof(ehex), e[i]->id, 32);
+		snprintf(line, sizeof(line), "%s %s %s\n", rhex, ehex,
+		    ccc_pool_label(e[i], name, sizeof(name)));
+		if (ccc_buf_put(text, line, strlen(line)) != 0) {
+			rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL,
+			    "assignment");
+			goto out;
+		}
+	}
+out:
+	free(excl);
 	return rc;
 }
 
 int
 ccc_quorum_assign(const struct ccc_assign_opts *o, struct ccc_err *err)
 {
-	const struct ccc_pool_enclave *e[CCC_REPLICAS_MAX];
+	struct ccc_op_assignment a;
 	struct ccc_roster r;
 	struct ccc_pool pool;
-	uint8_t rid[32], (*excl)[32] = NULL;
-	const uint8_t *asg;
-	char rhex[65], ehex[65], name[80];
-	size_t nexcl = 0, n, i;
-	int rc;
+	struct ccc_op_bytes *ra = NULL;
+	struct ccc_buf *rb = NULL, text;
+	uint8_t rid[32];
+	int k, rc;
 
 	memset(&r, 0, sizeof(r));
 	memset(&pool, 0, sizeof(pool));
+	ccc_buf_init(&text, 0);
 	if ((rc = ccc_roster_read(&r, o->roster, err)) != 0 ||
 	    (rc = ccc_pool_read(&pool, &r, o->pool, o->now, err)) != 0)
 		goto out;
-	if ((excl = calloc(CCC_POOL_MAX, sizeof(*excl))) == NULL) {
+	if (o->nreassigned > 0 &&
+	    ((ra = calloc((size_t)o->nreassigned, sizeof(*ra))) == NULL ||
+	    (rb = calloc((size_t)o->nreassigned, sizeof(*rb))) == NULL)) {
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "assignment");
 		goto out;
 	}
-	/* A fresh request id, its own assignment unless one is given. */
-	randombytes_buf(rid, 32);
-	asg = o->assignment != NULL ? o->assignment : rid;
-	if ((rc = read_excluded(o->reassigned, o->nreassigned, &r, o->now,
-	    asg, excl, &nexcl, err)) != 0)
-		goto out;
-	if ((n = ccc_pool_assign_k(&pool, asg, (const uint8_t (*)[32])excl,
-	    nexcl, o->replicas, e)) < o->replicas) {
-		rc = n == 0 ? ccc_err_set(err, CCC_E_POLICY, -1, NULL, "no "
-		    "active enclave of pool \"%s\" is left", pool.name) :
-		    ccc_err_set(err, CCC_E_POLICY, -1, NULL, "pool \"%s\" has "
-		    "%zu active enclave%s left, %u replicas asked", pool.name,
-		    n, n == 1 ? "" : "s", o->replicas);
-		ccc_err_what(err, o->pool);
-		goto out;
+	for (k = 0; k < o->nreassigned; k++) {
+		ccc_buf_init(&rb[k], 0);
+		if ((rc = ccc_read_named(&rb[k], o->reassigned[k],
+		    CCC_REASSIGN_MAX, false, err)) != 0)
+			goto out;
+		ra[k].p = rb[k].p;
+		ra[k].n = rb[k].len;
+		ra[k].name = o->reassigned[k];
 	}
-	sodium_bin2hex(rhex, sizeof(rhex), rid, 32);
-	for (i = 0; i < n && rc == 0; i++) {
-		sodium_bin2hex(ehex, sizeof(ehex), e[i]->id, 32);
-		if (printf("%s %s %s\n", rhex, ehex, ccc_pool_label(e[i],
-		    name, sizeof(name))) < 0)
-			rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "stdout");
-	}
-	if (rc == 0 && fflush(stdout) != 0)
+	memset(&a, 0, sizeof(a));
+	a.roster = &r;
+	a.pool = &pool;
+	a.pool_name = o->pool;
+	a.assignment = o->assignment;
+	a.reassigned = ra;
+	a.nreassigned = o->nreassigned;
+	a.replicas = o->replicas;
+	a.now = o->now;
+	if ((rc = ccc_op_assign(&a, &text, rid, err)) != 0)
+		goto out;
+	if (fwrite(text.p, 1, text.len, stdout) != text.len ||
+	    fflush(stdout) != 0)
 		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "stdout");
 out:
-	free(excl);
+	for (k = 0; rb != NULL && k < o->nreassigned; k++)
+		ccc_buf_free(&rb[k]);
+	free(rb);
+	free(ra);
+	ccc_buf_free(&text);
 	ccc_roster_free(&r);
 	ccc_pool_free(&pool);
 	return rc;

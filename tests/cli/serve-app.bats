@@ -56,6 +56,21 @@ served() {
 	crun bash -c '"$@" <in >a' - "$@"
 }
 
+# head_hex MAJOR N: the hex of a CBOR head (N < 2^32); bstr_hex FILE: the
+# hex of FILE's bytes as a CBOR byte string.
+head_hex() {
+	local m=$(($1 << 5)) n=$2
+	if ((n < 24)); then printf '%02x' $((m | n))
+	elif ((n < 256)); then printf '%02x%02x' $((m | 24)) "$n"
+	elif ((n < 65536)); then printf '%02x%04x' $((m | 25)) "$n"
+	else printf '%02x%08x' $((m | 26)) "$n"
+	fi
+}
+bstr_hex() {
+	head_hex 2 "$(size_of "$1")"
+	hex_of "$1"
+}
+
 # answers FILE N: the outputs of the first N answers in FILE, to FILE.1
 # .. FILE.N, and each answer's status and error line, a line each, as
 # output (ccc-inspect --answer, which reads one answer at a time).
@@ -194,8 +209,8 @@ ccc-inspect: $(ccc-quorum-sign verify -r fx/roster fx/f/07-certified-result 2>&1
 	assert_stderr "ccc-quorum-sign: usage: verify --serve reads its items from standard input and answers on standard output (no FILE, SIG, -o, -f or -v) (see ccc-quorum-sign --help)"
 	crun -2 bash -c 'ccc-quorum-sign verify --serve <fx/cert >a'
 	assert_stderr "ccc-quorum-sign: usage: verify --serve needs -r ROSTER (see ccc-quorum-sign --help)"
-	crun -2 ccc-quorum-sign request --serve
-	assert_stderr "ccc-quorum-sign: usage: request does not take \"--serve\" (see ccc-quorum-sign --help)"
+	crun -2 ccc-quorum-sign pool -N p --serve fx/enc.pem
+	assert_stderr "ccc-quorum-sign: usage: pool does not take \"--serve\" (see ccc-quorum-sign --help)"
 	crun -2 ccc-quorum-sign verify --item -r fx/roster fx/cert
 	assert_stderr "ccc-quorum-sign: usage: verify does not take \"--item\" (see ccc-quorum-sign --help)"
 }
@@ -239,4 +254,114 @@ ccc-inspect: wrong blob type: request 2: at byte 0: expected a computation resul
 	assert_stderr "ccc-combine: usage: --serve reads results from standard input and answers on standard output: it takes only -i (see ccc-combine --help)"
 	crun -2 bash -c 'ccc-combine --serve -k fx/k/tpk.cbor <fx/f/06-result >a'
 	assert_stderr "ccc-combine: usage: --serve reads results from standard input and answers on standard output: it takes only -i (see ccc-combine --help)"
+}
+
+# In the ccc-flow run fx/f: RS, request --serve's options (the flow's
+# program, key, roster and pool; public output).
+RS=(-a demo -x fx/f/02-program -k fx/f/00-keys/committee/tpk.cbor
+    -r fx/f/00-keys/roster -P fx/f/00-keys/pool -O public)
+
+@test "request --serve: an assignment, then the request of the key its enclave made, byte for byte as assign and request make them" {
+	local rid eid name other t=$(($(date +%s) + 60))
+	crun -0 ccc-quorum-sign assign --item -o in
+	crun -0 ccc-inspect in
+	assert_output "$(printf '{\n  "type": "ccc/assign-order/v1"\n}')"
+	served ccc-quorum-sign request "${RS[@]}" --now "$t" --serve
+	((status == 0))
+	assert_stderr_empty
+	answers a 1
+	assert_output "1: 0"
+	read -r rid eid name <a.1
+	[[ $rid =~ ^[0-9a-f]{64}$ && $name =~ ^enclave-[12]$ ]] || fail "$(cat a.1)"
+	# The answer carries the fresh request id; its own assignment names
+	# the enclave the one-shot assign names for it.
+	crun -0 ccc-inspect a
+	[[ $output == *"\"request_id\": \"$rid\""* ]] || fail "no request id"
+	crun -0 ccc-quorum-sign assign -r fx/f/00-keys/roster -P fx/f/00-keys/pool \
+	    --assignment "$rid" --now "$t"
+	[[ $output == *" $eid $name" ]] || fail "one-shot: $output"
+	# The assigned enclave's key for it, and the other's.
+	other=enclave-$((3 - ${name#enclave-}))
+	ccc-enclave-run keygen -a "fx/f/00-keys/$name.key" -n "$rid" -s k.key \
+	    -o k.pub
+	ccc-enclave-run keygen -a "fx/f/00-keys/$other.key" -n "$rid" -s x.key \
+	    -o x.pub
+	crun -0 ccc-quorum-sign request "${RS[@]}" --now "$t" -K k.pub -I "$rid" \
+	    -o one fx/f/01-input.ct
+	crun -1 ccc-quorum-sign request "${RS[@]}" --now "$t" -K x.pub -I "$rid" \
+	    -o x fx/f/01-input.ct
+	local why=${stderr#ccc-quorum-sign: }
+	crun -0 ccc-quorum-sign request --item -K k.pub -I "$rid" -o good \
+	    fx/f/01-input.ct
+	crun -0 ccc-quorum-sign request --item -K x.pub -I "$rid" -o bad \
+	    fx/f/01-input.ct
+	cat good bad good >in
+	served ccc-quorum-sign request "${RS[@]}" --now "$t" --serve
+	((status == 0))
+	assert_stderr_empty
+	answers a 3
+	assert_output "1: 0
+ccc-inspect: ${why/x.pub/request 2}
+2: 1
+3: 0"
+	assert_same a.1 one
+	assert_same a.3 one
+}
+
+@test "request --item: the order of the keys, ciphertexts and ids, byte for byte; assign --item: of the assignment and replicas" {
+	local id want
+	id=$(printf '%064d' 7)
+	crun -0 ccc-quorum-sign request --item -K fx/epub -K fx/epub --agree 2 \
+	    -I "$id" --assignment "$id" -o i fx/ct.A fx/ct.A
+	# {0: type, 1: [key, key], 2: [ct, ct], 3: id, 4: assignment, 6: 2}
+	want=a600$(head_hex 3 20)$(hex_str ccc/request-order/v1)0182
+	want+=$(bstr_hex fx/epub)$(bstr_hex fx/epub)0282
+	want+=$(bstr_hex fx/ct.A)$(bstr_hex fx/ct.A)035820${id}045820${id}0602
+	[[ $(hex_of i) == "$want" ]] || fail "item: $(hex_of i)"
+	crun -0 ccc-quorum-sign assign --item --replicas 2 --assignment "$id" -o j
+	crun -0 ccc-inspect j
+	assert_output "$(printf '{\n  "type": "ccc/assign-order/v1",\n  "assignment": "%s",\n  "replicas": 2\n}' "$id")"
+	want=a300$(head_hex 3 19)$(hex_str ccc/assign-order/v1)015820${id}0302
+	[[ $(hex_of j) == "$want" ]] || fail "item: $(hex_of j)"
+}
+
+@test "request --serve: an order it cannot make is refused with the reason, and the next is served" {
+	local t=$(($(date +%s) + 60))
+	# A ciphertext in the enclave key's place; three replicas of a pool
+	# of two; --agree with one key (made by hand: request --item refuses
+	# it).
+	crun -0 ccc-quorum-sign request --item -K fx/f/01-input.ct -o notkey \
+	    fx/f/01-input.ct
+	crun -0 ccc-quorum-sign assign --item --replicas 3 -o three
+	write_hex "a400$(head_hex 3 20)$(hex_str ccc/request-order/v1)0181$(bstr_hex fx/f/02-request.pub)0281$(bstr_hex fx/f/01-input.ct)0601" agree1
+	cat notkey three agree1 >in
+	served ccc-quorum-sign request "${RS[@]}" --now "$t" --serve
+	((status == 0))
+	answers a 3
+	assert_output "ccc-inspect: wrong blob type: request 1: at byte 25: enclave_keys: not an attested enclave key
+1: 1
+ccc-inspect: refused by policy: fx/f/00-keys/pool: pool \"ccc-flow\" has 2 active enclaves left, 3 replicas asked
+2: 1
+ccc-inspect: usage: request 3: agree needs several enclave keys (see ccc-quorum-sign --help)
+3: 2"
+}
+
+@test "request --serve, request --item, assign --item: usage errors exit 2" {
+	crun -2 bash -c 'ccc-quorum-sign request -a demo -x fx/f/02-program -k fx/f/00-keys/committee/tpk.cbor --serve <fx/req >a'
+	assert_stderr "ccc-quorum-sign: usage: request --serve needs -a, -x or -m, -k, -r and -P (see ccc-quorum-sign --help)"
+	crun -2 bash -c 'ccc-quorum-sign request "$@" --serve -K fx/epub <fx/req >a' - "${RS[@]}"
+	assert_stderr "ccc-quorum-sign: usage: request --serve reads its orders from standard input and answers on standard output (no CT, -K, --agree, -I, --assignment, -X, -o or -f) (see ccc-quorum-sign --help)"
+	crun -2 ccc-quorum-sign request --item -o x fx/ct.A
+	assert_stderr "ccc-quorum-sign: usage: request --item needs -K and ciphertexts (see ccc-quorum-sign --help)"
+	crun -2 ccc-quorum-sign request --item -a demo -K fx/epub -o x fx/ct.A
+	assert_stderr "ccc-quorum-sign: usage: request --item makes an item of keys, ciphertexts and ids: the serving process has the rest (see ccc-quorum-sign --help)"
+	crun -2 ccc-quorum-sign request --item -K fx/epub --agree 1 -o x fx/ct.A
+	assert_stderr "ccc-quorum-sign: usage: --agree needs several -K (see ccc-quorum-sign --help)"
+	crun -2 ccc-quorum-sign assign --item -r fx/roster -o x
+	assert_stderr "ccc-quorum-sign: usage: assign --item makes an item, it checks nothing (no -r, -P or --now) (see ccc-quorum-sign --help)"
+	crun -2 ccc-quorum-sign assign -r fx/roster -P fx/pool -o x
+	assert_stderr "ccc-quorum-sign: usage: assign prints its lines: -o and -f are for --item (see ccc-quorum-sign --help)"
+	crun -2 ccc-quorum-sign assign --serve -r fx/roster -P fx/pool
+	assert_stderr "ccc-quorum-sign: usage: assign does not take \"--serve\" (see ccc-quorum-sign --help)"
+	assert_no_file x
 }
