@@ -29,8 +29,9 @@
  * of another type or a key out of its place (where the bash program
  * reads on, past the end as zeros).
  *
- * Only libc; linked statically where it can be (mk/bench.am): the
- * sandbox gives an empty environment and no PATH.
+ * Only libc, linked dynamically (mk/bench.am says why): the sandbox
+ * gives it an empty environment and no PATH, and lets it read the
+ * system's libraries.
  */
 #include <inttypes.h>
 #include <stdbool.h>
