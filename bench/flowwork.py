@@ -9,13 +9,22 @@ TPK, ROSTER, POOL, POLICY = (K + "/committee/tpk.cbor", K + "/roster",
 
 
 class Work:
-    """A ccc-flow run's work directory w, its errors named by prog."""
+    """A ccc-flow run's work directory w, its errors named by prog.
 
-    def __init__(self, w, prog):
+    program is the enclave's program (ccc-flow -x PROGRAM), by default
+    the one the environment's CCC_BENCH_PROGRAM names (make bench-serving
+    and bench-replay name bench/demo-program, ccc-flow's demo program in
+    C); None or empty, ccc-flow's own demo program in bash.  Either way
+    07-output is that program's output for ccc-flow's demo input."""
+
+    def __init__(self, w, prog,
+                 program=os.environ.get("CCC_BENCH_PROGRAM")):
         self.w, self.prog = w, prog
-        r = subprocess.run(["ccc-flow", "-d", w, "-f"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                           check=False)
+        cmd = ["ccc-flow", "-d", w, "-f"]
+        if program:
+            cmd += ["-x", program]
+        r = subprocess.run(cmd, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, check=False)
         if r.returncode != 0:
             sys.exit("%s: ccc-flow: %s" % (prog, r.stderr.decode().strip()))
 
