@@ -308,15 +308,16 @@ result_item(void *ctx, const uint8_t *p, size_t n, const char *name,
 	struct result_serving *s = ctx;
 	const uint8_t *op;
 	size_t on;
-	bool secret = false;
+	bool secret;
 	int rc;
 
 	rc = result_output(p, n, name, s->sk, &s->pt, &op, &on, &secret, rid,
 	    err);
 	if ((*have_rid = rc == 0))
 		rc = ccc_out_write(out, op, on, err);
-	if (secret)
-		sodium_memzero(s->pt.p, s->pt.len);
+	/* All of it: a failed open leaves what it decrypted, len 0. */
+	if (s->pt.p != NULL)
+		sodium_memzero(s->pt.p, s->pt.cap);
 	return rc;
 }
 
