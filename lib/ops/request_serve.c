@@ -269,11 +269,38 @@ put_files(struct ccc_buf *arr, char **files, int n, size_t max,
 }
 
 /*
+ * The ciphertexts of files, as request reads them (CBOR sequences of
+ * ciphertext blobs or Chainlink JSON, framed and counted first), as
+ * bstrs into arr; *n of them.
+ */
+static int
+put_cts(struct ccc_buf *arr, char **files, int nfiles, size_t *n,
+    struct ccc_err *err)
+{
+	struct ccc_ct_src src;
+	const uint8_t *p;
+	size_t len;
+	int rc;
+
+	if ((rc = ccc_ct_src_open_max(&src, files, nfiles, CCC_BLOB_MAX,
+	    err)) != 0)
+		return rc;
+	while ((rc = ccc_ct_src_next(&src, &p, &len, err)) == 1)
+		if (ccc_cbor_put_bstr(arr, p, len) != 0) {
+			rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "item");
+			break;
+		}
+	*n = src.n;
+	ccc_ct_src_close(&src);
+	return rc;
+}
+
+/*
  * The items of request --serve for a shell client, written to o->out:
  * with no enclave key, an assignment order (o->assignment, o->reassigned,
  * replicas); else a request order of the key files (o->enclave_key, then
- * o->replica_keys) and the ciphertext files (each one ciphertext blob),
- * with o->request_id, o->assignment, o->reassigned and o->agree.  The
+ * o->replica_keys) and the ciphertexts of the files (as request reads
+ * them), with o->request_id, o->assignment, o->reassigned and o->agree.  The
  * files are copied as they are: the serving process checks everything.
  */
 int
@@ -283,6 +310,7 @@ ccc_quorum_request_item(const struct ccc_request_opts *o, uint32_t replicas,
 	struct ccc_val v[CCC_BLOB_MAX_FIELDS];
 	struct ccc_buf keys, cts, ra, item;
 	char *first[1];
+	size_t ncts = 0;
 	int rc;
 
 	memset(v, 0, sizeof(v));
@@ -309,12 +337,11 @@ ccc_quorum_request_item(const struct ccc_request_opts *o, uint32_t replicas,
 	if ((rc = put_files(&keys, first, 1, CCC_ENCLAVE_KEY_MAX,
 	    err)) != 0 || (rc = put_files(&keys, o->replica_keys,
 	    o->nreplica_keys, CCC_ENCLAVE_KEY_MAX, err)) != 0 ||
-	    (rc = put_files(&cts, o->cts, o->ncts,
-	    (size_t)CCC_CT_SYM_MAX + 4096, err)) != 0)
+	    (rc = put_cts(&cts, o->cts, o->ncts, &ncts, err)) != 0)
 		goto out;
 	ccc_val_array(&v[RORD_KEYS], keys.p, keys.len,
 	    (size_t)o->nreplica_keys + 1);
-	ccc_val_array(&v[RORD_CTS], cts.p, cts.len, (size_t)o->ncts);
+	ccc_val_array(&v[RORD_CTS], cts.p, cts.len, ncts);
 	if (o->request_id != NULL)
 		ccc_val_bytes(&v[RORD_ID], o->request_id, 32);
 	if (o->assignment != NULL)

@@ -318,6 +318,14 @@ ccc-inspect: ${why/x.pub/request 2}
 	want+=$(bstr_hex fx/epub)$(bstr_hex fx/epub)0282
 	want+=$(bstr_hex fx/ct.A)$(bstr_hex fx/ct.A)035820${id}045820${id}0602
 	[[ $(hex_of i) == "$want" ]] || fail "item: $(hex_of i)"
+	# A file of a sequence of ciphertexts gives each, as request reads it.
+	cat fx/ct.A fx/ct.A >two
+	crun -0 ccc-quorum-sign request --item -K fx/epub -K fx/epub --agree 2 \
+	    -I "$id" --assignment "$id" -o i2 two
+	assert_same i2 i
+	crun -1 ccc-quorum-sign request --item -K fx/epub -o i3 fx/epub
+	assert_stderr "ccc-quorum-sign: wrong blob type: fx/epub: item 1: at byte 0: expected a ciphertext (ccc/ct/v1), found an attested enclave key (ccc/enclave-key/v1)"
+	assert_no_file i3
 	crun -0 ccc-quorum-sign assign --item --replicas 2 --assignment "$id" -o j
 	crun -0 ccc-inspect j
 	assert_output "$(printf '{\n  "type": "ccc/assign-order/v1",\n  "assignment": "%s",\n  "replicas": 2\n}' "$id")"
