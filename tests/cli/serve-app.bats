@@ -261,8 +261,16 @@ ccc-inspect: wrong blob type: request 2: at byte 0: expected a computation resul
 RS=(-a demo -x fx/f/02-program -k fx/f/00-keys/committee/tpk.cbor
     -r fx/f/00-keys/roster -P fx/f/00-keys/pool -O public)
 
+# flow_time: a minute after the run fx/f made its request, the time the
+# tests below give every command (--now), whatever the clock says.
+flow_time() {
+	echo $(($(ccc-inspect fx/f/02-request |
+	    sed -n 's/^  "created": \([0-9]*\),$/\1/p') + 60))
+}
+
 @test "request --serve: an assignment, then the request of the key its enclave made, byte for byte as assign and request make them" {
-	local rid eid name other t=$(($(date +%s) + 60))
+	local rid eid name other t
+	t=$(flow_time)
 	crun -0 ccc-quorum-sign assign --item -o in
 	crun -0 ccc-inspect in
 	assert_output "$(printf '{\n  "type": "ccc/assign-order/v1"\n}')"
@@ -282,10 +290,10 @@ RS=(-a demo -x fx/f/02-program -k fx/f/00-keys/committee/tpk.cbor
 	[[ $output == *" $eid $name" ]] || fail "one-shot: $output"
 	# The assigned enclave's key for it, and the other's.
 	other=enclave-$((3 - ${name#enclave-}))
-	ccc-enclave-run keygen -a "fx/f/00-keys/$name.key" -n "$rid" -s k.key \
-	    -o k.pub
-	ccc-enclave-run keygen -a "fx/f/00-keys/$other.key" -n "$rid" -s x.key \
-	    -o x.pub
+	ccc-enclave-run keygen -a "fx/f/00-keys/$name.key" -n "$rid" \
+	    --now "$t" -s k.key -o k.pub
+	ccc-enclave-run keygen -a "fx/f/00-keys/$other.key" -n "$rid" \
+	    --now "$t" -s x.key -o x.pub
 	crun -0 ccc-quorum-sign request "${RS[@]}" --now "$t" -K k.pub -I "$rid" \
 	    -o one fx/f/01-input.ct
 	crun -1 ccc-quorum-sign request "${RS[@]}" --now "$t" -K x.pub -I "$rid" \
@@ -334,7 +342,8 @@ ccc-inspect: ${why/x.pub/request 2}
 }
 
 @test "request --serve: an order it cannot make is refused with the reason, and the next is served" {
-	local t=$(($(date +%s) + 60))
+	local t
+	t=$(flow_time)
 	# A ciphertext in the enclave key's place; three replicas of a pool
 	# of two; --agree with one key (made by hand: request --item refuses
 	# it).
