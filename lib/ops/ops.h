@@ -737,6 +737,14 @@ typedef int ccc_serve_fn(void *ctx, const uint8_t *p, size_t n,
 typedef int ccc_settle_fn(void *ctx, struct ccc_err *err);
 int ccc_serve_loop(ccc_serve_fn *fn, ccc_settle_fn *settle, void *ctx,
     struct ccc_err *err) CCC_WUR;
+/*
+ * The byte strings of the decoded array v (absent: none), as views named
+ * "NAME WHAT K" (K from 1) in errors, into *list (names in *names, to
+ * free with it); *n of them.
+ */
+int ccc_serve_bytes(const struct ccc_val *v, const char *name,
+    const char *what, struct ccc_op_bytes **list, char (**names)[64],
+    size_t *n, struct ccc_err *err) CCC_WUR;
 /* The time an item arrives (with test hooks, CCC_TEST_CLOCK may fix it). */
 uint64_t ccc_serve_clock(void);
 

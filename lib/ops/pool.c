@@ -221,7 +221,7 @@ ccc_op_assign(const struct ccc_op_assignment *a, struct ccc_buf *text,
 	const struct ccc_pool_enclave *e[CCC_REPLICAS_MAX];
 	uint8_t (*excl)[32] = NULL;
 	const uint8_t *asg;
-	char rhex[65], ehex[65], name[80], line[256];
+	char rhex[65], ehex[65], name[80];
 	size_t nexcl = 0, n, i;
 	int k, rc = 0;
 
@@ -250,9 +250,8 @@ ccc_op_assign(const struct ccc_op_assignment *a, struct ccc_buf *text,
 	sodium_bin2hex(rhex, sizeof(rhex), rid, 32);
 	for (i = 0; i < n; i++) {
 		sodium_bin2hex(ehex, sizeof(ehex), e[i]->id, 32);
-		snprintf(line, sizeof(line), "%s %s %s\n", rhex, ehex,
-		    ccc_pool_label(e[i], name, sizeof(name)));
-		if (ccc_buf_put(text, line, strlen(line)) != 0) {
+		if (ccc_buf_printf(text, "%s %s %s\n", rhex, ehex,
+		    ccc_pool_label(e[i], name, sizeof(name))) != 0) {
 			rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL,
 			    "assignment");
 			goto out;

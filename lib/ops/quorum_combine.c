@@ -22,14 +22,6 @@
 #include "quorum.h"
 #include "schemas.h"
 
-/* A signature to combine: its bytes, or why they could not be read. */
-struct sig_in {
-	const char *name;
-	const uint8_t *p;
-	size_t n;
-	const char *bad;	/* not NULL: unread, and why */
-};
-
 /*
  * The signatures combine leaves out, with why: warnings when the
  * certificate is made, part of the one error line when it is not.
@@ -79,15 +71,16 @@ ignored_append(char *buf, size_t len, const struct ignored *ig)
 
 /*
  * The certificate of the blob in (named name in errors) under the roster
- * r, which the caller found valid at the time, from the signatures sigs:
- * into out.  A signature that
- * cannot count is left out with a warning; fewer than the quorum is an
- * error naming who did not sign and what was left out.
+ * r, which the caller found valid at the time, from the signatures sigs
+ * (bad[k] not NULL: signature k could not be read, and why): into out.  A
+ * signature that cannot count is left out with a warning; fewer than the
+ * quorum is an error naming who did not sign and what was left out.
  */
 static int
-certify(const struct ccc_roster *r, const uint8_t *in,
-    size_t inlen, const char *name, const struct sig_in *sigs, size_t nsigs,
-    struct ccc_buf *out, struct ccc_err *err)
+certify(const struct ccc_roster *r, const uint8_t *in, size_t inlen,
+    const char *name, const struct ccc_op_bytes *sigs,
+    const char *const *bad, size_t nsigs, struct ccc_buf *out,
+    struct ccc_err *err)
 {
 	const struct ccc_schema *s;
 	struct ccc_val v[SIG_NFIELDS], cv[CERT_NFIELDS], sv[CSIG_NFIELDS];
@@ -117,10 +110,10 @@ certify(const struct ccc_roster *r, const uint8_t *in,
 		goto out;
 	}
 	for (k = 0; k < nsigs; k++) {
-		const struct sig_in *g = &sigs[k];
+		const struct ccc_op_bytes *g = &sigs[k];
 		ccc_err_clear(&e);
-		if (g->bad != NULL) {
-			ignored(&ig, "%s: %s", g->name, g->bad);
+		if (bad != NULL && bad[k] != NULL) {
+			ignored(&ig, "%s: %s", g->name, bad[k]);
 			continue;
 		}
 		if (ccc_blob_decode(&ccc_schema_signature, g->p, g->n, v, 0,
@@ -197,7 +190,8 @@ ccc_quorum_combine(const struct ccc_qcombine_opts *o, struct ccc_err *err)
 	struct ccc_roster r;
 	struct ccc_buf in, out, *sb = NULL;
 	struct ccc_err *se = NULL;
-	struct sig_in *sigs = NULL;
+	struct ccc_op_bytes *sigs = NULL;
+	const char **bad = NULL;
 	int k, rc;
 
 	memset(&r, 0, sizeof(r));
@@ -214,7 +208,8 @@ ccc_quorum_combine(const struct ccc_qcombine_opts *o, struct ccc_err *err)
 	sb = calloc((size_t)o->nsigs, sizeof(*sb));
 	se = calloc((size_t)o->nsigs, sizeof(*se));
 	sigs = calloc((size_t)o->nsigs, sizeof(*sigs));
-	if (sb == NULL || se == NULL || sigs == NULL) {
+	bad = calloc((size_t)o->nsigs, sizeof(*bad));
+	if (sb == NULL || se == NULL || sigs == NULL || bad == NULL) {
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "signatures");
 		goto out;
 	}
@@ -224,12 +219,12 @@ ccc_quorum_combine(const struct ccc_qcombine_opts *o, struct ccc_err *err)
 		sigs[k].name = o->sigs[k];
 		if (ccc_read_named(&sb[k], o->sigs[k], 4096, false,
 		    &se[k]) != 0)
-			sigs[k].bad = se[k].detail;
+			bad[k] = se[k].detail;
 		sigs[k].p = sb[k].p;
 		sigs[k].n = sb[k].len;
 	}
 	if ((rc = certify(&r, in.p, in.len, ccc_io_name(o->in, 0),
-	    sigs, (size_t)o->nsigs, &out, err)) == 0)
+	    sigs, bad, (size_t)o->nsigs, &out, err)) == 0)
 		rc = ccc_write_file(o->out, out.p, out.len, CCC_OUT_BINARY |
 		    (o->force ? CCC_OUT_FORCE : 0), err);
 out:
@@ -238,6 +233,7 @@ out:
 	free(sb);
 	free(se);
 	free(sigs);
+	free(bad);
 	ccc_roster_free(&r);
 	ccc_buf_free(&in);
 	ccc_buf_free(&out);
@@ -306,12 +302,11 @@ combine_item(void *ctx, const uint8_t *p, size_t n, const char *name,
 {
 	struct cert_serving *s = ctx;
 	struct ccc_val v[CCC_BLOB_MAX_FIELDS];
-	struct sig_in *sigs = NULL;
-	char (*names)[48] = NULL;
+	struct ccc_op_bytes *sigs = NULL;
+	char (*names)[64] = NULL;
 	struct ccc_buf cert;
-	struct ccc_cur c;
 	uint64_t now = item_time(s);
-	size_t i;
+	size_t nsigs;
 	int rc;
 
 	(void)rid;
@@ -326,27 +321,11 @@ combine_item(void *ctx, const uint8_t *p, size_t n, const char *name,
 		ccc_err_what(err, s->roster);
 		return rc;
 	}
-	sigs = calloc(v[QCOMB_SIGS].count, sizeof(*sigs));
-	names = calloc(v[QCOMB_SIGS].count, sizeof(*names));
-	if (sigs == NULL || names == NULL) {
-		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "%s", name);
-		goto out;
-	}
-	/* The signatures: byte strings back to back, checked by the decoder. */
-	ccc_cur_init(&c, v[QCOMB_SIGS].p, v[QCOMB_SIGS].n, v[QCOMB_SIGS].off,
-	    err);
-	for (i = 0; i < v[QCOMB_SIGS].count; i++) {
-		if ((rc = ccc_cur_bstr(&c, &sigs[i].p, &sigs[i].n,
-		    "signatures")) != 0)
-			goto out;
-		snprintf(names[i], sizeof(names[i]), "%s signature %zu", name,
-		    i + 1);
-		sigs[i].name = names[i];
-	}
-	if ((rc = certify(&s->r, v[QCOMB_BLOB].p, v[QCOMB_BLOB].n, name,
-	    sigs, v[QCOMB_SIGS].count, &cert, err)) == 0)
+	if ((rc = ccc_serve_bytes(&v[QCOMB_SIGS], name, "signature", &sigs,
+	    &names, &nsigs, err)) == 0 &&
+	    (rc = certify(&s->r, v[QCOMB_BLOB].p, v[QCOMB_BLOB].n, name,
+	    sigs, NULL, nsigs, &cert, err)) == 0)
 		rc = ccc_out_write(out, cert.p, cert.len, err);
-out:
 	free(sigs);
 	free(names);
 	ccc_buf_free(&cert);

@@ -198,7 +198,6 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 	struct ccc_tdh2_pub pub;
 	struct ccc_roster roster;
 	struct ccc_pool pool;
-	struct ccc_enclave_key ek;
 	struct ccc_ct_src src;
 	struct ccc_err e;
 	struct ccc_buf b, kb, code, ra, reps;
@@ -225,15 +224,12 @@ ccc_quorum_request(const struct ccc_request_opts *o, struct ccc_err *err)
 		goto out;
 	/*
 	 * The enclave's attested per-request key (ccc-enclave-run keygen):
-	 * it names the enclave, which must be the one the pool assigns.
+	 * it names the enclave, which must be the one the pool assigns
+	 * (decoded and checked when the request is built).
 	 */
 	if ((rc = ccc_read_named(&kb, o->enclave_key, CCC_ENCLAVE_KEY_MAX,
 	    false, err)) != 0)
 		goto out;
-	if ((rc = ccc_enclave_key_decode(&ek, kb.p, kb.len, err)) != 0) {
-		ccc_err_what(err, o->enclave_key);
-		goto out;
-	}
 	if ((rc = read_reassigned(&ra, o->reassigned, o->nreassigned,
 	    err)) != 0 || (rc = read_replicas(&reps, o->replica_keys,
 	    o->nreplica_keys, err)) != 0)

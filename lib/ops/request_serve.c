@@ -37,38 +37,6 @@ struct request_serving {
 	bool fixed_now;
 };
 
-/*
- * The certified reassignments of v (an array of blobs), as named bytes
- * into *out (names "NAME reassignment K" in names); *n of them.
- */
-static int
-reassigned_list(const struct ccc_val *v, const char *name,
-    struct ccc_op_bytes **out, char (**names)[64], struct ccc_err *err)
-{
-	struct ccc_cur c;
-	size_t i;
-	int rc;
-
-	*out = NULL;
-	*names = NULL;
-	if (!v->present)
-		return 0;
-	*out = calloc(v->count, sizeof(**out));
-	*names = calloc(v->count, sizeof(**names));
-	if (*out == NULL || *names == NULL)
-		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "%s", name);
-	ccc_cur_init(&c, v->p, v->n, v->off, err);
-	for (i = 0; i < v->count; i++) {
-		if ((rc = ccc_cur_bstr(&c, &(*out)[i].p, &(*out)[i].n,
-		    "reassigned")) != 0)
-			return rc;
-		snprintf((*names)[i], sizeof((*names)[i]),
-		    "%s reassignment %zu", name, i + 1);
-		(*out)[i].name = (*names)[i];
-	}
-	return 0;
-}
-
 static int
 assign_item(struct request_serving *s, const struct ccc_val *v,
     uint64_t now, const char *name, struct ccc_out *out, uint8_t rid[32],
@@ -78,11 +46,12 @@ assign_item(struct request_serving *s, const struct ccc_val *v,
 	struct ccc_op_bytes *ra = NULL;
 	char (*names)[64] = NULL;
 	struct ccc_buf text;
+	size_t nra;
 	int rc;
 
 	ccc_buf_init(&text, 0);
-	if ((rc = reassigned_list(&v[AORD_REASSIGNED], name, &ra, &names,
-	    err)) != 0)
+	if ((rc = ccc_serve_bytes(&v[AORD_REASSIGNED], name, "reassignment",
+	    &ra, &names, &nra, err)) != 0)
 		goto out;
 	memset(&a, 0, sizeof(a));
 	a.roster = &s->roster;
@@ -91,8 +60,7 @@ assign_item(struct request_serving *s, const struct ccc_val *v,
 	a.assignment = v[AORD_ASSIGNMENT].present ? v[AORD_ASSIGNMENT].p :
 	    NULL;
 	a.reassigned = ra;
-	a.nreassigned = (int)(v[AORD_REASSIGNED].present ?
-	    v[AORD_REASSIGNED].count : 0);
+	a.nreassigned = (int)nra;
 	a.replicas = v[AORD_REPLICAS].present ? (uint32_t)v[AORD_REPLICAS].u :
 	    1;
 	a.now = now;

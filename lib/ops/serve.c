@@ -31,6 +31,38 @@
 #include "schemas.h"
 #include "seq.h"
 
+int
+ccc_serve_bytes(const struct ccc_val *v, const char *name, const char *what,
+    struct ccc_op_bytes **list, char (**names)[64], size_t *n,
+    struct ccc_err *err)
+{
+	struct ccc_cur c;
+	size_t i;
+	int rc;
+
+	*list = NULL;
+	*names = NULL;
+	*n = 0;
+	if (!v->present)
+		return 0;
+	*list = calloc(v->count, sizeof(**list));
+	*names = calloc(v->count, sizeof(**names));
+	if (*list == NULL || *names == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "%s", name);
+	/* Byte strings back to back, checked by the decoder. */
+	ccc_cur_init(&c, v->p, v->n, v->off, err);
+	for (i = 0; i < v->count; i++) {
+		if ((rc = ccc_cur_bstr(&c, &(*list)[i].p, &(*list)[i].n,
+		    what)) != 0)
+			return rc;
+		snprintf((*names)[i], sizeof((*names)[i]), "%s %s %zu", name,
+		    what, i + 1);
+		(*list)[i].name = (*names)[i];
+	}
+	*n = v->count;
+	return 0;
+}
+
 uint64_t
 ccc_serve_clock(void)
 {
