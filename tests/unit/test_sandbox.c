@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -95,6 +96,32 @@ held_keys(void)
 		;
 	ok(i == size, "the parent keeps them");
 	ccc_secret_pages_free(p, size);
+}
+
+/*
+ * A code that quits without reading its input: the rest of the input
+ * cannot be written (EPIPE), which must not end this process by SIGPIPE
+ * (an enclave serving requests would end with it).  1 MiB is more than
+ * a pipe holds, so a write after the code ended is certain.
+ */
+static void
+unread_input(struct ccc_buf *out)
+{
+	struct ccc_sandbox_result r;
+	size_t n = 1 << 20;
+	char d[128], *in;
+	int rc;
+
+	if ((in = malloc(n + 1)) == NULL)
+		abort();
+	memset(in, 'a', n);
+	in[n] = '\0';
+	rc = run("#!/bin/sh\necho done\n", in, out, &r);
+	ok(rc == 0 && r.outcome == CCC_RUN_OK && out->len == 5 &&
+	    memcmp(out->p, "done\n", 5) == 0, "a code that does not read its "
+	    "input: its output is used, and we are not killed: %s",
+	    ccc_sandbox_describe(&r, d, sizeof(d)));
+	free(in);
 }
 
 int
@@ -192,6 +219,7 @@ main(void)
 	    "a non-executable image fails to start");
 	deterministic(&out);
 	held_keys();
+	unread_input(&out);
 	ccc_buf_free(&out);
 	return tap_done();
 }
