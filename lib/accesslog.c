@@ -424,6 +424,33 @@ index_read(const char *path, uint64_t *seq, uint64_t *len)
 }
 
 /*
+ * The index, rewritten in place rather than replaced: no new file at each
+ * request (a file system without a journal scans past every recently
+ * freed inode for each new one).  Only this process writes it, under the
+ * state's lock.  A write a crash tore reads as no index, or as a pair
+ * that is not an entry boundary of the log, which ccc_accesslog_check
+ * answers by checking every entry again; never as another log position.
+ */
+static int
+index_write(const char *path, uint64_t seq, uint64_t len, struct ccc_err *err)
+{
+	char line[64];
+	size_t n;
+	int fd, rc = 0;
+
+	n = (size_t)snprintf(line, sizeof(line), "%" PRIu64 " %" PRIu64 "\n",
+	    seq, len);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0600)) < 0 || pwrite(fd, line, n, 0) != (ssize_t)n ||
+	    ftruncate(fd, (off_t)n) != 0)
+		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", path,
+		    strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/*
  * Give every entry in the log's bytes [off, h->len) that lacks a marker a
  * "recorded" one (entries 1..seq before off have theirs).  Entries
  * expired past the grace period are skipped: they would be pruned.
@@ -480,7 +507,7 @@ out:
 int
 ccc_accesslog_check(struct ccc_accesslog *st, uint64_t now, struct ccc_err *err)
 {
-	char *log = NULL, *head = NULL, *ip = NULL, line[64];
+	char *log = NULL, *head = NULL, *ip = NULL;
 	uint64_t seq, off;
 	size_t rebuilt = 0;
 	struct ccc_access_head h;
@@ -506,8 +533,15 @@ ccc_accesslog_check(struct ccc_accesslog *st, uint64_t now, struct ccc_err *err)
 	if ((rc = log_check(fd, log, head, &h, err)) != 0)
 		goto out;
 	index_read(ip, &seq, &off);
-	if (seq > h.seq || off > h.len)
-		seq = off = 0;	/* another log's index */
+	/*
+	 * Another log's index, or a torn one: from the start.  An index at
+	 * the head is trusted only with the head's length; any other pair
+	 * that is not an entry boundary fails in markers_from, which then
+	 * starts again from the start.
+	 */
+	if (seq > h.seq || off > h.len || (seq == 0) != (off == 0) ||
+	    (seq == h.seq) != (off == h.len))
+		seq = off = 0;
 	if (seq == h.seq)
 		goto out;
 	/* From the index on, or if it is not at an entry, from the start. */
@@ -524,12 +558,8 @@ ccc_accesslog_check(struct ccc_accesslog *st, uint64_t now, struct ccc_err *err)
 	 * it names only entries whose markers are durable, and an index lost
 	 * or damaged by a crash reads as none (every entry checked again).
 	 */
-	if (rc == 0) {
-		snprintf(line, sizeof(line), "%" PRIu64 " %" PRIu64 "\n",
-		    h.seq, h.len);
-		rc = ccc_write_file(ip, line, strlen(line), CCC_OUT_FORCE |
-		    CCC_OUT_NOSYNC, err);
-	}
+	if (rc == 0)
+		rc = index_write(ip, h.seq, h.len, err);
 out:
 	if (fd >= 0)
 		close(fd);

@@ -675,6 +675,28 @@ served_two() {
 	assert_output "st1/access.log: 2 entries, chained and matching its head"
 }
 
+@test "request mode: an index of the log torn by a crash reads as none: every entry is checked again" {
+	served_two
+	save st1/access.log st1/access.head
+	local len idx m id
+	len=$(size_of st1/access.log)
+	id=$(field_hex r2 request_id)
+	# Index rewritten in place: a crash may leave a mix of two lines.
+	# None of these is an entry boundary of the log (SEQ 1 at byte 0,
+	# SEQ 0 past it, the head's SEQ in the middle of the first entry,
+	# the head's SEQ past the log); with entry 2's marker gone, only a
+	# full check rebuilds it.
+	for idx in "1 0" "0 $len" "2 5" "2 $((len + 1))"; do
+		printf '%s\n' "$idx" >st1/served/log-index
+		rm st1/served/e*/"$id"
+		replayed c2 r2 " (its access log records the release)"
+		m=$(cat st1/served/e*/"$id")
+		[[ $m == "recorded "* ]] || fail "$idx: marker: $m"
+		[[ "$(cat st1/served/log-index)" == "2 $len" ]] ||
+		    fail "$idx: index: $(cat st1/served/log-index)"
+	done
+}
+
 # ---- kill -9 between logging and sealing -----------------------------------
 
 @test "request mode: killed between logging and sealing, a rerun releases once and logs once" {
