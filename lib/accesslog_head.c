@@ -89,7 +89,15 @@ ccc_access_head_write(const char *path, const struct ccc_access_head *h,
 	char line[HEAD_LINE_MAX];
 
 	head_format(line, h);
-	return ccc_write_file(path, line, strlen(line), CCC_OUT_FORCE, err);
+	/*
+	 * The new head's bytes are durable before its name replaces the old
+	 * one, but the rename is not synced here: a crash may leave the head
+	 * before it, one entry behind a synced log, which the next run adopts
+	 * (log_check); and the next append's sync of the file system makes
+	 * the rename durable before another entry is written.
+	 */
+	return ccc_write_file(path, line, strlen(line), CCC_OUT_FORCE |
+	    CCC_OUT_NODIRSYNC, err);
 }
 
 /* ---- the signed head ------------------------------------------------------ */

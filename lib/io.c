@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -488,7 +489,7 @@ ccc_out_place(struct ccc_out *o, struct ccc_err *err)
 		    "file exists (use -f to replace it)" : strerror(errno));
 		goto fail;
 	}
-	if (!(o->flags & CCC_OUT_NOSYNC))
+	if (!(o->flags & (CCC_OUT_NOSYNC | CCC_OUT_NODIRSYNC)))
 		rc = ccc_fsync_dir_of(o->path, err);
 	free(o->tmp);
 	free(o->path);
@@ -602,6 +603,17 @@ ccc_tmpfile(int *fd, struct ccc_err *err)
 		return ccc_err_set(err, CCC_E_IO, -1, NULL, "cannot make a "
 		    "scratch file in %s: %s", dir, strerror(errno));
 	return 0;
+}
+
+int
+ccc_memfile(int *fd, const char *name, struct ccc_err *err)
+{
+	if ((*fd = memfd_create(name, MFD_CLOEXEC)) >= 0)
+		return 0;
+	if (errno != ENOSYS)
+		return ccc_err_set(err, CCC_E_IO, -1, NULL, "cannot make a "
+		    "scratch file in memory: %s", strerror(errno));
+	return ccc_tmpfile(fd, err);
 }
 
 int

@@ -70,9 +70,12 @@ enum {
 	CCC_OUT_SECRET = 4,	/* mode 0600 */
 	CCC_OUT_TTY_OK = 8,	/* binary to a terminal was asked for */
 	CCC_OUT_HAS_T = 16,	/* the tool has -T: the refusal names it */
-	CCC_OUT_NOSYNC = 32	/* atomic but not synced: the caller syncs
+	CCC_OUT_NOSYNC = 32,	/* atomic but not synced: the caller syncs
 				 * the file system before anything depends
 				 * on the file (ccc_keystate_sync) */
+	CCC_OUT_NODIRSYNC = 64	/* the file synced, its new name not: a
+				 * crash may leave the file it replaced,
+				 * which the caller recovers from */
 };
 
 struct ccc_out {
@@ -142,6 +145,15 @@ int ccc_private_copy(const char *path, size_t max, ccc_copy_check *first,
 
 /* An unlinked read-write file in $TMPDIR (default /tmp), for scratch. */
 int ccc_tmpfile(int *fd, struct ccc_err *err) CCC_WUR;
+/*
+ * A read-write file in memory (memfd_create), for a serving process's
+ * scratch, emptied and filled again for every item: no disk block is
+ * allocated for it by a sync of the file system, and none freed (a
+ * discard on some file systems) when it is emptied.  Its size is what it
+ * holds, at most an item or an answer.  Without memfd_create, a
+ * ccc_tmpfile.
+ */
+int ccc_memfile(int *fd, const char *name, struct ccc_err *err) CCC_WUR;
 
 /* fsync the directory holding path (for durable renames). */
 int ccc_fsync_dir_of(const char *path, struct ccc_err *err) CCC_WUR;

@@ -83,6 +83,11 @@ struct ccc_node {
 	uint8_t pending_rid[32];
 	uint64_t pending_expires;
 	char *pending_kept;
+	/*
+	 * The ciphertext digests' scratch file, in memory (32 bytes a
+	 * ciphertext), emptied for each request: one for the node's life.
+	 */
+	int digests;
 };
 
 void
@@ -91,6 +96,8 @@ ccc_node_close(struct ccc_node *nd)
 	if (nd == NULL)
 		return;
 	free(nd->pending_kept);
+	if (nd->digests >= 0)
+		close(nd->digests);
 	ccc_identity_free(nd->id);
 	BN_clear_free(nd->x);
 	ccc_share_free(nd->sh);
@@ -111,6 +118,7 @@ ccc_node_open(struct ccc_node **ndp, const struct ccc_serve_opts *o,
 	*ndp = NULL;
 	if ((nd = calloc(1, sizeof(*nd))) == NULL)
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "node");
+	nd->digests = -1;
 	/* Keys: the public key, this node's share (which must match it). */
 	if ((rc = ccc_node_keys_load(&nd->pub, &nd->sh, &nd->x, o->tpk,
 	    o->share, err)) != 0 ||
@@ -266,8 +274,15 @@ ccc_node_serve(struct ccc_node *nd, const struct ccc_serve_opts *o,
 	 * Every share is computed before anything is logged or written.  The
 	 * ciphertext digests, for the log entry, wait in a scratch file.
 	 */
-	if ((rc = ccc_tmpfile(&dfd, err)) != 0)
+	if (nd->digests < 0 && (rc = ccc_memfile(&nd->digests, "ccc-digests",
+	    err)) != 0)
 		goto out;
+	dfd = nd->digests;
+	if (ftruncate(dfd, 0) != 0 || lseek(dfd, 0, SEEK_SET) != 0) {
+		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "scratch file: %s",
+		    strerror(errno));
+		goto out;
+	}
 	ccc_request_cts(&rq, &src, ccc_io_name(o->in, 0));
 	src_open = true;
 	if ((rc = ccc_par_init(&par, o->jobs, err)) != 0)
@@ -426,8 +441,6 @@ out:
 			close(rep_out[j].fd);
 	}
 	ccc_pool_free(&pool);
-	if (dfd >= 0)
-		close(dfd);
 	free(kept);
 	ccc_buf_free(&kb);
 	return rc;

@@ -20,7 +20,7 @@
 struct node_serving {
 	struct ccc_node *nd;
 	const struct ccc_serve_opts *o;
-	int spool;		/* a private unlinked file, for every request */
+	int spool;		/* a private file in memory, for every request */
 	bool fixed_now;
 };
 
@@ -75,7 +75,7 @@ ccc_reencrypt_serve(const struct ccc_serve_opts *o, bool fixed_now,
 
 	if ((rc = ccc_node_open(&s.nd, o, err)) != 0)
 		return rc;
-	if ((rc = ccc_tmpfile(&s.spool, err)) == 0) {
+	if ((rc = ccc_memfile(&s.spool, "ccc-request", err)) == 0) {
 		rc = ccc_serve_loop(serve_request, settle_request, &s, err);
 		close(s.spool);
 	}

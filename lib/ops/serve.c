@@ -117,7 +117,9 @@ answer(int status, const uint8_t *rid, const char *line, int out,
 /*
  * One item: served by fn, its answer written.  The output goes to the
  * scratch file scratch, emptied first (one file for every item: creating
- * a file costs more than emptying one).
+ * a file costs more than emptying one).  The scratch file is in memory
+ * (ccc_memfile): an answer, which may be an output in the clear, never
+ * goes to a disk, and emptying it frees no disk block.
  */
 static int
 serve_one(ccc_serve_fn *fn, ccc_settle_fn *settle, void *ctx,
@@ -165,7 +167,7 @@ ccc_serve_loop(ccc_serve_fn *fn, ccc_settle_fn *settle, void *ctx,
 
 	/* Nothing is served for answers that could not go out. */
 	if ((rc = ccc_stdout_check(err)) != 0 ||
-	    (rc = ccc_tmpfile(&scratch, err)) != 0)
+	    (rc = ccc_memfile(&scratch, "ccc-answer", err)) != 0)
 		return rc;
 	ccc_buf_init(&b, 0);
 	ccc_seq_open_fd(&seq, STDIN_FILENO, "standard input", CCC_BLOB_MAX, 0);
