@@ -296,22 +296,31 @@ load_node(struct node *nd, const struct ccc_tdh2_pub *pub,
 
 enum { SH_UNUSED, SH_GOOD, SH_REPEAT, SH_OTHER_CT, SH_BAD_PROOF, SH_UNCHECKED };
 
+/*
+ * The arrays hold cap items, the most a batch of the source can have:
+ * BATCH, or fewer when the source has fewer ciphertexts (one, for most
+ * requests: what is allocated and wiped for each is then a few KB, not
+ * a megabyte of page faults).
+ */
 struct batch {
 	const struct ccc_combine_in *in;
 	struct node *nodes;
 	struct ccc_ct_batch cts;
-	/* Node k's share for item i at [k * BATCH + i]. */
+	size_t cap;
+	/* Node k's share for item i at [k * cap + i]. */
 	uint8_t (*digest)[32];
 	struct ccc_tdh2_dshare *ds;
 	uint8_t (*comm)[2][CCC_POINT_BYTES];	/* its proof's commitments */
 	uint8_t *verdict;
 	char **why;			/* a bad proof's reason */
-	bool checked[BATCH];		/* the ciphertext verified */
-	struct ccc_ct_pre pre;	/* decoded, and checked where they allow */
-	size_t ngood[BATCH];
-	int rc[BATCH];
-	struct ccc_err err[BATCH];
-	struct ccc_buf pt[BATCH];	/* secret */
+	bool *checked;			/* the ciphertext verified */
+	/* Decoded, and checked where they allow (each check_chunk fills
+	 * its items: not zeroed, so that only those are touched). */
+	struct ccc_ct_pre *pre;
+	size_t *ngood;
+	int *rc;
+	struct ccc_err *err;
+	struct ccc_buf *pt;		/* secret */
 };
 
 /*
@@ -336,7 +345,7 @@ in_round(const struct round *r, uint32_t index)
 	size_t j;
 
 	for (j = 0; j < r->n; j++)
-		if (r->b->nodes[r->at[j] / BATCH].f.s.index == index)
+		if (r->b->nodes[r->at[j] / r->b->cap].f.s.index == index)
 			return true;
 	return false;
 }
@@ -376,14 +385,14 @@ round_check(struct round *r, struct ccc_ec *ec,
 		if (rc != 0 && (rc != CCC_E_SHARE || verdict[j] != 0)) {
 			ccc_err_clear(&e);
 			if (ccc_tdh2_share_verify(ec, b->in->pub, r->ct,
-			    ds[j], b->nodes[at / BATCH].vds == NULL ?
+			    ds[j], b->nodes[at / b->cap].vds == NULL ?
 			    r->bind[j] : NULL, &e) != 0) {
 				b->verdict[at] = SH_BAD_PROOF;
 				b->why[at] = strdup(e.detail);
 				continue;
 			}
 		}
-		by[b->nodes[at / BATCH].f.s.index] = true;
+		by[b->nodes[at / b->cap].f.s.index] = true;
 		b->verdict[at] = SH_GOOD;
 		good[(*ngood)++] = ds[j];
 	}
@@ -400,14 +409,14 @@ combine_item(struct batch *b, struct ccc_ec *ec, size_t i,
 	const struct ccc_tdh2_dshare *good[CCC_TDH2_MAX_N];
 	bool by[CCC_TDH2_MAX_N + 1];	/* node number with a valid share */
 	struct round r = { .b = b, .all_comm = true };
-	struct ccc_ct *ct = &b->pre.ct[i];
+	struct ccc_ct *ct = &b->pre->ct[i];
 	uint8_t key[32];
 	size_t ngood = 0, at;
 	int k, rc;
 
-	if ((!b->pre.decoded[i] && (rc = ccc_ct_decode(ct, b->cts.data.p +
+	if ((!b->pre->decoded[i] && (rc = ccc_ct_decode(ct, b->cts.data.p +
 	    b->cts.off[i], b->cts.len[i], b->cts.at[i], err)) != 0) ||
-	    (!b->pre.ok[i] && (rc = ccc_tdh2_verify(ec, pub, &ct->t,
+	    (!b->pre->ok[i] && (rc = ccc_tdh2_verify(ec, pub, &ct->t,
 	    err)) != 0))
 		return rc;
 	b->checked[i] = true;
@@ -416,7 +425,7 @@ combine_item(struct batch *b, struct ccc_ec *ec, size_t i,
 	for (k = 0; k < in->nsealed; k++) {
 		const struct node *nd = &b->nodes[k];
 		uint32_t idx = nd->f.s.index;
-		at = (size_t)k * BATCH + i;
+		at = (size_t)k * b->cap + i;
 		b->verdict[at] = SH_UNUSED;
 		if (nd->bad)
 			continue;
@@ -472,7 +481,7 @@ check_chunk(void *arg, struct ccc_ec *ec, size_t j)
 {
 	struct batch *b = arg;
 
-	ccc_ct_check_chunk(ec, b->in->pub, &b->cts, j, &b->pre);
+	ccc_ct_check_chunk(ec, b->in->pub, &b->cts, j, b->pre);
 }
 
 static void
@@ -499,7 +508,7 @@ apply(struct batch *b, size_t i, struct ccc_err *err)
 	memset(first, 0, sizeof(first));
 	for (k = 0; k < in->nsealed; k++) {
 		struct node *nd = &b->nodes[k];
-		size_t at = (size_t)k * BATCH + i;
+		size_t at = (size_t)k * b->cap + i;
 		switch (b->verdict[at]) {
 		case SH_GOOD:
 			first[nd->f.s.index] = nd;
@@ -623,16 +632,24 @@ batch_free(struct batch *b, int nsealed)
 	if (b == NULL)
 		return;
 	ccc_buf_free(&b->cts.data);
-	for (i = 0; i < BATCH; i++)
-		ccc_buf_free(&b->pt[i]);
+	if (b->pt != NULL)
+		for (i = 0; i < b->cap; i++)
+			ccc_buf_free(&b->pt[i]);
 	if (b->why != NULL)
-		for (i = 0; i < (size_t)nsealed * BATCH; i++)
+		for (i = 0; i < (size_t)nsealed * b->cap; i++)
 			free(b->why[i]);
 	if (b->ds != NULL)
-		sodium_memzero(b->ds, (size_t)nsealed * BATCH * sizeof(*b->ds));
+		sodium_memzero(b->ds, (size_t)nsealed * b->cap *
+		    sizeof(*b->ds));
 	if (b->comm != NULL)
-		sodium_memzero(b->comm, (size_t)nsealed * BATCH *
+		sodium_memzero(b->comm, (size_t)nsealed * b->cap *
 		    sizeof(*b->comm));
+	free(b->pre);
+	free(b->pt);
+	free(b->err);
+	free(b->rc);
+	free(b->ngood);
+	free(b->checked);
 	free(b->comm);
 	free(b->digest);
 	free(b->ds);
@@ -673,12 +690,24 @@ ccc_combine_core(const struct ccc_combine_in *in, ccc_plain_fn emit,
 	struct batch *b = NULL;
 	struct ccc_par par;
 	struct ccc_err e;
-	size_t i, done = 0, slots = (size_t)in->nsealed * BATCH;
+	size_t i, done = 0, slots, cap;
 	int rc = 0, k;
 	bool par_open = false;
 
+	cap = src->n > 0 && src->n < BATCH ? src->n : BATCH;
+	slots = (size_t)in->nsealed * cap;
 	if ((nodes = calloc(in->nsealed, sizeof(*nodes))) == NULL ||
-	    (b = calloc(1, sizeof(*b))) == NULL ||
+	    (b = calloc(1, sizeof(*b))) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "shares");
+		goto out;
+	}
+	b->cap = cap;
+	if ((b->pre = malloc(sizeof(*b->pre))) == NULL ||
+	    (b->pt = calloc(cap, sizeof(*b->pt))) == NULL ||
+	    (b->err = calloc(cap, sizeof(*b->err))) == NULL ||
+	    (b->rc = calloc(cap, sizeof(*b->rc))) == NULL ||
+	    (b->ngood = calloc(cap, sizeof(*b->ngood))) == NULL ||
+	    (b->checked = calloc(cap, sizeof(*b->checked))) == NULL ||
 	    (b->digest = calloc(slots, sizeof(*b->digest))) == NULL ||
 	    (b->ds = calloc(slots, sizeof(*b->ds))) == NULL ||
 	    (b->comm = calloc(slots, sizeof(*b->comm))) == NULL ||
@@ -690,7 +719,7 @@ ccc_combine_core(const struct ccc_combine_in *in, ccc_plain_fn emit,
 	b->in = in;
 	b->nodes = nodes;
 	ccc_buf_init(&b->cts.data, 0);
-	for (i = 0; i < BATCH; i++)
+	for (i = 0; i < cap; i++)
 		ccc_buf_init(&b->pt[i], 1);
 	for (k = 0; k < in->nsealed; k++)
 		nodes[k].f.fd = -1;
@@ -724,10 +753,16 @@ ccc_combine_core(const struct ccc_combine_in *in, ccc_plain_fn emit,
 		goto out;
 	while ((rc = ccc_ct_batch_read(&b->cts, src, err)) == 0 &&
 	    b->cts.n > 0) {
+		/* (A source yields at most the n it counted.) */
+		if (b->cts.n > cap) {
+			rc = ccc_err_set(err, CCC_E_INTERNAL, -1, NULL,
+			    "ciphertexts: a batch past the source's count");
+			goto out;
+		}
 		/* Every usable node's next shares, opened in order. */
 		for (k = 0; k < in->nsealed; k++)
 			for (i = 0; i < b->cts.n && !nodes[k].bad; i++) {
-				size_t at = (size_t)k * BATCH + i;
+				size_t at = (size_t)k * b->cap + i;
 				if (nodes[k].vds != NULL) {
 					b->ds[at] = nodes[k].vds[done + i];
 					continue;
