@@ -17,12 +17,16 @@ enclaves) serves REQUESTS requests two ways, in turn (A B A B ...):
              assigns and makes the request, one combine --serve makes
              both certificates, one verify --serve and one ccc-combine
              --serve read the certified result.  The user's encryption
-             stays a process (each request is another user's).
+             stays a process (each request is another user's), its
+             ciphertext sent through a pipe as it goes to the
+             application, not written to a synced file.
 
 For each request: its wall time (median over the requests; a wall time,
 so run it on an idle machine) and the CPU time of every ccc process it
 cost (a serving process's CPU time over its whole life, shared out over
-its requests).  Not a test: it reports.  make bench-serving runs it.
+its requests); then where a served request's wall time goes, step by
+step (medians, which need not add up to the whole's).  Not a test: it
+reports.  make bench-serving runs it.
 
     bench/serving.py [-n REQUESTS]
 """
@@ -213,29 +217,63 @@ def get(name):
         return f.read()
 
 
+def encrypt():
+    """The user's ciphertext of ccc-flow's input, from ccc-encrypt's
+    standard output."""
+    r = subprocess.run(["ccc-encrypt", "-k", TPK, "-l", "app:demo",
+                        "01-input"], cwd=W, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, check=False)
+    if r.returncode != 0:
+        sys.exit("bench/serving.py: ccc-encrypt: %s"
+                 % r.stderr.decode().strip())
+    return r.stdout
+
+
+# The served request's steps, in order: (name, wall times in seconds).
+STEPS = [("the user's ccc-encrypt (1)", []),
+         ("assignment, enclave key, request (2)", []),
+         ("4 oracles sign, certificate (3)", []),
+         ("7 nodes release (4)", []),
+         ("the enclave's job (5, 6)", []),
+         ("4 oracles sign the result, certificate (7)", []),
+         ("verify, read the output (7)", [])]
+
+
 def serving(n, oracles, nodes, enclaves, app):
     """Steps 1 to 7 through the serving processes."""
-    sh("ccc-encrypt", "-k", TPK, "-l", "app:demo", "-f", "-o", n + ".ct",
-       "01-input")
+    t = [time.perf_counter()]
+
+    def step():
+        t.append(time.perf_counter())
+        STEPS[len(t) - 2][1].append(t[-1] - t[-2])
+
+    ct = encrypt()
+    step()
     rid, _, name = ask([app["request"]], assign_order(),
                        "the requester")[0].decode().split()
     e = int(name.rsplit("-", 1)[1])
     pub = ask([enclaves[e - 1]], key_order(rid), "the enclave")[0]
-    req = ask([app["request"]], request_order(pub, get(n + ".ct"), rid),
+    req = ask([app["request"]], request_order(pub, ct, rid),
               "the requester")[0]
+    step()
     sigs = ask(oracles, req, "an oracle")
     cert = ask([app["combine"]], combine_order(req, sigs[:3]),
                "the combiner")[0]
+    step()
     sealed = ask(nodes, cert, "a node")
+    step()
     put(n + ".res", ask([enclaves[e - 1]], job(cert, sealed),
                         "the enclave")[0])
+    step()
     ask(oracles, cert, "an oracle")  # kept for the result
     res = get(n + ".res")
     rsigs = ask(oracles, res, "an oracle")
     rcert = ask([app["combine"]], combine_order(res, rsigs[:3]),
                 "the combiner")[0]
+    step()
     vres = ask([app["verify"]], rcert, "the verifier")[0]
     put(n + ".out", ask([app["read"]], vres, "the reader")[0])
+    step()
 
 
 def start(cmd):
@@ -291,5 +329,8 @@ try:
         1e3 * cpu_srv / args.requests))
     print("  %-36s %11.2fx %13.2fx" % ("ratio", m_srv / m_one,
                                       cpu_srv / cpu_one))
+    print("where a served request's wall time goes (median ms)")
+    for name, ts in STEPS:
+        print("  %-44s %6.1f" % (name, 1e3 * statistics.median(ts)))
 finally:
     shutil.rmtree(work, ignore_errors=True)

@@ -237,7 +237,7 @@ EOF
 	local serving=$TOP_SRCDIR/bench/serving.py
 	crun -0 "$serving" -n 2
 	assert_stderr_empty
-	[[ ${#lines[@]} == 5 ]] || fail "${#lines[@]} lines"
+	[[ ${#lines[@]} == 13 ]] || fail "${#lines[@]} lines"
 	[[ ${lines[0]} == "a whole request, steps 1 to 7 (n=7, t=5, 4 oracles, q=3), 2 requests each way, interleaved" ]] ||
 	    fail "title: ${lines[0]}"
 	[[ ${lines[1]} =~ ^\ +wall\ ms\ +CPU\ ms$ ]] || fail "header: ${lines[1]}"
@@ -247,6 +247,19 @@ EOF
 	    fail "row: ${lines[3]}"
 	[[ ${lines[4]} =~ ^\ \ ratio\ +[0-9]+\.[0-9]{2}x\ +[0-9]+\.[0-9]{2}x$ ]] ||
 	    fail "row: ${lines[4]}"
+	[[ ${lines[5]} == "where a served request's wall time goes (median ms)" ]] ||
+	    fail "title: ${lines[5]}"
+	local i names=("the user's ccc-encrypt (1)"
+	    "assignment, enclave key, request (2)"
+	    "4 oracles sign, certificate (3)" "7 nodes release (4)"
+	    "the enclave's job (5, 6)"
+	    "4 oracles sign the result, certificate (7)"
+	    "verify, read the output (7)")
+	for i in "${!names[@]}"; do
+		[[ ${lines[6 + i]} =~ ^\ \ (.*[^ ])\ +[0-9]+\.[0-9]$ &&
+		    ${BASH_REMATCH[1]} == "${names[i]}" ]] ||
+		    fail "step: ${lines[6 + i]}"
+	done
 	crun -2 "$serving" -n 0
 	assert_stderr "bench/serving.py: usage: -n takes 1 or more requests"
 }
