@@ -684,7 +684,7 @@ ccc_accesslog_append(struct ccc_accesslog *st,
 		if ((rc = log_has(log, e->request_id, &found, d, err)) != 0)
 			goto out;
 		if (found)
-			goto mark;
+			goto out;	/* logged by the run that crashed */
 	}
 	/*
 	 * What the entry will name is durable before it: the pending marker
@@ -733,10 +733,12 @@ ccc_accesslog_append(struct ccc_accesslog *st,
 	h.seq++;
 	memcpy(h.rid, e->request_id, 32);
 	h.len += len;
-	if ((rc = ccc_access_head_write(head, &h, err)) != 0)
-		goto out;
-mark:
-	rc = ccc_accesslog_mark(st, e->request_id, "logged", expires, err);
+	rc = ccc_access_head_write(head, &h, err);
+	/*
+	 * The marker stays "pending" until "released" replaces it: a request
+	 * sent again meanwhile is looked up in the log either way (a
+	 * "logged" marker, which older versions wrote here, cost a file).
+	 */
 out:
 	if (fd >= 0)
 		close(fd);

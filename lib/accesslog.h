@@ -17,14 +17,16 @@
  *
  * STATE/served/e<N>/<request id hex> is a replay marker (lib/markers.c),
  * filed in the bucket N of its expiry (N = expiry / CCC_MARKER_BUCKET):
- * "pending" before the
- * log entry is appended, "logged" once it is in the log, "released" once
- * the sealed shares were written, "recorded" when rebuilt from the log.
+ * "pending" from before the
+ * log entry is appended, "released" (written over it in place) once the
+ * sealed shares were written, "recorded" when rebuilt from the log;
+ * "logged", which older versions wrote once the entry was in the log, is
+ * read as pending is.
  * A node refuses a request whose marker says released or recorded.  The
  * log is the record and the markers an index of it: removed markers are
  * rebuilt from the log (ccc_accesslog_check).  After a crash a re-run finishes
  * the release with exactly one log entry: a pending marker makes it look
- * the request up in the log before appending, a logged one skips the log.
+ * the request up in the log before appending.
  * Markers of requests expired for longer than the grace period are
  * pruned, a whole bucket at a time: such requests are refused as expired
  * anyway.  Neither pruning nor a lookup reads a live marker, so serving
@@ -99,8 +101,8 @@ int ccc_accesslog_check(struct ccc_accesslog *st, uint64_t now,
 int ccc_accesslog_served(struct ccc_accesslog *st, const uint8_t rid[32],
     enum ccc_served *how, struct ccc_err *err) CCC_WUR;
 /*
- * Log a release: a "pending" marker, the entry (append, fsync, head
- * replaced), then the "logged" marker.  A pending marker left by a crash
+ * Log a release: a "pending" marker, then the entry (append, fsync, head
+ * replaced); the marker stays pending until released.  A pending marker
  * makes it look the request up in the log first, so a request is logged
  * exactly once however often the node is killed and re-run.
  */

@@ -14,6 +14,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,11 +199,46 @@ ccc_accesslog_mark(struct ccc_accesslog *st, const uint8_t rid[32],
 	return rc;
 }
 
+/*
+ * "released", written over the request's pending marker in place: no new
+ * file for each release (on a file system without a journal, each new
+ * inode is found by scanning past the recently freed ones).  The line is
+ * one write into the file's first sector, as long as the pending line or
+ * one byte longer; it is not synced (like every marker, see
+ * ccc_accesslog_mark).  A power cut during it leaves the pending line
+ * (the request, sent again, is looked up in the log, as after any lost
+ * marker), the released one, or, should the disk tear a sector, bytes
+ * that are neither, read as "not a replay marker": the request is then
+ * refused, never released again.  Without a marker in the bucket (one of
+ * the flat layout, or none), an atomic one.
+ */
 int
 ccc_accesslog_released(struct ccc_accesslog *st, const uint8_t rid[32],
     uint64_t expires, struct ccc_err *err)
 {
-	return ccc_accesslog_mark(st, rid, "released", expires, err);
+	char *p, line[64];
+	size_t n;
+	int fd, rc = 0;
+
+	if ((p = marker_at(st, rid, &expires, "")) == NULL)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "state");
+	if ((fd = open(p, O_WRONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) < 0) {
+		rc = errno == ENOENT ? ccc_accesslog_mark(st, rid, "released",
+		    expires, err) : ccc_err_set(err, CCC_E_IO, -1, NULL,
+		    "%s: %s", p, strerror(errno));
+		free(p);
+		return rc;
+	}
+	n = (size_t)snprintf(line, sizeof(line), "released %" PRIu64 "\n",
+	    expires);
+	if (pwrite(fd, line, n, 0) != (ssize_t)n ||
+	    ftruncate(fd, (off_t)n) != 0)
+		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", p,
+		    strerror(errno));
+	close(fd);
+	free(p);
+	return rc;
 }
 
 int

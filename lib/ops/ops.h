@@ -712,7 +712,7 @@ int ccc_node_serve(struct ccc_node *nd, const struct ccc_serve_opts *o,
     int in_fd, struct ccc_out *to, uint8_t rid[32], bool *have_rid,
     struct ccc_err *err) CCC_WUR;
 /*
- * A release ccc_node_serve wrote into an open output (to) stays "logged",
+ * A release ccc_node_serve wrote into an open output (to) stays pending,
  * its blob kept, until that output is out: ccc_node_settle, called then,
  * marks it released in the state dir and removes the kept blob (0 when
  * nothing waits).  Until then, the same request is given that blob.

@@ -707,7 +707,7 @@ served_two() {
 	rm -f s1.tmp*
 	crun -0 ccc-inspect -L st1
 	assert_output "st1/access.log: 1 entry, chained and matching its head"
-	[[ "$(cat "$(marker st1 fx/req)")" == "logged $(num fx/req expires)" ]]
+	[[ "$(cat "$(marker st1 fx/req)")" == "pending $(num fx/req expires)" ]]
 	save st1/access.log st1/access.head
 	# The blob was kept, durable, before the release was logged.
 	local kept
@@ -738,6 +738,33 @@ served_two() {
 	assert_same pt fx/msg
 }
 
+@test "request mode: released is written over the pending marker in place; one torn between the two refuses the request" {
+	killed_node 1 -o s1 fx/cert
+	((status == 137))
+	rm -f s1.tmp*
+	local m ino e
+	m=$(marker st1 fx/req)
+	e=$(num fx/req expires)
+	[[ "$(cat "$m")" == "pending $e" ]]
+	ino=$(stat -c %i "$m")
+	node 1 -o s1 fx/cert
+	((status == 0))
+	assert_stderr_empty
+	# The same file: no new one for the release.
+	[[ "$(cat "$m")" == "released $e" ]]
+	[[ $(stat -c %i "$m") == "$ino" ]] || fail "a new marker file"
+	[[ $(size_of "$m") == $((${#e} + 10)) ]]
+	save st1/access.log st1/access.head
+	# A power cut that tore the rewrite: neither line, refused, nothing
+	# released again.
+	printf 'relding %s\n' "$e" >"$m"
+	node 1 -o again fx/cert
+	((status == 2))
+	assert_stderr "ccc-reencrypt: bad node state: $m: not a replay marker"
+	assert_no_file again
+	assert_unchanged st1/access.log st1/access.head
+}
+
 @test "request mode: a logged release whose kept blob is gone or altered is not released" {
 	killed_node 1 -o s1 fx/cert
 	((status == 137))
@@ -763,7 +790,7 @@ served_two() {
 	((status == 2))
 	assert_stderr "ccc-reencrypt: bad node state: $kept: request $(rid fx/req)... is logged with the digest of its sealed blob, which is gone; nothing released"
 	assert_no_file s1
-	[[ "$(cat "$(marker st1 fx/req)")" == "logged $(num fx/req expires)" ]]
+	[[ "$(cat "$(marker st1 fx/req)")" == "pending $(num fx/req expires)" ]]
 	# Put back, it is released, to standard output too.
 	cp kept.saved "$kept"
 	save st1/access.log st1/access.head

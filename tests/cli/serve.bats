@@ -182,7 +182,7 @@ num() {
 	assert_stderr "ccc-reencrypt: i/o error: stdout: No space left on device"
 	# Logged with the digest of the blob it kept, not marked released:
 	# its answer never went out.
-	[[ "$(cat "$m")" == "logged $(num fx/req1 expires)" ]]
+	[[ "$(cat "$m")" == "pending $(num fx/req1 expires)" ]]
 	[[ "$(field_hex st1/access.log sealed_digest)" == "$(sha256sum <"$kept" | cut -c1-64)" ]]
 	save st1/access.log st1/access.head
 	# Sent again, it gets the very blob the log entry names, logged once.
