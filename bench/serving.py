@@ -25,8 +25,10 @@ For each request: its wall time (median over the requests; a wall time,
 so run it on an idle machine) and the CPU time of every ccc process it
 cost (a serving process's CPU time over its whole life, shared out over
 its requests); then where a served request's wall time goes, step by
-step (medians, which need not add up to the whole's).  Not a test: it
-reports.  make bench-serving runs it.
+step (medians, which need not add up to the whole's), and its CPU time,
+role by role (each serving process's own and its children's, from
+wait4; the rest, the users' encryptions, is the whole's less theirs).
+Not a test: it reports.  make bench-serving runs it.
 
     bench/serving.py [-n REQUESTS]
 """
@@ -308,13 +310,24 @@ try:
                 get("s%d.out" % k) != get("07-output"):
             sys.exit("bench/serving.py: a request's output is not "
                      "ccc-flow's (07-output)")
-    servers = oracles + nodes + enclaves + list(app.values())
-    for pr in servers:
-        pr.stdin.close()
-    for pr in servers:
-        if pr.wait() != 0:
-            sys.exit("bench/serving.py: a server exited with status %d"
-                     % pr.returncode)
+    roles = [("4 oracles", oracles), ("7 nodes", nodes),
+             ("2 enclaves, their sandboxes with them", enclaves),
+             ("the application's 4", list(app.values()))]
+    for _, prs in roles:
+        for pr in prs:
+            pr.stdin.close()
+    # Each server's CPU time over its life, its reaped children with it.
+    role_cpu = []
+    for _, prs in roles:
+        cpu = 0.0
+        for pr in prs:
+            _, st, ru = os.wait4(pr.pid, 0)
+            pr.returncode = os.waitstatus_to_exitcode(st)
+            if pr.returncode != 0:
+                sys.exit("bench/serving.py: a server exited with status "
+                         "%d" % pr.returncode)
+            cpu += ru.ru_utime + ru.ru_stime
+        role_cpu.append(cpu)
     # Children count once waited for: the servers' whole lives now, with
     # the serving side's own processes.
     cpu_srv = children_cpu() - base - cpu_one
@@ -332,5 +345,11 @@ try:
     print("where a served request's wall time goes (median ms)")
     for name, ts in STEPS:
         print("  %-44s %6.1f" % (name, 1e3 * statistics.median(ts)))
+    print("where a served request's CPU time goes (ms a request)")
+    for (name, _), cpu in zip(roles, role_cpu):
+        print("  %-44s %6.1f" % (name, 1e3 * cpu / args.requests))
+    print("  %-44s %6.1f" % ("the users' ccc-encrypt and the rest",
+                             1e3 * (cpu_srv - sum(role_cpu)) /
+                             args.requests))
 finally:
     shutil.rmtree(work, ignore_errors=True)

@@ -237,7 +237,7 @@ EOF
 	local serving=$TOP_SRCDIR/bench/serving.py
 	crun -0 "$serving" -n 2
 	assert_stderr_empty
-	[[ ${#lines[@]} == 13 ]] || fail "${#lines[@]} lines"
+	[[ ${#lines[@]} == 19 ]] || fail "${#lines[@]} lines"
 	[[ ${lines[0]} == "a whole request, steps 1 to 7 (n=7, t=5, 4 oracles, q=3), 2 requests each way, interleaved" ]] ||
 	    fail "title: ${lines[0]}"
 	[[ ${lines[1]} =~ ^\ +wall\ ms\ +CPU\ ms$ ]] || fail "header: ${lines[1]}"
@@ -259,6 +259,15 @@ EOF
 		[[ ${lines[6 + i]} =~ ^\ \ (.*[^ ])\ +[0-9]+\.[0-9]$ &&
 		    ${BASH_REMATCH[1]} == "${names[i]}" ]] ||
 		    fail "step: ${lines[6 + i]}"
+	done
+	[[ ${lines[13]} == "where a served request's CPU time goes (ms a request)" ]] ||
+	    fail "title: ${lines[13]}"
+	names=("4 oracles" "7 nodes" "2 enclaves, their sandboxes with them"
+	    "the application's 4" "the users' ccc-encrypt and the rest")
+	for i in "${!names[@]}"; do
+		[[ ${lines[14 + i]} =~ ^\ \ (.*[^ ])\ +-?[0-9]+\.[0-9]$ &&
+		    ${BASH_REMATCH[1]} == "${names[i]}" ]] ||
+		    fail "role: ${lines[14 + i]}"
 	done
 	crun -2 "$serving" -n 0
 	assert_stderr "bench/serving.py: usage: -n takes 1 or more requests"
