@@ -546,6 +546,7 @@ ccc_attest_verify(const uint8_t *doc, size_t len,
 	struct ccc_err e;
 	const struct ccc_attest_root *root = NULL;
 	X509 *leaf = NULL, *cab[CCC_NITRO_CABUNDLE_MAX] = { NULL };
+	EC_GROUP *tab = NULL;
 	uint8_t fp[32], chain[32];
 	char fphex[65], at[40], cn[80];
 	bool sw, named;
@@ -656,7 +657,8 @@ ccc_attest_verify(const uint8_t *doc, size_t len,
 	if ((rc = check_leaf_key(leaf, rep, err)) != 0)
 		goto out;
 	ccc_err_clear(&e);
-	if ((rc = ccc_cose_sign1_verify(&m, X509_get0_pubkey(leaf),
+	tab = ccc_attest_chain_table(chain, leaf);
+	if ((rc = ccc_cose_sign1_verify_tab(&m, X509_get0_pubkey(leaf), tab,
 	    CCC_COSE_ALG_ES384, NULL, 0, &e)) != 0) {
 		if (rc == CCC_E_SIGNATURE)
 			rc = refuse(rep, err, CCC_ATTEST_BAD_SIGNATURE,
@@ -738,6 +740,7 @@ claims:
 out:
 	if (rc != 0 && rep->reason == CCC_ATTEST_OK)
 		rep->reason = CCC_ATTEST_OTHER;
+	EC_GROUP_free(tab);
 	X509_free(leaf);
 	for (i = 0; i < CCC_NITRO_CABUNDLE_MAX; i++)
 		X509_free(cab[i]);

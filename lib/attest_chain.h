@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <openssl/ec.h>
 #include <openssl/x509.h>
 
 #include "nitro.h"
@@ -24,6 +25,14 @@ bool ccc_attest_chain_known(const uint8_t key[32], time_t t);
  * reference for the caller to free), whatever the time; NULL if not kept.
  */
 X509 *ccc_attest_chain_leaf(const uint8_t key[32]);
+/*
+ * A table of the leaf key's multiples for the chain of key (lib/es384.h)
+ * once its documents are many, or NULL: kept with the chain, built from
+ * its leaf once asked for TABLE_AFTER times, given as a copy that shares
+ * it (for the caller to free).  leaf: the certificate the document names,
+ * which must be the chain's.
+ */
+EC_GROUP *ccc_attest_chain_table(const uint8_t key[32], X509 *leaf);
 /* Keep the chain of key (leaf, then cab[0..ncab-1]) as verified. */
 void ccc_attest_chain_remember(const uint8_t key[32], X509 *leaf, X509 **cab,
     size_t ncab);

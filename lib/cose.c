@@ -11,6 +11,7 @@
 
 #include "cbor.h"
 #include "cose.h"
+#include "es384.h"
 
 int
 ccc_cose_unwrap(struct ccc_buf *dec, const uint8_t *p, size_t len,
@@ -298,6 +299,15 @@ int
 ccc_cose_sign1_verify(const struct ccc_cose_sign1 *m, EVP_PKEY *pub,
     int64_t alg, const uint8_t *aad, size_t aad_len, struct ccc_err *err)
 {
+	return ccc_cose_sign1_verify_tab(m, pub, NULL, alg, aad, aad_len, err);
+}
+
+int
+ccc_cose_sign1_verify_tab(const struct ccc_cose_sign1 *m, EVP_PKEY *pub,
+    const EC_GROUP *tab, int64_t alg, const uint8_t *aad, size_t aad_len,
+    struct ccc_err *err)
+{
+	uint8_t dgst[48];
 	struct ccc_buf tbs;
 	EVP_MD_CTX *ctx = NULL;
 	ECDSA_SIG *es = NULL;
@@ -338,6 +348,22 @@ ccc_cose_sign1_verify(const struct ccc_cose_sign1 *m, EVP_PKEY *pub,
 		    "signature is %zu bytes, expected %zu", m->sig_len, 2 * n);
 		goto out;
 	}
+	if ((rc = ccc_cose_sign1_tbs(&tbs, m, aad, aad_len)) != 0) {
+		rc = ccc_err_set(err, rc, -1, NULL, "Sig_structure");
+		goto out;
+	}
+	if (tab != NULL && alg == CCC_COSE_ALG_ES384) {
+		if (EVP_Digest(tbs.p, tbs.len, dgst, NULL, md, NULL) != 1) {
+			rc = ccc_err_openssl(err, "SHA-384");
+			goto out;
+		}
+		if ((v = ccc_es384_verify(tab, pub, dgst, m->sig)) < 0) {
+			rc = ccc_err_set(err, CCC_E_CRYPTO, -1, NULL, "ECDSA "
+			    "verification with the key's table failed");
+			goto out;
+		}
+		goto verdict;
+	}
 	if ((r = BN_bin2bn(m->sig, (int)n, NULL)) == NULL ||
 	    (s = BN_bin2bn(m->sig + n, (int)n, NULL)) == NULL ||
 	    (es = ECDSA_SIG_new()) == NULL) {
@@ -353,16 +379,13 @@ ccc_cose_sign1_verify(const struct ccc_cose_sign1 *m, EVP_PKEY *pub,
 		rc = ccc_err_openssl(err, "ECDSA signature");
 		goto out;
 	}
-	if ((rc = ccc_cose_sign1_tbs(&tbs, m, aad, aad_len)) != 0) {
-		rc = ccc_err_set(err, rc, -1, NULL, "Sig_structure");
-		goto out;
-	}
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestVerifyInit(ctx, NULL, md, NULL, pub) != 1) {
 		rc = ccc_err_openssl(err, "ECDSA verification");
 		goto out;
 	}
 	v = EVP_DigestVerify(ctx, der, (size_t)dlen, tbs.p, tbs.len);
+verdict:
 	if (v != 1) {
 		/* 0: a wrong signature; < 0: r or s out of range.  Alike. */
 		ERR_clear_error();

@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/ec.h>
 #include <openssl/types.h>
 
 #include "buf.h"
@@ -117,6 +118,14 @@ int ccc_cose_sign1_tbs(struct ccc_buf *b, const struct ccc_cose_sign1 *m,
 int ccc_cose_sign1_verify(const struct ccc_cose_sign1 *m, EVP_PKEY *pub,
     int64_t alg, const uint8_t *aad, size_t aad_len, struct ccc_err *err)
     CCC_WUR;
+/*
+ * The same, an ES384 signature checked with tab, a table of pub's
+ * multiples (lib/es384.h), when tab is not NULL: the same verdicts and
+ * errors, in about a third of the time.
+ */
+int ccc_cose_sign1_verify_tab(const struct ccc_cose_sign1 *m, EVP_PKEY *pub,
+    const EC_GROUP *tab, int64_t alg, const uint8_t *aad, size_t aad_len,
+    struct ccc_err *err) CCC_WUR;
 
 /*
  * Sign payload with the P-384 key into an untagged COSE_Sign1 (the Nitro
