@@ -696,8 +696,14 @@ ccc_combine_core(const struct ccc_combine_in *in, ccc_plain_fn emit,
 
 	cap = src->n > 0 && src->n < BATCH ? src->n : BATCH;
 	slots = (size_t)in->nsealed * cap;
-	if ((nodes = calloc(in->nsealed, sizeof(*nodes))) == NULL ||
-	    (b = calloc(1, sizeof(*b))) == NULL) {
+	if ((nodes = calloc(in->nsealed, sizeof(*nodes))) == NULL) {
+		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "shares");
+		goto out;
+	}
+	/* Before anything can fail: out closes them (not fd 0). */
+	for (k = 0; k < in->nsealed; k++)
+		nodes[k].f.fd = -1;
+	if ((b = calloc(1, sizeof(*b))) == NULL) {
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "shares");
 		goto out;
 	}
@@ -721,8 +727,6 @@ ccc_combine_core(const struct ccc_combine_in *in, ccc_plain_fn emit,
 	ccc_buf_init(&b->cts.data, 0);
 	for (i = 0; i < cap; i++)
 		ccc_buf_init(&b->pt[i], 1);
-	for (k = 0; k < in->nsealed; k++)
-		nodes[k].f.fd = -1;
 	for (k = 0; k < in->nsealed; k++) {
 		bool vault = false;
 		nodes[k].file = in->sealed[k];
