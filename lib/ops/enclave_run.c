@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -95,18 +96,60 @@ narrow_ports(struct ccc_sandbox_limits *l, const struct ccc_request *rq,
 	return 0;
 }
 
-/* Load the code named by its measurement and check its digest. */
+/*
+ * The last code a host loaded, kept for the next job (a serving host runs
+ * the same program request after request): its bytes, which hashed to
+ * meas, and what stat said of its file.  It is used only while the file
+ * is the same file, unchanged (device, inode, size, modification and
+ * change times), so that removing or replacing a program's file takes
+ * effect from the next job, as it does when every job reads it.
+ */
+struct code_cache {
+	uint8_t meas[48];
+	struct stat st;
+	struct ccc_buf code;
+	bool used;
+};
+
+static bool
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	    a->st_size == b->st_size &&
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	    a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/*
+ * Load the code named by its measurement and check its digest, into the
+ * cache cc (its bytes then at cc->code), or, read and hashed again, when
+ * the cache holds other code or its file changed.
+ */
 static int
-load_code(struct ccc_buf *code, const char *dir, const uint8_t meas[48],
+load_code(struct code_cache *cc, const char *dir, const uint8_t meas[48],
     struct ccc_err *err)
 {
 	char hex[97], *path = NULL;
+	struct ccc_buf *code = &cc->code;
+	struct stat st;
+	bool have_st;
 	uint8_t d[48];
 	int rc;
 
 	sodium_bin2hex(hex, sizeof(hex), meas, 48);
 	if (asprintf(&path, "%s/%s", dir, hex) < 0)
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "code");
+	/* (Before the read: a change during it is seen by the next job.) */
+	have_st = stat(path, &st) == 0;
+	if (have_st && cc->used && memcmp(cc->meas, meas, 48) == 0 &&
+	    same_file(&cc->st, &st)) {
+		free(path);
+		return 0;
+	}
+	cc->used = false;
+	ccc_buf_reset(code);
 	if ((rc = ccc_read_file(code, path, 256UL << 20, err)) != 0) {
 		/* The directory, and the code by its measurement. */
 		if (err != NULL) {
@@ -128,6 +171,10 @@ load_code(struct ccc_buf *code, const char *dir, const uint8_t meas[48],
 		    "its SHA-384 is not the request's code measurement; not "
 		    "run", hex);
 		ccc_err_what(err, dir);
+	} else if (have_st) {
+		memcpy(cc->meas, meas, 48);
+		cc->st = st;
+		cc->used = true;
 	}
 out:
 	free(path);
@@ -208,6 +255,7 @@ struct ccc_enclave {
 	struct ccc_enclave_policy pol;
 	struct ccc_attest_signer *signer;
 	const char *codedir;
+	struct code_cache code;	/* the last code loaded */
 	uint8_t eid[32], rt[48];
 };
 
@@ -221,6 +269,7 @@ ccc_enclave_open(struct ccc_enclave **ep, const struct ccc_enclave_opts *o,
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "enclave");
 	e->codedir = o->codedir;
+	ccc_buf_init(&e->code.code, 0);
 	if ((rc = ccc_enclave_policy_load(&e->pol, o->policy, err)) != 0 ||
 	    (rc = ccc_roster_read(&e->roster, o->roster, err)) != 0 ||
 	    (rc = ccc_op_read_tpk(&e->pub, o->tpk, err)) != 0 ||
@@ -241,6 +290,7 @@ ccc_enclave_close(struct ccc_enclave *e)
 	if (e == NULL)
 		return;
 	ccc_attest_signer_free(e->signer);
+	ccc_buf_free(&e->code.code);
 	ccc_tdh2_pub_free(&e->pub);
 	ccc_roster_free(&e->roster);
 	free(e);
@@ -273,7 +323,8 @@ ccc_enclave_job_run(struct ccc_enclave *e, const struct ccc_enclave_job *j,
 	struct ccc_sandbox_result res;
 	struct ccc_nitro_claims claims;
 	struct ccc_val v[RES_NFIELDS], ev[EIN_NFIELDS];
-	struct ccc_buf cb, code, in, so, outp, digests, doc, blob;
+	struct ccc_buf cb, in, so, outp, digests, doc, blob;
+	const struct ccc_buf *code = &e->code.code;
 	bool src_open = false, key_held = false;
 	const uint8_t *p;
 	size_t n;
@@ -282,7 +333,6 @@ ccc_enclave_job_run(struct ccc_enclave *e, const struct ccc_enclave_job *j,
 	int rc;
 
 	ccc_buf_init(&cb, 0);
-	ccc_buf_init(&code, 0);
 	ccc_buf_init(&in, 1);
 	ccc_buf_init(&so, 1);
 	ccc_buf_init(&outp, 0);
@@ -339,7 +389,7 @@ ccc_enclave_job_run(struct ccc_enclave *e, const struct ccc_enclave_job *j,
 	if (pol.lim.network && rq.negress > 0 &&
 	    (rc = narrow_ports(&pol.lim, &rq, err)) != 0)
 		goto in_err;
-	if ((rc = load_code(&code, e->codedir, rq.code, err)) != 0 ||
+	if ((rc = load_code(&e->code, e->codedir, rq.code, err)) != 0 ||
 	    (rc = ccc_sandbox_check(&pol.lim, err)) != 0)
 		goto out;
 
@@ -412,7 +462,7 @@ ccc_enclave_job_run(struct ccc_enclave *e, const struct ccc_enclave_job *j,
 	}
 
 	/* Run the measured code. */
-	if ((rc = ccc_sandbox_run(code.p, code.len, in.p, in.len, &pol.lim,
+	if ((rc = ccc_sandbox_run(code->p, code->len, in.p, in.len, &pol.lim,
 	    &so, &res, err)) != 0)
 		goto out;
 	if (res.missing != 0)
@@ -504,7 +554,6 @@ out:
 		sodium_free(seed);
 	ccc_op_nodes_close(&nr);
 	ccc_buf_free(&cb);
-	ccc_buf_free(&code);
 	ccc_buf_free(&in);
 	ccc_buf_free(&so);
 	ccc_buf_free(&outp);

@@ -26,11 +26,12 @@ setup() {
 }
 
 # host ARG...: enclave-1's serving process, its answers on standard output
-# (under the sanitizers, leaks checked as crun checks them).
+# (under the sanitizers, leaks checked as crun checks them); its code
+# directory $CODE, by default fx/code; run under $HOST_WRAP if set.
 host() {
-	ASAN_OPTIONS=${CCC_CRUN_ASAN_OPTIONS-${ASAN_OPTIONS-}} \
+	ASAN_OPTIONS=${CCC_CRUN_ASAN_OPTIONS-${ASAN_OPTIONS-}} ${HOST_WRAP-} \
 	    ccc-enclave-run -r fx/roster -k fx/key/tpk.cbor -a fx/e1.key \
-	    -x fx/code --serve "$@"
+	    -x "${CODE:-fx/code}" --serve "$@"
 }
 
 # output_of ANSWERS N OUT: the output bytes of the Nth answer, to OUT.
@@ -191,6 +192,51 @@ answer() {
 	assert_contains "$output" "$(answer 1 "$rid" "key mismatch: request 3: this process holds no per-request key ${pk:0:16}... (made by it, not yet used, not expired)")"
 	# The third: a new key.
 	[[ "$(grep -c '"status": 0' <<<"$output")" == 2 ]]
+}
+
+@test "--serve: the program, read once, runs from memory while its file is unchanged; a changed or removed file is read again" {
+	local h i st seen
+	h=$(sha384sum <fx/prog | cut -d' ' -f1)
+	seen=$(printf 'seen\n' | od -An -v -tx1 | tr -d ' \n')
+	command -v strace >/dev/null || skip "strace not installed"
+	mkdir code
+	cp fx/prog "code/$h"
+	# The opens of the program's file, counted.
+	CODE=code HOST_WRAP="strace -qq -e trace=openat -o $PWD/opens" start
+	for i in 0 1 2 3 4; do
+		ask keyorder "epub$i"
+		request "r$i" "epub$i"
+	done
+	ask r0.job o0
+	[[ "$(field_hex o0 output)" == "$seen" ]]
+	# Unchanged, run from memory.
+	ask r1.job o1
+	[[ "$(field_hex o1 output)" == "$seen" ]]
+	# Changed in place, the file is read again and refused.
+	printf '#\n' >>"code/$h"
+	st=0
+	ask r2.job o2 2>e2 || st=$?
+	((st == 1)) || fail "status $st"
+	[[ "$(cat e2)" == "ccc-inspect: refused by policy: code: code ${h:0:16}...: its SHA-384 is not the request's code measurement; not run" ]] ||
+	    fail "stderr: $(cat e2)"
+	# Put back (another file, the same bytes): it runs.
+	cp fx/prog "code/$h.new"
+	mv "code/$h.new" "code/$h"
+	ask r3.job o3
+	[[ "$(field_hex o3 output)" == "$seen" ]]
+	# Removed: refused.
+	rm "code/$h"
+	st=0
+	ask r4.job o4 2>e4 || st=$?
+	((st == 2)) || fail "status $st"
+	[[ "$(cat e4)" == "ccc-inspect: i/o error: code: code ${h:0:16}...: No such file or directory" ]] ||
+	    fail "stderr: $(cat e4)"
+	finish rest
+	((status == 0))
+	[[ ! -s err ]] || fail "stderr: $(cat err)"
+	# Opened for r0, r2, r3 and r4 (which found none): not for r1.
+	[[ $(grep -c "\"code/$h\"" opens) == 4 ]] ||
+	    fail "opens: $(grep "code/" opens)"
 }
 
 @test "--serve: a job refused before any share is opened keeps its key; the next job runs" {
