@@ -29,7 +29,10 @@ setup() {
 # (under the sanitizers, leaks checked as crun checks them); its code
 # directory $CODE, by default fx/code; run under $HOST_WRAP if set.
 host() {
-	ASAN_OPTIONS=${CCC_CRUN_ASAN_OPTIONS-${ASAN_OPTIONS-}} ${HOST_WRAP-} \
+	local asan=${CCC_CRUN_ASAN_OPTIONS-${ASAN_OPTIONS-}}
+	# (LeakSanitizer does not run under ptrace.)
+	[[ -z ${HOST_WRAP-} ]] || asan=${asan:+$asan:}detect_leaks=0
+	ASAN_OPTIONS=$asan ${HOST_WRAP-} \
 	    ccc-enclave-run -r fx/roster -k fx/key/tpk.cbor -a fx/e1.key \
 	    -x "${CODE:-fx/code}" --serve "$@"
 }
@@ -232,7 +235,7 @@ answer() {
 	[[ "$(cat e4)" == "ccc-inspect: i/o error: code: code ${h:0:16}...: No such file or directory" ]] ||
 	    fail "stderr: $(cat e4)"
 	finish rest
-	((status == 0))
+	((status == 0)) || fail "status $status: $(cat err)"
 	[[ ! -s err ]] || fail "stderr: $(cat err)"
 	# Opened for r0, r2, r3 and r4 (which found none): not for r1.
 	[[ $(grep -c "\"code/$h\"" opens) == 4 ]] ||
