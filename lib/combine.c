@@ -6,14 +6,9 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <sodium.h>
@@ -22,266 +17,14 @@
 #include "coin.h"
 #include "ctcheck.h"
 #include "combine.h"
-#include "io.h"
+#include "combine_node.h"
 #include "keys.h"
 #include "par.h"
 #include "seal.h"
-#include "vault.h"
-
-struct node {
-	const char *file;
-	struct ccc_sealed_file f;	/* f.s.index also for a Vault file */
-	struct ccc_tdh2_dshare *vds;	/* a Vault file: its shares, or NULL */
-	bool bad;		/* excluded for every ciphertext */
-	bool unchecked;		/* some share not checked: t others were */
-	bool warned;		/* "repeats" reported */
-	const char *repeats;	/* the file of the same node it repeats */
-	char why[200];		/* first failure, for the report */
-	enum ccc_combine_cause cause;	/* its code */
-	uint8_t digest[32];	/* SHA-256 of the file, if has_digest */
-	bool has_digest;
-};
-
-static const char *const cause_names[CCC_CAUSE_N] = {
-	"verified", "duplicate", "undecodable", "unopenable", "wrong-key",
-	"wrong-epoch", "unknown-node", "wrong-request", "wrong-recipient",
-	"wrong-count", "wrong-ciphertext", "failed-proof", "unchecked"
-};
-
-const char *
-ccc_combine_cause_name(unsigned cause)
-{
-	return cause < CCC_CAUSE_N ? cause_names[cause] : NULL;
-}
-
-int
-ccc_combine_cause_find(const char *s, size_t len)
-{
-	int i;
-
-	for (i = 0; i < CCC_CAUSE_N; i++)
-		if (strlen(cause_names[i]) == len &&
-		    memcmp(cause_names[i], s, len) == 0)
-			return i;
-	return -1;
-}
-
-/* A blob that did not open is unopenable; any other failure undecodable. */
-static enum ccc_combine_cause
-read_cause(int rc)
-{
-	return rc == CCC_E_DECRYPT ? CCC_CAUSE_UNOPENABLE :
-	    CCC_CAUSE_UNDECODABLE;
-}
-
-/* The first failure stands: its reason and its code. */
-static void CCC_PRINTF(4, 5)
-node_fail(struct node *nd, bool all, enum ccc_combine_cause cause,
-    const char *fmt, ...)
-{
-	va_list ap;
-
-	if (nd->why[0] == '\0') {
-		nd->cause = cause;
-		va_start(ap, fmt);
-		vsnprintf(nd->why, sizeof(nd->why), fmt, ap);
-		va_end(ap);
-	}
-	if (all)
-		nd->bad = true;
-}
-
-/* "node 3 (FILE)", or "FILE" alone when its blob did not say which node. */
-static const char *
-node_name(const struct node *nd, char *buf, size_t len)
-{
-	if (nd->f.s.index == 0)
-		snprintf(buf, len, "%s", nd->file);
-	else
-		snprintf(buf, len, "node %u (%s)", nd->f.s.index, nd->file);
-	return buf;
-}
 
 /*
- * Whether a file holds Chainlink shares (text), not a ccc sealed blob.
- * Only a regular file is looked at: a FIFO's first byte is not taken from
- * the sealed-blob reader, which opens it once.
- */
-/* "; NODE: why" for every node whose shares were not all used. */
-static void
-bad_list(char *list, size_t len, const struct node *nodes, int n)
-{
-	char name[256];
-	size_t off = 0;
-	int k;
-
-	list[0] = '\0';
-	for (k = 0; k < n && off < len; k++)
-		if (nodes[k].why[0] != '\0')
-			off += (size_t)snprintf(list + off, len - off,
-			    "; %s: %s", node_name(&nodes[k], name,
-			    sizeof(name)), nodes[k].why);
-}
-
-static int
-is_vault_file(const char *path, bool *vault, struct ccc_err *err)
-{
-	struct stat st;
-	uint8_t c;
-	ssize_t r;
-	int fd;
-
-	*vault = false;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-		return 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
-		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", path,
-		    strerror(errno));
-	r = read(fd, &c, 1);
-	close(fd);
-	*vault = r == 1 && c >= 0x20 && c < 0x7f;
-	return 0;
-}
-
-/*
- * A file of Chainlink shares (lib/vault.h), one a line and a line per
- * ciphertext, all of one node: read whole; failures only mark the node.
- */
-static int
-load_vault_node(struct node *nd, const struct ccc_combine_in *in, size_t nct,
-    struct ccc_err *err)
-{
-	struct ccc_buf b;
-	struct ccc_err e;
-	const char *p, *end, *nl;
-	size_t k = 0;
-	int rc;
-
-	ccc_buf_init(&b, 1);
-	ccc_err_clear(&e);
-	if ((rc = ccc_read_file(&b, nd->file, nct * 1024 + 4096, &e)) != 0) {
-		ccc_buf_free(&b);
-		if (rc == CCC_E_IO || rc == CCC_E_NOMEM) {
-			*err = e;
-			return rc;
-		}
-		node_fail(nd, true, read_cause(rc), "%s", e.detail);
-		return 0;
-	}
-	if (in->digests) {
-		crypto_hash_sha256(nd->digest, b.p, b.len);
-		nd->has_digest = true;
-	}
-	if ((nd->vds = calloc(nct ? nct : 1, sizeof(*nd->vds))) == NULL) {
-		ccc_buf_free(&b);
-		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "shares");
-	}
-	p = (const char *)b.p;
-	end = p + b.len;
-	for (; p < end && nd->why[0] == '\0'; p = nl < end ? nl + 1 : end) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		if (nl == p)
-			continue;
-		if (k == nct) {
-			node_fail(nd, true, CCC_CAUSE_WRONG_COUNT, "more "
-			    "Chainlink shares than the %zu ciphertexts", nct);
-			break;
-		}
-		ccc_err_clear(&e);
-		if ((rc = ccc_vault_share_open(&nd->vds[k], p,
-		    (size_t)(nl - p), in->box_sk, in->box_pk, in->pub->n,
-		    &e)) != 0)
-			node_fail(nd, true, read_cause(rc), "share %zu: %s",
-			    k + 1, e.detail);
-		else if (k > 0 && nd->vds[k].index != nd->vds[0].index)
-			node_fail(nd, true, CCC_CAUSE_UNDECODABLE, "share %zu "
-			    "is of node %u, not %u", k + 1, nd->vds[k].index, nd->vds[0].index);
-		else
-			nd->f.s.index = nd->vds[0].index;
-		k++;
-	}
-	if (nd->why[0] == '\0' && k != nct)
-		node_fail(nd, true, CCC_CAUSE_WRONG_COUNT, "its Chainlink "
-		    "shares cover %zu ciphertexts, the input has %zu", k, nct);
-	sodium_memzero(b.p, b.len);
-	ccc_buf_free(&b);
-	return 0;
-}
-
-/*
- * Open one node's sealed blob and open every share in it once; failures
- * only mark the node (a node with one bad share is not used at all).
- */
-static int
-load_node(struct node *nd, const struct ccc_tdh2_pub *pub,
-    const uint8_t *sk, const uint8_t pk[32], const uint8_t *ctx,
-    size_t ctx_len, size_t nct, bool digest, bool seq,
-    const struct ccc_combine_mem *mem, struct ccc_err *err)
-{
-	const struct ccc_sealed *s = &nd->f.s;
-	struct ccc_err e;
-	int rc;
-
-	ccc_err_clear(&e);
-	if (sk == NULL) {
-		node_fail(nd, true, CCC_CAUSE_UNOPENABLE, "%s", "a ccc sealed "
-		    "blob needs the recipient key (-i)");
-		return 0;
-	}
-	if ((rc = mem != NULL ? ccc_sealed_file_open_mem(&nd->f, mem->p,
-	    mem->len, seq ? pk : NULL, nd->file, &e) :
-	    ccc_sealed_file_open_for(&nd->f, nd->file, seq ? pk : NULL,
-	    &e)) != 0) {
-		if (rc == CCC_E_IO) {
-			*err = e;	/* an unreadable file is an I/O error */
-			return rc;
-		}
-		node_fail(nd, true, read_cause(rc), "%s", e.detail);
-		return 0;
-	}
-	if (digest) {
-		if ((rc = ccc_sealed_file_digest(&nd->f, nd->digest, err)) != 0) {
-			ccc_err_what(err, nd->file);
-			return rc;
-		}
-		nd->has_digest = true;
-	}
-	if (CRYPTO_memcmp(s->key_id, pub->key_id, 32) != 0)
-		node_fail(nd, true, CCC_CAUSE_WRONG_KEY, "made with key %s, "
-		    "not this public key", ccc_short_id(s->key_id));
-	else if (s->epoch != pub->epoch)
-		node_fail(nd, true, CCC_CAUSE_WRONG_EPOCH, "made at epoch "
-		    "%llu, the key is at epoch %llu", (unsigned long long)s->epoch,
-		    (unsigned long long)pub->epoch);
-	else if (s->index > pub->n)
-		node_fail(nd, true, CCC_CAUSE_UNKNOWN_NODE, "%s", "node number "
-		    "beyond the key's n");
-	/* The context the shares are bound to: the request, or us. */
-	else if (s->context_len != ctx_len ||
-	    CRYPTO_memcmp(s->context, ctx, ctx_len) != 0)
-		node_fail(nd, true, CCC_CAUSE_WRONG_REQUEST, "%s", ctx == pk ?
-		    "made for another request or recipient" :
-		    "made for another request");
-	else if (CRYPTO_memcmp(s->recipient, pk, 32) != 0)
-		node_fail(nd, true, CCC_CAUSE_WRONG_RECIPIENT, "%s",
-		    "sealed to another recipient");
-	else if ((rc = ccc_sealed_file_check(&nd->f, sk, &e)) != 0) {
-		if (rc == CCC_E_IO || rc == CCC_E_NOMEM) {
-			*err = e;
-			ccc_err_what(err, nd->file);
-			return rc;
-		}
-		node_fail(nd, true, read_cause(rc), "%s", e.detail);
-	} else if (s->count != nct + seq)
-		node_fail(nd, true, CCC_CAUSE_WRONG_COUNT, "its shares cover "
-		    "%u ciphertexts%s, the input has %zu", s->count - seq,
-		    seq ? " and the coin" : "", nct);
-	return 0;
-}
-
-/*
- * Ciphertexts go through in batches (struct ccc_ct_batch): the main thread reads the ciphertexts and every node's next
+ * Ciphertexts go through in batches (struct ccc_ct_batch): the main
+ * thread reads the ciphertexts and every node's next
  * shares, the workers check and combine (item i's verdict on each node
  * in its own slot), and the main thread applies the verdicts in input
  * order, so warnings, errors and output are those of a one-by-one run.
@@ -529,11 +272,11 @@ apply(struct batch *b, size_t i, struct ccc_err *err)
 			nd->warned = true;
 			break;
 		case SH_OTHER_CT:
-			node_fail(nd, false, CCC_CAUSE_WRONG_CIPHERTEXT, "%s",
+			ccc_nd_fail(nd, false, CCC_CAUSE_WRONG_CIPHERTEXT, "%s",
 			    "share made for another ciphertext");
 			break;
 		case SH_BAD_PROOF:
-			node_fail(nd, false, CCC_CAUSE_FAILED_PROOF, "%s",
+			ccc_nd_fail(nd, false, CCC_CAUSE_FAILED_PROOF, "%s",
 			    b->why[at] ? b->why[at] :
 			    "share proof does not verify");
 			break;
@@ -543,7 +286,7 @@ apply(struct batch *b, size_t i, struct ccc_err *err)
 		}
 	}
 	if (b->rc[i] == CCC_E_THRESHOLD && b->err[i].code == 0) {
-		bad_list(list, sizeof(list), b->nodes, in->nsealed);
+		ccc_nd_bad_list(list, sizeof(list), b->nodes, in->nsealed);
 		ccc_err_set(err, CCC_E_THRESHOLD, -1, NULL, "%zu valid share%s, "
 		    "%u needed%s", b->ngood[i], b->ngood[i] == 1 ? "" : "s",
 		    in->pub->t, list);
@@ -595,14 +338,15 @@ coin_collect(const struct ccc_combine_in *in, struct node *nodes,
 				ccc_err_what(err, nd->file);
 				goto out;
 			}
-			node_fail(nd, true, read_cause(rc), "%s", e.detail);
+			ccc_nd_fail(nd, true, ccc_nd_read_cause(rc), "%s",
+			    e.detail);
 			rc = 0;
 		} else if (CRYPTO_memcmp(digest, in->coin->id, 32) != 0)
-			node_fail(nd, true, CCC_CAUSE_WRONG_CIPHERTEXT, "%s",
+			ccc_nd_fail(nd, true, CCC_CAUSE_WRONG_CIPHERTEXT, "%s",
 			    "its last share is not of the request's coin");
 		else if (ccc_coin_share_verify(ec, in->pub, in->coin, &ds[k],
 		    &e) != 0)
-			node_fail(nd, true, CCC_CAUSE_FAILED_PROOF, "coin "
+			ccc_nd_fail(nd, true, CCC_CAUSE_FAILED_PROOF, "coin "
 			    "share: %s", e.detail);
 		else if (!by[ds[k].index]) {
 			by[ds[k].index] = true;
@@ -610,7 +354,7 @@ coin_collect(const struct ccc_combine_in *in, struct node *nodes,
 		}
 	}
 	if (ngood < in->pub->t) {
-		bad_list(list, sizeof(list), nodes, in->nsealed);
+		ccc_nd_bad_list(list, sizeof(list), nodes, in->nsealed);
 		rc = ccc_err_set(err, CCC_E_THRESHOLD, -1, NULL, "the coin: "
 		    "%zu valid share%s, %u needed%s", ngood, ngood == 1 ?
 		    "" : "s", in->pub->t, list);
@@ -731,9 +475,10 @@ ccc_combine_core(const struct ccc_combine_in *in, ccc_plain_fn emit,
 		bool vault = false;
 		nodes[k].file = in->sealed[k];
 		if ((in->sealed_mem == NULL &&
-		    (rc = is_vault_file(nodes[k].file, &vault, err)) != 0) ||
-		    (rc = vault ? load_vault_node(&nodes[k], in, src->n, err) :
-		    load_node(&nodes[k], pub, in->sk, in->pk, in->ctx,
+		    (rc = ccc_nd_is_vault(nodes[k].file, &vault, err)) != 0) ||
+		    (rc = vault ? ccc_nd_load_vault(&nodes[k], in, src->n,
+		    err) :
+		    ccc_nd_load(&nodes[k], pub, in->sk, in->pk, in->ctx,
 		    in->ctx_len, src->n, in->digests, in->coin != NULL,
 		    in->sealed_mem != NULL ? &in->sealed_mem[k] : NULL,
 		    err)) != 0)
@@ -741,8 +486,9 @@ ccc_combine_core(const struct ccc_combine_in *in, ccc_plain_fn emit,
 	}
 	for (k = 0; k < in->nsealed; k++) {
 		ccc_err_clear(&e);
-		if (!nodes[k].bad && nodes[k].vds == NULL && (rc = ccc_sealed_file_start(&nodes[k].f,
-		    in->sk, &e)) != 0) {
+		if (!nodes[k].bad && nodes[k].vds == NULL &&
+		    (rc = ccc_sealed_file_start(&nodes[k].f, in->sk,
+		    &e)) != 0) {
 			*err = e;
 			ccc_err_what(err, nodes[k].file);
 			goto out;
@@ -780,8 +526,8 @@ ccc_combine_core(const struct ccc_combine_in *in, ccc_plain_fn emit,
 					goto out;
 				}
 				if (rc != 0)	/* the file changed since */
-					node_fail(&nodes[k], true,
-					    read_cause(rc), "%s",
+					ccc_nd_fail(&nodes[k], true,
+					    ccc_nd_read_cause(rc), "%s",
 					    e.detail);
 			}
 		rc = 0;
