@@ -436,18 +436,10 @@ index_write(const char *path, uint64_t seq, uint64_t len, struct ccc_err *err)
 {
 	char line[64];
 	size_t n;
-	int fd, rc = 0;
 
 	n = (size_t)snprintf(line, sizeof(line), "%" PRIu64 " %" PRIu64 "\n",
 	    seq, len);
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-	    0600)) < 0 || pwrite(fd, line, n, 0) != (ssize_t)n ||
-	    ftruncate(fd, (off_t)n) != 0)
-		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", path,
-		    strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	return rc;
+	return ccc_overwrite(path, line, n, true, err);
 }
 
 /*

@@ -617,6 +617,32 @@ ccc_memfile(int *fd, const char *name, struct ccc_err *err)
 }
 
 int
+ccc_scratch_empty(int fd)
+{
+	return ftruncate(fd, 0) == 0 && lseek(fd, 0, SEEK_SET) == 0 ? 0 : -1;
+}
+
+int
+ccc_overwrite(const char *path, const void *p, size_t n, bool create,
+    struct ccc_err *err)
+{
+	int fd, rc = 0, e = 0;
+
+	if ((fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC |
+	    (create ? O_CREAT : 0), 0600)) < 0 ||
+	    pwrite(fd, p, n, 0) != (ssize_t)n || ftruncate(fd, (off_t)n) != 0) {
+		e = errno;
+		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", path,
+		    strerror(e));
+	}
+	if (fd >= 0)
+		close(fd);
+	if (rc != 0)
+		errno = e;
+	return rc;
+}
+
+int
 ccc_private_copy(const char *path, size_t max, ccc_copy_check *first,
     int *fd, struct ccc_err *err)
 {

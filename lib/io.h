@@ -155,6 +155,22 @@ int ccc_tmpfile(int *fd, struct ccc_err *err) CCC_WUR;
  */
 int ccc_memfile(int *fd, const char *name, struct ccc_err *err) CCC_WUR;
 
+/*
+ * Empty a scratch file (a ccc_memfile reused item after item) and rewind
+ * it: 0, or -1 with errno set.
+ */
+int ccc_scratch_empty(int fd) CCC_WUR;
+/*
+ * p[0..n) written over the start of path, which is cut there: the same
+ * file, no new one (for a small state file rewritten often, where a new
+ * file would cost an inode each time).  Not atomic and not synced: the
+ * caller's format must tell a torn write.  With create, a missing file is
+ * made (mode 0600); without, CCC_E_IO with errno ENOENT says it is
+ * missing (errno is kept on every failure).
+ */
+int ccc_overwrite(const char *path, const void *p, size_t n, bool create,
+    struct ccc_err *err) CCC_WUR;
+
 /* fsync the directory holding path (for durable renames). */
 int ccc_fsync_dir_of(const char *path, struct ccc_err *err) CCC_WUR;
 

@@ -14,7 +14,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,25 +217,17 @@ ccc_accesslog_released(struct ccc_accesslog *st, const uint8_t rid[32],
 {
 	char *p, line[64];
 	size_t n;
-	int fd, rc = 0;
+	int rc;
 
 	if ((p = marker_at(st, rid, &expires, "")) == NULL)
 		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "state");
-	if ((fd = open(p, O_WRONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC)) < 0) {
-		rc = errno == ENOENT ? ccc_accesslog_mark(st, rid, "released",
-		    expires, err) : ccc_err_set(err, CCC_E_IO, -1, NULL,
-		    "%s: %s", p, strerror(errno));
-		free(p);
-		return rc;
-	}
 	n = (size_t)snprintf(line, sizeof(line), "released %" PRIu64 "\n",
 	    expires);
-	if (pwrite(fd, line, n, 0) != (ssize_t)n ||
-	    ftruncate(fd, (off_t)n) != 0)
-		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s", p,
-		    strerror(errno));
-	close(fd);
+	if ((rc = ccc_overwrite(p, line, n, false, err)) != 0 &&
+	    errno == ENOENT) {
+		ccc_err_clear(err);
+		rc = ccc_accesslog_mark(st, rid, "released", expires, err);
+	}
 	free(p);
 	return rc;
 }

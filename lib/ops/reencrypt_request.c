@@ -278,7 +278,7 @@ ccc_node_serve(struct ccc_node *nd, const struct ccc_serve_opts *o,
 	    err)) != 0)
 		goto out;
 	dfd = nd->digests;
-	if (ftruncate(dfd, 0) != 0 || lseek(dfd, 0, SEEK_SET) != 0) {
+	if (ccc_scratch_empty(dfd) != 0) {
 		rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "scratch file: %s",
 		    strerror(errno));
 		goto out;

@@ -31,7 +31,7 @@ struct node_serving {
 static int
 spool(int sp, const uint8_t *p, size_t n, int *fd, struct ccc_err *err)
 {
-	if (ftruncate(sp, 0) != 0 || lseek(sp, 0, SEEK_SET) != 0 ||
+	if (ccc_scratch_empty(sp) != 0 ||
 	    ccc_write_full(sp, p, n) != 0 || lseek(sp, 0, SEEK_SET) != 0 ||
 	    (*fd = dup(sp)) < 0)
 		return ccc_err_set(err, CCC_E_IO, -1, NULL, "request spool: %s",

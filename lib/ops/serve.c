@@ -136,7 +136,7 @@ serve_one(ccc_serve_fn *fn, ccc_settle_fn *settle, void *ctx,
 
 	ccc_err_clear(&e);
 	snprintf(name, sizeof(name), "request %ld", item);
-	if (ftruncate(scratch, 0) != 0 || lseek(scratch, 0, SEEK_SET) != 0)
+	if (ccc_scratch_empty(scratch) != 0)
 		return ccc_err_set(err, CCC_E_IO, -1, NULL, "answer: %s",
 		    strerror(errno));
 	rc = fn(ctx, p, n, name, &out, rid, &have_rid, &e);
