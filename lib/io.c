@@ -103,8 +103,8 @@ grow_exact(struct ccc_buf *b, size_t ncap)
  * (and one byte to see its end) at once, a pipe one that doubles from
  * 64 KiB up to max + 1.
  */
-static int
-read_fd(struct ccc_buf *b, int fd, const char *name, size_t max,
+int
+ccc_read_fd(struct ccc_buf *b, int fd, const char *name, size_t max,
     struct ccc_err *err)
 {
 	struct stat st;
@@ -160,11 +160,11 @@ ccc_read_file(struct ccc_buf *b, const char *path, size_t max,
 	int fd, rc;
 
 	if (path == NULL || strcmp(path, "-") == 0)
-		return read_fd(b, STDIN_FILENO, name, max, err);
+		return ccc_read_fd(b, STDIN_FILENO, name, max, err);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return named(err, ccc_err_set(err, CCC_E_IO, -1, NULL, "%s",
 		    strerror(errno)), name);
-	rc = read_fd(b, fd, name, max, err);
+	rc = ccc_read_fd(b, fd, name, max, err);
 	close(fd);
 	return rc;
 }
@@ -262,10 +262,10 @@ ccc_read_secret_file(struct ccc_buf *b, const char *path, size_t max,
 	int fd, rc;
 
 	if (path == NULL || strcmp(path, "-") == 0)
-		return read_fd(b, STDIN_FILENO, "stdin", max, err);
+		return ccc_read_fd(b, STDIN_FILENO, "stdin", max, err);
 	if ((rc = open_secret(path, O_RDONLY, &fd, err)) != 0)
 		return rc;
-	rc = read_fd(b, fd, path, max, err);
+	rc = ccc_read_fd(b, fd, path, max, err);
 	close(fd);
 	return rc;
 }
@@ -278,10 +278,10 @@ ccc_read_secret_keep(struct ccc_buf *b, const char *path, size_t max,
 
 	*fd = -1;
 	if (path == NULL || strcmp(path, "-") == 0)
-		return read_fd(b, STDIN_FILENO, "stdin", max, err);
+		return ccc_read_fd(b, STDIN_FILENO, "stdin", max, err);
 	if ((rc = open_secret(path, O_RDWR, fd, err)) != 0)
 		return rc;
-	if ((rc = read_fd(b, *fd, path, max, err)) != 0) {
+	if ((rc = ccc_read_fd(b, *fd, path, max, err)) != 0) {
 		close(*fd);
 		*fd = -1;
 	}

@@ -39,6 +39,14 @@ int ccc_read_secret_file(struct ccc_buf *b, const char *path, size_t max,
     struct ccc_err *err) CCC_WUR;
 
 /*
+ * Read the open descriptor fd to its end, appended to b, at most max
+ * bytes in all (name for errors): a pipe or FIFO already opened is read
+ * from that opening, never opened again.
+ */
+int ccc_read_fd(struct ccc_buf *b, int fd, const char *name, size_t max,
+    struct ccc_err *err) CCC_WUR;
+
+/*
  * ccc_read_secret_file (secret) or ccc_read_file, with the input's name
  * (ccc_io_name) added to the error: for readers at an input's boundary.
  */

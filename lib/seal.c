@@ -270,7 +270,10 @@ ccc_sealed_file_open_for(struct ccc_sealed_file *f, const char *path,
 		return ccc_err_set(err, CCC_E_IO, -1, NULL, "%s", strerror(errno));
 	}
 	if (!S_ISREG(st.st_mode)) {
-		if ((rc = ccc_read_file(&f->mem, path, 1UL << 30, err)) != 0)
+		/* From this opening: a FIFO opened again would wait for a
+		 * writer that may be gone. */
+		if ((rc = ccc_read_fd(&f->mem, f->fd, ccc_io_name(path, 0),
+		    1UL << 30, err)) != 0)
 			return rc;
 		close(f->fd);
 		f->fd = -1;

@@ -343,6 +343,24 @@ pcr0() {
 	cmp r.key.read <(head -c "$(stat -c %s r.key.orig)" /dev/zero)
 }
 
+@test "run: sealed shares in a FIFO are read from one opening, not waited for a second time" {
+	command -v strace >/dev/null || skip "strace not installed"
+	local asan=${CCC_CRUN_ASAN_OPTIONS-${ASAN_OPTIONS-}}
+	program hello 'echo hello'
+	request r hello
+	mkfifo s1.fifo
+	# The writer is gone once its bytes are in the pipe: an opening after
+	# the first would wait for another forever (timeout: status 124).
+	cat r.s1 >s1.fifo &
+	# (LeakSanitizer does not run under ptrace.)
+	CCC_CRUN_ASAN_OPTIONS=${asan:+$asan:}detect_leaks=0 crun -0 timeout 60 \
+	    strace -f -qq -e trace=openat -o opens ccc-enclave-run \
+	    -r fx/roster -k fx/key/tpk.cbor -a fx/e1.key -c code -i r.key \
+	    -o r.res r.cert s1.fifo r.s2 r.s3
+	[[ $(grep -c '"s1.fifo"' opens) == 1 ]] || fail "$(grep fifo opens)"
+	[[ -s r.res ]]
+}
+
 @test "refused: a per-request key that is not the request's, and it is not erased" {
 	program hello 'echo hello'
 	request r hello
