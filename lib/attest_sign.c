@@ -50,6 +50,7 @@ struct ccc_attest_signer {
 	unsigned char *leaf_der, *root_der;
 	int leaf_len, root_len;
 	char module_id[CCC_NITRO_MODULE_ID_MAX + 1];
+	struct ccc_cose_presign *pre;	/* the next signature's, if made */
 };
 
 static bool
@@ -320,6 +321,7 @@ ccc_attest_signer_free(struct ccc_attest_signer *s)
 {
 	if (s == NULL)
 		return;
+	ccc_cose_presign_free(s->pre);
 	EVP_PKEY_free(s->key);	/* clears the private key */
 	X509_free(s->leaf);
 	X509_free(s->root);
@@ -448,9 +450,16 @@ claim_bytes(struct ccc_nitro_bytes *v, const uint8_t *p, size_t n,
 	return 0;
 }
 
+void
+ccc_attest_signer_presign(struct ccc_attest_signer *s)
+{
+	if (s->pre == NULL)
+		s->pre = ccc_cose_presign_new(s->key);
+}
+
 int
-ccc_attest_sign_software(struct ccc_buf *doc,
-    const struct ccc_attest_signer *s, const struct ccc_nitro_claims *claims,
+ccc_attest_sign_software(struct ccc_buf *doc, struct ccc_attest_signer *s,
+    const struct ccc_nitro_claims *claims,
     struct ccc_err *err)
 {
 	struct ccc_nitro_doc d;
@@ -494,8 +503,8 @@ ccc_attest_sign_software(struct ccc_buf *doc,
 		rc = ccc_err_set(err, rc, -1, "payload", "attestation payload");
 		goto out;
 	}
-	rc = ccc_cose_sign1_sign(doc, s->key, true, payload.p, payload.len,
-	    err);
+	rc = ccc_cose_sign1_sign_pre(doc, s->key, true, &s->pre, payload.p,
+	    payload.len, err);
 out:
 	ccc_buf_free(&payload);
 	return rc;

@@ -1,10 +1,12 @@
 /* COSE_Sign1: decoding, ECDSA verification and ES384 signing. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/bn.h>
 #include <openssl/ec.h>
+#include <openssl/ecdsa.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <sodium.h>
@@ -404,12 +406,93 @@ out:
 	return rc;
 }
 
+/* ---- signing ------------------------------------------------------------ */
+
+struct ccc_cose_presign {
+	EVP_PKEY *key;		/* the key it is for (a reference) */
+	EC_KEY *ec;		/* its legacy form, which ECDSA_do_sign_ex takes */
+	BIGNUM *kinv, *r;	/* 1/k mod n and x(kG) mod n: k is secret */
+};
+
+void
+ccc_cose_presign_free(struct ccc_cose_presign *ps)
+{
+	if (ps == NULL)
+		return;
+	BN_clear_free(ps->kinv);
+	BN_clear_free(ps->r);
+	EC_KEY_free(ps->ec);
+	EVP_PKEY_free(ps->key);
+	free(ps);
+}
+
+struct ccc_cose_presign *
+ccc_cose_presign_new(EVP_PKEY *key)
+{
+	struct ccc_cose_presign *ps;
+
+	if (!key_on_curve(key, "secp384r1") ||
+	    (ps = calloc(1, sizeof(*ps))) == NULL)
+		return NULL;
+	/*
+	 * k from OpenSSL's random generator (no digest: none is known yet),
+	 * kG with its constant-time ladder: what an ES384 signature costs
+	 * but the last multiplication.
+	 */
+	if (EVP_PKEY_up_ref(key) != 1) {
+		free(ps);
+		return NULL;
+	}
+	ps->key = key;
+	if ((ps->ec = EVP_PKEY_get1_EC_KEY(key)) == NULL ||
+	    ECDSA_sign_setup(ps->ec, NULL, &ps->kinv, &ps->r) != 1) {
+		ccc_cose_presign_free(ps);
+		ps = NULL;
+	}
+	ERR_clear_error();
+	return ps;
+}
+
+int
+ccc_cose_presign_r(const struct ccc_cose_presign *ps, uint8_t r[48])
+{
+	return BN_bn2binpad(ps->r, r, 48) == 48 ? 0 : -1;
+}
+
+/*
+ * The signature of tbs with ps, which must be key's; NULL if it is not or
+ * OpenSSL fails (s = 0 included), and then a signature is made afresh.
+ */
+static ECDSA_SIG *
+presigned(struct ccc_cose_presign *ps, EVP_PKEY *key, const struct ccc_buf *tbs)
+{
+	uint8_t dgst[48];
+	ECDSA_SIG *es = NULL;
+
+	if (ps->key == key && EVP_Digest(tbs->p, tbs->len, dgst, NULL,
+	    EVP_sha384(), NULL) == 1)
+		es = ECDSA_do_sign_ex(dgst, sizeof(dgst), ps->kinv, ps->r,
+		    ps->ec);
+	ERR_clear_error();
+	return es;
+}
+
 int
 ccc_cose_sign1_sign(struct ccc_buf *out, EVP_PKEY *key, bool software,
     const uint8_t *payload, size_t payload_len, struct ccc_err *err)
 {
+	return ccc_cose_sign1_sign_pre(out, key, software, NULL, payload,
+	    payload_len, err);
+}
+
+int
+ccc_cose_sign1_sign_pre(struct ccc_buf *out, EVP_PKEY *key, bool software,
+    struct ccc_cose_presign **pre, const uint8_t *payload, size_t payload_len,
+    struct ccc_err *err)
+{
 	/* {1: -35} without its map head: label 1, then -35 (0x38 0x22). */
 	static const uint8_t alg_es384[] = { 0x01, 0x38, 0x22 };
+	struct ccc_cose_presign *ps = NULL;
 	uint8_t raw[96];
 	struct ccc_buf prot, tbs;
 	EVP_MD_CTX *ctx = NULL;
@@ -423,6 +506,10 @@ ccc_cose_sign1_sign(struct ccc_buf *out, EVP_PKEY *key, bool software,
 	ERR_clear_error();
 	ccc_buf_init(&prot, 0);
 	ccc_buf_init(&tbs, 0);
+	if (pre != NULL) {	/* used once, whatever follows */
+		ps = *pre;
+		*pre = NULL;
+	}
 	if (!key_on_curve(key, "secp384r1")) {
 		rc = ccc_err_set(err, CCC_E_KEY, -1, "key",
 		    "ES384 needs an EC key on P-384");
@@ -439,18 +526,23 @@ ccc_cose_sign1_sign(struct ccc_buf *out, EVP_PKEY *key, bool software,
 		rc = ccc_err_set(err, rc, -1, NULL, "COSE_Sign1");
 		goto out;
 	}
-	if ((ctx = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestSignInit(ctx, NULL, EVP_sha384(), NULL, key) != 1 ||
-	    EVP_DigestSign(ctx, NULL, &dlen, tbs.p, tbs.len) != 1 ||
-	    (der = OPENSSL_malloc(dlen)) == NULL ||
-	    EVP_DigestSign(ctx, der, &dlen, tbs.p, tbs.len) != 1) {
-		rc = ccc_err_openssl(err, "ES384 signing");
-		goto out;
-	}
-	dp = der;
-	if ((es = d2i_ECDSA_SIG(NULL, &dp, (long)dlen)) == NULL) {
-		rc = ccc_err_openssl(err, "ES384 signing");
-		goto out;
+	if (ps != NULL)
+		es = presigned(ps, key, &tbs);
+	if (es == NULL) {
+		if ((ctx = EVP_MD_CTX_new()) == NULL ||
+		    EVP_DigestSignInit(ctx, NULL, EVP_sha384(), NULL,
+		    key) != 1 ||
+		    EVP_DigestSign(ctx, NULL, &dlen, tbs.p, tbs.len) != 1 ||
+		    (der = OPENSSL_malloc(dlen)) == NULL ||
+		    EVP_DigestSign(ctx, der, &dlen, tbs.p, tbs.len) != 1) {
+			rc = ccc_err_openssl(err, "ES384 signing");
+			goto out;
+		}
+		dp = der;
+		if ((es = d2i_ECDSA_SIG(NULL, &dp, (long)dlen)) == NULL) {
+			rc = ccc_err_openssl(err, "ES384 signing");
+			goto out;
+		}
 	}
 	ECDSA_SIG_get0(es, &r, &s);
 	if (BN_bn2binpad(r, raw, 48) != 48 ||
@@ -474,5 +566,6 @@ out:
 	EVP_MD_CTX_free(ctx);
 	ccc_buf_free(&prot);
 	ccc_buf_free(&tbs);
+	ccc_cose_presign_free(ps);
 	return rc;
 }

@@ -136,4 +136,30 @@ int ccc_cose_sign1_verify_tab(const struct ccc_cose_sign1 *m, EVP_PKEY *pub,
 int ccc_cose_sign1_sign(struct ccc_buf *out, EVP_PKEY *key, bool software,
     const uint8_t *payload, size_t payload_len, struct ccc_err *err) CCC_WUR;
 
+/*
+ * An ES384 signature made before its message is known: a random nonce k
+ * and kG (OpenSSL's ECDSA_sign_setup, its constant-time ladder), nearly
+ * all of a P-384 signature's cost, so that a serving enclave pays it
+ * between requests instead of during one.  Made for one key and used for
+ * one signature only; the nonce is as secret as the key (freed with its
+ * memory cleared, never copied).  NULL if key is not on P-384 or OpenSSL
+ * fails (nothing is left on its error queue).
+ */
+struct ccc_cose_presign;
+struct ccc_cose_presign *ccc_cose_presign_new(EVP_PKEY *key);
+void ccc_cose_presign_free(struct ccc_cose_presign *ps);
+/* The r a signature with ps will carry (tests). */
+int ccc_cose_presign_r(const struct ccc_cose_presign *ps, uint8_t r[48]);
+
+/*
+ * ccc_cose_sign1_sign, with *pre if pre and *pre are not NULL: *pre is
+ * taken (set to NULL, and freed once used) whatever the outcome.  A
+ * presign made for another EVP_PKEY than key, or one OpenSSL cannot use
+ * (s = 0), is dropped and the signature made afresh: the same document,
+ * a signature as valid.
+ */
+int ccc_cose_sign1_sign_pre(struct ccc_buf *out, EVP_PKEY *key,
+    bool software, struct ccc_cose_presign **pre, const uint8_t *payload,
+    size_t payload_len, struct ccc_err *err) CCC_WUR;
+
 #endif

@@ -246,6 +246,24 @@ serve_item(void *ctx, const uint8_t *p, size_t n, const char *name,
 	return job_item(s, v, name, out, rid, have_rid, err);
 }
 
+/*
+ * Once an answer is out: the next signature's nonce and point, made while
+ * the host waits for its next item rather than while a client waits for
+ * an answer.  Every item served signs one document (a key's, a result's).
+ */
+static int
+presign(void *ctx, struct ccc_err *err)
+{
+	struct enclave_serving *s = ctx;
+	struct ccc_attest_signer *signer;
+	const uint8_t *rt;
+
+	(void)err;
+	ccc_enclave_identity(s->e, &signer, &rt);
+	ccc_attest_signer_presign(signer);
+	return 0;
+}
+
 int
 ccc_enclave_serve(const struct ccc_eserve_opts *o, struct ccc_err *err)
 {
@@ -253,8 +271,8 @@ ccc_enclave_serve(const struct ccc_eserve_opts *o, struct ccc_err *err)
 	int rc;
 
 	if ((rc = ccc_enclave_open(&s.e, &o->host, err)) == 0 &&
-	    (rc = keys_map(&s, err)) == 0)
-		rc = ccc_serve_loop(serve_item, NULL, &s, err);
+	    (rc = keys_map(&s, err)) == 0 && (rc = presign(&s, err)) == 0)
+		rc = ccc_serve_loop(serve_item, presign, &s, err);
 	keys_unmap(&s);
 	ccc_enclave_close(s.e);
 	return rc;

@@ -428,6 +428,88 @@ out:
 	ccc_buf_free(&v.json);
 }
 
+/*
+ * Presigns (a serving enclave's next nonce and point, made between
+ * requests): the signature carries the presign's r and verifies; a presign
+ * is used once; one made for another key is dropped and the signature made
+ * afresh; a key off P-384 gets none.
+ */
+static void
+test_presign(void)
+{
+	static const char payload[] = "presigned payload";
+	const uint8_t *pl = (const uint8_t *)payload;
+	struct ccc_cose_presign *ps, *ps2;
+	struct ccc_cose_sign1 m;
+	struct ccc_buf out;
+	struct ccc_err err;
+	struct vec v, v256;
+	EVP_PKEY *k, *pub, *k256, *other;
+	uint8_t r[48], r2[48];
+
+	ccc_buf_init(&out, 0);
+	if (!load_vec(&v, "cose/ecdsa-sig-02.json") ||
+	    !load_vec(&v256, "cose/ecdsa-sig-01.json"))
+		return;
+	k = jwk_key(&v, true);
+	pub = jwk_key(&v, false);
+	k256 = jwk_key(&v256, true);
+	other = EVP_EC_gen("P-384");
+	ps = ccc_cose_presign_new(k);
+	ps2 = ccc_cose_presign_new(k);
+	ok(ps != NULL && ps2 != NULL && ccc_cose_presign_r(ps, r) == 0 &&
+	    ccc_cose_presign_r(ps2, r2) == 0 && memcmp(r, r2, 48) != 0,
+	    "two presigns of one key: two nonces, two r");
+	ccc_cose_presign_free(ps2);
+	ccc_err_clear(&err);
+	ok(ccc_cose_sign1_sign_pre(&out, k, true, &ps, pl, strlen(payload),
+	    &err) == 0 && ps == NULL, "signed with the presign, which is "
+	    "taken");
+	ccc_err_clear(&err);
+	ok(ccc_cose_sign1_decode(&m, out.p, out.len, &err) == 0 &&
+	    m.sig_len == 96 && memcmp(m.sig, r, 48) == 0,
+	    "the signature's r is the presign's");
+	ccc_err_clear(&err);
+	ok(ccc_cose_sign1_verify(&m, pub, CCC_COSE_ALG_ES384, NULL, 0,
+	    &err) == 0, "and it verifies with the public key");
+	/* Another key's presign: dropped, a signature of this key made. */
+	ps = ccc_cose_presign_new(k);
+	ccc_buf_reset(&out);
+	ccc_err_clear(&err);
+	ok(ps != NULL && ccc_cose_presign_r(ps, r) == 0 &&
+	    ccc_cose_sign1_sign_pre(&out, other, false, &ps, pl,
+	    strlen(payload), &err) == 0 && ps == NULL,
+	    "a presign of another key is taken and dropped");
+	ccc_err_clear(&err);
+	ok(ccc_cose_sign1_decode(&m, out.p, out.len, &err) == 0 &&
+	    memcmp(m.sig, r, 48) != 0 && ccc_cose_sign1_verify(&m, other,
+	    CCC_COSE_ALG_ES384, NULL, 0, &err) == 0 &&
+	    ccc_cose_sign1_verify(&m, pub, CCC_COSE_ALG_ES384, NULL, 0,
+	    &err) == CCC_E_SIGNATURE, "the signature is the signing key's, "
+	    "made afresh (not the presign's r)");
+	/* No presign at all: as ccc_cose_sign1_sign. */
+	ps = NULL;
+	ccc_buf_reset(&out);
+	ccc_err_clear(&err);
+	ok(ccc_cose_sign1_sign_pre(&out, k, false, &ps, pl, strlen(payload),
+	    &err) == 0 && ccc_cose_sign1_decode(&m, out.p, out.len,
+	    &err) == 0 && ccc_cose_sign1_verify(&m, pub, CCC_COSE_ALG_ES384,
+	    NULL, 0, &err) == 0, "no presign: a signature all the same");
+	ok(ccc_cose_presign_new(k256) == NULL, "a P-256 key gets no presign");
+	ps = ccc_cose_presign_new(k);
+	ccc_err_clear(&err);
+	ok(ccc_cose_sign1_sign_pre(&out, k256, false, &ps, pl,
+	    strlen(payload), &err) == CCC_E_KEY && ps == NULL,
+	    "a P-256 key cannot sign ES384; the presign is taken all the same");
+	EVP_PKEY_free(k);
+	EVP_PKEY_free(pub);
+	EVP_PKEY_free(k256);
+	EVP_PKEY_free(other);
+	ccc_buf_free(&out);
+	ccc_buf_free(&v.json);
+	ccc_buf_free(&v256.json);
+}
+
 int
 main(void)
 {
@@ -439,6 +521,7 @@ main(void)
 		test_kat(&kats[i]);
 	test_es384_details();
 	test_sign();
+	test_presign();
 	test_bad_shapes();
 	test_bad_signatures();
 	return tap_done();
