@@ -22,6 +22,7 @@
 
 #include "attest.h"
 #include "attest_chain.h"
+#include "es384.h"
 #include "cose.h"
 #include "x509.h"
 
@@ -546,7 +547,7 @@ ccc_attest_verify(const uint8_t *doc, size_t len,
 	struct ccc_err e;
 	const struct ccc_attest_root *root = NULL;
 	X509 *leaf = NULL, *cab[CCC_NITRO_CABUNDLE_MAX] = { NULL };
-	EC_GROUP *tab = NULL;
+	struct ccc_es384_tab *tab = NULL;
 	uint8_t fp[32], chain[32];
 	char fphex[65], at[40], cn[80];
 	bool sw, named;
@@ -740,7 +741,7 @@ claims:
 out:
 	if (rc != 0 && rep->reason == CCC_ATTEST_OK)
 		rep->reason = CCC_ATTEST_OTHER;
-	EC_GROUP_free(tab);
+	ccc_es384_tab_free(tab);
 	X509_free(leaf);
 	for (i = 0; i < CCC_NITRO_CABUNDLE_MAX; i++)
 		X509_free(cab[i]);

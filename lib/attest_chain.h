@@ -11,7 +11,6 @@
 #include <stdint.h>
 #include <time.h>
 
-#include <openssl/ec.h>
 #include <openssl/x509.h>
 
 #include "nitro.h"
@@ -28,11 +27,12 @@ X509 *ccc_attest_chain_leaf(const uint8_t key[32]);
 /*
  * A table of the leaf key's multiples for the chain of key (lib/es384.h)
  * once its documents are many, or NULL: kept with the chain, built from
- * its leaf once asked for TABLE_AFTER times, given as a copy that shares
- * it (for the caller to free).  leaf: the certificate the document names,
- * which must be the chain's.
+ * its leaf once asked for TABLE_AFTER times, given as a reference of the
+ * caller's (ccc_es384_tab_free).  leaf: the certificate the document
+ * names, which must be the chain's.
  */
-EC_GROUP *ccc_attest_chain_table(const uint8_t key[32], X509 *leaf);
+struct ccc_es384_tab *ccc_attest_chain_table(const uint8_t key[32],
+    X509 *leaf);
 /* Keep the chain of key (leaf, then cab[0..ncab-1]) as verified. */
 void ccc_attest_chain_remember(const uint8_t key[32], X509 *leaf, X509 **cab,
     size_t ncab);

@@ -306,7 +306,7 @@ ccc_cose_sign1_verify(const struct ccc_cose_sign1 *m, EVP_PKEY *pub,
 
 int
 ccc_cose_sign1_verify_tab(const struct ccc_cose_sign1 *m, EVP_PKEY *pub,
-    const EC_GROUP *tab, int64_t alg, const uint8_t *aad, size_t aad_len,
+    const struct ccc_es384_tab *tab, int64_t alg, const uint8_t *aad, size_t aad_len,
     struct ccc_err *err)
 {
 	uint8_t dgst[48];

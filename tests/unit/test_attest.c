@@ -23,6 +23,7 @@
 #include "attest.h"
 #include "attest_chain.h"
 #include "cose.h"
+#include "es384.h"
 #include "io.h"
 #include "nitro.h"
 #include "ops/ops.h"
@@ -335,14 +336,14 @@ test_nitro_bad_payloads(void)
  * The table of its leaf key the chain of doc keeps (lib/attest_chain.c),
  * or NULL; the ask counts as a use.
  */
-static EC_GROUP *
+static struct ccc_es384_tab *
 kept_table(const struct ccc_buf *doc)
 {
 	struct ccc_cose_sign1 m;
 	struct ccc_nitro_doc nd;
 	struct ccc_err e;
 	uint8_t key[32];
-	EC_GROUP *t = NULL;
+	struct ccc_es384_tab *t = NULL;
 	X509 *leaf;
 
 	if (ccc_cose_sign1_decode(&m, doc->p, doc->len, &e) != 0 ||
@@ -369,7 +370,7 @@ test_real(void)
 	struct ccc_buf mut;
 	char d[512];
 	uint8_t ud[32], nonce[32], bad[32];
-	EC_GROUP *tab;
+	struct ccc_es384_tab *tab;
 	int rc, i;
 
 	ccc_buf_init(&mut, 0);
@@ -475,7 +476,7 @@ test_real(void)
 	tab = kept_table(&veracruz);
 	ok(rc == 0 && tab != NULL, "veracruz checked 6 times more: its chain "
 	    "keeps a table of the leaf key (%s)", d);
-	EC_GROUP_free(tab);
+	ccc_es384_tab_free(tab);
 	mut.len = 0;
 	if (ccc_buf_put(&mut, veracruz.p, veracruz.len) == 0) {
 		mut.p[mut.len - 10] ^= 0x01;
@@ -598,7 +599,7 @@ remove_identities(void)
 static uint8_t code_pcr[48], runtime_pcr[48];
 
 static int
-sw_doc(struct ccc_buf *doc, const struct ccc_attest_signer *s, uint64_t ts,
+sw_doc(struct ccc_buf *doc, struct ccc_attest_signer *s, uint64_t ts,
     const uint8_t *pcr0, const uint8_t *ud, size_t udn)
 {
 	struct ccc_nitro_claims cl;

@@ -81,7 +81,7 @@ sign(EVP_PKEY *k, const uint8_t d[48], uint8_t sig[96])
 
 /* Both verdicts on one case; a difference is reported. */
 static void
-both(const EC_GROUP *tab, EVP_PKEY *k, const uint8_t d[48],
+both(const struct ccc_es384_tab *tab, EVP_PKEY *k, const uint8_t d[48],
     const uint8_t sig[96], const char *what)
 {
 	int ours = ccc_es384_verify(tab, k, d, sig), ref = reference(k, d, sig);
@@ -103,7 +103,7 @@ set_part(uint8_t sig[96], int part, const BIGNUM *v)
 }
 
 static void
-alter(const EC_GROUP *tab, EVP_PKEY *k, const uint8_t d[48],
+alter(const struct ccc_es384_tab *tab, EVP_PKEY *k, const uint8_t d[48],
     const uint8_t good[96])
 {
 	uint8_t sig[96], dd[48];
@@ -156,7 +156,8 @@ int
 main(void)
 {
 	EVP_PKEY *k[KEYS];
-	EC_GROUP *tab[KEYS], *g;
+	struct ccc_es384_tab *tab[KEYS];
+	EC_GROUP *g;
 	uint8_t d[48], sig[96], other[96];
 	int i, j;
 
@@ -196,7 +197,7 @@ main(void)
 	ok(ccc_es384_verify(tab[1], k[0], d, sig) == -1,
 	    "a table of another key is an error, not a verdict");
 	for (i = 0; i < KEYS; i++) {
-		EC_GROUP_free(tab[i]);
+		ccc_es384_tab_free(tab[i]);
 		EVP_PKEY_free(k[i]);
 	}
 	EC_GROUP_free(g);
