@@ -5,7 +5,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,37 +34,16 @@ head_format(char line[HEAD_LINE_MAX], const struct ccc_access_head *h)
 	    h->seq, hash, rid, h->len);
 }
 
-int
-ccc_access_head_read(const char *path, struct ccc_access_head *h,
-    struct ccc_err *err)
+/* Whether b (its bytes, then a NUL) is a head; if so, h is it. */
+static bool
+head_parse(const struct ccc_buf *b, struct ccc_access_head *h)
 {
-	struct ccc_err rerr;
-	struct ccc_buf b;
 	char hash[65], rid[65], line[HEAD_LINE_MAX];
 	unsigned long long seq, len;
-	int rc = 0;
 
 	memset(h, 0, sizeof(*h));
-	if (access(path, F_OK) != 0 && errno == ENOENT)
-		return 0;	/* an empty log */
-	ccc_buf_init(&b, 0);
-	ccc_err_clear(&rerr);
-	if ((rc = ccc_read_file(&b, path, HEAD_FILE_MAX, &rerr)) ==
-	    CCC_E_TOOBIG) {
-		rc = ccc_err_set(err, CCC_E_STATE, -1, NULL, "not an access "
-		    "log head: larger than %d bytes", HEAD_FILE_MAX);
-		(void)ccc_err_what(err, path);
-		goto out;
-	}
-	if (rc != 0) {
-		if (err != NULL)
-			*err = rerr;
-		goto out;
-	}
-	if ((rc = ccc_buf_put(&b, "", 1)) != 0)
-		goto out;
 	/* Parsed, then written again: only the exact line is a head. */
-	if (sscanf((char *)b.p, "%llu %64s %64s %llu", &seq, hash, rid,
+	if (sscanf((char *)b->p, "%llu %64s %64s %llu", &seq, hash, rid,
 	    &len) != 4 || sodium_hex2bin(h->hash, 32, hash, 64, NULL, NULL,
 	    NULL) != 0 || sodium_hex2bin(h->rid, 32, rid, 64, NULL, NULL,
 	    NULL) != 0)
@@ -70,15 +51,77 @@ ccc_access_head_read(const char *path, struct ccc_access_head *h,
 	h->seq = seq;
 	h->len = len;
 	head_format(line, h);
-	if (strlen(line) == b.len - 1 && memcmp(line, b.p, b.len - 1) == 0)
-		goto out;
+	if (strlen(line) == b->len - 1 && memcmp(line, b->p, b->len - 1) == 0)
+		return true;
 bad:
 	memset(h, 0, sizeof(*h));
+	return false;
+}
+
+/*
+ * Whether b is what a power cut leaves of a file whose bytes had not
+ * reached the disk: nothing, or zeros.
+ */
+static bool
+lost_write(const struct ccc_buf *b)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < b->len; i++)
+		if (b->p[i] != 0)
+			return false;
+	return true;
+}
+
+/* path, read whole (at most HEAD_FILE_MAX bytes) and a NUL appended. */
+static int
+head_file(const char *path, struct ccc_buf *b, struct ccc_err *err)
+{
+	struct ccc_err e;
+	int rc;
+
+	ccc_err_clear(&e);
+	if ((rc = ccc_read_file(b, path, HEAD_FILE_MAX, &e)) ==
+	    CCC_E_TOOBIG) {
+		rc = ccc_err_set(err, CCC_E_STATE, -1, NULL, "not an access "
+		    "log head: larger than %d bytes", HEAD_FILE_MAX);
+		(void)ccc_err_what(err, path);
+	} else if (rc != 0 && err != NULL)
+		*err = e;
+	return rc != 0 ? rc : ccc_buf_put(b, "", 1);
+}
+
+int
+ccc_access_head_read(const char *path, struct ccc_access_head *h,
+    struct ccc_err *err)
+{
+	struct ccc_buf b, pb;
+	char *prev = NULL;
+	int rc = 0;
+
+	memset(h, 0, sizeof(*h));
+	if (access(path, F_OK) != 0 && errno == ENOENT)
+		return 0;	/* an empty log */
+	ccc_buf_init(&b, 0);
+	ccc_buf_init(&pb, 0);
+	if ((rc = head_file(path, &b, err)) != 0)
+		goto out;
+	if (head_parse(&b, h))
+		goto out;
+	/*
+	 * The head a power cut lost (ccc_access_head_write): the one it
+	 * replaced, durable, is PATH.prev; an entry past it is adopted.
+	 */
+	if (lost_write(&b) && asprintf(&prev, "%s.prev", path) >= 0 &&
+	    head_file(prev, &pb, NULL) == 0 && head_parse(&pb, h))
+		goto out;
 	rc = ccc_err_set(err, CCC_E_STATE, -1, NULL, "not an access log head "
 	    "(one line \"SEQ HASH REQUEST-ID LENGTH\")");
 	(void)ccc_err_what(err, path);
 out:
+	free(prev);
 	ccc_buf_free(&b);
+	ccc_buf_free(&pb);
 	return rc;
 }
 
@@ -86,18 +129,43 @@ int
 ccc_access_head_write(const char *path, const struct ccc_access_head *h,
     struct ccc_err *err)
 {
-	char line[HEAD_LINE_MAX];
+	char line[HEAD_LINE_MAX], *prev;
+	int rc;
 
 	head_format(line, h);
 	/*
-	 * The new head's bytes are durable before its name replaces the old
-	 * one, but the rename is not synced here: a crash may leave the head
-	 * before it, one entry behind a synced log, which the next run adopts
-	 * (log_check); and the next append's sync of the file system makes
-	 * the rename durable before another entry is written.
+	 * Without a sync of its own: the new head is written as PATH.prev
+	 * (atomically, not synced), then the two names are exchanged, in
+	 * one step.  A power cut before the next release's sync of the file
+	 * system may lose the new head's bytes, and leave PATH empty or
+	 * zeroed: it is then read as PATH.prev, the head it replaced, made
+	 * durable by this release's sync, one entry behind the synced log,
+	 * which the next run adopts (log_check).  That sync also makes the
+	 * exchange durable before another entry is written.  The first head
+	 * of a log, or one on a file system that cannot exchange names, is
+	 * synced before its name replaces the old one, whose rename a crash
+	 * may undo.
 	 */
-	return ccc_write_file(path, line, strlen(line), CCC_OUT_FORCE |
+	if (asprintf(&prev, "%s.prev", path) < 0)
+		return ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "head");
+	if (access(path, F_OK) == 0) {
+		if ((rc = ccc_write_file(prev, line, strlen(line),
+		    CCC_OUT_FORCE | CCC_OUT_NOSYNC, err)) != 0)
+			goto out;
+		if (renameat2(AT_FDCWD, prev, AT_FDCWD, path,
+		    RENAME_EXCHANGE) == 0)
+			goto out;
+		if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) {
+			rc = ccc_err_set(err, CCC_E_IO, -1, NULL, "%s: %s",
+			    path, strerror(errno));
+			goto out;
+		}
+	}
+	rc = ccc_write_file(path, line, strlen(line), CCC_OUT_FORCE |
 	    CCC_OUT_NODIRSYNC, err);
+out:
+	free(prev);
+	return rc;
 }
 
 /* ---- the signed head ------------------------------------------------------ */

@@ -871,6 +871,43 @@ served_two() {
 	[[ "$(entries st1/access.log)" == 2 ]]
 }
 
+@test "request mode: a head whose bytes a power cut lost is read as the one it replaced" {
+	local seq pseq
+	served_two
+	crun -0 request r3 A fx/ct.A
+	crun -0 certify r3 c3
+	# The head it replaced is kept beside it, one entry behind.
+	read -r seq _ <st1/access.head
+	read -r pseq _ <st1/access.head.prev
+	[[ $seq == 2 && $pseq == 1 ]] || fail "heads: $seq $pseq"
+	cp -r st1 good
+	# Empty, as a power cut leaves a file whose bytes had not been written:
+	# the head before it, and the entry past it adopted.
+	: >st1/access.head
+	crun -1 ccc-inspect -L st1
+	assert_stderr "ccc-inspect: malformed input: st1: item 2: the log ends at entry 2, its head names entry 1"
+	node 1 -o s3 c3
+	((status == 0))
+	assert_stderr_empty
+	crun -0 ccc-inspect -L st1
+	assert_output "st1/access.log: 3 entries, chained and matching its head"
+	# Zeroed, the same.
+	rm -rf st1 s3 && cp -r good st1
+	head -c 138 /dev/zero >st1/access.head
+	node 1 -o s3 c3
+	((status == 0))
+	crun -0 ccc-inspect -L st1
+	assert_output "st1/access.log: 3 entries, chained and matching its head"
+	# Anything else is no head, as before: refused, nothing cut.
+	rm -rf st1 s3 && cp -r good st1
+	echo junk >st1/access.head
+	node 1 -o s3 c3
+	((status == 2))
+	assert_stderr "ccc-reencrypt: bad node state: st1/access.head: not an access log head (one line \"SEQ HASH REQUEST-ID LENGTH\")"
+	assert_no_file s3
+	assert_same st1/access.log good/access.log
+}
+
 # ---- custody bound by labels, the output recipient, the signed head --------
 
 # collude REQ OUT: oracles 1, 2 and 3 sign REQ without checking it (as a
