@@ -24,7 +24,7 @@
 #include "tdh2.h"
 
 static const char usage[] =
-    "usage: ccc-bench [-c] [-q] [-m FACTOR] [-r TEXT] [-b MAX] [-L | -F]\n"
+    "usage: ccc-bench [-c] [-q] [-m FACTOR] [-r TEXT] [-b MAX] [-L | -F | -S]\n"
     "  -c, --check        exit 1 if a ratio exceeds its target x FACTOR;\n"
     "                     one line on stderr for each such row\n"
     "  -q, --quick        short samples, 5 pairs a row: the single\n"
@@ -38,6 +38,8 @@ static const char usage[] =
     "                     0: none)\n"
     "  -L, --level4       security level 4's section alone\n"
     "  -F, --flow         the whole requests (ccc-flow) alone\n"
+    "  -S, --scale        the scale section alone (combine at k = 67 and\n"
+    "                     100, validity of 16 and 64 ciphertexts)\n"
     "  -h, --help         this text\n";
 
 /* Level 4 needs a key of t <= 2 for its two shares. */
@@ -89,6 +91,7 @@ main(int argc, char **argv)
 		{ "batch", required_argument, NULL, 'b' },
 		{ "level4", no_argument, NULL, 'L' },
 		{ "flow", no_argument, NULL, 'F' },
+		{ "scale", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -96,7 +99,7 @@ main(int argc, char **argv)
 	long batch_max = 100000;
 
 	opterr = 0;	/* its messages name the path ccc-bench ran by */
-	while ((c = getopt_long(argc, argv, "cqm:r:b:LFh", longopts,
+	while ((c = getopt_long(argc, argv, "cqm:r:b:LFSh", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -118,9 +121,10 @@ main(int argc, char **argv)
 			break;
 		case 'L':
 		case 'F':
+		case 'S':
 			if (only != 0 && only != c) {
-				fprintf(stderr, "ccc-bench: usage: --level4 "
-				    "and --flow exclude each other\n");
+				fprintf(stderr, "ccc-bench: usage: --level4, "
+				    "--flow and --scale exclude each other\n");
 				return 2;
 			}
 			only = c;
@@ -149,6 +153,10 @@ main(int argc, char **argv)
 	}
 	if (only == 'L')
 		return level4();
+	if (only == 'S') {
+		bench_rows_scale(0.15);
+		return 0;
+	}
 
 	bench_floor_setup();
 	/* Files of rows register theirs here (bench/bench.h). */

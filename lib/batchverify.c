@@ -62,11 +62,11 @@ msm_point(struct ccc_ec *ec, struct msm *m, EC_POINT **p,
 
 /*
  * Add the term s*p with s = -(w*e) mod n (e NULL: -w), or with s = w
- * itself when neg is false.
+ * itself when neg is false; plus add (mod n) when add is not NULL.
  */
 static int
 msm_term(struct ccc_ec *ec, struct msm *m, const EC_POINT *p,
-    const BIGNUM *w, const BIGNUM *e, bool neg)
+    const BIGNUM *w, const BIGNUM *e, bool neg, const BIGNUM *add)
 {
 	BIGNUM *s;
 
@@ -76,7 +76,8 @@ msm_term(struct ccc_ec *ec, struct msm *m, const EC_POINT *p,
 	m->pts[m->n++] = p;
 	if ((e != NULL ? BN_mod_mul(s, w, e, ec->n, ec->bn) != 1 :
 	    BN_copy(s, w) == NULL) ||
-	    (neg && !BN_is_zero(s) && BN_sub(s, ec->n, s) != 1))
+	    (neg && !BN_is_zero(s) && BN_sub(s, ec->n, s) != 1) ||
+	    (add != NULL && BN_mod_add(s, s, add, ec->n, ec->bn) != 1))
 		return CCC_E_CRYPTO;
 	return 0;
 }
@@ -114,12 +115,15 @@ typedef int (*item_fn)(void *arg, size_t i, struct dleq *q);
 /*
  * sum rho_i (f_i B1 - C1_i - e_i P1_i) + sigma_i (f_i B2 - C2_i - e_i P2_i)
  * = 0, in one MSM: the items' pre[i] say which were in it.  A base NULL is
- * G, whose scalar is the MSM's own.
+ * G, whose scalar is the MSM's own.  With lam (n scalars) and out, the
+ * sum plus sum lam_i P1_i goes to out instead, and *ok is whether every
+ * item was in it.
  */
 static int
 dleq_batch(struct ccc_ec *ec, const EC_POINT *b1, const EC_POINT *b2,
     size_t n, item_fn fn, void *arg,
-    const uint8_t (*w)[CCC_BATCH_WEIGHT_BYTES], bool *pre, bool *ok)
+    const uint8_t (*w)[CCC_BATCH_WEIGHT_BYTES], BIGNUM *const *lam,
+    EC_POINT *out, bool *pre, bool *ok)
 {
 	EC_POINT *p[4];
 	BIGNUM *e, *f, *wt[2], *acc[2], *tmp;
@@ -171,8 +175,9 @@ dleq_batch(struct ccc_ec *ec, const EC_POINT *b1, const EC_POINT *b2,
 				rc = CCC_E_CRYPTO;
 				goto out;
 			} else if ((rc = msm_term(ec, &m, p[2 * j], wt[j], e,
-			    true)) != 0 || (rc = msm_term(ec, &m,
-			    p[2 * j + 1], wt[j], NULL, true)) != 0)
+			    true, j == 0 && lam != NULL ? lam[i] : NULL)) !=
+			    0 || (rc = msm_term(ec, &m, p[2 * j + 1], wt[j],
+			    NULL, true, NULL)) != 0)
 				goto out;
 	}
 	for (j = 0; j < 2; j++) {
@@ -180,11 +185,18 @@ dleq_batch(struct ccc_ec *ec, const EC_POINT *b1, const EC_POINT *b2,
 		if (base == NULL)
 			rc = BN_copy(m.g, acc[j]) != NULL ? 0 : CCC_E_CRYPTO;
 		else
-			rc = msm_term(ec, &m, base, acc[j], NULL, false);
+			rc = msm_term(ec, &m, base, acc[j], NULL, false, NULL);
 		if (rc != 0)
 			goto out;
 	}
-	rc = msm_zero(ec, &m, ok);
+	if (out == NULL) {
+		rc = msm_zero(ec, &m, ok);
+		goto out;
+	}
+	for (*ok = true, i = 0; i < n; i++)
+		*ok = *ok && pre[i];
+	rc = EC_POINTs_mul(ec->group, out, m.g, m.n, m.pts,
+	    (const BIGNUM **)m.sc, ec->bn) == 1 ? 0 : CCC_E_CRYPTO;
 out:
 	ERR_clear_error();
 	msm_free(&m);
@@ -235,7 +247,8 @@ ccc_tdh2_share_batch_check(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
 	if ((u = EC_POINT_new(ec->group)) == NULL)
 		return CCC_E_NOMEM;
 	if (ccc_ec_point_decode(ec, u, ct->u, NULL, NULL) == 0)
-		rc = dleq_batch(ec, u, NULL, k, share_item, &s, w, pre, ok);
+		rc = dleq_batch(ec, u, NULL, k, share_item, &s, w, NULL, NULL,
+		    pre, ok);
 	else {
 		/* No share of it can verify: each is judged alone. */
 		for (i = 0; i < k; i++)
@@ -244,6 +257,69 @@ ccc_tdh2_share_batch_check(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
 		rc = 0;
 	}
 	EC_POINT_free(u);
+	return rc;
+}
+
+int
+ccc_tdh2_share_combine_batch(struct ccc_ec *ec, uint8_t m[32],
+    const struct ccc_tdh2_pub *pub, const struct ccc_tdh2_ct *ct,
+    const struct ccc_tdh2_dshare *const *ds,
+    const uint8_t (*comm)[2][CCC_POINT_BYTES], const uint8_t (*binds)[32],
+    size_t k, bool *ok)
+{
+	struct share_items s = { pub, ct, ds, comm, binds };
+	uint8_t (*w)[CCC_BATCH_WEIGHT_BYTES] = NULL;
+	uint8_t enc[CCC_POINT_BYTES];
+	EC_POINT *u = NULL, *t = NULL;
+	BIGNUM **lam = NULL;
+	uint32_t *xs = NULL;
+	bool *pre = NULL;
+	size_t i;
+	int rc = CCC_E_NOMEM;
+
+	*ok = false;
+	if (k != pub->t || k < 2)
+		return 0;
+	for (i = 0; i < k; i++)
+		if (ds[i]->index < 1 || ds[i]->index > pub->n)
+			return 0;	/* judged the usual way */
+	BN_CTX_start(ec->bn);
+	if ((w = calloc(2 * k, sizeof(*w))) == NULL ||
+	    (pre = calloc(k, sizeof(*pre))) == NULL ||
+	    (lam = calloc(k, sizeof(*lam))) == NULL ||
+	    (xs = calloc(k, sizeof(*xs))) == NULL ||
+	    (u = EC_POINT_new(ec->group)) == NULL ||
+	    (t = EC_POINT_new(ec->group)) == NULL)
+		goto out;
+	for (i = 0; i < k; i++) {
+		xs[i] = ds[i]->index;
+		if ((lam[i] = BN_CTX_get(ec->bn)) == NULL)
+			goto out;
+	}
+	rc = 0;
+	if (ccc_ec_point_decode(ec, u, ct->u, NULL, NULL) != 0 ||
+	    ccc_tdh2_lagrange(ec, lam, xs, k) != 0)
+		goto out;	/* not ok: judged the usual way */
+	/* The system's CSPRNG, not ec->drbg: an input's author may know it. */
+	randombytes_buf(w, 2 * k * sizeof(*w));
+	if ((rc = dleq_batch(ec, u, NULL, k, share_item, &s,
+	    (const uint8_t (*)[CCC_BATCH_WEIGHT_BYTES])w, lam, t, pre,
+	    ok)) != 0 || !*ok)
+		goto out;
+	if (ccc_ec_points_encode(ec, &enc, &t, 1) != 0)
+		*ok = false;
+	else
+		ccc_tdh2_message(m, enc, ct);
+	sodium_memzero(enc, sizeof(enc));
+out:
+	ERR_clear_error();
+	EC_POINT_clear_free(t);
+	EC_POINT_free(u);
+	free(xs);
+	free(lam);
+	free(pre);
+	free(w);
+	BN_CTX_end(ec->bn);
 	return rc;
 }
 
@@ -278,7 +354,8 @@ ccc_tdh2_ct_batch_check(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
 {
 	struct ct_items c = { cts, comm };
 
-	return dleq_batch(ec, NULL, pub->gbar, n, ct_item, &c, w, pre, ok);
+	return dleq_batch(ec, NULL, pub->gbar, n, ct_item, &c, w, NULL, NULL,
+	    pre, ok);
 }
 
 /* Fresh weights, the combined check, then alone what it did not clear. */

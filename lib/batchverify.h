@@ -59,6 +59,29 @@ int ccc_tdh2_verify_batch(struct ccc_ec *ec, const struct ccc_tdh2_pub *pub,
     struct ccc_err *why, struct ccc_err *err) CCC_WUR;
 
 /*
+ * Combine exactly pub->t shares ds[] of ct, of distinct nodes, with their
+ * commitments (as ccc_tdh2_share_verify_batch), in the multiplication
+ * that checks their proofs: sum lambda_i u_i plus the fresh random
+ * combination of the proofs' equations, 4t+2 points where checking then
+ * combining takes 5t+2.  When every proof holds that sum is u^x and m the
+ * message (as ccc_tdh2_combine); when one does not, it is a point no one
+ * can predict, not even whoever made the bad share and the ciphertext,
+ * and m is random: the payload's AES-GCM tag then fails but with
+ * probability about 2^-128, and the caller must check the shares the
+ * usual way, which names the bad ones.  So m may be used only through an
+ * authenticated decryption (a coin, say, has none: it needs checked
+ * proofs).  *ok false, m untouched: a share's commitments do not decode
+ * or hash to its challenge, or not exactly t shares (judge them the
+ * usual way); returns CCC_E_NOMEM/CCC_E_CRYPTO only when the computation
+ * could not be made.
+ */
+int ccc_tdh2_share_combine_batch(struct ccc_ec *ec, uint8_t m[32],
+    const struct ccc_tdh2_pub *pub, const struct ccc_tdh2_ct *ct,
+    const struct ccc_tdh2_dshare *const *ds,
+    const uint8_t (*comm)[2][CCC_POINT_BYTES], const uint8_t (*binds)[32],
+    size_t k, bool *ok) CCC_WUR;
+
+/*
  * The single combined equation behind them, with the caller's weights
  * w[0..2k-1] (rho_i at 2i, sigma_i at 2i+1): *ok is whether it holds for
  * the items whose pre-checks pass (decodings, challenges); pre[i] (k

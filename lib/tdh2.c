@@ -792,6 +792,13 @@ out:
 	return rc;
 }
 
+void
+ccc_tdh2_message(uint8_t m[32], const uint8_t hr[CCC_POINT_BYTES],
+    const struct ccc_tdh2_ct *ct)
+{
+	h1_xor(m, hr, ct->c);
+}
+
 int
 ccc_tdh2_combine(struct ccc_ec *ec, uint8_t m[32],
     const struct ccc_tdh2_pub *pub, const struct ccc_tdh2_ct *ct,

@@ -202,6 +202,10 @@ int ccc_tdh2_combine_point(struct ccc_ec *ec, uint8_t out[CCC_POINT_BYTES],
     const struct ccc_tdh2_pub *pub, const struct ccc_tdh2_dshare *const *ds,
     size_t k, struct ccc_err *err) CCC_WUR;
 
+/* The message: H1(hr) XOR ct's c, hr = u^x encoded (as ccc_tdh2_combine). */
+void ccc_tdh2_message(uint8_t m[32], const uint8_t hr[CCC_POINT_BYTES],
+    const struct ccc_tdh2_ct *ct);
+
 /*
  * Lagrange coefficients at 0 for the 1-based node numbers xs[0..k-1]
  * (distinct), into lambda[0..k-1] (allocated by the caller): one

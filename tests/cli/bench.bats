@@ -20,9 +20,9 @@ setup() {
 	local o
 	crun -0 "$BENCH" --help
 	assert_stderr_empty
-	[[ ${lines[0]} == "usage: ccc-bench [-c] [-q] [-m FACTOR] [-r TEXT] [-b MAX] [-L | -F]" ]] ||
+	[[ ${lines[0]} == "usage: ccc-bench [-c] [-q] [-m FACTOR] [-r TEXT] [-b MAX] [-L | -F | -S]" ]] ||
 	    fail "usage line: ${lines[0]}"
-	for o in check quick margin rows batch level4 flow help; do
+	for o in check quick margin rows batch level4 flow scale help; do
 		[[ $output == *"--$o"* ]] || fail "--help lacks --$o"
 	done
 }
@@ -33,7 +33,7 @@ setup() {
 	crun -2 "$BENCH" --batch x
 	assert_stderr "ccc-bench: usage: --batch takes a number from 0 to 1e+07, not 'x'"
 	crun -2 "$BENCH" --level4 --flow
-	assert_stderr "ccc-bench: usage: --level4 and --flow exclude each other"
+	assert_stderr "ccc-bench: usage: --level4, --flow and --scale exclude each other"
 	crun -2 "$BENCH" extra
 	assert_stderr "ccc-bench: usage: unexpected argument 'extra'"
 	crun -2 "$BENCH" --bogus

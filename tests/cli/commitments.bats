@@ -33,6 +33,13 @@ setup() {
 
 TAMPER=$CCC_BIN/../tests/unit/share-tamper
 
+# rounds_are FILE WANT: the ways combine's rounds went, as its test hook
+# logs them in FILE (fused, checked); nothing to see without the hooks.
+rounds_are() {
+	test_hooks || return 0
+	[[ $(cat "$1") == "$2" ]] || fail "rounds: $(cat "$1")"
+}
+
 # elements FILE: the hex of each sealed share of a sealed blob, a line each.
 elements() {
 	ccc-inspect "$1" | sed -n 's/^    "\([0-9a-f]*\)",\{0,1\}$/\1/p'
@@ -86,9 +93,12 @@ report_of() {
 	"$TAMPER" -i fx/rk -n 1 -o t6.bad fx/t6
 	local f
 	for f in c t; do
-		crun -0 ccc-combine "${K57[@]}" -c fx/ct57 --report "rep.$f" \
-		    -o "out.$f" "fx/${f}1" "$f"6.bad "fx/${f}2" "fx/${f}3" \
-		    "fx/${f}4" "fx/${f}5" "fx/${f}7"
+		# (The first 5, node 6's among them, tried fused, then checked.)
+		CCC_TEST_ROUNDS=$PWD/rounds.$f crun -0 ccc-combine "${K57[@]}" \
+		    -c fx/ct57 --report "rep.$f" -o "out.$f" "fx/${f}1" \
+		    "$f"6.bad "fx/${f}2" "fx/${f}3" "fx/${f}4" "fx/${f}5" \
+		    "fx/${f}7"
+		rounds_are "rounds.$f" checked
 		assert_stderr "ccc-combine: warning: node 6 (${f}6.bad): proof does not verify; its shares were not used"
 		assert_same "out.$f" fx/msg
 		report_of "fx/${f}1:1:ok" "${f}6.bad:6:bad" "fx/${f}2:2:ok" \
@@ -102,6 +112,34 @@ report_of() {
 	assert_output_empty
 	assert_stderr "ccc-combine: not enough shares: fx/ct57: item 1: 4 valid shares, 5 needed; node 6 (c6.bad): proof does not verify"
 	assert_no_file out
+}
+
+@test "commitments: t shares are combined in their check; a payload that does not open under the right key is still refused as such" {
+	local i
+	# Exactly t: the combination is the check's; the report as ever.
+	CCC_TEST_ROUNDS=$PWD/rounds crun -0 ccc-combine "${K57[@]}" \
+	    -c fx/ct57 --report rep -o out fx/c3 fx/c1 fx/c5 fx/c7 fx/c2
+	assert_stderr_empty
+	rounds_are rounds fused
+	assert_same out fx/msg
+	report_of fx/c3:3:ok fx/c1:1:ok fx/c5:5:ok fx/c7:7:ok fx/c2:2:ok >want
+	cmp want rep
+	# The payload altered, every share made for it and good: the fused
+	# combination does not open it, the shares are checked (all verify,
+	# no node is named) and combined again, and the payload is refused
+	# as without commitments.
+	flip_bit fx/ct57 $(($(field_offset fx/ct57 sym) + 5)) 7 bad
+	for i in 1 2 3 4 5; do
+		crun -0 ccc-reencrypt --commitments -s "fx/k57/share-$i.cbor" \
+		    -k fx/k57/tpk.cbor --to fx/rpub -l app1 -o "n$i" bad
+	done
+	rm -f rounds
+	CCC_TEST_ROUNDS=$PWD/rounds crun -1 ccc-combine "${K57[@]}" -c bad \
+	    -o out2 n1 n2 n3 n4 n5
+	assert_output_empty
+	assert_stderr "ccc-combine: decryption failed: bad: item 1: payload does not authenticate"
+	rounds_are rounds checked
+	assert_no_file out2
 }
 
 @test "commitments: a wrong commitment with a right proof is only a hint that failed: the share counts" {

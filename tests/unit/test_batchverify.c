@@ -27,6 +27,7 @@ static struct ccc_tdh2_dshare ds[N];
 static const struct ccc_tdh2_dshare *dsp[N];
 static uint8_t comm[N][2][CCC_POINT_BYTES], binds[N][32];
 static uint8_t ones[2 * N][CCC_BATCH_WEIGHT_BYTES];
+static uint8_t msg[32];
 
 static int
 setup(void)
@@ -43,6 +44,7 @@ setup(void)
 	if (ccc_tdh2_deal(ec, &pub, x, T, NULL) != 0)
 		return -1;
 	randombytes_buf(m, 32);
+	memcpy(msg, m, 32);
 	randombytes_buf(label, 32);
 	randombytes_buf(digest, 32);
 	if (ccc_tdh2_encrypt(ec, &ct, &pub, m, label, NULL) != 0)
@@ -282,6 +284,69 @@ ciphertexts(void)
 	BN_free(r);
 }
 
+/*
+ * Shares combined in the multiplication that checks them: t honest shares
+ * give the message; a bad proof among them, or two crafted to cancel
+ * under equal weights, give another each time (the payload's tag would
+ * fail), never the message; a commitment that does not hash to its
+ * challenge, or not exactly t shares, give nothing (checked the usual
+ * way).
+ */
+static void
+fused(void)
+{
+	struct ccc_tdh2_dshare bad[N];
+	const struct ccc_tdh2_dshare *bp[N];
+	uint8_t bc[N][2][CCC_POINT_BYTES], m[32], m2[32], zero[32];
+	EC_POINT *delta = EC_POINT_new(ec->group);
+	BIGNUM *r = BN_new();
+	bool okk = false;
+	size_t i;
+
+	memset(zero, 0, sizeof(zero));
+	ok(ccc_tdh2_share_combine_batch(ec, m, &pub, &ct, dsp, comm, binds, T,
+	    &okk) == 0 && okk && memcmp(m, msg, 32) == 0,
+	    "%d honest shares combined with their check: the message", T);
+	ok(ccc_tdh2_share_combine_batch(ec, m, &pub, &ct, dsp + 3, comm + 3,
+	    binds + 3, T, &okk) == 0 && okk && memcmp(m, msg, 32) == 0,
+	    "any %d of them (nodes 4 to %d)", T, T + 3);
+
+	memcpy(bad, ds, sizeof(bad));
+	memcpy(bc, comm, sizeof(bc));
+	for (i = 0; i < N; i++)
+		bp[i] = &bad[i];
+	bad[6].f_i[31] ^= 1;
+	ok(ccc_tdh2_share_combine_batch(ec, m, &pub, &ct, bp, bc, binds, T,
+	    &okk) == 0 && okk && memcmp(m, msg, 32) != 0 &&
+	    ccc_tdh2_share_combine_batch(ec, m2, &pub, &ct, bp, bc, binds, T,
+	    &okk) == 0 && okk && memcmp(m2, msg, 32) != 0 &&
+	    memcmp(m, m2, 32) != 0,
+	    "a bad proof among them: another message, a new one each time");
+
+	bad[6] = ds[6];
+	memcpy(m, zero, 32);
+	bc[3][1][40] ^= 1;	/* h_hat of node 4 garbled, its proof intact */
+	ok(ccc_tdh2_share_combine_batch(ec, m, &pub, &ct, bp, bc, binds, T,
+	    &okk) == 0 && !okk && memcmp(m, zero, 32) == 0,
+	    "a commitment that does not give its challenge: nothing combined");
+
+	memcpy(bc, comm, sizeof(bc));
+	ccc_ec_scalar_random(ec, r);
+	EC_POINT_mul(ec->group, delta, r, NULL, NULL, ec->bn);
+	crafted_share(2, delta, 0, &bad[2], bc[2]);
+	crafted_share(9, delta, 1, &bad[9], bc[9]);
+	ok(ccc_tdh2_share_combine_batch(ec, m, &pub, &ct, bp, bc, binds, T,
+	    &okk) == 0 && okk && memcmp(m, msg, 32) != 0,
+	    "two errors that cancel under equal weights: another message");
+
+	ok(ccc_tdh2_share_combine_batch(ec, m, &pub, &ct, dsp, comm, binds,
+	    T + 1, &okk) == 0 && !okk && ccc_tdh2_share_combine_batch(ec, m,
+	    &pub, &ct, dsp, comm, binds, T - 1, &okk) == 0 && !okk,
+	    "t + 1 or t - 1 shares: nothing combined");
+	EC_POINT_free(delta);
+	BN_free(r);
+}
+
 int
 main(void)
 {
@@ -291,6 +356,7 @@ main(void)
 	    setup() != 0)
 		return 99;
 	shares();
+	fused();
 	ciphertexts();
 	for (i = 0; i < N; i++)
 		BN_clear_free(x[i]);
