@@ -280,9 +280,6 @@ ccc_tdh2_share_combine_batch(struct ccc_ec *ec, uint8_t m[32],
 	*ok = false;
 	if (k != pub->t || k < 2)
 		return 0;
-	for (i = 0; i < k; i++)
-		if (ds[i]->index < 1 || ds[i]->index > pub->n)
-			return 0;	/* judged the usual way */
 	BN_CTX_start(ec->bn);
 	if ((w = calloc(2 * k, sizeof(*w))) == NULL ||
 	    (pre = calloc(k, sizeof(*pre))) == NULL ||
@@ -296,10 +293,12 @@ ccc_tdh2_share_combine_batch(struct ccc_ec *ec, uint8_t m[32],
 		if ((lam[i] = BN_CTX_get(ec->bn)) == NULL)
 			goto out;
 	}
+	/* Not ok, judged the usual way: u or a node number is bad (0 or
+	 * repeated here; past n, share_item leaves the share out). */
 	rc = 0;
 	if (ccc_ec_point_decode(ec, u, ct->u, NULL, NULL) != 0 ||
 	    ccc_tdh2_lagrange(ec, lam, xs, k) != 0)
-		goto out;	/* not ok: judged the usual way */
+		goto out;
 	/* The system's CSPRNG, not ec->drbg: an input's author may know it. */
 	randombytes_buf(w, 2 * k * sizeof(*w));
 	if ((rc = dleq_batch(ec, u, NULL, k, share_item, &s,

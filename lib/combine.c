@@ -99,6 +99,49 @@ in_round(const struct round *r, uint32_t index)
  * Check the round's shares; the good ones go to good[] and mark by[].  A
  * share the batch found bad is checked once more alone, for its reason.
  */
+/*
+ * The round's shares into ds[]; with comm, a copy of their commitments
+ * in one array (for round_comm_free), false if it cannot be made.
+ */
+static bool
+round_gather(const struct round *r, const struct ccc_tdh2_dshare **ds,
+    uint8_t (**comm)[2][CCC_POINT_BYTES])
+{
+	const struct batch *b = r->b;
+	size_t j;
+
+	for (j = 0; j < r->n; j++)
+		ds[j] = &b->ds[r->at[j]];
+	if (comm == NULL)
+		return true;
+	if ((*comm = malloc(r->n * sizeof(**comm))) == NULL)
+		return false;
+	for (j = 0; j < r->n; j++)
+		memcpy((*comm)[j], b->comm[r->at[j]], sizeof(**comm));
+	return true;
+}
+
+static void
+round_comm_free(const struct round *r, uint8_t (*comm)[2][CCC_POINT_BYTES])
+{
+	sodium_memzero(comm, r->n * sizeof(*comm));
+	free(comm);
+}
+
+/* The round's share j, ds[j], is good: counted, its node marked. */
+static void
+round_good(const struct round *r, size_t j,
+    const struct ccc_tdh2_dshare *const *ds,
+    const struct ccc_tdh2_dshare **good, size_t *ngood, bool *by)
+{
+	struct batch *b = r->b;
+	size_t at = r->at[j];
+
+	by[b->nodes[at / b->cap].f.s.index] = true;
+	b->verdict[at] = SH_GOOD;
+	good[(*ngood)++] = ds[j];
+}
+
 static void
 round_check(struct round *r, struct ccc_ec *ec,
     const struct ccc_tdh2_dshare **good, size_t *ngood, bool *by)
@@ -111,18 +154,13 @@ round_check(struct round *r, struct ccc_ec *ec,
 	size_t j;
 	int rc = -1;
 
-	for (j = 0; j < r->n; j++)
-		ds[j] = &b->ds[r->at[j]];
-	if (r->n >= 2 && r->all_comm &&
-	    (comm = malloc(r->n * sizeof(*comm))) != NULL) {
-		for (j = 0; j < r->n; j++)
-			memcpy(comm[j], b->comm[r->at[j]], sizeof(*comm));
+	if (round_gather(r, ds, r->n >= 2 && r->all_comm ? &comm : NULL) &&
+	    comm != NULL) {
 		ccc_err_clear(&e);
 		rc = ccc_tdh2_share_verify_batch(ec, b->in->pub, r->ct, ds,
 		    (const uint8_t (*)[2][CCC_POINT_BYTES])comm,
 		    (const uint8_t (*)[32])r->bind, r->n, verdict, NULL, &e);
-		sodium_memzero(comm, r->n * sizeof(*comm));
-		free(comm);
+		round_comm_free(r, comm);
 	}
 	for (j = 0; j < r->n; j++) {
 		size_t at = r->at[j];
@@ -137,9 +175,7 @@ round_check(struct round *r, struct ccc_ec *ec,
 				continue;
 			}
 		}
-		by[b->nodes[at / b->cap].f.s.index] = true;
-		b->verdict[at] = SH_GOOD;
-		good[(*ngood)++] = ds[j];
+		round_good(r, j, ds, good, ngood, by);
 	}
 	r->n = 0;
 	r->all_comm = true;
@@ -170,12 +206,8 @@ round_open(struct round *r, struct ccc_ec *ec, const struct ccc_ct *ct,
 	size_t j;
 
 	if (*ngood != 0 || r->n != b->in->pub->t || r->n < 2 ||
-	    !r->all_comm || (comm = malloc(r->n * sizeof(*comm))) == NULL)
+	    !r->all_comm || !round_gather(r, ds, &comm))
 		return false;
-	for (j = 0; j < r->n; j++) {
-		ds[j] = &b->ds[r->at[j]];
-		memcpy(comm[j], b->comm[r->at[j]], sizeof(*comm));
-	}
 	if (ccc_tdh2_share_combine_batch(ec, m, b->in->pub, r->ct, ds,
 	    (const uint8_t (*)[2][CCC_POINT_BYTES])comm,
 	    (const uint8_t (*)[32])r->bind, r->n, &ok) == 0 && ok) {
@@ -184,16 +216,11 @@ round_open(struct round *r, struct ccc_ec *ec, const struct ccc_ct *ct,
 	} else
 		ok = false;
 	sodium_memzero(m, sizeof(m));
-	sodium_memzero(comm, r->n * sizeof(*comm));
-	free(comm);
+	round_comm_free(r, comm);
 	if (!ok)
 		return false;
-	for (j = 0; j < r->n; j++) {
-		size_t at = r->at[j];
-		by[b->nodes[at / b->cap].f.s.index] = true;
-		b->verdict[at] = SH_GOOD;
-		good[(*ngood)++] = ds[j];
-	}
+	for (j = 0; j < r->n; j++)
+		round_good(r, j, ds, good, ngood, by);
 	r->n = 0;
 	r->all_comm = true;
 	return true;

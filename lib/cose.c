@@ -306,8 +306,8 @@ ccc_cose_sign1_verify(const struct ccc_cose_sign1 *m, EVP_PKEY *pub,
 
 int
 ccc_cose_sign1_verify_tab(const struct ccc_cose_sign1 *m, EVP_PKEY *pub,
-    const struct ccc_es384_tab *tab, int64_t alg, const uint8_t *aad, size_t aad_len,
-    struct ccc_err *err)
+    const struct ccc_es384_tab *tab, int64_t alg, const uint8_t *aad,
+    size_t aad_len, struct ccc_err *err)
 {
 	uint8_t dgst[48];
 	struct ccc_buf tbs;
@@ -464,7 +464,8 @@ ccc_cose_presign_r(const struct ccc_cose_presign *ps, uint8_t r[48])
  * OpenSSL fails (s = 0 included), and then a signature is made afresh.
  */
 static ECDSA_SIG *
-presigned(struct ccc_cose_presign *ps, EVP_PKEY *key, const struct ccc_buf *tbs)
+presigned(struct ccc_cose_presign *ps, EVP_PKEY *key,
+    const struct ccc_buf *tbs)
 {
 	uint8_t dgst[48];
 	ECDSA_SIG *es = NULL;

@@ -26,7 +26,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <openssl/ec.h>
 #include <openssl/types.h>
 
 #include "buf.h"
@@ -125,8 +124,8 @@ int ccc_cose_sign1_verify(const struct ccc_cose_sign1 *m, EVP_PKEY *pub,
  */
 struct ccc_es384_tab;
 int ccc_cose_sign1_verify_tab(const struct ccc_cose_sign1 *m, EVP_PKEY *pub,
-    const struct ccc_es384_tab *tab, int64_t alg, const uint8_t *aad, size_t aad_len,
-    struct ccc_err *err) CCC_WUR;
+    const struct ccc_es384_tab *tab, int64_t alg, const uint8_t *aad,
+    size_t aad_len, struct ccc_err *err) CCC_WUR;
 
 /*
  * Sign payload with the P-384 key into an untagged COSE_Sign1 (the Nitro

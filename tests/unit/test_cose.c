@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <openssl/core_names.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
@@ -241,6 +242,23 @@ test_es384_details(void)
 	ccc_buf_free(&v256.json);
 }
 
+/*
+ * The signing tests' keys: the working group's P-384 key, private and
+ * public, and its P-256 private key; false if a vector cannot be read.
+ */
+static bool
+sign_keys(struct vec *v, struct vec *v256, EVP_PKEY **k, EVP_PKEY **pub,
+    EVP_PKEY **k256)
+{
+	if (!load_vec(v, "cose/ecdsa-sig-02.json") ||
+	    !load_vec(v256, "cose/ecdsa-sig-01.json"))
+		return false;
+	*k = jwk_key(v, true);
+	*pub = jwk_key(v, false);
+	*k256 = jwk_key(v256, true);
+	return true;
+}
+
 /* Sign with the ES384 vector's private key; check the layout; mutate. */
 static void
 test_sign(void)
@@ -260,12 +278,8 @@ test_sign(void)
 
 	ccc_buf_init(&out, 0);
 	ccc_buf_init(&mut, 0);
-	if (!load_vec(&v, "cose/ecdsa-sig-02.json") ||
-	    !load_vec(&v256, "cose/ecdsa-sig-01.json"))
+	if (!sign_keys(&v, &v256, &k, &pub, &k256))
 		return;
-	k = jwk_key(&v, true);
-	pub = jwk_key(&v, false);
-	k256 = jwk_key(&v256, true);
 	ok(k != NULL && pub != NULL && k256 != NULL, "JWK private keys");
 	for (sw = 0; sw <= 1; sw++) {
 		ccc_buf_reset(&out);
@@ -448,12 +462,8 @@ test_presign(void)
 	uint8_t r[48], r2[48];
 
 	ccc_buf_init(&out, 0);
-	if (!load_vec(&v, "cose/ecdsa-sig-02.json") ||
-	    !load_vec(&v256, "cose/ecdsa-sig-01.json"))
+	if (!sign_keys(&v, &v256, &k, &pub, &k256))
 		return;
-	k = jwk_key(&v, true);
-	pub = jwk_key(&v, false);
-	k256 = jwk_key(&v256, true);
 	other = EVP_EC_gen("P-384");
 	ps = ccc_cose_presign_new(k);
 	ps2 = ccc_cose_presign_new(k);
