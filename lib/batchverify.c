@@ -104,13 +104,42 @@ msm_zero(struct ccc_ec *ec, struct msm *m, bool *ok)
  * One item of a batch: two proofs of one discrete logarithm,
  * f*B1 = C1 + e*P1 and f*B2 = C2 + e*P2, as encodings pt = { P1, C1, P2,
  * C2 }, the scalars e, f and the challenge digest d its commitments give.
- * 0, 1 to leave it out (judged alone), < 0 on failure.
+ * tab2, when not NULL (B2 must then be G), is a fixed-base table of P2
+ * (ccc_ec_table_new): the second equation is then checked alone, from
+ * two fixed-base products, and left out of the MSM.  0, 1 to leave the
+ * item out (judged alone), < 0 on failure.
  */
 struct dleq {
 	const uint8_t *pt[4], *e, *f;
+	const EC_GROUP *tab2;
 	uint8_t d[32];
 };
 typedef int (*item_fn)(void *arg, size_t i, struct dleq *q);
+
+/*
+ * f*G == c + e*P from G's table and P's (tab): two fixed-base products
+ * (about 0.5 of one point of the MSM each) where the MSM would take P and
+ * c as two variable bases.  0 if it holds, 1 if not, < 0 on failure.
+ */
+static int
+dleq_alone(struct ccc_ec *ec, const EC_GROUP *tab, const EC_POINT *c,
+    const BIGNUM *e, const BIGNUM *f)
+{
+	EC_POINT *x, *y;
+	int rc = CCC_E_CRYPTO;
+
+	x = EC_POINT_new(ec->group);
+	y = EC_POINT_new(ec->group);
+	if (x == NULL || y == NULL)
+		rc = CCC_E_NOMEM;
+	else if (EC_POINT_mul(ec->group, x, f, NULL, NULL, ec->bn) == 1 &&
+	    EC_POINT_mul(tab, y, e, NULL, NULL, ec->bn) == 1 &&
+	    EC_POINT_add(ec->group, y, y, c, ec->bn) == 1)
+		rc = EC_POINT_cmp(ec->group, x, y, ec->bn);
+	EC_POINT_free(x);
+	EC_POINT_free(y);
+	return rc < 0 ? CCC_E_CRYPTO : rc != 0;
+}
 
 /*
  * sum rho_i (f_i B1 - C1_i - e_i P1_i) + sigma_i (f_i B2 - C2_i - e_i P2_i)
@@ -148,9 +177,14 @@ dleq_batch(struct ccc_ec *ec, const EC_POINT *b1, const EC_POINT *b2,
 	BN_zero(acc[1]);
 	for (i = 0; i < n; i++) {
 		pre[i] = false;
+		q.tab2 = NULL;
 		bad = fn(arg, i, &q);
+		if (b2 != NULL)
+			q.tab2 = NULL;
+		/* With tab2, P2 is the table's: not decoded. */
 		for (j = 0; j < 4 && bad == 0; j++)
-			bad = msm_point(ec, &m, &p[j], q.pt[j]);
+			if (j != 2 || q.tab2 == NULL)
+				bad = msm_point(ec, &m, &p[j], q.pt[j]);
 		if (bad == 0 && (ccc_ec_scalar_decode(ec, e, q.e, NULL,
 		    NULL) != 0 || ccc_ec_scalar_decode(ec, f, q.f, NULL,
 		    NULL) != 0))
@@ -159,6 +193,8 @@ dleq_batch(struct ccc_ec *ec, const EC_POINT *b1, const EC_POINT *b2,
 		if (bad == 0)
 			bad = ccc_ec_scalar_from_hash(ec, tmp, q.d, 32) != 0 ?
 			    CCC_E_CRYPTO : BN_cmp(tmp, e) != 0;
+		if (bad == 0 && q.tab2 != NULL)
+			bad = dleq_alone(ec, q.tab2, p[3], e, f);
 		if (bad < 0) {
 			rc = bad;
 			goto out;
@@ -166,7 +202,7 @@ dleq_batch(struct ccc_ec *ec, const EC_POINT *b1, const EC_POINT *b2,
 		if (bad)
 			continue;
 		pre[i] = true;
-		for (j = 0; j < 2; j++)
+		for (j = 0; j < (q.tab2 != NULL ? 1u : 2u); j++)
 			if (BN_bin2bn(w[2 * i + j], CCC_BATCH_WEIGHT_BYTES,
 			    wt[j]) == NULL ||
 			    BN_mod_mul(tmp, wt[j], f, ec->n, ec->bn) != 1 ||
@@ -227,6 +263,8 @@ share_item(void *arg, size_t i, struct dleq *q)
 	q->pt[3] = s->comm[i][1];
 	q->e = ds->e_i;
 	q->f = ds->f_i;
+	if (s->pub->hi_tab != NULL)
+		q->tab2 = s->pub->hi_tab[ds->index - 1];
 	ccc_tdh2_share_challenge(q->d, s->binds ? s->binds[i] : NULL,
 	    s->ct->u, q->pt[2], ds->u_i, q->pt[1], q->pt[3]);
 	return 0;

@@ -4,7 +4,8 @@
  * alone, with the one-by-one error; commitments that are wrong while the
  * proof is right do not condemn it; and two errors crafted to cancel pass
  * the combined equation under fixed weights but not under the fresh
- * random ones the verifier draws.
+ * random ones the verifier draws; with the nodes' tables, each share's
+ * second equation is checked alone.
  */
 #include "config.h"
 
@@ -70,12 +71,13 @@ enc(uint8_t out[CCC_POINT_BYTES], const EC_POINT *p)
 }
 
 /*
- * Node i's share whose u_hat is s*u + D (D = delta, or -delta when neg),
- * with a challenge and response that are right for it: its equation
- * f*u = u_hat + e*u_i misses by exactly -D.
+ * Node i's share whose u_hat (h_hat with side 1) is s*u + D (s*G + D; D =
+ * delta, or -delta when neg), with a challenge and response that are
+ * right for it: its equation f*u = u_hat + e*u_i (f*G = h_hat + e*h_i)
+ * misses by exactly -D.
  */
 static void
-crafted_share(uint32_t i, const EC_POINT *delta, int neg,
+crafted_side(uint32_t i, const EC_POINT *delta, int neg, int side,
     struct ccc_tdh2_dshare *out, uint8_t (*c)[CCC_POINT_BYTES])
 {
 	EC_POINT *u = EC_POINT_new(ec->group), *p = EC_POINT_new(ec->group);
@@ -91,9 +93,12 @@ crafted_share(uint32_t i, const EC_POINT *delta, int neg,
 	EC_POINT_mul(ec->group, p, NULL, u, x[i], ec->bn);
 	enc(out->u_i, p);
 	EC_POINT_mul(ec->group, p, NULL, u, s, ec->bn);
-	EC_POINT_add(ec->group, p, p, d, ec->bn);
+	if (side == 0)
+		EC_POINT_add(ec->group, p, p, d, ec->bn);
 	enc(c[0], p);
 	EC_POINT_mul(ec->group, p, s, NULL, NULL, ec->bn);
+	if (side == 1)
+		EC_POINT_add(ec->group, p, p, d, ec->bn);
 	enc(c[1], p);
 	ccc_tdh2_share_challenge(h, binds[i], ct.u, pub.hi_enc[i], out->u_i,
 	    c[0], c[1]);
@@ -108,6 +113,13 @@ crafted_share(uint32_t i, const EC_POINT *delta, int neg,
 	BN_free(s);
 	BN_free(e);
 	BN_free(f);
+}
+
+static void
+crafted_share(uint32_t i, const EC_POINT *delta, int neg,
+    struct ccc_tdh2_dshare *out, uint8_t (*c)[CCC_POINT_BYTES])
+{
+	crafted_side(i, delta, neg, 0, out, c);
 }
 
 static int
@@ -347,6 +359,69 @@ fused(void)
 	BN_free(r);
 }
 
+/*
+ * With the nodes' fixed-base tables (a process that keeps them), each
+ * share's f*G = h_hat + e*h_i is checked alone, out of the
+ * multiplication: honest shares pass and combine as before; a share
+ * whose h_hat errs while its challenge is right is left out of the batch
+ * (judged alone, named), even when a second one's error would cancel it
+ * under equal weights; fused, nothing is combined from it.
+ */
+static void
+tables(void)
+{
+	struct ccc_tdh2_dshare bad[N];
+	const struct ccc_tdh2_dshare *bp[N];
+	uint8_t bc[N][2][CCC_POINT_BYTES], m[32], zero[32];
+	struct ccc_err why[N], err;
+	int verdict[N];
+	bool pre[N], okk = false;
+	EC_POINT *delta = EC_POINT_new(ec->group);
+	BIGNUM *r = BN_new();
+	size_t i, in;
+
+	memset(zero, 0, sizeof(zero));
+	memcpy(bad, ds, sizeof(bad));
+	memcpy(bc, comm, sizeof(bc));
+	for (i = 0; i < N; i++)
+		bp[i] = &bad[i];
+	ccc_ec_scalar_random(ec, r);
+	EC_POINT_mul(ec->group, delta, r, NULL, NULL, ec->bn);
+	crafted_side(2, delta, 0, 1, &bad[2], bc[2]);
+	crafted_side(9, delta, 1, 1, &bad[9], bc[9]);
+	ok(ccc_tdh2_share_batch_check(ec, &pub, &ct, bp, bc, binds, N,
+	    (const uint8_t (*)[CCC_BATCH_WEIGHT_BYTES])ones, pre, &okk) == 0 &&
+	    okk && pre[2] && pre[9], "without tables, two h_hat errors cancel "
+	    "under equal weights: the batch passes");
+
+	ok(ccc_tdh2_pub_precompute_nodes(ec, &pub, NULL, 0, NULL) == 0,
+	    "the nodes' tables");
+	ok(ccc_tdh2_share_verify_batch(ec, &pub, &ct, dsp, comm, binds, N,
+	    verdict, why, &err) == 0 && only_bad(verdict, N, 0, N, N),
+	    "with them, %d honest shares verify in one batch", N);
+	ok(ccc_tdh2_share_combine_batch(ec, m, &pub, &ct, dsp + 2, comm + 2,
+	    binds + 2, T, &okk) == 0 && okk && memcmp(m, msg, 32) == 0,
+	    "and %d combine with their check: the message", T);
+	ok(ccc_tdh2_share_batch_check(ec, &pub, &ct, bp, bc, binds, N,
+	    (const uint8_t (*)[CCC_BATCH_WEIGHT_BYTES])ones, pre, &okk) == 0,
+	    "the crafted pair, equal weights, with tables");
+	for (in = 0, i = 0; i < N; i++)
+		in += pre[i];
+	ok(!pre[2] && !pre[9] && in == N - 2,
+	    "each is left out of the batch (h_hat checked alone)");
+	ok(ccc_tdh2_share_verify_batch(ec, &pub, &ct, bp, bc, binds, N,
+	    verdict, why, &err) == CCC_E_SHARE &&
+	    only_bad(verdict, N, CCC_E_SHARE, 2, 9) &&
+	    strcmp(why[9].detail, "proof does not verify") == 0,
+	    "and named, with the one-by-one reason");
+	memcpy(m, zero, 32);
+	ok(ccc_tdh2_share_combine_batch(ec, m, &pub, &ct, bp, bc, binds, T,
+	    &okk) == 0 && !okk && memcmp(m, zero, 32) == 0,
+	    "fused with one of them: nothing combined");
+	EC_POINT_free(delta);
+	BN_free(r);
+}
+
 int
 main(void)
 {
@@ -358,6 +433,7 @@ main(void)
 	shares();
 	fused();
 	ciphertexts();
+	tables();
 	for (i = 0; i < N; i++)
 		BN_clear_free(x[i]);
 	ccc_tdh2_pub_free(&pub);
