@@ -228,7 +228,8 @@ round_open(struct round *r, struct ccc_ec *ec, const struct ccc_ct *ct,
 
 /*
  * The tests' view of which way each round of two or more shares went: a
- * line to the file CCC_TEST_ROUNDS names (appended whole by any thread).
+ * line to the file CCC_TEST_ROUNDS names (appended whole by any thread);
+ * "tables" when the tables are built.
  */
 static void
 test_round(const char *how)
@@ -245,6 +246,19 @@ test_round(const char *how)
 #else
 	(void)how;
 #endif
+}
+
+/* TABLES_FROM, or in the tests CCC_TEST_TABLES_FROM when set. */
+static size_t
+tables_from(void)
+{
+#ifdef CCC_TEST_HOOKS
+	const char *v = getenv("CCC_TEST_TABLES_FROM");
+
+	if (v != NULL && *v != '\0')
+		return (size_t)strtoul(v, NULL, 10);
+#endif
+	return TABLES_FROM;
 }
 
 /* The round waiting, fused with the payload's opening where it can be. */
@@ -545,6 +559,7 @@ tables(const struct ccc_combine_in *in, const struct node *nodes,
 	if (in->pub->gbar_tab == NULL && (in->pub->gbar_tab =
 	    ccc_ec_table_new(ec, in->pub->gbar)) == NULL)
 		return ccc_err_openssl(err, "g_bar table");
+	test_round("tables\n");
 	return k ? ccc_tdh2_pub_precompute_nodes(ec, in->pub, idx, k, err) : 0;
 }
 
@@ -622,7 +637,7 @@ ccc_combine_core(const struct ccc_combine_in *in, ccc_plain_fn emit,
 		goto out;
 	par_open = true;
 	par.progress = in->progress;
-	if (src->n >= TABLES_FROM && (rc = tables(in, nodes, par.ec[0],
+	if (src->n >= tables_from() && (rc = tables(in, nodes, par.ec[0],
 	    err)) != 0)
 		goto out;
 	while ((rc = ccc_ct_batch_read(&b->cts, src, err)) == 0 &&

@@ -142,6 +142,29 @@ report_of() {
 	assert_no_file out2
 }
 
+@test "commitments: with the nodes' tables (a stream from 1024 on) rounds are still fused, and a wrong proof named the same" {
+	need_test_hooks
+	"$TAMPER" -i fx/rk -n 1 -o c6.bad fx/c6
+	# The tables' threshold lowered to one ciphertext (a test hook).
+	CCC_TEST_TABLES_FROM=1 CCC_TEST_ROUNDS=$PWD/rounds crun -0 \
+	    ccc-combine "${K57[@]}" -c fx/ct57 --report rep -o out fx/c3 \
+	    fx/c1 fx/c5 fx/c7 fx/c2
+	assert_stderr_empty
+	rounds_are rounds $'tables\nfused'
+	assert_same out fx/msg
+	report_of fx/c3:3:ok fx/c1:1:ok fx/c5:5:ok fx/c7:7:ok fx/c2:2:ok >want
+	cmp want rep
+	CCC_TEST_TABLES_FROM=1 CCC_TEST_ROUNDS=$PWD/rounds2 crun -0 \
+	    ccc-combine "${K57[@]}" -c fx/ct57 --report rep2 -o out2 fx/c1 \
+	    c6.bad fx/c2 fx/c3 fx/c4 fx/c5 fx/c7
+	rounds_are rounds2 $'tables\nchecked'
+	assert_stderr "ccc-combine: warning: node 6 (c6.bad): proof does not verify; its shares were not used"
+	assert_same out2 fx/msg
+	report_of fx/c1:1:ok c6.bad:6:bad fx/c2:2:ok fx/c3:3:ok fx/c4:4:ok \
+	    fx/c5:5:ok fx/c7:7:unchecked >want2
+	cmp want2 rep2
+}
+
 @test "commitments: a wrong commitment with a right proof is only a hint that failed: the share counts" {
 	"$TAMPER" -i fx/rk -n 1 -c -o c2.hint fx/c2
 	crun -0 ccc-combine "${K57[@]}" -c fx/ct57 --report rep -o out fx/c1 \
