@@ -15,30 +15,55 @@
 #include "schemas.h"
 
 /*
- * An oracle signs under the purpose CCC_ORACLE_PURPOSE || type: its own
- * domain, apart from every other signature an identity makes (DKG messages
- * and group confirmations sign under a bare type string, and no type has a
- * ':'), and one per blob type.
+ * Requests and results: an oracle signs one only against its roster (-r,
+ * with the pool and the attestation policy), so its signature names that
+ * roster and counts under it alone.  A certificate of the same oracles'
+ * signatures under another roster of theirs (another deployment, with
+ * its own pool, policy and subscribers) would otherwise pass there
+ * without its quorum ever having checked the request for it.
+ */
+bool
+ccc_cert_roster_bound(const struct ccc_schema *s)
+{
+	return s == &ccc_schema_request || s == &ccc_schema_result;
+}
+
+/*
+ * An oracle signs under the purpose CCC_ORACLE_PURPOSE || type [ "@" ||
+ * roster id ]: its own domain, apart from every other signature an
+ * identity makes (DKG messages and group confirmations sign under a bare
+ * type string, and no type has a ':'), and one per blob type, and for the
+ * bound types one per roster (no type has an '@').
  */
 const char *
 ccc_cert_purpose(char buf[CCC_ORACLE_PURPOSE_MAX],
-    const struct ccc_schema *s)
+    const struct ccc_schema *s, const uint8_t *roster_id)
 {
+	char hex[65];
 	int n;
 
-	n = snprintf(buf, CCC_ORACLE_PURPOSE_MAX, "%s%s", CCC_ORACLE_PURPOSE,
-	    s->type);
+	if (!ccc_cert_roster_bound(s))
+		n = snprintf(buf, CCC_ORACLE_PURPOSE_MAX, "%s%s",
+		    CCC_ORACLE_PURPOSE, s->type);
+	else if (roster_id == NULL)
+		return "";
+	else
+		n = snprintf(buf, CCC_ORACLE_PURPOSE_MAX, "%s%s@%s",
+		    CCC_ORACLE_PURPOSE, s->type,
+		    sodium_bin2hex(hex, sizeof(hex), roster_id, 32));
 	return n > 0 && n < CCC_ORACLE_PURPOSE_MAX ? buf : "";
 }
 
 int
 ccc_cert_sig_verify(const uint8_t sig[64], const uint8_t pk[32],
-    const struct ccc_schema *s, const uint8_t d[32])
+    const struct ccc_schema *s, const uint8_t roster_id[32],
+    const uint8_t d[32])
 {
 	char purpose[CCC_ORACLE_PURPOSE_MAX];
+	const char *p = ccc_cert_purpose(purpose, s, roster_id);
 
-	return ccc_identity_verify_digest(sig, pk,
-	    ccc_cert_purpose(purpose, s), d);
+	return *p == '\0' ? CCC_E_SIGNATURE :
+	    ccc_identity_verify_digest(sig, pk, p, d);
 }
 
 int
@@ -161,7 +186,8 @@ ccc_cert_check(const struct ccc_roster *r, const struct ccc_val *cv,
 			break;
 		/* Unknown, repeated or bad signatures simply do not count. */
 		if ((m = ccc_roster_find(r, sv[CSIG_SIGNER].p)) < 0 || have[m] ||
-		    ccc_cert_sig_verify(sv[CSIG_SIG].p, r->m[m].pk, s, d) != 0)
+		    ccc_cert_sig_verify(sv[CSIG_SIG].p, r->m[m].pk, s,
+		    r->roster_id, d) != 0)
 			continue;
 		have[m] = true;
 		nvalid++;

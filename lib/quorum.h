@@ -4,13 +4,17 @@
  *
  * A certificate carries the exact bytes of the blob it certifies and at
  * least q signatures by distinct members of a roster, each over
- *   "ccc/sig/v1" 0 || "ccc/oracle/v1:" <blob type> || 0 || SHA-256(blob bytes)
+ *   "ccc/sig/v1" 0 || "ccc/oracle/v1:" <blob type> [ "@" <roster id> ] ||
+ *   0 || SHA-256(blob bytes)
  * (lib/identity.h), so a signature is bound to one blob, of one type, and
  * no oracle signature is ever one of the signatures an identity makes in
  * DKG (whose purposes are bare type strings, none with a ':').  The
- * certificate names its roster (the SHA-256 of the roster's bytes) but the
- * signatures do not cover it: a key in two rosters signs for both
- * (ccc-quorum-sign(1), SECURITY CONSIDERATIONS).
+ * certificate names its roster (the SHA-256 of the roster's bytes); the
+ * signatures on requests and results, which an oracle makes only against
+ * its roster, name it too (the roster id in lowercase hex after "@"), so
+ * they count under that roster alone; those on other types do not, and a
+ * key in two rosters signs them for both (ccc-quorum-sign(1), SECURITY
+ * CONSIDERATIONS).
  */
 #ifndef CCC_QUORUM_H
 #define CCC_QUORUM_H
@@ -182,16 +186,20 @@ int ccc_certified_is_request(const struct ccc_schema *type,
 
 
 /*
- * An oracle signs under the purpose CCC_ORACLE_PURPOSE || blob type (into
- * buf; "" if it does not fit), one domain per blob type, apart from every
- * other signature an identity makes; ccc_cert_sig_verify checks such a
- * signature of digest d by pk.
+ * An oracle signs under the purpose CCC_ORACLE_PURPOSE || blob type, and
+ * for a type ccc_cert_roster_bound says so "@" || the roster id in hex
+ * (into buf; "" if it does not fit, or roster_id is NULL for such a
+ * type), one domain per blob type (and roster), apart from every other
+ * signature an identity makes; ccc_cert_sig_verify checks such a
+ * signature of digest d by pk, made for the roster roster_id.
  */
 struct ccc_schema;
+bool ccc_cert_roster_bound(const struct ccc_schema *s);
 const char *ccc_cert_purpose(char buf[CCC_ORACLE_PURPOSE_MAX],
-    const struct ccc_schema *s);
+    const struct ccc_schema *s, const uint8_t *roster_id);
 int ccc_cert_sig_verify(const uint8_t sig[64], const uint8_t pk[32],
-    const struct ccc_schema *s, const uint8_t d[32]) CCC_WUR;
+    const struct ccc_schema *s, const uint8_t roster_id[32],
+    const uint8_t d[32]) CCC_WUR;
 
 /*
  * Verify a certificate against a roster at time now: the roster names

@@ -139,8 +139,11 @@ certify(const struct ccc_roster *r, const uint8_t *in, size_t inlen,
 			    who);
 			continue;
 		}
-		if (ccc_cert_sig_verify(v[SIG_SIG].p, r->m[m].pk, s, d) != 0) {
-			ignored(&ig, "%s: bad signature by %s", g->name, who);
+		if (ccc_cert_sig_verify(v[SIG_SIG].p, r->m[m].pk, s,
+		    r->roster_id, d) != 0) {
+			ignored(&ig, "%s: bad signature by %s%s", g->name, who,
+			    ccc_cert_roster_bound(s) ? ", or made for another "
+			    "roster" : "");
 			continue;
 		}
 		have[m] = true;

@@ -193,7 +193,7 @@ check_not_reassigned(const struct ccc_request *rq, const struct trust *t,
 static int
 check_result(const struct ccc_sign_opts *o, const struct ccc_signer *sg,
     const struct ccc_buf *in, const struct ccc_schema *s,
-    struct ccc_err *err)
+    uint8_t roster_id[32], struct ccc_err *err)
 {
 	struct ccc_attest_report *rep = NULL;
 	struct trust t;
@@ -218,6 +218,7 @@ check_result(const struct ccc_sign_opts *o, const struct ccc_signer *sg,
 		goto out;
 	if (tp == NULL)
 		tp = &t;
+	memcpy(roster_id, tp->roster.roster_id, 32);
 	if ((rep = malloc(sizeof(*rep))) == NULL) {
 		rc = ccc_err_set(err, CCC_E_NOMEM, -1, NULL, "report");
 		goto out;
@@ -294,13 +295,14 @@ ccc_quorum_sign_blob(const struct ccc_sign_opts *o,
 	const struct trust *tp = sg->trusted;
 	const struct ccc_schema *s;
 	struct ccc_val v[SIG_NFIELDS];
-	uint8_t d[32], sig[64];
+	uint8_t d[32], sig[64], roster_id[32];
 	char purpose[CCC_ORACLE_PURPOSE_MAX];
 	int rc;
 
 	memset(&pub, 0, sizeof(pub));
 	memset(&pol, 0, sizeof(pol));
 	memset(&t, 0, sizeof(t));
+	memset(roster_id, 0, sizeof(roster_id));
 	pol.allow_unlabelled_all = o->allow_unlabelled;
 	if ((s = ccc_blob_peek_type(in->p, in->len)) == NULL) {
 		rc = ccc_err_set(err, CCC_E_TYPE, 0, NULL, "not a ccc blob");
@@ -409,11 +411,19 @@ ccc_quorum_sign_blob(const struct ccc_sign_opts *o,
 			goto fail_in;
 	}
 	if (s == &ccc_schema_result &&
-	    (rc = check_result(o, sg, in, s, err)) != 0)
+	    (rc = check_result(o, sg, in, s, roster_id, err)) != 0)
 		goto fail_in;
+	/* A request's or a result's signature names the roster it was
+	 * checked against (lib/cert.c). */
+	if (s == &ccc_schema_request)
+		memcpy(roster_id, tp->roster.roster_id, 32);
 	crypto_hash_sha256(d, in->p, in->len);
-	if ((rc = ccc_identity_sign_digest(sig, sg->k,
-	    ccc_cert_purpose(purpose, s), d)) != 0) {
+	if (*ccc_cert_purpose(purpose, s, roster_id) == '\0') {
+		rc = ccc_err_set(err, CCC_E_INTERNAL, -1, NULL, "sign: no "
+		    "purpose for %s", s->type);
+		goto out;
+	}
+	if ((rc = ccc_identity_sign_digest(sig, sg->k, purpose, d)) != 0) {
 		rc = ccc_err_set(err, rc, -1, NULL, "sign");
 		goto out;
 	}

@@ -577,7 +577,7 @@ setup() {
 }
 
 @test "result: oracles sign only a result that verifies, and the application reads it" {
-	local i at
+	local i at want
 	# Without the request it answers, the policy, the roster or the
 	# pool: a usage error.
 	crun -2 ccc-quorum-sign sign --now "$T0" -i fx/run/o1.key -A fx/run/run.pol \
@@ -618,6 +618,17 @@ setup() {
 	crun -0 ccc-quorum-sign verify --now "$T0" -r fx/run/roster -o checked certified
 	assert_same checked fx/run/res
 	crun -0 ccc-attest-verify -p fx/run/run.pol --at "$T0" -r fx/run/cert checked
+	# Their signatures name the roster: under another roster of the same
+	# oracles (another deployment) they do not count.
+	ccc-quorum-sign roster -q 2 -N others --not-before 1000000000 \
+	    --not-after 4000000000 -o rosterB fx/run/o1.pub fx/run/o2.pub \
+	    fx/run/o3.pub
+	crun -1 ccc-quorum-sign combine --now "$T0" -r rosterB -c fx/run/res \
+	    -o certB rsig1 rsig2
+	want='ccc-quorum-sign: bad signature: fx/run/res: 0 valid signatures, roster "others" needs 2; not signed by oracle-?, oracle-?, oracle-?; ignored: rsig1: bad signature by oracle-1, or made for another roster; rsig2: bad signature by oracle-2, or made for another roster'
+	# shellcheck disable=SC2053
+	[[ $stderr == $want ]] || fail "stderr: $stderr"
+	assert_no_file certB
 }
 
 @test "result: with -A and -F an oracle signs nothing but a result (exit 1)" {

@@ -591,9 +591,10 @@ names_except() {
 	    -N "$(printf 'evil\nccc-quorum-sign: forged\033[2J\\')"
 	ccc-quorum-sign roster -q 2 -N "$(printf 'r\033]0;x\007')" \
 	    --not-before $NB --not-after $NA -o r2 fx/o1.pub evil.pub
-	crun -1 ccc-quorum-sign combine -r r2 -c fx/req -o c fx/sig1
+	ccc-quorum-sign sign -i fx/o1.key -o ps1 fx/pool.blob
+	crun -1 ccc-quorum-sign combine -r r2 -c fx/pool.blob -o c ps1
 	((${#stderr_lines[@]} == 1)) || fail "not one line"
-	assert_stderr 'ccc-quorum-sign: bad signature: fx/req: 1 valid signature, roster "r\033]0;x\007" needs 2; not signed by evil\nccc-quorum-sign: forged\033[2J\\'
+	assert_stderr 'ccc-quorum-sign: bad signature: fx/pool.blob: 1 valid signature, roster "r\033]0;x\007" needs 2; not signed by evil\nccc-quorum-sign: forged\033[2J\\'
 	# A blob whose type says "ccc/\e[31m".
 	write_hex "a10069$(hex_str 'ccc/')1b$(hex_str '[31m')" t
 	crun -1 ccc-quorum-sign request -a A -m "$MEAS" -k fx/k23/tpk.cbor \
@@ -649,7 +650,7 @@ names_except() {
 	flip_bit fx/sig2 "$(field_offset fx/sig2 sig)" 3 forged
 	crun -1 ccc-quorum-sign combine -r fx/roster -c fx/req -o c fx/sig1 \
 	    forged fx/sig3
-	assert_stderr "ccc-quorum-sign: bad signature: fx/req: 2 valid signatures, roster \"oracles\" needs 3; not signed by $(names_except fx/roster oracle-1 oracle-3); ignored: forged: bad signature by oracle-2"
+	assert_stderr "ccc-quorum-sign: bad signature: fx/req: 2 valid signatures, roster \"oracles\" needs 3; not signed by $(names_except fx/roster oracle-1 oracle-3); ignored: forged: bad signature by oracle-2, or made for another roster"
 	printf 'junk' >junk
 	crun -0 ccc-quorum-sign combine -r fx/roster -c fx/req -o c junk \
 	    fx/sig1 fx/sig2 fx/sig3
@@ -715,13 +716,18 @@ names_except() {
 }
 
 @test "ccc-quorum-sign verify: a certificate under another roster (exit 1)" {
+	local i
 	crun -1 ccc-quorum-sign verify -r fx/roster2 -o out fx/cert
 	assert_output_empty
 	assert_stderr "ccc-quorum-sign: key mismatch: fx/cert: at byte $(($(field_offset fx/cert roster) - 2)): certified under another roster than \"others\""
 	assert_no_file out
-	# Even when its signers would make that roster's quorum.
-	crun -0 ccc-quorum-sign combine -r fx/roster2 -c fx/req -o c2 fx/sig1 \
-	    fx/sig2
+	# Even when its signers would make that roster's quorum (a pool's
+	# signatures, which do not name a roster).
+	for i in 1 2; do
+		ccc-quorum-sign sign -i "fx/o$i.key" -o "ps$i" fx/pool.blob
+	done
+	crun -0 ccc-quorum-sign combine -r fx/roster2 -c fx/pool.blob -o c2 \
+	    ps1 ps2
 	crun -1 ccc-quorum-sign verify -r fx/roster -o out c2
 	assert_stderr "ccc-quorum-sign: key mismatch: c2: at byte $(($(field_offset c2 roster) - 2)): certified under another roster than \"oracles\""
 }

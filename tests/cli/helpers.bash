@@ -269,6 +269,38 @@ replace_bytes() {
 	write_hex "${hex:0:$2*2}$3${hex:$2*2+n}" "$4"
 }
 
+# sig_entry SIG: the hex of SIG's entry (a ccc/signature/v1 file's signer
+# and signature) as a certificate carries it: {1: signer, 2: sig}.
+sig_entry() {
+	echo "a2015820$(field_hex "$1" signer)025840$(field_hex "$1" sig)"
+}
+
+# cert_without CERT SIG OUT: OUT is the certificate CERT without the entry
+# of SIG's signer, its array of signatures one shorter: a certificate with
+# one signature fewer, which ccc-quorum-sign combine would not make.
+cert_without() {
+	local hex e n at
+	hex=$(hex_of "$1") e=$(sig_entry "$2")
+	[[ $hex == *"$e"* ]] || { echo "cert_without: $2 not in $1" >&2; return 1; }
+	# The signatures, entries of 103 bytes, end the certificate.
+	for ((n = 1; n < 24; n++)); do
+		at=$((${#hex} - n * 206 - 4))
+		[[ ${hex:at:4} == "04$(printf %02x $((0x80 + n)))" ]] && break
+	done
+	((n < 24)) || { echo "cert_without: no signatures in $1" >&2; return 1; }
+	hex="${hex:0:at}04$(printf %02x $((0x80 + n - 1)))${hex:at+4}"
+	write_hex "${hex/$e/}" "$3"
+}
+
+# cert_swap CERT OLD NEW OUT: OUT is CERT with the entry of OLD's signer
+# replaced by NEW's signer and signature (ccc/signature/v1 files).
+cert_swap() {
+	local hex e
+	hex=$(hex_of "$1") e=$(sig_entry "$2")
+	[[ $hex == *"$e"* ]] || { echo "cert_swap: $2 not in $1" >&2; return 1; }
+	write_hex "${hex/$e/$(sig_entry "$3")}" "$4"
+}
+
 # ---- fixtures ------------------------------------------------------------
 
 # make_fixtures: keys and blobs shared by the tests of one file, made once

@@ -97,14 +97,15 @@ certify() {
 }
 
 # collude REQ OUT GENUINE: oracles 1-3 sign REQ without any of the tool's
-# checks (Ed25519 over the documented message, with openssl and their
+# checks (Ed25519 over the documented message, for fx/roster, with openssl and their
 # secret seeds) and certify it: what a colluding quorum could hand the
 # nodes.  Their signature blobs are those of the request GENUINE, the
 # digest and the signature replaced.
 collude() {
-	local req=$1 out=$2 genuine=$3 i seed d
+	local req=$1 out=$2 genuine=$3 i seed d rid
 	d=$(sha256sum <"$req" | cut -c1-64)
-	write_hex "$(hex_str ccc/sig/v1)00$(hex_str ccc/oracle/v1:ccc/request/v1)00$d" m
+	rid=$(sha256sum <fx/roster | cut -c1-64)
+	write_hex "$(hex_str "ccc/sig/v1")00$(hex_str "ccc/oracle/v1:ccc/request/v1@$rid")00$d" m
 	for i in 1 2 3; do
 		seed=$(field_hex "fx/o$i.key" sk | cut -c1-64)
 		write_hex "302e020100300506032b657004220420$seed" "o$i.der"
@@ -366,6 +367,48 @@ refused_by_nodes() {
 	    -o s r2
 	assert_stderr "ccc-quorum-sign: expired: r2: the enclave key expired at $(utc $((T + 60)))"
 	assert_no_file s
+}
+
+@test "attack 5: a request the oracles certified under one roster does not count under another roster of the same oracles" {
+	local id i rid want
+	# Deployment B: the same four oracles in a roster of its own, and the
+	# same pool certified under it.
+	ccc-quorum-sign roster -q 3 -N others --not-before "$NB" \
+	    --not-after "$NA" -o rosterB fx/o1.pub fx/o2.pub fx/o3.pub \
+	    fx/o4.pub
+	for i in 1 2 3; do
+		ccc-quorum-sign sign -i "fx/o$i.key" -o "poolB.o$i" fx/pool.blob
+	done
+	ccc-quorum-sign combine -r rosterB -b fx/pool.blob -o poolB poolB.o1 \
+	    poolB.o2 poolB.o3
+	id=$(pick pool enclave-1)
+	ccc-enclave-run keygen -a fx/enc.key -n "$id" -s k1.key -o k1.pub \
+	    --now "$T"
+	request req pool k1.pub "$id"
+	certify req cert pool
+	# The oracles' signatures for roster A, combined under roster B.
+	crun -1 ccc-quorum-sign combine -r rosterB -b req --now "$T" -o certB \
+	    cert.o1 cert.o2 cert.o3
+	# (The roster names its members in the order of their ids: random.)
+	want='ccc-quorum-sign: bad signature: req: 0 valid signatures, roster "others" needs 3; not signed by oracle-?, oracle-?, oracle-?, oracle-?; ignored: cert.o1: bad signature by oracle-1, or made for another roster; cert.o2: bad signature by oracle-2, or made for another roster; cert.o3: bad signature by oracle-3, or made for another roster'
+	# shellcheck disable=SC2053
+	[[ $stderr == $want ]] || fail "stderr: $stderr"
+	assert_no_file certB
+	# The certificate relabelled by hand: no node of B serves it.
+	rid=$(sha256sum <rosterB | cut -c1-64)
+	replace_bytes cert "$(field_offset cert roster)" "$rid" certB
+	for i in 1 2 3; do
+		crun -1 ccc-reencrypt -s "fx/k23/share-$i.cbor" \
+		    -k fx/k23/tpk.cbor -r rosterB -A fx/attest.policy -P poolB \
+		    -d "st$i" --now "$T" -o "certB.s$i" certB
+		want='ccc-reencrypt: bad signature: certB: 0 valid signatures, roster "others" needs 3; not signed by oracle-?, oracle-?, oracle-?, oracle-?'
+		# shellcheck disable=SC2053
+		[[ $stderr == $want ]] || fail "node $i: $stderr"
+		assert_no_file "certB.s$i" "st$i/access.log"
+	done
+	# Under roster A it is served.
+	serve cert pool 1
+	((status == 0)) || fail "node 1 under roster A: exit $status"
 }
 
 @test "secure by default: no attestation policy or pool, no signature" {
