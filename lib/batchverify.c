@@ -104,13 +104,15 @@ msm_zero(struct ccc_ec *ec, struct msm *m, bool *ok)
  * One item of a batch: two proofs of one discrete logarithm,
  * f*B1 = C1 + e*P1 and f*B2 = C2 + e*P2, as encodings pt = { P1, C1, P2,
  * C2 }, the scalars e, f and the challenge digest d its commitments give.
- * tab2, when not NULL (B2 must then be G), is a fixed-base table of P2
- * (ccc_ec_table_new): the second equation is then checked alone, from
- * two fixed-base products, and left out of the MSM.  0, 1 to leave the
- * item out (judged alone), < 0 on failure.
+ * p2, when not NULL, is P2 already decoded (a key's, checked when the
+ * key was loaded).  tab2, when not NULL (B2 must then be G), is a
+ * fixed-base table of P2 (ccc_ec_table_new): the second equation is then
+ * checked alone, from two fixed-base products, and left out of the MSM.
+ * 0, 1 to leave the item out (judged alone), < 0 on failure.
  */
 struct dleq {
 	const uint8_t *pt[4], *e, *f;
+	const EC_POINT *p2;
 	const EC_GROUP *tab2;
 	uint8_t d[32];
 };
@@ -154,7 +156,8 @@ dleq_batch(struct ccc_ec *ec, const EC_POINT *b1, const EC_POINT *b2,
     const uint8_t (*w)[CCC_BATCH_WEIGHT_BYTES], BIGNUM *const *lam,
     EC_POINT *out, bool *pre, bool *ok)
 {
-	EC_POINT *p[4];
+	const EC_POINT *p[4];
+	EC_POINT *dec = NULL;
 	BIGNUM *e, *f, *wt[2], *acc[2], *tmp;
 	struct dleq q;
 	struct msm m;
@@ -177,14 +180,18 @@ dleq_batch(struct ccc_ec *ec, const EC_POINT *b1, const EC_POINT *b2,
 	BN_zero(acc[1]);
 	for (i = 0; i < n; i++) {
 		pre[i] = false;
+		q.p2 = NULL;
 		q.tab2 = NULL;
 		bad = fn(arg, i, &q);
 		if (b2 != NULL)
 			q.tab2 = NULL;
-		/* With tab2, P2 is the table's: not decoded. */
+		/* P2 given decoded, or the table's: not decoded here. */
 		for (j = 0; j < 4 && bad == 0; j++)
-			if (j != 2 || q.tab2 == NULL)
-				bad = msm_point(ec, &m, &p[j], q.pt[j]);
+			if (j != 2 || (q.p2 == NULL && q.tab2 == NULL)) {
+				bad = msm_point(ec, &m, &dec, q.pt[j]);
+				p[j] = dec;
+			} else
+				p[j] = q.p2;
 		if (bad == 0 && (ccc_ec_scalar_decode(ec, e, q.e, NULL,
 		    NULL) != 0 || ccc_ec_scalar_decode(ec, f, q.f, NULL,
 		    NULL) != 0))
@@ -263,6 +270,7 @@ share_item(void *arg, size_t i, struct dleq *q)
 	q->pt[3] = s->comm[i][1];
 	q->e = ds->e_i;
 	q->f = ds->f_i;
+	q->p2 = s->pub->hi[ds->index - 1];
 	if (s->pub->hi_tab != NULL)
 		q->tab2 = s->pub->hi_tab[ds->index - 1];
 	ccc_tdh2_share_challenge(q->d, s->binds ? s->binds[i] : NULL,
