@@ -120,8 +120,9 @@ typedef int (*item_fn)(void *arg, size_t i, struct dleq *q);
 
 /*
  * f*G == c + e*P from G's table and P's (tab): two fixed-base products
- * (about 0.5 of one point of the MSM each) where the MSM would take P and
- * c as two variable bases.  0 if it holds, 1 if not, < 0 on failure.
+ * (each about half of one point of the MSM with its table in the cache,
+ * more when k tables are not) where the MSM would take P and c as two
+ * variable bases.  0 if it holds, 1 if not, < 0 on failure.
  */
 static int
 dleq_alone(struct ccc_ec *ec, const EC_GROUP *tab, const EC_POINT *c,
