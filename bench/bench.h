@@ -144,6 +144,8 @@ void bench_H2C(void *);		/* hash to P-256, a coin's message */
 
 /* TDH2, the coin, HPKE, hybrid encryption (bench/tdh2-rows.c). */
 void bench_rows_tdh2(void);
+/* An attestation document's ES384 check with tables (bench/es384-rows.c). */
+void bench_rows_es384(void);
 
 /* Whole processes (bench/process.c): each tool's start-up against an
  * empty static program, interleaved; the rows over target x margin. */

@@ -161,6 +161,7 @@ main(int argc, char **argv)
 	bench_floor_setup();
 	/* Files of rows register theirs here (bench/bench.h). */
 	bench_rows_tdh2();
+	bench_rows_es384();
 
 	printf("ccc-bench: TDH2 on P-256, %s, libsodium %s, one thread, CPU "
 	    "time,\neach row interleaved with its floor, median of %d pairs%s"
