@@ -96,10 +96,6 @@ in_round(const struct round *r, uint32_t index)
 }
 
 /*
- * Check the round's shares; the good ones go to good[] and mark by[].  A
- * share the batch found bad is checked once more alone, for its reason.
- */
-/*
  * The round's shares into ds[]; with comm, a copy of their commitments
  * in one array (for round_comm_free), false if it cannot be made.
  */
@@ -142,6 +138,10 @@ round_good(const struct round *r, size_t j,
 	good[(*ngood)++] = ds[j];
 }
 
+/*
+ * Check the round's shares; the good ones go to good[] and mark by[].  A
+ * share the batch found bad is checked once more alone, for its reason.
+ */
 static void
 round_check(struct round *r, struct ccc_ec *ec,
     const struct ccc_tdh2_dshare **good, size_t *ngood, bool *by)

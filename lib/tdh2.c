@@ -808,7 +808,7 @@ ccc_tdh2_combine(struct ccc_ec *ec, uint8_t m[32],
 	int rc;
 
 	if ((rc = ccc_tdh2_combine_point(ec, hr, pub, ds, k, err)) == 0)
-		h1_xor(m, hr, ct->c);
+		ccc_tdh2_message(m, hr, ct);
 	sodium_memzero(hr, sizeof(hr));
 	return rc;
 }
